@@ -1,0 +1,25 @@
+import { documentClient } from '../shared/clients/dynamodb';
+import { platformStripe } from '../shared/clients/stripe';
+import { serviceConfig, tableName } from '../shared/config';
+import { httpHandler } from '../shared/http/handler';
+import { createLogger } from '../shared/logger';
+import { completeConnection } from '../shared/oauth/complete-connection';
+import { createAccountsRepo } from '../shared/stores/accounts-repo';
+import { createStatesRepo } from '../shared/stores/states-repo';
+
+const logger = createLogger('callback');
+
+/** GET /connect/callback — see shared/oauth/complete-connection.ts. */
+export const handler = httpHandler('browser', logger, async (event) =>
+  completeConnection(
+    { rawQueryString: event.rawQueryString, cookies: event.cookies },
+    {
+      config: serviceConfig(),
+      states: createStatesRepo(documentClient(), tableName('states')),
+      accounts: createAccountsRepo(documentClient(), tableName('accounts')),
+      stripe: platformStripe,
+      logger,
+      now: Date.now(),
+    },
+  ),
+);

@@ -1,0 +1,91 @@
+/**
+ * Turns a Node HTTP request into the event API Gateway's HTTP API (payload format 2.0) delivers:
+ * lower-cased headers with repeats joined by commas, cookies split out of the Cookie header,
+ * repeated query keys joined by commas in `queryStringParameters`, and non-text bodies base64.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+
+const textContentType = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|application\/[\w.+-]+\+json)/i;
+
+export interface EventInput {
+  readonly request: IncomingMessage;
+  readonly url: URL;
+  readonly routeKey: string;
+  readonly pathParameters: Record<string, string>;
+  readonly body: Buffer;
+  /** Deliver every non-empty body base64-encoded, as API Gateway does for binary media types. */
+  readonly forceBase64?: boolean;
+}
+
+const joinedQuery = (params: URLSearchParams): Record<string, string> | undefined => {
+  const joined: Record<string, string> = {};
+  for (const [key, value] of params) joined[key] = key in joined ? `${joined[key]},${value}` : value;
+  return Object.keys(joined).length > 0 ? joined : undefined;
+};
+
+export const toApiGatewayEvent = ({ request, url, routeKey, pathParameters, body, forceBase64 = false }: EventInput): APIGatewayProxyEventV2 => {
+  const headers: Record<string, string> = {};
+  let cookies: string[] | undefined;
+  for (let index = 0; index < request.rawHeaders.length; index += 2) {
+    const name = (request.rawHeaders[index] ?? '').toLowerCase();
+    const value = request.rawHeaders[index + 1] ?? '';
+    if (name === 'cookie') {
+      cookies = [...(cookies ?? []), ...value.split(';').map((cookie) => cookie.trim()).filter(Boolean)];
+      continue;
+    }
+    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+  }
+  const base64 = body.length > 0 && (forceBase64 || !textContentType.test(headers['content-type'] ?? ''));
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies ? { cookies } : {}),
+    headers,
+    ...(joinedQuery(url.searchParams) ? { queryStringParameters: joinedQuery(url.searchParams) } : {}),
+    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers['host'] ?? 'localhost',
+      domainPrefix: (headers['host'] ?? 'localhost').split('.')[0] ?? 'localhost',
+      http: {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length > 0 ? { body: base64 ? body.toString('base64') : body.toString('utf8') } : {}),
+    isBase64Encoded: base64,
+  };
+};
+
+/** A Lambda context with the function's real timeout, which middy reads to end work early. */
+export const lambdaContext = (functionName: string, timeoutSeconds: number, requestId: string): Context => {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};

@@ -1,0 +1,91 @@
+/**
+ * Non-secret settings, from environment variables (set by the CDK stack in AWS and by `npm start`
+ * locally). Read lazily and once per container, so a missing value is a clear 503 naming the
+ * variable instead of a crash loop at init.
+ */
+import { HttpError } from './errors';
+import { tableDefinitions, type TableName } from './tables';
+
+export type LivemodeMismatchPolicy = 'ignore' | 'reject';
+
+export interface ServiceConfig {
+  /** The `redirect_uri` registered at Stripe: a constant, never taken from a request. */
+  readonly callbackUrl: string;
+  readonly successUrl: string;
+  readonly failureUrl: string;
+  /** Exact origins (`https://app.example.com`) a `return_to` may point at. */
+  readonly returnToOrigins: readonly string[];
+  readonly stateTtlSeconds: number;
+  /** Where Stripe's api and connect hosts are reached; unset in AWS (the SDK's defaults). */
+  readonly stripeApiBase: URL | undefined;
+  readonly stripeTimeoutMs: number;
+  readonly webhookToleranceSeconds: number;
+  readonly livemodeMismatch: LivemodeMismatchPolicy;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const configError = (variable: string, problem: string): HttpError =>
+  new HttpError(503, 'configuration_error', `The service is misconfigured: ${variable} ${problem}.`, {
+    expose: true,
+  });
+
+const absoluteUrl = (env: Env, variable: string): string => {
+  const value = env[variable];
+  if (!value) throw configError(variable, 'is not set');
+  if (!URL.canParse(value)) throw configError(variable, 'is not an absolute URL');
+  return value;
+};
+
+const positiveInteger = (env: Env, variable: string, fallback: number): number => {
+  const value = env[variable];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw configError(variable, 'must be a positive integer');
+  return parsed;
+};
+
+const origins = (env: Env, variable: string): string[] =>
+  (env[variable] ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '')
+    .map((origin) => {
+      if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+        throw configError(variable, `has "${origin}", which is not an origin like https://app.example.com`);
+      }
+      return origin;
+    });
+
+export const readServiceConfig = (env: Env): ServiceConfig => {
+  const apiBase = env['STRIPE_API_BASE'];
+  if (apiBase && !URL.canParse(apiBase)) throw configError('STRIPE_API_BASE', 'is not an absolute URL');
+  const livemodeMismatch = env['LIVEMODE_MISMATCH'] ?? 'ignore';
+  if (livemodeMismatch !== 'ignore' && livemodeMismatch !== 'reject') {
+    throw configError('LIVEMODE_MISMATCH', 'must be "ignore" or "reject"');
+  }
+  return {
+    callbackUrl: absoluteUrl(env, 'CALLBACK_URL'),
+    successUrl: absoluteUrl(env, 'SUCCESS_URL'),
+    failureUrl: absoluteUrl(env, 'FAILURE_URL'),
+    returnToOrigins: origins(env, 'RETURN_TO_ORIGINS'),
+    stateTtlSeconds: positiveInteger(env, 'STATE_TTL_SECONDS', 600),
+    stripeApiBase: apiBase ? new URL(apiBase) : undefined,
+    stripeTimeoutMs: positiveInteger(env, 'STRIPE_TIMEOUT_MS', 5000),
+    webhookToleranceSeconds: positiveInteger(env, 'WEBHOOK_TOLERANCE_SECONDS', 300),
+    livemodeMismatch,
+  };
+};
+
+let cached: ServiceConfig | undefined;
+
+/** The container's configuration, read on first use. */
+export const serviceConfig = (): ServiceConfig => (cached ??= readServiceConfig(process.env));
+
+/** The physical name of a table this function was granted, from its environment variable. */
+export const tableName = (table: TableName, env: Env = process.env): string => {
+  const variable = tableDefinitions[table].envVar;
+  const value = env[variable];
+  if (!value) throw configError(variable, 'is not set');
+  return value;
+};

@@ -1,0 +1,34 @@
+import { badRequest } from '../errors';
+
+/**
+ * Query parameters from the raw query string. API Gateway's `queryStringParameters` joins repeated
+ * keys with commas, which would corrupt `suggested_capabilities[]` and hide duplicates.
+ */
+export const parseQuery = (rawQueryString: string | undefined): URLSearchParams => {
+  const raw = rawQueryString ?? '';
+  if (raw.length > 8192) throw badRequest('query_too_long', 'The query string is too long.');
+  try {
+    decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    throw badRequest('invalid_query', 'The query string is not valid percent-encoded UTF-8.');
+  }
+  return new URLSearchParams(raw);
+};
+
+/** A parameter that may appear at most once. */
+export const singleParam = (query: URLSearchParams, name: string): string | undefined => {
+  const values = query.getAll(name);
+  if (values.length > 1) throw badRequest('duplicate_parameter', `The parameter ${name} was given more than once.`);
+  return values[0];
+};
+
+export const requiredParam = (query: URLSearchParams, name: string): string => {
+  const value = singleParam(query, name);
+  if (value === undefined || value === '') throw badRequest('missing_parameter', `The parameter ${name} is required.`);
+  return value;
+};
+
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u001f\u007f]/;
+
+export const hasControlCharacters = (value: string): boolean => controlCharacters.test(value);

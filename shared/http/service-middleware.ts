@@ -1,0 +1,77 @@
+/**
+ * The middleware every handler uses: request-scoped logging, the security headers every answer
+ * carries, and the one place errors become responses (JSON for API callers, a small HTML page for
+ * browsers). 5xx detail never leaves; stack traces never do.
+ */
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { HttpError, errorTypeForStatus } from '../errors';
+import type { Logger } from '../logger';
+import type { RouteCaller } from '../routes';
+import { htmlPage, jsonResponse, type HttpResponse } from './responses';
+
+export interface ServiceMiddlewareOptions {
+  readonly caller: RouteCaller;
+  readonly logger: Logger;
+}
+
+const securityHeaders = {
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+const internalError = (): HttpError =>
+  new HttpError(500, 'internal_error', 'Something went wrong on our side. Please try again in a minute.');
+
+const asHttpError = (error: unknown): HttpError => (error instanceof HttpError ? error : internalError());
+
+const publicMessage = (error: HttpError): string =>
+  error.expose ? error.message : 'Something went wrong on our side. Please try again in a minute.';
+
+const browserTitle = (status: number): string =>
+  status === 401 || status === 403 ? 'You are not signed in for this' : status < 500 ? 'This link did not work' : 'Something went wrong';
+
+export const errorResponse = (error: HttpError, caller: RouteCaller): HttpResponse =>
+  caller === 'browser'
+    ? htmlPage(error.status, browserTitle(error.status), [publicMessage(error), `Error code: ${error.code}`])
+    : jsonResponse(error.status, {
+        error: { type: errorTypeForStatus(error.status), code: error.code, message: publicMessage(error) },
+      });
+
+type Event = APIGatewayProxyEventV2;
+type Result = APIGatewayProxyResultV2;
+
+export const serviceMiddleware = ({ caller, logger }: ServiceMiddlewareOptions): MiddlewareObj<Event, Result> => {
+  const serviceMiddlewareBefore = (request: { event: Event; context: { awsRequestId: string } }): void => {
+    logger.setContext({ requestId: request.event.requestContext?.requestId ?? request.context.awsRequestId, route: request.event.routeKey });
+  };
+
+  const withHeaders = (response: Result | null | undefined, requestId: string | undefined): Result => {
+    const structured: HttpResponse =
+      typeof response === 'object' && response !== null
+        ? { ...response, statusCode: response.statusCode ?? 200, headers: { ...(response.headers as Record<string, string>) } }
+        : jsonResponse(200, response ?? null);
+    Object.assign(structured.headers, securityHeaders, requestId ? { 'x-request-id': requestId } : {});
+    return structured;
+  };
+
+  const serviceMiddlewareAfter = (request: { event: Event; response: Result | null }): void => {
+    request.response = withHeaders(request.response, request.event.requestContext?.requestId);
+  };
+
+  const serviceMiddlewareOnError = (request: { event: Event; error: Error | null; response: Result | null }): void => {
+    const error = asHttpError(request.error);
+    const fields = { status: error.status, code: error.code, error: request.error };
+    if (error.status >= 500) logger.error('request failed', { ...fields, cause: (request.error as { cause?: unknown } | null)?.cause });
+    else logger.info('request refused', fields);
+    request.response = withHeaders(errorResponse(error, caller), request.event.requestContext?.requestId);
+  };
+
+  return {
+    name: 'serviceMiddleware',
+    before: serviceMiddlewareBefore,
+    after: serviceMiddlewareAfter,
+    onError: serviceMiddlewareOnError,
+  };
+};

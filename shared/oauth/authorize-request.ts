@@ -1,0 +1,69 @@
+/**
+ * The schema of `GET /connect/authorize`: what a platform may pass, validated in one place.
+ * Unknown parameters are refused so a typo (`suggested_capabilites[]`) is caught, not ignored.
+ */
+import { badRequest } from '../errors';
+import { parseQuery, requiredParam, singleParam } from '../http/query';
+import { isConnectFlow, type ConnectFlow } from './flow';
+import { validateReturnTo } from './return-to';
+import { parseStripeUser } from './stripe-user';
+
+export interface AuthorizeRequest {
+  readonly flow: ConnectFlow;
+  readonly ticket: string;
+  readonly stripeUser: Readonly<Record<string, string>>;
+  readonly suggestedCapabilities: readonly string[];
+  readonly returnTo: string | undefined;
+  readonly stripeLanding: 'login' | 'register' | undefined;
+  readonly alwaysPrompt: boolean;
+}
+
+const knownParameters = new Set(['type', 'ticket', 'return_to', 'suggested_capabilities[]', 'stripe_landing', 'always_prompt']);
+const capabilityPattern = /^[a-z0-9_]{1,64}$/;
+const maxCapabilities = 20;
+
+const parseCapabilities = (query: URLSearchParams, flow: ConnectFlow): string[] => {
+  const values = query.getAll('suggested_capabilities[]');
+  if (values.length === 0) return [];
+  if (flow !== 'express') throw badRequest('invalid_parameter', 'suggested_capabilities[] applies to Express accounts only.');
+  if (values.length > maxCapabilities) throw badRequest('invalid_parameter', `At most ${maxCapabilities} suggested_capabilities[] are allowed.`);
+  const invalid = values.find((value) => !capabilityPattern.test(value));
+  if (invalid !== undefined) throw badRequest('invalid_parameter', 'suggested_capabilities[] must be capability names such as card_payments or transfers.');
+  return [...new Set(values)];
+};
+
+const parseStandardOnly = (query: URLSearchParams, flow: ConnectFlow): Pick<AuthorizeRequest, 'stripeLanding' | 'alwaysPrompt'> => {
+  const stripeLanding = singleParam(query, 'stripe_landing');
+  const alwaysPrompt = singleParam(query, 'always_prompt');
+  if (flow === 'express' && (stripeLanding !== undefined || alwaysPrompt !== undefined)) {
+    throw badRequest('invalid_parameter', 'stripe_landing and always_prompt apply to Standard accounts only.');
+  }
+  if (stripeLanding !== undefined && stripeLanding !== 'login' && stripeLanding !== 'register') {
+    throw badRequest('invalid_parameter', 'stripe_landing must be login or register.');
+  }
+  const landing: AuthorizeRequest['stripeLanding'] = stripeLanding;
+  if (alwaysPrompt !== undefined && alwaysPrompt !== 'true' && alwaysPrompt !== 'false') {
+    throw badRequest('invalid_parameter', 'always_prompt must be true or false.');
+  }
+  return { stripeLanding: landing, alwaysPrompt: alwaysPrompt === 'true' };
+};
+
+export const parseAuthorizeRequest = (rawQueryString: string | undefined, returnToOrigins: readonly string[]): AuthorizeRequest => {
+  const query = parseQuery(rawQueryString);
+  for (const key of query.keys()) {
+    if (!knownParameters.has(key) && !key.startsWith('stripe_user')) {
+      throw badRequest('unknown_parameter', `The parameter ${key} is not supported by /connect/authorize.`);
+    }
+  }
+  const flow = requiredParam(query, 'type');
+  if (!isConnectFlow(flow)) throw badRequest('invalid_parameter', 'type must be standard or express.');
+  const returnTo = singleParam(query, 'return_to');
+  return {
+    flow,
+    ticket: requiredParam(query, 'ticket'),
+    stripeUser: parseStripeUser(query, flow),
+    suggestedCapabilities: parseCapabilities(query, flow),
+    returnTo: returnTo === undefined ? undefined : validateReturnTo(returnTo, returnToOrigins),
+    ...parseStandardOnly(query, flow),
+  };
+};

@@ -1,0 +1,134 @@
+/**
+ * `GET /connect/callback`: Stripe sends the browser back here. Every outcome is a redirect: to the
+ * success URL (or the `return_to` fixed when the flow started) with `account=acct_...`, or to the
+ * failure URL with a stable `error=` code the platform's page can explain. The state cookie is
+ * cleared either way.
+ */
+import type Stripe from 'stripe';
+import type { ServiceConfig } from '../config';
+import { HttpError } from '../errors';
+import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies';
+import { parseQuery, singleParam } from '../http/query';
+import { redirectResponse, type HttpResponse } from '../http/responses';
+import type { Logger } from '../logger';
+import type { AccountsRepo } from '../stores/accounts-repo';
+import type { StatesRepo } from '../stores/states-repo';
+import { isStripeError } from '../stripe/errors';
+import { exchangeCode } from './exchange-code';
+import { tokenScopesFor } from './flow';
+import { hashSecretValue, isWellFormedStateValue } from './state';
+
+export interface CompleteConnectionContext {
+  readonly config: ServiceConfig;
+  readonly states: StatesRepo;
+  readonly accounts: AccountsRepo;
+  /** Created only once the state checks out: a refused callback never touches Stripe. */
+  readonly stripe: () => Promise<{ client: Stripe; livemode: boolean }>;
+  readonly logger: Logger;
+  readonly now: number;
+}
+
+export interface CallbackRequest {
+  readonly rawQueryString: string | undefined;
+  readonly cookies: readonly string[] | undefined;
+}
+
+/** Stable `error=` codes of the failure redirect. */
+export type ConnectFailure =
+  | 'access_denied'
+  | 'authorization_failed'
+  | 'invalid_callback'
+  | 'session_mismatch'
+  | 'state_invalid'
+  | 'state_expired'
+  | 'code_invalid'
+  | 'capabilities_missing'
+  | 'flow_mismatch'
+  | 'livemode_mismatch'
+  | 'account_claimed'
+  | 'stripe_unavailable'
+  | 'service_unavailable';
+
+const withParam = (base: string, name: string, value: string): string => {
+  const url = new URL(base);
+  url.searchParams.set(name, value);
+  return url.href;
+};
+
+const readCallbackQuery = (rawQueryString: string | undefined) => {
+  try {
+    const query = parseQuery(rawQueryString);
+    return { error: singleParam(query, 'error'), state: singleParam(query, 'state'), code: singleParam(query, 'code') };
+  } catch {
+    return undefined;
+  }
+};
+
+const exchangeFailure = (error: unknown): ConnectFailure => {
+  if (isStripeError(error) && error.type === 'StripeInvalidGrantError') return 'code_invalid';
+  if (isStripeError(error) && error.type === 'StripeOAuthInvalidRequestError' && /capabilit/i.test(error.message)) return 'capabilities_missing';
+  return 'stripe_unavailable';
+};
+
+export const completeConnection = async (request: CallbackRequest, context: CompleteConnectionContext): Promise<HttpResponse> => {
+  const { config, states, accounts, logger, now } = context;
+  const cookies = [clearedStateCookie()];
+  const fail = (reason: ConnectFailure, fields: Record<string, unknown> = {}): HttpResponse => {
+    logger.info('connect failed', { reason, ...fields });
+    return redirectResponse(withParam(config.failureUrl, 'error', reason), cookies);
+  };
+
+  const query = readCallbackQuery(request.rawQueryString);
+  if (!query) return fail('invalid_callback');
+  const binding = readCookie(request.cookies, stateCookieName);
+  const bound = isWellFormedStateValue(query.state) && isWellFormedStateValue(binding);
+
+  try {
+    if (query.error !== undefined) {
+      // Burn the state so it cannot be replayed; Stripe may send access_denied without one.
+      if (bound) await states.consume(hashSecretValue(query.state as string), hashSecretValue(binding as string), now);
+      return fail(query.error === 'access_denied' ? 'access_denied' : 'authorization_failed', { stripeError: query.error.slice(0, 64) });
+    }
+    if (query.code === undefined || !isWellFormedStateValue(query.state)) return fail('invalid_callback');
+    if (!isWellFormedStateValue(binding)) return fail('session_mismatch');
+
+    const consumed = await states.consume(hashSecretValue(query.state), hashSecretValue(binding), now);
+    if (!consumed.ok) {
+      return fail(consumed.reason === 'expired' ? 'state_expired' : consumed.reason === 'mismatch' ? 'session_mismatch' : 'state_invalid');
+    }
+    const flowState = consumed.item;
+    if (!/^[A-Za-z0-9_]{1,255}$/.test(query.code)) return fail('code_invalid');
+
+    const stripe = await context.stripe();
+    let token;
+    try {
+      token = await exchangeCode(stripe.client, query.code, flowState.suggestedCapabilities);
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      return fail(exchangeFailure(error), { error });
+    }
+    if (!tokenScopesFor(flowState.flow).includes(token.scope)) {
+      return fail('flow_mismatch', { flow: flowState.flow, scope: token.scope, accountId: token.accountId });
+    }
+    if (token.livemode !== stripe.livemode) return fail('livemode_mismatch', { accountId: token.accountId });
+
+    const stored = await accounts.putConnected({
+      accountId: token.accountId,
+      platformUserId: flowState.platformUserId,
+      type: flowState.flow,
+      scope: token.scope,
+      livemode: token.livemode,
+      at: new Date(now).toISOString(),
+    });
+    if (!stored.ok) return fail('account_claimed', { accountId: token.accountId, platformUserId: flowState.platformUserId });
+
+    logger.info('connect completed', { accountId: token.accountId, flow: flowState.flow, platformUserId: flowState.platformUserId });
+    return redirectResponse(withParam(flowState.returnTo ?? config.successUrl, 'account', token.accountId), cookies);
+  } catch (error) {
+    if (error instanceof HttpError && error.status >= 500) {
+      logger.error('connect failed on a dependency', { code: error.code, cause: error.cause });
+      return fail(error.code.startsWith('stripe') ? 'stripe_unavailable' : 'service_unavailable');
+    }
+    throw error;
+  }
+};

@@ -1,0 +1,38 @@
+import type Stripe from 'stripe';
+import { HttpError } from '../errors';
+
+export interface ExchangedCode {
+  readonly accountId: string;
+  readonly scope: string;
+  readonly livemode: boolean;
+}
+
+const accountIdPattern = /^acct_[A-Za-z0-9]{1,64}$/;
+
+/** Accepts only a well-formed token response; anything else writes nothing. */
+export const parseTokenResponse = (response: unknown): ExchangedCode => {
+  const body = typeof response === 'object' && response !== null && !Array.isArray(response) ? (response as Record<string, unknown>) : {};
+  const { stripe_user_id: accountId, scope, livemode } = body;
+  if (typeof accountId !== 'string' || !accountIdPattern.test(accountId) || typeof scope !== 'string' || typeof livemode !== 'boolean') {
+    throw new HttpError(502, 'stripe_bad_response', 'Stripe answered the code exchange with something we cannot use.', { expose: true });
+  }
+  return { accountId, scope, livemode };
+};
+
+/**
+ * Exchanges an authorization code at Stripe's token endpoint. Network retries are off: a code is
+ * single use, and Stripe revokes the connection when one is presented twice. The access and
+ * refresh tokens in the answer are deliberately dropped (Stripe deprecates them; the platform key
+ * with `Stripe-Account` is the recommended way to act for the account).
+ */
+export const exchangeCode = async (stripe: Stripe, code: string, assertCapabilities: readonly string[]): Promise<ExchangedCode> => {
+  const response = await stripe.oauth.token(
+    {
+      grant_type: 'authorization_code',
+      code,
+      ...(assertCapabilities.length > 0 ? { assert_capabilities: [...assertCapabilities] } : {}),
+    },
+    { maxNetworkRetries: 0 },
+  );
+  return parseTokenResponse(response);
+};

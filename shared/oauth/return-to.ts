@@ -1,0 +1,19 @@
+import { badRequest } from '../errors';
+import { hasControlCharacters } from '../http/query';
+
+/**
+ * Checks a `return_to` against the allowlisted origins (exact match). Only absolute http(s) URLs
+ * qualify: scheme-relative (`//evil`), backslash (`/\evil`), `javascript:`, userinfo
+ * (`https://ok@evil`) and whitespace or control characters (which the URL parser would silently
+ * strip) are all refused before parsing can reinterpret them.
+ */
+export const validateReturnTo = (raw: string, allowedOrigins: readonly string[]): string => {
+  const refuse = (why: string) => badRequest('invalid_return_to', `return_to ${why}.`);
+  if (raw.length > 2048) throw refuse('is too long');
+  if (hasControlCharacters(raw) || /[\s\\]/.test(raw)) throw refuse('contains characters a URL may not have');
+  if (!/^https?:\/\/[^/]/i.test(raw) || !URL.canParse(raw)) throw refuse('must be an absolute https URL');
+  const url = new URL(raw);
+  if (url.username !== '' || url.password !== '') throw refuse('must not contain credentials');
+  if (!allowedOrigins.includes(url.origin)) throw refuse(`must be on an allowed origin (${allowedOrigins.join(', ') || 'none configured'})`);
+  return url.href;
+};

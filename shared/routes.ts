@@ -1,0 +1,103 @@
+/**
+ * The single source of truth for the service's HTTP surface and its Lambda functions.
+ * The CDK stack (infra/) and the local gateway (local/) both loop over these tables, so a
+ * route exists in AWS exactly when it exists locally. Keep this file free of runtime imports:
+ * the CDK app and the Lambda bundles both load it.
+ */
+import type { TableName } from './tables';
+
+export const functionNames = ['authorize', 'callback', 'login-link', 'accounts', 'deauthorize', 'webhook'] as const;
+export type FunctionName = (typeof functionNames)[number];
+
+export type TableAccess = 'read' | 'write' | 'readWrite';
+
+export interface FunctionSpec {
+  /** `functions/<name>.ts` exports `handler`. */
+  readonly name: FunctionName;
+  readonly description: string;
+  /** Least privilege: the stack grants exactly these, nothing else. */
+  readonly tables: Readonly<Partial<Record<TableName, TableAccess>>>;
+  /** Whether the function reads the Secrets Manager secret (platform key, client id, ...). */
+  readonly readsSecret: boolean;
+  /** Well under API Gateway's 29 s integration limit; Stripe calls time out after a few seconds. */
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+}
+
+export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
+  authorize: {
+    name: 'authorize',
+    description: 'Mints a single-use OAuth state and redirects the browser to Stripe',
+    tables: { states: 'write' },
+    readsSecret: true,
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  callback: {
+    name: 'callback',
+    description: 'Consumes the OAuth state, exchanges the code and stores the connected account',
+    tables: { states: 'write', accounts: 'readWrite' },
+    readsSecret: true,
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
+  'login-link': {
+    name: 'login-link',
+    description: 'Creates Express dashboard login links for the owner of an account',
+    tables: { accounts: 'read' },
+    readsSecret: true,
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
+  accounts: {
+    name: 'accounts',
+    description: "Reads a platform user's connected accounts",
+    tables: { accounts: 'read' },
+    readsSecret: true,
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  deauthorize: {
+    name: 'deauthorize',
+    description: 'Disconnects a Standard account at Stripe and marks it deauthorized',
+    tables: { accounts: 'readWrite' },
+    readsSecret: true,
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
+  webhook: {
+    name: 'webhook',
+    description: 'Verifies and applies Stripe webhook events exactly once',
+    tables: { events: 'readWrite', accounts: 'readWrite' },
+    readsSecret: true,
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
+};
+
+/** Who calls a route decides how its errors look: HTML/redirects for browsers, JSON for APIs. */
+export type RouteCaller = 'browser' | 'api' | 'stripe';
+
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway path syntax: `{name}` is a path parameter. */
+  readonly path: string;
+  readonly function: FunctionName;
+  readonly caller: RouteCaller;
+}
+
+export const routes: readonly Route[] = [
+  { method: 'GET', path: '/connect/authorize', function: 'authorize', caller: 'browser' },
+  { method: 'GET', path: '/connect/callback', function: 'callback', caller: 'browser' },
+  { method: 'GET', path: '/connect/dashboard', function: 'login-link', caller: 'browser' },
+  { method: 'POST', path: '/accounts/{accountId}/login_links', function: 'login-link', caller: 'api' },
+  { method: 'GET', path: '/accounts', function: 'accounts', caller: 'api' },
+  { method: 'GET', path: '/accounts/{accountId}', function: 'accounts', caller: 'api' },
+  { method: 'POST', path: '/accounts/{accountId}/deauthorize', function: 'deauthorize', caller: 'api' },
+  { method: 'POST', path: '/webhooks/stripe', function: 'webhook', caller: 'stripe' },
+];
+
+/** The path Stripe redirects back to; its full URL is the `redirect_uri` registered at Stripe. */
+export const callbackPath = '/connect/callback';
+
+export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;

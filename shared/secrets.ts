@@ -1,0 +1,113 @@
+/**
+ * Platform secrets: from one Secrets Manager secret (a JSON object) in AWS, from environment
+ * variables locally. Fetched once per container and cached with a short TTL so a rotated value
+ * is picked up without a redeploy; a failed refresh keeps serving the last good value.
+ */
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { HttpError } from './errors';
+
+export interface PlatformSecrets {
+  readonly secretKey: string;
+  readonly clientId: string;
+  /** Several during a rotation: a signature by any of them is accepted. */
+  readonly webhookSecrets: readonly string[];
+  readonly platformTokenSecret: string;
+}
+
+export interface SecretsProvider {
+  get(): Promise<PlatformSecrets>;
+}
+
+const misconfigured = (field: string, problem: string): HttpError =>
+  new HttpError(503, 'configuration_error', `The service is misconfigured: secret field ${field} ${problem}.`, {
+    expose: true,
+  });
+
+const requireString = (raw: Record<string, unknown>, field: string, prefix?: RegExp): string => {
+  const value = raw[field];
+  if (typeof value !== 'string' || value.trim() === '') throw misconfigured(field, 'is missing');
+  if (prefix && !prefix.test(value)) throw misconfigured(field, 'has the wrong format');
+  return value.trim();
+};
+
+const splitSecrets = (value: unknown): string[] => {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  return list.filter((item): item is string => typeof item === 'string').map((item) => item.trim()).filter(Boolean);
+};
+
+/** Validates the secret's fields, naming the first one that is missing or malformed. */
+export const parsePlatformSecrets = (raw: Record<string, unknown>): PlatformSecrets => {
+  const webhookSecrets = splitSecrets(raw['webhookSecrets']);
+  if (webhookSecrets.length === 0) throw misconfigured('webhookSecrets', 'is missing');
+  if (!webhookSecrets.every((secret) => secret.startsWith('whsec_'))) {
+    throw misconfigured('webhookSecrets', 'has the wrong format');
+  }
+  const platformTokenSecret = requireString(raw, 'platformTokenSecret');
+  if (platformTokenSecret.length < 32) throw misconfigured('platformTokenSecret', 'is shorter than 32 characters');
+  return {
+    secretKey: requireString(raw, 'secretKey', /^(sk|rk)_(test|live)_/),
+    clientId: requireString(raw, 'clientId', /^ca_/),
+    webhookSecrets,
+    platformTokenSecret,
+  };
+};
+
+/** Local runs: the same fields from STRIPE_SECRET_KEY, STRIPE_CLIENT_ID, STRIPE_WEBHOOK_SECRETS, PLATFORM_TOKEN_SECRET. */
+export const environmentSecrets = (env: Readonly<Record<string, string | undefined>>): SecretsProvider => ({
+  get: async () =>
+    parsePlatformSecrets({
+      secretKey: env['STRIPE_SECRET_KEY'],
+      clientId: env['STRIPE_CLIENT_ID'],
+      webhookSecrets: env['STRIPE_WEBHOOK_SECRETS'],
+      platformTokenSecret: env['PLATFORM_TOKEN_SECRET'],
+    }),
+});
+
+export interface SecretsManagerSourceOptions {
+  readonly client: Pick<SecretsManagerClient, 'send'>;
+  readonly secretId: string;
+  readonly ttlMs?: number;
+  readonly now?: () => number;
+}
+
+export const secretsManagerSecrets = ({ client, secretId, ttlMs = 5 * 60_000, now = Date.now }: SecretsManagerSourceOptions): SecretsProvider => {
+  let cached: { value: PlatformSecrets; fetchedAt: number } | undefined;
+  let inflight: Promise<PlatformSecrets> | undefined;
+
+  const fetchSecrets = async (): Promise<PlatformSecrets> => {
+    let text: string | undefined;
+    try {
+      text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+    } catch (error) {
+      throw new HttpError(503, 'secrets_unavailable', 'The service cannot read its configuration right now. Please try again shortly.', {
+        cause: error,
+        expose: true,
+      });
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text ?? '');
+    } catch {
+      throw misconfigured('(all)', 'is not a JSON object');
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw misconfigured('(all)', 'is not a JSON object');
+    const value = parsePlatformSecrets(raw as Record<string, unknown>);
+    cached = { value, fetchedAt: now() };
+    return value;
+  };
+
+  return {
+    get: async () => {
+      if (cached && now() - cached.fetchedAt < ttlMs) return cached.value;
+      inflight ??= fetchSecrets().finally(() => {
+        inflight = undefined;
+      });
+      try {
+        return await inflight;
+      } catch (error) {
+        if (cached && error instanceof HttpError && error.code === 'secrets_unavailable') return cached.value;
+        throw error;
+      }
+    },
+  };
+};

@@ -1,0 +1,106 @@
+/**
+ * Connected accounts, one item per Stripe account, owned by one platform user. We store only the
+ * account id and what describes it, never an access or refresh token: the platform key with the
+ * `Stripe-Account` header is how the platform acts for the account.
+ */
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConnectFlow } from '../oauth/flow';
+import { isConditionFailure, storeCall } from './store-errors';
+
+export type AccountStatus = 'connected' | 'deauthorized';
+
+export interface AccountRecord {
+  readonly accountId: string;
+  readonly platformUserId: string;
+  readonly type: ConnectFlow;
+  readonly scope: string;
+  readonly livemode: boolean;
+  readonly status: AccountStatus;
+  readonly chargesEnabled: boolean;
+  readonly payoutsEnabled: boolean;
+  readonly detailsSubmitted: boolean;
+  readonly capabilities: Readonly<Record<string, string>>;
+  readonly connectedAt: string;
+  readonly updatedAt: string;
+  readonly deauthorizedAt?: string;
+}
+
+export interface NewConnection {
+  readonly accountId: string;
+  readonly platformUserId: string;
+  readonly type: ConnectFlow;
+  readonly scope: string;
+  readonly livemode: boolean;
+  readonly at: string;
+}
+
+export type ConnectResult = { readonly ok: true; readonly record: AccountRecord } | { readonly ok: false; readonly reason: 'claimed' };
+
+export interface AccountsRepo {
+  get(accountId: string): Promise<AccountRecord | undefined>;
+  /**
+   * Records a completed OAuth connection. Refused when the account is connected to another
+   * platform user: an account changes hands only after it was deauthorized.
+   */
+  putConnected(connection: NewConnection): Promise<ConnectResult>;
+}
+
+export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => ({
+  get: async (accountId) => {
+    const result = await storeCall(() => client.send(new GetCommand({ TableName: tableName, Key: { accountId }, ConsistentRead: true })));
+    return result.Item as AccountRecord | undefined;
+  },
+
+  putConnected: async ({ accountId, platformUserId, type, scope, livemode, at }) => {
+    try {
+      const result = await storeCall(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { accountId },
+            UpdateExpression:
+              'SET platformUserId = :user, #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, ' +
+              'connectedAt = :at, updatedAt = :at, chargesEnabled = if_not_exists(chargesEnabled, :false), ' +
+              'payoutsEnabled = if_not_exists(payoutsEnabled, :false), detailsSubmitted = if_not_exists(detailsSubmitted, :false), ' +
+              'capabilities = if_not_exists(capabilities, :none) REMOVE deauthorizedAt',
+            ConditionExpression: 'attribute_not_exists(accountId) OR platformUserId = :user OR #status = :deauthorized',
+            ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':user': platformUserId,
+              ':type': type,
+              ':scope': scope,
+              ':livemode': livemode,
+              ':connected': 'connected',
+              ':deauthorized': 'deauthorized',
+              ':at': at,
+              ':false': false,
+              ':none': {},
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return { ok: true, record: result.Attributes as AccountRecord };
+    } catch (error) {
+      if (isConditionFailure(error)) return { ok: false, reason: 'claimed' };
+      throw error;
+    }
+  },
+});
+
+/** The record as the API returns it (the contract's account shape). */
+export const toAccountView = (record: AccountRecord) => ({
+  accountId: record.accountId,
+  platformUserId: record.platformUserId,
+  type: record.type,
+  scope: record.scope,
+  livemode: record.livemode,
+  status: record.status,
+  chargesEnabled: record.chargesEnabled,
+  payoutsEnabled: record.payoutsEnabled,
+  detailsSubmitted: record.detailsSubmitted,
+  capabilities: record.capabilities,
+  connectedAt: record.connectedAt,
+  updatedAt: record.updatedAt,
+  ...(record.deauthorizedAt ? { deauthorizedAt: record.deauthorizedAt } : {}),
+});

@@ -1,0 +1,63 @@
+/**
+ * OAuth states: written once by the authorize function, consumed once by the callback. The
+ * consume is a single conditional delete whose condition also checks expiry and the browser
+ * binding, because TTL deletion is lazy and expired items stay readable for days.
+ */
+import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ConnectFlow } from '../oauth/flow';
+import { isConditionFailure, storeCall } from './store-errors';
+
+export interface StateItem {
+  readonly stateHash: string;
+  readonly bindingHash: string;
+  readonly flow: ConnectFlow;
+  readonly platformUserId: string;
+  readonly returnTo?: string;
+  readonly suggestedCapabilities: readonly string[];
+  /** Epoch milliseconds; the consume condition compares against it. */
+  readonly expiresAt: number;
+  /** Epoch seconds, for DynamoDB TTL's eventual clean-up. */
+  readonly ttl: number;
+  readonly createdAt: string;
+}
+
+export type ConsumeResult =
+  | { readonly ok: true; readonly item: StateItem }
+  | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'mismatch' };
+
+export interface StatesRepo {
+  put(item: StateItem): Promise<void>;
+  consume(stateHash: string, bindingHash: string, now: number): Promise<ConsumeResult>;
+}
+
+export const createStatesRepo = (client: DynamoDBDocumentClient, tableName: string): StatesRepo => ({
+  put: async (item) => {
+    await storeCall(() =>
+      client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(stateHash)' })),
+    );
+  },
+
+  consume: async (stateHash, bindingHash, now) => {
+    try {
+      const result = await storeCall(() =>
+        client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { stateHash },
+            ConditionExpression: 'attribute_exists(stateHash) AND expiresAt > :now AND bindingHash = :bindingHash',
+            ExpressionAttributeValues: { ':now': now, ':bindingHash': bindingHash },
+            ReturnValues: 'ALL_OLD',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return { ok: true, item: result.Attributes as StateItem };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // DynamoDB Local returns the item that failed the condition; dynalite does not (then: unknown).
+      const existing = (error as { Item?: Partial<StateItem> }).Item;
+      if (!existing) return { ok: false, reason: 'unknown' };
+      return { ok: false, reason: existing.bindingHash !== bindingHash ? 'mismatch' : 'expired' };
+    }
+  },
+});

@@ -1,0 +1,38 @@
+import Stripe from 'stripe';
+
+export interface StripeClientOptions {
+  /** Sends api and connect calls alike to another server (the emulator locally). */
+  readonly apiBase?: URL | undefined;
+  /** A few seconds: far below API Gateway's 29 s, so a slow Stripe is a clear 504, not a gateway timeout. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * A Stripe client for the platform key. One network retry for idempotent calls (stripe-node adds
+ * idempotency keys to POSTs); the OAuth code exchange turns retries off per request.
+ */
+export const createStripeClient = (secretKey: string, { apiBase, timeoutMs }: StripeClientOptions): Stripe =>
+  new Stripe(secretKey, {
+    timeout: timeoutMs,
+    maxNetworkRetries: 1,
+    telemetry: false,
+    appInfo: { name: 'connect-onboarding' },
+    ...(apiBase
+      ? {
+          host: apiBase.hostname,
+          port: Number(apiBase.port || (apiBase.protocol === 'https:' ? 443 : 80)),
+          protocol: apiBase.protocol === 'https:' ? 'https' : 'http',
+        }
+      : {}),
+  });
+
+let cached: { key: string; client: Stripe } | undefined;
+
+/** One client per container, rebuilt only when the secret key itself changes (after a rotation). */
+export const stripeClientFor = (secretKey: string, options: StripeClientOptions): Stripe => {
+  if (cached?.key !== secretKey) cached = { key: secretKey, client: createStripeClient(secretKey, options) };
+  return cached.client;
+};
+
+/** A deployment's mode follows its key: `sk_live_`/`rk_live_` is live mode. */
+export const isLiveKey = (secretKey: string): boolean => /^(sk|rk)_live_/.test(secretKey);
