@@ -1,0 +1,60 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionSpec } from '../shared/routes';
+
+/** Repository root, so bundling does not depend on the directory `cdk` runs from. */
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Props of {@link ServiceFunction}. */
+export interface ServiceFunctionProps {
+  /** Which handler (`functions/<name>.ts`), and its timeout and memory. */
+  readonly spec: FunctionSpec;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/**
+ * One Lambda function of the service with the defaults every handler shares: Node 24 on ARM,
+ * bundled as ESM with the AWS SDK inside. STACK.md measured import time of such a bundle at 63 ms
+ * against 150 ms for the default (SDK external, loaded unminified from the runtime).
+ */
+export class ServiceFunction extends Construct {
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const { spec } = props;
+    // An explicit group gets a retention; the runtime's own would keep logs (and cost) forever.
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: `${projectRoot}functions/${spec.name}.ts`,
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: `${projectRoot}package-lock.json`,
+      description: spec.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      memorySize: spec.memoryMb,
+      logGroup,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        // ESM output has no `require`; some dependencies (CJS) still call it.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        bundleAwsSDK: true,
+      },
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, HttpStage, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { callbackPath, type FunctionName, type FunctionSpec, functionSpecs, routes } from '../shared/routes';
+import { type TableName, tableDefinitions } from '../shared/tables';
+import { type ConnectOnboardingSettings, placeholderUrls, resolveSettings } from './config';
+import { ServiceFunction } from './service-function';
+import { pascalCase, ServiceTables } from './service-tables';
+import { stripeSecret } from './stripe-secret';
+
+/** Props of {@link ConnectOnboardingStack}: the service settings (all optional) plus the usual stack props. */
+export interface ConnectOnboardingStackProps extends StackProps, ConnectOnboardingSettings {}
+
+/** Path Stripe posts webhooks to, taken from the route table rather than repeated here. */
+const webhookPath = routes.find((route) => route.function === 'webhook')?.path ?? '/webhooks/stripe';
+
+/**
+ * The whole service: an HTTP API whose routes come from shared/routes.ts, one Lambda function per
+ * handler, the DynamoDB tables of shared/tables.ts and the Stripe secret, with each function
+ * granted exactly the table and secret access its spec declares.
+ */
+export class ConnectOnboardingStack extends Stack {
+  /** Each handler's function, by name (for tests and further wiring). */
+  readonly functions: Readonly<Record<FunctionName, ServiceFunction>>;
+  /** The tables of shared/tables.ts, by name. */
+  readonly tables: Readonly<Record<TableName, TableV2>>;
+  /** The Stripe secret, created or imported. */
+  readonly secret: ISecret;
+  /** The HTTP API; its `$default` stage serves every route. */
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: ConnectOnboardingStackProps = {}) {
+    super(scope, id, props);
+    const settings = resolveSettings(props);
+    for (const key of ['successUrl', 'failureUrl'] as const) {
+      if (settings[key] === placeholderUrls[key]) {
+        Annotations.of(this).addWarningV2(`connect-onboarding:${key}`, `${key} is a placeholder; set it with -c ${key}=https://...`);
+      }
+    }
+
+    // Created first and without a default stage: the functions' CALLBACK_URL needs its endpoint,
+    // and the explicit `$default` stage below carries the throttling.
+    const api = (this.api = new HttpApi(this, 'Api', { description: 'Stripe Connect onboarding', createDefaultStage: false }));
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
+    });
+    const callbackUrl = settings.callbackUrl ?? `${api.apiEndpoint}${callbackPath}`;
+
+    const { tables } = new ServiceTables(this, 'Tables', { retainAll: settings.retainData });
+    const secret = stripeSecret(this, 'StripeSecret', settings.secretArn);
+    this.tables = tables;
+    this.secret = secret;
+
+    const common: Record<string, string> = {
+      CALLBACK_URL: callbackUrl,
+      SUCCESS_URL: settings.successUrl,
+      FAILURE_URL: settings.failureUrl,
+      RETURN_TO_ORIGINS: settings.returnToOrigins.join(','),
+      STATE_TTL_SECONDS: String(settings.stateTtlSeconds),
+      WEBHOOK_TOLERANCE_SECONDS: String(settings.webhookToleranceSeconds),
+      LIVEMODE_MISMATCH: settings.livemodeMismatch,
+      LOG_LEVEL: settings.logLevel,
+    };
+    const environmentOf = (spec: FunctionSpec): Record<string, string> => {
+      const environment = { ...common };
+      for (const table of Object.keys(spec.tables) as TableName[]) {
+        environment[tableDefinitions[table].envVar] = tables[table].tableName;
+      }
+      if (spec.readsSecret) environment.SECRET_ID = secret.secretArn;
+      return environment;
+    };
+
+    const functions: Partial<Record<FunctionName, ServiceFunction>> = {};
+    for (const spec of Object.values(functionSpecs)) {
+      const service = new ServiceFunction(this, pascalCase(spec.name), { spec, environment: environmentOf(spec) });
+      // Least privilege: exactly what the spec declares, nothing else.
+      for (const [table, access] of Object.entries(spec.tables) as [TableName, FunctionSpec['tables'][TableName]][]) {
+        if (access === 'read') tables[table].grantReadData(service.function);
+        if (access === 'write') tables[table].grantWriteData(service.function);
+        if (access === 'readWrite') tables[table].grantReadWriteData(service.function);
+      }
+      if (spec.readsSecret) secret.grantRead(service.function);
+      functions[spec.name] = service;
+    }
+    this.functions = functions as Record<FunctionName, ServiceFunction>;
+
+    // One integration per function, shared by its routes (login-link serves two).
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    for (const route of routes) {
+      let integration = integrations.get(route.function);
+      if (integration === undefined) {
+        integration = new HttpLambdaIntegration(`${pascalCase(route.function)}Integration`, this.functions[route.function].function, {
+          payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+        });
+        integrations.set(route.function, integration);
+      }
+      api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'CallbackUrl', { value: callbackUrl, description: 'The exact redirect_uri to register at Stripe' });
+    new CfnOutput(this, 'WebhookUrl', { value: `${api.apiEndpoint}${webhookPath}`, description: 'Stripe webhook endpoint URL' });
+    new CfnOutput(this, 'SecretArn', { value: secret.secretArn, description: 'Secrets Manager secret with the Stripe credentials' });
+  }
+}

@@ -1,0 +1,47 @@
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+
+/** Name of the secret the stack creates when none is imported. */
+export const stripeSecretName = 'connect-onboarding/stripe';
+
+/** A complete secret ARN ends in the 6-character suffix Secrets Manager appends to the name. */
+const completeArn = /^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/;
+const partialArn = /^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+$/;
+
+/**
+ * The Secrets Manager secret holding the Stripe credentials (CONTRACT.md: one JSON object with
+ * `secretKey`, `clientId`, `webhookSecrets`, `platformTokenSecret`). Imports `secretArn` when given;
+ * otherwise creates the secret with placeholders for the Stripe values, to be filled in after the
+ * first deploy, and a generated `platformTokenSecret`.
+ */
+export const stripeSecret = (scope: Construct, id: string, secretArn?: string): ISecret => {
+  if (secretArn !== undefined) {
+    // A partial ARN makes grants use a `-??????` wildcard; a complete one names the secret exactly.
+    if (Token.isUnresolved(secretArn) || completeArn.test(secretArn)) {
+      return Secret.fromSecretCompleteArn(scope, id, secretArn);
+    }
+    if (partialArn.test(secretArn)) return Secret.fromSecretPartialArn(scope, id, secretArn);
+    throw new Error(`secretArn: '${secretArn}' is not a Secrets Manager secret ARN`);
+  }
+  return new Secret(scope, id, {
+    secretName: stripeSecretName,
+    description:
+      'Stripe Connect onboarding: JSON {"secretKey": "sk_...", "clientId": "ca_...", ' +
+      '"webhookSecrets": "whsec_...[,whsec_...]", "platformTokenSecret": "<HS256 key shared with the platform backend>"}',
+    generateSecretString: {
+      // Placeholders keep the JSON shape the functions parse; Stripe rejects them until real values are set.
+      secretStringTemplate: JSON.stringify({
+        secretKey: 'sk_REPLACE_ME',
+        clientId: 'ca_REPLACE_ME',
+        webhookSecrets: 'whsec_REPLACE_ME',
+      }),
+      generateStringKey: 'platformTokenSecret',
+      passwordLength: 64,
+      excludePunctuation: true,
+    },
+    // Operators type the Stripe values in by hand and share the token key with the platform:
+    // keep it through `cdk destroy`, then redeploy with `-c secretArn=...` to reuse it.
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+};
