@@ -1,0 +1,83 @@
+/**
+ * `npm start`: the whole service on this machine in one process tree — the embedded DynamoDB,
+ * the Stripe emulator and the local gateway serving the real handlers. Ctrl-C stops it cleanly.
+ * `--in-memory` keeps no data between runs (otherwise DynamoDB data lives under .data/).
+ */
+import { startStripeEmulator } from '../emulator';
+import { mintPlatformToken } from '../shared/platform-token';
+import { callbackPath } from '../shared/routes';
+import { localTableName } from '../shared/tables';
+import { localDefaults } from './defaults';
+import { ensureTables, startEmbeddedDynamoDb } from './dynamodb';
+import { localEnvironment } from './environment';
+import { startGateway } from './gateway';
+import { serveLocalPages } from './local-pages';
+
+const numberFrom = (value: string | undefined, fallback: number): number => (value ? Number(value) : fallback);
+
+const main = async (): Promise<void> => {
+  // The AWS SDK warns about Node 20 on every client; the deployed runtime is Node 24.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const inMemory = process.argv.includes('--in-memory');
+  const port = numberFrom(process.env['PORT'], localDefaults.gatewayPort);
+  const emulatorPort = numberFrom(process.env['STRIPE_EMULATOR_PORT'], localDefaults.emulatorPort);
+  const gatewayUrl = `http://localhost:${port}`;
+
+  const dynamoDb = await startEmbeddedDynamoDb({
+    port: numberFrom(process.env['DYNAMODB_PORT'], 0),
+    ...(inMemory ? {} : { dataDir: '.data/dynamodb' }),
+  });
+  await ensureTables(dynamoDb.endpoint, localTableName);
+  const emulator = await startStripeEmulator({
+    port: emulatorPort,
+    secretKey: process.env['STRIPE_SECRET_KEY'] ?? localDefaults.stripeSecretKey,
+    clientId: process.env['STRIPE_CLIENT_ID'] ?? localDefaults.stripeClientId,
+    redirectUris: [`${gatewayUrl}${callbackPath}`],
+    webhookEndpoints: [{ url: `${gatewayUrl}/webhooks/stripe`, secret: (process.env['STRIPE_WEBHOOK_SECRETS'] ?? localDefaults.webhookSecret).split(',')[0] ?? '' }],
+  });
+  const environment = localEnvironment({ gatewayUrl, emulatorUrl: emulator.url, dynamoDbEndpoint: dynamoDb.endpoint, tableName: localTableName });
+  Object.assign(process.env, environment);
+  const gateway = await startGateway({ port, hostname: process.env['HOST'] ?? '127.0.0.1', localPages: serveLocalPages });
+
+  const ticket = await mintPlatformToken('demo_user', environment['PLATFORM_TOKEN_SECRET'] ?? '', 15 * 60);
+  process.stdout.write(
+    [
+      '',
+      'connect-onboarding is running locally',
+      `  gateway         ${gatewayUrl}  (demo platform page: ${gatewayUrl}/)`,
+      `  stripe emulator ${emulator.url}`,
+      `  dynamodb        ${dynamoDb.endpoint}  (${dynamoDb.engine}${inMemory ? ', in memory' : ', data in .data/dynamodb'})`,
+      '',
+      'local secrets (never used in AWS):',
+      `  STRIPE_SECRET_KEY=${environment['STRIPE_SECRET_KEY']}`,
+      `  STRIPE_CLIENT_ID=${environment['STRIPE_CLIENT_ID']}`,
+      `  STRIPE_WEBHOOK_SECRETS=${environment['STRIPE_WEBHOOK_SECRETS']}`,
+      `  PLATFORM_TOKEN_SECRET=${environment['PLATFORM_TOKEN_SECRET']}`,
+      '',
+      'try it (a platform token for demo_user, valid 15 minutes):',
+      `  open ${gatewayUrl}/connect/authorize?type=standard&ticket=${ticket}`,
+      `  curl -H "Authorization: Bearer ${ticket}" ${gatewayUrl}/accounts`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('stopping...\n');
+    await gateway.close();
+    await emulator.close();
+    await dynamoDb.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`npm start failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,170 @@
+import Stripe from 'stripe';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StripeEmulator } from '../../emulator';
+import { authorizeUrl, CLIENT_ID, codeFrom, connect, httpCall, SECRET_KEY, startTestEmulator, stripeFor } from './helpers';
+
+describe('StripeEmulator', () => {
+  let emulator: StripeEmulator;
+  let stripe: Stripe;
+
+  beforeEach(async () => {
+    emulator = await startTestEmulator();
+    stripe = stripeFor(emulator);
+  });
+
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  describe('POST /oauth/deauthorize', () => {
+    it('disconnects a Standard account and then refuses access to it', async () => {
+      const accountId = await connect(emulator, 'standard');
+
+      const result = await stripe.oauth.deauthorize({ client_id: CLIENT_ID, stripe_user_id: accountId });
+
+      expect(result).toEqual({ stripe_user_id: accountId });
+      await expect(stripe.accounts.retrieve(accountId)).rejects.toBeInstanceOf(Stripe.errors.StripePermissionError);
+    });
+
+    it('refuses an Express account with invalid_client naming no_deauth_on_controlled_account', async () => {
+      const accountId = await connect(emulator, 'express');
+
+      const result = stripe.oauth.deauthorize({ client_id: CLIENT_ID, stripe_user_id: accountId });
+
+      await expect(result).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidClientError);
+      await expect(result).rejects.toMatchObject({ rawType: 'invalid_client', message: expect.stringMatching(/^no_deauth_on_controlled_account: /) });
+      expect((await stripe.accounts.retrieve(accountId)).id).toBe(accountId);
+    });
+
+    it('refuses an unknown or already disconnected account with Stripe\'s invalid_client message', async () => {
+      const accountId = await connect(emulator, 'standard');
+      await stripe.oauth.deauthorize({ client_id: CLIENT_ID, stripe_user_id: accountId });
+
+      const again = stripe.oauth.deauthorize({ client_id: CLIENT_ID, stripe_user_id: accountId });
+      const unknown = stripe.oauth.deauthorize({ client_id: CLIENT_ID, stripe_user_id: 'acct_unknown0000000' });
+
+      await expect(again).rejects.toMatchObject({
+        statusCode: 401,
+        message: `This application is not connected to stripe account ${accountId}, or that account does not exist.`,
+      });
+      await expect(unknown).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidClientError);
+    });
+  });
+
+  describe('GET /v1/accounts/:id', () => {
+    it('returns the connected account in Stripe\'s shape', async () => {
+      const accountId = await connect(emulator, 'standard', { 'stripe_user[email]': 'jo@example.com', 'stripe_user[country]': 'GB' });
+
+      const account = await stripe.accounts.retrieve(accountId);
+
+      expect({ ...account, lastResponse: undefined }).toEqual({
+        id: accountId,
+        object: 'account',
+        type: 'standard',
+        business_profile: { name: null, url: null, product_description: null, support_email: null },
+        business_type: null,
+        capabilities: { card_payments: 'active', transfers: 'active' },
+        charges_enabled: true,
+        payouts_enabled: true,
+        details_submitted: true,
+        controller: { type: 'account' },
+        country: 'GB',
+        default_currency: 'gbp',
+        created: expect.any(Number),
+        email: 'jo@example.com',
+        metadata: {},
+        requirements: { currently_due: [], eventually_due: [], past_due: [], pending_verification: [], disabled_reason: null, current_deadline: null },
+        lastResponse: undefined,
+      });
+    });
+
+    it('refuses an unknown account with a 403 account_invalid (StripePermissionError)', async () => {
+      const result = stripe.accounts.retrieve('acct_unknown0000000');
+
+      await expect(result).rejects.toBeInstanceOf(Stripe.errors.StripePermissionError);
+      await expect(result).rejects.toMatchObject({
+        statusCode: 403,
+        code: 'account_invalid',
+        requestId: expect.stringMatching(/^req_/),
+        message: "The provided key 'sk_test_**************************1234' does not have access to account 'acct_unknown0000000' (or that account does not exist). Application access may have been revoked.",
+      });
+    });
+
+    it('also answers GET /v1/account with a Stripe-Account header', async () => {
+      const accountId = await connect(emulator, 'express');
+
+      const account = await stripe.accounts.retrieve(undefined, { stripeAccount: accountId });
+
+      expect(account.id).toBe(accountId);
+    });
+
+    it('refuses a wrong API key with StripeAuthenticationError', async () => {
+      const result = stripeFor(emulator, 'sk_test_nope').accounts.retrieve('acct_x');
+
+      await expect(result).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+    });
+
+    it('answers unknown API paths with Stripe\'s 404', async () => {
+      const res = await httpCall(`${emulator.url}/v1/charges`, { headers: { Authorization: `Bearer ${SECRET_KEY}` } });
+
+      expect(res.status).toBe(404);
+      expect(JSON.parse(res.text)).toEqual({
+        error: { type: 'invalid_request_error', message: 'Unrecognized request URL (GET: /v1/charges). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.' },
+      });
+    });
+  });
+
+  describe('POST /v1/accounts/:id/login_links', () => {
+    it('creates a single-use Express dashboard link', async () => {
+      const accountId = await connect(emulator, 'express');
+
+      const link = await stripe.accounts.createLoginLink(accountId);
+      const first = await httpCall(link.url);
+      const second = await httpCall(link.url);
+
+      expect({ object: link.object, created: link.created, url: link.url }).toEqual({
+        object: 'login_link',
+        created: expect.any(Number),
+        url: expect.stringMatching(new RegExp(`^${emulator.url}/express/login/[A-Za-z0-9]{24}$`)),
+      });
+      expect(first.status).toBe(200);
+      expect(first.text).toContain(`Express dashboard for ${accountId}`);
+      expect(second.status).toBe(404);
+    });
+
+    it('refuses a Standard account with StripeInvalidRequestError', async () => {
+      const accountId = await connect(emulator, 'standard');
+
+      const result = stripe.accounts.createLoginLink(accountId);
+
+      await expect(result).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      await expect(result).rejects.toMatchObject({
+        statusCode: 400,
+        message: `Cannot create an edit link for the account ${accountId}, which does not have access to the Express Dashboard.`,
+      });
+    });
+
+    it('refuses an account that is not connected with StripePermissionError', async () => {
+      const result = stripe.accounts.createLoginLink('acct_unknown0000000');
+
+      await expect(result).rejects.toBeInstanceOf(Stripe.errors.StripePermissionError);
+    });
+  });
+
+  describe('decide with an existing account', () => {
+    it('reconnects an existing account instead of creating one', async () => {
+      const accountId = await connect(emulator, 'standard');
+      await stripe.oauth.deauthorize({ client_id: CLIENT_ID, stripe_user_id: accountId });
+
+      const location = await emulator.decide(authorizeUrl(emulator, 'standard'), 'allow', { accountId });
+      const token = await stripe.oauth.token({ grant_type: 'authorization_code', code: codeFrom(location) });
+
+      expect(token.stripe_user_id).toBe(accountId);
+      expect((await stripe.accounts.retrieve(accountId)).id).toBe(accountId);
+    });
+
+    it('throws when the existing account is unknown', async () => {
+      await expect(emulator.decide(authorizeUrl(emulator, 'standard'), 'allow', { accountId: 'acct_nope' })).rejects.toThrow(/No such account: acct_nope/);
+    });
+  });
+});

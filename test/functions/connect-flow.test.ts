@@ -1,0 +1,269 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../shared/clients/dynamodb';
+import { stateCookieName } from '../../shared/http/cookies';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { TestBrowser, locationOf } from '../support/test-browser';
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const startConnect = async (browser: TestBrowser, query: string) => {
+  const response = await browser.get(`${stack.gatewayUrl}/connect/authorize?${query}`);
+  expect(response.status).toBe(302);
+  return locationOf(response);
+};
+
+const connect = async (flow: 'standard' | 'express', user: string, extra = '') => {
+  const browser = new TestBrowser();
+  const ticket = await stack.mintTicket(user);
+  const authorizeUrl = await startConnect(browser, `type=${flow}&ticket=${ticket}${extra}`);
+  const callbackUrl = await stack.emulator.decide(authorizeUrl.href, 'allow');
+  const finished = await browser.get(callbackUrl);
+  return { browser, authorizeUrl, callbackUrl, finished };
+};
+
+const readAccount = async (accountId: string) =>
+  (await createDocumentClient().send(new GetCommand({ TableName: stack.tables.accounts, Key: { accountId } }))).Item;
+
+describe('GET /connect/authorize', () => {
+  it('redirects a Standard flow to /oauth/authorize with scope=read_write and sets the state cookie', async () => {
+    const browser = new TestBrowser();
+    const ticket = await stack.mintTicket('user_std');
+    const location = await startConnect(browser, `type=standard&ticket=${ticket}&stripe_user[email]=a%40example.com`);
+
+    expect(location.origin + location.pathname).toBe(`${stack.emulator.url}/oauth/authorize`);
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      response_type: 'code',
+      scope: 'read_write',
+      client_id: 'ca_local0connect0onboarding00000',
+      state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      redirect_uri: `${stack.gatewayUrl}/connect/callback`,
+      'stripe_user[email]': 'a@example.com',
+    });
+    expect(browser.cookie(stateCookieName)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('sets the cookie as __Host-, Secure, HttpOnly, SameSite=Lax with the state lifetime, and no-store headers', async () => {
+    const ticket = await stack.mintTicket('user_std');
+    const response = await fetch(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${ticket}`, { redirect: 'manual' });
+
+    expect(response.headers.getSetCookie()).toEqual([
+      expect.stringMatching(/^__Host-connect_state=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/; Secure; HttpOnly; SameSite=Lax$/),
+    ]);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('redirects an Express flow to /express/oauth/authorize with suggested capabilities', async () => {
+    const ticket = await stack.mintTicket('user_exp');
+    const location = await startConnect(
+      new TestBrowser(),
+      `type=express&ticket=${ticket}&suggested_capabilities[]=transfers&suggested_capabilities[]=card_payments`,
+    );
+
+    expect(location.pathname).toBe('/express/oauth/authorize');
+    expect(location.searchParams.getAll('suggested_capabilities[]')).toEqual(['transfers', 'card_payments']);
+    expect(location.searchParams.has('scope')).toBe(false);
+  });
+
+  it.each([
+    ['no ticket', 'type=standard', 401, 'missing_token'],
+    ['a bad type', 'type=custom&ticket=TICKET', 400, 'invalid_parameter'],
+    ['an unknown parameter', 'type=standard&ticket=TICKET&suggested_capabilites[]=transfers', 400, 'unknown_parameter'],
+    ['an unknown stripe_user field', 'type=standard&ticket=TICKET&stripe_user[password]=x', 400, 'invalid_stripe_user'],
+    ['a return_to off the allowlist', 'type=standard&ticket=TICKET&return_to=https%3A%2F%2Fevil.example', 400, 'invalid_return_to'],
+    ['a forged ticket', 'type=standard&ticket=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', 401, 'invalid_token'],
+  ])('refuses %s with an HTML page and stores no state', async (_, query, status, code) => {
+    const ticket = await stack.mintTicket('user_bad');
+    const response = await fetch(`${stack.gatewayUrl}/connect/authorize?${query.replace('TICKET', ticket)}`, { redirect: 'manual' });
+    const body = await response.text();
+
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(body).toContain(`Error code: ${code}`);
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+});
+
+describe('GET /connect/callback', () => {
+  it('completes a Standard connection and stores the account for its platform user', async () => {
+    const { finished } = await connect('standard', 'user_std');
+    const success = locationOf(finished);
+    const accountId = success.searchParams.get('account') ?? '';
+
+    expect(success.origin + success.pathname).toBe(`${stack.gatewayUrl}/local/connected`);
+    expect(accountId).toMatch(/^acct_/);
+    expect(await readAccount(accountId)).toEqual({
+      accountId,
+      platformUserId: 'user_std',
+      type: 'standard',
+      scope: 'read_write',
+      livemode: false,
+      status: 'connected',
+      chargesEnabled: false,
+      payoutsEnabled: false,
+      detailsSubmitted: false,
+      capabilities: {},
+      connectedAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+  });
+
+  it('completes an Express connection, asserting the suggested capabilities', async () => {
+    const { finished } = await connect('express', 'user_exp', '&suggested_capabilities[]=transfers');
+    const accountId = locationOf(finished).searchParams.get('account') ?? '';
+
+    expect(await readAccount(accountId)).toMatchObject({ accountId, platformUserId: 'user_exp', type: 'express', scope: 'express' });
+  });
+
+  it('clears the state cookie after use', async () => {
+    const { browser } = await connect('standard', 'user_std');
+
+    expect(browser.cookie(stateCookieName)).toBeUndefined();
+  });
+
+  it('returns to the validated return_to fixed when the flow started', async () => {
+    const returnTo = encodeURIComponent(`${stack.gatewayUrl}/settings/payouts?tab=stripe`);
+    const { finished } = await connect('standard', 'user_std', `&return_to=${returnTo}`);
+    const location = locationOf(finished);
+
+    expect(location.pathname).toBe('/settings/payouts');
+    expect(location.searchParams.get('tab')).toBe('stripe');
+    expect(location.searchParams.get('account')).toMatch(/^acct_/);
+  });
+
+  it('sends a denial to the failure URL with error=access_denied and burns the state', async () => {
+    const browser = new TestBrowser();
+    const authorizeUrl = await startConnect(browser, `type=standard&ticket=${await stack.mintTicket('user_std')}`);
+    const callbackUrl = await stack.emulator.decide(authorizeUrl.href, 'deny');
+    const cookie = browser.cookie(stateCookieName) ?? '';
+    const denied = await browser.get(callbackUrl);
+
+    expect(locationOf(denied).href).toBe(`${stack.gatewayUrl}/local/failed?error=access_denied`);
+    const replay = new TestBrowser();
+    replay.setCookie(stateCookieName, cookie);
+    const state = authorizeUrl.searchParams.get('state');
+    const reuse = await replay.get(`${stack.gatewayUrl}/connect/callback?code=ac_anything&state=${state}`);
+    expect(locationOf(reuse).searchParams.get('error')).toBe('state_invalid');
+  });
+
+  it('refuses a replayed callback: the state is single use and Stripe is called once', async () => {
+    const { browser, callbackUrl, finished, authorizeUrl } = await connect('standard', 'user_std');
+    expect(locationOf(finished).searchParams.get('account')).toMatch(/^acct_/);
+    browser.setCookie(stateCookieName, 'x'.repeat(43));
+    const tokenCalls = () => stack.emulator.requestLog().filter((entry) => entry.path === '/oauth/token').length;
+    const before = tokenCalls();
+
+    const replay = await browser.get(callbackUrl);
+
+    expect(locationOf(replay).searchParams.get('error')).toBe('state_invalid');
+    expect(tokenCalls()).toBe(before);
+    expect(authorizeUrl.searchParams.get('state')).toBeTruthy();
+  });
+
+  it('refuses a callback from a browser without the state cookie (CSRF) and leaves the state usable', async () => {
+    const browser = new TestBrowser();
+    const authorizeUrl = await startConnect(browser, `type=standard&ticket=${await stack.mintTicket('user_std')}`);
+    const callbackUrl = await stack.emulator.decide(authorizeUrl.href, 'allow');
+
+    const attacker = await new TestBrowser().get(callbackUrl);
+    const victim = await browser.get(callbackUrl);
+
+    expect(locationOf(attacker).searchParams.get('error')).toBe('session_mismatch');
+    expect(locationOf(victim).searchParams.get('account')).toMatch(/^acct_/);
+  });
+
+  it('refuses a callback whose cookie belongs to another flow (forged state binding)', async () => {
+    const victim = new TestBrowser();
+    const victimAuthorize = await startConnect(victim, `type=standard&ticket=${await stack.mintTicket('victim')}`);
+    const attacker = new TestBrowser();
+    await startConnect(attacker, `type=standard&ticket=${await stack.mintTicket('attacker')}`);
+    const callbackUrl = await stack.emulator.decide(victimAuthorize.href, 'allow');
+
+    const response = await attacker.get(callbackUrl);
+
+    expect(locationOf(response).searchParams.get('error')).toBe('session_mismatch');
+  });
+
+  it('refuses an unknown state', async () => {
+    const browser = new TestBrowser();
+    browser.setCookie(stateCookieName, 'b'.repeat(43));
+
+    const response = await browser.get(`${stack.gatewayUrl}/connect/callback?code=ac_123&state=${'a'.repeat(43)}`);
+
+    expect(locationOf(response).searchParams.get('error')).toBe('state_invalid');
+  });
+
+  it('refuses an invalid code after consuming the state', async () => {
+    const browser = new TestBrowser();
+    const authorizeUrl = await startConnect(browser, `type=standard&ticket=${await stack.mintTicket('user_std')}`);
+    const state = authorizeUrl.searchParams.get('state');
+
+    const response = await browser.get(`${stack.gatewayUrl}/connect/callback?code=ac_doesnotexist&state=${state}`);
+
+    expect(locationOf(response).href).toBe(`${stack.gatewayUrl}/local/failed?error=code_invalid`);
+  });
+
+  it('refuses a callback without code or state', async () => {
+    const response = await new TestBrowser().get(`${stack.gatewayUrl}/connect/callback`);
+
+    expect(locationOf(response).searchParams.get('error')).toBe('invalid_callback');
+  });
+});
+
+describe('GET /connect/callback against stored states', () => {
+  const stateOf = (authorizeUrl: URL) => authorizeUrl.searchParams.get('state') ?? '';
+
+  it('refuses a state that is still in the table but past its expiry (TTL deletion is lazy)', async () => {
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { hashSecretValue } = await import('../../shared/oauth/state');
+    const browser = new TestBrowser();
+    const authorizeUrl = await startConnect(browser, `type=standard&ticket=${await stack.mintTicket('user_std')}`);
+    const callbackUrl = await stack.emulator.decide(authorizeUrl.href, 'allow');
+    await createDocumentClient().send(
+      new UpdateCommand({
+        TableName: stack.tables.states,
+        Key: { stateHash: hashSecretValue(stateOf(authorizeUrl)) },
+        UpdateExpression: 'SET expiresAt = :past',
+        ExpressionAttributeValues: { ':past': Date.now() - 1000 },
+      }),
+    );
+
+    const response = await browser.get(callbackUrl);
+
+    expect(locationOf(response).searchParams.get('error')).toBe('state_expired');
+  });
+
+  it('refuses a state minted for the Standard flow used with an Express code (flow mix-up)', async () => {
+    const browser = new TestBrowser();
+    const standardAuthorize = await startConnect(browser, `type=standard&ticket=${await stack.mintTicket('user_std')}`);
+    const expressAuthorize = await startConnect(new TestBrowser(), `type=express&ticket=${await stack.mintTicket('user_std')}`);
+    expressAuthorize.searchParams.set('state', stateOf(standardAuthorize));
+    const callbackUrl = await stack.emulator.decide(expressAuthorize.href, 'allow');
+
+    const response = await browser.get(callbackUrl);
+
+    expect(locationOf(response).searchParams.get('error')).toBe('flow_mismatch');
+  });
+
+  it('refuses to hand an account connected by one platform user to another', async () => {
+    const first = await connect('standard', 'owner');
+    const accountId = locationOf(first.finished).searchParams.get('account') ?? '';
+    const browser = new TestBrowser();
+    const authorizeUrl = await startConnect(browser, `type=standard&ticket=${await stack.mintTicket('intruder')}`);
+    const callbackUrl = await stack.emulator.decide(authorizeUrl.href, 'allow', { accountId });
+
+    const response = await browser.get(callbackUrl);
+
+    expect(locationOf(response).searchParams.get('error')).toBe('account_claimed');
+    expect(await readAccount(accountId)).toMatchObject({ platformUserId: 'owner' });
+  });
+});

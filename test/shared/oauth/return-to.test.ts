@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { validateReturnTo } from '../../../shared/oauth/return-to';
+
+const allowed = ['https://app.example.com', 'http://localhost:3000'];
+
+describe('validateReturnTo', () => {
+  it('accepts a URL on an allowed origin and returns it normalised', () => {
+    expect(validateReturnTo('https://app.example.com/settings?tab=1', allowed)).toBe('https://app.example.com/settings?tab=1');
+    expect(validateReturnTo('http://localhost:3000/x', allowed)).toBe('http://localhost:3000/x');
+  });
+
+  it.each([
+    ['//evil.example/x'],
+    ['/\\evil.example'],
+    ['/relative/path'],
+    ['javascript:alert(1)'],
+    ['https://evil.example'],
+    ['https://app.example.com.evil.example/'],
+    ['https://app.example.com@evil.example/'],
+    ['https://user:pass@app.example.com/'],
+    ['https://app.example.com\r\nSet-Cookie: x=1'],
+    ['https://app.example.com\t.evil.example'],
+    ['https:\\\\evil.example'],
+    ['http://app.example.com/'],
+    ['https://app.example.com:8443/'],
+    ['https://%61pp.example.com.evil.example/'],
+    [`https://app.example.com/${'a'.repeat(2100)}`],
+  ])('refuses %j', (raw) => {
+    expect(() => validateReturnTo(raw, allowed)).toThrowError(expect.objectContaining({ status: 400, code: 'invalid_return_to' }));
+  });
+
+  it('refuses everything when no origin is configured', () => {
+    expect(() => validateReturnTo('https://app.example.com/', [])).toThrowError(/none configured/);
+  });
+});
