@@ -10,7 +10,8 @@ import { parseStripeUser } from './stripe-user';
 
 export interface AuthorizeRequest {
   readonly flow: ConnectFlow;
-  readonly ticket: string;
+  /** Checked by the token verifier, so a missing one is a 401 like any other bad token. */
+  readonly ticket: string | undefined;
   readonly stripeUser: Readonly<Record<string, string>>;
   readonly suggestedCapabilities: readonly string[];
   readonly returnTo: string | undefined;
@@ -60,7 +61,7 @@ export const parseAuthorizeRequest = (rawQueryString: string | undefined, return
   const returnTo = singleParam(query, 'return_to');
   return {
     flow,
-    ticket: requiredParam(query, 'ticket'),
+    ticket: singleParam(query, 'ticket'),
     stripeUser: parseStripeUser(query, flow),
     suggestedCapabilities: parseCapabilities(query, flow),
     returnTo: returnTo === undefined ? undefined : validateReturnTo(returnTo, returnToOrigins),

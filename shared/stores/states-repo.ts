@@ -55,9 +55,10 @@ export const createStatesRepo = (client: DynamoDBDocumentClient, tableName: stri
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // DynamoDB Local returns the item that failed the condition; dynalite does not (then: unknown).
-      const existing = (error as { Item?: Partial<StateItem> }).Item;
+      // The item comes back in DynamoDB's wire format ({ S: ... }): lib-dynamodb does not unmarshall errors.
+      const existing = (error as { Item?: { bindingHash?: { S?: string } } }).Item;
       if (!existing) return { ok: false, reason: 'unknown' };
-      return { ok: false, reason: existing.bindingHash !== bindingHash ? 'mismatch' : 'expired' };
+      return { ok: false, reason: existing.bindingHash?.S !== bindingHash ? 'mismatch' : 'expired' };
     }
   },
 });
