@@ -1,8 +1,25 @@
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { documentClient } from '../shared/clients/dynamodb';
+import { platformSecrets } from '../shared/clients/secrets';
+import { platformStripe } from '../shared/clients/stripe';
+import { serviceConfig, tableName } from '../shared/config';
+import { httpHandler } from '../shared/http/handler';
+import { createLogger } from '../shared/logger';
+import { createEventsRepo } from '../shared/stores/events-repo';
+import { ingestWebhook } from '../shared/webhooks/ingest-event';
 
-// Placeholder until this route is implemented.
-export const handler = async (): Promise<APIGatewayProxyResultV2> => ({
-  statusCode: 501,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ error: { type: 'api_error', code: 'not_implemented', message: 'This route is not implemented yet.' } }),
-});
+const logger = createLogger('webhook');
+
+/** POST /webhooks/stripe — see shared/webhooks/ingest-event.ts. */
+export const handler = httpHandler('stripe', logger, async (event) =>
+  ingestWebhook(
+    { body: event.body, isBase64Encoded: event.isBase64Encoded, signature: event.headers['stripe-signature'] },
+    {
+      config: serviceConfig(),
+      secrets: await platformSecrets().get(),
+      events: createEventsRepo(documentClient(), { events: tableName('events'), accounts: tableName('accounts') }),
+      stripe: async () => (await platformStripe()).client,
+      logger,
+      now: Date.now(),
+    },
+  ),
+);

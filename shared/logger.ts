@@ -6,7 +6,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-const sensitiveKey = /secret|token|ticket|code$|^code|authorization|cookie|password|state$|^url$|location|signature/i;
+/** OAuth codes and states, tokens, tickets, secrets, cookies, login-link URLs. `errorCode` and the like stay readable. */
+const sensitiveKey = /secret|token|ticket|^code$|authorization|cookie|password|^state$|^url$|location|signature/i;
 
 export const redact = (value: unknown, depth = 0): unknown => {
   if (depth > 5 || value === null || typeof value !== 'object') return value;

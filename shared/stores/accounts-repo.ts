@@ -60,7 +60,7 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
             Key: { accountId },
             UpdateExpression:
               'SET platformUserId = :user, #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, ' +
-              'connectedAt = :at, updatedAt = :at, chargesEnabled = if_not_exists(chargesEnabled, :false), ' +
+              'connectedAt = :at, updatedAt = :at, statusChangedAt = :atMs, chargesEnabled = if_not_exists(chargesEnabled, :false), ' +
               'payoutsEnabled = if_not_exists(payoutsEnabled, :false), detailsSubmitted = if_not_exists(detailsSubmitted, :false), ' +
               'capabilities = if_not_exists(capabilities, :none) REMOVE deauthorizedAt',
             ConditionExpression: 'attribute_not_exists(accountId) OR platformUserId = :user OR #status = :deauthorized',
@@ -73,6 +73,7 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
               ':connected': 'connected',
               ':deauthorized': 'deauthorized',
               ':at': at,
+              ':atMs': Date.parse(at),
               ':false': false,
               ':none': {},
             },

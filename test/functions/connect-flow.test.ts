@@ -101,20 +101,24 @@ describe('GET /connect/callback', () => {
 
     expect(success.origin + success.pathname).toBe(`${stack.gatewayUrl}/local/connected`);
     expect(accountId).toMatch(/^acct_/);
-    expect(await readAccount(accountId)).toEqual({
+    const record = await readAccount(accountId);
+    expect(record).toMatchObject({
       accountId,
       platformUserId: 'user_std',
       type: 'standard',
       scope: 'read_write',
       livemode: false,
       status: 'connected',
-      chargesEnabled: false,
-      payoutsEnabled: false,
-      detailsSubmitted: false,
-      capabilities: {},
+      chargesEnabled: expect.any(Boolean),
+      payoutsEnabled: expect.any(Boolean),
+      detailsSubmitted: expect.any(Boolean),
+      capabilities: expect.any(Object),
       connectedAt: expect.any(String),
       updatedAt: expect.any(String),
+      statusChangedAt: expect.any(Number),
     });
+    // Only the account id is kept: never an access token, refresh token or publishable key.
+    expect(JSON.stringify(record)).not.toMatch(/access_token|refresh_token|sk_|pk_|rt_/);
   });
 
   it('completes an Express connection, asserting the suggested capabilities', async () => {

@@ -1,0 +1,60 @@
+/**
+ * The conditional updates that apply an AccountChange to the accounts table. Conditions encode the
+ * ordering rules: snapshots apply only to connected accounts and only if not older than what is
+ * stored; a deauthorization applies only if newer than the last status change (and then stays:
+ * a tombstone no later snapshot can lift).
+ */
+import type { AccountChange } from '../webhooks/account-change';
+
+export interface AccountUpdate {
+  readonly TableName: string;
+  readonly Key: { accountId: string };
+  readonly UpdateExpression: string;
+  readonly ConditionExpression: string;
+  readonly ExpressionAttributeNames: Record<string, string>;
+  readonly ExpressionAttributeValues: Record<string, unknown>;
+}
+
+const connectedAndNotOlder = 'attribute_exists(accountId) AND #status = :connected AND (attribute_not_exists(stripeStateAt) OR stripeStateAt <= :asOf)';
+
+export const accountUpdateFor = (tableName: string, change: AccountChange, now: Date): AccountUpdate => {
+  const base = { TableName: tableName, Key: { accountId: change.accountId } };
+  const at = now.toISOString();
+  switch (change.kind) {
+    case 'state':
+      return {
+        ...base,
+        UpdateExpression:
+          'SET chargesEnabled = :chargesEnabled, payoutsEnabled = :payoutsEnabled, detailsSubmitted = :detailsSubmitted, ' +
+          'capabilities = :capabilities, requirements = :requirements, stripeStateAt = :asOf, updatedAt = :at',
+        ConditionExpression: connectedAndNotOlder,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':chargesEnabled': change.state.chargesEnabled,
+          ':payoutsEnabled': change.state.payoutsEnabled,
+          ':detailsSubmitted': change.state.detailsSubmitted,
+          ':capabilities': change.state.capabilities,
+          ':requirements': change.state.requirements,
+          ':asOf': change.asOf,
+          ':connected': 'connected',
+          ':at': at,
+        },
+      };
+    case 'capability':
+      return {
+        ...base,
+        UpdateExpression: 'SET capabilities.#capability = :capabilityStatus, updatedAt = :at',
+        ConditionExpression: connectedAndNotOlder,
+        ExpressionAttributeNames: { '#status': 'status', '#capability': change.capability },
+        ExpressionAttributeValues: { ':capabilityStatus': change.status, ':asOf': change.asOf, ':connected': 'connected', ':at': at },
+      };
+    case 'deauthorized':
+      return {
+        ...base,
+        UpdateExpression: 'SET #status = :deauthorized, deauthorizedAt = if_not_exists(deauthorizedAt, :at), statusChangedAt = :asOf, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(accountId) AND (attribute_not_exists(statusChangedAt) OR statusChangedAt <= :asOf)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':deauthorized': 'deauthorized', ':asOf': change.asOf, ':at': at },
+      };
+  }
+};

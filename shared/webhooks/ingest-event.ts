@@ -1,0 +1,79 @@
+/**
+ * `POST /webhooks/stripe`: verify the signature on the raw bytes, then apply the event once.
+ * Answers 2xx only once the effect is durable (Stripe is our retry queue: a 5xx makes it retry),
+ * and 200 for events we deliberately ignore, so Stripe stops sending them.
+ */
+import type Stripe from 'stripe';
+import type { ServiceConfig } from '../config';
+import { HttpError, badRequest } from '../errors';
+import { jsonResponse, type HttpResponse } from '../http/responses';
+import type { Logger } from '../logger';
+import type { PlatformSecrets } from '../secrets';
+import type { EventsRepo } from '../stores/events-repo';
+import { isLiveKey } from '../stripe/client';
+import { planChange } from './plan-change';
+import { verifyStripeSignature } from './signature';
+import { parseStripeEvent } from './stripe-event';
+
+/** How long after authorization a callback may still store the account: the state's and the code's lifetimes. */
+const pendingConnectionWindowMs = 15 * 60 * 1000;
+
+/** Stripe's events are a few kilobytes; anything this large is not one. */
+export const maxPayloadBytes = 256 * 1024;
+
+export interface WebhookRequest {
+  readonly body: string | undefined;
+  readonly isBase64Encoded: boolean;
+  readonly signature: string | undefined;
+}
+
+export interface IngestContext {
+  readonly config: ServiceConfig;
+  readonly secrets: PlatformSecrets;
+  readonly events: EventsRepo;
+  readonly stripe: () => Promise<Stripe>;
+  readonly logger: Logger;
+  readonly now: number;
+}
+
+const received = (status: string, fields: Record<string, string> = {}): HttpResponse => jsonResponse(200, { received: true, status, ...fields });
+
+/** The exact bytes Stripe signed: API Gateway may hand them over base64-encoded. */
+export const rawBody = ({ body, isBase64Encoded }: Pick<WebhookRequest, 'body' | 'isBase64Encoded'>): Buffer =>
+  Buffer.from(body ?? '', isBase64Encoded ? 'base64' : 'utf8');
+
+export const ingestWebhook = async (request: WebhookRequest, context: IngestContext): Promise<HttpResponse> => {
+  const { config, secrets, events, logger, now } = context;
+  const payload = rawBody(request);
+  if (payload.length > maxPayloadBytes) throw badRequest('payload_too_large', `The body is larger than ${maxPayloadBytes} bytes: not a Stripe event.`);
+  verifyStripeSignature({ payload, header: request.signature, secrets: secrets.webhookSecrets, toleranceSeconds: config.webhookToleranceSeconds, now });
+  const event = parseStripeEvent(payload);
+  const fields = { eventId: event.id, type: event.type, accountId: event.account };
+
+  if (event.livemode !== isLiveKey(secrets.secretKey)) {
+    if (config.livemodeMismatch === 'reject') throw badRequest('livemode_mismatch', 'This event is from the other mode (test/live) than this deployment.');
+    logger.warn('webhook ignored', { ...fields, reason: 'livemode_mismatch' });
+    return received('ignored', { reason: 'livemode_mismatch' });
+  }
+  // Events that cost a Stripe call are checked for duplicates first, so a redelivery costs one read.
+  if (event.type === 'account.application.authorized' && (await events.isProcessed(event.id))) {
+    logger.info('webhook duplicate', fields);
+    return received('duplicate');
+  }
+  const plan = await planChange(event, context.stripe, now);
+  if ('ignore' in plan) {
+    logger.info('webhook ignored', { ...fields, reason: plan.ignore });
+    return received('ignored', { reason: plan.ignore });
+  }
+  const outcome = await events.applyOnce({ eventId: event.id, type: event.type, accountId: plan.change.accountId, created: event.created }, plan.change, new Date(now));
+  logger.info('webhook processed', { ...fields, outcome });
+  if (outcome === 'applied') return received('processed');
+  if (outcome === 'duplicate') return received('duplicate');
+  if (outcome === 'unknown_account' && event.type === 'account.application.authorized' && now - event.created * 1000 < pendingConnectionWindowMs) {
+    // Stripe may announce a connection before our callback has stored it: ask Stripe to retry.
+    throw new HttpError(503, 'account_pending', 'This account is not connected here yet (its OAuth callback may still be running); Stripe will retry.', {
+      expose: true,
+    });
+  }
+  return received('ignored', { reason: outcome });
+};

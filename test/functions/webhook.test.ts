@@ -1,0 +1,306 @@
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDefaults } from '../../local/defaults';
+import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { TestBrowser, locationOf } from '../support/test-browser';
+
+let stack: LocalStack;
+let db: ReturnType<typeof createDocumentClient>;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ gateway: { forceBase64Bodies: true } });
+  db = createDocumentClient();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const connect = async (flow: 'standard' | 'express', user = 'user_hooks'): Promise<string> => {
+  const browser = new TestBrowser();
+  const start = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=${flow}&ticket=${await stack.mintTicket(user)}`);
+  const finished = await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow'));
+  const accountId = locationOf(finished).searchParams.get('account') ?? '';
+  await settled(accountId);
+  return accountId;
+};
+
+/** Waits until the emulator's account.application.authorized has refreshed the new record. */
+const settled = async (accountId: string) => {
+  for (let tries = 0; tries < 200; tries += 1) {
+    if ((await readAccount(accountId))?.['stripeStateAt'] !== undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${accountId} was never refreshed by account.application.authorized`);
+};
+
+const readAccount = async (accountId: string) =>
+  (await db.send(new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }))).Item;
+
+const processedEvents = async (eventId: string) =>
+  (await db.send(new ScanCommand({ TableName: stack.tables.events, FilterExpression: 'eventId = :id', ExpressionAttributeValues: { ':id': eventId } }))).Items ?? [];
+
+/** Waits until the emulator has an answered delivery of the event (retries included). */
+const delivered = async (eventId: string, answers = 1) => {
+  for (let tries = 0; tries < 200; tries += 1) {
+    const found = stack.emulator.deliveries().filter((delivery) => delivery.eventId === eventId && delivery.status !== undefined);
+    if (found.length >= answers) return found;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no delivery of ${eventId}`);
+};
+
+/** Posts an event the way Stripe does, signed with the local endpoint secret. */
+const post = async (event: Record<string, unknown>, options: { secret?: string; timestamp?: number; body?: string } = {}) => {
+  const body = options.body ?? JSON.stringify(event);
+  const signature = Stripe.webhooks.generateTestHeaderString({
+    payload: body,
+    secret: options.secret ?? localDefaults.webhookSecret,
+    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+  });
+  const response = await fetch(`${stack.gatewayUrl}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+const accountUpdated = (accountId: string, id: string, created: number, fields: Record<string, unknown>) => ({
+  id,
+  object: 'event',
+  type: 'account.updated',
+  account: accountId,
+  created,
+  livemode: false,
+  data: {
+    object: {
+      id: accountId,
+      object: 'account',
+      charges_enabled: false,
+      payouts_enabled: false,
+      details_submitted: false,
+      capabilities: {},
+      requirements: { currently_due: [], past_due: [], eventually_due: [], disabled_reason: null, current_deadline: null },
+      ...fields,
+    },
+  },
+});
+
+const uniqueEventId = () => `evt_${Math.random().toString(36).slice(2)}${Date.now()}`;
+
+describe('POST /webhooks/stripe', () => {
+  it('applies a signed account.updated from the emulator to the record', async () => {
+    const accountId = await connect('express');
+    const event = await stack.emulator.updateAccount(accountId, { payouts_enabled: false, requirements: { currently_due: ['external_account'] } });
+    expect(await readAccount(accountId)).toMatchObject({ payoutsEnabled: true });
+
+    const [delivery] = await delivered(event.id);
+
+    expect(delivery?.status).toBe(200);
+    expect(await readAccount(accountId)).toMatchObject({
+      accountId,
+      status: 'connected',
+      chargesEnabled: true,
+      payoutsEnabled: false,
+      requirements: { currentlyDue: ['external_account'], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
+    });
+    expect(await processedEvents(event.id)).toEqual([
+      { eventId: event.id, type: 'account.updated', accountId, created: event.created, processedAt: expect.any(String), ttl: expect.any(Number) },
+    ]);
+  });
+
+  it('keeps processed-event records longer than Stripe retries (TTL 30 days)', async () => {
+    const accountId = await connect('standard');
+    const event = await stack.emulator.updateAccount(accountId, { payouts_enabled: true });
+    await delivered(event.id);
+
+    const [record] = await processedEvents(event.id);
+
+    expect(record?.['ttl']).toBeGreaterThan(Date.now() / 1000 + 29 * 24 * 3600);
+  });
+
+  it('changes nothing on a redelivery of the same event', async () => {
+    const accountId = await connect('express');
+    const event = await stack.emulator.updateAccount(accountId, { charges_enabled: false });
+    await delivered(event.id);
+    const before = await readAccount(accountId);
+
+    await stack.emulator.redeliver(event.id);
+    await delivered(event.id, 2);
+
+    expect(await readAccount(accountId)).toEqual(before);
+    const second = await post(accountUpdated(accountId, event.id, event.created, { charges_enabled: true }));
+    expect(second).toEqual({ status: 200, body: { received: true, status: 'duplicate' } });
+    expect(await readAccount(accountId)).toEqual(before);
+  });
+
+  it('applies one of many concurrent copies of an event exactly once', async () => {
+    const accountId = await connect('express');
+    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false });
+
+    const results = await Promise.all(Array.from({ length: 8 }, () => post(event)));
+
+    expect(results.map((result) => result.status)).toEqual(Array(8).fill(200));
+    expect(results.filter((result) => result.body['status'] === 'processed')).toHaveLength(1);
+    expect(results.filter((result) => result.body['status'] === 'duplicate')).toHaveLength(7);
+    expect(await processedEvents(event.id)).toHaveLength(1);
+    expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
+  });
+
+  it('never lets an older event overwrite a newer state', async () => {
+    const accountId = await connect('express');
+    const now = Math.floor(Date.now() / 1000);
+    await post(accountUpdated(accountId, uniqueEventId(), now, { charges_enabled: false, payouts_enabled: false }));
+
+    const late = await post(accountUpdated(accountId, uniqueEventId(), now - 60, { charges_enabled: true, payouts_enabled: true }));
+
+    expect(late).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'stale' } });
+    expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false, payoutsEnabled: false });
+  });
+
+  it('applies capability.updated to that capability only', async () => {
+    const accountId = await connect('express');
+    const event = {
+      id: uniqueEventId(),
+      object: 'event',
+      type: 'capability.updated',
+      account: accountId,
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      data: { object: { id: 'card_payments', object: 'capability', account: accountId, status: 'pending', requested: true } },
+    };
+
+    expect(await post(event)).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    expect((await readAccount(accountId))?.['capabilities']).toMatchObject({ card_payments: 'pending' });
+  });
+
+  it('marks an account deauthorized from the emulator and keeps it so against a late account.updated', async () => {
+    const accountId = await connect('standard');
+    const stripe = new Stripe(localDefaults.stripeSecretKey, { host: '127.0.0.1', port: Number(new URL(stack.emulator.url).port), protocol: 'http' });
+    await stripe.oauth.deauthorize({ client_id: localDefaults.stripeClientId, stripe_user_id: accountId });
+    const deauthorized = await (async () => {
+      for (let tries = 0; tries < 200; tries += 1) {
+        const record = await readAccount(accountId);
+        if (record?.['status'] === 'deauthorized') return record;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error('never deauthorized');
+    })();
+
+    const late = await post(accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: true }));
+
+    expect(deauthorized).toMatchObject({ status: 'deauthorized', deauthorizedAt: expect.any(String) });
+    expect(late.body).toEqual({ received: true, status: 'ignored', reason: 'account_deauthorized' });
+    expect(await readAccount(accountId)).toMatchObject({ status: 'deauthorized' });
+  });
+
+  it('acknowledges events for accounts we never connected without storing them', async () => {
+    const result = await post(accountUpdated('acct_neverconnected1', uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: true }));
+
+    expect(result).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'unknown_account' } });
+    expect(await readAccount('acct_neverconnected1')).toBeUndefined();
+  });
+
+  it('acknowledges unknown event types and events of the other mode', async () => {
+    const base = { object: 'event', created: Math.floor(Date.now() / 1000), data: { object: {} } };
+
+    expect((await post({ ...base, id: uniqueEventId(), type: 'charge.succeeded', livemode: false })).body).toEqual({
+      received: true,
+      status: 'ignored',
+      reason: 'unhandled_type',
+    });
+    expect((await post({ ...base, id: uniqueEventId(), type: 'account.updated', livemode: true })).body).toEqual({
+      received: true,
+      status: 'ignored',
+      reason: 'livemode_mismatch',
+    });
+  });
+
+  it.each([
+    ['a wrong secret', { secret: 'whsec_forged' }, 'signature_mismatch'],
+    ['a stale timestamp', { timestamp: Math.floor(Date.now() / 1000) - 600 }, 'timestamp_outside_tolerance'],
+  ])('refuses an event with %s and stores nothing', async (_, options, code) => {
+    const accountId = await connect('express');
+    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false });
+    const before = await readAccount(accountId);
+
+    const result = await post(event, options);
+
+    expect(result.status).toBe(400);
+    expect(result.body).toEqual({ error: { type: 'invalid_request_error', code, message: expect.any(String) } });
+    expect(await processedEvents(event.id)).toEqual([]);
+    expect(await readAccount(accountId)).toEqual(before);
+  });
+
+  it('refuses a tampered body signed for another body', async () => {
+    const accountId = await connect('express');
+    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: true });
+    const signed = JSON.stringify(event);
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload: signed, secret: localDefaults.webhookSecret });
+
+    const response = await fetch(`${stack.gatewayUrl}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body: signed.replace('"charges_enabled":true', '"charges_enabled":false'),
+    });
+
+    expect(response.status).toBe(400);
+    expect(await processedEvents(event.id)).toEqual([]);
+  });
+
+  it('refuses a request without a signature or with a body that is not an event', async () => {
+    const unsigned = await fetch(`${stack.gatewayUrl}/webhooks/stripe`, { method: 'POST', body: '{}' });
+    const notJson = await post({}, { body: 'not json' });
+    const huge = await post({}, { body: 'x'.repeat(300 * 1024) });
+
+    expect(unsigned.status).toBe(400);
+    expect(((await unsigned.json()) as { error: { code: string } }).error.code).toBe('missing_signature');
+    expect(notJson).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload' } } });
+    expect(huge).toMatchObject({ status: 400, body: { error: { code: 'payload_too_large' } } });
+  });
+
+  it('refreshes the account from Stripe on account.application.authorized', async () => {
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const accountId = await connect('standard');
+    await db.send(
+      new UpdateCommand({
+        TableName: stack.tables.accounts,
+        Key: { accountId },
+        UpdateExpression: 'SET chargesEnabled = :no, payoutsEnabled = :no, detailsSubmitted = :no, stripeStateAt = :old',
+        ExpressionAttributeValues: { ':no': false, ':old': 1 },
+      }),
+    );
+
+    const event = await stack.emulator.trigger('account.application.authorized', accountId);
+    await delivered(event.id);
+
+    expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: true, payoutsEnabled: true, detailsSubmitted: true });
+  });
+
+  it('answers 503 when the store fails midway, records nothing, and processes the retry', async () => {
+    const accountId = await connect('express');
+    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false });
+    const real = createDocumentClient();
+    const failing = Object.create(real) as typeof real;
+    failing.send = (async (command: { constructor: { name: string } }) => {
+      if (command.constructor.name === 'TransactWriteCommand') throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      return real.send(command as never);
+    }) as typeof real.send;
+
+    useDocumentClient(failing);
+    const failed = await post(event);
+    useDocumentClient(undefined);
+    const retried = await post(event);
+
+    expect(failed).toEqual({
+      status: 503,
+      body: { error: { type: 'service_unavailable_error', code: 'store_unavailable', message: expect.stringContaining('Nothing was changed') } },
+    });
+    expect(retried).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    expect(await processedEvents(event.id)).toHaveLength(1);
+    expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
+  });
+});
