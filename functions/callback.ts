@@ -1,4 +1,5 @@
 import { documentClient } from '../shared/clients/dynamodb';
+import { accountNotices } from '../shared/clients/notices';
 import { platformStripe } from '../shared/clients/stripe';
 import { serviceConfig, tableName } from '../shared/config';
 import { httpHandler } from '../shared/http/handler';
@@ -18,6 +19,7 @@ export const handler = httpHandler('browser', logger, async (event) =>
       states: createStatesRepo(documentClient(), tableName('states')),
       accounts: createAccountsRepo(documentClient(), tableName('accounts')),
       stripe: platformStripe,
+      notices: accountNotices(logger),
       logger,
       now: Date.now(),
     },

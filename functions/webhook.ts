@@ -1,4 +1,5 @@
 import { documentClient } from '../shared/clients/dynamodb';
+import { accountNotices } from '../shared/clients/notices';
 import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
 import { serviceConfig, tableName } from '../shared/config';
@@ -18,6 +19,7 @@ export const handler = httpHandler('stripe', logger, async (event) =>
       secrets: await platformSecrets().get(),
       events: createEventsRepo(documentClient(), { events: tableName('events'), accounts: tableName('accounts') }),
       stripe: async () => (await platformStripe()).client,
+      notices: accountNotices(logger),
       logger,
       now: Date.now(),
     },

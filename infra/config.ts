@@ -12,7 +12,11 @@
  */
 import type { Node } from 'constructs';
 
-/** What the callback does when Stripe's token response has the other `livemode` than the deployment. */
+/**
+ * What the webhook does with an event of the other mode (test/live) than the deployment: acknowledge and
+ * ignore it (so Stripe stops retrying), or refuse it with a 400. The callback always refuses a token of the
+ * other mode.
+ */
 export type LivemodeMismatch = 'ignore' | 'reject';
 
 /** Props of {@link ConnectOnboardingStack}; every one is optional. */
@@ -35,8 +39,10 @@ export interface ConnectOnboardingSettings {
   readonly callbackUrl?: string;
   /** Maximum age of a webhook's signed timestamp. Default 300 (Stripe's own default). */
   readonly webhookToleranceSeconds?: number;
-  /** Default 'reject'. */
+  /** Default 'ignore'. */
   readonly livemodeMismatch?: LivemodeMismatch;
+  /** Publish account.connected / account.updated / account.deauthorized to this EventBridge bus. Default: off. */
+  readonly eventBusArn?: string;
   /** Retain every table on delete, not only those marked `retain` (accounts). Default false. */
   readonly retainData?: boolean;
   /** `LOG_LEVEL` of every function. Default 'INFO'. */
@@ -48,8 +54,8 @@ export interface ConnectOnboardingSettings {
 }
 
 /** Settings with every default filled in. */
-export type ResolvedSettings = Required<Omit<ConnectOnboardingSettings, 'secretArn' | 'callbackUrl'>> &
-  Pick<ConnectOnboardingSettings, 'secretArn' | 'callbackUrl'>;
+export type ResolvedSettings = Required<Omit<ConnectOnboardingSettings, 'secretArn' | 'callbackUrl' | 'eventBusArn'>> &
+  Pick<ConnectOnboardingSettings, 'secretArn' | 'callbackUrl' | 'eventBusArn'>;
 
 /** Placeholders, flagged by a synth warning: a real deployment sets its own pages. */
 export const placeholderUrls = {
@@ -66,7 +72,7 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
     returnToOrigins: props.returnToOrigins ?? [],
     stateTtlSeconds: props.stateTtlSeconds ?? 600,
     webhookToleranceSeconds: props.webhookToleranceSeconds ?? 300,
-    livemodeMismatch: props.livemodeMismatch ?? 'reject',
+    livemodeMismatch: props.livemodeMismatch ?? 'ignore',
     retainData: props.retainData ?? false,
     logLevel: props.logLevel ?? 'INFO',
     throttleRateLimit: props.throttleRateLimit ?? 50,
@@ -105,6 +111,7 @@ export const settingsFromContext = (node: Node): ConnectOnboardingSettings => {
     returnToOrigins: asList(get('returnToOrigins')),
     stateTtlSeconds: asNumber(get('stateTtlSeconds')),
     callbackUrl: asString(get('callbackUrl')),
+    eventBusArn: asString(get('eventBusArn')),
     webhookToleranceSeconds: asNumber(get('webhookToleranceSeconds')),
     livemodeMismatch: asString(get('livemodeMismatch')) as LivemodeMismatch | undefined,
     retainData: asBoolean(get('retainData')),

@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { callbackPath, type FunctionName, type FunctionSpec, functionSpecs, routes } from '../shared/routes';
@@ -57,6 +58,8 @@ export class ConnectOnboardingStack extends Stack {
     this.tables = tables;
     this.secret = secret;
 
+    const noticeBus = settings.eventBusArn ? EventBus.fromEventBusArn(this, 'NoticeBus', settings.eventBusArn) : undefined;
+
     const common: Record<string, string> = {
       CALLBACK_URL: callbackUrl,
       SUCCESS_URL: settings.successUrl,
@@ -73,6 +76,7 @@ export class ConnectOnboardingStack extends Stack {
         environment[tableDefinitions[table].envVar] = tables[table].tableName;
       }
       if (spec.readsSecret) environment.SECRET_ID = secret.secretArn;
+      if (spec.publishesNotices && noticeBus) environment.EVENT_BUS_NAME = noticeBus.eventBusArn;
       return environment;
     };
 
@@ -86,6 +90,7 @@ export class ConnectOnboardingStack extends Stack {
         if (access === 'readWrite') tables[table].grantReadWriteData(service.function);
       }
       if (spec.readsSecret) secret.grantRead(service.function);
+      if (spec.publishesNotices && noticeBus) noticeBus.grantPutEventsTo(service.function);
       functions[spec.name] = service;
     }
     this.functions = functions as Record<FunctionName, ServiceFunction>;

@@ -19,6 +19,8 @@ export interface FunctionSpec {
   readonly tables: Readonly<Partial<Record<TableName, TableAccess>>>;
   /** Whether the function reads the Secrets Manager secret (platform key, client id, ...). */
   readonly readsSecret: boolean;
+  /** Whether it publishes account changes to the optional EventBridge bus. */
+  readonly publishesNotices: boolean;
   /** Well under API Gateway's 29 s integration limit; Stripe calls time out after a few seconds. */
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
@@ -30,6 +32,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     description: 'Mints a single-use OAuth state and redirects the browser to Stripe',
     tables: { states: 'write' },
     readsSecret: true,
+    publishesNotices: false,
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -38,6 +41,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     description: 'Consumes the OAuth state, exchanges the code and stores the connected account',
     tables: { states: 'write', accounts: 'readWrite' },
     readsSecret: true,
+    publishesNotices: true,
     timeoutSeconds: 15,
     memoryMb: 512,
   },
@@ -46,6 +50,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     description: 'Creates Express dashboard login links for the owner of an account',
     tables: { accounts: 'read' },
     readsSecret: true,
+    publishesNotices: false,
     timeoutSeconds: 15,
     memoryMb: 512,
   },
@@ -54,6 +59,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     description: "Reads a platform user's connected accounts",
     tables: { accounts: 'read' },
     readsSecret: true,
+    publishesNotices: false,
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -62,6 +68,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     description: 'Disconnects a Standard account at Stripe and marks it deauthorized',
     tables: { accounts: 'readWrite' },
     readsSecret: true,
+    publishesNotices: true,
     timeoutSeconds: 15,
     memoryMb: 512,
   },
@@ -70,6 +77,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     description: 'Verifies and applies Stripe webhook events exactly once',
     tables: { events: 'readWrite', accounts: 'readWrite' },
     readsSecret: true,
+    publishesNotices: true,
     timeoutSeconds: 15,
     memoryMb: 512,
   },

@@ -11,6 +11,7 @@ import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies
 import { parseQuery, singleParam } from '../http/query';
 import { redirectResponse, type HttpResponse } from '../http/responses';
 import type { Logger } from '../logger';
+import type { NoticePublisher } from '../notifications/account-notices';
 import type { AccountsRepo } from '../stores/accounts-repo';
 import type { StatesRepo } from '../stores/states-repo';
 import { isStripeError } from '../stripe/errors';
@@ -24,6 +25,7 @@ export interface CompleteConnectionContext {
   readonly accounts: AccountsRepo;
   /** Created only once the state checks out: a refused callback never touches Stripe. */
   readonly stripe: () => Promise<{ client: Stripe; livemode: boolean }>;
+  readonly notices: NoticePublisher;
   readonly logger: Logger;
   readonly now: number;
 }
@@ -122,6 +124,11 @@ export const completeConnection = async (request: CallbackRequest, context: Comp
     });
     if (!stored.ok) return fail('account_claimed', { accountId: token.accountId, platformUserId: flowState.platformUserId });
 
+    await context.notices.publish({
+      type: 'account.connected',
+      accountId: token.accountId,
+      detail: { platformUserId: flowState.platformUserId, type: flowState.flow, livemode: token.livemode, connectedAt: stored.record.connectedAt },
+    });
     logger.info('connect completed', { accountId: token.accountId, flow: flowState.flow, platformUserId: flowState.platformUserId });
     return redirectResponse(withParam(flowState.returnTo ?? config.successUrl, 'account', token.accountId), cookies);
   } catch (error) {

@@ -8,12 +8,14 @@ import type { ServiceConfig } from '../config';
 import { HttpError, badRequest } from '../errors';
 import { jsonResponse, type HttpResponse } from '../http/responses';
 import type { Logger } from '../logger';
+import type { AccountNotice, NoticePublisher } from '../notifications/account-notices';
 import type { PlatformSecrets } from '../secrets';
 import type { EventsRepo } from '../stores/events-repo';
 import { isLiveKey } from '../stripe/client';
+import type { AccountChange } from './account-change';
 import { planChange } from './plan-change';
 import { verifyStripeSignature } from './signature';
-import { parseStripeEvent } from './stripe-event';
+import { parseStripeEvent, type StripeEventEnvelope } from './stripe-event';
 
 /** How long after authorization a callback may still store the account: the state's and the code's lifetimes. */
 const pendingConnectionWindowMs = 15 * 60 * 1000;
@@ -32,9 +34,22 @@ export interface IngestContext {
   readonly secrets: PlatformSecrets;
   readonly events: EventsRepo;
   readonly stripe: () => Promise<Stripe>;
+  readonly notices: NoticePublisher;
   readonly logger: Logger;
   readonly now: number;
 }
+
+const noticeFor = (change: AccountChange, event: StripeEventEnvelope): AccountNotice => {
+  const cause = { stripeEventId: event.id, stripeEventType: event.type };
+  switch (change.kind) {
+    case 'state':
+      return { type: 'account.updated', accountId: change.accountId, detail: { ...cause, ...change.state } };
+    case 'capability':
+      return { type: 'account.updated', accountId: change.accountId, detail: { ...cause, capabilities: { [change.capability]: change.status } } };
+    case 'deauthorized':
+      return { type: 'account.deauthorized', accountId: change.accountId, detail: cause };
+  }
+};
 
 const received = (status: string, fields: Record<string, string> = {}): HttpResponse => jsonResponse(200, { received: true, status, ...fields });
 
@@ -67,7 +82,10 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
   }
   const outcome = await events.applyOnce({ eventId: event.id, type: event.type, accountId: plan.change.accountId, created: event.created }, plan.change, new Date(now));
   logger.info('webhook processed', { ...fields, outcome });
-  if (outcome === 'applied') return received('processed');
+  if (outcome === 'applied') {
+    await context.notices.publish(noticeFor(plan.change, event));
+    return received('processed');
+  }
   if (outcome === 'duplicate') return received('duplicate');
   if (outcome === 'unknown_account' && event.type === 'account.application.authorized' && now - event.created * 1000 < pendingConnectionWindowMs) {
     // Stripe may announce a connection before our callback has stored it: ask Stripe to retry.

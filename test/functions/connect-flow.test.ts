@@ -1,6 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
+import { useAccountNotices } from '../../shared/clients/notices';
+import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { stateCookieName } from '../../shared/http/cookies';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 import { TestBrowser, locationOf } from '../support/test-browser';
@@ -126,6 +128,18 @@ describe('GET /connect/callback', () => {
     const accountId = locationOf(finished).searchParams.get('account') ?? '';
 
     expect(await readAccount(accountId)).toMatchObject({ accountId, platformUserId: 'user_exp', type: 'express', scope: 'express' });
+  });
+
+  it('publishes account.connected for the platform once the account is stored', async () => {
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    const { finished } = await connect('express', 'user_notice');
+    useAccountNotices(undefined);
+    const accountId = locationOf(finished).searchParams.get('account');
+
+    expect(notices).toEqual([
+      { type: 'account.connected', accountId, detail: { platformUserId: 'user_notice', type: 'express', livemode: false, connectedAt: expect.any(String) } },
+    ]);
   });
 
   it('clears the state cookie after use', async () => {

@@ -2,6 +2,8 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
+import { useAccountNotices } from '../../shared/clients/notices';
+import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 import { TestBrowser, locationOf } from '../support/test-browser';
@@ -302,5 +304,33 @@ describe('POST /webhooks/stripe', () => {
     expect(retried).toEqual({ status: 200, body: { received: true, status: 'processed' } });
     expect(await processedEvents(event.id)).toHaveLength(1);
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
+  });
+
+  it('publishes each effective change once for the platform (what EventBridge would receive)', async () => {
+    const accountId = await connect('express');
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false, capabilities: { transfers: 'active' } });
+
+    await post(event);
+    await post(event);
+    await post(accountUpdated(accountId, uniqueEventId(), 1, { charges_enabled: true }));
+    useAccountNotices(undefined);
+
+    expect(notices).toEqual([
+      {
+        type: 'account.updated',
+        accountId,
+        detail: {
+          stripeEventId: event.id,
+          stripeEventType: 'account.updated',
+          chargesEnabled: false,
+          payoutsEnabled: false,
+          detailsSubmitted: false,
+          capabilities: { transfers: 'active' },
+          requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
+        },
+      },
+    ]);
   });
 });

@@ -50,7 +50,7 @@ describe('resolveSettings', () => {
       returnToOrigins: [],
       stateTtlSeconds: 600,
       webhookToleranceSeconds: 300,
-      livemodeMismatch: 'reject',
+      livemodeMismatch: 'ignore',
       retainData: false,
       logLevel: 'INFO',
       throttleRateLimit: 50,

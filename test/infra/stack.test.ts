@@ -62,7 +62,7 @@ describe('ConnectOnboardingStack', () => {
         RETURN_TO_ORIGINS: '',
         STATE_TTL_SECONDS: '600',
         WEBHOOK_TOLERANCE_SECONDS: '300',
-        LIVEMODE_MISMATCH: 'reject',
+        LIVEMODE_MISMATCH: 'ignore',
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         ...Object.fromEntries(tables.map((table) => [tableDefinitions[table].envVar, { Ref: tableId(table) }])),
