@@ -5,6 +5,7 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConnectFlow } from '../oauth/flow';
+import type { RequirementsSummary } from '../webhooks/account-change';
 import { isConditionFailure, storeCall } from './store-errors';
 
 export type AccountStatus = 'connected' | 'deauthorized';
@@ -20,6 +21,8 @@ export interface AccountRecord {
   readonly payoutsEnabled: boolean;
   readonly detailsSubmitted: boolean;
   readonly capabilities: Readonly<Record<string, string>>;
+  /** Stripe's requirements summary, kept true by webhooks (absent until the first snapshot). */
+  readonly requirements?: RequirementsSummary;
   readonly connectedAt: string;
   readonly updatedAt: string;
   readonly deauthorizedAt?: string;
@@ -101,6 +104,7 @@ export const toAccountView = (record: AccountRecord) => ({
   payoutsEnabled: record.payoutsEnabled,
   detailsSubmitted: record.detailsSubmitted,
   capabilities: record.capabilities,
+  ...(record.requirements ? { requirements: record.requirements } : {}),
   connectedAt: record.connectedAt,
   updatedAt: record.updatedAt,
   ...(record.deauthorizedAt ? { deauthorizedAt: record.deauthorizedAt } : {}),
