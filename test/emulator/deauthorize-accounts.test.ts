@@ -86,14 +86,14 @@ describe('StripeEmulator', () => {
         statusCode: 403,
         code: 'account_invalid',
         requestId: expect.stringMatching(/^req_/),
-        message: "The provided key 'sk_test_**************************1234' does not have access to account 'acct_unknown0000000' (or that account does not exist). Application access may have been revoked.",
+        message: `The provided key 'sk_test_${'*'.repeat(SECRET_KEY.length - 12)}1234' does not have access to account 'acct_unknown0000000' (or that account does not exist). Application access may have been revoked.`,
       });
     });
 
     it('also answers GET /v1/account with a Stripe-Account header', async () => {
       const accountId = await connect(emulator, 'express');
 
-      const account = await stripe.accounts.retrieve(undefined, { stripeAccount: accountId });
+      const account = await stripe.accounts.retrieveCurrent({}, { stripeAccount: accountId });
 
       expect(account.id).toBe(accountId);
     });

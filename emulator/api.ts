@@ -1,0 +1,67 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { cloneAccount } from './accounts';
+import type { EmulatorContext } from './context';
+import { seconds } from './context';
+import { apiErrors, type ApiError } from './errors';
+import { apiKeyFrom, readBody, sendHtml, sendJson } from './http-util';
+import { newId } from './ids';
+import { expressDashboardPage, linkUsedPage } from './pages';
+import type { StripeAccount } from './types';
+
+/** api.stripe.com: the few /v1 endpoints the service uses, and the pages login links open. */
+
+type Reply = ApiError | { status: 200; body: unknown };
+
+/** The account if it exists and is connected to the platform; Stripe answers the same 403 otherwise. */
+function accessibleAccount(ctx: EmulatorContext, accountId: string): StripeAccount | undefined {
+  return ctx.state.activeConnection(accountId) ? ctx.state.accounts.get(accountId) : undefined;
+}
+
+function retrieveAccount(ctx: EmulatorContext, key: string, accountId: string): Reply {
+  const account = accessibleAccount(ctx, accountId);
+  return account ? { status: 200, body: cloneAccount(account) } : apiErrors.noAccessToAccount(key, accountId);
+}
+
+function createLoginLink(ctx: EmulatorContext, key: string, accountId: string): Reply {
+  const account = accessibleAccount(ctx, accountId);
+  if (!account) return apiErrors.noAccessToAccount(key, accountId);
+  if (account.type !== 'express') return apiErrors.loginLinkNotExpress(accountId);
+  const token = newId.loginToken();
+  ctx.state.loginLinks.set(token, { token, accountId, used: false, createdAt: ctx.now() });
+  return { status: 200, body: { object: 'login_link', created: seconds(ctx.now()), url: `${ctx.baseUrl()}/express/login/${token}` } };
+}
+
+function route(ctx: EmulatorContext, method: string, path: string, key: string, stripeAccount: string | undefined): Reply {
+  const accountMatch = /^\/v1\/accounts\/([^/]+)$/.exec(path);
+  if (method === 'GET' && accountMatch?.[1]) return retrieveAccount(ctx, key, decodeURIComponent(accountMatch[1]));
+  // stripe.accounts.retrieve(undefined, { stripeAccount }) calls GET /v1/account with a Stripe-Account header.
+  if (method === 'GET' && path === '/v1/account' && stripeAccount) return retrieveAccount(ctx, key, stripeAccount);
+  const linkMatch = /^\/v1\/accounts\/([^/]+)\/login_links$/.exec(path);
+  if (method === 'POST' && linkMatch?.[1]) return createLoginLink(ctx, key, decodeURIComponent(linkMatch[1]));
+  return apiErrors.unrecognizedUrl(method, path);
+}
+
+export async function handleApi(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, requestId: string, path: string): Promise<void> {
+  await readBody(req); // drain; no endpoint here takes parameters
+  const method = req.method ?? 'GET';
+  const key = apiKeyFrom(req);
+  let reply: Reply;
+  if (key === undefined || key === '') reply = apiErrors.missingKey();
+  else if (key !== ctx.secretKey) reply = apiErrors.invalidKey(key);
+  else {
+    const header = req.headers['stripe-account'];
+    reply = route(ctx, method, path, key, typeof header === 'string' ? header : undefined);
+  }
+  sendJson(res, requestId, reply.status, reply.body);
+}
+
+/** GET /express/login/:token — works once, like a real login link. */
+export function showExpressLogin(ctx: EmulatorContext, res: ServerResponse, requestId: string, token: string): void {
+  const link = ctx.state.loginLinks.get(token);
+  if (!link || link.used) {
+    sendHtml(res, requestId, 404, linkUsedPage());
+    return;
+  }
+  link.used = true;
+  sendHtml(res, requestId, 200, expressDashboardPage(link.accountId));
+}

@@ -1,0 +1,185 @@
+/**
+ * Error bodies in Stripe's two formats, and the messages used.
+ *
+ * API (api.stripe.com) errors: `{ error: { type, code?, message, param?, doc_url? } }`; stripe-node picks the
+ * class from the HTTP status (400/404 StripeInvalidRequestError, 401 StripeAuthenticationError,
+ * 403 StripePermissionError, 429 StripeRateLimitError, other StripeAPIError).
+ * OAuth (connect.stripe.com) errors: `{ error: '<code>', error_description }`; stripe-node picks the class from
+ * the `error` string (invalid_grant StripeInvalidGrantError, invalid_client StripeInvalidClientError,
+ * invalid_request StripeOAuthInvalidRequestError, unsupported_grant_type StripeUnsupportedGrantTypeError, ...).
+ *
+ * Provenance of each text: [doc] Stripe's docs, [fixture] error fixtures in Stripe's own SDK test suites
+ * (stripe-ruby/stripe-php) or widely quoted real responses, [guess] not documented — plausible wording.
+ */
+
+export interface ApiError {
+  status: number;
+  body: { error: { type: string; code?: string; message: string; param?: string; doc_url?: string } };
+}
+
+export interface OAuthError {
+  status: number;
+  body: { error: string; error_description: string };
+}
+
+/** Stripe prints keys as prefix + asterisks + last four characters. */
+export function redactKey(key: string): string {
+  const match = /^(sk|rk|pk)_(test|live)_/.exec(key);
+  const prefix = match ? match[0] : '';
+  const rest = key.slice(prefix.length);
+  if (rest.length <= 4) return `${prefix}${'*'.repeat(rest.length)}`;
+  return `${prefix}${'*'.repeat(rest.length - 4)}${rest.slice(-4)}`;
+}
+
+export const apiErrors = {
+  /** [fixture] */
+  missingKey: (): ApiError => ({
+    status: 401,
+    body: {
+      error: {
+        type: 'invalid_request_error',
+        message:
+          "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
+      },
+    },
+  }),
+  /** [fixture] */
+  invalidKey: (key: string): ApiError => ({
+    status: 401,
+    body: { error: { type: 'invalid_request_error', message: `Invalid API Key provided: ${redactKey(key)}` } },
+  }),
+  /** [fixture] 403 + account_invalid, for unknown accounts and accounts not (or no longer) connected. */
+  noAccessToAccount: (key: string, accountId: string): ApiError => ({
+    status: 403,
+    body: {
+      error: {
+        type: 'invalid_request_error',
+        code: 'account_invalid',
+        doc_url: 'https://stripe.com/docs/error-codes/account-invalid',
+        message: `The provided key '${redactKey(key)}' does not have access to account '${accountId}' (or that account does not exist). Application access may have been revoked.`,
+      },
+    },
+  }),
+  /** [fixture] quoted from a real response in a public issue thread (stripe-connect users, 2024). */
+  loginLinkNotExpress: (accountId: string): ApiError => ({
+    status: 400,
+    body: {
+      error: {
+        type: 'invalid_request_error',
+        message: `Cannot create an edit link for the account ${accountId}, which does not have access to the Express Dashboard.`,
+      },
+    },
+  }),
+  /** [fixture] */
+  unrecognizedUrl: (method: string, path: string): ApiError => ({
+    status: 404,
+    body: {
+      error: {
+        type: 'invalid_request_error',
+        message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+      },
+    },
+  }),
+  /** [guess] wording; the shape is Stripe's api_error. */
+  serverError: (): ApiError => ({
+    status: 500,
+    body: { error: { type: 'api_error', message: 'An unknown error occurred (injected by the local Stripe emulator).' } },
+  }),
+  /** [doc] Stripe's 429: code rate_limit. */
+  rateLimited: (): ApiError => ({
+    status: 429,
+    body: {
+      error: {
+        type: 'invalid_request_error',
+        code: 'rate_limit',
+        doc_url: 'https://stripe.com/docs/error-codes/rate-limit',
+        message: 'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.',
+      },
+    },
+  }),
+};
+
+const oauth = (status: number, error: string, description: string): OAuthError => ({
+  status,
+  body: { error, error_description: description },
+});
+
+export const oauthErrors = {
+  /** [fixture] stripe-ruby's fixture. */
+  noGrantType: (): OAuthError => oauth(400, 'invalid_request', 'No grant type specified'),
+  /** [guess] */
+  missingParam: (param: string): OAuthError => oauth(400, 'invalid_request', `No ${param} parameter provided.`),
+  /** [guess] code documented (unsupported_grant_type), wording guessed. */
+  unsupportedGrantType: (grantType: string): OAuthError =>
+    oauth(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`),
+  /** [fixture] Stripe's own OAuth sample code quotes this exact response. */
+  codeDoesNotExist: (code: string): OAuthError =>
+    oauth(400, 'invalid_grant', `Authorization code does not exist: ${code}`),
+  /** [guess] documented as invalid_grant ("code ... is expired"); wording modelled on the one above. */
+  codeExpired: (code: string): OAuthError => oauth(400, 'invalid_grant', `Authorization code expired: ${code}`),
+  /** [fixture] stripe-ruby's fixture; Stripe also revokes the connection ("Consuming an authorization code more than once revokes the account connection" [doc]). */
+  codeAlreadyUsed: (): OAuthError =>
+    oauth(
+      400,
+      'invalid_grant',
+      'This authorization code has already been used. All tokens issued with this code have been revoked.',
+    ),
+  /** [guess] */
+  refreshTokenDoesNotExist: (token: string): OAuthError =>
+    oauth(400, 'invalid_grant', `Refresh token does not exist: ${token.slice(0, 8)}...`),
+  /** [guess] documented as "a request error"; we answer invalid_request and leave the code unused. */
+  capabilitiesMismatch: (accountId: string, actual: string[], asserted: string[]): OAuthError =>
+    oauth(
+      400,
+      'invalid_request',
+      `The capabilities of account ${accountId} (${actual.join(', ') || 'none'}) do not match the asserted capabilities (${asserted.join(', ') || 'none'}).`,
+    ),
+  /** [fixture] stripe-ruby's fixture, status 401. */
+  notConnected: (accountId: string): OAuthError =>
+    oauth(
+      401,
+      'invalid_client',
+      `This application is not connected to stripe account ${accountId}, or that account does not exist.`,
+    ),
+  /** [guess] "client_id doesn't belong to you" is documented under invalid_client; wording guessed. */
+  clientIdNotYours: (clientId: string): OAuthError =>
+    oauth(401, 'invalid_client', `No application matches the supplied client identifier: ${clientId}`),
+  /**
+   * [doc+guess] The docs list `no_deauth_on_controlled_account` under the invalid_client error of
+   * /oauth/deauthorize. stripe-node keeps only `error` and `error_description`, so the code is put at the
+   * start of the description: the SDK raises StripeInvalidClientError whose message contains it.
+   */
+  controlledAccount: (accountId: string): OAuthError =>
+    oauth(
+      400,
+      'invalid_client',
+      `no_deauth_on_controlled_account: Account ${accountId} is controlled by your platform and cannot be disconnected. Use the account rejection API instead (https://docs.stripe.com/api/account/reject).`,
+    ),
+};
+
+/** Errors the authorize endpoints show on Stripe's side (not redirected). Codes [doc], wording [guess]. */
+export const authorizeErrors = {
+  missingClientId: () => ({ error: 'invalid_request', description: 'No client_id provided.' }),
+  unknownClient: (clientId: string) => ({
+    error: 'invalid_client',
+    description: `No application matches the supplied client identifier: ${clientId}`,
+  }),
+  missingResponseType: () => ({ error: 'invalid_request', description: 'No response_type parameter provided.' }),
+  unsupportedResponseType: (value: string) => ({
+    error: 'unsupported_response_type',
+    description: `Unsupported response_type parameter: ${value}. The only supported response_type is code.`,
+  }),
+  invalidScope: (value: string) => ({ error: 'invalid_scope', description: `Invalid scope parameter provided: ${value}` }),
+  invalidRedirectUri: (value: string) => ({
+    error: 'invalid_redirect_uri',
+    description: `Invalid redirect URI '${value}'. Ensure this uri exactly matches one of the uris specified in your application settings`,
+  }),
+  unknownAccount: (accountId: string) => ({ error: 'invalid_request', description: `No such account: ${accountId}` }),
+  expiredAuthorization: () => ({
+    error: 'invalid_request',
+    description: 'This authorization request is unknown or was already answered. Start again from the platform.',
+  }),
+};
+
+/** [doc] Stripe's docs show the deny redirect as `?error=access_denied&error_description=The%20user%20denied%20your%20request`. */
+export const ACCESS_DENIED_DESCRIPTION = 'The user denied your request';

@@ -1,0 +1,81 @@
+import { applyAccountPatch, capabilityObject, cloneAccount } from './accounts';
+import type { EmulatorContext } from './context';
+import { seconds } from './context';
+import { revokeConnection } from './oauth';
+import type { StripeAccount, StripeAccountPatch, StripeEvent } from './types';
+
+/** Account changes and triggered events, each emitting what Stripe would send to a Connect endpoint. */
+
+function requireAccount(ctx: EmulatorContext, accountId: string): StripeAccount {
+  const account = ctx.state.accounts.get(accountId);
+  if (!account) throw new Error(`No such account: ${accountId}`);
+  return account;
+}
+
+function application(ctx: EmulatorContext): { id: string; object: 'application'; name: string } {
+  return { id: ctx.clientId, object: 'application', name: ctx.platformName };
+}
+
+/** Applies the patch and emits account.updated (plus capability.updated for each changed capability). */
+export function updateAccount(ctx: EmulatorContext, accountId: string, patch: StripeAccountPatch): StripeEvent {
+  const account = requireAccount(ctx, accountId);
+  const before = cloneAccount(account);
+  const previous = applyAccountPatch(account, patch);
+  const event = ctx.emit({ type: 'account.updated', account: accountId, object: cloneAccount(account), previous });
+  for (const name of Object.keys(patch.capabilities ?? {})) {
+    const old = before.capabilities[name] ?? 'unrequested';
+    if (old === account.capabilities[name]) continue;
+    ctx.emit({
+      type: 'capability.updated',
+      account: accountId,
+      object: capabilityObject(account, name, account.created),
+      previous: { status: old },
+    });
+  }
+  return event;
+}
+
+/**
+ * Like `stripe trigger`: account.updated, account.application.authorized, account.application.deauthorized
+ * (which also revokes the connection, as when the user disconnects in their Dashboard), capability.updated.
+ * Other types are sent with the account as data.object, for "unknown event type" tests.
+ */
+export function triggerEvent(ctx: EmulatorContext, type: string, accountId: string): StripeEvent {
+  const account = requireAccount(ctx, accountId);
+  switch (type) {
+    case 'account.updated':
+      return ctx.emit({ type, account: accountId, object: cloneAccount(account), previous: {} });
+    case 'account.application.authorized':
+      return ctx.emit({ type, account: accountId, object: application(ctx) });
+    case 'account.application.deauthorized': {
+      const connection = ctx.state.activeConnection(accountId);
+      if (connection) return revokeConnection(ctx, connection);
+      return ctx.emit({ type, account: accountId, object: application(ctx) });
+    }
+    case 'capability.updated': {
+      const name = Object.keys(account.capabilities)[0] ?? 'transfers';
+      return ctx.emit({ type, account: accountId, object: capabilityObject(account, name, account.created), previous: {} });
+    }
+    default:
+      return ctx.emit({ type, account: accountId, object: cloneAccount(account) });
+  }
+}
+
+export function buildEvent(
+  ctx: EmulatorContext,
+  input: Parameters<EmulatorContext['emit']>[0],
+  meta: { id: string; apiVersion: string; pendingWebhooks: number },
+): StripeEvent {
+  return {
+    id: meta.id,
+    object: 'event',
+    account: input.account,
+    api_version: meta.apiVersion,
+    created: seconds(ctx.now()),
+    data: { object: input.object, ...(input.previous !== undefined ? { previous_attributes: input.previous } : {}) },
+    livemode: ctx.livemode,
+    pending_webhooks: meta.pendingWebhooks,
+    request: { id: input.requestId ?? null, idempotency_key: null },
+    type: input.type,
+  };
+}

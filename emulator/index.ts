@@ -1,0 +1,21 @@
+export { startStripeEmulator, DEFAULT_API_VERSION } from './server';
+export { signatureHeader } from './signature';
+export type {
+  AccountRequirements,
+  AccountType,
+  BusinessProfile,
+  CapabilityStatus,
+  EventObject,
+  FaultMode,
+  FaultSpec,
+  RequestLogEntry,
+  StripeAccount,
+  StripeAccountPatch,
+  StripeApplication,
+  StripeCapability,
+  StripeEmulator,
+  StripeEmulatorOptions,
+  StripeEvent,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from './types';

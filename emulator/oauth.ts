@@ -1,0 +1,128 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EmulatorContext } from './context';
+import { apiErrors, oauthErrors, type ApiError, type OAuthError } from './errors';
+import { ParsedForm } from './form';
+import { apiKeyFrom, readBody, sendJson } from './http-util';
+import { newId } from './ids';
+import type { Connection } from './state';
+import type { StripeEvent } from './types';
+
+/** connect.stripe.com: POST /oauth/token and POST /oauth/deauthorize. */
+
+type Reply = ApiError | OAuthError | { status: 200; body: unknown };
+
+function authenticate(ctx: EmulatorContext, req: IncomingMessage, form: ParsedForm): ApiError | undefined {
+  const key = apiKeyFrom(req, form);
+  if (key === undefined || key === '') return apiErrors.missingKey();
+  if (key !== ctx.secretKey) return apiErrors.invalidKey(key);
+  return undefined;
+}
+
+function tokenResponse(ctx: EmulatorContext, connection: Connection): Reply {
+  connection.accessToken = newId.accessToken(ctx.livemode);
+  connection.refreshToken ??= newId.refreshToken();
+  return {
+    status: 200,
+    body: {
+      access_token: connection.accessToken,
+      livemode: ctx.livemode,
+      refresh_token: connection.refreshToken,
+      token_type: 'bearer',
+      stripe_publishable_key: newId.publishableKey(ctx.livemode),
+      stripe_user_id: connection.accountId,
+      scope: connection.scope,
+    },
+  };
+}
+
+/** Revokes a connection and sends the event Stripe sends when access ends. */
+export function revokeConnection(ctx: EmulatorContext, connection: Connection, requestId?: string): StripeEvent {
+  connection.active = false;
+  delete connection.accessToken;
+  delete connection.refreshToken;
+  return ctx.emit({
+    type: 'account.application.deauthorized',
+    account: connection.accountId,
+    object: { id: ctx.clientId, object: 'application', name: ctx.platformName },
+    ...(requestId ? { requestId } : {}),
+  });
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  const x = [...new Set(a)].sort();
+  const y = [...new Set(b)].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+function redeemCode(ctx: EmulatorContext, form: ParsedForm, requestId: string): Reply {
+  const code = form.get('code');
+  if (!code) return oauthErrors.missingParam('code');
+  const record = ctx.state.codes.get(code);
+  if (!record) return oauthErrors.codeDoesNotExist(code);
+  if (record.used) {
+    // [doc] "Consuming an authorization code more than once revokes the account connection."
+    const connection = ctx.state.activeConnection(record.accountId);
+    if (connection) revokeConnection(ctx, connection, requestId);
+    return oauthErrors.codeAlreadyUsed();
+  }
+  if (ctx.now() - record.createdAt > ctx.codeTtlMs) return oauthErrors.codeExpired(code);
+  const connection = ctx.state.activeConnection(record.accountId);
+  const account = ctx.state.accounts.get(record.accountId);
+  if (!connection || !account) return oauthErrors.codeDoesNotExist(code);
+  const asserted = form.list('assert_capabilities');
+  if (record.flow === 'express' && asserted.length > 0) {
+    // [doc] Express only; a mismatch is "a request error". The code is left unused (undocumented).
+    const actual = Object.entries(account.capabilities)
+      .filter(([, status]) => status !== 'unrequested')
+      .map(([name]) => name);
+    if (!sameSet(actual, asserted)) return oauthErrors.capabilitiesMismatch(account.id, actual.sort(), asserted);
+  }
+  record.used = true;
+  return tokenResponse(ctx, connection);
+}
+
+function refresh(ctx: EmulatorContext, form: ParsedForm): Reply {
+  const token = form.get('refresh_token');
+  if (!token) return oauthErrors.missingParam('refresh_token');
+  const connection = ctx.state.connectionByRefreshToken(token);
+  if (!connection) return oauthErrors.refreshTokenDoesNotExist(token);
+  return tokenResponse(ctx, connection);
+}
+
+function token(ctx: EmulatorContext, req: IncomingMessage, form: ParsedForm, requestId: string): Reply {
+  const authFailure = authenticate(ctx, req, form);
+  if (authFailure) return authFailure;
+  const grantType = form.get('grant_type');
+  if (!grantType) return oauthErrors.noGrantType();
+  if (grantType === 'authorization_code') return redeemCode(ctx, form, requestId);
+  if (grantType === 'refresh_token') return refresh(ctx, form);
+  return oauthErrors.unsupportedGrantType(grantType);
+}
+
+function deauthorize(ctx: EmulatorContext, req: IncomingMessage, form: ParsedForm, requestId: string): Reply {
+  const authFailure = authenticate(ctx, req, form);
+  if (authFailure) return authFailure;
+  const clientId = form.get('client_id');
+  if (!clientId) return oauthErrors.missingParam('client_id');
+  const accountId = form.get('stripe_user_id');
+  if (!accountId) return oauthErrors.missingParam('stripe_user_id');
+  if (clientId !== ctx.clientId) return oauthErrors.clientIdNotYours(clientId);
+  const connection = ctx.state.activeConnection(accountId);
+  if (!connection) return oauthErrors.notConnected(accountId);
+  // [doc] "You can only revoke a Standard account's access to your platform."
+  if (ctx.state.accounts.get(accountId)?.type === 'express') return oauthErrors.controlledAccount(accountId);
+  revokeConnection(ctx, connection, requestId);
+  return { status: 200, body: { stripe_user_id: accountId } };
+}
+
+export async function handleOAuth(
+  ctx: EmulatorContext,
+  endpoint: 'token' | 'deauthorize',
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<void> {
+  const form = new ParsedForm(await readBody(req));
+  const reply = endpoint === 'token' ? token(ctx, req, form, requestId) : deauthorize(ctx, req, form, requestId);
+  sendJson(res, requestId, reply.status, reply.body);
+}

@@ -1,0 +1,67 @@
+import type { StripeAccount } from './types';
+
+export type Flow = 'standard' | 'express';
+export type Scope = 'read_write' | 'read_only' | 'express';
+
+/** The platform's link to an account, as Stripe keeps it. Revoked connections keep their record. */
+export interface Connection {
+  accountId: string;
+  clientId: string;
+  scope: Scope;
+  livemode: boolean;
+  connectedAt: number;
+  active: boolean;
+  accessToken?: string;
+  refreshToken?: string;
+}
+
+export interface AuthorizationCode {
+  code: string;
+  accountId: string;
+  scope: Scope;
+  flow: Flow;
+  createdAt: number;
+  used: boolean;
+}
+
+/** An authorize page shown and not answered yet: the decision form only carries this record's id. */
+export interface PendingAuthorization {
+  id: string;
+  flow: Flow;
+  clientId: string;
+  redirectUri: string;
+  state: string | undefined;
+  scope: Scope;
+  prefill: Record<string, string>;
+  suggestedCapabilities: string[];
+  createdAt: number;
+}
+
+export interface LoginLinkRecord {
+  token: string;
+  accountId: string;
+  used: boolean;
+  createdAt: number;
+}
+
+/** All mutable emulator state, in memory. */
+export class EmulatorState {
+  readonly accounts = new Map<string, StripeAccount>();
+  readonly connections = new Map<string, Connection>();
+  readonly codes = new Map<string, AuthorizationCode>();
+  readonly pending = new Map<string, PendingAuthorization>();
+  readonly loginLinks = new Map<string, LoginLinkRecord>();
+
+  /** The active connection of `accountId` to the platform, if any. */
+  activeConnection(accountId: string): Connection | undefined {
+    const connection = this.connections.get(accountId);
+    return connection?.active ? connection : undefined;
+  }
+
+  connectionByRefreshToken(token: string): Connection | undefined {
+    for (const connection of this.connections.values()) {
+      if (connection.active && connection.refreshToken === token) return connection;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,158 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { signatureHeader } from './signature';
+import type { StripeEvent, WebhookDelivery, WebhookEndpoint } from './types';
+
+export interface RetryPolicy {
+  attempts: number;
+  backoffMs: number;
+  timeoutMs: number;
+}
+
+interface Waiter {
+  count: number;
+  resolve: (deliveries: readonly WebhookDelivery[]) => void;
+}
+
+/**
+ * Posts signed events to the endpoints in the background. A failed attempt (network error or non-2xx) is
+ * retried with a doubling backoff, like Stripe does over days in live mode, compressed to milliseconds here.
+ */
+export class WebhookDispatcher {
+  private readonly events = new Map<string, StripeEvent>();
+  private readonly log: WebhookDelivery[] = [];
+  private readonly waiters = new Set<Waiter>();
+  private readonly sleeps = new Map<NodeJS.Timeout, () => void>();
+  private readonly inFlight = new Set<() => void>();
+  private closed = false;
+
+  constructor(
+    private readonly endpoints: readonly WebhookEndpoint[],
+    private readonly policy: RetryPolicy,
+    private readonly now: () => number,
+  ) {}
+
+  get endpointCount(): number {
+    return this.endpoints.length;
+  }
+
+  /** Records the event and starts delivering it without waiting. */
+  dispatch(event: StripeEvent): void {
+    this.events.set(event.id, event);
+    for (const endpoint of this.endpoints) void this.deliver(event, endpoint);
+  }
+
+  /** Sends a known event again (same id, new signature) and resolves when those deliveries finished. */
+  async redeliver(eventId: string): Promise<void> {
+    const event = this.events.get(eventId);
+    if (!event) throw new Error(`Unknown event: ${eventId}`);
+    await Promise.all(this.endpoints.map((endpoint) => this.deliver(event, endpoint)));
+  }
+
+  event(eventId: string): StripeEvent | undefined {
+    return this.events.get(eventId);
+  }
+
+  deliveries(): readonly WebhookDelivery[] {
+    return [...this.log];
+  }
+
+  waitFor(count: number, timeoutMs: number): Promise<readonly WebhookDelivery[]> {
+    if (this.log.length >= count) return Promise.resolve(this.deliveries());
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        count,
+        resolve: (deliveries) => {
+          clearTimeout(timer);
+          resolve(deliveries);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${count} webhook deliveries; saw ${this.log.length}: ${JSON.stringify(this.log)}`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const [timer, wake] of this.sleeps) {
+      clearTimeout(timer);
+      wake();
+    }
+    this.sleeps.clear();
+    for (const abort of this.inFlight) abort();
+  }
+
+  private async deliver(event: StripeEvent, endpoint: WebhookEndpoint): Promise<void> {
+    for (let attempt = 1; attempt <= this.policy.attempts && !this.closed; attempt += 1) {
+      const outcome = await this.post(event, endpoint);
+      this.record({ eventId: event.id, type: event.type, url: endpoint.url, attempt, ...outcome, at: this.now() });
+      if (outcome.ok || attempt === this.policy.attempts) return;
+      await this.sleep(this.policy.backoffMs * 2 ** (attempt - 1));
+    }
+  }
+
+  private record(delivery: WebhookDelivery): void {
+    this.log.push(delivery);
+    for (const waiter of this.waiters) {
+      if (this.log.length >= waiter.count) {
+        this.waiters.delete(waiter);
+        waiter.resolve(this.deliveries());
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.sleeps.delete(timer);
+        resolve();
+      }, ms);
+      this.sleeps.set(timer, resolve);
+    });
+  }
+
+  private post(event: StripeEvent, endpoint: WebhookEndpoint): Promise<{ ok: boolean; status?: number; error?: string }> {
+    // Stripe sends pretty-printed JSON; the signature covers these exact bytes.
+    const body = JSON.stringify(event, null, 2);
+    const signature = signatureHeader(body, endpoint.secret, Math.floor(this.now() / 1000));
+    const url = new URL(endpoint.url);
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (outcome: { ok: boolean; status?: number; error?: string }): void => {
+        if (settled) return;
+        settled = true;
+        this.inFlight.delete(abort);
+        resolve(outcome);
+      };
+      const req = send(url, {
+        method: 'POST',
+        agent: false,
+        timeout: this.policy.timeoutMs,
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': Buffer.byteLength(body),
+          'Stripe-Signature': signature,
+          'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+        },
+      });
+      const abort = (): void => {
+        req.destroy();
+        finish({ ok: false, error: 'emulator closed' });
+      };
+      this.inFlight.add(abort);
+      req.on('response', (res) => {
+        res.resume();
+        const status = res.statusCode ?? 0;
+        res.on('end', () => finish({ ok: status >= 200 && status < 300, status }));
+        res.on('error', (err) => finish({ ok: false, status, error: err.message }));
+      });
+      req.on('timeout', () => req.destroy(new Error(`timed out after ${this.policy.timeoutMs} ms`)));
+      req.on('error', (err) => finish({ ok: false, error: err.message }));
+      req.end(body);
+    });
+  }
+}
