@@ -29,9 +29,13 @@ export interface Logger {
 
 export type LogSink = (line: string) => void;
 
-export const createLogger = (service: string, sink: LogSink = (line) => process.stdout.write(`${line}\n`)): Logger => {
+export const createLogger = (
+  service: string,
+  sink: LogSink = (line) => process.stdout.write(`${line}\n`),
+  level: string | undefined = process.env['LOG_LEVEL'],
+): Logger => {
   let context: Record<string, unknown> = {};
-  const threshold = levelRank[(process.env['LOG_LEVEL']?.toLowerCase() as LogLevel | undefined) ?? 'info'] ?? levelRank.info;
+  const threshold = levelRank[(level?.toLowerCase() as LogLevel | undefined) ?? 'info'] ?? levelRank.info;
   const write = (level: LogLevel, message: string, fields: Record<string, unknown> = {}): void => {
     if (levelRank[level] < threshold) return;
     sink(JSON.stringify({ level, message, service, timestamp: new Date().toISOString(), ...context, ...(redact(fields) as object) }));

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { readServiceConfig, tableName } from '../../shared/config';
+
+const env = {
+  CALLBACK_URL: 'https://api.example.com/connect/callback',
+  SUCCESS_URL: 'https://platform.example/ok',
+  FAILURE_URL: 'https://platform.example/failed',
+};
+
+describe('readServiceConfig', () => {
+  it('fills in defaults', () => {
+    expect(readServiceConfig(env)).toEqual({
+      callbackUrl: env.CALLBACK_URL,
+      successUrl: env.SUCCESS_URL,
+      failureUrl: env.FAILURE_URL,
+      returnToOrigins: [],
+      stateTtlSeconds: 600,
+      stripeApiBase: undefined,
+      stripeTimeoutMs: 5000,
+      webhookToleranceSeconds: 300,
+      livemodeMismatch: 'ignore',
+    });
+  });
+
+  it.each([
+    [{ ...env, CALLBACK_URL: undefined }, 'CALLBACK_URL is not set'],
+    [{ ...env, SUCCESS_URL: 'not a url' }, 'SUCCESS_URL is not an absolute URL'],
+    [{ ...env, STATE_TTL_SECONDS: '-5' }, 'STATE_TTL_SECONDS must be a positive integer'],
+    [{ ...env, RETURN_TO_ORIGINS: 'https://ok.example/path' }, 'RETURN_TO_ORIGINS has "https://ok.example/path", which is not an origin like https://app.example.com'],
+    [{ ...env, LIVEMODE_MISMATCH: 'warn' }, 'LIVEMODE_MISMATCH must be "ignore" or "reject"'],
+  ])('names the setting that is wrong: %j', (bad, problem) => {
+    expect(() => readServiceConfig(bad)).toThrowError(
+      expect.objectContaining({ status: 503, code: 'configuration_error', message: `The service is misconfigured: ${problem}.` }),
+    );
+  });
+
+  it('names a missing table variable', () => {
+    expect(() => tableName('accounts', {})).toThrowError('The service is misconfigured: ACCOUNTS_TABLE is not set.');
+  });
+});

@@ -1,0 +1,83 @@
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { bearerToken, mintPlatformToken, verifyPlatformToken } from '../../shared/platform-token';
+
+const secret = 'a-platform-token-secret-of-at-least-32-chars';
+const key = new TextEncoder().encode(secret);
+const now = Date.now();
+const seconds = Math.floor(now / 1000);
+
+const token = (claims: { sub?: string; aud?: string; exp?: number }, signingKey = key, alg = 'HS256') => {
+  const jwt = new SignJWT({}).setProtectedHeader({ alg });
+  if (claims.sub !== undefined) jwt.setSubject(claims.sub);
+  if (claims.aud !== undefined) jwt.setAudience(claims.aud);
+  if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+  return jwt.sign(signingKey);
+};
+
+const refused = (code: string) => expect.objectContaining({ status: 401, code });
+
+describe('verifyPlatformToken', () => {
+  it('returns the platform user of a token minted by mintPlatformToken', async () => {
+    await expect(verifyPlatformToken(await mintPlatformToken('user_42', secret), secret, now)).resolves.toEqual({ platformUserId: 'user_42' });
+  });
+
+  it('refuses a missing token', async () => {
+    await expect(verifyPlatformToken(undefined, secret, now)).rejects.toThrowError(refused('missing_token'));
+  });
+
+  it('refuses alg: none', async () => {
+    const unsigned = new UnsecuredJWT({}).setSubject('user_42').setAudience('connect-onboarding').setExpirationTime(seconds + 60).encode();
+    await expect(verifyPlatformToken(unsigned, secret, now)).rejects.toThrowError(refused('invalid_token'));
+  });
+
+  it('refuses another HMAC algorithm', async () => {
+    const hs512 = await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds + 60 }, key, 'HS512');
+    await expect(verifyPlatformToken(hs512, secret, now)).rejects.toThrowError(refused('invalid_token'));
+  });
+
+  it('refuses a token signed with another key', async () => {
+    const forged = await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds + 60 }, new TextEncoder().encode('another-secret-another-secret-another'));
+    await expect(verifyPlatformToken(forged, secret, now)).rejects.toThrowError(refused('invalid_token'));
+  });
+
+  it('refuses a token for another audience', async () => {
+    await expect(verifyPlatformToken(await token({ sub: 'u', aud: 'billing', exp: seconds + 60 }), secret, now)).rejects.toThrowError(refused('invalid_token'));
+  });
+
+  it('refuses an expired token, past the one-minute clock tolerance', async () => {
+    await expect(verifyPlatformToken(await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds - 61 }), secret, now)).rejects.toThrowError(
+      refused('token_expired'),
+    );
+  });
+
+  it('refuses a token that lives longer than 15 minutes', async () => {
+    const longLived = await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds + 16 * 60 + 61 });
+    await expect(verifyPlatformToken(longLived, secret, now)).rejects.toThrowError(
+      expect.objectContaining({ code: 'invalid_token', message: 'The platform token lives too long: its exp must be at most 15 minutes ahead.' }),
+    );
+  });
+
+  it('refuses a token without exp or without sub', async () => {
+    await expect(verifyPlatformToken(await token({ sub: 'u', aud: 'connect-onboarding' }), secret, now)).rejects.toThrowError(refused('invalid_token'));
+    await expect(verifyPlatformToken(await token({ aud: 'connect-onboarding', exp: seconds + 60 }), secret, now)).rejects.toThrowError(refused('invalid_token'));
+  });
+
+  it('refuses a malformed token', async () => {
+    await expect(verifyPlatformToken('not.a.jwt', secret, now)).rejects.toThrowError(refused('invalid_token'));
+    await expect(verifyPlatformToken('x'.repeat(5000), secret, now)).rejects.toThrowError(refused('invalid_token'));
+  });
+});
+
+describe('bearerToken', () => {
+  it('reads the token of an Authorization: Bearer header', () => {
+    expect(bearerToken({ authorization: 'Bearer abc.def.ghi' })).toBe('abc.def.ghi');
+    expect(bearerToken({ authorization: 'bearer abc.def.ghi' })).toBe('abc.def.ghi');
+  });
+
+  it('ignores other schemes and malformed values', () => {
+    expect(bearerToken({ authorization: 'Basic dXNlcjpwYXNz' })).toBeUndefined();
+    expect(bearerToken({ authorization: 'Bearer a b' })).toBeUndefined();
+    expect(bearerToken({})).toBeUndefined();
+  });
+});

@@ -1,0 +1,94 @@
+import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { describe, expect, it } from 'vitest';
+import { parsePlatformSecrets, secretsManagerSecrets } from '../../shared/secrets';
+
+const valid = {
+  secretKey: 'sk_test_123',
+  clientId: 'ca_123',
+  webhookSecrets: 'whsec_one, whsec_two',
+  platformTokenSecret: 'x'.repeat(32),
+};
+
+/** A Secrets Manager client whose answers the test scripts: a value, or an error. */
+const scriptedClient = (answers: (string | Error)[]) => {
+  const calls: GetSecretValueCommand[] = [];
+  return {
+    calls,
+    client: {
+      send: async (command: GetSecretValueCommand) => {
+        calls.push(command);
+        const answer = answers.shift() ?? new Error('no more answers');
+        if (answer instanceof Error) throw answer;
+        return { SecretString: answer };
+      },
+    } as never,
+  };
+};
+
+describe('parsePlatformSecrets', () => {
+  it('reads every field and splits rotated webhook secrets', () => {
+    expect(parsePlatformSecrets(valid)).toEqual({ ...valid, webhookSecrets: ['whsec_one', 'whsec_two'] });
+  });
+
+  it.each([
+    [{ ...valid, secretKey: undefined }, 'secret field secretKey is missing'],
+    [{ ...valid, secretKey: 'pk_test_1' }, 'secret field secretKey has the wrong format'],
+    [{ ...valid, clientId: 'acct_1' }, 'secret field clientId has the wrong format'],
+    [{ ...valid, webhookSecrets: '' }, 'secret field webhookSecrets is missing'],
+    [{ ...valid, webhookSecrets: 'whsec_a,secret' }, 'secret field webhookSecrets has the wrong format'],
+    [{ ...valid, platformTokenSecret: 'short' }, 'secret field platformTokenSecret is shorter than 32 characters'],
+  ])('names the field that is wrong: %j', (raw, problem) => {
+    expect(() => parsePlatformSecrets(raw)).toThrowError(
+      expect.objectContaining({ status: 503, code: 'configuration_error', expose: true, message: `The service is misconfigured: ${problem}.` }),
+    );
+  });
+});
+
+describe('secretsManagerSecrets', () => {
+  it('reads the secret once per container and serves it from cache within the TTL', async () => {
+    const { client, calls } = scriptedClient([JSON.stringify(valid)]);
+    let now = 0;
+    const secrets = secretsManagerSecrets({ client, secretId: 'arn:secret', ttlMs: 1000, now: () => now });
+
+    await secrets.get();
+    now = 999;
+    await secrets.get();
+
+    expect(calls.map((call) => call.input)).toEqual([{ SecretId: 'arn:secret' }]);
+  });
+
+  it('answers 503 while Secrets Manager fails at cold start, and recovers without a redeploy', async () => {
+    const { client } = scriptedClient([new Error('ServiceUnavailable'), JSON.stringify(valid)]);
+    const secrets = secretsManagerSecrets({ client, secretId: 'arn:secret' });
+
+    await expect(secrets.get()).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'secrets_unavailable' }));
+    await expect(secrets.get()).resolves.toMatchObject({ clientId: 'ca_123' });
+  });
+
+  it('keeps serving the last good value when a refresh fails', async () => {
+    const { client } = scriptedClient([JSON.stringify(valid), new Error('throttled')]);
+    let now = 0;
+    const secrets = secretsManagerSecrets({ client, secretId: 'arn:secret', ttlMs: 10, now: () => now });
+    await secrets.get();
+    now = 100;
+
+    await expect(secrets.get()).resolves.toMatchObject({ clientId: 'ca_123' });
+  });
+
+  it('picks up a rotated value after the TTL', async () => {
+    const { client } = scriptedClient([JSON.stringify(valid), JSON.stringify({ ...valid, webhookSecrets: 'whsec_new' })]);
+    let now = 0;
+    const secrets = secretsManagerSecrets({ client, secretId: 'arn:secret', ttlMs: 10, now: () => now });
+    await secrets.get();
+    now = 11;
+
+    await expect(secrets.get()).resolves.toMatchObject({ webhookSecrets: ['whsec_new'] });
+  });
+
+  it('names a secret that is not a JSON object', async () => {
+    const { client } = scriptedClient(['not json']);
+    await expect(secretsManagerSecrets({ client, secretId: 'arn:secret' }).get()).rejects.toThrowError(
+      expect.objectContaining({ status: 503, message: 'The service is misconfigured: secret field (all) is not a JSON object.' }),
+    );
+  });
+});
