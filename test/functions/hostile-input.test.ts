@@ -1,0 +1,166 @@
+/**
+ * Property-based hostile input against the routes through the gateway: whatever arrives, the answer
+ * is never a 5xx, never shows a stack trace or a secret, and a refused request writes nothing.
+ */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDefaults } from '../../local/defaults';
+import { createDocumentClient } from '../../shared/clients/dynamodb';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { rawRequest, type RawResponse } from '../support/raw-http';
+
+let stack: LocalStack;
+let tried = 0;
+const runs = { numRuns: 150 };
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+});
+
+afterAll(async () => {
+  process.stdout.write(`hostile-input: ${tried} inputs tried\n`);
+  await stack?.close();
+});
+
+const itemCount = async (table: string) => (await createDocumentClient().send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count ?? 0;
+
+const secrets = Object.values(localDefaults as Record<string, unknown>).filter((value): value is string => typeof value === 'string' && value.length > 20);
+
+const expectHarmless = (response: RawResponse) => {
+  expect(response.status).toBeLessThan(500);
+  expect(response.body).not.toMatch(/\n\s+at |node_modules|Error:/);
+  for (const secret of secrets) expect(response.body).not.toContain(secret);
+};
+
+const adversarial = fc.constantFrom(
+  '//evil.example',
+  '/\\evil.example',
+  'javascript:alert(1)',
+  'https://evil.example',
+  '%00',
+  '%ff%fe',
+  '%E0%A4%A',
+  '\r\nSet-Cookie: x=1',
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  'x'.repeat(10_000),
+  'a'.repeat(43),
+  'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+  'standard',
+  'express',
+);
+const value = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), adversarial);
+const key = fc.oneof(
+  fc.constantFrom('type', 'ticket', 'return_to', 'stripe_user[email]', 'stripe_user[url]', 'suggested_capabilities[]', 'state', 'code', 'error', 'account', 'limit', 'cursor'),
+  fc.string({ maxLength: 20 }),
+);
+/** Encoded pairs, sometimes left raw so invalid percent-escapes and bytes reach the handler. */
+const queryString = fc
+  .array(fc.tuple(key, value, fc.boolean()), { maxLength: 8 })
+  .map((pairs) => pairs.map(([name, text, raw]) => (raw ? `${name}=${text}` : `${encodeURIComponent(name.toWellFormed())}=${encodeURIComponent(text.toWellFormed())}`)).join('&'));
+/** Percent-encodes what may not stand in a request line, byte by byte (lone surrogates included). */
+const safePath = (query: string) =>
+  query.replace(/[^\x21-\x7e]/gu, (char) => [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''));
+const cookieHeader = fc.oneof(fc.string(), fc.constant(`__Host-connect_state=${'a'.repeat(43)}`), fc.constant('__Host-connect_state=; __Host-connect_state=x'));
+
+describe('hostile input', () => {
+  it('GET /connect/authorize never fails or stores a state when it refuses', async () => {
+    const ticket = await stack.mintTicket('fuzz_user');
+    await fc.assert(
+      fc.asyncProperty(queryString, fc.boolean(), cookieHeader, async (query, withTicket, cookie) => {
+        tried += 1;
+        const before = await itemCount(stack.tables.states);
+        const response = await rawRequest(stack.gatewayUrl, {
+          method: 'GET',
+          path: `/connect/authorize?${safePath(query)}${withTicket ? `&ticket=${ticket}` : ''}`,
+          headers: { cookie: cookie.replace(/[^\x20-\x7e]/g, '') },
+        });
+        expectHarmless(response);
+        if (response.status !== 302) expect(await itemCount(stack.tables.states)).toBe(before);
+      }),
+      runs,
+    );
+  });
+
+  it('GET /connect/callback never fails and never stores an account for a forged callback', async () => {
+    await fc.assert(
+      fc.asyncProperty(queryString, cookieHeader, async (query, cookie) => {
+        tried += 1;
+        const response = await rawRequest(stack.gatewayUrl, {
+          method: 'GET',
+          path: `/connect/callback?${safePath(query)}`,
+          headers: { cookie: cookie.replace(/[^\x20-\x7e]/g, '') },
+        });
+        expectHarmless(response);
+        expect(response.status).toBe(302);
+        expect(String(response.headers['location'])).toMatch(/\/local\/failed\?error=[a-z_]+$/);
+      }),
+      runs,
+    );
+    expect(await itemCount(stack.tables.accounts)).toBe(0);
+  });
+
+  it('POST /webhooks/stripe refuses any unsigned or badly signed body and records nothing', async () => {
+    const body = fc.oneof(
+      fc.string(),
+      fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
+      fc.json(),
+      fc.constant(`${'['.repeat(50_000)}${']'.repeat(50_000)}`),
+    );
+    const signature = fc.oneof(fc.string(), fc.constant(`t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`), fc.constant(''));
+    await fc.assert(
+      fc.asyncProperty(body, signature, async (payload, header) => {
+        tried += 1;
+        const response = await rawRequest(stack.gatewayUrl, {
+          method: 'POST',
+          path: '/webhooks/stripe',
+          headers: { 'content-type': 'application/json', 'stripe-signature': header.replace(/[^\x20-\x7e]/g, '') },
+          body: payload,
+        });
+        expectHarmless(response);
+        expect(response.status).toBe(400);
+      }),
+      runs,
+    );
+    expect(await itemCount(stack.tables.events)).toBe(0);
+  });
+
+  it('POST /webhooks/stripe answers 400 or 200, never 5xx, for correctly signed hostile bodies', async () => {
+    const body = fc.oneof(
+      fc.json(),
+      fc.constant(`${'['.repeat(50_000)}${']'.repeat(50_000)}`),
+      fc.record({ id: fc.string(), type: fc.string(), created: fc.integer(), livemode: fc.boolean(), data: fc.anything() }).map((event) => JSON.stringify(event)),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (payload) => {
+        tried += 1;
+        const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: localDefaults.webhookSecret });
+        const response = await rawRequest(stack.gatewayUrl, {
+          method: 'POST',
+          path: '/webhooks/stripe',
+          headers: { 'content-type': 'application/json', 'stripe-signature': header },
+          body: payload,
+        });
+        expectHarmless(response);
+        expect([200, 400]).toContain(response.status);
+      }),
+      runs,
+    );
+  });
+
+  it('answers wrong methods and unknown paths with 404 like API Gateway', async () => {
+    for (const [method, path] of [
+      ['PUT', '/connect/authorize'],
+      ['DELETE', '/accounts/acct_1'],
+      ['GET', '/webhooks/stripe'],
+      ['GET', '/../../etc/passwd'],
+      ['POST', '/connect/callback'],
+    ] as const) {
+      tried += 1;
+      const response = await rawRequest(stack.gatewayUrl, { method, path });
+      expect(response).toMatchObject({ status: 404, body: '{"message":"Not Found"}' });
+    }
+  });
+});
