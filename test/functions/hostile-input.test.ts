@@ -94,6 +94,8 @@ describe('hostile input', () => {
           headers: { cookie: cookie.replace(/[^\x20-\x7e]/g, '') },
         });
         expectHarmless(response);
+        // A request line past the server's limit is refused before any handler runs (431).
+        if (response.status === 431) return;
         expect(response.status).toBe(302);
         expect(String(response.headers['location'])).toMatch(/\/local\/failed\?error=[a-z_]+$/);
       }),
