@@ -71,7 +71,8 @@ export function showAuthorizePage(ctx: EmulatorContext, flow: Flow, req: Incomin
     return;
   }
   ctx.state.pending.set(result.id, result);
-  sendHtml(res, requestId, 200, authorizePage(ctx.platformName, result));
+  // Both decisions redirect to the platform's redirect URI: the page's CSP must let the form get there.
+  sendHtml(res, requestId, 200, authorizePage(ctx.platformName, result), [new URL(result.redirectUri).origin]);
 }
 
 /** Appends parameters percent-encoded the way Stripe's redirects are (`%20` for spaces). */

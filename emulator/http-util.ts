@@ -30,14 +30,18 @@ export function sendJson(res: ServerResponse, requestId: string, status: number,
   res.end(text);
 }
 
-export function sendHtml(res: ServerResponse, requestId: string, status: number, html: string): void {
+/**
+ * `formTargets`: origins a form on the page may end up at. Chromium applies CSP form-action to
+ * the redirects that follow a form POST too, so the authorize page must allow the redirect URI's origin.
+ */
+export function sendHtml(res: ServerResponse, requestId: string, status: number, html: string, formTargets: readonly string[] = []): void {
   res.writeHead(status, {
     ...baseHeaders(requestId),
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Length': Buffer.byteLength(html),
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${["'self'", ...formTargets].join(' ')}`,
   });
   res.end(html);
 }
