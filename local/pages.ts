@@ -5,42 +5,71 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../shared/http/responses';
 import type { ConnectFailure } from '../shared/oauth/complete-connection';
+import { layout, sendHtml } from './demo/layout';
 import { localPagePaths } from './environment';
 
-export const failureExplanations: Readonly<Record<ConnectFailure, string>> = {
-  access_denied: 'You chose not to connect your Stripe account. Nothing was connected; you can start again whenever you like.',
-  authorization_failed: 'Stripe could not complete the authorization. Please start again.',
-  invalid_callback: 'The link back from Stripe was incomplete. Please start again from the platform.',
-  session_mismatch: 'This connection was started in another browser or session. Start again from this browser.',
-  state_invalid: 'This connection link was already used or is unknown. Start again from the platform.',
-  state_expired: 'This connection link expired. Start again from the platform.',
-  code_invalid: 'Stripe did not accept the authorization (it was already used or expired). Please start again.',
-  capabilities_missing: 'The Stripe account does not have the capabilities the platform asked for.',
-  flow_mismatch: 'The connection type did not match what was started. Please start again.',
-  livemode_mismatch: 'The Stripe account was connected in the wrong mode (test or live) for this platform.',
-  account_claimed: 'This Stripe account is already connected to another user of the platform.',
-  stripe_unavailable: 'Stripe is not answering right now. Please try again in a few minutes.',
-  service_unavailable: 'The service is having trouble right now. Please try again in a few minutes.',
+interface Explanation {
+  /** What happened, in plain words. */
+  readonly what: string;
+  /** What the person can do about it. */
+  readonly next: string;
+}
+
+const startAgain = 'Start again from the platform with one of the Connect buttons.';
+const tryLater = 'Wait a few minutes, then start again from the platform.';
+
+export const failureExplanations: Readonly<Record<ConnectFailure, Explanation>> = {
+  access_denied: { what: 'You chose not to connect your Stripe account, so nothing was connected.', next: 'Whenever you change your mind, start again from the platform.' },
+  authorization_failed: { what: 'Stripe could not complete the authorization.', next: startAgain },
+  invalid_callback: { what: 'The link back from Stripe was incomplete, so it could not be checked.', next: startAgain },
+  session_mismatch: {
+    what: 'This connection was not started in this browser. To protect your account, a connection only completes in the browser that started it — someone may have sent you a link that was meant for their own account.',
+    next: 'Nothing was connected. If you meant to connect your account, start again from the platform in this browser.',
+  },
+  state_invalid: { what: 'This connection link was already used or is unknown, so it cannot be used again.', next: startAgain },
+  state_expired: { what: 'This connection link expired before you came back from Stripe.', next: startAgain },
+  code_invalid: { what: 'Stripe did not accept the authorization: it was already used or it expired.', next: startAgain },
+  capabilities_missing: { what: 'The Stripe account does not have the capabilities the platform asked for.', next: 'Enable them in your Stripe account, then start again.' },
+  flow_mismatch: { what: 'The kind of connection Stripe confirmed is not the one that was started.', next: startAgain },
+  livemode_mismatch: { what: 'The Stripe account was connected in the wrong mode (test or live) for this platform.', next: 'Connect an account in the mode the platform uses.' },
+  account_claimed: { what: 'This Stripe account is already connected to another user of the platform.', next: 'Connect a different Stripe account, or ask the other user to disconnect it first.' },
+  stripe_unavailable: { what: 'Stripe is not answering right now, so the connection could not be completed.', next: tryLater },
+  service_unavailable: { what: 'The service is having trouble right now, so the connection could not be completed.', next: tryLater },
 };
 
-const page = (title: string, body: string): string =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1a1f36}a{color:#635bff}</style></head><body>${body}<p><a href="/">Back to the platform</a></p></body></html>`;
+const unknownFailure: Explanation = { what: 'The connection did not complete.', next: startAgain };
 
-const send = (response: ServerResponse, html: string): true => {
-  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).end(html);
-  return true;
+/** Back to the demo platform, as the same user when the page knows it. */
+const backLink = (url: URL): string => {
+  const user = url.searchParams.get('user');
+  const target = user && /^[A-Za-z0-9_.@-]{1,64}$/.test(user) && user !== 'demo_user' ? `/?${new URLSearchParams({ user }).toString()}` : '/';
+  return `<p><a class="button" id="back" href="${escapeHtml(target)}">Back to your accounts</a></p>`;
+};
+
+const successPage = (url: URL): string => {
+  const account = url.searchParams.get('account') ?? '';
+  return layout(
+    'Stripe account connected — Demo Platform',
+    'connected',
+    `<section><h1 id="outcome">Stripe account connected</h1><p>Your Stripe account <code id="account">${escapeHtml(account)}</code> is now connected to the platform. ` +
+      `The platform can now send you payouts; you can see the account in your list.</p>${backLink(url)}</section>`,
+  );
+};
+
+const failurePage = (url: URL): string => {
+  const error = url.searchParams.get('error') ?? '';
+  const explanation = Object.hasOwn(failureExplanations, error) ? failureExplanations[error as ConnectFailure] : unknownFailure;
+  return layout(
+    'Stripe account not connected — Demo Platform',
+    'not connected',
+    `<section class="problem"><h1 id="outcome">Stripe account not connected</h1><p id="reason">${escapeHtml(explanation.what)}</p>` +
+      `<p id="next"><strong>What to do:</strong> ${escapeHtml(explanation.next)}</p><p class="note">Error code: <code id="error">${escapeHtml(error || 'none')}</code></p>${backLink(url)}</section>`,
+  );
 };
 
 export const serveResultPages = (request: IncomingMessage, response: ServerResponse, url: URL): boolean => {
   if (request.method !== 'GET') return false;
-  if (url.pathname === localPagePaths.success) {
-    const account = url.searchParams.get('account') ?? '';
-    return send(response, page('Stripe account connected', `<h1>Stripe account connected</h1><p>Your Stripe account <code id="account">${escapeHtml(account)}</code> is now connected to the platform.</p>`));
-  }
-  if (url.pathname === localPagePaths.failure) {
-    const error = url.searchParams.get('error') ?? '';
-    const explanation = failureExplanations[error as ConnectFailure] ?? 'The connection did not complete. Please start again from the platform.';
-    return send(response, page('Stripe account not connected', `<h1>Stripe account not connected</h1><p id="reason">${escapeHtml(explanation)}</p><p>Error code: <code id="error">${escapeHtml(error)}</code></p>`));
-  }
+  if (url.pathname === localPagePaths.success) return sendHtml(response, 200, successPage(url));
+  if (url.pathname === localPagePaths.failure) return sendHtml(response, 200, failurePage(url));
   return false;
 };

@@ -1,0 +1,67 @@
+/**
+ * The demo platform's home page: a logged-in platform user, Connect buttons, and the user's
+ * connected accounts with what can be done with each. Every link carries a freshly minted ticket.
+ */
+import { escapeHtml } from '../../shared/http/responses';
+import { localPagePaths } from '../environment';
+import { layout } from './layout';
+import type { ApiResult, DemoAccount } from './platform-backend';
+
+export interface DemoPageInput {
+  readonly origin: string;
+  readonly user: string;
+  readonly ticket: string;
+  readonly accounts: ApiResult<readonly DemoAccount[]>;
+  /** Already plain words; escaped here. */
+  readonly flash?: { readonly kind: 'info' | 'error'; readonly text: string };
+}
+
+const href = (path: string, params: Record<string, string>): string => escapeHtml(`${path}?${new URLSearchParams(params).toString()}`);
+const yesNo = (value: boolean | undefined): string => (value === undefined ? '—' : value ? 'yes' : 'no');
+
+const connectButtons = ({ origin, user, ticket }: DemoPageInput): string => {
+  // return_to brings the browser back to this user's success page (the origin is allowlisted locally).
+  const returnTo = `${origin}${localPagePaths.success}?${new URLSearchParams({ user }).toString()}`;
+  const link = (type: string) => href('/connect/authorize', { type, ticket, return_to: returnTo });
+  return `<section><h2>Get paid through the platform</h2>
+<p>Connect a Stripe account to receive payouts. Standard: you keep your own full Stripe account. Express: Stripe hosts a lighter account the platform manages.</p>
+<div class="buttons"><a class="button" id="connect-standard" href="${link('standard')}">Connect with Stripe (Standard)</a>
+<a class="button secondary" id="connect-express" href="${link('express')}">Connect with Stripe (Express)</a></div></section>`;
+};
+
+const actions = (account: DemoAccount, { user, ticket }: DemoPageInput): string => {
+  if (account.status !== 'connected') return '<span class="note">—</span>';
+  if (account.type === 'express') {
+    return `<a class="button small" data-action="dashboard" href="${href('/connect/dashboard', { ticket, account: account.accountId })}">Open Express dashboard</a>`;
+  }
+  return `<form method="post" action="/demo/disconnect"><input type="hidden" name="user" value="${escapeHtml(user)}"><input type="hidden" name="account" value="${escapeHtml(account.accountId)}"><button class="danger small" data-action="disconnect" type="submit">Disconnect</button></form>`;
+};
+
+const accountRow = (account: DemoAccount, input: DemoPageInput): string => {
+  const status = account.status === 'connected' ? 'connected' : 'deauthorized';
+  return `<tr data-account="${escapeHtml(account.accountId)}"><td><code>${escapeHtml(account.accountId)}</code></td><td>${escapeHtml(account.type)}</td>
+<td><span class="status ${status}" data-field="status">${escapeHtml(account.status)}</span></td><td>${yesNo(account.chargesEnabled)}</td><td>${yesNo(account.payoutsEnabled)}</td>
+<td>${escapeHtml(account.connectedAt?.slice(0, 16).replace('T', ' ') ?? '—')}</td><td>${actions(account, input)}</td></tr>`;
+};
+
+const accountsSection = (input: DemoPageInput): string => {
+  const { accounts } = input;
+  let content: string;
+  if (!accounts.ok) {
+    content = `<div class="problem" id="accounts-error"><p>The service could not list your accounts (${escapeHtml(accounts.status === 0 ? 'no answer' : `HTTP ${accounts.status}`)}, <code>${escapeHtml(accounts.code)}</code>): ${escapeHtml(accounts.message)}</p></div>`;
+  } else if (accounts.value.length === 0) {
+    content = '<p class="note" id="no-accounts">No Stripe account connected yet. Use a button above.</p>';
+  } else {
+    content = `<table id="accounts"><thead><tr><th>Account</th><th>Type</th><th>Status</th><th>Charges</th><th>Payouts</th><th>Connected (UTC)</th><th></th></tr></thead>
+<tbody>${accounts.value.map((account) => accountRow(account, input)).join('')}</tbody></table>`;
+  }
+  return `<section><h2>Your connected accounts</h2>${content}
+<p class="note">Listed server-side with <code>GET /accounts</code> and a Bearer platform token, as a platform backend would. Express accounts cannot be disconnected by a platform; Standard ones can.</p></section>`;
+};
+
+export const demoPage = (input: DemoPageInput): string => {
+  const flash = input.flash ? `<div class="flash ${input.flash.kind}" id="flash">${escapeHtml(input.flash.text)}</div>` : '';
+  const intro = `<section><h1>Welcome back, <span id="user">${escapeHtml(input.user)}</span></h1>
+<p class="note">This page plays a platform that uses connect-onboarding. You are logged in as <code>${escapeHtml(input.user)}</code> (switch with <code>?user=</code>). The links below carry a platform token minted for you just now; they work for 10 minutes — reload for fresh ones.</p></section>`;
+  return layout('Demo Platform — connect-onboarding (local)', `signed in as ${input.user}`, `${flash}${intro}${connectButtons(input)}${accountsSection(input)}`);
+};
