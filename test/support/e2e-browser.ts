@@ -1,0 +1,69 @@
+/**
+ * Headless Chromium for the end-to-end tests: Debian's /usr/bin/chromium driven by playwright-core
+ * (Playwright's own browser download does not work here), against the local stack with the demo
+ * platform and the success/failure pages, as `npm start` serves them.
+ */
+import { mkdir } from 'node:fs/promises';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { serveLocalPages } from '../../local/local-pages';
+import { createDocumentClient } from '../../shared/clients/dynamodb';
+import { chromiumPath } from './chromium-setup';
+import { startLocalStack, type LocalStack } from './local-stack';
+
+/** What the machine's closed network and a root user need (see the node machine notes). */
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const screenshotDir = 'test-output/e2e';
+export const viewport = { width: 1000, height: 700 } as const;
+
+/** Fails loudly, with the installer's reason, when Chromium is missing: never a silent skip. */
+export const launchChromium = async (): Promise<Browser> => {
+  const problem = inject('chromiumProblem');
+  if (problem) throw new Error(problem);
+  // playwright-core makes its own fresh, empty user-data-dir for every launch.
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+};
+
+/** The whole service with the local pages; the browser must use its http://localhost URL (the registered callback). */
+export const startE2eStack = (): Promise<LocalStack> => startLocalStack({ gateway: { localPages: serveLocalPages } });
+
+/** A fresh browser profile (own cookies) per test, like a different person. */
+export const newPage = async (browser: Browser): Promise<Page> => {
+  const context = await browser.newContext({ viewport });
+  // Under the test timeout, so a step that never happens fails with Playwright's own message.
+  context.setDefaultTimeout(10_000);
+  return context.newPage();
+};
+
+/** Keeps the final page of a test for a person to look at. */
+export const saveScreenshot = async (page: Page, name: string): Promise<void> => {
+  await mkdir(screenshotDir, { recursive: true });
+  await page.screenshot({ path: `${screenshotDir}/${name}.png`, fullPage: true });
+};
+
+export interface StoredAccount {
+  readonly accountId: string;
+  readonly platformUserId: string;
+  readonly type: string;
+  readonly scope: string;
+  readonly status: string;
+  readonly [field: string]: unknown;
+}
+
+/** Every account record the platform user owns, straight from DynamoDB. */
+export const storedAccountsOf = async (stack: LocalStack, platformUserId: string): Promise<StoredAccount[]> => {
+  const { Items = [] } = await createDocumentClient().send(
+    new ScanCommand({ TableName: stack.tables.accounts, FilterExpression: 'platformUserId = :user', ExpressionAttributeValues: { ':user': platformUserId } }),
+  );
+  return Items as StoredAccount[];
+};
