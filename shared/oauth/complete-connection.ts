@@ -133,7 +133,7 @@ export const completeConnection = async (request: CallbackRequest, context: Comp
     return redirectResponse(withParam(flowState.returnTo ?? config.successUrl, 'account', token.accountId), cookies);
   } catch (error) {
     if (error instanceof HttpError && error.status >= 500) {
-      logger.error('connect failed on a dependency', { code: error.code, cause: error.cause });
+      logger.error('connect failed on a dependency', { errorCode: error.code, cause: error.cause });
       return fail(error.code.startsWith('stripe') ? 'stripe_unavailable' : 'service_unavailable');
     }
     throw error;
