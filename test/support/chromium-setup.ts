@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { chromiumPath } from '../../scripts/chromium';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,7 +16,6 @@ declare module 'vitest' {
   }
 }
 
-export const chromiumPath = '/usr/bin/chromium';
 const installer = fileURLToPath(new URL('../../scripts/ensure-chromium.sh', import.meta.url));
 
 const ensureChromium = (): string => {

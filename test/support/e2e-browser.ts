@@ -5,23 +5,12 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { serveLocalPages } from '../../local/local-pages';
+import { launchDebianChromium } from '../../scripts/chromium';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
-import { chromiumPath } from './chromium-setup';
 import { startLocalStack, type LocalStack } from './local-stack';
-
-/** What the machine's closed network and a root user need (see the node machine notes). */
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export const screenshotDir = 'test-output/e2e';
 export const viewport = { width: 1000, height: 700 } as const;
@@ -30,8 +19,7 @@ export const viewport = { width: 1000, height: 700 } as const;
 export const launchChromium = async (): Promise<Browser> => {
   const problem = inject('chromiumProblem');
   if (problem) throw new Error(problem);
-  // playwright-core makes its own fresh, empty user-data-dir for every launch.
-  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  return launchDebianChromium();
 };
 
 /** The whole service with the local pages; the browser must use its http://localhost URL (the registered callback). */
