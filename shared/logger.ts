@@ -9,9 +9,15 @@ const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, err
 /** OAuth codes and states, tokens, tickets, secrets, cookies, login-link URLs. `errorCode` and the like stay readable. */
 const sensitiveKey = /secret|token|ticket|^code$|authorization|cookie|password|^state$|^url$|location|signature/i;
 
+/** Credentials Stripe echoes in its own messages ("Authorization code does not exist: ac_..."). */
+const credentialPattern = /\b(?:ac|rt|sk_(?:test|live)|rk_(?:test|live)|whsec)_[A-Za-z0-9_]+|\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+/g;
+
+export const scrub = (text: string): string => text.replace(credentialPattern, '[redacted]');
+
 export const redact = (value: unknown, depth = 0): unknown => {
+  if (typeof value === 'string') return scrub(value);
   if (depth > 5 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (value instanceof Error) return { name: value.name, message: scrub(value.message) };
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => [key, sensitiveKey.test(key) ? '[redacted]' : redact(item, depth + 1)]),
@@ -38,7 +44,7 @@ export const createLogger = (
   const threshold = levelRank[(level?.toLowerCase() as LogLevel | undefined) ?? 'info'] ?? levelRank.info;
   const write = (level: LogLevel, message: string, fields: Record<string, unknown> = {}): void => {
     if (levelRank[level] < threshold) return;
-    sink(JSON.stringify({ level, message, service, timestamp: new Date().toISOString(), ...context, ...(redact(fields) as object) }));
+    sink(JSON.stringify({ level, message: scrub(message), service, timestamp: new Date().toISOString(), ...context, ...(redact(fields) as object) }));
   };
   return {
     debug: (message, fields) => write('debug', message, fields),

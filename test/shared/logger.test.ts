@@ -38,4 +38,14 @@ describe('createLogger', () => {
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ error: { name: 'Error', message: 'boom' } });
     expect(lines[0]).not.toContain('at ');
   });
+
+  it('scrubs credentials Stripe echoes inside messages', () => {
+    const lines: string[] = [];
+    createLogger('x', (line) => lines.push(line)).info('failed', { error: new Error('Authorization code does not exist: ac_Abc123'), note: 'key sk_test_123abc' });
+
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      error: { message: 'Authorization code does not exist: [redacted]' },
+      note: 'key [redacted]',
+    });
+  });
 });
