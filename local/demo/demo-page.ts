@@ -23,10 +23,9 @@ const connectButtons = ({ origin, user, ticket }: DemoPageInput): string => {
   // return_to brings the browser back to this user's success page (the origin is allowlisted locally).
   const returnTo = `${origin}${localPagePaths.success}?${new URLSearchParams({ user }).toString()}`;
   const link = (type: string) => href('/connect/authorize', { type, ticket, return_to: returnTo });
-  return `<section><h2>Get paid through the platform</h2>
-<p>Connect a Stripe account to receive payouts. Standard: you keep your own full Stripe account. Express: Stripe hosts a lighter account the platform manages.</p>
+  return `<p>Connect a Stripe account to get paid through the platform. <strong>Standard</strong>: your own full Stripe account. <strong>Express</strong>: a lighter account Stripe hosts for the platform.</p>
 <div class="buttons"><a class="button" id="connect-standard" href="${link('standard')}">Connect with Stripe (Standard)</a>
-<a class="button secondary" id="connect-express" href="${link('express')}">Connect with Stripe (Express)</a></div></section>`;
+<a class="button secondary" id="connect-express" href="${link('express')}">Connect with Stripe (Express)</a></div>`;
 };
 
 const actions = (account: DemoAccount, { user, ticket }: DemoPageInput): string => {
@@ -40,8 +39,8 @@ const actions = (account: DemoAccount, { user, ticket }: DemoPageInput): string 
 const accountRow = (account: DemoAccount, input: DemoPageInput): string => {
   const status = account.status === 'connected' ? 'connected' : 'deauthorized';
   return `<tr data-account="${escapeHtml(account.accountId)}"><td><code>${escapeHtml(account.accountId)}</code></td><td>${escapeHtml(account.type)}</td>
-<td><span class="status ${status}" data-field="status">${escapeHtml(account.status)}</span></td><td>${yesNo(account.chargesEnabled)}</td><td>${yesNo(account.payoutsEnabled)}</td>
-<td>${escapeHtml(account.connectedAt?.slice(0, 16).replace('T', ' ') ?? '—')}</td><td>${actions(account, input)}</td></tr>`;
+<td><span class="status ${status}" data-field="status">${escapeHtml(account.status)}</span></td><td>${yesNo(account.chargesEnabled)} / ${yesNo(account.payoutsEnabled)}</td>
+<td class="nowrap">${escapeHtml(account.connectedAt?.slice(0, 16).replace('T', ' ') ?? '—')}</td><td class="nowrap">${actions(account, input)}</td></tr>`;
 };
 
 const accountsSection = (input: DemoPageInput): string => {
@@ -52,7 +51,7 @@ const accountsSection = (input: DemoPageInput): string => {
   } else if (accounts.value.length === 0) {
     content = '<p class="note" id="no-accounts">No Stripe account connected yet. Use a button above.</p>';
   } else {
-    content = `<table id="accounts"><thead><tr><th>Account</th><th>Type</th><th>Status</th><th>Charges</th><th>Payouts</th><th>Connected (UTC)</th><th></th></tr></thead>
+    content = `<table id="accounts"><thead><tr><th>Account</th><th>Type</th><th>Status</th><th>Charges / payouts</th><th>Connected (UTC)</th><th></th></tr></thead>
 <tbody>${accounts.value.map((account) => accountRow(account, input)).join('')}</tbody></table>`;
   }
   return `<section><h2>Your connected accounts</h2>${content}
@@ -61,7 +60,7 @@ const accountsSection = (input: DemoPageInput): string => {
 
 export const demoPage = (input: DemoPageInput): string => {
   const flash = input.flash ? `<div class="flash ${input.flash.kind}" id="flash">${escapeHtml(input.flash.text)}</div>` : '';
-  const intro = `<section><h1>Welcome back, <span id="user">${escapeHtml(input.user)}</span></h1>
-<p class="note">This page plays a platform that uses connect-onboarding. You are logged in as <code>${escapeHtml(input.user)}</code> (switch with <code>?user=</code>). The links below carry a platform token minted for you just now; they work for 10 minutes — reload for fresh ones.</p></section>`;
-  return layout('Demo Platform — connect-onboarding (local)', `signed in as ${input.user}`, `${flash}${intro}${connectButtons(input)}${accountsSection(input)}`);
+  const intro = `<section><h1>Welcome back, <span id="user">${escapeHtml(input.user)}</span></h1>${connectButtons(input)}
+<p class="note">This page plays a platform that uses connect-onboarding; you are its logged-in user <code>${escapeHtml(input.user)}</code> (switch with <code>?user=</code>). Its links carry a platform token minted for you just now, valid 10 minutes: reload for fresh ones.</p></section>`;
+  return layout('Demo Platform — connect-onboarding (local)', `signed in as ${input.user}`, `${flash}${intro}${accountsSection(input)}`);
 };
