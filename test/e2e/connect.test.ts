@@ -97,8 +97,10 @@ describe('e2e: connecting a Stripe account from the demo platform', () => {
 
     await page.goto(`${stack.gatewayUrl}/connect/callback?code=ac_madeup&state=${'A'.repeat(43)}`);
 
-    expect(page.url()).toMatch(/\/local\/failed\?error=(session_mismatch|state_invalid)$/);
+    expect(page.url()).toBe(`${stack.gatewayUrl}/local/failed?error=state_invalid`);
     expect(await page.locator('#outcome').textContent()).toBe('Stripe account not connected');
+    expect(await page.locator('#reason').textContent()).toContain('already used or is unknown');
     expect(await storedAccountsOf(stack, 'e2e_madeup')).toEqual([]);
+    await saveScreenshot(page, 'made-up-state');
   });
 });
