@@ -1,8 +1,21 @@
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { authenticate } from '../shared/accounts/authenticate';
+import { listAccounts } from '../shared/accounts/list-accounts';
+import { parseAccountId, requireOwnedAccount } from '../shared/accounts/owned-account';
+import { documentClient } from '../shared/clients/dynamodb';
+import { platformSecrets } from '../shared/clients/secrets';
+import { tableName } from '../shared/config';
+import { httpHandler } from '../shared/http/handler';
+import { jsonResponse } from '../shared/http/responses';
+import { createLogger } from '../shared/logger';
+import { createAccountsRepo, toAccountView } from '../shared/stores/accounts-repo';
 
-// Placeholder until this route is implemented.
-export const handler = async (): Promise<APIGatewayProxyResultV2> => ({
-  statusCode: 501,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ error: { type: 'api_error', code: 'not_implemented', message: 'This route is not implemented yet.' } }),
+const logger = createLogger('accounts');
+
+/** GET /accounts and GET /accounts/{accountId}: the token user's accounts. */
+export const handler = httpHandler('api', logger, async (event) => {
+  const platformUserId = await authenticate(event, await platformSecrets().get(), Date.now());
+  const accounts = createAccountsRepo(documentClient(), tableName('accounts'));
+  if (event.routeKey === 'GET /accounts') return jsonResponse(200, await listAccounts(event.rawQueryString, platformUserId, accounts));
+  const record = await requireOwnedAccount(accounts, parseAccountId(event.pathParameters?.['accountId']), platformUserId);
+  return jsonResponse(200, toAccountView(record));
 });

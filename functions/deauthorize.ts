@@ -1,8 +1,32 @@
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { authenticate } from '../shared/accounts/authenticate';
+import { deauthorizeAccount } from '../shared/accounts/deauthorize-account';
+import { parseAccountId, requireOwnedAccount } from '../shared/accounts/owned-account';
+import { documentClient } from '../shared/clients/dynamodb';
+import { accountNotices } from '../shared/clients/notices';
+import { platformSecrets } from '../shared/clients/secrets';
+import { platformStripe } from '../shared/clients/stripe';
+import { tableName } from '../shared/config';
+import { httpHandler } from '../shared/http/handler';
+import { jsonResponse } from '../shared/http/responses';
+import { createLogger } from '../shared/logger';
+import { createAccountsRepo } from '../shared/stores/accounts-repo';
 
-// Placeholder until this route is implemented.
-export const handler = async (): Promise<APIGatewayProxyResultV2> => ({
-  statusCode: 501,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ error: { type: 'api_error', code: 'not_implemented', message: 'This route is not implemented yet.' } }),
+const logger = createLogger('deauthorize');
+
+/** POST /accounts/{accountId}/deauthorize — see shared/accounts/deauthorize-account.ts. */
+export const handler = httpHandler('api', logger, async (event) => {
+  const secrets = await platformSecrets().get();
+  const now = Date.now();
+  const platformUserId = await authenticate(event, secrets, now);
+  const accounts = createAccountsRepo(documentClient(), tableName('accounts'));
+  const record = await requireOwnedAccount(accounts, parseAccountId(event.pathParameters?.['accountId']), platformUserId);
+  const view = await deauthorizeAccount(record, {
+    accounts,
+    stripe: async () => (await platformStripe()).client,
+    clientId: secrets.clientId,
+    notices: accountNotices(logger),
+    now,
+  });
+  logger.info('account deauthorized', { accountId: record.accountId, platformUserId });
+  return jsonResponse(200, view);
 });

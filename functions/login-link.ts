@@ -1,8 +1,33 @@
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { authenticate } from '../shared/accounts/authenticate';
+import { openDashboard } from '../shared/accounts/dashboard';
+import { createLoginLink } from '../shared/accounts/login-links';
+import { parseAccountId, requireOwnedAccount } from '../shared/accounts/owned-account';
+import { documentClient } from '../shared/clients/dynamodb';
+import { platformSecrets } from '../shared/clients/secrets';
+import { platformStripe } from '../shared/clients/stripe';
+import { tableName } from '../shared/config';
+import { httpHandler } from '../shared/http/handler';
+import { jsonResponse } from '../shared/http/responses';
+import { createLogger } from '../shared/logger';
+import { createAccountsRepo } from '../shared/stores/accounts-repo';
 
-// Placeholder until this route is implemented.
-export const handler = async (): Promise<APIGatewayProxyResultV2> => ({
-  statusCode: 501,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ error: { type: 'api_error', code: 'not_implemented', message: 'This route is not implemented yet.' } }),
+const logger = createLogger('login-link');
+const accounts = () => createAccountsRepo(documentClient(), tableName('accounts'));
+const stripe = async () => (await platformStripe()).client;
+
+/** GET /connect/dashboard (browser: redirect, HTML errors). */
+const dashboard = httpHandler('browser', logger, async (event) =>
+  openDashboard(event.rawQueryString, { secrets: await platformSecrets().get(), accounts: accounts(), stripe, now: Date.now() }),
+);
+
+/** POST /accounts/{accountId}/login_links (platform backend: Stripe's login_link object). */
+const loginLink = httpHandler('api', logger, async (event) => {
+  const platformUserId = await authenticate(event, await platformSecrets().get(), Date.now());
+  const record = await requireOwnedAccount(accounts(), parseAccountId(event.pathParameters?.['accountId']), platformUserId);
+  return jsonResponse(200, await createLoginLink(await stripe(), record));
 });
+
+/** One function, two routes: the caller (browser or API) decides how errors look. */
+export const handler = (event: APIGatewayProxyEventV2, context: Context) =>
+  (event.routeKey === 'GET /connect/dashboard' ? dashboard : loginLink)(event, context);

@@ -19,12 +19,24 @@ const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 
 export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => escapes[char] ?? char);
 
+const pageShell = (title: string, body: string): string =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1a1f36}h1{font-size:1.4rem}a{color:#635bff}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+
+const pageHeaders = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
 /** A small self-contained page: no scripts, no third-party resources (nothing can leak a URL). */
 export const htmlPage = (statusCode: number, title: string, paragraphs: readonly string[]): HttpResponse => ({
   statusCode,
-  headers: {
-    'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  },
-  body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1a1f36}h1{font-size:1.4rem}</style></head><body><h1>${escapeHtml(title)}</h1>${paragraphs.map((text) => `<p>${escapeHtml(text)}</p>`).join('')}</body></html>`,
+  headers: { ...pageHeaders },
+  body: pageShell(title, paragraphs.map((text) => `<p>${escapeHtml(text)}</p>`).join('')),
+});
+
+/** A page offering a choice of links (relative or same-origin hrefs only). */
+export const linkListPage = (title: string, intro: string, links: readonly { href: string; text: string }[]): HttpResponse => ({
+  statusCode: 200,
+  headers: { ...pageHeaders },
+  body: pageShell(title, `<p>${escapeHtml(intro)}</p><ul>${links.map((link) => `<li><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></li>`).join('')}</ul>`),
 });

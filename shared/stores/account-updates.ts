@@ -52,7 +52,8 @@ export const accountUpdateFor = (tableName: string, change: AccountChange, now: 
       return {
         ...base,
         UpdateExpression: 'SET #status = :deauthorized, deauthorizedAt = if_not_exists(deauthorizedAt, :at), statusChangedAt = :asOf, updatedAt = :at',
-        ConditionExpression: 'attribute_exists(accountId) AND (attribute_not_exists(statusChangedAt) OR statusChangedAt <= :asOf)',
+        // Already deauthorized (by our own route, or an earlier copy of the news): nothing to change.
+        ConditionExpression: 'attribute_exists(accountId) AND #status <> :deauthorized AND (attribute_not_exists(statusChangedAt) OR statusChangedAt <= :asOf)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':deauthorized': 'deauthorized', ':asOf': change.asOf, ':at': at },
       };

@@ -3,7 +3,8 @@
  * account id and what describes it, never an access or refresh token: the platform key with the
  * `Stripe-Account` header is how the platform acts for the account.
  */
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { accountsByUserIndex } from '../tables';
 import type { ConnectFlow } from '../oauth/flow';
 import type { RequirementsSummary } from '../webhooks/account-change';
 import { isConditionFailure, storeCall } from './store-errors';
@@ -37,6 +38,18 @@ export interface NewConnection {
   readonly at: string;
 }
 
+/** The position after a page of `listByUser`: the last item's keys in the table and the index. */
+export interface AccountsPageKey {
+  readonly accountId: string;
+  readonly platformUserId: string;
+  readonly connectedAt: string;
+}
+
+export interface AccountsPage {
+  readonly records: readonly AccountRecord[];
+  readonly lastKey: AccountsPageKey | undefined;
+}
+
 export type ConnectResult = { readonly ok: true; readonly record: AccountRecord } | { readonly ok: false; readonly reason: 'claimed' };
 
 export interface AccountsRepo {
@@ -46,6 +59,10 @@ export interface AccountsRepo {
    * platform user: an account changes hands only after it was deauthorized.
    */
   putConnected(connection: NewConnection): Promise<ConnectResult>;
+  /** A platform user's accounts, newest connection first. */
+  listByUser(platformUserId: string, options: { limit: number; startAfter?: AccountsPageKey }): Promise<AccountsPage>;
+  /** Marks an account deauthorized (idempotent: the first deauthorizedAt stays); undefined if unknown. */
+  markDeauthorized(accountId: string, at: string): Promise<AccountRecord | undefined>;
 }
 
 export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => ({
@@ -87,6 +104,45 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
       return { ok: true, record: result.Attributes as AccountRecord };
     } catch (error) {
       if (isConditionFailure(error)) return { ok: false, reason: 'claimed' };
+      throw error;
+    }
+  },
+
+  listByUser: async (platformUserId, { limit, startAfter }) => {
+    const result = await storeCall(() =>
+      client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: accountsByUserIndex,
+          KeyConditionExpression: 'platformUserId = :user',
+          ExpressionAttributeValues: { ':user': platformUserId },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(startAfter ? { ExclusiveStartKey: { ...startAfter } } : {}),
+        }),
+      ),
+    );
+    return { records: (result.Items ?? []) as AccountRecord[], lastKey: result.LastEvaluatedKey as AccountsPageKey | undefined };
+  },
+
+  markDeauthorized: async (accountId, at) => {
+    try {
+      const result = await storeCall(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { accountId },
+            UpdateExpression: 'SET #status = :deauthorized, deauthorizedAt = if_not_exists(deauthorizedAt, :at), updatedAt = :at, statusChangedAt = :atMs',
+            ConditionExpression: 'attribute_exists(accountId)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':deauthorized': 'deauthorized', ':at': at, ':atMs': Date.parse(at) },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return result.Attributes as AccountRecord;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   },

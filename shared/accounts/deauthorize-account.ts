@@ -1,0 +1,47 @@
+/**
+ * `POST /accounts/{accountId}/deauthorize`: disconnects a Standard account at Stripe and marks it
+ * deauthorized. Idempotent: an account already deauthorized answers 200 with the same record and
+ * no second Stripe call. Stripe refuses OAuth deauthorization of Express accounts, so those get a
+ * 409 that says what to do instead, and nothing changes.
+ */
+import type Stripe from 'stripe';
+import { HttpError } from '../errors';
+import type { NoticePublisher } from '../notifications/account-notices';
+import { toAccountView, type AccountRecord, type AccountsRepo } from '../stores/accounts-repo';
+import { isStripeError, stripeFailure } from '../stripe/errors';
+
+export interface DeauthorizeContext {
+  readonly accounts: AccountsRepo;
+  readonly stripe: () => Promise<Stripe>;
+  readonly clientId: string;
+  readonly notices: NoticePublisher;
+  readonly now: number;
+}
+
+const expressRefusal = (accountId: string) =>
+  new HttpError(
+    409,
+    'express_account',
+    `${accountId} is an Express account: Stripe does not allow disconnecting Express accounts through OAuth. ` +
+      'The platform can reject or close the account with the Accounts API, or stop using it; nothing was changed.',
+  );
+
+/** Stripe saying the platform is no longer connected means the goal is already reached. */
+const alreadyDisconnected = (error: unknown): boolean =>
+  isStripeError(error) && error.type === 'StripeInvalidClientError' && /not connected/i.test(error.message);
+
+export const deauthorizeAccount = async (record: AccountRecord, context: DeauthorizeContext) => {
+  if (record.type === 'express') throw expressRefusal(record.accountId);
+  if (record.status === 'deauthorized') return toAccountView(record);
+  try {
+    const stripe = await context.stripe();
+    await stripe.oauth.deauthorize({ client_id: context.clientId, stripe_user_id: record.accountId });
+  } catch (error) {
+    if (isStripeError(error) && /no_deauth_on_controlled_account/.test(error.message)) throw expressRefusal(record.accountId);
+    if (!alreadyDisconnected(error)) throw stripeFailure(error);
+  }
+  const updated = await context.accounts.markDeauthorized(record.accountId, new Date(context.now).toISOString());
+  if (!updated) throw new HttpError(404, 'account_not_found', `No connected account ${record.accountId} is known here.`);
+  await context.notices.publish({ type: 'account.deauthorized', accountId: record.accountId, detail: { platformUserId: record.platformUserId, cause: 'platform' } });
+  return toAccountView(updated);
+};
