@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../shared/routes';
+import { functionBundling, functionNodeOptions } from './bundling';
 
 /** Repository root, so bundling does not depend on the directory `cdk` runs from. */
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -18,8 +19,9 @@ export interface ServiceFunctionProps {
 
 /**
  * One Lambda function of the service with the defaults every handler shares: Node 24 on ARM,
- * bundled as ESM with the AWS SDK inside. STACK.md measured import time of such a bundle at 63 ms
- * against 150 ms for the default (SDK external, loaded unminified from the runtime).
+ * bundled as ESM with the AWS SDK inside (infra/bundling.ts; the benchmark builds with the same
+ * options). STACK.md measured import time of such a bundle at 63 ms against 150 ms for the default
+ * (SDK external, loaded unminified from the runtime).
  */
 export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
@@ -43,18 +45,8 @@ export class ServiceFunction extends Construct {
       timeout: Duration.seconds(spec.timeoutSeconds),
       memorySize: spec.memoryMb,
       logGroup,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        // ESM output has no `require`; some dependencies (CJS) still call it.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        bundleAwsSDK: true,
-      },
+      environment: { ...props.environment, NODE_OPTIONS: functionNodeOptions },
+      bundling: functionBundling,
     });
   }
 }

@@ -1,0 +1,49 @@
+/**
+ * How every function is bundled, in one place: the CDK stack hands `functionBundling` to
+ * NodejsFunction, and the benchmark (bench/) builds with `esbuildOptions`, the same settings
+ * translated the way aws-cdk-lib's NodejsFunction translates them into an esbuild command line.
+ * Change a setting here and both follow.
+ */
+import type { BuildOptions } from 'esbuild';
+import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** The `bundling` props of every ServiceFunction. */
+export const functionBundling = {
+  minify: true,
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.DEFAULT,
+  format: OutputFormat.ESM,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  // ESM output has no `require`; some dependencies (CJS) still call it.
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  // Bundled and minified, the SDK loads faster than the runtime's own copy (see STACK.md).
+  bundleAwsSDK: true,
+} as const satisfies BundlingOptions;
+
+/** Set on every function: stack traces point into our sources. The benchmark runs bundles with it too. */
+export const functionNodeOptions = '--enable-source-maps';
+
+/**
+ * The esbuild build NodejsFunction runs for `functionBundling` (aws-cdk-lib 2.276,
+ * `Bundling.buildEsbuildArgs`): `--bundle <entry> --target --platform=node --format --outfile=<dir>/index.mjs
+ * --minify --sourcemap --main-fields --banner:js`, no externals because the SDK is bundled, run from
+ * the project root. `metafile` only adds a report; it does not change the output.
+ */
+export const esbuildOptions = (input: { projectRoot: string; entry: string; outdir: string }): BuildOptions => ({
+  absWorkingDir: input.projectRoot,
+  entryPoints: [input.entry],
+  bundle: true,
+  target: functionBundling.target,
+  platform: 'node',
+  format: functionBundling.format,
+  outfile: `${input.outdir}/${functionBundling.format === OutputFormat.ESM ? 'index.mjs' : 'index.js'}`,
+  minify: functionBundling.minify,
+  sourcemap: functionBundling.sourceMap,
+  sourcesContent: true,
+  external: [],
+  banner: { js: functionBundling.banner },
+  mainFields: [...functionBundling.mainFields],
+  metafile: true,
+  logLevel: 'warning',
+});
