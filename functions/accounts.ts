@@ -11,11 +11,14 @@ import { createAccountsRepo, toAccountView } from '../shared/stores/accounts-rep
 
 const logger = createLogger('accounts');
 
-/** GET /accounts and GET /accounts/{accountId}: the token user's accounts. */
+/** GET /accounts and GET /accounts/{accountId}: the token user's accounts (shared/accounts/). */
 export const handler = httpHandler('api', logger, async (event) => {
-  const platformUserId = await authenticate(event, await platformSecrets().get(), Date.now());
+  const secrets = await platformSecrets().get();
+  const platformUserId = await authenticate(event, secrets, Date.now());
   const accounts = createAccountsRepo(documentClient(), tableName('accounts'));
-  if (event.routeKey === 'GET /accounts') return jsonResponse(200, await listAccounts(event.rawQueryString, platformUserId, accounts));
+  if (event.routeKey === 'GET /accounts') {
+    return jsonResponse(200, await listAccounts(event.rawQueryString, platformUserId, { accounts, cursorSecret: secrets.platformTokenSecret }));
+  }
   const record = await requireOwnedAccount(accounts, parseAccountId(event.pathParameters?.['accountId']), platformUserId);
   return jsonResponse(200, toAccountView(record));
 });

@@ -1,6 +1,7 @@
 /**
  * `GET /connect/dashboard?ticket=...[&account=acct_...]`: sends the browser straight into its
- * Express dashboard. With several Express accounts and no `account=`, the user picks one.
+ * Express dashboard. With several Express accounts and no `account=`, the user picks one from a
+ * small page (no scripts); with none, a 404 page says so. Errors are HTML pages (caller 'browser').
  */
 import type Stripe from 'stripe';
 import { HttpError, badRequest } from '../errors';
@@ -8,7 +9,7 @@ import { parseQuery, singleParam } from '../http/query';
 import { linkListPage, redirectResponse, type HttpResponse } from '../http/responses';
 import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
-import type { AccountsRepo } from '../stores/accounts-repo';
+import type { AccountRecord, AccountsPageKey, AccountsRepo } from '../stores/accounts-repo';
 import { createLoginLink } from './login-links';
 import { parseAccountId, requireOwnedAccount } from './owned-account';
 
@@ -20,7 +21,25 @@ export interface DashboardContext {
 }
 
 const knownParameters = new Set(['ticket', 'account']);
+// A bound on reads per request; a person with more Express accounts than this picks with account=.
+const maxPages = 10;
 
+const connectedExpressAccounts = async (accounts: AccountsRepo, platformUserId: string): Promise<AccountRecord[]> => {
+  const found: AccountRecord[] = [];
+  let startAfter: AccountsPageKey | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    const result = await accounts.listByUser(platformUserId, { limit: 100, ...(startAfter ? { startAfter } : {}) });
+    found.push(...result.records.filter((record) => record.type === 'express' && record.status === 'connected'));
+    startAfter = result.lastKey;
+    if (!startAfter) break;
+  }
+  return found;
+};
+
+const redirectToDashboard = async (record: AccountRecord, context: DashboardContext): Promise<HttpResponse> =>
+  redirectResponse((await createLoginLink(await context.stripe(), record)).url);
+
+/** Redirects to a fresh login link, or answers the page to choose one; see the file comment. */
 export const openDashboard = async (rawQueryString: string | undefined, context: DashboardContext): Promise<HttpResponse> => {
   const query = parseQuery(rawQueryString);
   for (const key of query.keys()) {
@@ -29,19 +48,21 @@ export const openDashboard = async (rawQueryString: string | undefined, context:
   const ticket = singleParam(query, 'ticket');
   const { platformUserId } = await verifyPlatformToken(ticket, context.secrets.platformTokenSecret, context.now);
   const requested = singleParam(query, 'account');
-
   if (requested !== undefined) {
-    const record = await requireOwnedAccount(context.accounts, parseAccountId(requested), platformUserId);
-    return redirectResponse((await createLoginLink(await context.stripe(), record)).url);
+    return redirectToDashboard(await requireOwnedAccount(context.accounts, parseAccountId(requested), platformUserId), context);
   }
-  const { records } = await context.accounts.listByUser(platformUserId, { limit: 100 });
-  const express = records.filter((record) => record.type === 'express' && record.status === 'connected');
-  const [only] = express;
+
+  const express = await connectedExpressAccounts(context.accounts, platformUserId);
+  const [only, ...others] = express;
   if (!only) throw new HttpError(404, 'no_express_account', 'You have no connected Express account. Connect one first, then open its dashboard.');
-  if (express.length === 1) return redirectResponse((await createLoginLink(await context.stripe(), only)).url);
+  if (others.length === 0) return redirectToDashboard(only, context);
+  // Relative links keep the path (and any API mapping prefix) of this page; the ticket still expires on its own.
   return linkListPage(
     'Choose a Stripe account',
     'You have several Express accounts connected. Which dashboard do you want to open?',
-    express.map((record) => ({ href: `?ticket=${encodeURIComponent(ticket ?? '')}&account=${record.accountId}`, text: record.accountId })),
+    express.map((record) => ({
+      href: `?${new URLSearchParams({ ticket: ticket ?? '', account: record.accountId }).toString()}`,
+      text: `${record.accountId} (connected ${record.connectedAt.slice(0, 10)})`,
+    })),
   );
 };

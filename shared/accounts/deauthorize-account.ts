@@ -30,6 +30,11 @@ const expressRefusal = (accountId: string) =>
 const alreadyDisconnected = (error: unknown): boolean =>
   isStripeError(error) && error.type === 'StripeInvalidClientError' && /not connected/i.test(error.message);
 
+/**
+ * Disconnects an owned account (the caller has checked ownership) and returns its record view.
+ * @example
+ * const view = await deauthorizeAccount(await requireOwnedAccount(accounts, accountId, user), context);
+ */
 export const deauthorizeAccount = async (record: AccountRecord, context: DeauthorizeContext) => {
   if (record.type === 'express') throw expressRefusal(record.accountId);
   if (record.status === 'deauthorized') return toAccountView(record);
@@ -40,8 +45,12 @@ export const deauthorizeAccount = async (record: AccountRecord, context: Deautho
     if (isStripeError(error) && /no_deauth_on_controlled_account/.test(error.message)) throw expressRefusal(record.accountId);
     if (!alreadyDisconnected(error)) throw stripeFailure(error);
   }
-  const updated = await context.accounts.markDeauthorized(record.accountId, new Date(context.now).toISOString());
+  const at = new Date(context.now).toISOString();
+  const updated = await context.accounts.markDeauthorized(record.accountId, at);
   if (!updated) throw new HttpError(404, 'account_not_found', `No connected account ${record.accountId} is known here.`);
-  await context.notices.publish({ type: 'account.deauthorized', accountId: record.accountId, detail: { platformUserId: record.platformUserId, cause: 'platform' } });
+  // The webhook may have recorded it first (and told the platform): one notice per deauthorization.
+  if (updated.deauthorizedAt === at) {
+    await context.notices.publish({ type: 'account.deauthorized', accountId: record.accountId, detail: { platformUserId: record.platformUserId, cause: 'platform' } });
+  }
   return toAccountView(updated);
 };

@@ -1,58 +1,57 @@
 /**
- * `GET /accounts`: the token user's accounts, newest connection first, paginated with an opaque
- * cursor. A cursor is only ever accepted for the user it was issued to.
+ * `GET /accounts`: the token user's accounts, newest connection first, in pages of `limit`
+ * (1..100, default 25) with an opaque `next_cursor` (see cursor.ts).
  */
 import { badRequest } from '../errors';
 import { parseQuery, singleParam } from '../http/query';
-import { toAccountView, type AccountsPageKey, type AccountsRepo } from '../stores/accounts-repo';
+import { toAccountView, type AccountsRepo } from '../stores/accounts-repo';
+import { decodeCursor, encodeCursor } from './cursor';
 
 export const defaultPageSize = 25;
 export const maxPageSize = 100;
 
-export const encodeCursor = (key: AccountsPageKey): string =>
-  Buffer.from(JSON.stringify([key.accountId, key.platformUserId, key.connectedAt])).toString('base64url');
+export interface ListAccountsContext {
+  readonly accounts: AccountsRepo;
+  /** Signs cursors (the platform token secret; a rotation only invalidates cursors in flight). */
+  readonly cursorSecret: string;
+}
 
-const invalidCursor = () => badRequest('invalid_cursor', 'The cursor is not one this API returned for you; start again without it.');
-
-export const decodeCursor = (cursor: string, platformUserId: string): AccountsPageKey => {
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  if (!Array.isArray(parts) || parts.length !== 3 || !parts.every((part) => typeof part === 'string')) throw invalidCursor();
-  const [accountId, owner, connectedAt] = parts as [string, string, string];
-  if (owner !== platformUserId || !/^acct_[A-Za-z0-9]{1,64}$/.test(accountId) || Number.isNaN(Date.parse(connectedAt))) throw invalidCursor();
-  return { accountId, platformUserId: owner, connectedAt };
-};
+export interface AccountList {
+  readonly object: 'list';
+  readonly data: ReturnType<typeof toAccountView>[];
+  readonly has_more: boolean;
+  readonly next_cursor: string | null;
+}
 
 const parseLimit = (value: string | undefined): number => {
   if (value === undefined) return defaultPageSize;
-  const limit = Number(value);
-  if (!/^\d+$/.test(value) || limit < 1 || limit > maxPageSize) throw badRequest('invalid_limit', `limit must be a whole number from 1 to ${maxPageSize}.`);
-  return limit;
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > maxPageSize) {
+    throw badRequest('invalid_limit', `limit must be a whole number from 1 to ${maxPageSize}.`);
+  }
+  return Number(value);
 };
 
-export const listAccounts = async (rawQueryString: string | undefined, platformUserId: string, accounts: AccountsRepo) => {
+/** One page of the platform user's accounts, in Stripe's list shape. */
+export const listAccounts = async (rawQueryString: string | undefined, platformUserId: string, context: ListAccountsContext): Promise<AccountList> => {
   const query = parseQuery(rawQueryString);
   for (const key of query.keys()) {
     if (key !== 'limit' && key !== 'cursor') throw badRequest('unknown_parameter', `The parameter ${key} is not supported by GET /accounts.`);
   }
-  const cursor = singleParam(query, 'cursor');
   const limit = parseLimit(singleParam(query, 'limit'));
-  // One more than asked: has_more is then exact, never a last page that turns out empty.
-  const page = await accounts.listByUser(platformUserId, {
+  const cursor = singleParam(query, 'cursor');
+  // One more than asked, so has_more is exact: never a "more" that turns out to be an empty page.
+  const page = await context.accounts.listByUser(platformUserId, {
     limit: limit + 1,
-    ...(cursor ? { startAfter: decodeCursor(cursor, platformUserId) } : {}),
+    ...(cursor === undefined ? {} : { startAfter: decodeCursor(cursor, platformUserId, context.cursorSecret) }),
   });
   const records = page.records.slice(0, limit);
   const last = records.at(-1);
-  const hasMore = page.records.length > limit;
+  // DynamoDB may also stop early at 1 MB with a LastEvaluatedKey: then there may be more.
+  const hasMore = last !== undefined && (page.records.length > limit || page.lastKey !== undefined);
   return {
-    object: 'list' as const,
+    object: 'list',
     data: records.map(toAccountView),
     has_more: hasMore,
-    next_cursor: hasMore && last ? encodeCursor(last) : null,
+    next_cursor: hasMore && last ? encodeCursor(last, context.cursorSecret) : null,
   };
 };

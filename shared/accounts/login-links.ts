@@ -7,6 +7,7 @@ import { HttpError } from '../errors';
 import type { AccountRecord } from '../stores/accounts-repo';
 import { isStripeError, stripeFailure } from '../stripe/errors';
 
+/** Stripe's login_link object, as Stripe returns it. */
 export interface LoginLink {
   readonly object: 'login_link';
   readonly url: string;
@@ -27,17 +28,29 @@ export const requireExpressConnected = (record: AccountRecord): void => {
   }
 };
 
+/** Stripe's answer for an account the platform key cannot reach: 403 `account_invalid` (StripePermissionError). */
+const noAccess = (error: unknown): boolean =>
+  isStripeError(error) && (error.type === 'StripePermissionError' || error.code === 'account_invalid');
+
+/**
+ * A fresh login link for a connected Express account (the caller has checked ownership).
+ * @example
+ * const link = await createLoginLink(stripe, await requireOwnedAccount(accounts, accountId, user));
+ */
 export const createLoginLink = async (stripe: Stripe, record: AccountRecord): Promise<LoginLink> => {
   requireExpressConnected(record);
-  let link;
+  let link: Stripe.LoginLink;
   try {
     link = await stripe.accounts.createLoginLink(record.accountId);
   } catch (error) {
-    if (isStripeError(error) && error.type === 'StripePermissionError') {
-      throw new HttpError(409, 'account_not_connected', `Stripe says ${record.accountId} is no longer connected to the platform.`, { cause: error });
+    if (noAccess(error)) {
+      // Our record says connected but Stripe no longer does (the deauthorization webhook is still on its way).
+      throw new HttpError(409, 'account_not_connected', `Stripe says ${record.accountId} is no longer connected to the platform; connect it again first.`, {
+        cause: error,
+      });
     }
-    if (isStripeError(error) && error.type === 'StripeInvalidRequestError') {
-      throw new HttpError(400, 'login_link_refused', `Stripe cannot create a dashboard link for ${record.accountId}: it has no Express Dashboard access.`, {
+    if (isStripeError(error) && error.type === 'StripeInvalidRequestError' && error.statusCode === 400) {
+      throw new HttpError(409, 'login_link_refused', `Stripe cannot create a dashboard link for ${record.accountId}: the account has no access to the Express Dashboard.`, {
         cause: error,
       });
     }

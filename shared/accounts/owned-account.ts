@@ -1,7 +1,8 @@
 import { HttpError, badRequest } from '../errors';
 import type { AccountRecord, AccountsRepo } from '../stores/accounts-repo';
 
-const accountIdPattern = /^acct_[A-Za-z0-9]{1,64}$/;
+/** What a Stripe account id looks like here; anything else never reaches the store or Stripe. */
+export const accountIdPattern = /^acct_[A-Za-z0-9]{1,64}$/;
 
 /** The `{accountId}` path parameter, or a 400 that says what an account id looks like. */
 export const parseAccountId = (value: string | undefined): string => {

@@ -61,7 +61,10 @@ export interface AccountsRepo {
   putConnected(connection: NewConnection): Promise<ConnectResult>;
   /** A platform user's accounts, newest connection first. */
   listByUser(platformUserId: string, options: { limit: number; startAfter?: AccountsPageKey }): Promise<AccountsPage>;
-  /** Marks an account deauthorized (idempotent: the first deauthorizedAt stays); undefined if unknown. */
+  /**
+   * Marks an account deauthorized and returns the record; undefined if unknown. Idempotent: an
+   * account already deauthorized is returned as stored, its times untouched.
+   */
   markDeauthorized(accountId: string, at: string): Promise<AccountRecord | undefined>;
 }
 
@@ -133,7 +136,9 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
             TableName: tableName,
             Key: { accountId },
             UpdateExpression: 'SET #status = :deauthorized, deauthorizedAt = if_not_exists(deauthorizedAt, :at), updatedAt = :at, statusChangedAt = :atMs',
-            ConditionExpression: 'attribute_exists(accountId)',
+            // Already deauthorized (a repeat, or the webhook got there first): keep its times, so
+            // statusChangedAt still orders the first change, not the last echo of it.
+            ConditionExpression: 'attribute_exists(accountId) AND #status <> :deauthorized',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':deauthorized': 'deauthorized', ':at': at, ':atMs': Date.parse(at) },
             ReturnValues: 'ALL_NEW',
@@ -142,8 +147,10 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
       );
       return result.Attributes as AccountRecord;
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // Unknown, or deauthorized already: a consistent read tells which (dynalite ignores ReturnValuesOnConditionCheckFailure).
+      const stored = await storeCall(() => client.send(new GetCommand({ TableName: tableName, Key: { accountId }, ConsistentRead: true })));
+      return stored.Item as AccountRecord | undefined;
     }
   },
 });
