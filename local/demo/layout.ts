@@ -13,7 +13,7 @@ header strong{font-size:1.05rem}header span{color:#c1c9d2;font-size:.9rem}
 main{max-width:58rem;margin:1.5rem auto;padding:0 1rem}
 section{background:#fff;border-radius:8px;padding:1.4rem 1.6rem;margin-bottom:1.4rem;box-shadow:0 2px 8px rgba(50,50,93,.12)}
 h1{font-size:1.35rem;margin:0 0 .8rem}h2{font-size:1.1rem;margin:0 0 .8rem}
-p{line-height:1.5}a{color:#635bff}code{background:#f0f3f7;padding:.1rem .35rem;border-radius:4px}
+p{line-height:1.5}a{color:#635bff}code{background:#f0f3f7;padding:.1rem .35rem;border-radius:4px;white-space:nowrap}
 .note{color:#697386;font-size:.85rem}
 .buttons{display:flex;gap:.8rem;flex-wrap:wrap}
 .button,button{display:inline-block;background:#635bff;color:#fff;border:1px solid #635bff;border-radius:6px;padding:.55rem 1rem;font-size:.95rem;text-decoration:none;cursor:pointer;font-family:inherit}
