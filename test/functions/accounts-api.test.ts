@@ -9,7 +9,7 @@ import { TestBrowser, locationOf } from '../support/test-browser';
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ env: { STRIPE_TIMEOUT_MS: '400' } });
+  stack = await startLocalStack({ env: { STRIPE_TIMEOUT_MS: '2000' } });
 });
 
 afterAll(async () => {

@@ -14,7 +14,7 @@ import { TestBrowser, locationOf } from '../support/test-browser';
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ env: { STRIPE_TIMEOUT_MS: '500' } });
+  stack = await startLocalStack({ env: { STRIPE_TIMEOUT_MS: '2000' } });
 });
 
 afterAll(async () => {

@@ -1,0 +1,126 @@
+/**
+ * `npm run load`: a bounded load test on loopback. Concurrent complete OAuth flows through the
+ * local stack, then a webhook burst in which every event arrives several times at once. Passes only
+ * if every flow completes once, every event is applied once, and nothing errs. Reports requests,
+ * errors and p99 latency. Never part of `npm test`.
+ */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import Stripe from 'stripe';
+import { localDefaults } from '../local/defaults';
+import { startLocalServiceStack } from '../local/stack';
+import { createDocumentClient } from '../shared/clients/dynamodb';
+import { mintPlatformToken } from '../shared/platform-token';
+import { percentile, runPool } from './pool';
+
+const flows = Number(process.env['LOAD_FLOWS'] ?? 60);
+const flowConcurrency = Number(process.env['LOAD_FLOW_CONCURRENCY'] ?? 12);
+const events = Number(process.env['LOAD_EVENTS'] ?? 240);
+const copies = Number(process.env['LOAD_COPIES'] ?? 3);
+const eventConcurrency = Number(process.env['LOAD_EVENT_CONCURRENCY'] ?? 24);
+
+interface Outcome {
+  readonly ms: number;
+  readonly ok: boolean;
+  readonly detail?: string;
+}
+
+const timed = async (work: () => Promise<string | undefined>): Promise<Outcome> => {
+  const started = performance.now();
+  try {
+    const problem = await work();
+    return { ms: performance.now() - started, ok: problem === undefined, ...(problem ? { detail: problem } : {}) };
+  } catch (error) {
+    return { ms: performance.now() - started, ok: false, detail: (error as Error).message };
+  }
+};
+
+const main = async () => {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+  process.env['LOG_LEVEL'] = 'error';
+  const prefix = `load-${randomBytes(3).toString('hex')}`;
+  const stack = await startLocalServiceStack({ tableName: (name) => `${prefix}-${name}` });
+  const db = createDocumentClient();
+  const requestTimes: number[] = [];
+  const request = async (url: string, init: RequestInit = {}) => {
+    const started = performance.now();
+    const response = await fetch(url, { redirect: 'manual', ...init });
+    requestTimes.push(performance.now() - started);
+    return response;
+  };
+
+  // Phase 1: complete OAuth flows, each in its own "browser".
+  const accountIds: string[] = [];
+  const flowOutcomes = await runPool(flows, flowConcurrency, (index) =>
+    timed(async () => {
+      const ticket = await mintPlatformToken(`load_user_${index % 10}`, localDefaults.platformTokenSecret);
+      const start = await request(`${stack.gatewayUrl}/connect/authorize?type=${index % 2 ? 'express' : 'standard'}&ticket=${ticket}`);
+      const cookie = (start.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+      const callback = await stack.emulator.decide(start.headers.get('location') ?? '', 'allow');
+      const finished = await request(callback, { headers: { cookie } });
+      const accountId = new URL(finished.headers.get('location') ?? 'http://x').searchParams.get('account');
+      if (!accountId) return `flow ${index} did not connect (${finished.headers.get('location')})`;
+      accountIds.push(accountId);
+      return undefined;
+    }),
+  );
+
+  // Phase 2: a burst of signed account.updated events, each sent `copies` times concurrently.
+  const created = Math.floor(Date.now() / 1000);
+  const statuses = { processed: 0, duplicate: 0, ignored: 0 } as Record<string, number>;
+  const eventOutcomes = await runPool(events * copies, eventConcurrency, (index) =>
+    timed(async () => {
+      const eventIndex = index % events;
+      const accountId = accountIds[eventIndex % accountIds.length] ?? 'acct_missing';
+      const payload = JSON.stringify({
+        id: `evt_load${prefix.slice(5)}${eventIndex}`,
+        object: 'event',
+        type: 'account.updated',
+        account: accountId,
+        created: created + eventIndex,
+        livemode: false,
+        data: { object: { id: accountId, object: 'account', charges_enabled: eventIndex % 2 === 0, payouts_enabled: true, details_submitted: true, capabilities: {}, requirements: {} } },
+      });
+      const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: localDefaults.webhookSecret });
+      const response = await request(`${stack.gatewayUrl}/webhooks/stripe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+        body: payload,
+      });
+      const body = (await response.json()) as { status?: string };
+      if (response.status !== 200) return `event answered ${response.status}`;
+      statuses[body.status ?? 'unknown'] = (statuses[body.status ?? 'unknown'] ?? 0) + 1;
+      return undefined;
+    }),
+  );
+
+  const stored = await db.send(new ScanCommand({ TableName: stack.tables.accounts, Select: 'COUNT' }));
+  // The emulator's own account.application.authorized events are recorded too: count only the burst's.
+  const recorded = await db.send(
+    new ScanCommand({ TableName: stack.tables.events, Select: 'COUNT', FilterExpression: 'begins_with(eventId, :burst)', ExpressionAttributeValues: { ':burst': 'evt_load' } }),
+  );
+  const errors = [...flowOutcomes, ...eventOutcomes].filter((outcome) => !outcome.ok);
+  const checks = [
+    [`every flow completed once (${accountIds.length}/${flows} connected, ${stored.Count} stored)`, accountIds.length === flows && stored.Count === flows],
+    [`every event applied once (${recorded.Count}/${events} recorded; ${statuses['processed']} processed, ${statuses['duplicate']} duplicates, ${statuses['ignored']} ignored as older)`, recorded.Count === events && (statuses['processed'] ?? 0) + (statuses['ignored'] ?? 0) >= events],
+    [`0 errors (${errors.length})`, errors.length === 0],
+  ] as const;
+  process.stdout.write(
+    [
+      '',
+      `load: ${flows} OAuth flows (concurrency ${flowConcurrency}), ${events} events × ${copies} copies (concurrency ${eventConcurrency})`,
+      `requests: ${requestTimes.length}, errors: ${errors.length}, p50 ${percentile(requestTimes, 50).toFixed(1)} ms, p99 ${percentile(requestTimes, 99).toFixed(1)} ms`,
+      `flow p99 ${percentile(flowOutcomes.map((outcome) => outcome.ms), 99).toFixed(1)} ms, webhook p99 ${percentile(eventOutcomes.map((outcome) => outcome.ms), 99).toFixed(1)} ms`,
+      ...checks.map(([label, ok]) => `${ok ? 'PASS' : 'FAIL'} ${label}`),
+      ...errors.slice(0, 5).map((error) => `  error: ${error.detail}`),
+      '',
+    ].join('\n'),
+  );
+  await stack.close();
+  process.exit(checks.every(([, ok]) => ok) ? 0 : 1);
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`load failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

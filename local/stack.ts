@@ -1,0 +1,62 @@
+/**
+ * The whole service on loopback, in this process: the embedded DynamoDB (or an existing one), the
+ * Stripe emulator sending signed webhooks to the gateway, and the gateway serving the real
+ * handlers. Sets the functions' environment on process.env, as the stack does in AWS.
+ */
+import { startStripeEmulator, type StripeEmulator } from '../emulator';
+import { callbackPath } from '../shared/routes';
+import type { TableName } from '../shared/tables';
+import { localDefaults } from './defaults';
+import { ensureTables, startEmbeddedDynamoDb } from './dynamodb';
+import { localEnvironment } from './environment';
+import { startGateway, type GatewayOptions } from './gateway';
+
+export interface LocalServiceStack {
+  readonly gatewayUrl: string;
+  readonly emulator: StripeEmulator;
+  readonly dynamoDbEndpoint: string;
+  readonly tables: Readonly<Record<TableName, string>>;
+  readonly environment: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+export interface LocalServiceStackOptions {
+  /** Use this DynamoDB instead of starting one (tests share one engine per run). */
+  readonly dynamoDbEndpoint?: string;
+  readonly tableName: (name: TableName) => string;
+  readonly gateway?: GatewayOptions;
+  readonly emulatorPort?: number;
+  /** Overrides of the functions' environment (e.g. a short STRIPE_TIMEOUT_MS). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export const startLocalServiceStack = async (options: LocalServiceStackOptions): Promise<LocalServiceStack> => {
+  const ownDynamoDb = options.dynamoDbEndpoint ? undefined : await startEmbeddedDynamoDb({ port: 0 });
+  const dynamoDbEndpoint = options.dynamoDbEndpoint ?? ownDynamoDb?.endpoint ?? '';
+  await ensureTables(dynamoDbEndpoint, options.tableName);
+  const gateway = await startGateway(options.gateway ?? {});
+  const emulator = await startStripeEmulator({
+    port: options.emulatorPort ?? 0,
+    secretKey: options.env?.['STRIPE_SECRET_KEY'] ?? localDefaults.stripeSecretKey,
+    clientId: localDefaults.stripeClientId,
+    redirectUris: [`${gateway.url}${callbackPath}`],
+    webhookEndpoints: [{ url: `${gateway.url}/webhooks/stripe`, secret: localDefaults.webhookSecret }],
+  });
+  const environment = {
+    ...localEnvironment({ gatewayUrl: gateway.url, emulatorUrl: emulator.url, dynamoDbEndpoint, tableName: options.tableName }),
+    ...options.env,
+  };
+  Object.assign(process.env, environment);
+  return {
+    gatewayUrl: gateway.url,
+    emulator,
+    dynamoDbEndpoint,
+    tables: { states: options.tableName('states'), accounts: options.tableName('accounts'), events: options.tableName('events') },
+    environment,
+    close: async () => {
+      await emulator.close();
+      await gateway.close();
+      await ownDynamoDb?.close();
+    },
+  };
+};
