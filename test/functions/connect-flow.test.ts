@@ -272,6 +272,19 @@ describe('GET /connect/callback against stored states', () => {
     expect(locationOf(response).searchParams.get('error')).toBe('flow_mismatch');
   });
 
+  it('refuses a connection whose account lacks the suggested capabilities (assert_capabilities)', async () => {
+    const browser = new TestBrowser();
+    const authorizeUrl = await startConnect(browser, `type=express&ticket=${await stack.mintTicket('user_caps')}&suggested_capabilities[]=card_payments`);
+    // The account ends up with other capabilities than the ones the state asked for.
+    authorizeUrl.searchParams.delete('suggested_capabilities[]');
+    authorizeUrl.searchParams.append('suggested_capabilities[]', 'transfers');
+    const callbackUrl = await stack.emulator.decide(authorizeUrl.href, 'allow');
+
+    const response = await browser.get(callbackUrl);
+
+    expect(locationOf(response).searchParams.get('error')).toBe('capabilities_missing');
+  });
+
   it('refuses to hand an account connected by one platform user to another', async () => {
     const first = await connect('standard', 'owner');
     const accountId = locationOf(first.finished).searchParams.get('account') ?? '';
