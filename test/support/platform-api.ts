@@ -1,0 +1,113 @@
+/**
+ * Helpers for the platform API tests (accounts, login links, deauthorize): connecting accounts
+ * through the real OAuth flow, seeding records straight into the table (for states Stripe cannot
+ * reach, e.g. an account our record says is connected but Stripe does not know), calling the API
+ * with a Bearer token, and minting the bad tokens the refusal tests need.
+ */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SignJWT } from 'jose';
+import { localDefaults } from '../../local/defaults';
+import { createDocumentClient } from '../../shared/clients/dynamodb';
+import type { LocalStack } from './local-stack';
+import { TestBrowser, locationOf } from './test-browser';
+
+/** Connects a new account for `user` through authorize → emulator → callback; returns its id. */
+export const connectAccount = async (stack: LocalStack, flow: 'standard' | 'express', user: string): Promise<string> => {
+  const browser = new TestBrowser();
+  const start = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=${flow}&ticket=${await stack.mintTicket(user)}`);
+  const finished = await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow'));
+  const accountId = locationOf(finished).searchParams.get('account');
+  if (!accountId?.startsWith('acct_')) throw new Error(`connecting failed: ${finished.headers.get('location')}`);
+  return accountId;
+};
+
+let seeded = 0;
+
+/** A unique account id Stripe (the emulator) has never heard of. */
+export const unknownToStripe = (): string => `acct_seed${Date.now().toString(36)}${(seeded += 1)}`;
+
+export interface SeedAccount {
+  readonly accountId?: string;
+  readonly platformUserId: string;
+  readonly type: 'standard' | 'express';
+  readonly status?: 'connected' | 'deauthorized';
+  readonly connectedAt?: string;
+}
+
+/** Writes an account record as the callback would have; returns it as stored. */
+export const seedAccount = async (stack: LocalStack, seed: SeedAccount): Promise<Record<string, unknown>> => {
+  const connectedAt = seed.connectedAt ?? new Date().toISOString();
+  const item = {
+    accountId: seed.accountId ?? unknownToStripe(),
+    platformUserId: seed.platformUserId,
+    type: seed.type,
+    scope: seed.type === 'express' ? 'express' : 'read_write',
+    livemode: false,
+    status: seed.status ?? 'connected',
+    chargesEnabled: true,
+    payoutsEnabled: false,
+    detailsSubmitted: true,
+    capabilities: { transfers: 'active' },
+    connectedAt,
+    updatedAt: connectedAt,
+    statusChangedAt: Date.parse(connectedAt),
+    ...(seed.status === 'deauthorized' ? { deauthorizedAt: connectedAt } : {}),
+  };
+  await createDocumentClient().send(new PutCommand({ TableName: stack.tables.accounts, Item: item }));
+  return item;
+};
+
+export const storedAccount = async (stack: LocalStack, accountId: string): Promise<Record<string, unknown> | undefined> =>
+  (await createDocumentClient().send(new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }))).Item;
+
+/** The record as the API shows it: the stored item without internal ordering fields. */
+export const viewOf = (item: Record<string, unknown>): Record<string, unknown> => {
+  const { statusChangedAt: _statusChangedAt, stripeStateAt: _stripeStateAt, ...view } = item;
+  return view;
+};
+
+export interface ApiResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+}
+
+/** One platform API call with `Authorization: Bearer <token>` (none when token is undefined). */
+export const callApi = async (stack: LocalStack, method: 'GET' | 'POST', path: string, token?: string): Promise<ApiResult> => {
+  const response = await fetch(`${stack.gatewayUrl}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+};
+
+/** The JSON error body of the API. */
+export const apiError = (type: string, code: string, message: string) => ({ error: { type, code, message } });
+
+/** Tokens the API must refuse, with the 401 code each gets. */
+export const badTokens = async (): Promise<readonly (readonly [string, string | undefined, string])[]> => {
+  const key = new TextEncoder().encode(localDefaults.platformTokenSecret);
+  const base = () => new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('user_a').setIssuedAt();
+  const now = Math.floor(Date.now() / 1000);
+  const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(
+    JSON.stringify({ sub: 'user_a', aud: 'connect-onboarding', exp: now + 300 }),
+  ).toString('base64url')}.`;
+  return [
+    ['no token', undefined, 'missing_token'],
+    ['an expired token', await base().setAudience('connect-onboarding').setExpirationTime(now - 120).sign(key), 'token_expired'],
+    ['a token for another audience', await base().setAudience('billing').setExpirationTime('5m').sign(key), 'invalid_token'],
+    [
+      'a token signed with another key',
+      await base().setAudience('connect-onboarding').setExpirationTime('5m').sign(new TextEncoder().encode('not-the-platform-secret-0123456789abcdef')),
+      'invalid_token',
+    ],
+    ['an unsigned (alg none) token', unsigned, 'invalid_token'],
+  ];
+};
+
+export const tokenMessages: Readonly<Record<string, string>> = {
+  missing_token: 'A platform token is required: sign in on the platform and try again.',
+  token_expired: 'The platform token has expired: go back to the platform and try again.',
+  invalid_token: 'The platform token is not valid.',
+};
+
+/** How often the service called this Stripe path so far. */
+export const stripeCalls = (stack: LocalStack, method: string, path: string): number =>
+  stack.emulator.requestLog().filter((entry) => entry.method === method && entry.path === path).length;
