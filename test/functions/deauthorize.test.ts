@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useAccountNotices } from '../../shared/clients/notices';
+import type { AccountNotice } from '../../shared/notifications/account-notices';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { apiError, callApi, connectAccount, seedAccount, storedAccount, stripeCalls, viewOf } from '../support/platform-api';
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  // Short enough for the timeout test (the SDK tries twice), long enough for a loaded test machine.
+  stack = await startLocalStack({ env: { STRIPE_TIMEOUT_MS: '1500' } });
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const as = (user: string) => stack.mintTicket(user);
+const deauthorize = async (accountId: string, user: string) => callApi(stack, 'POST', `/accounts/${accountId}/deauthorize`, await as(user));
+const oauthDeauthorizeCalls = () => stripeCalls(stack, 'POST', '/oauth/deauthorize');
+/** The fields this route may change (webhooks from connecting may still update the others meanwhile). */
+const statusOf = async (accountId: string) => {
+  const { status, deauthorizedAt, statusChangedAt } = (await storedAccount(stack, accountId)) ?? {};
+  return { status, deauthorizedAt, statusChangedAt };
+};
+
+describe('POST /accounts/{accountId}/deauthorize', () => {
+  it('disconnects a Standard account at Stripe and answers its deauthorized record', async () => {
+    const accountId = await connectAccount(stack, 'standard', 'leaver');
+    const before = await storedAccount(stack, accountId);
+    const calls = oauthDeauthorizeCalls();
+
+    const result = await deauthorize(accountId, 'leaver');
+
+    const stored = (await storedAccount(stack, accountId)) ?? {};
+    expect(result.status).toBe(200);
+    expect(result.headers.get('cache-control')).toBe('no-store');
+    expect(result.body).toEqual(viewOf(stored));
+    expect(stored).toMatchObject({
+      accountId,
+      platformUserId: 'leaver',
+      type: 'standard',
+      connectedAt: before?.['connectedAt'],
+      status: 'deauthorized',
+      deauthorizedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      updatedAt: stored['deauthorizedAt'],
+      statusChangedAt: Date.parse(String(stored['deauthorizedAt'])),
+    });
+    expect(oauthDeauthorizeCalls() - calls).toBe(1);
+    // Stripe's side: the platform key no longer reaches the account.
+    expect((await fetch(`${stack.emulator.url}/v1/accounts/${accountId}`, { headers: { authorization: 'Bearer sk_test_local0connect0onboarding0000000000' } })).status).toBe(403);
+  });
+
+  it('is idempotent: a second call answers 200 with the same record and does not call Stripe again', async () => {
+    const accountId = await connectAccount(stack, 'standard', 'repeater');
+    const calls = oauthDeauthorizeCalls();
+
+    const first = await deauthorize(accountId, 'repeater');
+    const stored = await statusOf(accountId);
+    const second = await deauthorize(accountId, 'repeater');
+
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(first.body);
+    expect(await statusOf(accountId)).toEqual(stored);
+    expect(oauthDeauthorizeCalls() - calls).toBe(1);
+  });
+
+  it('tells the platform once (account.deauthorized), even when the webhook for it arrives too', async () => {
+    const notices: AccountNotice[] = [];
+    const accountId = await connectAccount(stack, 'standard', 'notified');
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    const delivered = stack.emulator.deliveries().length;
+
+    await deauthorize(accountId, 'notified');
+    await deauthorize(accountId, 'notified');
+    // Stripe's account.application.deauthorized reaches our webhook too; it must find nothing left to do.
+    await stack.emulator.waitForDeliveries(delivered + 1);
+    useAccountNotices(undefined);
+
+    expect(notices).toEqual([{ type: 'account.deauthorized', accountId, detail: { platformUserId: 'notified', cause: 'platform' } }]);
+  });
+
+  it('marks an account Stripe no longer connects as deauthorized too, and answers 200', async () => {
+    // Connected in our record, unknown to Stripe: /oauth/deauthorize answers invalid_client "not connected".
+    const item = await seedAccount(stack, { platformUserId: 'already_gone', type: 'standard' });
+    const accountId = String(item['accountId']);
+    const calls = oauthDeauthorizeCalls();
+
+    const result = await deauthorize(accountId, 'already_gone');
+
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ ...viewOf(item), status: 'deauthorized', deauthorizedAt: expect.any(String), updatedAt: expect.any(String) });
+    expect(oauthDeauthorizeCalls() - calls).toBe(1);
+  });
+
+  it('refuses an Express account with a 409 that says why and what to do instead, calling nothing and changing nothing', async () => {
+    const accountId = await connectAccount(stack, 'express', 'express_leaver');
+    const before = await statusOf(accountId);
+    const calls = oauthDeauthorizeCalls();
+
+    const result = await deauthorize(accountId, 'express_leaver');
+
+    expect(result).toMatchObject({
+      status: 409,
+      body: apiError(
+        'conflict_error',
+        'express_account',
+        `${accountId} is an Express account: Stripe does not allow disconnecting Express accounts through OAuth. ` +
+          'The platform can reject or close the account with the Accounts API, or stop using it; nothing was changed.',
+      ),
+    });
+    expect(oauthDeauthorizeCalls()).toBe(calls);
+    expect(await statusOf(accountId)).toEqual(before);
+    expect(before.status).toBe('connected');
+  });
+
+  it('never lets one platform user disconnect another’s account (403), and 404s an unknown one', async () => {
+    const accountId = await connectAccount(stack, 'standard', 'victim_owner');
+    const before = await statusOf(accountId);
+    const calls = oauthDeauthorizeCalls();
+
+    expect(await deauthorize(accountId, 'attacker')).toMatchObject({
+      status: 403,
+      body: apiError('permission_error', 'not_your_account', `The account ${accountId} belongs to another user of the platform.`),
+    });
+    expect(await deauthorize('acct_nosuchaccount', 'attacker')).toMatchObject({
+      status: 404,
+      body: apiError('not_found_error', 'account_not_found', 'No connected account acct_nosuchaccount is known here.'),
+    });
+    expect(await deauthorize('acct_bad%2Fid', 'attacker')).toMatchObject({
+      status: 400,
+      body: apiError('invalid_request_error', 'invalid_account_id', 'The account id must look like acct_ followed by letters and digits.'),
+    });
+    expect(await statusOf(accountId)).toEqual(before);
+    expect(oauthDeauthorizeCalls()).toBe(calls);
+  });
+
+  it.each([
+    ['fails (500)', 'server_error', 502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.'],
+    ['times out', 'timeout', 504, 'stripe_timeout', 'Stripe did not answer in time. Nothing was changed; please try again.'],
+  ] as const)('answers when Stripe %s with an error and changes nothing; a retry then succeeds', async (_, mode, status, code, message) => {
+    const user = `stripe_${mode}`;
+    const accountId = await connectAccount(stack, 'standard', user);
+    const before = await statusOf(accountId);
+    // stripe-node retries once: fault both tries.
+    stack.emulator.injectFault({ method: 'POST', path: '/oauth/deauthorize', mode, times: 2 });
+
+    const result = await deauthorize(accountId, user);
+    stack.emulator.clearFaults();
+
+    expect(result).toMatchObject({ status, body: apiError('upstream_error', code, message) });
+    expect(await statusOf(accountId)).toEqual(before);
+    expect(await deauthorize(accountId, user)).toMatchObject({ status: 200, body: { accountId, status: 'deauthorized' } });
+  });
+});

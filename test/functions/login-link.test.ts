@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { apiError, callApi, connectAccount, seedAccount, stripeCalls } from '../support/platform-api';
+import { TestBrowser, locationOf } from '../support/test-browser';
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  // Short enough for the timeout test (the SDK tries twice), long enough for a loaded test machine.
+  stack = await startLocalStack({ env: { STRIPE_TIMEOUT_MS: '1500' } });
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const api = (method: 'GET' | 'POST', path: string, token?: string) => callApi(stack, method, path, token);
+const as = (user: string) => stack.mintTicket(user);
+const linkPath = (accountId: string) => `/v1/accounts/${accountId}/login_links`;
+const dashboard = async (query: string) => new TestBrowser().get(`${stack.gatewayUrl}/connect/dashboard?${query}`);
+
+describe('POST /accounts/{accountId}/login_links', () => {
+  it("answers Stripe's login_link object (200, as Stripe does) for the owner of an Express account, never cached", async () => {
+    const accountId = await connectAccount(stack, 'express', 'express_owner');
+
+    const result = await api('POST', `/accounts/${accountId}/login_links`, await as('express_owner'));
+
+    expect(result.status).toBe(200);
+    expect(result.headers.get('cache-control')).toBe('no-store');
+    expect(result.body).toEqual({ object: 'login_link', url: expect.stringMatching(`^${stack.emulator.url}/express/login/[A-Za-z0-9]+$`), created: expect.any(Number) });
+    expect(Math.abs(Number(result.body['created']) - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it('creates a fresh link on every call; each opens the Express dashboard once', async () => {
+    const accountId = await connectAccount(stack, 'express', 'twice_owner');
+    const token = await as('twice_owner');
+
+    const first = String((await api('POST', `/accounts/${accountId}/login_links`, token)).body['url']);
+    const second = String((await api('POST', `/accounts/${accountId}/login_links`, token)).body['url']);
+
+    expect(first).not.toBe(second);
+    expect(stripeCalls(stack, 'POST', linkPath(accountId))).toBe(2);
+    const opened = await fetch(first);
+    expect(await opened.text()).toContain(`Express dashboard for ${accountId}`);
+    expect((await fetch(first)).status).toBe(404);
+  });
+
+  it('refuses a Standard account with a 400 that points to the Stripe Dashboard, without asking Stripe', async () => {
+    const accountId = await connectAccount(stack, 'standard', 'std_owner');
+
+    expect(await api('POST', `/accounts/${accountId}/login_links`, await as('std_owner'))).toMatchObject({
+      status: 400,
+      body: apiError(
+        'invalid_request_error',
+        'standard_account',
+        `${accountId} is a Standard account: its owner signs in to the Stripe Dashboard directly at https://dashboard.stripe.com. Login links are for Express accounts.`,
+      ),
+    });
+    expect(stripeCalls(stack, 'POST', linkPath(accountId))).toBe(0);
+  });
+
+  it('refuses another user’s account (403), an unknown one (404) and a malformed id (400), without asking Stripe', async () => {
+    const accountId = await connectAccount(stack, 'express', 'link_owner');
+
+    expect(await api('POST', `/accounts/${accountId}/login_links`, await as('link_thief'))).toMatchObject({
+      status: 403,
+      body: apiError('permission_error', 'not_your_account', `The account ${accountId} belongs to another user of the platform.`),
+    });
+    expect(await api('POST', '/accounts/acct_nothere99/login_links', await as('link_owner'))).toMatchObject({
+      status: 404,
+      body: apiError('not_found_error', 'account_not_found', 'No connected account acct_nothere99 is known here.'),
+    });
+    expect(await api('POST', '/accounts/acct_%3Cx%3E/login_links', await as('link_owner'))).toMatchObject({
+      status: 400,
+      body: apiError('invalid_request_error', 'invalid_account_id', 'The account id must look like acct_ followed by letters and digits.'),
+    });
+    expect(stripeCalls(stack, 'POST', linkPath('acct_nothere99'))).toBe(0);
+    expect(stripeCalls(stack, 'POST', linkPath(accountId))).toBe(0);
+  });
+
+  it('answers 409 account_deauthorized for a deauthorized account, without asking Stripe', async () => {
+    const item = await seedAccount(stack, { platformUserId: 'revoked_owner', type: 'express', status: 'deauthorized' });
+    const accountId = String(item['accountId']);
+
+    expect(await api('POST', `/accounts/${accountId}/login_links`, await as('revoked_owner'))).toMatchObject({
+      status: 409,
+      body: apiError('conflict_error', 'account_deauthorized', `${accountId} is no longer connected to the platform; connect it again first.`),
+    });
+    expect(stripeCalls(stack, 'POST', linkPath(accountId))).toBe(0);
+  });
+
+  it('answers 409 account_not_connected when Stripe says the platform has no access (before the webhook arrived)', async () => {
+    const item = await seedAccount(stack, { platformUserId: 'stale_owner', type: 'express' });
+    const accountId = String(item['accountId']);
+
+    expect(await api('POST', `/accounts/${accountId}/login_links`, await as('stale_owner'))).toMatchObject({
+      status: 409,
+      body: apiError('conflict_error', 'account_not_connected', `Stripe says ${accountId} is no longer connected to the platform; connect it again first.`),
+    });
+    expect(stripeCalls(stack, 'POST', linkPath(accountId))).toBe(1);
+  });
+
+  it.each([
+    ['a Stripe 500', 'server_error', 502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.'],
+    ['a Stripe 429', 'rate_limit', 502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.'],
+    ['a Stripe timeout', 'timeout', 504, 'stripe_timeout', 'Stripe did not answer in time. Nothing was changed; please try again.'],
+  ] as const)('maps %s (%s) to %i %s', async (_, mode, status, code, message) => {
+    const user = `fault_${mode}`;
+    const accountId = await connectAccount(stack, 'express', user);
+    // stripe-node retries once: fault both tries.
+    stack.emulator.injectFault({ method: 'POST', path: linkPath(accountId), mode, times: 2 });
+
+    const result = await api('POST', `/accounts/${accountId}/login_links`, await as(user));
+    stack.emulator.clearFaults();
+
+    expect(result).toMatchObject({ status, body: apiError('upstream_error', code, message) });
+  });
+});
+
+describe('GET /connect/dashboard', () => {
+  it('redirects the owner of one Express account straight to a fresh login link, never cached', async () => {
+    const accountId = await connectAccount(stack, 'express', 'dash_single');
+    await connectAccount(stack, 'standard', 'dash_single');
+
+    const response = await dashboard(`ticket=${await as('dash_single')}`);
+
+    expect(response.status).toBe(302);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    const link = locationOf(response);
+    expect(link.origin + link.pathname).toMatch(new RegExp(`^${stack.emulator.url}/express/login/[A-Za-z0-9]+$`));
+    expect(await (await fetch(link)).text()).toContain(`Express dashboard for ${accountId}`);
+  });
+
+  it('offers a choice between several Express accounts as plain links (no script), and account= picks one', async () => {
+    const first = await connectAccount(stack, 'express', 'dash_many');
+    const second = await connectAccount(stack, 'express', 'dash_many');
+    await seedAccount(stack, { platformUserId: 'dash_many', type: 'express', status: 'deauthorized' });
+    const ticket = await as('dash_many');
+
+    const choice = await dashboard(`ticket=${ticket}`);
+    const html = await choice.text();
+
+    expect(choice.status).toBe(200);
+    expect(choice.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(choice.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(html).not.toMatch(/<script/i);
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((match) => (match[1] ?? '').replaceAll('&amp;', '&'));
+    expect(hrefs.sort()).toEqual([`?ticket=${ticket}&account=${first}`, `?ticket=${ticket}&account=${second}`].sort());
+
+    const picked = await dashboard(`ticket=${ticket}&account=${second}`);
+    expect(picked.status).toBe(302);
+    expect(await (await fetch(locationOf(picked))).text()).toContain(`Express dashboard for ${second}`);
+  });
+
+  it.each([
+    ['no Express account', async () => `ticket=${await as('dash_none')}`, 404, 'no_express_account', 'You have no connected Express account. Connect one first, then open its dashboard.'],
+    ['no ticket', async () => '', 401, 'missing_token', 'A platform token is required: sign in on the platform and try again.'],
+    ['an expired ticket', async () => `ticket=${await stack.mintTicket('dash_none', -120)}`, 401, 'token_expired', 'The platform token has expired: go back to the platform and try again.'],
+    ['an unknown parameter', async () => `ticket=${await as('dash_none')}&acount=acct_1`, 400, 'unknown_parameter', 'The parameter acount is not supported by /connect/dashboard.'],
+    ['a malformed account', async () => `ticket=${await as('dash_none')}&account=%3Cscript%3E`, 400, 'invalid_account_id', 'The account id must look like acct_ followed by letters and digits.'],
+  ])('answers %s with an HTML page and its status', async (_, query, status, code, message) => {
+    const response = await dashboard(await query());
+    const html = await response.text();
+
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(html).toContain(`<p>${message.replaceAll("'", '&#39;')}</p>`);
+    expect(html).toContain(`Error code: ${code}`);
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it('refuses another user’s account (403), a Standard one (400) and a deauthorized one (409) named by account=', async () => {
+    const others = await connectAccount(stack, 'express', 'dash_other');
+    const standard = await connectAccount(stack, 'standard', 'dash_picker');
+    const gone = String((await seedAccount(stack, { platformUserId: 'dash_picker', type: 'express', status: 'deauthorized' }))['accountId']);
+    const ticket = await as('dash_picker');
+
+    const notYours = await dashboard(`ticket=${ticket}&account=${others}`);
+    const notExpress = await dashboard(`ticket=${ticket}&account=${standard}`);
+    const deauthorized = await dashboard(`ticket=${ticket}&account=${gone}`);
+
+    expect([notYours.status, notExpress.status, deauthorized.status]).toEqual([403, 400, 409]);
+    expect(await notYours.text()).toContain('Error code: not_your_account');
+    expect(await notExpress.text()).toContain('https://dashboard.stripe.com');
+    expect(await deauthorized.text()).toContain('Error code: account_deauthorized');
+    expect(stripeCalls(stack, 'POST', linkPath(others)) + stripeCalls(stack, 'POST', linkPath(standard)) + stripeCalls(stack, 'POST', linkPath(gone))).toBe(0);
+  });
+
+  it('shows Stripe failures as an HTML page (502)', async () => {
+    const accountId = await connectAccount(stack, 'express', 'dash_fault');
+    stack.emulator.injectFault({ method: 'POST', path: linkPath(accountId), mode: 'server_error', times: 2 });
+
+    const response = await dashboard(`ticket=${await as('dash_fault')}`);
+    stack.emulator.clearFaults();
+
+    expect(response.status).toBe(502);
+    expect(await response.text()).toContain('Error code: stripe_unavailable');
+  });
+});
