@@ -1,0 +1,98 @@
+/**
+ * Cold starts: each sample is a fresh Node process that imports one bundle and serves one
+ * request against the embedded DynamoDB and the emulator (bench/cold-child.ts). Ours and the
+ * floor alternate, and which goes first alternates too, so drift on the machine hits both alike.
+ */
+import { fork } from 'node:child_process';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { functionNodeOptions } from '../infra/bundling';
+import type { ColdResult } from './cold-child';
+import { quantile, summarize, type Summary } from './stats';
+
+export interface ColdRun {
+  readonly runs: number;
+  readonly init: Summary;
+  readonly firstRequest: Summary;
+  readonly total: Summary;
+  readonly statuses: Readonly<Record<string, number>>;
+}
+
+const childTimeoutMs = 20_000;
+
+/** One fresh process: the function's environment only (plus PATH), with the NODE_OPTIONS Lambda gets. */
+export const coldStart = (
+  harness: string,
+  bundle: string,
+  event: APIGatewayProxyEventV2,
+  environment: Readonly<Record<string, string>>,
+): Promise<ColdResult> =>
+  new Promise((resolve, reject) => {
+    const child = fork(harness, [], {
+      env: { PATH: process.env['PATH'] ?? '', ...environment, NODE_OPTIONS: functionNodeOptions },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      execArgv: [],
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), childTimeoutMs);
+    let answered = false;
+    child.once('message', (message) => {
+      answered = true;
+      resolve(message as ColdResult);
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (!answered) reject(new Error(`cold child for ${bundle} exited with ${code} before answering`));
+    });
+    child.send({ bundle, event });
+  });
+
+export const summarizeCold = (results: readonly ColdResult[]): ColdRun => {
+  const statuses: Record<string, number> = {};
+  for (const { status } of results) statuses[status] = (statuses[status] ?? 0) + 1;
+  return {
+    runs: results.length,
+    init: summarize(results.map((result) => result.initMs)),
+    firstRequest: summarize(results.map((result) => result.firstRequestMs)),
+    total: summarize(results.map((result) => result.initMs + result.firstRequestMs)),
+    statuses,
+  };
+};
+
+export interface ColdPairInput {
+  readonly harness: string;
+  readonly ours: string;
+  readonly floor: string;
+  readonly runs: number;
+  readonly environment: Readonly<Record<string, string>>;
+  /** A fresh event per process (untimed). */
+  readonly nextEvent: () => Promise<APIGatewayProxyEventV2>;
+}
+
+export interface ColdPair {
+  readonly ours: ColdRun;
+  readonly floor: ColdRun;
+  /**
+   * Median over runs of ours/floor for processes started back to back: robust to the machine's
+   * load drifting during the run, which moves both samples of a pair alike. The target uses these.
+   */
+  readonly pairedRatio: { readonly init: number; readonly total: number };
+}
+
+export const measureColdPair = async (input: ColdPairInput): Promise<ColdPair> => {
+  const ours: ColdResult[] = [];
+  const floor: ColdResult[] = [];
+  for (let run = 0; run < input.runs; run += 1) {
+    const order = run % 2 === 0 ? (['ours', 'floor'] as const) : (['floor', 'ours'] as const);
+    for (const which of order) {
+      const result = await coldStart(input.harness, which === 'ours' ? input.ours : input.floor, await input.nextEvent(), input.environment);
+      (which === 'ours' ? ours : floor).push(result);
+    }
+  }
+  const paired = (value: (result: ColdResult) => number): number =>
+    Math.round(quantile(ours.map((result, index) => value(result) / value(floor[index] ?? result)), 0.5) * 100) / 100;
+  return {
+    ours: summarizeCold(ours),
+    floor: summarizeCold(floor),
+    pairedRatio: { init: paired((result) => result.initMs), total: paired((result) => result.initMs + result.firstRequestMs) },
+  };
+};

@@ -1,0 +1,114 @@
+/**
+ * What the scenarios need before a timed request: platform tokens, OAuth flows run up to the
+ * callback (authorize → the emulator's consent → a callback URL and the browser's state cookie),
+ * connected accounts, and signed webhook events. Accounts come either from a real OAuth flow
+ * (they then exist at the emulator too) or are put straight into the accounts table in the shape
+ * shared/stores/accounts-repo.ts writes.
+ */
+import { randomBytes } from 'node:crypto';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { signatureHeader } from '../emulator';
+import { localDefaults } from '../local/defaults';
+import { createDocumentClient } from '../shared/clients/dynamodb';
+import { mintPlatformToken } from '../shared/platform-token';
+import { routes, type FunctionName, type Route } from '../shared/routes';
+import { toEvent, type BenchRequest } from './requests';
+import type { BenchStack } from './stack';
+
+export type Invoke = (name: FunctionName, event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export const benchUser = 'bench_user';
+
+export const routeOf = (method: Route['method'], path: string): Route => {
+  const route = routes.find((candidate) => candidate.method === method && candidate.path === path);
+  if (!route) throw new Error(`no route ${method} ${path} in shared/routes.ts`);
+  return route;
+};
+
+const authorizeRoute = routeOf('GET', '/connect/authorize');
+const callbackRoute = routeOf('GET', '/connect/callback');
+const webhookRoute = routeOf('POST', '/webhooks/stripe');
+
+export interface Fixtures {
+  /** A fresh platform token for the bench user (cheap; minted per request so none expires mid-run). */
+  ticket(): Promise<string>;
+  /** An OAuth flow up to Stripe's redirect back: the callback request a browser would send. */
+  callbackRequest(flow: 'standard' | 'express'): Promise<BenchRequest>;
+  /** A connected account of the bench user, through the whole OAuth flow. */
+  connectedAccount(flow: 'standard' | 'express'): Promise<string>;
+  /** Accounts put straight into the table (no emulator account behind them). */
+  seedAccounts(count: number): Promise<string[]>;
+  webhookRequest(type: 'account.updated' | 'account.application.authorized', accountId: string, eventId?: string): BenchRequest;
+}
+
+const header = (result: APIGatewayProxyStructuredResultV2, name: string): string => String(result.headers?.[name] ?? '');
+
+export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
+  const ticket = () => mintPlatformToken(benchUser, localDefaults.platformTokenSecret, 900);
+
+  const callbackRequest = async (flow: 'standard' | 'express'): Promise<BenchRequest> => {
+    const started = await invoke('authorize', toEvent({ route: authorizeRoute, query: `type=${flow}&ticket=${await ticket()}` }));
+    const cookie = (started.cookies?.[0] ?? '').split(';')[0] ?? '';
+    if (started.statusCode !== 302 || !cookie) throw new Error(`authorize answered ${started.statusCode}: ${started.body ?? ''}`);
+    const callbackUrl = new URL(await stack.emulator.decide(header(started, 'location'), 'allow'));
+    return { route: callbackRoute, query: callbackUrl.search.slice(1), cookies: [cookie] };
+  };
+
+  const connectedAccount = async (flow: 'standard' | 'express'): Promise<string> => {
+    const finished = await invoke('callback', toEvent(await callbackRequest(flow)));
+    const accountId = new URL(header(finished, 'location')).searchParams.get('account');
+    if (!accountId) throw new Error(`callback did not connect an account: ${header(finished, 'location')}`);
+    return accountId;
+  };
+
+  const seedAccounts = async (count: number): Promise<string[]> => {
+    const client = createDocumentClient({ DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint });
+    const at = new Date().toISOString();
+    const ids = Array.from({ length: count }, () => `acct_bench${randomBytes(8).toString('hex')}`);
+    for (let start = 0; start < ids.length; start += 25) {
+      const items = ids.slice(start, start + 25).map((accountId) => ({
+        PutRequest: {
+          Item: {
+            accountId,
+            platformUserId: benchUser,
+            type: 'standard',
+            scope: 'read_write',
+            livemode: false,
+            status: 'connected',
+            connectedAt: at,
+            updatedAt: at,
+            statusChangedAt: Date.parse(at),
+            chargesEnabled: false,
+            payoutsEnabled: false,
+            detailsSubmitted: false,
+            capabilities: {},
+          },
+        },
+      }));
+      await client.send(new BatchWriteCommand({ RequestItems: { [stack.tables.accounts]: items } }));
+    }
+    client.destroy();
+    return ids;
+  };
+
+  const webhookRequest: Fixtures['webhookRequest'] = (type, accountId, eventId = `evt_bench${randomBytes(12).toString('hex')}`) => {
+    const created = Math.floor(Date.now() / 1000);
+    const object =
+      type === 'account.updated'
+        ? {
+            id: accountId,
+            object: 'account',
+            charges_enabled: true,
+            payouts_enabled: true,
+            details_submitted: true,
+            capabilities: { card_payments: 'active', transfers: 'active' },
+            requirements: { currently_due: [], eventually_due: [], past_due: [], disabled_reason: null, current_deadline: null },
+          }
+        : { id: localDefaults.stripeClientId, object: 'application', name: 'Local Platform' };
+    const body = JSON.stringify({ id: eventId, object: 'event', account: accountId, api_version: '2025-01-01', created, data: { object }, livemode: false, type });
+    return { route: webhookRoute, body, headers: { 'stripe-signature': signatureHeader(body, localDefaults.webhookSecret, created) } };
+  };
+
+  return { ticket, callbackRequest, connectedAccount, seedAccounts, webhookRequest };
+};

@@ -1,0 +1,25 @@
+/** Floor of `callback`: consume the state (one delete), exchange the code at Stripe, store the account (one update). */
+import { createHash } from 'node:crypto';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { floorDocumentClient, floorSecretsClient, redirect, table } from './sdk';
+import { floorStripe } from './stripe';
+
+export const handler = async (event: APIGatewayProxyEventV2) => {
+  floorSecretsClient();
+  const query = new URLSearchParams(event.rawQueryString);
+  const stateHash = createHash('sha256').update(query.get('state') ?? '').digest('base64url');
+  await floorDocumentClient().send(new DeleteCommand({ TableName: table('STATES_TABLE'), Key: { stateHash }, ReturnValues: 'ALL_OLD' }));
+  const token = await floorStripe().oauth.token({ grant_type: 'authorization_code', code: query.get('code') ?? '' });
+  const accountId = token.stripe_user_id ?? '';
+  await floorDocumentClient().send(
+    new UpdateCommand({
+      TableName: table('ACCOUNTS_TABLE'),
+      Key: { accountId },
+      UpdateExpression: 'SET platformUserId = :user, #status = :connected',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':user': 'bench_floor', ':connected': 'connected' },
+    }),
+  );
+  return redirect(`${process.env['SUCCESS_URL'] ?? ''}?account=${accountId}`);
+};

@@ -1,0 +1,158 @@
+/**
+ * `npm run bench`: builds the bundles as the stack does, starts the service on loopback and
+ * measures bundle sizes, cold starts against floor bundles, warm latency (in-process and through
+ * the gateway), round trips per request and webhook throughput against the store's own put rate.
+ * Writes bench/results.json and bench/results.md and prints the table. Never fails the build on a
+ * missed target: the targets are reported, not enforced.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { lambdaContext } from '../local/api-gateway-event';
+import type { HttpHandler } from '../shared/http/handler';
+import { functionNames, routeKey, type FunctionName } from '../shared/routes';
+import { buildAll } from './build';
+import { measureColdPair, type ColdPair } from './cold';
+import { createFixtures } from './fixtures';
+import { measureLatency } from './latency';
+import { benchOut, projectRoot } from './paths';
+import { renderMarkdown, type BenchResults } from './report';
+import { measureRoundTrips, type RoundTrips } from './round-trips';
+import { coldScenarioFor, createScenarios } from './scenarios';
+import { startBenchStack } from './stack';
+import { measureRawPuts, measureRawTransactions, measureWebhookThroughput } from './store-load';
+import { evaluateTargets } from './targets';
+import { sendOverHttp, toEvent } from './requests';
+
+const setting = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+const settings = {
+  coldRuns: setting('BENCH_COLD_RUNS', 20),
+  warmup: setting('BENCH_WARMUP', 20),
+  iterations: setting('BENCH_ITERATIONS', 200),
+  throughputEvents: setting('BENCH_THROUGHPUT_EVENTS', 960),
+  concurrency: [1, 8, 32],
+};
+/** `BENCH_PHASES=cold` (a comma list) runs part of the bench; a partial run writes to bench/out/ only. */
+const phases = new Set((process.env['BENCH_PHASES'] ?? 'latency,cold,roundtrips,throughput').split(','));
+const complete = ['latency', 'cold', 'roundtrips', 'throughput'].every((phase) => phases.has(phase));
+
+const progress = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
+
+type Handlers = Record<FunctionName, HttpHandler>;
+
+/** Each `instance` is a separate module instance of every bundle, with its own container state (clients, caches). */
+const loadBundles = async (files: Readonly<Record<FunctionName, { file: string }>>, instance: string): Promise<Handlers> => {
+  const handlers = {} as Handlers;
+  for (const name of functionNames) {
+    handlers[name] = ((await import(`${pathToFileURL(files[name].file).href}?${instance}`)) as { handler: HttpHandler }).handler;
+  }
+  return handlers;
+};
+
+const invoker = (handlers: Handlers) => async (name: FunctionName, event: APIGatewayProxyEventV2) =>
+  (await handlers[name](event, lambdaContext(name, 15, event.requestContext.requestId))) as APIGatewayProxyStructuredResultV2;
+
+const main = async (): Promise<void> => {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+  const began = performance.now();
+  progress('building bundles with infra/bundling.ts');
+  const built = await buildAll();
+  const stack = await startBenchStack();
+  // Handlers log a JSON line per request; the measurement keeps the work (formatting, redaction) but not the terminal.
+  const stdoutWrite = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    const invoke = invoker(await loadBundles(built.functions, 'warm'));
+    const fixtures = createFixtures(stack, invoke);
+    const scenarios = createScenarios(fixtures, {
+      express: await fixtures.connectedAccount('express'),
+      standard: await fixtures.connectedAccount('standard'),
+      webhookAccounts: await fixtures.seedAccounts(64),
+    });
+
+    const loadBefore = loadavg()[0] ?? 0;
+    const latency: Record<string, BenchResults['latency'][string]> = {};
+    for (const scenario of phases.has('latency') ? scenarios : []) {
+      const key = routeKey(scenario.route);
+      progress(`warm latency ${key}`);
+      const options = { warmup: settings.warmup, iterations: settings.iterations };
+      const inProcess = await measureLatency(scenario, async (request) => (await invoke(scenario.route.function, toEvent(request))).statusCode ?? 200, options);
+      const gateway = await measureLatency(scenario, (request) => sendOverHttp(stack.gatewayUrl, request), options);
+      latency[key] = { function: scenario.route.function, inProcess, gateway };
+    }
+
+    const cold: Partial<Record<FunctionName, ColdPair>> = {};
+    for (const name of phases.has('cold') ? functionNames : []) {
+      progress(`cold starts ${name} (${settings.coldRuns} processes each for ours and the floor)`);
+      const scenario = coldScenarioFor(scenarios, name);
+      cold[name] = await measureColdPair({
+        harness: built.coldChild,
+        ours: built.functions[name].file,
+        floor: built.floors[name].file,
+        runs: settings.coldRuns,
+        environment: stack.environment,
+        nextEvent: async () => toEvent(await scenario.next()),
+      });
+    }
+
+    let roundTrips: Record<string, RoundTrips> = {};
+    if (phases.has('roundtrips')) {
+      progress('round trips');
+      // A separate instance of every bundle whose clients are created against the counting proxy.
+      process.env['DYNAMODB_ENDPOINT'] = stack.proxy.url;
+      roundTrips = await measureRoundTrips(stack, scenarios, fixtures, invoker(await loadBundles(built.functions, 'counted')));
+      process.env['DYNAMODB_ENDPOINT'] = stack.dynamoDbEndpoint;
+    }
+
+    const pool = await fixtures.seedAccounts(64);
+    const throughput = [];
+    for (const concurrency of phases.has('throughput') ? settings.concurrency : []) {
+      progress(`webhook throughput and raw writes at concurrency ${concurrency}`);
+      const perWorker = Math.ceil(settings.throughputEvents / concurrency);
+      const rawPut = await measureRawPuts(stack, concurrency, perWorker);
+      const rawTransaction = await measureRawTransactions(stack, pool, concurrency, perWorker);
+      const webhook = await measureWebhookThroughput(invoke, fixtures, pool, concurrency, perWorker);
+      throughput.push({ concurrency, webhook, rawPut, rawTransaction });
+    }
+
+    const results: BenchResults = {
+      generatedAt: new Date().toISOString(),
+      machine: {
+        node: process.version,
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        platform: `${process.platform}-${process.arch}`,
+        store: stack.engine,
+        loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 },
+      },
+      settings,
+      bundles: Object.fromEntries(functionNames.map((name) => [name, { ours: built.functions[name], floor: built.floors[name] }])) as BenchResults['bundles'],
+      cold,
+      latency,
+      roundTrips,
+      throughput,
+      targets: [],
+      runtimeSeconds: 0,
+    };
+    const final: BenchResults = { ...results, targets: evaluateTargets(results), runtimeSeconds: Math.round((performance.now() - began) / 1000) };
+    const strip = (value: BenchResults) => JSON.parse(JSON.stringify(value).replaceAll(`${projectRoot}/`, '')) as BenchResults;
+    const target = complete ? `${projectRoot}/bench/results` : `${benchOut}/partial-results`;
+    writeFileSync(`${target}.json`, `${JSON.stringify(strip(final), null, 2)}\n`);
+    const markdown = renderMarkdown(strip(final));
+    writeFileSync(`${target}.md`, markdown);
+    process.stdout.write = stdoutWrite;
+    process.stdout.write(markdown);
+  } finally {
+    process.stdout.write = stdoutWrite;
+    await stack.close();
+  }
+};
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

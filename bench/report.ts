@@ -1,0 +1,114 @@
+/** The shape of bench/results.json and its readable table (bench/results.md, stdout, docs/performance.md). */
+import type { FunctionName } from '../shared/routes';
+import type { BuiltBundle } from './build';
+import type { ColdPair } from './cold';
+import type { LatencyRun } from './latency';
+import type { RoundTrips } from './round-trips';
+import { formatMs, ratio } from './stats';
+import type { TargetLine } from './targets';
+import type { ThroughputRun } from './throughput';
+
+export interface BenchResults {
+  readonly generatedAt: string;
+  readonly machine: {
+    node: string;
+    cpus: number;
+    cpuModel: string;
+    platform: string;
+    store: string;
+    /** 1-minute load average when measuring began and ended: other work on the machine shows here. */
+    loadAverage: { before: number; after: number };
+  };
+  readonly settings: { coldRuns: number; warmup: number; iterations: number; throughputEvents: number; concurrency: readonly number[] };
+  readonly bundles: Readonly<Record<FunctionName, { ours: BuiltBundle; floor: BuiltBundle }>>;
+  readonly cold: Readonly<Partial<Record<FunctionName, ColdPair>>>;
+  readonly latency: Readonly<Record<string, { function: FunctionName; inProcess: LatencyRun; gateway: LatencyRun }>>;
+  readonly roundTrips: Readonly<Record<string, RoundTrips>>;
+  readonly throughput: readonly { concurrency: number; webhook: ThroughputRun; rawPut: ThroughputRun; rawTransaction: ThroughputRun }[];
+  readonly targets: readonly TargetLine[];
+  readonly runtimeSeconds: number;
+}
+
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
+const pair = (a: number, b: number): string => `${formatMs(a)} / ${formatMs(b)}`;
+const statuses = (counts: Readonly<Record<string, number>>): string => Object.keys(counts).join(', ');
+const table = (head: readonly string[], rows: readonly (readonly string[])[]): string =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+/** The largest packages in a bundle, e.g. `stripe 412 KB`. */
+const topPackages = (bundle: BuiltBundle, count = 4): string =>
+  Object.entries(bundle.packages)
+    .slice(0, count)
+    .map(([name, bytes]) => `${name} ${kb(bytes)}`)
+    .join(', ');
+
+export const renderMarkdown = (results: BenchResults): string => {
+  const names = Object.keys(results.cold) as FunctionName[];
+  const { machine, settings } = results;
+  const sections = [
+    `Run ${results.generatedAt} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node} (${machine.platform}), store: ${machine.store}, ` +
+      `load average ${machine.loadAverage.before.toFixed(1)} → ${machine.loadAverage.after.toFixed(1)}; ` +
+      `${settings.coldRuns} cold processes per bundle, ${settings.iterations} warm requests per route, ${results.runtimeSeconds} s in all.`,
+    '### Bundles and cold starts (ms, p50 / p90)',
+    table(
+      ['function', 'bundle', 'floor bundle', 'init', 'first request', 'total', 'floor init', 'floor total', 'ours/floor: init, total', 'largest packages'],
+      names.flatMap((name) => {
+        const pairOf = results.cold[name];
+        if (!pairOf) return [];
+        const { ours, floor, pairedRatio } = pairOf;
+        const bundles = results.bundles[name];
+        return [[
+          name,
+          kb(bundles.ours.bytes),
+          kb(bundles.floor.bytes),
+          pair(ours.init.p50, ours.init.p90),
+          pair(ours.firstRequest.p50, ours.firstRequest.p90),
+          pair(ours.total.p50, ours.total.p90),
+          pair(floor.init.p50, floor.init.p90),
+          pair(floor.total.p50, floor.total.p90),
+          `${pairedRatio.init}×, ${pairedRatio.total}×${statuses(ours.statuses) === '501' ? ' (501 stub)' : ''}`,
+          topPackages(bundles.ours),
+        ]];
+      }),
+    ),
+    '### Warm latency per route (ms, p50 / p99)',
+    table(
+      ['route', 'function', 'status', 'in-process', 'through the local gateway'],
+      Object.entries(results.latency).map(([key, run]) => [
+        `\`${key}\``,
+        run.function,
+        statuses(run.inProcess.statuses),
+        pair(run.inProcess.latency.p50, run.inProcess.latency.p99),
+        pair(run.gateway.latency.p50, run.gateway.latency.p99),
+      ]),
+    ),
+    '### Round trips per request (counted)',
+    table(
+      ['request', 'status', 'DynamoDB', 'operations', 'Stripe', 'Stripe calls'],
+      Object.entries(results.roundTrips).map(([key, trips]) => [
+        key.startsWith('webhook:') ? key : `\`${key}\``,
+        String(trips.status),
+        String(trips.dynamodb),
+        Object.entries(trips.operations).map(([operation, count]) => `${operation}×${count}`).join(', ') || '–',
+        String(trips.stripe),
+        trips.stripeCalls.join(', ') || '–',
+      ]),
+    ),
+    '### Webhook throughput against the store (events/s)',
+    table(
+      ['concurrency', 'webhook events/s', 'raw conditional puts/s', 'webhook / raw put', 'raw put+update transactions/s', 'webhook / raw transaction', 'failures'],
+      results.throughput.map((run) => [
+        String(run.concurrency),
+        String(run.webhook.perSecond),
+        String(run.rawPut.perSecond),
+        `${Math.round(ratio(run.webhook.perSecond, run.rawPut.perSecond) * 100)}%`,
+        String(run.rawTransaction.perSecond),
+        `${Math.round(ratio(run.webhook.perSecond, run.rawTransaction.perSecond) * 100)}%`,
+        String(run.webhook.failures),
+      ]),
+    ),
+    '### Targets',
+    results.targets.map((line) => `- ${line.pass ? 'PASS' : 'FAIL'} ${line.target}: ${line.measured}`).join('\n'),
+  ];
+  return `${sections.join('\n\n')}\n`;
+};

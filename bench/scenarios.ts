@@ -1,0 +1,67 @@
+/**
+ * One realistic request per route, prepared fresh for every timed call (a callback needs an
+ * unused code and state, a deauthorize a still-connected account, a webhook a new event id).
+ * The account routes send what the README's route table documents: a platform token as Bearer
+ * (API) or ticket (browser), for accounts the bench user owns.
+ */
+import type { FunctionName, Route } from '../shared/routes';
+import { routeOf, type Fixtures } from './fixtures';
+import type { BenchRequest } from './requests';
+
+export interface Scenario {
+  readonly route: Route;
+  /** Untimed: builds the request (and whatever state it needs). */
+  next(): Promise<BenchRequest>;
+}
+
+export interface ScenarioPools {
+  readonly express: string;
+  readonly standard: string;
+  /** Seeded accounts that webhook events update, round-robin. */
+  readonly webhookAccounts: readonly string[];
+}
+
+export const createScenarios = (fixtures: Fixtures, pools: ScenarioPools): Scenario[] => {
+  const bearer = async () => ({ authorization: `Bearer ${await fixtures.ticket()}` });
+  let webhookTurn = 0;
+  return [
+    { route: routeOf('GET', '/connect/authorize'), next: async () => ({ route: routeOf('GET', '/connect/authorize'), query: `type=standard&ticket=${await fixtures.ticket()}` }) },
+    { route: routeOf('GET', '/connect/callback'), next: () => fixtures.callbackRequest('standard') },
+    {
+      route: routeOf('GET', '/connect/dashboard'),
+      next: async () => ({ route: routeOf('GET', '/connect/dashboard'), query: `ticket=${await fixtures.ticket()}&account=${pools.express}` }),
+    },
+    {
+      route: routeOf('POST', '/accounts/{accountId}/login_links'),
+      next: async () => ({ route: routeOf('POST', '/accounts/{accountId}/login_links'), pathParameters: { accountId: pools.express }, headers: await bearer() }),
+    },
+    { route: routeOf('GET', '/accounts'), next: async () => ({ route: routeOf('GET', '/accounts'), headers: await bearer() }) },
+    {
+      route: routeOf('GET', '/accounts/{accountId}'),
+      next: async () => ({ route: routeOf('GET', '/accounts/{accountId}'), pathParameters: { accountId: pools.standard }, headers: await bearer() }),
+    },
+    {
+      route: routeOf('POST', '/accounts/{accountId}/deauthorize'),
+      next: async () => ({
+        route: routeOf('POST', '/accounts/{accountId}/deauthorize'),
+        pathParameters: { accountId: await fixtures.connectedAccount('standard') },
+        headers: await bearer(),
+      }),
+    },
+    {
+      route: routeOf('POST', '/webhooks/stripe'),
+      next: async () => {
+        webhookTurn += 1;
+        return fixtures.webhookRequest('account.updated', pools.webhookAccounts[webhookTurn % pools.webhookAccounts.length] ?? '');
+      },
+    },
+  ];
+};
+
+/** The request a function's cold start is measured with: its main route. */
+export const coldScenarioFor = (scenarios: readonly Scenario[], name: FunctionName): Scenario => {
+  const scenario = scenarios.find((candidate) => candidate.route.function === name && candidate.route.caller !== 'browser')
+    ?? scenarios.find((candidate) => candidate.route.function === name);
+  if (!scenario) throw new Error(`no scenario for ${name}`);
+  return scenario;
+};

@@ -1,0 +1,60 @@
+/**
+ * The service on loopback for the benchmark: the embedded DynamoDB (with a counting proxy in
+ * front), the Stripe emulator and the local gateway, on free ports with this run's own tables.
+ * Sets the functions' environment on process.env, as `npm start` does.
+ */
+import { randomBytes } from 'node:crypto';
+import { startStripeEmulator, type StripeEmulator } from '../emulator';
+import { localDefaults } from '../local/defaults';
+import { ensureTables, startEmbeddedDynamoDb, type DynamoDbEngine } from '../local/dynamodb';
+import { localEnvironment } from '../local/environment';
+import { startGateway } from '../local/gateway';
+import { callbackPath } from '../shared/routes';
+import type { TableName } from '../shared/tables';
+import { startCountingProxy, type CountingProxy } from './counting-proxy';
+
+export interface BenchStack {
+  readonly gatewayUrl: string;
+  readonly emulator: StripeEmulator;
+  /** The engine itself: what the functions use unless a phase counts round trips. */
+  readonly dynamoDbEndpoint: string;
+  readonly engine: DynamoDbEngine;
+  readonly proxy: CountingProxy;
+  readonly tables: Readonly<Record<TableName, string>>;
+  /** The functions' variables (a cold child gets exactly these). */
+  readonly environment: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+export const startBenchStack = async (): Promise<BenchStack> => {
+  const dynamoDb = await startEmbeddedDynamoDb({ port: 0 });
+  const prefix = `bench-${randomBytes(4).toString('hex')}`;
+  const tableName = (name: TableName) => `${prefix}-${name}`;
+  await ensureTables(dynamoDb.endpoint, tableName);
+  const proxy = await startCountingProxy(dynamoDb.endpoint);
+  const gateway = await startGateway({});
+  const emulator = await startStripeEmulator({
+    port: 0,
+    secretKey: localDefaults.stripeSecretKey,
+    clientId: localDefaults.stripeClientId,
+    redirectUris: [`${gateway.url}${callbackPath}`],
+    webhookEndpoints: [],
+  });
+  const environment = localEnvironment({ gatewayUrl: gateway.url, emulatorUrl: emulator.url, dynamoDbEndpoint: dynamoDb.endpoint, tableName });
+  Object.assign(process.env, environment);
+  return {
+    gatewayUrl: gateway.url,
+    emulator,
+    dynamoDbEndpoint: dynamoDb.endpoint,
+    engine: dynamoDb.engine,
+    proxy,
+    tables: { states: tableName('states'), accounts: tableName('accounts'), events: tableName('events') },
+    environment,
+    close: async () => {
+      await gateway.close();
+      await emulator.close();
+      await proxy.close();
+      await dynamoDb.close();
+    },
+  };
+};

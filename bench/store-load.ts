@@ -1,0 +1,82 @@
+/**
+ * Webhook throughput and, beside it, the store's own rate for the cheapest write a webhook could
+ * make: a single conditional put. Both in this process against the engine directly (no counting
+ * proxy), at the same concurrency and the same amount of work.
+ */
+import { randomBytes } from 'node:crypto';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../shared/clients/dynamodb';
+import { toEvent } from './requests';
+import type { Fixtures, Invoke } from './fixtures';
+import type { BenchStack } from './stack';
+import { accountFor, measureThroughput, type ThroughputRun } from './throughput';
+
+export const measureRawPuts = async (stack: BenchStack, concurrency: number, perWorker: number): Promise<ThroughputRun> => {
+  const client = createDocumentClient({ DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint });
+  const put = async (): Promise<boolean> => {
+    const eventId = `evt_raw${randomBytes(12).toString('hex')}`;
+    await client.send(new PutCommand({ TableName: stack.tables.events, Item: { eventId, processedAt: new Date().toISOString() }, ConditionExpression: 'attribute_not_exists(eventId)' }));
+    return true;
+  };
+  try {
+    for (let index = 0; index < 20; index += 1) await put();
+    return await measureThroughput(concurrency, perWorker, put);
+  } finally {
+    client.destroy();
+  }
+};
+
+/**
+ * The store's rate for the write a new webhook event makes (shared/stores/events-repo.ts): one
+ * transaction of a conditional put and a conditional update of the account. Beside the raw put,
+ * it tells the store's share of the gap from ours.
+ */
+export const measureRawTransactions = async (stack: BenchStack, pool: readonly string[], concurrency: number, perWorker: number): Promise<ThroughputRun> => {
+  const client = createDocumentClient({ DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint });
+  const transact = async (worker: number, index: number): Promise<boolean> => {
+    const eventId = `evt_tx${randomBytes(12).toString('hex')}`;
+    const at = new Date().toISOString();
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: stack.tables.events, Item: { eventId, processedAt: at }, ConditionExpression: 'attribute_not_exists(eventId)' } },
+          {
+            Update: {
+              TableName: stack.tables.accounts,
+              Key: { accountId: accountFor(pool, concurrency, worker, index) },
+              UpdateExpression: 'SET updatedAt = :at',
+              ConditionExpression: 'attribute_exists(accountId)',
+              ExpressionAttributeValues: { ':at': at },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  };
+  try {
+    return await measureThroughput(concurrency, perWorker, transact);
+  } finally {
+    client.destroy();
+  }
+};
+
+export const measureWebhookThroughput = async (
+  invoke: Invoke,
+  fixtures: Fixtures,
+  pool: readonly string[],
+  concurrency: number,
+  perWorker: number,
+): Promise<ThroughputRun> => {
+  // Signing is Stripe's work, not ours: every event is built and signed before the clock starts.
+  const events = Array.from({ length: concurrency }, (_, worker) =>
+    Array.from({ length: perWorker }, (_, index) => toEvent(fixtures.webhookRequest('account.updated', accountFor(pool, concurrency, worker, index)))),
+  );
+  const deliver = async (worker: number, index: number): Promise<boolean> => {
+    const event = events[worker]?.[index];
+    if (!event) return false;
+    const result = await invoke('webhook', event);
+    return result.statusCode === 200 && (result.body ?? '').includes('"processed"');
+  };
+  return measureThroughput(concurrency, perWorker, deliver);
+};
