@@ -5,6 +5,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { settingsFromContext } from './config';
+import { applyNagChecks } from './nag';
 import { ConnectOnboardingStack } from './stack';
 
 const app = new App();
@@ -12,4 +13,6 @@ new ConnectOnboardingStack(app, 'ConnectOnboarding', {
   ...settingsFromContext(app.node),
   description: 'Stripe Connect OAuth onboarding: HTTP API, Lambda functions, DynamoDB tables, Stripe secret',
 });
+// AwsSolutions checks: an unacknowledged finding fails synth (infra/nag.ts lists the accepted ones).
+applyNagChecks(app);
 app.synth();

@@ -8,7 +8,8 @@
  *     -c secretArn=arn:aws:secretsmanager:eu-west-1:123456789012:secret:connect-onboarding/stripe-AbCdEf
  *
  * Context names equal the prop names. `-c` values are strings: numbers and booleans are parsed,
- * `returnToOrigins` is comma-separated (or a JSON array when set in cdk.json).
+ * `returnToOrigins` is comma-separated (or a JSON array when set in cdk.json), `tags` is
+ * `key=value,key=value` (or a JSON object in cdk.json).
  */
 import type { Node } from 'constructs';
 
@@ -51,11 +52,27 @@ export interface ConnectOnboardingSettings {
   readonly throttleRateLimit?: number;
   /** Default stage throttling (burst). Default 100. */
   readonly throttleBurstLimit?: number;
+  /**
+   * Name of the API stage. Default `$default`, served at the root of the API URL; any other name
+   * becomes a path prefix of the execute-api URL (`/<stageName>/connect/...`), but not of a custom domain.
+   */
+  readonly stageName?: string;
+  /** A custom domain for the API, e.g. `connect.platform.example`; needs `certificateArn`. */
+  readonly domainName?: string;
+  /** ACM certificate for `domainName`, in the stack's region (a regional API endpoint). */
+  readonly certificateArn?: string;
+  /** SNS topic every alarm notifies (on ALARM and back to OK). Default: alarms without actions. */
+  readonly alarmTopicArn?: string;
+  /** Tags for the stack, which CloudFormation copies to every resource; `service=connect-onboarding` is always set. */
+  readonly tags?: { [key: string]: string };
 }
 
 /** Settings with every default filled in. */
-export type ResolvedSettings = Required<Omit<ConnectOnboardingSettings, 'secretArn' | 'callbackUrl' | 'eventBusArn'>> &
-  Pick<ConnectOnboardingSettings, 'secretArn' | 'callbackUrl' | 'eventBusArn'>;
+type OptionalSetting = 'secretArn' | 'callbackUrl' | 'eventBusArn' | 'domainName' | 'certificateArn' | 'alarmTopicArn';
+export type ResolvedSettings = Required<Omit<ConnectOnboardingSettings, OptionalSetting>> & Pick<ConnectOnboardingSettings, OptionalSetting>;
+
+/** Always among the stack's tags. */
+export const serviceTag = { service: 'connect-onboarding' } as const;
 
 /** Placeholders, flagged by a synth warning: a real deployment sets its own pages. */
 export const placeholderUrls = {
@@ -77,6 +94,8 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
     logLevel: props.logLevel ?? 'INFO',
     throttleRateLimit: props.throttleRateLimit ?? 50,
     throttleBurstLimit: props.throttleBurstLimit ?? 100,
+    stageName: props.stageName ?? '$default',
+    tags: { ...props.tags, ...serviceTag },
   };
   if (!['ignore', 'reject'].includes(settings.livemodeMismatch)) {
     throw new Error(`livemodeMismatch must be 'ignore' or 'reject', got '${settings.livemodeMismatch}'`);
@@ -88,7 +107,26 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
     // The functions compare origins exactly, so a path or trailing slash here would never match.
     if (new URL(origin).origin !== origin) throw new Error(`returnToOrigins: '${origin}' is not a bare origin`);
   }
+  checkEndpointSettings(settings);
   return settings;
+};
+
+const checkEndpointSettings = (settings: ResolvedSettings): void => {
+  if (settings.stageName !== '$default' && !/^[A-Za-z0-9_-]{1,128}$/.test(settings.stageName)) {
+    throw new Error(`stageName: '${settings.stageName}' may only contain letters, digits, '-' and '_' (or be '$default')`);
+  }
+  if ((settings.domainName === undefined) !== (settings.certificateArn === undefined)) {
+    throw new Error('domainName and certificateArn go together: set both or neither');
+  }
+  if (settings.domainName !== undefined && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(settings.domainName)) {
+    throw new Error(`domainName: '${settings.domainName}' is not a lower-case host name`);
+  }
+  if (settings.certificateArn !== undefined && !/^arn:[\w-]+:acm:[\w-]+:\d{12}:certificate\/[\w-]+$/.test(settings.certificateArn)) {
+    throw new Error(`certificateArn: '${settings.certificateArn}' is not an ACM certificate ARN`);
+  }
+  if (settings.alarmTopicArn !== undefined && !/^arn:[\w-]+:sns:[\w-]+:\d{12}:[\w-]+$/.test(settings.alarmTopicArn)) {
+    throw new Error(`alarmTopicArn: '${settings.alarmTopicArn}' is not an SNS topic ARN`);
+  }
 };
 
 const asNumber = (value: unknown): number | undefined => (value === undefined ? undefined : Number(value));
@@ -100,6 +138,14 @@ const asList = (value: unknown): string[] | undefined => {
   return String(value).split(',').map((item) => item.trim()).filter((item) => item !== '');
 };
 const asString = (value: unknown): string | undefined => (value === undefined ? undefined : String(value));
+/** `team=payments,env=test` on the command line, or an object in cdk.json. */
+const asTags = (value: unknown): Record<string, string> | undefined => {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, String(item)]));
+  const pairs = asList(value)?.map((pair) => pair.split('=').map((part) => part.trim())) ?? [];
+  for (const pair of pairs) if (pair.length !== 2 || pair[0] === '') throw new Error(`tags: '${pair.join('=')}' is not key=value`);
+  return Object.fromEntries(pairs);
+};
 
 /** Reads the settings from CDK context (`-c name=value` or cdk.json `context`). */
 export const settingsFromContext = (node: Node): ConnectOnboardingSettings => {
@@ -118,5 +164,10 @@ export const settingsFromContext = (node: Node): ConnectOnboardingSettings => {
     logLevel: asString(get('logLevel')),
     throttleRateLimit: asNumber(get('throttleRateLimit')),
     throttleBurstLimit: asNumber(get('throttleBurstLimit')),
+    stageName: asString(get('stageName')),
+    domainName: asString(get('domainName')),
+    certificateArn: asString(get('certificateArn')),
+    alarmTopicArn: asString(get('alarmTopicArn')),
+    tags: asTags(get('tags')),
   };
 };

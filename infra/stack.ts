@@ -1,13 +1,17 @@
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpStage, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, type HttpRoute, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { callbackPath, type FunctionName, type FunctionSpec, functionSpecs, routes } from '../shared/routes';
+import { callbackPath, type FunctionName, type FunctionSpec, functionSpecs, type Route, routes } from '../shared/routes';
 import { type TableName, tableDefinitions } from '../shared/tables';
+import { ApiStage } from './api-stage';
 import { type ConnectOnboardingSettings, placeholderUrls, resolveSettings } from './config';
+import { serviceDashboard } from './dashboard';
+import { Monitoring } from './monitoring';
+import { acknowledgeNagFindings } from './nag';
 import { ServiceFunction } from './service-function';
 import { pascalCase, ServiceTables } from './service-tables';
 import { stripeSecret } from './stripe-secret';
@@ -30,12 +34,19 @@ export class ConnectOnboardingStack extends Stack {
   readonly tables: Readonly<Record<TableName, TableV2>>;
   /** The Stripe secret, created or imported. */
   readonly secret: ISecret;
-  /** The HTTP API; its `$default` stage serves every route. */
+  /** The HTTP API; its one stage (`$default` unless `stageName` says otherwise) serves every route. */
   readonly api: HttpApi;
+  /** The stage with its access logs and the custom domain, if any. */
+  readonly apiStage: ApiStage;
+  /** Each route of shared/routes.ts with the API Gateway route serving it. */
+  readonly apiRoutes: readonly { readonly route: Route; readonly httpRoute: HttpRoute }[];
+  /** Alarms and the metrics they watch. */
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ConnectOnboardingStackProps = {}) {
-    super(scope, id, props);
     const settings = resolveSettings(props);
+    // Stack tags: CloudFormation copies them to every resource (cdk.json sets explicitStackTags).
+    super(scope, id, { ...props, tags: settings.tags });
     for (const key of ['successUrl', 'failureUrl'] as const) {
       if (settings[key] === placeholderUrls[key]) {
         Annotations.of(this).addWarningV2(`connect-onboarding:${key}`, `${key} is a placeholder; set it with -c ${key}=https://...`);
@@ -43,15 +54,17 @@ export class ConnectOnboardingStack extends Stack {
     }
 
     // Created first and without a default stage: the functions' CALLBACK_URL needs its endpoint,
-    // and the explicit `$default` stage below carries the throttling.
+    // and the explicit stage carries throttling, access logs and the custom domain.
     const api = (this.api = new HttpApi(this, 'Api', { description: 'Stripe Connect onboarding', createDefaultStage: false }));
-    new HttpStage(this, 'DefaultStage', {
-      httpApi: api,
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
-    });
-    const callbackUrl = settings.callbackUrl ?? `${api.apiEndpoint}${callbackPath}`;
+    const apiStage = (this.apiStage = new ApiStage(this, 'DefaultStage', {
+      api,
+      stageName: settings.stageName,
+      throttleRateLimit: settings.throttleRateLimit,
+      throttleBurstLimit: settings.throttleBurstLimit,
+      customDomain: settings.domainName && settings.certificateArn ? { domainName: settings.domainName, certificateArn: settings.certificateArn } : undefined,
+    }));
+    // On the custom domain when there is one: the state cookie is host-only, so authorize and callback share a host.
+    const callbackUrl = settings.callbackUrl ?? `${apiStage.baseUrl}${callbackPath}`;
 
     const { tables } = new ServiceTables(this, 'Tables', { retainAll: settings.retainData });
     const secret = stripeSecret(this, 'StripeSecret', settings.secretArn);
@@ -97,6 +110,7 @@ export class ConnectOnboardingStack extends Stack {
 
     // One integration per function, shared by its routes (login-link serves two).
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    const apiRoutes: { route: Route; httpRoute: HttpRoute }[] = [];
     for (const route of routes) {
       let integration = integrations.get(route.function);
       if (integration === undefined) {
@@ -105,12 +119,31 @@ export class ConnectOnboardingStack extends Stack {
         });
         integrations.set(route.function, integration);
       }
-      api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      const [httpRoute] = api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      if (httpRoute) apiRoutes.push({ route, httpRoute });
     }
+    this.apiRoutes = apiRoutes;
 
-    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'Base URL of the HTTP API' });
+    const monitoring = (this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: apiStage.stage,
+      functions: this.functions,
+      tables,
+      alarmTopicArn: settings.alarmTopicArn,
+    }));
+    const dashboard = serviceDashboard(this, 'Dashboard', { stage: apiStage.stage, functions: this.functions, monitoring });
+    acknowledgeNagFindings(this);
+
+    new CfnOutput(this, 'ApiUrl', { value: apiStage.baseUrl, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'CallbackUrl', { value: callbackUrl, description: 'The exact redirect_uri to register at Stripe' });
-    new CfnOutput(this, 'WebhookUrl', { value: `${api.apiEndpoint}${webhookPath}`, description: 'Stripe webhook endpoint URL' });
+    new CfnOutput(this, 'WebhookUrl', { value: `${apiStage.baseUrl}${webhookPath}`, description: 'Stripe webhook endpoint URL' });
     new CfnOutput(this, 'SecretArn', { value: secret.secretArn, description: 'Secrets Manager secret with the Stripe credentials' });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboardName, description: 'CloudWatch dashboard of the service' });
+    if (apiStage.domainName) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: apiStage.domainName.regionalDomainName,
+        description: `DNS target for ${settings.domainName}: a CNAME, or a Route 53 alias with CustomDomainHostedZoneId`,
+      });
+      new CfnOutput(this, 'CustomDomainHostedZoneId', { value: apiStage.domainName.regionalHostedZoneId, description: 'Hosted zone id for a Route 53 alias record' });
+    }
   }
 }

@@ -44,6 +44,55 @@ describe('settingsFromContext', () => {
   });
 });
 
+describe('settingsFromContext for the endpoint, alarms and tags', () => {
+  it('reads the stage, domain, certificate, alarm topic and key=value tags', () => {
+    const app = new App({
+      context: {
+        stageName: 'live',
+        domainName: 'connect.platform.example',
+        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc-123',
+        alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:alarms',
+        tags: 'team=payments, costCenter=42',
+      },
+    });
+
+    expect(settingsFromContext(app.node)).toMatchObject({
+      stageName: 'live',
+      domainName: 'connect.platform.example',
+      certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc-123',
+      alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:alarms',
+      tags: { team: 'payments', costCenter: '42' },
+    });
+  });
+
+  it('takes tags as an object from cdk.json', () => {
+    const app = new App({ context: { tags: { team: 'payments' } } });
+    expect(settingsFromContext(app.node).tags).toEqual({ team: 'payments' });
+  });
+
+  it('refuses a tag that is not key=value', () => {
+    const app = new App({ context: { tags: 'team' } });
+    expect(() => settingsFromContext(app.node)).toThrow("tags: 'team' is not key=value");
+  });
+});
+
+describe('stack tags', () => {
+  const tagsOf = (synthesized: ReturnType<typeof synth>) =>
+    (synthesized.stack.node.root as App).synth().getStackByName(synthesized.stack.stackName).tags;
+
+  it('tags the stack (and so, through CloudFormation, every resource) service=connect-onboarding', () => {
+    expect(tagsOf(synth(pages))).toEqual({ service: 'connect-onboarding' });
+  });
+
+  it('adds the tags given as props or -c tags=..., keeping service', () => {
+    expect(tagsOf(synth({ ...pages, tags: { team: 'payments', service: 'other' } }, { tags: 'ignored=yes' }))).toEqual({
+      team: 'payments',
+      service: 'connect-onboarding',
+    });
+    expect(tagsOf(synth(pages, { tags: 'team=payments' }))).toEqual({ team: 'payments', service: 'connect-onboarding' });
+  });
+});
+
 describe('resolveSettings', () => {
   it('fills in the documented defaults', () => {
     expect(resolveSettings({})).toMatchObject({
@@ -55,6 +104,8 @@ describe('resolveSettings', () => {
       logLevel: 'INFO',
       throttleRateLimit: 50,
       throttleBurstLimit: 100,
+      stageName: '$default',
+      tags: { service: 'connect-onboarding' },
     });
   });
 
