@@ -25,10 +25,11 @@ export const coldStart = (
   bundle: string,
   event: APIGatewayProxyEventV2,
   environment: Readonly<Record<string, string>>,
+  nodeOptions: string = functionNodeOptions,
 ): Promise<ColdResult> =>
   new Promise((resolve, reject) => {
     const child = fork(harness, [], {
-      env: { PATH: process.env['PATH'] ?? '', ...environment, NODE_OPTIONS: functionNodeOptions },
+      env: { PATH: process.env['PATH'] ?? '', ...environment, NODE_OPTIONS: nodeOptions },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       execArgv: [],
     });
@@ -63,6 +64,8 @@ export interface ColdPairInput {
   readonly ours: string;
   readonly floor: string;
   readonly runs: number;
+  /** The floor side's NODE_OPTIONS, when it differs from the function's (the source-map comparison). */
+  readonly floorNodeOptions?: string;
   readonly environment: Readonly<Record<string, string>>;
   /** A fresh event per process (untimed). */
   readonly nextEvent: () => Promise<APIGatewayProxyEventV2>;
@@ -84,7 +87,11 @@ export const measureColdPair = async (input: ColdPairInput): Promise<ColdPair> =
   for (let run = 0; run < input.runs; run += 1) {
     const order = run % 2 === 0 ? (['ours', 'floor'] as const) : (['floor', 'ours'] as const);
     for (const which of order) {
-      const result = await coldStart(input.harness, which === 'ours' ? input.ours : input.floor, await input.nextEvent(), input.environment);
+      const event = await input.nextEvent();
+      const result =
+        which === 'ours'
+          ? await coldStart(input.harness, input.ours, event, input.environment)
+          : await coldStart(input.harness, input.floor, event, input.environment, input.floorNodeOptions);
       (which === 'ours' ? ours : floor).push(result);
     }
   }

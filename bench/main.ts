@@ -18,6 +18,7 @@ import { createFixtures } from './fixtures';
 import { measureLatency } from './latency';
 import { benchOut, projectRoot } from './paths';
 import { renderMarkdown, type BenchResults } from './report';
+import type { Summary } from './stats';
 import { measureRoundTrips, type RoundTrips } from './round-trips';
 import { coldScenarioFor, createScenarios } from './scenarios';
 import { startBenchStack } from './stack';
@@ -28,6 +29,7 @@ import { sendOverHttp, toEvent } from './requests';
 const setting = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const settings = {
   coldRuns: setting('BENCH_COLD_RUNS', 20),
+  sourceMapRuns: setting('BENCH_SOURCE_MAP_RUNS', 10),
   warmup: setting('BENCH_WARMUP', 20),
   iterations: setting('BENCH_ITERATIONS', 200),
   throughputEvents: setting('BENCH_THROUGHPUT_EVENTS', 960),
@@ -83,6 +85,7 @@ const main = async (): Promise<void> => {
     }
 
     const cold: Partial<Record<FunctionName, ColdPair>> = {};
+    const sourceMaps: Partial<Record<FunctionName, Summary>> = {};
     for (const name of phases.has('cold') ? functionNames : []) {
       progress(`cold starts ${name} (${settings.coldRuns} processes each for ours and the floor)`);
       const scenario = coldScenarioFor(scenarios, name);
@@ -94,6 +97,18 @@ const main = async (): Promise<void> => {
         environment: stack.environment,
         nextEvent: async () => toEvent(await scenario.next()),
       });
+      // What NODE_OPTIONS=--enable-source-maps (set on every function) costs at init: the same bundle without it.
+      sourceMaps[name] = (
+        await measureColdPair({
+          harness: built.coldChild,
+          ours: built.functions[name].file,
+          floor: built.functions[name].file,
+          floorNodeOptions: '',
+          runs: settings.sourceMapRuns,
+          environment: stack.environment,
+          nextEvent: async () => toEvent(await scenario.next()),
+        })
+      ).floor.init;
     }
 
     let roundTrips: Record<string, RoundTrips> = {};
@@ -129,6 +144,7 @@ const main = async (): Promise<void> => {
       settings,
       bundles: Object.fromEntries(functionNames.map((name) => [name, { ours: built.functions[name], floor: built.floors[name] }])) as BenchResults['bundles'],
       cold,
+      initWithoutSourceMaps: sourceMaps,
       latency,
       roundTrips,
       throughput,

@@ -4,7 +4,7 @@ import type { BuiltBundle } from './build';
 import type { ColdPair } from './cold';
 import type { LatencyRun } from './latency';
 import type { RoundTrips } from './round-trips';
-import { formatMs, ratio } from './stats';
+import { formatMs, ratio, type Summary } from './stats';
 import type { TargetLine } from './targets';
 import type { ThroughputRun } from './throughput';
 
@@ -19,9 +19,11 @@ export interface BenchResults {
     /** 1-minute load average when measuring began and ended: other work on the machine shows here. */
     loadAverage: { before: number; after: number };
   };
-  readonly settings: { coldRuns: number; warmup: number; iterations: number; throughputEvents: number; concurrency: readonly number[] };
+  readonly settings: { coldRuns: number; sourceMapRuns: number; warmup: number; iterations: number; throughputEvents: number; concurrency: readonly number[] };
   readonly bundles: Readonly<Record<FunctionName, { ours: BuiltBundle; floor: BuiltBundle }>>;
   readonly cold: Readonly<Partial<Record<FunctionName, ColdPair>>>;
+  /** Init of the same bundle in processes without NODE_OPTIONS=--enable-source-maps. */
+  readonly initWithoutSourceMaps: Readonly<Partial<Record<FunctionName, Summary>>>;
   readonly latency: Readonly<Record<string, { function: FunctionName; inProcess: LatencyRun; gateway: LatencyRun }>>;
   readonly roundTrips: Readonly<Record<string, RoundTrips>>;
   readonly throughput: readonly { concurrency: number; webhook: ThroughputRun; rawPut: ThroughputRun; rawTransaction: ThroughputRun }[];
@@ -51,7 +53,7 @@ export const renderMarkdown = (results: BenchResults): string => {
       `${settings.coldRuns} cold processes per bundle, ${settings.iterations} warm requests per route, ${results.runtimeSeconds} s in all.`,
     '### Bundles and cold starts (ms, p50 / p90)',
     table(
-      ['function', 'bundle', 'floor bundle', 'init', 'first request', 'total', 'floor init', 'floor total', 'ours/floor: init, total', 'largest packages'],
+      ['function', 'bundle', 'floor bundle', 'init', 'first request', 'total', 'floor init', 'floor total', 'ours/floor: init, total', 'init without source maps', 'largest packages'],
       names.flatMap((name) => {
         const pairOf = results.cold[name];
         if (!pairOf) return [];
@@ -67,6 +69,7 @@ export const renderMarkdown = (results: BenchResults): string => {
           pair(floor.init.p50, floor.init.p90),
           pair(floor.total.p50, floor.total.p90),
           `${pairedRatio.init}×, ${pairedRatio.total}×${statuses(ours.statuses) === '501' ? ' (501 stub)' : ''}`,
+          pair(results.initWithoutSourceMaps[name]?.p50 ?? Number.NaN, results.initWithoutSourceMaps[name]?.p90 ?? Number.NaN),
           topPackages(bundles.ours),
         ]];
       }),
