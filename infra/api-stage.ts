@@ -3,7 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { ApiMapping, DomainName, type HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 
 /**
  * One JSON object per request. Deliberately no `$context.requestOverride`/full URL: the query string
@@ -29,7 +29,7 @@ export const accessLogFields = {
   integrationError: '$context.integrationErrorMessage',
 } as const;
 
-/** Props of {@link ApiStage}. */
+/** Props of {@link createApiStage}. */
 export interface ApiStageProps {
   readonly api: HttpApi;
   /** `$default` or a stage name (then a path prefix of the execute-api URL). */
@@ -40,43 +40,45 @@ export interface ApiStageProps {
   readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
-/**
- * The API's one stage: auto-deployed, throttled, with JSON access logs in a log group of its own, and
- * mapped to the custom domain when one is given.
- */
-export class ApiStage extends Construct {
+/** What {@link createApiStage} created. */
+export interface ApiStage {
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
   readonly domainName?: DomainName;
   /** Where clients reach the API, without a trailing slash: the custom domain if any, else execute-api. */
   readonly baseUrl: string;
-
-  constructor(scope: Construct, id: string, props: ApiStageProps) {
-    super(scope, id);
-    // Same retention as the function logs; access logs are for incident work, not an audit archive.
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    const domain = props.customDomain;
-    if (domain !== undefined) {
-      this.domainName = new DomainName(this, 'DomainName', {
-        domainName: domain.domainName,
-        certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
-      });
-    }
-    this.stage = new HttpStage(this, 'Stage', {
-      httpApi: props.api,
-      stageName: props.stageName,
-      autoDeploy: true,
-      throttle: { rateLimit: props.throttleRateLimit, burstLimit: props.throttleBurstLimit },
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(this.accessLogs),
-        format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
-      },
-    });
-    if (this.domainName) {
-      // At the root of the domain: `https://<domain>/connect/callback`, whatever the stage name.
-      new ApiMapping(this, 'ApiMapping', { api: props.api, domainName: this.domainName, stage: this.stage });
-    }
-    const prefix = props.stageName === '$default' ? '' : `/${props.stageName}`;
-    this.baseUrl = domain ? `https://${domain.domainName}` : `${props.api.apiEndpoint}${prefix}`;
-  }
 }
+
+/**
+ * The API's one stage: auto-deployed, throttled, with JSON access logs in a log group of its own, and
+ * mapped to the custom domain when one is given. Created directly in `scope` with the ids the stack
+ * always used: a new logical id would replace the `$default` stage, and CloudFormation cannot create a
+ * second `$default` next to the old one.
+ */
+export const createApiStage = (scope: Construct, props: ApiStageProps): ApiStage => {
+  // Same retention as the function logs; access logs are for incident work, not an audit archive.
+  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  const domain = props.customDomain;
+  const domainName = domain
+    ? new DomainName(scope, 'ApiDomainName', {
+        domainName: domain.domainName,
+        certificate: Certificate.fromCertificateArn(scope, 'ApiCertificate', domain.certificateArn),
+      })
+    : undefined;
+  const stage = new HttpStage(scope, 'DefaultStage', {
+    httpApi: props.api,
+    stageName: props.stageName,
+    autoDeploy: true,
+    throttle: { rateLimit: props.throttleRateLimit, burstLimit: props.throttleBurstLimit },
+    accessLogSettings: {
+      destination: new LogGroupLogDestination(accessLogs),
+      format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
+    },
+  });
+  if (domainName) {
+    // At the root of the domain: `https://<domain>/connect/callback`, whatever the stage name.
+    new ApiMapping(scope, 'ApiMapping', { api: props.api, domainName, stage });
+  }
+  const prefix = props.stageName === '$default' ? '' : `/${props.stageName}`;
+  return { stage, accessLogs, domainName, baseUrl: domain ? `https://${domain.domainName}` : `${props.api.apiEndpoint}${prefix}` };
+};

@@ -7,7 +7,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { callbackPath, type FunctionName, type FunctionSpec, functionSpecs, type Route, routes } from '../shared/routes';
 import { type TableName, tableDefinitions } from '../shared/tables';
-import { ApiStage } from './api-stage';
+import { type ApiStage, createApiStage } from './api-stage';
 import { type ConnectOnboardingSettings, placeholderUrls, resolveSettings } from './config';
 import { serviceDashboard } from './dashboard';
 import { Monitoring } from './monitoring';
@@ -56,7 +56,7 @@ export class ConnectOnboardingStack extends Stack {
     // Created first and without a default stage: the functions' CALLBACK_URL needs its endpoint,
     // and the explicit stage carries throttling, access logs and the custom domain.
     const api = (this.api = new HttpApi(this, 'Api', { description: 'Stripe Connect onboarding', createDefaultStage: false }));
-    const apiStage = (this.apiStage = new ApiStage(this, 'DefaultStage', {
+    const apiStage = (this.apiStage = createApiStage(this, {
       api,
       stageName: settings.stageName,
       throttleRateLimit: settings.throttleRateLimit,

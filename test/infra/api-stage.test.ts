@@ -15,7 +15,7 @@ const callbackUrlOf = (synthesized: ReturnType<typeof synth>) => {
 const stageOf = (synthesized: ReturnType<typeof synth>) => Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Stage'))[0]?.Properties;
 const endpoint = () => ({ 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] });
 
-describe('ApiStage', () => {
+describe('createApiStage', () => {
   it('writes one JSON access log line per request to its own log group', () => {
     const settings = stageOf({ stack, template }).AccessLogSettings;
 
@@ -56,6 +56,10 @@ describe('ApiStage', () => {
         Properties: { RetentionInDays: 30 },
       });
     }
+  });
+
+  it('keeps the logical id of the $default stage (a replacement would fail: two $default stages)', () => {
+    expect(logicalId(stack.apiStage.stage)).toBe('DefaultStageEE28A986');
   });
 
   it('serves a named stage under its path prefix, callback included', () => {
