@@ -1,58 +1,80 @@
 /**
- * Structured JSON logs, one line per entry, with the request id of the invocation. Values under
- * sensitive keys are redacted, so a secret, OAuth code, token or ticket never reaches a log line.
+ * Structured JSON logs through Powertools for AWS Lambda's Logger, one line per entry. Values under
+ * sensitive keys are redacted and credentials inside strings scrubbed, so a secret, OAuth code,
+ * token or ticket never reaches a log line. Shared code sees only the small {@link Logger} interface.
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+import { Logger as PowertoolsLogger, type LogItem } from '@aws-lambda-powertools/logger';
+import { RedactingLogFormatter } from './observability/log-formatter';
 
-const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
-/** OAuth codes and states, tokens, tickets, secrets, cookies, login-link URLs. `errorCode` and the like stay readable. */
-const sensitiveKey = /secret|token|ticket|^code$|authorization|cookie|password|^state$|^url$|location|signature/i;
-
-/** Credentials Stripe echoes in its own messages ("Authorization code does not exist: ac_..."). */
-const credentialPattern = /\b(?:ac|rt|sk_(?:test|live)|rk_(?:test|live)|whsec)_[A-Za-z0-9_]+|\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+/g;
-
-export const scrub = (text: string): string => text.replace(credentialPattern, '[redacted]');
-
-export const redact = (value: unknown, depth = 0): unknown => {
-  if (typeof value === 'string') return scrub(value);
-  if (depth > 5 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return { name: value.name, message: scrub(value.message) };
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, sensitiveKey.test(key) ? '[redacted]' : redact(item, depth + 1)]),
-  );
-};
+export { redact, scrub } from './observability/redact';
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
-  /** Fields added to every later line, e.g. the request id. */
+  /** Fields added to every later line of this invocation, e.g. the request id. Replaces the previous context. */
   setContext(fields: Record<string, unknown>): void;
+}
+
+/** A {@link Logger} with the Powertools instance behind it, for the middleware (`injectLambdaContext`, metrics warnings). */
+export interface ServiceLogger extends Logger {
+  readonly powertools: PowertoolsLogger;
 }
 
 export type LogSink = (line: string) => void;
 
-export const createLogger = (
-  service: string,
-  sink: LogSink = (line) => process.stdout.write(`${line}\n`),
-  level: string | undefined = process.env['LOG_LEVEL'],
-): Logger => {
-  let context: Record<string, unknown> = {};
-  const threshold = levelRank[(level?.toLowerCase() as LogLevel | undefined) ?? 'info'] ?? levelRank.info;
-  const write = (level: LogLevel, message: string, fields: Record<string, unknown> = {}): void => {
-    if (levelRank[level] < threshold) return;
-    sink(JSON.stringify({ level, message: scrub(message), service, timestamp: new Date().toISOString(), ...context, ...(redact(fields) as object) }));
-  };
+/** One stream for every level: Lambda sends stdout and stderr to the same log group, and the tests' log guard reads stdout. */
+const stdoutSink: LogSink = (line) => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** `correlationIdSearchFn` for plain dotted paths: Powertools' JMESPath `search` adds 24 KB to every bundle for one fixed path. */
+const dottedPath = (expression: string, data: unknown): unknown =>
+  expression.split('.').reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined), data);
+
+const levels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+
+/** Powertools reads `POWERTOOLS_LOG_LEVEL`/`LOG_LEVEL` in upper case only; ours have always been case-insensitive. */
+const resolveLogLevel = (explicit: string | undefined, env = process.env): (typeof levels)[number] | undefined => {
+  const wanted = (explicit || env['POWERTOOLS_LOG_LEVEL'] || env['LOG_LEVEL'] || '').toUpperCase();
+  return levels.find((known) => known === wanted);
+};
+
+/**
+ * A logger for one function. The level comes from `level`, else `POWERTOOLS_LOG_LEVEL`, else `LOG_LEVEL`
+ * (Lambda's own `AWS_LAMBDA_LOG_LEVEL` wins over all of them, as Powertools documents), else INFO.
+ *
+ * @example
+ * const logger = createLogger('callback');
+ * logger.info('connect completed', { accountId, flow }); // {"level":"INFO","message":"connect completed","service":"callback",...}
+ */
+export const createLogger = (service: string, sink: LogSink = stdoutSink, level?: string): ServiceLogger => {
+  // Powertools prints through its own Console (warnings to stderr); printing through the sink keeps one stream.
+  class SinkLogger extends PowertoolsLogger {
+    protected override printLog(_logLevel: number, log: LogItem): void {
+      log.prepareForPrint();
+      sink(JSON.stringify(log.getAttributes(), this.getJsonReplacer()));
+    }
+  }
+  const logLevel = resolveLogLevel(level);
+  const powertools = new SinkLogger({
+    serviceName: service,
+    logFormatter: new RedactingLogFormatter(),
+    correlationIdSearchFn: dottedPath,
+    ...(logLevel ? { logLevel } : {}),
+  });
+  let contextKeys: string[] = [];
   return {
-    debug: (message, fields) => write('debug', message, fields),
-    info: (message, fields) => write('info', message, fields),
-    warn: (message, fields) => write('warn', message, fields),
-    error: (message, fields) => write('error', message, fields),
+    powertools,
+    debug: (message, fields) => powertools.debug(message, fields ?? {}),
+    info: (message, fields) => powertools.info(message, fields ?? {}),
+    warn: (message, fields) => powertools.warn(message, fields ?? {}),
+    error: (message, fields) => powertools.error(message, fields ?? {}),
     setContext: (fields) => {
-      context = fields;
+      powertools.removeKeys(contextKeys);
+      powertools.appendKeys(fields);
+      contextKeys = Object.keys(fields);
     },
   };
 };

@@ -1,7 +1,9 @@
 /**
- * Runs in every test file: captures the service's structured log lines (instead of printing them;
- * VERBOSE_LOGS=1 prints them too) and fails the file if any line carries a secret, an OAuth code,
- * a platform token or a state cookie. With LOG_LEVEL=debug, every line the suite produces is read.
+ * Runs in every test file: captures the service's structured log lines and EMF metric lines from
+ * stdout and stderr (instead of printing them; VERBOSE_LOGS=1 prints them too) and fails the file
+ * if any line carries a secret, an OAuth code, a platform token or a state cookie. With
+ * LOG_LEVEL=debug, every line the suite produces is read. test/shared/log-guard.test.ts proves the
+ * guard sees what Powertools Logger and Metrics write.
  */
 import { afterAll, expect } from 'vitest';
 import { localDefaults } from '../../local/defaults';
@@ -17,20 +19,32 @@ const forbidden: readonly RegExp[] = [
 ];
 
 const captured: string[] = [];
-const isServiceLog = (line: string) => line.startsWith('{"level":') && line.includes('"service":');
 
-const originalWrite = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-  const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  const lines = text.split('\n').filter((line) => line !== '');
-  if (lines.length > 0 && lines.every(isServiceLog)) {
-    captured.push(...lines);
-    if (!process.env['VERBOSE_LOGS']) return true;
-  }
-  return (originalWrite as (...args: unknown[]) => boolean)(chunk, ...rest);
-}) as typeof process.stdout.write;
+/** A Powertools Logger line (`{"level":"INFO","message":...,"service":...}`) or an EMF metric line (`{"_aws":...}`). */
+export const isServiceLine = (line: string): boolean => (line.startsWith('{"level":') && line.includes('"service":')) || line.startsWith('{"_aws":');
+
+/** The lines that carry something no log may carry. */
+export const findLeaks = (lines: readonly string[]): string[] => lines.filter((line) => forbidden.some((pattern) => pattern.test(line)));
+
+/** Every service line captured so far in this test file. */
+export const capturedServiceLines = (): readonly string[] => captured;
+
+const capture = (stream: NodeJS.WriteStream): void => {
+  const originalWrite = stream.write.bind(stream);
+  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const lines = text.split('\n').filter((line) => line !== '');
+    if (lines.length > 0 && lines.every(isServiceLine)) {
+      captured.push(...lines);
+      if (!process.env['VERBOSE_LOGS']) return true;
+    }
+    return (originalWrite as (...args: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof stream.write;
+};
+// Powertools' own Console sends warnings and errors to stderr; ours go to stdout. Read both.
+capture(process.stdout);
+capture(process.stderr);
 
 afterAll(() => {
-  const leaks = captured.filter((line) => forbidden.some((pattern) => pattern.test(line)));
-  expect(leaks, 'log lines must never carry secrets, codes, tokens or cookies').toEqual([]);
+  expect(findLeaks(captured), 'log lines must never carry secrets, codes, tokens or cookies').toEqual([]);
 });

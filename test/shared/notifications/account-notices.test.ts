@@ -36,7 +36,7 @@ describe('eventBridgePublisher', () => {
 
     await expect(publisher.publish(notice)).resolves.toBeUndefined();
     expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
-      expect.objectContaining({ level: 'error', message: 'notice not published', type: 'account.deauthorized', accountId: 'acct_1' }),
+      expect.objectContaining({ level: 'ERROR', message: 'notice not published', type: 'account.deauthorized', accountId: 'acct_1' }),
     ]);
   });
 });
