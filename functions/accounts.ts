@@ -6,13 +6,13 @@ import { platformSecrets } from '../shared/clients/secrets';
 import { tableName } from '../shared/config';
 import { httpHandler } from '../shared/http/handler';
 import { jsonResponse } from '../shared/http/responses';
-import { createLogger } from '../shared/logger';
+import { createObservability } from '../shared/observability/observability';
 import { createAccountsRepo, toAccountView } from '../shared/stores/accounts-repo';
 
-const logger = createLogger('accounts');
+const observability = createObservability('accounts');
 
 /** GET /accounts and GET /accounts/{accountId}: the token user's accounts (shared/accounts/). */
-export const handler = httpHandler('api', logger, async (event) => {
+export const handler = httpHandler('api', observability, async (event) => {
   const secrets = await platformSecrets().get();
   const platformUserId = await authenticate(event, secrets, Date.now());
   const accounts = createAccountsRepo(documentClient(), tableName('accounts'));

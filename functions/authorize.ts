@@ -2,19 +2,21 @@ import { documentClient } from '../shared/clients/dynamodb';
 import { platformSecrets } from '../shared/clients/secrets';
 import { serviceConfig, tableName } from '../shared/config';
 import { httpHandler } from '../shared/http/handler';
-import { createLogger } from '../shared/logger';
+import { createObservability } from '../shared/observability/observability';
 import { startAuthorization } from '../shared/oauth/start-authorization';
 import { createStatesRepo } from '../shared/stores/states-repo';
 
-const logger = createLogger('authorize');
+const observability = createObservability('authorize');
+const { logger, metrics } = observability;
 
 /** GET /connect/authorize — see shared/oauth/start-authorization.ts. */
-export const handler = httpHandler('browser', logger, async (event) =>
+export const handler = httpHandler('browser', observability, async (event) =>
   startAuthorization(event.rawQueryString, {
     config: serviceConfig(),
     secrets: await platformSecrets().get(),
     states: createStatesRepo(documentClient(), tableName('states')),
     logger,
+    metrics,
     now: Date.now(),
   }),
 );

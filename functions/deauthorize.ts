@@ -8,13 +8,14 @@ import { platformStripe } from '../shared/clients/stripe';
 import { tableName } from '../shared/config';
 import { httpHandler } from '../shared/http/handler';
 import { jsonResponse } from '../shared/http/responses';
-import { createLogger } from '../shared/logger';
+import { createObservability } from '../shared/observability/observability';
 import { createAccountsRepo } from '../shared/stores/accounts-repo';
 
-const logger = createLogger('deauthorize');
+const observability = createObservability('deauthorize');
+const { logger, metrics } = observability;
 
 /** POST /accounts/{accountId}/deauthorize — see shared/accounts/deauthorize-account.ts. */
-export const handler = httpHandler('api', logger, async (event) => {
+export const handler = httpHandler('api', observability, async (event) => {
   const secrets = await platformSecrets().get();
   const now = Date.now();
   const platformUserId = await authenticate(event, secrets, now);
@@ -25,6 +26,7 @@ export const handler = httpHandler('api', logger, async (event) => {
     stripe: async () => (await platformStripe()).client,
     clientId: secrets.clientId,
     notices: accountNotices(logger),
+    metrics,
     now,
   });
   logger.info('account deauthorized', { accountId: record.accountId, platformUserId });

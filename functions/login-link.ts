@@ -9,23 +9,24 @@ import { platformStripe } from '../shared/clients/stripe';
 import { tableName } from '../shared/config';
 import { httpHandler } from '../shared/http/handler';
 import { jsonResponse } from '../shared/http/responses';
-import { createLogger } from '../shared/logger';
+import { createObservability } from '../shared/observability/observability';
 import { createAccountsRepo } from '../shared/stores/accounts-repo';
 
-const logger = createLogger('login-link');
+const observability = createObservability('login-link');
+const { metrics } = observability;
 const accounts = () => createAccountsRepo(documentClient(), tableName('accounts'));
 const stripe = async () => (await platformStripe()).client;
 
 /** GET /connect/dashboard (browser: redirect, HTML errors). */
-const dashboard = httpHandler('browser', logger, async (event) =>
-  openDashboard(event.rawQueryString, { secrets: await platformSecrets().get(), accounts: accounts(), stripe, now: Date.now() }),
+const dashboard = httpHandler('browser', observability, async (event) =>
+  openDashboard(event.rawQueryString, { secrets: await platformSecrets().get(), accounts: accounts(), stripe, metrics, now: Date.now() }),
 );
 
 /** POST /accounts/{accountId}/login_links (platform backend: Stripe's login_link object). */
-const loginLink = httpHandler('api', logger, async (event) => {
+const loginLink = httpHandler('api', observability, async (event) => {
   const platformUserId = await authenticate(event, await platformSecrets().get(), Date.now());
   const record = await requireOwnedAccount(accounts(), parseAccountId(event.pathParameters?.['accountId']), platformUserId);
-  return jsonResponse(200, await createLoginLink(await stripe(), record));
+  return jsonResponse(200, await createLoginLink(await stripe(), record, metrics));
 });
 
 /** One function, two routes: the caller (browser or API) decides how errors look. */

@@ -4,14 +4,15 @@ import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
 import { serviceConfig, tableName } from '../shared/config';
 import { httpHandler } from '../shared/http/handler';
-import { createLogger } from '../shared/logger';
+import { createObservability } from '../shared/observability/observability';
 import { createEventsRepo } from '../shared/stores/events-repo';
 import { ingestWebhook } from '../shared/webhooks/ingest-event';
 
-const logger = createLogger('webhook');
+const observability = createObservability('webhook');
+const { logger, metrics } = observability;
 
 /** POST /webhooks/stripe — see shared/webhooks/ingest-event.ts. */
-export const handler = httpHandler('stripe', logger, async (event) =>
+export const handler = httpHandler('stripe', observability, async (event) =>
   ingestWebhook(
     { body: event.body, isBase64Encoded: event.isBase64Encoded, signature: event.headers['stripe-signature'] },
     {
@@ -21,6 +22,7 @@ export const handler = httpHandler('stripe', logger, async (event) =>
       stripe: async () => (await platformStripe()).client,
       notices: accountNotices(logger),
       logger,
+      metrics,
       now: Date.now(),
     },
   ),

@@ -7,6 +7,7 @@ import type Stripe from 'stripe';
 import { HttpError, badRequest } from '../errors';
 import { parseQuery, singleParam } from '../http/query';
 import { linkListPage, redirectResponse, type HttpResponse } from '../http/responses';
+import type { ServiceMetrics } from '../metrics';
 import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import type { AccountRecord, AccountsPageKey, AccountsRepo } from '../stores/accounts-repo';
@@ -17,6 +18,7 @@ export interface DashboardContext {
   readonly secrets: PlatformSecrets;
   readonly accounts: AccountsRepo;
   readonly stripe: () => Promise<Stripe>;
+  readonly metrics: ServiceMetrics;
   readonly now: number;
 }
 
@@ -37,7 +39,7 @@ const connectedExpressAccounts = async (accounts: AccountsRepo, platformUserId: 
 };
 
 const redirectToDashboard = async (record: AccountRecord, context: DashboardContext): Promise<HttpResponse> =>
-  redirectResponse((await createLoginLink(await context.stripe(), record)).url);
+  redirectResponse((await createLoginLink(await context.stripe(), record, context.metrics)).url);
 
 /** Redirects to a fresh login link, or answers the page to choose one; see the file comment. */
 export const openDashboard = async (rawQueryString: string | undefined, context: DashboardContext): Promise<HttpResponse> => {

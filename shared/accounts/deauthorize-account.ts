@@ -6,6 +6,7 @@
  */
 import type Stripe from 'stripe';
 import { HttpError } from '../errors';
+import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
 import { toAccountView, type AccountRecord, type AccountsRepo } from '../stores/accounts-repo';
 import { isStripeError, stripeFailure } from '../stripe/errors';
@@ -15,6 +16,7 @@ export interface DeauthorizeContext {
   readonly stripe: () => Promise<Stripe>;
   readonly clientId: string;
   readonly notices: NoticePublisher;
+  readonly metrics: ServiceMetrics;
   readonly now: number;
 }
 
@@ -48,6 +50,7 @@ export const deauthorizeAccount = async (record: AccountRecord, context: Deautho
   const at = new Date(context.now).toISOString();
   const updated = await context.accounts.markDeauthorized(record.accountId, at);
   if (!updated) throw new HttpError(404, 'account_not_found', `No connected account ${record.accountId} is known here.`);
+  context.metrics.count('AccountDeauthorized', { source: 'platform' });
   // The webhook may have recorded it first (and told the platform): one notice per deauthorization.
   if (updated.deauthorizedAt === at) {
     await context.notices.publish({ type: 'account.deauthorized', accountId: record.accountId, detail: { platformUserId: record.platformUserId, cause: 'platform' } });

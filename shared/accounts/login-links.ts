@@ -4,6 +4,7 @@
  */
 import type Stripe from 'stripe';
 import { HttpError } from '../errors';
+import type { ServiceMetrics } from '../metrics';
 import type { AccountRecord } from '../stores/accounts-repo';
 import { isStripeError, stripeFailure } from '../stripe/errors';
 
@@ -37,7 +38,7 @@ const noAccess = (error: unknown): boolean =>
  * @example
  * const link = await createLoginLink(stripe, await requireOwnedAccount(accounts, accountId, user));
  */
-export const createLoginLink = async (stripe: Stripe, record: AccountRecord): Promise<LoginLink> => {
+export const createLoginLink = async (stripe: Stripe, record: AccountRecord, metrics: ServiceMetrics): Promise<LoginLink> => {
   requireExpressConnected(record);
   let link: Stripe.LoginLink;
   try {
@@ -56,5 +57,6 @@ export const createLoginLink = async (stripe: Stripe, record: AccountRecord): Pr
     }
     throw stripeFailure(error);
   }
+  metrics.count('LoginLinkCreated');
   return { object: 'login_link', url: link.url, created: link.created };
 };

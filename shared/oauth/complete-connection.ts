@@ -11,6 +11,7 @@ import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies
 import { parseQuery, singleParam } from '../http/query';
 import { redirectResponse, type HttpResponse } from '../http/responses';
 import type { Logger } from '../logger';
+import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
 import type { AccountsRepo } from '../stores/accounts-repo';
 import type { StatesRepo } from '../stores/states-repo';
@@ -27,6 +28,7 @@ export interface CompleteConnectionContext {
   readonly stripe: () => Promise<{ client: Stripe; livemode: boolean }>;
   readonly notices: NoticePublisher;
   readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
   readonly now: number;
 }
 
@@ -73,10 +75,11 @@ const exchangeFailure = (error: unknown): ConnectFailure => {
 };
 
 export const completeConnection = async (request: CallbackRequest, context: CompleteConnectionContext): Promise<HttpResponse> => {
-  const { config, states, accounts, logger, now } = context;
+  const { config, states, accounts, logger, metrics, now } = context;
   const cookies = [clearedStateCookie()];
   const fail = (reason: ConnectFailure, fields: Record<string, unknown> = {}): HttpResponse => {
     logger.info('connect failed', { reason, ...fields });
+    metrics.count('ConnectFailed', { reason });
     return redirectResponse(withParam(config.failureUrl, 'error', reason), cookies);
   };
 
@@ -130,6 +133,7 @@ export const completeConnection = async (request: CallbackRequest, context: Comp
       detail: { platformUserId: flowState.platformUserId, type: flowState.flow, livemode: token.livemode, connectedAt: stored.record.connectedAt },
     });
     logger.info('connect completed', { accountId: token.accountId, flow: flowState.flow, platformUserId: flowState.platformUserId });
+    metrics.count('ConnectCompleted', { flow: flowState.flow });
     return redirectResponse(withParam(flowState.returnTo ?? config.successUrl, 'account', token.accountId), cookies);
   } catch (error) {
     if (error instanceof HttpError && error.status >= 500) {

@@ -2,6 +2,7 @@ import type { ServiceConfig } from '../config';
 import { stateCookie } from '../http/cookies';
 import { redirectResponse, type HttpResponse } from '../http/responses';
 import type { Logger } from '../logger';
+import type { ServiceMetrics } from '../metrics';
 import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import type { StatesRepo } from '../stores/states-repo';
@@ -14,6 +15,7 @@ export interface StartAuthorizationContext {
   readonly secrets: PlatformSecrets;
   readonly states: StatesRepo;
   readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
   readonly now: number;
 }
 
@@ -24,7 +26,7 @@ const stripeConnectBase = 'https://connect.stripe.com';
  * state bound to this browser, and sends the browser to Stripe's authorize page.
  */
 export const startAuthorization = async (rawQueryString: string | undefined, context: StartAuthorizationContext): Promise<HttpResponse> => {
-  const { config, secrets, states, logger, now } = context;
+  const { config, secrets, states, logger, metrics, now } = context;
   const request = parseAuthorizeRequest(rawQueryString, config.returnToOrigins);
   const { platformUserId } = await verifyPlatformToken(request.ticket, secrets.platformTokenSecret, now);
   const { state, binding } = mintState();
@@ -41,6 +43,7 @@ export const startAuthorization = async (rawQueryString: string | undefined, con
     createdAt: new Date(now).toISOString(),
   });
   logger.info('connect started', { flow: request.flow, platformUserId });
+  metrics.count('ConnectStarted', { flow: request.flow });
   const location = buildAuthorizeUrl({
     connectBase: config.stripeApiBase ?? stripeConnectBase,
     clientId: secrets.clientId,

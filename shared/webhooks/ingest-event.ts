@@ -8,6 +8,7 @@ import type { ServiceConfig } from '../config';
 import { HttpError, badRequest } from '../errors';
 import { jsonResponse, type HttpResponse } from '../http/responses';
 import type { Logger } from '../logger';
+import type { ServiceMetrics } from '../metrics';
 import type { AccountNotice, NoticePublisher } from '../notifications/account-notices';
 import type { PlatformSecrets } from '../secrets';
 import type { EventsRepo } from '../stores/events-repo';
@@ -36,6 +37,7 @@ export interface IngestContext {
   readonly stripe: () => Promise<Stripe>;
   readonly notices: NoticePublisher;
   readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
   readonly now: number;
 }
 
@@ -57,41 +59,64 @@ const received = (status: string, fields: Record<string, string> = {}): HttpResp
 export const rawBody = ({ body, isBase64Encoded }: Pick<WebhookRequest, 'body' | 'isBase64Encoded'>): Buffer =>
   Buffer.from(body ?? '', isBase64Encoded ? 'base64' : 'utf8');
 
+/** The verified event, or a 400 counted as `WebhookEventRejected` by its code (the log line is the service middleware's). */
+const verifiedEvent = (request: WebhookRequest, { config, secrets, metrics, now }: IngestContext): StripeEventEnvelope => {
+  try {
+    const payload = rawBody(request);
+    if (payload.length > maxPayloadBytes) throw badRequest('payload_too_large', `The body is larger than ${maxPayloadBytes} bytes: not a Stripe event.`);
+    verifyStripeSignature({ payload, header: request.signature, secrets: secrets.webhookSecrets, toleranceSeconds: config.webhookToleranceSeconds, now });
+    const event = parseStripeEvent(payload);
+    if (event.livemode !== isLiveKey(secrets.secretKey) && config.livemodeMismatch === 'reject') {
+      throw badRequest('livemode_mismatch', 'This event is from the other mode (test/live) than this deployment.');
+    }
+    return event;
+  } catch (error) {
+    if (error instanceof HttpError && error.status < 500) metrics.count('WebhookEventRejected', { errorCode: error.code });
+    throw error;
+  }
+};
+
 export const ingestWebhook = async (request: WebhookRequest, context: IngestContext): Promise<HttpResponse> => {
-  const { config, secrets, events, logger, now } = context;
-  const payload = rawBody(request);
-  if (payload.length > maxPayloadBytes) throw badRequest('payload_too_large', `The body is larger than ${maxPayloadBytes} bytes: not a Stripe event.`);
-  verifyStripeSignature({ payload, header: request.signature, secrets: secrets.webhookSecrets, toleranceSeconds: config.webhookToleranceSeconds, now });
-  const event = parseStripeEvent(payload);
+  const { secrets, events, logger, metrics, now } = context;
+  const event = verifiedEvent(request, context);
   const fields = { eventId: event.id, type: event.type, accountId: event.account };
+  const ignored = (reason: string): HttpResponse => {
+    metrics.count('WebhookEventIgnored', { reason });
+    return received('ignored', { reason });
+  };
+  const duplicate = (): HttpResponse => {
+    metrics.count('WebhookEventDuplicate');
+    return received('duplicate');
+  };
 
   if (event.livemode !== isLiveKey(secrets.secretKey)) {
-    if (config.livemodeMismatch === 'reject') throw badRequest('livemode_mismatch', 'This event is from the other mode (test/live) than this deployment.');
     logger.warn('webhook ignored', { ...fields, reason: 'livemode_mismatch' });
-    return received('ignored', { reason: 'livemode_mismatch' });
+    return ignored('livemode_mismatch');
   }
   // Events that cost a Stripe call are checked for duplicates first, so a redelivery costs one read.
   if (event.type === 'account.application.authorized' && (await events.isProcessed(event.id))) {
     logger.info('webhook duplicate', fields);
-    return received('duplicate');
+    return duplicate();
   }
   const plan = await planChange(event, context.stripe, now);
   if ('ignore' in plan) {
     logger.info('webhook ignored', { ...fields, reason: plan.ignore });
-    return received('ignored', { reason: plan.ignore });
+    return ignored(plan.ignore);
   }
   const outcome = await events.applyOnce({ eventId: event.id, type: event.type, accountId: plan.change.accountId, created: event.created }, plan.change, new Date(now));
   logger.info('webhook processed', { ...fields, outcome });
   if (outcome === 'applied') {
     await context.notices.publish(noticeFor(plan.change, event));
+    metrics.count('WebhookEventProcessed', { eventType: event.type });
+    if (plan.change.kind === 'deauthorized') metrics.count('AccountDeauthorized', { source: 'stripe' });
     return received('processed');
   }
-  if (outcome === 'duplicate') return received('duplicate');
+  if (outcome === 'duplicate') return duplicate();
   if (outcome === 'unknown_account' && event.type === 'account.application.authorized' && now - event.created * 1000 < pendingConnectionWindowMs) {
     // Stripe may announce a connection before our callback has stored it: ask Stripe to retry.
     throw new HttpError(503, 'account_pending', 'This account is not connected here yet (its OAuth callback may still be running); Stripe will retry.', {
       expose: true,
     });
   }
-  return received('ignored', { reason: outcome });
+  return ignored(outcome);
 };

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../../shared/config';
 import { createLogger } from '../../../shared/logger';
+import { noMetrics } from '../../../shared/metrics';
 import { completeConnection } from '../../../shared/oauth/complete-connection';
 import { hashSecretValue } from '../../../shared/oauth/state';
 import type { AccountsRepo } from '../../../shared/stores/accounts-repo';
@@ -29,7 +30,7 @@ const run = async (tokenAnswer: unknown, livemode = false) => {
   const stripe = { oauth: { token: async () => tokenAnswer } } as unknown as Stripe;
   const response = await completeConnection(
     { rawQueryString: `code=ac_1&state=${state}`, cookies: [`__Host-connect_state=${binding}`] },
-    { config, states, accounts, stripe: async () => ({ client: stripe, livemode }), notices: { publish: async () => undefined }, logger: createLogger('test', () => undefined), now: Date.now() },
+    { config, states, accounts, stripe: async () => ({ client: stripe, livemode }), notices: { publish: async () => undefined }, logger: createLogger('test', () => undefined), metrics: noMetrics, now: Date.now() },
   );
   return { location: response.headers['location'], written };
 };

@@ -1,0 +1,98 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../../local/api-gateway-event';
+import { HttpError } from '../../../shared/errors';
+import { httpHandler } from '../../../shared/http/handler';
+import { jsonResponse } from '../../../shared/http/responses';
+import { createLogger } from '../../../shared/logger';
+import { createMetrics } from '../../../shared/metrics';
+import { capturedServiceLines } from '../../support/log-guard';
+
+const event = (requestId: string): APIGatewayProxyEventV2 =>
+  ({ routeKey: 'POST /probe', rawPath: '/probe', headers: {}, isBase64Encoded: false, requestContext: { requestId } }) as unknown as APIGatewayProxyEventV2;
+
+/** A handler wired like every function, its log lines, and the EMF lines printed while it ran. */
+const setup = (serve: () => Promise<ReturnType<typeof jsonResponse>>) => {
+  const lines: string[] = [];
+  const logger = createLogger('probe', (line) => lines.push(line), 'info');
+  const metrics = createMetrics(logger);
+  const handler = httpHandler('api', { logger, metrics }, serve);
+  const invoke = async (requestId: string) => {
+    const before = capturedServiceLines().length;
+    const response = await handler(event(requestId), lambdaContext('probe-function', 10, `lambda-${requestId}`));
+    const emf = capturedServiceLines()
+      .slice(before)
+      .filter((line) => line.startsWith('{"_aws":'))
+      .map((line) => JSON.parse(line) as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } } & Record<string, unknown>);
+    return { response, emf };
+  };
+  return { lines, parsed: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>), invoke, logger, metrics };
+};
+
+const lambdaKeys = (requestId: string, coldStart: boolean) => ({
+  cold_start: coldStart,
+  function_name: 'probe-function',
+  function_arn: 'arn:aws:lambda:local:000000000000:function:probe-function',
+  function_memory_size: expect.anything(),
+  function_request_id: `lambda-${requestId}`,
+  correlation_id: requestId,
+  requestId,
+  route: 'POST /probe',
+});
+
+describe('httpHandler', () => {
+  // Lambda sets this; Powertools reports cold_start only for on-demand environments.
+  beforeEach(() => vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand'));
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('logs with the Lambda context and the API Gateway request id, clears them after each invocation, and flushes metrics', async () => {
+    const probe = setup(async () => {
+      probe.logger.info('serving', { ticket: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.sig' });
+      probe.metrics.count('LoginLinkCreated');
+      return jsonResponse(200, { ok: true });
+    });
+
+    const first = await probe.invoke('req-1');
+    const second = await probe.invoke('req-2');
+    probe.logger.info('between invocations');
+
+    expect(probe.parsed()).toEqual([
+      { level: 'INFO', message: 'serving', service: 'probe', timestamp: expect.any(String), ...lambdaKeys('req-1', true), ticket: '[redacted]' },
+      { level: 'INFO', message: 'serving', service: 'probe', timestamp: expect.any(String), ...lambdaKeys('req-2', false), ticket: '[redacted]' },
+      expect.not.objectContaining({ correlation_id: expect.anything(), requestId: expect.anything() }),
+    ]);
+    expect(first.response).toMatchObject({ statusCode: 200, headers: { 'x-request-id': 'req-1' } });
+    expect([first.emf.map((line) => line._aws.CloudWatchMetrics[0]?.Metrics[0]?.Name), second.emf.map((line) => line._aws.CloudWatchMetrics[0]?.Metrics[0]?.Name)]).toEqual([
+      ['ColdStart', 'LoginLinkCreated'],
+      ['LoginLinkCreated'],
+    ]);
+    expect(first.emf[0]).toMatchObject({ service: 'connect-onboarding', function_name: 'probe-function', ColdStart: 1 });
+  });
+
+  it('logs a refused request once, with its errorCode, and still flushes what was counted', async () => {
+    const probe = setup(async () => {
+      probe.metrics.count('WebhookEventDuplicate');
+      throw new HttpError(400, 'signature_mismatch', 'No signature matches.');
+    });
+
+    const { response, emf } = await probe.invoke('req-3');
+
+    expect(response).toMatchObject({ statusCode: 400 });
+    expect(probe.parsed()).toEqual([
+      {
+        level: 'INFO',
+        message: 'request refused',
+        service: 'probe',
+        timestamp: expect.any(String),
+        ...lambdaKeys('req-3', true),
+        status: 400,
+        errorCode: 'signature_mismatch',
+        error: { name: 'HttpError', message: 'No signature matches.' },
+      },
+    ]);
+    expect(emf.map((line) => Object.keys(line).filter((key) => key !== '_aws'))).toEqual([
+      ['service', 'function_name', 'ColdStart'],
+      ['service', 'WebhookEventDuplicate'],
+    ]);
+  });
+});
