@@ -1,0 +1,68 @@
+/**
+ * A missing or malformed setting is a clear answer, not a crash loop: every request gets a 503
+ * naming the setting (HTML for browsers, JSON for the API), and each is logged once, at ERROR,
+ * with the name. Config and secrets are read lazily, so the function keeps serving 503s until fixed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDefaults } from '../../local/defaults';
+import { capturedServiceLines } from '../support/log-guard';
+import { startLocalStack, type LocalStack } from '../support/local-stack';
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ env: { SUCCESS_URL: '' } });
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const logsOf = (requestId: string | null) =>
+  capturedServiceLines()
+    .filter((line) => line.startsWith('{"level":'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line['correlation_id'] === requestId);
+
+const failedLog = (service: string, message: string) => [
+  expect.objectContaining({ level: 'ERROR', message: 'request failed', service, status: 503, errorCode: 'configuration_error', error: { name: 'HttpError', message } }),
+];
+
+describe('a misconfigured deployment', () => {
+  it('answers every browser request with a 503 page naming the missing variable, and logs each once', async () => {
+    const ticket = await stack.mintTicket('user_config');
+    for (const attempt of [1, 2]) {
+      const response = await fetch(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${ticket}`, { redirect: 'manual' });
+      const page = await response.text();
+
+      expect({ attempt, status: response.status, type: response.headers.get('content-type') }).toEqual({ attempt, status: 503, type: expect.stringContaining('text/html') });
+      expect(page).toContain('The service is misconfigured: SUCCESS_URL is not set.');
+      expect(page).toContain('Error code: configuration_error');
+      expect(logsOf(response.headers.get('x-request-id'))).toEqual(failedLog('authorize', 'The service is misconfigured: SUCCESS_URL is not set.'));
+    }
+  });
+
+  it('answers the API with a 503 JSON error naming a secret field that is too short', async () => {
+    const saved = process.env['PLATFORM_TOKEN_SECRET'];
+    process.env['PLATFORM_TOKEN_SECRET'] = 'too-short';
+    try {
+      const response = await fetch(`${stack.gatewayUrl}/accounts`, { headers: { authorization: `Bearer ${await stack.mintTicket('user_config')}` } });
+
+      expect({ status: response.status, body: await response.json() }).toEqual({
+        status: 503,
+        body: {
+          error: {
+            type: 'service_unavailable_error',
+            code: 'configuration_error',
+            message: 'The service is misconfigured: secret field platformTokenSecret is shorter than 32 characters.',
+          },
+        },
+      });
+      expect(logsOf(response.headers.get('x-request-id'))).toEqual(
+        failedLog('accounts', 'The service is misconfigured: secret field platformTokenSecret is shorter than 32 characters.'),
+      );
+    } finally {
+      process.env['PLATFORM_TOKEN_SECRET'] = saved ?? localDefaults.platformTokenSecret;
+    }
+  });
+});
