@@ -14,6 +14,8 @@ export interface ColdRun {
   readonly init: Summary;
   readonly firstRequest: Summary;
   readonly total: Summary;
+  /** CPU time of init + first request (see ColdResult). */
+  readonly totalCpu: Summary;
   readonly statuses: Readonly<Record<string, number>>;
 }
 
@@ -55,6 +57,7 @@ export const summarizeCold = (results: readonly ColdResult[]): ColdRun => {
     init: summarize(results.map((result) => result.initMs)),
     firstRequest: summarize(results.map((result) => result.firstRequestMs)),
     total: summarize(results.map((result) => result.initMs + result.firstRequestMs)),
+    totalCpu: summarize(results.map((result) => result.initCpuMs + result.firstRequestCpuMs)),
     statuses,
   };
 };
@@ -78,7 +81,7 @@ export interface ColdPair {
    * Median over runs of ours/floor for processes started back to back: robust to the machine's
    * load drifting during the run, which moves both samples of a pair alike. The target uses these.
    */
-  readonly pairedRatio: { readonly init: number; readonly total: number };
+  readonly pairedRatio: { readonly init: number; readonly total: number; readonly initCpu: number; readonly totalCpu: number };
 }
 
 export const measureColdPair = async (input: ColdPairInput): Promise<ColdPair> => {
@@ -100,6 +103,11 @@ export const measureColdPair = async (input: ColdPairInput): Promise<ColdPair> =
   return {
     ours: summarizeCold(ours),
     floor: summarizeCold(floor),
-    pairedRatio: { init: paired((result) => result.initMs), total: paired((result) => result.initMs + result.firstRequestMs) },
+    pairedRatio: {
+      init: paired((result) => result.initMs),
+      total: paired((result) => result.initMs + result.firstRequestMs),
+      initCpu: paired((result) => result.initCpuMs),
+      totalCpu: paired((result) => result.initCpuMs + result.firstRequestCpuMs),
+    },
   };
 };

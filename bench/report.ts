@@ -51,9 +51,9 @@ export const renderMarkdown = (results: BenchResults): string => {
     `Run ${results.generatedAt} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node} (${machine.platform}), store: ${machine.store}, ` +
       `load average ${machine.loadAverage.before.toFixed(1)} → ${machine.loadAverage.after.toFixed(1)}; ` +
       `${settings.coldRuns} cold processes per bundle, ${settings.iterations} warm requests per route, ${results.runtimeSeconds} s in all.`,
-    '### Bundles and cold starts (ms, p50 / p90)',
+    '### Bundles and cold starts (ms, p50 / p90 wall time unless marked; ratios are medians of paired runs)',
     table(
-      ['function', 'bundle', 'floor bundle', 'init', 'first request', 'total', 'floor init', 'floor total', 'ours/floor: init, total', 'init without source maps', 'largest packages'],
+      ['function', 'bundle', 'floor bundle', 'init', 'first request', 'total', 'floor init', 'floor total', 'CPU total, ours / floor', 'ours/floor CPU: init, total', 'ours/floor wall: init, total', 'init without source maps', 'largest packages'],
       names.flatMap((name) => {
         const pairOf = results.cold[name];
         if (!pairOf) return [];
@@ -68,6 +68,8 @@ export const renderMarkdown = (results: BenchResults): string => {
           pair(ours.total.p50, ours.total.p90),
           pair(floor.init.p50, floor.init.p90),
           pair(floor.total.p50, floor.total.p90),
+          `${formatMs(ours.totalCpu.p50)} / ${formatMs(floor.totalCpu.p50)}`,
+          `${pairedRatio.initCpu}×, ${pairedRatio.totalCpu}×`,
           `${pairedRatio.init}×, ${pairedRatio.total}×${statuses(ours.statuses) === '501' ? ' (501 stub)' : ''}`,
           pair(results.initWithoutSourceMaps[name]?.p50 ?? Number.NaN, results.initWithoutSourceMaps[name]?.p90 ?? Number.NaN),
           topPackages(bundles.ours),

@@ -26,15 +26,15 @@ const roundTripLine = (results: Measured, target: string, key: string, maxDynamo
 
 export const evaluateTargets = (results: Measured): TargetLine[] => {
   const lines: TargetLine[] = functionNames.map((name) => {
-    const target = `${name}: cold start (init + first request) ≤ ${maxColdRatio}× its floor (median of paired runs)`;
+    const target = `${name}: cold start (init + first request, CPU time) ≤ ${maxColdRatio}× its floor (median of paired runs)`;
     const measured = results.cold[name];
     if (!measured) return { target, pass: false, measured: 'not measured' };
     const { ours, pairedRatio } = measured;
     const placeholder = Object.keys(ours.statuses).includes('501') ? ' (handler not implemented yet: 501)' : '';
     return {
       target,
-      pass: pairedRatio.total <= maxColdRatio,
-      measured: `${pairedRatio.total}× (init alone ${pairedRatio.init}×)${placeholder}`,
+      pass: pairedRatio.totalCpu <= maxColdRatio,
+      measured: `${pairedRatio.totalCpu}× (init alone ${pairedRatio.initCpu}×; wall time ${pairedRatio.total}×, init ${pairedRatio.init}×)${placeholder}`,
     };
   });
   lines.push(
