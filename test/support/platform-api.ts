@@ -18,7 +18,20 @@ export const connectAccount = async (stack: LocalStack, flow: 'standard' | 'expr
   const finished = await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow'));
   const accountId = locationOf(finished).searchParams.get('account');
   if (!accountId?.startsWith('acct_')) throw new Error(`connecting failed: ${finished.headers.get('location')}`);
+  await settled(stack, accountId);
   return accountId;
+};
+
+/**
+ * Waits until the emulator's account.application.authorized webhook has refreshed the new record,
+ * so a test's own reads and captured notices are not raced by it.
+ */
+export const settled = async (stack: LocalStack, accountId: string): Promise<void> => {
+  for (let tries = 0; tries < 400; tries += 1) {
+    if ((await storedAccount(stack, accountId))?.['stripeStateAt'] !== undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${accountId} was never refreshed by account.application.authorized`);
 };
 
 let seeded = 0;
