@@ -1,29 +1,31 @@
 import { documentClient } from '../shared/clients/dynamodb';
 import { accountNotices } from '../shared/clients/notices';
 import { platformSecrets } from '../shared/clients/secrets';
-import { platformStripe } from '../shared/clients/stripe';
 import { serviceConfig, tableName } from '../shared/config';
 import { httpHandler } from '../shared/http/handler';
 import { createObservability } from '../shared/observability/observability';
 import { createEventsRepo } from '../shared/stores/events-repo';
+import { createAccountReader } from '../shared/stripe/account-reader';
 import { ingestWebhook } from '../shared/webhooks/ingest-event';
 
 const observability = createObservability('webhook');
 const { logger, metrics } = observability;
 
 /** POST /webhooks/stripe — see shared/webhooks/ingest-event.ts. */
-export const handler = httpHandler('stripe', observability, async (event) =>
-  ingestWebhook(
+export const handler = httpHandler('stripe', observability, async (event) => {
+  const config = serviceConfig();
+  const secrets = await platformSecrets().get();
+  return ingestWebhook(
     { body: event.body, isBase64Encoded: event.isBase64Encoded, signature: event.headers['stripe-signature'] },
     {
-      config: serviceConfig(),
-      secrets: await platformSecrets().get(),
+      config,
+      secrets,
       events: createEventsRepo(documentClient(), { events: tableName('events'), accounts: tableName('accounts') }),
-      stripe: async () => (await platformStripe()).client,
+      readAccount: createAccountReader({ secretKey: secrets.secretKey, apiBase: config.stripeApiBase, timeoutMs: config.stripeTimeoutMs }),
       notices: accountNotices(logger),
       logger,
       metrics,
       now: Date.now(),
     },
-  ),
-);
+  );
+});

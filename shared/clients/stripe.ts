@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { serviceConfig } from '../config';
-import { isLiveKey, stripeClientFor } from '../stripe/client';
+import { stripeClientFor } from '../stripe/client';
+import { isLiveKey } from '../stripe/mode';
 import { platformSecrets } from './secrets';
 
 export interface PlatformStripe {

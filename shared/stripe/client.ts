@@ -33,6 +33,3 @@ export const stripeClientFor = (secretKey: string, options: StripeClientOptions)
   if (cached?.key !== secretKey) cached = { key: secretKey, client: createStripeClient(secretKey, options) };
   return cached.client;
 };
-
-/** A deployment's mode follows its key: `sk_live_`/`rk_live_` is live mode. */
-export const isLiveKey = (secretKey: string): boolean => /^(sk|rk)_live_/.test(secretKey);

@@ -3,7 +3,6 @@
  * Answers 2xx only once the effect is durable (Stripe is our retry queue: a 5xx makes it retry),
  * and 200 for events we deliberately ignore, so Stripe stops sending them.
  */
-import type Stripe from 'stripe';
 import type { ServiceConfig } from '../config';
 import { HttpError, badRequest } from '../errors';
 import { jsonResponse, type HttpResponse } from '../http/responses';
@@ -12,7 +11,8 @@ import type { ServiceMetrics } from '../metrics';
 import type { AccountNotice, NoticePublisher } from '../notifications/account-notices';
 import type { PlatformSecrets } from '../secrets';
 import type { EventsRepo } from '../stores/events-repo';
-import { isLiveKey } from '../stripe/client';
+import type { AccountReader } from '../stripe/account-reader';
+import { isLiveKey } from '../stripe/mode';
 import type { AccountChange } from './account-change';
 import { planChange } from './plan-change';
 import { verifyStripeSignature } from './signature';
@@ -34,7 +34,8 @@ export interface IngestContext {
   readonly config: ServiceConfig;
   readonly secrets: PlatformSecrets;
   readonly events: EventsRepo;
-  readonly stripe: () => Promise<Stripe>;
+  /** Re-reads an account at Stripe (account.application.authorized carries none). */
+  readonly readAccount: AccountReader;
   readonly notices: NoticePublisher;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
@@ -98,7 +99,7 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     logger.info('webhook duplicate', fields);
     return duplicate();
   }
-  const plan = await planChange(event, context.stripe, now);
+  const plan = await planChange(event, context.readAccount, now);
   if ('ignore' in plan) {
     logger.info('webhook ignored', { ...fields, reason: plan.ignore });
     return ignored(plan.ignore);

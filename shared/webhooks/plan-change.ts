@@ -3,8 +3,7 @@
  * event's `created`; `account.application.authorized` carries no account (its object is the
  * Application), so the account is re-read from Stripe, which is current by definition.
  */
-import type Stripe from 'stripe';
-import { isStripeError, stripeFailure } from '../stripe/errors';
+import type { AccountReader } from '../stripe/account-reader';
 import { accountStateFrom, type AccountChange } from './account-change';
 import type { StripeEventEnvelope } from './stripe-event';
 
@@ -17,20 +16,15 @@ export const handledEventTypes = [
   'capability.updated',
 ] as const;
 
-const fetchAccountState = async (stripe: Stripe, accountId: string, nowSeconds: number): Promise<ChangePlan> => {
-  let account;
-  try {
-    account = await stripe.accounts.retrieve(accountId);
-  } catch (error) {
-    // Access already revoked again: nothing to refresh; a deauthorized event follows.
-    if (isStripeError(error) && (error.type === 'StripePermissionError' || error.type === 'StripeAuthenticationError')) return { ignore: 'account_inaccessible' };
-    throw stripeFailure(error);
-  }
-  const state = accountStateFrom(account as unknown as Record<string, unknown>);
+const fetchAccountState = async (readAccount: AccountReader, accountId: string, nowSeconds: number): Promise<ChangePlan> => {
+  const account = await readAccount(accountId);
+  // Access already revoked again: nothing to refresh; a deauthorized event follows.
+  if (!account) return { ignore: 'account_inaccessible' };
+  const state = accountStateFrom(account);
   return state ? { change: { kind: 'state', accountId, state, asOf: nowSeconds } } : { ignore: 'malformed_account' };
 };
 
-export const planChange = async (event: StripeEventEnvelope, stripe: () => Promise<Stripe>, now: number): Promise<ChangePlan> => {
+export const planChange = async (event: StripeEventEnvelope, readAccount: AccountReader, now: number): Promise<ChangePlan> => {
   const object = event.object;
   switch (event.type) {
     case 'account.updated': {
@@ -50,7 +44,7 @@ export const planChange = async (event: StripeEventEnvelope, stripe: () => Promi
     }
     case 'account.application.authorized':
       if (!event.account) return { ignore: 'no_account' };
-      return fetchAccountState(await stripe(), event.account, Math.floor(now / 1000));
+      return fetchAccountState(readAccount, event.account, Math.floor(now / 1000));
     case 'account.application.deauthorized':
       if (!event.account) return { ignore: 'no_account' };
       // `created` has one-second resolution: count the whole second as "at or after" our own status changes in it.

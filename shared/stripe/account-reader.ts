@@ -1,0 +1,52 @@
+/**
+ * Reads one connected account with a plain `GET /v1/accounts/{id}`. The webhook function needs
+ * Stripe for this single idempotent read; the SDK for it cost a third of the function's cold start
+ * (measured: bench/results.md), so it speaks HTTP itself, with the SDK's API version, a timeout and
+ * one retry, as the SDK would.
+ */
+import { HttpError } from '../errors';
+import { stripeApiVersion } from './api-version';
+
+/** The account object, or undefined when the platform key no longer reaches it (401/403/404). */
+export type AccountReader = (accountId: string) => Promise<Readonly<Record<string, unknown>> | undefined>;
+
+export interface AccountReaderOptions {
+  readonly secretKey: string;
+  readonly apiBase: URL | undefined;
+  readonly timeoutMs: number;
+  readonly fetch?: typeof fetch;
+}
+
+const unavailable = (cause: unknown) =>
+  new HttpError(502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.', { cause, expose: true });
+
+export const createAccountReader = ({ secretKey, apiBase, timeoutMs, fetch: send = fetch }: AccountReaderOptions): AccountReader => {
+  const base = apiBase ?? new URL('https://api.stripe.com');
+  const readOnce: AccountReader = async (accountId) => {
+    let response: Response;
+    try {
+      response = await send(new URL(`/v1/accounts/${encodeURIComponent(accountId)}`, base), {
+        headers: { authorization: `Bearer ${secretKey}`, 'stripe-version': stripeApiVersion, 'user-agent': 'connect-onboarding' },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TimeoutError') {
+        throw new HttpError(504, 'stripe_timeout', 'Stripe did not answer in time. Nothing was changed; please try again.', { cause: error, expose: true });
+      }
+      throw unavailable(error);
+    }
+    if (response.status === 401 || response.status === 403 || response.status === 404) return undefined;
+    const body: unknown = await response.json().catch(() => undefined);
+    if (!response.ok || typeof body !== 'object' || body === null || Array.isArray(body)) throw unavailable(new Error(`Stripe answered ${response.status}`));
+    return body as Record<string, unknown>;
+  };
+  // One retry for a failure that may pass (5xx, 429, a dropped connection), as the SDK's maxNetworkRetries: 1.
+  return async (accountId) => {
+    try {
+      return await readOnce(accountId);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 502) return readOnce(accountId);
+      throw error;
+    }
+  };
+};

@@ -1,0 +1,49 @@
+import Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+import { createAccountReader } from '../../../shared/stripe/account-reader';
+import { stripeApiVersion } from '../../../shared/stripe/api-version';
+
+/** A fetch that answers from a script and records what was asked. */
+const scripted = (answers: (Response | Error)[]) => {
+  const requests: { url: string; headers: Record<string, string> }[] = [];
+  const fetch = (async (url: URL, init: RequestInit) => {
+    requests.push({ url: String(url), headers: init.headers as Record<string, string> });
+    const answer = answers.shift() ?? new Error('no more answers');
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }) as unknown as typeof globalThis.fetch;
+  return { fetch, requests };
+};
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const reader = (fetch: typeof globalThis.fetch) => createAccountReader({ secretKey: 'sk_test_123', apiBase: new URL('http://127.0.0.1:9'), timeoutMs: 1000, fetch });
+
+describe('createAccountReader', () => {
+  it('reads the account with the platform key and the API version the SDK pins', async () => {
+    const { fetch, requests } = scripted([json(200, { id: 'acct_1', object: 'account' })]);
+
+    await expect(reader(fetch)('acct_1')).resolves.toEqual({ id: 'acct_1', object: 'account' });
+    expect(requests).toEqual([
+      { url: 'http://127.0.0.1:9/v1/accounts/acct_1', headers: { authorization: 'Bearer sk_test_123', 'stripe-version': stripeApiVersion, 'user-agent': 'connect-onboarding' } },
+    ]);
+    expect(stripeApiVersion).toBe(Stripe.API_VERSION);
+  });
+
+  it.each([401, 403, 404])('answers undefined when the key no longer reaches the account (%i)', async (status) => {
+    const { fetch } = scripted([json(status, { error: { type: 'invalid_request_error' } })]);
+    await expect(reader(fetch)('acct_1')).resolves.toBeUndefined();
+  });
+
+  it('retries once after a 5xx or a dropped connection, then gives up with a 502', async () => {
+    const recovered = scripted([json(500, {}), json(200, { id: 'acct_1' })]);
+    const failing = scripted([new TypeError('fetch failed'), json(503, {})]);
+
+    await expect(reader(recovered.fetch)('acct_1')).resolves.toEqual({ id: 'acct_1' });
+    await expect(reader(failing.fetch)('acct_1')).rejects.toThrowError(expect.objectContaining({ status: 502, code: 'stripe_unavailable' }));
+    expect(failing.requests).toHaveLength(2);
+  });
+
+  it('answers 504 when Stripe does not answer in time', async () => {
+    const { fetch } = scripted([Object.assign(new Error('timed out'), { name: 'TimeoutError' })]);
+    await expect(reader(fetch)('acct_1')).rejects.toThrowError(expect.objectContaining({ status: 504, code: 'stripe_timeout' }));
+  });
+});
