@@ -82,6 +82,8 @@ export class ConnectOnboardingStack extends Stack {
       WEBHOOK_TOLERANCE_SECONDS: String(settings.webhookToleranceSeconds),
       LIVEMODE_MISMATCH: settings.livemodeMismatch,
       LOG_LEVEL: settings.logLevel,
+      // The application metrics (EMF) land beside the stack's own alarm metrics, one namespace per deployment.
+      POWERTOOLS_METRICS_NAMESPACE: this.stackName,
     };
     const environmentOf = (spec: FunctionSpec): Record<string, string> => {
       const environment = { ...common };

@@ -64,6 +64,7 @@ describe('ConnectOnboardingStack', () => {
         WEBHOOK_TOLERANCE_SECONDS: '300',
         LIVEMODE_MISMATCH: 'ignore',
         LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: 'ConnectOnboarding',
         NODE_OPTIONS: '--enable-source-maps',
         ...Object.fromEntries(tables.map((table) => [tableDefinitions[table].envVar, { Ref: tableId(table) }])),
         ...(spec.readsSecret ? { SECRET_ID: { Ref: logicalId(stack.secret) } } : {}),
