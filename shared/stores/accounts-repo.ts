@@ -7,7 +7,7 @@ import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import { accountsByUserIndex } from '../tables';
 import type { ConnectFlow } from '../oauth/flow';
 import type { RequirementsSummary } from '../webhooks/account-change';
-import { isConditionFailure, storeCall } from './store-errors';
+import { conditionalCall, storeCall } from './store-errors';
 
 export type AccountStatus = 'connected' | 'deauthorized';
 
@@ -68,15 +68,17 @@ export interface AccountsRepo {
   markDeauthorized(accountId: string, at: string): Promise<AccountRecord | undefined>;
 }
 
-export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => ({
-  get: async (accountId) => {
+export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => {
+  const get = async (accountId: string): Promise<AccountRecord | undefined> => {
     const result = await storeCall(() => client.send(new GetCommand({ TableName: tableName, Key: { accountId }, ConsistentRead: true })));
     return result.Item as AccountRecord | undefined;
-  },
+  };
 
-  putConnected: async ({ accountId, platformUserId, type, scope, livemode, at }) => {
-    try {
-      const result = await storeCall(() =>
+  return {
+    get,
+
+    putConnected: async ({ accountId, platformUserId, type, scope, livemode, at }) => {
+      const result = await conditionalCall(() =>
         client.send(
           new UpdateCommand({
             TableName: tableName,
@@ -104,33 +106,28 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
           }),
         ),
       );
-      return { ok: true, record: result.Attributes as AccountRecord };
-    } catch (error) {
-      if (isConditionFailure(error)) return { ok: false, reason: 'claimed' };
-      throw error;
-    }
-  },
+      return result ? { ok: true, record: result.Attributes as AccountRecord } : { ok: false, reason: 'claimed' };
+    },
 
-  listByUser: async (platformUserId, { limit, startAfter }) => {
-    const result = await storeCall(() =>
-      client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: accountsByUserIndex,
-          KeyConditionExpression: 'platformUserId = :user',
-          ExpressionAttributeValues: { ':user': platformUserId },
-          ScanIndexForward: false,
-          Limit: limit,
-          ...(startAfter ? { ExclusiveStartKey: { ...startAfter } } : {}),
-        }),
-      ),
-    );
-    return { records: (result.Items ?? []) as AccountRecord[], lastKey: result.LastEvaluatedKey as AccountsPageKey | undefined };
-  },
-
-  markDeauthorized: async (accountId, at) => {
-    try {
+    listByUser: async (platformUserId, { limit, startAfter }) => {
       const result = await storeCall(() =>
+        client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: accountsByUserIndex,
+            KeyConditionExpression: 'platformUserId = :user',
+            ExpressionAttributeValues: { ':user': platformUserId },
+            ScanIndexForward: false,
+            Limit: limit,
+            ...(startAfter ? { ExclusiveStartKey: { ...startAfter } } : {}),
+          }),
+        ),
+      );
+      return { records: (result.Items ?? []) as AccountRecord[], lastKey: result.LastEvaluatedKey as AccountsPageKey | undefined };
+    },
+
+    markDeauthorized: async (accountId, at) => {
+      const result = await conditionalCall(() =>
         client.send(
           new UpdateCommand({
             TableName: tableName,
@@ -145,15 +142,11 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
           }),
         ),
       );
-      return result.Attributes as AccountRecord;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
       // Unknown, or deauthorized already: a consistent read tells which (dynalite ignores ReturnValuesOnConditionCheckFailure).
-      const stored = await storeCall(() => client.send(new GetCommand({ TableName: tableName, Key: { accountId }, ConsistentRead: true })));
-      return stored.Item as AccountRecord | undefined;
-    }
-  },
-});
+      return result ? (result.Attributes as AccountRecord) : get(accountId);
+    },
+  };
+};
 
 /** The record as the API returns it (the contract's account shape). */
 export const toAccountView = (record: AccountRecord) => ({

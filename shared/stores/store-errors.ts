@@ -18,3 +18,13 @@ export const storeCall = async <T>(call: () => Promise<T>): Promise<T> => {
     });
   }
 };
+
+/** A conditional write: its result, or undefined when its condition failed (an answer, not an outage). */
+export const conditionalCall = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
+  try {
+    return await storeCall(call);
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+};
