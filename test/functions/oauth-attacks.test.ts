@@ -157,6 +157,21 @@ describe('faults on the OAuth flow', () => {
     expect(recovered.status).toBe(302);
   });
 
+  it('answers 503 when DynamoDB keeps throttling past the SDK retries, writing no state', async () => {
+    const real = createDocumentClient();
+    const throttled = Object.create(real) as typeof real;
+    throttled.send = (async () => {
+      throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
+    }) as typeof real.send;
+    useDocumentClient(throttled);
+    const response = await new TestBrowser().get(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await stack.mintTicket('db_throttled')}`);
+    useDocumentClient(undefined);
+
+    expect(response.status).toBe(503);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(await response.text()).toContain('Error code: store_unavailable');
+  });
+
   it('sends the browser to the failure page when DynamoDB fails during the callback', async () => {
     const browser = new TestBrowser();
     const callback = await stack.emulator.decide((await authorizeIn(browser, 'db_down_callback')).href, 'allow');
