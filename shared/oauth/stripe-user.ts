@@ -53,7 +53,7 @@ export const parseStripeUser = (query: URLSearchParams, flow: ConnectFlow): Reco
   for (const key of new Set(query.keys())) {
     if (!key.startsWith('stripe_user')) continue;
     const field = fieldPattern.exec(key)?.[1];
-    const rule = field === undefined ? undefined : stripeUserFields[field];
+    const rule = field === undefined || !Object.hasOwn(stripeUserFields, field) ? undefined : stripeUserFields[field];
     if (field === undefined || rule === undefined) {
       throw badRequest('invalid_stripe_user', `${key} is not a stripe_user field Stripe documents (allowed: ${Object.keys(stripeUserFields).join(', ')}).`);
     }

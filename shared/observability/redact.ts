@@ -14,7 +14,9 @@ export const scrub = (text: string): string => text.replace(credentialPattern, '
 /** A copy of `value` with sensitive keys redacted at any depth, strings scrubbed, errors reduced to name and message. */
 export const redact = (value: unknown, depth = 0): unknown => {
   if (typeof value === 'string') return scrub(value);
-  if (depth > 5 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Deeper than anything we log: refuse to print what was not looked at.
+  if (depth > 5) return '[truncated]';
   if (value instanceof Error) return { name: value.name, message: scrub(value.message) };
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   return Object.fromEntries(

@@ -40,14 +40,6 @@ export const accountUpdateFor = (tableName: string, change: AccountChange, now: 
           ':at': at,
         },
       };
-    case 'capability':
-      return {
-        ...base,
-        UpdateExpression: 'SET capabilities.#capability = :capabilityStatus, updatedAt = :at',
-        ConditionExpression: connectedAndNotOlder,
-        ExpressionAttributeNames: { '#status': 'status', '#capability': change.capability },
-        ExpressionAttributeValues: { ':capabilityStatus': change.status, ':asOf': change.asOf, ':connected': 'connected', ':at': at },
-      };
     case 'deauthorized':
       return {
         ...base,

@@ -40,6 +40,9 @@ const cancellationReasons = (error: unknown): readonly CancellationReason[] | un
 
 const maxConflictRetries = 3;
 
+/** Cancellation reasons that go away on their own: another writer in flight, or a burst of load. */
+const transientReasons: ReadonlySet<string> = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+
 export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { events: string; accounts: string }): EventsRepo => {
   const transact = async (event: ProcessedEvent, change: AccountChange, now: Date) =>
     client.send(
@@ -78,12 +81,18 @@ export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { event
             if (!accountReason.Item) return 'unknown_account';
             return accountReason.Item.status?.S === 'deauthorized' ? 'account_deauthorized' : 'stale';
           }
+          const transient = reasons.some((reason) => reason.Code !== undefined && transientReasons.has(reason.Code));
           // Another delivery of the same event (or a write to the same account) is in flight.
-          if (attempt < maxConflictRetries) {
+          if (transient && attempt < maxConflictRetries) {
             await sleep(20 * 2 ** attempt + Math.random() * 20);
             continue;
           }
-          throw new HttpError(503, 'store_conflict', 'The event could not be recorded right now; Stripe will retry it.', { cause: error, expose: true });
+          // Anything else (a validation error, an item too large) will not pass on a retry here: answer at once, logged with its reasons.
+          throw new HttpError(503, transient ? 'store_conflict' : 'store_rejected', 'The event could not be recorded right now; Stripe will retry it.', {
+            // DynamoDB's message lists the reasons ("... [None, ValidationError]"): the log line shows them.
+            cause: error,
+            expose: true,
+          });
         }
       }
     },

@@ -7,7 +7,7 @@
 import { HttpError } from '../errors';
 import { stripeApiVersion } from './api-version';
 
-/** The account object, or undefined when the platform key no longer reaches it (401/403/404). */
+/** The account object, or undefined when the platform key no longer reaches it (403/404). */
 export type AccountReader = (accountId: string) => Promise<Readonly<Record<string, unknown>> | undefined>;
 
 export interface AccountReaderOptions {
@@ -35,7 +35,9 @@ export const createAccountReader = ({ secretKey, apiBase, timeoutMs, fetch: send
       }
       throw unavailable(error);
     }
-    if (response.status === 401 || response.status === 403 || response.status === 404) return undefined;
+    // 401 is our own key refused (a bad rotation): a 5xx, so Stripe retries once the key is fixed.
+    if (response.status === 401) throw new HttpError(502, 'stripe_misconfigured', 'Stripe refused the platform credentials.', { expose: false });
+    if (response.status === 403 || response.status === 404) return undefined;
     const body: unknown = await response.json().catch(() => undefined);
     if (!response.ok || typeof body !== 'object' || body === null || Array.isArray(body)) throw unavailable(new Error(`Stripe answered ${response.status}`));
     return body as Record<string, unknown>;
@@ -45,7 +47,7 @@ export const createAccountReader = ({ secretKey, apiBase, timeoutMs, fetch: send
     try {
       return await readOnce(accountId);
     } catch (error) {
-      if (error instanceof HttpError && error.status === 502) return readOnce(accountId);
+      if (error instanceof HttpError && error.code === 'stripe_unavailable') return readOnce(accountId);
       throw error;
     }
   };

@@ -21,8 +21,6 @@ export interface AccountState {
 export type AccountChange =
   /** A full snapshot of the account as of `asOf` (epoch seconds). */
   | { readonly kind: 'state'; readonly accountId: string; readonly state: AccountState; readonly asOf: number }
-  /** One capability's status as of `asOf` (epoch seconds). */
-  | { readonly kind: 'capability'; readonly accountId: string; readonly capability: string; readonly status: string; readonly asOf: number }
   /** Stripe revoked our access; `asOf` in epoch milliseconds, ordered against our own status changes. */
   | { readonly kind: 'deauthorized'; readonly accountId: string; readonly asOf: number };
 

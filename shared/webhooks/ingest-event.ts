@@ -14,7 +14,7 @@ import type { EventsRepo } from '../stores/events-repo';
 import type { AccountReader } from '../stripe/account-reader';
 import { isLiveKey } from '../stripe/mode';
 import type { AccountChange } from './account-change';
-import { planChange } from './plan-change';
+import { eventsReadFromStripe, planChange } from './plan-change';
 import { verifyStripeSignature } from './signature';
 import { parseStripeEvent, type StripeEventEnvelope } from './stripe-event';
 
@@ -34,7 +34,7 @@ export interface IngestContext {
   readonly config: ServiceConfig;
   readonly secrets: PlatformSecrets;
   readonly events: EventsRepo;
-  /** Re-reads an account at Stripe (account.application.authorized carries none). */
+  /** Re-reads an account at Stripe (for events whose payload is not a whole, ordered account). */
   readonly readAccount: AccountReader;
   readonly notices: NoticePublisher;
   readonly logger: Logger;
@@ -47,8 +47,6 @@ const noticeFor = (change: AccountChange, event: StripeEventEnvelope): AccountNo
   switch (change.kind) {
     case 'state':
       return { type: 'account.updated', accountId: change.accountId, detail: { ...cause, ...change.state } };
-    case 'capability':
-      return { type: 'account.updated', accountId: change.accountId, detail: { ...cause, capabilities: { [change.capability]: change.status } } };
     case 'deauthorized':
       return { type: 'account.deauthorized', accountId: change.accountId, detail: cause };
   }
@@ -95,7 +93,7 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     return ignored('livemode_mismatch');
   }
   // Events that cost a Stripe call are checked for duplicates first, so a redelivery costs one read.
-  if (event.type === 'account.application.authorized' && (await events.isProcessed(event.id))) {
+  if (eventsReadFromStripe.has(event.type) && (await events.isProcessed(event.id))) {
     logger.info('webhook duplicate', fields);
     return duplicate();
   }
@@ -113,8 +111,9 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     return received('processed');
   }
   if (outcome === 'duplicate') return duplicate();
-  if (outcome === 'unknown_account' && event.type === 'account.application.authorized' && now - event.created * 1000 < pendingConnectionWindowMs) {
-    // Stripe may announce a connection before our callback has stored it: ask Stripe to retry.
+  const connectionMayBePending = outcome === 'unknown_account' || outcome === 'account_deauthorized';
+  if (connectionMayBePending && event.type === 'account.application.authorized' && now - event.created * 1000 < pendingConnectionWindowMs) {
+    // Stripe may announce a (re)connection before our callback has stored it: ask Stripe to retry.
     throw new HttpError(503, 'account_pending', 'This account is not connected here yet (its OAuth callback may still be running); Stripe will retry.', {
       expose: true,
     });

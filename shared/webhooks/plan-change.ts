@@ -1,7 +1,9 @@
 /**
- * Decides what a verified event means for our records. Payload snapshots are ordered by the
- * event's `created`; `account.application.authorized` carries no account (its object is the
- * Application), so the account is re-read from Stripe, which is current by definition.
+ * Decides what a verified event means for our records. `account.updated` carries a whole account
+ * snapshot, ordered by the event's `created`. `account.application.authorized` carries no account
+ * (its object is the Application) and `capability.updated` carries one capability without any
+ * order against other capabilities' events, so for both the account is re-read from Stripe, which
+ * is current by definition: a snapshot as of now that no older event can overwrite.
  */
 import type { AccountReader } from '../stripe/account-reader';
 import { accountStateFrom, type AccountChange } from './account-change';
@@ -15,6 +17,9 @@ export const handledEventTypes = [
   'account.application.deauthorized',
   'capability.updated',
 ] as const;
+
+/** Event types whose effect is a fresh read of the account at Stripe. */
+export const eventsReadFromStripe: ReadonlySet<string> = new Set(['account.application.authorized', 'capability.updated']);
 
 const fetchAccountState = async (readAccount: AccountReader, accountId: string, nowSeconds: number): Promise<ChangePlan> => {
   const account = await readAccount(accountId);
@@ -35,12 +40,10 @@ export const planChange = async (event: StripeEventEnvelope, readAccount: Accoun
       return { change: { kind: 'state', accountId, state, asOf: event.created } };
     }
     case 'capability.updated': {
-      const { id: capability, status, account } = object;
-      const accountId = typeof account === 'string' ? account : event.account;
-      if (typeof capability !== 'string' || !/^[a-z0-9_]{1,64}$/.test(capability) || typeof status !== 'string' || !accountId) {
-        return { ignore: 'malformed_capability' };
-      }
-      return { change: { kind: 'capability', accountId, capability, status, asOf: event.created } };
+      const accountId = typeof object['account'] === 'string' ? object['account'] : event.account;
+      if (!accountId || !/^acct_[A-Za-z0-9]{1,64}$/.test(accountId)) return { ignore: 'malformed_capability' };
+      if (event.account !== undefined && event.account !== accountId) return { ignore: 'account_mismatch' };
+      return fetchAccountState(readAccount, accountId, Math.floor(now / 1000));
     }
     case 'account.application.authorized':
       if (!event.account) return { ignore: 'no_account' };

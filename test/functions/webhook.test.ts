@@ -1,4 +1,4 @@
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
@@ -91,6 +91,16 @@ const accountUpdated = (accountId: string, id: string, created: number, fields: 
   },
 });
 
+/** The first account.application.authorized delivery (answered) after the `seen` deliveries so far. */
+const firstAuthorizedDeliveryAfter = async (seen: number) => {
+  for (let tries = 0; tries < 200; tries += 1) {
+    const found = stack.emulator.deliveries().slice(seen).find((delivery) => delivery.type === 'account.application.authorized' && delivery.status !== undefined);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('no account.application.authorized delivery');
+};
+
 const uniqueEventId = () => `evt_${Math.random().toString(36).slice(2)}${Date.now()}`;
 
 describe('POST /webhooks/stripe', () => {
@@ -163,20 +173,95 @@ describe('POST /webhooks/stripe', () => {
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false, payoutsEnabled: false });
   });
 
-  it('applies capability.updated to that capability only', async () => {
+  it('answers capability.updated with what Stripe says now, so capability events in any order end true', async () => {
     const accountId = await connect('express');
-    const event = {
-      id: uniqueEventId(),
+    const now = Math.floor(Date.now() / 1000);
+    const capabilityUpdated = (id: string, created: number, status: string) => ({
+      id,
       object: 'event',
       type: 'capability.updated',
       account: accountId,
-      created: Math.floor(Date.now() / 1000),
+      created,
       livemode: false,
-      data: { object: { id: 'card_payments', object: 'capability', account: accountId, status: 'pending', requested: true } },
-    };
+      data: { object: { id: 'card_payments', object: 'capability', account: accountId, status, requested: true } },
+    });
+    await stack.emulator.updateAccount(accountId, { capabilities: { card_payments: 'active' } });
+    const newer = capabilityUpdated(uniqueEventId(), now, 'active');
+    const older = capabilityUpdated(uniqueEventId(), now - 60, 'inactive');
+    const stripeReadsBefore = stack.emulator.requestLog().filter((entry) => entry.path === `/v1/accounts/${accountId}`).length;
 
-    expect(await post(event)).toEqual({ status: 200, body: { received: true, status: 'processed' } });
-    expect((await readAccount(accountId))?.['capabilities']).toMatchObject({ card_payments: 'pending' });
+    expect(await post(newer)).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    const late = await post(older);
+    const redelivered = await post(newer);
+
+    expect(late.status).toBe(200);
+    expect(redelivered).toEqual({ status: 200, body: { received: true, status: 'duplicate' } });
+    expect((await readAccount(accountId))?.['capabilities']).toMatchObject({ card_payments: 'active' });
+    // The redelivery is answered from our events table: no third read at Stripe.
+    expect(stack.emulator.requestLog().filter((entry) => entry.path === `/v1/accounts/${accountId}`).length - stripeReadsBefore).toBe(2);
+  });
+
+  it('asks Stripe to retry an authorization announced before its callback stored the account', async () => {
+    const browser = new TestBrowser();
+    const start = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=express&ticket=${await stack.mintTicket('user_race')}`);
+    const seen = stack.emulator.deliveries().length;
+    const callbackUrl = await stack.emulator.decide(locationOf(start).href, 'allow');
+
+    const early = await firstAuthorizedDeliveryAfter(seen);
+    const accountId = locationOf(await browser.get(callbackUrl)).searchParams.get('account') ?? '';
+    await stack.emulator.redeliver(early.eventId);
+    const answers = await delivered(early.eventId, 2);
+
+    expect(early).toMatchObject({ attempt: 1, status: 503 });
+    expect(answers.map((answer) => answer.status)).toContain(200);
+    expect(await processedEvents(early.eventId)).toHaveLength(1);
+    expect(await readAccount(accountId)).toMatchObject({ status: 'connected', platformUserId: 'user_race', stripeStateAt: expect.any(Number) });
+  });
+
+  it('asks Stripe to retry a reconnection announced while our record still says deauthorized', async () => {
+    const accountId = await connect('standard', 'user_reconnect');
+    const disconnect = await fetch(`${stack.gatewayUrl}/accounts/${accountId}/deauthorize`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await stack.mintTicket('user_reconnect')}` },
+    });
+    expect(disconnect.status).toBe(200);
+    const browser = new TestBrowser();
+    const start = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await stack.mintTicket('user_reconnect')}`);
+    const seen = stack.emulator.deliveries().length;
+    const callbackUrl = await stack.emulator.decide(locationOf(start).href, 'allow', { accountId });
+
+    const early = await firstAuthorizedDeliveryAfter(seen);
+    const landed = locationOf(await browser.get(callbackUrl));
+    await stack.emulator.redeliver(early.eventId);
+    const answers = await delivered(early.eventId, 2);
+
+    expect(early).toMatchObject({ attempt: 1, status: 503 });
+    expect(landed.searchParams.get('account')).toBe(accountId);
+    expect(answers.map((answer) => answer.status)).toContain(200);
+    expect(await readAccount(accountId)).toMatchObject({ status: 'connected' });
+  });
+
+  it('acknowledges an authorization for an account it does not hold once no callback can still store it', async () => {
+    const browser = new TestBrowser();
+    const start = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=express&ticket=${await stack.mintTicket('user_abandoned')}`);
+    const seen = stack.emulator.deliveries().length;
+    const callbackUrl = await stack.emulator.decide(locationOf(start).href, 'allow');
+    await firstAuthorizedDeliveryAfter(seen);
+    const accountId = locationOf(await browser.get(callbackUrl)).searchParams.get('account') ?? '';
+    await db.send(new DeleteCommand({ TableName: stack.tables.accounts, Key: { accountId } }));
+
+    const old = await post({
+      id: uniqueEventId(),
+      object: 'event',
+      type: 'account.application.authorized',
+      account: accountId,
+      created: Math.floor(Date.now() / 1000) - 3600,
+      livemode: false,
+      data: { object: { id: localDefaults.stripeClientId, object: 'application' } },
+    });
+
+    expect(old).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'unknown_account' } });
+    expect(await readAccount(accountId)).toBeUndefined();
   });
 
   it('marks an account deauthorized from the emulator and keeps it so against a late account.updated', async () => {

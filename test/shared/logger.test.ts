@@ -70,6 +70,16 @@ describe('createLogger', () => {
     });
   });
 
+  it('prints "[truncated]" past six levels instead of an unredacted deep object', () => {
+    const { logger, lines } = capture();
+    const deep = { a: { b: { c: { d: { e: { f: { code: 'ac_deep', secretKey: 'x' } } } } } } };
+    logger.info('deep', { deep });
+
+    expect(lines[0]).toContain('[truncated]');
+    expect(lines[0]).not.toContain('ac_deep');
+    expect(lines[0]).not.toContain('"secretKey":"x"');
+  });
+
   it.each([
     ['debug', ['DEBUG', 'INFO', 'WARN', 'ERROR']],
     ['warn', ['WARN', 'ERROR']],

@@ -37,6 +37,8 @@ describe('parseAuthorizeRequest', () => {
     ['type=standard&ticket=t&stripe_user[email]=nope', 'invalid_stripe_user', 'stripe_user[email] must be a valid email address.'],
     ['type=standard&ticket=t&stripe_user[dob_day]=1', 'invalid_stripe_user', 'stripe_user[dob_day], [dob_month] and [dob_year] must be given together.'],
     ['type=standard&ticket=t&stripe_user[business_name]=a%0Ab', 'invalid_stripe_user', 'stripe_user[business_name] must be 1 to 500 printable characters.'],
+    ['type=standard&ticket=t&stripe_user[constructor]=x', 'invalid_stripe_user', expect.stringMatching(/^stripe_user\[constructor\] is not a stripe_user field Stripe documents/)],
+    ['type=standard&ticket=t&stripe_user[__proto__]=x', 'invalid_stripe_user', expect.stringMatching(/^stripe_user\[__proto__\] is not a stripe_user field/)],
     ['type=standard&ticket=t&utm_source=x', 'unknown_parameter', 'The parameter utm_source is not supported by /connect/authorize.'],
     ['type=standard&ticket=%E0%A4%A', 'invalid_query', 'The query string is not valid percent-encoded UTF-8.'],
   ])('refuses %s', (query, code, message) => {

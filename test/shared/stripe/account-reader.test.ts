@@ -28,9 +28,15 @@ describe('createAccountReader', () => {
     expect(stripeApiVersion).toBe(Stripe.API_VERSION);
   });
 
-  it.each([401, 403, 404])('answers undefined when the key no longer reaches the account (%i)', async (status) => {
+  it.each([403, 404])('answers undefined when the key no longer reaches the account (%i)', async (status) => {
     const { fetch } = scripted([json(status, { error: { type: 'invalid_request_error' } })]);
     await expect(reader(fetch)('acct_1')).resolves.toBeUndefined();
+  });
+
+  it('treats a refused platform key (401) as our misconfiguration: a 502 without a retry, never "account gone"', async () => {
+    const { fetch, requests } = scripted([json(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } })]);
+    await expect(reader(fetch)('acct_1')).rejects.toThrowError(expect.objectContaining({ status: 502, code: 'stripe_misconfigured' }));
+    expect(requests).toHaveLength(1);
   });
 
   it('retries once after a 5xx or a dropped connection, then gives up with a 502', async () => {
