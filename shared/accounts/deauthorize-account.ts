@@ -48,8 +48,16 @@ export const deauthorizeAccount = async (record: AccountRecord, context: Deautho
     if (!alreadyDisconnected(error)) throw stripeFailure(error);
   }
   const at = new Date(context.now).toISOString();
-  const updated = await context.accounts.markDeauthorized(record.accountId, at);
+  const updated = await context.accounts.markDeauthorized(record, at);
   if (!updated) throw new HttpError(404, 'account_not_found', `No connected account ${record.accountId} is known here.`);
+  if (updated.platformUserId !== record.platformUserId || updated.connectedAt !== record.connectedAt) {
+    // Disconnected, then connected again (perhaps by another platform user) while Stripe answered us: that new connection is not ours to end.
+    throw new HttpError(
+      409,
+      'account_reconnected',
+      `${record.accountId} was disconnected, and has since been connected again through a new OAuth connection; that connection was left as it is.`,
+    );
+  }
   context.metrics.count('AccountDeauthorized', { source: 'platform' });
   // The webhook may have recorded it first (and told the platform): one notice per deauthorization.
   if (updated.deauthorizedAt === at) {

@@ -62,10 +62,12 @@ export interface AccountsRepo {
   /** A platform user's accounts, newest connection first. */
   listByUser(platformUserId: string, options: { limit: number; startAfter?: AccountsPageKey }): Promise<AccountsPage>;
   /**
-   * Marks an account deauthorized and returns the record; undefined if unknown. Idempotent: an
-   * account already deauthorized is returned as stored, its times untouched.
+   * Marks the connection `connection` names deauthorized and returns the record; undefined if
+   * unknown. Idempotent: an account already deauthorized is returned as stored, its times
+   * untouched. A record that now holds a newer connection (deauthorized meanwhile, then connected
+   * again) is returned unchanged: the caller compares it with what it asked for.
    */
-  markDeauthorized(accountId: string, at: string): Promise<AccountRecord | undefined>;
+  markDeauthorized(connection: Pick<AccountRecord, 'accountId' | 'platformUserId' | 'connectedAt'>, at: string): Promise<AccountRecord | undefined>;
 }
 
 export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => {
@@ -126,7 +128,7 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
       return { records: (result.Items ?? []) as AccountRecord[], lastKey: result.LastEvaluatedKey as AccountsPageKey | undefined };
     },
 
-    markDeauthorized: async (accountId, at) => {
+    markDeauthorized: async ({ accountId, platformUserId, connectedAt }, at) => {
       const result = await conditionalCall(() =>
         client.send(
           new UpdateCommand({
@@ -135,14 +137,14 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
             UpdateExpression: 'SET #status = :deauthorized, deauthorizedAt = if_not_exists(deauthorizedAt, :at), updatedAt = :at, statusChangedAt = :atMs',
             // Already deauthorized (a repeat, or the webhook got there first): keep its times, so
             // statusChangedAt still orders the first change, not the last echo of it.
-            ConditionExpression: 'attribute_exists(accountId) AND #status <> :deauthorized',
+            ConditionExpression: 'attribute_exists(accountId) AND #status <> :deauthorized AND platformUserId = :user AND connectedAt = :connectedAt',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':deauthorized': 'deauthorized', ':at': at, ':atMs': Date.parse(at) },
+            ExpressionAttributeValues: { ':deauthorized': 'deauthorized', ':at': at, ':atMs': Date.parse(at), ':user': platformUserId, ':connectedAt': connectedAt },
             ReturnValues: 'ALL_NEW',
           }),
         ),
       );
-      // Unknown, or deauthorized already: a consistent read tells which (dynalite ignores ReturnValuesOnConditionCheckFailure).
+      // Unknown, deauthorized already, or connected again since: a consistent read tells which (dynalite ignores ReturnValuesOnConditionCheckFailure).
       return result ? (result.Attributes as AccountRecord) : get(accountId);
     },
   };

@@ -1,4 +1,10 @@
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deauthorizeAccount } from '../../shared/accounts/deauthorize-account';
+import { createDocumentClient } from '../../shared/clients/dynamodb';
+import { noMetrics } from '../../shared/metrics';
+import { noPublisher } from '../../shared/notifications/account-notices';
+import { createAccountsRepo, type AccountRecord } from '../../shared/stores/accounts-repo';
 import { useAccountNotices } from '../../shared/clients/notices';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
@@ -153,5 +159,26 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
     expect(result).toMatchObject({ status, body: apiError('upstream_error', code, message) });
     expect(await statusOf(accountId)).toEqual(before);
     expect(await deauthorize(accountId, user)).toMatchObject({ status: 200, body: { accountId, status: 'deauthorized' } });
+  });
+
+  it("never ends a newer connection made while Stripe answered: a reconnection by another user stays connected", async () => {
+    const seeded = await seedAccount(stack, { platformUserId: 'first_owner', type: 'standard' });
+    const record = (await storedAccount(stack, String(seeded['accountId']))) as unknown as AccountRecord;
+    const accounts = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
+    const reconnectedAt = new Date(Date.parse(record.connectedAt) + 1000).toISOString();
+    // While our deauthorize call is at Stripe: the webhook records the disconnection, then another user connects the account.
+    const stripe = {
+      oauth: {
+        deauthorize: async () => {
+          await seedAccount(stack, { accountId: record.accountId, platformUserId: 'next_owner', type: 'standard', connectedAt: reconnectedAt });
+          return { stripe_user_id: record.accountId };
+        },
+      },
+    } as unknown as Stripe;
+
+    const result = deauthorizeAccount(record, { accounts, stripe: async () => stripe, clientId: 'ca_test', notices: noPublisher, metrics: noMetrics, now: Date.now() });
+
+    await expect(result).rejects.toThrowError(expect.objectContaining({ status: 409, code: 'account_reconnected' }));
+    expect(await storedAccount(stack, record.accountId)).toMatchObject({ status: 'connected', platformUserId: 'next_owner', connectedAt: reconnectedAt });
   });
 });
