@@ -50,12 +50,13 @@ export const deauthorizeAccount = async (record: AccountRecord, context: Deautho
   const at = new Date(context.now).toISOString();
   const updated = await context.accounts.markDeauthorized(record, at);
   if (!updated) throw new HttpError(404, 'account_not_found', `No connected account ${record.accountId} is known here.`);
-  if (updated.platformUserId !== record.platformUserId || updated.connectedAt !== record.connectedAt) {
-    // Disconnected, then connected again (perhaps by another platform user) while Stripe answered us: that new connection is not ours to end.
+  if (updated.status !== 'deauthorized' || updated.platformUserId !== record.platformUserId) {
+    // Connected again while we were at Stripe: our record now describes that newer connection, which is not ours to mark.
     throw new HttpError(
       409,
       'account_reconnected',
-      `${record.accountId} was disconnected, and has since been connected again through a new OAuth connection; that connection was left as it is.`,
+      `${record.accountId} was connected again through OAuth while this request ran, so its record was left as it is. ` +
+        'If Stripe ended that connection too, its deauthorization webhook will mark it; otherwise call deauthorize again.',
     );
   }
   context.metrics.count('AccountDeauthorized', { source: 'platform' });

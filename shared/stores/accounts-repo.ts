@@ -62,12 +62,12 @@ export interface AccountsRepo {
   /** A platform user's accounts, newest connection first. */
   listByUser(platformUserId: string, options: { limit: number; startAfter?: AccountsPageKey }): Promise<AccountsPage>;
   /**
-   * Marks the connection `connection` names deauthorized and returns the record; undefined if
-   * unknown. Idempotent: an account already deauthorized is returned as stored, its times
-   * untouched. A record that now holds a newer connection (deauthorized meanwhile, then connected
-   * again) is returned unchanged: the caller compares it with what it asked for.
+   * Marks the owner's account deauthorized as of `at` and returns the record; undefined if unknown.
+   * Idempotent: an account already deauthorized is returned as stored, its times untouched. A
+   * record whose status changed after `at` (connected again while the caller was at Stripe) is
+   * returned unchanged: the caller compares it with what it asked for.
    */
-  markDeauthorized(connection: Pick<AccountRecord, 'accountId' | 'platformUserId' | 'connectedAt'>, at: string): Promise<AccountRecord | undefined>;
+  markDeauthorized(owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>, at: string): Promise<AccountRecord | undefined>;
 }
 
 export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => {
@@ -128,7 +128,7 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
       return { records: (result.Items ?? []) as AccountRecord[], lastKey: result.LastEvaluatedKey as AccountsPageKey | undefined };
     },
 
-    markDeauthorized: async ({ accountId, platformUserId, connectedAt }, at) => {
+    markDeauthorized: async ({ accountId, platformUserId }, at) => {
       const result = await conditionalCall(() =>
         client.send(
           new UpdateCommand({
@@ -137,14 +137,16 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
             UpdateExpression: 'SET #status = :deauthorized, deauthorizedAt = if_not_exists(deauthorizedAt, :at), updatedAt = :at, statusChangedAt = :atMs',
             // Already deauthorized (a repeat, or the webhook got there first): keep its times, so
             // statusChangedAt still orders the first change, not the last echo of it.
-            ConditionExpression: 'attribute_exists(accountId) AND #status <> :deauthorized AND platformUserId = :user AND connectedAt = :connectedAt',
+            // The same ordering rule as the webhook's tombstone: a status change after `at` is newer news than ours.
+            ConditionExpression:
+              'attribute_exists(accountId) AND #status <> :deauthorized AND platformUserId = :user AND (attribute_not_exists(statusChangedAt) OR statusChangedAt <= :atMs)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':deauthorized': 'deauthorized', ':at': at, ':atMs': Date.parse(at), ':user': platformUserId, ':connectedAt': connectedAt },
+            ExpressionAttributeValues: { ':deauthorized': 'deauthorized', ':at': at, ':atMs': Date.parse(at), ':user': platformUserId },
             ReturnValues: 'ALL_NEW',
           }),
         ),
       );
-      // Unknown, deauthorized already, or connected again since: a consistent read tells which (dynalite ignores ReturnValuesOnConditionCheckFailure).
+      // Unknown, deauthorized already, or connected again since `at`: a consistent read tells which (dynalite ignores ReturnValuesOnConditionCheckFailure).
       return result ? (result.Attributes as AccountRecord) : get(accountId);
     },
   };

@@ -161,24 +161,28 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
     expect(await deauthorize(accountId, user)).toMatchObject({ status: 200, body: { accountId, status: 'deauthorized' } });
   });
 
-  it("never ends a newer connection made while Stripe answered: a reconnection by another user stays connected", async () => {
+  it.each([
+    ['another user', 'next_owner'],
+    ['the same user, consenting again', 'first_owner'],
+  ])('never marks a connection made while Stripe answered (by %s): 409, the newer record left as it is', async (_, reconnectingUser) => {
     const seeded = await seedAccount(stack, { platformUserId: 'first_owner', type: 'standard' });
     const record = (await storedAccount(stack, String(seeded['accountId']))) as unknown as AccountRecord;
     const accounts = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
-    const reconnectedAt = new Date(Date.parse(record.connectedAt) + 1000).toISOString();
-    // While our deauthorize call is at Stripe: the webhook records the disconnection, then another user connects the account.
+    const requestStartedAt = Date.parse(record.connectedAt) + 500;
+    const reconnectedAt = new Date(requestStartedAt + 500).toISOString();
+    // While our deauthorize call is at Stripe, the account goes through OAuth again and its callback stores the new connection.
     const stripe = {
       oauth: {
         deauthorize: async () => {
-          await seedAccount(stack, { accountId: record.accountId, platformUserId: 'next_owner', type: 'standard', connectedAt: reconnectedAt });
+          await seedAccount(stack, { accountId: record.accountId, platformUserId: reconnectingUser, type: 'standard', connectedAt: reconnectedAt });
           return { stripe_user_id: record.accountId };
         },
       },
     } as unknown as Stripe;
 
-    const result = deauthorizeAccount(record, { accounts, stripe: async () => stripe, clientId: 'ca_test', notices: noPublisher, metrics: noMetrics, now: Date.now() });
+    const result = deauthorizeAccount(record, { accounts, stripe: async () => stripe, clientId: 'ca_test', notices: noPublisher, metrics: noMetrics, now: requestStartedAt });
 
     await expect(result).rejects.toThrowError(expect.objectContaining({ status: 409, code: 'account_reconnected' }));
-    expect(await storedAccount(stack, record.accountId)).toMatchObject({ status: 'connected', platformUserId: 'next_owner', connectedAt: reconnectedAt });
+    expect(await storedAccount(stack, record.accountId)).toMatchObject({ status: 'connected', platformUserId: reconnectingUser, connectedAt: reconnectedAt });
   });
 });
