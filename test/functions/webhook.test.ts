@@ -173,11 +173,13 @@ describe('POST /webhooks/stripe', () => {
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false, payoutsEnabled: false });
   });
 
-  it('answers capability.updated with what Stripe says now, so capability events in any order end true', async () => {
+  it('answers capability.updated with what Stripe says now, whatever the payload and the order of arrival', async () => {
     const accountId = await connect('express');
-    const now = Math.floor(Date.now() / 1000);
-    const capabilityUpdated = (id: string, created: number, status: string) => ({
-      id,
+    const changed = await stack.emulator.updateAccount(accountId, { capabilities: { card_payments: 'inactive' } });
+    await delivered(changed.id);
+    const storedAt = Number((await readAccount(accountId))?.['stripeStateAt']);
+    const capabilityUpdated = (created: number, status: string) => ({
+      id: uniqueEventId(),
       object: 'event',
       type: 'capability.updated',
       account: accountId,
@@ -185,20 +187,22 @@ describe('POST /webhooks/stripe', () => {
       livemode: false,
       data: { object: { id: 'card_payments', object: 'capability', account: accountId, status, requested: true } },
     });
-    await stack.emulator.updateAccount(accountId, { capabilities: { card_payments: 'active' } });
-    const newer = capabilityUpdated(uniqueEventId(), now, 'active');
-    const older = capabilityUpdated(uniqueEventId(), now - 60, 'inactive');
-    const stripeReadsBefore = stack.emulator.requestLog().filter((entry) => entry.path === `/v1/accounts/${accountId}`).length;
+    // Both newer than what is stored, arriving newest first; neither payload is what Stripe says now.
+    const newer = capabilityUpdated(storedAt + 2, 'pending');
+    const older = capabilityUpdated(storedAt + 1, 'active');
+    const stripeReads = () => stack.emulator.requestLog().filter((entry) => entry.path === `/v1/accounts/${accountId}`).length;
+    const readsBefore = stripeReads();
 
-    expect(await post(newer)).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    const first = await post(newer);
     const late = await post(older);
     const redelivered = await post(newer);
 
-    expect(late.status).toBe(200);
+    expect(first).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    expect(late).toEqual({ status: 200, body: { received: true, status: 'processed' } });
     expect(redelivered).toEqual({ status: 200, body: { received: true, status: 'duplicate' } });
-    expect((await readAccount(accountId))?.['capabilities']).toMatchObject({ card_payments: 'active' });
+    expect((await readAccount(accountId))?.['capabilities']).toMatchObject({ card_payments: 'inactive' });
     // The redelivery is answered from our events table: no third read at Stripe.
-    expect(stack.emulator.requestLog().filter((entry) => entry.path === `/v1/accounts/${accountId}`).length - stripeReadsBefore).toBe(2);
+    expect(stripeReads() - readsBefore).toBe(2);
   });
 
   it('asks Stripe to retry an authorization announced before its callback stored the account', async () => {
@@ -238,6 +242,7 @@ describe('POST /webhooks/stripe', () => {
     expect(early).toMatchObject({ attempt: 1, status: 503 });
     expect(landed.searchParams.get('account')).toBe(accountId);
     expect(answers.map((answer) => answer.status)).toContain(200);
+    expect(await processedEvents(early.eventId)).toHaveLength(1);
     expect(await readAccount(accountId)).toMatchObject({ status: 'connected' });
   });
 
