@@ -39,7 +39,7 @@ export interface Fixtures {
   connectedAccount(flow: 'standard' | 'express'): Promise<string>;
   /** Accounts put straight into the table (no emulator account behind them). */
   seedAccounts(count: number): Promise<string[]>;
-  webhookRequest(type: 'account.updated' | 'account.application.authorized', accountId: string, eventId?: string): BenchRequest;
+  webhookRequest(type: 'account.updated' | 'account.application.authorized' | 'capability.updated', accountId: string, eventId?: string): BenchRequest;
 }
 
 const header = (result: APIGatewayProxyStructuredResultV2, name: string): string => String(result.headers?.[name] ?? '');
@@ -105,7 +105,9 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
             capabilities: { card_payments: 'active', transfers: 'active' },
             requirements: { currently_due: [], eventually_due: [], past_due: [], disabled_reason: null, current_deadline: null },
           }
-        : { id: localDefaults.stripeClientId, object: 'application', name: 'Local Platform' };
+        : type === 'capability.updated'
+          ? { id: 'card_payments', object: 'capability', account: accountId, status: 'active', requested: true }
+          : { id: localDefaults.stripeClientId, object: 'application', name: 'Local Platform' };
     const body = JSON.stringify({ id: eventId, object: 'event', account: accountId, api_version: '2025-01-01', created, data: { object }, livemode: false, type });
     return { route: webhookRoute, body, headers: { 'stripe-signature': signatureHeader(body, localDefaults.webhookSecret, created) } };
   };

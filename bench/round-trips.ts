@@ -67,6 +67,7 @@ export const measureRoundTrips = async (
   const cases = [
     ['account.updated', fixtures.webhookRequest('account.updated', seeded ?? '')],
     ['account.application.authorized', fixtures.webhookRequest('account.application.authorized', await fixtures.connectedAccount('standard'))],
+    ['capability.updated', fixtures.webhookRequest('capability.updated', await fixtures.connectedAccount('express'))],
   ] as const;
   for (const [label, request] of cases) {
     trips[`webhook: ${label}`] = await count('webhook', request);

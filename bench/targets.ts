@@ -44,6 +44,8 @@ export const evaluateTargets = (results: Measured): TargetLine[] => {
     roundTripLine(results, 'webhook, new event needing a Stripe re-fetch: ≤ 2 DynamoDB round trips', 'webhook: account.application.authorized', 2, undefined),
     roundTripLine(results, 'webhook, duplicate: 1 DynamoDB round trip', 'webhook: account.updated, duplicate', 1, 0),
     roundTripLine(results, 'webhook, duplicate needing a Stripe re-fetch: 1 DynamoDB round trip', 'webhook: account.application.authorized, duplicate', 1, 0),
+    roundTripLine(results, 'webhook, capability.updated (a Stripe re-fetch): ≤ 2 DynamoDB round trips', 'webhook: capability.updated', 2, undefined),
+    roundTripLine(results, 'webhook, capability.updated duplicate: 1 DynamoDB round trip', 'webhook: capability.updated, duplicate', 1, 0),
   );
   const atEight = results.throughput.find((run) => run.concurrency === 8);
   const share = atEight ? ratio(atEight.webhook.perSecond, atEight.rawPut.perSecond) : Number.NaN;

@@ -7,13 +7,16 @@ export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
   readonly expose: boolean;
+  /** A 5xx given on purpose (asking Stripe to retry later), not a fault: logged as a warning. */
+  readonly deliberate: boolean;
 
   /** `expose` may be forced for 5xx messages written for people (e.g. naming a missing setting). */
-  constructor(status: number, code: string, message: string, options?: { cause?: unknown; expose?: boolean }) {
+  constructor(status: number, code: string, message: string, options?: { cause?: unknown; expose?: boolean; deliberate?: boolean }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = status;
     this.code = code;
     this.expose = options?.expose ?? status < 500;
+    this.deliberate = options?.deliberate ?? false;
   }
 }
 

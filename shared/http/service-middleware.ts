@@ -63,7 +63,8 @@ export const serviceMiddleware = ({ caller, logger }: ServiceMiddlewareOptions):
   const serviceMiddlewareOnError = (request: { event: Event; error: Error | null; response: Result | null }): void => {
     const error = asHttpError(request.error);
     const fields = { status: error.status, errorCode: error.code, error: request.error };
-    if (error.status >= 500) logger.error('request failed', { ...fields, cause: (request.error as { cause?: unknown } | null)?.cause });
+    if (error.status >= 500 && error.deliberate) logger.warn('request deferred', fields);
+    else if (error.status >= 500) logger.error('request failed', { ...fields, cause: (request.error as { cause?: unknown } | null)?.cause });
     else logger.info('request refused', fields);
     request.response = withHeaders(errorResponse(error, caller), request.event.requestContext?.requestId);
   };

@@ -81,7 +81,8 @@ export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { event
             if (!accountReason.Item) return 'unknown_account';
             return accountReason.Item.status?.S === 'deauthorized' ? 'account_deauthorized' : 'stale';
           }
-          const transient = reasons.some((reason) => reason.Code !== undefined && transientReasons.has(reason.Code));
+          // No reasons at all says nothing either way: treat it as passing, like a conflict.
+          const transient = reasons.length === 0 || reasons.some((reason) => reason.Code !== undefined && transientReasons.has(reason.Code));
           // Another delivery of the same event (or a write to the same account) is in flight.
           if (transient && attempt < maxConflictRetries) {
             await sleep(20 * 2 ** attempt + Math.random() * 20);

@@ -17,6 +17,18 @@ export interface AccountReaderOptions {
   readonly fetch?: typeof fetch;
 }
 
+const stripeError = (body: unknown): Record<string, unknown> | undefined => {
+  const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : undefined;
+};
+
+const errorCodeOf = (body: unknown): string => String(stripeError(body)?.['code'] ?? stripeError(body)?.['type'] ?? 'no error code');
+
+const revokedAccess = (body: unknown): boolean => {
+  const error = stripeError(body);
+  return error?.['code'] === 'account_invalid' || /does not have access to account|access may have been revoked/i.test(String(error?.['message'] ?? ''));
+};
+
 const unavailable = (cause: unknown) =>
   new HttpError(502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.', { cause, expose: true });
 
@@ -35,10 +47,14 @@ export const createAccountReader = ({ secretKey, apiBase, timeoutMs, fetch: send
       }
       throw unavailable(error);
     }
-    // 401 is our own key refused (a bad rotation): a 5xx, so Stripe retries once the key is fixed.
-    if (response.status === 401) throw new HttpError(502, 'stripe_misconfigured', 'Stripe refused the platform credentials.', { expose: false });
     if (response.status === 403 || response.status === 404) return undefined;
     const body: unknown = await response.json().catch(() => undefined);
+    if (response.status === 401) {
+      // Stripe has answered revoked access with a 401 too; any other 401 is our own key refused (a bad
+      // rotation): a 5xx, so Stripe retries the event once the key is fixed.
+      if (revokedAccess(body)) return undefined;
+      throw new HttpError(502, 'stripe_misconfigured', 'Stripe refused the platform credentials.', { cause: new Error(`Stripe answered 401: ${errorCodeOf(body)}`) });
+    }
     if (!response.ok || typeof body !== 'object' || body === null || Array.isArray(body)) throw unavailable(new Error(`Stripe answered ${response.status}`));
     return body as Record<string, unknown>;
   };

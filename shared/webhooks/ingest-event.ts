@@ -116,6 +116,7 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     // Stripe may announce a (re)connection before our callback has stored it: ask Stripe to retry.
     throw new HttpError(503, 'account_pending', 'This account is not connected here yet (its OAuth callback may still be running); Stripe will retry.', {
       expose: true,
+      deliberate: true,
     });
   }
   return ignored(outcome);

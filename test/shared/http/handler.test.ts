@@ -95,4 +95,20 @@ describe('httpHandler', () => {
       ['service', 'WebhookEventDuplicate'],
     ]);
   });
+
+  it('logs a deliberate 503 (asking Stripe to retry) as a warning and a fault as an error', async () => {
+    const deferred = setup(async () => {
+      throw new HttpError(503, 'account_pending', 'Not connected here yet.', { expose: true, deliberate: true });
+    });
+    const failing = setup(async () => {
+      throw new HttpError(503, 'store_unavailable', 'Our database is not answering.', { expose: true });
+    });
+
+    const answers = [(await deferred.invoke('req-4')).response, (await failing.invoke('req-5')).response];
+
+    expect(answers).toMatchObject([{ statusCode: 503 }, { statusCode: 503 }]);
+    expect(deferred.parsed()).toEqual([expect.objectContaining({ level: 'WARN', message: 'request deferred', status: 503, errorCode: 'account_pending' })]);
+    expect(failing.parsed()).toEqual([expect.objectContaining({ level: 'ERROR', message: 'request failed', status: 503, errorCode: 'store_unavailable' })]);
+  });
 });
+

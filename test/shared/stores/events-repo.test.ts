@@ -40,10 +40,10 @@ describe('eventsRepo.applyOnce', () => {
     await expect(apply([cancelled('None', { Code: 'ConditionalCheckFailed', Item: { status: { S: 'connected' } } })]).result).resolves.toBe('stale');
   });
 
-  it('retries a transaction that lost a race with another writer, then applies it', async () => {
-    const { result, calls } = apply([cancelled('TransactionConflict', 'None'), cancelled('None', 'ThrottlingError')]);
+  it('retries a transaction that lost a race with another writer or was throttled (or gave no reason), then applies it', async () => {
+    const { result, calls } = apply([cancelled('TransactionConflict', 'None'), cancelled('None', 'ThrottlingError'), cancelled()]);
     await expect(result).resolves.toBe('applied');
-    expect(calls()).toBe(3);
+    expect(calls()).toBe(4);
   });
 
   it('gives up after a few conflicts with a 503 so Stripe retries later', async () => {

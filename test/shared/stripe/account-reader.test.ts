@@ -33,6 +33,13 @@ describe('createAccountReader', () => {
     await expect(reader(fetch)('acct_1')).resolves.toBeUndefined();
   });
 
+  it('answers undefined for a 401 that says our access to the account was revoked', async () => {
+    const { fetch } = scripted([
+      json(401, { error: { type: 'invalid_request_error', message: "The provided key 'sk_test_***123' does not have access to account 'acct_1' (or that account does not exist). Application access may have been revoked." } }),
+    ]);
+    await expect(reader(fetch)('acct_1')).resolves.toBeUndefined();
+  });
+
   it('treats a refused platform key (401) as our misconfiguration: a 502 without a retry, never "account gone"', async () => {
     const { fetch, requests } = scripted([json(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } })]);
     await expect(reader(fetch)('acct_1')).rejects.toThrowError(expect.objectContaining({ status: 502, code: 'stripe_misconfigured' }));
