@@ -29,6 +29,10 @@ export const failureExplanations: Readonly<Record<ConnectFailure, Explanation>> 
   state_invalid: { what: 'This connection link was already used or is unknown, so it cannot be used again.', next: startAgain },
   state_expired: { what: 'This connection link expired before you came back from Stripe.', next: startAgain },
   code_invalid: { what: 'Stripe did not accept the authorization: it was already used or it expired.', next: startAgain },
+  code_reused: {
+    what: 'Stripe received this authorization twice (a network retry, or someone else used your link first) and cancelled the connection to keep your account safe. Nothing was connected.',
+    next: startAgain,
+  },
   capabilities_missing: { what: 'The Stripe account does not have the capabilities the platform asked for.', next: 'Enable them in your Stripe account, then start again.' },
   flow_mismatch: { what: 'The kind of connection Stripe confirmed is not the one that was started.', next: startAgain },
   livemode_mismatch: { what: 'The Stripe account was connected in the wrong mode (test or live) for this platform.', next: 'Connect an account in the mode the platform uses.' },

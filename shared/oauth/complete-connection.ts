@@ -46,6 +46,7 @@ export type ConnectFailure =
   | 'state_invalid'
   | 'state_expired'
   | 'code_invalid'
+  | 'code_reused'
   | 'capabilities_missing'
   | 'flow_mismatch'
   | 'livemode_mismatch'
@@ -68,17 +69,44 @@ const readCallbackQuery = (rawQueryString: string | undefined) => {
   }
 };
 
-const exchangeFailure = (error: unknown): ConnectFailure => {
-  if (isStripeError(error) && error.type === 'StripeInvalidGrantError') return 'code_invalid';
-  if (isStripeError(error) && error.type === 'StripeOAuthInvalidRequestError' && /capabilit/i.test(error.message)) return 'capabilities_missing';
-  return 'stripe_unavailable';
+interface ExchangeFailure {
+  readonly reason: ConnectFailure;
+  /** How loud the log line is: a user's expired code is routine, our own refused credentials are not. */
+  readonly level: 'info' | 'warn' | 'error';
+}
+
+/** Every way Stripe's token endpoint can refuse, as stripe-node names its OAuth errors. */
+const exchangeFailure = (error: unknown): ExchangeFailure => {
+  if (!isStripeError(error)) return { reason: 'stripe_unavailable', level: 'warn' };
+  switch (error.type) {
+    case 'StripeInvalidGrantError':
+      // Our state is consumed once, so a code "already used" means the SDK's one forced retry after a
+      // closed connection, or someone redeemed the code first. Stripe has revoked that connection either way.
+      return /already been used/i.test(error.message) ? { reason: 'code_reused', level: 'warn' } : { reason: 'code_invalid', level: 'info' };
+    case 'StripeOAuthInvalidRequestError':
+      // A capability mismatch names the capabilities; a refused parameter (e.g. unknown assert_capabilities) is our request's fault.
+      return /capabilit/i.test(error.message) && !/unknown parameter|unrecognized|unsupported|not supported/i.test(error.message)
+        ? { reason: 'capabilities_missing', level: 'info' }
+        : { reason: 'authorization_failed', level: 'warn' };
+    case 'StripeInvalidClientError':
+    case 'StripeAuthenticationError':
+    case 'StripePermissionError':
+      // The client_id and the secret key do not belong together, or the key was refused: a deployment fault.
+      return { reason: 'service_unavailable', level: 'error' };
+    case 'StripeInvalidScopeError':
+    case 'StripeUnsupportedGrantTypeError':
+    case 'StripeUnsupportedResponseTypeError':
+      return { reason: 'authorization_failed', level: 'warn' };
+    default:
+      return { reason: 'stripe_unavailable', level: 'warn' };
+  }
 };
 
 export const completeConnection = async (request: CallbackRequest, context: CompleteConnectionContext): Promise<HttpResponse> => {
   const { config, states, accounts, logger, metrics, now } = context;
   const cookies = [clearedStateCookie()];
-  const fail = (reason: ConnectFailure, fields: Record<string, unknown> = {}): HttpResponse => {
-    logger.info('connect failed', { reason, ...fields });
+  const fail = (reason: ConnectFailure, fields: Record<string, unknown> = {}, level: ExchangeFailure['level'] = 'info'): HttpResponse => {
+    logger[level]('connect failed', { reason, ...fields });
     metrics.count('ConnectFailed', { reason });
     return redirectResponse(withParam(config.failureUrl, 'error', reason), cookies);
   };
@@ -110,7 +138,8 @@ export const completeConnection = async (request: CallbackRequest, context: Comp
       token = await exchangeCode(stripe.client, query.code, flowState.suggestedCapabilities);
     } catch (error) {
       if (error instanceof HttpError) throw error;
-      return fail(exchangeFailure(error), { error });
+      const { reason, level } = exchangeFailure(error);
+      return fail(reason, { error }, level);
     }
     if (!tokenScopesFor(flowState.flow).includes(token.scope)) {
       return fail('flow_mismatch', { flow: flowState.flow, scope: token.scope, accountId: token.accountId });

@@ -100,7 +100,7 @@ describe('OAuth attacks', () => {
 
     // Stripe has no PKCE: the injected code works once. Its second use (the victim's) makes Stripe
     // revoke the connection, and the deauthorization webhook marks the stolen record dead.
-    expect(errorOf(victimResult)).toBe('code_invalid');
+    expect(errorOf(victimResult)).toBe('code_reused');
     await expect.poll(async () => (await readAccount(accountId))?.['status'], { timeout: 5000 }).toBe('deauthorized');
   });
 

@@ -1,4 +1,4 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../../shared/config';
 import { createLogger } from '../../../shared/logger';
@@ -25,32 +25,65 @@ const stateItem: StateItem = {
 /** The plain callback logic with in-memory stores and a scripted Stripe answer. */
 const run = async (tokenAnswer: unknown, livemode = false) => {
   const written: unknown[] = [];
+  const logLines: { level: string; reason: string }[] = [];
   const states: StatesRepo = { put: async () => undefined, consume: async () => ({ ok: true, item: stateItem }) };
   const accounts = { putConnected: async (connection: unknown) => (written.push(connection), { ok: true, record: { connectedAt: '' } }) } as unknown as AccountsRepo;
-  const stripe = { oauth: { token: async () => tokenAnswer } } as unknown as Stripe;
+  const stripe = {
+    oauth: {
+      token: async () => {
+        if (tokenAnswer instanceof Error) throw tokenAnswer;
+        return tokenAnswer;
+      },
+    },
+  } as unknown as Stripe;
   const response = await completeConnection(
     { rawQueryString: `code=ac_1&state=${state}`, cookies: [`__Host-connect_state=${binding}`] },
-    { config, states, accounts, stripe: async () => ({ client: stripe, livemode }), notices: { publish: async () => undefined }, logger: createLogger('test', () => undefined), metrics: noMetrics, now: Date.now() },
+    { config, states, accounts, stripe: async () => ({ client: stripe, livemode }), notices: { publish: async () => undefined }, logger: createLogger('test', (line) => logLines.push(JSON.parse(line) as { level: string; reason: string })), metrics: noMetrics, now: Date.now() },
   );
-  return { location: response.headers['location'], written };
+  return { location: response.headers['location'], written, logLines };
 };
 
 describe('completeConnection', () => {
   it('refuses a connection of the other mode than the deployment and writes nothing', async () => {
-    expect(await run({ stripe_user_id: 'acct_1', scope: 'read_write', livemode: true })).toEqual({
+    expect(await run({ stripe_user_id: 'acct_1', scope: 'read_write', livemode: true })).toMatchObject({
       location: 'https://platform.example/failed?error=livemode_mismatch',
       written: [],
     });
   });
 
   it.each([[null], [[]], [{ stripe_user_id: 'not-an-account', scope: 'read_write', livemode: false }]])('writes nothing for a malformed token response %j', async (answer) => {
-    expect(await run(answer)).toEqual({ location: 'https://platform.example/failed?error=stripe_unavailable', written: [] });
+    expect(await run(answer)).toMatchObject({ location: 'https://platform.example/failed?error=stripe_unavailable', written: [] });
   });
 
   it('stores the account with its platform user and redirects to the success URL', async () => {
-    expect(await run({ stripe_user_id: 'acct_1', scope: 'read_write', livemode: false })).toEqual({
+    expect(await run({ stripe_user_id: 'acct_1', scope: 'read_write', livemode: false })).toMatchObject({
       location: 'https://platform.example/ok?account=acct_1',
       written: [{ accountId: 'acct_1', platformUserId: 'user_1', type: 'standard', scope: 'read_write', livemode: false, at: expect.any(String) }],
     });
   });
+
+  const oauthError = (Type: new (raw: Record<string, unknown>) => Error, message: string) => new Type({ message, type: 'invalid_request_error' });
+
+  it.each([
+    ['an expired or unknown code', oauthError(Stripe.errors.StripeInvalidGrantError, 'Authorization code expired: ac_1'), 'code_invalid', 'INFO'],
+    [
+      'a code already used (the SDK forced retry, or a thief first)',
+      oauthError(Stripe.errors.StripeInvalidGrantError, 'This authorization code has already been used. All tokens issued with this code have been revoked.'),
+      'code_reused',
+      'WARN',
+    ],
+    ['a capability mismatch', oauthError(Stripe.errors.StripeOAuthInvalidRequestError, 'The capabilities of account acct_1 (transfers) do not match the asserted capabilities (card_payments).'), 'capabilities_missing', 'INFO'],
+    ['a refused parameter', oauthError(Stripe.errors.StripeOAuthInvalidRequestError, 'Unknown parameter: assert_capabilities'), 'authorization_failed', 'WARN'],
+    ['a client_id of another platform', oauthError(Stripe.errors.StripeInvalidClientError, 'No such application: ca_1'), 'service_unavailable', 'ERROR'],
+    ['a refused platform key', oauthError(Stripe.errors.StripeAuthenticationError, 'Invalid API Key provided'), 'service_unavailable', 'ERROR'],
+    ['an unsupported grant type', oauthError(Stripe.errors.StripeUnsupportedGrantTypeError, 'Unsupported grant type'), 'authorization_failed', 'WARN'],
+    ['a connection error', oauthError(Stripe.errors.StripeConnectionError, 'An error occurred with our connection to Stripe.'), 'stripe_unavailable', 'WARN'],
+  ])('maps %s to error=%s, logged at %s, and writes nothing', async (_, error, reason, level) => {
+    const { location, written, logLines } = await run(error);
+
+    expect(location).toBe(`https://platform.example/failed?error=${reason}`);
+    expect(written).toEqual([]);
+    expect(logLines).toEqual([expect.objectContaining({ level, message: 'connect failed', reason })]);
+  });
 });
+
