@@ -30,7 +30,7 @@ export interface ConnectOnboardingSettings {
   readonly failureUrl?: string;
   /** Origins a `return_to` may point at; empty allows none. */
   readonly returnToOrigins?: readonly string[];
-  /** Lifetime of an OAuth state. Default 600. */
+  /** Lifetime of an OAuth state and its cookie, at most 3600. Default 600. */
   readonly stateTtlSeconds?: number;
   /**
    * The `redirect_uri` sent to Stripe; default `${api.apiEndpoint}/connect/callback`. Override it when a
@@ -46,7 +46,10 @@ export interface ConnectOnboardingSettings {
   readonly eventBusArn?: string;
   /** Retain every table on delete, not only those marked `retain` (accounts). Default false. */
   readonly retainData?: boolean;
-  /** `LOG_LEVEL` of every function. Default 'INFO'. */
+  /**
+   * `LOG_LEVEL` of every function: DEBUG, INFO, WARN or ERROR. Default 'INFO'. The webhook signature
+   * alarm counts WARN lines, so ERROR silences it (synth refuses it).
+   */
   readonly logLevel?: string;
   /** Default stage throttling (requests per second, steady state). Default 50. */
   readonly throttleRateLimit?: number;
@@ -80,6 +83,11 @@ export const placeholderUrls = {
   failureUrl: 'https://example.com/connect/failure',
 } as const;
 
+/** Matches the runtime's cap (shared/config.ts). */
+export const maxStateTtlSeconds = 3600;
+const logLevels = ['DEBUG', 'INFO', 'WARN'] as const;
+const parsedUrl = (value: string): URL | undefined => (URL.canParse(value) ? new URL(value) : undefined);
+
 /** Fills in defaults and checks values, so a typo fails at synth rather than in a live OAuth flow. */
 export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSettings => {
   const settings: ResolvedSettings = {
@@ -103,9 +111,18 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
   for (const key of ['stateTtlSeconds', 'webhookToleranceSeconds', 'throttleRateLimit', 'throttleBurstLimit'] as const) {
     if (!Number.isInteger(settings[key]) || settings[key] <= 0) throw new Error(`${key} must be a positive integer`);
   }
+  // A state is one sign-in at Stripe; its cookie should not outlive that by hours.
+  if (settings.stateTtlSeconds > maxStateTtlSeconds) throw new Error(`stateTtlSeconds must be at most ${maxStateTtlSeconds}`);
+  for (const key of ['successUrl', 'failureUrl', 'callbackUrl'] as const) {
+    const value = settings[key];
+    if (value !== undefined && !/^https?:$/.test(parsedUrl(value)?.protocol ?? '')) throw new Error(`${key}: '${value}' is not an absolute http(s) URL`);
+  }
   for (const origin of settings.returnToOrigins) {
     // The functions compare origins exactly, so a path or trailing slash here would never match.
-    if (new URL(origin).origin !== origin) throw new Error(`returnToOrigins: '${origin}' is not a bare origin`);
+    if (parsedUrl(origin)?.origin !== origin) throw new Error(`returnToOrigins: '${origin}' is not a bare origin such as https://app.example.com`);
+  }
+  if (!logLevels.includes(settings.logLevel.toUpperCase() as (typeof logLevels)[number])) {
+    throw new Error(`logLevel must be one of ${logLevels.join(', ')} (ERROR would hide the WARN lines the webhook signature alarm counts), got '${settings.logLevel}'`);
   }
   checkEndpointSettings(settings);
   return settings;
@@ -130,8 +147,11 @@ const checkEndpointSettings = (settings: ResolvedSettings): void => {
 };
 
 const asNumber = (value: unknown): number | undefined => (value === undefined ? undefined : Number(value));
-const asBoolean = (value: unknown): boolean | undefined =>
-  value === undefined ? undefined : value === true || value === 'true';
+const asBoolean = (name: string, value: unknown): boolean | undefined => {
+  if (value === undefined || typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new Error(`${name} must be true or false, got '${String(value)}'`);
+};
 const asList = (value: unknown): string[] | undefined => {
   if (value === undefined) return undefined;
   if (Array.isArray(value)) return value.map(String);
@@ -160,7 +180,7 @@ export const settingsFromContext = (node: Node): ConnectOnboardingSettings => {
     eventBusArn: asString(get('eventBusArn')),
     webhookToleranceSeconds: asNumber(get('webhookToleranceSeconds')),
     livemodeMismatch: asString(get('livemodeMismatch')) as LivemodeMismatch | undefined,
-    retainData: asBoolean(get('retainData')),
+    retainData: asBoolean('retainData', get('retainData')),
     logLevel: asString(get('logLevel')),
     throttleRateLimit: asNumber(get('throttleRateLimit')),
     throttleBurstLimit: asNumber(get('throttleBurstLimit')),

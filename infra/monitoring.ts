@@ -10,7 +10,7 @@ import type { FunctionName } from '../shared/routes';
 import type { TableName } from '../shared/tables';
 import type { ServiceFunction } from './service-function';
 
-/** The `errorCode`s the webhook logs (message "request refused") when a request is not signed by Stripe. */
+/** The `errorCode`s the webhook logs (WARN, message "request refused") when a request is not signed by Stripe. */
 export const signatureFailureCodes = ['signature_mismatch', 'missing_signature', 'timestamp_outside_tolerance', 'invalid_signature_header'] as const;
 export const signatureFailureMetricName = 'WebhookSignatureFailures';
 

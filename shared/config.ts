@@ -61,6 +61,9 @@ export const readServiceConfig = (env: Env): ServiceConfig => {
   const apiBase = env['STRIPE_API_BASE'];
   if (apiBase && !URL.canParse(apiBase)) throw configError('STRIPE_API_BASE', 'is not an absolute URL');
   const livemodeMismatch = env['LIVEMODE_MISMATCH'] ?? 'ignore';
+  const stateTtlSeconds = positiveInteger(env, 'STATE_TTL_SECONDS', 600);
+  // One sign-in at Stripe: the state and its cookie should not outlive it by hours.
+  if (stateTtlSeconds > 3600) throw configError('STATE_TTL_SECONDS', 'must be at most 3600');
   if (livemodeMismatch !== 'ignore' && livemodeMismatch !== 'reject') {
     throw configError('LIVEMODE_MISMATCH', 'must be "ignore" or "reject"');
   }
@@ -69,7 +72,7 @@ export const readServiceConfig = (env: Env): ServiceConfig => {
     successUrl: absoluteUrl(env, 'SUCCESS_URL'),
     failureUrl: absoluteUrl(env, 'FAILURE_URL'),
     returnToOrigins: origins(env, 'RETURN_TO_ORIGINS'),
-    stateTtlSeconds: positiveInteger(env, 'STATE_TTL_SECONDS', 600),
+    stateTtlSeconds,
     stripeApiBase: apiBase ? new URL(apiBase) : undefined,
     stripeTimeoutMs: positiveInteger(env, 'STRIPE_TIMEOUT_MS', 5000),
     webhookToleranceSeconds: positiveInteger(env, 'WEBHOOK_TOLERANCE_SECONDS', 300),

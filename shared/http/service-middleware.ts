@@ -65,6 +65,8 @@ export const serviceMiddleware = ({ caller, logger }: ServiceMiddlewareOptions):
     const fields = { status: error.status, errorCode: error.code, error: request.error };
     if (error.status >= 500 && error.deliberate) logger.warn('request deferred', fields);
     else if (error.status >= 500) logger.error('request failed', { ...fields, cause: (request.error as { cause?: unknown } | null)?.cause });
+    // Stripe never sends a malformed delivery: a refused webhook is a rolled secret or a forger, worth a warning.
+    else if (caller === 'stripe') logger.warn('request refused', fields);
     else logger.info('request refused', fields);
     request.response = withHeaders(errorResponse(error, caller), request.event.requestContext?.requestId);
   };

@@ -84,7 +84,7 @@ describe('metrics of the webhook', () => {
     expect(response.status).toBe(400);
     expect(metricsSince(from)).toContainEqual({ name: 'WebhookEventRejected', dimensions: { service, errorCode: 'signature_mismatch' } });
     expect(logsOf(response.headers.get('x-request-id'))).toEqual([
-      expect.objectContaining({ level: 'INFO', message: 'request refused', service: 'webhook', status: 400, errorCode: 'signature_mismatch' }),
+      expect.objectContaining({ level: 'WARN', message: 'request refused', service: 'webhook', status: 400, errorCode: 'signature_mismatch' }),
     ]);
   });
 

@@ -126,6 +126,29 @@ describe('resolveSettings', () => {
   });
 });
 
+describe('resolveSettings refuses at synth what would fail every live flow', () => {
+  it.each([
+    [{ successUrl: 'platform.example/done' }, "successUrl: 'platform.example/done' is not an absolute http(s) URL"],
+    [{ failureUrl: 'javascript:alert(1)' }, "failureUrl: 'javascript:alert(1)' is not an absolute http(s) URL"],
+    [{ callbackUrl: 'connect/callback' }, "callbackUrl: 'connect/callback' is not an absolute http(s) URL"],
+    [{ returnToOrigins: ['not a url'] }, "returnToOrigins: 'not a url' is not a bare origin such as https://app.example.com"],
+    [{ stateTtlSeconds: 86_400 }, 'stateTtlSeconds must be at most 3600'],
+    [{ logLevel: 'verbose' }, "logLevel must be one of DEBUG, INFO, WARN (ERROR would hide the WARN lines the webhook signature alarm counts), got 'verbose'"],
+    [{ logLevel: 'ERROR' }, 'logLevel must be one of DEBUG, INFO, WARN'],
+  ])('%j', (props, message) => {
+    expect(() => resolveSettings(props)).toThrow(message);
+  });
+
+  it('accepts a log level in any case', () => {
+    expect(resolveSettings({ logLevel: 'warn' }).logLevel).toBe('warn');
+  });
+
+  it('refuses a -c boolean that is neither true nor false, naming the setting', () => {
+    const app = new App({ context: { retainData: 'yes' } });
+    expect(() => settingsFromContext(app.node)).toThrow("retainData must be true or false, got 'yes'");
+  });
+});
+
 describe('stripeSecret', () => {
   it('refuses a secretArn that is not a Secrets Manager ARN', () => {
     expect(() => synth({ ...pages, secretArn: 'connect-onboarding/stripe' })).toThrow(

@@ -26,6 +26,7 @@ describe('readServiceConfig', () => {
     [{ ...env, CALLBACK_URL: undefined }, 'CALLBACK_URL is not set'],
     [{ ...env, SUCCESS_URL: 'not a url' }, 'SUCCESS_URL is not an absolute URL'],
     [{ ...env, STATE_TTL_SECONDS: '-5' }, 'STATE_TTL_SECONDS must be a positive integer'],
+    [{ ...env, STATE_TTL_SECONDS: '86400' }, 'STATE_TTL_SECONDS must be at most 3600'],
     [{ ...env, RETURN_TO_ORIGINS: 'https://ok.example/path' }, 'RETURN_TO_ORIGINS has "https://ok.example/path", which is not an origin like https://app.example.com'],
     [{ ...env, LIVEMODE_MISMATCH: 'warn' }, 'LIVEMODE_MISMATCH must be "ignore" or "reject"'],
   ])('names the setting that is wrong: %j', (bad, problem) => {
