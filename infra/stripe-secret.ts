@@ -1,6 +1,7 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { secretPlaceholder } from '../shared/secrets';
 
 /** Name of the secret the stack creates when none is imported. */
 export const stripeSecretName = 'connect-onboarding/stripe';
@@ -32,9 +33,9 @@ export const stripeSecret = (scope: Construct, id: string, secretArn?: string): 
     generateSecretString: {
       // Placeholders keep the JSON shape the functions parse; Stripe rejects them until real values are set.
       secretStringTemplate: JSON.stringify({
-        secretKey: 'sk_REPLACE_ME',
-        clientId: 'ca_REPLACE_ME',
-        webhookSecrets: 'whsec_REPLACE_ME',
+        secretKey: `sk_${secretPlaceholder}`,
+        clientId: `ca_${secretPlaceholder}`,
+        webhookSecrets: `whsec_${secretPlaceholder}`,
       }),
       generateStringKey: 'platformTokenSecret',
       passwordLength: 64,

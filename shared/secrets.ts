@@ -35,8 +35,16 @@ const splitSecrets = (value: unknown): string[] => {
   return list.filter((item): item is string => typeof item === 'string').map((item) => item.trim()).filter(Boolean);
 };
 
-/** Validates the secret's fields, naming the first one that is missing or malformed. */
+/** What the stack writes into a new secret until an operator sets the real Stripe values. */
+export const secretPlaceholder = 'REPLACE_ME';
+
+/** Validates the secret's fields, naming the first one that is missing, malformed or still a placeholder. */
 export const parsePlatformSecrets = (raw: Record<string, unknown>): PlatformSecrets => {
+  for (const field of ['secretKey', 'clientId', 'webhookSecrets'] as const) {
+    if (String(raw[field] ?? '').includes(secretPlaceholder)) {
+      throw misconfigured(field, `is still the placeholder the stack created (${secretPlaceholder}): set the real value`);
+    }
+  }
   const webhookSecrets = splitSecrets(raw['webhookSecrets']);
   if (webhookSecrets.length === 0) throw misconfigured('webhookSecrets', 'is missing');
   if (!webhookSecrets.every((secret) => secret.startsWith('whsec_'))) {

@@ -35,6 +35,8 @@ describe('parsePlatformSecrets', () => {
     [{ ...valid, secretKey: 'pk_test_1' }, 'secret field secretKey has the wrong format'],
     [{ ...valid, clientId: 'acct_1' }, 'secret field clientId has the wrong format'],
     [{ ...valid, webhookSecrets: '' }, 'secret field webhookSecrets is missing'],
+    [{ ...valid, clientId: 'ca_REPLACE_ME' }, 'secret field clientId is still the placeholder the stack created (REPLACE_ME): set the real value'],
+    [{ ...valid, webhookSecrets: 'whsec_REPLACE_ME' }, 'secret field webhookSecrets is still the placeholder the stack created (REPLACE_ME): set the real value'],
     [{ ...valid, webhookSecrets: 'whsec_a,secret' }, 'secret field webhookSecrets has the wrong format'],
     [{ ...valid, platformTokenSecret: 'short' }, 'secret field platformTokenSecret is shorter than 32 characters'],
   ])('names the field that is wrong: %j', (raw, problem) => {
