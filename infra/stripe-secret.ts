@@ -1,10 +1,15 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { secretPlaceholder } from '../shared/secrets';
 
 /** Name of the secret the stack creates when none is imported. */
 export const stripeSecretName = 'connect-onboarding/stripe';
+export const defaultStackName = 'ConnectOnboarding';
+
+/** The default stack keeps the documented name; another stack (staging beside prod) gets its own secret. */
+export const stripeSecretNameFor = (stackName: string): string =>
+  stackName === defaultStackName ? stripeSecretName : `${stackName.toLowerCase()}/stripe`;
 
 /** A complete secret ARN ends in the 6-character suffix Secrets Manager appends to the name. */
 const completeArn = /^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/;
@@ -26,7 +31,7 @@ export const stripeSecret = (scope: Construct, id: string, secretArn?: string): 
     throw new Error(`secretArn: '${secretArn}' is not a Secrets Manager secret ARN`);
   }
   return new Secret(scope, id, {
-    secretName: stripeSecretName,
+    secretName: stripeSecretNameFor(Stack.of(scope).stackName),
     description:
       'Stripe Connect onboarding: JSON {"secretKey": "sk_...", "clientId": "ca_...", ' +
       '"webhookSecrets": "whsec_...[,whsec_...]", "platformTokenSecret": "<HS256 key shared with the platform backend>"}',

@@ -1,8 +1,10 @@
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { type FunctionSpec, functionSpecs, routeKey, routes } from '../../shared/routes';
 import { type TableName, tableDefinitions } from '../../shared/tables';
+import { ConnectOnboardingStack } from '../../infra/stack';
 import { grantsOf, logicalId, synth } from './synth';
 
 const read = ['BatchGetItem', 'ConditionCheckItem', 'DescribeTable', 'GetItem', 'GetRecords', 'GetShardIterator', 'Query', 'Scan'];
@@ -150,6 +152,18 @@ describe('ConnectOnboardingStack', () => {
         },
       },
     });
+  });
+
+  it('lets a second stack (staging beside prod) live in the same account and region with its own secret, alarms and metrics', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const staging = new ConnectOnboardingStack(app, 'ConnectOnboardingStaging', pages);
+    const stagingTemplate = Template.fromStack(staging);
+
+    expect(stagingTemplate.findResources('AWS::SecretsManager::Secret')[logicalId(staging.secret)]?.Properties.Name).toBe('connectonboardingstaging/stripe');
+    const alarmNames = Object.values(stagingTemplate.findResources('AWS::CloudWatch::Alarm')).map((alarm) => String(alarm.Properties.AlarmName));
+    expect(alarmNames.length).toBeGreaterThan(0);
+    expect(alarmNames.every((name) => name.startsWith('ConnectOnboardingStaging-'))).toBe(true);
+    expect(environmentOfIn({ stack: staging, template: stagingTemplate }, 'webhook').POWERTOOLS_METRICS_NAMESPACE).toBe('ConnectOnboardingStaging');
   });
 
   it('imports the secret given as secretArn instead of creating one', () => {
