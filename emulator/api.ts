@@ -26,6 +26,7 @@ function createLoginLink(ctx: EmulatorContext, key: string, accountId: string): 
   const account = accessibleAccount(ctx, accountId);
   if (!account) return apiErrors.noAccessToAccount(key, accountId);
   if (account.type !== 'express') return apiErrors.loginLinkNotExpress(accountId);
+  if (!account.details_submitted) return apiErrors.loginLinkOnboardingIncomplete();
   const token = newId.loginToken();
   ctx.state.loginLinks.set(token, { token, accountId, used: false, createdAt: ctx.now() });
   return { status: 200, body: { object: 'login_link', created: seconds(ctx.now()), url: `${ctx.baseUrl()}/express/login/${token}` } };

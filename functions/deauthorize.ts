@@ -21,9 +21,11 @@ export const handler = httpHandler('api', observability, async (event) => {
   const platformUserId = await authenticate(event, secrets, now);
   const accounts = createAccountsRepo(documentClient(), tableName('accounts'));
   const record = await requireOwnedAccount(accounts, parseAccountId(event.pathParameters?.['accountId']), platformUserId);
+  const stripe = await platformStripe();
   const view = await deauthorizeAccount(record, {
     accounts,
-    stripe: async () => (await platformStripe()).client,
+    stripe: async () => stripe.client,
+    livemode: stripe.livemode,
     clientId: secrets.clientId,
     notices: accountNotices(logger),
     metrics,

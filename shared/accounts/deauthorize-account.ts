@@ -14,6 +14,8 @@ import { isStripeError, stripeFailure } from '../stripe/errors';
 export interface DeauthorizeContext {
   readonly accounts: AccountsRepo;
   readonly stripe: () => Promise<Stripe>;
+  /** The mode of the platform key: a connection of the other mode cannot be ended with it. */
+  readonly livemode: boolean;
   readonly clientId: string;
   readonly notices: NoticePublisher;
   readonly metrics: ServiceMetrics;
@@ -28,9 +30,13 @@ const expressRefusal = (accountId: string) =>
       'The platform can reject or close the account with the Accounts API, or stop using it; nothing was changed.',
   );
 
-/** Stripe saying the platform is no longer connected means the goal is already reached. */
-const alreadyDisconnected = (error: unknown): boolean =>
-  isStripeError(error) && error.type === 'StripeInvalidClientError' && /not connected/i.test(error.message);
+/**
+ * Stripe saying the platform is no longer connected to this very account means the goal is already
+ * reached. `invalid_client` has other causes (a client_id of the other mode or platform), which must
+ * not mark a live connection as ended.
+ */
+const alreadyDisconnected = (error: unknown, accountId: string): boolean =>
+  isStripeError(error) && error.type === 'StripeInvalidClientError' && /not connected/i.test(error.message) && error.message.includes(accountId);
 
 /**
  * Disconnects an owned account (the caller has checked ownership) and returns its record view.
@@ -40,12 +46,20 @@ const alreadyDisconnected = (error: unknown): boolean =>
 export const deauthorizeAccount = async (record: AccountRecord, context: DeauthorizeContext) => {
   if (record.type === 'express') throw expressRefusal(record.accountId);
   if (record.status === 'deauthorized') return toAccountView(record);
+  if (record.livemode !== context.livemode) {
+    const mode = (live: boolean) => (live ? 'live' : 'test');
+    throw new HttpError(
+      409,
+      'livemode_mismatch',
+      `${record.accountId} was connected in ${mode(record.livemode)} mode, but this deployment uses a ${mode(context.livemode)}-mode key; nothing was changed.`,
+    );
+  }
   try {
     const stripe = await context.stripe();
     await stripe.oauth.deauthorize({ client_id: context.clientId, stripe_user_id: record.accountId });
   } catch (error) {
     if (isStripeError(error) && /no_deauth_on_controlled_account/.test(error.message)) throw expressRefusal(record.accountId);
-    if (!alreadyDisconnected(error)) throw stripeFailure(error);
+    if (!alreadyDisconnected(error, record.accountId)) throw stripeFailure(error);
   }
   const at = new Date(context.now).toISOString();
   const updated = await context.accounts.markDeauthorized(record, at);

@@ -29,9 +29,13 @@ export const requireExpressConnected = (record: AccountRecord): void => {
   }
 };
 
-/** Stripe's answer for an account the platform key cannot reach: 403 `account_invalid` (StripePermissionError). */
-const noAccess = (error: unknown): boolean =>
-  isStripeError(error) && (error.type === 'StripePermissionError' || error.code === 'account_invalid');
+/**
+ * Stripe's answer for an account the platform key cannot reach: `account_invalid`. Other 403s (a
+ * restricted key without the permission) are the platform's configuration, not the account.
+ */
+const noAccess = (error: unknown): boolean => isStripeError(error) && error.code === 'account_invalid';
+
+const onboardingIncomplete = (error: unknown): boolean => isStripeError(error) && /not completed onboarding/i.test(error.message);
 
 /**
  * A fresh login link for a connected Express account (the caller has checked ownership).
@@ -49,6 +53,14 @@ export const createLoginLink = async (stripe: Stripe, record: AccountRecord, met
       throw new HttpError(409, 'account_not_connected', `Stripe says ${record.accountId} is no longer connected to the platform; connect it again first.`, {
         cause: error,
       });
+    }
+    if (onboardingIncomplete(error)) {
+      throw new HttpError(
+        409,
+        'onboarding_incomplete',
+        `${record.accountId} has not finished Stripe onboarding, so it has no Express Dashboard yet. Send its owner through onboarding again (an Account Link from the platform), then retry.`,
+        { cause: error },
+      );
     }
     if (isStripeError(error) && error.type === 'StripeInvalidRequestError' && error.statusCode === 400) {
       throw new HttpError(409, 'login_link_refused', `Stripe cannot create a dashboard link for ${record.accountId}: the account has no access to the Express Dashboard.`, {

@@ -1,4 +1,4 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deauthorizeAccount } from '../../shared/accounts/deauthorize-account';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
@@ -180,9 +180,42 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
       },
     } as unknown as Stripe;
 
-    const result = deauthorizeAccount(record, { accounts, stripe: async () => stripe, clientId: 'ca_test', notices: noPublisher, metrics: noMetrics, now: requestStartedAt });
+    const result = deauthorizeAccount(record, { accounts, stripe: async () => stripe, livemode: false, clientId: 'ca_test', notices: noPublisher, metrics: noMetrics, now: requestStartedAt });
 
     await expect(result).rejects.toThrowError(expect.objectContaining({ status: 409, code: 'account_reconnected' }));
     expect(await storedAccount(stack, record.accountId)).toMatchObject({ status: 'connected', platformUserId: reconnectingUser, connectedAt: reconnectedAt });
   });
+
+  it('refuses a connection of the other mode than the deployment key, without calling Stripe or changing it', async () => {
+    const seeded = await seedAccount(stack, { platformUserId: 'live_owner', type: 'standard', livemode: true });
+    const accountId = String(seeded['accountId']);
+    const calls = oauthDeauthorizeCalls();
+
+    expect(await deauthorize(accountId, 'live_owner')).toMatchObject({
+      status: 409,
+      body: apiError('conflict_error', 'livemode_mismatch', `${accountId} was connected in live mode, but this deployment uses a test-mode key; nothing was changed.`),
+    });
+    expect(await statusOf(accountId)).toMatchObject({ status: 'connected' });
+    expect(oauthDeauthorizeCalls()).toBe(calls);
+  });
+
+  it("never takes Stripe's invalid_client about another account (or another cause) as this account being disconnected", async () => {
+    const seeded = await seedAccount(stack, { platformUserId: 'careful_owner', type: 'standard' });
+    const record = (await storedAccount(stack, String(seeded['accountId']))) as unknown as AccountRecord;
+    const accounts = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
+    const refusal = (message: string) => {
+      const stripe = { oauth: { deauthorize: async () => Promise.reject(new Stripe.errors.StripeInvalidClientError({ message, type: 'invalid_client' })) } } as unknown as Stripe;
+      return deauthorizeAccount(record, { accounts, stripe: async () => stripe, livemode: false, clientId: 'ca_test', notices: noPublisher, metrics: noMetrics, now: Date.now() });
+    };
+
+    await expect(refusal('This application is not connected to stripe account acct_someoneelse1, or that account does not exist.')).rejects.toThrowError(
+      expect.objectContaining({ status: 502 }),
+    );
+    await expect(refusal('No such application: ca_test (a live-mode client_id with a test-mode key)')).rejects.toThrowError(expect.objectContaining({ status: 502 }));
+    expect(await statusOf(record.accountId)).toMatchObject({ status: 'connected' });
+    await expect(refusal(`This application is not connected to stripe account ${record.accountId}, or that account does not exist.`)).resolves.toMatchObject({
+      status: 'deauthorized',
+    });
+  });
 });
+

@@ -100,6 +100,16 @@ describe('POST /accounts/{accountId}/login_links', () => {
     expect(stripeCalls(stack, 'POST', linkPath(accountId))).toBe(1);
   });
 
+  it('answers 409 onboarding_incomplete for an Express account that has not finished onboarding, and says what to do', async () => {
+    const accountId = await connectAccount(stack, 'express', 'unfinished_owner');
+    await stack.emulator.updateAccount(accountId, { details_submitted: false });
+
+    const result = await api('POST', `/accounts/${accountId}/login_links`, await as('unfinished_owner'));
+
+    expect(result).toMatchObject({ status: 409, body: { error: { type: 'conflict_error', code: 'onboarding_incomplete', message: expect.stringContaining('Account Link') } } });
+    expect(result.headers.get('cache-control')).toBe('no-store');
+  });
+
   it.each([
     ['a Stripe 500', 'server_error', 502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.'],
     ['a Stripe 429', 'rate_limit', 502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.'],

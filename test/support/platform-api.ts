@@ -45,6 +45,7 @@ export interface SeedAccount {
   readonly type: 'standard' | 'express';
   readonly status?: 'connected' | 'deauthorized';
   readonly connectedAt?: string;
+  readonly livemode?: boolean;
 }
 
 /** Writes an account record as the callback would have; returns it as stored. */
@@ -55,7 +56,7 @@ export const seedAccount = async (stack: LocalStack, seed: SeedAccount): Promise
     platformUserId: seed.platformUserId,
     type: seed.type,
     scope: seed.type === 'express' ? 'express' : 'read_write',
-    livemode: false,
+    livemode: seed.livemode ?? false,
     status: seed.status ?? 'connected',
     chargesEnabled: true,
     payoutsEnabled: false,
