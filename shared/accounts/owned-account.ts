@@ -20,7 +20,7 @@ export const requireOwnedAccount = async (accounts: AccountsRepo, accountId: str
   const record = await accounts.get(accountId);
   if (!record) throw new HttpError(404, 'account_not_found', `No connected account ${accountId} is known here.`);
   if (record.platformUserId !== platformUserId) {
-    throw new HttpError(403, 'not_your_account', `The account ${accountId} belongs to another user of the platform.`);
+    throw new HttpError(403, 'not_your_account', `The account ${accountId} is not one of your connected accounts.`);
   }
   return record;
 };

@@ -81,7 +81,7 @@ describe('GET /accounts/{accountId}', () => {
 
     expect(await api('GET', `/accounts/${accountId}`, await as('someone_else'))).toMatchObject({
       status: 403,
-      body: apiError('permission_error', 'not_your_account', `The account ${accountId} belongs to another user of the platform.`),
+      body: apiError('permission_error', 'not_your_account', `The account ${accountId} is not one of your connected accounts.`),
     });
     expect(await api('GET', '/accounts/acct_unknown123', await as('owner_1'))).toMatchObject({
       status: 404,

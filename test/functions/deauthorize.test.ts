@@ -129,7 +129,7 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
 
     expect(await deauthorize(accountId, 'attacker')).toMatchObject({
       status: 403,
-      body: apiError('permission_error', 'not_your_account', `The account ${accountId} belongs to another user of the platform.`),
+      body: apiError('permission_error', 'not_your_account', `The account ${accountId} is not one of your connected accounts.`),
     });
     expect(await deauthorize('acct_nosuchaccount', 'attacker')).toMatchObject({
       status: 404,

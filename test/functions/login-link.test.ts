@@ -64,7 +64,7 @@ describe('POST /accounts/{accountId}/login_links', () => {
 
     expect(await api('POST', `/accounts/${accountId}/login_links`, await as('link_thief'))).toMatchObject({
       status: 403,
-      body: apiError('permission_error', 'not_your_account', `The account ${accountId} belongs to another user of the platform.`),
+      body: apiError('permission_error', 'not_your_account', `The account ${accountId} is not one of your connected accounts.`),
     });
     expect(await api('POST', '/accounts/acct_nothere99/login_links', await as('link_owner'))).toMatchObject({
       status: 404,
