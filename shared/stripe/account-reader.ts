@@ -43,7 +43,7 @@ export const createAccountReader = ({ secretKey, apiBase, timeoutMs, fetch: send
       });
     } catch (error) {
       if (error instanceof Error && error.name === 'TimeoutError') {
-        throw new HttpError(504, 'stripe_timeout', 'Stripe did not answer in time. Nothing was changed; please try again.', { cause: error, expose: true });
+        throw new HttpError(504, 'stripe_timeout', 'Stripe did not answer in time. It is safe to try again.', { cause: error, expose: true });
       }
       throw unavailable(error);
     }

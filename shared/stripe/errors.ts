@@ -22,7 +22,7 @@ export const stripeFailure = (error: unknown): HttpError => {
     return new HttpError(502, 'stripe_error', 'Stripe could not be reached. Please try again.', { cause: error, expose: true });
   }
   if (error.type === 'StripeConnectionError' && /timeout/i.test(error.message)) {
-    return new HttpError(504, 'stripe_timeout', 'Stripe did not answer in time. Nothing was changed; please try again.', { cause: error, expose: true });
+    return new HttpError(504, 'stripe_timeout', 'Stripe did not answer in time. It is safe to try again.', { cause: error, expose: true });
   }
   if (error.type === 'StripeConnectionError' || error.type === 'StripeAPIError' || error.type === 'StripeRateLimitError') {
     return new HttpError(502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.', { cause: error, expose: true });

@@ -145,7 +145,7 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
 
   it.each([
     ['fails (500)', 'server_error', 502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.'],
-    ['times out', 'timeout', 504, 'stripe_timeout', 'Stripe did not answer in time. Nothing was changed; please try again.'],
+    ['times out', 'timeout', 504, 'stripe_timeout', 'Stripe did not answer in time. It is safe to try again.'],
   ] as const)('answers when Stripe %s with an error and changes nothing; a retry then succeeds', async (_, mode, status, code, message) => {
     const user = `stripe_${mode}`;
     const accountId = await connectAccount(stack, 'standard', user);

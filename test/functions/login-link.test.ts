@@ -113,7 +113,7 @@ describe('POST /accounts/{accountId}/login_links', () => {
   it.each([
     ['a Stripe 500', 'server_error', 502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.'],
     ['a Stripe 429', 'rate_limit', 502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.'],
-    ['a Stripe timeout', 'timeout', 504, 'stripe_timeout', 'Stripe did not answer in time. Nothing was changed; please try again.'],
+    ['a Stripe timeout', 'timeout', 504, 'stripe_timeout', 'Stripe did not answer in time. It is safe to try again.'],
   ] as const)('maps %s (%s) to %i %s', async (_, mode, status, code, message) => {
     const user = `fault_${mode}`;
     const accountId = await connectAccount(stack, 'express', user);
