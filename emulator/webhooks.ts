@@ -117,7 +117,7 @@ export class WebhookDispatcher {
   private post(event: StripeEvent, endpoint: WebhookEndpoint): Promise<{ ok: boolean; status?: number; error?: string }> {
     // Stripe sends pretty-printed JSON; the signature covers these exact bytes.
     const body = JSON.stringify(event, null, 2);
-    const signature = signatureHeader(body, endpoint.secret, Math.floor(this.now() / 1000));
+    const signature = signatureHeader(body, endpoint.secret, Math.floor(this.now() / 1000), { testMode: !event.livemode });
     const url = new URL(endpoint.url);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve) => {
