@@ -1,9 +1,11 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documentClient } from '../shared/clients/dynamodb';
 import { accountNotices } from '../shared/clients/notices';
 import { platformStripe } from '../shared/clients/stripe';
 import { serviceConfig, tableName } from '../shared/config';
 import { httpHandler } from '../shared/http/handler';
 import { createObservability } from '../shared/observability/observability';
+import { clearedStateCookie } from '../shared/http/cookies';
 import { completeConnection } from '../shared/oauth/complete-connection';
 import { createAccountsRepo } from '../shared/stores/accounts-repo';
 import { createStatesRepo } from '../shared/stores/states-repo';
@@ -12,7 +14,7 @@ const observability = createObservability('callback');
 const { logger, metrics } = observability;
 
 /** GET /connect/callback — see shared/oauth/complete-connection.ts. */
-export const handler = httpHandler('browser', observability, async (event) =>
+const serve = async (event: APIGatewayProxyEventV2) =>
   completeConnection(
     { rawQueryString: event.rawQueryString, cookies: event.cookies },
     {
@@ -25,5 +27,7 @@ export const handler = httpHandler('browser', observability, async (event) =>
       metrics,
       now: Date.now(),
     },
-  ),
-);
+  );
+
+// Whatever fails before or inside the flow (configuration, a bug), the browser's state cookie goes too.
+export const handler = httpHandler('browser', observability, serve, { errorCookies: [clearedStateCookie()] });

@@ -22,9 +22,10 @@ export const httpHandler = (
   caller: RouteCaller,
   { logger, metrics }: Observability,
   serve: (event: APIGatewayProxyEventV2) => Promise<HttpResponse>,
+  options: { readonly errorCookies?: readonly string[] } = {},
 ): HttpHandler =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(injectLambdaContext(logger.powertools, { correlationIdPath, resetKeys: true, logEvent: false }))
     .use(logMetrics(metrics.powertools, { captureColdStartMetric: true }))
-    .use(serviceMiddleware({ caller, logger }))
+    .use(serviceMiddleware({ caller, logger, ...options }))
     .handler(serve) as unknown as HttpHandler;

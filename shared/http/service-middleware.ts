@@ -13,6 +13,8 @@ import { htmlPage, jsonResponse, type HttpResponse } from './responses';
 export interface ServiceMiddlewareOptions {
   readonly caller: RouteCaller;
   readonly logger: Logger;
+  /** Set-Cookie values every error answer carries (the callback clears its state cookie on every outcome). */
+  readonly errorCookies?: readonly string[];
 }
 
 const securityHeaders = {
@@ -42,7 +44,7 @@ export const errorResponse = (error: HttpError, caller: RouteCaller): HttpRespon
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyResultV2;
 
-export const serviceMiddleware = ({ caller, logger }: ServiceMiddlewareOptions): MiddlewareObj<Event, Result> => {
+export const serviceMiddleware = ({ caller, logger, errorCookies }: ServiceMiddlewareOptions): MiddlewareObj<Event, Result> => {
   const serviceMiddlewareBefore = (request: { event: Event; context: { awsRequestId: string } }): void => {
     logger.setContext({ requestId: request.event.requestContext?.requestId ?? request.context.awsRequestId, route: request.event.routeKey });
   };
@@ -68,7 +70,8 @@ export const serviceMiddleware = ({ caller, logger }: ServiceMiddlewareOptions):
     // Stripe never sends a malformed delivery: a refused webhook is a rolled secret or a forger, worth a warning.
     else if (caller === 'stripe') logger.warn('request refused', fields);
     else logger.info('request refused', fields);
-    request.response = withHeaders(errorResponse(error, caller), request.event.requestContext?.requestId);
+    const response = errorResponse(error, caller);
+    request.response = withHeaders(errorCookies ? { ...response, cookies: [...errorCookies] } : response, request.event.requestContext?.requestId);
   };
 
   return {

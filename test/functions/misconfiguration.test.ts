@@ -42,6 +42,16 @@ describe('a misconfigured deployment', () => {
     }
   });
 
+  it("clears the browser's state cookie on the callback's 503 too, so no half-used binding lingers", async () => {
+    const response = await fetch(`${stack.gatewayUrl}/connect/callback?code=ac_1&state=${'s'.repeat(43)}`, {
+      redirect: 'manual',
+      headers: { cookie: `__Host-connect_state=${'b'.repeat(43)}` },
+    });
+
+    expect(response.status).toBe(503);
+    expect(response.headers.getSetCookie()).toEqual(['__Host-connect_state=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax']);
+  });
+
   it('answers the API with a 503 JSON error naming a secret field that is too short', async () => {
     const saved = process.env['PLATFORM_TOKEN_SECRET'];
     process.env['PLATFORM_TOKEN_SECRET'] = 'too-short';
