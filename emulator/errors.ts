@@ -60,12 +60,12 @@ export const apiErrors = {
       },
     },
   }),
-  /** [fixture] quoted from a real response in a public issue thread (stripe-connect users, 2024). */
   /** [fixture] the message platforms quote for an Express account that has not finished onboarding. */
   loginLinkOnboardingIncomplete: (): ApiError => ({
     status: 400,
     body: { error: { type: 'invalid_request_error', message: 'Cannot create a login link for an account that has not completed onboarding.' } },
   }),
+  /** [fixture] quoted from a real response in a public issue thread (stripe-connect users, 2024). */
   loginLinkNotExpress: (accountId: string): ApiError => ({
     status: 400,
     body: {

@@ -12,6 +12,7 @@
  * `key=value,key=value` (or a JSON object in cdk.json).
  */
 import type { Node } from 'constructs';
+import { maxStateTtlSeconds } from '../shared/config';
 
 /**
  * What the webhook does with an event of the other mode (test/live) than the deployment: acknowledge and
@@ -47,8 +48,8 @@ export interface ConnectOnboardingSettings {
   /** Retain every table on delete, not only those marked `retain` (accounts). Default false. */
   readonly retainData?: boolean;
   /**
-   * `LOG_LEVEL` of every function: DEBUG, INFO, WARN or ERROR. Default 'INFO'. The webhook signature
-   * alarm counts WARN lines, so ERROR silences it (synth refuses it).
+   * `LOG_LEVEL` of every function: DEBUG, INFO or WARN. Default 'INFO'. ERROR is refused: it would
+   * hide the WARN lines the webhook signature alarm counts.
    */
   readonly logLevel?: string;
   /** Default stage throttling (requests per second, steady state). Default 50. */
@@ -83,8 +84,6 @@ export const placeholderUrls = {
   failureUrl: 'https://example.com/connect/failure',
 } as const;
 
-/** Matches the runtime's cap (shared/config.ts). */
-export const maxStateTtlSeconds = 3600;
 const logLevels = ['DEBUG', 'INFO', 'WARN'] as const;
 const parsedUrl = (value: string): URL | undefined => (URL.canParse(value) ? new URL(value) : undefined);
 
@@ -111,7 +110,6 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
   for (const key of ['stateTtlSeconds', 'webhookToleranceSeconds', 'throttleRateLimit', 'throttleBurstLimit'] as const) {
     if (!Number.isInteger(settings[key]) || settings[key] <= 0) throw new Error(`${key} must be a positive integer`);
   }
-  // A state is one sign-in at Stripe; its cookie should not outlive that by hours.
   if (settings.stateTtlSeconds > maxStateTtlSeconds) throw new Error(`stateTtlSeconds must be at most ${maxStateTtlSeconds}`);
   for (const key of ['successUrl', 'failureUrl', 'callbackUrl'] as const) {
     const value = settings[key];

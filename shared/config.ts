@@ -57,13 +57,15 @@ const origins = (env: Env, variable: string): string[] =>
       return origin;
     });
 
+/** One sign-in at Stripe: a state and its cookie should not outlive it by hours. */
+export const maxStateTtlSeconds = 3600;
+
 export const readServiceConfig = (env: Env): ServiceConfig => {
   const apiBase = env['STRIPE_API_BASE'];
   if (apiBase && !URL.canParse(apiBase)) throw configError('STRIPE_API_BASE', 'is not an absolute URL');
   const livemodeMismatch = env['LIVEMODE_MISMATCH'] ?? 'ignore';
   const stateTtlSeconds = positiveInteger(env, 'STATE_TTL_SECONDS', 600);
-  // One sign-in at Stripe: the state and its cookie should not outlive it by hours.
-  if (stateTtlSeconds > 3600) throw configError('STATE_TTL_SECONDS', 'must be at most 3600');
+  if (stateTtlSeconds > maxStateTtlSeconds) throw configError('STATE_TTL_SECONDS', `must be at most ${maxStateTtlSeconds}`);
   if (livemodeMismatch !== 'ignore' && livemodeMismatch !== 'reject') {
     throw configError('LIVEMODE_MISMATCH', 'must be "ignore" or "reject"');
   }
