@@ -4,26 +4,23 @@
  * Sets the functions' environment on process.env, as `npm start` does.
  */
 import { randomBytes } from 'node:crypto';
-import { startStripeEmulator, type StripeEmulator } from '../emulator';
+import { startStripeEmulator } from '../emulator';
 import { localDefaults } from '../local/defaults';
 import { ensureTables, startEmbeddedDynamoDb, type DynamoDbEngine } from '../local/dynamodb';
 import { localEnvironment } from '../local/environment';
 import { startGateway } from '../local/gateway';
+import type { LocalServiceStack } from '../local/stack';
 import { callbackPath } from '../shared/routes';
 import type { TableName } from '../shared/tables';
 import { startCountingProxy, type CountingProxy } from './counting-proxy';
 
-export interface BenchStack {
-  readonly gatewayUrl: string;
-  readonly emulator: StripeEmulator;
-  /** The engine itself: what the functions use unless a phase counts round trips. */
-  readonly dynamoDbEndpoint: string;
+/**
+ * The local stack's shape (`dynamoDbEndpoint` is the engine itself: what the functions use unless a
+ * phase counts round trips; `environment` is exactly what a cold child gets), plus the counting proxy.
+ */
+export interface BenchStack extends LocalServiceStack {
   readonly engine: DynamoDbEngine;
   readonly proxy: CountingProxy;
-  readonly tables: Readonly<Record<TableName, string>>;
-  /** The functions' variables (a cold child gets exactly these). */
-  readonly environment: Readonly<Record<string, string>>;
-  close(): Promise<void>;
 }
 
 export const startBenchStack = async (): Promise<BenchStack> => {

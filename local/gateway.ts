@@ -9,6 +9,7 @@ import type { HttpHandler } from '../shared/http/handler';
 import { functionSpecs, routeKey, routes, type FunctionName, type Route } from '../shared/routes';
 import { lambdaContext, toApiGatewayEvent } from './api-gateway-event';
 import { handlerLoaders } from './handlers';
+import { readBodyUpTo } from './read-body';
 
 /** API Gateway's own payload limit for HTTP APIs. */
 const maxBodyBytes = 10 * 1024 * 1024;
@@ -64,16 +65,6 @@ const match = (compiled: readonly CompiledRoute[], method: string, path: string)
   return undefined;
 };
 
-const readBody = async (request: IncomingMessage): Promise<Buffer | undefined> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-};
 
 const sendJson = (response: ServerResponse, status: number, message: string): void => {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message }));
@@ -107,7 +98,7 @@ export const startGateway = async (options: GatewayOptions = {}): Promise<Runnin
       if (options.localPages && (await options.localPages(request, response, url))) return;
       const found = match(compiled, request.method ?? 'GET', url.pathname);
       if (!found) return sendJson(response, 404, 'Not Found');
-      const body = await readBody(request);
+      const body = await readBodyUpTo(request, maxBodyBytes);
       if (!body) return sendJson(response, 413, 'Request Entity Too Large');
       const event = toApiGatewayEvent({
         request,

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { layout, redirect, sendHtml } from './layout';
+import { readBodyUpTo } from '../read-body';
 import { demoPage, type DemoPageInput } from './demo-page';
 import { deauthorizeAccount, listAccounts, mintTicket, serviceOrigin } from './platform-backend';
 
@@ -39,14 +40,8 @@ const renderHome = async (response: ServerResponse, url: URL, origin: string): P
 };
 
 const readForm = async (request: IncomingMessage): Promise<URLSearchParams | undefined> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxFormBytes) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const body = await readBodyUpTo(request, maxFormBytes);
+  return body === undefined ? undefined : new URLSearchParams(body.toString('utf8'));
 };
 
 const disconnect = async (request: IncomingMessage, response: ServerResponse, origin: string): Promise<true> => {
