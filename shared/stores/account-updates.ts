@@ -6,6 +6,8 @@
  */
 import type { AccountChange } from '../webhooks/account-change';
 
+export type StateChange = Extract<AccountChange, { kind: 'state' }>;
+
 export interface AccountUpdate {
   readonly TableName: string;
   readonly Key: { accountId: string };
@@ -50,4 +52,28 @@ export const accountUpdateFor = (tableName: string, change: AccountChange, now: 
         ExpressionAttributeValues: { ':deauthorized': 'deauthorized', ':asOf': change.asOf, ':at': at },
       };
   }
+};
+
+/**
+ * How an event applied in place is remembered on the account item: tagged with its second, because
+ * only events of the item's current `stripeStateAt` second can arrive again without being older.
+ */
+export const appliedEventEntry = (created: number, eventId: string): string => `${created}:${eventId}`;
+
+export const appliedEventSecond = (entry: string): number => Number(entry.slice(0, entry.indexOf(':')));
+
+/**
+ * A snapshot applied in place: the ordered snapshot update, and in the same single-item write the
+ * event's entry in `appliedEvents`, refused if already there. A redelivery is then either older
+ * than the stored state or in the set: once, without a transaction or a second table.
+ */
+export const inPlaceSnapshotUpdateFor = (tableName: string, change: StateChange, eventId: string, now: Date): AccountUpdate => {
+  const update = accountUpdateFor(tableName, change, now);
+  const entry = appliedEventEntry(change.asOf, eventId);
+  return {
+    ...update,
+    UpdateExpression: `${update.UpdateExpression} ADD appliedEvents :appliedEvents`,
+    ConditionExpression: `${update.ConditionExpression} AND NOT contains(appliedEvents, :appliedEvent)`,
+    ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':appliedEvents': new Set([entry]), ':appliedEvent': entry },
+  };
 };

@@ -14,7 +14,7 @@ import type { EventsRepo } from '../stores/events-repo';
 import type { AccountReader } from '../stripe/account-reader';
 import { isLiveKey } from '../stripe/mode';
 import type { AccountChange } from './account-change';
-import { eventsReadFromStripe, planChange } from './plan-change';
+import { eventsAppliedInPlace, eventsReadFromStripe, planChange } from './plan-change';
 import { verifyStripeSignature } from './signature';
 import { parseStripeEvent, type StripeEventEnvelope } from './stripe-event';
 
@@ -102,12 +102,16 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     logger.info('webhook ignored', { ...fields, reason: plan.ignore });
     return ignored(plan.ignore);
   }
-  const outcome = await events.applyOnce({ eventId: event.id, type: event.type, accountId: plan.change.accountId, created: event.created }, plan.change, new Date(now));
+  const change = plan.change;
+  const outcome =
+    change.kind === 'state' && eventsAppliedInPlace.has(event.type)
+      ? await events.applyInPlace(event.id, change, new Date(now))
+      : await events.applyOnce({ eventId: event.id, type: event.type, accountId: change.accountId, created: event.created }, change, new Date(now));
   logger.info('webhook processed', { ...fields, outcome });
   if (outcome === 'applied') {
-    await context.notices.publish(noticeFor(plan.change, event));
+    await context.notices.publish(noticeFor(change, event));
     metrics.count('WebhookEventProcessed', { eventType: event.type });
-    if (plan.change.kind === 'deauthorized') metrics.count('AccountDeauthorized', { source: 'stripe' });
+    if (change.kind === 'deauthorized') metrics.count('AccountDeauthorized', { source: 'stripe' });
     return received('processed');
   }
   if (outcome === 'duplicate') return duplicate();

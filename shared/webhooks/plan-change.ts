@@ -18,6 +18,13 @@ export const handledEventTypes = [
   'capability.updated',
 ] as const;
 
+/**
+ * Event types deduplicated on the account item they change, in their one write: `account.updated`
+ * is most of a Connect platform's traffic and carries a whole snapshot ordered by `created`. The
+ * rarer events keep a record in the events table, written in one transaction with their effect.
+ */
+export const eventsAppliedInPlace: ReadonlySet<string> = new Set(['account.updated']);
+
 /** Event types whose effect is a fresh read of the account at Stripe. */
 export const eventsReadFromStripe: ReadonlySet<string> = new Set(['account.application.authorized', 'capability.updated']);
 

@@ -5,6 +5,7 @@ import { localDefaults } from '../../local/defaults';
 import { useAccountNotices } from '../../shared/clients/notices';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
+import { checksAppliedEvents } from '../../shared/stores/events-repo';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 import { TestBrowser, locationOf } from '../support/test-browser';
 
@@ -40,6 +41,9 @@ const settled = async (accountId: string) => {
 
 const readAccount = async (accountId: string) =>
   (await db.send(new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }))).Item;
+
+/** The in-place dedupe entries (`<created>:<event id>`) on an account item. */
+const appliedEvents = async (accountId: string): Promise<string[]> => [...((await readAccount(accountId))?.['appliedEvents'] ?? [])] as string[];
 
 const processedEvents = async (eventId: string) =>
   (await db.send(new ScanCommand({ TableName: stack.tables.events, FilterExpression: 'eventId = :id', ExpressionAttributeValues: { ':id': eventId } }))).Items ?? [];
@@ -103,6 +107,14 @@ const firstAuthorizedDeliveryAfter = async (seen: number) => {
 
 const uniqueEventId = () => `evt_${Math.random().toString(36).slice(2)}${Date.now()}`;
 
+/** A fresh event id that does (or does not) make its in-place write check the applied-events set. */
+const eventIdThat = (checks: boolean): string => {
+  for (;;) {
+    const id = uniqueEventId();
+    if (checksAppliedEvents(id) === checks) return id;
+  }
+};
+
 describe('POST /webhooks/stripe', () => {
   it('applies a signed account.updated from the emulator to the record', async () => {
     const accountId = await connect('express');
@@ -119,18 +131,19 @@ describe('POST /webhooks/stripe', () => {
       payoutsEnabled: false,
       requirements: { currentlyDue: ['external_account'], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
     });
-    expect(await processedEvents(event.id)).toEqual([
-      { eventId: event.id, type: 'account.updated', accountId, created: event.created, processedAt: expect.any(String), ttl: expect.any(Number) },
-    ]);
+    // account.updated is remembered on the item it changed, in the same write, not in the events table.
+    expect(await appliedEvents(accountId)).toContain(`${event.created}:${event.id}`);
+    expect(await processedEvents(event.id)).toEqual([]);
   });
 
-  it('keeps processed-event records longer than Stripe retries (TTL 30 days)', async () => {
+  it('records the rarer events in the events table, kept longer than Stripe retries (TTL 30 days)', async () => {
     const accountId = await connect('standard');
-    const event = await stack.emulator.updateAccount(accountId, { payouts_enabled: true });
+    const event = await stack.emulator.trigger('capability.updated', accountId);
     await delivered(event.id);
 
     const [record] = await processedEvents(event.id);
 
+    expect(record).toEqual({ eventId: event.id, type: 'capability.updated', accountId, created: event.created, processedAt: expect.any(String), ttl: expect.any(Number) });
     expect(record?.['ttl']).toBeGreaterThan(Date.now() / 1000 + 29 * 24 * 3600);
   });
 
@@ -158,7 +171,7 @@ describe('POST /webhooks/stripe', () => {
     expect(results.map((result) => result.status)).toEqual(Array(8).fill(200));
     expect(results.filter((result) => result.body['status'] === 'processed')).toHaveLength(1);
     expect(results.filter((result) => result.body['status'] === 'duplicate')).toHaveLength(7);
-    expect(await processedEvents(event.id)).toHaveLength(1);
+    expect(await appliedEvents(accountId)).toContain(`${event.created}:${event.id}`);
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
   });
 
@@ -171,6 +184,42 @@ describe('POST /webhooks/stripe', () => {
 
     expect(late).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'stale' } });
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false, payoutsEnabled: false });
+  });
+
+  it('applies two events of one second in their order of arrival, and refuses a redelivery of the first', async () => {
+    const accountId = await connect('express');
+    const second = Math.floor(Date.now() / 1000) + 5;
+    const first = accountUpdated(accountId, uniqueEventId(), second, { charges_enabled: false });
+    const next = accountUpdated(accountId, uniqueEventId(), second, { charges_enabled: true, payouts_enabled: true });
+
+    expect((await post(first)).body).toEqual({ received: true, status: 'processed' });
+    expect((await post(next)).body).toEqual({ received: true, status: 'processed' });
+    const again = await post(first);
+
+    // Not older than the stored state, so only the remembered id tells it apart from news.
+    expect(again).toEqual({ status: 200, body: { received: true, status: 'duplicate' } });
+    expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: true, payoutsEnabled: true });
+  });
+
+  it('forgets the ids of earlier seconds once they pile up, and still refuses their redeliveries as older', async () => {
+    const accountId = await connect('express');
+    const start = Math.floor(Date.now() / 1000) + 10;
+    const earlier = Array.from({ length: 16 }, (_, index) => accountUpdated(accountId, eventIdThat(false), start + Math.floor(index / 4), { charges_enabled: index % 2 === 0 }));
+    for (const event of earlier) expect((await post(event)).body['status']).toBe('processed');
+    expect(await appliedEvents(accountId)).toHaveLength(16);
+    // Neither asks for the set back; the next does.
+    const sameSecond = accountUpdated(accountId, eventIdThat(false), start + 4, { charges_enabled: false });
+    await post(sameSecond);
+    expect(await appliedEvents(accountId)).toHaveLength(17);
+    const latest = accountUpdated(accountId, eventIdThat(true), start + 4, { charges_enabled: true, payouts_enabled: true });
+
+    await post(latest);
+
+    // The 16 entries of earlier seconds went after the checking write of second start+4; that second's own stay.
+    expect((await appliedEvents(accountId)).sort()).toEqual([`${start + 4}:${sameSecond.id}`, `${start + 4}:${latest.id}`].sort());
+    expect((await post(earlier[15]!)).body).toEqual({ received: true, status: 'ignored', reason: 'stale' });
+    expect((await post(sameSecond)).body).toEqual({ received: true, status: 'duplicate' });
+    expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: true, payoutsEnabled: true });
   });
 
   it('answers capability.updated with what Stripe says now, whatever the payload and the order of arrival', async () => {
@@ -378,7 +427,7 @@ describe('POST /webhooks/stripe', () => {
     const real = createDocumentClient();
     const failing = Object.create(real) as typeof real;
     failing.send = (async (command: { constructor: { name: string } }) => {
-      if (command.constructor.name === 'TransactWriteCommand') throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      if (command.constructor.name === 'UpdateCommand') throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
       return real.send(command as never);
     }) as typeof real.send;
 
@@ -392,7 +441,7 @@ describe('POST /webhooks/stripe', () => {
       body: { error: { type: 'service_unavailable_error', code: 'store_unavailable', message: expect.stringContaining('Nothing was changed') } },
     });
     expect(retried).toEqual({ status: 200, body: { received: true, status: 'processed' } });
-    expect(await processedEvents(event.id)).toHaveLength(1);
+    expect(await appliedEvents(accountId)).toContain(`${event.created}:${event.id}`);
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
   });
 

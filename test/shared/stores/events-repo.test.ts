@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createEventsRepo } from '../../../shared/stores/events-repo';
+import type { StateChange } from '../../../shared/stores/account-updates';
+import { appliedEventsCompactionThreshold, checksAppliedEvents, createEventsRepo } from '../../../shared/stores/events-repo';
 import type { AccountChange } from '../../../shared/webhooks/account-change';
 
 /** A transaction DynamoDB cancelled, shaped as the SDK throws it. */
@@ -61,5 +62,118 @@ describe('eventsRepo.applyOnce', () => {
   it('answers 503 store_unavailable when DynamoDB cannot be reached', async () => {
     const { result } = apply([Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' })]);
     await expect(result).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'store_unavailable' }));
+  });
+});
+
+/** The first `evt_<n>` that does (or does not) ask for the applied-events set back. */
+const eventIdThat = (checks: boolean): string => {
+  for (let index = 0; ; index += 1) if (checksAppliedEvents(`evt_${index}`) === checks) return `evt_${index}`;
+};
+
+describe('eventsRepo.applyInPlace', () => {
+  /** A client answering each call with the next scripted answer (an error is thrown); records the commands. */
+  const answering = (answers: (Error | Record<string, unknown>)[]) => {
+    const commands: { input: Record<string, unknown> }[] = [];
+    const client = {
+      send: async (command: { input: Record<string, unknown> }) => {
+        commands.push(command);
+        const answer = answers.shift() ?? {};
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    } as unknown as DynamoDBDocumentClient;
+    return { repo: createEventsRepo(client, { events: 'events', accounts: 'accounts' }), commands };
+  };
+  const snapshot: StateChange = {
+    kind: 'state',
+    accountId: 'acct_1',
+    asOf: 1_700_000_100,
+    state: {
+      chargesEnabled: true,
+      payoutsEnabled: true,
+      detailsSubmitted: true,
+      capabilities: {},
+      requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
+    },
+  };
+  const refused = (item?: Record<string, unknown>) =>
+    Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException', ...(item ? { Item: item } : {}) });
+  const now = new Date(1_700_000_101_000);
+
+  it('records the event on the account item in the one write that applies it', async () => {
+    const { repo, commands } = answering([{}]);
+
+    await expect(repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('applied');
+
+    expect(commands).toHaveLength(1);
+    expect(commands[0]?.input).toMatchObject({
+      TableName: 'accounts',
+      UpdateExpression: expect.stringContaining('ADD appliedEvents :appliedEvents'),
+      ConditionExpression: expect.stringContaining('NOT contains(appliedEvents, :appliedEvent)'),
+      ExpressionAttributeValues: expect.objectContaining({ ':appliedEvents': new Set(['1700000100:evt_1']), ':appliedEvent': '1700000100:evt_1' }),
+    });
+  });
+
+  it('reads the refusing item as the answer', async () => {
+    const connected = (entries: string[]) => ({ status: { S: 'connected' }, appliedEvents: { SS: entries } });
+    await expect(answering([refused(connected(['1700000100:evt_1']))]).repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('duplicate');
+    await expect(answering([refused(connected(['1700000200:evt_2']))]).repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('stale');
+    await expect(answering([refused({ status: { S: 'deauthorized' } })]).repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('account_deauthorized');
+  });
+
+  it('tells an unknown account from an engine that returns no item by a consistent read', async () => {
+    const unknown = answering([refused(), {}]);
+    await expect(unknown.repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('unknown_account');
+    expect(unknown.commands[1]?.input).toMatchObject({ TableName: 'accounts', Key: { accountId: 'acct_1' }, ConsistentRead: true });
+
+    const silent = answering([refused(), { Item: { accountId: 'acct_1', status: 'connected', appliedEvents: new Set(['1700000100:evt_1']) } }]);
+    await expect(silent.repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('duplicate');
+  });
+
+  it('asks for the set back for one event in eight, chosen by id', async () => {
+    const ids = Array.from({ length: 800 }, (_, index) => `evt_${index}`);
+    const checking = ids.filter(checksAppliedEvents).length;
+    expect(checking).toBeGreaterThan(60);
+    expect(checking).toBeLessThan(140);
+
+    const quiet = answering([{}]);
+    await quiet.repo.applyInPlace(eventIdThat(false), snapshot, now);
+    expect(quiet.commands[0]?.input).toMatchObject({ ReturnValues: 'NONE' });
+    const asking = answering([{}]);
+    await asking.repo.applyInPlace(eventIdThat(true), snapshot, now);
+    expect(asking.commands[0]?.input).toMatchObject({ ReturnValues: 'UPDATED_NEW' });
+  });
+
+  it('drops entries of earlier seconds once enough pile up, never those of the applied second', async () => {
+    const older = Array.from({ length: appliedEventsCompactionThreshold }, (_, index) => `${1_700_000_000 + index}:evt_old${index}`);
+    const eventId = eventIdThat(true);
+    const current = ['1700000100:evt_other', `1700000100:${eventId}`];
+    const { repo, commands } = answering([{ Attributes: { appliedEvents: new Set([...older, ...current]) } }, new Error('throttled')]);
+
+    // The compaction failed: harmless, the event stays applied.
+    await expect(repo.applyInPlace(eventId, snapshot, now)).resolves.toBe('applied');
+
+    expect(commands[1]?.input).toEqual({
+      TableName: 'accounts',
+      Key: { accountId: 'acct_1' },
+      UpdateExpression: 'DELETE appliedEvents :older',
+      ConditionExpression: 'attribute_exists(accountId)',
+      ExpressionAttributeValues: { ':older': new Set(older) },
+    });
+  });
+
+  it('leaves a few entries of earlier seconds alone: one write per event', async () => {
+    const older = Array.from({ length: appliedEventsCompactionThreshold - 1 }, (_, index) => `${1_700_000_000 + index}:evt_old${index}`);
+    const eventId = eventIdThat(true);
+    const { repo, commands } = answering([{ Attributes: { appliedEvents: new Set([...older, `1700000100:${eventId}`]) } }]);
+
+    await expect(repo.applyInPlace(eventId, snapshot, now)).resolves.toBe('applied');
+
+    expect(commands).toHaveLength(1);
+  });
+
+  it('answers 503 store_unavailable when DynamoDB cannot be reached', async () => {
+    const { repo } = answering([Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' })]);
+    await expect(repo.applyInPlace('evt_1', snapshot, now)).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'store_unavailable' }));
   });
 });
