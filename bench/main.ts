@@ -22,7 +22,8 @@ import type { Summary } from './stats';
 import { measureRoundTrips, type RoundTrips } from './round-trips';
 import { coldScenarioFor, createScenarios } from './scenarios';
 import { startBenchStack } from './stack';
-import { measureRawPuts, measureRawTransactions, measureWebhookThroughput } from './store-load';
+import { measureRawAccountUpdates, measureRawPuts, measureRawTransactions, measureWebhookThroughput } from './store-load';
+import { summarizeRounds, type ThroughputRound, type ThroughputSummary } from './throughput';
 import { evaluateTargets } from './targets';
 import { sendOverHttp, toEvent } from './requests';
 
@@ -33,6 +34,7 @@ const settings = {
   warmup: setting('BENCH_WARMUP', 20),
   iterations: setting('BENCH_ITERATIONS', 200),
   throughputEvents: setting('BENCH_THROUGHPUT_EVENTS', 960),
+  throughputRounds: setting('BENCH_THROUGHPUT_ROUNDS', 3),
   concurrency: [1, 8, 32],
 };
 /** `BENCH_PHASES=cold` (a comma list) runs part of the bench; a partial run writes to bench/out/ only. */
@@ -121,14 +123,23 @@ const main = async (): Promise<void> => {
     }
 
     const pool = await fixtures.seedAccounts(64);
-    const throughput = [];
+    const round = async (concurrency: number, perWorker: number): Promise<ThroughputRound> => ({
+      rawPut: await measureRawPuts(stack, concurrency, perWorker),
+      rawAccountUpdate: await measureRawAccountUpdates(stack, pool, concurrency, perWorker),
+      rawTransaction: await measureRawTransactions(stack, pool, concurrency, perWorker),
+      webhook: await measureWebhookThroughput(invoke, fixtures, pool, concurrency, perWorker),
+    });
+    const throughput: ThroughputSummary[] = [];
+    if (phases.has('throughput')) {
+      progress('webhook throughput: warming the store up (untimed)');
+      await round(8, Math.ceil(settings.throughputEvents / 8 / 4));
+    }
     for (const concurrency of phases.has('throughput') ? settings.concurrency : []) {
-      progress(`webhook throughput and raw writes at concurrency ${concurrency}`);
+      progress(`webhook throughput and raw writes at concurrency ${concurrency} (${settings.throughputRounds} paired rounds)`);
       const perWorker = Math.ceil(settings.throughputEvents / concurrency);
-      const rawPut = await measureRawPuts(stack, concurrency, perWorker);
-      const rawTransaction = await measureRawTransactions(stack, pool, concurrency, perWorker);
-      const webhook = await measureWebhookThroughput(invoke, fixtures, pool, concurrency, perWorker);
-      throughput.push({ concurrency, webhook, rawPut, rawTransaction });
+      const rounds: ThroughputRound[] = [];
+      for (let index = 0; index < settings.throughputRounds; index += 1) rounds.push(await round(concurrency, perWorker));
+      throughput.push(summarizeRounds(concurrency, rounds));
     }
 
     const results: BenchResults = {

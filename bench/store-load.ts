@@ -4,8 +4,10 @@
  * proxy), at the same concurrency and the same amount of work.
  */
 import { randomBytes } from 'node:crypto';
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../shared/clients/dynamodb';
+import { inPlaceSnapshotUpdateFor } from '../shared/stores/account-updates';
+import { checksAppliedEvents } from '../shared/stores/events-repo';
 import { toEvent } from './requests';
 import type { Fixtures, Invoke } from './fixtures';
 import type { BenchStack } from './stack';
@@ -27,9 +29,36 @@ export const measureRawPuts = async (stack: BenchStack, concurrency: number, per
 };
 
 /**
- * The store's rate for the write a new webhook event makes (shared/stores/events-repo.ts): one
- * transaction of a conditional put and a conditional update of the account. Beside the raw put,
- * it tells the store's share of the gap from ours.
+ * The store's rate for the write a new `account.updated` makes (shared/stores/events-repo.ts,
+ * applyInPlace): the same conditional account update, built by the same function, without the
+ * handler around it. Beside the webhook's rate, it tells our code's share of the gap.
+ */
+export const measureRawAccountUpdates = async (stack: BenchStack, pool: readonly string[], concurrency: number, perWorker: number): Promise<ThroughputRun> => {
+  const client = createDocumentClient({ DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint });
+  const state = {
+    chargesEnabled: true,
+    payoutsEnabled: true,
+    detailsSubmitted: true,
+    capabilities: { card_payments: 'active', transfers: 'active' },
+    requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
+  };
+  const update = async (worker: number, index: number): Promise<boolean> => {
+    const now = new Date();
+    const change = { kind: 'state' as const, accountId: accountFor(pool, concurrency, worker, index), state, asOf: Math.floor(now.getTime() / 1000) };
+    const eventId = `evt_upd${randomBytes(12).toString('hex')}`;
+    await client.send(new UpdateCommand({ ...inPlaceSnapshotUpdateFor(stack.tables.accounts, change, eventId, now), ReturnValues: checksAppliedEvents(eventId) ? 'UPDATED_NEW' : 'NONE' }));
+    return true;
+  };
+  try {
+    return await measureThroughput(concurrency, perWorker, update);
+  } finally {
+    client.destroy();
+  }
+};
+
+/**
+ * The store's rate for the write the rarer events make (applyOnce): one transaction of a
+ * conditional put and a conditional update of the account.
  */
 export const measureRawTransactions = async (stack: BenchStack, pool: readonly string[], concurrency: number, perWorker: number): Promise<ThroughputRun> => {
   const client = createDocumentClient({ DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint });

@@ -37,3 +37,48 @@ export const accountFor = (pool: readonly string[], concurrency: number, worker:
   if (account === undefined) throw new Error('empty account pool');
   return account;
 };
+
+/** One round at one concurrency: the store's raw rates and the webhook's, measured back to back. */
+export interface ThroughputRound {
+  readonly rawPut: ThroughputRun;
+  readonly rawAccountUpdate: ThroughputRun;
+  readonly rawTransaction: ThroughputRun;
+  readonly webhook: ThroughputRun;
+}
+
+export interface ThroughputSummary extends ThroughputRound {
+  readonly concurrency: number;
+  readonly rounds: number;
+  /** webhook / raw put of each round, in order: the machine's load drifts, a round's own pair does not. */
+  readonly webhookShareOfPutByRound: readonly number[];
+  /** The median of those: the figure the target is held to. */
+  readonly webhookShareOfPut: number;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+};
+
+/** The median rate of several runs of one measurement, with their work and failures added up. */
+export const medianRun = (runs: readonly ThroughputRun[]): ThroughputRun => ({
+  concurrency: runs[0]?.concurrency ?? 0,
+  operations: runs.reduce((sum, run) => sum + run.operations, 0),
+  perSecond: Math.round(median(runs.map((run) => run.perSecond))),
+  failures: runs.reduce((sum, run) => sum + run.failures, 0),
+});
+
+export const summarizeRounds = (concurrency: number, rounds: readonly ThroughputRound[]): ThroughputSummary => {
+  const shares = rounds.map((round) => (round.rawPut.perSecond > 0 ? round.webhook.perSecond / round.rawPut.perSecond : Number.NaN));
+  return {
+    concurrency,
+    rounds: rounds.length,
+    rawPut: medianRun(rounds.map((round) => round.rawPut)),
+    rawAccountUpdate: medianRun(rounds.map((round) => round.rawAccountUpdate)),
+    rawTransaction: medianRun(rounds.map((round) => round.rawTransaction)),
+    webhook: medianRun(rounds.map((round) => round.webhook)),
+    webhookShareOfPutByRound: shares.map((share) => Math.round(share * 100) / 100),
+    webhookShareOfPut: Math.round(median(shares) * 100) / 100,
+  };
+};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountFor, measureThroughput } from '../../bench/throughput';
+import { accountFor, measureThroughput, medianRun, summarizeRounds } from '../../bench/throughput';
 
 describe('accountFor', () => {
   const pool = Array.from({ length: 8 }, (_, index) => `acct_${index}`);
@@ -31,5 +31,29 @@ describe('measureThroughput', () => {
     });
     expect(calls.sort()).toEqual(['0:0', '0:1', '1:0', '1:1', '2:0', '2:1']);
     expect(run).toMatchObject({ concurrency: 3, operations: 6, failures: 1 });
+  });
+});
+
+describe('summarizeRounds', () => {
+  const run = (perSecond: number, failures = 0) => ({ concurrency: 8, operations: 960, perSecond, failures });
+
+  it('holds the target to the median of each round own webhook / put share, not to a ratio of medians', () => {
+    const rounds = [
+      { rawPut: run(1000), rawAccountUpdate: run(700), rawTransaction: run(300), webhook: run(600) },
+      { rawPut: run(1400), rawAccountUpdate: run(900), rawTransaction: run(350), webhook: run(560, 1) },
+      { rawPut: run(800), rawAccountUpdate: run(650), rawTransaction: run(280), webhook: run(520) },
+    ];
+
+    const summary = summarizeRounds(8, rounds);
+
+    expect(summary.webhookShareOfPutByRound).toEqual([0.6, 0.4, 0.65]);
+    expect(summary.webhookShareOfPut).toBe(0.6);
+    expect(summary.rawPut).toEqual({ concurrency: 8, operations: 2880, perSecond: 1000, failures: 0 });
+    expect(summary.webhook).toEqual({ concurrency: 8, operations: 2880, perSecond: 560, failures: 1 });
+    expect(summary.rounds).toBe(3);
+  });
+
+  it('takes the mean of the middle two for an even number of rounds', () => {
+    expect(medianRun([run(100), run(400), run(200), run(300)]).perSecond).toBe(250);
   });
 });
