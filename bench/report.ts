@@ -26,6 +26,7 @@ export interface BenchResults {
     iterations: number;
     throughputEvents: number;
     throughputRounds: number;
+    throughputSlices: number;
     concurrency: readonly number[];
   };
   readonly bundles: Readonly<Record<FunctionName, { ours: BuiltBundle; floor: BuiltBundle }>>;

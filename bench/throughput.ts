@@ -5,6 +5,8 @@ export interface ThroughputRun {
   readonly operations: number;
   readonly perSecond: number;
   readonly failures: number;
+  /** Wall time the operations took. */
+  readonly seconds: number;
 }
 
 /** Runs `perWorker` calls of `task` in each of `concurrency` workers; a task resolves false when its call failed. */
@@ -22,7 +24,23 @@ export const measureThroughput = async (
   );
   const seconds = (performance.now() - started) / 1000;
   const operations = concurrency * perWorker;
-  return { concurrency, operations, perSecond: Math.round(operations / seconds), failures };
+  return { concurrency, operations, perSecond: Math.round(operations / seconds), failures, seconds };
+};
+
+/**
+ * Several runs of one measurement as one: all their work over all their time. Used for slices
+ * measured alternately with another measurement's, so both meet the same drift in the machine's load.
+ */
+export const combineRuns = (runs: readonly ThroughputRun[]): ThroughputRun => {
+  const operations = runs.reduce((sum, run) => sum + run.operations, 0);
+  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  return {
+    concurrency: runs[0]?.concurrency ?? 0,
+    operations,
+    perSecond: seconds > 0 ? Math.round(operations / seconds) : 0,
+    failures: runs.reduce((sum, run) => sum + run.failures, 0),
+    seconds,
+  };
 };
 
 /**
@@ -38,7 +56,7 @@ export const accountFor = (pool: readonly string[], concurrency: number, worker:
   return account;
 };
 
-/** One round at one concurrency: the store's raw rates and the webhook's, measured back to back. */
+/** One round at one concurrency: the store's raw rates and the webhook's (the put and the webhook in alternating slices). */
 export interface ThroughputRound {
   readonly rawPut: ThroughputRun;
   readonly rawAccountUpdate: ThroughputRun;
@@ -67,6 +85,7 @@ export const medianRun = (runs: readonly ThroughputRun[]): ThroughputRun => ({
   operations: runs.reduce((sum, run) => sum + run.operations, 0),
   perSecond: Math.round(median(runs.map((run) => run.perSecond))),
   failures: runs.reduce((sum, run) => sum + run.failures, 0),
+  seconds: runs.reduce((sum, run) => sum + run.seconds, 0),
 });
 
 export const summarizeRounds = (concurrency: number, rounds: readonly ThroughputRound[]): ThroughputSummary => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountFor, measureThroughput, medianRun, summarizeRounds } from '../../bench/throughput';
+import { accountFor, combineRuns, measureThroughput, medianRun, summarizeRounds } from '../../bench/throughput';
 
 describe('accountFor', () => {
   const pool = Array.from({ length: 8 }, (_, index) => `acct_${index}`);
@@ -35,7 +35,7 @@ describe('measureThroughput', () => {
 });
 
 describe('summarizeRounds', () => {
-  const run = (perSecond: number, failures = 0) => ({ concurrency: 8, operations: 960, perSecond, failures });
+  const run = (perSecond: number, failures = 0) => ({ concurrency: 8, operations: 960, perSecond, failures, seconds: 960 / perSecond });
 
   it('holds the target to the median of each round own webhook / put share, not to a ratio of medians', () => {
     const rounds = [
@@ -48,12 +48,23 @@ describe('summarizeRounds', () => {
 
     expect(summary.webhookShareOfPutByRound).toEqual([0.6, 0.4, 0.65]);
     expect(summary.webhookShareOfPut).toBe(0.6);
-    expect(summary.rawPut).toEqual({ concurrency: 8, operations: 2880, perSecond: 1000, failures: 0 });
-    expect(summary.webhook).toEqual({ concurrency: 8, operations: 2880, perSecond: 560, failures: 1 });
+    expect(summary.rawPut).toMatchObject({ concurrency: 8, operations: 2880, perSecond: 1000, failures: 0 });
+    expect(summary.webhook).toMatchObject({ concurrency: 8, operations: 2880, perSecond: 560, failures: 1 });
     expect(summary.rounds).toBe(3);
   });
 
   it('takes the mean of the middle two for an even number of rounds', () => {
     expect(medianRun([run(100), run(400), run(200), run(300)]).perSecond).toBe(250);
+  });
+});
+
+describe('combineRuns', () => {
+  it('rates all the slices work over all their time, not the mean of their rates', () => {
+    const combined = combineRuns([
+      { concurrency: 8, operations: 100, perSecond: 1000, failures: 0, seconds: 0.1 },
+      { concurrency: 8, operations: 100, perSecond: 100, failures: 2, seconds: 1 },
+    ]);
+
+    expect(combined).toEqual({ concurrency: 8, operations: 200, perSecond: 182, failures: 2, seconds: 1.1 });
   });
 });
