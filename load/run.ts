@@ -1,8 +1,8 @@
 /**
  * `npm run load`: a bounded load test on loopback. Concurrent complete OAuth flows through the
  * local stack, then a webhook burst in which every event arrives several times at once. Passes only
- * if every flow completes once, every event is applied once, and nothing errs. Reports requests,
- * errors and p99 latency. Never part of `npm test`.
+ * if every flow completes once, no event is applied twice, every account ends at its newest event's
+ * state, and nothing errs. Reports requests, errors and p99 latency. Never part of `npm test`.
  */
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';

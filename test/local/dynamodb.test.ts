@@ -1,6 +1,10 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureTables, localDynamoClient, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../local/dynamodb';
+import { createDocumentClient } from '../../shared/clients/dynamodb';
+import type { StateChange } from '../../shared/stores/account-updates';
+import { createEventsRepo } from '../../shared/stores/events-repo';
 import { tableDefinitions } from '../../shared/tables';
 
 const started: EmbeddedDynamoDb[] = [];
@@ -30,5 +34,32 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
       expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: 'ttl', TimeToLiveStatus: 'ENABLED' });
     }
     client.destroy();
+  });
+
+  it('applies an account.updated in place once and tells why a copy is refused (the fallback engine needs a read for that)', async () => {
+    const dynamoDb = await startEmbeddedDynamoDb({ port: 0, engine });
+    started.push(dynamoDb);
+    const name = (table: string) => `inplace-${table}`;
+    await ensureTables(dynamoDb.endpoint, name);
+    const db = createDocumentClient({ DYNAMODB_ENDPOINT: dynamoDb.endpoint });
+    await db.send(new PutCommand({ TableName: name('accounts'), Item: { accountId: 'acct_1', platformUserId: 'user_1', connectedAt: '2026-01-01T00:00:00.000Z', status: 'connected' } }));
+    const repo = createEventsRepo(db, { events: name('events'), accounts: name('accounts') });
+    const change = (accountId: string, asOf: number, chargesEnabled: boolean): StateChange => ({
+      kind: 'state',
+      accountId,
+      asOf,
+      state: { chargesEnabled, payoutsEnabled: false, detailsSubmitted: true, capabilities: {}, requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null } },
+    });
+    const now = new Date();
+
+    expect(await repo.applyInPlace('evt_a', change('acct_1', 100, true), now)).toBe('applied');
+    expect(await repo.applyInPlace('evt_b', change('acct_1', 100, false), now)).toBe('applied');
+    expect(await repo.applyInPlace('evt_a', change('acct_1', 100, true), now)).toBe('duplicate');
+    expect(await repo.applyInPlace('evt_c', change('acct_1', 99, true), now)).toBe('stale');
+    expect(await repo.applyInPlace('evt_d', change('acct_2', 100, true), now)).toBe('unknown_account');
+
+    const stored = (await db.send(new GetCommand({ TableName: name('accounts'), Key: { accountId: 'acct_1' }, ConsistentRead: true }))).Item;
+    expect(stored).toMatchObject({ chargesEnabled: false, stripeStateAt: 100, appliedEvents: new Set(['100:evt_a', '100:evt_b']) });
+    db.destroy();
   });
 });
