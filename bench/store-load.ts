@@ -3,7 +3,7 @@
  * make: a single conditional put. Both in this process against the engine directly (no counting
  * proxy), at the same concurrency and the same amount of work.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../shared/clients/dynamodb';
 import { inPlaceSnapshotUpdateFor } from '../shared/stores/account-updates';
@@ -46,7 +46,7 @@ export const measureRawAccountUpdates = async (stack: BenchStack, pool: readonly
     const now = new Date();
     const change = { kind: 'state' as const, accountId: accountFor(pool, concurrency, worker, index), state, asOf: Math.floor(now.getTime() / 1000) };
     const eventId = `evt_upd${randomBytes(12).toString('hex')}`;
-    await client.send(new UpdateCommand({ ...inPlaceSnapshotUpdateFor(stack.tables.accounts, change, eventId, now), ReturnValues: checksAppliedEvents(eventId) ? 'UPDATED_NEW' : 'NONE' }));
+    await client.send(new UpdateCommand({ ...inPlaceSnapshotUpdateFor(stack.tables.accounts, change, eventId, randomUUID(), now), ReturnValues: checksAppliedEvents(eventId) ? 'UPDATED_NEW' : 'NONE' }));
     return true;
   };
   try {

@@ -67,13 +67,15 @@ export const appliedEventSecond = (entry: string): number => Number(entry.slice(
  * event's entry in `appliedEvents`, refused if already there. A redelivery is then either older
  * than the stored state or in the set: once, without a transaction or a second table.
  */
-export const inPlaceSnapshotUpdateFor = (tableName: string, change: StateChange, eventId: string, now: Date): AccountUpdate => {
+export const inPlaceSnapshotUpdateFor = (tableName: string, change: StateChange, eventId: string, writeId: string, now: Date): AccountUpdate => {
   const update = accountUpdateFor(tableName, change, now);
   const entry = appliedEventEntry(change.asOf, eventId);
   return {
     ...update,
-    UpdateExpression: `${update.UpdateExpression} ADD appliedEvents :appliedEvents`,
+    // `lastInPlaceWrite`: an SDK retry of this very request, after its answer was lost, is refused by the
+    // condition like a duplicate; the id it finds tells that the write was ours and did happen.
+    UpdateExpression: `${update.UpdateExpression}, lastInPlaceWrite = :writeId ADD appliedEvents :appliedEvents`,
     ConditionExpression: `${update.ConditionExpression} AND NOT contains(appliedEvents, :appliedEvent)`,
-    ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':appliedEvents': new Set([entry]), ':appliedEvent': entry },
+    ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':appliedEvents': new Set([entry]), ':appliedEvent': entry, ':writeId': writeId },
   };
 };

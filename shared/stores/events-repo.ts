@@ -4,11 +4,11 @@
  * - `applyOnce`: the effect and a record in the events table, in one transaction (the rare events,
  *   whose record is also checked before a Stripe call);
  * - `applyInPlace`: a snapshot whose event id is remembered on the account item it changes, in the
- *   same single-item write (`account.updated`, the bulk of the traffic: a quarter of a two-item
- *   transaction's write cost, and no transaction conflicts between bursts on one account).
+ *   same single-item write (`account.updated`, the bulk of the traffic: billed once where a
+ *   transaction bills each item twice, and no transaction conflicts between bursts on one account).
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccountChange } from '../webhooks/account-change';
 import { accountUpdateFor, appliedEventEntry, appliedEventSecond, inPlaceSnapshotUpdateFor, type StateChange } from './account-updates';
@@ -39,7 +39,16 @@ export interface EventsRepo {
 interface RefusingItem {
   readonly status?: { S?: string };
   readonly appliedEvents?: { SS?: string[] };
+  readonly lastInPlaceWrite?: { S?: string };
 }
+
+/** A single-item write that met a transaction in flight on the same item (the rarer events' path): it did not happen. */
+const conflictsWithTransaction = (error: unknown): boolean => error instanceof Error && error.name === 'TransactionConflictException';
+
+const storeConflict = (cause: unknown, code: 'store_conflict' | 'store_rejected' = 'store_conflict') =>
+  new HttpError(503, code, 'The event could not be recorded right now; Stripe will retry it.', { cause, expose: true });
+
+const conflictBackoff = (attempt: number) => sleep(20 * 2 ** attempt + Math.random() * 20);
 
 /** Entries older than the stored state's second are dropped once this many have piled up. */
 export const appliedEventsCompactionThreshold = 16;
@@ -86,9 +95,9 @@ export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { event
   /** The refusing fields by a consistent read, for an engine that does not return them with the error. */
   const wireFieldsOf = async (accountId: string): Promise<RefusingItem | undefined> => {
     const result = await storeCall(() => client.send(new GetCommand({ TableName: tables.accounts, Key: { accountId }, ConsistentRead: true })));
-    const item = result.Item as { status?: string; appliedEvents?: Set<string> } | undefined;
+    const item = result.Item as { status?: string; appliedEvents?: Set<string>; lastInPlaceWrite?: string } | undefined;
     if (!item) return undefined;
-    return { status: { S: item.status }, appliedEvents: { SS: [...(item.appliedEvents ?? [])] } };
+    return { status: { S: item.status }, appliedEvents: { SS: [...(item.appliedEvents ?? [])] }, lastInPlaceWrite: { S: item.lastInPlaceWrite } };
   };
 
   /**
@@ -123,25 +132,33 @@ export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { event
 
     applyInPlace: async (eventId, change, now) => {
       const entry = appliedEventEntry(change.asOf, eventId);
-      try {
-        const result = await storeCall(() =>
-          client.send(
-            new UpdateCommand({
-              ...inPlaceSnapshotUpdateFor(tables.accounts, change, eventId, now),
-              ReturnValues: checksAppliedEvents(eventId) ? 'UPDATED_NEW' : 'NONE',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            }),
-          ),
-        );
-        await forgetOlderEntries(change, result.Attributes?.['appliedEvents']);
-        return 'applied';
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        // DynamoDB Local returns the refusing item; dynalite does not, and neither does either engine for a missing one.
-        const refusing = (error as { Item?: RefusingItem }).Item ?? (await wireFieldsOf(change.accountId));
-        if (!refusing) return 'unknown_account';
-        if (refusing.status?.S !== 'connected') return refusing.status?.S === 'deauthorized' ? 'account_deauthorized' : 'stale';
-        return refusing.appliedEvents?.SS?.includes(entry) ? 'duplicate' : 'stale';
+      const writeId = randomUUID();
+      const update = new UpdateCommand({
+        ...inPlaceSnapshotUpdateFor(tables.accounts, change, eventId, writeId, now),
+        ReturnValues: checksAppliedEvents(eventId) ? 'UPDATED_NEW' : 'NONE',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          const result = await storeCall(() => client.send(update), (error) => isConditionFailure(error) || conflictsWithTransaction(error));
+          await forgetOlderEntries(change, result.Attributes?.['appliedEvents']);
+          return 'applied';
+        } catch (error) {
+          if (conflictsWithTransaction(error)) {
+            if (attempt < maxConflictRetries) {
+              await conflictBackoff(attempt);
+              continue;
+            }
+            throw storeConflict(error);
+          }
+          if (!isConditionFailure(error)) throw error;
+          // DynamoDB Local returns the refusing item; dynalite does not, and neither does either engine for a missing one.
+          const refusing = (error as { Item?: RefusingItem }).Item ?? (await wireFieldsOf(change.accountId));
+          if (!refusing) return 'unknown_account';
+          if (refusing.lastInPlaceWrite?.S === writeId) return 'applied';
+          if (refusing.status?.S !== 'connected') return refusing.status?.S === 'deauthorized' ? 'account_deauthorized' : 'stale';
+          return refusing.appliedEvents?.SS?.includes(entry) ? 'duplicate' : 'stale';
+        }
       }
     },
 
@@ -164,15 +181,12 @@ export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { event
           const transient = reasons.length === 0 || reasons.some((reason) => reason.Code !== undefined && transientReasons.has(reason.Code));
           // Another delivery of the same event (or a write to the same account) is in flight.
           if (transient && attempt < maxConflictRetries) {
-            await sleep(20 * 2 ** attempt + Math.random() * 20);
+            await conflictBackoff(attempt);
             continue;
           }
-          // Anything else (a validation error, an item too large) will not pass on a retry here: answer at once, logged with its reasons.
-          throw new HttpError(503, transient ? 'store_conflict' : 'store_rejected', 'The event could not be recorded right now; Stripe will retry it.', {
-            // DynamoDB's message lists the reasons ("... [None, ValidationError]"): the log line shows them.
-            cause: error,
-            expose: true,
-          });
+          // Anything else (a validation error, an item too large) will not pass on a retry here: answer at once, logged
+          // with its reasons (DynamoDB's message lists them: "... [None, ValidationError]").
+          throw storeConflict(error, transient ? 'store_conflict' : 'store_rejected');
         }
       }
     },

@@ -445,6 +445,29 @@ describe('POST /webhooks/stripe', () => {
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
   });
 
+  it('processes and publishes an event once when the SDK retries its write after the answer was lost', async () => {
+    const accountId = await connect('express');
+    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000) + 20, { charges_enabled: false });
+    const notices: AccountNotice[] = [];
+    const real = createDocumentClient();
+    const retrying = Object.create(real) as typeof real;
+    // The first attempt reaches DynamoDB and its answer is lost; the retry is what the handler hears back.
+    retrying.send = (async (command: { constructor: { name: string } }) => {
+      if (command.constructor.name === 'UpdateCommand') await real.send(command as never);
+      return real.send(command as never);
+    }) as typeof real.send;
+
+    useDocumentClient(retrying);
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    const answer = await post(event);
+    useAccountNotices(undefined);
+    useDocumentClient(undefined);
+
+    expect(answer).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    expect(notices.map((notice) => notice.detail['stripeEventId'])).toEqual([event.id]);
+    expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
+  });
+
   it('publishes each effective change once for the platform (what EventBridge would receive)', async () => {
     const accountId = await connect('express');
     const notices: AccountNotice[] = [];

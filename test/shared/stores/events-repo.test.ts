@@ -176,4 +176,31 @@ describe('eventsRepo.applyInPlace', () => {
     const { repo } = answering([Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' })]);
     await expect(repo.applyInPlace('evt_1', snapshot, now)).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'store_unavailable' }));
   });
+
+  it('counts its own write as applied when a retry of it (after a lost answer) is refused as a duplicate', async () => {
+    // What the SDK's retry meets: the item as its first, unanswered attempt left it.
+    const client = {
+      send: async (command: { input: { ExpressionAttributeValues: Record<string, unknown> } }) => {
+        const values = command.input.ExpressionAttributeValues;
+        throw refused({ status: { S: 'connected' }, appliedEvents: { SS: [values[':appliedEvent']] }, lastInPlaceWrite: { S: values[':writeId'] } });
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const repo = createEventsRepo(client, { events: 'events', accounts: 'accounts' });
+
+    await expect(repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('applied');
+    // Another writer's id there: a copy of the event got there first.
+    const other = answering([refused({ status: { S: 'connected' }, appliedEvents: { SS: ['1700000100:evt_1'] }, lastInPlaceWrite: { S: 'someone-else' } })]);
+    await expect(other.repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('duplicate');
+  });
+
+  it('retries a write that met a transaction in flight on the account, then gives up with 503 store_conflict', async () => {
+    const conflict = () => Object.assign(new Error('Transaction is ongoing for the item'), { name: 'TransactionConflictException' });
+    const passing = answering([conflict(), conflict(), {}]);
+    await expect(passing.repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('applied');
+    expect(passing.commands).toHaveLength(3);
+
+    const stuck = answering(Array.from({ length: 10 }, conflict));
+    await expect(stuck.repo.applyInPlace('evt_1', snapshot, now)).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'store_conflict' }));
+    expect(stuck.commands).toHaveLength(4);
+  });
 });
