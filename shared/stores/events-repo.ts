@@ -45,12 +45,13 @@ interface RefusingItem {
 /** A single-item write that met a transaction in flight on the same item (the rarer events' path): it did not happen. */
 const conflictsWithTransaction = (error: unknown): boolean => error instanceof Error && error.name === 'TransactionConflictException';
 
-const storeConflict = (cause: unknown, code: 'store_conflict' | 'store_rejected' = 'store_conflict') =>
+/** A 503 that makes Stripe retry an event we could not record: still contended, or refused by the store. */
+const eventNotRecorded = (cause: unknown, code: 'store_conflict' | 'store_rejected' = 'store_conflict') =>
   new HttpError(503, code, 'The event could not be recorded right now; Stripe will retry it.', { cause, expose: true });
 
 const conflictBackoff = (attempt: number) => sleep(20 * 2 ** attempt + Math.random() * 20);
 
-/** Entries older than the stored state's second are dropped once this many have piled up. */
+/** Entries older than the applied second are dropped when a checking write finds this many. */
 export const appliedEventsCompactionThreshold = 16;
 
 /**
@@ -93,7 +94,7 @@ export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { event
     );
 
   /** The refusing fields by a consistent read, for an engine that does not return them with the error. */
-  const wireFieldsOf = async (accountId: string): Promise<RefusingItem | undefined> => {
+  const refusingItemByRead = async (accountId: string): Promise<RefusingItem | undefined> => {
     const result = await storeCall(() => client.send(new GetCommand({ TableName: tables.accounts, Key: { accountId }, ConsistentRead: true })));
     const item = result.Item as { status?: string; appliedEvents?: Set<string>; lastInPlaceWrite?: string } | undefined;
     if (!item) return undefined;
@@ -149,11 +150,11 @@ export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { event
               await conflictBackoff(attempt);
               continue;
             }
-            throw storeConflict(error);
+            throw eventNotRecorded(error);
           }
           if (!isConditionFailure(error)) throw error;
           // DynamoDB Local returns the refusing item; dynalite does not, and neither does either engine for a missing one.
-          const refusing = (error as { Item?: RefusingItem }).Item ?? (await wireFieldsOf(change.accountId));
+          const refusing = (error as { Item?: RefusingItem }).Item ?? (await refusingItemByRead(change.accountId));
           if (!refusing) return 'unknown_account';
           if (refusing.lastInPlaceWrite?.S === writeId) return 'applied';
           if (refusing.status?.S !== 'connected') return refusing.status?.S === 'deauthorized' ? 'account_deauthorized' : 'stale';
@@ -186,7 +187,7 @@ export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { event
           }
           // Anything else (a validation error, an item too large) will not pass on a retry here: answer at once, logged
           // with its reasons (DynamoDB's message lists them: "... [None, ValidationError]").
-          throw storeConflict(error, transient ? 'store_conflict' : 'store_rejected');
+          throw eventNotRecorded(error, transient ? 'store_conflict' : 'store_rejected');
         }
       }
     },
