@@ -1,4 +1,5 @@
 /** Fixed amounts of work spread over N concurrent workers; throughput is work done per second of wall time. */
+import { quantile } from './stats';
 
 export interface ThroughputRun {
   readonly concurrency: number;
@@ -73,17 +74,11 @@ export interface ThroughputSummary extends ThroughputRound {
   readonly webhookShareOfPut: number;
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
-};
-
 /** The median rate of several runs of one measurement, with their work and failures added up. */
 export const medianRun = (runs: readonly ThroughputRun[]): ThroughputRun => ({
   concurrency: runs[0]?.concurrency ?? 0,
   operations: runs.reduce((sum, run) => sum + run.operations, 0),
-  perSecond: Math.round(median(runs.map((run) => run.perSecond))),
+  perSecond: Math.round(quantile(runs.map((run) => run.perSecond), 0.5)),
   failures: runs.reduce((sum, run) => sum + run.failures, 0),
   seconds: runs.reduce((sum, run) => sum + run.seconds, 0),
 });
@@ -98,6 +93,6 @@ export const summarizeRounds = (concurrency: number, rounds: readonly Throughput
     rawTransaction: medianRun(rounds.map((round) => round.rawTransaction)),
     webhook: medianRun(rounds.map((round) => round.webhook)),
     webhookShareOfPutByRound: shares.map((share) => Math.round(share * 100) / 100),
-    webhookShareOfPut: Math.round(median(shares) * 100) / 100,
+    webhookShareOfPut: Math.round(quantile(shares, 0.5) * 100) / 100,
   };
 };
