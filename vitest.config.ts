@@ -1,5 +1,5 @@
 // The AWS SDK warns about Node 20 support on every client; the runtime in AWS is Node 24.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { defineConfig } from 'vitest/config';
 

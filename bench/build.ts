@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { build, type Metafile } from 'esbuild';
 import { esbuildOptions } from '../infra/bundling';
-import { functionNames, type FunctionName } from '../shared/routes';
+import { type FunctionName, functionNames } from '../shared/routes';
 import { benchOut, projectRoot } from './paths';
 
 export interface BuiltBundle {

@@ -26,7 +26,10 @@ export interface ColdResult {
   readonly status: number;
 }
 
-type Handler = (event: APIGatewayProxyEventV2, context: ReturnType<typeof lambdaContext>) => Promise<APIGatewayProxyResultV2>;
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: ReturnType<typeof lambdaContext>,
+) => Promise<APIGatewayProxyResultV2>;
 
 const statusOf = (result: APIGatewayProxyResultV2): number =>
   typeof result === 'object' && result !== null ? (result.statusCode ?? 200) : 200;

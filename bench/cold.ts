@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { functionNodeOptions } from '../infra/bundling';
 import type { ColdResult } from './cold-child';
-import { quantile, summarize, type Summary } from './stats';
+import { quantile, type Summary, summarize } from './stats';
 
 export interface ColdRun {
   readonly runs: number;
@@ -31,7 +31,7 @@ export const coldStart = (
 ): Promise<ColdResult> =>
   new Promise((resolve, reject) => {
     const child = fork(harness, [], {
-      env: { PATH: process.env['PATH'] ?? '', ...environment, NODE_OPTIONS: nodeOptions },
+      env: { PATH: process.env.PATH ?? '', ...environment, NODE_OPTIONS: nodeOptions },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       execArgv: [],
     });
@@ -81,7 +81,12 @@ export interface ColdPair {
    * Median over runs of ours/floor for processes started back to back: robust to the machine's
    * load drifting during the run, which moves both samples of a pair alike. The target uses these.
    */
-  readonly pairedRatio: { readonly init: number; readonly total: number; readonly initCpu: number; readonly totalCpu: number };
+  readonly pairedRatio: {
+    readonly init: number;
+    readonly total: number;
+    readonly initCpu: number;
+    readonly totalCpu: number;
+  };
 }
 
 export const measureColdPair = async (input: ColdPairInput): Promise<ColdPair> => {
@@ -99,7 +104,12 @@ export const measureColdPair = async (input: ColdPairInput): Promise<ColdPair> =
     }
   }
   const paired = (value: (result: ColdResult) => number): number =>
-    Math.round(quantile(ours.map((result, index) => value(result) / value(floor[index] ?? result)), 0.5) * 100) / 100;
+    Math.round(
+      quantile(
+        ours.map((result, index) => value(result) / value(floor[index] ?? result)),
+        0.5,
+      ) * 100,
+    ) / 100;
   return {
     ours: summarizeCold(ours),
     floor: summarizeCold(floor),

@@ -12,8 +12,8 @@ import { signatureHeader } from '../emulator';
 import { localDefaults } from '../local/defaults';
 import { createDocumentClient } from '../shared/clients/dynamodb';
 import { mintPlatformToken } from '../shared/platform-token';
-import { routes, type FunctionName, type Route } from '../shared/routes';
-import { toEvent, type BenchRequest } from './requests';
+import { type FunctionName, type Route, routes } from '../shared/routes';
+import { type BenchRequest, toEvent } from './requests';
 import type { BenchStack } from './stack';
 
 export type Invoke = (name: FunctionName, event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -39,18 +39,27 @@ export interface Fixtures {
   connectedAccount(flow: 'standard' | 'express'): Promise<string>;
   /** Accounts put straight into the table (no emulator account behind them). */
   seedAccounts(count: number): Promise<string[]>;
-  webhookRequest(type: 'account.updated' | 'account.application.authorized' | 'capability.updated', accountId: string, eventId?: string): BenchRequest;
+  webhookRequest(
+    type: 'account.updated' | 'account.application.authorized' | 'capability.updated',
+    accountId: string,
+    eventId?: string,
+  ): BenchRequest;
 }
 
-const header = (result: APIGatewayProxyStructuredResultV2, name: string): string => String(result.headers?.[name] ?? '');
+const header = (result: APIGatewayProxyStructuredResultV2, name: string): string =>
+  String(result.headers?.[name] ?? '');
 
 export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
   const ticket = () => mintPlatformToken(benchUser, localDefaults.platformTokenSecret, 900);
 
   const callbackRequest = async (flow: 'standard' | 'express'): Promise<BenchRequest> => {
-    const started = await invoke('authorize', toEvent({ route: authorizeRoute, query: `type=${flow}&ticket=${await ticket()}` }));
+    const started = await invoke(
+      'authorize',
+      toEvent({ route: authorizeRoute, query: `type=${flow}&ticket=${await ticket()}` }),
+    );
     const cookie = (started.cookies?.[0] ?? '').split(';')[0] ?? '';
-    if (started.statusCode !== 302 || !cookie) throw new Error(`authorize answered ${started.statusCode}: ${started.body ?? ''}`);
+    if (started.statusCode !== 302 || !cookie)
+      throw new Error(`authorize answered ${started.statusCode}: ${started.body ?? ''}`);
     const callbackUrl = new URL(await stack.emulator.decide(header(started, 'location'), 'allow'));
     return { route: callbackRoute, query: callbackUrl.search.slice(1), cookies: [cookie] };
   };
@@ -92,7 +101,11 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
     return ids;
   };
 
-  const webhookRequest: Fixtures['webhookRequest'] = (type, accountId, eventId = `evt_bench${randomBytes(12).toString('hex')}`) => {
+  const webhookRequest: Fixtures['webhookRequest'] = (
+    type,
+    accountId,
+    eventId = `evt_bench${randomBytes(12).toString('hex')}`,
+  ) => {
     const created = Math.floor(Date.now() / 1000);
     const object =
       type === 'account.updated'
@@ -103,13 +116,32 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
             payouts_enabled: true,
             details_submitted: true,
             capabilities: { card_payments: 'active', transfers: 'active' },
-            requirements: { currently_due: [], eventually_due: [], past_due: [], disabled_reason: null, current_deadline: null },
+            requirements: {
+              currently_due: [],
+              eventually_due: [],
+              past_due: [],
+              disabled_reason: null,
+              current_deadline: null,
+            },
           }
         : type === 'capability.updated'
           ? { id: 'card_payments', object: 'capability', account: accountId, status: 'active', requested: true }
           : { id: localDefaults.stripeClientId, object: 'application', name: 'Local Platform' };
-    const body = JSON.stringify({ id: eventId, object: 'event', account: accountId, api_version: '2025-01-01', created, data: { object }, livemode: false, type });
-    return { route: webhookRoute, body, headers: { 'stripe-signature': signatureHeader(body, localDefaults.webhookSecret, created) } };
+    const body = JSON.stringify({
+      id: eventId,
+      object: 'event',
+      account: accountId,
+      api_version: '2025-01-01',
+      created,
+      data: { object },
+      livemode: false,
+      type,
+    });
+    return {
+      route: webhookRoute,
+      body,
+      headers: { 'stripe-signature': signatureHeader(body, localDefaults.webhookSecret, created) },
+    };
   };
 
   return { ticket, callbackRequest, connectedAccount, seedAccounts, webhookRequest };

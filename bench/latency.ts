@@ -1,7 +1,7 @@
 /** Warm latency: sequential requests after a warm-up, each with a freshly prepared request. */
 import type { BenchRequest } from './requests';
 import type { Scenario } from './scenarios';
-import { summarize, type Summary } from './stats';
+import { type Summary, summarize } from './stats';
 
 export interface LatencyRun {
   readonly latency: Summary;

@@ -11,21 +11,26 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { lambdaContext } from '../local/api-gateway-event';
 import type { HttpHandler } from '../shared/http/handler';
-import { functionNames, routeKey, type FunctionName } from '../shared/routes';
+import { type FunctionName, functionNames, routeKey } from '../shared/routes';
 import { buildAll } from './build';
-import { measureColdPair, type ColdPair } from './cold';
+import { type ColdPair, measureColdPair } from './cold';
 import { createFixtures } from './fixtures';
 import { measureLatency } from './latency';
 import { benchOut, projectRoot } from './paths';
-import { renderMarkdown, type BenchResults } from './report';
-import type { Summary } from './stats';
+import { type BenchResults, renderMarkdown } from './report';
+import { sendOverHttp, toEvent } from './requests';
 import { measureRoundTrips, type RoundTrips } from './round-trips';
 import { coldScenarioFor, createScenarios } from './scenarios';
 import { startBenchStack } from './stack';
-import { measureRawAccountUpdates, measureRawPuts, measureRawTransactions, measureWebhookThroughput } from './store-load';
-import { combineRuns, summarizeRounds, type ThroughputRound, type ThroughputSummary } from './throughput';
+import type { Summary } from './stats';
+import {
+  measureRawAccountUpdates,
+  measureRawPuts,
+  measureRawTransactions,
+  measureWebhookThroughput,
+} from './store-load';
 import { evaluateTargets } from './targets';
-import { sendOverHttp, toEvent } from './requests';
+import { combineRuns, summarizeRounds, type ThroughputRound, type ThroughputSummary } from './throughput';
 
 const setting = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const settings = {
@@ -39,7 +44,7 @@ const settings = {
   concurrency: [1, 8, 32],
 };
 /** `BENCH_PHASES=cold` (a comma list) runs part of the bench; a partial run writes to bench/out/ only. */
-const phases = new Set((process.env['BENCH_PHASES'] ?? 'latency,cold,roundtrips,throughput').split(','));
+const phases = new Set((process.env.BENCH_PHASES ?? 'latency,cold,roundtrips,throughput').split(','));
 const complete = ['latency', 'cold', 'roundtrips', 'throughput'].every((phase) => phases.has(phase));
 
 const progress = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
@@ -47,19 +52,27 @@ const progress = (message: string): void => void process.stderr.write(`bench: ${
 type Handlers = Record<FunctionName, HttpHandler>;
 
 /** Each `instance` is a separate module instance of every bundle, with its own container state (clients, caches). */
-const loadBundles = async (files: Readonly<Record<FunctionName, { file: string }>>, instance: string): Promise<Handlers> => {
+const loadBundles = async (
+  files: Readonly<Record<FunctionName, { file: string }>>,
+  instance: string,
+): Promise<Handlers> => {
   const handlers = {} as Handlers;
   for (const name of functionNames) {
-    handlers[name] = ((await import(`${pathToFileURL(files[name].file).href}?${instance}`)) as { handler: HttpHandler }).handler;
+    handlers[name] = (
+      (await import(`${pathToFileURL(files[name].file).href}?${instance}`)) as { handler: HttpHandler }
+    ).handler;
   }
   return handlers;
 };
 
 const invoker = (handlers: Handlers) => async (name: FunctionName, event: APIGatewayProxyEventV2) =>
-  (await handlers[name](event, lambdaContext(name, 15, event.requestContext.requestId))) as APIGatewayProxyStructuredResultV2;
+  (await handlers[name](
+    event,
+    lambdaContext(name, 15, event.requestContext.requestId),
+  )) as APIGatewayProxyStructuredResultV2;
 
 const main = async (): Promise<void> => {
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const began = performance.now();
   progress('building bundles with infra/bundling.ts');
   const built = await buildAll();
@@ -82,7 +95,11 @@ const main = async (): Promise<void> => {
       const key = routeKey(scenario.route);
       progress(`warm latency ${key}`);
       const options = { warmup: settings.warmup, iterations: settings.iterations };
-      const inProcess = await measureLatency(scenario, async (request) => (await invoke(scenario.route.function, toEvent(request))).statusCode ?? 200, options);
+      const inProcess = await measureLatency(
+        scenario,
+        async (request) => (await invoke(scenario.route.function, toEvent(request))).statusCode ?? 200,
+        options,
+      );
       const gateway = await measureLatency(scenario, (request) => sendOverHttp(stack.gatewayUrl, request), options);
       latency[key] = { function: scenario.route.function, inProcess, gateway };
     }
@@ -118,9 +135,14 @@ const main = async (): Promise<void> => {
     if (phases.has('roundtrips')) {
       progress('round trips');
       // A separate instance of every bundle whose clients are created against the counting proxy.
-      process.env['DYNAMODB_ENDPOINT'] = stack.proxy.url;
-      roundTrips = await measureRoundTrips(stack, scenarios, fixtures, invoker(await loadBundles(built.functions, 'counted')));
-      process.env['DYNAMODB_ENDPOINT'] = stack.dynamoDbEndpoint;
+      process.env.DYNAMODB_ENDPOINT = stack.proxy.url;
+      roundTrips = await measureRoundTrips(
+        stack,
+        scenarios,
+        fixtures,
+        invoker(await loadBundles(built.functions, 'counted')),
+      );
+      process.env.DYNAMODB_ENDPOINT = stack.dynamoDbEndpoint;
     }
 
     const pool = await fixtures.seedAccounts(64);
@@ -146,10 +168,13 @@ const main = async (): Promise<void> => {
       await round(8, Math.ceil(settings.throughputEvents / 8));
     }
     for (const concurrency of phases.has('throughput') ? settings.concurrency : []) {
-      progress(`webhook throughput and raw writes at concurrency ${concurrency} (${settings.throughputRounds} paired rounds)`);
+      progress(
+        `webhook throughput and raw writes at concurrency ${concurrency} (${settings.throughputRounds} paired rounds)`,
+      );
       const perWorker = Math.ceil(settings.throughputEvents / concurrency);
       const rounds: ThroughputRound[] = [];
-      for (let index = 0; index < settings.throughputRounds; index += 1) rounds.push(await round(concurrency, perWorker));
+      for (let index = 0; index < settings.throughputRounds; index += 1)
+        rounds.push(await round(concurrency, perWorker));
       throughput.push(summarizeRounds(concurrency, rounds));
     }
 
@@ -164,7 +189,9 @@ const main = async (): Promise<void> => {
         loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 },
       },
       settings,
-      bundles: Object.fromEntries(functionNames.map((name) => [name, { ours: built.functions[name], floor: built.floors[name] }])) as BenchResults['bundles'],
+      bundles: Object.fromEntries(
+        functionNames.map((name) => [name, { ours: built.functions[name], floor: built.floors[name] }]),
+      ) as BenchResults['bundles'],
       cold,
       initWithoutSourceMaps: sourceMaps,
       latency,
@@ -173,8 +200,13 @@ const main = async (): Promise<void> => {
       targets: [],
       runtimeSeconds: 0,
     };
-    const final: BenchResults = { ...results, targets: evaluateTargets(results), runtimeSeconds: Math.round((performance.now() - began) / 1000) };
-    const strip = (value: BenchResults) => JSON.parse(JSON.stringify(value).replaceAll(`${projectRoot}/`, '')) as BenchResults;
+    const final: BenchResults = {
+      ...results,
+      targets: evaluateTargets(results),
+      runtimeSeconds: Math.round((performance.now() - began) / 1000),
+    };
+    const strip = (value: BenchResults) =>
+      JSON.parse(JSON.stringify(value).replaceAll(`${projectRoot}/`, '')) as BenchResults;
     const target = complete ? `${projectRoot}/bench/results` : `${benchOut}/partial-results`;
     writeFileSync(`${target}.json`, `${JSON.stringify(strip(final), null, 2)}\n`);
     const markdown = renderMarkdown(strip(final));

@@ -44,7 +44,11 @@ const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
 const pair = (a: number, b: number): string => `${formatMs(a)} / ${formatMs(b)}`;
 const statuses = (counts: Readonly<Record<string, number>>): string => Object.keys(counts).join(', ');
 const table = (head: readonly string[], rows: readonly (readonly string[])[]): string =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 
 /** The largest packages in a bundle, e.g. `stripe 412 KB`. */
 const topPackages = (bundle: BuiltBundle, count = 4): string =>
@@ -62,27 +66,46 @@ export const renderMarkdown = (results: BenchResults): string => {
       `${settings.coldRuns} cold processes per bundle, ${settings.iterations} warm requests per route, ${results.runtimeSeconds} s in all.`,
     '### Bundles and cold starts (ms, p50 / p90 wall time unless marked; ratios are medians of paired runs)',
     table(
-      ['function', 'bundle', 'floor bundle', 'init', 'first request', 'total', 'floor init', 'floor total', 'CPU total, ours / floor', 'ours/floor CPU: init, total', 'ours/floor wall: init, total', 'init without source maps', 'largest packages'],
+      [
+        'function',
+        'bundle',
+        'floor bundle',
+        'init',
+        'first request',
+        'total',
+        'floor init',
+        'floor total',
+        'CPU total, ours / floor',
+        'ours/floor CPU: init, total',
+        'ours/floor wall: init, total',
+        'init without source maps',
+        'largest packages',
+      ],
       names.flatMap((name) => {
         const pairOf = results.cold[name];
         if (!pairOf) return [];
         const { ours, floor, pairedRatio } = pairOf;
         const bundles = results.bundles[name];
-        return [[
-          name,
-          kb(bundles.ours.bytes),
-          kb(bundles.floor.bytes),
-          pair(ours.init.p50, ours.init.p90),
-          pair(ours.firstRequest.p50, ours.firstRequest.p90),
-          pair(ours.total.p50, ours.total.p90),
-          pair(floor.init.p50, floor.init.p90),
-          pair(floor.total.p50, floor.total.p90),
-          `${formatMs(ours.totalCpu.p50)} / ${formatMs(floor.totalCpu.p50)}`,
-          `${pairedRatio.initCpu}×, ${pairedRatio.totalCpu}×`,
-          `${pairedRatio.init}×, ${pairedRatio.total}×${statuses(ours.statuses) === '501' ? ' (501 stub)' : ''}`,
-          pair(results.initWithoutSourceMaps[name]?.p50 ?? Number.NaN, results.initWithoutSourceMaps[name]?.p90 ?? Number.NaN),
-          topPackages(bundles.ours),
-        ]];
+        return [
+          [
+            name,
+            kb(bundles.ours.bytes),
+            kb(bundles.floor.bytes),
+            pair(ours.init.p50, ours.init.p90),
+            pair(ours.firstRequest.p50, ours.firstRequest.p90),
+            pair(ours.total.p50, ours.total.p90),
+            pair(floor.init.p50, floor.init.p90),
+            pair(floor.total.p50, floor.total.p90),
+            `${formatMs(ours.totalCpu.p50)} / ${formatMs(floor.totalCpu.p50)}`,
+            `${pairedRatio.initCpu}×, ${pairedRatio.totalCpu}×`,
+            `${pairedRatio.init}×, ${pairedRatio.total}×${statuses(ours.statuses) === '501' ? ' (501 stub)' : ''}`,
+            pair(
+              results.initWithoutSourceMaps[name]?.p50 ?? Number.NaN,
+              results.initWithoutSourceMaps[name]?.p90 ?? Number.NaN,
+            ),
+            topPackages(bundles.ours),
+          ],
+        ];
       }),
     ),
     '### Warm latency per route (ms, p50 / p99)',
@@ -103,7 +126,9 @@ export const renderMarkdown = (results: BenchResults): string => {
         key.startsWith('webhook:') ? key : `\`${key}\``,
         String(trips.status),
         String(trips.dynamodb),
-        Object.entries(trips.operations).map(([operation, count]) => `${operation}×${count}`).join(', ') || '–',
+        Object.entries(trips.operations)
+          .map(([operation, count]) => `${operation}×${count}`)
+          .join(', ') || '–',
         String(trips.stripe),
         trips.stripeCalls.join(', ') || '–',
       ]),

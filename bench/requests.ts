@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { routeKey, type Route } from '../shared/routes';
+import { type Route, routeKey } from '../shared/routes';
 
 export interface BenchRequest {
   readonly route: Route;
@@ -17,7 +17,9 @@ export interface BenchRequest {
 }
 
 export const pathOf = (request: BenchRequest): string =>
-  request.route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(request.pathParameters?.[name] ?? ''));
+  request.route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(request.pathParameters?.[name] ?? ''),
+  );
 
 /** The event API Gateway (payload format 2.0) would deliver for this request. */
 export const toEvent = (request: BenchRequest): APIGatewayProxyEventV2 => {
@@ -54,7 +56,7 @@ export const toEvent = (request: BenchRequest): APIGatewayProxyEventV2 => {
 /** The same request through the local gateway; resolves once the whole answer is read. */
 export const sendOverHttp = async (gatewayUrl: string, request: BenchRequest): Promise<number> => {
   const headers: Record<string, string> = { ...request.headers };
-  if (request.cookies) headers['cookie'] = request.cookies.join('; ');
+  if (request.cookies) headers.cookie = request.cookies.join('; ');
   if (request.body !== undefined) headers['content-type'] ??= 'application/json';
   const response = await fetch(`${gatewayUrl}${pathOf(request)}${request.query ? `?${request.query}` : ''}`, {
     method: request.route.method,

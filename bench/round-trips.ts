@@ -7,7 +7,7 @@ import type { StripeEmulator } from '../emulator';
 import { routeKey } from '../shared/routes';
 import type { CountingProxy } from './counting-proxy';
 import type { Fixtures, Invoke } from './fixtures';
-import { toEvent, type BenchRequest } from './requests';
+import { type BenchRequest, toEvent } from './requests';
 import type { Scenario } from './scenarios';
 import type { BenchStack } from './stack';
 
@@ -29,7 +29,10 @@ export const countRoundTrips = async (
   proxy.reset();
   const result = await invoke();
   const operations = proxy.counts();
-  const stripeCalls = emulator.requestLog().slice(stripeBefore).map((entry) => `${entry.method} ${entry.path}`);
+  const stripeCalls = emulator
+    .requestLog()
+    .slice(stripeBefore)
+    .map((entry) => `${entry.method} ${entry.path}`);
   return {
     dynamodb: Object.values(operations).reduce((sum, count) => sum + count, 0),
     operations,
@@ -57,7 +60,8 @@ export const measureRoundTrips = async (
   counted: Invoke,
 ): Promise<Record<string, RoundTrips>> => {
   const trips: Record<string, RoundTrips> = {};
-  const count = (name: Parameters<Invoke>[0], request: BenchRequest) => countRoundTrips(stack.proxy, stack.emulator, () => counted(name, toEvent(request)));
+  const count = (name: Parameters<Invoke>[0], request: BenchRequest) =>
+    countRoundTrips(stack.proxy, stack.emulator, () => counted(name, toEvent(request)));
   for (const scenario of scenarios) {
     const runs: RoundTrips[] = [];
     for (let index = 0; index < 3; index += 1) runs.push(await count(scenario.route.function, await scenario.next()));
@@ -66,7 +70,10 @@ export const measureRoundTrips = async (
   const [seeded] = await fixtures.seedAccounts(1);
   const cases = [
     ['account.updated', fixtures.webhookRequest('account.updated', seeded ?? '')],
-    ['account.application.authorized', fixtures.webhookRequest('account.application.authorized', await fixtures.connectedAccount('standard'))],
+    [
+      'account.application.authorized',
+      fixtures.webhookRequest('account.application.authorized', await fixtures.connectedAccount('standard')),
+    ],
     ['capability.updated', fixtures.webhookRequest('capability.updated', await fixtures.connectedAccount('express'))],
   ] as const;
   for (const [label, request] of cases) {

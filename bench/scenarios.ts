@@ -5,7 +5,7 @@
  * (API) or ticket (browser), for accounts the bench user owns.
  */
 import type { FunctionName, Route } from '../shared/routes';
-import { routeOf, type Fixtures } from './fixtures';
+import { type Fixtures, routeOf } from './fixtures';
 import type { BenchRequest } from './requests';
 
 export interface Scenario {
@@ -25,20 +25,40 @@ export const createScenarios = (fixtures: Fixtures, pools: ScenarioPools): Scena
   const bearer = async () => ({ authorization: `Bearer ${await fixtures.ticket()}` });
   let webhookTurn = 0;
   return [
-    { route: routeOf('GET', '/connect/authorize'), next: async () => ({ route: routeOf('GET', '/connect/authorize'), query: `type=standard&ticket=${await fixtures.ticket()}` }) },
+    {
+      route: routeOf('GET', '/connect/authorize'),
+      next: async () => ({
+        route: routeOf('GET', '/connect/authorize'),
+        query: `type=standard&ticket=${await fixtures.ticket()}`,
+      }),
+    },
     { route: routeOf('GET', '/connect/callback'), next: () => fixtures.callbackRequest('standard') },
     {
       route: routeOf('GET', '/connect/dashboard'),
-      next: async () => ({ route: routeOf('GET', '/connect/dashboard'), query: `ticket=${await fixtures.ticket()}&account=${pools.express}` }),
+      next: async () => ({
+        route: routeOf('GET', '/connect/dashboard'),
+        query: `ticket=${await fixtures.ticket()}&account=${pools.express}`,
+      }),
     },
     {
       route: routeOf('POST', '/accounts/{accountId}/login_links'),
-      next: async () => ({ route: routeOf('POST', '/accounts/{accountId}/login_links'), pathParameters: { accountId: pools.express }, headers: await bearer() }),
+      next: async () => ({
+        route: routeOf('POST', '/accounts/{accountId}/login_links'),
+        pathParameters: { accountId: pools.express },
+        headers: await bearer(),
+      }),
     },
-    { route: routeOf('GET', '/accounts'), next: async () => ({ route: routeOf('GET', '/accounts'), headers: await bearer() }) },
+    {
+      route: routeOf('GET', '/accounts'),
+      next: async () => ({ route: routeOf('GET', '/accounts'), headers: await bearer() }),
+    },
     {
       route: routeOf('GET', '/accounts/{accountId}'),
-      next: async () => ({ route: routeOf('GET', '/accounts/{accountId}'), pathParameters: { accountId: pools.standard }, headers: await bearer() }),
+      next: async () => ({
+        route: routeOf('GET', '/accounts/{accountId}'),
+        pathParameters: { accountId: pools.standard },
+        headers: await bearer(),
+      }),
     },
     {
       route: routeOf('POST', '/accounts/{accountId}/deauthorize'),
@@ -52,7 +72,10 @@ export const createScenarios = (fixtures: Fixtures, pools: ScenarioPools): Scena
       route: routeOf('POST', '/webhooks/stripe'),
       next: async () => {
         webhookTurn += 1;
-        return fixtures.webhookRequest('account.updated', pools.webhookAccounts[webhookTurn % pools.webhookAccounts.length] ?? '');
+        return fixtures.webhookRequest(
+          'account.updated',
+          pools.webhookAccounts[webhookTurn % pools.webhookAccounts.length] ?? '',
+        );
       },
     },
   ];
@@ -60,8 +83,9 @@ export const createScenarios = (fixtures: Fixtures, pools: ScenarioPools): Scena
 
 /** The request a function's cold start is measured with: its main route. */
 export const coldScenarioFor = (scenarios: readonly Scenario[], name: FunctionName): Scenario => {
-  const scenario = scenarios.find((candidate) => candidate.route.function === name && candidate.route.caller !== 'browser')
-    ?? scenarios.find((candidate) => candidate.route.function === name);
+  const scenario =
+    scenarios.find((candidate) => candidate.route.function === name && candidate.route.caller !== 'browser') ??
+    scenarios.find((candidate) => candidate.route.function === name);
   if (!scenario) throw new Error(`no scenario for ${name}`);
   return scenario;
 };

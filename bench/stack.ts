@@ -6,13 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { startStripeEmulator } from '../emulator';
 import { localDefaults } from '../local/defaults';
-import { ensureTables, startEmbeddedDynamoDb, type DynamoDbEngine } from '../local/dynamodb';
+import { type DynamoDbEngine, ensureTables, startEmbeddedDynamoDb } from '../local/dynamodb';
 import { localEnvironment } from '../local/environment';
 import { startGateway } from '../local/gateway';
 import type { LocalServiceStack } from '../local/stack';
 import { callbackPath } from '../shared/routes';
 import type { TableName } from '../shared/tables';
-import { startCountingProxy, type CountingProxy } from './counting-proxy';
+import { type CountingProxy, startCountingProxy } from './counting-proxy';
 
 /**
  * The local stack's shape (`dynamoDbEndpoint` is the engine itself: what the functions use unless a
@@ -37,7 +37,12 @@ export const startBenchStack = async (): Promise<BenchStack> => {
     redirectUris: [`${gateway.url}${callbackPath}`],
     webhookEndpoints: [],
   });
-  const environment = localEnvironment({ gatewayUrl: gateway.url, emulatorUrl: emulator.url, dynamoDbEndpoint: dynamoDb.endpoint, tableName });
+  const environment = localEnvironment({
+    gatewayUrl: gateway.url,
+    emulatorUrl: emulator.url,
+    dynamoDbEndpoint: dynamoDb.endpoint,
+    tableName,
+  });
   Object.assign(process.env, environment);
   return {
     gatewayUrl: gateway.url,

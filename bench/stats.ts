@@ -35,4 +35,5 @@ export const formatMs = (ms: number): string =>
   Number.isNaN(ms) ? '–' : ms < 1 ? ms.toFixed(2) : ms < 10 ? ms.toFixed(1) : ms.toFixed(0);
 
 /** ours / floor, as the figure reports it (2 decimals); NaN when there is no floor. */
-export const ratio = (ours: number, floor: number): number => (floor > 0 ? Math.round((ours / floor) * 100) / 100 : Number.NaN);
+export const ratio = (ours: number, floor: number): number =>
+  floor > 0 ? Math.round((ours / floor) * 100) / 100 : Number.NaN;

@@ -8,16 +8,26 @@ import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import { createDocumentClient } from '../shared/clients/dynamodb';
 import { inPlaceSnapshotUpdateFor } from '../shared/stores/account-updates';
 import { checksAppliedEvents } from '../shared/stores/events-repo';
-import { toEvent } from './requests';
 import type { Fixtures, Invoke } from './fixtures';
+import { toEvent } from './requests';
 import type { BenchStack } from './stack';
 import { accountFor, measureThroughput, type ThroughputRun } from './throughput';
 
-export const measureRawPuts = async (stack: BenchStack, concurrency: number, perWorker: number): Promise<ThroughputRun> => {
+export const measureRawPuts = async (
+  stack: BenchStack,
+  concurrency: number,
+  perWorker: number,
+): Promise<ThroughputRun> => {
   const client = createDocumentClient({ DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint });
   const put = async (): Promise<boolean> => {
     const eventId = `evt_raw${randomBytes(12).toString('hex')}`;
-    await client.send(new PutCommand({ TableName: stack.tables.events, Item: { eventId, processedAt: new Date().toISOString() }, ConditionExpression: 'attribute_not_exists(eventId)' }));
+    await client.send(
+      new PutCommand({
+        TableName: stack.tables.events,
+        Item: { eventId, processedAt: new Date().toISOString() },
+        ConditionExpression: 'attribute_not_exists(eventId)',
+      }),
+    );
     return true;
   };
   try {
@@ -33,7 +43,12 @@ export const measureRawPuts = async (stack: BenchStack, concurrency: number, per
  * applyInPlace): the same conditional account update, built by the same function, without the
  * handler around it. Beside the webhook's rate, it tells our code's share of the gap.
  */
-export const measureRawAccountUpdates = async (stack: BenchStack, pool: readonly string[], concurrency: number, perWorker: number): Promise<ThroughputRun> => {
+export const measureRawAccountUpdates = async (
+  stack: BenchStack,
+  pool: readonly string[],
+  concurrency: number,
+  perWorker: number,
+): Promise<ThroughputRun> => {
   const client = createDocumentClient({ DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint });
   const state = {
     chargesEnabled: true,
@@ -44,9 +59,19 @@ export const measureRawAccountUpdates = async (stack: BenchStack, pool: readonly
   };
   const update = async (worker: number, index: number): Promise<boolean> => {
     const now = new Date();
-    const change = { kind: 'state' as const, accountId: accountFor(pool, concurrency, worker, index), state, asOf: Math.floor(now.getTime() / 1000) };
+    const change = {
+      kind: 'state' as const,
+      accountId: accountFor(pool, concurrency, worker, index),
+      state,
+      asOf: Math.floor(now.getTime() / 1000),
+    };
     const eventId = `evt_upd${randomBytes(12).toString('hex')}`;
-    await client.send(new UpdateCommand({ ...inPlaceSnapshotUpdateFor(stack.tables.accounts, change, eventId, randomUUID(), now), ReturnValues: checksAppliedEvents(eventId) ? 'UPDATED_NEW' : 'NONE' }));
+    await client.send(
+      new UpdateCommand({
+        ...inPlaceSnapshotUpdateFor(stack.tables.accounts, change, eventId, randomUUID(), now),
+        ReturnValues: checksAppliedEvents(eventId) ? 'UPDATED_NEW' : 'NONE',
+      }),
+    );
     return true;
   };
   try {
@@ -60,7 +85,12 @@ export const measureRawAccountUpdates = async (stack: BenchStack, pool: readonly
  * The store's rate for the write the rarer events make (applyOnce): one transaction of a
  * conditional put and a conditional update of the account.
  */
-export const measureRawTransactions = async (stack: BenchStack, pool: readonly string[], concurrency: number, perWorker: number): Promise<ThroughputRun> => {
+export const measureRawTransactions = async (
+  stack: BenchStack,
+  pool: readonly string[],
+  concurrency: number,
+  perWorker: number,
+): Promise<ThroughputRun> => {
   const client = createDocumentClient({ DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint });
   const transact = async (worker: number, index: number): Promise<boolean> => {
     const eventId = `evt_tx${randomBytes(12).toString('hex')}`;
@@ -68,7 +98,13 @@ export const measureRawTransactions = async (stack: BenchStack, pool: readonly s
     await client.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: stack.tables.events, Item: { eventId, processedAt: at }, ConditionExpression: 'attribute_not_exists(eventId)' } },
+          {
+            Put: {
+              TableName: stack.tables.events,
+              Item: { eventId, processedAt: at },
+              ConditionExpression: 'attribute_not_exists(eventId)',
+            },
+          },
           {
             Update: {
               TableName: stack.tables.accounts,
@@ -99,7 +135,9 @@ export const measureWebhookThroughput = async (
 ): Promise<ThroughputRun> => {
   // Signing is Stripe's work, not ours: every event is built and signed before the clock starts.
   const events = Array.from({ length: concurrency }, (_, worker) =>
-    Array.from({ length: perWorker }, (_, index) => toEvent(fixtures.webhookRequest('account.updated', accountFor(pool, concurrency, worker, index)))),
+    Array.from({ length: perWorker }, (_, index) =>
+      toEvent(fixtures.webhookRequest('account.updated', accountFor(pool, concurrency, worker, index))),
+    ),
   );
   const deliver = async (worker: number, index: number): Promise<boolean> => {
     const event = events[worker]?.[index];

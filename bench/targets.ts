@@ -16,7 +16,13 @@ export const minThroughputShare = 0.5;
 
 type Measured = Pick<BenchResults, 'cold' | 'roundTrips' | 'throughput'>;
 
-const roundTripLine = (results: Measured, target: string, key: string, maxDynamo: number, stripe: number | undefined): TargetLine => {
+const roundTripLine = (
+  results: Measured,
+  target: string,
+  key: string,
+  maxDynamo: number,
+  stripe: number | undefined,
+): TargetLine => {
   const counted = results.roundTrips[key];
   if (!counted) return { target, pass: false, measured: 'not measured' };
   const pass = counted.dynamodb <= maxDynamo && (stripe === undefined || counted.stripe === stripe);
@@ -40,11 +46,35 @@ export const evaluateTargets = (results: Measured): TargetLine[] => {
     roundTripLine(results, 'authorize: ≤ 1 DynamoDB round trip, 0 Stripe calls', 'GET /connect/authorize', 1, 0),
     roundTripLine(results, 'callback: ≤ 2 DynamoDB round trips, 1 Stripe call', 'GET /connect/callback', 2, 1),
     roundTripLine(results, 'webhook, new event: ≤ 2 DynamoDB round trips', 'webhook: account.updated', 2, undefined),
-    roundTripLine(results, 'webhook, new event needing a Stripe re-fetch: ≤ 2 DynamoDB round trips', 'webhook: account.application.authorized', 2, undefined),
+    roundTripLine(
+      results,
+      'webhook, new event needing a Stripe re-fetch: ≤ 2 DynamoDB round trips',
+      'webhook: account.application.authorized',
+      2,
+      undefined,
+    ),
     roundTripLine(results, 'webhook, duplicate: 1 DynamoDB round trip', 'webhook: account.updated, duplicate', 1, 0),
-    roundTripLine(results, 'webhook, duplicate needing a Stripe re-fetch: 1 DynamoDB round trip', 'webhook: account.application.authorized, duplicate', 1, 0),
-    roundTripLine(results, 'webhook, capability.updated (a Stripe re-fetch): ≤ 2 DynamoDB round trips', 'webhook: capability.updated', 2, undefined),
-    roundTripLine(results, 'webhook, capability.updated duplicate: 1 DynamoDB round trip', 'webhook: capability.updated, duplicate', 1, 0),
+    roundTripLine(
+      results,
+      'webhook, duplicate needing a Stripe re-fetch: 1 DynamoDB round trip',
+      'webhook: account.application.authorized, duplicate',
+      1,
+      0,
+    ),
+    roundTripLine(
+      results,
+      'webhook, capability.updated (a Stripe re-fetch): ≤ 2 DynamoDB round trips',
+      'webhook: capability.updated',
+      2,
+      undefined,
+    ),
+    roundTripLine(
+      results,
+      'webhook, capability.updated duplicate: 1 DynamoDB round trip',
+      'webhook: capability.updated, duplicate',
+      1,
+      0,
+    ),
   );
   const atEight = results.throughput.find((run) => run.concurrency === 8);
   const share = atEight ? atEight.webhookShareOfPut : Number.NaN;

@@ -78,13 +78,20 @@ export interface ThroughputSummary extends ThroughputRound {
 export const medianRun = (runs: readonly ThroughputRun[]): ThroughputRun => ({
   concurrency: runs[0]?.concurrency ?? 0,
   operations: runs.reduce((sum, run) => sum + run.operations, 0),
-  perSecond: Math.round(quantile(runs.map((run) => run.perSecond), 0.5)),
+  perSecond: Math.round(
+    quantile(
+      runs.map((run) => run.perSecond),
+      0.5,
+    ),
+  ),
   failures: runs.reduce((sum, run) => sum + run.failures, 0),
   seconds: runs.reduce((sum, run) => sum + run.seconds, 0),
 });
 
 export const summarizeRounds = (concurrency: number, rounds: readonly ThroughputRound[]): ThroughputSummary => {
-  const shares = rounds.map((round) => (round.rawPut.perSecond > 0 ? round.webhook.perSecond / round.rawPut.perSecond : Number.NaN));
+  const shares = rounds.map((round) =>
+    round.rawPut.perSecond > 0 ? round.webhook.perSecond / round.rawPut.perSecond : Number.NaN,
+  );
   return {
     concurrency,
     rounds: rounds.length,

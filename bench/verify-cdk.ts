@@ -3,7 +3,7 @@
  * one ServiceFunction per handler with real bundling (CDK running esbuild, ~10 s) and compares each
  * asset's index.mjs byte for byte with the bundle bench/build.ts writes. Run it after `npm run bench`.
  */
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { ServiceFunction } from '../infra/service-function';
 import { functionNames, functionSpecs } from '../shared/routes';
@@ -15,7 +15,9 @@ const stack = new Stack(app, 'BenchVerify');
 for (const name of functionNames) new ServiceFunction(stack, name, { spec: functionSpecs[name], environment: {} });
 app.synth();
 
-const assets = readdirSync(outdir).filter((entry) => entry.startsWith('asset.')).map((entry) => readFileSync(`${outdir}/${entry}/index.mjs`));
+const assets = readdirSync(outdir)
+  .filter((entry) => entry.startsWith('asset.'))
+  .map((entry) => readFileSync(`${outdir}/${entry}/index.mjs`));
 let identical = 0;
 for (const name of functionNames) {
   const file = `${benchOut}/functions/${name}/index.mjs`;

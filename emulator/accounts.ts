@@ -11,7 +11,18 @@ export interface NewAccountInput {
 }
 
 const CURRENCY_BY_COUNTRY: Record<string, string> = {
-  US: 'usd', CA: 'cad', GB: 'gbp', AU: 'aud', JP: 'jpy', CH: 'chf', SE: 'sek', NO: 'nok', DK: 'dkk', NZ: 'nzd', SG: 'sgd', HK: 'hkd',
+  US: 'usd',
+  CA: 'cad',
+  GB: 'gbp',
+  AU: 'aud',
+  JP: 'jpy',
+  CH: 'chf',
+  SE: 'sek',
+  NO: 'nok',
+  DK: 'dkk',
+  NZ: 'nzd',
+  SG: 'sgd',
+  HK: 'hkd',
 };
 
 /** An onboarded account as Stripe would return it after the user completed the form. */

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cloneAccount } from './accounts';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
-import { apiErrors, type ApiError } from './errors';
+import { type ApiError, apiErrors } from './errors';
 import { apiKeyFrom, readBody, sendHtml, sendJson } from './http-util';
 import { newId } from './ids';
 import { expressDashboardPage, linkUsedPage } from './pages';
@@ -29,10 +29,19 @@ function createLoginLink(ctx: EmulatorContext, key: string, accountId: string): 
   if (!account.details_submitted) return apiErrors.loginLinkOnboardingIncomplete();
   const token = newId.loginToken();
   ctx.state.loginLinks.set(token, { token, accountId, used: false, createdAt: ctx.now() });
-  return { status: 200, body: { object: 'login_link', created: seconds(ctx.now()), url: `${ctx.baseUrl()}/express/login/${token}` } };
+  return {
+    status: 200,
+    body: { object: 'login_link', created: seconds(ctx.now()), url: `${ctx.baseUrl()}/express/login/${token}` },
+  };
 }
 
-function route(ctx: EmulatorContext, method: string, path: string, key: string, stripeAccount: string | undefined): Reply {
+function route(
+  ctx: EmulatorContext,
+  method: string,
+  path: string,
+  key: string,
+  stripeAccount: string | undefined,
+): Reply {
   const accountMatch = /^\/v1\/accounts\/([^/]+)$/.exec(path);
   if (method === 'GET' && accountMatch?.[1]) return retrieveAccount(ctx, key, decodeURIComponent(accountMatch[1]));
   // stripe.accounts.retrieve(undefined, { stripeAccount }) calls GET /v1/account with a Stripe-Account header.
@@ -42,7 +51,13 @@ function route(ctx: EmulatorContext, method: string, path: string, key: string, 
   return apiErrors.unrecognizedUrl(method, path);
 }
 
-export async function handleApi(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, requestId: string, path: string): Promise<void> {
+export async function handleApi(
+  ctx: EmulatorContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  path: string,
+): Promise<void> {
   await readBody(req); // drain; no endpoint here takes parameters
   const method = req.method ?? 'GET';
   const key = apiKeyFrom(req);

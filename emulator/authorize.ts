@@ -23,10 +23,20 @@ interface AuthorizeFailure {
  * Stripe shows authorize errors on its own side instead of redirecting (only access_denied is redirected).
  * Its docs describe them as a JSON dictionary; a browser gets an HTML page, a client asking for JSON gets JSON.
  */
-function showError(req: IncomingMessage, res: ServerResponse, requestId: string, failure: AuthorizeFailure, state?: string): void {
+function showError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  failure: AuthorizeFailure,
+  state?: string,
+): void {
   const accept = req.headers.accept ?? '';
   if (accept.includes('application/json') && !accept.includes('text/html')) {
-    sendJson(res, requestId, 400, { error: failure.error, error_description: failure.description, ...(state ? { state } : {}) });
+    sendJson(res, requestId, 400, {
+      error: failure.error,
+      error_description: failure.description,
+      ...(state ? { state } : {}),
+    });
     return;
   }
   sendHtml(res, requestId, 400, errorPage(failure.error, failure.description));
@@ -39,9 +49,11 @@ function validate(ctx: EmulatorContext, flow: Flow, query: ParsedForm): Authoriz
   const responseType = query.get('response_type');
   // Stripe's Express examples omit response_type; the Standard endpoint requires it.
   if (responseType === undefined && flow === 'standard') return authorizeErrors.missingResponseType();
-  if (responseType !== undefined && responseType !== 'code') return authorizeErrors.unsupportedResponseType(responseType);
+  if (responseType !== undefined && responseType !== 'code')
+    return authorizeErrors.unsupportedResponseType(responseType);
   const requested = query.get('redirect_uri');
-  if (requested !== undefined && !ctx.redirectUris.includes(requested)) return authorizeErrors.invalidRedirectUri(requested);
+  if (requested !== undefined && !ctx.redirectUris.includes(requested))
+    return authorizeErrors.invalidRedirectUri(requested);
   const redirectUri = requested ?? ctx.redirectUris[0];
   if (redirectUri === undefined) return authorizeErrors.invalidRedirectUri('');
   let scope: Scope = 'express';
@@ -63,7 +75,14 @@ function validate(ctx: EmulatorContext, flow: Flow, query: ParsedForm): Authoriz
   };
 }
 
-export function showAuthorizePage(ctx: EmulatorContext, flow: Flow, req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): void {
+export function showAuthorizePage(
+  ctx: EmulatorContext,
+  flow: Flow,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  url: URL,
+): void {
   const query = new ParsedForm(url.searchParams);
   const result = validate(ctx, flow, query);
   if (!('id' in result)) {
@@ -86,7 +105,12 @@ function withParams(uri: string, params: [string, string | undefined][]): string
   return url.toString();
 }
 
-export async function handleDecision(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+export async function handleDecision(
+  ctx: EmulatorContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<void> {
   const form = new ParsedForm(await readBody(req));
   const pending = ctx.state.pending.get(form.get('authorization') ?? '');
   if (!pending || ctx.now() - pending.createdAt > PENDING_TTL_MS) {
@@ -113,8 +137,16 @@ export async function handleDecision(ctx: EmulatorContext, req: IncomingMessage,
   let accountId = existingId;
   if (!accountId) {
     const capabilities =
-      pending.flow === 'express' && pending.suggestedCapabilities.length > 0 ? pending.suggestedCapabilities : DEFAULT_CAPABILITIES;
-    const account = createAccount({ id: newId.account(), type: pending.flow, created: seconds(now), prefill: pending.prefill, capabilities });
+      pending.flow === 'express' && pending.suggestedCapabilities.length > 0
+        ? pending.suggestedCapabilities
+        : DEFAULT_CAPABILITIES;
+    const account = createAccount({
+      id: newId.account(),
+      type: pending.flow,
+      created: seconds(now),
+      prefill: pending.prefill,
+      capabilities,
+    });
     ctx.state.accounts.set(account.id, account);
     accountId = account.id;
   }

@@ -38,7 +38,12 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 function pointsAt(target: URL, emulator: URL): boolean {
   if (target.origin === emulator.origin) return true;
-  return target.protocol === emulator.protocol && target.port === emulator.port && LOOPBACK.has(target.hostname) && LOOPBACK.has(emulator.hostname);
+  return (
+    target.protocol === emulator.protocol &&
+    target.port === emulator.port &&
+    LOOPBACK.has(target.hostname) &&
+    LOOPBACK.has(emulator.hostname)
+  );
 }
 
 function unescapeHtml(text: string): string {
@@ -53,7 +58,9 @@ function unescapeHtml(text: string): string {
 /** The visible text of a page, for error messages. */
 export function pageText(html: string): string {
   const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html;
-  return unescapeHtml(body.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+  return unescapeHtml(body.replace(/<[^>]+>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export async function decide(
@@ -65,7 +72,9 @@ export async function decide(
   const emulator = new URL(emulatorUrl);
   const target = new URL(authorizeUrl);
   if (!pointsAt(target, emulator)) {
-    throw new Error(`decide() needs an authorize URL pointing at this emulator (${emulator.origin}), got ${target.origin}${target.pathname}`);
+    throw new Error(
+      `decide() needs an authorize URL pointing at this emulator (${emulator.origin}), got ${target.origin}${target.pathname}`,
+    );
   }
   const page = await call(new URL(`${target.pathname}${target.search}`, emulator), 'GET');
   if (page.status !== 200) throw new Error(`Stripe shows an error page (${page.status}): ${pageText(page.text)}`);

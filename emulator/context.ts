@@ -14,7 +14,13 @@ export interface EmulatorContext {
   /** Base URL of this emulator (login links and pages point here). */
   baseUrl(): string;
   /** Records an event and starts its deliveries in the background. */
-  emit(input: { type: string; account: string; object: EventObject; previous?: Record<string, unknown>; requestId?: string }): StripeEvent;
+  emit(input: {
+    type: string;
+    account: string;
+    object: EventObject;
+    previous?: Record<string, unknown>;
+    requestId?: string;
+  }): StripeEvent;
 }
 
 export const seconds = (ms: number): number => Math.floor(ms / 1000);

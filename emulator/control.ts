@@ -55,10 +55,20 @@ function faultFrom(body: Record<string, unknown>): Parameters<StripeEmulator['in
   if (!found) throw new ControlError(400, `mode must be one of ${FAULT_MODES.join(', ')}.`);
   const times = body.times;
   if (times !== undefined && typeof times !== 'number') throw new ControlError(400, 'times must be a number.');
-  return { method, path: body.regex === true ? new RegExp(path) : path, mode: found, ...(times !== undefined ? { times } : {}) };
+  return {
+    method,
+    path: body.regex === true ? new RegExp(path) : path,
+    mode: found,
+    ...(times !== undefined ? { times } : {}),
+  };
 }
 
-async function route(emulator: StripeEmulator, method: string, path: string, body: Record<string, unknown>): Promise<unknown> {
+async function route(
+  emulator: StripeEmulator,
+  method: string,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<unknown> {
   if (method === 'POST' && path === '/_emulator/trigger') {
     return emulator.trigger(requireString(body, 'type'), requireString(body, 'account'));
   }

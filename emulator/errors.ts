@@ -63,7 +63,12 @@ export const apiErrors = {
   /** [fixture] the message platforms quote for an Express account that has not finished onboarding. */
   loginLinkOnboardingIncomplete: (): ApiError => ({
     status: 400,
-    body: { error: { type: 'invalid_request_error', message: 'Cannot create a login link for an account that has not completed onboarding.' } },
+    body: {
+      error: {
+        type: 'invalid_request_error',
+        message: 'Cannot create a login link for an account that has not completed onboarding.',
+      },
+    },
   }),
   /** [fixture] quoted from a real response in a public issue thread (stripe-connect users, 2024). */
   loginLinkNotExpress: (accountId: string): ApiError => ({
@@ -88,7 +93,9 @@ export const apiErrors = {
   /** [guess] wording; the shape is Stripe's api_error. */
   serverError: (): ApiError => ({
     status: 500,
-    body: { error: { type: 'api_error', message: 'An unknown error occurred (injected by the local Stripe emulator).' } },
+    body: {
+      error: { type: 'api_error', message: 'An unknown error occurred (injected by the local Stripe emulator).' },
+    },
   }),
   /** [doc] Stripe's 429: code rate_limit. */
   rateLimited: (): ApiError => ({
@@ -174,7 +181,10 @@ export const authorizeErrors = {
     error: 'unsupported_response_type',
     description: `Unsupported response_type parameter: ${value}. The only supported response_type is code.`,
   }),
-  invalidScope: (value: string) => ({ error: 'invalid_scope', description: `Invalid scope parameter provided: ${value}` }),
+  invalidScope: (value: string) => ({
+    error: 'invalid_scope',
+    description: `Invalid scope parameter provided: ${value}`,
+  }),
   invalidRedirectUri: (value: string) => ({
     error: 'invalid_redirect_uri',
     description: `Invalid redirect URI '${value}'. Ensure this uri exactly matches one of the uris specified in your application settings`,

@@ -54,7 +54,12 @@ export function triggerEvent(ctx: EmulatorContext, type: string, accountId: stri
     }
     case 'capability.updated': {
       const name = Object.keys(account.capabilities)[0] ?? 'transfers';
-      return ctx.emit({ type, account: accountId, object: capabilityObject(account, name, account.created), previous: {} });
+      return ctx.emit({
+        type,
+        account: accountId,
+        object: capabilityObject(account, name, account.created),
+        previous: {},
+      });
     }
     default:
       return ctx.emit({ type, account: accountId, object: cloneAccount(account) });

@@ -17,7 +17,8 @@ export class FaultRegistry {
 
   add(spec: FaultSpec): void {
     const times = spec.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error(`times must be a positive integer, got ${String(spec.times)}`);
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error(`times must be a positive integer, got ${String(spec.times)}`);
     this.faults.push({ method: spec.method.toUpperCase(), path: spec.path, mode: spec.mode, remaining: times });
   }
 

@@ -34,7 +34,13 @@ export function sendJson(res: ServerResponse, requestId: string, status: number,
  * `formTargets`: origins a form on the page may end up at. Chromium applies CSP form-action to
  * the redirects that follow a form POST too, so the authorize page must allow the redirect URI's origin.
  */
-export function sendHtml(res: ServerResponse, requestId: string, status: number, html: string, formTargets: readonly string[] = []): void {
+export function sendHtml(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  html: string,
+  formTargets: readonly string[] = [],
+): void {
   res.writeHead(status, {
     ...baseHeaders(requestId),
     'Content-Type': 'text/html; charset=utf-8',
@@ -47,7 +53,12 @@ export function sendHtml(res: ServerResponse, requestId: string, status: number,
 }
 
 export function sendRedirect(res: ServerResponse, requestId: string, location: string): void {
-  res.writeHead(302, { ...baseHeaders(requestId), Location: location, 'Referrer-Policy': 'no-referrer', 'Content-Length': 0 });
+  res.writeHead(302, {
+    ...baseHeaders(requestId),
+    Location: location,
+    'Referrer-Policy': 'no-referrer',
+    'Content-Length': 0,
+  });
   res.end();
 }
 

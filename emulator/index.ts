@@ -1,4 +1,4 @@
-export { startStripeEmulator, DEFAULT_API_VERSION } from './server';
+export { DEFAULT_API_VERSION, startStripeEmulator } from './server';
 export { signatureHeader } from './signature';
 export type {
   AccountRequirements,

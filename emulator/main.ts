@@ -9,7 +9,10 @@ import { localDefaults } from '../local/defaults';
 import { startStripeEmulator } from './server';
 
 const gateway = `http://localhost:${process.env.PORT ?? String(localDefaults.gatewayPort)}`;
-const redirectUris = (process.env.STRIPE_REDIRECT_URIS ?? `${gateway}/connect/callback`).split(',').map((u) => u.trim()).filter(Boolean);
+const redirectUris = (process.env.STRIPE_REDIRECT_URIS ?? `${gateway}/connect/callback`)
+  .split(',')
+  .map((u) => u.trim())
+  .filter(Boolean);
 const webhookUrl = process.env.STRIPE_WEBHOOK_URL ?? `${gateway}/webhooks/stripe`;
 // Signs with the first secret of STRIPE_WEBHOOK_SECRETS (the newest during a rotation).
 const webhookSecret = process.env.STRIPE_WEBHOOK_SECRETS?.split(',')[0]?.trim() || localDefaults.webhookSecret;
@@ -21,7 +24,9 @@ const emulator = await startStripeEmulator({
   redirectUris,
   webhookEndpoints: webhookUrl === 'none' ? [] : [{ url: webhookUrl, secret: webhookSecret }],
 });
-process.stdout.write(`Stripe emulator listening on ${emulator.url}\n  redirect URIs: ${redirectUris.join(', ')}\n  webhooks: ${webhookUrl}\n`);
+process.stdout.write(
+  `Stripe emulator listening on ${emulator.url}\n  redirect URIs: ${redirectUris.join(', ')}\n  webhooks: ${webhookUrl}\n`,
+);
 
 const stop = (): void => {
   void emulator.close().then(() => process.exit(0));

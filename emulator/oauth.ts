@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context';
-import { apiErrors, oauthErrors, type ApiError, type OAuthError } from './errors';
+import { type ApiError, apiErrors, type OAuthError, oauthErrors } from './errors';
 import { ParsedForm } from './form';
 import { apiKeyFrom, readBody, sendJson } from './http-util';
 import { newId } from './ids';

@@ -20,7 +20,14 @@ import { WebhookDispatcher } from './webhooks';
 /** The API version stripe@23.1.0 pins (Stripe.API_VERSION); events carry it like a real endpoint's would. */
 export const DEFAULT_API_VERSION = '2026-10-28.endive';
 
-async function route(ctx: EmulatorContext, emulator: StripeEmulator, faults: FaultRegistry, log: RequestLogEntry[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(
+  ctx: EmulatorContext,
+  emulator: StripeEmulator,
+  faults: FaultRegistry,
+  log: RequestLogEntry[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const requestId = newId.request();
   const method = req.method ?? 'GET';
   const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname;
@@ -29,8 +36,10 @@ async function route(ctx: EmulatorContext, emulator: StripeEmulator, faults: Fau
   const fault = faults.take(method, path);
   if (fault) return faults.apply(fault, req, res, requestId);
   const url = new URL(req.url ?? '/', ctx.baseUrl());
-  if (method === 'GET' && path === '/oauth/authorize') return showAuthorizePage(ctx, 'standard', req, res, requestId, url);
-  if (method === 'GET' && path === '/express/oauth/authorize') return showAuthorizePage(ctx, 'express', req, res, requestId, url);
+  if (method === 'GET' && path === '/oauth/authorize')
+    return showAuthorizePage(ctx, 'standard', req, res, requestId, url);
+  if (method === 'GET' && path === '/express/oauth/authorize')
+    return showAuthorizePage(ctx, 'express', req, res, requestId, url);
   if (method === 'POST' && path === '/oauth/authorize/decision') return handleDecision(ctx, req, res, requestId);
   if (method === 'POST' && path === '/oauth/token') return handleOAuth(ctx, 'token', req, res, requestId);
   if (method === 'POST' && path === '/oauth/deauthorize') return handleOAuth(ctx, 'deauthorize', req, res, requestId);

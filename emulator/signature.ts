@@ -8,7 +8,12 @@ const sign = (rawBody: string, secret: string, timestampSeconds: number): string
  * The secret is used as-is, `whsec_` prefix included (as stripe-node's verifier does). [doc] Test-mode
  * events also carry a fake `v0` signature, so that verifiers show they ignore schemes other than v1.
  */
-export function signatureHeader(rawBody: string, secret: string, timestampSeconds: number, options: { testMode?: boolean } = {}): string {
+export function signatureHeader(
+  rawBody: string,
+  secret: string,
+  timestampSeconds: number,
+  options: { testMode?: boolean } = {},
+): string {
   const v0 = options.testMode ? `,v0=${sign(rawBody, 'whsec_fake_v0_scheme', timestampSeconds)}` : '';
   return `t=${timestampSeconds},v1=${sign(rawBody, secret, timestampSeconds)}${v0}`;
 }

@@ -32,7 +32,11 @@ export interface StripeAccount {
   charges_enabled: boolean;
   payouts_enabled: boolean;
   details_submitted: boolean;
-  controller: { type: 'application' | 'account'; is_controller?: boolean; stripe_dashboard?: { type: 'express' | 'full' } };
+  controller: {
+    type: 'application' | 'account';
+    is_controller?: boolean;
+    stripe_dashboard?: { type: 'express' | 'full' };
+  };
   country: string;
   default_currency: string;
   created: number;
@@ -43,7 +47,10 @@ export interface StripeAccount {
 
 /** What `updateAccount` accepts: top-level fields replaced, the nested objects merged one level deep. */
 export type StripeAccountPatch = Partial<
-  Omit<StripeAccount, 'id' | 'object' | 'type' | 'created' | 'requirements' | 'business_profile' | 'capabilities' | 'controller'>
+  Omit<
+    StripeAccount,
+    'id' | 'object' | 'type' | 'created' | 'requirements' | 'business_profile' | 'capabilities' | 'controller'
+  >
 > & {
   requirements?: Partial<AccountRequirements>;
   business_profile?: Partial<BusinessProfile>;

@@ -69,7 +69,11 @@ export class WebhookDispatcher {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${count} webhook deliveries; saw ${this.log.length}: ${JSON.stringify(this.log)}`));
+        reject(
+          new Error(
+            `Timed out after ${timeoutMs} ms waiting for ${count} webhook deliveries; saw ${this.log.length}: ${JSON.stringify(this.log)}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(waiter);
     });
@@ -114,10 +118,15 @@ export class WebhookDispatcher {
     });
   }
 
-  private post(event: StripeEvent, endpoint: WebhookEndpoint): Promise<{ ok: boolean; status?: number; error?: string }> {
+  private post(
+    event: StripeEvent,
+    endpoint: WebhookEndpoint,
+  ): Promise<{ ok: boolean; status?: number; error?: string }> {
     // Stripe sends pretty-printed JSON; the signature covers these exact bytes.
     const body = JSON.stringify(event, null, 2);
-    const signature = signatureHeader(body, endpoint.secret, Math.floor(this.now() / 1000), { testMode: !event.livemode });
+    const signature = signatureHeader(body, endpoint.secret, Math.floor(this.now() / 1000), {
+      testMode: !event.livemode,
+    });
     const url = new URL(endpoint.url);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve) => {

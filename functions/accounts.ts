@@ -17,8 +17,11 @@ export const handler = httpHandler('api', observability, async (event) => {
   const platformUserId = await authenticate(event, secrets, Date.now());
   const accounts = createAccountsRepo(documentClient(), tableName('accounts'));
   if (event.routeKey === 'GET /accounts') {
-    return jsonResponse(200, await listAccounts(event.rawQueryString, platformUserId, { accounts, cursorSecret: secrets.platformTokenSecret }));
+    return jsonResponse(
+      200,
+      await listAccounts(event.rawQueryString, platformUserId, { accounts, cursorSecret: secrets.platformTokenSecret }),
+    );
   }
-  const record = await requireOwnedAccount(accounts, parseAccountId(event.pathParameters?.['accountId']), platformUserId);
+  const record = await requireOwnedAccount(accounts, parseAccountId(event.pathParameters?.accountId), platformUserId);
   return jsonResponse(200, toAccountView(record));
 });

@@ -2,8 +2,8 @@ import { documentClient } from '../shared/clients/dynamodb';
 import { platformSecrets } from '../shared/clients/secrets';
 import { serviceConfig, tableName } from '../shared/config';
 import { httpHandler } from '../shared/http/handler';
-import { createObservability } from '../shared/observability/observability';
 import { startAuthorization } from '../shared/oauth/start-authorization';
+import { createObservability } from '../shared/observability/observability';
 import { createStatesRepo } from '../shared/stores/states-repo';
 
 const observability = createObservability('authorize');

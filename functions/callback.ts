@@ -5,8 +5,8 @@ import { platformStripe } from '../shared/clients/stripe';
 import { serviceConfig, tableName } from '../shared/config';
 import { clearedStateCookie } from '../shared/http/cookies';
 import { httpHandler } from '../shared/http/handler';
-import { createObservability } from '../shared/observability/observability';
 import { completeConnection } from '../shared/oauth/complete-connection';
+import { createObservability } from '../shared/observability/observability';
 import { createAccountsRepo } from '../shared/stores/accounts-repo';
 import { createStatesRepo } from '../shared/stores/states-repo';
 

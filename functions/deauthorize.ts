@@ -20,7 +20,7 @@ export const handler = httpHandler('api', observability, async (event) => {
   const now = Date.now();
   const platformUserId = await authenticate(event, secrets, now);
   const accounts = createAccountsRepo(documentClient(), tableName('accounts'));
-  const record = await requireOwnedAccount(accounts, parseAccountId(event.pathParameters?.['accountId']), platformUserId);
+  const record = await requireOwnedAccount(accounts, parseAccountId(event.pathParameters?.accountId), platformUserId);
   const stripe = await platformStripe();
   const view = await deauthorizeAccount(record, {
     accounts,

@@ -19,13 +19,19 @@ const stripe = async () => (await platformStripe()).client;
 
 /** GET /connect/dashboard (browser: redirect, HTML errors). */
 const dashboard = httpHandler('browser', observability, async (event) =>
-  openDashboard(event.rawQueryString, { secrets: await platformSecrets().get(), accounts: accounts(), stripe, metrics, now: Date.now() }),
+  openDashboard(event.rawQueryString, {
+    secrets: await platformSecrets().get(),
+    accounts: accounts(),
+    stripe,
+    metrics,
+    now: Date.now(),
+  }),
 );
 
 /** POST /accounts/{accountId}/login_links (platform backend: Stripe's login_link object). */
 const loginLink = httpHandler('api', observability, async (event) => {
   const platformUserId = await authenticate(event, await platformSecrets().get(), Date.now());
-  const record = await requireOwnedAccount(accounts(), parseAccountId(event.pathParameters?.['accountId']), platformUserId);
+  const record = await requireOwnedAccount(accounts(), parseAccountId(event.pathParameters?.accountId), platformUserId);
   return jsonResponse(200, await createLoginLink(await stripe(), record, metrics));
 });
 

@@ -21,7 +21,11 @@ export const handler = httpHandler('stripe', observability, async (event) => {
       config,
       secrets,
       events: createEventsRepo(documentClient(), { events: tableName('events'), accounts: tableName('accounts') }),
-      readAccount: createAccountReader({ secretKey: secrets.secretKey, apiBase: config.stripeApiBase, timeoutMs: config.stripeTimeoutMs }),
+      readAccount: createAccountReader({
+        secretKey: secrets.secretKey,
+        apiBase: config.stripeApiBase,
+        timeoutMs: config.stripeTimeoutMs,
+      }),
       notices: accountNotices(logger),
       logger,
       metrics,

@@ -57,7 +57,10 @@ export interface ApiStage {
  */
 export const createApiStage = (scope: Construct, props: ApiStageProps): ApiStage => {
   // Same retention as the function logs; access logs are for incident work, not an audit archive.
-  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', {
+    retention: RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
   const domain = props.customDomain;
   const domainName = domain
     ? new DomainName(scope, 'ApiDomainName', {
@@ -80,5 +83,10 @@ export const createApiStage = (scope: Construct, props: ApiStageProps): ApiStage
     new ApiMapping(scope, 'ApiMapping', { api: props.api, domainName, stage });
   }
   const prefix = props.stageName === '$default' ? '' : `/${props.stageName}`;
-  return { stage, accessLogs, domainName, baseUrl: domain ? `https://${domain.domainName}` : `${props.api.apiEndpoint}${prefix}` };
+  return {
+    stage,
+    accessLogs,
+    domainName,
+    baseUrl: domain ? `https://${domain.domainName}` : `${props.api.apiEndpoint}${prefix}`,
+  };
 };

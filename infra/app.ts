@@ -12,7 +12,8 @@ import { defaultStackName } from './stripe-secret';
 const app = new App();
 // `-c stackName=ConnectOnboardingStaging` deploys a second, independent copy into the same account and region.
 const stackName = String(app.node.tryGetContext('stackName') ?? defaultStackName);
-if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) throw new Error(`stackName: '${stackName}' is not a CloudFormation stack name`);
+if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName))
+  throw new Error(`stackName: '${stackName}' is not a CloudFormation stack name`);
 new ConnectOnboardingStack(app, stackName, {
   ...settingsFromContext(app.node),
   description: 'Stripe Connect OAuth onboarding: HTTP API, Lambda functions, DynamoDB tables, Stripe secret',

@@ -4,8 +4,9 @@
  * translated the way aws-cdk-lib's NodejsFunction translates them into an esbuild command line.
  * Change a setting here and both follow.
  */
+
+import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
-import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** The `bundling` props of every ServiceFunction. */
 export const functionBundling = {

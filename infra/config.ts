@@ -73,7 +73,8 @@ export interface ConnectOnboardingSettings {
 
 /** Settings with every default filled in. */
 type OptionalSetting = 'secretArn' | 'callbackUrl' | 'eventBusArn' | 'domainName' | 'certificateArn' | 'alarmTopicArn';
-export type ResolvedSettings = Required<Omit<ConnectOnboardingSettings, OptionalSetting>> & Pick<ConnectOnboardingSettings, OptionalSetting>;
+export type ResolvedSettings = Required<Omit<ConnectOnboardingSettings, OptionalSetting>> &
+  Pick<ConnectOnboardingSettings, OptionalSetting>;
 
 /** Always among the stack's tags. */
 export const serviceTag = { service: 'connect-onboarding' } as const;
@@ -107,20 +108,30 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
   if (!['ignore', 'reject'].includes(settings.livemodeMismatch)) {
     throw new Error(`livemodeMismatch must be 'ignore' or 'reject', got '${settings.livemodeMismatch}'`);
   }
-  for (const key of ['stateTtlSeconds', 'webhookToleranceSeconds', 'throttleRateLimit', 'throttleBurstLimit'] as const) {
+  for (const key of [
+    'stateTtlSeconds',
+    'webhookToleranceSeconds',
+    'throttleRateLimit',
+    'throttleBurstLimit',
+  ] as const) {
     if (!Number.isInteger(settings[key]) || settings[key] <= 0) throw new Error(`${key} must be a positive integer`);
   }
-  if (settings.stateTtlSeconds > maxStateTtlSeconds) throw new Error(`stateTtlSeconds must be at most ${maxStateTtlSeconds}`);
+  if (settings.stateTtlSeconds > maxStateTtlSeconds)
+    throw new Error(`stateTtlSeconds must be at most ${maxStateTtlSeconds}`);
   for (const key of ['successUrl', 'failureUrl', 'callbackUrl'] as const) {
     const value = settings[key];
-    if (value !== undefined && !/^https?:$/.test(parsedUrl(value)?.protocol ?? '')) throw new Error(`${key}: '${value}' is not an absolute http(s) URL`);
+    if (value !== undefined && !/^https?:$/.test(parsedUrl(value)?.protocol ?? ''))
+      throw new Error(`${key}: '${value}' is not an absolute http(s) URL`);
   }
   for (const origin of settings.returnToOrigins) {
     // The functions compare origins exactly, so a path or trailing slash here would never match.
-    if (parsedUrl(origin)?.origin !== origin) throw new Error(`returnToOrigins: '${origin}' is not a bare origin such as https://app.example.com`);
+    if (parsedUrl(origin)?.origin !== origin)
+      throw new Error(`returnToOrigins: '${origin}' is not a bare origin such as https://app.example.com`);
   }
   if (!logLevels.includes(settings.logLevel.toUpperCase() as (typeof logLevels)[number])) {
-    throw new Error(`logLevel must be one of ${logLevels.join(', ')} (ERROR would hide the WARN lines the webhook signature alarm counts), got '${settings.logLevel}'`);
+    throw new Error(
+      `logLevel must be one of ${logLevels.join(', ')} (ERROR would hide the WARN lines the webhook signature alarm counts), got '${settings.logLevel}'`,
+    );
   }
   checkEndpointSettings(settings);
   return settings;
@@ -128,15 +139,23 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
 
 const checkEndpointSettings = (settings: ResolvedSettings): void => {
   if (settings.stageName !== '$default' && !/^[A-Za-z0-9_-]{1,128}$/.test(settings.stageName)) {
-    throw new Error(`stageName: '${settings.stageName}' may only contain letters, digits, '-' and '_' (or be '$default')`);
+    throw new Error(
+      `stageName: '${settings.stageName}' may only contain letters, digits, '-' and '_' (or be '$default')`,
+    );
   }
   if ((settings.domainName === undefined) !== (settings.certificateArn === undefined)) {
     throw new Error('domainName and certificateArn go together: set both or neither');
   }
-  if (settings.domainName !== undefined && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(settings.domainName)) {
+  if (
+    settings.domainName !== undefined &&
+    !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(settings.domainName)
+  ) {
     throw new Error(`domainName: '${settings.domainName}' is not a lower-case host name`);
   }
-  if (settings.certificateArn !== undefined && !/^arn:[\w-]+:acm:[\w-]+:\d{12}:certificate\/[\w-]+$/.test(settings.certificateArn)) {
+  if (
+    settings.certificateArn !== undefined &&
+    !/^arn:[\w-]+:acm:[\w-]+:\d{12}:certificate\/[\w-]+$/.test(settings.certificateArn)
+  ) {
     throw new Error(`certificateArn: '${settings.certificateArn}' is not an ACM certificate ARN`);
   }
   if (settings.alarmTopicArn !== undefined && !/^arn:[\w-]+:sns:[\w-]+:\d{12}:[\w-]+$/.test(settings.alarmTopicArn)) {
@@ -153,15 +172,20 @@ const asBoolean = (name: string, value: unknown): boolean | undefined => {
 const asList = (value: unknown): string[] | undefined => {
   if (value === undefined) return undefined;
   if (Array.isArray(value)) return value.map(String);
-  return String(value).split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return String(value)
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 };
 const asString = (value: unknown): string | undefined => (value === undefined ? undefined : String(value));
 /** `team=payments,env=test` on the command line, or an object in cdk.json. */
 const asTags = (value: unknown): Record<string, string> | undefined => {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, String(item)]));
+  if (typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, String(item)]));
   const pairs = asList(value)?.map((pair) => pair.split('=').map((part) => part.trim())) ?? [];
-  for (const pair of pairs) if (pair.length !== 2 || pair[0] === '') throw new Error(`tags: '${pair.join('=')}' is not key=value`);
+  for (const pair of pairs)
+    if (pair.length !== 2 || pair[0] === '') throw new Error(`tags: '${pair.join('=')}' is not key=value`);
   return Object.fromEntries(pairs);
 };
 

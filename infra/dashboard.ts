@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, type Stack } from 'aws-cdk-lib';
 import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AlarmStatusWidget, Dashboard, GraphWidget, type IMetric, type IWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { FunctionName } from '../shared/routes';
@@ -31,7 +31,11 @@ export const serviceDashboard = (scope: Stack, id: string, props: ServiceDashboa
   const dashboard = new Dashboard(scope, id, { dashboardName: `${scope.stackName}-${scope.region}` });
   dashboard.addWidgets(
     graph('API requests', [stage.metricCount({ ...sum, label: 'requests' })]),
-    graph('API 4xx / 5xx', [stage.metricClientError({ ...sum, label: '4xx' }), stage.metricServerError({ ...sum, label: '5xx' })], [monitoring.apiServerErrorRate]),
+    graph(
+      'API 4xx / 5xx',
+      [stage.metricClientError({ ...sum, label: '4xx' }), stage.metricServerError({ ...sum, label: '5xx' })],
+      [monitoring.apiServerErrorRate],
+    ),
     graph('API latency', [
       stage.metricLatency({ period, statistic: 'p50', label: 'latency p50' }),
       stage.metricLatency({ period, statistic: 'p99', label: 'latency p99' }),
@@ -39,12 +43,24 @@ export const serviceDashboard = (scope: Stack, id: string, props: ServiceDashboa
     ]),
   );
   dashboard.addWidgets(
-    graph('Function invocations', perFunction(({ function: fn }, label) => fn.metricInvocations({ ...sum, label }))),
-    graph('Function errors', perFunction(({ function: fn }, label) => fn.metricErrors({ ...sum, label }))),
-    graph('Function duration p99', perFunction(({ function: fn }, label) => fn.metricDuration({ period, statistic: 'p99', label }))),
+    graph(
+      'Function invocations',
+      perFunction(({ function: fn }, label) => fn.metricInvocations({ ...sum, label })),
+    ),
+    graph(
+      'Function errors',
+      perFunction(({ function: fn }, label) => fn.metricErrors({ ...sum, label })),
+    ),
+    graph(
+      'Function duration p99',
+      perFunction(({ function: fn }, label) => fn.metricDuration({ period, statistic: 'p99', label })),
+    ),
   );
   dashboard.addWidgets(
-    graph('Function throttles', perFunction(({ function: fn }, label) => fn.metricThrottles({ ...sum, label }))),
+    graph(
+      'Function throttles',
+      perFunction(({ function: fn }, label) => fn.metricThrottles({ ...sum, label })),
+    ),
     graph('Webhook signature failures', [monitoring.signatureFailures]),
     graph('DynamoDB throttle events', Object.values(monitoring.tableThrottles)),
   );

@@ -1,6 +1,13 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, type IMetric, MathExpression, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  type Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
@@ -11,7 +18,12 @@ import type { TableName } from '../shared/tables';
 import type { ServiceFunction } from './service-function';
 
 /** The `errorCode`s the webhook logs (WARN, message "request refused") when a request is not signed by Stripe. */
-export const signatureFailureCodes = ['signature_mismatch', 'missing_signature', 'timestamp_outside_tolerance', 'invalid_signature_header'] as const;
+export const signatureFailureCodes = [
+  'signature_mismatch',
+  'missing_signature',
+  'timestamp_outside_tolerance',
+  'invalid_signature_header',
+] as const;
 export const signatureFailureMetricName = 'WebhookSignatureFailures';
 
 /** Alarm thresholds, all over {@link alarmPeriod}. docs/operations.md says what each alarm means. */
@@ -54,8 +66,16 @@ export class Monitoring extends Construct {
     super(scope, id);
     const stackName = Stack.of(this).stackName;
     this.namespace = stackName;
-    const action = props.alarmTopicArn ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)) : undefined;
-    const alarm = (name: string, metric: IMetric, threshold: number, comparison: ComparisonOperator, description: string) => {
+    const action = props.alarmTopicArn
+      ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn))
+      : undefined;
+    const alarm = (
+      name: string,
+      metric: IMetric,
+      threshold: number,
+      comparison: ComparisonOperator,
+      description: string,
+    ) => {
       const created = new Alarm(this, name, {
         alarmName: `${stackName}-${name}`,
         alarmDescription: `${description} See docs/operations.md (Alarms).`,
@@ -83,15 +103,30 @@ export class Monitoring extends Construct {
       period: alarmPeriod,
       label: 'API 5xx rate (%)',
     });
-    alarm('api-5xx-rate', this.apiServerErrorRate, alarmThresholds.apiServerErrorPercent, ComparisonOperator.GREATER_THAN_THRESHOLD,
-      `More than ${alarmThresholds.apiServerErrorPercent}% of API requests answered 5xx in 5 minutes (Stripe, DynamoDB or Secrets Manager failing, or a bug).`);
+    alarm(
+      'api-5xx-rate',
+      this.apiServerErrorRate,
+      alarmThresholds.apiServerErrorPercent,
+      ComparisonOperator.GREATER_THAN_THRESHOLD,
+      `More than ${alarmThresholds.apiServerErrorPercent}% of API requests answered 5xx in 5 minutes (Stripe, DynamoDB or Secrets Manager failing, or a bug).`,
+    );
 
     for (const [name, service] of Object.entries(props.functions)) {
       const fn = service.function;
-      alarm(`${name}-errors`, fn.metricErrors({ period: alarmPeriod, statistic: 'Sum' }), alarmThresholds.functionErrors, atLeast,
-        `The ${name} function crashed or timed out (errors that never became an HTTP response).`);
-      alarm(`${name}-throttles`, fn.metricThrottles({ period: alarmPeriod, statistic: 'Sum' }), alarmThresholds.functionThrottles, atLeast,
-        `The ${name} function was throttled: account concurrency exhausted; callers got 5xx (Stripe retries webhooks).`);
+      alarm(
+        `${name}-errors`,
+        fn.metricErrors({ period: alarmPeriod, statistic: 'Sum' }),
+        alarmThresholds.functionErrors,
+        atLeast,
+        `The ${name} function crashed or timed out (errors that never became an HTTP response).`,
+      );
+      alarm(
+        `${name}-throttles`,
+        fn.metricThrottles({ period: alarmPeriod, statistic: 'Sum' }),
+        alarmThresholds.functionThrottles,
+        atLeast,
+        `The ${name} function was throttled: account concurrency exhausted; callers got 5xx (Stripe retries webhooks).`,
+      );
     }
 
     const filter = new MetricFilter(this, 'SignatureFailureFilter', {
@@ -107,13 +142,22 @@ export class Monitoring extends Construct {
       // Zero for every other webhook log line: a flat line on the dashboard rather than gaps.
       defaultValue: 0,
     });
-    this.signatureFailures = filter.metric({ period: alarmPeriod, statistic: 'Sum', label: 'Webhook signature failures' });
-    alarm('webhook-signature-failures', this.signatureFailures, alarmThresholds.webhookSignatureFailures, atLeast,
-      `At least ${alarmThresholds.webhookSignatureFailures} webhook requests with a missing or wrong Stripe signature in 5 minutes: a webhook secret rolled at Stripe but not in the secret, or someone probing the endpoint.`);
+    this.signatureFailures = filter.metric({
+      period: alarmPeriod,
+      statistic: 'Sum',
+      label: 'Webhook signature failures',
+    });
+    alarm(
+      'webhook-signature-failures',
+      this.signatureFailures,
+      alarmThresholds.webhookSignatureFailures,
+      atLeast,
+      `At least ${alarmThresholds.webhookSignatureFailures} webhook requests with a missing or wrong Stripe signature in 5 minutes: a webhook secret rolled at Stripe but not in the secret, or someone probing the endpoint.`,
+    );
 
     const tableThrottles: Partial<Record<TableName, IMetric>> = {};
     for (const [name, table] of Object.entries(props.tables) as [TableName, TableV2][]) {
-      const throttles = (tableThrottles[name] = new MathExpression({
+      const throttles = new MathExpression({
         // Ids unique per table: the dashboard draws all tables' expressions in one graph.
         expression: `${name}Reads + ${name}Writes`,
         usingMetrics: {
@@ -122,9 +166,15 @@ export class Monitoring extends Construct {
         },
         period: alarmPeriod,
         label: `${name} throttle events`,
-      }));
-      alarm(`${name}-table-throttles`, throttles, alarmThresholds.tableThrottleEvents, atLeast,
-        `DynamoDB throttled requests to the ${name} table (a hot key or a sudden traffic peak); persistent throttling becomes 503s.`);
+      });
+      tableThrottles[name] = throttles;
+      alarm(
+        `${name}-table-throttles`,
+        throttles,
+        alarmThresholds.tableThrottleEvents,
+        atLeast,
+        `DynamoDB throttled requests to the ${name} table (a hot key or a sudden traffic peak); persistent throttling becomes 503s.`,
+      );
     }
     this.tableThrottles = tableThrottles as Record<TableName, IMetric>;
   }

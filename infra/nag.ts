@@ -5,8 +5,8 @@
  * findings with details (IAM4, IAM5) to that exact detail.
  */
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 import { callbackPath, functionSpecs, type Route } from '../shared/routes';
 import { type TableName, tableDefinitions } from '../shared/tables';
 import type { ConnectOnboardingStack } from './stack';
@@ -19,7 +19,7 @@ export const applyNagChecks = (scope: IConstruct): AwsSolutionsChecks => {
 };
 
 const tokensInFunction =
-  'API Gateway JWT authorizers need an OIDC issuer with asymmetric keys; platform tokens are HS256 with a secret shared with the platform backend, so the function verifies them itself (signature, exp at most 15 min ahead, aud) with the secret it loads anyway, and only ever answers for the token user\'s accounts.';
+  "API Gateway JWT authorizers need an OIDC issuer with asymmetric keys; platform tokens are HS256 with a secret shared with the platform backend, so the function verifies them itself (signature, exp at most 15 min ahead, aud) with the secret it loads anyway, and only ever answers for the token user's accounts.";
 
 /** Why a route has no API Gateway authorizer: what authenticates its caller instead. */
 const whyNoAuthorizer = (route: Route): string => {
@@ -29,11 +29,13 @@ const whyNoAuthorizer = (route: Route): string => {
   if (route.caller === 'stripe') {
     return 'Stripe sends no credential an authorizer could check; authenticity is the HMAC Stripe-Signature over the raw body, verified in the function (constant-time, timestamp tolerance) against the webhook secrets, and unsigned requests are refused with 400.';
   }
-  if (route.caller === 'browser') return `The browser carries a platform token as the ticket query parameter. ${tokensInFunction}`;
+  if (route.caller === 'browser')
+    return `The browser carries a platform token as the ticket query parameter. ${tokensInFunction}`;
   return `The platform backend sends a platform token as Authorization: Bearer. ${tokensInFunction}`;
 };
 
-const logicalIdOf = (construct: IConstruct): string => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+const logicalIdOf = (construct: IConstruct): string =>
+  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 
 /** Attaches every accepted finding to its resource; called once by the stack. */
 export const acknowledgeNagFindings = (stack: ConnectOnboardingStack): void => {

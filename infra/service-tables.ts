@@ -10,7 +10,8 @@ export interface ServiceTablesProps {
 }
 
 /** `login-link` → `LoginLink`: construct ids (and so logical ids) from the names in shared/. */
-export const pascalCase = (name: string): string => name.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase());
+export const pascalCase = (name: string): string =>
+  name.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase());
 
 /**
  * The DynamoDB tables of shared/tables.ts, created in a loop so the deployed keys, indexes and TTL

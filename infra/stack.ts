@@ -5,7 +5,14 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { callbackPath, type FunctionName, type FunctionSpec, functionSpecs, type Route, routes } from '../shared/routes';
+import {
+  callbackPath,
+  type FunctionName,
+  type FunctionSpec,
+  functionSpecs,
+  type Route,
+  routes,
+} from '../shared/routes';
 import { type TableName, tableDefinitions } from '../shared/tables';
 import { type ApiStage, createApiStage } from './api-stage';
 import { type ConnectOnboardingSettings, placeholderUrls, resolveSettings } from './config';
@@ -49,20 +56,31 @@ export class ConnectOnboardingStack extends Stack {
     super(scope, id, { ...props, tags: settings.tags });
     for (const key of ['successUrl', 'failureUrl'] as const) {
       if (settings[key] === placeholderUrls[key]) {
-        Annotations.of(this).addWarningV2(`connect-onboarding:${key}`, `${key} is a placeholder; set it with -c ${key}=https://...`);
+        Annotations.of(this).addWarningV2(
+          `connect-onboarding:${key}`,
+          `${key} is a placeholder; set it with -c ${key}=https://...`,
+        );
       }
     }
 
     // Created first and without a default stage: the functions' CALLBACK_URL needs its endpoint,
     // and the explicit stage carries throttling, access logs and the custom domain.
-    const api = (this.api = new HttpApi(this, 'Api', { description: 'Stripe Connect onboarding', createDefaultStage: false }));
-    const apiStage = (this.apiStage = createApiStage(this, {
+    const api = new HttpApi(this, 'Api', {
+      description: 'Stripe Connect onboarding',
+      createDefaultStage: false,
+    });
+    this.api = api;
+    const apiStage = createApiStage(this, {
       api,
       stageName: settings.stageName,
       throttleRateLimit: settings.throttleRateLimit,
       throttleBurstLimit: settings.throttleBurstLimit,
-      customDomain: settings.domainName && settings.certificateArn ? { domainName: settings.domainName, certificateArn: settings.certificateArn } : undefined,
-    }));
+      customDomain:
+        settings.domainName && settings.certificateArn
+          ? { domainName: settings.domainName, certificateArn: settings.certificateArn }
+          : undefined,
+    });
+    this.apiStage = apiStage;
     // On the custom domain when there is one: the state cookie is host-only, so authorize and callback share a host.
     const callbackUrl = settings.callbackUrl ?? `${apiStage.baseUrl}${callbackPath}`;
 
@@ -71,7 +89,9 @@ export class ConnectOnboardingStack extends Stack {
     this.tables = tables;
     this.secret = secret;
 
-    const noticeBus = settings.eventBusArn ? EventBus.fromEventBusArn(this, 'NoticeBus', settings.eventBusArn) : undefined;
+    const noticeBus = settings.eventBusArn
+      ? EventBus.fromEventBusArn(this, 'NoticeBus', settings.eventBusArn)
+      : undefined;
 
     const common: Record<string, string> = {
       CALLBACK_URL: callbackUrl,
@@ -116,9 +136,13 @@ export class ConnectOnboardingStack extends Stack {
     for (const route of routes) {
       let integration = integrations.get(route.function);
       if (integration === undefined) {
-        integration = new HttpLambdaIntegration(`${pascalCase(route.function)}Integration`, this.functions[route.function].function, {
-          payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-        });
+        integration = new HttpLambdaIntegration(
+          `${pascalCase(route.function)}Integration`,
+          this.functions[route.function].function,
+          {
+            payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+          },
+        );
         integrations.set(route.function, integration);
       }
       const [httpRoute] = api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
@@ -126,26 +150,46 @@ export class ConnectOnboardingStack extends Stack {
     }
     this.apiRoutes = apiRoutes;
 
-    const monitoring = (this.monitoring = new Monitoring(this, 'Monitoring', {
+    const monitoring = new Monitoring(this, 'Monitoring', {
       stage: apiStage.stage,
       functions: this.functions,
       tables,
       alarmTopicArn: settings.alarmTopicArn,
-    }));
-    const dashboard = serviceDashboard(this, 'Dashboard', { stage: apiStage.stage, functions: this.functions, monitoring });
+    });
+    this.monitoring = monitoring;
+    const dashboard = serviceDashboard(this, 'Dashboard', {
+      stage: apiStage.stage,
+      functions: this.functions,
+      monitoring,
+    });
     acknowledgeNagFindings(this);
 
     new CfnOutput(this, 'ApiUrl', { value: apiStage.baseUrl, description: 'Base URL of the HTTP API' });
-    new CfnOutput(this, 'CallbackUrl', { value: callbackUrl, description: 'The exact redirect_uri to register at Stripe' });
-    new CfnOutput(this, 'WebhookUrl', { value: `${apiStage.baseUrl}${webhookPath}`, description: 'Stripe webhook endpoint URL' });
-    new CfnOutput(this, 'SecretArn', { value: secret.secretArn, description: 'Secrets Manager secret with the Stripe credentials' });
-    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboardName, description: 'CloudWatch dashboard of the service' });
+    new CfnOutput(this, 'CallbackUrl', {
+      value: callbackUrl,
+      description: 'The exact redirect_uri to register at Stripe',
+    });
+    new CfnOutput(this, 'WebhookUrl', {
+      value: `${apiStage.baseUrl}${webhookPath}`,
+      description: 'Stripe webhook endpoint URL',
+    });
+    new CfnOutput(this, 'SecretArn', {
+      value: secret.secretArn,
+      description: 'Secrets Manager secret with the Stripe credentials',
+    });
+    new CfnOutput(this, 'DashboardName', {
+      value: dashboard.dashboardName,
+      description: 'CloudWatch dashboard of the service',
+    });
     if (apiStage.domainName) {
       new CfnOutput(this, 'CustomDomainTarget', {
         value: apiStage.domainName.regionalDomainName,
         description: `DNS target for ${settings.domainName}: a CNAME, or a Route 53 alias with CustomDomainHostedZoneId`,
       });
-      new CfnOutput(this, 'CustomDomainHostedZoneId', { value: apiStage.domainName.regionalHostedZoneId, description: 'Hosted zone id for a Route 53 alias record' });
+      new CfnOutput(this, 'CustomDomainHostedZoneId', {
+        value: apiStage.domainName.regionalHostedZoneId,
+        description: 'Hosted zone id for a Route 53 alias record',
+      });
     }
   }
 }

@@ -1,5 +1,9 @@
 /** Runs `count` tasks with at most `concurrency` in flight; results in task order. */
-export const runPool = async <T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> => {
+export const runPool = async <T>(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<T>,
+): Promise<T[]> => {
   const results: T[] = new Array<T>(count);
   let next = 0;
   const worker = async () => {

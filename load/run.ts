@@ -4,8 +4,9 @@
  * if every flow completes once, no event is applied twice, every account ends at its newest event's
  * state, and nothing errs. Reports requests, errors and p99 latency. Never part of `npm test`.
  */
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+
 import { randomBytes } from 'node:crypto';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
 import { localDefaults } from '../local/defaults';
 import { startLocalServiceStack } from '../local/stack';
@@ -13,11 +14,11 @@ import { createDocumentClient } from '../shared/clients/dynamodb';
 import { mintPlatformToken } from '../shared/platform-token';
 import { percentile, runPool } from './pool';
 
-const flows = Number(process.env['LOAD_FLOWS'] ?? 60);
-const flowConcurrency = Number(process.env['LOAD_FLOW_CONCURRENCY'] ?? 12);
-const events = Number(process.env['LOAD_EVENTS'] ?? 240);
-const copies = Number(process.env['LOAD_COPIES'] ?? 3);
-const eventConcurrency = Number(process.env['LOAD_EVENT_CONCURRENCY'] ?? 24);
+const flows = Number(process.env.LOAD_FLOWS ?? 60);
+const flowConcurrency = Number(process.env.LOAD_FLOW_CONCURRENCY ?? 12);
+const events = Number(process.env.LOAD_EVENTS ?? 240);
+const copies = Number(process.env.LOAD_COPIES ?? 3);
+const eventConcurrency = Number(process.env.LOAD_EVENT_CONCURRENCY ?? 24);
 
 interface Outcome {
   readonly ms: number;
@@ -36,8 +37,8 @@ const timed = async (work: () => Promise<string | undefined>): Promise<Outcome> 
 };
 
 const main = async () => {
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
-  process.env['LOG_LEVEL'] = 'error';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.LOG_LEVEL = 'error';
   const prefix = `load-${randomBytes(3).toString('hex')}`;
   const stack = await startLocalServiceStack({ tableName: (name) => `${prefix}-${name}` });
   const db = createDocumentClient();
@@ -54,7 +55,9 @@ const main = async () => {
   const flowOutcomes = await runPool(flows, flowConcurrency, (index) =>
     timed(async () => {
       const ticket = await mintPlatformToken(`load_user_${index % 10}`, localDefaults.platformTokenSecret);
-      const start = await request(`${stack.gatewayUrl}/connect/authorize?type=${index % 2 ? 'express' : 'standard'}&ticket=${ticket}`);
+      const start = await request(
+        `${stack.gatewayUrl}/connect/authorize?type=${index % 2 ? 'express' : 'standard'}&ticket=${ticket}`,
+      );
       const cookie = (start.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
       const callback = await stack.emulator.decide(start.headers.get('location') ?? '', 'allow');
       const finished = await request(callback, { headers: { cookie } });
@@ -81,7 +84,17 @@ const main = async () => {
         account: accountId,
         created: created + eventIndex,
         livemode: false,
-        data: { object: { id: accountId, object: 'account', charges_enabled: eventIndex % 2 === 0, payouts_enabled: true, details_submitted: true, capabilities: {}, requirements: {} } },
+        data: {
+          object: {
+            id: accountId,
+            object: 'account',
+            charges_enabled: eventIndex % 2 === 0,
+            payouts_enabled: true,
+            details_submitted: true,
+            capabilities: {},
+            requirements: {},
+          },
+        },
       });
       const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: localDefaults.webhookSecret });
       const response = await request(`${stack.gatewayUrl}/webhooks/stripe`, {
@@ -103,17 +116,25 @@ const main = async () => {
   const newestIndex = (slot: number) => slot + accountIds.length * Math.floor((events - 1 - slot) / accountIds.length);
   const wrongStates = [];
   for (const [slot, accountId] of accountIds.slice(0, events).entries()) {
-    const item = (await db.send(new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }))).Item;
-    if (item?.['chargesEnabled'] !== (newestIndex(slot) % 2 === 0) || processedCopies[newestIndex(slot)] !== 1) wrongStates.push(accountId);
+    const item = (
+      await db.send(new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }))
+    ).Item;
+    if (item?.chargesEnabled !== (newestIndex(slot) % 2 === 0) || processedCopies[newestIndex(slot)] !== 1)
+      wrongStates.push(accountId);
   }
   const processedTwice = processedCopies.filter((count) => count > 1).length;
   // Every event's first copy either applied it or found a newer state: all copies "duplicate" would mean a lost event.
-  const neverDecided = processedCopies.filter((count, index) => count === 0 && (ignoredCopies[index] ?? 0) === 0).length;
+  const neverDecided = processedCopies.filter(
+    (count, index) => count === 0 && (ignoredCopies[index] ?? 0) === 0,
+  ).length;
   const errors = [...flowOutcomes, ...eventOutcomes].filter((outcome) => !outcome.ok);
   const checks = [
-    [`every flow completed once (${accountIds.length}/${flows} connected, ${stored.Count} stored)`, accountIds.length === flows && stored.Count === flows],
     [
-      `every event applied once or found older, each account's newest applied and kept (${statuses['processed']} processed, ${statuses['duplicate']} duplicates, ${statuses['ignored']} ignored as older; ${processedTwice} applied twice, ${neverDecided} only ever duplicates, ${wrongStates.length} accounts not at their newest state)`,
+      `every flow completed once (${accountIds.length}/${flows} connected, ${stored.Count} stored)`,
+      accountIds.length === flows && stored.Count === flows,
+    ],
+    [
+      `every event applied once or found older, each account's newest applied and kept (${statuses.processed} processed, ${statuses.duplicate} duplicates, ${statuses.ignored} ignored as older; ${processedTwice} applied twice, ${neverDecided} only ever duplicates, ${wrongStates.length} accounts not at their newest state)`,
       processedTwice === 0 && neverDecided === 0 && wrongStates.length === 0,
     ],
     [`0 errors (${errors.length})`, errors.length === 0],
@@ -123,7 +144,13 @@ const main = async () => {
       '',
       `load: ${flows} OAuth flows (concurrency ${flowConcurrency}), ${events} events × ${copies} copies (concurrency ${eventConcurrency})`,
       `requests: ${requestTimes.length}, errors: ${errors.length}, p50 ${percentile(requestTimes, 50).toFixed(1)} ms, p99 ${percentile(requestTimes, 99).toFixed(1)} ms`,
-      `flow p99 ${percentile(flowOutcomes.map((outcome) => outcome.ms), 99).toFixed(1)} ms, webhook p99 ${percentile(eventOutcomes.map((outcome) => outcome.ms), 99).toFixed(1)} ms`,
+      `flow p99 ${percentile(
+        flowOutcomes.map((outcome) => outcome.ms),
+        99,
+      ).toFixed(1)} ms, webhook p99 ${percentile(
+        eventOutcomes.map((outcome) => outcome.ms),
+        99,
+      ).toFixed(1)} ms`,
       ...checks.map(([label, ok]) => `${ok ? 'PASS' : 'FAIL'} ${label}`),
       ...errors.slice(0, 5).map((error) => `  error: ${error.detail}`),
       '',

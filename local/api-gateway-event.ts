@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 
-const textContentType = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|application\/[\w.+-]+\+json)/i;
+const textContentType =
+  /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|application\/[\w.+-]+\+json)/i;
 
 export interface EventInput {
   readonly request: IncomingMessage;
@@ -25,14 +26,27 @@ const joinedQuery = (params: URLSearchParams): Record<string, string> | undefine
   return Object.keys(joined).length > 0 ? joined : undefined;
 };
 
-export const toApiGatewayEvent = ({ request, url, routeKey, pathParameters, body, forceBase64 = false }: EventInput): APIGatewayProxyEventV2 => {
+export const toApiGatewayEvent = ({
+  request,
+  url,
+  routeKey,
+  pathParameters,
+  body,
+  forceBase64 = false,
+}: EventInput): APIGatewayProxyEventV2 => {
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
   for (let index = 0; index < request.rawHeaders.length; index += 2) {
     const name = (request.rawHeaders[index] ?? '').toLowerCase();
     const value = request.rawHeaders[index + 1] ?? '';
     if (name === 'cookie') {
-      cookies = [...(cookies ?? []), ...value.split(';').map((cookie) => cookie.trim()).filter(Boolean)];
+      cookies = [
+        ...(cookies ?? []),
+        ...value
+          .split(';')
+          .map((cookie) => cookie.trim())
+          .filter(Boolean),
+      ];
       continue;
     }
     headers[name] = name in headers ? `${headers[name]},${value}` : value;
@@ -51,8 +65,8 @@ export const toApiGatewayEvent = ({ request, url, routeKey, pathParameters, body
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      domainName: headers['host'] ?? 'localhost',
-      domainPrefix: (headers['host'] ?? 'localhost').split('.')[0] ?? 'localhost',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
       http: {
         method: request.method ?? 'GET',
         path: url.pathname,

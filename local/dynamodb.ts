@@ -3,20 +3,20 @@
  * dynalite (pure JavaScript, fewer features) where no Java runtime is found. Tables are created
  * from shared/tables.ts, the same definitions the CDK stack deploys.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   UpdateTimeToLiveCommand,
-  type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { tableDefinitions, type TableDefinition, type TableName } from '../shared/tables';
+import { type TableDefinition, type TableName, tableDefinitions } from '../shared/tables';
 
 export type DynamoDbEngine = 'dynamodb-local' | 'dynalite';
 
@@ -42,7 +42,9 @@ export const freePort = async (): Promise<number> =>
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 
@@ -89,7 +91,12 @@ const startDynamoDbLocal = async (port: number, dataDir: string | undefined): Pr
 const startDynalite = async (port: number, dataDir: string | undefined): Promise<EmbeddedDynamoDb> => {
   const { default: dynalite } = await import('dynalite');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dataDir ? { path: resolve(dataDir) } : {}) });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(dataDir ? { path: resolve(dataDir) } : {}),
+  });
   await new Promise<void>((done) => server.listen(port, '127.0.0.1', () => done()));
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -107,7 +114,11 @@ export const startEmbeddedDynamoDb = async (options: EmbeddedDynamoDbOptions = {
 };
 
 const createTableInput = (definition: TableDefinition, physicalName: string): CreateTableCommandInput => {
-  const keys = [definition.partitionKey, definition.sortKey, ...definition.indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
+  const keys = [
+    definition.partitionKey,
+    definition.sortKey,
+    ...definition.indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  ];
   const attributes = [...new Set(keys.filter((key): key is string => key !== undefined))];
   const keySchema = (partitionKey: string, sortKey?: string) => [
     { AttributeName: partitionKey, KeyType: 'HASH' as const },
@@ -139,11 +150,17 @@ export const ensureTables = async (endpoint: string, physicalName: (name: TableN
       const name = physicalName(definition.name);
       if (existing.has(name)) continue;
       await client.send(new CreateTableCommand(createTableInput(definition, name)));
-      while ((await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus !== 'ACTIVE') await sleep(20);
+      while ((await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus !== 'ACTIVE')
+        await sleep(20);
       if (definition.timeToLiveAttribute) {
         // dynalite has no UpdateTimeToLive; expiry never depends on TTL deletion anyway.
         await client
-          .send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true } }))
+          .send(
+            new UpdateTimeToLiveCommand({
+              TableName: name,
+              TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
+            }),
+          )
           .catch(() => undefined);
       }
     }

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { HttpHandler } from '../shared/http/handler';
-import { functionSpecs, routeKey, routes, type FunctionName, type Route } from '../shared/routes';
+import { type FunctionName, functionSpecs, type Route, routeKey, routes } from '../shared/routes';
 import { lambdaContext, toApiGatewayEvent } from './api-gateway-event';
 import { handlerLoaders } from './handlers';
 import { readBodyUpTo } from './read-body';
@@ -65,14 +65,15 @@ const match = (compiled: readonly CompiledRoute[], method: string, path: string)
   return undefined;
 };
 
-
 const sendJson = (response: ServerResponse, status: number, message: string): void => {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message }));
 };
 
 const send = (response: ServerResponse, result: APIGatewayProxyResultV2): void => {
   if (typeof result !== 'object' || result === null) {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(typeof result === 'string' ? result : JSON.stringify(result));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(typeof result === 'string' ? result : JSON.stringify(result));
     return;
   }
   const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string> | undefined) };
@@ -83,7 +84,9 @@ const send = (response: ServerResponse, result: APIGatewayProxyResultV2): void =
 
 export const startGateway = async (options: GatewayOptions = {}): Promise<RunningGateway> => {
   const compiled = routes.map(compile);
-  const loaded = new Map<FunctionName, HttpHandler>(Object.entries(options.handlers ?? {}) as [FunctionName, HttpHandler][]);
+  const loaded = new Map<FunctionName, HttpHandler>(
+    Object.entries(options.handlers ?? {}) as [FunctionName, HttpHandler][],
+  );
   const handlerFor = async (name: FunctionName): Promise<HttpHandler> => {
     const existing = loaded.get(name);
     if (existing) return existing;
@@ -110,7 +113,10 @@ export const startGateway = async (options: GatewayOptions = {}): Promise<Runnin
       });
       const spec = functionSpecs[found.route.function];
       const handler = await handlerFor(found.route.function);
-      send(response, await handler(event, lambdaContext(spec.name, spec.timeoutSeconds, event.requestContext.requestId)));
+      send(
+        response,
+        await handler(event, lambdaContext(spec.name, spec.timeoutSeconds, event.requestContext.requestId)),
+      );
     } catch (error) {
       // What API Gateway answers when the function itself fails.
       process.stderr.write(`local gateway: ${request.method} ${url.pathname} failed: ${(error as Error).message}\n`);

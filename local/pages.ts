@@ -19,26 +19,50 @@ const startAgain = 'Start again from the platform with one of the Connect button
 const tryLater = 'Wait a few minutes, then start again from the platform.';
 
 export const failureExplanations: Readonly<Record<ConnectFailure, Explanation>> = {
-  access_denied: { what: 'You chose not to connect your Stripe account, so nothing was connected.', next: 'Whenever you change your mind, start again from the platform.' },
+  access_denied: {
+    what: 'You chose not to connect your Stripe account, so nothing was connected.',
+    next: 'Whenever you change your mind, start again from the platform.',
+  },
   authorization_failed: { what: 'Stripe could not complete the authorization.', next: startAgain },
   invalid_callback: { what: 'The link back from Stripe was incomplete, so it could not be checked.', next: startAgain },
   session_mismatch: {
     what: 'This connection was not started in this browser. To protect your account, a connection only completes in the browser that started it — someone may have sent you a link that was meant for their own account.',
     next: 'Nothing was connected. If you meant to connect your account, start again from the platform in this browser.',
   },
-  state_invalid: { what: 'This connection link was already used or is unknown, so it cannot be used again.', next: startAgain },
+  state_invalid: {
+    what: 'This connection link was already used or is unknown, so it cannot be used again.',
+    next: startAgain,
+  },
   state_expired: { what: 'This connection link expired before you came back from Stripe.', next: startAgain },
-  code_invalid: { what: 'Stripe did not accept the authorization: it was already used or it expired.', next: startAgain },
+  code_invalid: {
+    what: 'Stripe did not accept the authorization: it was already used or it expired.',
+    next: startAgain,
+  },
   code_reused: {
     what: 'Stripe received this authorization twice (a network retry, or someone else used your link first) and cancelled the connection to keep your account safe. Nothing was connected.',
     next: startAgain,
   },
-  capabilities_missing: { what: 'The Stripe account does not have the capabilities the platform asked for.', next: 'Enable them in your Stripe account, then start again.' },
+  capabilities_missing: {
+    what: 'The Stripe account does not have the capabilities the platform asked for.',
+    next: 'Enable them in your Stripe account, then start again.',
+  },
   flow_mismatch: { what: 'The kind of connection Stripe confirmed is not the one that was started.', next: startAgain },
-  livemode_mismatch: { what: 'The Stripe account was connected in the wrong mode (test or live) for this platform.', next: 'Connect an account in the mode the platform uses.' },
-  account_claimed: { what: 'This Stripe account is already connected to another user of the platform.', next: 'Connect a different Stripe account, or ask the other user to disconnect it first.' },
-  stripe_unavailable: { what: 'Stripe is not answering right now, so the connection could not be completed.', next: tryLater },
-  service_unavailable: { what: 'The service is having trouble right now, so the connection could not be completed.', next: tryLater },
+  livemode_mismatch: {
+    what: 'The Stripe account was connected in the wrong mode (test or live) for this platform.',
+    next: 'Connect an account in the mode the platform uses.',
+  },
+  account_claimed: {
+    what: 'This Stripe account is already connected to another user of the platform.',
+    next: 'Connect a different Stripe account, or ask the other user to disconnect it first.',
+  },
+  stripe_unavailable: {
+    what: 'Stripe is not answering right now, so the connection could not be completed.',
+    next: tryLater,
+  },
+  service_unavailable: {
+    what: 'The service is having trouble right now, so the connection could not be completed.',
+    next: tryLater,
+  },
 };
 
 const unknownFailure: Explanation = { what: 'The connection did not complete.', next: startAgain };
@@ -46,7 +70,10 @@ const unknownFailure: Explanation = { what: 'The connection did not complete.', 
 /** Back to the demo platform, as the same user when the page knows it. */
 const backLink = (url: URL): string => {
   const user = url.searchParams.get('user');
-  const target = user && /^[A-Za-z0-9_.@-]{1,64}$/.test(user) && user !== 'demo_user' ? `/?${new URLSearchParams({ user }).toString()}` : '/';
+  const target =
+    user && /^[A-Za-z0-9_.@-]{1,64}$/.test(user) && user !== 'demo_user'
+      ? `/?${new URLSearchParams({ user }).toString()}`
+      : '/';
   return `<p><a class="button" id="back" href="${escapeHtml(target)}">Back to your accounts</a></p>`;
 };
 
@@ -62,7 +89,9 @@ const successPage = (url: URL): string => {
 
 const failurePage = (url: URL): string => {
   const error = url.searchParams.get('error') ?? '';
-  const explanation = Object.hasOwn(failureExplanations, error) ? failureExplanations[error as ConnectFailure] : unknownFailure;
+  const explanation = Object.hasOwn(failureExplanations, error)
+    ? failureExplanations[error as ConnectFailure]
+    : unknownFailure;
   return layout(
     'Stripe account not connected — Demo Platform',
     'not connected',

@@ -3,13 +3,13 @@
  * Stripe emulator sending signed webhooks to the gateway, and the gateway serving the real
  * handlers. Sets the functions' environment on process.env, as the stack does in AWS.
  */
-import { startStripeEmulator, type StripeEmulator } from '../emulator';
+import { type StripeEmulator, startStripeEmulator } from '../emulator';
 import { callbackPath } from '../shared/routes';
 import type { TableName } from '../shared/tables';
 import { localDefaults } from './defaults';
 import { ensureTables, startEmbeddedDynamoDb } from './dynamodb';
 import { localEnvironment } from './environment';
-import { startGateway, type GatewayOptions } from './gateway';
+import { type GatewayOptions, startGateway } from './gateway';
 
 export interface LocalServiceStack {
   readonly gatewayUrl: string;
@@ -37,13 +37,18 @@ export const startLocalServiceStack = async (options: LocalServiceStackOptions):
   const gateway = await startGateway(options.gateway ?? {});
   const emulator = await startStripeEmulator({
     port: options.emulatorPort ?? 0,
-    secretKey: options.env?.['STRIPE_SECRET_KEY'] ?? localDefaults.stripeSecretKey,
+    secretKey: options.env?.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
     clientId: localDefaults.stripeClientId,
     redirectUris: [`${gateway.url}${callbackPath}`],
     webhookEndpoints: [{ url: `${gateway.url}/webhooks/stripe`, secret: localDefaults.webhookSecret }],
   });
   const environment = {
-    ...localEnvironment({ gatewayUrl: gateway.url, emulatorUrl: emulator.url, dynamoDbEndpoint, tableName: options.tableName }),
+    ...localEnvironment({
+      gatewayUrl: gateway.url,
+      emulatorUrl: emulator.url,
+      dynamoDbEndpoint,
+      tableName: options.tableName,
+    }),
     ...options.env,
   };
   Object.assign(process.env, environment);
@@ -51,7 +56,11 @@ export const startLocalServiceStack = async (options: LocalServiceStackOptions):
     gatewayUrl: gateway.url,
     emulator,
     dynamoDbEndpoint,
-    tables: { states: options.tableName('states'), accounts: options.tableName('accounts'), events: options.tableName('events') },
+    tables: {
+      states: options.tableName('states'),
+      accounts: options.tableName('accounts'),
+      events: options.tableName('events'),
+    },
     environment,
     close: async () => {
       await emulator.close();

@@ -17,29 +17,39 @@ const numberFrom = (value: string | undefined, fallback: number): number => (val
 
 const main = async (): Promise<void> => {
   // The AWS SDK warns about Node 20 on every client; the deployed runtime is Node 24.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const inMemory = process.argv.includes('--in-memory');
-  const port = numberFrom(process.env['PORT'], localDefaults.gatewayPort);
-  const emulatorPort = numberFrom(process.env['STRIPE_EMULATOR_PORT'], localDefaults.emulatorPort);
+  const port = numberFrom(process.env.PORT, localDefaults.gatewayPort);
+  const emulatorPort = numberFrom(process.env.STRIPE_EMULATOR_PORT, localDefaults.emulatorPort);
   const gatewayUrl = `http://localhost:${port}`;
 
   const dynamoDb = await startEmbeddedDynamoDb({
-    port: numberFrom(process.env['DYNAMODB_PORT'], 0),
+    port: numberFrom(process.env.DYNAMODB_PORT, 0),
     ...(inMemory ? {} : { dataDir: '.data/dynamodb' }),
   });
   await ensureTables(dynamoDb.endpoint, localTableName);
   const emulator = await startStripeEmulator({
     port: emulatorPort,
-    secretKey: process.env['STRIPE_SECRET_KEY'] ?? localDefaults.stripeSecretKey,
-    clientId: process.env['STRIPE_CLIENT_ID'] ?? localDefaults.stripeClientId,
+    secretKey: process.env.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
+    clientId: process.env.STRIPE_CLIENT_ID ?? localDefaults.stripeClientId,
     redirectUris: [`${gatewayUrl}${callbackPath}`],
-    webhookEndpoints: [{ url: `${gatewayUrl}/webhooks/stripe`, secret: (process.env['STRIPE_WEBHOOK_SECRETS'] ?? localDefaults.webhookSecret).split(',')[0] ?? '' }],
+    webhookEndpoints: [
+      {
+        url: `${gatewayUrl}/webhooks/stripe`,
+        secret: (process.env.STRIPE_WEBHOOK_SECRETS ?? localDefaults.webhookSecret).split(',')[0] ?? '',
+      },
+    ],
   });
-  const environment = localEnvironment({ gatewayUrl, emulatorUrl: emulator.url, dynamoDbEndpoint: dynamoDb.endpoint, tableName: localTableName });
+  const environment = localEnvironment({
+    gatewayUrl,
+    emulatorUrl: emulator.url,
+    dynamoDbEndpoint: dynamoDb.endpoint,
+    tableName: localTableName,
+  });
   Object.assign(process.env, environment);
-  const gateway = await startGateway({ port, hostname: process.env['HOST'] ?? '127.0.0.1', localPages: serveLocalPages });
+  const gateway = await startGateway({ port, hostname: process.env.HOST ?? '127.0.0.1', localPages: serveLocalPages });
 
-  const ticket = await mintPlatformToken('demo_user', environment['PLATFORM_TOKEN_SECRET'] ?? '', 15 * 60);
+  const ticket = await mintPlatformToken('demo_user', environment.PLATFORM_TOKEN_SECRET ?? '', 15 * 60);
   process.stdout.write(
     [
       '',
@@ -49,10 +59,10 @@ const main = async (): Promise<void> => {
       `  dynamodb        ${dynamoDb.endpoint}  (${dynamoDb.engine}${inMemory ? ', in memory' : ', data in .data/dynamodb'})`,
       '',
       'local secrets (never used in AWS):',
-      `  STRIPE_SECRET_KEY=${environment['STRIPE_SECRET_KEY']}`,
-      `  STRIPE_CLIENT_ID=${environment['STRIPE_CLIENT_ID']}`,
-      `  STRIPE_WEBHOOK_SECRETS=${environment['STRIPE_WEBHOOK_SECRETS']}`,
-      `  PLATFORM_TOKEN_SECRET=${environment['PLATFORM_TOKEN_SECRET']}`,
+      `  STRIPE_SECRET_KEY=${environment.STRIPE_SECRET_KEY}`,
+      `  STRIPE_CLIENT_ID=${environment.STRIPE_CLIENT_ID}`,
+      `  STRIPE_WEBHOOK_SECRETS=${environment.STRIPE_WEBHOOK_SECRETS}`,
+      `  PLATFORM_TOKEN_SECRET=${environment.PLATFORM_TOKEN_SECRET}`,
       '',
       'try it:',
       `  open ${gatewayUrl}/   the demo platform: Connect buttons, your accounts, Express dashboard, Disconnect`,

@@ -2,7 +2,7 @@
  * How this project starts a browser: Debian's Chromium (scripts/ensure-chromium.sh installs it),
  * never a browser Playwright downloads. Used by the e2e tests and scripts/demo-screenshots.ts.
  */
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 
 export const chromiumPath = '/usr/bin/chromium';
 
@@ -18,4 +18,5 @@ export const chromiumArgs: readonly string[] = [
 ];
 
 /** playwright-core gives every launch a fresh, empty user-data-dir. */
-export const launchDebianChromium = (): Promise<Browser> => chromium.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs] });
+export const launchDebianChromium = (): Promise<Browser> =>
+  chromium.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs] });

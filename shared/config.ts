@@ -4,7 +4,7 @@
  * variable instead of a crash loop at init.
  */
 import { HttpError } from './errors';
-import { tableDefinitions, type TableName } from './tables';
+import { type TableName, tableDefinitions } from './tables';
 
 export type LivemodeMismatchPolicy = 'ignore' | 'reject';
 
@@ -61,11 +61,12 @@ const origins = (env: Env, variable: string): string[] =>
 export const maxStateTtlSeconds = 3600;
 
 export const readServiceConfig = (env: Env): ServiceConfig => {
-  const apiBase = env['STRIPE_API_BASE'];
+  const apiBase = env.STRIPE_API_BASE;
   if (apiBase && !URL.canParse(apiBase)) throw configError('STRIPE_API_BASE', 'is not an absolute URL');
-  const livemodeMismatch = env['LIVEMODE_MISMATCH'] ?? 'ignore';
+  const livemodeMismatch = env.LIVEMODE_MISMATCH ?? 'ignore';
   const stateTtlSeconds = positiveInteger(env, 'STATE_TTL_SECONDS', 600);
-  if (stateTtlSeconds > maxStateTtlSeconds) throw configError('STATE_TTL_SECONDS', `must be at most ${maxStateTtlSeconds}`);
+  if (stateTtlSeconds > maxStateTtlSeconds)
+    throw configError('STATE_TTL_SECONDS', `must be at most ${maxStateTtlSeconds}`);
   if (livemodeMismatch !== 'ignore' && livemodeMismatch !== 'reject') {
     throw configError('LIVEMODE_MISMATCH', 'must be "ignore" or "reject"');
   }

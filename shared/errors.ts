@@ -11,7 +11,12 @@ export class HttpError extends Error {
   readonly deliberate: boolean;
 
   /** `expose` may be forced for 5xx messages written for people (e.g. naming a missing setting). */
-  constructor(status: number, code: string, message: string, options?: { cause?: unknown; expose?: boolean; deliberate?: boolean }) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options?: { cause?: unknown; expose?: boolean; deliberate?: boolean },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = status;
     this.code = code;

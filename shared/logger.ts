@@ -3,7 +3,7 @@
  * sensitive keys are redacted and credentials inside strings scrubbed, so a secret, OAuth code,
  * token or ticket never reaches a log line. Shared code sees only the small {@link Logger} interface.
  */
-import { Logger as PowertoolsLogger, type LogItem } from '@aws-lambda-powertools/logger';
+import { type LogItem, Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { RedactingLogFormatter } from './observability/log-formatter';
 
 export { redact, scrub } from './observability/redact';
@@ -31,13 +31,19 @@ const stdoutSink: LogSink = (line) => {
 
 /** `correlationIdSearchFn` for plain dotted paths: Powertools' JMESPath `search` adds 24 KB to every bundle for one fixed path. */
 const dottedPath = (expression: string, data: unknown): unknown =>
-  expression.split('.').reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined), data);
+  expression
+    .split('.')
+    .reduce<unknown>(
+      (value, key) =>
+        typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined,
+      data,
+    );
 
 const levels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 
 /** Powertools reads `POWERTOOLS_LOG_LEVEL`/`LOG_LEVEL` in upper case only; ours have always been case-insensitive. */
 const resolveLogLevel = (explicit: string | undefined, env = process.env): (typeof levels)[number] | undefined => {
-  const wanted = (explicit || env['POWERTOOLS_LOG_LEVEL'] || env['LOG_LEVEL'] || '').toUpperCase();
+  const wanted = (explicit || env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL || '').toUpperCase();
   return levels.find((known) => known === wanted);
 };
 

@@ -4,7 +4,7 @@
  * of low-cardinality codes. Ids (accounts, events, users) and anything secret never become
  * dimensions: a value that does not look like a code is counted as `other`.
  */
-import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Logger } from './logger';
 
 export const metricNames = [
@@ -21,7 +21,12 @@ export const metricNames = [
 export type MetricName = (typeof metricNames)[number];
 
 /** The one dimension a metric may add: `flow` (standard/express), a `reason`/`errorCode`, an `eventType`, a `source`. */
-export type MetricDimension = { readonly flow: string } | { readonly reason: string } | { readonly errorCode: string } | { readonly eventType: string } | { readonly source: string };
+export type MetricDimension =
+  | { readonly flow: string }
+  | { readonly reason: string }
+  | { readonly errorCode: string }
+  | { readonly eventType: string }
+  | { readonly source: string };
 
 export interface ServiceMetrics {
   /** Counts one occurrence of `name`, optionally split by one dimension. */
@@ -59,9 +64,12 @@ export interface CreatedMetrics extends ServiceMetrics {
  * @example
  * metrics.count('ConnectFailed', { reason: 'state_expired' });
  */
-export const createMetrics = (logger: Logger, env: Readonly<Record<string, string | undefined>> = process.env): CreatedMetrics => {
+export const createMetrics = (
+  logger: Logger,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): CreatedMetrics => {
   const powertools = new Metrics({
-    namespace: env['POWERTOOLS_METRICS_NAMESPACE'] || defaultNamespace,
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE || defaultNamespace,
     serviceName: metricsServiceName,
     logger: metricsLogger(logger),
   });
@@ -75,7 +83,8 @@ export const createMetrics = (logger: Logger, env: Readonly<Record<string, strin
       // Stored metrics share one dimension set per flush; a single metric gets its own and prints at once.
       const single = powertools.singleMetric();
       for (const [key, value] of Object.entries(dimension) as [string, string][]) {
-        if (!codeLike.test(value)) logger.warn('metric dimension is not a code; counted as other', { metric: name, dimension: key });
+        if (!codeLike.test(value))
+          logger.warn('metric dimension is not a code; counted as other', { metric: name, dimension: key });
         single.addDimension(key, codeLike.test(value) ? value : 'other');
       }
       single.addMetric(name, MetricUnit.Count, 1);

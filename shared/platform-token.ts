@@ -3,8 +3,9 @@
  * HS256 JWT (`sub` = platform user id, `aud` = connect-onboarding, `exp` at most 15 minutes ahead).
  * jose does the parsing and the constant-time signature check; only HS256 is accepted.
  */
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { HttpError } from './errors';
+import { hasControlCharacters } from './http/query';
 
 export const platformTokenAudience = 'connect-onboarding';
 export const maxTokenLifetimeSeconds = 15 * 60;
@@ -21,18 +22,22 @@ const unauthorized = (code: string, message: string, cause?: unknown): HttpError
   new HttpError(401, code, message, cause === undefined ? undefined : { cause });
 
 const validSubject = (sub: unknown): sub is string =>
-  // eslint-disable-next-line no-control-regex
-  typeof sub === 'string' && sub.length > 0 && sub.length <= 256 && !/[\u0000-\u001f\u007f]/.test(sub);
+  typeof sub === 'string' && sub.length > 0 && sub.length <= 256 && !hasControlCharacters(sub);
 
 /**
  * Verifies a platform token and returns whose it is.
  * @example
  * const { platformUserId } = await verifyPlatformToken(ticket, secrets.platformTokenSecret);
  */
-export const verifyPlatformToken = async (token: string | undefined, secret: string, now: number = Date.now()): Promise<PlatformUser> => {
-  if (!token) throw unauthorized('missing_token', 'A platform token is required: sign in on the platform and try again.');
+export const verifyPlatformToken = async (
+  token: string | undefined,
+  secret: string,
+  now: number = Date.now(),
+): Promise<PlatformUser> => {
+  if (!token)
+    throw unauthorized('missing_token', 'A platform token is required: sign in on the platform and try again.');
   if (token.length > 4096) throw unauthorized('invalid_token', 'The platform token is not valid.');
-  let payload;
+  let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, encoder.encode(secret), {
       algorithms: ['HS256'],
@@ -43,14 +48,19 @@ export const verifyPlatformToken = async (token: string | undefined, secret: str
     }));
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) {
-      throw unauthorized('token_expired', 'The platform token has expired: go back to the platform and try again.', error);
+      throw unauthorized(
+        'token_expired',
+        'The platform token has expired: go back to the platform and try again.',
+        error,
+      );
     }
     throw unauthorized('invalid_token', 'The platform token is not valid.', error);
   }
   if (typeof payload.exp !== 'number' || payload.exp > now / 1000 + maxTokenLifetimeSeconds + clockToleranceSeconds) {
     throw unauthorized('invalid_token', 'The platform token lives too long: its exp must be at most 15 minutes ahead.');
   }
-  if (!validSubject(payload.sub)) throw unauthorized('invalid_token', 'The platform token has no valid sub (platform user id).');
+  if (!validSubject(payload.sub))
+    throw unauthorized('invalid_token', 'The platform token has no valid sub (platform user id).');
   return { platformUserId: payload.sub };
 };
 
@@ -59,7 +69,11 @@ export const verifyPlatformToken = async (token: string | undefined, secret: str
  * @example
  * const ticket = await mintPlatformToken('user_42', process.env.PLATFORM_TOKEN_SECRET!);
  */
-export const mintPlatformToken = async (platformUserId: string, secret: string, lifetimeSeconds = 300): Promise<string> =>
+export const mintPlatformToken = async (
+  platformUserId: string,
+  secret: string,
+  lifetimeSeconds = 300,
+): Promise<string> =>
   new SignJWT({})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(platformUserId)
@@ -70,7 +84,7 @@ export const mintPlatformToken = async (platformUserId: string, secret: string, 
 
 /** The token of an API request: `Authorization: Bearer <token>`. */
 export const bearerToken = (headers: Readonly<Record<string, string | undefined>>): string | undefined => {
-  const value = headers['authorization'];
+  const value = headers.authorization;
   const match = value ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(value.trim()) : null;
   return match?.[1];
 };

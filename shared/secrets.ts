@@ -32,7 +32,10 @@ const requireString = (raw: Record<string, unknown>, field: string, prefix?: Reg
 
 const splitSecrets = (value: unknown): string[] => {
   const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
-  return list.filter((item): item is string => typeof item === 'string').map((item) => item.trim()).filter(Boolean);
+  return list
+    .filter((item): item is string => typeof item === 'string')
+    .map((item) => item.trim())
+    .filter(Boolean);
 };
 
 /** What the stack writes into a new secret until an operator sets the real Stripe values. */
@@ -42,10 +45,13 @@ export const secretPlaceholder = 'REPLACE_ME';
 export const parsePlatformSecrets = (raw: Record<string, unknown>): PlatformSecrets => {
   for (const field of ['secretKey', 'clientId', 'webhookSecrets'] as const) {
     if (String(raw[field] ?? '').includes(secretPlaceholder)) {
-      throw misconfigured(field, `is still the placeholder the stack created (${secretPlaceholder}): set the real value`);
+      throw misconfigured(
+        field,
+        `is still the placeholder the stack created (${secretPlaceholder}): set the real value`,
+      );
     }
   }
-  const webhookSecrets = splitSecrets(raw['webhookSecrets']);
+  const webhookSecrets = splitSecrets(raw.webhookSecrets);
   if (webhookSecrets.length === 0) throw misconfigured('webhookSecrets', 'is missing');
   if (!webhookSecrets.every((secret) => secret.startsWith('whsec_'))) {
     throw misconfigured('webhookSecrets', 'has the wrong format');
@@ -64,10 +70,10 @@ export const parsePlatformSecrets = (raw: Record<string, unknown>): PlatformSecr
 export const environmentSecrets = (env: Readonly<Record<string, string | undefined>>): SecretsProvider => ({
   get: async () =>
     parsePlatformSecrets({
-      secretKey: env['STRIPE_SECRET_KEY'],
-      clientId: env['STRIPE_CLIENT_ID'],
-      webhookSecrets: env['STRIPE_WEBHOOK_SECRETS'],
-      platformTokenSecret: env['PLATFORM_TOKEN_SECRET'],
+      secretKey: env.STRIPE_SECRET_KEY,
+      clientId: env.STRIPE_CLIENT_ID,
+      webhookSecrets: env.STRIPE_WEBHOOK_SECRETS,
+      platformTokenSecret: env.PLATFORM_TOKEN_SECRET,
     }),
 });
 
@@ -78,7 +84,12 @@ export interface SecretsManagerSourceOptions {
   readonly now?: () => number;
 }
 
-export const secretsManagerSecrets = ({ client, secretId, ttlMs = 5 * 60_000, now = Date.now }: SecretsManagerSourceOptions): SecretsProvider => {
+export const secretsManagerSecrets = ({
+  client,
+  secretId,
+  ttlMs = 5 * 60_000,
+  now = Date.now,
+}: SecretsManagerSourceOptions): SecretsProvider => {
   let cached: { value: PlatformSecrets; fetchedAt: number } | undefined;
   let inflight: Promise<PlatformSecrets> | undefined;
 
@@ -87,10 +98,15 @@ export const secretsManagerSecrets = ({ client, secretId, ttlMs = 5 * 60_000, no
     try {
       text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
     } catch (error) {
-      throw new HttpError(503, 'secrets_unavailable', 'The service cannot read its configuration right now. Please try again shortly.', {
-        cause: error,
-        expose: true,
-      });
+      throw new HttpError(
+        503,
+        'secrets_unavailable',
+        'The service cannot read its configuration right now. Please try again shortly.',
+        {
+          cause: error,
+          expose: true,
+        },
+      );
     }
     let raw: unknown;
     try {
@@ -98,7 +114,8 @@ export const secretsManagerSecrets = ({ client, secretId, ttlMs = 5 * 60_000, no
     } catch {
       throw misconfigured('(all)', 'is not a JSON object');
     }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw misconfigured('(all)', 'is not a JSON object');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw misconfigured('(all)', 'is not a JSON object');
     const value = parsePlatformSecrets(raw as Record<string, unknown>);
     cached = { value, fetchedAt: now() };
     return value;

@@ -5,7 +5,7 @@ import { floorDocumentClient, floorSecretsClient, json, table } from './sdk';
 
 export const handler = async (event: APIGatewayProxyEventV2) => {
   floorSecretsClient();
-  const accountId = event.pathParameters?.['accountId'];
+  const accountId = event.pathParameters?.accountId;
   const client = floorDocumentClient();
   const result = accountId
     ? (await client.send(new GetCommand({ TableName: table('ACCOUNTS_TABLE'), Key: { accountId } }))).Item

@@ -8,7 +8,11 @@ export const handler = async (_event: APIGatewayProxyEventV2) => {
   floorSecretsClient();
   const stateHash = randomBytes(32).toString('base64url');
   await floorDocumentClient().send(
-    new PutCommand({ TableName: table('STATES_TABLE'), Item: { stateHash, expiresAt: Date.now() + 600_000 }, ConditionExpression: 'attribute_not_exists(stateHash)' }),
+    new PutCommand({
+      TableName: table('STATES_TABLE'),
+      Item: { stateHash, expiresAt: Date.now() + 600_000 },
+      ConditionExpression: 'attribute_not_exists(stateHash)',
+    }),
   );
-  return redirect(`${process.env['STRIPE_API_BASE'] ?? ''}/oauth/authorize?state=${stateHash}`);
+  return redirect(`${process.env.STRIPE_API_BASE ?? ''}/oauth/authorize?state=${stateHash}`);
 };

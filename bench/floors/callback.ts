@@ -8,8 +8,12 @@ import { floorStripe } from './stripe';
 export const handler = async (event: APIGatewayProxyEventV2) => {
   floorSecretsClient();
   const query = new URLSearchParams(event.rawQueryString);
-  const stateHash = createHash('sha256').update(query.get('state') ?? '').digest('base64url');
-  await floorDocumentClient().send(new DeleteCommand({ TableName: table('STATES_TABLE'), Key: { stateHash }, ReturnValues: 'ALL_OLD' }));
+  const stateHash = createHash('sha256')
+    .update(query.get('state') ?? '')
+    .digest('base64url');
+  await floorDocumentClient().send(
+    new DeleteCommand({ TableName: table('STATES_TABLE'), Key: { stateHash }, ReturnValues: 'ALL_OLD' }),
+  );
   const token = await floorStripe().oauth.token({ grant_type: 'authorization_code', code: query.get('code') ?? '' });
   const accountId = token.stripe_user_id ?? '';
   await floorDocumentClient().send(
@@ -21,5 +25,5 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
       ExpressionAttributeValues: { ':user': 'bench_floor', ':connected': 'connected' },
     }),
   );
-  return redirect(`${process.env['SUCCESS_URL'] ?? ''}?account=${accountId}`);
+  return redirect(`${process.env.SUCCESS_URL ?? ''}?account=${accountId}`);
 };

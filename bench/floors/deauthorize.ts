@@ -6,10 +6,10 @@ import { floorStripe } from './stripe';
 
 export const handler = async (event: APIGatewayProxyEventV2) => {
   floorSecretsClient();
-  const accountId = event.pathParameters?.['accountId'] ?? '';
+  const accountId = event.pathParameters?.accountId ?? '';
   const client = floorDocumentClient();
   await client.send(new GetCommand({ TableName: table('ACCOUNTS_TABLE'), Key: { accountId } }));
-  await floorStripe().oauth.deauthorize({ client_id: process.env['STRIPE_CLIENT_ID'] ?? '', stripe_user_id: accountId });
+  await floorStripe().oauth.deauthorize({ client_id: process.env.STRIPE_CLIENT_ID ?? '', stripe_user_id: accountId });
   await client.send(
     new UpdateCommand({
       TableName: table('ACCOUNTS_TABLE'),

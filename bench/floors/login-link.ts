@@ -6,7 +6,7 @@ import { floorStripe } from './stripe';
 
 export const handler = async (event: APIGatewayProxyEventV2) => {
   floorSecretsClient();
-  const accountId = event.pathParameters?.['accountId'] ?? new URLSearchParams(event.rawQueryString).get('account') ?? '';
+  const accountId = event.pathParameters?.accountId ?? new URLSearchParams(event.rawQueryString).get('account') ?? '';
   await floorDocumentClient().send(new GetCommand({ TableName: table('ACCOUNTS_TABLE'), Key: { accountId } }));
   const link = await floorStripe().accounts.createLoginLink(accountId);
   return json(200, link);

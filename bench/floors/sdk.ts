@@ -24,7 +24,7 @@ export const floorDocumentClient = (): DynamoDBDocumentClient =>
 
 /** Built only where ours builds it (`SECRET_ID` set, i.e. in AWS); bundled either way. */
 export const floorSecretsClient = (): SecretsManagerClient | undefined =>
-  process.env['SECRET_ID'] ? new SecretsManagerClient({}) : undefined;
+  process.env.SECRET_ID ? new SecretsManagerClient({}) : undefined;
 
 export const table = (variable: 'STATES_TABLE' | 'ACCOUNTS_TABLE' | 'EVENTS_TABLE'): string => env(variable);
 

@@ -5,8 +5,8 @@ let client: Stripe | undefined;
 
 export const floorStripe = (): Stripe => {
   if (client) return client;
-  const base = new URL(process.env['STRIPE_API_BASE'] ?? 'https://api.stripe.com');
-  client = new Stripe(process.env['STRIPE_SECRET_KEY'] ?? '', {
+  const base = new URL(process.env.STRIPE_API_BASE ?? 'https://api.stripe.com');
+  client = new Stripe(process.env.STRIPE_SECRET_KEY ?? '', {
     timeout: 5000,
     maxNetworkRetries: 1,
     telemetry: false,

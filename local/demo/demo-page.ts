@@ -16,7 +16,8 @@ export interface DemoPageInput {
   readonly flash?: { readonly kind: 'info' | 'error'; readonly text: string };
 }
 
-const href = (path: string, params: Record<string, string>): string => escapeHtml(`${path}?${new URLSearchParams(params).toString()}`);
+const href = (path: string, params: Record<string, string>): string =>
+  escapeHtml(`${path}?${new URLSearchParams(params).toString()}`);
 const yesNo = (value: boolean | undefined): string => (value === undefined ? '—' : value ? 'yes' : 'no');
 
 const connectButtons = ({ origin, user, ticket }: DemoPageInput): string => {
@@ -59,8 +60,14 @@ const accountsSection = (input: DemoPageInput): string => {
 };
 
 export const demoPage = (input: DemoPageInput): string => {
-  const flash = input.flash ? `<div class="flash ${input.flash.kind}" id="flash">${escapeHtml(input.flash.text)}</div>` : '';
+  const flash = input.flash
+    ? `<div class="flash ${input.flash.kind}" id="flash">${escapeHtml(input.flash.text)}</div>`
+    : '';
   const intro = `<section><h1>Welcome back, <span id="user">${escapeHtml(input.user)}</span></h1>${connectButtons(input)}
 <p class="note">This page plays a platform that uses connect-onboarding; you are its logged-in user <code>${escapeHtml(input.user)}</code> (switch with <code>?user=</code>). Its links carry a platform token minted for you just now, valid 10 minutes: reload for fresh ones.</p></section>`;
-  return layout('Demo Platform — connect-onboarding (local)', `signed in as ${input.user}`, `${flash}${intro}${accountsSection(input)}`);
+  return layout(
+    'Demo Platform — connect-onboarding (local)',
+    `signed in as ${input.user}`,
+    `${flash}${intro}${accountsSection(input)}`,
+  );
 };

@@ -20,24 +20,39 @@ export interface DemoAccount {
   readonly connectedAt?: string;
 }
 
-export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly status: number; readonly code: string; readonly message: string };
+export type ApiResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly status: number; readonly code: string; readonly message: string };
 
 /**
  * The origin the stack was started for (CALLBACK_URL's): the state cookie is set on it and Stripe
  * returns to it, so the demo sends browsers there and calls the API there.
  */
 export const serviceOrigin = (): string | undefined => {
-  const callback = process.env['CALLBACK_URL'];
+  const callback = process.env.CALLBACK_URL;
   return callback && URL.canParse(callback) && callback.endsWith(callbackPath) ? new URL(callback).origin : undefined;
 };
 
 export const mintTicket = (platformUserId: string): Promise<string> =>
-  mintPlatformToken(platformUserId, process.env['PLATFORM_TOKEN_SECRET'] ?? localDefaults.platformTokenSecret, ticketLifetimeSeconds);
+  mintPlatformToken(
+    platformUserId,
+    process.env.PLATFORM_TOKEN_SECRET ?? localDefaults.platformTokenSecret,
+    ticketLifetimeSeconds,
+  );
 
-const callApi = async (origin: string, platformUserId: string, method: 'GET' | 'POST', path: string): Promise<ApiResult<unknown>> => {
+const callApi = async (
+  origin: string,
+  platformUserId: string,
+  method: 'GET' | 'POST',
+  path: string,
+): Promise<ApiResult<unknown>> => {
   const token = await mintTicket(platformUserId);
   try {
-    const response = await fetch(`${origin}${path}`, { method, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal: AbortSignal.timeout(apiTimeoutMs) });
+    const response = await fetch(`${origin}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(apiTimeoutMs),
+    });
     const body: unknown = await response.json().catch(() => undefined);
     if (response.ok) return { ok: true, value: body };
     const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
@@ -48,7 +63,12 @@ const callApi = async (origin: string, platformUserId: string, method: 'GET' | '
       message: typeof error?.message === 'string' ? error.message : `The service answered ${response.status}.`,
     };
   } catch (error) {
-    return { ok: false, status: 0, code: 'unreachable', message: `The service did not answer: ${(error as Error).message}` };
+    return {
+      ok: false,
+      status: 0,
+      code: 'unreachable',
+      message: `The service did not answer: ${(error as Error).message}`,
+    };
   }
 };
 
@@ -56,14 +76,22 @@ const isAccount = (value: unknown): value is DemoAccount =>
   typeof value === 'object' && value !== null && typeof (value as { accountId?: unknown }).accountId === 'string';
 
 /** `GET /accounts`; accepts a bare array or a `{ data: [...] }` list. */
-export const listAccounts = async (origin: string, platformUserId: string): Promise<ApiResult<readonly DemoAccount[]>> => {
+export const listAccounts = async (
+  origin: string,
+  platformUserId: string,
+): Promise<ApiResult<readonly DemoAccount[]>> => {
   const result = await callApi(origin, platformUserId, 'GET', '/accounts');
   if (!result.ok) return result;
   const list = Array.isArray(result.value) ? result.value : (result.value as { data?: unknown } | undefined)?.data;
-  if (!Array.isArray(list)) return { ok: false, status: 200, code: 'unexpected_response', message: 'GET /accounts did not answer a list.' };
+  if (!Array.isArray(list))
+    return { ok: false, status: 200, code: 'unexpected_response', message: 'GET /accounts did not answer a list.' };
   return { ok: true, value: list.filter(isAccount) };
 };
 
 /** `POST /accounts/{id}/deauthorize`. */
-export const deauthorizeAccount = async (origin: string, platformUserId: string, accountId: string): Promise<ApiResult<unknown>> =>
+export const deauthorizeAccount = async (
+  origin: string,
+  platformUserId: string,
+  accountId: string,
+): Promise<ApiResult<unknown>> =>
   callApi(origin, platformUserId, 'POST', `/accounts/${encodeURIComponent(accountId)}/deauthorize`);

@@ -4,9 +4,9 @@
  * server-side with a Bearer token and goes back to `/` (post/redirect/get).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { layout, redirect, sendHtml } from './layout';
 import { readBodyUpTo } from '../read-body';
-import { demoPage, type DemoPageInput } from './demo-page';
+import { type DemoPageInput, demoPage } from './demo-page';
+import { layout, redirect, sendHtml } from './layout';
 import { deauthorizeAccount, listAccounts, mintTicket, serviceOrigin } from './platform-backend';
 
 export const demoPaths = { home: '/', disconnect: '/demo/disconnect' } as const;
@@ -18,7 +18,15 @@ const codePattern = /^[a-z_]{1,64}$/;
 const maxFormBytes = 4096;
 
 const badRequest = (response: ServerResponse, text: string): true =>
-  sendHtml(response, 400, layout('Bad request — Demo Platform', 'demo', `<section><h1>Bad request</h1><p>${text}</p><p><a href="/">Back to the platform</a></p></section>`));
+  sendHtml(
+    response,
+    400,
+    layout(
+      'Bad request — Demo Platform',
+      'demo',
+      `<section><h1>Bad request</h1><p>${text}</p><p><a href="/">Back to the platform</a></p></section>`,
+    ),
+  );
 
 const homeUrl = (user: string, extra: Record<string, string> = {}): string =>
   `/?${new URLSearchParams(user === defaultDemoUser ? extra : { user, ...extra }).toString()}`.replace(/\?$/, '');
@@ -26,14 +34,19 @@ const homeUrl = (user: string, extra: Record<string, string> = {}): string =>
 const flashFrom = (url: URL): DemoPageInput['flash'] => {
   const account = url.searchParams.get('account') ?? '';
   if (!accountPattern.test(account)) return undefined;
-  if (url.searchParams.get('disconnected') === '1') return { kind: 'info', text: `Disconnected ${account}. The platform can no longer act for it; it stays listed as deauthorized.` };
+  if (url.searchParams.get('disconnected') === '1')
+    return {
+      kind: 'info',
+      text: `Disconnected ${account}. The platform can no longer act for it; it stays listed as deauthorized.`,
+    };
   const code = url.searchParams.get('disconnect_error') ?? '';
   return codePattern.test(code) ? { kind: 'error', text: `Could not disconnect ${account} (${code}).` } : undefined;
 };
 
 const renderHome = async (response: ServerResponse, url: URL, origin: string): Promise<true> => {
   const user = url.searchParams.get('user') ?? defaultDemoUser;
-  if (!userPattern.test(user)) return badRequest(response, 'The user name may only use letters, digits and <code>_ . @ -</code> (at most 64).');
+  if (!userPattern.test(user))
+    return badRequest(response, 'The user name may only use letters, digits and <code>_ . @ -</code> (at most 64).');
   const [ticket, accounts] = await Promise.all([mintTicket(user), listAccounts(origin, user)]);
   const flash = flashFrom(url);
   return sendHtml(response, 200, demoPage({ origin, user, ticket, accounts, ...(flash ? { flash } : {}) }));
@@ -46,14 +59,19 @@ const readForm = async (request: IncomingMessage): Promise<URLSearchParams | und
 
 const disconnect = async (request: IncomingMessage, response: ServerResponse, origin: string): Promise<true> => {
   // A cross-site form must not disconnect anything: browsers send Origin on every POST.
-  if (request.headers.origin !== undefined && request.headers.origin !== origin) return badRequest(response, 'This form only works from the demo page itself.');
+  if (request.headers.origin !== undefined && request.headers.origin !== origin)
+    return badRequest(response, 'This form only works from the demo page itself.');
   const form = await readForm(request);
   const user = form?.get('user') ?? '';
   const account = form?.get('account') ?? '';
-  if (!userPattern.test(user) || !accountPattern.test(account)) return badRequest(response, 'The form needs a valid user and account.');
+  if (!userPattern.test(user) || !accountPattern.test(account))
+    return badRequest(response, 'The form needs a valid user and account.');
   const result = await deauthorizeAccount(origin, user, account);
   const code = result.ok ? '' : codePattern.test(result.code) ? result.code : 'unexpected_response';
-  return redirect(response, homeUrl(user, result.ok ? { disconnected: '1', account } : { disconnect_error: code, account }));
+  return redirect(
+    response,
+    homeUrl(user, result.ok ? { disconnected: '1', account } : { disconnect_error: code, account }),
+  );
 };
 
 /** Serves the demo's routes; answers false for anything else. */
@@ -64,6 +82,7 @@ export const serveDemo = async (request: IncomingMessage, response: ServerRespon
   const origin = serviceOrigin() ?? `http://${request.headers.host ?? 'localhost'}`;
   // The state cookie lives on the host the flow starts from and Stripe returns to CALLBACK_URL's
   // host: opened as 127.0.0.1, the flow would come back cookie-less. Send the browser there first.
-  if (isHome && request.headers.host !== new URL(origin).host) return redirect(response, `${origin}${url.pathname}${url.search}`);
+  if (isHome && request.headers.host !== new URL(origin).host)
+    return redirect(response, `${origin}${url.pathname}${url.search}`);
   return isHome ? renderHome(response, url, origin) : disconnect(request, response, origin);
 };

@@ -4,9 +4,9 @@
  * small page (no scripts); with none, a 404 page says so. Errors are HTML pages (caller 'browser').
  */
 import type Stripe from 'stripe';
-import { HttpError, badRequest } from '../errors';
+import { badRequest, HttpError } from '../errors';
 import { parseQuery, singleParam } from '../http/query';
-import { linkListPage, redirectResponse, type HttpResponse } from '../http/responses';
+import { type HttpResponse, linkListPage, redirectResponse } from '../http/responses';
 import type { ServiceMetrics } from '../metrics';
 import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
@@ -42,21 +42,33 @@ const redirectToDashboard = async (record: AccountRecord, context: DashboardCont
   redirectResponse((await createLoginLink(await context.stripe(), record, context.metrics)).url);
 
 /** Redirects to a fresh login link, or answers the page to choose one; see the file comment. */
-export const openDashboard = async (rawQueryString: string | undefined, context: DashboardContext): Promise<HttpResponse> => {
+export const openDashboard = async (
+  rawQueryString: string | undefined,
+  context: DashboardContext,
+): Promise<HttpResponse> => {
   const query = parseQuery(rawQueryString);
   for (const key of query.keys()) {
-    if (!knownParameters.has(key)) throw badRequest('unknown_parameter', `The parameter ${key} is not supported by /connect/dashboard.`);
+    if (!knownParameters.has(key))
+      throw badRequest('unknown_parameter', `The parameter ${key} is not supported by /connect/dashboard.`);
   }
   const ticket = singleParam(query, 'ticket');
   const { platformUserId } = await verifyPlatformToken(ticket, context.secrets.platformTokenSecret, context.now);
   const requested = singleParam(query, 'account');
   if (requested !== undefined) {
-    return redirectToDashboard(await requireOwnedAccount(context.accounts, parseAccountId(requested), platformUserId), context);
+    return redirectToDashboard(
+      await requireOwnedAccount(context.accounts, parseAccountId(requested), platformUserId),
+      context,
+    );
   }
 
   const express = await connectedExpressAccounts(context.accounts, platformUserId);
   const [only, ...others] = express;
-  if (!only) throw new HttpError(404, 'no_express_account', 'You have no connected Express account. Connect one first, then open its dashboard.');
+  if (!only)
+    throw new HttpError(
+      404,
+      'no_express_account',
+      'You have no connected Express account. Connect one first, then open its dashboard.',
+    );
   if (others.length === 0) return redirectToDashboard(only, context);
   // Relative links keep the path (and any API mapping prefix) of this page; the ticket still expires on its own.
   return linkListPage(

@@ -8,7 +8,7 @@ import type Stripe from 'stripe';
 import { HttpError } from '../errors';
 import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
-import { toAccountView, type AccountRecord, type AccountsRepo } from '../stores/accounts-repo';
+import { type AccountRecord, type AccountsRepo, toAccountView } from '../stores/accounts-repo';
 import { isStripeError, stripeFailure } from '../stripe/errors';
 
 export interface DeauthorizeContext {
@@ -36,7 +36,10 @@ const expressRefusal = (accountId: string) =>
  * not mark a live connection as ended.
  */
 const alreadyDisconnected = (error: unknown, accountId: string): boolean =>
-  isStripeError(error) && error.type === 'StripeInvalidClientError' && /not connected/i.test(error.message) && error.message.includes(accountId);
+  isStripeError(error) &&
+  error.type === 'StripeInvalidClientError' &&
+  /not connected/i.test(error.message) &&
+  error.message.includes(accountId);
 
 /**
  * Disconnects an owned account (the caller has checked ownership) and returns its record view.
@@ -58,12 +61,14 @@ export const deauthorizeAccount = async (record: AccountRecord, context: Deautho
     const stripe = await context.stripe();
     await stripe.oauth.deauthorize({ client_id: context.clientId, stripe_user_id: record.accountId });
   } catch (error) {
-    if (isStripeError(error) && /no_deauth_on_controlled_account/.test(error.message)) throw expressRefusal(record.accountId);
+    if (isStripeError(error) && /no_deauth_on_controlled_account/.test(error.message))
+      throw expressRefusal(record.accountId);
     if (!alreadyDisconnected(error, record.accountId)) throw stripeFailure(error);
   }
   const at = new Date(context.now).toISOString();
   const updated = await context.accounts.markDeauthorized(record, at);
-  if (!updated) throw new HttpError(404, 'account_not_found', `No connected account ${record.accountId} is known here.`);
+  if (!updated)
+    throw new HttpError(404, 'account_not_found', `No connected account ${record.accountId} is known here.`);
   if (updated.status !== 'deauthorized' || updated.platformUserId !== record.platformUserId) {
     // Connected again while we were at Stripe: our record now describes that newer connection, which is not ours to mark.
     throw new HttpError(
@@ -76,7 +81,11 @@ export const deauthorizeAccount = async (record: AccountRecord, context: Deautho
   context.metrics.count('AccountDeauthorized', { source: 'platform' });
   // The webhook may have recorded it first (and told the platform): one notice per deauthorization.
   if (updated.deauthorizedAt === at) {
-    await context.notices.publish({ type: 'account.deauthorized', accountId: record.accountId, detail: { platformUserId: record.platformUserId, cause: 'platform' } });
+    await context.notices.publish({
+      type: 'account.deauthorized',
+      accountId: record.accountId,
+      detail: { platformUserId: record.platformUserId, cause: 'platform' },
+    });
   }
   return toAccountView(updated);
 };

@@ -4,7 +4,7 @@
  */
 import { badRequest } from '../errors';
 import { parseQuery, singleParam } from '../http/query';
-import { toAccountView, type AccountsRepo } from '../stores/accounts-repo';
+import { type AccountsRepo, toAccountView } from '../stores/accounts-repo';
 import { decodeCursor, encodeCursor } from './cursor';
 
 export const defaultPageSize = 25;
@@ -32,10 +32,15 @@ const parseLimit = (value: string | undefined): number => {
 };
 
 /** One page of the platform user's accounts, in Stripe's list shape. */
-export const listAccounts = async (rawQueryString: string | undefined, platformUserId: string, context: ListAccountsContext): Promise<AccountList> => {
+export const listAccounts = async (
+  rawQueryString: string | undefined,
+  platformUserId: string,
+  context: ListAccountsContext,
+): Promise<AccountList> => {
   const query = parseQuery(rawQueryString);
   for (const key of query.keys()) {
-    if (key !== 'limit' && key !== 'cursor') throw badRequest('unknown_parameter', `The parameter ${key} is not supported by GET /accounts.`);
+    if (key !== 'limit' && key !== 'cursor')
+      throw badRequest('unknown_parameter', `The parameter ${key} is not supported by GET /accounts.`);
   }
   const limit = parseLimit(singleParam(query, 'limit'));
   const cursor = singleParam(query, 'cursor');

@@ -25,7 +25,11 @@ export const requireExpressConnected = (record: AccountRecord): void => {
     );
   }
   if (record.status === 'deauthorized') {
-    throw new HttpError(409, 'account_deauthorized', `${record.accountId} is no longer connected to the platform; connect it again first.`);
+    throw new HttpError(
+      409,
+      'account_deauthorized',
+      `${record.accountId} is no longer connected to the platform; connect it again first.`,
+    );
   }
 };
 
@@ -35,14 +39,19 @@ export const requireExpressConnected = (record: AccountRecord): void => {
  */
 const noAccess = (error: unknown): boolean => isStripeError(error) && error.code === 'account_invalid';
 
-const onboardingIncomplete = (error: unknown): boolean => isStripeError(error) && /not completed onboarding/i.test(error.message);
+const onboardingIncomplete = (error: unknown): boolean =>
+  isStripeError(error) && /not completed onboarding/i.test(error.message);
 
 /**
  * A fresh login link for a connected Express account (the caller has checked ownership).
  * @example
  * const link = await createLoginLink(stripe, await requireOwnedAccount(accounts, accountId, user));
  */
-export const createLoginLink = async (stripe: Stripe, record: AccountRecord, metrics: ServiceMetrics): Promise<LoginLink> => {
+export const createLoginLink = async (
+  stripe: Stripe,
+  record: AccountRecord,
+  metrics: ServiceMetrics,
+): Promise<LoginLink> => {
   requireExpressConnected(record);
   let link: Stripe.LoginLink;
   try {
@@ -50,9 +59,14 @@ export const createLoginLink = async (stripe: Stripe, record: AccountRecord, met
   } catch (error) {
     if (noAccess(error)) {
       // Our record says connected but Stripe no longer does (the deauthorization webhook is still on its way).
-      throw new HttpError(409, 'account_not_connected', `Stripe says ${record.accountId} is no longer connected to the platform; connect it again first.`, {
-        cause: error,
-      });
+      throw new HttpError(
+        409,
+        'account_not_connected',
+        `Stripe says ${record.accountId} is no longer connected to the platform; connect it again first.`,
+        {
+          cause: error,
+        },
+      );
     }
     if (onboardingIncomplete(error)) {
       throw new HttpError(
@@ -63,9 +77,14 @@ export const createLoginLink = async (stripe: Stripe, record: AccountRecord, met
       );
     }
     if (isStripeError(error) && error.type === 'StripeInvalidRequestError' && error.statusCode === 400) {
-      throw new HttpError(409, 'login_link_refused', `Stripe cannot create a dashboard link for ${record.accountId}: the account has no access to the Express Dashboard.`, {
-        cause: error,
-      });
+      throw new HttpError(
+        409,
+        'login_link_refused',
+        `Stripe cannot create a dashboard link for ${record.accountId}: the account has no access to the Express Dashboard.`,
+        {
+          cause: error,
+        },
+      );
     }
     throw stripeFailure(error);
   }

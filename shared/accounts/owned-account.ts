@@ -1,4 +1,4 @@
-import { HttpError, badRequest } from '../errors';
+import { badRequest, HttpError } from '../errors';
 import type { AccountRecord, AccountsRepo } from '../stores/accounts-repo';
 
 /** What a Stripe account id looks like here; anything else never reaches the store or Stripe. */
@@ -16,7 +16,11 @@ export const parseAccountId = (value: string | undefined): string => {
  * The account, if it belongs to this platform user. Another user's account is a 403: a token only
  * ever reaches its own user's accounts (no IDOR).
  */
-export const requireOwnedAccount = async (accounts: AccountsRepo, accountId: string, platformUserId: string): Promise<AccountRecord> => {
+export const requireOwnedAccount = async (
+  accounts: AccountsRepo,
+  accountId: string,
+  platformUserId: string,
+): Promise<AccountRecord> => {
   const record = await accounts.get(accountId);
   if (!record) throw new HttpError(404, 'account_not_found', `No connected account ${accountId} is known here.`);
   if (record.platformUserId !== platformUserId) {

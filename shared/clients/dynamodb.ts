@@ -6,13 +6,15 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * in AWS it is unset and the SDK uses the regional endpoint. Standard retry mode (3 attempts)
  * absorbs throttling; what still fails becomes a 503.
  */
-export const createDocumentClient = (env: Readonly<Record<string, string | undefined>> = process.env): DynamoDBDocumentClient => {
-  const endpoint = env['DYNAMODB_ENDPOINT'];
+export const createDocumentClient = (
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): DynamoDBDocumentClient => {
+  const endpoint = env.DYNAMODB_ENDPOINT;
   const client = new DynamoDBClient({
     retryMode: 'standard',
     maxAttempts: 3,
     ...(endpoint
-      ? { endpoint, region: env['AWS_REGION'] ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      ? { endpoint, region: env.AWS_REGION ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

@@ -1,13 +1,14 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '../logger';
-import { eventBridgePublisher, noPublisher, type NoticePublisher } from '../notifications/account-notices';
+import { eventBridgePublisher, type NoticePublisher, noPublisher } from '../notifications/account-notices';
 
 let shared: NoticePublisher | undefined;
 
 /** EventBridge when `EVENT_BUS_NAME` is set (a stack prop), nothing otherwise (the local default). */
 export const accountNotices = (logger: Logger): NoticePublisher => {
-  const busName = process.env['EVENT_BUS_NAME'];
-  return (shared ??= busName ? eventBridgePublisher(new EventBridgeClient({}), busName, logger) : noPublisher);
+  const busName = process.env.EVENT_BUS_NAME;
+  shared ??= busName ? eventBridgePublisher(new EventBridgeClient({}), busName, logger) : noPublisher;
+  return shared;
 };
 
 /** Tests record what would be sent. */

@@ -8,7 +8,8 @@ export const stateCookieName = '__Host-connect_state';
 export const stateCookie = (value: string, maxAgeSeconds: number): string =>
   `${stateCookieName}=${value}; Max-Age=${maxAgeSeconds}; Path=/; Secure; HttpOnly; SameSite=Lax`;
 
-export const clearedStateCookie = (): string => `${stateCookieName}=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax`;
+export const clearedStateCookie = (): string =>
+  `${stateCookieName}=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax`;
 
 /** API Gateway v2 delivers cookies as `name=value` strings; the first occurrence of a name wins. */
 export const readCookie = (cookies: readonly string[] | undefined, name: string): string | undefined => {

@@ -28,7 +28,10 @@ export const requiredParam = (query: URLSearchParams, name: string): string => {
   return value;
 };
 
-// eslint-disable-next-line no-control-regex
-const controlCharacters = /[\u0000-\u001f\u007f]/;
+/** C0 controls and DEL: never part of a value a person typed (CR/LF would split headers and logs). */
+const isControlCode = (code: number): boolean => code <= 0x1f || code === 0x7f;
 
-export const hasControlCharacters = (value: string): boolean => controlCharacters.test(value);
+export const hasControlCharacters = (value: string): boolean => {
+  for (let i = 0; i < value.length; i += 1) if (isControlCode(value.charCodeAt(i))) return true;
+  return false;
+};

@@ -24,7 +24,8 @@ const pageShell = (title: string, body: string): string =>
 
 const pageHeaders = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 };
 
 /** A small self-contained page: no scripts, no third-party resources (nothing can leak a URL). */
@@ -35,8 +36,15 @@ export const htmlPage = (statusCode: number, title: string, paragraphs: readonly
 });
 
 /** A page offering a choice of links (relative or same-origin hrefs only). */
-export const linkListPage = (title: string, intro: string, links: readonly { href: string; text: string }[]): HttpResponse => ({
+export const linkListPage = (
+  title: string,
+  intro: string,
+  links: readonly { href: string; text: string }[],
+): HttpResponse => ({
   statusCode: 200,
   headers: { ...pageHeaders },
-  body: pageShell(title, `<p>${escapeHtml(intro)}</p><ul>${links.map((link) => `<li><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></li>`).join('')}</ul>`),
+  body: pageShell(
+    title,
+    `<p>${escapeHtml(intro)}</p><ul>${links.map((link) => `<li><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></li>`).join('')}</ul>`,
+  ),
 });

@@ -5,10 +5,10 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { HttpError, errorTypeForStatus } from '../errors';
+import { errorTypeForStatus, HttpError } from '../errors';
 import type { Logger } from '../logger';
 import type { RouteCaller } from '../routes';
-import { htmlPage, jsonResponse, type HttpResponse } from './responses';
+import { type HttpResponse, htmlPage, jsonResponse } from './responses';
 
 export interface ServiceMiddlewareOptions {
   readonly caller: RouteCaller;
@@ -32,7 +32,11 @@ const publicMessage = (error: HttpError): string =>
   error.expose ? error.message : 'Something went wrong on our side. Please try again in a minute.';
 
 const browserTitle = (status: number): string =>
-  status === 401 || status === 403 ? 'You are not signed in for this' : status < 500 ? 'This link did not work' : 'Something went wrong';
+  status === 401 || status === 403
+    ? 'You are not signed in for this'
+    : status < 500
+      ? 'This link did not work'
+      : 'Something went wrong';
 
 export const errorResponse = (error: HttpError, caller: RouteCaller): HttpResponse =>
   caller === 'browser'
@@ -44,15 +48,26 @@ export const errorResponse = (error: HttpError, caller: RouteCaller): HttpRespon
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyResultV2;
 
-export const serviceMiddleware = ({ caller, logger, errorCookies }: ServiceMiddlewareOptions): MiddlewareObj<Event, Result> => {
+export const serviceMiddleware = ({
+  caller,
+  logger,
+  errorCookies,
+}: ServiceMiddlewareOptions): MiddlewareObj<Event, Result> => {
   const serviceMiddlewareBefore = (request: { event: Event; context: { awsRequestId: string } }): void => {
-    logger.setContext({ requestId: request.event.requestContext?.requestId ?? request.context.awsRequestId, route: request.event.routeKey });
+    logger.setContext({
+      requestId: request.event.requestContext?.requestId ?? request.context.awsRequestId,
+      route: request.event.routeKey,
+    });
   };
 
   const withHeaders = (response: Result | null | undefined, requestId: string | undefined): Result => {
     const structured: HttpResponse =
       typeof response === 'object' && response !== null
-        ? { ...response, statusCode: response.statusCode ?? 200, headers: { ...(response.headers as Record<string, string>) } }
+        ? {
+            ...response,
+            statusCode: response.statusCode ?? 200,
+            headers: { ...(response.headers as Record<string, string>) },
+          }
         : jsonResponse(200, response ?? null);
     Object.assign(structured.headers, securityHeaders, requestId ? { 'x-request-id': requestId } : {});
     return structured;
@@ -66,12 +81,16 @@ export const serviceMiddleware = ({ caller, logger, errorCookies }: ServiceMiddl
     const error = asHttpError(request.error);
     const fields = { status: error.status, errorCode: error.code, error: request.error };
     if (error.status >= 500 && error.deliberate) logger.warn('request deferred', fields);
-    else if (error.status >= 500) logger.error('request failed', { ...fields, cause: (request.error as { cause?: unknown } | null)?.cause });
+    else if (error.status >= 500)
+      logger.error('request failed', { ...fields, cause: (request.error as { cause?: unknown } | null)?.cause });
     // Stripe never sends a malformed delivery: a refused webhook is a rolled secret or a forger, worth a warning.
     else if (caller === 'stripe') logger.warn('request refused', fields);
     else logger.info('request refused', fields);
     const response = errorResponse(error, caller);
-    request.response = withHeaders(errorCookies ? { ...response, cookies: [...errorCookies] } : response, request.event.requestContext?.requestId);
+    request.response = withHeaders(
+      errorCookies ? { ...response, cookies: [...errorCookies] } : response,
+      request.event.requestContext?.requestId,
+    );
   };
 
   return {

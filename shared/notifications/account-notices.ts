@@ -4,7 +4,7 @@
  * so a failed publish is logged and never fails the request (consumers can reconcile through
  * GET /accounts).
  */
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '../logger';
 
 export const noticeSource = 'connect-onboarding';
@@ -30,11 +30,16 @@ export const toEventBridgeEntry = (notice: AccountNotice, eventBusName: string) 
   Detail: JSON.stringify({ accountId: notice.accountId, ...notice.detail }),
 });
 
-export const eventBridgePublisher = (client: Pick<EventBridgeClient, 'send'>, eventBusName: string, logger: Logger): NoticePublisher => ({
+export const eventBridgePublisher = (
+  client: Pick<EventBridgeClient, 'send'>,
+  eventBusName: string,
+  logger: Logger,
+): NoticePublisher => ({
   publish: async (notice) => {
     try {
       const result = await client.send(new PutEventsCommand({ Entries: [toEventBridgeEntry(notice, eventBusName)] }));
-      if ((result.FailedEntryCount ?? 0) > 0) logger.error('notice not published', { type: notice.type, accountId: notice.accountId });
+      if ((result.FailedEntryCount ?? 0) > 0)
+        logger.error('notice not published', { type: notice.type, accountId: notice.accountId });
     } catch (error) {
       logger.error('notice not published', { type: notice.type, accountId: notice.accountId, error });
     }

@@ -4,7 +4,7 @@
  */
 import { badRequest } from '../errors';
 import { parseQuery, requiredParam, singleParam } from '../http/query';
-import { isConnectFlow, type ConnectFlow } from './flow';
+import { type ConnectFlow, isConnectFlow } from './flow';
 import { validateReturnTo } from './return-to';
 import { parseStripeUser } from './stripe-user';
 
@@ -19,21 +19,37 @@ export interface AuthorizeRequest {
   readonly alwaysPrompt: boolean;
 }
 
-const knownParameters = new Set(['type', 'ticket', 'return_to', 'suggested_capabilities[]', 'stripe_landing', 'always_prompt']);
+const knownParameters = new Set([
+  'type',
+  'ticket',
+  'return_to',
+  'suggested_capabilities[]',
+  'stripe_landing',
+  'always_prompt',
+]);
 const capabilityPattern = /^[a-z0-9_]{1,64}$/;
 const maxCapabilities = 20;
 
 const parseCapabilities = (query: URLSearchParams, flow: ConnectFlow): string[] => {
   const values = query.getAll('suggested_capabilities[]');
   if (values.length === 0) return [];
-  if (flow !== 'express') throw badRequest('invalid_parameter', 'suggested_capabilities[] applies to Express accounts only.');
-  if (values.length > maxCapabilities) throw badRequest('invalid_parameter', `At most ${maxCapabilities} suggested_capabilities[] are allowed.`);
+  if (flow !== 'express')
+    throw badRequest('invalid_parameter', 'suggested_capabilities[] applies to Express accounts only.');
+  if (values.length > maxCapabilities)
+    throw badRequest('invalid_parameter', `At most ${maxCapabilities} suggested_capabilities[] are allowed.`);
   const invalid = values.find((value) => !capabilityPattern.test(value));
-  if (invalid !== undefined) throw badRequest('invalid_parameter', 'suggested_capabilities[] must be capability names such as card_payments or transfers.');
+  if (invalid !== undefined)
+    throw badRequest(
+      'invalid_parameter',
+      'suggested_capabilities[] must be capability names such as card_payments or transfers.',
+    );
   return [...new Set(values)];
 };
 
-const parseStandardOnly = (query: URLSearchParams, flow: ConnectFlow): Pick<AuthorizeRequest, 'stripeLanding' | 'alwaysPrompt'> => {
+const parseStandardOnly = (
+  query: URLSearchParams,
+  flow: ConnectFlow,
+): Pick<AuthorizeRequest, 'stripeLanding' | 'alwaysPrompt'> => {
   const stripeLanding = singleParam(query, 'stripe_landing');
   const alwaysPrompt = singleParam(query, 'always_prompt');
   if (flow === 'express' && (stripeLanding !== undefined || alwaysPrompt !== undefined)) {
@@ -49,7 +65,10 @@ const parseStandardOnly = (query: URLSearchParams, flow: ConnectFlow): Pick<Auth
   return { stripeLanding: landing, alwaysPrompt: alwaysPrompt === 'true' };
 };
 
-export const parseAuthorizeRequest = (rawQueryString: string | undefined, returnToOrigins: readonly string[]): AuthorizeRequest => {
+export const parseAuthorizeRequest = (
+  rawQueryString: string | undefined,
+  returnToOrigins: readonly string[],
+): AuthorizeRequest => {
   const query = parseQuery(rawQueryString);
   for (const key of query.keys()) {
     if (!knownParameters.has(key) && !key.startsWith('stripe_user')) {

@@ -6,7 +6,10 @@ export interface AuthorizeUrlInput {
   readonly clientId: string;
   readonly state: string;
   readonly redirectUri: string;
-  readonly request: Pick<AuthorizeRequest, 'flow' | 'stripeUser' | 'suggestedCapabilities' | 'stripeLanding' | 'alwaysPrompt'>;
+  readonly request: Pick<
+    AuthorizeRequest,
+    'flow' | 'stripeUser' | 'suggestedCapabilities' | 'stripeLanding' | 'alwaysPrompt'
+  >;
 }
 
 /**
@@ -14,7 +17,13 @@ export interface AuthorizeUrlInput {
  * which hard-codes `https://connect.stripe.com` without a port and would pull the SDK into a
  * function that otherwise never calls Stripe.
  */
-export const buildAuthorizeUrl = ({ connectBase, clientId, state, redirectUri, request }: AuthorizeUrlInput): string => {
+export const buildAuthorizeUrl = ({
+  connectBase,
+  clientId,
+  state,
+  redirectUri,
+  request,
+}: AuthorizeUrlInput): string => {
   const express = request.flow === 'express';
   const url = new URL(express ? '/express/oauth/authorize' : '/oauth/authorize', connectBase);
   const params = url.searchParams;

@@ -9,7 +9,7 @@ import type { ServiceConfig } from '../config';
 import { HttpError } from '../errors';
 import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies';
 import { parseQuery, singleParam } from '../http/query';
-import { redirectResponse, type HttpResponse } from '../http/responses';
+import { type HttpResponse, redirectResponse } from '../http/responses';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
@@ -82,10 +82,13 @@ const exchangeFailure = (error: unknown): ExchangeFailure => {
     case 'StripeInvalidGrantError':
       // Our state is consumed once, so a code "already used" means the SDK's one forced retry after a
       // closed connection, or someone redeemed the code first. Stripe has revoked that connection either way.
-      return /already been used/i.test(error.message) ? { reason: 'code_reused', level: 'warn' } : { reason: 'code_invalid', level: 'info' };
+      return /already been used/i.test(error.message)
+        ? { reason: 'code_reused', level: 'warn' }
+        : { reason: 'code_invalid', level: 'info' };
     case 'StripeOAuthInvalidRequestError':
       // A capability mismatch names the capabilities; a refused parameter (e.g. unknown assert_capabilities) is our request's fault.
-      return /capabilit/i.test(error.message) && !/unknown parameter|unrecognized|unsupported|not supported/i.test(error.message)
+      return /capabilit/i.test(error.message) &&
+        !/unknown parameter|unrecognized|unsupported|not supported/i.test(error.message)
         ? { reason: 'capabilities_missing', level: 'info' }
         : { reason: 'authorization_failed', level: 'warn' };
     case 'StripeInvalidClientError':
@@ -102,10 +105,17 @@ const exchangeFailure = (error: unknown): ExchangeFailure => {
   }
 };
 
-export const completeConnection = async (request: CallbackRequest, context: CompleteConnectionContext): Promise<HttpResponse> => {
+export const completeConnection = async (
+  request: CallbackRequest,
+  context: CompleteConnectionContext,
+): Promise<HttpResponse> => {
   const { config, states, accounts, logger, metrics, now } = context;
   const cookies = [clearedStateCookie()];
-  const fail = (reason: ConnectFailure, fields: Record<string, unknown> = {}, level: ExchangeFailure['level'] = 'info'): HttpResponse => {
+  const fail = (
+    reason: ConnectFailure,
+    fields: Record<string, unknown> = {},
+    level: ExchangeFailure['level'] = 'info',
+  ): HttpResponse => {
     logger[level]('connect failed', { reason, ...fields });
     metrics.count('ConnectFailed', { reason });
     return redirectResponse(withParam(config.failureUrl, 'error', reason), cookies);
@@ -120,20 +130,28 @@ export const completeConnection = async (request: CallbackRequest, context: Comp
     if (query.error !== undefined) {
       // Burn the state so it cannot be replayed; Stripe may send access_denied without one.
       if (bound) await states.consume(hashSecretValue(query.state as string), hashSecretValue(binding as string), now);
-      return fail(query.error === 'access_denied' ? 'access_denied' : 'authorization_failed', { stripeError: query.error.slice(0, 64) });
+      return fail(query.error === 'access_denied' ? 'access_denied' : 'authorization_failed', {
+        stripeError: query.error.slice(0, 64),
+      });
     }
     if (query.code === undefined || !isWellFormedStateValue(query.state)) return fail('invalid_callback');
     if (!isWellFormedStateValue(binding)) return fail('session_mismatch');
 
     const consumed = await states.consume(hashSecretValue(query.state), hashSecretValue(binding), now);
     if (!consumed.ok) {
-      return fail(consumed.reason === 'expired' ? 'state_expired' : consumed.reason === 'mismatch' ? 'session_mismatch' : 'state_invalid');
+      return fail(
+        consumed.reason === 'expired'
+          ? 'state_expired'
+          : consumed.reason === 'mismatch'
+            ? 'session_mismatch'
+            : 'state_invalid',
+      );
     }
     const flowState = consumed.item;
     if (!/^[A-Za-z0-9_]{1,255}$/.test(query.code)) return fail('code_invalid');
 
     const stripe = await context.stripe();
-    let token;
+    let token: Awaited<ReturnType<typeof exchangeCode>>;
     try {
       token = await exchangeCode(stripe.client, query.code, flowState.suggestedCapabilities);
     } catch (error) {
@@ -154,14 +172,24 @@ export const completeConnection = async (request: CallbackRequest, context: Comp
       livemode: token.livemode,
       at: new Date(now).toISOString(),
     });
-    if (!stored.ok) return fail('account_claimed', { accountId: token.accountId, platformUserId: flowState.platformUserId });
+    if (!stored.ok)
+      return fail('account_claimed', { accountId: token.accountId, platformUserId: flowState.platformUserId });
 
     await context.notices.publish({
       type: 'account.connected',
       accountId: token.accountId,
-      detail: { platformUserId: flowState.platformUserId, type: flowState.flow, livemode: token.livemode, connectedAt: stored.record.connectedAt },
+      detail: {
+        platformUserId: flowState.platformUserId,
+        type: flowState.flow,
+        livemode: token.livemode,
+        connectedAt: stored.record.connectedAt,
+      },
     });
-    logger.info('connect completed', { accountId: token.accountId, flow: flowState.flow, platformUserId: flowState.platformUserId });
+    logger.info('connect completed', {
+      accountId: token.accountId,
+      flow: flowState.flow,
+      platformUserId: flowState.platformUserId,
+    });
     metrics.count('ConnectCompleted', { flow: flowState.flow });
     return redirectResponse(withParam(flowState.returnTo ?? config.successUrl, 'account', token.accountId), cookies);
   } catch (error) {

@@ -11,10 +11,20 @@ const accountIdPattern = /^acct_[A-Za-z0-9]{1,64}$/;
 
 /** Accepts only a well-formed token response; anything else writes nothing. */
 export const parseTokenResponse = (response: unknown): ExchangedCode => {
-  const body = typeof response === 'object' && response !== null && !Array.isArray(response) ? (response as Record<string, unknown>) : {};
+  const body =
+    typeof response === 'object' && response !== null && !Array.isArray(response)
+      ? (response as Record<string, unknown>)
+      : {};
   const { stripe_user_id: accountId, scope, livemode } = body;
-  if (typeof accountId !== 'string' || !accountIdPattern.test(accountId) || typeof scope !== 'string' || typeof livemode !== 'boolean') {
-    throw new HttpError(502, 'stripe_bad_response', 'Stripe answered the code exchange with something we cannot use.', { expose: true });
+  if (
+    typeof accountId !== 'string' ||
+    !accountIdPattern.test(accountId) ||
+    typeof scope !== 'string' ||
+    typeof livemode !== 'boolean'
+  ) {
+    throw new HttpError(502, 'stripe_bad_response', 'Stripe answered the code exchange with something we cannot use.', {
+      expose: true,
+    });
   }
   return { accountId, scope, livemode };
 };
@@ -25,7 +35,11 @@ export const parseTokenResponse = (response: unknown): ExchangedCode => {
  * refresh tokens in the answer are deliberately dropped (Stripe deprecates them; the platform key
  * with `Stripe-Account` is the recommended way to act for the account).
  */
-export const exchangeCode = async (stripe: Stripe, code: string, assertCapabilities: readonly string[]): Promise<ExchangedCode> => {
+export const exchangeCode = async (
+  stripe: Stripe,
+  code: string,
+  assertCapabilities: readonly string[],
+): Promise<ExchangedCode> => {
   const response = await stripe.oauth.token(
     {
       grant_type: 'authorization_code',

@@ -8,4 +8,5 @@ export const isConnectFlow = (value: unknown): value is ConnectFlow => value ===
  * The `scope` Stripe's token response reports for each flow. Checking it is our defence against a
  * flow mix-up: a state minted for one flow used with a code from the other.
  */
-export const tokenScopesFor = (flow: ConnectFlow): readonly string[] => (flow === 'express' ? ['express'] : ['read_write']);
+export const tokenScopesFor = (flow: ConnectFlow): readonly string[] =>
+  flow === 'express' ? ['express'] : ['read_write'];

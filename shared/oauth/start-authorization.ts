@@ -1,6 +1,6 @@
 import type { ServiceConfig } from '../config';
 import { stateCookie } from '../http/cookies';
-import { redirectResponse, type HttpResponse } from '../http/responses';
+import { type HttpResponse, redirectResponse } from '../http/responses';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import { verifyPlatformToken } from '../platform-token';
@@ -25,7 +25,10 @@ const stripeConnectBase = 'https://connect.stripe.com';
  * `GET /connect/authorize`: validates the request and the platform token, stores a single-use
  * state bound to this browser, and sends the browser to Stripe's authorize page.
  */
-export const startAuthorization = async (rawQueryString: string | undefined, context: StartAuthorizationContext): Promise<HttpResponse> => {
+export const startAuthorization = async (
+  rawQueryString: string | undefined,
+  context: StartAuthorizationContext,
+): Promise<HttpResponse> => {
   const { config, secrets, states, logger, metrics, now } = context;
   const request = parseAuthorizeRequest(rawQueryString, config.returnToOrigins);
   const { platformUserId } = await verifyPlatformToken(request.ticket, secrets.platformTokenSecret, now);

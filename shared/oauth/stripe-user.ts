@@ -22,7 +22,10 @@ export const stripeUserFields: Readonly<Record<string, FieldRule>> = {
   country: { pattern: /^[A-Z]{2}$/, hint: 'a two-letter country code such as US' },
   phone_number: { pattern: /^\d{10}$/, hint: '10 digits' },
   business_name: text,
-  business_type: { pattern: /^(sole_prop|corporation|non_profit|partnership|llc)$/, hint: 'sole_prop, corporation, non_profit, partnership or llc' },
+  business_type: {
+    pattern: /^(sole_prop|corporation|non_profit|partnership|llc)$/,
+    hint: 'sole_prop, corporation, non_profit, partnership or llc',
+  },
   first_name: text,
   last_name: text,
   dob_day: { pattern: /^(0?[1-9]|[12]\d|3[01])$/, hint: 'a day from 1 to 31' },
@@ -55,16 +58,21 @@ export const parseStripeUser = (query: URLSearchParams, flow: ConnectFlow): Reco
     const field = fieldPattern.exec(key)?.[1];
     const rule = field === undefined || !Object.hasOwn(stripeUserFields, field) ? undefined : stripeUserFields[field];
     if (field === undefined || rule === undefined) {
-      throw badRequest('invalid_stripe_user', `${key} is not a stripe_user field Stripe documents (allowed: ${Object.keys(stripeUserFields).join(', ')}).`);
+      throw badRequest(
+        'invalid_stripe_user',
+        `${key} is not a stripe_user field Stripe documents (allowed: ${Object.keys(stripeUserFields).join(', ')}).`,
+      );
     }
     const values = query.getAll(key);
     const value = values[0] ?? '';
     if (values.length > 1) throw badRequest('duplicate_parameter', `The parameter ${key} was given more than once.`);
-    if (rule.standardOnly && flow === 'express') throw badRequest('invalid_stripe_user', `${key} applies to Standard accounts only.`);
+    if (rule.standardOnly && flow === 'express')
+      throw badRequest('invalid_stripe_user', `${key} applies to Standard accounts only.`);
     if (value.length === 0 || value.length > maxLength || hasControlCharacters(value)) {
       throw badRequest('invalid_stripe_user', `${key} must be 1 to ${maxLength} printable characters.`);
     }
-    if (rule.pattern && !rule.pattern.test(value)) throw badRequest('invalid_stripe_user', `${key} must be ${rule.hint}.`);
+    if (rule.pattern && !rule.pattern.test(value))
+      throw badRequest('invalid_stripe_user', `${key} must be ${rule.hint}.`);
     prefill[field] = value;
   }
   const dob = ['dob_day', 'dob_month', 'dob_year'].filter((field) => field in prefill);

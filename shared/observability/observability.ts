@@ -1,5 +1,5 @@
 import { createLogger, type ServiceLogger } from '../logger';
-import { createMetrics, type CreatedMetrics } from '../metrics';
+import { type CreatedMetrics, createMetrics } from '../metrics';
 
 /** A function's logger and metrics, created once per container and handed to `httpHandler`. */
 export interface Observability {

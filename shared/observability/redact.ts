@@ -6,7 +6,8 @@
 /** OAuth codes and states, tokens, tickets, secrets, cookies, login-link URLs. `errorCode` and the like stay readable. */
 const sensitiveKey = /secret|token|ticket|^code$|authorization|cookie|password|^state$|^url$|location|signature/i;
 
-const credentialPattern = /\b(?:ac|rt|sk_(?:test|live)|rk_(?:test|live)|whsec)_[A-Za-z0-9_]+|\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+/g;
+const credentialPattern =
+  /\b(?:ac|rt|sk_(?:test|live)|rk_(?:test|live)|whsec)_[A-Za-z0-9_]+|\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+/g;
 
 /** Replaces credentials inside free text (messages, error messages) with `[redacted]`. */
 export const scrub = (text: string): string => text.replace(credentialPattern, '[redacted]');

@@ -17,7 +17,8 @@ export interface AccountUpdate {
   readonly ExpressionAttributeValues: Record<string, unknown>;
 }
 
-const connectedAndNotOlder = 'attribute_exists(accountId) AND #status = :connected AND (attribute_not_exists(stripeStateAt) OR stripeStateAt <= :asOf)';
+const connectedAndNotOlder =
+  'attribute_exists(accountId) AND #status = :connected AND (attribute_not_exists(stripeStateAt) OR stripeStateAt <= :asOf)';
 
 export const accountUpdateFor = (tableName: string, change: AccountChange, now: Date): AccountUpdate => {
   const base = { TableName: tableName, Key: { accountId: change.accountId } };
@@ -45,9 +46,11 @@ export const accountUpdateFor = (tableName: string, change: AccountChange, now: 
     case 'deauthorized':
       return {
         ...base,
-        UpdateExpression: 'SET #status = :deauthorized, deauthorizedAt = if_not_exists(deauthorizedAt, :at), statusChangedAt = :asOf, updatedAt = :at',
+        UpdateExpression:
+          'SET #status = :deauthorized, deauthorizedAt = if_not_exists(deauthorizedAt, :at), statusChangedAt = :asOf, updatedAt = :at',
         // Already deauthorized (by our own route, or an earlier copy of the news): nothing to change.
-        ConditionExpression: 'attribute_exists(accountId) AND #status <> :deauthorized AND (attribute_not_exists(statusChangedAt) OR statusChangedAt <= :asOf)',
+        ConditionExpression:
+          'attribute_exists(accountId) AND #status <> :deauthorized AND (attribute_not_exists(statusChangedAt) OR statusChangedAt <= :asOf)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':deauthorized': 'deauthorized', ':asOf': change.asOf, ':at': at },
       };
@@ -67,7 +70,13 @@ export const appliedEventSecond = (entry: string): number => Number(entry.slice(
  * event's entry in `appliedEvents`, refused if already there. A redelivery is then either older
  * than the stored state or in the set: once, without a transaction or a second table.
  */
-export const inPlaceSnapshotUpdateFor = (tableName: string, change: StateChange, eventId: string, writeId: string, now: Date): AccountUpdate => {
+export const inPlaceSnapshotUpdateFor = (
+  tableName: string,
+  change: StateChange,
+  eventId: string,
+  writeId: string,
+  now: Date,
+): AccountUpdate => {
   const update = accountUpdateFor(tableName, change, now);
   const entry = appliedEventEntry(change.asOf, eventId);
   return {
@@ -76,6 +85,11 @@ export const inPlaceSnapshotUpdateFor = (tableName: string, change: StateChange,
     // condition like a duplicate; the id it finds tells that the write was ours and did happen.
     UpdateExpression: `${update.UpdateExpression}, lastInPlaceWrite = :writeId ADD appliedEvents :appliedEvents`,
     ConditionExpression: `${update.ConditionExpression} AND NOT contains(appliedEvents, :appliedEvent)`,
-    ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':appliedEvents': new Set([entry]), ':appliedEvent': entry, ':writeId': writeId },
+    ExpressionAttributeValues: {
+      ...update.ExpressionAttributeValues,
+      ':appliedEvents': new Set([entry]),
+      ':appliedEvent': entry,
+      ':writeId': writeId,
+    },
   };
 };

@@ -3,9 +3,9 @@
  * account id and what describes it, never an access or refresh token: the platform key with the
  * `Stripe-Account` header is how the platform acts for the account.
  */
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { accountsByUserIndex } from '../tables';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectFlow } from '../oauth/flow';
+import { accountsByUserIndex } from '../tables';
 import type { RequirementsSummary } from '../webhooks/account-change';
 import { conditionalCall, storeCall } from './store-errors';
 
@@ -50,7 +50,9 @@ export interface AccountsPage {
   readonly lastKey: AccountsPageKey | undefined;
 }
 
-export type ConnectResult = { readonly ok: true; readonly record: AccountRecord } | { readonly ok: false; readonly reason: 'claimed' };
+export type ConnectResult =
+  | { readonly ok: true; readonly record: AccountRecord }
+  | { readonly ok: false; readonly reason: 'claimed' };
 
 export interface AccountsRepo {
   get(accountId: string): Promise<AccountRecord | undefined>;
@@ -67,12 +69,17 @@ export interface AccountsRepo {
    * record whose status changed after `at` (connected again while the caller was at Stripe) is
    * returned unchanged: the caller compares it with what it asked for.
    */
-  markDeauthorized(owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>, at: string): Promise<AccountRecord | undefined>;
+  markDeauthorized(
+    owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+    at: string,
+  ): Promise<AccountRecord | undefined>;
 }
 
 export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => {
   const get = async (accountId: string): Promise<AccountRecord | undefined> => {
-    const result = await storeCall(() => client.send(new GetCommand({ TableName: tableName, Key: { accountId }, ConsistentRead: true })));
+    const result = await storeCall(() =>
+      client.send(new GetCommand({ TableName: tableName, Key: { accountId }, ConsistentRead: true })),
+    );
     return result.Item as AccountRecord | undefined;
   };
 
@@ -125,7 +132,10 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
           }),
         ),
       );
-      return { records: (result.Items ?? []) as AccountRecord[], lastKey: result.LastEvaluatedKey as AccountsPageKey | undefined };
+      return {
+        records: (result.Items ?? []) as AccountRecord[],
+        lastKey: result.LastEvaluatedKey as AccountsPageKey | undefined,
+      };
     },
 
     markDeauthorized: async ({ accountId, platformUserId }, at) => {
@@ -134,14 +144,20 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
           new UpdateCommand({
             TableName: tableName,
             Key: { accountId },
-            UpdateExpression: 'SET #status = :deauthorized, deauthorizedAt = if_not_exists(deauthorizedAt, :at), updatedAt = :at, statusChangedAt = :atMs',
+            UpdateExpression:
+              'SET #status = :deauthorized, deauthorizedAt = if_not_exists(deauthorizedAt, :at), updatedAt = :at, statusChangedAt = :atMs',
             // Already deauthorized (a repeat, or the webhook got there first): keep its times, so
             // statusChangedAt still orders the first change, not the last echo of it.
             // The same ordering rule as the webhook's tombstone: a status change after `at` is newer news than ours.
             ConditionExpression:
               'attribute_exists(accountId) AND #status <> :deauthorized AND platformUserId = :user AND (attribute_not_exists(statusChangedAt) OR statusChangedAt <= :atMs)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':deauthorized': 'deauthorized', ':at': at, ':atMs': Date.parse(at), ':user': platformUserId },
+            ExpressionAttributeValues: {
+              ':deauthorized': 'deauthorized',
+              ':at': at,
+              ':atMs': Date.parse(at),
+              ':user': platformUserId,
+            },
             ReturnValues: 'ALL_NEW',
           }),
         ),

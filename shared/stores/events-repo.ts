@@ -7,12 +7,19 @@
  *   same single-item write (`account.updated`, the bulk of the traffic: billed once where a
  *   transaction bills each item twice, and no transaction conflicts between bursts on one account).
  */
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AccountChange } from '../webhooks/account-change';
-import { accountUpdateFor, appliedEventEntry, appliedEventSecond, inPlaceSnapshotUpdateFor, type StateChange } from './account-updates';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { HttpError } from '../errors';
+import type { AccountChange } from '../webhooks/account-change';
+import {
+  accountUpdateFor,
+  appliedEventEntry,
+  appliedEventSecond,
+  inPlaceSnapshotUpdateFor,
+  type StateChange,
+} from './account-updates';
 import { isConditionFailure, storeCall } from './store-errors';
 
 /** Longer than Stripe's 3-day retry window, with margin. */
@@ -43,7 +50,8 @@ interface RefusingItem {
 }
 
 /** A single-item write that met a transaction in flight on the same item (the rarer events' path): it did not happen. */
-const conflictsWithTransaction = (error: unknown): boolean => error instanceof Error && error.name === 'TransactionConflictException';
+const conflictsWithTransaction = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'TransactionConflictException';
 
 /** A 503 that makes Stripe retry an event we could not record: still contended, or refused by the store. */
 const eventNotRecorded = (cause: unknown, code: 'store_conflict' | 'store_rejected' = 'store_conflict') =>
@@ -59,7 +67,8 @@ export const appliedEventsCompactionThreshold = 16;
  * chosen by its id so a redelivery chooses alike: the others write without a reply to read (the
  * reply is the whole updated snapshot), and the set still cannot grow far between checks.
  */
-export const checksAppliedEvents = (eventId: string): boolean => (createHash('sha1').update(eventId).digest()[0] ?? 0) % 8 === 0;
+export const checksAppliedEvents = (eventId: string): boolean =>
+  (createHash('sha1').update(eventId).digest()[0] ?? 0) % 8 === 0;
 
 interface CancellationReason {
   readonly Code?: string;
@@ -74,9 +83,17 @@ const cancellationReasons = (error: unknown): readonly CancellationReason[] | un
 const maxConflictRetries = 3;
 
 /** Cancellation reasons that go away on their own: another writer in flight, or a burst of load. */
-const transientReasons: ReadonlySet<string> = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+const transientReasons: ReadonlySet<string> = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
 
-export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { events: string; accounts: string }): EventsRepo => {
+export const createEventsRepo = (
+  client: DynamoDBDocumentClient,
+  tables: { events: string; accounts: string },
+): EventsRepo => {
   const transact = async (event: ProcessedEvent, change: AccountChange, now: Date) =>
     client.send(
       new TransactWriteCommand({
@@ -84,21 +101,36 @@ export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { event
           {
             Put: {
               TableName: tables.events,
-              Item: { ...event, processedAt: now.toISOString(), ttl: Math.floor(now.getTime() / 1000) + processedEventRetentionSeconds },
+              Item: {
+                ...event,
+                processedAt: now.toISOString(),
+                ttl: Math.floor(now.getTime() / 1000) + processedEventRetentionSeconds,
+              },
               ConditionExpression: 'attribute_not_exists(eventId)',
             },
           },
-          { Update: { ...accountUpdateFor(tables.accounts, change, now), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+          {
+            Update: {
+              ...accountUpdateFor(tables.accounts, change, now),
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
         ],
       }),
     );
 
   /** The refusing fields by a consistent read, for an engine that does not return them with the error. */
   const refusingItemByRead = async (accountId: string): Promise<RefusingItem | undefined> => {
-    const result = await storeCall(() => client.send(new GetCommand({ TableName: tables.accounts, Key: { accountId }, ConsistentRead: true })));
+    const result = await storeCall(() =>
+      client.send(new GetCommand({ TableName: tables.accounts, Key: { accountId }, ConsistentRead: true })),
+    );
     const item = result.Item as { status?: string; appliedEvents?: Set<string>; lastInPlaceWrite?: string } | undefined;
     if (!item) return undefined;
-    return { status: { S: item.status }, appliedEvents: { SS: [...(item.appliedEvents ?? [])] }, lastInPlaceWrite: { S: item.lastInPlaceWrite } };
+    return {
+      status: { S: item.status },
+      appliedEvents: { SS: [...(item.appliedEvents ?? [])] },
+      lastInPlaceWrite: { S: item.lastInPlaceWrite },
+    };
   };
 
   /**
@@ -127,7 +159,9 @@ export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { event
 
   return {
     isProcessed: async (eventId) => {
-      const result = await storeCall(() => client.send(new GetCommand({ TableName: tables.events, Key: { eventId }, ConsistentRead: true })));
+      const result = await storeCall(() =>
+        client.send(new GetCommand({ TableName: tables.events, Key: { eventId }, ConsistentRead: true })),
+      );
       return result.Item !== undefined;
     },
 
@@ -141,8 +175,11 @@ export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { event
       });
       for (let attempt = 0; ; attempt += 1) {
         try {
-          const result = await storeCall(() => client.send(update), (error) => isConditionFailure(error) || conflictsWithTransaction(error));
-          await forgetOlderEntries(change, result.Attributes?.['appliedEvents']);
+          const result = await storeCall(
+            () => client.send(update),
+            (error) => isConditionFailure(error) || conflictsWithTransaction(error),
+          );
+          await forgetOlderEntries(change, result.Attributes?.appliedEvents);
           return 'applied';
         } catch (error) {
           if (conflictsWithTransaction(error)) {
@@ -157,7 +194,8 @@ export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { event
           const refusing = (error as { Item?: RefusingItem }).Item ?? (await refusingItemByRead(change.accountId));
           if (!refusing) return 'unknown_account';
           if (refusing.lastInPlaceWrite?.S === writeId) return 'applied';
-          if (refusing.status?.S !== 'connected') return refusing.status?.S === 'deauthorized' ? 'account_deauthorized' : 'stale';
+          if (refusing.status?.S !== 'connected')
+            return refusing.status?.S === 'deauthorized' ? 'account_deauthorized' : 'stale';
           return refusing.appliedEvents?.SS?.includes(entry) ? 'duplicate' : 'stale';
         }
       }
@@ -179,7 +217,9 @@ export const createEventsRepo = (client: DynamoDBDocumentClient, tables: { event
             return accountReason.Item.status?.S === 'deauthorized' ? 'account_deauthorized' : 'stale';
           }
           // No reasons at all says nothing either way: treat it as passing, like a conflict.
-          const transient = reasons.length === 0 || reasons.some((reason) => reason.Code !== undefined && transientReasons.has(reason.Code));
+          const transient =
+            reasons.length === 0 ||
+            reasons.some((reason) => reason.Code !== undefined && transientReasons.has(reason.Code));
           // Another delivery of the same event (or a write to the same account) is in flight.
           if (transient && attempt < maxConflictRetries) {
             await conflictBackoff(attempt);

@@ -3,7 +3,7 @@
  * consume is a single conditional delete whose condition also checks expiry and the browser
  * binding, because TTL deletion is lazy and expired items stay readable for days.
  */
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectFlow } from '../oauth/flow';
 import { isConditionFailure, storeCall } from './store-errors';
 
@@ -33,7 +33,9 @@ export interface StatesRepo {
 export const createStatesRepo = (client: DynamoDBDocumentClient, tableName: string): StatesRepo => ({
   put: async (item) => {
     await storeCall(() =>
-      client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(stateHash)' })),
+      client.send(
+        new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(stateHash)' }),
+      ),
     );
   },
 

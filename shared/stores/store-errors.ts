@@ -1,21 +1,30 @@
 import { HttpError } from '../errors';
 
 export const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && (error.name === 'ConditionalCheckFailedException' || error.name === 'TransactionCanceledException');
+  error instanceof Error &&
+  (error.name === 'ConditionalCheckFailedException' || error.name === 'TransactionCanceledException');
 
 /**
  * Runs one DynamoDB call. Anything but a condition failure (or what else `isAnswer` says the caller handles) means the store
  * is unreachable, throttled past the SDK's retries, or refusing us: a 503 the caller may retry.
  */
-export const storeCall = async <T>(call: () => Promise<T>, isAnswer: (error: unknown) => boolean = isConditionFailure): Promise<T> => {
+export const storeCall = async <T>(
+  call: () => Promise<T>,
+  isAnswer: (error: unknown) => boolean = isConditionFailure,
+): Promise<T> => {
   try {
     return await call();
   } catch (error) {
     if (isAnswer(error)) throw error;
-    throw new HttpError(503, 'store_unavailable', 'Our database is not answering right now. Nothing was changed; please try again shortly.', {
-      cause: error,
-      expose: true,
-    });
+    throw new HttpError(
+      503,
+      'store_unavailable',
+      'Our database is not answering right now. Nothing was changed; please try again shortly.',
+      {
+        cause: error,
+        expose: true,
+      },
+    );
   }
 };
 

@@ -22,28 +22,47 @@ const stripeError = (body: unknown): Record<string, unknown> | undefined => {
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : undefined;
 };
 
-const errorCodeOf = (body: unknown): string => String(stripeError(body)?.['code'] ?? stripeError(body)?.['type'] ?? 'no error code');
+const errorCodeOf = (body: unknown): string =>
+  String(stripeError(body)?.code ?? stripeError(body)?.type ?? 'no error code');
 
 const revokedAccess = (body: unknown): boolean => {
   const error = stripeError(body);
-  return error?.['code'] === 'account_invalid' || /does not have access to account|access may have been revoked/i.test(String(error?.['message'] ?? ''));
+  return (
+    error?.code === 'account_invalid' ||
+    /does not have access to account|access may have been revoked/i.test(String(error?.message ?? ''))
+  );
 };
 
 const unavailable = (cause: unknown) =>
-  new HttpError(502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.', { cause, expose: true });
+  new HttpError(502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.', {
+    cause,
+    expose: true,
+  });
 
-export const createAccountReader = ({ secretKey, apiBase, timeoutMs, fetch: send = fetch }: AccountReaderOptions): AccountReader => {
+export const createAccountReader = ({
+  secretKey,
+  apiBase,
+  timeoutMs,
+  fetch: send = fetch,
+}: AccountReaderOptions): AccountReader => {
   const base = apiBase ?? new URL('https://api.stripe.com');
   const readOnce: AccountReader = async (accountId) => {
     let response: Response;
     try {
       response = await send(new URL(`/v1/accounts/${encodeURIComponent(accountId)}`, base), {
-        headers: { authorization: `Bearer ${secretKey}`, 'stripe-version': stripeApiVersion, 'user-agent': 'connect-onboarding' },
+        headers: {
+          authorization: `Bearer ${secretKey}`,
+          'stripe-version': stripeApiVersion,
+          'user-agent': 'connect-onboarding',
+        },
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       if (error instanceof Error && error.name === 'TimeoutError') {
-        throw new HttpError(504, 'stripe_timeout', 'Stripe did not answer in time. It is safe to try again.', { cause: error, expose: true });
+        throw new HttpError(504, 'stripe_timeout', 'Stripe did not answer in time. It is safe to try again.', {
+          cause: error,
+          expose: true,
+        });
       }
       throw unavailable(error);
     }
@@ -53,9 +72,12 @@ export const createAccountReader = ({ secretKey, apiBase, timeoutMs, fetch: send
       // Stripe has answered revoked access with a 401 too; any other 401 is our own key refused (a bad
       // rotation): a 5xx, so Stripe retries the event once the key is fixed.
       if (revokedAccess(body)) return undefined;
-      throw new HttpError(502, 'stripe_misconfigured', 'Stripe refused the platform credentials.', { cause: new Error(`Stripe answered 401: ${errorCodeOf(body)}`) });
+      throw new HttpError(502, 'stripe_misconfigured', 'Stripe refused the platform credentials.', {
+        cause: new Error(`Stripe answered 401: ${errorCodeOf(body)}`),
+      });
     }
-    if (!response.ok || typeof body !== 'object' || body === null || Array.isArray(body)) throw unavailable(new Error(`Stripe answered ${response.status}`));
+    if (!response.ok || typeof body !== 'object' || body === null || Array.isArray(body))
+      throw unavailable(new Error(`Stripe answered ${response.status}`));
     return body as Record<string, unknown>;
   };
   // One retry for a failure that may pass (5xx, 429, a dropped connection), as the SDK's maxNetworkRetries: 1.

@@ -24,17 +24,25 @@ export type AccountChange =
   /** Stripe revoked our access; `asOf` in epoch milliseconds, ordered against our own status changes. */
   | { readonly kind: 'deauthorized'; readonly accountId: string; readonly asOf: number };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Bounded, so a huge requirements list cannot grow an item towards DynamoDB's 400 KB limit. */
 const stringList = (value: unknown): string[] =>
-  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string').slice(0, 100).map((item) => item.slice(0, 200)) : [];
+  Array.isArray(value)
+    ? value
+        .filter((item): item is string => typeof item === 'string')
+        .slice(0, 100)
+        .map((item) => item.slice(0, 200))
+    : [];
 
 const statusMap = (value: unknown): Record<string, string> =>
   isRecord(value)
     ? Object.fromEntries(
         Object.entries(value)
-          .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && /^[a-z0-9_]{1,64}$/.test(entry[0]))
+          .filter(
+            (entry): entry is [string, string] => typeof entry[1] === 'string' && /^[a-z0-9_]{1,64}$/.test(entry[0]),
+          )
           .slice(0, 100),
       )
     : {};
@@ -42,7 +50,12 @@ const statusMap = (value: unknown): Record<string, string> =>
 /** Reads the fields we keep from a Stripe Account object; undefined when it is not one. */
 export const accountStateFrom = (object: Readonly<Record<string, unknown>>): AccountState | undefined => {
   const { charges_enabled, payouts_enabled, details_submitted, capabilities, requirements } = object;
-  if (object['object'] !== 'account' || typeof charges_enabled !== 'boolean' || typeof payouts_enabled !== 'boolean' || typeof details_submitted !== 'boolean') {
+  if (
+    object.object !== 'account' ||
+    typeof charges_enabled !== 'boolean' ||
+    typeof payouts_enabled !== 'boolean' ||
+    typeof details_submitted !== 'boolean'
+  ) {
     return undefined;
   }
   const due = isRecord(requirements) ? requirements : {};
@@ -52,11 +65,11 @@ export const accountStateFrom = (object: Readonly<Record<string, unknown>>): Acc
     detailsSubmitted: details_submitted,
     capabilities: statusMap(capabilities),
     requirements: {
-      currentlyDue: stringList(due['currently_due']),
-      pastDue: stringList(due['past_due']),
-      eventuallyDue: stringList(due['eventually_due']),
-      disabledReason: typeof due['disabled_reason'] === 'string' ? due['disabled_reason'] : null,
-      currentDeadline: typeof due['current_deadline'] === 'number' ? due['current_deadline'] : null,
+      currentlyDue: stringList(due.currently_due),
+      pastDue: stringList(due.past_due),
+      eventuallyDue: stringList(due.eventually_due),
+      disabledReason: typeof due.disabled_reason === 'string' ? due.disabled_reason : null,
+      currentDeadline: typeof due.current_deadline === 'number' ? due.current_deadline : null,
     },
   };
 };

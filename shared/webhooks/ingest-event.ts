@@ -4,8 +4,8 @@
  * and 200 for events we deliberately ignore, so Stripe stops sending them.
  */
 import type { ServiceConfig } from '../config';
-import { HttpError, badRequest } from '../errors';
-import { jsonResponse, type HttpResponse } from '../http/responses';
+import { badRequest, HttpError } from '../errors';
+import { type HttpResponse, jsonResponse } from '../http/responses';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { AccountNotice, NoticePublisher } from '../notifications/account-notices';
@@ -52,25 +52,37 @@ const noticeFor = (change: AccountChange, event: StripeEventEnvelope): AccountNo
   }
 };
 
-const received = (status: string, fields: Record<string, string> = {}): HttpResponse => jsonResponse(200, { received: true, status, ...fields });
+const received = (status: string, fields: Record<string, string> = {}): HttpResponse =>
+  jsonResponse(200, { received: true, status, ...fields });
 
 /** The exact bytes Stripe signed: API Gateway may hand them over base64-encoded. */
 export const rawBody = ({ body, isBase64Encoded }: Pick<WebhookRequest, 'body' | 'isBase64Encoded'>): Buffer =>
   Buffer.from(body ?? '', isBase64Encoded ? 'base64' : 'utf8');
 
 /** The verified event, or a 400 counted as `WebhookEventRejected` by its code (the log line is the service middleware's). */
-const verifiedEvent = (request: WebhookRequest, { config, secrets, metrics, now }: IngestContext): StripeEventEnvelope => {
+const verifiedEvent = (
+  request: WebhookRequest,
+  { config, secrets, metrics, now }: IngestContext,
+): StripeEventEnvelope => {
   try {
     const payload = rawBody(request);
-    if (payload.length > maxPayloadBytes) throw badRequest('payload_too_large', `The body is larger than ${maxPayloadBytes} bytes: not a Stripe event.`);
-    verifyStripeSignature({ payload, header: request.signature, secrets: secrets.webhookSecrets, toleranceSeconds: config.webhookToleranceSeconds, now });
+    if (payload.length > maxPayloadBytes)
+      throw badRequest('payload_too_large', `The body is larger than ${maxPayloadBytes} bytes: not a Stripe event.`);
+    verifyStripeSignature({
+      payload,
+      header: request.signature,
+      secrets: secrets.webhookSecrets,
+      toleranceSeconds: config.webhookToleranceSeconds,
+      now,
+    });
     const event = parseStripeEvent(payload);
     if (event.livemode !== isLiveKey(secrets.secretKey) && config.livemodeMismatch === 'reject') {
       throw badRequest('livemode_mismatch', 'This event is from the other mode (test/live) than this deployment.');
     }
     return event;
   } catch (error) {
-    if (error instanceof HttpError && error.status < 500) metrics.count('WebhookEventRejected', { errorCode: error.code });
+    if (error instanceof HttpError && error.status < 500)
+      metrics.count('WebhookEventRejected', { errorCode: error.code });
     throw error;
   }
 };
@@ -106,7 +118,11 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
   const outcome =
     change.kind === 'state' && eventsAppliedInPlace.has(event.type)
       ? await events.applyInPlace(event.id, change, new Date(now))
-      : await events.applyOnce({ eventId: event.id, type: event.type, accountId: change.accountId, created: event.created }, change, new Date(now));
+      : await events.applyOnce(
+          { eventId: event.id, type: event.type, accountId: change.accountId, created: event.created },
+          change,
+          new Date(now),
+        );
   logger.info('webhook processed', { ...fields, outcome });
   if (outcome === 'applied') {
     await context.notices.publish(noticeFor(change, event));
@@ -116,12 +132,21 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
   }
   if (outcome === 'duplicate') return duplicate();
   const connectionMayBePending = outcome === 'unknown_account' || outcome === 'account_deauthorized';
-  if (connectionMayBePending && event.type === 'account.application.authorized' && now - event.created * 1000 < pendingConnectionWindowMs) {
+  if (
+    connectionMayBePending &&
+    event.type === 'account.application.authorized' &&
+    now - event.created * 1000 < pendingConnectionWindowMs
+  ) {
     // Stripe may announce a (re)connection before our callback has stored it: ask Stripe to retry.
-    throw new HttpError(503, 'account_pending', 'This account is not connected here yet (its OAuth callback may still be running); Stripe will retry.', {
-      expose: true,
-      deliberate: true,
-    });
+    throw new HttpError(
+      503,
+      'account_pending',
+      'This account is not connected here yet (its OAuth callback may still be running); Stripe will retry.',
+      {
+        expose: true,
+        deliberate: true,
+      },
+    );
   }
   return ignored(outcome);
 };

@@ -6,7 +6,7 @@
  * is current by definition: a snapshot as of now that no older event can overwrite.
  */
 import type { AccountReader } from '../stripe/account-reader';
-import { accountStateFrom, type AccountChange } from './account-change';
+import { type AccountChange, accountStateFrom } from './account-change';
 import type { StripeEventEnvelope } from './stripe-event';
 
 export type ChangePlan = { readonly change: AccountChange } | { readonly ignore: string };
@@ -26,9 +26,16 @@ export const handledEventTypes = [
 export const eventsAppliedInPlace: ReadonlySet<string> = new Set(['account.updated']);
 
 /** Event types whose effect is a fresh read of the account at Stripe. */
-export const eventsReadFromStripe: ReadonlySet<string> = new Set(['account.application.authorized', 'capability.updated']);
+export const eventsReadFromStripe: ReadonlySet<string> = new Set([
+  'account.application.authorized',
+  'capability.updated',
+]);
 
-const fetchAccountState = async (readAccount: AccountReader, accountId: string, nowSeconds: number): Promise<ChangePlan> => {
+const fetchAccountState = async (
+  readAccount: AccountReader,
+  accountId: string,
+  nowSeconds: number,
+): Promise<ChangePlan> => {
   const account = await readAccount(accountId);
   // Access already revoked again: nothing to refresh; a deauthorized event follows.
   if (!account) return { ignore: 'account_inaccessible' };
@@ -36,18 +43,22 @@ const fetchAccountState = async (readAccount: AccountReader, accountId: string, 
   return state ? { change: { kind: 'state', accountId, state, asOf: nowSeconds } } : { ignore: 'malformed_account' };
 };
 
-export const planChange = async (event: StripeEventEnvelope, readAccount: AccountReader, now: number): Promise<ChangePlan> => {
+export const planChange = async (
+  event: StripeEventEnvelope,
+  readAccount: AccountReader,
+  now: number,
+): Promise<ChangePlan> => {
   const object = event.object;
   switch (event.type) {
     case 'account.updated': {
       const state = accountStateFrom(object);
-      const accountId = object['id'];
+      const accountId = object.id;
       if (!state || typeof accountId !== 'string') return { ignore: 'malformed_account' };
       if (event.account !== undefined && event.account !== accountId) return { ignore: 'account_mismatch' };
       return { change: { kind: 'state', accountId, state, asOf: event.created } };
     }
     case 'capability.updated': {
-      const accountId = typeof object['account'] === 'string' ? object['account'] : event.account;
+      const accountId = typeof object.account === 'string' ? object.account : event.account;
       if (!accountId || !/^acct_[A-Za-z0-9]{1,64}$/.test(accountId)) return { ignore: 'malformed_capability' };
       if (event.account !== undefined && event.account !== accountId) return { ignore: 'account_mismatch' };
       return fetchAccountState(readAccount, accountId, Math.floor(now / 1000));

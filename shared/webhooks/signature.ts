@@ -41,16 +41,31 @@ export const computeSignature = (payload: Buffer, timestamp: number, secret: str
   createHmac('sha256', secret).update(`${timestamp}.`).update(payload).digest();
 
 /** Throws a 400 naming what is wrong; returns nothing when some secret signed this payload. */
-export const verifyStripeSignature = ({ payload, header, secrets, toleranceSeconds, now }: VerifySignatureInput): void => {
-  if (toleranceSeconds <= 0) throw new Error('toleranceSeconds must be positive: a zero tolerance would skip the timestamp check');
-  if (!header) throw badRequest('missing_signature', 'No Stripe-Signature header: this endpoint only accepts events signed by Stripe.');
-  if (header.length > maxHeaderLength) throw badRequest('invalid_signature_header', 'The Stripe-Signature header is too long.');
+export const verifyStripeSignature = ({
+  payload,
+  header,
+  secrets,
+  toleranceSeconds,
+  now,
+}: VerifySignatureInput): void => {
+  if (toleranceSeconds <= 0)
+    throw new Error('toleranceSeconds must be positive: a zero tolerance would skip the timestamp check');
+  if (!header)
+    throw badRequest(
+      'missing_signature',
+      'No Stripe-Signature header: this endpoint only accepts events signed by Stripe.',
+    );
+  if (header.length > maxHeaderLength)
+    throw badRequest('invalid_signature_header', 'The Stripe-Signature header is too long.');
   const { timestamp, signatures } = parseSignatureHeader(header);
   if (!Number.isFinite(timestamp) || signatures.length === 0) {
     throw badRequest('invalid_signature_header', 'The Stripe-Signature header has no timestamp or no v1 signature.');
   }
   if (Math.abs(now / 1000 - timestamp) > toleranceSeconds) {
-    throw badRequest('timestamp_outside_tolerance', `The signature timestamp is more than ${toleranceSeconds} seconds away from now: a replay, or a clock problem.`);
+    throw badRequest(
+      'timestamp_outside_tolerance',
+      `The signature timestamp is more than ${toleranceSeconds} seconds away from now: a replay, or a clock problem.`,
+    );
   }
   const expected = secrets.map((secret) => computeSignature(payload, timestamp, secret));
   const matches = signatures.some((signature) => expected.some((candidate) => timingSafeEqual(candidate, signature)));

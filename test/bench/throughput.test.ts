@@ -35,7 +35,13 @@ describe('measureThroughput', () => {
 });
 
 describe('summarizeRounds', () => {
-  const run = (perSecond: number, failures = 0) => ({ concurrency: 8, operations: 960, perSecond, failures, seconds: 960 / perSecond });
+  const run = (perSecond: number, failures = 0) => ({
+    concurrency: 8,
+    operations: 960,
+    perSecond,
+    failures,
+    seconds: 960 / perSecond,
+  });
 
   it('holds the target to the median of each round own webhook / put share, not to a ratio of medians', () => {
     const rounds = [

@@ -1,7 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { accountRow, authorizeAndReturn, connectThroughDemo, listedStatus, openDemo, startConnect } from '../support/e2e-flows';
 import { launchChromium, newPage, saveScreenshot, startE2eStack, storedAccountsOf } from '../support/e2e-browser';
+import {
+  accountRow,
+  authorizeAndReturn,
+  connectThroughDemo,
+  listedStatus,
+  openDemo,
+  startConnect,
+} from '../support/e2e-flows';
 import type { LocalStack } from '../support/local-stack';
 
 let stack: LocalStack;
@@ -30,7 +37,14 @@ describe('e2e: connecting a Stripe account from the demo platform', () => {
     expect(accountId).toMatch(/^acct_/);
     expect(await page.locator('#outcome').textContent()).toBe('Stripe account connected');
     expect(await storedAccountsOf(stack, 'e2e_standard')).toEqual([
-      expect.objectContaining({ accountId, platformUserId: 'e2e_standard', type: 'standard', scope: 'read_write', status: 'connected', livemode: false }),
+      expect.objectContaining({
+        accountId,
+        platformUserId: 'e2e_standard',
+        type: 'standard',
+        scope: 'read_write',
+        status: 'connected',
+        livemode: false,
+      }),
     ]);
     await Promise.all([page.waitForURL(`${stack.gatewayUrl}/?user=e2e_standard`), page.click('#back')]);
     expect(await listedStatus(page, accountId)).toBe('connected');
@@ -47,12 +61,20 @@ describe('e2e: connecting a Stripe account from the demo platform', () => {
 
     expect(await page.locator('#account').textContent()).toBe(accountId);
     expect(await storedAccountsOf(stack, 'e2e_express')).toEqual([
-      expect.objectContaining({ accountId, platformUserId: 'e2e_express', type: 'express', scope: 'express', status: 'connected' }),
+      expect.objectContaining({
+        accountId,
+        platformUserId: 'e2e_express',
+        type: 'express',
+        scope: 'express',
+        status: 'connected',
+      }),
     ]);
     await saveScreenshot(page, 'express-connected');
     await openDemo(page, stack, 'e2e_express');
     expect(await listedStatus(page, accountId)).toBe('connected');
-    expect(await accountRow(page, accountId).locator('[data-action="dashboard"]').textContent()).toBe('Open Express dashboard');
+    expect(await accountRow(page, accountId).locator('[data-action="dashboard"]').textContent()).toBe(
+      'Open Express dashboard',
+    );
   });
 
   it('shows why nothing was connected when the user denies access on Stripe', async () => {
@@ -68,7 +90,7 @@ describe('e2e: connecting a Stripe account from the demo platform', () => {
     await saveScreenshot(page, 'denied');
   });
 
-  it("refuses a callback link made in another browser (login CSRF) and explains it, storing nothing", async () => {
+  it('refuses a callback link made in another browser (login CSRF) and explains it, storing nothing', async () => {
     // The attacker starts a flow in their own browser and authorizes with their own Stripe account...
     const attacker = await newPage(browser);
     await openDemo(attacker, stack, 'e2e_attacker');
@@ -90,7 +112,7 @@ describe('e2e: connecting a Stripe account from the demo platform', () => {
     await saveScreenshot(page, 'forged-state');
   });
 
-  it('refuses a callback whose state was never minted, even with this browser\'s own state cookie', async () => {
+  it("refuses a callback whose state was never minted, even with this browser's own state cookie", async () => {
     page = await newPage(browser);
     await openDemo(page, stack, 'e2e_madeup');
     await startConnect(page, 'standard');

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { accountRow, connectThroughDemo, listedStatus, openDemo } from '../support/e2e-flows';
 import { launchChromium, newPage, saveScreenshot, startE2eStack, storedAccountsOf } from '../support/e2e-browser';
+import { accountRow, connectThroughDemo, listedStatus, openDemo } from '../support/e2e-flows';
 import type { LocalStack } from '../support/local-stack';
 
 let stack: LocalStack;
@@ -28,10 +28,15 @@ describe('e2e: managing connected accounts from the demo platform', () => {
     await openDemo(page, stack, 'e2e_dashboard');
     expect(await listedStatus(page, accountId)).toBe('connected');
 
-    await Promise.all([page.waitForURL(`${stack.emulator.url}/express/login/**`), accountRow(page, accountId).locator('[data-action="dashboard"]').click()]);
+    await Promise.all([
+      page.waitForURL(`${stack.emulator.url}/express/login/**`),
+      accountRow(page, accountId).locator('[data-action="dashboard"]').click(),
+    ]);
 
     expect(await page.locator('h1').textContent()).toBe(`Express dashboard for ${accountId}`);
-    expect(stack.emulator.requestLog()).toContainEqual(expect.objectContaining({ method: 'POST', path: `/v1/accounts/${accountId}/login_links` }));
+    expect(stack.emulator.requestLog()).toContainEqual(
+      expect.objectContaining({ method: 'POST', path: `/v1/accounts/${accountId}/login_links` }),
+    );
     await saveScreenshot(page, 'express-dashboard');
   });
 
@@ -41,13 +46,20 @@ describe('e2e: managing connected accounts from the demo platform', () => {
     await openDemo(page, stack, 'e2e_disconnect');
     expect(await listedStatus(page, accountId)).toBe('connected');
 
-    await Promise.all([page.waitForURL(/\/\?user=e2e_disconnect&disconnected=1&account=/), accountRow(page, accountId).locator('[data-action="disconnect"]').click()]);
+    await Promise.all([
+      page.waitForURL(/\/\?user=e2e_disconnect&disconnected=1&account=/),
+      accountRow(page, accountId).locator('[data-action="disconnect"]').click(),
+    ]);
 
     expect(await page.locator('#flash').textContent()).toContain(`Disconnected ${accountId}`);
     expect(await listedStatus(page, accountId)).toBe('deauthorized');
     expect(await accountRow(page, accountId).locator('[data-action]').count()).toBe(0);
-    expect(await storedAccountsOf(stack, 'e2e_disconnect')).toEqual([expect.objectContaining({ accountId, status: 'deauthorized', deauthorizedAt: expect.any(String) })]);
-    expect(stack.emulator.requestLog()).toContainEqual(expect.objectContaining({ method: 'POST', path: '/oauth/deauthorize' }));
+    expect(await storedAccountsOf(stack, 'e2e_disconnect')).toEqual([
+      expect.objectContaining({ accountId, status: 'deauthorized', deauthorizedAt: expect.any(String) }),
+    ]);
+    expect(stack.emulator.requestLog()).toContainEqual(
+      expect.objectContaining({ method: 'POST', path: '/oauth/deauthorize' }),
+    );
     await saveScreenshot(page, 'standard-disconnected');
   });
 

@@ -15,7 +15,10 @@ describe('StripeEmulator', () => {
 
   describe('authorize pages', () => {
     it('renders the Standard page with prefilled details, both buttons and a no-referrer policy', async () => {
-      const url = authorizeUrl(emulator, 'standard', { 'stripe_user[email]': 'jo@example.com', 'stripe_user[business_name]': 'Jo <Shop>' });
+      const url = authorizeUrl(emulator, 'standard', {
+        'stripe_user[email]': 'jo@example.com',
+        'stripe_user[business_name]': 'Jo <Shop>',
+      });
 
       const res = await httpCall(url);
 
@@ -46,7 +49,11 @@ describe('StripeEmulator', () => {
     it.each([
       ['an unknown client_id', { client_id: 'ca_someoneElse' }, 'invalid_client'],
       ['an unregistered redirect_uri', { redirect_uri: 'https://evil.example/cb' }, 'invalid_redirect_uri'],
-      ['a redirect_uri that only differs by a trailing slash', { redirect_uri: `${REDIRECT_URI}/` }, 'invalid_redirect_uri'],
+      [
+        'a redirect_uri that only differs by a trailing slash',
+        { redirect_uri: `${REDIRECT_URI}/` },
+        'invalid_redirect_uri',
+      ],
       ['a bad scope', { scope: 'admin' }, 'invalid_scope'],
       ['a response_type other than code', { response_type: 'token' }, 'unsupported_response_type'],
     ])('shows a 400 error page, not a redirect, for %s', async (_label, params, error) => {
@@ -67,10 +74,16 @@ describe('StripeEmulator', () => {
     });
 
     it('answers authorize errors as Stripe-documented JSON when the client asks for JSON', async () => {
-      const res = await httpCall(authorizeUrl(emulator, 'standard', { scope: 'admin' }), { headers: { Accept: 'application/json' } });
+      const res = await httpCall(authorizeUrl(emulator, 'standard', { scope: 'admin' }), {
+        headers: { Accept: 'application/json' },
+      });
 
       expect(res.status).toBe(400);
-      expect(JSON.parse(res.text)).toEqual({ error: 'invalid_scope', error_description: 'Invalid scope parameter provided: admin', state: 'state-123' });
+      expect(JSON.parse(res.text)).toEqual({
+        error: 'invalid_scope',
+        error_description: 'Invalid scope parameter provided: admin',
+        state: 'state-123',
+      });
     });
   });
 
@@ -101,10 +114,12 @@ describe('StripeEmulator', () => {
       expect([...location.searchParams.keys()]).toEqual(['code', 'state']);
     });
 
-    it('redirects a denied request with access_denied, Stripe\'s description and the state', async () => {
+    it("redirects a denied request with access_denied, Stripe's description and the state", async () => {
       const location = await emulator.decide(authorizeUrl(emulator, 'standard'), 'deny');
 
-      expect(location).toBe(`${REDIRECT_URI}?error=access_denied&error_description=The%20user%20denied%20your%20request&state=state-123`);
+      expect(location).toBe(
+        `${REDIRECT_URI}?error=access_denied&error_description=The%20user%20denied%20your%20request&state=state-123`,
+      );
     });
 
     it('drives the page like a browser: one GET of the page, one POST of its form', async () => {
@@ -113,22 +128,24 @@ describe('StripeEmulator', () => {
 
       await emulator.decide(url, 'allow');
 
-      expect(emulator.requestLog().slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([
-        'GET /express/oauth/authorize',
-        'POST /oauth/authorize/decision',
-      ]);
+      expect(
+        emulator
+          .requestLog()
+          .slice(before)
+          .map((r) => `${r.method} ${r.path}`),
+      ).toEqual(['GET /express/oauth/authorize', 'POST /oauth/authorize/decision']);
     });
 
     it('throws with the page text when Stripe would show an error page', async () => {
-      await expect(emulator.decide(authorizeUrl(emulator, 'standard', { client_id: 'ca_nope' }), 'allow')).rejects.toThrow(
-        /Stripe shows an error page \(400\): .*invalid_client/,
-      );
+      await expect(
+        emulator.decide(authorizeUrl(emulator, 'standard', { client_id: 'ca_nope' }), 'allow'),
+      ).rejects.toThrow(/Stripe shows an error page \(400\): .*invalid_client/);
     });
 
     it('refuses an authorize URL that points somewhere else', async () => {
-      await expect(emulator.decide('https://connect.stripe.com/oauth/authorize?client_id=ca_x', 'allow')).rejects.toThrow(
-        /pointing at this emulator/,
-      );
+      await expect(
+        emulator.decide('https://connect.stripe.com/oauth/authorize?client_id=ca_x', 'allow'),
+      ).rejects.toThrow(/pointing at this emulator/);
     });
 
     it('refuses to answer the same page twice', async () => {

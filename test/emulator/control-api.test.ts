@@ -35,20 +35,35 @@ describe('StripeEmulator', () => {
     it('triggers an event over HTTP', async () => {
       const res = await control('POST', '/_emulator/trigger', { type: 'account.updated', account: accountId });
 
-      expect(res).toMatchObject({ status: 200, json: { object: 'event', type: 'account.updated', account: accountId } });
+      expect(res).toMatchObject({
+        status: 200,
+        json: { object: 'event', type: 'account.updated', account: accountId },
+      });
     });
 
     it('updates an account over HTTP and returns the account.updated event', async () => {
       const res = await control('POST', `/_emulator/accounts/${accountId}`, { patch: { payouts_enabled: false } });
 
-      expect(res).toMatchObject({ status: 200, json: { type: 'account.updated', data: { previous_attributes: { payouts_enabled: true } } } });
-      expect(await control('GET', `/_emulator/accounts/${accountId}`)).toMatchObject({ status: 200, json: { id: accountId, payouts_enabled: false } });
+      expect(res).toMatchObject({
+        status: 200,
+        json: { type: 'account.updated', data: { previous_attributes: { payouts_enabled: true } } },
+      });
+      expect(await control('GET', `/_emulator/accounts/${accountId}`)).toMatchObject({
+        status: 200,
+        json: { id: accountId, payouts_enabled: false },
+      });
     });
 
     it('arms and clears faults over HTTP', async () => {
       const stripe = stripeFor(emulator);
 
-      const armed = await control('POST', '/_emulator/faults', { method: 'GET', path: '^/v1/accounts/', regex: true, mode: 'server_error', times: 2 });
+      const armed = await control('POST', '/_emulator/faults', {
+        method: 'GET',
+        path: '^/v1/accounts/',
+        regex: true,
+        mode: 'server_error',
+        times: 2,
+      });
       await expect(stripe.accounts.retrieve(accountId)).rejects.toBeInstanceOf(Stripe.errors.StripeAPIError);
       const cleared = await control('DELETE', '/_emulator/faults');
 
@@ -71,7 +86,9 @@ describe('StripeEmulator', () => {
 
     it('answers bad control requests with 400 and unknown routes with 404', async () => {
       expect(await control('POST', '/_emulator/trigger', { type: 'account.updated' })).toMatchObject({ status: 400 });
-      expect(await control('POST', '/_emulator/faults', { method: 'GET', path: '/x', mode: 'explode' })).toMatchObject({ status: 400 });
+      expect(await control('POST', '/_emulator/faults', { method: 'GET', path: '/x', mode: 'explode' })).toMatchObject({
+        status: 400,
+      });
       expect(await control('GET', '/_emulator/nothing')).toMatchObject({ status: 404 });
     });
 
@@ -86,19 +103,39 @@ describe('StripeEmulator', () => {
 
   describe('trigger CLI', () => {
     it('parses the Stripe-CLI-like arguments', () => {
-      expect(parseTriggerArgs(['account.updated', '--account', 'acct_1'], 'http://x')).toEqual({ type: 'account.updated', account: 'acct_1', url: 'http://x' });
-      expect(parseTriggerArgs(['capability.updated', '--account=acct_2', '--url', 'http://y'])).toEqual({ type: 'capability.updated', account: 'acct_2', url: 'http://y' });
+      expect(parseTriggerArgs(['account.updated', '--account', 'acct_1'], 'http://x')).toEqual({
+        type: 'account.updated',
+        account: 'acct_1',
+        url: 'http://x',
+      });
+      expect(parseTriggerArgs(['capability.updated', '--account=acct_2', '--url', 'http://y'])).toEqual({
+        type: 'capability.updated',
+        account: 'acct_2',
+        url: 'http://y',
+      });
       expect(() => parseTriggerArgs(['account.updated'])).toThrow(/usage/);
     });
 
     it('posts to the control API and returns the event', async () => {
       const event = await postTrigger({ type: 'capability.updated', account: accountId, url: emulator.url });
 
-      expect(event).toMatchObject({ id: expect.stringMatching(/^evt_/), type: 'capability.updated', account: accountId });
+      expect(event).toMatchObject({
+        id: expect.stringMatching(/^evt_/),
+        type: 'capability.updated',
+        account: accountId,
+      });
     });
 
     it('prints the event id when run as a script', async () => {
-      const { stdout } = await run('npx', ['tsx', 'emulator/trigger-cli.ts', 'account.updated', '--account', accountId, '--url', emulator.url]);
+      const { stdout } = await run('npx', [
+        'tsx',
+        'emulator/trigger-cli.ts',
+        'account.updated',
+        '--account',
+        accountId,
+        '--url',
+        emulator.url,
+      ]);
 
       expect(stdout.trim()).toMatch(/^evt_[A-Za-z0-9]{24}$/);
     }, 20_000);

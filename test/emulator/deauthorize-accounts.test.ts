@@ -1,7 +1,16 @@
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StripeEmulator } from '../../emulator';
-import { authorizeUrl, CLIENT_ID, codeFrom, connect, httpCall, SECRET_KEY, startTestEmulator, stripeFor } from './helpers';
+import {
+  authorizeUrl,
+  CLIENT_ID,
+  codeFrom,
+  connect,
+  httpCall,
+  SECRET_KEY,
+  startTestEmulator,
+  stripeFor,
+} from './helpers';
 
 describe('StripeEmulator', () => {
   let emulator: StripeEmulator;
@@ -32,11 +41,14 @@ describe('StripeEmulator', () => {
       const result = stripe.oauth.deauthorize({ client_id: CLIENT_ID, stripe_user_id: accountId });
 
       await expect(result).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidClientError);
-      await expect(result).rejects.toMatchObject({ rawType: 'invalid_client', message: expect.stringMatching(/^no_deauth_on_controlled_account: /) });
+      await expect(result).rejects.toMatchObject({
+        rawType: 'invalid_client',
+        message: expect.stringMatching(/^no_deauth_on_controlled_account: /),
+      });
       expect((await stripe.accounts.retrieve(accountId)).id).toBe(accountId);
     });
 
-    it('refuses an unknown or already disconnected account with Stripe\'s invalid_client message', async () => {
+    it("refuses an unknown or already disconnected account with Stripe's invalid_client message", async () => {
       const accountId = await connect(emulator, 'standard');
       await stripe.oauth.deauthorize({ client_id: CLIENT_ID, stripe_user_id: accountId });
 
@@ -52,8 +64,11 @@ describe('StripeEmulator', () => {
   });
 
   describe('GET /v1/accounts/:id', () => {
-    it('returns the connected account in Stripe\'s shape', async () => {
-      const accountId = await connect(emulator, 'standard', { 'stripe_user[email]': 'jo@example.com', 'stripe_user[country]': 'GB' });
+    it("returns the connected account in Stripe's shape", async () => {
+      const accountId = await connect(emulator, 'standard', {
+        'stripe_user[email]': 'jo@example.com',
+        'stripe_user[country]': 'GB',
+      });
 
       const account = await stripe.accounts.retrieve(accountId);
 
@@ -73,7 +88,14 @@ describe('StripeEmulator', () => {
         created: expect.any(Number),
         email: 'jo@example.com',
         metadata: {},
-        requirements: { currently_due: [], eventually_due: [], past_due: [], pending_verification: [], disabled_reason: null, current_deadline: null },
+        requirements: {
+          currently_due: [],
+          eventually_due: [],
+          past_due: [],
+          pending_verification: [],
+          disabled_reason: null,
+          current_deadline: null,
+        },
         lastResponse: undefined,
       });
     });
@@ -104,12 +126,16 @@ describe('StripeEmulator', () => {
       await expect(result).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
     });
 
-    it('answers unknown API paths with Stripe\'s 404', async () => {
+    it("answers unknown API paths with Stripe's 404", async () => {
       const res = await httpCall(`${emulator.url}/v1/charges`, { headers: { Authorization: `Bearer ${SECRET_KEY}` } });
 
       expect(res.status).toBe(404);
       expect(JSON.parse(res.text)).toEqual({
-        error: { type: 'invalid_request_error', message: 'Unrecognized request URL (GET: /v1/charges). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.' },
+        error: {
+          type: 'invalid_request_error',
+          message:
+            'Unrecognized request URL (GET: /v1/charges). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.',
+        },
       });
     });
   });
@@ -164,7 +190,9 @@ describe('StripeEmulator', () => {
     });
 
     it('throws when the existing account is unknown', async () => {
-      await expect(emulator.decide(authorizeUrl(emulator, 'standard'), 'allow', { accountId: 'acct_nope' })).rejects.toThrow(/No such account: acct_nope/);
+      await expect(
+        emulator.decide(authorizeUrl(emulator, 'standard'), 'allow', { accountId: 'acct_nope' }),
+      ).rejects.toThrow(/No such account: acct_nope/);
     });
   });
 });

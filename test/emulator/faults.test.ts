@@ -45,7 +45,12 @@ describe('StripeEmulator', () => {
       const faulted = stripe.oauth.token({ grant_type: 'refresh_token', refresh_token: 'rt_x' });
 
       await expect(faulted).rejects.toBeInstanceOf(Stripe.errors.StripeConnectionError);
-      expect(emulator.requestLog().slice(before).map((r) => r.path)).toEqual(['/oauth/token', '/oauth/token']);
+      expect(
+        emulator
+          .requestLog()
+          .slice(before)
+          .map((r) => r.path),
+      ).toEqual(['/oauth/token', '/oauth/token']);
     });
 
     it('holds the response on timeout until the client gives up', async () => {
@@ -76,7 +81,9 @@ describe('StripeEmulator', () => {
 
       await stripe.accounts.retrieve(accountId);
 
-      expect(emulator.requestLog().slice(before)).toEqual([{ method: 'GET', path: `/v1/accounts/${accountId}`, at: expect.any(Number) }]);
+      expect(emulator.requestLog().slice(before)).toEqual([
+        { method: 'GET', path: `/v1/accounts/${accountId}`, at: expect.any(Number) },
+      ]);
     });
   });
 });

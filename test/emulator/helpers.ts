@@ -1,7 +1,7 @@
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { startStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../emulator';
+import { type StripeEmulator, type StripeEmulatorOptions, startStripeEmulator } from '../../emulator';
 
 export const SECRET_KEY = 'sk_test_emulatorTests000000000000001234';
 export const CLIENT_ID = 'ca_emulatorTests0000000000000000';
@@ -33,11 +33,17 @@ export function stripeFor(emulator: StripeEmulator, key = SECRET_KEY): Stripe {
 }
 
 /** An authorize URL like the service builds it (stripe-node's authorizeUrl() cannot carry a port). */
-export function authorizeUrl(emulator: StripeEmulator, flow: 'standard' | 'express', params: Record<string, string | string[]> = {}): string {
+export function authorizeUrl(
+  emulator: StripeEmulator,
+  flow: 'standard' | 'express',
+  params: Record<string, string | string[]> = {},
+): string {
   const path = flow === 'express' ? '/express/oauth/authorize' : '/oauth/authorize';
   const query = new URLSearchParams();
   const defaults: Record<string, string | string[]> =
-    flow === 'express' ? { client_id: CLIENT_ID, state: 'state-123' } : { response_type: 'code', client_id: CLIENT_ID, scope: 'read_write', state: 'state-123' };
+    flow === 'express'
+      ? { client_id: CLIENT_ID, state: 'state-123' }
+      : { response_type: 'code', client_id: CLIENT_ID, scope: 'read_write', state: 'state-123' };
   for (const [key, value] of Object.entries({ ...defaults, ...params })) {
     for (const v of Array.isArray(value) ? value : [value]) query.append(key, v);
   }
@@ -51,7 +57,11 @@ export function codeFrom(location: string): string {
 }
 
 /** Runs the browser step and the token exchange; returns the connected account id. */
-export async function connect(emulator: StripeEmulator, flow: 'standard' | 'express', params: Record<string, string | string[]> = {}): Promise<string> {
+export async function connect(
+  emulator: StripeEmulator,
+  flow: 'standard' | 'express',
+  params: Record<string, string | string[]> = {},
+): Promise<string> {
   const location = await emulator.decide(authorizeUrl(emulator, flow, params), 'allow');
   const token = await stripeFor(emulator).oauth.token({ grant_type: 'authorization_code', code: codeFrom(location) });
   if (!token.stripe_user_id) throw new Error('no stripe_user_id');
@@ -65,12 +75,17 @@ export interface HttpResponse {
 }
 
 /** Plain HTTP call without keep-alive (so nothing stays open after a test). */
-export function httpCall(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<HttpResponse> {
+export function httpCall(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {}, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     req.on('error', reject);
     req.end(init.body);

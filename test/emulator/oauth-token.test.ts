@@ -20,7 +20,9 @@ describe('StripeEmulator', () => {
   describe('POST /oauth/token', () => {
     it('exchanges a Standard code for the documented token response with scope read_write', async () => {
       const stripe = await start();
-      const code = codeFrom(await emulator.decide(authorizeUrl(emulator, 'standard', { 'stripe_user[email]': 'jo@example.com' }), 'allow'));
+      const code = codeFrom(
+        await emulator.decide(authorizeUrl(emulator, 'standard', { 'stripe_user[email]': 'jo@example.com' }), 'allow'),
+      );
 
       const token = await stripe.oauth.token({ grant_type: 'authorization_code', code });
 
@@ -45,7 +47,10 @@ describe('StripeEmulator', () => {
 
     it('exchanges an Express code with scope express and the suggested capabilities active', async () => {
       const stripe = await start();
-      const url = authorizeUrl(emulator, 'express', { 'suggested_capabilities[]': ['transfers'], 'stripe_user[business_name]': 'Jo Shop' });
+      const url = authorizeUrl(emulator, 'express', {
+        'suggested_capabilities[]': ['transfers'],
+        'stripe_user[business_name]': 'Jo Shop',
+      });
       const code = codeFrom(await emulator.decide(url, 'allow'));
 
       const token = await stripe.oauth.token({ grant_type: 'authorization_code', code });
@@ -86,7 +91,9 @@ describe('StripeEmulator', () => {
         rawType: 'invalid_grant',
         message: 'This authorization code has already been used. All tokens issued with this code have been revoked.',
       });
-      await expect(stripe.accounts.retrieve(first.stripe_user_id ?? '')).rejects.toBeInstanceOf(Stripe.errors.StripePermissionError);
+      await expect(stripe.accounts.retrieve(first.stripe_user_id ?? '')).rejects.toBeInstanceOf(
+        Stripe.errors.StripePermissionError,
+      );
     });
 
     it('refuses an unknown code with invalid_grant', async () => {
@@ -118,11 +125,22 @@ describe('StripeEmulator', () => {
       const url = authorizeUrl(emulator, 'express', { 'suggested_capabilities[]': ['transfers'] });
       const code = codeFrom(await emulator.decide(url, 'allow'));
 
-      const mismatch = stripe.oauth.token({ grant_type: 'authorization_code', code, assert_capabilities: ['card_payments', 'transfers'] });
+      const mismatch = stripe.oauth.token({
+        grant_type: 'authorization_code',
+        code,
+        assert_capabilities: ['card_payments', 'transfers'],
+      });
 
       await expect(mismatch).rejects.toBeInstanceOf(Stripe.errors.StripeOAuthInvalidRequestError);
-      await expect(mismatch).rejects.toMatchObject({ rawType: 'invalid_request', message: expect.stringContaining('do not match') });
-      const match = await stripe.oauth.token({ grant_type: 'authorization_code', code, assert_capabilities: ['transfers'] });
+      await expect(mismatch).rejects.toMatchObject({
+        rawType: 'invalid_request',
+        message: expect.stringContaining('do not match'),
+      });
+      const match = await stripe.oauth.token({
+        grant_type: 'authorization_code',
+        code,
+        assert_capabilities: ['transfers'],
+      });
       expect(match.scope).toBe('express');
     });
 
@@ -131,13 +149,20 @@ describe('StripeEmulator', () => {
       const code = codeFrom(await emulator.decide(authorizeUrl(emulator, 'standard'), 'allow'));
       const first = await stripe.oauth.token({ grant_type: 'authorization_code', code });
 
-      const refreshed = await stripe.oauth.token({ grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '' });
+      const refreshed = await stripe.oauth.token({
+        grant_type: 'refresh_token',
+        refresh_token: first.refresh_token ?? '',
+      });
 
-      expect(refreshed).toMatchObject({ stripe_user_id: first.stripe_user_id, refresh_token: first.refresh_token, scope: 'read_write' });
+      expect(refreshed).toMatchObject({
+        stripe_user_id: first.stripe_user_id,
+        refresh_token: first.refresh_token,
+        scope: 'read_write',
+      });
       expect(refreshed.access_token).not.toBe(first.access_token);
     });
 
-    it('maps grant type errors to the SDK\'s OAuth error classes', async () => {
+    it("maps grant type errors to the SDK's OAuth error classes", async () => {
       const stripe = await start();
 
       const unsupported = stripe.oauth.token({ grant_type: 'password' as 'refresh_token' });
@@ -148,23 +173,31 @@ describe('StripeEmulator', () => {
       await expect(missing).rejects.toMatchObject({ message: 'No grant type specified' });
     });
 
-    it('refuses a wrong API key with StripeAuthenticationError and Stripe\'s redacted message', async () => {
+    it("refuses a wrong API key with StripeAuthenticationError and Stripe's redacted message", async () => {
       await start();
       const stripe = stripeFor(emulator, 'sk_test_wrongKey0000000000000000009876');
 
       const result = stripe.oauth.token({ grant_type: 'authorization_code', code: 'ac_x' });
 
       await expect(result).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
-      await expect(result).rejects.toMatchObject({ statusCode: 401, message: 'Invalid API Key provided: sk_test_**************************9876' });
+      await expect(result).rejects.toMatchObject({
+        statusCode: 401,
+        message: 'Invalid API Key provided: sk_test_**************************9876',
+      });
     });
 
     it('refuses a request without any key with 401', async () => {
       await start();
 
-      const res = await httpCall(`${emulator.url}/oauth/token`, { method: 'POST', body: 'grant_type=authorization_code&code=ac_x' });
+      const res = await httpCall(`${emulator.url}/oauth/token`, {
+        method: 'POST',
+        body: 'grant_type=authorization_code&code=ac_x',
+      });
 
       expect(res.status).toBe(401);
-      expect(JSON.parse(res.text)).toMatchObject({ error: { type: 'invalid_request_error', message: expect.stringContaining('You did not provide an API key') } });
+      expect(JSON.parse(res.text)).toMatchObject({
+        error: { type: 'invalid_request_error', message: expect.stringContaining('You did not provide an API key') },
+      });
     });
   });
 });

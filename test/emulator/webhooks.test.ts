@@ -10,7 +10,10 @@ describe('StripeEmulator', () => {
 
   beforeEach(async () => {
     receiver = await WebhookReceiver.start();
-    emulator = await startTestEmulator({ webhookEndpoints: [{ url: receiver.url, secret: WEBHOOK_SECRET }], platformName: 'Acme Market' });
+    emulator = await startTestEmulator({
+      webhookEndpoints: [{ url: receiver.url, secret: WEBHOOK_SECRET }],
+      platformName: 'Acme Market',
+    });
     stripe = stripeFor(emulator);
   });
 
@@ -53,9 +56,13 @@ describe('StripeEmulator', () => {
       await emulator.waitForDeliveries(1);
       const request = receiver.received[0];
 
-      expect(() => stripe.webhooks.constructEvent(request?.body ?? '', String(request?.headers['stripe-signature']), 'whsec_other')).toThrow(
-        Stripe.errors.StripeSignatureVerificationError,
-      );
+      expect(() =>
+        stripe.webhooks.constructEvent(
+          request?.body ?? '',
+          String(request?.headers['stripe-signature']),
+          'whsec_other',
+        ),
+      ).toThrow(Stripe.errors.StripeSignatureVerificationError);
     });
 
     it('sends account.application.deauthorized with the request id after a deauthorize call', async () => {
@@ -133,7 +140,10 @@ describe('StripeEmulator', () => {
       expect(verified(2)).toMatchObject({
         type: 'capability.updated',
         account: accountId,
-        data: { object: { id: 'transfers', object: 'capability', account: accountId, status: 'inactive' }, previous_attributes: { status: 'active' } },
+        data: {
+          object: { id: 'transfers', object: 'capability', account: accountId, status: 'inactive' },
+          previous_attributes: { status: 'active' },
+        },
       });
       expect(emulator.getAccount(accountId)?.requirements.currently_due).toEqual(['external_account']);
     });
@@ -142,13 +152,23 @@ describe('StripeEmulator', () => {
       const accountId = await connect(emulator, 'standard');
 
       const types = [];
-      for (const type of ['account.updated', 'capability.updated', 'account.application.authorized', 'account.application.deauthorized']) {
+      for (const type of [
+        'account.updated',
+        'capability.updated',
+        'account.application.authorized',
+        'account.application.deauthorized',
+      ]) {
         types.push((await emulator.trigger(type, accountId)).type);
       }
       await emulator.waitForDeliveries(5);
 
-      expect(types).toEqual(['account.updated', 'capability.updated', 'account.application.authorized', 'account.application.deauthorized']);
-      expect(receiver.received.map((r, i) => verified(i).account)).toEqual(Array(5).fill(accountId));
+      expect(types).toEqual([
+        'account.updated',
+        'capability.updated',
+        'account.application.authorized',
+        'account.application.deauthorized',
+      ]);
+      expect(receiver.received.map((_r, i) => verified(i).account)).toEqual(Array(5).fill(accountId));
       await expect(stripe.accounts.retrieve(accountId)).rejects.toBeInstanceOf(Stripe.errors.StripePermissionError);
     });
 

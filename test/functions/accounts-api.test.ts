@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { apiError, badTokens, callApi, connectAccount, seedAccount, storedAccount, tokenMessages, viewOf } from '../support/platform-api';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import {
+  apiError,
+  badTokens,
+  callApi,
+  connectAccount,
+  seedAccount,
+  storedAccount,
+  tokenMessages,
+  viewOf,
+} from '../support/platform-api';
 
 let stack: LocalStack;
 
@@ -15,14 +24,19 @@ afterAll(async () => {
 
 const api = (method: 'GET' | 'POST', path: string, token?: string) => callApi(stack, method, path, token);
 const as = (user: string) => stack.mintTicket(user);
-const listed = (body: Record<string, unknown>) => (body['data'] as { accountId: string }[]).map((account) => account.accountId);
+const listed = (body: Record<string, unknown>) =>
+  (body.data as { accountId: string }[]).map((account) => account.accountId);
 
 /** Seeds `count` accounts for a user, one minute apart, oldest first; returns their ids. */
 const seedMany = async (user: string, count: number): Promise<string[]> => {
   const ids: string[] = [];
   for (let index = 0; index < count; index += 1) {
-    const item = await seedAccount(stack, { platformUserId: user, type: index % 2 ? 'express' : 'standard', connectedAt: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString() });
-    ids.push(String(item['accountId']));
+    const item = await seedAccount(stack, {
+      platformUserId: user,
+      type: index % 2 ? 'express' : 'standard',
+      connectedAt: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString(),
+    });
+    ids.push(String(item.accountId));
   }
   return ids;
 };
@@ -51,7 +65,9 @@ describe('authentication of the platform API', () => {
     const response = await fetch(`${stack.gatewayUrl}/accounts`, { headers: { authorization: `Basic ${token}` } });
 
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual(apiError('authentication_error', 'missing_token', tokenMessages['missing_token'] ?? ''));
+    expect(await response.json()).toEqual(
+      apiError('authentication_error', 'missing_token', tokenMessages.missing_token ?? ''),
+    );
   });
 });
 
@@ -59,7 +75,7 @@ describe('GET /accounts/{accountId}', () => {
   it('returns the owner its record in the contract shape, without internal fields, never cached', async () => {
     const item = await seedAccount(stack, { platformUserId: 'reader', type: 'standard' });
 
-    const result = await api('GET', `/accounts/${String(item['accountId'])}`, await as('reader'));
+    const result = await api('GET', `/accounts/${String(item.accountId)}`, await as('reader'));
 
     expect(result.status).toBe(200);
     expect(result.headers.get('cache-control')).toBe('no-store');
@@ -72,16 +88,27 @@ describe('GET /accounts/{accountId}', () => {
     const { body } = await api('GET', `/accounts/${accountId}`, await as('flow_reader'));
 
     expect(body).toEqual(viewOf((await storedAccount(stack, accountId)) ?? {}));
-    expect(body).toMatchObject({ accountId, platformUserId: 'flow_reader', type: 'express', scope: 'express', livemode: false, status: 'connected' });
+    expect(body).toMatchObject({
+      accountId,
+      platformUserId: 'flow_reader',
+      type: 'express',
+      scope: 'express',
+      livemode: false,
+      status: 'connected',
+    });
   });
 
   it('refuses another user (403), an unknown account (404) and a malformed id (400)', async () => {
     const item = await seedAccount(stack, { platformUserId: 'owner_1', type: 'standard' });
-    const accountId = String(item['accountId']);
+    const accountId = String(item.accountId);
 
     expect(await api('GET', `/accounts/${accountId}`, await as('someone_else'))).toMatchObject({
       status: 403,
-      body: apiError('permission_error', 'not_your_account', `The account ${accountId} is not one of your connected accounts.`),
+      body: apiError(
+        'permission_error',
+        'not_your_account',
+        `The account ${accountId} is not one of your connected accounts.`,
+      ),
     });
     expect(await api('GET', '/accounts/acct_unknown123', await as('owner_1'))).toMatchObject({
       status: 404,
@@ -90,7 +117,11 @@ describe('GET /accounts/{accountId}', () => {
     for (const bad of ['not-an-account', 'acct_', 'acct_a-b', `acct_${'a'.repeat(65)}`, 'ACCT_abc']) {
       expect(await api('GET', `/accounts/${bad}`, await as('owner_1')), bad).toMatchObject({
         status: 400,
-        body: apiError('invalid_request_error', 'invalid_account_id', 'The account id must look like acct_ followed by letters and digits.'),
+        body: apiError(
+          'invalid_request_error',
+          'invalid_account_id',
+          'The account id must look like acct_ followed by letters and digits.',
+        ),
       });
     }
   });
@@ -98,11 +129,11 @@ describe('GET /accounts/{accountId}', () => {
   it('still shows a deauthorized account to its owner, with its status and time', async () => {
     const item = await seedAccount(stack, { platformUserId: 'former', type: 'standard', status: 'deauthorized' });
 
-    const { status, body } = await api('GET', `/accounts/${String(item['accountId'])}`, await as('former'));
+    const { status, body } = await api('GET', `/accounts/${String(item.accountId)}`, await as('former'));
 
     expect(status).toBe(200);
     expect(body).toEqual(viewOf(item));
-    expect(body).toMatchObject({ status: 'deauthorized', deauthorizedAt: item['connectedAt'] });
+    expect(body).toMatchObject({ status: 'deauthorized', deauthorizedAt: item.connectedAt });
   });
 });
 
@@ -113,18 +144,30 @@ describe('GET /accounts', () => {
     const token = await as('lister');
 
     const first = await api('GET', '/accounts?limit=2', token);
-    const second = await api('GET', `/accounts?limit=2&cursor=${String(first.body['next_cursor'])}`, token);
-    const third = await api('GET', `/accounts?limit=2&cursor=${String(second.body['next_cursor'])}`, token);
+    const second = await api('GET', `/accounts?limit=2&cursor=${String(first.body.next_cursor)}`, token);
+    const third = await api('GET', `/accounts?limit=2&cursor=${String(second.body.next_cursor)}`, token);
 
-    expect(first.body).toMatchObject({ object: 'list', has_more: true, next_cursor: expect.stringMatching(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/) });
+    expect(first.body).toMatchObject({
+      object: 'list',
+      has_more: true,
+      next_cursor: expect.stringMatching(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/),
+    });
     expect(second.body).toMatchObject({ object: 'list', has_more: true, next_cursor: expect.any(String) });
     expect(third.body).toMatchObject({ object: 'list', has_more: false, next_cursor: null });
     expect([...listed(first.body), ...listed(second.body), ...listed(third.body)]).toEqual([...ids].reverse());
   });
 
   it('answers whole records in the list, and no cursor when a page ends exactly at the last account', async () => {
-    const newest = await seedAccount(stack, { platformUserId: 'exact', type: 'express', connectedAt: '2026-02-02T00:00:00.000Z' });
-    const oldest = await seedAccount(stack, { platformUserId: 'exact', type: 'standard', connectedAt: '2026-01-01T00:00:00.000Z' });
+    const newest = await seedAccount(stack, {
+      platformUserId: 'exact',
+      type: 'express',
+      connectedAt: '2026-02-02T00:00:00.000Z',
+    });
+    const oldest = await seedAccount(stack, {
+      platformUserId: 'exact',
+      type: 'standard',
+      connectedAt: '2026-01-01T00:00:00.000Z',
+    });
 
     expect(await api('GET', '/accounts?limit=2', await as('exact'))).toMatchObject({
       status: 200,
@@ -140,18 +183,22 @@ describe('GET /accounts', () => {
     const all = await api('GET', '/accounts?limit=100', token);
 
     expect(listed(byDefault.body)).toHaveLength(25);
-    expect(byDefault.body['has_more']).toBe(true);
+    expect(byDefault.body.has_more).toBe(true);
     expect(listed(all.body)).toHaveLength(26);
-    expect(all.body['has_more']).toBe(false);
+    expect(all.body.has_more).toBe(false);
   });
 
   it('refuses a cursor issued to another user, and tampered or made-up cursors, with 400 invalid_cursor', async () => {
     const [, second = ''] = await seedMany('cursor_owner', 3);
     const { body } = await api('GET', '/accounts?limit=1', await as('cursor_owner'));
-    const cursor = String(body['next_cursor']);
+    const cursor = String(body.next_cursor);
     const [payload = '', signature = ''] = cursor.split('.');
     const forgedPayload = Buffer.from(JSON.stringify([second, '2026-01-01T00:01:00.000Z'])).toString('base64url');
-    const invalid = apiError('invalid_request_error', 'invalid_cursor', 'The cursor is not one this API returned for this user; list again without it.');
+    const invalid = apiError(
+      'invalid_request_error',
+      'invalid_cursor',
+      'The cursor is not one this API returned for this user; list again without it.',
+    );
 
     for (const [user, bad] of [
       ['cursor_thief', cursor],
@@ -159,10 +206,22 @@ describe('GET /accounts', () => {
       ['cursor_owner', payload],
       ['cursor_owner', `${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`],
       ['cursor_owner', `${cursor}.extra`],
-      ['cursor_owner', Buffer.from(JSON.stringify({ accountId: second, platformUserId: 'cursor_owner', connectedAt: '2026-01-01T00:01:00.000Z' })).toString('base64url')],
+      [
+        'cursor_owner',
+        Buffer.from(
+          JSON.stringify({
+            accountId: second,
+            platformUserId: 'cursor_owner',
+            connectedAt: '2026-01-01T00:01:00.000Z',
+          }),
+        ).toString('base64url'),
+      ],
       ['cursor_owner', 'not a cursor'],
     ] as const) {
-      expect(await api('GET', `/accounts?cursor=${encodeURIComponent(bad)}`, await as(user)), bad).toMatchObject({ status: 400, body: invalid });
+      expect(await api('GET', `/accounts?cursor=${encodeURIComponent(bad)}`, await as(user)), bad).toMatchObject({
+        status: 400,
+        body: invalid,
+      });
     }
     expect((await api('GET', `/accounts?cursor=${cursor}`, await as('cursor_owner'))).status).toBe(200);
   });
@@ -175,7 +234,10 @@ describe('GET /accounts', () => {
     ['limit=1&limit=2', 'duplicate_parameter', 'The parameter limit was given more than once.'],
     ['starting_after=acct_1', 'unknown_parameter', 'The parameter starting_after is not supported by GET /accounts.'],
   ])('refuses %s with 400 %s', async (query, code, message) => {
-    expect(await api('GET', `/accounts?${query}`, await as('limits'))).toMatchObject({ status: 400, body: apiError('invalid_request_error', code, message) });
+    expect(await api('GET', `/accounts?${query}`, await as('limits'))).toMatchObject({
+      status: 400,
+      body: apiError('invalid_request_error', code, message),
+    });
   });
 
   it('answers an empty list to a user without accounts', async () => {
@@ -192,7 +254,11 @@ describe('GET /accounts', () => {
 
     expect(result).toMatchObject({
       status: 503,
-      body: apiError('service_unavailable_error', 'store_unavailable', 'Our database is not answering right now. Nothing was changed; please try again shortly.'),
+      body: apiError(
+        'service_unavailable_error',
+        'store_unavailable',
+        'Our database is not answering right now. Nothing was changed; please try again shortly.',
+      ),
     });
   });
 });

@@ -2,10 +2,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { useAccountNotices } from '../../shared/clients/notices';
-import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { stateCookieName } from '../../shared/http/cookies';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { TestBrowser, locationOf } from '../support/test-browser';
+import type { AccountNotice } from '../../shared/notifications/account-notices';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { locationOf, TestBrowser } from '../support/test-browser';
 
 let stack: LocalStack;
 
@@ -55,10 +55,14 @@ describe('GET /connect/authorize', () => {
 
   it('sets the cookie as __Host-, Secure, HttpOnly, SameSite=Lax with the state lifetime, and no-store headers', async () => {
     const ticket = await stack.mintTicket('user_std');
-    const response = await fetch(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${ticket}`, { redirect: 'manual' });
+    const response = await fetch(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${ticket}`, {
+      redirect: 'manual',
+    });
 
     expect(response.headers.getSetCookie()).toEqual([
-      expect.stringMatching(/^__Host-connect_state=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/; Secure; HttpOnly; SameSite=Lax$/),
+      expect.stringMatching(
+        /^__Host-connect_state=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/; Secure; HttpOnly; SameSite=Lax$/,
+      ),
     ]);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
@@ -81,11 +85,18 @@ describe('GET /connect/authorize', () => {
     ['a bad type', 'type=custom&ticket=TICKET', 400, 'invalid_parameter'],
     ['an unknown parameter', 'type=standard&ticket=TICKET&suggested_capabilites[]=transfers', 400, 'unknown_parameter'],
     ['an unknown stripe_user field', 'type=standard&ticket=TICKET&stripe_user[password]=x', 400, 'invalid_stripe_user'],
-    ['a return_to off the allowlist', 'type=standard&ticket=TICKET&return_to=https%3A%2F%2Fevil.example', 400, 'invalid_return_to'],
+    [
+      'a return_to off the allowlist',
+      'type=standard&ticket=TICKET&return_to=https%3A%2F%2Fevil.example',
+      400,
+      'invalid_return_to',
+    ],
     ['a forged ticket', 'type=standard&ticket=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', 401, 'invalid_token'],
   ])('refuses %s with an HTML page and stores no state', async (_, query, status, code) => {
     const ticket = await stack.mintTicket('user_bad');
-    const response = await fetch(`${stack.gatewayUrl}/connect/authorize?${query.replace('TICKET', ticket)}`, { redirect: 'manual' });
+    const response = await fetch(`${stack.gatewayUrl}/connect/authorize?${query.replace('TICKET', ticket)}`, {
+      redirect: 'manual',
+    });
     const body = await response.text();
 
     expect(response.status).toBe(status);
@@ -127,7 +138,12 @@ describe('GET /connect/callback', () => {
     const { finished } = await connect('express', 'user_exp', '&suggested_capabilities[]=transfers');
     const accountId = locationOf(finished).searchParams.get('account') ?? '';
 
-    expect(await readAccount(accountId)).toMatchObject({ accountId, platformUserId: 'user_exp', type: 'express', scope: 'express' });
+    expect(await readAccount(accountId)).toMatchObject({
+      accountId,
+      platformUserId: 'user_exp',
+      type: 'express',
+      scope: 'express',
+    });
   });
 
   it('publishes account.connected for the platform once the account is stored', async () => {
@@ -139,7 +155,11 @@ describe('GET /connect/callback', () => {
 
     // The emulator's authorized webhook may add an account.updated of its own meanwhile.
     expect(notices.filter((notice) => notice.type === 'account.connected')).toEqual([
-      { type: 'account.connected', accountId, detail: { platformUserId: 'user_notice', type: 'express', livemode: false, connectedAt: expect.any(String) } },
+      {
+        type: 'account.connected',
+        accountId,
+        detail: { platformUserId: 'user_notice', type: 'express', livemode: false, connectedAt: expect.any(String) },
+      },
     ]);
   });
 
@@ -264,7 +284,10 @@ describe('GET /connect/callback against stored states', () => {
   it('refuses a state minted for the Standard flow used with an Express code (flow mix-up)', async () => {
     const browser = new TestBrowser();
     const standardAuthorize = await startConnect(browser, `type=standard&ticket=${await stack.mintTicket('user_std')}`);
-    const expressAuthorize = await startConnect(new TestBrowser(), `type=express&ticket=${await stack.mintTicket('user_std')}`);
+    const expressAuthorize = await startConnect(
+      new TestBrowser(),
+      `type=express&ticket=${await stack.mintTicket('user_std')}`,
+    );
     expressAuthorize.searchParams.set('state', stateOf(standardAuthorize));
     const callbackUrl = await stack.emulator.decide(expressAuthorize.href, 'allow');
 
@@ -275,7 +298,10 @@ describe('GET /connect/callback against stored states', () => {
 
   it('refuses a connection whose account lacks the suggested capabilities (assert_capabilities)', async () => {
     const browser = new TestBrowser();
-    const authorizeUrl = await startConnect(browser, `type=express&ticket=${await stack.mintTicket('user_caps')}&suggested_capabilities[]=card_payments`);
+    const authorizeUrl = await startConnect(
+      browser,
+      `type=express&ticket=${await stack.mintTicket('user_caps')}&suggested_capabilities[]=card_payments`,
+    );
     // The account ends up with other capabilities than the ones the state asked for.
     authorizeUrl.searchParams.delete('suggested_capabilities[]');
     authorizeUrl.searchParams.append('suggested_capabilities[]', 'transfers');

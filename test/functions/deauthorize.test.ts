@@ -2,13 +2,21 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deauthorizeAccount } from '../../shared/accounts/deauthorize-account';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
-import { noMetrics } from '../../shared/metrics';
-import { noPublisher } from '../../shared/notifications/account-notices';
-import { createAccountsRepo, type AccountRecord } from '../../shared/stores/accounts-repo';
 import { useAccountNotices } from '../../shared/clients/notices';
+import { noMetrics } from '../../shared/metrics';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { apiError, callApi, connectAccount, seedAccount, storedAccount, stripeCalls, viewOf } from '../support/platform-api';
+import { noPublisher } from '../../shared/notifications/account-notices';
+import { type AccountRecord, createAccountsRepo } from '../../shared/stores/accounts-repo';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import {
+  apiError,
+  callApi,
+  connectAccount,
+  seedAccount,
+  storedAccount,
+  stripeCalls,
+  viewOf,
+} from '../support/platform-api';
 
 let stack: LocalStack;
 
@@ -22,7 +30,8 @@ afterAll(async () => {
 });
 
 const as = (user: string) => stack.mintTicket(user);
-const deauthorize = async (accountId: string, user: string) => callApi(stack, 'POST', `/accounts/${accountId}/deauthorize`, await as(user));
+const deauthorize = async (accountId: string, user: string) =>
+  callApi(stack, 'POST', `/accounts/${accountId}/deauthorize`, await as(user));
 const oauthDeauthorizeCalls = () => stripeCalls(stack, 'POST', '/oauth/deauthorize');
 /** The fields this route may change (webhooks from connecting may still update the others meanwhile). */
 const statusOf = async (accountId: string) => {
@@ -46,7 +55,7 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
       accountId,
       platformUserId: 'leaver',
       type: 'standard',
-      connectedAt: before?.['connectedAt'],
+      connectedAt: before?.connectedAt,
       status: 'deauthorized',
       deauthorizedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       // Stripe's deauthorization webhook may get there first; either way the record is the same news.
@@ -54,7 +63,13 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
     });
     expect(oauthDeauthorizeCalls() - calls).toBe(1);
     // Stripe's side: the platform key no longer reaches the account.
-    expect((await fetch(`${stack.emulator.url}/v1/accounts/${accountId}`, { headers: { authorization: 'Bearer sk_test_local0connect0onboarding0000000000' } })).status).toBe(403);
+    expect(
+      (
+        await fetch(`${stack.emulator.url}/v1/accounts/${accountId}`, {
+          headers: { authorization: 'Bearer sk_test_local0connect0onboarding0000000000' },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('is idempotent: a second call answers 200 with the same record and does not call Stripe again', async () => {
@@ -85,19 +100,26 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
     useAccountNotices(undefined);
 
     // One notice, from whichever of our route and Stripe's webhook recorded the change first.
-    expect(notices.filter((notice) => notice.type === 'account.deauthorized')).toEqual([{ type: 'account.deauthorized', accountId, detail: expect.any(Object) }]);
+    expect(notices.filter((notice) => notice.type === 'account.deauthorized')).toEqual([
+      { type: 'account.deauthorized', accountId, detail: expect.any(Object) },
+    ]);
   });
 
   it('marks an account Stripe no longer connects as deauthorized too, and answers 200', async () => {
     // Connected in our record, unknown to Stripe: /oauth/deauthorize answers invalid_client "not connected".
     const item = await seedAccount(stack, { platformUserId: 'already_gone', type: 'standard' });
-    const accountId = String(item['accountId']);
+    const accountId = String(item.accountId);
     const calls = oauthDeauthorizeCalls();
 
     const result = await deauthorize(accountId, 'already_gone');
 
     expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({ ...viewOf(item), status: 'deauthorized', deauthorizedAt: expect.any(String), updatedAt: expect.any(String) });
+    expect(result.body).toMatchObject({
+      ...viewOf(item),
+      status: 'deauthorized',
+      deauthorizedAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
     expect(oauthDeauthorizeCalls() - calls).toBe(1);
   });
 
@@ -129,7 +151,11 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
 
     expect(await deauthorize(accountId, 'attacker')).toMatchObject({
       status: 403,
-      body: apiError('permission_error', 'not_your_account', `The account ${accountId} is not one of your connected accounts.`),
+      body: apiError(
+        'permission_error',
+        'not_your_account',
+        `The account ${accountId} is not one of your connected accounts.`,
+      ),
     });
     expect(await deauthorize('acct_nosuchaccount', 'attacker')).toMatchObject({
       status: 404,
@@ -137,63 +163,103 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
     });
     expect(await deauthorize('acct_bad%2Fid', 'attacker')).toMatchObject({
       status: 400,
-      body: apiError('invalid_request_error', 'invalid_account_id', 'The account id must look like acct_ followed by letters and digits.'),
+      body: apiError(
+        'invalid_request_error',
+        'invalid_account_id',
+        'The account id must look like acct_ followed by letters and digits.',
+      ),
     });
     expect(await statusOf(accountId)).toEqual(before);
     expect(oauthDeauthorizeCalls()).toBe(calls);
   });
 
   it.each([
-    ['fails (500)', 'server_error', 502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.'],
+    [
+      'fails (500)',
+      'server_error',
+      502,
+      'stripe_unavailable',
+      'Stripe is not answering right now. Please try again in a moment.',
+    ],
     ['times out', 'timeout', 504, 'stripe_timeout', 'Stripe did not answer in time. It is safe to try again.'],
-  ] as const)('answers when Stripe %s with an error and changes nothing; a retry then succeeds', async (_, mode, status, code, message) => {
-    const user = `stripe_${mode}`;
-    const accountId = await connectAccount(stack, 'standard', user);
-    const before = await statusOf(accountId);
-    // stripe-node retries once: fault both tries.
-    stack.emulator.injectFault({ method: 'POST', path: '/oauth/deauthorize', mode, times: 2 });
+  ] as const)(
+    'answers when Stripe %s with an error and changes nothing; a retry then succeeds',
+    async (_, mode, status, code, message) => {
+      const user = `stripe_${mode}`;
+      const accountId = await connectAccount(stack, 'standard', user);
+      const before = await statusOf(accountId);
+      // stripe-node retries once: fault both tries.
+      stack.emulator.injectFault({ method: 'POST', path: '/oauth/deauthorize', mode, times: 2 });
 
-    const result = await deauthorize(accountId, user);
-    stack.emulator.clearFaults();
+      const result = await deauthorize(accountId, user);
+      stack.emulator.clearFaults();
 
-    expect(result).toMatchObject({ status, body: apiError('upstream_error', code, message) });
-    expect(await statusOf(accountId)).toEqual(before);
-    expect(await deauthorize(accountId, user)).toMatchObject({ status: 200, body: { accountId, status: 'deauthorized' } });
-  });
+      expect(result).toMatchObject({ status, body: apiError('upstream_error', code, message) });
+      expect(await statusOf(accountId)).toEqual(before);
+      expect(await deauthorize(accountId, user)).toMatchObject({
+        status: 200,
+        body: { accountId, status: 'deauthorized' },
+      });
+    },
+  );
 
   it.each([
     ['another user', 'next_owner'],
     ['the same user, consenting again', 'first_owner'],
-  ])('never marks a connection made while Stripe answered (by %s): 409, the newer record left as it is', async (_, reconnectingUser) => {
-    const seeded = await seedAccount(stack, { platformUserId: 'first_owner', type: 'standard' });
-    const record = (await storedAccount(stack, String(seeded['accountId']))) as unknown as AccountRecord;
-    const accounts = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
-    const requestStartedAt = Date.parse(record.connectedAt) + 500;
-    const reconnectedAt = new Date(requestStartedAt + 500).toISOString();
-    // While our deauthorize call is at Stripe, the account goes through OAuth again and its callback stores the new connection.
-    const stripe = {
-      oauth: {
-        deauthorize: async () => {
-          await seedAccount(stack, { accountId: record.accountId, platformUserId: reconnectingUser, type: 'standard', connectedAt: reconnectedAt });
-          return { stripe_user_id: record.accountId };
+  ])(
+    'never marks a connection made while Stripe answered (by %s): 409, the newer record left as it is',
+    async (_, reconnectingUser) => {
+      const seeded = await seedAccount(stack, { platformUserId: 'first_owner', type: 'standard' });
+      const record = (await storedAccount(stack, String(seeded.accountId))) as unknown as AccountRecord;
+      const accounts = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
+      const requestStartedAt = Date.parse(record.connectedAt) + 500;
+      const reconnectedAt = new Date(requestStartedAt + 500).toISOString();
+      // While our deauthorize call is at Stripe, the account goes through OAuth again and its callback stores the new connection.
+      const stripe = {
+        oauth: {
+          deauthorize: async () => {
+            await seedAccount(stack, {
+              accountId: record.accountId,
+              platformUserId: reconnectingUser,
+              type: 'standard',
+              connectedAt: reconnectedAt,
+            });
+            return { stripe_user_id: record.accountId };
+          },
         },
-      },
-    } as unknown as Stripe;
+      } as unknown as Stripe;
 
-    const result = deauthorizeAccount(record, { accounts, stripe: async () => stripe, livemode: false, clientId: 'ca_test', notices: noPublisher, metrics: noMetrics, now: requestStartedAt });
+      const result = deauthorizeAccount(record, {
+        accounts,
+        stripe: async () => stripe,
+        livemode: false,
+        clientId: 'ca_test',
+        notices: noPublisher,
+        metrics: noMetrics,
+        now: requestStartedAt,
+      });
 
-    await expect(result).rejects.toThrowError(expect.objectContaining({ status: 409, code: 'account_reconnected' }));
-    expect(await storedAccount(stack, record.accountId)).toMatchObject({ status: 'connected', platformUserId: reconnectingUser, connectedAt: reconnectedAt });
-  });
+      await expect(result).rejects.toThrowError(expect.objectContaining({ status: 409, code: 'account_reconnected' }));
+      expect(await storedAccount(stack, record.accountId)).toMatchObject({
+        status: 'connected',
+        platformUserId: reconnectingUser,
+        connectedAt: reconnectedAt,
+      });
+    },
+  );
 
   it('refuses a connection of the other mode than the deployment key, without calling Stripe or changing it', async () => {
     const seeded = await seedAccount(stack, { platformUserId: 'live_owner', type: 'standard', livemode: true });
-    const accountId = String(seeded['accountId']);
+    const accountId = String(seeded.accountId);
     const calls = oauthDeauthorizeCalls();
 
     expect(await deauthorize(accountId, 'live_owner')).toMatchObject({
       status: 409,
-      body: apiError('conflict_error', 'livemode_mismatch', `${accountId} was connected in live mode, but this deployment uses a test-mode key; nothing was changed.`),
+      body: apiError(
+        'conflict_error',
+        'livemode_mismatch',
+        `${accountId} was connected in live mode, but this deployment uses a test-mode key; nothing was changed.`,
+      ),
     });
     expect(await statusOf(accountId)).toMatchObject({ status: 'connected' });
     expect(oauthDeauthorizeCalls()).toBe(calls);
@@ -201,21 +267,39 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
 
   it("never takes Stripe's invalid_client about another account (or another cause) as this account being disconnected", async () => {
     const seeded = await seedAccount(stack, { platformUserId: 'careful_owner', type: 'standard' });
-    const record = (await storedAccount(stack, String(seeded['accountId']))) as unknown as AccountRecord;
+    const record = (await storedAccount(stack, String(seeded.accountId))) as unknown as AccountRecord;
     const accounts = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
     const refusal = (message: string) => {
-      const stripe = { oauth: { deauthorize: async () => Promise.reject(new Stripe.errors.StripeInvalidClientError({ message, type: 'invalid_client' })) } } as unknown as Stripe;
-      return deauthorizeAccount(record, { accounts, stripe: async () => stripe, livemode: false, clientId: 'ca_test', notices: noPublisher, metrics: noMetrics, now: Date.now() });
+      const stripe = {
+        oauth: {
+          deauthorize: async () =>
+            Promise.reject(new Stripe.errors.StripeInvalidClientError({ message, type: 'invalid_client' })),
+        },
+      } as unknown as Stripe;
+      return deauthorizeAccount(record, {
+        accounts,
+        stripe: async () => stripe,
+        livemode: false,
+        clientId: 'ca_test',
+        notices: noPublisher,
+        metrics: noMetrics,
+        now: Date.now(),
+      });
     };
 
-    await expect(refusal('This application is not connected to stripe account acct_someoneelse1, or that account does not exist.')).rejects.toThrowError(
-      expect.objectContaining({ status: 502 }),
-    );
-    await expect(refusal('No such application: ca_test (a live-mode client_id with a test-mode key)')).rejects.toThrowError(expect.objectContaining({ status: 502 }));
+    await expect(
+      refusal('This application is not connected to stripe account acct_someoneelse1, or that account does not exist.'),
+    ).rejects.toThrowError(expect.objectContaining({ status: 502 }));
+    await expect(
+      refusal('No such application: ca_test (a live-mode client_id with a test-mode key)'),
+    ).rejects.toThrowError(expect.objectContaining({ status: 502 }));
     expect(await statusOf(record.accountId)).toMatchObject({ status: 'connected' });
-    await expect(refusal(`This application is not connected to stripe account ${record.accountId}, or that account does not exist.`)).resolves.toMatchObject({
+    await expect(
+      refusal(
+        `This application is not connected to stripe account ${record.accountId}, or that account does not exist.`,
+      ),
+    ).resolves.toMatchObject({
       status: 'deauthorized',
     });
   });
 });
-

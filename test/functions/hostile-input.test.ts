@@ -8,8 +8,8 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { rawRequest, type RawResponse } from '../support/raw-http';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { type RawResponse, rawRequest } from '../support/raw-http';
 
 let stack: LocalStack;
 let tried = 0;
@@ -24,9 +24,12 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const itemCount = async (table: string) => (await createDocumentClient().send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count ?? 0;
+const itemCount = async (table: string) =>
+  (await createDocumentClient().send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count ?? 0;
 
-const secrets = Object.values(localDefaults as Record<string, unknown>).filter((value): value is string => typeof value === 'string' && value.length > 20);
+const secrets = Object.values(localDefaults as Record<string, unknown>).filter(
+  (value): value is string => typeof value === 'string' && value.length > 20,
+);
 
 const expectHarmless = (response: RawResponse) => {
   expect(response.status).toBeLessThan(500);
@@ -53,17 +56,44 @@ const adversarial = fc.constantFrom(
 );
 const value = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), adversarial);
 const key = fc.oneof(
-  fc.constantFrom('type', 'ticket', 'return_to', 'stripe_user[email]', 'stripe_user[url]', 'suggested_capabilities[]', 'state', 'code', 'error', 'account', 'limit', 'cursor'),
+  fc.constantFrom(
+    'type',
+    'ticket',
+    'return_to',
+    'stripe_user[email]',
+    'stripe_user[url]',
+    'suggested_capabilities[]',
+    'state',
+    'code',
+    'error',
+    'account',
+    'limit',
+    'cursor',
+  ),
   fc.string({ maxLength: 20 }),
 );
 /** Encoded pairs, sometimes left raw so invalid percent-escapes and bytes reach the handler. */
 const queryString = fc
   .array(fc.tuple(key, value, fc.boolean()), { maxLength: 8 })
-  .map((pairs) => pairs.map(([name, text, raw]) => (raw ? `${name}=${text}` : `${encodeURIComponent(name.toWellFormed())}=${encodeURIComponent(text.toWellFormed())}`)).join('&'));
+  .map((pairs) =>
+    pairs
+      .map(([name, text, raw]) =>
+        raw
+          ? `${name}=${text}`
+          : `${encodeURIComponent(name.toWellFormed())}=${encodeURIComponent(text.toWellFormed())}`,
+      )
+      .join('&'),
+  );
 /** Percent-encodes what may not stand in a request line, byte by byte (lone surrogates included). */
 const safePath = (query: string) =>
-  query.replace(/[^\x21-\x7e]/gu, (char) => [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''));
-const cookieHeader = fc.oneof(fc.string(), fc.constant(`__Host-connect_state=${'a'.repeat(43)}`), fc.constant('__Host-connect_state=; __Host-connect_state=x'));
+  query.replace(/[^\x21-\x7e]/gu, (char) =>
+    [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''),
+  );
+const cookieHeader = fc.oneof(
+  fc.string(),
+  fc.constant(`__Host-connect_state=${'a'.repeat(43)}`),
+  fc.constant('__Host-connect_state=; __Host-connect_state=x'),
+);
 
 describe('hostile input', () => {
   it('GET /connect/authorize never fails or stores a state when it refuses', async () => {
@@ -97,7 +127,7 @@ describe('hostile input', () => {
         // A request line past the server's limit is refused before any handler runs (431).
         if (response.status === 431) return;
         expect(response.status).toBe(302);
-        expect(String(response.headers['location'])).toMatch(/\/local\/failed\?error=[a-z_]+$/);
+        expect(String(response.headers.location)).toMatch(/\/local\/failed\?error=[a-z_]+$/);
       }),
       runs,
     );
@@ -111,7 +141,11 @@ describe('hostile input', () => {
       fc.json(),
       fc.constant(`${'['.repeat(50_000)}${']'.repeat(50_000)}`),
     );
-    const signature = fc.oneof(fc.string(), fc.constant(`t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`), fc.constant(''));
+    const signature = fc.oneof(
+      fc.string(),
+      fc.constant(`t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`),
+      fc.constant(''),
+    );
     await fc.assert(
       fc.asyncProperty(body, signature, async (payload, header) => {
         tried += 1;
@@ -133,7 +167,15 @@ describe('hostile input', () => {
     const body = fc.oneof(
       fc.json(),
       fc.constant(`${'['.repeat(50_000)}${']'.repeat(50_000)}`),
-      fc.record({ id: fc.string(), type: fc.string(), created: fc.integer(), livemode: fc.boolean(), data: fc.anything() }).map((event) => JSON.stringify(event)),
+      fc
+        .record({
+          id: fc.string(),
+          type: fc.string(),
+          created: fc.integer(),
+          livemode: fc.boolean(),
+          data: fc.anything(),
+        })
+        .map((event) => JSON.stringify(event)),
     );
     await fc.assert(
       fc.asyncProperty(body, async (payload) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { apiError, callApi, connectAccount, seedAccount, stripeCalls } from '../support/platform-api';
-import { TestBrowser, locationOf } from '../support/test-browser';
+import { locationOf, TestBrowser } from '../support/test-browser';
 
 let stack: LocalStack;
 
@@ -27,16 +27,20 @@ describe('POST /accounts/{accountId}/login_links', () => {
 
     expect(result.status).toBe(200);
     expect(result.headers.get('cache-control')).toBe('no-store');
-    expect(result.body).toEqual({ object: 'login_link', url: expect.stringMatching(`^${stack.emulator.url}/express/login/[A-Za-z0-9]+$`), created: expect.any(Number) });
-    expect(Math.abs(Number(result.body['created']) - Date.now() / 1000)).toBeLessThan(60);
+    expect(result.body).toEqual({
+      object: 'login_link',
+      url: expect.stringMatching(`^${stack.emulator.url}/express/login/[A-Za-z0-9]+$`),
+      created: expect.any(Number),
+    });
+    expect(Math.abs(Number(result.body.created) - Date.now() / 1000)).toBeLessThan(60);
   });
 
   it('creates a fresh link on every call; each opens the Express dashboard once', async () => {
     const accountId = await connectAccount(stack, 'express', 'twice_owner');
     const token = await as('twice_owner');
 
-    const first = String((await api('POST', `/accounts/${accountId}/login_links`, token)).body['url']);
-    const second = String((await api('POST', `/accounts/${accountId}/login_links`, token)).body['url']);
+    const first = String((await api('POST', `/accounts/${accountId}/login_links`, token)).body.url);
+    const second = String((await api('POST', `/accounts/${accountId}/login_links`, token)).body.url);
 
     expect(first).not.toBe(second);
     expect(stripeCalls(stack, 'POST', linkPath(accountId))).toBe(2);
@@ -64,7 +68,11 @@ describe('POST /accounts/{accountId}/login_links', () => {
 
     expect(await api('POST', `/accounts/${accountId}/login_links`, await as('link_thief'))).toMatchObject({
       status: 403,
-      body: apiError('permission_error', 'not_your_account', `The account ${accountId} is not one of your connected accounts.`),
+      body: apiError(
+        'permission_error',
+        'not_your_account',
+        `The account ${accountId} is not one of your connected accounts.`,
+      ),
     });
     expect(await api('POST', '/accounts/acct_nothere99/login_links', await as('link_owner'))).toMatchObject({
       status: 404,
@@ -72,7 +80,11 @@ describe('POST /accounts/{accountId}/login_links', () => {
     });
     expect(await api('POST', '/accounts/acct_%3Cx%3E/login_links', await as('link_owner'))).toMatchObject({
       status: 400,
-      body: apiError('invalid_request_error', 'invalid_account_id', 'The account id must look like acct_ followed by letters and digits.'),
+      body: apiError(
+        'invalid_request_error',
+        'invalid_account_id',
+        'The account id must look like acct_ followed by letters and digits.',
+      ),
     });
     expect(stripeCalls(stack, 'POST', linkPath('acct_nothere99'))).toBe(0);
     expect(stripeCalls(stack, 'POST', linkPath(accountId))).toBe(0);
@@ -80,22 +92,30 @@ describe('POST /accounts/{accountId}/login_links', () => {
 
   it('answers 409 account_deauthorized for a deauthorized account, without asking Stripe', async () => {
     const item = await seedAccount(stack, { platformUserId: 'revoked_owner', type: 'express', status: 'deauthorized' });
-    const accountId = String(item['accountId']);
+    const accountId = String(item.accountId);
 
     expect(await api('POST', `/accounts/${accountId}/login_links`, await as('revoked_owner'))).toMatchObject({
       status: 409,
-      body: apiError('conflict_error', 'account_deauthorized', `${accountId} is no longer connected to the platform; connect it again first.`),
+      body: apiError(
+        'conflict_error',
+        'account_deauthorized',
+        `${accountId} is no longer connected to the platform; connect it again first.`,
+      ),
     });
     expect(stripeCalls(stack, 'POST', linkPath(accountId))).toBe(0);
   });
 
   it('answers 409 account_not_connected when Stripe says the platform has no access (before the webhook arrived)', async () => {
     const item = await seedAccount(stack, { platformUserId: 'stale_owner', type: 'express' });
-    const accountId = String(item['accountId']);
+    const accountId = String(item.accountId);
 
     expect(await api('POST', `/accounts/${accountId}/login_links`, await as('stale_owner'))).toMatchObject({
       status: 409,
-      body: apiError('conflict_error', 'account_not_connected', `Stripe says ${accountId} is no longer connected to the platform; connect it again first.`),
+      body: apiError(
+        'conflict_error',
+        'account_not_connected',
+        `Stripe says ${accountId} is no longer connected to the platform; connect it again first.`,
+      ),
     });
     expect(stripeCalls(stack, 'POST', linkPath(accountId))).toBe(1);
   });
@@ -106,13 +126,34 @@ describe('POST /accounts/{accountId}/login_links', () => {
 
     const result = await api('POST', `/accounts/${accountId}/login_links`, await as('unfinished_owner'));
 
-    expect(result).toMatchObject({ status: 409, body: { error: { type: 'conflict_error', code: 'onboarding_incomplete', message: expect.stringContaining('Account Link') } } });
+    expect(result).toMatchObject({
+      status: 409,
+      body: {
+        error: {
+          type: 'conflict_error',
+          code: 'onboarding_incomplete',
+          message: expect.stringContaining('Account Link'),
+        },
+      },
+    });
     expect(result.headers.get('cache-control')).toBe('no-store');
   });
 
   it.each([
-    ['a Stripe 500', 'server_error', 502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.'],
-    ['a Stripe 429', 'rate_limit', 502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.'],
+    [
+      'a Stripe 500',
+      'server_error',
+      502,
+      'stripe_unavailable',
+      'Stripe is not answering right now. Please try again in a moment.',
+    ],
+    [
+      'a Stripe 429',
+      'rate_limit',
+      502,
+      'stripe_unavailable',
+      'Stripe is not answering right now. Please try again in a moment.',
+    ],
     ['a Stripe timeout', 'timeout', 504, 'stripe_timeout', 'Stripe did not answer in time. It is safe to try again.'],
   ] as const)('maps %s (%s) to %i %s', async (_, mode, status, code, message) => {
     const user = `fault_${mode}`;
@@ -164,11 +205,41 @@ describe('GET /connect/dashboard', () => {
   });
 
   it.each([
-    ['no Express account', async () => `ticket=${await as('dash_none')}`, 404, 'no_express_account', 'You have no connected Express account. Connect one first, then open its dashboard.'],
-    ['no ticket', async () => '', 401, 'missing_token', 'A platform token is required: sign in on the platform and try again.'],
-    ['an expired ticket', async () => `ticket=${await stack.mintTicket('dash_none', -120)}`, 401, 'token_expired', 'The platform token has expired: go back to the platform and try again.'],
-    ['an unknown parameter', async () => `ticket=${await as('dash_none')}&acount=acct_1`, 400, 'unknown_parameter', 'The parameter acount is not supported by /connect/dashboard.'],
-    ['a malformed account', async () => `ticket=${await as('dash_none')}&account=%3Cscript%3E`, 400, 'invalid_account_id', 'The account id must look like acct_ followed by letters and digits.'],
+    [
+      'no Express account',
+      async () => `ticket=${await as('dash_none')}`,
+      404,
+      'no_express_account',
+      'You have no connected Express account. Connect one first, then open its dashboard.',
+    ],
+    [
+      'no ticket',
+      async () => '',
+      401,
+      'missing_token',
+      'A platform token is required: sign in on the platform and try again.',
+    ],
+    [
+      'an expired ticket',
+      async () => `ticket=${await stack.mintTicket('dash_none', -120)}`,
+      401,
+      'token_expired',
+      'The platform token has expired: go back to the platform and try again.',
+    ],
+    [
+      'an unknown parameter',
+      async () => `ticket=${await as('dash_none')}&acount=acct_1`,
+      400,
+      'unknown_parameter',
+      'The parameter acount is not supported by /connect/dashboard.',
+    ],
+    [
+      'a malformed account',
+      async () => `ticket=${await as('dash_none')}&account=%3Cscript%3E`,
+      400,
+      'invalid_account_id',
+      'The account id must look like acct_ followed by letters and digits.',
+    ],
   ])('answers %s with an HTML page and its status', async (_, query, status, code, message) => {
     const response = await dashboard(await query());
     const html = await response.text();
@@ -183,7 +254,9 @@ describe('GET /connect/dashboard', () => {
   it('refuses another user’s account (403), a Standard one (400) and a deauthorized one (409) named by account=', async () => {
     const others = await connectAccount(stack, 'express', 'dash_other');
     const standard = await connectAccount(stack, 'standard', 'dash_picker');
-    const gone = String((await seedAccount(stack, { platformUserId: 'dash_picker', type: 'express', status: 'deauthorized' }))['accountId']);
+    const gone = String(
+      (await seedAccount(stack, { platformUserId: 'dash_picker', type: 'express', status: 'deauthorized' })).accountId,
+    );
     const ticket = await as('dash_picker');
 
     const notYours = await dashboard(`ticket=${ticket}&account=${others}`);
@@ -194,7 +267,11 @@ describe('GET /connect/dashboard', () => {
     expect(await notYours.text()).toContain('Error code: not_your_account');
     expect(await notExpress.text()).toContain('https://dashboard.stripe.com');
     expect(await deauthorized.text()).toContain('Error code: account_deauthorized');
-    expect(stripeCalls(stack, 'POST', linkPath(others)) + stripeCalls(stack, 'POST', linkPath(standard)) + stripeCalls(stack, 'POST', linkPath(gone))).toBe(0);
+    expect(
+      stripeCalls(stack, 'POST', linkPath(others)) +
+        stripeCalls(stack, 'POST', linkPath(standard)) +
+        stripeCalls(stack, 'POST', linkPath(gone)),
+    ).toBe(0);
   });
 
   it('shows Stripe failures as an HTML page (502)', async () => {

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
 
 let stack: LocalStack;
 
@@ -22,23 +22,38 @@ const logsOf = (requestId: string | null) =>
   capturedServiceLines()
     .filter((line) => line.startsWith('{"level":'))
     .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((line) => line['correlation_id'] === requestId);
+    .filter((line) => line.correlation_id === requestId);
 
 const failedLog = (service: string, message: string) => [
-  expect.objectContaining({ level: 'ERROR', message: 'request failed', service, status: 503, errorCode: 'configuration_error', error: { name: 'HttpError', message } }),
+  expect.objectContaining({
+    level: 'ERROR',
+    message: 'request failed',
+    service,
+    status: 503,
+    errorCode: 'configuration_error',
+    error: { name: 'HttpError', message },
+  }),
 ];
 
 describe('a misconfigured deployment', () => {
   it('answers every browser request with a 503 page naming the missing variable, and logs each once', async () => {
     const ticket = await stack.mintTicket('user_config');
     for (const attempt of [1, 2]) {
-      const response = await fetch(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${ticket}`, { redirect: 'manual' });
+      const response = await fetch(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${ticket}`, {
+        redirect: 'manual',
+      });
       const page = await response.text();
 
-      expect({ attempt, status: response.status, type: response.headers.get('content-type') }).toEqual({ attempt, status: 503, type: expect.stringContaining('text/html') });
+      expect({ attempt, status: response.status, type: response.headers.get('content-type') }).toEqual({
+        attempt,
+        status: 503,
+        type: expect.stringContaining('text/html'),
+      });
       expect(page).toContain('The service is misconfigured: SUCCESS_URL is not set.');
       expect(page).toContain('Error code: configuration_error');
-      expect(logsOf(response.headers.get('x-request-id'))).toEqual(failedLog('authorize', 'The service is misconfigured: SUCCESS_URL is not set.'));
+      expect(logsOf(response.headers.get('x-request-id'))).toEqual(
+        failedLog('authorize', 'The service is misconfigured: SUCCESS_URL is not set.'),
+      );
     }
   });
 
@@ -49,14 +64,18 @@ describe('a misconfigured deployment', () => {
     });
 
     expect(response.status).toBe(503);
-    expect(response.headers.getSetCookie()).toEqual(['__Host-connect_state=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax']);
+    expect(response.headers.getSetCookie()).toEqual([
+      '__Host-connect_state=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax',
+    ]);
   });
 
   it('answers the API with a 503 JSON error naming a secret field that is too short', async () => {
-    const saved = process.env['PLATFORM_TOKEN_SECRET'];
-    process.env['PLATFORM_TOKEN_SECRET'] = 'too-short';
+    const saved = process.env.PLATFORM_TOKEN_SECRET;
+    process.env.PLATFORM_TOKEN_SECRET = 'too-short';
     try {
-      const response = await fetch(`${stack.gatewayUrl}/accounts`, { headers: { authorization: `Bearer ${await stack.mintTicket('user_config')}` } });
+      const response = await fetch(`${stack.gatewayUrl}/accounts`, {
+        headers: { authorization: `Bearer ${await stack.mintTicket('user_config')}` },
+      });
 
       expect({ status: response.status, body: await response.json() }).toEqual({
         status: 503,
@@ -69,10 +88,13 @@ describe('a misconfigured deployment', () => {
         },
       });
       expect(logsOf(response.headers.get('x-request-id'))).toEqual(
-        failedLog('accounts', 'The service is misconfigured: secret field platformTokenSecret is shorter than 32 characters.'),
+        failedLog(
+          'accounts',
+          'The service is misconfigured: secret field platformTokenSecret is shorter than 32 characters.',
+        ),
       );
     } finally {
-      process.env['PLATFORM_TOKEN_SECRET'] = saved ?? localDefaults.platformTokenSecret;
+      process.env.PLATFORM_TOKEN_SECRET = saved ?? localDefaults.platformTokenSecret;
     }
   });
 });

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
 import { stateCookieName } from '../../shared/http/cookies';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { TestBrowser, locationOf } from '../support/test-browser';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { locationOf, TestBrowser } from '../support/test-browser';
 
 let stack: LocalStack;
 
@@ -22,16 +22,24 @@ afterAll(async () => {
 });
 
 const authorizeIn = async (browser: TestBrowser, user: string, flow = 'standard', extra = '') => {
-  const response = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=${flow}&ticket=${await stack.mintTicket(user)}${extra}`);
+  const response = await browser.get(
+    `${stack.gatewayUrl}/connect/authorize?type=${flow}&ticket=${await stack.mintTicket(user)}${extra}`,
+  );
   expect(response.status).toBe(302);
   return locationOf(response);
 };
 const errorOf = (response: Response) => locationOf(response).searchParams.get('error');
 const accountOf = (response: Response) => locationOf(response).searchParams.get('account');
 const readAccount = async (accountId: string) =>
-  (await createDocumentClient().send(new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }))).Item;
+  (
+    await createDocumentClient().send(
+      new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }),
+    )
+  ).Item;
 const accountsOf = async (platformUserId: string) =>
-  ((await createDocumentClient().send(new ScanCommand({ TableName: stack.tables.accounts }))).Items ?? []).filter((item) => item['platformUserId'] === platformUserId);
+  ((await createDocumentClient().send(new ScanCommand({ TableName: stack.tables.accounts }))).Items ?? []).filter(
+    (item) => item.platformUserId === platformUserId,
+  );
 const tokenCalls = () => stack.emulator.requestLog().filter((entry) => entry.path === '/oauth/token').length;
 
 describe('OAuth attacks', () => {
@@ -67,7 +75,9 @@ describe('OAuth attacks', () => {
     const cookie = `${stateCookieName}=${browser.cookie(stateCookieName)}`;
     const before = tokenCalls();
 
-    const results = await Promise.all(Array.from({ length: 6 }, () => fetch(callback, { redirect: 'manual', headers: { cookie } })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => fetch(callback, { redirect: 'manual', headers: { cookie } })),
+    );
 
     expect(results.filter((response) => accountOf(response)?.startsWith('acct_'))).toHaveLength(1);
     expect(results.filter((response) => errorOf(response) === 'state_invalid')).toHaveLength(5);
@@ -88,7 +98,9 @@ describe('OAuth attacks', () => {
 
   it('code injection: a victim code used in the attacker session is revoked by Stripe when the victim finishes', async () => {
     const victim = new TestBrowser();
-    const victimCallback = new URL(await stack.emulator.decide((await authorizeIn(victim, 'inject_victim')).href, 'allow'));
+    const victimCallback = new URL(
+      await stack.emulator.decide((await authorizeIn(victim, 'inject_victim')).href, 'allow'),
+    );
     const attacker = new TestBrowser();
     const attackerAuthorize = await authorizeIn(attacker, 'inject_attacker');
     const injected = new URL(victimCallback);
@@ -101,7 +113,7 @@ describe('OAuth attacks', () => {
     // Stripe has no PKCE: the injected code works once. Its second use (the victim's) makes Stripe
     // revoke the connection, and the deauthorization webhook marks the stolen record dead.
     expect(errorOf(victimResult)).toBe('code_reused');
-    await expect.poll(async () => (await readAccount(accountId))?.['status'], { timeout: 5000 }).toBe('deauthorized');
+    await expect.poll(async () => (await readAccount(accountId))?.status, { timeout: 5000 }).toBe('deauthorized');
   });
 
   it('open redirect: return_to off the allowlist is refused before any state exists', async () => {
@@ -114,13 +126,55 @@ describe('OAuth attacks', () => {
   });
 
   it.each([
-    ['alg: none', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', aud: 'connect-onboarding', exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url')}.`],
-    ['a wrong key', async () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setAudience('connect-onboarding').setExpirationTime('5m').sign(new TextEncoder().encode('wrong-key-wrong-key-wrong-key-wrong-key'))],
-    ['a wrong audience', async () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setAudience('billing').setExpirationTime('5m').sign(new TextEncoder().encode(localDefaults.platformTokenSecret))],
-    ['an expired token', async () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setAudience('connect-onboarding').setExpirationTime(Math.floor(Date.now() / 1000) - 120).sign(new TextEncoder().encode(localDefaults.platformTokenSecret))],
-    ['a far-future exp', async () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setAudience('connect-onboarding').setExpirationTime('30d').sign(new TextEncoder().encode(localDefaults.platformTokenSecret))],
+    [
+      'alg: none',
+      async () =>
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', aud: 'connect-onboarding', exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url')}.`,
+    ],
+    [
+      'a wrong key',
+      async () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('x')
+          .setAudience('connect-onboarding')
+          .setExpirationTime('5m')
+          .sign(new TextEncoder().encode('wrong-key-wrong-key-wrong-key-wrong-key')),
+    ],
+    [
+      'a wrong audience',
+      async () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('x')
+          .setAudience('billing')
+          .setExpirationTime('5m')
+          .sign(new TextEncoder().encode(localDefaults.platformTokenSecret)),
+    ],
+    [
+      'an expired token',
+      async () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('x')
+          .setAudience('connect-onboarding')
+          .setExpirationTime(Math.floor(Date.now() / 1000) - 120)
+          .sign(new TextEncoder().encode(localDefaults.platformTokenSecret)),
+    ],
+    [
+      'a far-future exp',
+      async () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('x')
+          .setAudience('connect-onboarding')
+          .setExpirationTime('30d')
+          .sign(new TextEncoder().encode(localDefaults.platformTokenSecret)),
+    ],
   ])('platform token with %s: 401 and no state', async (_, mint) => {
-    const response = await new TestBrowser().get(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await mint()}`);
+    const response = await new TestBrowser().get(
+      `${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await mint()}`,
+    );
 
     expect(response.status).toBe(401);
     expect(response.headers.getSetCookie()).toEqual([]);
@@ -147,13 +201,19 @@ describe('faults on the OAuth flow', () => {
   it('answers 503 with a clear page when DynamoDB is unreachable at authorize, and works again after', async () => {
     const unreachable = createDocumentClient({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:1', AWS_REGION: 'local' });
     useDocumentClient(unreachable);
-    const failed = await new TestBrowser().get(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await stack.mintTicket('db_down')}`);
+    const failed = await new TestBrowser().get(
+      `${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await stack.mintTicket('db_down')}`,
+    );
     useDocumentClient(undefined);
-    const recovered = await new TestBrowser().get(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await stack.mintTicket('db_down')}`);
+    const recovered = await new TestBrowser().get(
+      `${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await stack.mintTicket('db_down')}`,
+    );
 
     expect(failed.status).toBe(503);
     expect(failed.headers.getSetCookie()).toEqual([]);
-    expect(await failed.text()).toContain('Our database is not answering right now. Nothing was changed; please try again shortly.');
+    expect(await failed.text()).toContain(
+      'Our database is not answering right now. Nothing was changed; please try again shortly.',
+    );
     expect(recovered.status).toBe(302);
   });
 
@@ -161,10 +221,15 @@ describe('faults on the OAuth flow', () => {
     const real = createDocumentClient();
     const throttled = Object.create(real) as typeof real;
     throttled.send = (async () => {
-      throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
+      throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: { httpStatusCode: 400 },
+      });
     }) as typeof real.send;
     useDocumentClient(throttled);
-    const response = await new TestBrowser().get(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await stack.mintTicket('db_throttled')}`);
+    const response = await new TestBrowser().get(
+      `${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await stack.mintTicket('db_throttled')}`,
+    );
     useDocumentClient(undefined);
 
     expect(response.status).toBe(503);

@@ -5,9 +5,9 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { TestBrowser, locationOf } from '../support/test-browser';
+import { locationOf, TestBrowser } from '../support/test-browser';
 
 let stack: LocalStack;
 
@@ -30,9 +30,14 @@ const metricsSince = (from: number): Emf[] =>
     .slice(from)
     .filter((line) => line.startsWith('{"_aws":'))
     .flatMap((line) => {
-      const parsed = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] } } & Record<string, unknown>;
+      const parsed = JSON.parse(line) as {
+        _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+      } & Record<string, unknown>;
       return parsed._aws.CloudWatchMetrics.flatMap(({ Dimensions, Metrics }) =>
-        Metrics.map(({ Name }) => ({ name: Name, dimensions: Object.fromEntries((Dimensions[0] ?? []).map((key) => [key, parsed[key]])) })),
+        Metrics.map(({ Name }) => ({
+          name: Name,
+          dimensions: Object.fromEntries((Dimensions[0] ?? []).map((key) => [key, parsed[key]])),
+        })),
       );
     });
 
@@ -40,7 +45,7 @@ const logsOf = (requestId: string | null) =>
   capturedServiceLines()
     .filter((line) => line.startsWith('{"level":'))
     .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((line) => line['correlation_id'] === requestId);
+    .filter((line) => line.correlation_id === requestId);
 
 const service = 'connect-onboarding';
 
@@ -48,7 +53,9 @@ describe('metrics of the connect flow', () => {
   it('counts a started and a completed Express connection by flow', async () => {
     const from = capturedServiceLines().length;
     const browser = new TestBrowser();
-    const start = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=express&ticket=${await stack.mintTicket('user_metrics')}`);
+    const start = await browser.get(
+      `${stack.gatewayUrl}/connect/authorize?type=express&ticket=${await stack.mintTicket('user_metrics')}`,
+    );
     const finished = await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow'));
 
     expect(locationOf(finished).searchParams.get('account')).toMatch(/^acct_/);
@@ -60,13 +67,25 @@ describe('metrics of the connect flow', () => {
 
   it('counts a failed callback by its reason, and logs it with the request id', async () => {
     const from = capturedServiceLines().length;
-    const response = await fetch(`${stack.gatewayUrl}/connect/callback?code=ac_made0up0code&state=${'s'.repeat(43)}`, { redirect: 'manual' });
+    const response = await fetch(`${stack.gatewayUrl}/connect/callback?code=ac_made0up0code&state=${'s'.repeat(43)}`, {
+      redirect: 'manual',
+    });
     const requestId = response.headers.get('x-request-id');
 
     expect(locationOf(response).searchParams.get('error')).toBe('session_mismatch');
-    expect(metricsSince(from)).toContainEqual({ name: 'ConnectFailed', dimensions: { service, reason: 'session_mismatch' } });
+    expect(metricsSince(from)).toContainEqual({
+      name: 'ConnectFailed',
+      dimensions: { service, reason: 'session_mismatch' },
+    });
     expect(logsOf(requestId)).toEqual([
-      expect.objectContaining({ level: 'INFO', message: 'connect failed', service: 'callback', reason: 'session_mismatch', requestId, route: 'GET /connect/callback' }),
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'connect failed',
+        service: 'callback',
+        reason: 'session_mismatch',
+        requestId,
+        route: 'GET /connect/callback',
+      }),
     ]);
   });
 });
@@ -74,32 +93,71 @@ describe('metrics of the connect flow', () => {
 describe('metrics of the webhook', () => {
   it('counts a rejected signature by errorCode and logs "request refused" with that errorCode (the stack filters on it)', async () => {
     const from = capturedServiceLines().length;
-    const body = JSON.stringify({ id: 'evt_forged', object: 'event', type: 'account.updated', created: 1, livemode: false, data: { object: {} } });
+    const body = JSON.stringify({
+      id: 'evt_forged',
+      object: 'event',
+      type: 'account.updated',
+      created: 1,
+      livemode: false,
+      data: { object: {} },
+    });
     const response = await fetch(`${stack.gatewayUrl}/webhooks/stripe`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: 'whsec_not0the0endpoint0secret' }) },
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+          payload: body,
+          secret: 'whsec_not0the0endpoint0secret',
+        }),
+      },
       body,
     });
 
     expect(response.status).toBe(400);
-    expect(metricsSince(from)).toContainEqual({ name: 'WebhookEventRejected', dimensions: { service, errorCode: 'signature_mismatch' } });
+    expect(metricsSince(from)).toContainEqual({
+      name: 'WebhookEventRejected',
+      dimensions: { service, errorCode: 'signature_mismatch' },
+    });
     expect(logsOf(response.headers.get('x-request-id'))).toEqual([
-      expect.objectContaining({ level: 'WARN', message: 'request refused', service: 'webhook', status: 400, errorCode: 'signature_mismatch' }),
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'request refused',
+        service: 'webhook',
+        status: 400,
+        errorCode: 'signature_mismatch',
+      }),
     ]);
   });
 
   it('counts an ignored event by reason and a redelivery as a duplicate', async () => {
-    const event = { id: `evt_${Date.now()}ignored`, object: 'event', type: 'payout.paid', account: 'acct_1Nv0FGQ9RKHgCVdK', created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id: 'po_1' } } };
+    const event = {
+      id: `evt_${Date.now()}ignored`,
+      object: 'event',
+      type: 'payout.paid',
+      account: 'acct_1Nv0FGQ9RKHgCVdK',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      data: { object: { id: 'po_1' } },
+    };
     const body = JSON.stringify(event);
     const from = capturedServiceLines().length;
     const response = await fetch(`${stack.gatewayUrl}/webhooks/stripe`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: localDefaults.webhookSecret }) },
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+          payload: body,
+          secret: localDefaults.webhookSecret,
+        }),
+      },
       body,
     });
 
     expect(await response.json()).toEqual({ received: true, status: 'ignored', reason: 'unhandled_type' });
-    expect(metricsSince(from)).toContainEqual({ name: 'WebhookEventIgnored', dimensions: { service, reason: 'unhandled_type' } });
+    expect(metricsSince(from)).toContainEqual({
+      name: 'WebhookEventIgnored',
+      dimensions: { service, reason: 'unhandled_type' },
+    });
     expect(JSON.stringify(metricsSince(from))).not.toContain('acct_');
   });
 });

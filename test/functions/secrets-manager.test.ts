@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
 
 let stack: LocalStack;
 let secretsManager: Server;
@@ -19,7 +19,9 @@ beforeAll(async () => {
     requests.push(String(request.headers['x-amz-target']));
     request.resume();
     if (failing) {
-      response.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'InternalServiceError', message: 'down' }));
+      response
+        .writeHead(500, { 'content-type': 'application/x-amz-json-1.1' })
+        .end(JSON.stringify({ __type: 'InternalServiceError', message: 'down' }));
       return;
     }
     const secret = {
@@ -28,7 +30,9 @@ beforeAll(async () => {
       webhookSecrets: localDefaults.webhookSecret,
       platformTokenSecret: localDefaults.platformTokenSecret,
     };
-    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ Name: 'connect-onboarding/stripe', SecretString: JSON.stringify(secret) }));
+    response
+      .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
+      .end(JSON.stringify({ Name: 'connect-onboarding/stripe', SecretString: JSON.stringify(secret) }));
   });
   await new Promise<void>((done) => secretsManager.listen(0, '127.0.0.1', () => done()));
   const { port } = secretsManager.address() as AddressInfo;
@@ -59,7 +63,11 @@ describe('secrets from Secrets Manager', () => {
 
     expect(down.status).toBe(503);
     expect(await down.json()).toEqual({
-      error: { type: 'service_unavailable_error', code: 'secrets_unavailable', message: 'The service cannot read its configuration right now. Please try again shortly.' },
+      error: {
+        type: 'service_unavailable_error',
+        code: 'secrets_unavailable',
+        message: 'The service cannot read its configuration right now. Please try again shortly.',
+      },
     });
     expect(recovered.status).toBe(200);
     expect(again.status).toBe(200);

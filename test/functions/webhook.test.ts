@@ -2,12 +2,12 @@ import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
+import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
 import { useAccountNotices } from '../../shared/clients/notices';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
-import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
 import { checksAppliedEvents } from '../../shared/stores/events-repo';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { TestBrowser, locationOf } from '../support/test-browser';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { locationOf, TestBrowser } from '../support/test-browser';
 
 let stack: LocalStack;
 let db: ReturnType<typeof createDocumentClient>;
@@ -23,7 +23,9 @@ afterAll(async () => {
 
 const connect = async (flow: 'standard' | 'express', user = 'user_hooks'): Promise<string> => {
   const browser = new TestBrowser();
-  const start = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=${flow}&ticket=${await stack.mintTicket(user)}`);
+  const start = await browser.get(
+    `${stack.gatewayUrl}/connect/authorize?type=${flow}&ticket=${await stack.mintTicket(user)}`,
+  );
   const finished = await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow'));
   const accountId = locationOf(finished).searchParams.get('account') ?? '';
   await settled(accountId);
@@ -33,7 +35,7 @@ const connect = async (flow: 'standard' | 'express', user = 'user_hooks'): Promi
 /** Waits until the emulator's account.application.authorized has refreshed the new record. */
 const settled = async (accountId: string) => {
   for (let tries = 0; tries < 200; tries += 1) {
-    if ((await readAccount(accountId))?.['stripeStateAt'] !== undefined) return;
+    if ((await readAccount(accountId))?.stripeStateAt !== undefined) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`${accountId} was never refreshed by account.application.authorized`);
@@ -43,15 +45,26 @@ const readAccount = async (accountId: string) =>
   (await db.send(new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }))).Item;
 
 /** The in-place dedupe entries (`<created>:<event id>`) on an account item. */
-const appliedEvents = async (accountId: string): Promise<string[]> => [...((await readAccount(accountId))?.['appliedEvents'] ?? [])] as string[];
+const appliedEvents = async (accountId: string): Promise<string[]> =>
+  [...((await readAccount(accountId))?.appliedEvents ?? [])] as string[];
 
 const processedEvents = async (eventId: string) =>
-  (await db.send(new ScanCommand({ TableName: stack.tables.events, FilterExpression: 'eventId = :id', ExpressionAttributeValues: { ':id': eventId } }))).Items ?? [];
+  (
+    await db.send(
+      new ScanCommand({
+        TableName: stack.tables.events,
+        FilterExpression: 'eventId = :id',
+        ExpressionAttributeValues: { ':id': eventId },
+      }),
+    )
+  ).Items ?? [];
 
 /** Waits until the emulator has an answered delivery of the event (retries included). */
 const delivered = async (eventId: string, answers = 1) => {
   for (let tries = 0; tries < 200; tries += 1) {
-    const found = stack.emulator.deliveries().filter((delivery) => delivery.eventId === eventId && delivery.status !== undefined);
+    const found = stack.emulator
+      .deliveries()
+      .filter((delivery) => delivery.eventId === eventId && delivery.status !== undefined);
     if (found.length >= answers) return found;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -59,7 +72,10 @@ const delivered = async (eventId: string, answers = 1) => {
 };
 
 /** Posts an event the way Stripe does, signed with the local endpoint secret. */
-const post = async (event: Record<string, unknown>, options: { secret?: string; timestamp?: number; body?: string } = {}) => {
+const post = async (
+  event: Record<string, unknown>,
+  options: { secret?: string; timestamp?: number; body?: string } = {},
+) => {
   const body = options.body ?? JSON.stringify(event);
   const signature = Stripe.webhooks.generateTestHeaderString({
     payload: body,
@@ -89,7 +105,13 @@ const accountUpdated = (accountId: string, id: string, created: number, fields: 
       payouts_enabled: false,
       details_submitted: false,
       capabilities: {},
-      requirements: { currently_due: [], past_due: [], eventually_due: [], disabled_reason: null, current_deadline: null },
+      requirements: {
+        currently_due: [],
+        past_due: [],
+        eventually_due: [],
+        disabled_reason: null,
+        current_deadline: null,
+      },
       ...fields,
     },
   },
@@ -98,7 +120,10 @@ const accountUpdated = (accountId: string, id: string, created: number, fields: 
 /** The first account.application.authorized delivery (answered) after the `seen` deliveries so far. */
 const firstAuthorizedDeliveryAfter = async (seen: number) => {
   for (let tries = 0; tries < 200; tries += 1) {
-    const found = stack.emulator.deliveries().slice(seen).find((delivery) => delivery.type === 'account.application.authorized' && delivery.status !== undefined);
+    const found = stack.emulator
+      .deliveries()
+      .slice(seen)
+      .find((delivery) => delivery.type === 'account.application.authorized' && delivery.status !== undefined);
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -118,7 +143,10 @@ const eventIdThat = (checks: boolean): string => {
 describe('POST /webhooks/stripe', () => {
   it('applies a signed account.updated from the emulator to the record', async () => {
     const accountId = await connect('express');
-    const event = await stack.emulator.updateAccount(accountId, { payouts_enabled: false, requirements: { currently_due: ['external_account'] } });
+    const event = await stack.emulator.updateAccount(accountId, {
+      payouts_enabled: false,
+      requirements: { currently_due: ['external_account'] },
+    });
     expect(await readAccount(accountId)).toMatchObject({ payoutsEnabled: true });
 
     const [delivery] = await delivered(event.id);
@@ -129,7 +157,13 @@ describe('POST /webhooks/stripe', () => {
       status: 'connected',
       chargesEnabled: true,
       payoutsEnabled: false,
-      requirements: { currentlyDue: ['external_account'], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
+      requirements: {
+        currentlyDue: ['external_account'],
+        pastDue: [],
+        eventuallyDue: [],
+        disabledReason: null,
+        currentDeadline: null,
+      },
     });
     // account.updated is remembered on the item it changed, in the same write, not in the events table.
     expect(await appliedEvents(accountId)).toContain(`${event.created}:${event.id}`);
@@ -143,8 +177,15 @@ describe('POST /webhooks/stripe', () => {
 
     const [record] = await processedEvents(event.id);
 
-    expect(record).toEqual({ eventId: event.id, type: 'capability.updated', accountId, created: event.created, processedAt: expect.any(String), ttl: expect.any(Number) });
-    expect(record?.['ttl']).toBeGreaterThan(Date.now() / 1000 + 29 * 24 * 3600);
+    expect(record).toEqual({
+      eventId: event.id,
+      type: 'capability.updated',
+      accountId,
+      created: event.created,
+      processedAt: expect.any(String),
+      ttl: expect.any(Number),
+    });
+    expect(record?.ttl).toBeGreaterThan(Date.now() / 1000 + 29 * 24 * 3600);
   });
 
   it('changes nothing on a redelivery of the same event', async () => {
@@ -169,8 +210,8 @@ describe('POST /webhooks/stripe', () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => post(event)));
 
     expect(results.map((result) => result.status)).toEqual(Array(8).fill(200));
-    expect(results.filter((result) => result.body['status'] === 'processed')).toHaveLength(1);
-    expect(results.filter((result) => result.body['status'] === 'duplicate')).toHaveLength(7);
+    expect(results.filter((result) => result.body.status === 'processed')).toHaveLength(1);
+    expect(results.filter((result) => result.body.status === 'duplicate')).toHaveLength(7);
     expect(await appliedEvents(accountId)).toContain(`${event.created}:${event.id}`);
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
   });
@@ -180,7 +221,9 @@ describe('POST /webhooks/stripe', () => {
     const now = Math.floor(Date.now() / 1000);
     await post(accountUpdated(accountId, uniqueEventId(), now, { charges_enabled: false, payouts_enabled: false }));
 
-    const late = await post(accountUpdated(accountId, uniqueEventId(), now - 60, { charges_enabled: true, payouts_enabled: true }));
+    const late = await post(
+      accountUpdated(accountId, uniqueEventId(), now - 60, { charges_enabled: true, payouts_enabled: true }),
+    );
 
     expect(late).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'stale' } });
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false, payoutsEnabled: false });
@@ -204,19 +247,28 @@ describe('POST /webhooks/stripe', () => {
   it('forgets the ids of earlier seconds once they pile up, and still refuses their redeliveries as older', async () => {
     const accountId = await connect('express');
     const start = Math.floor(Date.now() / 1000) + 10;
-    const earlier = Array.from({ length: 16 }, (_, index) => accountUpdated(accountId, eventIdThat(false), start + Math.floor(index / 4), { charges_enabled: index % 2 === 0 }));
-    for (const event of earlier) expect((await post(event)).body['status']).toBe('processed');
+    const earlier = Array.from({ length: 16 }, (_, index) =>
+      accountUpdated(accountId, eventIdThat(false), start + Math.floor(index / 4), {
+        charges_enabled: index % 2 === 0,
+      }),
+    );
+    for (const event of earlier) expect((await post(event)).body.status).toBe('processed');
     expect(await appliedEvents(accountId)).toHaveLength(16);
     // Neither asks for the set back; the next does.
     const sameSecond = accountUpdated(accountId, eventIdThat(false), start + 4, { charges_enabled: false });
     await post(sameSecond);
     expect(await appliedEvents(accountId)).toHaveLength(17);
-    const latest = accountUpdated(accountId, eventIdThat(true), start + 4, { charges_enabled: true, payouts_enabled: true });
+    const latest = accountUpdated(accountId, eventIdThat(true), start + 4, {
+      charges_enabled: true,
+      payouts_enabled: true,
+    });
 
     await post(latest);
 
     // The 16 entries of earlier seconds went after the checking write of second start+4; that second's own stay.
-    expect((await appliedEvents(accountId)).sort()).toEqual([`${start + 4}:${sameSecond.id}`, `${start + 4}:${latest.id}`].sort());
+    expect((await appliedEvents(accountId)).sort()).toEqual(
+      [`${start + 4}:${sameSecond.id}`, `${start + 4}:${latest.id}`].sort(),
+    );
     expect((await post(earlier[15]!)).body).toEqual({ received: true, status: 'ignored', reason: 'stale' });
     expect((await post(sameSecond)).body).toEqual({ received: true, status: 'duplicate' });
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: true, payoutsEnabled: true });
@@ -226,7 +278,7 @@ describe('POST /webhooks/stripe', () => {
     const accountId = await connect('express');
     const changed = await stack.emulator.updateAccount(accountId, { capabilities: { card_payments: 'inactive' } });
     await delivered(changed.id);
-    const storedAt = Number((await readAccount(accountId))?.['stripeStateAt']);
+    const storedAt = Number((await readAccount(accountId))?.stripeStateAt);
     const capabilityUpdated = (created: number, status: string) => ({
       id: uniqueEventId(),
       object: 'event',
@@ -239,7 +291,8 @@ describe('POST /webhooks/stripe', () => {
     // Both newer than what is stored, arriving newest first; neither payload is what Stripe says now.
     const newer = capabilityUpdated(storedAt + 2, 'pending');
     const older = capabilityUpdated(storedAt + 1, 'active');
-    const stripeReads = () => stack.emulator.requestLog().filter((entry) => entry.path === `/v1/accounts/${accountId}`).length;
+    const stripeReads = () =>
+      stack.emulator.requestLog().filter((entry) => entry.path === `/v1/accounts/${accountId}`).length;
     const readsBefore = stripeReads();
 
     const first = await post(newer);
@@ -249,14 +302,16 @@ describe('POST /webhooks/stripe', () => {
     expect(first).toEqual({ status: 200, body: { received: true, status: 'processed' } });
     expect(late).toEqual({ status: 200, body: { received: true, status: 'processed' } });
     expect(redelivered).toEqual({ status: 200, body: { received: true, status: 'duplicate' } });
-    expect((await readAccount(accountId))?.['capabilities']).toMatchObject({ card_payments: 'inactive' });
+    expect((await readAccount(accountId))?.capabilities).toMatchObject({ card_payments: 'inactive' });
     // The redelivery is answered from our events table: no third read at Stripe.
     expect(stripeReads() - readsBefore).toBe(2);
   });
 
   it('asks Stripe to retry an authorization announced before its callback stored the account', async () => {
     const browser = new TestBrowser();
-    const start = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=express&ticket=${await stack.mintTicket('user_race')}`);
+    const start = await browser.get(
+      `${stack.gatewayUrl}/connect/authorize?type=express&ticket=${await stack.mintTicket('user_race')}`,
+    );
     const seen = stack.emulator.deliveries().length;
     const callbackUrl = await stack.emulator.decide(locationOf(start).href, 'allow');
 
@@ -268,7 +323,11 @@ describe('POST /webhooks/stripe', () => {
     expect(early).toMatchObject({ attempt: 1, status: 503 });
     expect(answers.map((answer) => answer.status)).toContain(200);
     expect(await processedEvents(early.eventId)).toHaveLength(1);
-    expect(await readAccount(accountId)).toMatchObject({ status: 'connected', platformUserId: 'user_race', stripeStateAt: expect.any(Number) });
+    expect(await readAccount(accountId)).toMatchObject({
+      status: 'connected',
+      platformUserId: 'user_race',
+      stripeStateAt: expect.any(Number),
+    });
   });
 
   it('asks Stripe to retry a reconnection announced while our record still says deauthorized', async () => {
@@ -279,7 +338,9 @@ describe('POST /webhooks/stripe', () => {
     });
     expect(disconnect.status).toBe(200);
     const browser = new TestBrowser();
-    const start = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await stack.mintTicket('user_reconnect')}`);
+    const start = await browser.get(
+      `${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await stack.mintTicket('user_reconnect')}`,
+    );
     const seen = stack.emulator.deliveries().length;
     const callbackUrl = await stack.emulator.decide(locationOf(start).href, 'allow', { accountId });
 
@@ -297,7 +358,9 @@ describe('POST /webhooks/stripe', () => {
 
   it('acknowledges an authorization for an account it does not hold once no callback can still store it', async () => {
     const browser = new TestBrowser();
-    const start = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=express&ticket=${await stack.mintTicket('user_abandoned')}`);
+    const start = await browser.get(
+      `${stack.gatewayUrl}/connect/authorize?type=express&ticket=${await stack.mintTicket('user_abandoned')}`,
+    );
     const seen = stack.emulator.deliveries().length;
     const callbackUrl = await stack.emulator.decide(locationOf(start).href, 'allow');
     await firstAuthorizedDeliveryAfter(seen);
@@ -320,18 +383,24 @@ describe('POST /webhooks/stripe', () => {
 
   it('marks an account deauthorized from the emulator and keeps it so against a late account.updated', async () => {
     const accountId = await connect('standard');
-    const stripe = new Stripe(localDefaults.stripeSecretKey, { host: '127.0.0.1', port: Number(new URL(stack.emulator.url).port), protocol: 'http' });
+    const stripe = new Stripe(localDefaults.stripeSecretKey, {
+      host: '127.0.0.1',
+      port: Number(new URL(stack.emulator.url).port),
+      protocol: 'http',
+    });
     await stripe.oauth.deauthorize({ client_id: localDefaults.stripeClientId, stripe_user_id: accountId });
     const deauthorized = await (async () => {
       for (let tries = 0; tries < 200; tries += 1) {
         const record = await readAccount(accountId);
-        if (record?.['status'] === 'deauthorized') return record;
+        if (record?.status === 'deauthorized') return record;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       throw new Error('never deauthorized');
     })();
 
-    const late = await post(accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: true }));
+    const late = await post(
+      accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: true }),
+    );
 
     expect(deauthorized).toMatchObject({ status: 'deauthorized', deauthorizedAt: expect.any(String) });
     expect(late.body).toEqual({ received: true, status: 'ignored', reason: 'account_deauthorized' });
@@ -339,7 +408,9 @@ describe('POST /webhooks/stripe', () => {
   });
 
   it('acknowledges events for accounts we never connected without storing them', async () => {
-    const result = await post(accountUpdated('acct_neverconnected1', uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: true }));
+    const result = await post(
+      accountUpdated('acct_neverconnected1', uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: true }),
+    );
 
     expect(result).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'unknown_account' } });
     expect(await readAccount('acct_neverconnected1')).toBeUndefined();
@@ -380,7 +451,10 @@ describe('POST /webhooks/stripe', () => {
     const accountId = await connect('express');
     const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: true });
     const signed = JSON.stringify(event);
-    const signature = Stripe.webhooks.generateTestHeaderString({ payload: signed, secret: localDefaults.webhookSecret });
+    const signature = Stripe.webhooks.generateTestHeaderString({
+      payload: signed,
+      secret: localDefaults.webhookSecret,
+    });
 
     const response = await fetch(`${stack.gatewayUrl}/webhooks/stripe`, {
       method: 'POST',
@@ -410,7 +484,8 @@ describe('POST /webhooks/stripe', () => {
       new UpdateCommand({
         TableName: stack.tables.accounts,
         Key: { accountId },
-        UpdateExpression: 'SET chargesEnabled = :no, payoutsEnabled = :no, detailsSubmitted = :no, stripeStateAt = :old',
+        UpdateExpression:
+          'SET chargesEnabled = :no, payoutsEnabled = :no, detailsSubmitted = :no, stripeStateAt = :old',
         ExpressionAttributeValues: { ':no': false, ':old': 1 },
       }),
     );
@@ -418,7 +493,11 @@ describe('POST /webhooks/stripe', () => {
     const event = await stack.emulator.trigger('account.application.authorized', accountId);
     await delivered(event.id);
 
-    expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: true, payoutsEnabled: true, detailsSubmitted: true });
+    expect(await readAccount(accountId)).toMatchObject({
+      chargesEnabled: true,
+      payoutsEnabled: true,
+      detailsSubmitted: true,
+    });
   });
 
   it('answers 503 when the store fails midway, records nothing, and processes the retry', async () => {
@@ -427,7 +506,8 @@ describe('POST /webhooks/stripe', () => {
     const real = createDocumentClient();
     const failing = Object.create(real) as typeof real;
     failing.send = (async (command: { constructor: { name: string } }) => {
-      if (command.constructor.name === 'UpdateCommand') throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      if (command.constructor.name === 'UpdateCommand')
+        throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
       return real.send(command as never);
     }) as typeof real.send;
 
@@ -438,7 +518,13 @@ describe('POST /webhooks/stripe', () => {
 
     expect(failed).toEqual({
       status: 503,
-      body: { error: { type: 'service_unavailable_error', code: 'store_unavailable', message: expect.stringContaining('Nothing was changed') } },
+      body: {
+        error: {
+          type: 'service_unavailable_error',
+          code: 'store_unavailable',
+          message: expect.stringContaining('Nothing was changed'),
+        },
+      },
     });
     expect(retried).toEqual({ status: 200, body: { received: true, status: 'processed' } });
     expect(await appliedEvents(accountId)).toContain(`${event.created}:${event.id}`);
@@ -447,7 +533,9 @@ describe('POST /webhooks/stripe', () => {
 
   it('processes and publishes an event once when the SDK retries its write after the answer was lost', async () => {
     const accountId = await connect('express');
-    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000) + 20, { charges_enabled: false });
+    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000) + 20, {
+      charges_enabled: false,
+    });
     const notices: AccountNotice[] = [];
     const real = createDocumentClient();
     const retrying = Object.create(real) as typeof real;
@@ -464,7 +552,7 @@ describe('POST /webhooks/stripe', () => {
     useDocumentClient(undefined);
 
     expect(answer).toEqual({ status: 200, body: { received: true, status: 'processed' } });
-    expect(notices.map((notice) => notice.detail['stripeEventId'])).toEqual([event.id]);
+    expect(notices.map((notice) => notice.detail.stripeEventId)).toEqual([event.id]);
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
   });
 
@@ -472,7 +560,10 @@ describe('POST /webhooks/stripe', () => {
     const accountId = await connect('express');
     const notices: AccountNotice[] = [];
     useAccountNotices({ publish: async (notice) => void notices.push(notice) });
-    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false, capabilities: { transfers: 'active' } });
+    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), {
+      charges_enabled: false,
+      capabilities: { transfers: 'active' },
+    });
 
     await post(event);
     await post(event);
@@ -490,7 +581,13 @@ describe('POST /webhooks/stripe', () => {
           payoutsEnabled: false,
           detailsSubmitted: false,
           capabilities: { transfers: 'active' },
-          requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
+          requirements: {
+            currentlyDue: [],
+            pastDue: [],
+            eventuallyDue: [],
+            disabledReason: null,
+            currentDeadline: null,
+          },
         },
       },
     ]);

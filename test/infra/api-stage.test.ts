@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { accessLogFields } from '../../infra/api-stage';
 import { logicalId, synth } from './synth';
 
-const pages = { successUrl: 'https://platform.example/connected', failureUrl: 'https://platform.example/connect-failed' };
+const pages = {
+  successUrl: 'https://platform.example/connected',
+  failureUrl: 'https://platform.example/connect-failed',
+};
 const domain = {
   domainName: 'connect.platform.example',
   certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',
@@ -12,7 +15,8 @@ const callbackUrlOf = (synthesized: ReturnType<typeof synth>) => {
   const id = logicalId(synthesized.stack.functions.callback.function);
   return synthesized.template.findResources('AWS::Lambda::Function')[id]?.Properties.Environment.Variables.CALLBACK_URL;
 };
-const stageOf = (synthesized: ReturnType<typeof synth>) => Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Stage'))[0]?.Properties;
+const stageOf = (synthesized: ReturnType<typeof synth>) =>
+  Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Stage'))[0]?.Properties;
 const endpoint = () => ({ 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] });
 
 describe('createApiStage', () => {
@@ -49,7 +53,10 @@ describe('createApiStage', () => {
   });
 
   it('keeps access logs and every function log for a month, then drops them', () => {
-    const groups = [stack.apiStage.accessLogs, ...Object.values(stack.functions).map(({ function: fn }) => fn.logGroup)];
+    const groups = [
+      stack.apiStage.accessLogs,
+      ...Object.values(stack.functions).map(({ function: fn }) => fn.logGroup),
+    ];
     for (const group of groups) {
       expect(template.findResources('AWS::Logs::LogGroup')[logicalId(group)]).toMatchObject({
         DeletionPolicy: 'Delete',
@@ -65,13 +72,25 @@ describe('createApiStage', () => {
   it('serves a named stage under its path prefix, callback included', () => {
     const named = synth({ ...pages, stageName: 'live' });
 
-    expect(stageOf(named)).toMatchObject({ StageName: 'live', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } });
-    expect(callbackUrlOf(named)).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(named.stack.api), 'ApiEndpoint'] }, '/live/connect/callback']] });
-    named.template.hasOutput('WebhookUrl', { Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(named.stack.api), 'ApiEndpoint'] }, '/live/webhooks/stripe']] } });
+    expect(stageOf(named)).toMatchObject({
+      StageName: 'live',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    expect(callbackUrlOf(named)).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(named.stack.api), 'ApiEndpoint'] }, '/live/connect/callback']],
+    });
+    named.template.hasOutput('WebhookUrl', {
+      Value: {
+        'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(named.stack.api), 'ApiEndpoint'] }, '/live/webhooks/stripe']],
+      },
+    });
   });
 
   it('refuses a stage name API Gateway would refuse', () => {
-    expect(() => synth({ ...pages, stageName: 'live/v1' })).toThrow("stageName: 'live/v1' may only contain letters, digits, '-' and '_' (or be '$default')");
+    expect(() => synth({ ...pages, stageName: 'live/v1' })).toThrow(
+      "stageName: 'live/v1' may only contain letters, digits, '-' and '_' (or be '$default')",
+    );
   });
 
   it('has no custom domain unless one is given', () => {
@@ -110,9 +129,11 @@ describe('createApiStage', () => {
   });
 
   it('refuses a domain without its certificate, and a certificate that is not an ACM ARN', () => {
-    expect(() => synth({ ...pages, domainName: domain.domainName })).toThrow('domainName and certificateArn go together: set both or neither');
-    expect(() => synth({ ...pages, ...domain, certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' })).toThrow(
-      "certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' is not an ACM certificate ARN",
+    expect(() => synth({ ...pages, domainName: domain.domainName })).toThrow(
+      'domainName and certificateArn go together: set both or neither',
     );
+    expect(() =>
+      synth({ ...pages, ...domain, certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' }),
+    ).toThrow("certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' is not an ACM certificate ARN");
   });
 });

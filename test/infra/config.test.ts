@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { resolveSettings, settingsFromContext } from '../../infra/config';
 import { logicalId, synth } from './synth';
 
-const pages = { successUrl: 'https://platform.example/connected', failureUrl: 'https://platform.example/connect-failed' };
+const pages = {
+  successUrl: 'https://platform.example/connected',
+  failureUrl: 'https://platform.example/connect-failed',
+};
 
 describe('settingsFromContext', () => {
   it('parses -c strings into numbers, booleans and an origin list', () => {
@@ -34,7 +37,10 @@ describe('settingsFromContext', () => {
   });
 
   it('reaches the functions through the app', () => {
-    const { stack, template } = synth(pages, { returnToOrigins: ['https://platform.example'], webhookToleranceSeconds: '120' });
+    const { stack, template } = synth(pages, {
+      returnToOrigins: ['https://platform.example'],
+      webhookToleranceSeconds: '120',
+    });
     const id = logicalId(stack.functions.webhook.function);
 
     expect(template.findResources('AWS::Lambda::Function')[id]?.Properties.Environment.Variables).toMatchObject({
@@ -89,7 +95,10 @@ describe('stack tags', () => {
       team: 'payments',
       service: 'connect-onboarding',
     });
-    expect(tagsOf(synth(pages, { tags: 'team=payments' }))).toEqual({ team: 'payments', service: 'connect-onboarding' });
+    expect(tagsOf(synth(pages, { tags: 'team=payments' }))).toEqual({
+      team: 'payments',
+      service: 'connect-onboarding',
+    });
   });
 });
 
@@ -116,7 +125,9 @@ describe('resolveSettings', () => {
   });
 
   it('refuses a non-numeric state TTL (a typo in -c stateTtlSeconds=10m)', () => {
-    expect(() => resolveSettings({ stateTtlSeconds: Number('10m') })).toThrow('stateTtlSeconds must be a positive integer');
+    expect(() => resolveSettings({ stateTtlSeconds: Number('10m') })).toThrow(
+      'stateTtlSeconds must be a positive integer',
+    );
   });
 
   it('refuses a return_to origin with a path, which could never match', () => {
@@ -131,9 +142,15 @@ describe('resolveSettings refuses at synth what would fail every live flow', () 
     [{ successUrl: 'platform.example/done' }, "successUrl: 'platform.example/done' is not an absolute http(s) URL"],
     [{ failureUrl: 'javascript:alert(1)' }, "failureUrl: 'javascript:alert(1)' is not an absolute http(s) URL"],
     [{ callbackUrl: 'connect/callback' }, "callbackUrl: 'connect/callback' is not an absolute http(s) URL"],
-    [{ returnToOrigins: ['not a url'] }, "returnToOrigins: 'not a url' is not a bare origin such as https://app.example.com"],
+    [
+      { returnToOrigins: ['not a url'] },
+      "returnToOrigins: 'not a url' is not a bare origin such as https://app.example.com",
+    ],
     [{ stateTtlSeconds: 86_400 }, 'stateTtlSeconds must be at most 3600'],
-    [{ logLevel: 'verbose' }, "logLevel must be one of DEBUG, INFO, WARN (ERROR would hide the WARN lines the webhook signature alarm counts), got 'verbose'"],
+    [
+      { logLevel: 'verbose' },
+      "logLevel must be one of DEBUG, INFO, WARN (ERROR would hide the WARN lines the webhook signature alarm counts), got 'verbose'",
+    ],
     [{ logLevel: 'ERROR' }, 'logLevel must be one of DEBUG, INFO, WARN'],
   ])('%j', (props, message) => {
     expect(() => resolveSettings(props)).toThrow(message);

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { functionNames } from '../../shared/routes';
 import { logicalId, synth } from './synth';
 
-const { stack, template } = synth({ successUrl: 'https://platform.example/connected', failureUrl: 'https://platform.example/connect-failed' });
+const { stack, template } = synth({
+  successUrl: 'https://platform.example/connected',
+  failureUrl: 'https://platform.example/connect-failed',
+});
 
 type Widget = { type: string; properties: { title: string; metrics?: unknown[][]; alarms?: string[] } };
 

@@ -4,20 +4,31 @@ import { signatureFailureCodes } from '../../infra/monitoring';
 import { functionNames } from '../../shared/routes';
 import { logicalId, synth } from './synth';
 
-const pages = { successUrl: 'https://platform.example/connected', failureUrl: 'https://platform.example/connect-failed' };
+const pages = {
+  successUrl: 'https://platform.example/connected',
+  failureUrl: 'https://platform.example/connect-failed',
+};
 const topicArn = 'arn:aws:sns:eu-west-1:123456789012:connect-onboarding-alarms';
 const withTopic = synth({ ...pages, alarmTopicArn: topicArn });
 const { stack, template } = withTopic;
 const fnId = (name: (typeof functionNames)[number]) => logicalId(stack.functions[name].function);
 
 const alarmNamed = (from: Template, name: string) => {
-  const [alarm] = Object.values(from.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: `ConnectOnboarding-${name}` } }));
+  const [alarm] = Object.values(
+    from.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: `ConnectOnboarding-${name}` } }),
+  );
   if (alarm === undefined) throw new Error(`no alarm ConnectOnboarding-${name}`);
   return alarm.Properties as Record<string, unknown>;
 };
-const notifies = { AlarmActions: [topicArn], OKActions: [topicArn], EvaluationPeriods: 1, TreatMissingData: 'notBreaching' };
+const notifies = {
+  AlarmActions: [topicArn],
+  OKActions: [topicArn],
+  EvaluationPeriods: 1,
+  TreatMissingData: 'notBreaching',
+};
 const stage = { ApiId: { Ref: logicalId(stack.api) }, Stage: '$default' };
-const dimensions = (values: Record<string, unknown>) => Object.entries(values).map(([Name, Value]) => ({ Name, Value }));
+const dimensions = (values: Record<string, unknown>) =>
+  Object.entries(values).map(([Name, Value]) => ({ Name, Value }));
 
 describe('Monitoring', () => {
   it('alarms when more than 5% of API requests answer 5xx over 5 minutes', () => {
@@ -27,8 +38,24 @@ describe('Monitoring', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       Metrics: [
         { Id: 'expr_1', Expression: 'IF(requests > 0, 100 * errors / requests, 0)', ReturnData: true },
-        { Id: 'errors', ReturnData: false, MetricStat: { Metric: { Namespace: 'AWS/ApiGateway', MetricName: '5xx', Dimensions: dimensions(stage) }, Period: 300, Stat: 'Sum' } },
-        { Id: 'requests', ReturnData: false, MetricStat: { Metric: { Namespace: 'AWS/ApiGateway', MetricName: 'Count', Dimensions: dimensions(stage) }, Period: 300, Stat: 'Sum' } },
+        {
+          Id: 'errors',
+          ReturnData: false,
+          MetricStat: {
+            Metric: { Namespace: 'AWS/ApiGateway', MetricName: '5xx', Dimensions: dimensions(stage) },
+            Period: 300,
+            Stat: 'Sum',
+          },
+        },
+        {
+          Id: 'requests',
+          ReturnData: false,
+          MetricStat: {
+            Metric: { Namespace: 'AWS/ApiGateway', MetricName: 'Count', Dimensions: dimensions(stage) },
+            Period: 300,
+            Stat: 'Sum',
+          },
+        },
       ],
     });
   });
@@ -59,16 +86,36 @@ describe('Monitoring', () => {
           '{ ($.service = "webhook") && ($.message = "request refused") && (' +
           signatureFailureCodes.map((code) => `($.errorCode = "${code}")`).join(' || ') +
           ') }',
-        MetricTransformations: [{ MetricNamespace: 'ConnectOnboarding', MetricName: 'WebhookSignatureFailures', MetricValue: '1', DefaultValue: 0 }],
+        MetricTransformations: [
+          {
+            MetricNamespace: 'ConnectOnboarding',
+            MetricName: 'WebhookSignatureFailures',
+            MetricValue: '1',
+            DefaultValue: 0,
+          },
+        ],
       },
     ]);
-    expect(signatureFailureCodes).toEqual(['signature_mismatch', 'missing_signature', 'timestamp_outside_tolerance', 'invalid_signature_header']);
+    expect(signatureFailureCodes).toEqual([
+      'signature_mismatch',
+      'missing_signature',
+      'timestamp_outside_tolerance',
+      'invalid_signature_header',
+    ]);
   });
 
   it('alarms on 5 or more webhook signature failures in 5 minutes', () => {
     expect(alarmNamed(template, 'webhook-signature-failures')).toMatchObject({
       ...notifies,
-      Metrics: [{ MetricStat: { Metric: { Namespace: 'ConnectOnboarding', MetricName: 'WebhookSignatureFailures' }, Period: 300, Stat: 'Sum' } }],
+      Metrics: [
+        {
+          MetricStat: {
+            Metric: { Namespace: 'ConnectOnboarding', MetricName: 'WebhookSignatureFailures' },
+            Period: 300,
+            Stat: 'Sum',
+          },
+        },
+      ],
       Threshold: 5,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
@@ -83,8 +130,22 @@ describe('Monitoring', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         Metrics: [
           { Expression: `${table}Reads + ${table}Writes` },
-          { Id: `${table}Reads`, MetricStat: { Metric: { Namespace: 'AWS/DynamoDB', MetricName: 'ReadThrottleEvents', Dimensions: tableDimension }, Period: 300, Stat: 'Sum' } },
-          { Id: `${table}Writes`, MetricStat: { Metric: { Namespace: 'AWS/DynamoDB', MetricName: 'WriteThrottleEvents', Dimensions: tableDimension }, Period: 300, Stat: 'Sum' } },
+          {
+            Id: `${table}Reads`,
+            MetricStat: {
+              Metric: { Namespace: 'AWS/DynamoDB', MetricName: 'ReadThrottleEvents', Dimensions: tableDimension },
+              Period: 300,
+              Stat: 'Sum',
+            },
+          },
+          {
+            Id: `${table}Writes`,
+            MetricStat: {
+              Metric: { Namespace: 'AWS/DynamoDB', MetricName: 'WriteThrottleEvents', Dimensions: tableDimension },
+              Period: 300,
+              Stat: 'Sum',
+            },
+          },
         ],
       });
     });
@@ -94,7 +155,9 @@ describe('Monitoring', () => {
     const alarms = Object.values(synth(pages).template.findResources('AWS::CloudWatch::Alarm'));
 
     expect(alarms.map((alarm) => alarm.Properties.AlarmName as string).sort()).toEqual(
-      Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties.AlarmName as string).sort(),
+      Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+        .map((alarm) => alarm.Properties.AlarmName as string)
+        .sort(),
     );
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toBeUndefined();

@@ -8,7 +8,10 @@ import { applyNagChecks } from '../../infra/nag';
 import type { ConnectOnboardingStackProps } from '../../infra/stack';
 import { logicalId, synth } from './synth';
 
-const pages = { successUrl: 'https://platform.example/connected', failureUrl: 'https://platform.example/connect-failed' };
+const pages = {
+  successUrl: 'https://platform.example/connected',
+  failureUrl: 'https://platform.example/connect-failed',
+};
 const everything: ConnectOnboardingStackProps = {
   ...pages,
   alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:connect-onboarding-alarms',
@@ -27,7 +30,9 @@ const findingsIn = (scope: IConstruct): string[] =>
   new AwsSolutionsChecks(undefined, { verbose: true })
     .validateScope(scope)
     .violations.flatMap((violation) =>
-      violation.violatingResources.map((resource) => `${violation.ruleName} (${violation.severity}) @ ${resource.constructPath}`),
+      violation.violatingResources.map(
+        (resource) => `${violation.ruleName} (${violation.severity}) @ ${resource.constructPath}`,
+      ),
     );
 
 /** Every acknowledgment in the tree: construct path → rule id → reason. */
@@ -36,7 +41,10 @@ const acknowledgments = (scope: IConstruct): Record<string, Record<string, strin
   for (const construct of scope.node.findAll()) {
     for (const entry of construct.node.metadata) {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-      const rules = Object.entries(entry.data as Record<string, string>).map(([id, reason]) => [id.replace(/^annotation::/i, ''), reason]);
+      const rules = Object.entries(entry.data as Record<string, string>).map(([id, reason]) => [
+        id.replace(/^annotation::/i, ''),
+        reason,
+      ]);
       found[construct.node.path] = { ...found[construct.node.path], ...Object.fromEntries(rules) };
     }
   }
@@ -68,12 +76,15 @@ describe('AwsSolutions checks (cdk-nag)', () => {
   it('accepts exactly the listed findings, each on its own resource with a specific reason', () => {
     const { stack } = defaults;
     const accounts = logicalId(stack.tables.accounts);
-    const iam4 = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
+    const iam4 =
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
     const iam5 = `AwsSolutions-IAM5[Resource::<${accounts}.Arn>/index/*]`;
 
     const found = acknowledgments(stack);
 
-    const ids = Object.entries(found).flatMap(([path, rules]) => Object.keys(rules).map((id) => `${id} @ ${path}`)).sort();
+    const ids = Object.entries(found)
+      .flatMap(([path, rules]) => Object.keys(rules).map((id) => `${id} @ ${path}`))
+      .sort();
     const functions = ['Authorize', 'Callback', 'LoginLink', 'Accounts', 'Deauthorize', 'Webhook'];
     const readersOfAccounts = ['Callback', 'LoginLink', 'Accounts', 'Deauthorize', 'Webhook'];
     expect(ids).toEqual(
@@ -87,17 +98,25 @@ describe('AwsSolutions checks (cdk-nag)', () => {
     for (const rules of Object.values(found)) {
       for (const reason of Object.values(rules)) expect(reason.length).toBeGreaterThan(80);
     }
-    expect(found[stack.apiRoutes.find(({ route }) => route.function === 'webhook')!.httpRoute.node.path]?.['AwsSolutions-APIG4']).toMatch(
-      /Stripe-Signature/,
-    );
-    expect(found[stack.apiRoutes.find(({ route }) => route.function === 'callback')!.httpRoute.node.path]?.['AwsSolutions-APIG4']).toMatch(
-      /state cookie/,
-    );
+    expect(
+      found[stack.apiRoutes.find(({ route }) => route.function === 'webhook')!.httpRoute.node.path]?.[
+        'AwsSolutions-APIG4'
+      ],
+    ).toMatch(/Stripe-Signature/);
+    expect(
+      found[stack.apiRoutes.find(({ route }) => route.function === 'callback')!.httpRoute.node.path]?.[
+        'AwsSolutions-APIG4'
+      ],
+    ).toMatch(/state cookie/);
   });
 
   it('still reports what nobody acknowledged (the check is live)', () => {
     const stack = new Stack(new App(), 'Bare');
-    new HttpApi(stack, 'Api').addRoutes({ path: '/open', methods: [HttpMethod.GET], integration: new HttpUrlIntegration('Url', 'https://example.com') });
+    new HttpApi(stack, 'Api').addRoutes({
+      path: '/open',
+      methods: [HttpMethod.GET],
+      integration: new HttpUrlIntegration('Url', 'https://example.com'),
+    });
 
     expect(findingsIn(stack)).toContain('AwsSolutions-APIG4 (error) @ Bare/Api/GET--open/Resource');
   });

@@ -11,10 +11,11 @@ describe('ConnectOnboardingStack with an eventBusArn', () => {
     const publishes = spec.publishesNotices;
     it(`${publishes ? 'lets' : 'does not let'} the ${spec.name} function publish account notices`, () => {
       const fn = stack.functions[spec.name].function;
-      const variables = template.findResources('AWS::Lambda::Function')[logicalId(fn)]?.Properties.Environment.Variables as Record<string, unknown>;
+      const variables = template.findResources('AWS::Lambda::Function')[logicalId(fn)]?.Properties.Environment
+        .Variables as Record<string, unknown>;
       const grants = grantsOf(template, logicalId(fn.role as never));
 
-      expect(variables['EVENT_BUS_NAME']).toEqual(publishes ? busArn : undefined);
+      expect(variables.EVENT_BUS_NAME).toEqual(publishes ? busArn : undefined);
       expect(grants[busArn]).toEqual(publishes ? ['events:PutEvents'] : undefined);
     });
   }
@@ -22,7 +23,7 @@ describe('ConnectOnboardingStack with an eventBusArn', () => {
   it('publishes nothing when no bus is configured', () => {
     const plain = synth({});
     const variables = Object.values(plain.template.findResources('AWS::Lambda::Function')).map(
-      (fn) => (fn.Properties.Environment.Variables as Record<string, unknown>)['EVENT_BUS_NAME'],
+      (fn) => (fn.Properties.Environment.Variables as Record<string, unknown>).EVENT_BUS_NAME,
     );
     expect(variables.every((value) => value === undefined)).toBe(true);
   });

@@ -2,19 +2,31 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { ConnectOnboardingStack } from '../../infra/stack';
 import { type FunctionSpec, functionSpecs, routeKey, routes } from '../../shared/routes';
 import { type TableName, tableDefinitions } from '../../shared/tables';
-import { ConnectOnboardingStack } from '../../infra/stack';
 import { grantsOf, logicalId, synth } from './synth';
 
-const read = ['BatchGetItem', 'ConditionCheckItem', 'DescribeTable', 'GetItem', 'GetRecords', 'GetShardIterator', 'Query', 'Scan'];
+const read = [
+  'BatchGetItem',
+  'ConditionCheckItem',
+  'DescribeTable',
+  'GetItem',
+  'GetRecords',
+  'GetShardIterator',
+  'Query',
+  'Scan',
+];
 const write = ['BatchWriteItem', 'DeleteItem', 'DescribeTable', 'PutItem', 'UpdateItem'];
 const dynamodb = (actions: string[]) => [...new Set(actions)].map((action) => `dynamodb:${action}`).sort();
 const actionsFor = { read: dynamodb(read), write: dynamodb(write), readWrite: dynamodb([...read, ...write]) };
 const secretRead = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
 const completeSecretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:connect-onboarding/stripe-AbCdEf';
 
-const pages = { successUrl: 'https://platform.example/connected', failureUrl: 'https://platform.example/connect-failed' };
+const pages = {
+  successUrl: 'https://platform.example/connected',
+  failureUrl: 'https://platform.example/connect-failed',
+};
 const { stack, template } = synth(pages);
 const fnId = (spec: FunctionSpec) => logicalId(stack.functions[spec.name].function);
 const roleId = (spec: FunctionSpec) => logicalId(stack.functions[spec.name].function.role as IConstruct);
@@ -22,7 +34,10 @@ const tableId = (table: TableName) => logicalId(stack.tables[table]);
 const apiEndpoint = () => ({ 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] });
 const environmentOfIn = (synthesized: ReturnType<typeof synth>, name: FunctionSpec['name']) => {
   const id = logicalId(synthesized.stack.functions[name].function);
-  return synthesized.template.findResources('AWS::Lambda::Function')[id]?.Properties.Environment.Variables as Record<string, unknown>;
+  return synthesized.template.findResources('AWS::Lambda::Function')[id]?.Properties.Environment.Variables as Record<
+    string,
+    unknown
+  >;
 };
 const environmentOf = (spec: FunctionSpec) => environmentOfIn({ stack, template }, spec.name);
 
@@ -30,7 +45,9 @@ describe('ConnectOnboardingStack', () => {
   for (const route of routes) {
     it(`routes ${routeKey(route)} to the ${route.function} function`, () => {
       // Act
-      const [match] = Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey(route) } }));
+      const [match] = Object.values(
+        template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey(route) } }),
+      );
       const integrationId = match?.Properties.Target['Fn::Join'][1][1].Ref as string;
       const integration = template.findResources('AWS::ApiGatewayV2::Integration')[integrationId];
 
@@ -90,7 +107,12 @@ describe('ConnectOnboardingStack', () => {
 
     expect(Object.keys(grants).sort()).toEqual([accounts, `${accounts}/index/*`, logicalId(stack.secret)].sort());
     expect(grants[accounts]).toContain('dynamodb:Query');
-    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+    for (const action of [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ]) {
       expect(grants[accounts]).not.toContain(action);
     }
   });
@@ -113,12 +135,17 @@ describe('ConnectOnboardingStack', () => {
           },
         ],
         SSESpecification: { SSEEnabled: true },
-        Replicas: [{ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }],
+        Replicas: [
+          { DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
+        ],
       },
     });
   });
 
-  for (const [table, key] of [['states', 'stateHash'], ['events', 'eventId']] as const) {
+  for (const [table, key] of [
+    ['states', 'stateHash'],
+    ['events', 'eventId'],
+  ] as const) {
     it(`creates the ${table} table keyed by ${key} with TTL on ttl, PITR, and deletable`, () => {
       expect(template.findResources('AWS::DynamoDB::GlobalTable')[tableId(table)]).toMatchObject({
         DeletionPolicy: 'Delete',
@@ -128,7 +155,12 @@ describe('ConnectOnboardingStack', () => {
           KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
           TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
           SSESpecification: { SSEEnabled: true },
-          Replicas: [{ DeletionProtectionEnabled: false, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }],
+          Replicas: [
+            {
+              DeletionProtectionEnabled: false,
+              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            },
+          ],
         },
       });
     });
@@ -137,7 +169,9 @@ describe('ConnectOnboardingStack', () => {
   it('retains every table when retainData is set', () => {
     const retained = synth({ ...pages, retainData: true });
     for (const table of Object.values(retained.stack.tables)) {
-      expect(retained.template.findResources('AWS::DynamoDB::GlobalTable')[logicalId(table)]?.DeletionPolicy).toBe('Retain');
+      expect(retained.template.findResources('AWS::DynamoDB::GlobalTable')[logicalId(table)]?.DeletionPolicy).toBe(
+        'Retain',
+      );
     }
   });
 
@@ -148,7 +182,11 @@ describe('ConnectOnboardingStack', () => {
         Name: 'connect-onboarding/stripe',
         GenerateSecretString: {
           GenerateStringKey: 'platformTokenSecret',
-          SecretStringTemplate: JSON.stringify({ secretKey: 'sk_REPLACE_ME', clientId: 'ca_REPLACE_ME', webhookSecrets: 'whsec_REPLACE_ME' }),
+          SecretStringTemplate: JSON.stringify({
+            secretKey: 'sk_REPLACE_ME',
+            clientId: 'ca_REPLACE_ME',
+            webhookSecrets: 'whsec_REPLACE_ME',
+          }),
         },
       },
     });
@@ -159,11 +197,17 @@ describe('ConnectOnboardingStack', () => {
     const staging = new ConnectOnboardingStack(app, 'ConnectOnboardingStaging', pages);
     const stagingTemplate = Template.fromStack(staging);
 
-    expect(stagingTemplate.findResources('AWS::SecretsManager::Secret')[logicalId(staging.secret)]?.Properties.Name).toBe('connectonboardingstaging/stripe');
-    const alarmNames = Object.values(stagingTemplate.findResources('AWS::CloudWatch::Alarm')).map((alarm) => String(alarm.Properties.AlarmName));
+    expect(
+      stagingTemplate.findResources('AWS::SecretsManager::Secret')[logicalId(staging.secret)]?.Properties.Name,
+    ).toBe('connectonboardingstaging/stripe');
+    const alarmNames = Object.values(stagingTemplate.findResources('AWS::CloudWatch::Alarm')).map((alarm) =>
+      String(alarm.Properties.AlarmName),
+    );
     expect(alarmNames.length).toBeGreaterThan(0);
     expect(alarmNames.every((name) => name.startsWith('ConnectOnboardingStaging-'))).toBe(true);
-    expect(environmentOfIn({ stack: staging, template: stagingTemplate }, 'webhook').POWERTOOLS_METRICS_NAMESPACE).toBe('ConnectOnboardingStaging');
+    expect(environmentOfIn({ stack: staging, template: stagingTemplate }, 'webhook').POWERTOOLS_METRICS_NAMESPACE).toBe(
+      'ConnectOnboardingStaging',
+    );
   });
 
   it('imports the secret given as secretArn instead of creating one', () => {
@@ -180,7 +224,10 @@ describe('ConnectOnboardingStack', () => {
     const partial = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:connect-onboarding/stripe';
     const imported = synth({ ...pages, secretArn: partial });
 
-    const grants = grantsOf(imported.template, logicalId(imported.stack.functions.authorize.function.role as IConstruct));
+    const grants = grantsOf(
+      imported.template,
+      logicalId(imported.stack.functions.authorize.function.role as IConstruct),
+    );
     expect(grants[`${partial}-??????`]).toEqual(secretRead);
   });
 

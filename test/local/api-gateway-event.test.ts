@@ -1,10 +1,15 @@
-import { createServer, request, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { toApiGatewayEvent } from '../../local/api-gateway-event';
 
 /** Sends one raw request to a throwaway server and converts what arrives, as the gateway does. */
-const convert = async (options: { path: string; headers: Record<string, string | string[]>; body?: string; forceBase64?: boolean }) => {
+const convert = async (options: {
+  path: string;
+  headers: Record<string, string | string[]>;
+  body?: string;
+  forceBase64?: boolean;
+}) => {
   let received: IncomingMessage | undefined;
   const server = createServer((incoming, response) => {
     received = incoming;
@@ -13,10 +18,13 @@ const convert = async (options: { path: string; headers: Record<string, string |
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((done, fail) => {
-    const outgoing = request({ host: '127.0.0.1', port, method: 'POST', path: options.path, headers: options.headers }, (response) => {
-      response.resume();
-      response.on('end', done);
-    });
+    const outgoing = request(
+      { host: '127.0.0.1', port, method: 'POST', path: options.path, headers: options.headers },
+      (response) => {
+        response.resume();
+        response.on('end', done);
+      },
+    );
     outgoing.on('error', fail);
     outgoing.end(options.body);
   });
@@ -50,16 +58,29 @@ describe('toApiGatewayEvent', () => {
       pathParameters: { accountId: 'acct_1' },
       body: '{"k":1}',
       isBase64Encoded: false,
-      requestContext: { http: { method: 'POST', path: '/accounts/acct_1/login_links' }, routeKey: 'POST /accounts/{accountId}/login_links', stage: '$default' },
+      requestContext: {
+        http: { method: 'POST', path: '/accounts/acct_1/login_links' },
+        routeKey: 'POST /accounts/{accountId}/login_links',
+        stage: '$default',
+      },
     });
     expect(event.headers['x-custom']).toBe('one,two');
-    expect(event.headers['cookie']).toBeUndefined();
+    expect(event.headers.cookie).toBeUndefined();
     expect(event.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('base64-encodes binary bodies, and any body when asked to', async () => {
-    const binary = await convert({ path: '/x', headers: { 'Content-Type': 'application/octet-stream' }, body: 'hello' });
-    const forced = await convert({ path: '/x', headers: { 'Content-Type': 'application/json' }, body: '{}', forceBase64: true });
+    const binary = await convert({
+      path: '/x',
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: 'hello',
+    });
+    const forced = await convert({
+      path: '/x',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+      forceBase64: true,
+    });
 
     expect(binary).toMatchObject({ body: Buffer.from('hello').toString('base64'), isBase64Encoded: true });
     expect(forced).toMatchObject({ body: Buffer.from('{}').toString('base64'), isBase64Encoded: true });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveLocalPages } from '../../local/local-pages';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
 
 let stack: LocalStack;
 const hostile = '<img src=x onerror=alert(1)>';
@@ -12,8 +12,12 @@ beforeAll(async () => {
       // The demo must escape whatever the API answers, however odd.
       handlers: {
         accounts: async (event) =>
-          event.headers['authorization']?.includes('.')
-            ? { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ accountId: `acct_1${hostile}`, type: hostile, status: 'connected' }]) }
+          event.headers.authorization?.includes('.')
+            ? {
+                statusCode: 200,
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify([{ accountId: `acct_1${hostile}`, type: hostile, status: 'connected' }]),
+              }
             : { statusCode: 401, body: '{}' },
       },
     },
@@ -33,7 +37,9 @@ describe('local demo platform', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(html).not.toContain(hostile);
     expect(html).toContain('acct_1&lt;img src=x onerror=alert(1)&gt;');
-    expect(html).toMatch(/href="\/connect\/authorize\?type=standard&amp;ticket=eyJ[\w.-]+&amp;return_to=http%3A%2F%2Flocalhost%3A\d+%2Flocal%2Fconnected%3Fuser%3Dalice"/);
+    expect(html).toMatch(
+      /href="\/connect\/authorize\?type=standard&amp;ticket=eyJ[\w.-]+&amp;return_to=http%3A%2F%2Flocalhost%3A\d+%2Flocal%2Fconnected%3Fuser%3Dalice"/,
+    );
   });
 
   it('refuses a user name that is not a plain identifier', async () => {
@@ -44,7 +50,9 @@ describe('local demo platform', () => {
   });
 
   it('sends a browser that opened 127.0.0.1 to the localhost origin the callback returns to', async () => {
-    const response = await fetch(`${stack.gatewayUrl.replace('localhost', '127.0.0.1')}/?user=alice`, { redirect: 'manual' });
+    const response = await fetch(`${stack.gatewayUrl.replace('localhost', '127.0.0.1')}/?user=alice`, {
+      redirect: 'manual',
+    });
 
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`${stack.gatewayUrl}/?user=alice`);

@@ -1,7 +1,7 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureTables, localDynamoClient, startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../local/dynamodb';
+import { type EmbeddedDynamoDb, ensureTables, localDynamoClient, startEmbeddedDynamoDb } from '../../local/dynamodb';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import type { StateChange } from '../../shared/stores/account-updates';
 import { createEventsRepo } from '../../shared/stores/events-repo';
@@ -26,8 +26,16 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
     const accounts = (await client.send(new DescribeTableCommand({ TableName: name('accounts') }))).Table;
     expect(dynamoDb.engine).toBe(engine);
     expect(accounts?.KeySchema).toEqual([{ AttributeName: tableDefinitions.accounts.partitionKey, KeyType: 'HASH' }]);
-    expect(accounts?.GlobalSecondaryIndexes?.map((index) => ({ name: index.IndexName, keys: index.KeySchema }))).toEqual([
-      { name: 'byPlatformUser', keys: [{ AttributeName: 'platformUserId', KeyType: 'HASH' }, { AttributeName: 'connectedAt', KeyType: 'RANGE' }] },
+    expect(
+      accounts?.GlobalSecondaryIndexes?.map((index) => ({ name: index.IndexName, keys: index.KeySchema })),
+    ).toEqual([
+      {
+        name: 'byPlatformUser',
+        keys: [
+          { AttributeName: 'platformUserId', KeyType: 'HASH' },
+          { AttributeName: 'connectedAt', KeyType: 'RANGE' },
+        ],
+      },
     ]);
     if (engine === 'dynamodb-local') {
       const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name('states') }));
@@ -42,13 +50,29 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
     const name = (table: string) => `inplace-${table}`;
     await ensureTables(dynamoDb.endpoint, name);
     const db = createDocumentClient({ DYNAMODB_ENDPOINT: dynamoDb.endpoint });
-    await db.send(new PutCommand({ TableName: name('accounts'), Item: { accountId: 'acct_1', platformUserId: 'user_1', connectedAt: '2026-01-01T00:00:00.000Z', status: 'connected' } }));
+    await db.send(
+      new PutCommand({
+        TableName: name('accounts'),
+        Item: {
+          accountId: 'acct_1',
+          platformUserId: 'user_1',
+          connectedAt: '2026-01-01T00:00:00.000Z',
+          status: 'connected',
+        },
+      }),
+    );
     const repo = createEventsRepo(db, { events: name('events'), accounts: name('accounts') });
     const change = (accountId: string, asOf: number, chargesEnabled: boolean): StateChange => ({
       kind: 'state',
       accountId,
       asOf,
-      state: { chargesEnabled, payoutsEnabled: false, detailsSubmitted: true, capabilities: {}, requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null } },
+      state: {
+        chargesEnabled,
+        payoutsEnabled: false,
+        detailsSubmitted: true,
+        capabilities: {},
+        requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
+      },
     });
     const now = new Date();
 
@@ -58,8 +82,14 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
     expect(await repo.applyInPlace('evt_c', change('acct_1', 99, true), now)).toBe('stale');
     expect(await repo.applyInPlace('evt_d', change('acct_2', 100, true), now)).toBe('unknown_account');
 
-    const stored = (await db.send(new GetCommand({ TableName: name('accounts'), Key: { accountId: 'acct_1' }, ConsistentRead: true }))).Item;
-    expect(stored).toMatchObject({ chargesEnabled: false, stripeStateAt: 100, appliedEvents: new Set(['100:evt_a', '100:evt_b']) });
+    const stored = (
+      await db.send(new GetCommand({ TableName: name('accounts'), Key: { accountId: 'acct_1' }, ConsistentRead: true }))
+    ).Item;
+    expect(stored).toMatchObject({
+      chargesEnabled: false,
+      stripeStateAt: 100,
+      appliedEvents: new Set(['100:evt_a', '100:evt_b']),
+    });
     db.destroy();
   });
 });

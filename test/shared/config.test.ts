@@ -27,11 +27,18 @@ describe('readServiceConfig', () => {
     [{ ...env, SUCCESS_URL: 'not a url' }, 'SUCCESS_URL is not an absolute URL'],
     [{ ...env, STATE_TTL_SECONDS: '-5' }, 'STATE_TTL_SECONDS must be a positive integer'],
     [{ ...env, STATE_TTL_SECONDS: '86400' }, 'STATE_TTL_SECONDS must be at most 3600'],
-    [{ ...env, RETURN_TO_ORIGINS: 'https://ok.example/path' }, 'RETURN_TO_ORIGINS has "https://ok.example/path", which is not an origin like https://app.example.com'],
+    [
+      { ...env, RETURN_TO_ORIGINS: 'https://ok.example/path' },
+      'RETURN_TO_ORIGINS has "https://ok.example/path", which is not an origin like https://app.example.com',
+    ],
     [{ ...env, LIVEMODE_MISMATCH: 'warn' }, 'LIVEMODE_MISMATCH must be "ignore" or "reject"'],
   ])('names the setting that is wrong: %j', (bad, problem) => {
     expect(() => readServiceConfig(bad)).toThrowError(
-      expect.objectContaining({ status: 503, code: 'configuration_error', message: `The service is misconfigured: ${problem}.` }),
+      expect.objectContaining({
+        status: 503,
+        code: 'configuration_error',
+        message: `The service is misconfigured: ${problem}.`,
+      }),
     );
   });
 

@@ -27,33 +27,41 @@ describe('log guard', () => {
     });
 
     expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(
-      ['DEBUG', 'INFO', 'WARN', 'ERROR'].map((level) => expect.objectContaining({ level, service: 'guard-probe', message: `probe ${level.toLowerCase()}` })),
+      ['DEBUG', 'INFO', 'WARN', 'ERROR'].map((level) =>
+        expect.objectContaining({ level, service: 'guard-probe', message: `probe ${level.toLowerCase()}` }),
+      ),
     );
   });
 
-  it("captures a plain Powertools Logger, whose own Console writes errors to stderr", () => {
+  it('captures a plain Powertools Logger, whose own Console writes errors to stderr', () => {
     const lines = capturedDuring(() => {
       new PowertoolsLogger({ serviceName: 'guard-probe' }).error('probe on stderr');
     });
 
-    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([expect.objectContaining({ level: 'ERROR', message: 'probe on stderr', service: 'guard-probe' })]);
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
+      expect.objectContaining({ level: 'ERROR', message: 'probe on stderr', service: 'guard-probe' }),
+    ]);
   });
 
   it('captures the EMF lines Powertools Metrics writes', () => {
-    const lines = capturedDuring(() => createMetrics(createLogger('guard-probe')).count('ConnectStarted', { flow: 'express' }));
+    const lines = capturedDuring(() =>
+      createMetrics(createLogger('guard-probe')).count('ConnectStarted', { flow: 'express' }),
+    );
 
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^\{"_aws":/);
   });
 
   it('recognises service lines and EMF lines, nothing else', () => {
-    expect(['{"level":"INFO","message":"m","service":"s"}', '{"_aws":{}}', 'plain text', '{"level":"INFO"}', '{"other":1}'].map(isServiceLine)).toEqual([
-      true,
-      true,
-      false,
-      false,
-      false,
-    ]);
+    expect(
+      [
+        '{"level":"INFO","message":"m","service":"s"}',
+        '{"_aws":{}}',
+        'plain text',
+        '{"level":"INFO"}',
+        '{"other":1}',
+      ].map(isServiceLine),
+    ).toEqual([true, true, false, false, false]);
   });
 
   it('flags lines that carry a secret key, a code, a token or a state cookie', () => {

@@ -22,7 +22,12 @@ describe('createLogger', () => {
       errorCode: 'code_invalid',
       code: 'ac_secret',
       state: 'st',
-      nested: { ticket: 'eyJ', authorization: 'Bearer x', secretKey: 'sk_live_1', url: 'https://connect.stripe.com/express/abc' },
+      nested: {
+        ticket: 'eyJ',
+        authorization: 'Bearer x',
+        secretKey: 'sk_live_1',
+        url: 'https://connect.stripe.com/express/abc',
+      },
     });
 
     expect(lines[0]).toMatch(/^\{"level":"INFO","message":"connect completed","service":"callback","timestamp":/);
@@ -48,7 +53,9 @@ describe('createLogger', () => {
     logger.setContext({ requestId: 'req-2' });
     logger.info('second');
 
-    expect(parsed()).toEqual([{ level: 'INFO', message: 'second', service: 'callback', timestamp: expect.any(String), requestId: 'req-2' }]);
+    expect(parsed()).toEqual([
+      { level: 'INFO', message: 'second', service: 'callback', timestamp: expect.any(String), requestId: 'req-2' },
+    ]);
   });
 
   it('logs errors by name and message only, never their stack', () => {
@@ -61,7 +68,10 @@ describe('createLogger', () => {
 
   it('scrubs credentials Stripe echoes inside messages', () => {
     const { logger, parsed } = capture();
-    logger.info('failed for sk_test_123abc', { error: new Error('Authorization code does not exist: ac_Abc123'), note: 'key sk_test_123abc' });
+    logger.info('failed for sk_test_123abc', {
+      error: new Error('Authorization code does not exist: ac_Abc123'),
+      note: 'key sk_test_123abc',
+    });
 
     expect(parsed()[0]).toMatchObject({
       message: 'failed for [redacted]',
@@ -91,23 +101,26 @@ describe('createLogger', () => {
     logger.warn('w');
     logger.error('e');
 
-    expect(parsed().map((line) => line['level'])).toEqual(expected);
+    expect(parsed().map((line) => line.level)).toEqual(expected);
   });
 
   it('takes the level from POWERTOOLS_LOG_LEVEL, then LOG_LEVEL', () => {
-    const saved = { powertools: process.env['POWERTOOLS_LOG_LEVEL'], plain: process.env['LOG_LEVEL'] };
+    const saved = { powertools: process.env.POWERTOOLS_LOG_LEVEL, plain: process.env.LOG_LEVEL };
     try {
-      process.env['LOG_LEVEL'] = 'error';
-      process.env['POWERTOOLS_LOG_LEVEL'] = 'warn';
+      process.env.LOG_LEVEL = 'error';
+      process.env.POWERTOOLS_LOG_LEVEL = 'warn';
       const fromPowertools = capture();
       fromPowertools.logger.info('i');
       fromPowertools.logger.warn('w');
-      delete process.env['POWERTOOLS_LOG_LEVEL'];
+      delete process.env.POWERTOOLS_LOG_LEVEL;
       const fromPlain = capture();
       fromPlain.logger.warn('w');
       fromPlain.logger.error('e');
 
-      expect([fromPowertools.parsed().map((line) => line['message']), fromPlain.parsed().map((line) => line['message'])]).toEqual([['w'], ['e']]);
+      expect([
+        fromPowertools.parsed().map((line) => line.message),
+        fromPlain.parsed().map((line) => line.message),
+      ]).toEqual([['w'], ['e']]);
     } finally {
       restore('LOG_LEVEL', saved.plain);
       restore('POWERTOOLS_LOG_LEVEL', saved.powertools);

@@ -16,7 +16,13 @@ const emfDuring = (act: () => void): unknown[] => {
 const emf = (name: string, dimensions: Record<string, string>, namespace = 'ConnectOnboarding') => ({
   _aws: {
     Timestamp: expect.any(Number),
-    CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [['service', ...Object.keys(dimensions)]], Metrics: [{ Name: name, Unit: 'Count' }] }],
+    CloudWatchMetrics: [
+      {
+        Namespace: namespace,
+        Dimensions: [['service', ...Object.keys(dimensions)]],
+        Metrics: [{ Name: name, Unit: 'Count' }],
+      },
+    ],
   },
   service: 'connect-onboarding',
   ...dimensions,
@@ -27,7 +33,9 @@ describe('createMetrics', () => {
   it('prints a count with its one dimension at once, under the service dimension', () => {
     const metrics = createMetrics(createLogger('test', () => undefined));
 
-    expect(emfDuring(() => metrics.count('ConnectFailed', { reason: 'state_expired' }))).toEqual([emf('ConnectFailed', { reason: 'state_expired' })]);
+    expect(emfDuring(() => metrics.count('ConnectFailed', { reason: 'state_expired' }))).toEqual([
+      emf('ConnectFailed', { reason: 'state_expired' }),
+    ]);
   });
 
   it('keeps a count without dimension until the stored metrics are flushed (logMetrics does that)', () => {
@@ -48,14 +56,24 @@ describe('createMetrics', () => {
     expect(printed).toEqual([emf('WebhookEventIgnored', { reason: 'other' })]);
     expect(JSON.stringify(printed)).not.toContain('acct_');
     expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
-      expect.objectContaining({ level: 'WARN', message: 'metric dimension is not a code; counted as other', metric: 'WebhookEventIgnored', dimension: 'reason' }),
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'metric dimension is not a code; counted as other',
+        metric: 'WebhookEventIgnored',
+        dimension: 'reason',
+      }),
     ]);
   });
 
   it('takes the namespace from POWERTOOLS_METRICS_NAMESPACE (the stack name in AWS)', () => {
-    const metrics = createMetrics(createLogger('test', () => undefined), { POWERTOOLS_METRICS_NAMESPACE: 'ConnectOnboarding-staging' });
+    const metrics = createMetrics(
+      createLogger('test', () => undefined),
+      { POWERTOOLS_METRICS_NAMESPACE: 'ConnectOnboarding-staging' },
+    );
 
-    expect(emfDuring(() => metrics.count('ConnectStarted', { flow: 'standard' }))).toEqual([emf('ConnectStarted', { flow: 'standard' }, 'ConnectOnboarding-staging')]);
+    expect(emfDuring(() => metrics.count('ConnectStarted', { flow: 'standard' }))).toEqual([
+      emf('ConnectStarted', { flow: 'standard' }, 'ConnectOnboarding-staging'),
+    ]);
   });
 
   it('does not warn on an invocation that counted nothing (most counts are single metrics)', () => {

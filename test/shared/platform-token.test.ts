@@ -19,7 +19,9 @@ const refused = (code: string) => expect.objectContaining({ status: 401, code })
 
 describe('verifyPlatformToken', () => {
   it('returns the platform user of a token minted by mintPlatformToken', async () => {
-    await expect(verifyPlatformToken(await mintPlatformToken('user_42', secret), secret, now)).resolves.toEqual({ platformUserId: 'user_42' });
+    await expect(verifyPlatformToken(await mintPlatformToken('user_42', secret), secret, now)).resolves.toEqual({
+      platformUserId: 'user_42',
+    });
   });
 
   it('refuses a missing token', async () => {
@@ -27,7 +29,11 @@ describe('verifyPlatformToken', () => {
   });
 
   it('refuses alg: none', async () => {
-    const unsigned = new UnsecuredJWT({}).setSubject('user_42').setAudience('connect-onboarding').setExpirationTime(seconds + 60).encode();
+    const unsigned = new UnsecuredJWT({})
+      .setSubject('user_42')
+      .setAudience('connect-onboarding')
+      .setExpirationTime(seconds + 60)
+      .encode();
     await expect(verifyPlatformToken(unsigned, secret, now)).rejects.toThrowError(refused('invalid_token'));
   });
 
@@ -37,30 +43,42 @@ describe('verifyPlatformToken', () => {
   });
 
   it('refuses a token signed with another key', async () => {
-    const forged = await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds + 60 }, new TextEncoder().encode('another-secret-another-secret-another'));
+    const forged = await token(
+      { sub: 'u', aud: 'connect-onboarding', exp: seconds + 60 },
+      new TextEncoder().encode('another-secret-another-secret-another'),
+    );
     await expect(verifyPlatformToken(forged, secret, now)).rejects.toThrowError(refused('invalid_token'));
   });
 
   it('refuses a token for another audience', async () => {
-    await expect(verifyPlatformToken(await token({ sub: 'u', aud: 'billing', exp: seconds + 60 }), secret, now)).rejects.toThrowError(refused('invalid_token'));
+    await expect(
+      verifyPlatformToken(await token({ sub: 'u', aud: 'billing', exp: seconds + 60 }), secret, now),
+    ).rejects.toThrowError(refused('invalid_token'));
   });
 
   it('refuses an expired token, past the one-minute clock tolerance', async () => {
-    await expect(verifyPlatformToken(await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds - 61 }), secret, now)).rejects.toThrowError(
-      refused('token_expired'),
-    );
+    await expect(
+      verifyPlatformToken(await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds - 61 }), secret, now),
+    ).rejects.toThrowError(refused('token_expired'));
   });
 
   it('refuses a token that lives longer than 15 minutes', async () => {
     const longLived = await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds + 16 * 60 + 61 });
     await expect(verifyPlatformToken(longLived, secret, now)).rejects.toThrowError(
-      expect.objectContaining({ code: 'invalid_token', message: 'The platform token lives too long: its exp must be at most 15 minutes ahead.' }),
+      expect.objectContaining({
+        code: 'invalid_token',
+        message: 'The platform token lives too long: its exp must be at most 15 minutes ahead.',
+      }),
     );
   });
 
   it('refuses a token without exp or without sub', async () => {
-    await expect(verifyPlatformToken(await token({ sub: 'u', aud: 'connect-onboarding' }), secret, now)).rejects.toThrowError(refused('invalid_token'));
-    await expect(verifyPlatformToken(await token({ aud: 'connect-onboarding', exp: seconds + 60 }), secret, now)).rejects.toThrowError(refused('invalid_token'));
+    await expect(
+      verifyPlatformToken(await token({ sub: 'u', aud: 'connect-onboarding' }), secret, now),
+    ).rejects.toThrowError(refused('invalid_token'));
+    await expect(
+      verifyPlatformToken(await token({ aud: 'connect-onboarding', exp: seconds + 60 }), secret, now),
+    ).rejects.toThrowError(refused('invalid_token'));
   });
 
   it('refuses a malformed token', async () => {

@@ -35,13 +35,24 @@ describe('parsePlatformSecrets', () => {
     [{ ...valid, secretKey: 'pk_test_1' }, 'secret field secretKey has the wrong format'],
     [{ ...valid, clientId: 'acct_1' }, 'secret field clientId has the wrong format'],
     [{ ...valid, webhookSecrets: '' }, 'secret field webhookSecrets is missing'],
-    [{ ...valid, clientId: 'ca_REPLACE_ME' }, 'secret field clientId is still the placeholder the stack created (REPLACE_ME): set the real value'],
-    [{ ...valid, webhookSecrets: 'whsec_REPLACE_ME' }, 'secret field webhookSecrets is still the placeholder the stack created (REPLACE_ME): set the real value'],
+    [
+      { ...valid, clientId: 'ca_REPLACE_ME' },
+      'secret field clientId is still the placeholder the stack created (REPLACE_ME): set the real value',
+    ],
+    [
+      { ...valid, webhookSecrets: 'whsec_REPLACE_ME' },
+      'secret field webhookSecrets is still the placeholder the stack created (REPLACE_ME): set the real value',
+    ],
     [{ ...valid, webhookSecrets: 'whsec_a,secret' }, 'secret field webhookSecrets has the wrong format'],
     [{ ...valid, platformTokenSecret: 'short' }, 'secret field platformTokenSecret is shorter than 32 characters'],
   ])('names the field that is wrong: %j', (raw, problem) => {
     expect(() => parsePlatformSecrets(raw)).toThrowError(
-      expect.objectContaining({ status: 503, code: 'configuration_error', expose: true, message: `The service is misconfigured: ${problem}.` }),
+      expect.objectContaining({
+        status: 503,
+        code: 'configuration_error',
+        expose: true,
+        message: `The service is misconfigured: ${problem}.`,
+      }),
     );
   });
 });
@@ -63,7 +74,9 @@ describe('secretsManagerSecrets', () => {
     const { client } = scriptedClient([new Error('ServiceUnavailable'), JSON.stringify(valid)]);
     const secrets = secretsManagerSecrets({ client, secretId: 'arn:secret' });
 
-    await expect(secrets.get()).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'secrets_unavailable' }));
+    await expect(secrets.get()).rejects.toThrowError(
+      expect.objectContaining({ status: 503, code: 'secrets_unavailable' }),
+    );
     await expect(secrets.get()).resolves.toMatchObject({ clientId: 'ca_123' });
   });
 
@@ -78,7 +91,10 @@ describe('secretsManagerSecrets', () => {
   });
 
   it('picks up a rotated value after the TTL', async () => {
-    const { client } = scriptedClient([JSON.stringify(valid), JSON.stringify({ ...valid, webhookSecrets: 'whsec_new' })]);
+    const { client } = scriptedClient([
+      JSON.stringify(valid),
+      JSON.stringify({ ...valid, webhookSecrets: 'whsec_new' }),
+    ]);
     let now = 0;
     const secrets = secretsManagerSecrets({ client, secretId: 'arn:secret', ttlMs: 10, now: () => now });
     await secrets.get();
@@ -90,7 +106,10 @@ describe('secretsManagerSecrets', () => {
   it('names a secret that is not a JSON object', async () => {
     const { client } = scriptedClient(['not json']);
     await expect(secretsManagerSecrets({ client, secretId: 'arn:secret' }).get()).rejects.toThrowError(
-      expect.objectContaining({ status: 503, message: 'The service is misconfigured: secret field (all) is not a JSON object.' }),
+      expect.objectContaining({
+        status: 503,
+        message: 'The service is misconfigured: secret field (all) is not a JSON object.',
+      }),
     );
   });
 });

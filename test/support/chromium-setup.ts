@@ -20,10 +20,15 @@ const installer = fileURLToPath(new URL('../../scripts/ensure-chromium.sh', impo
 
 const ensureChromium = (): string => {
   if (existsSync(chromiumPath)) return '';
-  const result = spawnSync('bash', [installer], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', timeout: 10 * 60 * 1000 });
+  const result = spawnSync('bash', [installer], {
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
+    timeout: 10 * 60 * 1000,
+  });
   process.stderr.write(result.stderr ?? '');
   if (result.status === 0 && existsSync(chromiumPath)) return '';
-  const detail = (result.stderr ?? '').trim().split('\n').slice(-3).join(' ') || result.error?.message || `exit ${result.status}`;
+  const detail =
+    (result.stderr ?? '').trim().split('\n').slice(-3).join(' ') || result.error?.message || `exit ${result.status}`;
   return `Chromium is not installed at ${chromiumPath} and scripts/ensure-chromium.sh could not install it (${detail}). Install it with 'apt-get install chromium' and run the tests again.`;
 };
 

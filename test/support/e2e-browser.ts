@@ -10,7 +10,7 @@ import { inject } from 'vitest';
 import { serveLocalPages } from '../../local/local-pages';
 import { launchDebianChromium } from '../../scripts/chromium';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
-import { startLocalStack, type LocalStack } from './local-stack';
+import { type LocalStack, startLocalStack } from './local-stack';
 
 export const screenshotDir = 'test-output/e2e';
 export const viewport = { width: 1000, height: 700 } as const;
@@ -51,7 +51,11 @@ export interface StoredAccount {
 /** Every account record the platform user owns, straight from DynamoDB. */
 export const storedAccountsOf = async (stack: LocalStack, platformUserId: string): Promise<StoredAccount[]> => {
   const { Items = [] } = await createDocumentClient().send(
-    new ScanCommand({ TableName: stack.tables.accounts, FilterExpression: 'platformUserId = :user', ExpressionAttributeValues: { ':user': platformUserId } }),
+    new ScanCommand({
+      TableName: stack.tables.accounts,
+      FilterExpression: 'platformUserId = :user',
+      ExpressionAttributeValues: { ':user': platformUserId },
+    }),
   );
   return Items as StoredAccount[];
 };

@@ -23,7 +23,12 @@ export const authorizeAndReturn = async (page: Page, stack: LocalStack): Promise
 };
 
 /** The whole happy path from the demo page; ends on the success page. */
-export const connectThroughDemo = async (page: Page, stack: LocalStack, user: string, type: 'standard' | 'express'): Promise<string> => {
+export const connectThroughDemo = async (
+  page: Page,
+  stack: LocalStack,
+  user: string,
+  type: 'standard' | 'express',
+): Promise<string> => {
   await openDemo(page, stack, user);
   await startConnect(page, type);
   return authorizeAndReturn(page, stack);
@@ -39,6 +44,7 @@ export const accountRow = (page: Page, accountId: string) => page.locator(`tr[da
 export const listedStatus = async (page: Page, accountId: string): Promise<string> => {
   const status = accountRow(page, accountId).locator('[data-field="status"]');
   await status.or(page.locator('#accounts-error, #no-accounts')).first().waitFor();
-  if (!(await status.isVisible())) throw new Error(`the demo page does not list ${accountId}: ${await page.locator('main').innerText()}`);
+  if (!(await status.isVisible()))
+    throw new Error(`the demo page does not list ${accountId}: ${await page.locator('main').textContent()}`);
   return (await status.textContent()) ?? '';
 };

@@ -37,6 +37,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   useDocumentClient(undefined);
   return {
     ...stack,
-    mintTicket: (platformUserId, lifetimeSeconds) => mintPlatformToken(platformUserId, localDefaults.platformTokenSecret, lifetimeSeconds),
+    mintTicket: (platformUserId, lifetimeSeconds) =>
+      mintPlatformToken(platformUserId, localDefaults.platformTokenSecret, lifetimeSeconds),
   };
 };

@@ -21,10 +21,12 @@ const forbidden: readonly RegExp[] = [
 const captured: string[] = [];
 
 /** A Powertools Logger line (`{"level":"INFO","message":...,"service":...}`) or an EMF metric line (`{"_aws":...}`). */
-export const isServiceLine = (line: string): boolean => (line.startsWith('{"level":') && line.includes('"service":')) || line.startsWith('{"_aws":');
+export const isServiceLine = (line: string): boolean =>
+  (line.startsWith('{"level":') && line.includes('"service":')) || line.startsWith('{"_aws":');
 
 /** The lines that carry something no log may carry. */
-export const findLeaks = (lines: readonly string[]): string[] => lines.filter((line) => forbidden.some((pattern) => pattern.test(line)));
+export const findLeaks = (lines: readonly string[]): string[] =>
+  lines.filter((line) => forbidden.some((pattern) => pattern.test(line)));
 
 /** Every service line captured so far in this test file. */
 export const capturedServiceLines = (): readonly string[] => captured;
@@ -36,7 +38,7 @@ const capture = (stream: NodeJS.WriteStream): void => {
     const lines = text.split('\n').filter((line) => line !== '');
     if (lines.length > 0 && lines.every(isServiceLine)) {
       captured.push(...lines);
-      if (!process.env['VERBOSE_LOGS']) return true;
+      if (!process.env.VERBOSE_LOGS) return true;
     }
     return (originalWrite as (...args: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof stream.write;

@@ -9,12 +9,18 @@ import { SignJWT } from 'jose';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import type { LocalStack } from './local-stack';
-import { TestBrowser, locationOf } from './test-browser';
+import { locationOf, TestBrowser } from './test-browser';
 
 /** Connects a new account for `user` through authorize → emulator → callback; returns its id. */
-export const connectAccount = async (stack: LocalStack, flow: 'standard' | 'express', user: string): Promise<string> => {
+export const connectAccount = async (
+  stack: LocalStack,
+  flow: 'standard' | 'express',
+  user: string,
+): Promise<string> => {
   const browser = new TestBrowser();
-  const start = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=${flow}&ticket=${await stack.mintTicket(user)}`);
+  const start = await browser.get(
+    `${stack.gatewayUrl}/connect/authorize?type=${flow}&ticket=${await stack.mintTicket(user)}`,
+  );
   const finished = await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow'));
   const accountId = locationOf(finished).searchParams.get('account');
   if (!accountId?.startsWith('acct_')) throw new Error(`connecting failed: ${finished.headers.get('location')}`);
@@ -28,7 +34,7 @@ export const connectAccount = async (stack: LocalStack, flow: 'standard' | 'expr
  */
 export const settled = async (stack: LocalStack, accountId: string): Promise<void> => {
   for (let tries = 0; tries < 400; tries += 1) {
-    if ((await storedAccount(stack, accountId))?.['stripeStateAt'] !== undefined) return;
+    if ((await storedAccount(stack, accountId))?.stripeStateAt !== undefined) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`${accountId} was never refreshed by account.application.authorized`);
@@ -37,7 +43,10 @@ export const settled = async (stack: LocalStack, accountId: string): Promise<voi
 let seeded = 0;
 
 /** A unique account id Stripe (the emulator) has never heard of. */
-export const unknownToStripe = (): string => `acct_seed${Date.now().toString(36)}${(seeded += 1)}`;
+export const unknownToStripe = (): string => {
+  seeded += 1;
+  return `acct_seed${Date.now().toString(36)}${seeded}`;
+};
 
 export interface SeedAccount {
   readonly accountId?: string;
@@ -71,8 +80,15 @@ export const seedAccount = async (stack: LocalStack, seed: SeedAccount): Promise
   return item;
 };
 
-export const storedAccount = async (stack: LocalStack, accountId: string): Promise<Record<string, unknown> | undefined> =>
-  (await createDocumentClient().send(new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }))).Item;
+export const storedAccount = async (
+  stack: LocalStack,
+  accountId: string,
+): Promise<Record<string, unknown> | undefined> =>
+  (
+    await createDocumentClient().send(
+      new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }),
+    )
+  ).Item;
 
 /** The record as the API shows it: the stored item without internal ordering fields. */
 export const viewOf = (item: Record<string, unknown>): Record<string, unknown> => {
@@ -87,9 +103,21 @@ export interface ApiResult {
 }
 
 /** One platform API call with `Authorization: Bearer <token>` (none when token is undefined). */
-export const callApi = async (stack: LocalStack, method: 'GET' | 'POST', path: string, token?: string): Promise<ApiResult> => {
-  const response = await fetch(`${stack.gatewayUrl}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+export const callApi = async (
+  stack: LocalStack,
+  method: 'GET' | 'POST',
+  path: string,
+  token?: string,
+): Promise<ApiResult> => {
+  const response = await fetch(`${stack.gatewayUrl}${path}`, {
+    method,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 };
 
 /** The JSON error body of the API. */
@@ -98,18 +126,33 @@ export const apiError = (type: string, code: string, message: string) => ({ erro
 /** Tokens the API must refuse, with the 401 code each gets. */
 export const badTokens = async (): Promise<readonly (readonly [string, string | undefined, string])[]> => {
   const key = new TextEncoder().encode(localDefaults.platformTokenSecret);
-  const base = () => new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('user_a').setIssuedAt();
+  const base = () =>
+    new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('user_a').setIssuedAt();
   const now = Math.floor(Date.now() / 1000);
   const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(
     JSON.stringify({ sub: 'user_a', aud: 'connect-onboarding', exp: now + 300 }),
   ).toString('base64url')}.`;
   return [
     ['no token', undefined, 'missing_token'],
-    ['an expired token', await base().setAudience('connect-onboarding').setExpirationTime(now - 120).sign(key), 'token_expired'],
-    ['a token for another audience', await base().setAudience('billing').setExpirationTime('5m').sign(key), 'invalid_token'],
+    [
+      'an expired token',
+      await base()
+        .setAudience('connect-onboarding')
+        .setExpirationTime(now - 120)
+        .sign(key),
+      'token_expired',
+    ],
+    [
+      'a token for another audience',
+      await base().setAudience('billing').setExpirationTime('5m').sign(key),
+      'invalid_token',
+    ],
     [
       'a token signed with another key',
-      await base().setAudience('connect-onboarding').setExpirationTime('5m').sign(new TextEncoder().encode('not-the-platform-secret-0123456789abcdef')),
+      await base()
+        .setAudience('connect-onboarding')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode('not-the-platform-secret-0123456789abcdef')),
       'invalid_token',
     ],
     ['an unsigned (alg none) token', unsigned, 'invalid_token'],

@@ -17,11 +17,24 @@ export const rawRequest = (
   new Promise((resolve, reject) => {
     const url = new URL(baseUrl);
     const outgoing = request(
-      { host: url.hostname, port: url.port, method: options.method, path: options.path, headers: options.headers, insecureHTTPParser: true },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: options.method,
+        path: options.path,
+        headers: options.headers,
+        insecureHTTPParser: true,
+      },
       (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        incoming.on('end', () =>
+          resolve({
+            status: incoming.statusCode ?? 0,
+            headers: incoming.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         incoming.on('error', reject);
       },
     );

@@ -9,7 +9,13 @@ import { createMetrics } from '../../../shared/metrics';
 import { capturedServiceLines } from '../../support/log-guard';
 
 const event = (requestId: string): APIGatewayProxyEventV2 =>
-  ({ routeKey: 'POST /probe', rawPath: '/probe', headers: {}, isBase64Encoded: false, requestContext: { requestId } }) as unknown as APIGatewayProxyEventV2;
+  ({
+    routeKey: 'POST /probe',
+    rawPath: '/probe',
+    headers: {},
+    isBase64Encoded: false,
+    requestContext: { requestId },
+  }) as unknown as APIGatewayProxyEventV2;
 
 /** A handler wired like every function, its log lines, and the EMF lines printed while it ran. */
 const setup = (serve: () => Promise<ReturnType<typeof jsonResponse>>) => {
@@ -23,10 +29,22 @@ const setup = (serve: () => Promise<ReturnType<typeof jsonResponse>>) => {
     const emf = capturedServiceLines()
       .slice(before)
       .filter((line) => line.startsWith('{"_aws":'))
-      .map((line) => JSON.parse(line) as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } } & Record<string, unknown>);
+      .map(
+        (line) =>
+          JSON.parse(line) as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } } & Record<
+            string,
+            unknown
+          >,
+      );
     return { response, emf };
   };
-  return { lines, parsed: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>), invoke, logger, metrics };
+  return {
+    lines,
+    parsed: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    invoke,
+    logger,
+    metrics,
+  };
 };
 
 const lambdaKeys = (requestId: string, coldStart: boolean) => ({
@@ -57,16 +75,34 @@ describe('httpHandler', () => {
     probe.logger.info('between invocations');
 
     expect(probe.parsed()).toEqual([
-      { level: 'INFO', message: 'serving', service: 'probe', timestamp: expect.any(String), ...lambdaKeys('req-1', true), ticket: '[redacted]' },
-      { level: 'INFO', message: 'serving', service: 'probe', timestamp: expect.any(String), ...lambdaKeys('req-2', false), ticket: '[redacted]' },
+      {
+        level: 'INFO',
+        message: 'serving',
+        service: 'probe',
+        timestamp: expect.any(String),
+        ...lambdaKeys('req-1', true),
+        ticket: '[redacted]',
+      },
+      {
+        level: 'INFO',
+        message: 'serving',
+        service: 'probe',
+        timestamp: expect.any(String),
+        ...lambdaKeys('req-2', false),
+        ticket: '[redacted]',
+      },
       expect.not.objectContaining({ correlation_id: expect.anything(), requestId: expect.anything() }),
     ]);
     expect(first.response).toMatchObject({ statusCode: 200, headers: { 'x-request-id': 'req-1' } });
-    expect([first.emf.map((line) => line._aws.CloudWatchMetrics[0]?.Metrics[0]?.Name), second.emf.map((line) => line._aws.CloudWatchMetrics[0]?.Metrics[0]?.Name)]).toEqual([
-      ['ColdStart', 'LoginLinkCreated'],
-      ['LoginLinkCreated'],
-    ]);
-    expect(first.emf[0]).toMatchObject({ service: 'connect-onboarding', function_name: 'probe-function', ColdStart: 1 });
+    expect([
+      first.emf.map((line) => line._aws.CloudWatchMetrics[0]?.Metrics[0]?.Name),
+      second.emf.map((line) => line._aws.CloudWatchMetrics[0]?.Metrics[0]?.Name),
+    ]).toEqual([['ColdStart', 'LoginLinkCreated'], ['LoginLinkCreated']]);
+    expect(first.emf[0]).toMatchObject({
+      service: 'connect-onboarding',
+      function_name: 'probe-function',
+      ColdStart: 1,
+    });
   });
 
   it('logs a refused request once, with its errorCode, and still flushes what was counted', async () => {
@@ -107,8 +143,21 @@ describe('httpHandler', () => {
     const answers = [(await deferred.invoke('req-4')).response, (await failing.invoke('req-5')).response];
 
     expect(answers).toMatchObject([{ statusCode: 503 }, { statusCode: 503 }]);
-    expect(deferred.parsed()).toEqual([expect.objectContaining({ level: 'WARN', message: 'request deferred', status: 503, errorCode: 'account_pending' })]);
-    expect(failing.parsed()).toEqual([expect.objectContaining({ level: 'ERROR', message: 'request failed', status: 503, errorCode: 'store_unavailable' })]);
+    expect(deferred.parsed()).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'request deferred',
+        status: 503,
+        errorCode: 'account_pending',
+      }),
+    ]);
+    expect(failing.parsed()).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'request failed',
+        status: 503,
+        errorCode: 'store_unavailable',
+      }),
+    ]);
   });
 });
-

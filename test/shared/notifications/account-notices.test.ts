@@ -8,7 +8,16 @@ const notice = { type: 'account.deauthorized' as const, accountId: 'acct_1', det
 describe('eventBridgePublisher', () => {
   it('sends one PutEvents entry per notice to the configured bus', async () => {
     const sent: PutEventsCommand[] = [];
-    const publisher = eventBridgePublisher({ send: async (command: PutEventsCommand) => (sent.push(command), { FailedEntryCount: 0 }) } as never, 'platform-bus', createLogger('test', () => undefined));
+    const publisher = eventBridgePublisher(
+      {
+        send: async (command: PutEventsCommand) => {
+          sent.push(command);
+          return { FailedEntryCount: 0 };
+        },
+      } as never,
+      'platform-bus',
+      createLogger('test', () => undefined),
+    );
 
     await publisher.publish(notice);
 
@@ -36,7 +45,12 @@ describe('eventBridgePublisher', () => {
 
     await expect(publisher.publish(notice)).resolves.toBeUndefined();
     expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
-      expect.objectContaining({ level: 'ERROR', message: 'notice not published', type: 'account.deauthorized', accountId: 'acct_1' }),
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'notice not published',
+        type: 'account.deauthorized',
+        accountId: 'acct_1',
+      }),
     ]);
   });
 });

@@ -10,7 +10,10 @@ import type { StateItem, StatesRepo } from '../../../shared/stores/states-repo';
 
 const state = 's'.repeat(43);
 const binding = 'b'.repeat(43);
-const config = { successUrl: 'https://platform.example/ok', failureUrl: 'https://platform.example/failed' } as ServiceConfig;
+const config = {
+  successUrl: 'https://platform.example/ok',
+  failureUrl: 'https://platform.example/failed',
+} as ServiceConfig;
 const stateItem: StateItem = {
   stateHash: hashSecretValue(state),
   bindingHash: hashSecretValue(binding),
@@ -27,7 +30,12 @@ const run = async (tokenAnswer: unknown, livemode = false) => {
   const written: unknown[] = [];
   const logLines: { level: string; reason: string }[] = [];
   const states: StatesRepo = { put: async () => undefined, consume: async () => ({ ok: true, item: stateItem }) };
-  const accounts = { putConnected: async (connection: unknown) => (written.push(connection), { ok: true, record: { connectedAt: '' } }) } as unknown as AccountsRepo;
+  const accounts = {
+    putConnected: async (connection: unknown) => {
+      written.push(connection);
+      return { ok: true, record: { connectedAt: '' } };
+    },
+  } as unknown as AccountsRepo;
   const stripe = {
     oauth: {
       token: async () => {
@@ -38,9 +46,18 @@ const run = async (tokenAnswer: unknown, livemode = false) => {
   } as unknown as Stripe;
   const response = await completeConnection(
     { rawQueryString: `code=ac_1&state=${state}`, cookies: [`__Host-connect_state=${binding}`] },
-    { config, states, accounts, stripe: async () => ({ client: stripe, livemode }), notices: { publish: async () => undefined }, logger: createLogger('test', (line) => logLines.push(JSON.parse(line) as { level: string; reason: string })), metrics: noMetrics, now: Date.now() },
+    {
+      config,
+      states,
+      accounts,
+      stripe: async () => ({ client: stripe, livemode }),
+      notices: { publish: async () => undefined },
+      logger: createLogger('test', (line) => logLines.push(JSON.parse(line) as { level: string; reason: string })),
+      metrics: noMetrics,
+      now: Date.now(),
+    },
   );
-  return { location: response.headers['location'], written, logLines };
+  return { location: response.headers.location, written, logLines };
 };
 
 describe('completeConnection', () => {
@@ -51,33 +68,90 @@ describe('completeConnection', () => {
     });
   });
 
-  it.each([[null], [[]], [{ stripe_user_id: 'not-an-account', scope: 'read_write', livemode: false }]])('writes nothing for a malformed token response %j', async (answer) => {
-    expect(await run(answer)).toMatchObject({ location: 'https://platform.example/failed?error=stripe_unavailable', written: [] });
-  });
+  it.each([[null], [[]], [{ stripe_user_id: 'not-an-account', scope: 'read_write', livemode: false }]])(
+    'writes nothing for a malformed token response %j',
+    async (answer) => {
+      expect(await run(answer)).toMatchObject({
+        location: 'https://platform.example/failed?error=stripe_unavailable',
+        written: [],
+      });
+    },
+  );
 
   it('stores the account with its platform user and redirects to the success URL', async () => {
     expect(await run({ stripe_user_id: 'acct_1', scope: 'read_write', livemode: false })).toMatchObject({
       location: 'https://platform.example/ok?account=acct_1',
-      written: [{ accountId: 'acct_1', platformUserId: 'user_1', type: 'standard', scope: 'read_write', livemode: false, at: expect.any(String) }],
+      written: [
+        {
+          accountId: 'acct_1',
+          platformUserId: 'user_1',
+          type: 'standard',
+          scope: 'read_write',
+          livemode: false,
+          at: expect.any(String),
+        },
+      ],
     });
   });
 
-  const oauthError = (Type: new (raw: Record<string, unknown>) => Error, message: string) => new Type({ message, type: 'invalid_request_error' });
+  const oauthError = (Type: new (raw: Record<string, unknown>) => Error, message: string) =>
+    new Type({ message, type: 'invalid_request_error' });
 
   it.each([
-    ['an expired or unknown code', oauthError(Stripe.errors.StripeInvalidGrantError, 'Authorization code expired: ac_1'), 'code_invalid', 'INFO'],
+    [
+      'an expired or unknown code',
+      oauthError(Stripe.errors.StripeInvalidGrantError, 'Authorization code expired: ac_1'),
+      'code_invalid',
+      'INFO',
+    ],
     [
       'a code already used (the SDK forced retry, or a thief first)',
-      oauthError(Stripe.errors.StripeInvalidGrantError, 'This authorization code has already been used. All tokens issued with this code have been revoked.'),
+      oauthError(
+        Stripe.errors.StripeInvalidGrantError,
+        'This authorization code has already been used. All tokens issued with this code have been revoked.',
+      ),
       'code_reused',
       'WARN',
     ],
-    ['a capability mismatch', oauthError(Stripe.errors.StripeOAuthInvalidRequestError, 'The capabilities of account acct_1 (transfers) do not match the asserted capabilities (card_payments).'), 'capabilities_missing', 'INFO'],
-    ['a refused parameter', oauthError(Stripe.errors.StripeOAuthInvalidRequestError, 'Unknown parameter: assert_capabilities'), 'authorization_failed', 'WARN'],
-    ['a client_id of another platform', oauthError(Stripe.errors.StripeInvalidClientError, 'No such application: ca_1'), 'service_unavailable', 'ERROR'],
-    ['a refused platform key', oauthError(Stripe.errors.StripeAuthenticationError, 'Invalid API Key provided'), 'service_unavailable', 'ERROR'],
-    ['an unsupported grant type', oauthError(Stripe.errors.StripeUnsupportedGrantTypeError, 'Unsupported grant type'), 'authorization_failed', 'WARN'],
-    ['a connection error', oauthError(Stripe.errors.StripeConnectionError, 'An error occurred with our connection to Stripe.'), 'stripe_unavailable', 'WARN'],
+    [
+      'a capability mismatch',
+      oauthError(
+        Stripe.errors.StripeOAuthInvalidRequestError,
+        'The capabilities of account acct_1 (transfers) do not match the asserted capabilities (card_payments).',
+      ),
+      'capabilities_missing',
+      'INFO',
+    ],
+    [
+      'a refused parameter',
+      oauthError(Stripe.errors.StripeOAuthInvalidRequestError, 'Unknown parameter: assert_capabilities'),
+      'authorization_failed',
+      'WARN',
+    ],
+    [
+      'a client_id of another platform',
+      oauthError(Stripe.errors.StripeInvalidClientError, 'No such application: ca_1'),
+      'service_unavailable',
+      'ERROR',
+    ],
+    [
+      'a refused platform key',
+      oauthError(Stripe.errors.StripeAuthenticationError, 'Invalid API Key provided'),
+      'service_unavailable',
+      'ERROR',
+    ],
+    [
+      'an unsupported grant type',
+      oauthError(Stripe.errors.StripeUnsupportedGrantTypeError, 'Unsupported grant type'),
+      'authorization_failed',
+      'WARN',
+    ],
+    [
+      'a connection error',
+      oauthError(Stripe.errors.StripeConnectionError, 'An error occurred with our connection to Stripe.'),
+      'stripe_unavailable',
+      'WARN',
+    ],
   ])('maps %s to error=%s, logged at %s, and writes nothing', async (_, error, reason, level) => {
     const { location, written, logLines } = await run(error);
 
@@ -86,4 +160,3 @@ describe('completeConnection', () => {
     expect(logLines).toEqual([expect.objectContaining({ level, message: 'connect failed', reason })]);
   });
 });
-

@@ -17,22 +17,41 @@ describe('parseTokenResponse', () => {
     ).toEqual({ accountId: 'acct_123', scope: 'read_write', livemode: false });
   });
 
-  it.each([[null], [[]], ['{}'], [{}], [{ stripe_user_id: 'cus_123', scope: 'read_write', livemode: false }], [{ stripe_user_id: 'acct_1', livemode: false }], [{ stripe_user_id: 'acct_1', scope: 'x', livemode: 'false' }]])(
-    'refuses a malformed response %j with a 502',
-    (response) => {
-      expect(() => parseTokenResponse(response)).toThrowError(expect.objectContaining({ status: 502, code: 'stripe_bad_response' }));
-    },
-  );
+  it.each([
+    [null],
+    [[]],
+    ['{}'],
+    [{}],
+    [{ stripe_user_id: 'cus_123', scope: 'read_write', livemode: false }],
+    [{ stripe_user_id: 'acct_1', livemode: false }],
+    [{ stripe_user_id: 'acct_1', scope: 'x', livemode: 'false' }],
+  ])('refuses a malformed response %j with a 502', (response) => {
+    expect(() => parseTokenResponse(response)).toThrowError(
+      expect.objectContaining({ status: 502, code: 'stripe_bad_response' }),
+    );
+  });
 });
 
 describe('exchangeCode', () => {
   it('asks Stripe once, with network retries off and the suggested capabilities asserted', async () => {
     const calls: unknown[][] = [];
-    const stripe = { oauth: { token: async (...args: unknown[]) => (calls.push(args), { stripe_user_id: 'acct_9', scope: 'express', livemode: false }) } } as unknown as Stripe;
+    const stripe = {
+      oauth: {
+        token: async (...args: unknown[]) => {
+          calls.push(args);
+          return { stripe_user_id: 'acct_9', scope: 'express', livemode: false };
+        },
+      },
+    } as unknown as Stripe;
 
     const result = await exchangeCode(stripe, 'ac_abc', ['transfers']);
 
     expect(result).toEqual({ accountId: 'acct_9', scope: 'express', livemode: false });
-    expect(calls).toEqual([[{ grant_type: 'authorization_code', code: 'ac_abc', assert_capabilities: ['transfers'] }, { maxNetworkRetries: 0 }]]);
+    expect(calls).toEqual([
+      [
+        { grant_type: 'authorization_code', code: 'ac_abc', assert_capabilities: ['transfers'] },
+        { maxNetworkRetries: 0 },
+      ],
+    ]);
   });
 });

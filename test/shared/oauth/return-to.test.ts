@@ -5,7 +5,9 @@ const allowed = ['https://app.example.com', 'http://localhost:3000'];
 
 describe('validateReturnTo', () => {
   it('accepts a URL on an allowed origin and returns it normalised', () => {
-    expect(validateReturnTo('https://app.example.com/settings?tab=1', allowed)).toBe('https://app.example.com/settings?tab=1');
+    expect(validateReturnTo('https://app.example.com/settings?tab=1', allowed)).toBe(
+      'https://app.example.com/settings?tab=1',
+    );
     expect(validateReturnTo('http://localhost:3000/x', allowed)).toBe('http://localhost:3000/x');
   });
 
@@ -26,7 +28,9 @@ describe('validateReturnTo', () => {
     ['https://%61pp.example.com.evil.example/'],
     [`https://app.example.com/${'a'.repeat(2100)}`],
   ])('refuses %j', (raw) => {
-    expect(() => validateReturnTo(raw, allowed)).toThrowError(expect.objectContaining({ status: 400, code: 'invalid_return_to' }));
+    expect(() => validateReturnTo(raw, allowed)).toThrowError(
+      expect.objectContaining({ status: 400, code: 'invalid_return_to' }),
+    );
   });
 
   it('refuses everything when no origin is configured', () => {

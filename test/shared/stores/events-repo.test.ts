@@ -1,15 +1,24 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { StateChange } from '../../../shared/stores/account-updates';
-import { appliedEventsCompactionThreshold, checksAppliedEvents, createEventsRepo } from '../../../shared/stores/events-repo';
+import {
+  appliedEventsCompactionThreshold,
+  checksAppliedEvents,
+  createEventsRepo,
+} from '../../../shared/stores/events-repo';
 import type { AccountChange } from '../../../shared/webhooks/account-change';
 
 /** A transaction DynamoDB cancelled, shaped as the SDK throws it. */
 const cancelled = (...codes: (string | { Code: string; Item?: Record<string, unknown> })[]) =>
-  Object.assign(new Error(`Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.map((code) => (typeof code === 'string' ? code : code.Code)).join(', ')}]`), {
-    name: 'TransactionCanceledException',
-    CancellationReasons: codes.map((code) => (typeof code === 'string' ? { Code: code } : code)),
-  });
+  Object.assign(
+    new Error(
+      `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.map((code) => (typeof code === 'string' ? code : code.Code)).join(', ')}]`,
+    ),
+    {
+      name: 'TransactionCanceledException',
+      CancellationReasons: codes.map((code) => (typeof code === 'string' ? { Code: code } : code)),
+    },
+  );
 
 /** A client whose transactions fail as scripted, then succeed; counts the calls. */
 const scriptedClient = (failures: Error[]) => {
@@ -25,7 +34,12 @@ const scriptedClient = (failures: Error[]) => {
   return { client, calls: () => calls };
 };
 
-const event = { eventId: 'evt_1', type: 'account.application.deauthorized', accountId: 'acct_1', created: 1_700_000_000 };
+const event = {
+  eventId: 'evt_1',
+  type: 'account.application.deauthorized',
+  accountId: 'acct_1',
+  created: 1_700_000_000,
+};
 const change: AccountChange = { kind: 'deauthorized', accountId: 'acct_1', asOf: 1_700_000_000_999 };
 const apply = (failures: Error[]) => {
   const scripted = scriptedClient(failures);
@@ -37,12 +51,20 @@ describe('eventsRepo.applyOnce', () => {
   it('reads the cancellation reasons as answers', async () => {
     await expect(apply([cancelled('ConditionalCheckFailed', 'None')]).result).resolves.toBe('duplicate');
     await expect(apply([cancelled('None', 'ConditionalCheckFailed')]).result).resolves.toBe('unknown_account');
-    await expect(apply([cancelled('None', { Code: 'ConditionalCheckFailed', Item: { status: { S: 'deauthorized' } } })]).result).resolves.toBe('account_deauthorized');
-    await expect(apply([cancelled('None', { Code: 'ConditionalCheckFailed', Item: { status: { S: 'connected' } } })]).result).resolves.toBe('stale');
+    await expect(
+      apply([cancelled('None', { Code: 'ConditionalCheckFailed', Item: { status: { S: 'deauthorized' } } })]).result,
+    ).resolves.toBe('account_deauthorized');
+    await expect(
+      apply([cancelled('None', { Code: 'ConditionalCheckFailed', Item: { status: { S: 'connected' } } })]).result,
+    ).resolves.toBe('stale');
   });
 
   it('retries a transaction that lost a race with another writer or was throttled (or gave no reason), then applies it', async () => {
-    const { result, calls } = apply([cancelled('TransactionConflict', 'None'), cancelled('None', 'ThrottlingError'), cancelled()]);
+    const { result, calls } = apply([
+      cancelled('TransactionConflict', 'None'),
+      cancelled('None', 'ThrottlingError'),
+      cancelled(),
+    ]);
     await expect(result).resolves.toBe('applied');
     expect(calls()).toBe(4);
   });
@@ -97,7 +119,10 @@ describe('eventsRepo.applyInPlace', () => {
     },
   };
   const refused = (item?: Record<string, unknown>) =>
-    Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException', ...(item ? { Item: item } : {}) });
+    Object.assign(new Error('The conditional request failed'), {
+      name: 'ConditionalCheckFailedException',
+      ...(item ? { Item: item } : {}),
+    });
   const now = new Date(1_700_000_101_000);
 
   it('records the event on the account item in the one write that applies it', async () => {
@@ -110,23 +135,39 @@ describe('eventsRepo.applyInPlace', () => {
       TableName: 'accounts',
       UpdateExpression: expect.stringContaining('ADD appliedEvents :appliedEvents'),
       ConditionExpression: expect.stringContaining('NOT contains(appliedEvents, :appliedEvent)'),
-      ExpressionAttributeValues: expect.objectContaining({ ':appliedEvents': new Set(['1700000100:evt_1']), ':appliedEvent': '1700000100:evt_1' }),
+      ExpressionAttributeValues: expect.objectContaining({
+        ':appliedEvents': new Set(['1700000100:evt_1']),
+        ':appliedEvent': '1700000100:evt_1',
+      }),
     });
   });
 
   it('reads the refusing item as the answer', async () => {
     const connected = (entries: string[]) => ({ status: { S: 'connected' }, appliedEvents: { SS: entries } });
-    await expect(answering([refused(connected(['1700000100:evt_1']))]).repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('duplicate');
-    await expect(answering([refused(connected(['1700000200:evt_2']))]).repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('stale');
-    await expect(answering([refused({ status: { S: 'deauthorized' } })]).repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('account_deauthorized');
+    await expect(
+      answering([refused(connected(['1700000100:evt_1']))]).repo.applyInPlace('evt_1', snapshot, now),
+    ).resolves.toBe('duplicate');
+    await expect(
+      answering([refused(connected(['1700000200:evt_2']))]).repo.applyInPlace('evt_1', snapshot, now),
+    ).resolves.toBe('stale');
+    await expect(
+      answering([refused({ status: { S: 'deauthorized' } })]).repo.applyInPlace('evt_1', snapshot, now),
+    ).resolves.toBe('account_deauthorized');
   });
 
   it('tells an unknown account from an engine that returns no item by a consistent read', async () => {
     const unknown = answering([refused(), {}]);
     await expect(unknown.repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('unknown_account');
-    expect(unknown.commands[1]?.input).toMatchObject({ TableName: 'accounts', Key: { accountId: 'acct_1' }, ConsistentRead: true });
+    expect(unknown.commands[1]?.input).toMatchObject({
+      TableName: 'accounts',
+      Key: { accountId: 'acct_1' },
+      ConsistentRead: true,
+    });
 
-    const silent = answering([refused(), { Item: { accountId: 'acct_1', status: 'connected', appliedEvents: new Set(['1700000100:evt_1']) } }]);
+    const silent = answering([
+      refused(),
+      { Item: { accountId: 'acct_1', status: 'connected', appliedEvents: new Set(['1700000100:evt_1']) } },
+    ]);
     await expect(silent.repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('duplicate');
   });
 
@@ -145,10 +186,16 @@ describe('eventsRepo.applyInPlace', () => {
   });
 
   it('drops entries of earlier seconds once enough pile up, never those of the applied second', async () => {
-    const older = Array.from({ length: appliedEventsCompactionThreshold }, (_, index) => `${1_700_000_000 + index}:evt_old${index}`);
+    const older = Array.from(
+      { length: appliedEventsCompactionThreshold },
+      (_, index) => `${1_700_000_000 + index}:evt_old${index}`,
+    );
     const eventId = eventIdThat(true);
     const current = ['1700000100:evt_other', `1700000100:${eventId}`];
-    const { repo, commands } = answering([{ Attributes: { appliedEvents: new Set([...older, ...current]) } }, new Error('throttled')]);
+    const { repo, commands } = answering([
+      { Attributes: { appliedEvents: new Set([...older, ...current]) } },
+      new Error('throttled'),
+    ]);
 
     // The compaction failed: harmless, the event stays applied.
     await expect(repo.applyInPlace(eventId, snapshot, now)).resolves.toBe('applied');
@@ -163,9 +210,14 @@ describe('eventsRepo.applyInPlace', () => {
   });
 
   it('leaves a few entries of earlier seconds alone: one write per event', async () => {
-    const older = Array.from({ length: appliedEventsCompactionThreshold - 1 }, (_, index) => `${1_700_000_000 + index}:evt_old${index}`);
+    const older = Array.from(
+      { length: appliedEventsCompactionThreshold - 1 },
+      (_, index) => `${1_700_000_000 + index}:evt_old${index}`,
+    );
     const eventId = eventIdThat(true);
-    const { repo, commands } = answering([{ Attributes: { appliedEvents: new Set([...older, `1700000100:${eventId}`]) } }]);
+    const { repo, commands } = answering([
+      { Attributes: { appliedEvents: new Set([...older, `1700000100:${eventId}`]) } },
+    ]);
 
     await expect(repo.applyInPlace(eventId, snapshot, now)).resolves.toBe('applied');
 
@@ -174,7 +226,9 @@ describe('eventsRepo.applyInPlace', () => {
 
   it('answers 503 store_unavailable when DynamoDB cannot be reached', async () => {
     const { repo } = answering([Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' })]);
-    await expect(repo.applyInPlace('evt_1', snapshot, now)).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'store_unavailable' }));
+    await expect(repo.applyInPlace('evt_1', snapshot, now)).rejects.toThrowError(
+      expect.objectContaining({ status: 503, code: 'store_unavailable' }),
+    );
   });
 
   it('counts its own write as applied when a retry of it (after a lost answer) is refused as a duplicate', async () => {
@@ -182,25 +236,38 @@ describe('eventsRepo.applyInPlace', () => {
     const client = {
       send: async (command: { input: { ExpressionAttributeValues: Record<string, unknown> } }) => {
         const values = command.input.ExpressionAttributeValues;
-        throw refused({ status: { S: 'connected' }, appliedEvents: { SS: [values[':appliedEvent']] }, lastInPlaceWrite: { S: values[':writeId'] } });
+        throw refused({
+          status: { S: 'connected' },
+          appliedEvents: { SS: [values[':appliedEvent']] },
+          lastInPlaceWrite: { S: values[':writeId'] },
+        });
       },
     } as unknown as DynamoDBDocumentClient;
     const repo = createEventsRepo(client, { events: 'events', accounts: 'accounts' });
 
     await expect(repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('applied');
     // Another writer's id there: a copy of the event got there first.
-    const other = answering([refused({ status: { S: 'connected' }, appliedEvents: { SS: ['1700000100:evt_1'] }, lastInPlaceWrite: { S: 'someone-else' } })]);
+    const other = answering([
+      refused({
+        status: { S: 'connected' },
+        appliedEvents: { SS: ['1700000100:evt_1'] },
+        lastInPlaceWrite: { S: 'someone-else' },
+      }),
+    ]);
     await expect(other.repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('duplicate');
   });
 
   it('retries a write that met a transaction in flight on the account, then gives up with 503 store_conflict', async () => {
-    const conflict = () => Object.assign(new Error('Transaction is ongoing for the item'), { name: 'TransactionConflictException' });
+    const conflict = () =>
+      Object.assign(new Error('Transaction is ongoing for the item'), { name: 'TransactionConflictException' });
     const passing = answering([conflict(), conflict(), {}]);
     await expect(passing.repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('applied');
     expect(passing.commands).toHaveLength(3);
 
     const stuck = answering(Array.from({ length: 10 }, conflict));
-    await expect(stuck.repo.applyInPlace('evt_1', snapshot, now)).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'store_conflict' }));
+    await expect(stuck.repo.applyInPlace('evt_1', snapshot, now)).rejects.toThrowError(
+      expect.objectContaining({ status: 503, code: 'store_conflict' }),
+    );
     expect(stuck.commands).toHaveLength(4);
   });
 });

@@ -14,8 +14,10 @@ const scripted = (answers: (Response | Error)[]) => {
   }) as unknown as typeof globalThis.fetch;
   return { fetch, requests };
 };
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-const reader = (fetch: typeof globalThis.fetch) => createAccountReader({ secretKey: 'sk_test_123', apiBase: new URL('http://127.0.0.1:9'), timeoutMs: 1000, fetch });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const reader = (fetch: typeof globalThis.fetch) =>
+  createAccountReader({ secretKey: 'sk_test_123', apiBase: new URL('http://127.0.0.1:9'), timeoutMs: 1000, fetch });
 
 describe('createAccountReader', () => {
   it('reads the account with the platform key and the API version the SDK pins', async () => {
@@ -23,7 +25,14 @@ describe('createAccountReader', () => {
 
     await expect(reader(fetch)('acct_1')).resolves.toEqual({ id: 'acct_1', object: 'account' });
     expect(requests).toEqual([
-      { url: 'http://127.0.0.1:9/v1/accounts/acct_1', headers: { authorization: 'Bearer sk_test_123', 'stripe-version': stripeApiVersion, 'user-agent': 'connect-onboarding' } },
+      {
+        url: 'http://127.0.0.1:9/v1/accounts/acct_1',
+        headers: {
+          authorization: 'Bearer sk_test_123',
+          'stripe-version': stripeApiVersion,
+          'user-agent': 'connect-onboarding',
+        },
+      },
     ]);
     expect(stripeApiVersion).toBe(Stripe.API_VERSION);
   });
@@ -35,14 +44,24 @@ describe('createAccountReader', () => {
 
   it('answers undefined for a 401 that says our access to the account was revoked', async () => {
     const { fetch } = scripted([
-      json(401, { error: { type: 'invalid_request_error', message: "The provided key 'sk_test_***123' does not have access to account 'acct_1' (or that account does not exist). Application access may have been revoked." } }),
+      json(401, {
+        error: {
+          type: 'invalid_request_error',
+          message:
+            "The provided key 'sk_test_***123' does not have access to account 'acct_1' (or that account does not exist). Application access may have been revoked.",
+        },
+      }),
     ]);
     await expect(reader(fetch)('acct_1')).resolves.toBeUndefined();
   });
 
   it('treats a refused platform key (401) as our misconfiguration: a 502 without a retry, never "account gone"', async () => {
-    const { fetch, requests } = scripted([json(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } })]);
-    await expect(reader(fetch)('acct_1')).rejects.toThrowError(expect.objectContaining({ status: 502, code: 'stripe_misconfigured' }));
+    const { fetch, requests } = scripted([
+      json(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } }),
+    ]);
+    await expect(reader(fetch)('acct_1')).rejects.toThrowError(
+      expect.objectContaining({ status: 502, code: 'stripe_misconfigured' }),
+    );
     expect(requests).toHaveLength(1);
   });
 
@@ -51,12 +70,16 @@ describe('createAccountReader', () => {
     const failing = scripted([new TypeError('fetch failed'), json(503, {})]);
 
     await expect(reader(recovered.fetch)('acct_1')).resolves.toEqual({ id: 'acct_1' });
-    await expect(reader(failing.fetch)('acct_1')).rejects.toThrowError(expect.objectContaining({ status: 502, code: 'stripe_unavailable' }));
+    await expect(reader(failing.fetch)('acct_1')).rejects.toThrowError(
+      expect.objectContaining({ status: 502, code: 'stripe_unavailable' }),
+    );
     expect(failing.requests).toHaveLength(2);
   });
 
   it('answers 504 when Stripe does not answer in time', async () => {
     const { fetch } = scripted([Object.assign(new Error('timed out'), { name: 'TimeoutError' })]);
-    await expect(reader(fetch)('acct_1')).rejects.toThrowError(expect.objectContaining({ status: 504, code: 'stripe_timeout' }));
+    await expect(reader(fetch)('acct_1')).rejects.toThrowError(
+      expect.objectContaining({ status: 504, code: 'stripe_timeout' }),
+    );
   });
 });

@@ -9,7 +9,8 @@ const now = 1_800_000_000_000;
 const t = now / 1000;
 const payload = '{"id":"evt_1","object":"event"}';
 // stripe-node's own test helper signs exactly as Stripe does: our verifier must agree with it.
-const sign = (body: string, key: string, timestamp = t) => Stripe.webhooks.generateTestHeaderString({ payload: body, secret: key, timestamp });
+const sign = (body: string, key: string, timestamp = t) =>
+  Stripe.webhooks.generateTestHeaderString({ payload: body, secret: key, timestamp });
 
 const verify = (header: string | undefined, body = payload, secrets = [secret]) =>
   verifyStripeSignature({ payload: Buffer.from(body), header, secrets, toleranceSeconds: 300, now });
@@ -33,7 +34,15 @@ describe('verifyStripeSignature', () => {
   it('verifies the exact bytes, including bytes that are not valid UTF-8', () => {
     const bytes = Buffer.from([0x7b, 0xff, 0x7d]);
     const v1 = createHmac('sha256', secret).update(`${t}.`).update(bytes).digest('hex');
-    expect(() => verifyStripeSignature({ payload: bytes, header: `t=${t},v1=${v1}`, secrets: [secret], toleranceSeconds: 300, now })).not.toThrow();
+    expect(() =>
+      verifyStripeSignature({
+        payload: bytes,
+        header: `t=${t},v1=${v1}`,
+        secrets: [secret],
+        toleranceSeconds: 300,
+        now,
+      }),
+    ).not.toThrow();
   });
 
   it.each([
@@ -51,7 +60,9 @@ describe('verifyStripeSignature', () => {
   });
 
   it('refuses a tampered body', () => {
-    expect(() => verify(sign(payload, secret), payload.replace('evt_1', 'evt_2'))).toThrowError(refusal('signature_mismatch'));
+    expect(() => verify(sign(payload, secret), payload.replace('evt_1', 'evt_2'))).toThrowError(
+      refusal('signature_mismatch'),
+    );
   });
 
   it('refuses a timestamp older than the tolerance', () => {
@@ -68,7 +79,13 @@ describe('verifyStripeSignature', () => {
 
   it('refuses to run with a zero tolerance, which would skip the timestamp check', () => {
     expect(() =>
-      verifyStripeSignature({ payload: Buffer.from(payload), header: sign(payload, secret), secrets: [secret], toleranceSeconds: 0, now }),
+      verifyStripeSignature({
+        payload: Buffer.from(payload),
+        header: sign(payload, secret),
+        secrets: [secret],
+        toleranceSeconds: 0,
+        now,
+      }),
     ).toThrowError(/toleranceSeconds must be positive/);
   });
 });
