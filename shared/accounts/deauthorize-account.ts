@@ -66,7 +66,7 @@ export const deauthorizeAccount = async (record: AccountRecord, context: Deautho
     if (!alreadyDisconnected(error, record.accountId)) throw stripeFailure(error);
   }
   const at = new Date(context.now).toISOString();
-  const updated = await context.accounts.markDeauthorized(record, at);
+  const updated = await context.accounts.markDeauthorized(record, context.now);
   if (!updated)
     throw new HttpError(404, 'account_not_found', `No connected account ${record.accountId} is known here.`);
   if (updated.status !== 'deauthorized' || updated.platformUserId !== record.platformUserId) {

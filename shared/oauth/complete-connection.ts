@@ -170,7 +170,7 @@ export const completeConnection = async (
       type: flowState.flow,
       scope: token.scope,
       livemode: token.livemode,
-      at: new Date(now).toISOString(),
+      at: now,
     });
     if (!stored.ok)
       return fail('account_claimed', { accountId: token.accountId, platformUserId: flowState.platformUserId });
