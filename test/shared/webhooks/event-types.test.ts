@@ -136,12 +136,15 @@ describe('webhookEventTypes', () => {
     },
   );
 
-  it('is what the operations guide tells to subscribe the endpoint to', () => {
-    const guide = readFileSync(new URL('../../../docs/operations.md', import.meta.url), 'utf8');
-    const eventsLine = /^- Events: ([^\n]*(?:\n {2}[^\n]*)*)/m.exec(guide)?.[1] ?? '';
+  /** The backticked event types in a piece of Markdown. */
+  const typesIn = (text: string) => [...text.matchAll(/`([a-z_]+(?:\.[a-z_]+)+)`/g)].map((match) => match[1]).sort();
 
-    expect([...eventsLine.matchAll(/`([a-z_.]+)`/g)].map((match) => match[1]).sort()).toEqual(
-      [...handledEventTypes].sort(),
-    );
+  it('is what the operations guide tells to subscribe the endpoint to, and what the metrics guide lists', () => {
+    const doc = (name: string) => readFileSync(new URL(`../../../docs/${name}`, import.meta.url), 'utf8');
+    const subscribe = /^- Events: ([^\n]*(?:\n {2}[^\n]*)*)/m.exec(doc('operations.md'))?.[1] ?? '';
+    const processedMetric = /^\| `WebhookEventProcessed` *\|([^|]*)\|/m.exec(doc('observability.md'))?.[1] ?? '';
+
+    expect(typesIn(subscribe)).toEqual([...handledEventTypes].sort());
+    expect(typesIn(processedMetric)).toEqual([...handledEventTypes].sort());
   });
 });
