@@ -101,7 +101,12 @@ const ingest = async (type: string, object: Record<string, unknown>) => {
     },
     {
       config: { webhookToleranceSeconds: 300, livemodeMismatch: 'ignore' } as ServiceConfig,
-      secrets: { secretKey: 'sk_test_types', webhookSecrets: [secret] } as PlatformSecrets,
+      secrets: {
+        secretKey: 'sk_test_types',
+        clientId: 'ca_platform',
+        webhookSecrets: [secret],
+        platformTokenSecret: 'unused',
+      } satisfies PlatformSecrets,
       events,
       readAccount: async (account) => {
         calls.push(['readAccount', account]);
@@ -113,7 +118,7 @@ const ingest = async (type: string, object: Record<string, unknown>) => {
       now,
     },
   );
-  return { id, response: { status: response.statusCode, body: JSON.parse(response.body) }, calls };
+  return { id, response: { status: response.statusCode, body: JSON.parse(response.body ?? '') }, calls };
 };
 
 describe('webhookEventTypes', () => {
