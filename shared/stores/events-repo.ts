@@ -11,7 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { HttpError } from '../errors';
+import { StoreUnavailableError } from '../errors';
 import type { AccountChange } from '../webhooks/account-change';
 import {
   accountUpdateFor,
@@ -55,7 +55,7 @@ const conflictsWithTransaction = (error: unknown): boolean =>
 
 /** A 503 that makes Stripe retry an event we could not record: still contended, or refused by the store. */
 const eventNotRecorded = (cause: unknown, code: 'store_conflict' | 'store_rejected' = 'store_conflict') =>
-  new HttpError(503, code, 'The event could not be recorded right now; Stripe will retry it.', { cause, expose: true });
+  new StoreUnavailableError(cause, code, 'The event could not be recorded right now; Stripe will retry it.');
 
 const conflictBackoff = (attempt: number) => sleep(20 * 2 ** attempt + Math.random() * 20);
 

@@ -1,4 +1,4 @@
-import { HttpError } from '../errors';
+import { StoreUnavailableError } from '../errors';
 
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error &&
@@ -16,15 +16,7 @@ export const storeCall = async <T>(
     return await call();
   } catch (error) {
     if (isAnswer(error)) throw error;
-    throw new HttpError(
-      503,
-      'store_unavailable',
-      'Our database is not answering right now. Nothing was changed; please try again shortly.',
-      {
-        cause: error,
-        expose: true,
-      },
-    );
+    throw new StoreUnavailableError(error);
   }
 };
 
