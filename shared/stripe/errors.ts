@@ -49,6 +49,30 @@ export type StripeFailureKind =
   /** Not a Stripe error at all: nothing was heard from Stripe. */
   | 'unknown';
 
+/** Every kind, once (a kind added to the type and not here does not compile). */
+const everyKind: Readonly<Record<StripeFailureKind, true>> = {
+  timeout: true,
+  unreachable: true,
+  rate_limited: true,
+  stripe_unavailable: true,
+  credentials_refused: true,
+  permission_denied: true,
+  invalid_client: true,
+  invalid_grant: true,
+  code_reused: true,
+  capabilities_missing: true,
+  oauth_refused: true,
+  account_not_connected: true,
+  not_found: true,
+  not_onboarded: true,
+  controlled_account: true,
+  invalid_request: true,
+  refused: true,
+  unknown: true,
+};
+
+export const stripeFailureKinds = Object.keys(everyKind) as readonly StripeFailureKind[];
+
 export interface StripeFailure {
   readonly kind: StripeFailureKind;
   /** The HTTP status Stripe answered with, when it answered. */
@@ -174,11 +198,14 @@ export const stripeErrorOfResponse = (
   const fields = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
   const code = text(fields.code);
+  const rawType = text(fields.type);
   const type =
     status === 429 || (status === 400 && code === 'rate_limit')
       ? 'StripeRateLimitError'
       : status === 400 || status === 404
-        ? 'StripeInvalidRequestError'
+        ? rawType === 'idempotency_error'
+          ? 'StripeIdempotencyError'
+          : 'StripeInvalidRequestError'
         : status === 401
           ? 'StripeAuthenticationError'
           : status === 402
@@ -191,7 +218,7 @@ export const stripeErrorOfResponse = (
     message: text(fields.message) ?? `Stripe answered ${status}`,
     statusCode: status,
     ...(code === undefined ? {} : { code }),
-    ...(text(fields.type) === undefined ? {} : { rawType: text(fields.type) }),
+    ...(rawType === undefined ? {} : { rawType }),
     headers,
   };
 };

@@ -76,6 +76,20 @@ describe('createAccountReader', () => {
     expect(failing.requests).toHaveLength(2);
   });
 
+  it('does not retry a 5xx that Stripe marks Stripe-Should-Retry: false', async () => {
+    const { fetch, requests } = scripted([
+      new Response(JSON.stringify({ error: { type: 'api_error', message: 'An unknown error occurred' } }), {
+        status: 500,
+        headers: { 'content-type': 'application/json', 'stripe-should-retry': 'false' },
+      }),
+      json(200, { id: 'acct_1' }),
+    ]);
+    await expect(reader(fetch)('acct_1')).rejects.toThrowError(
+      expect.objectContaining({ kind: 'upstream_failed', code: 'stripe_unavailable' }),
+    );
+    expect(requests).toHaveLength(1);
+  });
+
   it('answers 504 when Stripe does not answer in time', async () => {
     const { fetch } = scripted([Object.assign(new Error('timed out'), { name: 'TimeoutError' })]);
     await expect(reader(fetch)('acct_1')).rejects.toThrowError(
