@@ -1,11 +1,11 @@
 /**
- * How DynamoDB's failures reach the stores: outages become a 503, condition failures stay answers, and
+ * How DynamoDB's failures reach the stores: outages become a StoreUnavailableError, condition failures stay answers, and
  * the item a refused write returns is unmarshalled here, once, so store logic only sees plain objects.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { HttpError } from '../errors';
+import { StoreUnavailableError } from '../errors';
 
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error &&
@@ -13,7 +13,7 @@ export const isConditionFailure = (error: unknown): boolean =>
 
 /**
  * Runs one DynamoDB call. Anything but a condition failure (or what else `isAnswer` says the caller handles) means the store
- * is unreachable, throttled past the SDK's retries, or refusing us: a 503 the caller may retry.
+ * is unreachable, throttled past the SDK's retries, or refusing us: a StoreUnavailableError the caller may retry.
  */
 export const storeCall = async <T>(
   call: () => Promise<T>,
@@ -23,15 +23,7 @@ export const storeCall = async <T>(
     return await call();
   } catch (error) {
     if (isAnswer(error)) throw error;
-    throw new HttpError(
-      503,
-      'store_unavailable',
-      'Our database is not answering right now. Nothing was changed; please try again shortly.',
-      {
-        cause: error,
-        expose: true,
-      },
-    );
+    throw new StoreUnavailableError(error);
   }
 };
 
@@ -80,6 +72,6 @@ export const maxConflictRetries = 3;
 
 export const conflictBackoff = (attempt: number) => sleep(20 * 2 ** attempt + Math.random() * 20);
 
-/** A 503 that makes Stripe retry an event we could not record: still contended, or refused by the store. */
+/** An event we could not record (still contended, or refused by the store): unavailable, so Stripe retries it. */
 export const eventNotRecorded = (cause: unknown, code: 'store_conflict' | 'store_rejected' = 'store_conflict') =>
-  new HttpError(503, code, 'The event could not be recorded right now; Stripe will retry it.', { cause, expose: true });
+  new StoreUnavailableError(cause, code, 'The event could not be recorded right now; Stripe will retry it.');

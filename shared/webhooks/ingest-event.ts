@@ -4,7 +4,7 @@
  * and 200 for events we deliberately ignore, so Stripe stops sending them.
  */
 import type { ServiceConfig } from '../config';
-import { badRequest, HttpError } from '../errors';
+import { badRequest, isCallerError, ServiceError } from '../errors';
 import { type HttpResponse, jsonResponse } from '../http/responses';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
@@ -83,8 +83,7 @@ const verifiedEvent = (
     }
     return event;
   } catch (error) {
-    if (error instanceof HttpError && error.status < 500)
-      metrics.count('WebhookEventRejected', { errorCode: error.code });
+    if (isCallerError(error)) metrics.count('WebhookEventRejected', { errorCode: error.code });
     throw error;
   }
 };
@@ -140,8 +139,8 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     now - event.created < pendingConnectionWindowMs
   ) {
     // Stripe may announce a (re)connection before our callback has stored it: ask Stripe to retry.
-    throw new HttpError(
-      503,
+    throw new ServiceError(
+      'unavailable',
       'account_pending',
       'This account is not connected here yet (its OAuth callback may still be running); Stripe will retry.',
       {

@@ -67,19 +67,21 @@ describe('eventsRepo.applyOnce', () => {
 
   it('gives up after a few conflicts with a 503 so Stripe retries later', async () => {
     const { result, calls } = apply(Array.from({ length: 10 }, () => cancelled('TransactionConflict', 'None')));
-    await expect(result).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'store_conflict' }));
+    await expect(result).rejects.toThrowError(expect.objectContaining({ kind: 'unavailable', code: 'store_conflict' }));
     expect(calls()).toBe(4);
   });
 
   it('does not retry a cancellation that cannot pass on a retry (validation, item too large): 503 at once', async () => {
     const { result, calls } = apply([cancelled('None', 'ValidationError')]);
-    await expect(result).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'store_rejected' }));
+    await expect(result).rejects.toThrowError(expect.objectContaining({ kind: 'unavailable', code: 'store_rejected' }));
     expect(calls()).toBe(1);
   });
 
   it('answers 503 store_unavailable when DynamoDB cannot be reached', async () => {
     const { result } = apply([Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' })]);
-    await expect(result).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'store_unavailable' }));
+    await expect(result).rejects.toThrowError(
+      expect.objectContaining({ kind: 'unavailable', code: 'store_unavailable' }),
+    );
   });
 });
 
@@ -223,7 +225,7 @@ describe('eventsRepo.applyInPlace', () => {
   it('answers 503 store_unavailable when DynamoDB cannot be reached', async () => {
     const { repo } = answering([Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' })]);
     await expect(repo.applyInPlace('evt_1', snapshot, now)).rejects.toThrowError(
-      expect.objectContaining({ status: 503, code: 'store_unavailable' }),
+      expect.objectContaining({ kind: 'unavailable', code: 'store_unavailable' }),
     );
   });
 
@@ -262,7 +264,7 @@ describe('eventsRepo.applyInPlace', () => {
 
     const stuck = answering(Array.from({ length: 10 }, conflict));
     await expect(stuck.repo.applyInPlace('evt_1', snapshot, now)).rejects.toThrowError(
-      expect.objectContaining({ status: 503, code: 'store_conflict' }),
+      expect.objectContaining({ kind: 'unavailable', code: 'store_conflict' }),
     );
     expect(stuck.commands).toHaveLength(4);
   });
