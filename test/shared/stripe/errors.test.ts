@@ -150,7 +150,7 @@ afterAll(async () => {
 /** What the SDK throws for an API call answered with `recorded`. */
 const apiFailure = async (recorded: RecordedAnswer | 'hang'): Promise<unknown> => {
   answer = recorded;
-  return stripe.accounts.createLoginLink('acct_1', { maxNetworkRetries: 0 }).then(
+  return stripe.accounts.createLoginLink('acct_1', {}, { maxNetworkRetries: 0 }).then(
     () => expect.unreachable('Stripe answered with an error'),
     (error: unknown) => error,
   );
@@ -167,6 +167,12 @@ const oauthFailure = async (recorded: RecordedAnswer): Promise<unknown> => {
 
 const classifiedApi = async (recorded: RecordedAnswer | 'hang') => classifyStripeError(await apiFailure(recorded));
 const classifiedOAuth = async (recorded: RecordedAnswer) => classifyStripeError(await oauthFailure(recorded));
+
+/** The text of a recorded error: an API error's `message`, an OAuth error's `error_description`. */
+const messageOf = ({ body }: RecordedAnswer): string => {
+  const { error, error_description } = body as { error: unknown; error_description?: string };
+  return typeof error === 'string' ? String(error_description) : String((error as { message?: string }).message);
+};
 
 const seen = new Set<StripeFailureKind>();
 const expectFailure = (actual: StripeFailure, expected: StripeFailure) => {
@@ -198,9 +204,7 @@ describe('classifyStripeError', () => {
   });
 
   it('tells a revoked connection from our refused key by the 401 message only', async () => {
-    expect(
-      revokedAccessMessage.test(String((api.revokedAccess.body as { error: { message: string } }).error.message)),
-    ).toBe(true);
+    expect(revokedAccessMessage.test(messageOf(api.revokedAccess))).toBe(true);
     expectFailure(await classifiedApi(api.revokedAccess), {
       kind: 'account_not_connected',
       status: 401,
@@ -209,18 +213,16 @@ describe('classifyStripeError', () => {
   });
 
   it('knows a login link refused for unfinished onboarding by its message only', async () => {
-    expect(
-      notOnboardedMessage.test(String((api.notOnboarded.body as { error: { message: string } }).error.message)),
-    ).toBe(true);
+    expect(notOnboardedMessage.test(messageOf(api.notOnboarded))).toBe(true);
     expectFailure(await classifiedApi(api.notOnboarded), { kind: 'not_onboarded', status: 400 });
   });
 
   it('classifies OAuth errors by their error code, and by message where the code is shared', async () => {
-    expect(codeAlreadyUsedMessage.test(oauth.codeAlreadyUsed.body.error_description)).toBe(true);
-    expect(capabilitiesMessage.test(oauth.capabilitiesMismatch.body.error_description)).toBe(true);
-    expect(refusedParameterMessage.test(oauth.unknownParameter.body.error_description)).toBe(true);
-    expect(notConnectedMessage.test(oauth.notConnected.body.error_description)).toBe(true);
-    expect(controlledAccountMessage.test(oauth.controlledAccount.body.error_description)).toBe(true);
+    expect(codeAlreadyUsedMessage.test(messageOf(oauth.codeAlreadyUsed))).toBe(true);
+    expect(capabilitiesMessage.test(messageOf(oauth.capabilitiesMismatch))).toBe(true);
+    expect(refusedParameterMessage.test(messageOf(oauth.unknownParameter))).toBe(true);
+    expect(notConnectedMessage.test(messageOf(oauth.notConnected))).toBe(true);
+    expect(controlledAccountMessage.test(messageOf(oauth.controlledAccount))).toBe(true);
 
     expectFailure(await classifiedOAuth(oauth.codeDoesNotExist), { kind: 'invalid_grant', status: 400 });
     expectFailure(await classifiedOAuth(oauth.codeAlreadyUsed), { kind: 'code_reused', status: 400 });
@@ -249,7 +251,7 @@ describe('classifyStripeError', () => {
       apiBase: new URL(`http://127.0.0.1:${closedPort}`),
       timeoutMs: 300,
     });
-    const error = await unreachable.accounts.createLoginLink('acct_1', { maxNetworkRetries: 0 }).catch((e) => e);
+    const error = await unreachable.accounts.createLoginLink('acct_1', {}, { maxNetworkRetries: 0 }).catch((e) => e);
     expect(port).not.toBe(closedPort);
     expectFailure(classifyStripeError(error), { kind: 'unreachable' });
   });
