@@ -3,21 +3,21 @@
  * Express dashboard. With several Express accounts and no `account=`, the user picks one from a
  * small page (no scripts); with none, a 404 page says so. Errors are HTML pages (caller 'browser').
  */
-import type Stripe from 'stripe';
-import { badRequest, HttpError } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { parseQuery, singleParam } from '../http/query';
 import { type HttpResponse, linkListPage, redirectResponse } from '../http/responses';
 import type { ServiceMetrics } from '../metrics';
 import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import type { AccountRecord, AccountsPageKey, AccountsRepo } from '../stores/accounts-repo';
+import type { StripeAccess } from '../stripe/client';
 import { createLoginLink } from './login-links';
 import { parseAccountId, requireOwnedAccount } from './owned-account';
 
 export interface DashboardContext {
   readonly secrets: PlatformSecrets;
   readonly accounts: AccountsRepo;
-  readonly stripe: () => Promise<Stripe>;
+  readonly stripe: StripeAccess;
   readonly metrics: ServiceMetrics;
   readonly now: number;
 }
@@ -39,7 +39,7 @@ const connectedExpressAccounts = async (accounts: AccountsRepo, platformUserId: 
 };
 
 const redirectToDashboard = async (record: AccountRecord, context: DashboardContext): Promise<HttpResponse> =>
-  redirectResponse((await createLoginLink(await context.stripe(), record, context.metrics)).url);
+  redirectResponse((await createLoginLink(context.stripe, record, context.metrics)).url);
 
 /** Redirects to a fresh login link, or answers the page to choose one; see the file comment. */
 export const openDashboard = async (
@@ -64,8 +64,7 @@ export const openDashboard = async (
   const express = await connectedExpressAccounts(context.accounts, platformUserId);
   const [only, ...others] = express;
   if (!only)
-    throw new HttpError(
-      404,
+    throw notFound(
       'no_express_account',
       'You have no connected Express account. Connect one first, then open its dashboard.',
     );

@@ -85,7 +85,7 @@ describe('parseAuthorizeRequest', () => {
     ],
     ['type=standard&ticket=%E0%A4%A', 'invalid_query', 'The query string is not valid percent-encoded UTF-8.'],
   ])('refuses %s', (query, code, message) => {
-    expect(() => parse(query)).toThrowError(expect.objectContaining({ status: 400, code, message }));
+    expect(() => parse(query)).toThrowError(expect.objectContaining({ kind: 'invalid_request', code, message }));
   });
 });
 

@@ -29,7 +29,7 @@ describe('validateReturnTo', () => {
     [`https://app.example.com/${'a'.repeat(2100)}`],
   ])('refuses %j', (raw) => {
     expect(() => validateReturnTo(raw, allowed)).toThrowError(
-      expect.objectContaining({ status: 400, code: 'invalid_return_to' }),
+      expect.objectContaining({ kind: 'invalid_request', code: 'invalid_return_to' }),
     );
   });
 
