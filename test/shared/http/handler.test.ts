@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../../local/api-gateway-event';
-import { ServiceError, StoreUnavailableError } from '../../../shared/errors';
-import { httpHandler } from '../../../shared/http/handler';
+import { badRequest, ServiceError, StoreUnavailableError } from '../../../shared/errors';
+import { httpHandler, routesHandler } from '../../../shared/http/handler';
 import { jsonResponse } from '../../../shared/http/responses';
 import { createLogger } from '../../../shared/logger';
 import { createMetrics } from '../../../shared/metrics';
@@ -166,5 +166,45 @@ describe('httpHandler', () => {
         errorCode: 'store_unavailable',
       }),
     ]);
+  });
+});
+
+describe('routesHandler', () => {
+  const logger = createLogger('probe', () => undefined, 'info');
+  const observability = { logger, metrics: createMetrics(logger) };
+  const refuse = async (): Promise<ReturnType<typeof jsonResponse>> => {
+    throw badRequest('unknown_parameter', 'The parameter x is not supported.');
+  };
+  const handler = routesHandler('login-link', observability, { dashboard: refuse, createLoginLink: refuse });
+  const invoke = (routeKey: string) =>
+    handler(
+      { ...event('req-routes'), routeKey } as APIGatewayProxyEventV2,
+      lambdaContext('probe-function', 10, 'lambda-req-routes'),
+    );
+
+  it("serves each of a function's routes for the caller the route table gives it", async () => {
+    const [page, api] = [
+      await invoke('GET /connect/dashboard'),
+      await invoke('POST /accounts/{accountId}/login_links'),
+    ];
+
+    expect(page).toMatchObject({ statusCode: 400, headers: { 'content-type': 'text/html; charset=utf-8' } });
+    expect(api).toMatchObject({
+      statusCode: 400,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({
+        error: {
+          type: 'invalid_request_error',
+          code: 'unknown_parameter',
+          message: 'The parameter x is not supported.',
+        },
+      }),
+    });
+  });
+
+  it('refuses a route the function does not serve, and does not compile without one it does', async () => {
+    await expect(invoke('GET /accounts')).rejects.toThrowError('The login-link function does not serve GET /accounts.');
+    // @ts-expect-error createLoginLink, the function's other route in the table, is missing.
+    routesHandler('login-link', observability, { dashboard: refuse });
   });
 });
