@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type Stripe from 'stripe';
-import { callbackPath, routes } from '../shared/routes';
+import { callbackPath, webhookPath } from '../shared/routes';
 import { secretPlaceholder } from '../shared/secrets';
 import { stripeApiVersion } from '../shared/stripe/api-version';
 import { createStripeClient } from '../shared/stripe/client';
@@ -40,7 +40,6 @@ export interface SetupOptions {
 /** Marks the endpoints this script manages: Stripe never shows whether an endpoint is a Connect one. */
 export const managedBy = { managed_by: 'connect-onboarding' } as const;
 const endpointDescription = 'connect-onboarding: events of connected accounts';
-const webhookPath = routes.find((route) => route.function === 'webhook')?.path ?? '/webhooks/stripe';
 
 const usage = `usage: STRIPE_SECRET_KEY=sk_... npm run stripe:setup -- (--outputs cdk-outputs.json [--stack NAME] | --api-url URL --secret-id ID)
        [--client-id ca_...] [--dry-run] [--secrets-endpoint URL] [--stripe-api-base URL]`;
