@@ -59,3 +59,22 @@ describe('docs/openapi.yaml', () => {
     expect(check('GET', '/v1/accounts/acct_1', 500, 'x')).toEqual([]);
   });
 });
+
+describe('GET /openapi.yaml on the local gateway', () => {
+  it('serves the description (a local page: the stack has no such route)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { startGateway } = await import('../../local/gateway');
+    const { serveLocalPages } = await import('../../local/local-pages');
+    const gateway = await startGateway({ port: 0, hostname: '127.0.0.1', localPages: serveLocalPages });
+    try {
+      const response = await fetch(`${gateway.url}/openapi.yaml`);
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/yaml; charset=utf-8');
+      expect(await response.text()).toBe(await readFile(new URL('../../docs/openapi.yaml', import.meta.url), 'utf8'));
+      expect(routes.some((route) => route.path === '/openapi.yaml')).toBe(false);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
