@@ -7,10 +7,16 @@ import { afterAll, expect } from 'vitest';
 import { documentedOperation, type ObservedResponse, responseProblems } from './openapi';
 
 const problems: string[] = [];
+let checking = true;
+
+/** For a test file whose gateway runs fake handlers that answer off-contract on purpose. */
+export const skipOpenApiChecks = (): void => {
+  checking = false;
+};
 
 /** Checks one response; the problems fail the test file at its end. */
 export const checkAgainstOpenApi = (response: ObservedResponse): void => {
-  problems.push(...responseProblems(response));
+  if (checking) problems.push(...responseProblems(response));
 };
 
 const originalFetch = globalThis.fetch;
@@ -19,7 +25,7 @@ globalThis.fetch = async (input, init) => {
   const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
   const url = response.url || String(input instanceof Request ? input.url : input);
   // Only our documented operations: the service's own calls to Stripe pass through untouched.
-  if (URL.canParse(url) && documentedOperation(method, new URL(url).pathname)) {
+  if (checking && URL.canParse(url) && documentedOperation(method, new URL(url).pathname)) {
     const body = await response.clone().text();
     checkAgainstOpenApi({
       method,
