@@ -15,6 +15,7 @@ import { handleOAuth } from './oauth';
 import { errorPage } from './pages';
 import { EmulatorState } from './state';
 import type { RequestLogEntry, StripeEmulator, StripeEmulatorOptions } from './types';
+import { handleWebhookEndpoints } from './webhook-endpoints';
 import { WebhookDispatcher } from './webhooks';
 
 /** The API version stripe@23.1.0 pins (Stripe.API_VERSION); events carry it like a real endpoint's would. */
@@ -43,6 +44,7 @@ async function route(
   if (method === 'POST' && path === '/oauth/authorize/decision') return handleDecision(ctx, req, res, requestId);
   if (method === 'POST' && path === '/oauth/token') return handleOAuth(ctx, 'token', req, res, requestId);
   if (method === 'POST' && path === '/oauth/deauthorize') return handleOAuth(ctx, 'deauthorize', req, res, requestId);
+  if (path.startsWith('/v1/webhook_endpoints')) return handleWebhookEndpoints(ctx, emulator, req, res, requestId);
   if (path.startsWith('/v1/')) return handleApi(ctx, req, res, requestId, path);
   const login = /^\/express\/login\/([A-Za-z0-9]+)$/.exec(path)?.[1];
   if (method === 'GET' && login) return showExpressLogin(ctx, res, requestId, login);

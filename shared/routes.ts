@@ -118,4 +118,7 @@ export const routes: readonly Route[] = Object.values(routeTable);
 /** The path Stripe redirects back to; its full URL is the `redirect_uri` registered at Stripe. */
 export const callbackPath = '/connect/callback';
 
+/** The path Stripe sends webhook events to. */
+export const webhookPath = '/webhooks/stripe';
+
 export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;
