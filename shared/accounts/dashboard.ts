@@ -31,7 +31,13 @@ const connectedExpressAccounts = async (accounts: AccountsRepo, platformUserId: 
   let startAfter: AccountsPageKey | undefined;
   for (let page = 0; page < maxPages; page += 1) {
     const result = await accounts.listByUser(platformUserId, { limit: 100, ...(startAfter ? { startAfter } : {}) });
-    found.push(...result.records.filter((record) => record.type === 'express' && record.status === 'connected'));
+    // The owner is checked again on each record: the store's key comparison is not trusted to be exact.
+    found.push(
+      ...result.records.filter(
+        (record) =>
+          record.platformUserId === platformUserId && record.type === 'express' && record.status === 'connected',
+      ),
+    );
     startAfter = result.lastKey;
     if (!startAfter) break;
   }

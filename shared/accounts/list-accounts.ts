@@ -49,7 +49,8 @@ export const listAccounts = async (
     limit: limit + 1,
     ...(cursor === undefined ? {} : { startAfter: decodeCursor(cursor, platformUserId, context.cursorSecret) }),
   });
-  const records = page.records.slice(0, limit);
+  // The store's own key comparison is not trusted to be exact: only this user's records leave.
+  const records = page.records.filter((record) => record.platformUserId === platformUserId).slice(0, limit);
   const last = records.at(-1);
   // DynamoDB may also stop early at 1 MB with a LastEvaluatedKey: then there may be more.
   const hasMore = last !== undefined && (page.records.length > limit || page.lastKey !== undefined);
