@@ -194,6 +194,25 @@ describe('hostile input', () => {
     );
   });
 
+  it('answers any Host header with a route answer or a 400, and keeps serving', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 40 }), async (host) => {
+        tried += 1;
+        const response = await rawRequest(stack.gatewayUrl, {
+          method: 'GET',
+          path: '/accounts',
+          headers: { host: host.replace(/[^\x20-\x7e]/g, '') },
+        });
+        expectHarmless(response);
+        expect([400, 401]).toContain(response.status);
+        if (response.status === 400)
+          expect(response.body).toBe('{"message":"Bad Request: the Host header is not a valid host name."}');
+      }),
+      runs,
+    );
+    expect((await rawRequest(stack.gatewayUrl, { method: 'GET', path: '/accounts' })).status).toBe(401);
+  });
+
   it('answers wrong methods and unknown paths with 404 like API Gateway', async () => {
     for (const [method, path] of [
       ['PUT', '/connect/authorize'],
