@@ -4,8 +4,8 @@
  * small page (no scripts); with none, a 404 page says so. Errors are HTML pages (caller 'browser').
  */
 import type Stripe from 'stripe';
-import { badRequest, HttpError } from '../errors';
-import { parseQuery, singleParam } from '../http/query';
+import { HttpError } from '../errors';
+import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
 import { type HttpResponse, linkListPage, redirectResponse } from '../http/responses';
 import type { ServiceMetrics } from '../metrics';
 import { verifyPlatformToken } from '../platform-token';
@@ -22,7 +22,7 @@ export interface DashboardContext {
   readonly now: number;
 }
 
-const knownParameters = new Set(['ticket', 'account']);
+const knownParameters = ['ticket', 'account'];
 // A bound on reads per request; a person with more Express accounts than this picks with account=.
 const maxPages = 10;
 
@@ -53,10 +53,7 @@ export const openDashboard = async (
   context: DashboardContext,
 ): Promise<HttpResponse> => {
   const query = parseQuery(rawQueryString);
-  for (const key of query.keys()) {
-    if (!knownParameters.has(key))
-      throw badRequest('unknown_parameter', `The parameter ${key} is not supported by /connect/dashboard.`);
-  }
+  refuseUnknownParameters(query, '/connect/dashboard', knownParameters);
   const ticket = singleParam(query, 'ticket');
   const { platformUserId } = await verifyPlatformToken(ticket, context.secrets.platformTokenSecret, context.now);
   const requested = singleParam(query, 'account');
