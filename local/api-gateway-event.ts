@@ -91,6 +91,8 @@ export const toApiGatewayEvent = ({
     }
     headers[name] = name in headers ? `${headers[name]},${value}` : value;
   }
+  // As API Gateway does (it says https), whatever the client sent: the responses depend on it (HSTS).
+  headers['x-forwarded-proto'] = 'http';
   const base64 = body.length > 0 && (forceBase64 || !textContentType.test(headers['content-type'] ?? ''));
   const now = new Date();
   return {

@@ -23,6 +23,14 @@ const securityHeaders = {
   'x-content-type-options': 'nosniff',
 } as const;
 
+/**
+ * HSTS (RFC 6797): two years, subdomains included. API Gateway serves HTTPS only, so every answer
+ * carries it, except over plain HTTP (§7.2), which only the local gateway speaks and marks with
+ * `x-forwarded-proto: http`, the header API Gateway sets to `https`.
+ */
+const strictTransportSecurity = { 'strict-transport-security': 'max-age=63072000; includeSubDomains' } as const;
+const overPlainHttp = (event: Event): boolean => event.headers?.['x-forwarded-proto'] === 'http';
+
 const internalError = (): HttpError =>
   new HttpError(500, 'internal_error', 'Something went wrong on our side. Please try again in a minute.');
 
@@ -60,7 +68,7 @@ export const serviceMiddleware = ({
     });
   };
 
-  const withHeaders = (response: Result | null | undefined, requestId: string | undefined): Result => {
+  const withHeaders = (response: Result | null | undefined, event: Event): Result => {
     const structured: HttpResponse =
       typeof response === 'object' && response !== null
         ? {
@@ -69,12 +77,14 @@ export const serviceMiddleware = ({
             headers: { ...(response.headers as Record<string, string>) },
           }
         : jsonResponse(200, response ?? null);
+    const requestId = event.requestContext?.requestId;
     Object.assign(structured.headers, securityHeaders, requestId ? { 'x-request-id': requestId } : {});
+    if (!overPlainHttp(event)) Object.assign(structured.headers, strictTransportSecurity);
     return structured;
   };
 
   const serviceMiddlewareAfter = (request: { event: Event; response: Result | null }): void => {
-    request.response = withHeaders(request.response, request.event.requestContext?.requestId);
+    request.response = withHeaders(request.response, request.event);
   };
 
   const serviceMiddlewareOnError = (request: { event: Event; error: Error | null; response: Result | null }): void => {
@@ -89,7 +99,7 @@ export const serviceMiddleware = ({
     const response = errorResponse(error, caller);
     request.response = withHeaders(
       errorCookies ? { ...response, cookies: [...errorCookies] } : response,
-      request.event.requestContext?.requestId,
+      request.event,
     );
   };
 

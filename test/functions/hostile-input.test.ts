@@ -239,6 +239,17 @@ describe('hostile input', () => {
     }
   });
 
+  it('sends no Strict-Transport-Security over the local gateway, even to a client that claims https', async () => {
+    const response = await rawRequest(stack.gatewayUrl, {
+      method: 'GET',
+      path: '/accounts',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers).not.toHaveProperty('strict-transport-security');
+  });
+
   it('answers wrong methods and unknown paths with 404 like API Gateway', async () => {
     for (const [method, path] of [
       ['PUT', '/connect/authorize'],
