@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole service on this machine in one process tree — the embedded DynamoDB,
- * the Stripe emulator and the local gateway serving the real handlers. Ctrl-C stops it cleanly.
+ * the Stripe emulator and the local gateway serving the real handlers. Ctrl-C stops it cleanly, and
+ * no exit (signal, crash, failed start) leaves DynamoDB Local's Java process behind (supervisor.ts).
  * `--in-memory` keeps no data between runs (otherwise DynamoDB data lives under .data/).
  * `--stripe=test` talks to real Stripe in test mode with your own keys instead of the emulator.
  */
@@ -14,6 +15,7 @@ import { localEnvironment } from './environment';
 import { startGateway } from './gateway';
 import { serveLocalPages } from './local-pages';
 import { askForWebhookSecret, StripeModeError, stripeListenCommand, stripeModeFrom } from './stripe-mode';
+import { superviseProcess } from './supervisor';
 
 const numberFrom = (value: string | undefined, fallback: number): number => (value ? Number(value) : fallback);
 
@@ -30,11 +32,13 @@ const main = async (): Promise<void> => {
     process.env.STRIPE_WEBHOOK_SECRETS =
       mode.webhookSecrets ?? (await askForWebhookSecret(process.stdin, process.stdout, listen));
   }
+  const supervisor = superviseProcess('npm start');
 
   const dynamoDb = await startEmbeddedDynamoDb({
     port: numberFrom(process.env.DYNAMODB_PORT, 0),
     ...(inMemory ? {} : { dataDir: '.data/dynamodb' }),
   });
+  supervisor.onStop(() => dynamoDb.close());
   await ensureTables(dynamoDb.endpoint, localTableName);
   const emulator =
     mode.stripe === 'test'
@@ -51,6 +55,7 @@ const main = async (): Promise<void> => {
             },
           ],
         });
+  if (emulator) supervisor.onStop(() => emulator.close());
   const environment = localEnvironment({
     gatewayUrl,
     emulatorUrl: emulator?.url,
@@ -59,6 +64,7 @@ const main = async (): Promise<void> => {
   });
   Object.assign(process.env, environment);
   const gateway = await startGateway({ port, hostname: process.env.HOST ?? '127.0.0.1', localPages: serveLocalPages });
+  supervisor.onStop(() => gateway.close());
 
   const ticket = await mintPlatformToken('demo_user', environment.PLATFORM_TOKEN_SECRET ?? '', 15 * 60);
   process.stdout.write(
@@ -96,19 +102,6 @@ const main = async (): Promise<void> => {
       '',
     ].join('\n'),
   );
-
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write('stopping...\n');
-    await gateway.close();
-    await emulator?.close();
-    await dynamoDb.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
 };
 
 main().catch((error: unknown) => {

@@ -22,6 +22,14 @@ const validSubject = (sub: unknown): sub is string =>
   typeof sub === 'string' && sub.length > 0 && sub.length <= 256 && !hasControlCharacters(sub);
 
 /**
+ * A lone surrogate (`"\ud800"` in the token's JSON) has no UTF-8 form: a store that keeps UTF-8
+ * replaces it, so `X\ud800`, `X\udc00` and `X?` could name the same user there. Refused, never
+ * repaired. Ids are otherwise compared exactly, not normalised: DynamoDB keeps the NFC and NFD
+ * spellings of a name apart, and merging them would join two users the platform keeps apart.
+ */
+const wellFormedSubject = (sub: string): boolean => sub.isWellFormed();
+
+/**
  * Verifies a platform token and returns whose it is.
  * @example
  * const { platformUserId } = await verifyPlatformToken(ticket, secrets.platformTokenSecret);
@@ -61,6 +69,11 @@ export const verifyPlatformToken = async (
   }
   if (!validSubject(payload.sub))
     throw unauthenticated('invalid_token', 'The platform token has no valid sub (platform user id).');
+  if (!wellFormedSubject(payload.sub))
+    throw unauthenticated(
+      'invalid_token',
+      'The platform token sub (platform user id) is not well-formed Unicode: it contains a lone surrogate.',
+    );
   return { platformUserId: payload.sub };
 };
 

@@ -3,8 +3,8 @@
  * Express dashboard. With several Express accounts and no `account=`, the user picks one from a
  * small page (no scripts); with none, a 404 page says so. Errors are HTML pages (caller 'browser').
  */
-import { badRequest, notFound } from '../errors';
-import { parseQuery, singleParam } from '../http/query';
+import { notFound } from '../errors';
+import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
 import { type HttpResponse, linkListPage, redirectResponse } from '../http/responses';
 import type { ServiceMetrics } from '../metrics';
 import { verifyPlatformToken } from '../platform-token';
@@ -22,7 +22,7 @@ export interface DashboardContext {
   readonly now: number;
 }
 
-const knownParameters = new Set(['ticket', 'account']);
+const knownParameters = ['ticket', 'account'];
 // A bound on reads per request; a person with more Express accounts than this picks with account=.
 const maxPages = 10;
 
@@ -31,7 +31,13 @@ const connectedExpressAccounts = async (accounts: AccountsRepo, platformUserId: 
   let startAfter: AccountsPageKey | undefined;
   for (let page = 0; page < maxPages; page += 1) {
     const result = await accounts.listByUser(platformUserId, { limit: 100, ...(startAfter ? { startAfter } : {}) });
-    found.push(...result.records.filter((record) => record.type === 'express' && record.status === 'connected'));
+    // The owner is checked again on each record: the store's key comparison is not trusted to be exact.
+    found.push(
+      ...result.records.filter(
+        (record) =>
+          record.platformUserId === platformUserId && record.type === 'express' && record.status === 'connected',
+      ),
+    );
     startAfter = result.lastKey;
     if (!startAfter) break;
   }
@@ -47,10 +53,7 @@ export const openDashboard = async (
   context: DashboardContext,
 ): Promise<HttpResponse> => {
   const query = parseQuery(rawQueryString);
-  for (const key of query.keys()) {
-    if (!knownParameters.has(key))
-      throw badRequest('unknown_parameter', `The parameter ${key} is not supported by /connect/dashboard.`);
-  }
+  refuseUnknownParameters(query, '/connect/dashboard', knownParameters);
   const ticket = singleParam(query, 'ticket');
   const { platformUserId } = await verifyPlatformToken(ticket, context.secrets.platformTokenSecret, context.now);
   const requested = singleParam(query, 'account');

@@ -39,6 +39,14 @@ const statusOfKind: Readonly<Record<ErrorKind, { readonly status: number; readon
   upstream_timeout: { status: 504, type: 'upstream_error' },
 };
 
+/**
+ * HSTS (RFC 6797): two years, subdomains included. API Gateway serves HTTPS only, so every answer
+ * carries it, except over plain HTTP (§7.2), which only the local gateway speaks and marks with
+ * `x-forwarded-proto: http`, the header API Gateway sets to `https`.
+ */
+const strictTransportSecurity = { 'strict-transport-security': 'max-age=63072000; includeSubDomains' } as const;
+const overPlainHttp = (event: Event): boolean => event.headers?.['x-forwarded-proto'] === 'http';
+
 /** The HTTP status the edge answers a service error with. */
 export const httpStatusOf = (error: ServiceError): number => statusOfKind[error.kind].status;
 
@@ -79,7 +87,7 @@ export const serviceMiddleware = ({
     });
   };
 
-  const withHeaders = (response: Result | null | undefined, requestId: string | undefined): Result => {
+  const withHeaders = (response: Result | null | undefined, event: Event): Result => {
     const structured: HttpResponse =
       typeof response === 'object' && response !== null
         ? {
@@ -88,12 +96,14 @@ export const serviceMiddleware = ({
             headers: { ...(response.headers as Record<string, string>) },
           }
         : jsonResponse(200, response ?? null);
+    const requestId = event.requestContext?.requestId;
     Object.assign(structured.headers, securityHeaders, requestId ? { 'x-request-id': requestId } : {});
+    if (!overPlainHttp(event)) Object.assign(structured.headers, strictTransportSecurity);
     return structured;
   };
 
   const serviceMiddlewareAfter = (request: { event: Event; response: Result | null }): void => {
-    request.response = withHeaders(request.response, request.event.requestContext?.requestId);
+    request.response = withHeaders(request.response, request.event);
   };
 
   const serviceMiddlewareOnError = (request: { event: Event; error: Error | null; response: Result | null }): void => {
@@ -109,7 +119,7 @@ export const serviceMiddleware = ({
     const response = errorResponse(error, caller);
     request.response = withHeaders(
       errorCookies ? { ...response, cookies: [...errorCookies] } : response,
-      request.event.requestContext?.requestId,
+      request.event,
     );
   };
 

@@ -60,7 +60,7 @@ export const parseStripeUser = (query: URLSearchParams, flow: ConnectFlow): Reco
     if (field === undefined || rule === undefined) {
       throw badRequest(
         'invalid_stripe_user',
-        `${key} is not a stripe_user field Stripe documents (allowed: ${Object.keys(stripeUserFields).join(', ')}).`,
+        `A stripe_user parameter names a field Stripe does not document (allowed: ${Object.keys(stripeUserFields).join(', ')}).`,
       );
     }
     const values = query.getAll(key);

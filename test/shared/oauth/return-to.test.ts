@@ -33,7 +33,15 @@ describe('validateReturnTo', () => {
     );
   });
 
-  it('refuses everything when no origin is configured', () => {
-    expect(() => validateReturnTo('https://app.example.com/', [])).toThrowError(/none configured/);
+  it('refuses an origin not allowed without telling which origins are', () => {
+    for (const origins of [allowed, []]) {
+      expect(() => validateReturnTo('https://evil.example/', origins)).toThrowError(
+        expect.objectContaining({
+          status: 400,
+          code: 'invalid_return_to',
+          message: 'return_to must be on an origin this service allows.',
+        }),
+      );
+    }
   });
 });
