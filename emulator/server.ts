@@ -105,6 +105,8 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     deliveries: () => webhooks.deliveries(),
     waitForDeliveries: (count, timeoutMs = 5000) => webhooks.waitFor(count, timeoutMs),
     redeliver: (eventId) => webhooks.redeliver(eventId),
+    rollWebhookSecret: (secret, url) => webhooks.rollSecret(secret, url),
+    expireRolledSecrets: () => webhooks.expireRolledSecrets(),
     requestLog: () => log.map((entry) => ({ ...entry })),
   };
 

@@ -119,7 +119,10 @@ export interface FaultSpec {
 
 export interface WebhookEndpoint {
   url: string;
+  /** The endpoint's current signing secret. */
   secret: string;
+  /** Older secrets still active during a roll (Stripe keeps them for up to 24 hours): each signs too. */
+  rollingSecrets?: readonly string[];
 }
 
 export interface StripeEmulatorOptions {
@@ -159,5 +162,13 @@ export interface StripeEmulator {
   deliveries(): readonly WebhookDelivery[];
   waitForDeliveries(count: number, timeoutMs?: number): Promise<readonly WebhookDelivery[]>;
   redeliver(eventId: string): Promise<void>;
+  /**
+   * Rolls the signing secret of the endpoint at `url` (every endpoint when omitted) like the Dashboard's
+   * "Roll secret" with an expiry: `secret` becomes current and the old one stays active, so each delivery
+   * carries one v1 per secret until `expireRolledSecrets()`.
+   */
+  rollWebhookSecret(secret: string, url?: string): void;
+  /** Ends every roll: deliveries are signed with the current secrets only. */
+  expireRolledSecrets(): void;
   requestLog(): readonly RequestLogEntry[];
 }

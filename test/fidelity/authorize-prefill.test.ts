@@ -31,11 +31,7 @@ describe('GET /connect/authorize > stripe_user prefill, through the gateway', ()
     expect(location.searchParams.get('stripe_user[business_type]')).toBe('company');
     const callback = new URL(await stack.emulator.decide(location.href, 'allow'));
     const finished = await browser.get(callback.href);
-    expect(finished.status).toBe(302);
-    const accountId = [...stack.emulator.requestLog()]
-      .reverse()
-      .find((entry) => entry.path.startsWith('/v1/accounts/'))
-      ?.path.split('/')[3];
+    const accountId = locationOf(finished).searchParams.get('account');
     expect(stack.emulator.getAccount(accountId ?? '')?.business_type).toBe('company');
   });
 
