@@ -3,7 +3,7 @@ import { cloneAccount } from './accounts';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { type ApiError, apiErrors } from './errors';
-import { apiKeyFrom, readBody, sendHtml, sendJson } from './http-util';
+import { apiKeyFrom, readBody, sendHtml, sendStripeJson } from './http-util';
 import { newId } from './ids';
 import { expressDashboardPage, linkUsedPage } from './pages';
 import type { StripeAccount } from './types';
@@ -68,7 +68,7 @@ export async function handleApi(
     const header = req.headers['stripe-account'];
     reply = route(ctx, method, path, key, typeof header === 'string' ? header : undefined);
   }
-  sendJson(res, requestId, reply.status, reply.body);
+  sendStripeJson(res, requestId, reply.status, reply.body);
 }
 
 /** GET /express/login/:token — works once, like a real login link. */

@@ -25,7 +25,7 @@ class ControlError extends Error {
   }
 }
 
-const FAULT_MODES: readonly FaultMode[] = ['server_error', 'rate_limit', 'timeout', 'reset'];
+const FAULT_MODES: readonly FaultMode[] = ['server_error', 'rate_limit', 'lock_timeout', 'timeout', 'reset'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

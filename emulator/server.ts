@@ -9,7 +9,7 @@ import { handleControl } from './control';
 import { apiErrors } from './errors';
 import { buildEvent, triggerEvent, updateAccount } from './events';
 import { FaultRegistry } from './faults';
-import { sendHtml, sendJson } from './http-util';
+import { sendHtml, sendStripeJson } from './http-util';
 import { newId } from './ids';
 import { handleOAuth } from './oauth';
 import { errorPage } from './pages';
@@ -48,7 +48,7 @@ async function route(
   if (method === 'GET' && login) return showExpressLogin(ctx, res, requestId, login);
   if (path.startsWith('/oauth/')) {
     const error = apiErrors.unrecognizedUrl(method, path);
-    return sendJson(res, requestId, error.status, error.body);
+    return sendStripeJson(res, requestId, error.status, error.body);
   }
   sendHtml(res, requestId, 404, errorPage('not_found', `Nothing at ${method} ${path} on the local Stripe emulator.`));
 }
@@ -118,7 +118,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
       }
       const error = apiErrors.serverError();
       error.body.error.message = `Emulator failure: ${err instanceof Error ? err.message : String(err)}`;
-      sendJson(res, newId.request(), error.status, error.body);
+      sendStripeJson(res, newId.request(), error.status, error.body);
     });
   });
   const hostname = options.hostname ?? '127.0.0.1';

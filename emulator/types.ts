@@ -107,7 +107,7 @@ export interface RequestLogEntry {
   at: number;
 }
 
-export type FaultMode = 'server_error' | 'rate_limit' | 'timeout' | 'reset';
+export type FaultMode = 'server_error' | 'rate_limit' | 'lock_timeout' | 'timeout' | 'reset';
 
 export interface FaultSpec {
   method: string;
