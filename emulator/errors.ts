@@ -152,13 +152,9 @@ export const oauthErrors = {
   /** [guess] */
   refreshTokenDoesNotExist: (token: string): OAuthError =>
     oauth(400, 'invalid_grant', `Refresh token does not exist: ${token.slice(0, 8)}...`),
-  /** [guess] documented as "a request error"; we answer invalid_request and leave the code unused. */
-  capabilitiesMismatch: (accountId: string, actual: string[], asserted: string[]): OAuthError =>
-    oauth(
-      400,
-      'invalid_request',
-      `The capabilities of account ${accountId} (${actual.join(', ') || 'none'}) do not match the asserted capabilities (${asserted.join(', ') || 'none'}).`,
-    ),
+  /** [doc] quoted from Using OAuth with Express accounts; several missing capabilities are listed with commas [guess]. */
+  assertCapabilitiesFailed: (missing: readonly string[]): OAuthError =>
+    oauth(400, 'invalid_request', `assert_capabilities expects capability: ${missing.join(', ')}`),
   /** [fixture] stripe-ruby's fixture, status 401. */
   notConnected: (accountId: string): OAuthError =>
     oauth(

@@ -82,6 +82,13 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     },
   };
 
+  const setUnavailableCapabilities = (country: string, capabilities: readonly string[]): void => {
+    if (capabilities.length === 0) ctx.state.unavailableCapabilities.delete(country.toUpperCase());
+    else ctx.state.unavailableCapabilities.set(country.toUpperCase(), new Set(capabilities));
+  };
+  for (const [country, capabilities] of Object.entries(options.unavailableCapabilities ?? {}))
+    setUnavailableCapabilities(country, capabilities);
+
   const server = createServer();
   const emulator: StripeEmulator = {
     get url() {
@@ -107,6 +114,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     redeliver: (eventId) => webhooks.redeliver(eventId),
     rollWebhookSecret: (secret, url) => webhooks.rollSecret(secret, url),
     expireRolledSecrets: () => webhooks.expireRolledSecrets(),
+    setUnavailableCapabilities,
     requestLog: () => log.map((entry) => ({ ...entry })),
   };
 
