@@ -12,14 +12,22 @@
  * (stripe-ruby/stripe-php) or widely quoted real responses, [guess] not documented — plausible wording.
  */
 
+import type Stripe from 'stripe';
+
+/** The `error` object of an API error, as stripe-node reads it (its StripeRawError). */
+export type ApiErrorBody = Pick<Stripe.StripeRawError, 'code' | 'param' | 'doc_url'> & {
+  type: Stripe.RawErrorType;
+  message: string;
+};
+
 export interface ApiError {
   status: number;
-  body: { error: { type: string; code?: string; message: string; param?: string; doc_url?: string } };
+  body: { error: ApiErrorBody };
 }
 
 export interface OAuthError {
   status: number;
-  body: { error: string; error_description: string };
+  body: { error: Stripe.RawErrorType; error_description: string };
 }
 
 /** Stripe prints keys as prefix + asterisks + last four characters. */
@@ -124,7 +132,7 @@ export const apiErrors = {
   }),
 };
 
-const oauth = (status: number, error: string, description: string): OAuthError => ({
+const oauth = (status: number, error: Stripe.RawErrorType, description: string): OAuthError => ({
   status,
   body: { error, error_description: description },
 });
