@@ -109,6 +109,11 @@ export interface WebhookEndpoint {
   secret: string;
   /** Older secrets still active during a roll (Stripe keeps them for up to 24 hours): each signs too. */
   rollingSecrets?: readonly string[];
+  /**
+   * The API version the endpoint was created with; events are rendered in it (default: the emulator's
+   * apiVersion). Before 2017-05-25 Connect events named the account `user_id` instead of `account`.
+   */
+  apiVersion?: string;
 }
 
 export interface StripeEmulatorOptions {
