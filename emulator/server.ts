@@ -9,7 +9,7 @@ import { handleControl } from './control';
 import { apiErrors } from './errors';
 import { buildEvent, triggerEvent, updateAccount } from './events';
 import { FaultRegistry } from './faults';
-import { sendHtml, sendJson } from './http-util';
+import { sendHtml, sendStripeJson } from './http-util';
 import { newId } from './ids';
 import { handleOAuth } from './oauth';
 import { errorPage } from './pages';
@@ -50,7 +50,7 @@ async function route(
   if (method === 'GET' && login) return showExpressLogin(ctx, res, requestId, login);
   if (path.startsWith('/oauth/')) {
     const error = apiErrors.unrecognizedUrl(method, path);
-    return sendJson(res, requestId, error.status, error.body);
+    return sendStripeJson(res, requestId, error.status, error.body);
   }
   sendHtml(res, requestId, 404, errorPage('not_found', `Nothing at ${method} ${path} on the local Stripe emulator.`));
 }
@@ -84,6 +84,13 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     },
   };
 
+  const setUnavailableCapabilities = (country: string, capabilities: readonly string[]): void => {
+    if (capabilities.length === 0) ctx.state.unavailableCapabilities.delete(country.toUpperCase());
+    else ctx.state.unavailableCapabilities.set(country.toUpperCase(), new Set(capabilities));
+  };
+  for (const [country, capabilities] of Object.entries(options.unavailableCapabilities ?? {}))
+    setUnavailableCapabilities(country, capabilities);
+
   const server = createServer();
   const emulator: StripeEmulator = {
     get url() {
@@ -107,6 +114,9 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     deliveries: () => webhooks.deliveries(),
     waitForDeliveries: (count, timeoutMs = 5000) => webhooks.waitFor(count, timeoutMs),
     redeliver: (eventId) => webhooks.redeliver(eventId),
+    rollWebhookSecret: (secret, url) => webhooks.rollSecret(secret, url),
+    expireRolledSecrets: () => webhooks.expireRolledSecrets(),
+    setUnavailableCapabilities,
     requestLog: () => log.map((entry) => ({ ...entry })),
   };
 
@@ -118,7 +128,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
       }
       const error = apiErrors.serverError();
       error.body.error.message = `Emulator failure: ${err instanceof Error ? err.message : String(err)}`;
-      sendJson(res, newId.request(), error.status, error.body);
+      sendStripeJson(res, newId.request(), error.status, error.body);
     });
   });
   const hostname = options.hostname ?? '127.0.0.1';
