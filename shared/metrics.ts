@@ -17,6 +17,8 @@ export const metricNames = [
   'WebhookEventDuplicate',
   'WebhookEventIgnored',
   'WebhookEventRejected',
+  'WebhookEventPoisoned',
+  'WebhookApiVersionMismatch',
 ] as const;
 export type MetricName = (typeof metricNames)[number];
 
