@@ -21,6 +21,7 @@ import { isLiveKey } from '../stripe/mode';
 import { type EpochMs, toIso } from '../time';
 import type { AccountChange } from './account-change';
 import { eventTypeSpec, isAppliedInPlace, isInPinnedVersion, readsAccountAtStripe } from './event-types';
+import { apiVersionMismatchMessage, poisonedEventMessage } from './log-messages';
 import { planChange, poisonReasons } from './plan-change';
 import { verifyStripeSignature } from './signature';
 import { parseStripeEvent, type StripeEventEnvelope } from './stripe-event';
@@ -134,7 +135,7 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
   if (isCreatedInFuture(event, context)) return poisoned('created_in_future', { created: toIso(event.created) });
   if (!isInPinnedVersion(event)) {
     // The endpoint was created with another API version: retries cannot fix that, the operator can.
-    logger.warn('webhook api version mismatch: recreate the endpoint with the version the service pins', {
+    logger.warn(apiVersionMismatchMessage, {
       ...fields,
       apiVersion: event.apiVersion,
       expectedApiVersion: stripeApiVersion,
