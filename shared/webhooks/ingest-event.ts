@@ -18,7 +18,7 @@ import type { EventsRepo } from '../stores/events-repo';
 import type { AccountReader } from '../stripe/account-reader';
 import { stripeApiVersion } from '../stripe/api-version';
 import { isLiveKey } from '../stripe/mode';
-import { type EpochMs, toIso } from '../time';
+import type { EpochMs } from '../time';
 import type { AccountChange } from './account-change';
 import { eventTypeSpec, isAppliedInPlace, isInPinnedVersion, readsAccountAtStripe } from './event-types';
 import { apiVersionMismatchMessage, poisonedEventMessage } from './log-messages';
@@ -116,10 +116,7 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
   };
   const poisoned = (reason: string, details: Record<string, unknown> = {}): HttpResponse => {
     // Our store refusing a verified event is ours to look at; the rest is the event's own doing.
-    logger[reason === 'store_rejected' ? 'error' : 'warn'](
-      'webhook poisoned: acknowledged without applying, no retry can apply it',
-      { ...fields, reason, ...details },
-    );
+    logger[reason === 'store_rejected' ? 'error' : 'warn'](poisonedEventMessage, { ...fields, reason, ...details });
     metrics.count('WebhookEventPoisoned', { reason });
     return received('ignored', { reason });
   };
@@ -132,7 +129,7 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     logger.warn('webhook ignored', { ...fields, reason: 'livemode_mismatch' });
     return ignored('livemode_mismatch');
   }
-  if (isCreatedInFuture(event, context)) return poisoned('created_in_future', { created: toIso(event.created) });
+  if (isCreatedInFuture(event, context)) return poisoned('created_in_future', { created: event.created });
   if (!isInPinnedVersion(event)) {
     // The endpoint was created with another API version: retries cannot fix that, the operator can.
     logger.warn(apiVersionMismatchMessage, {
