@@ -237,9 +237,11 @@ describe('hostile input', () => {
     });
     const account = JSON.parse(JSON.stringify(await stripe.accounts.retrieve(accountId))) as Record<string, unknown>;
     // The emulator's own capability.updated (it is delivered too, and applies): its object as Stripe sends it.
-    const {
-      data: { object: capability },
-    } = await stack.emulator.trigger('capability.updated', accountId);
+    const triggered = await stack.emulator.trigger('capability.updated', accountId);
+    const capability = triggered.data.object;
+    // Its delivery re-reads the account, stamped with the handler's clock: let it land before the property runs.
+    while (!stack.emulator.deliveries().some((delivery) => delivery.eventId === triggered.id))
+      await new Promise((resolve) => setTimeout(resolve, 25));
     const application = { id: localDefaults.stripeClientId, object: 'application', name: 'Local Platform' };
     /** What Stripe sends as each handled type's data (its object, and for account.updated what changed). */
     const dataOf: Record<HandledEventType, Record<string, unknown>> = {
