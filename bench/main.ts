@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { sourceMapNodeOptions } from '../infra/bundling';
 import { lambdaContext } from '../local/api-gateway-event';
 import type { HttpHandler } from '../shared/http/handler';
 import { type FunctionName, functionNames, routeKey } from '../shared/routes';
@@ -21,8 +22,8 @@ import { type BenchResults, renderMarkdown } from './report';
 import { sendOverHttp, toEvent } from './requests';
 import { measureRoundTrips, type RoundTrips } from './round-trips';
 import { coldScenarioFor, createScenarios } from './scenarios';
+import { invert, measureMapLoad, type SourceMapCost } from './source-maps';
 import { startBenchStack } from './stack';
-import type { Summary } from './stats';
 import {
   measureRawAccountUpdates,
   measureRawPuts,
@@ -105,7 +106,7 @@ const main = async (): Promise<void> => {
     }
 
     const cold: Partial<Record<FunctionName, ColdPair>> = {};
-    const sourceMaps: Partial<Record<FunctionName, Summary>> = {};
+    const sourceMaps: Partial<Record<FunctionName, SourceMapCost>> = {};
     for (const name of phases.has('cold') ? functionNames : []) {
       progress(`cold starts ${name} (${settings.coldRuns} processes each for ours and the floor)`);
       const scenario = coldScenarioFor(scenarios, name);
@@ -117,18 +118,22 @@ const main = async (): Promise<void> => {
         environment: stack.environment,
         nextEvent: async () => toEvent(await scenario.next()),
       });
-      // What NODE_OPTIONS=--enable-source-maps (set on every function) costs at init: the same bundle without it.
-      sourceMaps[name] = (
-        await measureColdPair({
-          harness: built.coldChild,
-          ours: built.functions[name].file,
-          floor: built.functions[name].file,
-          floorNodeOptions: '',
-          runs: settings.sourceMapRuns,
-          environment: stack.environment,
-          nextEvent: async () => toEvent(await scenario.next()),
-        })
-      ).floor.init;
+      // What NODE_OPTIONS=--enable-source-maps (how the functions ran before) would cost: the same bundle with it.
+      const withFlag = await measureColdPair({
+        harness: built.coldChild,
+        ours: built.functions[name].file,
+        floor: built.functions[name].file,
+        floorNodeOptions: sourceMapNodeOptions,
+        runs: settings.sourceMapRuns,
+        environment: stack.environment,
+        nextEvent: async () => toEvent(await scenario.next()),
+      });
+      sourceMaps[name] = {
+        enableSourceMaps: withFlag.floor,
+        // ours (as deployed) / with the flag, turned around: how many times slower the flag makes a cold start.
+        pairedRatio: invert(withFlag.pairedRatio),
+        firstLoggedError: measureMapLoad(`${built.functions[name].file}.map`),
+      };
     }
 
     let roundTrips: Record<string, RoundTrips> = {};
@@ -193,7 +198,7 @@ const main = async (): Promise<void> => {
         functionNames.map((name) => [name, { ours: built.functions[name], floor: built.floors[name] }]),
       ) as BenchResults['bundles'],
       cold,
-      initWithoutSourceMaps: sourceMaps,
+      sourceMaps,
       latency,
       roundTrips,
       throughput,

@@ -4,7 +4,8 @@ import type { BuiltBundle } from './build';
 import type { ColdPair } from './cold';
 import type { LatencyRun } from './latency';
 import type { RoundTrips } from './round-trips';
-import { formatMs, ratio, type Summary } from './stats';
+import type { SourceMapCost } from './source-maps';
+import { formatMs, ratio } from './stats';
 import type { TargetLine } from './targets';
 import type { ThroughputSummary } from './throughput';
 
@@ -31,8 +32,8 @@ export interface BenchResults {
   };
   readonly bundles: Readonly<Record<FunctionName, { ours: BuiltBundle; floor: BuiltBundle }>>;
   readonly cold: Readonly<Partial<Record<FunctionName, ColdPair>>>;
-  /** Init of the same bundle in processes without NODE_OPTIONS=--enable-source-maps. */
-  readonly initWithoutSourceMaps: Readonly<Partial<Record<FunctionName, Summary>>>;
+  /** The same bundles started with NODE_OPTIONS=--enable-source-maps, and what a first logged error pays instead. */
+  readonly sourceMaps: Readonly<Partial<Record<FunctionName, SourceMapCost>>>;
   readonly latency: Readonly<Record<string, { function: FunctionName; inProcess: LatencyRun; gateway: LatencyRun }>>;
   readonly roundTrips: Readonly<Record<string, RoundTrips>>;
   readonly throughput: readonly ThroughputSummary[];
@@ -78,7 +79,6 @@ export const renderMarkdown = (results: BenchResults): string => {
         'CPU total, ours / floor',
         'ours/floor CPU: init, total',
         'ours/floor wall: init, total',
-        'init without source maps',
         'largest packages',
       ],
       names.flatMap((name) => {
@@ -99,11 +99,36 @@ export const renderMarkdown = (results: BenchResults): string => {
             `${formatMs(ours.totalCpu.p50)} / ${formatMs(floor.totalCpu.p50)}`,
             `${pairedRatio.initCpu}×, ${pairedRatio.totalCpu}×`,
             `${pairedRatio.init}×, ${pairedRatio.total}×${statuses(ours.statuses) === '501' ? ' (501 stub)' : ''}`,
-            pair(
-              results.initWithoutSourceMaps[name]?.p50 ?? Number.NaN,
-              results.initWithoutSourceMaps[name]?.p90 ?? Number.NaN,
-            ),
             topPackages(bundles.ours),
+          ],
+        ];
+      }),
+    ),
+    '### Source maps: at every cold start, or at the first logged error (ms, p50 / p90 unless marked)',
+    table(
+      [
+        'function',
+        'map beside the bundle',
+        'init as deployed (no flag)',
+        'init with --enable-source-maps',
+        'CPU init, as deployed / with the flag',
+        'with the flag / as deployed: CPU init, CPU total, wall init, wall total',
+        'first logged error: read + decode the map, wall / CPU (once per container)',
+      ],
+      names.flatMap((name) => {
+        const maps = results.sourceMaps[name];
+        const deployed = results.cold[name]?.ours;
+        if (!maps || !deployed) return [];
+        const { pairedRatio, firstLoggedError } = maps;
+        return [
+          [
+            name,
+            kb(firstLoggedError.mapBytes),
+            pair(deployed.init.p50, deployed.init.p90),
+            pair(maps.enableSourceMaps.init.p50, maps.enableSourceMaps.init.p90),
+            `${formatMs(deployed.initCpu.p50)} / ${formatMs(maps.enableSourceMaps.initCpu.p50)}`,
+            `${pairedRatio.initCpu}×, ${pairedRatio.totalCpu}×, ${pairedRatio.init}×, ${pairedRatio.total}×`,
+            `${formatMs(firstLoggedError.wallMs)} / ${formatMs(firstLoggedError.cpuMs)}`,
           ],
         ];
       }),
