@@ -15,6 +15,7 @@ import type { HttpHandler } from '../shared/http/handler';
 import { type FunctionName, functionNames, routeKey } from '../shared/routes';
 import { buildAll } from './build';
 import { type ColdPair, measureColdPair } from './cold';
+import { computeCosts } from './cost';
 import { createFixtures } from './fixtures';
 import { measureLatency } from './latency';
 import { benchOut, projectRoot } from './paths';
@@ -37,6 +38,7 @@ const setting = (name: string, fallback: number): number => Number(process.env[n
 const settings = {
   coldRuns: setting('BENCH_COLD_RUNS', 20),
   sourceMapRuns: setting('BENCH_SOURCE_MAP_RUNS', 10),
+  peerRuns: setting('BENCH_PEER_RUNS', 6),
   warmup: setting('BENCH_WARMUP', 20),
   iterations: setting('BENCH_ITERATIONS', 200),
   throughputEvents: setting('BENCH_THROUGHPUT_EVENTS', 960),
@@ -107,6 +109,7 @@ const main = async (): Promise<void> => {
 
     const cold: Partial<Record<FunctionName, ColdPair>> = {};
     const sourceMaps: Partial<Record<FunctionName, SourceMapCost>> = {};
+    const peerCold: Partial<Record<FunctionName, ColdPair>> = {};
     for (const name of phases.has('cold') ? functionNames : []) {
       progress(`cold starts ${name} (${settings.coldRuns} processes each for ours and the floor)`);
       const scenario = coldScenarioFor(scenarios, name);
@@ -134,6 +137,15 @@ const main = async (): Promise<void> => {
         pairedRatio: invert(withFlag.pairedRatio),
         firstLoggedError: measureMapLoad(`${built.functions[name].file}.map`),
       };
+      // The Express peer (every route in one bundle) started cold with this function's request, against the same floor.
+      peerCold[name] = await measureColdPair({
+        harness: built.coldChild,
+        ours: built.peer.file,
+        floor: built.floors[name].file,
+        runs: settings.peerRuns,
+        environment: stack.environment,
+        nextEvent: async () => toEvent(await scenario.next()),
+      });
     }
 
     let roundTrips: Record<string, RoundTrips> = {};
@@ -199,14 +211,17 @@ const main = async (): Promise<void> => {
       ) as BenchResults['bundles'],
       cold,
       sourceMaps,
+      peer: { bundle: built.peer, cold: peerCold },
       latency,
       roundTrips,
       throughput,
       targets: [],
+      costs: undefined,
       runtimeSeconds: 0,
     };
     const final: BenchResults = {
       ...results,
+      costs: computeCosts({ latency, cold, peerCold, roundTrips }),
       targets: evaluateTargets(results),
       runtimeSeconds: Math.round((performance.now() - began) / 1000),
     };

@@ -2,6 +2,7 @@
 import type { FunctionName } from '../shared/routes';
 import type { BuiltBundle } from './build';
 import type { ColdPair } from './cold';
+import { type CostLine, type CostModel, coldStartShare, onboardingRequests } from './cost';
 import type { LatencyRun } from './latency';
 import type { RoundTrips } from './round-trips';
 import type { SourceMapCost } from './source-maps';
@@ -23,6 +24,7 @@ export interface BenchResults {
   readonly settings: {
     coldRuns: number;
     sourceMapRuns: number;
+    peerRuns: number;
     warmup: number;
     iterations: number;
     throughputEvents: number;
@@ -37,7 +39,11 @@ export interface BenchResults {
   readonly latency: Readonly<Record<string, { function: FunctionName; inProcess: LatencyRun; gateway: LatencyRun }>>;
   readonly roundTrips: Readonly<Record<string, RoundTrips>>;
   readonly throughput: readonly ThroughputSummary[];
+  /** The Express peer: its bundle, and its cold start with each function's first request (`ours` side) against that floor. */
+  readonly peer: { readonly bundle: BuiltBundle; readonly cold: Readonly<Partial<Record<FunctionName, ColdPair>>> };
   readonly targets: readonly TargetLine[];
+  /** Computed from the measurements when latency, cold starts and round trips were all measured. */
+  readonly costs: CostModel | undefined;
   readonly runtimeSeconds: number;
 }
 
@@ -57,6 +63,68 @@ const topPackages = (bundle: BuiltBundle, count = 4): string =>
     .slice(0, count)
     .map(([name, bytes]) => `${name} ${kb(bytes)}`)
     .join(', ');
+
+const dollars = (value: number): string => `$${value.toFixed(value < 1 ? 4 : 2)}`;
+const units = (value: number): string => (value >= 1e5 ? `${(value / 1e6).toFixed(2)}M` : value.toFixed(0));
+
+const costTable = (lines: readonly CostLine[]): string =>
+  table(
+    [
+      'workload',
+      'function (MB)',
+      'billed ms: warm, cold',
+      'Lambda GB-s',
+      'DynamoDB RRU / WRU',
+      'Secrets Manager calls',
+      'Lambda $',
+      'DynamoDB $',
+      'HTTP API $',
+      'Secrets $',
+      'total $',
+    ],
+    lines.map((cost) => [
+      cost.what,
+      `${cost.function} (${cost.memoryMb})`,
+      Number.isNaN(cost.warmMs) ? 'per request above' : `${cost.warmMs}, ${cost.coldMs}`,
+      cost.gbSeconds.toFixed(0),
+      `${units(cost.readUnits)} / ${units(cost.writeUnits)}`,
+      cost.secretsCalls.toFixed(0),
+      dollars(cost.dollars.lambda),
+      dollars(cost.dollars.dynamodb),
+      dollars(cost.dollars.apiGateway),
+      dollars(cost.dollars.secretsManager),
+      `**${dollars(cost.dollars.total)}**`,
+    ]),
+  );
+
+const costSections = (results: BenchResults): string[] => {
+  const { costs, peer } = results;
+  if (!costs) return [];
+  const peerRows = Object.entries(peer.cold).map(([name, run]) => [
+    name,
+    pair(run.ours.init.p50, run.ours.init.p90),
+    pair(run.ours.total.p50, run.ours.total.p90),
+    `${run.pairedRatio.totalCpu}×, ${run.pairedRatio.total}×`,
+  ]);
+  return [
+    `### Cost model (list prices ${costs.prices.region}, ${costs.prices.asOf}; ${coldStartShare * 100}% cold starts)`,
+    `Lambda arm64 $${costs.prices.lambdaArmPerGbSecond}/GB-s + $${costs.prices.lambdaPerRequest * 1e6}/M requests, init billed; ` +
+      `DynamoDB on-demand $${costs.prices.dynamoDbPerWriteUnit * 1e6}/M WRU, $${costs.prices.dynamoDbPerReadUnit * 1e6}/M RRU; ` +
+      `HTTP API $${costs.prices.httpApiPerRequest * 1e6}/M; Secrets Manager $${costs.prices.secretsManagerPerCall * 1e4}/10k calls (one per cold start). ` +
+      'Warm ms: measured in-process p50; cold ms: measured init + first request p50; units: what the store reported for the counted operations. ' +
+      `An onboarding: ${onboardingRequests.map(([key, , count]) => `${count} × ${key}`).join(', ')}.`,
+    '#### Ours: one function per handler',
+    costTable(costs.ours),
+    `#### The peer: one Express function (serverless-http) for every route, bundle ${kb(peer.bundle.bytes)}`,
+    "Measured: its bundle started cold (init) with each function's request. Assumed: warm requests and the first request " +
+      'after init cost what ours cost (the same work), and the same memory and cold-start share.',
+    table(
+      ['first request of', 'peer init', 'peer total (floor work)', 'peer / floor: CPU total, wall total'],
+      peerRows,
+    ),
+    costTable(costs.peer),
+  ];
+};
 
 export const renderMarkdown = (results: BenchResults): string => {
   const names = Object.keys(results.cold) as FunctionName[];
@@ -146,7 +214,7 @@ export const renderMarkdown = (results: BenchResults): string => {
     ),
     '### Round trips per request (counted)',
     table(
-      ['request', 'status', 'DynamoDB', 'operations', 'Stripe', 'Stripe calls'],
+      ['request', 'status', 'DynamoDB', 'operations', 'read / write units', 'Stripe', 'Stripe calls'],
       Object.entries(results.roundTrips).map(([key, trips]) => [
         key.startsWith('webhook:') ? key : `\`${key}\``,
         String(trips.status),
@@ -154,6 +222,7 @@ export const renderMarkdown = (results: BenchResults): string => {
         Object.entries(trips.operations)
           .map(([operation, count]) => `${operation}×${count}`)
           .join(', ') || '–',
+        `${trips.units.read} / ${trips.units.write}${trips.units.unreported ? ` (+${trips.units.unreported} unreported)` : ''}`,
         String(trips.stripe),
         trips.stripeCalls.join(', ') || '–',
       ]),
@@ -181,6 +250,7 @@ export const renderMarkdown = (results: BenchResults): string => {
         String(run.webhook.failures),
       ]),
     ),
+    ...costSections(results),
     '### Targets',
     results.targets.map((line) => `- ${line.pass ? 'PASS' : 'FAIL'} ${line.target}: ${line.measured}`).join('\n'),
   ];
