@@ -52,11 +52,12 @@ export const onboardingRequests: readonly (readonly [key: string, latencyKey: st
 
 export interface CostLine {
   readonly what: string;
-  readonly function: FunctionName;
-  readonly memoryMb: number;
+  /** Absent on a sum over several routes. */
+  readonly function?: FunctionName;
+  readonly memoryMb?: number;
   /** Billed milliseconds (rounded up to 1 ms): a warm request, and a cold start (init + first request). */
-  readonly warmMs: number;
-  readonly coldMs: number;
+  readonly warmMs?: number;
+  readonly coldMs?: number;
   readonly requests: number;
   readonly gbSeconds: number;
   readonly readUnits: number;
@@ -127,13 +128,8 @@ const line = (work: Work, coldMs: number): CostLine => {
 
 const sum = (what: string, lines: readonly CostLine[]): CostLine => {
   const add = (pick: (cost: CostLine) => number): number => lines.reduce((total, cost) => total + pick(cost), 0);
-  const first = lines[0];
-  if (!first) throw new Error('nothing to sum');
   return {
-    ...first,
     what,
-    warmMs: Number.NaN,
-    coldMs: Number.NaN,
     requests: add((cost) => cost.requests),
     gbSeconds: add((cost) => cost.gbSeconds),
     readUnits: add((cost) => cost.readUnits),

@@ -84,8 +84,8 @@ const costTable = (lines: readonly CostLine[]): string =>
     ],
     lines.map((cost) => [
       cost.what,
-      `${cost.function} (${cost.memoryMb})`,
-      Number.isNaN(cost.warmMs) ? 'per request above' : `${cost.warmMs}, ${cost.coldMs}`,
+      cost.function ? `${cost.function} (${cost.memoryMb})` : 'several',
+      typeof cost.warmMs === 'number' ? `${cost.warmMs}, ${cost.coldMs}` : 'as its routes',
       cost.gbSeconds.toFixed(0),
       `${units(cost.readUnits)} / ${units(cost.writeUnits)}`,
       cost.secretsCalls.toFixed(0),
