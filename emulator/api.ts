@@ -3,10 +3,10 @@ import { cloneAccount } from './accounts';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { type ApiError, apiErrors } from './errors';
-import { apiKeyFrom, readBody, sendHtml, sendJson } from './http-util';
+import { apiKeyFrom, readBody, sendHtml, sendStripeJson } from './http-util';
 import { newId } from './ids';
 import { expressDashboardPage, linkUsedPage } from './pages';
-import type { StripeAccount } from './types';
+import type { StripeAccount, StripeLoginLink } from './types';
 
 /** api.stripe.com: the few /v1 endpoints the service uses, and the pages login links open. */
 
@@ -29,10 +29,12 @@ function createLoginLink(ctx: EmulatorContext, key: string, accountId: string): 
   if (!account.details_submitted) return apiErrors.loginLinkOnboardingIncomplete();
   const token = newId.loginToken();
   ctx.state.loginLinks.set(token, { token, accountId, used: false, createdAt: ctx.now() });
-  return {
-    status: 200,
-    body: { object: 'login_link', created: seconds(ctx.now()), url: `${ctx.baseUrl()}/express/login/${token}` },
+  const link: StripeLoginLink = {
+    object: 'login_link',
+    created: seconds(ctx.now()),
+    url: `${ctx.baseUrl()}/express/login/${token}`,
   };
+  return { status: 200, body: link };
 }
 
 function route(
@@ -68,7 +70,7 @@ export async function handleApi(
     const header = req.headers['stripe-account'];
     reply = route(ctx, method, path, key, typeof header === 'string' ? header : undefined);
   }
-  sendJson(res, requestId, reply.status, reply.body);
+  sendStripeJson(res, requestId, reply.status, reply.body);
 }
 
 /** GET /express/login/:token — works once, like a real login link. */

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createAccount } from './accounts';
+import { createAccount, grantCapabilities } from './accounts';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { ACCESS_DENIED_DESCRIPTION, authorizeErrors } from './errors';
 import { ParsedForm } from './form';
-import { readBody, sendHtml, sendJson, sendRedirect } from './http-util';
+import { readBody, sendHtml, sendRedirect, sendStripeJson } from './http-util';
 import { newId } from './ids';
 import { authorizePage, errorPage } from './pages';
 import type { Flow, PendingAuthorization, Scope } from './state';
@@ -32,7 +32,7 @@ function showError(
 ): void {
   const accept = req.headers.accept ?? '';
   if (accept.includes('application/json') && !accept.includes('text/html')) {
-    sendJson(res, requestId, 400, {
+    sendStripeJson(res, requestId, 400, {
       error: failure.error,
       error_description: failure.description,
       ...(state ? { state } : {}),
@@ -136,16 +136,17 @@ export async function handleDecision(
   const now = ctx.now();
   let accountId = existingId;
   if (!accountId) {
-    const capabilities =
+    const requested =
       pending.flow === 'express' && pending.suggestedCapabilities.length > 0
         ? pending.suggestedCapabilities
         : DEFAULT_CAPABILITIES;
+    const country = (pending.prefill.country ?? 'US').toUpperCase();
     const account = createAccount({
       id: newId.account(),
       type: pending.flow,
       created: seconds(now),
       prefill: pending.prefill,
-      capabilities,
+      capabilities: grantCapabilities(requested, ctx.state.unavailableCapabilities.get(country) ?? new Set()),
     });
     ctx.state.accounts.set(account.id, account);
     accountId = account.id;

@@ -9,12 +9,13 @@ import { handleControl } from './control';
 import { apiErrors } from './errors';
 import { buildEvent, triggerEvent, updateAccount } from './events';
 import { FaultRegistry } from './faults';
-import { sendHtml, sendJson } from './http-util';
+import { sendHtml, sendStripeJson } from './http-util';
 import { newId } from './ids';
 import { handleOAuth } from './oauth';
 import { errorPage } from './pages';
 import { EmulatorState } from './state';
 import type { RequestLogEntry, StripeEmulator, StripeEmulatorOptions } from './types';
+import { handleWebhookEndpoints } from './webhook-endpoints';
 import { WebhookDispatcher } from './webhooks';
 
 /** The API version stripe@23.1.0 pins (Stripe.API_VERSION); events carry it like a real endpoint's would. */
@@ -43,12 +44,13 @@ async function route(
   if (method === 'POST' && path === '/oauth/authorize/decision') return handleDecision(ctx, req, res, requestId);
   if (method === 'POST' && path === '/oauth/token') return handleOAuth(ctx, 'token', req, res, requestId);
   if (method === 'POST' && path === '/oauth/deauthorize') return handleOAuth(ctx, 'deauthorize', req, res, requestId);
+  if (path.startsWith('/v1/webhook_endpoints')) return handleWebhookEndpoints(ctx, emulator, req, res, requestId);
   if (path.startsWith('/v1/')) return handleApi(ctx, req, res, requestId, path);
   const login = /^\/express\/login\/([A-Za-z0-9]+)$/.exec(path)?.[1];
   if (method === 'GET' && login) return showExpressLogin(ctx, res, requestId, login);
   if (path.startsWith('/oauth/')) {
     const error = apiErrors.unrecognizedUrl(method, path);
-    return sendJson(res, requestId, error.status, error.body);
+    return sendStripeJson(res, requestId, error.status, error.body);
   }
   sendHtml(res, requestId, 404, errorPage('not_found', `Nothing at ${method} ${path} on the local Stripe emulator.`));
 }
@@ -82,6 +84,13 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     },
   };
 
+  const setUnavailableCapabilities = (country: string, capabilities: readonly string[]): void => {
+    if (capabilities.length === 0) ctx.state.unavailableCapabilities.delete(country.toUpperCase());
+    else ctx.state.unavailableCapabilities.set(country.toUpperCase(), new Set(capabilities));
+  };
+  for (const [country, capabilities] of Object.entries(options.unavailableCapabilities ?? {}))
+    setUnavailableCapabilities(country, capabilities);
+
   const server = createServer();
   const emulator: StripeEmulator = {
     get url() {
@@ -105,6 +114,9 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     deliveries: () => webhooks.deliveries(),
     waitForDeliveries: (count, timeoutMs = 5000) => webhooks.waitFor(count, timeoutMs),
     redeliver: (eventId) => webhooks.redeliver(eventId),
+    rollWebhookSecret: (secret, url) => webhooks.rollSecret(secret, url),
+    expireRolledSecrets: () => webhooks.expireRolledSecrets(),
+    setUnavailableCapabilities,
     requestLog: () => log.map((entry) => ({ ...entry })),
   };
 
@@ -116,7 +128,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
       }
       const error = apiErrors.serverError();
       error.body.error.message = `Emulator failure: ${err instanceof Error ? err.message : String(err)}`;
-      sendJson(res, newId.request(), error.status, error.body);
+      sendStripeJson(res, newId.request(), error.status, error.body);
     });
   });
   const hostname = options.hostname ?? '127.0.0.1';

@@ -51,6 +51,8 @@ export class EmulatorState {
   readonly codes = new Map<string, AuthorizationCode>();
   readonly pending = new Map<string, PendingAuthorization>();
   readonly loginLinks = new Map<string, LoginLinkRecord>();
+  /** Capabilities Stripe does not offer in a country (upper-case ISO code), for the fallback rules. */
+  readonly unavailableCapabilities = new Map<string, ReadonlySet<string>>();
 
   /** The active connection of `accountId` to the platform, if any. */
   activeConnection(accountId: string): Connection | undefined {

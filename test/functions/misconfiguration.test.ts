@@ -33,7 +33,7 @@ const failedLog = (service: string, message: string) => [
     errorCode: 'configuration_error',
     // A failing request's error carries its stack, pointing into our sources.
     error: {
-      name: 'HttpError',
+      name: 'ConfigurationError',
       message,
       stack: expect.arrayContaining([expect.stringMatching(/shared\/.+\.ts:\d+:\d+\)$/)]),
     },
