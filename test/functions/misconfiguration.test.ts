@@ -31,7 +31,12 @@ const failedLog = (service: string, message: string) => [
     service,
     status: 503,
     errorCode: 'configuration_error',
-    error: { name: 'ConfigurationError', message },
+    // A failing request's error carries its stack, pointing into our sources.
+    error: {
+      name: 'ConfigurationError',
+      message,
+      stack: expect.arrayContaining([expect.stringMatching(/shared\/.+\.ts:\d+:\d+\)$/)]),
+    },
   }),
 ];
 
