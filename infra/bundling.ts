@@ -21,7 +21,7 @@ export const functionBundling = {
   mainFields: ['module', 'main'],
   // ESM output has no `require`; some dependencies (CJS) still call it.
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-  // Bundled and minified, the SDK loads faster than the runtime's own copy (see STACK.md).
+  // Bundled and minified, the SDK loads faster than the runtime's own copy (docs/stack.md, "Traps we met").
   bundleAwsSDK: true,
 } as const satisfies BundlingOptions;
 

@@ -20,7 +20,7 @@ export interface ServiceFunctionProps {
 /**
  * One Lambda function of the service with the defaults every handler shares: Node 24 on ARM,
  * bundled as ESM with the AWS SDK inside (infra/bundling.ts; the benchmark builds with the same
- * options). STACK.md measured import time of such a bundle at 63 ms against 150 ms for the default
+ * options). A measurement on a throwaway app (docs/stack.md) put such a bundle's import at 63 ms against 150 ms for the default
  * (SDK external, loaded unminified from the runtime).
  */
 export class ServiceFunction extends Construct {
