@@ -205,6 +205,12 @@ describe('a connection made at Stripe and then not kept', () => {
     // Nobody's account: no user sees it through the API.
     const view = await callApi(stack, 'GET', `/accounts/${accountId}`, await stack.mintTicket('mixup_exp'));
     expect(view.status).toBe(403);
+    // A later completed flow with the account claims it, and the flag goes.
+    const claimed = await claimBy('express', 'rightful_user', accountId);
+    expect(locationOf(claimed).searchParams.get('account')).toBe(accountId);
+    const owned = await storedAccount(stack, accountId);
+    expect(owned).toMatchObject({ platformUserId: 'rightful_user', status: 'connected' });
+    expect(owned).not.toHaveProperty('flagged');
   });
 
   it("an account of another user (Standard): the connection is its owner's, so it is neither ended nor changed", async () => {
