@@ -100,7 +100,7 @@ describe('the store, if it ever confused two ids', () => {
       }),
     ).rejects.toThrowError(
       expect.objectContaining({
-        status: 404,
+        kind: 'not_found',
         code: 'no_express_account',
         message: 'You have no connected Express account. Connect one first, then open its dashboard.',
       }),
