@@ -43,6 +43,11 @@ export interface AccountRecord {
   readonly connectedAt: string;
   readonly updatedAt: string;
   readonly deauthorizedAt?: string;
+  /**
+   * Suggested capabilities Stripe did not add when the account was connected (Stripe falls back
+   * silently, e.g. where a country does not offer one). Absent when all were added or none suggested.
+   */
+  readonly capabilitiesMissing?: readonly string[];
 }
 
 /** The bookkeeping the item carries beside the record, for ordering and exactly-once. */
@@ -55,6 +60,23 @@ interface AccountItem extends AccountRecord {
   readonly appliedEvents?: ReadonlySet<string>;
   /** The id of the last in-place write, so a retry of it can tell it happened. */
   readonly lastInPlaceWrite?: string;
+  /** Why an unclaimed connection has no owner (absent on every owned account). */
+  readonly flagged?: string;
+}
+
+/**
+ * A connection made at Stripe that the callback could not give to a platform user and Stripe does
+ * not let us end (an Express account after a failed check): kept with no owner, flagged with why,
+ * so its webhooks apply and the operator can find it. A later completed connection claims it.
+ */
+export interface UnclaimedConnection {
+  readonly accountId: string;
+  readonly type: ConnectFlow;
+  readonly scope: string;
+  readonly livemode: boolean;
+  /** The callback's failure code that left it unclaimed (e.g. `flow_mismatch`). */
+  readonly flagged: string;
+  readonly at: EpochMs;
 }
 
 export interface NewConnection {
@@ -95,6 +117,8 @@ export const accountConditions = {
   isDeauthorized: '#status = :deauthorized',
   notDeauthorized: '#status <> :deauthorized',
   ownedBy: 'platformUserId = :user',
+  /** Recorded with no owner (see `UnclaimedConnection`). */
+  isUnclaimed: 'attribute_not_exists(platformUserId)',
   /** Snapshots are ordered to the second; a copy of the same second is told apart by `notAppliedYet`. */
   isNotOlderSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt <= :stateAt)',
   /**
@@ -105,7 +129,7 @@ export const accountConditions = {
   notAppliedYet: 'NOT contains(appliedEvents, :appliedEvent)',
 } as const;
 
-const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy } = accountConditions;
+const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet } = accountConditions;
 const all = (...parts: string[]) => parts.join(' AND ');
 const either = (...parts: string[]) => parts.join(' OR ');
@@ -172,7 +196,10 @@ const deauthorizationWrite = (
   },
 });
 
-/** A new connection, or a reconnection by its owner or after a deauthorization (never taken from another owner). */
+/**
+ * A new connection, or a reconnection by its owner, after a deauthorization, or of an unclaimed
+ * account (never taken from another owner).
+ */
 const connectionWrite = (
   tableName: string,
   { accountId, platformUserId, type, scope, livemode, at }: NewConnection,
@@ -183,8 +210,8 @@ const connectionWrite = (
     'SET platformUserId = :user, #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, ' +
     'connectedAt = :at, updatedAt = :at, statusChangedAt = :statusAt, chargesEnabled = if_not_exists(chargesEnabled, :false), ' +
     'payoutsEnabled = if_not_exists(payoutsEnabled, :false), detailsSubmitted = if_not_exists(detailsSubmitted, :false), ' +
-    'capabilities = if_not_exists(capabilities, :none) REMOVE deauthorizedAt',
-  ConditionExpression: either(isAbsent, ownedBy, isDeauthorized),
+    'capabilities = if_not_exists(capabilities, :none) REMOVE deauthorizedAt, flagged',
+  ConditionExpression: either(isAbsent, ownedBy, isDeauthorized, isUnclaimed),
   ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', ...statusName },
   ExpressionAttributeValues: {
     ':user': platformUserId,
@@ -197,6 +224,56 @@ const connectionWrite = (
     ':statusAt': at,
     ':false': false,
     ':none': {},
+  },
+});
+
+/**
+ * An unclaimed connection: written only where no item is or the account was deauthorized (then it
+ * is connected again, to nobody); a connected account is never overwritten.
+ */
+const unclaimedWrite = (tableName: string, { accountId, type, scope, livemode, flagged, at }: UnclaimedConnection) => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression:
+    'SET #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, flagged = :flagged, ' +
+    'connectedAt = :at, updatedAt = :at, statusChangedAt = :statusAt, chargesEnabled = :false, ' +
+    'payoutsEnabled = :false, detailsSubmitted = :false, capabilities = :none REMOVE platformUserId, deauthorizedAt',
+  ConditionExpression: either(isAbsent, isDeauthorized),
+  ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', ...statusName },
+  ExpressionAttributeValues: {
+    ':type': type,
+    ':scope': scope,
+    ':livemode': livemode,
+    ':connected': 'connected',
+    ':deauthorized': 'deauthorized',
+    ':flagged': flagged,
+    ':at': toIso(at),
+    ':statusAt': at,
+    ':false': false,
+    ':none': {},
+  },
+});
+
+/** The suggested capabilities Stripe did not add, on the owner's connected account (none: the flag goes). */
+const capabilitiesMissingWrite = (
+  tableName: string,
+  { accountId, platformUserId }: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+  missing: readonly string[],
+  now: EpochMs,
+) => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression:
+    missing.length > 0
+      ? 'SET capabilitiesMissing = :missing, updatedAt = :at'
+      : 'SET updatedAt = :at REMOVE capabilitiesMissing',
+  ConditionExpression: all(exists, ownedBy, isConnected),
+  ExpressionAttributeNames: statusName,
+  ExpressionAttributeValues: {
+    ':user': platformUserId,
+    ':connected': 'connected',
+    ':at': toIso(now),
+    ...(missing.length > 0 ? { ':missing': [...missing] } : {}),
   },
 });
 
@@ -269,6 +346,20 @@ export interface AccountsRepo {
    * platform user: an account changes hands only after it was deauthorized.
    */
   putConnected(connection: NewConnection): Promise<ConnectResult>;
+  /**
+   * Records a connection nobody owns (see `UnclaimedConnection`); false when the account is
+   * connected here already, which is then left as it is.
+   */
+  putUnclaimed(connection: UnclaimedConnection): Promise<boolean>;
+  /**
+   * Sets (or, with none, clears) the suggested capabilities Stripe did not add to the owner's
+   * connected account; false when the account is not the owner's connected one.
+   */
+  setCapabilitiesMissing(
+    owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+    missing: readonly string[],
+    now: EpochMs,
+  ): Promise<boolean>;
   /** A platform user's accounts, newest connection first. */
   listByUser(platformUserId: string, options: { limit: number; startAfter?: AccountsPageKey }): Promise<AccountsPage>;
   /**
@@ -327,6 +418,15 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
       );
       return result ? { ok: true, record: result.Attributes as AccountRecord } : { ok: false, reason: 'claimed' };
     },
+
+    putUnclaimed: async (connection) =>
+      (await conditionalCall(() => client.send(new UpdateCommand(unclaimedWrite(tableName, connection))))) !==
+      undefined,
+
+    setCapabilitiesMissing: async (owned, missing, now) =>
+      (await conditionalCall(() =>
+        client.send(new UpdateCommand(capabilitiesMissingWrite(tableName, owned, missing, now))),
+      )) !== undefined,
 
     listByUser: async (platformUserId, { limit, startAfter }) => {
       const result = await storeCall(() =>
@@ -414,4 +514,5 @@ export const toAccountView = (record: AccountRecord) => ({
   connectedAt: record.connectedAt,
   updatedAt: record.updatedAt,
   ...(record.deauthorizedAt ? { deauthorizedAt: record.deauthorizedAt } : {}),
+  ...(record.capabilitiesMissing ? { capabilitiesMissing: record.capabilitiesMissing } : {}),
 });

@@ -8,6 +8,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
+import { stateCookieName } from '../../shared/http/cookies';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { type RawResponse, rawRequest } from '../support/raw-http';
 
@@ -91,8 +92,8 @@ const safePath = (query: string) =>
   );
 const cookieHeader = fc.oneof(
   fc.string(),
-  fc.constant(`__Host-connect_state=${'a'.repeat(43)}`),
-  fc.constant('__Host-connect_state=; __Host-connect_state=x'),
+  fc.constant(`${stateCookieName('a'.repeat(43))}=${'a'.repeat(43)}`),
+  fc.constant(`${stateCookieName('a'.repeat(43))}=; ${stateCookieName('a'.repeat(43))}=x`),
 );
 
 describe('hostile input', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accountChangeWrite, accountConditions, createAccountsRepo } from '../../../shared/stores/accounts-repo';
 import type { AccountState } from '../../../shared/webhooks/account-change';
 
-const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy } = accountConditions;
+const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, noStatusChangeAfter } = accountConditions;
 
 /** A repo over a client that records each command's input and answers `answer`. */
@@ -68,7 +68,7 @@ describe('accountsRepo writes', () => {
     });
   });
 
-  it('connects a new account, its owner again, or anyone after a deauthorization, with its times as ISO and ms', async () => {
+  it('connects a new account, its owner again, or anyone after a deauthorization or when unclaimed, with its times as ISO and ms', async () => {
     const { repo, inputs } = recording();
     await repo.putConnected({
       accountId: 'acct_1',
@@ -80,8 +80,58 @@ describe('accountsRepo writes', () => {
     });
 
     expect(inputs[0]).toMatchObject({
-      ConditionExpression: [isAbsent, ownedBy, isDeauthorized].join(' OR '),
+      ConditionExpression: [isAbsent, ownedBy, isDeauthorized, isUnclaimed].join(' OR '),
       ExpressionAttributeValues: { ':user': 'user_1', ':at': '2026-01-02T03:04:05.678Z', ':statusAt': now },
     });
+    expect(inputs[0]?.UpdateExpression).toMatch(/ REMOVE deauthorizedAt, flagged$/);
+  });
+
+  it('records an unclaimed connection only where no account is or it was deauthorized, owned by nobody', async () => {
+    const { repo, inputs } = recording();
+    const recorded = await repo.putUnclaimed({
+      accountId: 'acct_2',
+      type: 'express',
+      scope: 'express',
+      livemode: false,
+      flagged: 'flow_mismatch',
+      at: now,
+    });
+
+    expect(recorded).toBe(true);
+    expect(inputs[0]).toMatchObject({
+      Key: { accountId: 'acct_2' },
+      ConditionExpression: [isAbsent, isDeauthorized].join(' OR '),
+      ExpressionAttributeValues: {
+        ':type': 'express',
+        ':connected': 'connected',
+        ':flagged': 'flow_mismatch',
+        ':at': '2026-01-02T03:04:05.678Z',
+        ':statusAt': now,
+      },
+    });
+    expect(inputs[0]?.UpdateExpression).toMatch(/ REMOVE platformUserId, deauthorizedAt$/);
+  });
+
+  it("sets the missing capabilities on the owner's connected account, and clears them when none are missing", async () => {
+    const { repo, inputs } = recording();
+    await repo.setCapabilitiesMissing({ accountId: 'acct_1', platformUserId: 'user_1' }, ['card_payments'], now);
+    await repo.setCapabilitiesMissing({ accountId: 'acct_1', platformUserId: 'user_1' }, [], now);
+
+    expect(inputs).toEqual([
+      expect.objectContaining({
+        UpdateExpression: 'SET capabilitiesMissing = :missing, updatedAt = :at',
+        ConditionExpression: [exists, ownedBy, isConnected].join(' AND '),
+        ExpressionAttributeValues: {
+          ':user': 'user_1',
+          ':connected': 'connected',
+          ':at': '2026-01-02T03:04:05.678Z',
+          ':missing': ['card_payments'],
+        },
+      }),
+      expect.objectContaining({
+        UpdateExpression: 'SET updatedAt = :at REMOVE capabilitiesMissing',
+        ConditionExpression: [exists, ownedBy, isConnected].join(' AND '),
+      }),
+    ]);
   });
 });
