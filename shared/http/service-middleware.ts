@@ -66,7 +66,7 @@ const browserTitle = (status: number): string =>
       ? 'This link is no longer in use'
       : status < 500
         ? 'This link did not work'
-      : 'Something went wrong';
+        : 'Something went wrong';
 
 export const errorResponse = (error: ServiceError, caller: RouteCaller): HttpResponse => {
   const { status, type } = statusOfKind[error.kind];

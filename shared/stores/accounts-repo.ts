@@ -224,7 +224,9 @@ const connectionWrite = (
       ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt'
       : ' REMOVE deauthorizedAt'),
   ConditionExpression:
-    mode === 'pending' ? either(isAbsent, isDeauthorized, all(ownedBy, isPending)) : all(ownedBy, isConnected, isConfirmed),
+    mode === 'pending'
+      ? either(isAbsent, isDeauthorized, all(ownedBy, isPending))
+      : all(ownedBy, isConnected, isConfirmed),
   ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', ...statusName },
   ExpressionAttributeValues: {
     ':user': platformUserId,
@@ -333,7 +335,11 @@ export interface AccountsRepo {
    * Confirms the owner's pending account if `hash` is its confirmation's and it has not expired at
    * `now`: sets `confirmedAt` and removes the hash, so the value confirms once.
    */
-  confirm(owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>, hash: string, now: EpochMs): Promise<ConfirmResult>;
+  confirm(
+    owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+    hash: string,
+    now: EpochMs,
+  ): Promise<ConfirmResult>;
   /**
    * A platform user's confirmed accounts, newest connection first (pending ones are skipped). `lastKey`
    * is where to go on; a page may hold fewer than `limit` records when it stopped after `maxListQueries`.
@@ -401,7 +407,9 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
       for (let round = 0; round < maxConnectionRounds; round += 1) {
         for (const mode of ['pending', 'kept'] as const) {
           const result = await conditionalCall(() =>
-            client.send(new UpdateCommand({ ...connectionWrite(tableName, connection, mode), ReturnValues: 'ALL_NEW' })),
+            client.send(
+              new UpdateCommand({ ...connectionWrite(tableName, connection, mode), ReturnValues: 'ALL_NEW' }),
+            ),
           );
           if (result) return { ok: true, record: result.Attributes as AccountRecord, confirmation: mode };
         }

@@ -72,5 +72,4 @@ describe('the store, if it ever confused two ids', () => {
       next_cursor: null,
     });
   });
-
 });

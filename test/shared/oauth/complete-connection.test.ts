@@ -1,9 +1,9 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import { confirmationMatches, confirmationTtlMs } from '../../../shared/accounts/confirmation';
 import type { ServiceConfig } from '../../../shared/config';
 import { createLogger } from '../../../shared/logger';
 import { noMetrics } from '../../../shared/metrics';
-import { confirmationMatches, confirmationTtlMs } from '../../../shared/accounts/confirmation';
 import { completeConnection } from '../../../shared/oauth/complete-connection';
 import { hashSecretValue } from '../../../shared/oauth/state';
 import type { AccountsRepo } from '../../../shared/stores/accounts-repo';

@@ -118,7 +118,9 @@ describe('accountsRepo writes', () => {
     expect(await repo.putConnected({ ...connection, at: now })).toMatchObject({ ok: true, confirmation: 'kept' });
 
     expect(inputs[1]).toMatchObject({
-      UpdateExpression: expect.stringMatching(/capabilities = if_not_exists\(capabilities, :none\) REMOVE deauthorizedAt$/),
+      UpdateExpression: expect.stringMatching(
+        /capabilities = if_not_exists\(capabilities, :none\) REMOVE deauthorizedAt$/,
+      ),
       ConditionExpression: [ownedBy, isConnected, isConfirmed].join(' AND '),
     });
     expect(inputs[1]?.ExpressionAttributeValues).not.toHaveProperty(':confirmationHash');
