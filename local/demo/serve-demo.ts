@@ -1,8 +1,9 @@
 /**
  * The demo platform, served by `npm start` in front of the route table (never deployed):
  * `GET /` renders the logged-in user's page, `POST /demo/disconnect` deauthorizes an account
- * server-side with a Bearer token and goes back to `/` (post/redirect/get), `POST /demo/dashboard`
- * creates an Express Dashboard login link for the logged-in user and sends that user to it.
+ * server-side with a Bearer token and goes back to `/` (post/redirect/get), `GET /demo/dashboard`
+ * creates an Express Dashboard login link for the logged-in user and sends that user to it (a link,
+ * not a form: the page's CSP `form-action 'self'` would block a form's redirect to Stripe).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBodyUpTo } from '../read-body';
@@ -82,14 +83,19 @@ const accountForm = async (
   return { user, account };
 };
 
-/** As a platform opens the Express Dashboard: a login link for its logged-in user, then a redirect to it. */
-const dashboard = async (request: IncomingMessage, response: ServerResponse, origin: string): Promise<true> => {
-  const posted = await accountForm(request, response, origin);
-  if (!posted) return true;
-  const result = await loginLinkUrl(origin, posted.user, posted.account);
+/**
+ * As a platform opens the Express Dashboard: a login link for its logged-in user, then a redirect to
+ * it. The link lives a few minutes and opens once, so it is created on the click, never put in a page.
+ */
+const dashboard = async (response: ServerResponse, url: URL, origin: string): Promise<true> => {
+  const user = url.searchParams.get('user') ?? defaultDemoUser;
+  const account = url.searchParams.get('account') ?? '';
+  if (!userPattern.test(user) || !accountPattern.test(account))
+    return badRequest(response, 'The link needs a valid user and account.');
+  const result = await loginLinkUrl(origin, user, account);
   if (result.ok) return redirect(response, result.value);
   const code = codePattern.test(result.code) ? result.code : 'unexpected_response';
-  return redirect(response, homeUrl(posted.user, { dashboard_error: code, account: posted.account }));
+  return redirect(response, homeUrl(user, { dashboard_error: code, account }));
 };
 
 const disconnect = async (request: IncomingMessage, response: ServerResponse, origin: string): Promise<true> => {
@@ -108,13 +114,13 @@ const disconnect = async (request: IncomingMessage, response: ServerResponse, or
 export const serveDemo = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> => {
   const isHome = url.pathname === demoPaths.home && request.method === 'GET';
   const isDisconnect = url.pathname === demoPaths.disconnect && request.method === 'POST';
-  const isDashboard = url.pathname === demoPaths.dashboard && request.method === 'POST';
+  const isDashboard = url.pathname === demoPaths.dashboard && request.method === 'GET';
   if (!isHome && !isDisconnect && !isDashboard) return false;
   const origin = serviceOrigin() ?? `http://${request.headers.host ?? 'localhost'}`;
   // The state cookie lives on the host the flow starts from and Stripe returns to CALLBACK_URL's
   // host: opened as 127.0.0.1, the flow would come back cookie-less. Send the browser there first.
-  if (isHome && request.headers.host !== new URL(origin).host)
+  if ((isHome || isDashboard) && request.headers.host !== new URL(origin).host)
     return redirect(response, `${origin}${url.pathname}${url.search}`);
   if (isHome) return renderHome(response, url, origin);
-  return isDashboard ? dashboard(request, response, origin) : disconnect(request, response, origin);
+  return isDashboard ? dashboard(response, url, origin) : disconnect(request, response, origin);
 };

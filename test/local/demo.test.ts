@@ -74,17 +74,18 @@ describe('local demo platform', () => {
     expect(stack.emulator.requestLog()).not.toContainEqual(expect.objectContaining({ path: '/oauth/deauthorize' }));
   });
 
-  it('refuses an Open dashboard posted from another origin and creates no login link', async () => {
-    const response = await fetch(`${stack.gatewayUrl}/demo/dashboard`, {
-      method: 'POST',
-      headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'user=alice&account=acct_123',
-      redirect: 'manual',
-    });
+  it('refuses an Open dashboard link with a malformed account and creates no login link', async () => {
+    const response = await fetch(
+      `${stack.gatewayUrl}/demo/dashboard?user=alice&account=${encodeURIComponent(hostile)}`,
+      {
+        redirect: 'manual',
+      },
+    );
 
     expect(response.status).toBe(400);
+    expect(await response.text()).not.toContain(hostile);
     expect(stack.emulator.requestLog()).not.toContainEqual(
-      expect.objectContaining({ path: '/v1/accounts/acct_123/login_links' }),
+      expect.objectContaining({ method: 'POST', path: expect.stringMatching(/login_links$/) }),
     );
   });
 });
