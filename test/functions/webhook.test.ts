@@ -26,15 +26,6 @@ afterAll(async () => {
 const connect = (flow: 'standard' | 'express', user = 'user_hooks'): Promise<string> =>
   connectAccount(stack, flow, user);
 
-/** Waits until the emulator's account.application.authorized has refreshed the new record. */
-const settled = async (accountId: string) => {
-  for (let tries = 0; tries < 200; tries += 1) {
-    if ((await readAccount(accountId))?.stripeStateAt !== undefined) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${accountId} was never refreshed by account.application.authorized`);
-};
-
 const readAccount = async (accountId: string) =>
   (await db.send(new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }))).Item;
 
