@@ -17,6 +17,7 @@ export const metricNames = [
   'CapabilitiesMissing',
   'LoginLinkCreated',
   'AccountDeauthorized',
+  'AccountConfirmed',
   'WebhookEventProcessed',
   'WebhookEventDuplicate',
   'WebhookEventIgnored',

@@ -1,11 +1,14 @@
 /**
  * `GET /connect/callback`: Stripe sends the browser back here. Every outcome is a redirect: to the
- * success URL (or the `return_to` fixed when the flow started) with `account=acct_...` (and
- * `capabilities_missing=` when Stripe did not add some suggested capabilities), or to the failure
- * URL with a stable `error=` code the platform's page can explain. The flow's own state cookie,
- * named by the callback's `state`, is cleared either way; no other flow's is touched.
+ * success URL (or the `return_to` fixed when the flow started) with `account=acct_...`, a one-time
+ * `confirmation=` the platform's backend presents to `POST /accounts/{id}/confirm` before the account
+ * is its user's (see docs/security.md, "Flow-start account linking"), and `capabilities_missing=`
+ * when Stripe did not add some suggested capabilities; or to the failure URL with a stable `error=`
+ * code the platform's page can explain. The flow's own state cookie, named by the callback's `state`,
+ * is cleared either way; no other flow's is touched.
  */
 import type Stripe from 'stripe';
+import { mintConfirmation } from '../accounts/confirmation';
 import type { ServiceConfig } from '../config';
 import { type ErrorCode, isCallerKind, ServiceError, StoreUnavailableError, StripeCallError } from '../errors';
 import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies';
@@ -227,6 +230,9 @@ export const completeConnection = async (
     if (token.livemode !== stripe.livemode) return unkept('livemode_mismatch', { accountId: token.accountId }, token);
     const capabilitiesMissing = await capabilitiesMissingOf(stripe.client, token.accountId, flowState, context);
 
+    // The browser that finished the flow may not be the ticket user's: the value goes to the success
+    // redirect only (never stored or logged), and the account is theirs once their platform presents it.
+    const confirmation = mintConfirmation(now);
     let stored: Awaited<ReturnType<AccountsRepo['putConnected']>>;
     try {
       stored = await accounts.putConnected({
@@ -236,6 +242,7 @@ export const completeConnection = async (
         scope: token.scope,
         livemode: token.livemode,
         at: now,
+        confirmation: { hash: confirmation.hash, expiresAt: confirmation.expiresAt },
       });
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
@@ -261,9 +268,12 @@ export const completeConnection = async (
       accountId: token.accountId,
       flow: flowState.flow,
       platformUserId: flowState.platformUserId,
+      confirmation: stored.confirmation,
     });
     metrics.count('ConnectCompleted', { flow: flowState.flow });
-    const success = withParam(flowState.returnTo ?? config.successUrl, 'account', token.accountId);
+    // Also for a kept confirmation (nothing stored): the platform's one path, confirm, answers 200 for it.
+    const account = withParam(flowState.returnTo ?? config.successUrl, 'account', token.accountId);
+    const success = withParam(account, 'confirmation', confirmation.value);
     return redirectResponse(
       capabilitiesMissing?.length
         ? withParam(success, capabilitiesMissingParam, capabilitiesMissing.join(','))

@@ -48,7 +48,19 @@ export interface AccountRecord {
    * silently, e.g. where a country does not offer one). Absent when all were added or none suggested.
    */
   readonly capabilitiesMissing?: readonly string[];
+  /**
+   * Pending confirmation (see docs/security.md, "Flow-start account linking"): sha256 hex of the
+   * one-time value the success redirect carried, and when it stops confirming. Removed on confirmation.
+   */
+  readonly confirmationHash?: string;
+  readonly confirmationExpiresAt?: EpochMs;
+  /** When the platform confirmed the account for its user. Records from before confirmations have none and no hash. */
+  readonly confirmedAt?: string;
 }
+
+/** Whether the account still waits for the platform's confirmation (records without the fields are confirmed). */
+export const isPendingConfirmation = (record: Pick<AccountRecord, 'confirmationHash' | 'confirmedAt'>): boolean =>
+  record.confirmationHash !== undefined && record.confirmedAt === undefined;
 
 /** The bookkeeping the item carries beside the record, for ordering and exactly-once. */
 interface AccountItem extends AccountRecord {
@@ -86,6 +98,8 @@ export interface NewConnection {
   readonly scope: string;
   readonly livemode: boolean;
   readonly at: EpochMs;
+  /** The hash and expiry of the one-time value the success redirect carries. */
+  readonly confirmation: { readonly hash: string; readonly expiresAt: EpochMs };
 }
 
 /** The position after a page of `listByUser`: the last item's keys in the table and the index. */
@@ -100,9 +114,18 @@ export interface AccountsPage {
   readonly lastKey: AccountsPageKey | undefined;
 }
 
+/**
+ * `pending`: stored waiting for the platform's confirmation with the new value. `kept`: a reconnection
+ * of an account already connected and confirmed for the same user, which stays confirmed.
+ */
 export type ConnectResult =
-  | { readonly ok: true; readonly record: AccountRecord }
+  | { readonly ok: true; readonly record: AccountRecord; readonly confirmation: 'pending' | 'kept' }
   | { readonly ok: false; readonly reason: 'claimed' };
+
+/** What a confirmation did: confirmed now, or refused with the item as it is (undefined if unknown). */
+export type ConfirmResult =
+  | { readonly ok: true; readonly record: AccountRecord }
+  | { readonly ok: false; readonly current: AccountRecord | undefined };
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'unknown_account' | 'stale' | 'account_deauthorized';
 
@@ -127,10 +150,17 @@ export const accountConditions = {
    */
   noStatusChangeAfter: '(attribute_not_exists(statusChangedAt) OR statusChangedAt <= :statusAt)',
   notAppliedYet: 'NOT contains(appliedEvents, :appliedEvent)',
+  /** Waiting for the platform's confirmation; a record with neither field predates confirmations and is confirmed. */
+  isPending: '(attribute_exists(confirmationHash) AND attribute_not_exists(confirmedAt))',
+  isConfirmed: '(attribute_not_exists(confirmationHash) OR attribute_exists(confirmedAt))',
+  /** `:confirmationHash` is the hash of the presented value, `:now` epoch ms. */
+  confirmationIs: 'confirmationHash = :confirmationHash',
+  confirmationUnexpired: 'confirmationExpiresAt > :now',
 } as const;
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet } = accountConditions;
+const { isPending, isConfirmed, confirmationIs, confirmationUnexpired } = accountConditions;
 const all = (...parts: string[]) => parts.join(' AND ');
 const either = (...parts: string[]) => parts.join(' OR ');
 
@@ -140,7 +170,7 @@ export interface AccountWrite {
   readonly Key: { accountId: string };
   readonly UpdateExpression: string;
   readonly ConditionExpression: string;
-  readonly ExpressionAttributeNames: Record<string, string>;
+  readonly ExpressionAttributeNames?: Record<string, string>;
   readonly ExpressionAttributeValues: Record<string, unknown>;
 }
 
@@ -197,21 +227,30 @@ const deauthorizationWrite = (
 });
 
 /**
- * A new connection, or a reconnection by its owner, after a deauthorization, or of an unclaimed
- * account (never taken from another owner).
+ * A new connection, or a reconnection by its owner or after a deauthorization (never taken from another
+ * owner), or of an unclaimed account (see `UnclaimedConnection`). `pending`: it waits for the platform's confirmation with the new value, which replaces any older
+ * one; allowed on an absent, deauthorized or unclaimed account, or one of this owner still pending. `kept`: an account
+ * connected and confirmed for this owner stays confirmed (the flow gave the user nothing new).
  */
 const connectionWrite = (
   tableName: string,
-  { accountId, platformUserId, type, scope, livemode, at }: NewConnection,
-) => ({
+  { accountId, platformUserId, type, scope, livemode, at, confirmation }: NewConnection,
+  mode: 'pending' | 'kept',
+): AccountWrite => ({
   TableName: tableName,
   Key: { accountId },
   UpdateExpression:
     'SET platformUserId = :user, #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, ' +
     'connectedAt = :at, updatedAt = :at, statusChangedAt = :statusAt, chargesEnabled = if_not_exists(chargesEnabled, :false), ' +
     'payoutsEnabled = if_not_exists(payoutsEnabled, :false), detailsSubmitted = if_not_exists(detailsSubmitted, :false), ' +
-    'capabilities = if_not_exists(capabilities, :none) REMOVE deauthorizedAt, flagged',
-  ConditionExpression: either(isAbsent, ownedBy, isDeauthorized, isUnclaimed),
+    'capabilities = if_not_exists(capabilities, :none)' +
+    (mode === 'pending'
+      ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt, flagged'
+      : ' REMOVE deauthorizedAt, flagged'),
+  ConditionExpression:
+    mode === 'pending'
+      ? either(isAbsent, isDeauthorized, isUnclaimed, all(ownedBy, isPending))
+      : all(ownedBy, isConnected, isConfirmed),
   ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', ...statusName },
   ExpressionAttributeValues: {
     ':user': platformUserId,
@@ -219,7 +258,13 @@ const connectionWrite = (
     ':scope': scope,
     ':livemode': livemode,
     ':connected': 'connected',
-    ':deauthorized': 'deauthorized',
+    ...(mode === 'pending'
+      ? {
+          ':deauthorized': 'deauthorized',
+          ':confirmationHash': confirmation.hash,
+          ':confirmationExpiresAt': confirmation.expiresAt,
+        }
+      : {}),
     ':at': toIso(at),
     ':statusAt': at,
     ':false': false,
@@ -275,6 +320,20 @@ const capabilitiesMissingWrite = (
     ':at': toIso(now),
     ...(missing.length > 0 ? { ':missing': [...missing] } : {}),
   },
+});
+
+/** The platform confirms its user's pending account with the value's hash, once, before it expires. */
+const confirmationWrite = (
+  tableName: string,
+  { accountId, platformUserId }: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+  hash: string,
+  now: EpochMs,
+): AccountWrite => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression: 'SET confirmedAt = :at, updatedAt = :at REMOVE confirmationHash, confirmationExpiresAt',
+  ConditionExpression: all(exists, ownedBy, isPending, confirmationIs, confirmationUnexpired),
+  ExpressionAttributeValues: { ':user': platformUserId, ':confirmationHash': hash, ':now': now, ':at': toIso(now) },
 });
 
 /** The account write of a change from a webhook event, for the events repo's transaction. */
@@ -360,7 +419,19 @@ export interface AccountsRepo {
     missing: readonly string[],
     now: EpochMs,
   ): Promise<boolean>;
-  /** A platform user's accounts, newest connection first. */
+  /**
+   * Confirms the owner's pending account if `hash` is its confirmation's and it has not expired at
+   * `now`: sets `confirmedAt` and removes the hash, so the value confirms once.
+   */
+  confirm(
+    owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+    hash: string,
+    now: EpochMs,
+  ): Promise<ConfirmResult>;
+  /**
+   * A platform user's confirmed accounts, newest connection first (pending ones are skipped). `lastKey`
+   * is where to go on; a page may hold fewer than `limit` records when it stopped after `maxListQueries`.
+   */
   listByUser(platformUserId: string, options: { limit: number; startAfter?: AccountsPageKey }): Promise<AccountsPage>;
   /**
    * Marks the owner's account deauthorized as of `at` and returns the record; undefined if unknown.
@@ -375,6 +446,12 @@ export interface AccountsRepo {
   /** Applies a snapshot from event `eventId` once, remembering the event on the account item. */
   applyInPlace(eventId: string, change: StateChange, now: EpochMs): Promise<ApplyOutcome>;
 }
+
+/** Rounds of putConnected's two writes before a connection that keeps being overtaken counts as claimed. */
+const maxConnectionRounds = 3;
+
+/** Queries one page of `listByUser` may take when pending accounts are skipped (each reads at most `limit` items). */
+export const maxListQueries = 5;
 
 export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => {
   const getItem = async (accountId: string): Promise<AccountItem | undefined> => {
@@ -413,10 +490,31 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
     get: getItem,
 
     putConnected: async (connection) => {
+      // Pending first (a new account, the common case, is one write); then a confirmed owner's reconnection.
+      // Between the two the item may change (a deauthorization, a confirmation): a few rounds settle it.
+      for (let round = 0; round < maxConnectionRounds; round += 1) {
+        for (const mode of ['pending', 'kept'] as const) {
+          const result = await conditionalCall(() =>
+            client.send(
+              new UpdateCommand({ ...connectionWrite(tableName, connection, mode), ReturnValues: 'ALL_NEW' }),
+            ),
+          );
+          if (result) return { ok: true, record: result.Attributes as AccountRecord, confirmation: mode };
+        }
+        const current = await getItem(connection.accountId);
+        if (current && current.platformUserId !== connection.platformUserId && current.status === 'connected')
+          return { ok: false, reason: 'claimed' };
+      }
+      return { ok: false, reason: 'claimed' };
+    },
+
+    confirm: async (owned, hash, now) => {
       const result = await conditionalCall(() =>
-        client.send(new UpdateCommand({ ...connectionWrite(tableName, connection), ReturnValues: 'ALL_NEW' })),
+        client.send(new UpdateCommand({ ...confirmationWrite(tableName, owned, hash, now), ReturnValues: 'ALL_NEW' })),
       );
-      return result ? { ok: true, record: result.Attributes as AccountRecord } : { ok: false, reason: 'claimed' };
+      return result
+        ? { ok: true, record: result.Attributes as AccountRecord }
+        : { ok: false, current: await getItem(owned.accountId) };
     },
 
     putUnclaimed: async (connection) =>
@@ -429,23 +527,28 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
       )) !== undefined,
 
     listByUser: async (platformUserId, { limit, startAfter }) => {
-      const result = await storeCall(() =>
-        client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: accountsByUserIndex,
-            KeyConditionExpression: 'platformUserId = :user',
-            ExpressionAttributeValues: { ':user': platformUserId },
-            ScanIndexForward: false,
-            Limit: limit,
-            ...(startAfter ? { ExclusiveStartKey: { ...startAfter } } : {}),
-          }),
-        ),
-      );
-      return {
-        records: (result.Items ?? []) as AccountRecord[],
-        lastKey: result.LastEvaluatedKey as AccountsPageKey | undefined,
-      };
+      const records: AccountRecord[] = [];
+      let lastKey = startAfter;
+      for (let query = 0; query < maxListQueries; query += 1) {
+        const result = await storeCall(() =>
+          client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: accountsByUserIndex,
+              KeyConditionExpression: 'platformUserId = :user',
+              FilterExpression: isConfirmed,
+              ExpressionAttributeValues: { ':user': platformUserId },
+              ScanIndexForward: false,
+              Limit: limit - records.length,
+              ...(lastKey ? { ExclusiveStartKey: { ...lastKey } } : {}),
+            }),
+          ),
+        );
+        records.push(...((result.Items ?? []) as AccountRecord[]));
+        lastKey = result.LastEvaluatedKey as AccountsPageKey | undefined;
+        if (!lastKey || records.length >= limit) break;
+      }
+      return { records, lastKey };
     },
 
     markDeauthorized: async ({ accountId, platformUserId }, at) => {
@@ -515,4 +618,6 @@ export const toAccountView = (record: AccountRecord) => ({
   updatedAt: record.updatedAt,
   ...(record.deauthorizedAt ? { deauthorizedAt: record.deauthorizedAt } : {}),
   ...(record.capabilitiesMissing ? { capabilitiesMissing: record.capabilitiesMissing } : {}),
+  confirmation: isPendingConfirmation(record) ? ('pending' as const) : ('confirmed' as const),
+  ...(record.confirmedAt ? { confirmedAt: record.confirmedAt } : {}),
 });
