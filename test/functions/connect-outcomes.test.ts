@@ -9,7 +9,7 @@ import { localDefaults } from '../../local/defaults';
 import { stateCookieName } from '../../shared/http/cookies';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
-import { callApi, settled, storedAccount, stripeCalls, viewOf } from '../support/platform-api';
+import { callApi, confirmAccount, settled, storedAccount, stripeCalls, viewOf } from '../support/platform-api';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
 let stack: LocalStack;
@@ -255,8 +255,10 @@ describe('suggested capabilities Stripe did not add', () => {
       const success = locationOf(await browser.get(await stack.emulator.decide(authorizeUrl.href, 'allow')));
 
       const accountId = success.searchParams.get('account') ?? '';
+      const confirmation = success.searchParams.get('confirmation') ?? '';
       expect(Object.fromEntries(success.searchParams)).toEqual({
         account: accountId,
+        confirmation: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
         capabilities_missing: 'card_payments',
       });
       // Had the code been exchanged with assert_capabilities, Stripe would have refused it (after the account was made).
@@ -268,8 +270,9 @@ describe('suggested capabilities Stripe did not add', () => {
         capabilitiesMissing: ['card_payments'],
         capabilities: { transfers: 'active' },
       });
+      expect(await confirmAccount(stack, 'caps_br', { accountId, confirmation })).toMatchObject({ status: 200 });
       const view = await callApi(stack, 'GET', `/accounts/${accountId}`, await stack.mintTicket('caps_br'));
-      expect(view).toMatchObject({ status: 200, body: viewOf(stored ?? {}) });
+      expect(view).toMatchObject({ status: 200, body: viewOf((await storedAccount(stack, accountId)) ?? {}) });
       expect(view.body.capabilitiesMissing).toEqual(['card_payments']);
     } finally {
       stack.emulator.setUnavailableCapabilities('BR', []);
@@ -283,7 +286,10 @@ describe('suggested capabilities Stripe did not add', () => {
     const success = locationOf(await browser.get(await stack.emulator.decide(authorizeUrl.href, 'allow')));
 
     const accountId = success.searchParams.get('account') ?? '';
-    expect(Object.fromEntries(success.searchParams)).toEqual({ account: accountId });
+    expect(Object.fromEntries(success.searchParams)).toEqual({
+      account: accountId,
+      confirmation: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+    });
     await settled(stack, accountId);
     const stored = await storedAccount(stack, accountId);
     expect(stored).toMatchObject({ platformUserId: 'caps_us', capabilities: { transfers: 'active' } });
