@@ -22,6 +22,11 @@ export const errorCodes = [
   'invalid_account_id',
   'invalid_cursor',
   'invalid_limit',
+  'invalid_body',
+  'body_too_large',
+  'unknown_field',
+  'confirmation_invalid',
+  'confirmation_expired',
   // Platform tokens (401) and ownership (403).
   'missing_token',
   'invalid_token',
@@ -38,6 +43,9 @@ export const errorCodes = [
   'onboarding_incomplete',
   'login_link_refused',
   'livemode_mismatch',
+  'confirmation_pending',
+  // Retired routes (410).
+  'route_retired',
   // Webhook deliveries.
   'missing_signature',
   'invalid_signature_header',
@@ -67,7 +75,6 @@ export const errorCodes = [
   'state_expired',
   'code_invalid',
   'code_reused',
-  'capabilities_missing',
   'flow_mismatch',
   'account_claimed',
   'service_unavailable',
@@ -85,6 +92,7 @@ export type ErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'gone'
   | 'internal'
   | 'upstream_failed'
   | 'upstream_timeout'
@@ -97,6 +105,7 @@ const callerKinds: ReadonlySet<ErrorKind> = new Set([
   'forbidden',
   'not_found',
   'conflict',
+  'gone',
 ]);
 
 export const isCallerKind = (kind: ErrorKind): boolean => callerKinds.has(kind);
@@ -144,6 +153,9 @@ export const notFound = (code: ErrorCode, message: string): ServiceError =>
 
 export const conflict = (code: ErrorCode, message: string, cause?: unknown): ServiceError =>
   new ServiceError('conflict', code, message, { cause });
+
+/** A route kept only to say what replaced it (410). */
+export const gone = (code: ErrorCode, message: string): ServiceError => new ServiceError('gone', code, message);
 
 /** DynamoDB did not answer, throttled past the SDK's retries, or refused a write: the caller may retry. */
 export class StoreUnavailableError extends ServiceError {

@@ -13,8 +13,8 @@ import { type HttpResponse, htmlPage, jsonResponse } from './responses';
 export interface ServiceMiddlewareOptions {
   readonly caller: RouteCaller;
   readonly logger: Logger;
-  /** Set-Cookie values every error answer carries (the callback clears its state cookie on every outcome). */
-  readonly errorCookies?: readonly string[];
+  /** Set-Cookie values an error answer to `event` carries (the callback clears its flow's state cookie on every outcome). */
+  readonly errorCookies?: (event: APIGatewayProxyEventV2) => readonly string[];
 }
 
 const securityHeaders = {
@@ -33,6 +33,7 @@ const statusOfKind: Readonly<Record<ErrorKind, { readonly status: number; readon
   forbidden: { status: 403, type: 'permission_error' },
   not_found: { status: 404, type: 'not_found_error' },
   conflict: { status: 409, type: 'conflict_error' },
+  gone: { status: 410, type: 'invalid_request_error' },
   internal: { status: 500, type: 'api_error' },
   upstream_failed: { status: 502, type: 'upstream_error' },
   unavailable: { status: 503, type: 'service_unavailable_error' },
@@ -61,9 +62,11 @@ const publicMessage = (error: ServiceError): string =>
 const browserTitle = (status: number): string =>
   status === 401 || status === 403
     ? 'You are not signed in for this'
-    : status < 500
-      ? 'This link did not work'
-      : 'Something went wrong';
+    : status === 410
+      ? 'This link is no longer in use'
+      : status < 500
+        ? 'This link did not work'
+        : 'Something went wrong';
 
 export const errorResponse = (error: ServiceError, caller: RouteCaller): HttpResponse => {
   const { status, type } = statusOfKind[error.kind];
@@ -117,8 +120,9 @@ export const serviceMiddleware = ({
     else if (caller === 'stripe') logger.warn('request refused', fields);
     else logger.info('request refused', fields);
     const response = errorResponse(error, caller);
+    const cookies = errorCookies?.(request.event) ?? [];
     request.response = withHeaders(
-      errorCookies ? { ...response, cookies: [...errorCookies] } : response,
+      cookies.length > 0 ? { ...response, cookies: [...cookies] } : response,
       request.event,
     );
   };

@@ -43,7 +43,24 @@ export interface AccountRecord {
   readonly connectedAt: string;
   readonly updatedAt: string;
   readonly deauthorizedAt?: string;
+  /**
+   * Suggested capabilities Stripe did not add when the account was connected (Stripe falls back
+   * silently, e.g. where a country does not offer one). Absent when all were added or none suggested.
+   */
+  readonly capabilitiesMissing?: readonly string[];
+  /**
+   * Pending confirmation (see docs/security.md, "Flow-start account linking"): sha256 hex of the
+   * one-time value the success redirect carried, and when it stops confirming. Removed on confirmation.
+   */
+  readonly confirmationHash?: string;
+  readonly confirmationExpiresAt?: EpochMs;
+  /** When the platform confirmed the account for its user. Records from before confirmations have none and no hash. */
+  readonly confirmedAt?: string;
 }
+
+/** Whether the account still waits for the platform's confirmation (records without the fields are confirmed). */
+export const isPendingConfirmation = (record: Pick<AccountRecord, 'confirmationHash' | 'confirmedAt'>): boolean =>
+  record.confirmationHash !== undefined && record.confirmedAt === undefined;
 
 /** The bookkeeping the item carries beside the record, for ordering and exactly-once. */
 interface AccountItem extends AccountRecord {
@@ -55,6 +72,23 @@ interface AccountItem extends AccountRecord {
   readonly appliedEvents?: ReadonlySet<string>;
   /** The id of the last in-place write, so a retry of it can tell it happened. */
   readonly lastInPlaceWrite?: string;
+  /** Why an unclaimed connection has no owner (absent on every owned account). */
+  readonly flagged?: string;
+}
+
+/**
+ * A connection made at Stripe that the callback could not give to a platform user and Stripe does
+ * not let us end (an Express account after a failed check): kept with no owner, flagged with why,
+ * so its webhooks apply and the operator can find it. A later completed connection claims it.
+ */
+export interface UnclaimedConnection {
+  readonly accountId: string;
+  readonly type: ConnectFlow;
+  readonly scope: string;
+  readonly livemode: boolean;
+  /** The callback's failure code that left it unclaimed (e.g. `flow_mismatch`). */
+  readonly flagged: string;
+  readonly at: EpochMs;
 }
 
 export interface NewConnection {
@@ -64,6 +98,8 @@ export interface NewConnection {
   readonly scope: string;
   readonly livemode: boolean;
   readonly at: EpochMs;
+  /** The hash and expiry of the one-time value the success redirect carries. */
+  readonly confirmation: { readonly hash: string; readonly expiresAt: EpochMs };
 }
 
 /** The position after a page of `listByUser`: the last item's keys in the table and the index. */
@@ -78,9 +114,18 @@ export interface AccountsPage {
   readonly lastKey: AccountsPageKey | undefined;
 }
 
+/**
+ * `pending`: stored waiting for the platform's confirmation with the new value. `kept`: a reconnection
+ * of an account already connected and confirmed for the same user, which stays confirmed.
+ */
 export type ConnectResult =
-  | { readonly ok: true; readonly record: AccountRecord }
+  | { readonly ok: true; readonly record: AccountRecord; readonly confirmation: 'pending' | 'kept' }
   | { readonly ok: false; readonly reason: 'claimed' };
+
+/** What a confirmation did: confirmed now, or refused with the item as it is (undefined if unknown). */
+export type ConfirmResult =
+  | { readonly ok: true; readonly record: AccountRecord }
+  | { readonly ok: false; readonly current: AccountRecord | undefined };
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'unknown_account' | 'stale' | 'account_deauthorized';
 
@@ -95,6 +140,8 @@ export const accountConditions = {
   isDeauthorized: '#status = :deauthorized',
   notDeauthorized: '#status <> :deauthorized',
   ownedBy: 'platformUserId = :user',
+  /** Recorded with no owner (see `UnclaimedConnection`). */
+  isUnclaimed: 'attribute_not_exists(platformUserId)',
   /** Snapshots are ordered to the second; a copy of the same second is told apart by `notAppliedYet`. */
   isNotOlderSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt <= :stateAt)',
   /**
@@ -103,10 +150,17 @@ export const accountConditions = {
    */
   noStatusChangeAfter: '(attribute_not_exists(statusChangedAt) OR statusChangedAt <= :statusAt)',
   notAppliedYet: 'NOT contains(appliedEvents, :appliedEvent)',
+  /** Waiting for the platform's confirmation; a record with neither field predates confirmations and is confirmed. */
+  isPending: '(attribute_exists(confirmationHash) AND attribute_not_exists(confirmedAt))',
+  isConfirmed: '(attribute_not_exists(confirmationHash) OR attribute_exists(confirmedAt))',
+  /** `:confirmationHash` is the hash of the presented value, `:now` epoch ms. */
+  confirmationIs: 'confirmationHash = :confirmationHash',
+  confirmationUnexpired: 'confirmationExpiresAt > :now',
 } as const;
 
-const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy } = accountConditions;
+const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet } = accountConditions;
+const { isPending, isConfirmed, confirmationIs, confirmationUnexpired } = accountConditions;
 const all = (...parts: string[]) => parts.join(' AND ');
 const either = (...parts: string[]) => parts.join(' OR ');
 
@@ -116,7 +170,7 @@ export interface AccountWrite {
   readonly Key: { accountId: string };
   readonly UpdateExpression: string;
   readonly ConditionExpression: string;
-  readonly ExpressionAttributeNames: Record<string, string>;
+  readonly ExpressionAttributeNames?: Record<string, string>;
   readonly ExpressionAttributeValues: Record<string, unknown>;
 }
 
@@ -172,19 +226,31 @@ const deauthorizationWrite = (
   },
 });
 
-/** A new connection, or a reconnection by its owner or after a deauthorization (never taken from another owner). */
+/**
+ * A new connection, or a reconnection by its owner or after a deauthorization (never taken from another
+ * owner), or of an unclaimed account (see `UnclaimedConnection`). `pending`: it waits for the platform's confirmation with the new value, which replaces any older
+ * one; allowed on an absent, deauthorized or unclaimed account, or one of this owner still pending. `kept`: an account
+ * connected and confirmed for this owner stays confirmed (the flow gave the user nothing new).
+ */
 const connectionWrite = (
   tableName: string,
-  { accountId, platformUserId, type, scope, livemode, at }: NewConnection,
-) => ({
+  { accountId, platformUserId, type, scope, livemode, at, confirmation }: NewConnection,
+  mode: 'pending' | 'kept',
+): AccountWrite => ({
   TableName: tableName,
   Key: { accountId },
   UpdateExpression:
     'SET platformUserId = :user, #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, ' +
     'connectedAt = :at, updatedAt = :at, statusChangedAt = :statusAt, chargesEnabled = if_not_exists(chargesEnabled, :false), ' +
     'payoutsEnabled = if_not_exists(payoutsEnabled, :false), detailsSubmitted = if_not_exists(detailsSubmitted, :false), ' +
-    'capabilities = if_not_exists(capabilities, :none) REMOVE deauthorizedAt',
-  ConditionExpression: either(isAbsent, ownedBy, isDeauthorized),
+    'capabilities = if_not_exists(capabilities, :none)' +
+    (mode === 'pending'
+      ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt, flagged'
+      : ' REMOVE deauthorizedAt, flagged'),
+  ConditionExpression:
+    mode === 'pending'
+      ? either(isAbsent, isDeauthorized, isUnclaimed, all(ownedBy, isPending))
+      : all(ownedBy, isConnected, isConfirmed),
   ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', ...statusName },
   ExpressionAttributeValues: {
     ':user': platformUserId,
@@ -192,12 +258,82 @@ const connectionWrite = (
     ':scope': scope,
     ':livemode': livemode,
     ':connected': 'connected',
-    ':deauthorized': 'deauthorized',
+    ...(mode === 'pending'
+      ? {
+          ':deauthorized': 'deauthorized',
+          ':confirmationHash': confirmation.hash,
+          ':confirmationExpiresAt': confirmation.expiresAt,
+        }
+      : {}),
     ':at': toIso(at),
     ':statusAt': at,
     ':false': false,
     ':none': {},
   },
+});
+
+/**
+ * An unclaimed connection: written only where no item is or the account was deauthorized (then it
+ * is connected again, to nobody); a connected account is never overwritten.
+ */
+const unclaimedWrite = (tableName: string, { accountId, type, scope, livemode, flagged, at }: UnclaimedConnection) => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression:
+    'SET #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, flagged = :flagged, ' +
+    'connectedAt = :at, updatedAt = :at, statusChangedAt = :statusAt, chargesEnabled = :false, ' +
+    'payoutsEnabled = :false, detailsSubmitted = :false, capabilities = :none REMOVE platformUserId, deauthorizedAt',
+  ConditionExpression: either(isAbsent, isDeauthorized),
+  ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', ...statusName },
+  ExpressionAttributeValues: {
+    ':type': type,
+    ':scope': scope,
+    ':livemode': livemode,
+    ':connected': 'connected',
+    ':deauthorized': 'deauthorized',
+    ':flagged': flagged,
+    ':at': toIso(at),
+    ':statusAt': at,
+    ':false': false,
+    ':none': {},
+  },
+});
+
+/** The suggested capabilities Stripe did not add, on the owner's connected account (none: the flag goes). */
+const capabilitiesMissingWrite = (
+  tableName: string,
+  { accountId, platformUserId }: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+  missing: readonly string[],
+  now: EpochMs,
+) => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression:
+    missing.length > 0
+      ? 'SET capabilitiesMissing = :missing, updatedAt = :at'
+      : 'SET updatedAt = :at REMOVE capabilitiesMissing',
+  ConditionExpression: all(exists, ownedBy, isConnected),
+  ExpressionAttributeNames: statusName,
+  ExpressionAttributeValues: {
+    ':user': platformUserId,
+    ':connected': 'connected',
+    ':at': toIso(now),
+    ...(missing.length > 0 ? { ':missing': [...missing] } : {}),
+  },
+});
+
+/** The platform confirms its user's pending account with the value's hash, once, before it expires. */
+const confirmationWrite = (
+  tableName: string,
+  { accountId, platformUserId }: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+  hash: string,
+  now: EpochMs,
+): AccountWrite => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression: 'SET confirmedAt = :at, updatedAt = :at REMOVE confirmationHash, confirmationExpiresAt',
+  ConditionExpression: all(exists, ownedBy, isPending, confirmationIs, confirmationUnexpired),
+  ExpressionAttributeValues: { ':user': platformUserId, ':confirmationHash': hash, ':now': now, ':at': toIso(now) },
 });
 
 /** The account write of a change from a webhook event, for the events repo's transaction. */
@@ -269,7 +405,33 @@ export interface AccountsRepo {
    * platform user: an account changes hands only after it was deauthorized.
    */
   putConnected(connection: NewConnection): Promise<ConnectResult>;
-  /** A platform user's accounts, newest connection first. */
+  /**
+   * Records a connection nobody owns (see `UnclaimedConnection`); false when the account is
+   * connected here already, which is then left as it is.
+   */
+  putUnclaimed(connection: UnclaimedConnection): Promise<boolean>;
+  /**
+   * Sets (or, with none, clears) the suggested capabilities Stripe did not add to the owner's
+   * connected account; false when the account is not the owner's connected one.
+   */
+  setCapabilitiesMissing(
+    owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+    missing: readonly string[],
+    now: EpochMs,
+  ): Promise<boolean>;
+  /**
+   * Confirms the owner's pending account if `hash` is its confirmation's and it has not expired at
+   * `now`: sets `confirmedAt` and removes the hash, so the value confirms once.
+   */
+  confirm(
+    owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+    hash: string,
+    now: EpochMs,
+  ): Promise<ConfirmResult>;
+  /**
+   * A platform user's confirmed accounts, newest connection first (pending ones are skipped). `lastKey`
+   * is where to go on; a page may hold fewer than `limit` records when it stopped after `maxListQueries`.
+   */
   listByUser(platformUserId: string, options: { limit: number; startAfter?: AccountsPageKey }): Promise<AccountsPage>;
   /**
    * Marks the owner's account deauthorized as of `at` and returns the record; undefined if unknown.
@@ -284,6 +446,12 @@ export interface AccountsRepo {
   /** Applies a snapshot from event `eventId` once, remembering the event on the account item. */
   applyInPlace(eventId: string, change: StateChange, now: EpochMs): Promise<ApplyOutcome>;
 }
+
+/** Rounds of putConnected's two writes before a connection that keeps being overtaken counts as claimed. */
+const maxConnectionRounds = 3;
+
+/** Queries one page of `listByUser` may take when pending accounts are skipped (each reads at most `limit` items). */
+export const maxListQueries = 5;
 
 export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => {
   const getItem = async (accountId: string): Promise<AccountItem | undefined> => {
@@ -322,30 +490,65 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
     get: getItem,
 
     putConnected: async (connection) => {
-      const result = await conditionalCall(() =>
-        client.send(new UpdateCommand({ ...connectionWrite(tableName, connection), ReturnValues: 'ALL_NEW' })),
-      );
-      return result ? { ok: true, record: result.Attributes as AccountRecord } : { ok: false, reason: 'claimed' };
+      // Pending first (a new account, the common case, is one write); then a confirmed owner's reconnection.
+      // Between the two the item may change (a deauthorization, a confirmation): a few rounds settle it.
+      for (let round = 0; round < maxConnectionRounds; round += 1) {
+        for (const mode of ['pending', 'kept'] as const) {
+          const result = await conditionalCall(() =>
+            client.send(
+              new UpdateCommand({ ...connectionWrite(tableName, connection, mode), ReturnValues: 'ALL_NEW' }),
+            ),
+          );
+          if (result) return { ok: true, record: result.Attributes as AccountRecord, confirmation: mode };
+        }
+        const current = await getItem(connection.accountId);
+        if (current && current.platformUserId !== connection.platformUserId && current.status === 'connected')
+          return { ok: false, reason: 'claimed' };
+      }
+      return { ok: false, reason: 'claimed' };
     },
 
-    listByUser: async (platformUserId, { limit, startAfter }) => {
-      const result = await storeCall(() =>
-        client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: accountsByUserIndex,
-            KeyConditionExpression: 'platformUserId = :user',
-            ExpressionAttributeValues: { ':user': platformUserId },
-            ScanIndexForward: false,
-            Limit: limit,
-            ...(startAfter ? { ExclusiveStartKey: { ...startAfter } } : {}),
-          }),
-        ),
+    confirm: async (owned, hash, now) => {
+      const result = await conditionalCall(() =>
+        client.send(new UpdateCommand({ ...confirmationWrite(tableName, owned, hash, now), ReturnValues: 'ALL_NEW' })),
       );
-      return {
-        records: (result.Items ?? []) as AccountRecord[],
-        lastKey: result.LastEvaluatedKey as AccountsPageKey | undefined,
-      };
+      return result
+        ? { ok: true, record: result.Attributes as AccountRecord }
+        : { ok: false, current: await getItem(owned.accountId) };
+    },
+
+    putUnclaimed: async (connection) =>
+      (await conditionalCall(() => client.send(new UpdateCommand(unclaimedWrite(tableName, connection))))) !==
+      undefined,
+
+    setCapabilitiesMissing: async (owned, missing, now) =>
+      (await conditionalCall(() =>
+        client.send(new UpdateCommand(capabilitiesMissingWrite(tableName, owned, missing, now))),
+      )) !== undefined,
+
+    listByUser: async (platformUserId, { limit, startAfter }) => {
+      const records: AccountRecord[] = [];
+      let lastKey = startAfter;
+      for (let query = 0; query < maxListQueries; query += 1) {
+        const result = await storeCall(() =>
+          client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: accountsByUserIndex,
+              KeyConditionExpression: 'platformUserId = :user',
+              FilterExpression: isConfirmed,
+              ExpressionAttributeValues: { ':user': platformUserId },
+              ScanIndexForward: false,
+              Limit: limit - records.length,
+              ...(lastKey ? { ExclusiveStartKey: { ...lastKey } } : {}),
+            }),
+          ),
+        );
+        records.push(...((result.Items ?? []) as AccountRecord[]));
+        lastKey = result.LastEvaluatedKey as AccountsPageKey | undefined;
+        if (!lastKey || records.length >= limit) break;
+      }
+      return { records, lastKey };
     },
 
     markDeauthorized: async ({ accountId, platformUserId }, at) => {
@@ -414,4 +617,7 @@ export const toAccountView = (record: AccountRecord) => ({
   connectedAt: record.connectedAt,
   updatedAt: record.updatedAt,
   ...(record.deauthorizedAt ? { deauthorizedAt: record.deauthorizedAt } : {}),
+  ...(record.capabilitiesMissing ? { capabilitiesMissing: record.capabilitiesMissing } : {}),
+  confirmation: isPendingConfirmation(record) ? ('pending' as const) : ('confirmed' as const),
+  ...(record.confirmedAt ? { confirmedAt: record.confirmedAt } : {}),
 });

@@ -11,7 +11,7 @@ import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
-import { locationOf, TestBrowser } from '../support/test-browser';
+import { connectAccount } from '../support/platform-api';
 
 let stack: LocalStack;
 let db: ReturnType<typeof createDocumentClient>;
@@ -38,14 +38,7 @@ const until = async (accountId: string, done: (item: Record<string, unknown> | u
   throw new Error(`${accountId} never reached the expected state`);
 };
 
-const connect = async (user: string): Promise<string> => {
-  const browser = new TestBrowser();
-  const start = await browser.get(
-    `${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await stack.mintTicket(user)}`,
-  );
-  const finished = await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow'));
-  return locationOf(finished).searchParams.get('account') ?? '';
-};
+const connect = (user: string): Promise<string> => connectAccount(stack, 'standard', user);
 
 const stripe = () =>
   new Stripe(localDefaults.stripeSecretKey, {

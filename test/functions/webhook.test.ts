@@ -8,6 +8,7 @@ import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { checksAppliedEvents } from '../../shared/stores/accounts-repo';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { connectAccount } from '../support/platform-api';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
 let stack: LocalStack;
@@ -22,25 +23,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const connect = async (flow: 'standard' | 'express', user = 'user_hooks'): Promise<string> => {
-  const browser = new TestBrowser();
-  const start = await browser.get(
-    `${stack.gatewayUrl}/connect/authorize?type=${flow}&ticket=${await stack.mintTicket(user)}`,
-  );
-  const finished = await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow'));
-  const accountId = locationOf(finished).searchParams.get('account') ?? '';
-  await settled(accountId);
-  return accountId;
-};
-
-/** Waits until the emulator's account.application.authorized has refreshed the new record. */
-const settled = async (accountId: string) => {
-  for (let tries = 0; tries < 200; tries += 1) {
-    if ((await readAccount(accountId))?.stripeStateAt !== undefined) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${accountId} was never refreshed by account.application.authorized`);
-};
+/** Connects and confirms an account for `user`, as a platform does, once its webhook refreshed the record. */
+const connect = (flow: 'standard' | 'express', user = 'user_hooks'): Promise<string> =>
+  connectAccount(stack, flow, user);
 
 const readAccount = async (accountId: string) =>
   (await db.send(new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }))).Item;
