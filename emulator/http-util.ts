@@ -20,10 +20,17 @@ export function baseHeaders(requestId: string): Record<string, string> {
   return { 'Request-Id': requestId, 'Cache-Control': 'no-cache, no-store' };
 }
 
-export function sendJson(res: ServerResponse, requestId: string, status: number, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body, null, 2);
   res.writeHead(status, {
     ...baseHeaders(requestId),
+    ...headers,
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(text),
   });

@@ -35,7 +35,11 @@ export interface StripeAccount {
   controller: {
     type: 'application' | 'account';
     is_controller?: boolean;
-    stripe_dashboard?: { type: 'express' | 'full' };
+    stripe_dashboard?: { type: 'express' | 'full' | 'none' };
+    /** Present on accounts the platform created with the Accounts API (controller properties). */
+    fees?: { payer: 'account' | 'application' };
+    losses?: { payments: 'application' | 'stripe' };
+    requirement_collection?: 'application' | 'stripe';
   };
   country: string;
   default_currency: string;
