@@ -17,6 +17,13 @@ export const metricNames = [
   'WebhookEventDuplicate',
   'WebhookEventIgnored',
   'WebhookEventRejected',
+  'OnboardingStarted',
+  'OnboardingAccountCreated',
+  'OnboardingRefreshed',
+  'OnboardingFinished',
+  'OnboardingIncomplete',
+  'AccountLinkCreated',
+  'AccountSessionCreated',
 ] as const;
 export type MetricName = (typeof metricNames)[number];
 

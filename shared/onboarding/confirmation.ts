@@ -1,0 +1,41 @@
+/**
+ * The one-time value a finished flow hands to the browser's success redirect (`confirmation=`), which
+ * the platform's backend then presents, server to server, to confirm the account for its logged-in
+ * user. Only its hash and expiry are stored: a read of the table yields nothing that confirms.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Long enough for a redirect and the platform's server-side call; short enough to be worthless later. */
+export const confirmationTtlMs = 15 * 60_000;
+
+export interface MintedConfirmation {
+  /** 128 random bits, base64url: goes into the success redirect only, never stored or logged. */
+  readonly value: string;
+  /** sha256 hex of `value`: what the account item keeps. */
+  readonly hash: string;
+  /** Epoch ms after which the value no longer confirms. */
+  readonly expiresAt: number;
+}
+
+export const hashConfirmation = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+/**
+ * A fresh confirmation value with the hash and expiry to store.
+ * @example
+ * const { value, hash, expiresAt } = mintConfirmation(now);
+ */
+export const mintConfirmation = (now: number): MintedConfirmation => {
+  const value = randomBytes(16).toString('base64url');
+  return { value, hash: hashConfirmation(value), expiresAt: now + confirmationTtlMs };
+};
+
+/** What a presented value can look like: 22 base64url characters. Anything else is refused unhashed. */
+export const isWellFormedConfirmation = (value: unknown): value is string =>
+  typeof value === 'string' && /^[A-Za-z0-9_-]{22}$/.test(value);
+
+/** Whether `value` is the one whose hash was stored, compared in constant time. */
+export const confirmationMatches = (value: string, storedHash: string): boolean => {
+  const presented = Buffer.from(hashConfirmation(value), 'hex');
+  const stored = Buffer.from(storedHash, 'hex');
+  return presented.length === stored.length && timingSafeEqual(presented, stored);
+};

@@ -1,0 +1,70 @@
+/**
+ * `GET /connect/onboard/return?resume=...`: Stripe's `return_url`, reached when the owner finished or
+ * left the hosted onboarding. Stripe's redirect says neither, so the account is read again: with its
+ * details submitted the browser goes to the success URL with `account=` and a one-time `confirmation=`
+ * the platform's backend presents to confirm the account for its logged-in user; otherwise to the
+ * failure URL with `error=onboarding_incomplete`.
+ */
+import { HttpError } from '../errors';
+import { type HttpResponse, redirectResponse } from '../http/responses';
+import type { NoticePublisher } from '../notifications/account-notices';
+import { stripeFailure } from '../stripe/errors';
+import { mintConfirmation } from './confirmation';
+import { failureRedirect, successRedirect } from './onboarding-urls';
+import { resumedAccount } from './resumed-account';
+import type { OnboardingContext } from './start-onboarding';
+
+export interface FinishOnboardingContext extends OnboardingContext {
+  readonly notices: NoticePublisher;
+}
+
+/** Stable `error=` codes of the failure redirect. */
+export type OnboardingFailure = 'onboarding_incomplete' | 'stripe_unavailable' | 'service_unavailable';
+
+export const finishOnboarding = async (
+  rawQueryString: string | undefined,
+  context: FinishOnboardingContext,
+): Promise<HttpResponse> => {
+  const { config, logger, metrics, now } = context;
+  const { claims, record } = await resumedAccount(rawQueryString, context);
+  const fail = (reason: OnboardingFailure, fields: Record<string, unknown> = {}): HttpResponse => {
+    logger.info('onboarding not finished', { reason, accountId: record.accountId, ...fields });
+    metrics.count('OnboardingIncomplete', { reason });
+    return redirectResponse(failureRedirect(config.failureUrl, reason, record.accountId));
+  };
+  try {
+    let account: Awaited<ReturnType<Awaited<ReturnType<typeof context.stripe>>['retrieveAccount']>>;
+    try {
+      account = await (await context.stripe()).retrieveAccount(record.accountId);
+    } catch (error) {
+      throw stripeFailure(error);
+    }
+    if (!account.details_submitted) return fail('onboarding_incomplete');
+    const confirmation = mintConfirmation(now);
+    const at = new Date(now).toISOString();
+    const outcome = await context.accounts.recordFinished(record, {
+      chargesEnabled: account.charges_enabled,
+      payoutsEnabled: account.payouts_enabled,
+      detailsSubmitted: true,
+      confirmationHash: confirmation.hash,
+      confirmationExpiresAt: confirmation.expiresAt,
+      at,
+    });
+    logger.info('onboarding finished', { accountId: record.accountId, platformUserId: record.platformUserId, outcome });
+    metrics.count('OnboardingFinished', { flow: record.type });
+    const target = claims.returnTo ?? config.successUrl;
+    if (outcome === 'already_confirmed') {
+      // Confirmed before (a reload of this page): nothing new to confirm, so no value to hand out.
+      const url = new URL(target);
+      url.searchParams.set('account', record.accountId);
+      return redirectResponse(url.href);
+    }
+    return redirectResponse(successRedirect(target, record.accountId, confirmation.value));
+  } catch (error) {
+    if (error instanceof HttpError && error.status >= 500) {
+      logger.error('onboarding return failed on a dependency', { errorCode: error.code, cause: error.cause });
+      return fail(error.code.startsWith('stripe') ? 'stripe_unavailable' : 'service_unavailable');
+    }
+    throw error;
+  }
+};

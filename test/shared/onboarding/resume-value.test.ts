@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import {
+  confirmationMatches,
+  isWellFormedConfirmation,
+  mintConfirmation,
+} from '../../../shared/onboarding/confirmation';
+import { mintResumeValue, verifyResumeValue } from '../../../shared/onboarding/resume-value';
+import { verifyPlatformToken } from '../../../shared/platform-token';
+import { NOW, TOKEN_SECRET } from './fakes';
+
+describe('resume value', () => {
+  const claims = {
+    accountId: 'acct_1',
+    platformUserId: 'user_1',
+    type: 'standard' as const,
+    returnTo: 'https://app.example/x',
+  };
+
+  it('round-trips its claims until it expires a day later', async () => {
+    const value = await mintResumeValue(claims, TOKEN_SECRET, NOW);
+
+    expect(await verifyResumeValue(value, TOKEN_SECRET, NOW + 24 * 60 * 60 * 1000 - 1000)).toEqual(claims);
+    await expect(verifyResumeValue(value, TOKEN_SECRET, NOW + 24 * 60 * 60 * 1000)).rejects.toMatchObject({
+      code: 'resume_expired',
+    });
+  });
+
+  it('is never accepted as a platform token (other key, other audience)', async () => {
+    const value = await mintResumeValue(claims, TOKEN_SECRET, Date.now());
+
+    await expect(verifyPlatformToken(value, TOKEN_SECRET)).rejects.toMatchObject({
+      status: 401,
+      code: 'invalid_token',
+    });
+  });
+});
+
+describe('confirmation', () => {
+  it('is 128 random bits whose stored hash matches only that value', () => {
+    const first = mintConfirmation(NOW);
+    const second = mintConfirmation(NOW);
+
+    expect(isWellFormedConfirmation(first.value)).toBe(true);
+    expect(first.expiresAt).toBe(NOW + 15 * 60_000);
+    expect(first.value).not.toBe(second.value);
+    expect(confirmationMatches(first.value, first.hash)).toBe(true);
+    expect(confirmationMatches(second.value, first.hash)).toBe(false);
+    expect(confirmationMatches(first.value, 'not-hex')).toBe(false);
+  });
+});
