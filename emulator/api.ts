@@ -6,7 +6,7 @@ import { createConnectedAccount } from './accounts-api';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { type ApiError, apiErrors } from './errors';
-import { apiKeyFrom, readBody, sendHtml, sendJson } from './http-util';
+import { apiKeyFrom, readBody, sendHtml, sendStripeJson } from './http-util';
 import { idempotent } from './idempotency';
 import { newId } from './ids';
 import { expressDashboardPage, linkUsedPage } from './pages';
@@ -71,7 +71,7 @@ export async function handleApi(
   const key = apiKeyFrom(req);
   if (key === undefined || key === '' || key !== ctx.secretKey) {
     const reply = key === undefined || key === '' ? apiErrors.missingKey() : apiErrors.invalidKey(key);
-    sendJson(res, requestId, reply.status, reply.body);
+    sendStripeJson(res, requestId, reply.status, reply.body);
     return;
   }
   const header = req.headers['stripe-account'];
@@ -80,7 +80,7 @@ export async function handleApi(
   const idempotencyKey = req.headers['idempotency-key'];
   if (method !== 'POST' || typeof idempotencyKey !== 'string') {
     const reply = run();
-    sendJson(res, requestId, reply.status, reply.body);
+    sendStripeJson(res, requestId, reply.status, reply.body);
     return;
   }
   const { reply, replayed } = idempotent(
@@ -88,7 +88,7 @@ export async function handleApi(
     { apiKey: key, stripeAccount, key: idempotencyKey, method, path, params: [...params] },
     run,
   );
-  sendJson(res, requestId, reply.status, reply.body, {
+  sendStripeJson(res, requestId, reply.status, reply.body, {
     'Idempotency-Key': idempotencyKey,
     ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
   });

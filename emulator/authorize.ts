@@ -4,7 +4,7 @@ import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { ACCESS_DENIED_DESCRIPTION, authorizeErrors } from './errors';
 import { ParsedForm } from './form';
-import { readBody, sendHtml, sendJson, sendRedirect } from './http-util';
+import { readBody, sendHtml, sendRedirect, sendStripeJson } from './http-util';
 import { newId } from './ids';
 import { authorizePage, errorPage } from './pages';
 import type { Flow, PendingAuthorization, Scope } from './state';
@@ -32,7 +32,7 @@ function showError(
 ): void {
   const accept = req.headers.accept ?? '';
   if (accept.includes('application/json') && !accept.includes('text/html')) {
-    sendJson(res, requestId, 400, {
+    sendStripeJson(res, requestId, 400, {
       error: failure.error,
       error_description: failure.description,
       ...(state ? { state } : {}),

@@ -12,6 +12,8 @@ import type { FaultMode, StripeAccountPatch, StripeEmulator } from './types';
  *   DELETE /_emulator/faults
  *   GET    /_emulator/deliveries | /_emulator/requests
  *   POST   /_emulator/events/:id/redeliver
+ *   POST   /_emulator/webhook-secret/roll       {secret, url?}             → the old secret keeps signing too
+ *   DELETE /_emulator/webhook-secret/roll                                  → the roll expires
  */
 
 class ControlError extends Error {
@@ -23,7 +25,7 @@ class ControlError extends Error {
   }
 }
 
-const FAULT_MODES: readonly FaultMode[] = ['server_error', 'rate_limit', 'timeout', 'reset'];
+const FAULT_MODES: readonly FaultMode[] = ['server_error', 'rate_limit', 'lock_timeout', 'timeout', 'reset'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -95,6 +97,16 @@ async function route(
   }
   if (method === 'GET' && path === '/_emulator/deliveries') return emulator.deliveries();
   if (method === 'GET' && path === '/_emulator/requests') return emulator.requestLog();
+  if (path === '/_emulator/webhook-secret/roll' && method === 'POST') {
+    const url = body.url;
+    if (url !== undefined && typeof url !== 'string') throw new ControlError(400, 'url must be a string.');
+    emulator.rollWebhookSecret(requireString(body, 'secret'), url);
+    return { ok: true };
+  }
+  if (path === '/_emulator/webhook-secret/roll' && method === 'DELETE') {
+    emulator.expireRolledSecrets();
+    return { ok: true };
+  }
   const redeliver = /^\/_emulator\/events\/([^/]+)\/redeliver$/.exec(path)?.[1];
   if (method === 'POST' && redeliver !== undefined) {
     await emulator.redeliver(decodeURIComponent(redeliver));

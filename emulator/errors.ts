@@ -109,6 +109,19 @@ export const apiErrors = {
       },
     },
   }),
+  /** [doc] code lock_timeout, "another API request or Stripe process is currently accessing" the object; wording [guess]. */
+  lockTimeout: (): ApiError => ({
+    status: 429,
+    body: {
+      error: {
+        type: 'invalid_request_error',
+        code: 'lock_timeout',
+        doc_url: 'https://stripe.com/docs/error-codes/lock-timeout',
+        message:
+          'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. If you see this error intermittently, retry the request.',
+      },
+    },
+  }),
 };
 
 const oauth = (status: number, error: string, description: string): OAuthError => ({

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiErrors } from './errors';
-import { sendJson } from './http-util';
+import { sendStripeJson } from './http-util';
 import type { FaultMode, FaultSpec } from './types';
 
 interface ArmedFault {
@@ -42,12 +42,17 @@ export class FaultRegistry {
     switch (mode) {
       case 'server_error': {
         const error = apiErrors.serverError();
-        sendJson(res, requestId, error.status, error.body);
+        sendStripeJson(res, requestId, error.status, error.body);
         return;
       }
       case 'rate_limit': {
         const error = apiErrors.rateLimited();
-        sendJson(res, requestId, error.status, error.body);
+        sendStripeJson(res, requestId, error.status, error.body);
+        return;
+      }
+      case 'lock_timeout': {
+        const error = apiErrors.lockTimeout();
+        sendStripeJson(res, requestId, error.status, error.body);
         return;
       }
       case 'timeout':

@@ -25,7 +25,7 @@ export function sendJson(
   requestId: string,
   status: number,
   body: unknown,
-  headers: Record<string, string> = {},
+  headers: Readonly<Record<string, string>> = {},
 ): void {
   const text = JSON.stringify(body, null, 2);
   res.writeHead(status, {
@@ -41,6 +41,27 @@ export function sendJson(
  * `formTargets`: origins a form on the page may end up at. Chromium applies CSP form-action to
  * the redirects that follow a form POST too, so the authorize page must allow the redirect URI's origin.
  */
+/**
+ * Whether Stripe says a retry of a failed request may succeed: yes for 409 conflicts, 429 (rate limits and
+ * lock timeouts) and 5xx; no for the other 4xx, which fail the same way again. stripe-node's
+ * RequestSender obeys the `Stripe-Should-Retry` header before its own status rules.
+ */
+export const shouldRetry = (status: number): boolean => status === 409 || status === 429 || status >= 500;
+
+/** A JSON answer from Stripe's side (api.stripe.com or connect.stripe.com): errors carry Stripe-Should-Retry. */
+export function sendStripeJson(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  sendJson(res, requestId, status, body, {
+    ...headers,
+    ...(status >= 400 ? { 'Stripe-Should-Retry': String(shouldRetry(status)) } : {}),
+  });
+}
+
 export function sendHtml(
   res: ServerResponse,
   requestId: string,

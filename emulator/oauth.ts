@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context';
 import { type ApiError, apiErrors, type OAuthError, oauthErrors } from './errors';
 import { ParsedForm } from './form';
-import { apiKeyFrom, readBody, sendJson } from './http-util';
+import { apiKeyFrom, readBody, sendStripeJson } from './http-util';
 import { newId } from './ids';
 import type { Connection } from './state';
 import type { StripeEvent } from './types';
@@ -126,5 +126,5 @@ export async function handleOAuth(
 ): Promise<void> {
   const form = new ParsedForm(await readBody(req));
   const reply = endpoint === 'token' ? token(ctx, req, form, requestId) : deauthorize(ctx, req, form, requestId);
-  sendJson(res, requestId, reply.status, reply.body);
+  sendStripeJson(res, requestId, reply.status, reply.body);
 }

@@ -9,7 +9,7 @@ import { handleControl } from './control';
 import { apiErrors } from './errors';
 import { buildEvent, triggerEvent, updateAccount } from './events';
 import { FaultRegistry } from './faults';
-import { sendHtml, sendJson } from './http-util';
+import { sendHtml, sendStripeJson } from './http-util';
 import { newId } from './ids';
 import { handleOAuth } from './oauth';
 import { handleOnboardingDecision, ONBOARDING_DECISION_PATH, showOnboarding } from './onboarding-page';
@@ -52,7 +52,7 @@ async function route(
   if (method === 'POST' && path === ONBOARDING_DECISION_PATH) return handleOnboardingDecision(ctx, req, res, requestId);
   if (path.startsWith('/oauth/')) {
     const error = apiErrors.unrecognizedUrl(method, path);
-    return sendJson(res, requestId, error.status, error.body);
+    return sendStripeJson(res, requestId, error.status, error.body);
   }
   sendHtml(res, requestId, 404, errorPage('not_found', `Nothing at ${method} ${path} on the local Stripe emulator.`));
 }
@@ -109,6 +109,8 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     deliveries: () => webhooks.deliveries(),
     waitForDeliveries: (count, timeoutMs = 5000) => webhooks.waitFor(count, timeoutMs),
     redeliver: (eventId) => webhooks.redeliver(eventId),
+    rollWebhookSecret: (secret, url) => webhooks.rollSecret(secret, url),
+    expireRolledSecrets: () => webhooks.expireRolledSecrets(),
     requestLog: () => log.map((entry) => ({ ...entry })),
   };
 
@@ -120,7 +122,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
       }
       const error = apiErrors.serverError();
       error.body.error.message = `Emulator failure: ${err instanceof Error ? err.message : String(err)}`;
-      sendJson(res, newId.request(), error.status, error.body);
+      sendStripeJson(res, newId.request(), error.status, error.body);
     });
   });
   const hostname = options.hostname ?? '127.0.0.1';

@@ -111,7 +111,7 @@ export interface RequestLogEntry {
   at: number;
 }
 
-export type FaultMode = 'server_error' | 'rate_limit' | 'timeout' | 'reset';
+export type FaultMode = 'server_error' | 'rate_limit' | 'lock_timeout' | 'timeout' | 'reset';
 
 export interface FaultSpec {
   method: string;
@@ -123,7 +123,10 @@ export interface FaultSpec {
 
 export interface WebhookEndpoint {
   url: string;
+  /** The endpoint's current signing secret. */
   secret: string;
+  /** Older secrets still active during a roll (Stripe keeps them for up to 24 hours): each signs too. */
+  rollingSecrets?: readonly string[];
 }
 
 export interface StripeEmulatorOptions {
@@ -163,5 +166,13 @@ export interface StripeEmulator {
   deliveries(): readonly WebhookDelivery[];
   waitForDeliveries(count: number, timeoutMs?: number): Promise<readonly WebhookDelivery[]>;
   redeliver(eventId: string): Promise<void>;
+  /**
+   * Rolls the signing secret of the endpoint at `url` (every endpoint when omitted) like the Dashboard's
+   * "Roll secret" with an expiry: `secret` becomes current and the old one stays active, so each delivery
+   * carries one v1 per secret until `expireRolledSecrets()`.
+   */
+  rollWebhookSecret(secret: string, url?: string): void;
+  /** Ends every roll: deliveries are signed with the current secrets only. */
+  expireRolledSecrets(): void;
   requestLog(): readonly RequestLogEntry[];
 }

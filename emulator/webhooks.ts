@@ -25,12 +25,29 @@ export class WebhookDispatcher {
   private readonly sleeps = new Map<NodeJS.Timeout, () => void>();
   private readonly inFlight = new Set<() => void>();
   private closed = false;
+  private readonly endpoints: WebhookEndpoint[];
 
   constructor(
-    private readonly endpoints: readonly WebhookEndpoint[],
+    endpoints: readonly WebhookEndpoint[],
     private readonly policy: RetryPolicy,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.endpoints = endpoints.map((endpoint) => ({ ...endpoint }));
+  }
+
+  /** The current secret becomes a rolling one; `secret` signs first from now on. */
+  rollSecret(secret: string, url?: string): void {
+    const matching = this.endpoints.filter((endpoint) => url === undefined || endpoint.url === url);
+    if (matching.length === 0) throw new Error(`No webhook endpoint at ${url}`);
+    for (const endpoint of matching) {
+      endpoint.rollingSecrets = [endpoint.secret, ...(endpoint.rollingSecrets ?? [])];
+      endpoint.secret = secret;
+    }
+  }
+
+  expireRolledSecrets(): void {
+    for (const endpoint of this.endpoints) delete endpoint.rollingSecrets;
+  }
 
   get endpointCount(): number {
     return this.endpoints.length;
@@ -124,7 +141,8 @@ export class WebhookDispatcher {
   ): Promise<{ ok: boolean; status?: number; error?: string }> {
     // Stripe sends pretty-printed JSON; the signature covers these exact bytes.
     const body = JSON.stringify(event, null, 2);
-    const signature = signatureHeader(body, endpoint.secret, Math.floor(this.now() / 1000), {
+    const secrets = [endpoint.secret, ...(endpoint.rollingSecrets ?? [])];
+    const signature = signatureHeader(body, secrets, Math.floor(this.now() / 1000), {
       testMode: !event.livemode,
     });
     const url = new URL(endpoint.url);

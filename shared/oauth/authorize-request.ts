@@ -2,6 +2,7 @@
  * The schema of `GET /connect/authorize`: what a platform may pass, validated in one place.
  * Unknown parameters are refused so a typo (`suggested_capabilites[]`) is caught, not ignored.
  */
+import type Stripe from 'stripe';
 import { badRequest } from '../errors';
 import { parseQuery, requiredParam, singleParam } from '../http/query';
 import { type ConnectFlow, isConnectFlow } from './flow';
@@ -19,13 +20,31 @@ export interface AuthorizeRequest {
   readonly alwaysPrompt: boolean;
 }
 
+/**
+ * Every parameter of Stripe's authorize URL (stripe-node's `OAuthAuthorizeUrlParams`), and whether a
+ * platform may pass it through us: the compiler fails when Stripe adds one and this table does not say.
+ * The others are ours to set (client id, redirect URI, scope, our own state).
+ */
+const stripeAuthorizeParameters = {
+  client_id: false,
+  response_type: false,
+  redirect_uri: false,
+  scope: false,
+  state: false,
+  stripe_landing: true,
+  always_prompt: true,
+  suggested_capabilities: true,
+  stripe_user: true,
+} as const satisfies Record<keyof Stripe.OAuthAuthorizeUrlParams, boolean>;
+
+/** `stripe_user[...]` fields are checked one by one in stripe-user.ts; arrays are sent as `name[]`. */
 const knownParameters = new Set([
   'type',
   'ticket',
   'return_to',
-  'suggested_capabilities[]',
-  'stripe_landing',
-  'always_prompt',
+  ...Object.entries(stripeAuthorizeParameters)
+    .filter(([name, passed]) => passed && name !== 'stripe_user')
+    .map(([name]) => (name === 'suggested_capabilities' ? `${name}[]` : name)),
 ]);
 const capabilityPattern = /^[a-z0-9_]{1,64}$/;
 const maxCapabilities = 20;

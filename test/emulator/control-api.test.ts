@@ -84,6 +84,27 @@ describe('StripeEmulator', () => {
       ]);
     });
 
+    it('rolls the webhook secret over HTTP: two v1 while the roll lasts, one after it expires', async () => {
+      await emulator.waitForDeliveries(1);
+      const rolled = await control('POST', '/_emulator/webhook-secret/roll', { secret: 'whsec_rolled' });
+      await control('POST', '/_emulator/trigger', { type: 'account.updated', account: accountId });
+      await emulator.waitForDeliveries(2);
+      const expired = await control('DELETE', '/_emulator/webhook-secret/roll');
+      await control('POST', '/_emulator/trigger', { type: 'account.updated', account: accountId });
+      await emulator.waitForDeliveries(3);
+
+      expect([rolled, expired]).toEqual([
+        { status: 200, json: { ok: true } },
+        { status: 200, json: { ok: true } },
+      ]);
+      const v1Counts = receiver.received.map((r) => String(r.headers['stripe-signature']).split(',v1=').length - 1);
+      expect(v1Counts).toEqual([1, 2, 1]);
+      expect(await control('POST', '/_emulator/webhook-secret/roll', { secret: 'x', url: 7 })).toEqual({
+        status: 400,
+        json: { error: { type: 'invalid_request_error', message: 'url must be a string.' } },
+      });
+    });
+
     it('answers bad control requests with 400 and unknown routes with 404', async () => {
       expect(await control('POST', '/_emulator/trigger', { type: 'account.updated' })).toMatchObject({ status: 400 });
       expect(await control('POST', '/_emulator/faults', { method: 'GET', path: '/x', mode: 'explode' })).toMatchObject({

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDefaults } from '../../local/defaults';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { connectAccount } from '../support/platform-api';
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('webhook delivery during a secret roll, through the gateway', () => {
+  it('is signed once per active secret, and the service accepts it knowing only the second (old) secret', async () => {
+    const accountId = await connectAccount(stack, 'express', 'roll_user');
+    const before = stack.emulator.deliveries().length;
+    // The service is configured with localDefaults.webhookSecret only; Stripe now signs with a new one first.
+    stack.emulator.rollWebhookSecret('whsec_rolled0in0dashboard000000000000');
+    try {
+      const event = await stack.emulator.trigger('account.updated', accountId);
+      const deliveries = await stack.emulator.waitForDeliveries(before + 1);
+
+      expect(deliveries.slice(before)).toEqual([
+        expect.objectContaining({ eventId: event.id, attempt: 1, status: 200, ok: true }),
+      ]);
+      expect(localDefaults.webhookSecret).not.toBe('whsec_rolled0in0dashboard000000000000');
+    } finally {
+      stack.emulator.expireRolledSecrets();
+    }
+  });
+});
