@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../shared/http/responses';
 import type { ConnectFailure } from '../shared/oauth/complete-connection';
+import type { OnboardingFailure } from '../shared/onboarding/finish-onboarding';
 import { layout, sendHtml } from './demo/layout';
 import { localPagePaths } from './environment';
 
@@ -18,7 +19,9 @@ interface Explanation {
 const startAgain = 'Start again from the platform with one of the Connect buttons.';
 const tryLater = 'Wait a few minutes, then start again from the platform.';
 
-export const failureExplanations: Readonly<Record<ConnectFailure, Explanation>> = {
+type FlowFailure = ConnectFailure | OnboardingFailure;
+
+export const failureExplanations: Readonly<Record<FlowFailure, Explanation>> = {
   access_denied: {
     what: 'You chose not to connect your Stripe account, so nothing was connected.',
     next: 'Whenever you change your mind, start again from the platform.',
@@ -63,6 +66,10 @@ export const failureExplanations: Readonly<Record<ConnectFailure, Explanation>> 
     what: 'The service is having trouble right now, so the connection could not be completed.',
     next: tryLater,
   },
+  onboarding_incomplete: {
+    what: 'You left Stripe before submitting everything it asked for, so your account is not ready for payments yet. What you entered is kept.',
+    next: 'Continue onboarding from the platform whenever you are ready: you will pick up the same account where you left it.',
+  },
 };
 
 const unknownFailure: Explanation = { what: 'The connection did not complete.', next: startAgain };
@@ -90,7 +97,7 @@ const successPage = (url: URL): string => {
 const failurePage = (url: URL): string => {
   const error = url.searchParams.get('error') ?? '';
   const explanation = Object.hasOwn(failureExplanations, error)
-    ? failureExplanations[error as ConnectFailure]
+    ? failureExplanations[error as FlowFailure]
     : unknownFailure;
   return layout(
     'Stripe account not connected — Demo Platform',

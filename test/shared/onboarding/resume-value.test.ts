@@ -4,6 +4,7 @@ import {
   isWellFormedConfirmation,
   mintConfirmation,
 } from '../../../shared/onboarding/confirmation';
+import { createdAccountCannotBeDisconnected } from '../../../shared/onboarding/created-account-deauthorize';
 import { mintResumeValue, verifyResumeValue } from '../../../shared/onboarding/resume-value';
 import { verifyPlatformToken } from '../../../shared/platform-token';
 import { NOW, TOKEN_SECRET } from './fakes';
@@ -46,5 +47,16 @@ describe('confirmation', () => {
     expect(confirmationMatches(first.value, first.hash)).toBe(true);
     expect(confirmationMatches(second.value, first.hash)).toBe(false);
     expect(confirmationMatches(first.value, 'not-hex')).toBe(false);
+  });
+});
+
+describe('createdAccountCannotBeDisconnected', () => {
+  it('is a 409 that says what the platform can do instead', () => {
+    expect(createdAccountCannotBeDisconnected('acct_1')).toMatchObject({
+      status: 409,
+      code: 'created_account_not_disconnectable',
+      message:
+        'acct_1 was created by the platform, and Stripe does not let a platform disconnect an account it created. To stop working with it, reject it from the Stripe Dashboard or with POST /v1/accounts/acct_1/reject (https://docs.stripe.com/api/account/reject); its owner can also close it.',
+    });
   });
 });
