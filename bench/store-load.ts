@@ -6,8 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../shared/clients/dynamodb';
-import { inPlaceSnapshotUpdateFor } from '../shared/stores/account-updates';
-import { checksAppliedEvents } from '../shared/stores/events-repo';
+import { checksAppliedEvents, inPlaceSnapshotWrite } from '../shared/stores/accounts-repo';
 import type { Fixtures, Invoke } from './fixtures';
 import { toEvent } from './requests';
 import type { BenchStack } from './stack';
@@ -39,7 +38,7 @@ export const measureRawPuts = async (
 };
 
 /**
- * The store's rate for the write a new `account.updated` makes (shared/stores/events-repo.ts,
+ * The store's rate for the write a new `account.updated` makes (shared/stores/accounts-repo.ts,
  * applyInPlace): the same conditional account update, built by the same function, without the
  * handler around it. Beside the webhook's rate, it tells our code's share of the gap.
  */
@@ -58,17 +57,17 @@ export const measureRawAccountUpdates = async (
     requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
   };
   const update = async (worker: number, index: number): Promise<boolean> => {
-    const now = new Date();
+    const now = Date.now();
     const change = {
       kind: 'state' as const,
       accountId: accountFor(pool, concurrency, worker, index),
       state,
-      asOf: Math.floor(now.getTime() / 1000),
+      asOf: now,
     };
     const eventId = `evt_upd${randomBytes(12).toString('hex')}`;
     await client.send(
       new UpdateCommand({
-        ...inPlaceSnapshotUpdateFor(stack.tables.accounts, change, eventId, randomUUID(), now),
+        ...inPlaceSnapshotWrite(stack.tables.accounts, change, eventId, randomUUID(), now),
         ReturnValues: checksAppliedEvents(eventId) ? 'UPDATED_NEW' : 'NONE',
       }),
     );

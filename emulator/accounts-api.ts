@@ -194,8 +194,10 @@ export function createConnectedAccount(ctx: EmulatorContext, params: URLSearchPa
       }),
     ),
     requirements: {
+      alternatives: [],
       currently_due: [...ONBOARDING_REQUIREMENTS],
       eventually_due: [...ONBOARDING_REQUIREMENTS],
+      errors: [],
       past_due: [...ONBOARDING_REQUIREMENTS],
       pending_verification: [],
       disabled_reason: 'requirements.past_due',

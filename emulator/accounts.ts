@@ -1,3 +1,4 @@
+import type Stripe from 'stripe';
 import type { AccountType, CapabilityStatus, StripeAccount, StripeAccountPatch, StripeCapability } from './types';
 
 export interface NewAccountInput {
@@ -6,7 +7,7 @@ export interface NewAccountInput {
   created: number;
   /** From stripe_user[...] prefill parameters. */
   prefill: Record<string, string>;
-  /** Capabilities to activate (Express: the suggested ones). */
+  /** Capabilities to activate (Express: the suggested ones Stripe could apply). */
   capabilities: string[];
 }
 
@@ -25,44 +26,133 @@ const CURRENCY_BY_COUNTRY: Record<string, string> = {
   HK: 'hkd',
 };
 
+/**
+ * `stripe_user[business_type]` is prefilled with the OAuth values (Standard: sole_prop, corporation, llc,
+ * partnership, non_profit; Express: individual, company); the Account object reports the API's values.
+ */
+const BUSINESS_TYPE_BY_PREFILL: Readonly<Record<string, Stripe.Account.BusinessType>> = {
+  individual: 'individual',
+  sole_prop: 'individual',
+  company: 'company',
+  corporation: 'company',
+  llc: 'company',
+  partnership: 'company',
+  non_profit: 'non_profit',
+};
+
+/** Nothing due: the user finished Stripe's form. Fits the account's and the capability's requirements. */
+const noRequirements = () => ({
+  alternatives: [] as Stripe.Account.Requirements.Alternative[],
+  current_deadline: null,
+  currently_due: [] as string[],
+  disabled_reason: null,
+  errors: [] as Stripe.Account.Requirements.Error[],
+  eventually_due: [] as string[],
+  past_due: [] as string[],
+  pending_verification: [] as string[],
+});
+
+/**
+ * Who controls the account, as Stripe reports it for accounts connected by OAuth: a Standard account is
+ * its own (full Dashboard, Stripe collects requirements and bears losses); an Express account is the
+ * platform's (Express Dashboard, the platform bears losses, Stripe collects requirements).
+ */
+const controllerFor = (type: AccountType): Stripe.Account.Controller =>
+  type === 'express'
+    ? {
+        fees: { payer: 'application_express' },
+        is_controller: true,
+        losses: { payments: 'application' },
+        requirement_collection: 'stripe',
+        stripe_dashboard: { type: 'express' },
+        type: 'application',
+      }
+    : {
+        fees: { payer: 'account' },
+        is_controller: false,
+        losses: { payments: 'stripe' },
+        requirement_collection: 'stripe',
+        stripe_dashboard: { type: 'full' },
+        type: 'account',
+      };
+
+const settingsFor = (name: string | null, country: string): Stripe.Account.Settings => ({
+  branding: { icon: null, logo: null, primary_color: null, secondary_color: null },
+  card_payments: {
+    decline_on: { avs_failure: false, cvc_failure: false },
+    statement_descriptor_prefix: null,
+    statement_descriptor_prefix_kana: null,
+    statement_descriptor_prefix_kanji: null,
+  },
+  dashboard: { display_name: name, timezone: country === 'US' ? 'America/New_York' : 'Etc/UTC' },
+  payments: {
+    statement_descriptor: name === null ? null : name.toUpperCase().slice(0, 22),
+    statement_descriptor_kana: null,
+    statement_descriptor_kanji: null,
+    statement_descriptor_prefix_kana: null,
+    statement_descriptor_prefix_kanji: null,
+  },
+  payouts: {
+    debit_negative_balances: true,
+    schedule: { delay_days: 2, interval: 'daily' },
+    statement_descriptor: null,
+  },
+});
+
 /** An onboarded account as Stripe would return it after the user completed the form. */
 export function createAccount(input: NewAccountInput): StripeAccount {
   const country = (input.prefill.country ?? 'US').toUpperCase();
   const capabilities: Record<string, CapabilityStatus> = {};
   for (const name of input.capabilities) capabilities[name] = 'active';
+  const name = input.prefill.business_name ?? null;
+  const prefilledType = input.prefill.business_type;
   return {
     id: input.id,
     object: 'account',
-    type: input.type,
     business_profile: {
-      name: input.prefill.business_name ?? null,
-      url: input.prefill.url ?? null,
+      mcc: null,
+      minority_owned_business_designation: null,
+      name,
       product_description: input.prefill.product_description ?? null,
+      specified_commercial_transactions_act_url: null,
+      support_address: null,
       support_email: null,
+      support_phone: null,
+      support_url: null,
+      url: input.prefill.url ?? null,
     },
-    business_type: input.prefill.business_type ?? null,
+    business_type: prefilledType === undefined ? null : (BUSINESS_TYPE_BY_PREFILL[prefilledType] ?? null),
     capabilities,
     charges_enabled: true,
-    payouts_enabled: true,
-    details_submitted: true,
-    controller:
-      input.type === 'express'
-        ? { type: 'application', is_controller: true, stripe_dashboard: { type: 'express' } }
-        : { type: 'account' },
+    controller: controllerFor(input.type),
     country,
-    default_currency: input.prefill.currency?.toLowerCase() ?? CURRENCY_BY_COUNTRY[country] ?? 'eur',
     created: input.created,
+    default_currency: input.prefill.currency?.toLowerCase() ?? CURRENCY_BY_COUNTRY[country] ?? 'eur',
+    details_submitted: true,
     email: input.prefill.email ?? null,
+    future_requirements: noRequirements(),
     metadata: {},
-    requirements: {
-      currently_due: [],
-      eventually_due: [],
-      past_due: [],
-      pending_verification: [],
-      disabled_reason: null,
-      current_deadline: null,
-    },
+    payouts_enabled: true,
+    requirements: noRequirements(),
+    settings: settingsFor(name, country),
+    tos_acceptance: { date: input.created, ip: null, user_agent: null },
+    type: input.type,
   };
+}
+
+/**
+ * The capabilities Stripe applies to a new account from the requested ones (Using OAuth with Express
+ * accounts): those the user's country supports; where transfers is not supported Stripe attempts
+ * card_payments instead; with neither, the account has no capabilities. Silently: only
+ * assert_capabilities on the token exchange tells the platform.
+ */
+export function grantCapabilities(requested: readonly string[], unavailable: ReadonlySet<string>): string[] {
+  const granted = new Set<string>();
+  for (const name of requested) {
+    if (!unavailable.has(name)) granted.add(name);
+    else if (name === 'transfers' && !unavailable.has('card_payments')) granted.add('card_payments');
+  }
+  return [...granted];
 }
 
 export function cloneAccount(account: StripeAccount): StripeAccount {
@@ -109,8 +199,10 @@ export function capabilityObject(account: StripeAccount, name: string, requested
     id: name,
     object: 'capability',
     account: account.id,
+    future_requirements: noRequirements(),
     requested: status !== 'unrequested',
     requested_at: status === 'unrequested' ? null : requestedAt,
+    requirements: noRequirements(),
     status,
   };
 }

@@ -10,7 +10,7 @@ import { apiKeyFrom, readBody, sendHtml, sendStripeJson } from './http-util';
 import { idempotent } from './idempotency';
 import { newId } from './ids';
 import { expressDashboardPage, linkUsedPage } from './pages';
-import type { StripeAccount } from './types';
+import type { StripeAccount, StripeLoginLink } from './types';
 
 /** api.stripe.com: the few /v1 endpoints the service uses, and the pages login links open. */
 
@@ -33,10 +33,12 @@ function createLoginLink(ctx: EmulatorContext, key: string, accountId: string): 
   if (!account.details_submitted) return apiErrors.loginLinkOnboardingIncomplete();
   const token = newId.loginToken();
   ctx.state.loginLinks.set(token, { token, accountId, used: false, createdAt: ctx.now() });
-  return {
-    status: 200,
-    body: { object: 'login_link', created: seconds(ctx.now()), url: `${ctx.baseUrl()}/express/login/${token}` },
+  const link: StripeLoginLink = {
+    object: 'login_link',
+    created: seconds(ctx.now()),
+    url: `${ctx.baseUrl()}/express/login/${token}`,
   };
+  return { status: 200, body: link };
 }
 
 function route(

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createAccount } from './accounts';
+import { createAccount, grantCapabilities } from './accounts';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { ACCESS_DENIED_DESCRIPTION, authorizeErrors } from './errors';
@@ -136,16 +136,17 @@ export async function handleDecision(
   const now = ctx.now();
   let accountId = existingId;
   if (!accountId) {
-    const capabilities =
+    const requested =
       pending.flow === 'express' && pending.suggestedCapabilities.length > 0
         ? pending.suggestedCapabilities
         : DEFAULT_CAPABILITIES;
+    const country = (pending.prefill.country ?? 'US').toUpperCase();
     const account = createAccount({
       id: newId.account(),
       type: pending.flow,
       created: seconds(now),
       prefill: pending.prefill,
-      capabilities,
+      capabilities: grantCapabilities(requested, ctx.state.unavailableCapabilities.get(country) ?? new Set()),
     });
     ctx.state.accounts.set(account.id, account);
     accountId = account.id;

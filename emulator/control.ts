@@ -14,6 +14,7 @@ import type { FaultMode, StripeAccountPatch, StripeEmulator } from './types';
  *   POST   /_emulator/events/:id/redeliver
  *   POST   /_emulator/webhook-secret/roll       {secret, url?}             → the old secret keeps signing too
  *   DELETE /_emulator/webhook-secret/roll                                  → the roll expires
+ *   POST   /_emulator/capabilities/unavailable {country, capabilities[]}  → new accounts there fall back
  */
 
 class ControlError extends Error {
@@ -97,6 +98,13 @@ async function route(
   }
   if (method === 'GET' && path === '/_emulator/deliveries') return emulator.deliveries();
   if (method === 'GET' && path === '/_emulator/requests') return emulator.requestLog();
+  if (path === '/_emulator/capabilities/unavailable' && method === 'POST') {
+    const capabilities = body.capabilities;
+    if (!Array.isArray(capabilities) || !capabilities.every((name) => typeof name === 'string'))
+      throw new ControlError(400, 'capabilities must be an array of capability names.');
+    emulator.setUnavailableCapabilities(requireString(body, 'country'), capabilities);
+    return { ok: true };
+  }
   if (path === '/_emulator/webhook-secret/roll' && method === 'POST') {
     const url = body.url;
     if (url !== undefined && typeof url !== 'string') throw new ControlError(400, 'url must be a string.');

@@ -12,14 +12,22 @@
  * (stripe-ruby/stripe-php) or widely quoted real responses, [guess] not documented — plausible wording.
  */
 
+import type Stripe from 'stripe';
+
+/** The `error` object of an API error, as stripe-node reads it (its StripeRawError). */
+export type ApiErrorBody = Pick<Stripe.StripeRawError, 'code' | 'param' | 'doc_url'> & {
+  type: Stripe.RawErrorType;
+  message: string;
+};
+
 export interface ApiError {
   status: number;
-  body: { error: { type: string; code?: string; message: string; param?: string; doc_url?: string } };
+  body: { error: ApiErrorBody };
 }
 
 export interface OAuthError {
   status: number;
-  body: { error: string; error_description: string };
+  body: { error: Stripe.RawErrorType; error_description: string };
 }
 
 /** Stripe prints keys as prefix + asterisks + last four characters. */
@@ -124,7 +132,7 @@ export const apiErrors = {
   }),
 };
 
-const oauth = (status: number, error: string, description: string): OAuthError => ({
+const oauth = (status: number, error: Stripe.RawErrorType, description: string): OAuthError => ({
   status,
   body: { error, error_description: description },
 });
@@ -152,13 +160,9 @@ export const oauthErrors = {
   /** [guess] */
   refreshTokenDoesNotExist: (token: string): OAuthError =>
     oauth(400, 'invalid_grant', `Refresh token does not exist: ${token.slice(0, 8)}...`),
-  /** [guess] documented as "a request error"; we answer invalid_request and leave the code unused. */
-  capabilitiesMismatch: (accountId: string, actual: string[], asserted: string[]): OAuthError =>
-    oauth(
-      400,
-      'invalid_request',
-      `The capabilities of account ${accountId} (${actual.join(', ') || 'none'}) do not match the asserted capabilities (${asserted.join(', ') || 'none'}).`,
-    ),
+  /** [doc] quoted from Using OAuth with Express accounts; several missing capabilities are listed with commas [guess]. */
+  assertCapabilitiesFailed: (missing: readonly string[]): OAuthError =>
+    oauth(400, 'invalid_request', `assert_capabilities expects capability: ${missing.join(', ')}`),
   /** [fixture] stripe-ruby's fixture, status 401. */
   notConnected: (accountId: string): OAuthError =>
     oauth(

@@ -16,6 +16,7 @@ import { handleOnboardingDecision, ONBOARDING_DECISION_PATH, showOnboarding } fr
 import { errorPage } from './pages';
 import { EmulatorState } from './state';
 import type { RequestLogEntry, StripeEmulator, StripeEmulatorOptions } from './types';
+import { handleWebhookEndpoints } from './webhook-endpoints';
 import { WebhookDispatcher } from './webhooks';
 
 /** The API version stripe@23.1.0 pins (Stripe.API_VERSION); events carry it like a real endpoint's would. */
@@ -44,6 +45,7 @@ async function route(
   if (method === 'POST' && path === '/oauth/authorize/decision') return handleDecision(ctx, req, res, requestId);
   if (method === 'POST' && path === '/oauth/token') return handleOAuth(ctx, 'token', req, res, requestId);
   if (method === 'POST' && path === '/oauth/deauthorize') return handleOAuth(ctx, 'deauthorize', req, res, requestId);
+  if (path.startsWith('/v1/webhook_endpoints')) return handleWebhookEndpoints(ctx, emulator, req, res, requestId);
   if (path.startsWith('/v1/')) return handleApi(ctx, req, res, requestId, path);
   const login = /^\/express\/login\/([A-Za-z0-9]+)$/.exec(path)?.[1];
   if (method === 'GET' && login) return showExpressLogin(ctx, res, requestId, login);
@@ -86,6 +88,13 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     },
   };
 
+  const setUnavailableCapabilities = (country: string, capabilities: readonly string[]): void => {
+    if (capabilities.length === 0) ctx.state.unavailableCapabilities.delete(country.toUpperCase());
+    else ctx.state.unavailableCapabilities.set(country.toUpperCase(), new Set(capabilities));
+  };
+  for (const [country, capabilities] of Object.entries(options.unavailableCapabilities ?? {}))
+    setUnavailableCapabilities(country, capabilities);
+
   const server = createServer();
   const emulator: StripeEmulator = {
     get url() {
@@ -111,6 +120,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     redeliver: (eventId) => webhooks.redeliver(eventId),
     rollWebhookSecret: (secret, url) => webhooks.rollSecret(secret, url),
     expireRolledSecrets: () => webhooks.expireRolledSecrets(),
+    setUnavailableCapabilities,
     requestLog: () => log.map((entry) => ({ ...entry })),
   };
 

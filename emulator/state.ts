@@ -58,6 +58,8 @@ export class EmulatorState {
   readonly onboardingSessions = new Map<string, HostedOnboardingSession>();
   /** Saved results of POSTs sent with an Idempotency-Key, by key scope (api key, account, key). */
   readonly idempotency = new Map<string, IdempotencyRecord>();
+  /** Capabilities Stripe does not offer in a country (upper-case ISO code), for the fallback rules. */
+  readonly unavailableCapabilities = new Map<string, ReadonlySet<string>>();
 
   /** The active connection of `accountId` to the platform, if any. */
   activeConnection(accountId: string): Connection | undefined {

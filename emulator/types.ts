@@ -1,52 +1,36 @@
 /**
- * Public types of the local Stripe emulator. Shapes follow Stripe's API objects, trimmed to the
- * fields a Connect onboarding service reads.
+ * Public types of the local Stripe emulator. The objects it returns and sends are stripe-node's own
+ * types (generated from Stripe's OpenAPI spec), narrowed where the emulator always fills a field Stripe
+ * marks optional: `tsc` fails when a builder drifts from what Stripe sends (a missing or unknown key).
  */
+import type Stripe from 'stripe';
+
+/** The members of a stripe-node string union, without its open-ended `OtherString` member. */
+export type Known<T> = T extends unknown ? (string extends T ? never : T) : never;
 
 export type AccountType = 'standard' | 'express';
-export type CapabilityStatus = 'active' | 'inactive' | 'pending' | 'unrequested' | 'disabled';
+/** A value of `Account.capabilities` (Stripe lists requested capabilities only: no `unrequested` there). */
+export type CapabilityStatus = Known<Stripe.Account.Capabilities.Transfers>;
+/** A Capability object's status, which may also be `unrequested`. */
+export type CapabilityObjectStatus = Known<Stripe.Capability.Status>;
 
-export interface AccountRequirements {
-  currently_due: string[];
-  eventually_due: string[];
-  past_due: string[];
-  pending_verification: string[];
-  disabled_reason: string | null;
-  current_deadline: number | null;
-}
+export type AccountRequirements = Stripe.Account.Requirements;
+export type BusinessProfile = Stripe.Account.BusinessProfile;
 
-export interface BusinessProfile {
-  name: string | null;
-  url: string | null;
-  product_description: string | null;
-  support_email: string | null;
-}
-
-export interface StripeAccount {
-  id: string;
-  object: 'account';
+/** Stripe.Account with the fields the emulator always sends made required. */
+export interface StripeAccount extends Stripe.Account {
   type: AccountType;
   business_profile: BusinessProfile;
-  business_type: string | null;
   capabilities: Record<string, CapabilityStatus>;
-  charges_enabled: boolean;
-  payouts_enabled: boolean;
-  details_submitted: boolean;
-  controller: {
-    type: 'application' | 'account';
-    is_controller?: boolean;
-    stripe_dashboard?: { type: 'express' | 'full' | 'none' };
-    /** Present on accounts the platform created with the Accounts API (controller properties). */
-    fees?: { payer: 'account' | 'application' };
-    losses?: { payments: 'application' | 'stripe' };
-    requirement_collection?: 'application' | 'stripe';
-  };
+  controller: Stripe.Account.Controller;
   country: string;
-  default_currency: string;
   created: number;
-  email: string | null;
-  metadata: Record<string, string>;
+  default_currency: string;
+  future_requirements: Stripe.Account.FutureRequirements;
+  metadata: Stripe.Metadata;
   requirements: AccountRequirements;
+  settings: Stripe.Account.Settings;
+  tos_acceptance: Stripe.Account.TosAcceptance;
 }
 
 /** What `updateAccount` accepts: top-level fields replaced, the nested objects merged one level deep. */
@@ -61,35 +45,33 @@ export type StripeAccountPatch = Partial<
   capabilities?: Record<string, CapabilityStatus>;
 };
 
-export interface StripeApplication {
-  id: string;
-  object: 'application';
-  name: string | null;
+export interface StripeApplication extends Stripe.Application {
+  name: string;
 }
 
-export interface StripeCapability {
-  id: string;
-  object: 'capability';
+export interface StripeCapability extends Stripe.Capability {
   account: string;
-  requested: boolean;
-  requested_at: number | null;
-  status: CapabilityStatus;
+  status: CapabilityObjectStatus;
+  future_requirements: Stripe.Capability.FutureRequirements;
+  requirements: Stripe.Capability.Requirements;
 }
 
 export type EventObject = StripeAccount | StripeApplication | StripeCapability;
 
-export interface StripeEvent {
-  id: string;
-  object: 'event';
+/**
+ * Stripe.EventBase with an open `type`: the emulator can send any type (for "unknown event type" tests);
+ * the ones it models are checked against their stripe-node event types in the fidelity tests.
+ */
+export interface StripeEvent extends Omit<Stripe.EventBase, 'type' | 'data' | 'api_version' | 'request'> {
   account: string;
   api_version: string;
-  created: number;
   data: { object: EventObject; previous_attributes?: Record<string, unknown> };
-  livemode: boolean;
-  pending_webhooks: number;
-  request: { id: string | null; idempotency_key: string | null };
+  request: Stripe.Event.Request;
   type: string;
 }
+
+export type StripeLoginLink = Stripe.LoginLink;
+export type StripeOAuthToken = Required<Stripe.OAuthToken>;
 
 export interface WebhookDelivery {
   eventId: string;
@@ -127,6 +109,11 @@ export interface WebhookEndpoint {
   secret: string;
   /** Older secrets still active during a roll (Stripe keeps them for up to 24 hours): each signs too. */
   rollingSecrets?: readonly string[];
+  /**
+   * The API version the endpoint was created with; events are rendered in it (default: the emulator's
+   * apiVersion). Before 2017-05-25 Connect events named the account `user_id` instead of `account`.
+   */
+  apiVersion?: string;
 }
 
 export interface StripeEmulatorOptions {
@@ -150,6 +137,11 @@ export interface StripeEmulatorOptions {
   platformName?: string;
   /** api_version written into events; default the version pinned by stripe@23.1.0. */
   apiVersion?: string;
+  /**
+   * Capabilities Stripe does not offer per country (e.g. `{ BR: ['card_payments'] }`): new accounts there
+   * get the suggested capabilities minus these, with Stripe's fallback rules (see grantCapabilities).
+   */
+  unavailableCapabilities?: Readonly<Record<string, readonly string[]>>;
   /** Webhook retry policy for failed deliveries: default 3 attempts, 100 ms backoff doubling each time. */
   webhookRetry?: { attempts?: number; backoffMs?: number; timeoutMs?: number };
 }
@@ -172,6 +164,8 @@ export interface StripeEmulator {
    * carries one v1 per secret until `expireRolledSecrets()`.
    */
   rollWebhookSecret(secret: string, url?: string): void;
+  /** Sets which capabilities accounts created from now on in `country` cannot get ([] clears it). */
+  setUnavailableCapabilities(country: string, capabilities: readonly string[]): void;
   /** Ends every roll: deliveries are signed with the current secrets only. */
   expireRolledSecrets(): void;
   requestLog(): readonly RequestLogEntry[];

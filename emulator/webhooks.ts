@@ -14,6 +14,21 @@ interface Waiter {
   resolve: (deliveries: readonly WebhookDelivery[]) => void;
 }
 
+/** Connect events carry `account` from this API version on; before it they carried `user_id`. */
+export const ACCOUNT_FIELD_SINCE = '2017-05-25';
+
+/**
+ * An event as an endpoint receives it: in the endpoint's API version. Only the envelope is versioned
+ * here (`account` vs `user_id`); data.object keeps the emulator's (current) shape.
+ */
+export function eventForEndpoint(event: StripeEvent, endpoint: WebhookEndpoint): Record<string, unknown> {
+  if (endpoint.apiVersion === undefined) return { ...event };
+  const { account, ...rest } = event;
+  return endpoint.apiVersion < ACCOUNT_FIELD_SINCE
+    ? { ...rest, api_version: endpoint.apiVersion, user_id: account }
+    : { ...event, api_version: endpoint.apiVersion };
+}
+
 /**
  * Posts signed events to the endpoints in the background. A failed attempt (network error or non-2xx) is
  * retried with a doubling backoff, like Stripe does over days in live mode, compressed to milliseconds here.
@@ -140,7 +155,7 @@ export class WebhookDispatcher {
     endpoint: WebhookEndpoint,
   ): Promise<{ ok: boolean; status?: number; error?: string }> {
     // Stripe sends pretty-printed JSON; the signature covers these exact bytes.
-    const body = JSON.stringify(event, null, 2);
+    const body = JSON.stringify(eventForEndpoint(event, endpoint), null, 2);
     const secrets = [endpoint.secret, ...(endpoint.rollingSecrets ?? [])];
     const signature = signatureHeader(body, secrets, Math.floor(this.now() / 1000), {
       testMode: !event.livemode,

@@ -4,13 +4,14 @@ import { serviceConfig, tableName } from '../shared/config';
 import { httpHandler } from '../shared/http/handler';
 import { startAuthorization } from '../shared/oauth/start-authorization';
 import { createObservability } from '../shared/observability/observability';
+import { routeTable } from '../shared/routes';
 import { createStatesRepo } from '../shared/stores/states-repo';
 
 const observability = createObservability('authorize');
 const { logger, metrics } = observability;
 
 /** GET /connect/authorize — see shared/oauth/start-authorization.ts. */
-export const handler = httpHandler('browser', observability, async (event) =>
+export const handler = httpHandler(routeTable.authorize, observability, async (event) =>
   startAuthorization(event.rawQueryString, {
     config: serviceConfig(),
     secrets: await platformSecrets().get(),

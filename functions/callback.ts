@@ -7,6 +7,7 @@ import { clearedStateCookie } from '../shared/http/cookies';
 import { httpHandler } from '../shared/http/handler';
 import { completeConnection } from '../shared/oauth/complete-connection';
 import { createObservability } from '../shared/observability/observability';
+import { routeTable } from '../shared/routes';
 import { createAccountsRepo } from '../shared/stores/accounts-repo';
 import { createStatesRepo } from '../shared/stores/states-repo';
 
@@ -30,4 +31,4 @@ const serve = async (event: APIGatewayProxyEventV2) =>
   );
 
 // Whatever fails before or inside the flow (configuration, a bug), the browser's state cookie goes too.
-export const handler = httpHandler('browser', observability, serve, { errorCookies: [clearedStateCookie()] });
+export const handler = httpHandler(routeTable.callback, observability, serve, { errorCookies: [clearedStateCookie()] });

@@ -9,23 +9,22 @@ import { tableName } from '../shared/config';
 import { httpHandler } from '../shared/http/handler';
 import { jsonResponse } from '../shared/http/responses';
 import { createObservability } from '../shared/observability/observability';
+import { routeTable } from '../shared/routes';
 import { createAccountsRepo } from '../shared/stores/accounts-repo';
 
 const observability = createObservability('deauthorize');
 const { logger, metrics } = observability;
 
 /** POST /accounts/{accountId}/deauthorize — see shared/accounts/deauthorize-account.ts. */
-export const handler = httpHandler('api', observability, async (event) => {
+export const handler = httpHandler(routeTable.deauthorize, observability, async (event) => {
   const secrets = await platformSecrets().get();
   const now = Date.now();
   const platformUserId = await authenticate(event, secrets, now);
   const accounts = createAccountsRepo(documentClient(), tableName('accounts'));
   const record = await requireOwnedAccount(accounts, parseAccountId(event.pathParameters?.accountId), platformUserId);
-  const stripe = await platformStripe();
   const view = await deauthorizeAccount(record, {
     accounts,
-    stripe: async () => stripe.client,
-    livemode: stripe.livemode,
+    stripe: platformStripe,
     clientId: secrets.clientId,
     notices: accountNotices(logger),
     metrics,

@@ -1,4 +1,3 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { authenticate } from '../shared/accounts/authenticate';
 import { openDashboard } from '../shared/accounts/dashboard';
 import { createLoginLink } from '../shared/accounts/login-links';
@@ -7,7 +6,7 @@ import { documentClient } from '../shared/clients/dynamodb';
 import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
 import { tableName } from '../shared/config';
-import { httpHandler } from '../shared/http/handler';
+import { routesHandler } from '../shared/http/handler';
 import { jsonResponse } from '../shared/http/responses';
 import { createObservability } from '../shared/observability/observability';
 import { createAccountsRepo } from '../shared/stores/accounts-repo';
@@ -15,26 +14,26 @@ import { createAccountsRepo } from '../shared/stores/accounts-repo';
 const observability = createObservability('login-link');
 const { metrics } = observability;
 const accounts = () => createAccountsRepo(documentClient(), tableName('accounts'));
-const stripe = async () => (await platformStripe()).client;
 
-/** GET /connect/dashboard (browser: redirect, HTML errors). */
-const dashboard = httpHandler('browser', observability, async (event) =>
-  openDashboard(event.rawQueryString, {
-    secrets: await platformSecrets().get(),
-    accounts: accounts(),
-    stripe,
-    metrics,
-    now: Date.now(),
-  }),
-);
-
-/** POST /accounts/{accountId}/login_links (platform backend: Stripe's login_link object). */
-const loginLink = httpHandler('api', observability, async (event) => {
-  const platformUserId = await authenticate(event, await platformSecrets().get(), Date.now());
-  const record = await requireOwnedAccount(accounts(), parseAccountId(event.pathParameters?.accountId), platformUserId);
-  return jsonResponse(200, await createLoginLink(await stripe(), record, metrics));
+/** One function, two routes: the caller (browser or API, from the route table) decides how errors look. */
+export const handler = routesHandler('login-link', observability, {
+  /** GET /connect/dashboard (browser: redirect, HTML errors). */
+  dashboard: async (event) =>
+    openDashboard(event.rawQueryString, {
+      secrets: await platformSecrets().get(),
+      accounts: accounts(),
+      stripe: platformStripe,
+      metrics,
+      now: Date.now(),
+    }),
+  /** POST /accounts/{accountId}/login_links (platform backend: Stripe's login_link object). */
+  createLoginLink: async (event) => {
+    const platformUserId = await authenticate(event, await platformSecrets().get(), Date.now());
+    const record = await requireOwnedAccount(
+      accounts(),
+      parseAccountId(event.pathParameters?.accountId),
+      platformUserId,
+    );
+    return jsonResponse(200, await createLoginLink(platformStripe, record, metrics));
+  },
 });
-
-/** One function, two routes: the caller (browser or API) decides how errors look. */
-export const handler = (event: APIGatewayProxyEventV2, context: Context) =>
-  (event.routeKey === 'GET /connect/dashboard' ? dashboard : loginLink)(event, context);

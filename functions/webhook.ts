@@ -4,6 +4,7 @@ import { platformSecrets } from '../shared/clients/secrets';
 import { serviceConfig, tableName } from '../shared/config';
 import { httpHandler } from '../shared/http/handler';
 import { createObservability } from '../shared/observability/observability';
+import { routeTable } from '../shared/routes';
 import { createEventsRepo } from '../shared/stores/events-repo';
 import { createAccountReader } from '../shared/stripe/account-reader';
 import { ingestWebhook } from '../shared/webhooks/ingest-event';
@@ -12,7 +13,7 @@ const observability = createObservability('webhook');
 const { logger, metrics } = observability;
 
 /** POST /webhooks/stripe — see shared/webhooks/ingest-event.ts. */
-export const handler = httpHandler('stripe', observability, async (event) => {
+export const handler = httpHandler(routeTable.webhook, observability, async (event) => {
   const config = serviceConfig();
   const secrets = await platformSecrets().get();
   return ingestWebhook(
@@ -21,8 +22,7 @@ export const handler = httpHandler('stripe', observability, async (event) => {
       config,
       secrets,
       events: createEventsRepo(documentClient(), { events: tableName('events'), accounts: tableName('accounts') }),
-      readAccount: createAccountReader({
-        secretKey: secrets.secretKey,
+      readAccount: createAccountReader(secrets.secretKey, {
         apiBase: config.stripeApiBase,
         timeoutMs: config.stripeTimeoutMs,
       }),

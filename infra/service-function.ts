@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -47,6 +47,12 @@ export class ServiceFunction extends Construct {
       logGroup,
       environment: { ...props.environment, NODE_OPTIONS: functionNodeOptions },
       bundling: functionBundling,
+    });
+    // aws-cdk-lib makes the function depend on its whole role construct, so it waits for the role's
+    // default policy too (that part matters: a cold start before the grants exist would fail). The
+    // role part repeats the GetAtt of Role, which cfn-lint reports as W3005; harmless, kept as CDK makes it.
+    (this.function.node.defaultChild as CfnResource).addMetadata('cfn-lint', {
+      config: { ignore_checks: ['W3005'] },
     });
   }
 }

@@ -16,7 +16,7 @@ const completeArn = /^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0
 const partialArn = /^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+$/;
 
 /**
- * The Secrets Manager secret holding the Stripe credentials (CONTRACT.md: one JSON object with
+ * The Secrets Manager secret holding the Stripe credentials (docs/configuration.md: one JSON object with
  * `secretKey`, `clientId`, `webhookSecrets`, `platformTokenSecret`). Imports `secretArn` when given;
  * otherwise creates the secret with placeholders for the Stripe values, to be filled in after the
  * first deploy, and a generated `platformTokenSecret`.

@@ -20,6 +20,46 @@ export interface EventInput {
   readonly forceBase64?: boolean;
 }
 
+/** A request the gateway refuses before any route sees it, as API Gateway does: 400 with `message`. */
+export class MalformedRequestError extends Error {
+  override readonly name = 'MalformedRequestError';
+}
+
+/** RFC 3986 host (IP literal, IPv4 or registered name) with an optional port. */
+const hostPattern = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(:\d{1,5})?$/;
+
+const base = 'http://localhost';
+
+const hostHeaders = (request: IncomingMessage): string[] =>
+  request.rawHeaders.filter((_, index) => index % 2 === 1 && request.rawHeaders[index - 1]?.toLowerCase() === 'host');
+
+/**
+ * The request's URL, or a MalformedRequestError that says what is wrong: one well-formed Host
+ * (required by HTTP/1.1), a target that is a path (origin-form), and a path that decodes as UTF-8.
+ * Only the path and query are taken from the request; the host never decides what is parsed.
+ */
+export const requestUrl = (request: IncomingMessage): URL => {
+  const hosts = hostHeaders(request);
+  if (hosts.length > 1) throw new MalformedRequestError('Bad Request: the request has more than one Host header.');
+  const host = hosts[0];
+  if (host === undefined && request.httpVersion === '1.1')
+    throw new MalformedRequestError('Bad Request: an HTTP/1.1 request needs a Host header.');
+  if (host !== undefined && !hostPattern.test(host))
+    throw new MalformedRequestError('Bad Request: the Host header is not a valid host name.');
+  const target = request.url ?? '';
+  // URL parsing reads `//host` and `/\\host` as another host: only a plain path is taken.
+  const path = target.split('?', 1)[0] ?? '';
+  if (!path.startsWith('/') || path.startsWith('//') || path.includes('\\') || !URL.canParse(target, base))
+    throw new MalformedRequestError('Bad Request: the request target must be a path starting with a single /.');
+  const url = new URL(target, base);
+  try {
+    decodeURIComponent(url.pathname);
+  } catch {
+    throw new MalformedRequestError('Bad Request: the path is not valid percent-encoded UTF-8.');
+  }
+  return url;
+};
+
 const joinedQuery = (params: URLSearchParams): Record<string, string> | undefined => {
   const joined: Record<string, string> = {};
   for (const [key, value] of params) joined[key] = key in joined ? `${joined[key]},${value}` : value;
@@ -51,6 +91,8 @@ export const toApiGatewayEvent = ({
     }
     headers[name] = name in headers ? `${headers[name]},${value}` : value;
   }
+  // As API Gateway does (it says https), whatever the client sent: the responses depend on it (HSTS).
+  headers['x-forwarded-proto'] = 'http';
   const base64 = body.length > 0 && (forceBase64 || !textContentType.test(headers['content-type'] ?? ''));
   const now = new Date();
   return {

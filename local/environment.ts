@@ -8,7 +8,8 @@ import { localDefaults } from './defaults';
 
 export interface LocalEnvironmentInput {
   readonly gatewayUrl: string;
-  readonly emulatorUrl: string;
+  /** The Stripe emulator; without one the functions talk to api.stripe.com (`npm start -- --stripe=test`). */
+  readonly emulatorUrl?: string | undefined;
   readonly dynamoDbEndpoint: string;
   readonly tableName: (name: TableName) => string;
 }
@@ -24,7 +25,7 @@ export const localEnvironment = ({
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   DYNAMODB_ENDPOINT: dynamoDbEndpoint,
   ...Object.fromEntries(Object.values(tableDefinitions).map((table) => [table.envVar, tableName(table.name)])),
-  STRIPE_API_BASE: emulatorUrl,
+  ...(emulatorUrl ? { STRIPE_API_BASE: emulatorUrl } : {}),
   CALLBACK_URL: `${gatewayUrl}${callbackPath}`,
   SUCCESS_URL: process.env.SUCCESS_URL ?? `${gatewayUrl}${localPagePaths.success}`,
   FAILURE_URL: process.env.FAILURE_URL ?? `${gatewayUrl}${localPagePaths.failure}`,

@@ -2,12 +2,13 @@
  * The local gateway: serves the route table from shared/routes.ts by turning each HTTP request
  * into an API Gateway HTTP API event for the same handler exports the stack deploys.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { HttpHandler } from '../shared/http/handler';
 import { type FunctionName, functionSpecs, type Route, routeKey, routes } from '../shared/routes';
-import { lambdaContext, toApiGatewayEvent } from './api-gateway-event';
+import { lambdaContext, MalformedRequestError, requestUrl, toApiGatewayEvent } from './api-gateway-event';
 import { handlerLoaders } from './handlers';
 import { readBodyUpTo } from './read-body';
 
@@ -52,13 +53,9 @@ const match = (compiled: readonly CompiledRoute[], method: string, path: string)
     const found = route.method === method ? pattern.exec(path) : null;
     if (!found) continue;
     const pathParameters: Record<string, string> = {};
+    // requestUrl has checked that the whole path decodes, so each segment does.
     names.forEach((name, index) => {
-      const raw = found[index + 1] ?? '';
-      try {
-        pathParameters[name] = decodeURIComponent(raw);
-      } catch {
-        pathParameters[name] = raw;
-      }
+      pathParameters[name] = decodeURIComponent(found[index + 1] ?? '');
     });
     return { route, pathParameters };
   }
@@ -67,6 +64,31 @@ const match = (compiled: readonly CompiledRoute[], method: string, path: string)
 
 const sendJson = (response: ServerResponse, status: number, message: string): void => {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message }));
+};
+
+const clientErrorAnswers: Readonly<Record<string, readonly [number, string]>> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large: the request line and headers are too long.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout: the request did not arrive in time.'],
+};
+
+/**
+ * What Node's HTTP parser refuses before any handler runs (bytes that are not HTTP, oversized
+ * headers, invalid header characters): a JSON answer like every other refusal, then the
+ * connection closes. Without this listener Node answers a bare status line.
+ */
+const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, message] = clientErrorAnswers[error.code ?? ''] ?? [
+    400,
+    'Bad Request: the request is not valid HTTP/1.1.',
+  ];
+  const body = JSON.stringify({ message });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 };
 
 const send = (response: ServerResponse, result: APIGatewayProxyResultV2): void => {
@@ -95,9 +117,11 @@ export const startGateway = async (options: GatewayOptions = {}): Promise<Runnin
     return handler;
   };
 
-  const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    let path = '(unparsed)';
     try {
+      const url = requestUrl(request);
+      path = url.pathname;
       if (options.localPages && (await options.localPages(request, response, url))) return;
       const found = match(compiled, request.method ?? 'GET', url.pathname);
       if (!found) return sendJson(response, 404, 'Not Found');
@@ -118,11 +142,19 @@ export const startGateway = async (options: GatewayOptions = {}): Promise<Runnin
         await handler(event, lambdaContext(spec.name, spec.timeoutSeconds, event.requestContext.requestId)),
       );
     } catch (error) {
+      if (error instanceof MalformedRequestError) return sendJson(response, 400, error.message);
       // What API Gateway answers when the function itself fails.
-      process.stderr.write(`local gateway: ${request.method} ${url.pathname} failed: ${(error as Error).message}\n`);
+      process.stderr.write(`local gateway: ${request.method} ${path} failed: ${(error as Error).message}\n`);
       if (!response.headersSent) sendJson(response, 500, 'Internal Server Error');
+      else response.destroy();
     }
+  };
+
+  // No request may stop the gateway: whatever escapes `serve` (a failed write) only ends this exchange.
+  const server = createServer({ requireHostHeader: false }, (request, response) => {
+    serve(request, response).catch(() => response.destroy());
   });
+  server.on('clientError', answerClientError);
   await new Promise<void>((done) => server.listen(options.port ?? 0, options.hostname ?? '127.0.0.1', () => done()));
   const { port } = server.address() as AddressInfo;
   return {

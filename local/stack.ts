@@ -31,41 +31,50 @@ export interface LocalServiceStackOptions {
 }
 
 export const startLocalServiceStack = async (options: LocalServiceStackOptions): Promise<LocalServiceStack> => {
-  const ownDynamoDb = options.dynamoDbEndpoint ? undefined : await startEmbeddedDynamoDb({ port: 0 });
-  const dynamoDbEndpoint = options.dynamoDbEndpoint ?? ownDynamoDb?.endpoint ?? '';
-  await ensureTables(dynamoDbEndpoint, options.tableName);
-  const gateway = await startGateway(options.gateway ?? {});
-  const emulator = await startStripeEmulator({
-    port: options.emulatorPort ?? 0,
-    secretKey: options.env?.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
-    clientId: localDefaults.stripeClientId,
-    redirectUris: [`${gateway.url}${callbackPath}`],
-    webhookEndpoints: [{ url: `${gateway.url}/webhooks/stripe`, secret: localDefaults.webhookSecret }],
-  });
-  const environment = {
-    ...localEnvironment({
+  // Whatever started is closed again if a later step fails: no half-started stack is left running.
+  const started: (() => Promise<void>)[] = [];
+  const closeStarted = async (): Promise<void> => {
+    for (const close of started.splice(0).reverse()) await close();
+  };
+  try {
+    const ownDynamoDb = options.dynamoDbEndpoint ? undefined : await startEmbeddedDynamoDb({ port: 0 });
+    if (ownDynamoDb) started.push(() => ownDynamoDb.close());
+    const dynamoDbEndpoint = options.dynamoDbEndpoint ?? ownDynamoDb?.endpoint ?? '';
+    await ensureTables(dynamoDbEndpoint, options.tableName);
+    const gateway = await startGateway(options.gateway ?? {});
+    started.push(() => gateway.close());
+    const emulator = await startStripeEmulator({
+      port: options.emulatorPort ?? 0,
+      secretKey: options.env?.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
+      clientId: localDefaults.stripeClientId,
+      redirectUris: [`${gateway.url}${callbackPath}`],
+      webhookEndpoints: [{ url: `${gateway.url}/webhooks/stripe`, secret: localDefaults.webhookSecret }],
+    });
+    started.push(() => emulator.close());
+    const environment = {
+      ...localEnvironment({
+        gatewayUrl: gateway.url,
+        emulatorUrl: emulator.url,
+        dynamoDbEndpoint,
+        tableName: options.tableName,
+      }),
+      ...options.env,
+    };
+    Object.assign(process.env, environment);
+    return {
       gatewayUrl: gateway.url,
-      emulatorUrl: emulator.url,
+      emulator,
       dynamoDbEndpoint,
-      tableName: options.tableName,
-    }),
-    ...options.env,
-  };
-  Object.assign(process.env, environment);
-  return {
-    gatewayUrl: gateway.url,
-    emulator,
-    dynamoDbEndpoint,
-    tables: {
-      states: options.tableName('states'),
-      accounts: options.tableName('accounts'),
-      events: options.tableName('events'),
-    },
-    environment,
-    close: async () => {
-      await emulator.close();
-      await gateway.close();
-      await ownDynamoDb?.close();
-    },
-  };
+      tables: {
+        states: options.tableName('states'),
+        accounts: options.tableName('accounts'),
+        events: options.tableName('events'),
+      },
+      environment,
+      close: closeStarted,
+    };
+  } catch (error) {
+    await closeStarted();
+    throw error;
+  }
 };

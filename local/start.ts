@@ -1,17 +1,21 @@
 /**
  * `npm start`: the whole service on this machine in one process tree — the embedded DynamoDB,
- * the Stripe emulator and the local gateway serving the real handlers. Ctrl-C stops it cleanly.
+ * the Stripe emulator and the local gateway serving the real handlers. Ctrl-C stops it cleanly, and
+ * no exit (signal, crash, failed start) leaves DynamoDB Local's Java process behind (supervisor.ts).
  * `--in-memory` keeps no data between runs (otherwise DynamoDB data lives under .data/).
+ * `--stripe=test` talks to real Stripe in test mode with your own keys instead of the emulator.
  */
 import { startStripeEmulator } from '../emulator';
 import { mintPlatformToken } from '../shared/platform-token';
-import { callbackPath } from '../shared/routes';
+import { callbackPath, webhookPath } from '../shared/routes';
 import { localTableName } from '../shared/tables';
 import { localDefaults } from './defaults';
 import { ensureTables, startEmbeddedDynamoDb } from './dynamodb';
 import { localEnvironment } from './environment';
 import { startGateway } from './gateway';
 import { serveLocalPages } from './local-pages';
+import { askForWebhookSecret, StripeModeError, stripeListenCommand, stripeModeFrom } from './stripe-mode';
+import { superviseProcess } from './supervisor';
 
 const numberFrom = (value: string | undefined, fallback: number): number => (value ? Number(value) : fallback);
 
@@ -22,32 +26,45 @@ const main = async (): Promise<void> => {
   const port = numberFrom(process.env.PORT, localDefaults.gatewayPort);
   const emulatorPort = numberFrom(process.env.STRIPE_EMULATOR_PORT, localDefaults.emulatorPort);
   const gatewayUrl = `http://localhost:${port}`;
+  const listen = stripeListenCommand(gatewayUrl);
+  const mode = stripeModeFrom(process.argv.slice(2), process.env);
+  if (mode.stripe === 'test') {
+    process.env.STRIPE_WEBHOOK_SECRETS =
+      mode.webhookSecrets ?? (await askForWebhookSecret(process.stdin, process.stdout, listen));
+  }
+  const supervisor = superviseProcess('npm start');
 
   const dynamoDb = await startEmbeddedDynamoDb({
     port: numberFrom(process.env.DYNAMODB_PORT, 0),
     ...(inMemory ? {} : { dataDir: '.data/dynamodb' }),
   });
+  supervisor.onStop(() => dynamoDb.close());
   await ensureTables(dynamoDb.endpoint, localTableName);
-  const emulator = await startStripeEmulator({
-    port: emulatorPort,
-    secretKey: process.env.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
-    clientId: process.env.STRIPE_CLIENT_ID ?? localDefaults.stripeClientId,
-    redirectUris: [`${gatewayUrl}${callbackPath}`],
-    webhookEndpoints: [
-      {
-        url: `${gatewayUrl}/webhooks/stripe`,
-        secret: (process.env.STRIPE_WEBHOOK_SECRETS ?? localDefaults.webhookSecret).split(',')[0] ?? '',
-      },
-    ],
-  });
+  const emulator =
+    mode.stripe === 'test'
+      ? undefined
+      : await startStripeEmulator({
+          port: emulatorPort,
+          secretKey: process.env.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
+          clientId: process.env.STRIPE_CLIENT_ID ?? localDefaults.stripeClientId,
+          redirectUris: [`${gatewayUrl}${callbackPath}`],
+          webhookEndpoints: [
+            {
+              url: `${gatewayUrl}${webhookPath}`,
+              secret: (process.env.STRIPE_WEBHOOK_SECRETS ?? localDefaults.webhookSecret).split(',')[0] ?? '',
+            },
+          ],
+        });
+  if (emulator) supervisor.onStop(() => emulator.close());
   const environment = localEnvironment({
     gatewayUrl,
-    emulatorUrl: emulator.url,
+    emulatorUrl: emulator?.url,
     dynamoDbEndpoint: dynamoDb.endpoint,
     tableName: localTableName,
   });
   Object.assign(process.env, environment);
   const gateway = await startGateway({ port, hostname: process.env.HOST ?? '127.0.0.1', localPages: serveLocalPages });
+  supervisor.onStop(() => gateway.close());
 
   const ticket = await mintPlatformToken('demo_user', environment.PLATFORM_TOKEN_SECRET ?? '', 15 * 60);
   process.stdout.write(
@@ -55,14 +72,24 @@ const main = async (): Promise<void> => {
       '',
       'connect-onboarding is running locally',
       `  gateway         ${gatewayUrl}  (demo platform page: ${gatewayUrl}/)`,
-      `  stripe emulator ${emulator.url}`,
+      emulator
+        ? `  stripe emulator ${emulator.url}`
+        : '  stripe          api.stripe.com, TEST MODE, with your STRIPE_SECRET_KEY and STRIPE_CLIENT_ID',
       `  dynamodb        ${dynamoDb.endpoint}  (${dynamoDb.engine}${inMemory ? ', in memory' : ', data in .data/dynamodb'})`,
       '',
-      'local secrets (never used in AWS):',
-      `  STRIPE_SECRET_KEY=${environment.STRIPE_SECRET_KEY}`,
-      `  STRIPE_CLIENT_ID=${environment.STRIPE_CLIENT_ID}`,
-      `  STRIPE_WEBHOOK_SECRETS=${environment.STRIPE_WEBHOOK_SECRETS}`,
-      `  PLATFORM_TOKEN_SECRET=${environment.PLATFORM_TOKEN_SECRET}`,
+      ...(emulator
+        ? [
+            'local secrets (never used in AWS):',
+            `  STRIPE_SECRET_KEY=${environment.STRIPE_SECRET_KEY}`,
+            `  STRIPE_CLIENT_ID=${environment.STRIPE_CLIENT_ID}`,
+            `  STRIPE_WEBHOOK_SECRETS=${environment.STRIPE_WEBHOOK_SECRETS}`,
+            `  PLATFORM_TOKEN_SECRET=${environment.PLATFORM_TOKEN_SECRET}`,
+          ]
+        : [
+            'real Stripe, test mode:',
+            `  events:   keep \`${listen}\` running`,
+            `  redirect: register ${gatewayUrl}${callbackPath} in the test-mode Dashboard (Connect → Onboarding options → OAuth)`,
+          ]),
       '',
       'try it:',
       `  open ${gatewayUrl}/   the demo platform: Connect buttons, your accounts, Express dashboard, Disconnect`,
@@ -75,22 +102,10 @@ const main = async (): Promise<void> => {
       '',
     ].join('\n'),
   );
-
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write('stopping...\n');
-    await gateway.close();
-    await emulator.close();
-    await dynamoDb.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
 };
 
 main().catch((error: unknown) => {
-  process.stderr.write(`npm start failed: ${(error as Error).message}\n`);
+  if (error instanceof StripeModeError) process.stderr.write(`npm start: ${error.message}\n`);
+  else process.stderr.write(`npm start failed: ${(error as Error).message}\n`);
   process.exit(1);
 });

@@ -3,7 +3,7 @@
  * locally). Read lazily and once per container, so a missing value is a clear 503 naming the
  * variable instead of a crash loop at init.
  */
-import { HttpError } from './errors';
+import { ConfigurationError } from './errors';
 import { type TableName, tableDefinitions } from './tables';
 
 export type LivemodeMismatchPolicy = 'ignore' | 'reject';
@@ -25,10 +25,8 @@ export interface ServiceConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const configError = (variable: string, problem: string): HttpError =>
-  new HttpError(503, 'configuration_error', `The service is misconfigured: ${variable} ${problem}.`, {
-    expose: true,
-  });
+const configError = (variable: string, problem: string): ConfigurationError =>
+  new ConfigurationError(`The service is misconfigured: ${variable} ${problem}.`);
 
 const absoluteUrl = (env: Env, variable: string): string => {
   const value = env[variable];

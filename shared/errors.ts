@@ -1,49 +1,198 @@
 /**
- * The one error type handlers throw. `status` picks the HTTP status, `code` is stable for clients
- * to branch on, and `expose` hides server-side detail (5xx messages are replaced before they leave).
+ * The service's errors. Code below the HTTP edge throws a `ServiceError` (or one of the small
+ * domain errors here) that says what KIND of failure it is; the edge (shared/http/service-middleware.ts)
+ * alone turns a kind into an HTTP status and an error `type`. See docs/design.md, "Errors".
  */
-export class HttpError extends Error {
-  override readonly name = 'HttpError';
-  readonly status: number;
-  readonly code: string;
+
+/**
+ * Every stable error code the service answers with: in JSON error bodies (`error.code`), on error
+ * pages, and as the `error=` of the connect flow's failure redirect. Clients branch on these; never
+ * rename one. Add a new code here, then throw it.
+ */
+export const errorCodes = [
+  // A request we cannot use (400).
+  'query_too_long',
+  'invalid_query',
+  'duplicate_parameter',
+  'missing_parameter',
+  'unknown_parameter',
+  'invalid_parameter',
+  'invalid_return_to',
+  'invalid_stripe_user',
+  'invalid_account_id',
+  'invalid_cursor',
+  'invalid_limit',
+  // Platform tokens (401) and ownership (403).
+  'missing_token',
+  'invalid_token',
+  'token_expired',
+  'not_your_account',
+  // Connected accounts (404, 409).
+  'account_not_found',
+  'no_express_account',
+  'express_account',
+  'standard_account',
+  'account_deauthorized',
+  'account_not_connected',
+  'account_reconnected',
+  'onboarding_incomplete',
+  'login_link_refused',
+  'livemode_mismatch',
+  // Onboarding with Account Links (accounts the platform creates).
+  'invalid_body',
+  'resume_invalid',
+  'resume_expired',
+  'onboarding_unavailable',
+  'account_update_unavailable',
+  'account_not_controlled',
+  'invalid_components',
+  'account_session_refused',
+  'created_account_not_disconnectable',
+  'confirmation_pending',
+  // Webhook deliveries.
+  'missing_signature',
+  'invalid_signature_header',
+  'timestamp_outside_tolerance',
+  'signature_mismatch',
+  'payload_too_large',
+  'invalid_payload',
+  'account_pending',
+  // Our dependencies and ourselves (5xx).
+  'store_unavailable',
+  'store_conflict',
+  'store_rejected',
+  'configuration_error',
+  'secrets_unavailable',
+  'stripe_timeout',
+  'stripe_unavailable',
+  'stripe_misconfigured',
+  'stripe_error',
+  'stripe_bad_response',
+  'internal_error',
+  // The connect flow's failure redirect (`?error=`), besides livemode_mismatch and stripe_unavailable above.
+  'access_denied',
+  'authorization_failed',
+  'invalid_callback',
+  'session_mismatch',
+  'state_invalid',
+  'state_expired',
+  'code_invalid',
+  'code_reused',
+  'capabilities_missing',
+  'flow_mismatch',
+  'account_claimed',
+  'service_unavailable',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+/**
+ * What went wrong, in words the edge maps to a status: the caller's request, its credentials or
+ * rights, a missing or conflicting resource, a dependency that failed or timed out, or us.
+ */
+export type ErrorKind =
+  | 'invalid_request'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'internal'
+  | 'upstream_failed'
+  | 'upstream_timeout'
+  | 'unavailable';
+
+/** Kinds that are the caller's to fix (4xx); the others are ours or a dependency's (5xx). */
+const callerKinds: ReadonlySet<ErrorKind> = new Set([
+  'invalid_request',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+]);
+
+export const isCallerKind = (kind: ErrorKind): boolean => callerKinds.has(kind);
+
+export interface ServiceErrorOptions {
+  readonly cause?: unknown;
+  /** Whether the message may leave the service; defaults to true for the caller's errors only. */
+  readonly expose?: boolean;
+  /** A failure given on purpose (asking Stripe to retry later), not a fault: logged as a warning. */
+  readonly deliberate?: boolean;
+}
+
+/** The one error type the service throws on purpose; everything else is an internal error at the edge. */
+export class ServiceError extends Error {
+  override readonly name: string = 'ServiceError';
+  readonly kind: ErrorKind;
+  readonly code: ErrorCode;
   readonly expose: boolean;
-  /** A 5xx given on purpose (asking Stripe to retry later), not a fault: logged as a warning. */
   readonly deliberate: boolean;
 
-  /** `expose` may be forced for 5xx messages written for people (e.g. naming a missing setting). */
-  constructor(
-    status: number,
-    code: string,
-    message: string,
-    options?: { cause?: unknown; expose?: boolean; deliberate?: boolean },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.status = status;
+  constructor(kind: ErrorKind, code: ErrorCode, message: string, options: ServiceErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
     this.code = code;
-    this.expose = options?.expose ?? status < 500;
-    this.deliberate = options?.deliberate ?? false;
+    this.expose = options.expose ?? isCallerKind(kind);
+    this.deliberate = options.deliberate ?? false;
   }
 }
 
-/** Error `type` values of the JSON error body, by status, in the style of Stripe's API. */
-export const errorTypeForStatus = (status: number): string => {
-  switch (status) {
-    case 401:
-      return 'authentication_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 409:
-      return 'conflict_error';
-    case 502:
-    case 504:
-      return 'upstream_error';
-    case 503:
-      return 'service_unavailable_error';
-    default:
-      return status < 500 ? 'invalid_request_error' : 'api_error';
-  }
-};
+/** A `ServiceError` the caller can fix (a 4xx at the edge). */
+export const isCallerError = (error: unknown): error is ServiceError =>
+  error instanceof ServiceError && isCallerKind(error.kind);
 
-export const badRequest = (code: string, message: string): HttpError => new HttpError(400, code, message);
+export const badRequest = (code: ErrorCode, message: string): ServiceError =>
+  new ServiceError('invalid_request', code, message);
+
+export const unauthenticated = (code: ErrorCode, message: string, cause?: unknown): ServiceError =>
+  new ServiceError('unauthenticated', code, message, { cause });
+
+export const forbidden = (code: ErrorCode, message: string): ServiceError =>
+  new ServiceError('forbidden', code, message);
+
+export const notFound = (code: ErrorCode, message: string): ServiceError =>
+  new ServiceError('not_found', code, message);
+
+export const conflict = (code: ErrorCode, message: string, cause?: unknown): ServiceError =>
+  new ServiceError('conflict', code, message, { cause });
+
+/** DynamoDB did not answer, throttled past the SDK's retries, or refused a write: the caller may retry. */
+export class StoreUnavailableError extends ServiceError {
+  override readonly name = 'StoreUnavailableError';
+
+  constructor(
+    cause: unknown,
+    code: Extract<ErrorCode, 'store_unavailable' | 'store_conflict' | 'store_rejected'> = 'store_unavailable',
+    message = 'Our database is not answering right now. Nothing was changed; please try again shortly.',
+  ) {
+    super('unavailable', code, message, { cause, expose: true });
+  }
+}
+
+/** A setting or secret is missing or malformed: the message names it, for the operator who reads it. */
+export class ConfigurationError extends ServiceError {
+  override readonly name = 'ConfigurationError';
+
+  constructor(message: string, cause?: unknown) {
+    super('unavailable', 'configuration_error', message, { cause, expose: true });
+  }
+}
+
+/** Secrets Manager could not be read (a refresh keeps serving the last good value instead). */
+export class SecretsUnavailableError extends ServiceError {
+  override readonly name = 'SecretsUnavailableError';
+
+  constructor(cause: unknown) {
+    super(
+      'unavailable',
+      'secrets_unavailable',
+      'The service cannot read its configuration right now. Please try again shortly.',
+      { cause, expose: true },
+    );
+  }
+}
+
+/** A Stripe call failed in a way no route has its own answer for (see shared/stripe/errors.ts). */
+export class StripeCallError extends ServiceError {
+  override readonly name = 'StripeCallError';
+}

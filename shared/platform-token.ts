@@ -4,7 +4,7 @@
  * jose does the parsing and the constant-time signature check; only HS256 is accepted.
  */
 import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { HttpError } from './errors';
+import { unauthenticated } from './errors';
 import { hasControlCharacters } from './http/query';
 
 export const platformTokenAudience = 'connect-onboarding';
@@ -18,11 +18,16 @@ export interface PlatformUser {
 
 const encoder = new TextEncoder();
 
-const unauthorized = (code: string, message: string, cause?: unknown): HttpError =>
-  new HttpError(401, code, message, cause === undefined ? undefined : { cause });
-
 const validSubject = (sub: unknown): sub is string =>
   typeof sub === 'string' && sub.length > 0 && sub.length <= 256 && !hasControlCharacters(sub);
+
+/**
+ * A lone surrogate (`"\ud800"` in the token's JSON) has no UTF-8 form: a store that keeps UTF-8
+ * replaces it, so `X\ud800`, `X\udc00` and `X?` could name the same user there. Refused, never
+ * repaired. Ids are otherwise compared exactly, not normalised: DynamoDB keeps the NFC and NFD
+ * spellings of a name apart, and merging them would join two users the platform keeps apart.
+ */
+const wellFormedSubject = (sub: string): boolean => sub.isWellFormed();
 
 /**
  * Verifies a platform token and returns whose it is.
@@ -35,8 +40,8 @@ export const verifyPlatformToken = async (
   now: number = Date.now(),
 ): Promise<PlatformUser> => {
   if (!token)
-    throw unauthorized('missing_token', 'A platform token is required: sign in on the platform and try again.');
-  if (token.length > 4096) throw unauthorized('invalid_token', 'The platform token is not valid.');
+    throw unauthenticated('missing_token', 'A platform token is required: sign in on the platform and try again.');
+  if (token.length > 4096) throw unauthenticated('invalid_token', 'The platform token is not valid.');
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, encoder.encode(secret), {
@@ -48,19 +53,27 @@ export const verifyPlatformToken = async (
     }));
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) {
-      throw unauthorized(
+      throw unauthenticated(
         'token_expired',
         'The platform token has expired: go back to the platform and try again.',
         error,
       );
     }
-    throw unauthorized('invalid_token', 'The platform token is not valid.', error);
+    throw unauthenticated('invalid_token', 'The platform token is not valid.', error);
   }
   if (typeof payload.exp !== 'number' || payload.exp > now / 1000 + maxTokenLifetimeSeconds + clockToleranceSeconds) {
-    throw unauthorized('invalid_token', 'The platform token lives too long: its exp must be at most 15 minutes ahead.');
+    throw unauthenticated(
+      'invalid_token',
+      'The platform token lives too long: its exp must be at most 15 minutes ahead.',
+    );
   }
   if (!validSubject(payload.sub))
-    throw unauthorized('invalid_token', 'The platform token has no valid sub (platform user id).');
+    throw unauthenticated('invalid_token', 'The platform token has no valid sub (platform user id).');
+  if (!wellFormedSubject(payload.sub))
+    throw unauthenticated(
+      'invalid_token',
+      'The platform token sub (platform user id) is not well-formed Unicode: it contains a lone surrogate.',
+    );
   return { platformUserId: payload.sub };
 };
 

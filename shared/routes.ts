@@ -94,18 +94,31 @@ export interface Route {
   readonly caller: RouteCaller;
 }
 
-export const routes: readonly Route[] = [
-  { method: 'GET', path: '/connect/authorize', function: 'authorize', caller: 'browser' },
-  { method: 'GET', path: '/connect/callback', function: 'callback', caller: 'browser' },
-  { method: 'GET', path: '/connect/dashboard', function: 'login-link', caller: 'browser' },
-  { method: 'POST', path: '/accounts/{accountId}/login_links', function: 'login-link', caller: 'api' },
-  { method: 'GET', path: '/accounts', function: 'accounts', caller: 'api' },
-  { method: 'GET', path: '/accounts/{accountId}', function: 'accounts', caller: 'api' },
-  { method: 'POST', path: '/accounts/{accountId}/deauthorize', function: 'deauthorize', caller: 'api' },
-  { method: 'POST', path: '/webhooks/stripe', function: 'webhook', caller: 'stripe' },
-];
+/** Every route by name; a function's handler serves exactly the routes naming it (see shared/http/handler.ts). */
+export const routeTable = {
+  authorize: { method: 'GET', path: '/connect/authorize', function: 'authorize', caller: 'browser' },
+  callback: { method: 'GET', path: '/connect/callback', function: 'callback', caller: 'browser' },
+  dashboard: { method: 'GET', path: '/connect/dashboard', function: 'login-link', caller: 'browser' },
+  createLoginLink: { method: 'POST', path: '/accounts/{accountId}/login_links', function: 'login-link', caller: 'api' },
+  listAccounts: { method: 'GET', path: '/accounts', function: 'accounts', caller: 'api' },
+  getAccount: { method: 'GET', path: '/accounts/{accountId}', function: 'accounts', caller: 'api' },
+  deauthorize: { method: 'POST', path: '/accounts/{accountId}/deauthorize', function: 'deauthorize', caller: 'api' },
+  webhook: { method: 'POST', path: '/webhooks/stripe', function: 'webhook', caller: 'stripe' },
+} as const satisfies Readonly<Record<string, Route>>;
+
+export type RouteName = keyof typeof routeTable;
+
+/** The names of the routes one function serves, e.g. `RoutesOf<'accounts'>` is 'listAccounts' | 'getAccount'. */
+export type RoutesOf<F extends FunctionName> = {
+  [N in RouteName]: (typeof routeTable)[N]['function'] extends F ? N : never;
+}[RouteName];
+
+export const routes: readonly Route[] = Object.values(routeTable);
 
 /** The path Stripe redirects back to; its full URL is the `redirect_uri` registered at Stripe. */
 export const callbackPath = '/connect/callback';
+
+/** The path Stripe sends webhook events to. */
+export const webhookPath = '/webhooks/stripe';
 
 export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;

@@ -4,7 +4,7 @@
  * is picked up without a redeploy; a failed refresh keeps serving the last good value.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { HttpError } from './errors';
+import { ConfigurationError, SecretsUnavailableError } from './errors';
 
 export interface PlatformSecrets {
   readonly secretKey: string;
@@ -18,10 +18,8 @@ export interface SecretsProvider {
   get(): Promise<PlatformSecrets>;
 }
 
-const misconfigured = (field: string, problem: string): HttpError =>
-  new HttpError(503, 'configuration_error', `The service is misconfigured: secret field ${field} ${problem}.`, {
-    expose: true,
-  });
+const misconfigured = (field: string, problem: string, cause?: unknown): ConfigurationError =>
+  new ConfigurationError(`The service is misconfigured: secret field ${field} ${problem}.`, cause);
 
 const requireString = (raw: Record<string, unknown>, field: string, prefix?: RegExp): string => {
   const value = raw[field];
@@ -98,21 +96,13 @@ export const secretsManagerSecrets = ({
     try {
       text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
     } catch (error) {
-      throw new HttpError(
-        503,
-        'secrets_unavailable',
-        'The service cannot read its configuration right now. Please try again shortly.',
-        {
-          cause: error,
-          expose: true,
-        },
-      );
+      throw new SecretsUnavailableError(error);
     }
     let raw: unknown;
     try {
       raw = JSON.parse(text ?? '');
-    } catch {
-      throw misconfigured('(all)', 'is not a JSON object');
+    } catch (error) {
+      throw misconfigured('(all)', 'is not a JSON object', error);
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
       throw misconfigured('(all)', 'is not a JSON object');
@@ -130,7 +120,7 @@ export const secretsManagerSecrets = ({
       try {
         return await inflight;
       } catch (error) {
-        if (cached && error instanceof HttpError && error.code === 'secrets_unavailable') return cached.value;
+        if (cached && error instanceof SecretsUnavailableError) return cached.value;
         throw error;
       }
     },

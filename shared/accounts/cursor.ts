@@ -5,7 +5,7 @@
  * reaches DynamoDB (where another user's key would otherwise be a ValidationException, a 503).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { badRequest, type HttpError } from '../errors';
+import { badRequest, type ServiceError } from '../errors';
 import type { AccountsPageKey } from '../stores/accounts-repo';
 import { accountIdPattern } from './owned-account';
 
@@ -15,7 +15,7 @@ const purpose = 'connect-onboarding/accounts-cursor/v1';
 const mac = (secret: string, platformUserId: string, payload: string): Buffer =>
   createHmac('sha256', secret).update(`${purpose}\n${platformUserId}\n${payload}`).digest().subarray(0, 16);
 
-const invalidCursor = (): HttpError =>
+const invalidCursor = (): ServiceError =>
   badRequest('invalid_cursor', 'The cursor is not one this API returned for this user; list again without it.');
 
 /** Encodes the key of the last account on a page for `next_cursor`. */

@@ -3,26 +3,26 @@
  * Express dashboard. With several Express accounts and no `account=`, the user picks one from a
  * small page (no scripts); with none, a 404 page says so. Errors are HTML pages (caller 'browser').
  */
-import type Stripe from 'stripe';
-import { badRequest, HttpError } from '../errors';
-import { parseQuery, singleParam } from '../http/query';
+import { notFound } from '../errors';
+import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
 import { type HttpResponse, linkListPage, redirectResponse } from '../http/responses';
 import type { ServiceMetrics } from '../metrics';
 import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import type { AccountRecord, AccountsPageKey, AccountsRepo } from '../stores/accounts-repo';
+import type { StripeAccess } from '../stripe/client';
 import { createLoginLink } from './login-links';
 import { parseAccountId, requireOwnedAccount } from './owned-account';
 
 export interface DashboardContext {
   readonly secrets: PlatformSecrets;
   readonly accounts: AccountsRepo;
-  readonly stripe: () => Promise<Stripe>;
+  readonly stripe: StripeAccess;
   readonly metrics: ServiceMetrics;
   readonly now: number;
 }
 
-const knownParameters = new Set(['ticket', 'account']);
+const knownParameters = ['ticket', 'account'];
 // A bound on reads per request; a person with more Express accounts than this picks with account=.
 const maxPages = 10;
 
@@ -31,7 +31,13 @@ const connectedExpressAccounts = async (accounts: AccountsRepo, platformUserId: 
   let startAfter: AccountsPageKey | undefined;
   for (let page = 0; page < maxPages; page += 1) {
     const result = await accounts.listByUser(platformUserId, { limit: 100, ...(startAfter ? { startAfter } : {}) });
-    found.push(...result.records.filter((record) => record.type === 'express' && record.status === 'connected'));
+    // The owner is checked again on each record: the store's key comparison is not trusted to be exact.
+    found.push(
+      ...result.records.filter(
+        (record) =>
+          record.platformUserId === platformUserId && record.type === 'express' && record.status === 'connected',
+      ),
+    );
     startAfter = result.lastKey;
     if (!startAfter) break;
   }
@@ -39,7 +45,7 @@ const connectedExpressAccounts = async (accounts: AccountsRepo, platformUserId: 
 };
 
 const redirectToDashboard = async (record: AccountRecord, context: DashboardContext): Promise<HttpResponse> =>
-  redirectResponse((await createLoginLink(await context.stripe(), record, context.metrics)).url);
+  redirectResponse((await createLoginLink(context.stripe, record, context.metrics)).url);
 
 /** Redirects to a fresh login link, or answers the page to choose one; see the file comment. */
 export const openDashboard = async (
@@ -47,10 +53,7 @@ export const openDashboard = async (
   context: DashboardContext,
 ): Promise<HttpResponse> => {
   const query = parseQuery(rawQueryString);
-  for (const key of query.keys()) {
-    if (!knownParameters.has(key))
-      throw badRequest('unknown_parameter', `The parameter ${key} is not supported by /connect/dashboard.`);
-  }
+  refuseUnknownParameters(query, '/connect/dashboard', knownParameters);
   const ticket = singleParam(query, 'ticket');
   const { platformUserId } = await verifyPlatformToken(ticket, context.secrets.platformTokenSecret, context.now);
   const requested = singleParam(query, 'account');
@@ -64,8 +67,7 @@ export const openDashboard = async (
   const express = await connectedExpressAccounts(context.accounts, platformUserId);
   const [only, ...others] = express;
   if (!only)
-    throw new HttpError(
-      404,
+    throw notFound(
       'no_express_account',
       'You have no connected Express account. Connect one first, then open its dashboard.',
     );

@@ -4,42 +4,47 @@
  * no second Stripe call. Stripe refuses OAuth deauthorization of Express accounts, so those get a
  * 409 that says what to do instead, and nothing changes.
  */
-import type Stripe from 'stripe';
-import { HttpError } from '../errors';
+import { conflict, notFound } from '../errors';
 import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
 import { type AccountRecord, type AccountsRepo, toAccountView } from '../stores/accounts-repo';
-import { isStripeError, stripeFailure } from '../stripe/errors';
+import type { StripeAccess } from '../stripe/client';
+import { classifyStripeError, stripeFailure } from '../stripe/errors';
 
 export interface DeauthorizeContext {
   readonly accounts: AccountsRepo;
-  readonly stripe: () => Promise<Stripe>;
-  /** The mode of the platform key: a connection of the other mode cannot be ended with it. */
-  readonly livemode: boolean;
+  /** Its mode is the platform key's: a connection of the other mode cannot be ended with it. */
+  readonly stripe: StripeAccess;
   readonly clientId: string;
   readonly notices: NoticePublisher;
   readonly metrics: ServiceMetrics;
   readonly now: number;
 }
 
-const expressRefusal = (accountId: string) =>
-  new HttpError(
-    409,
+const expressRefusal = (accountId: string, cause?: unknown) =>
+  conflict(
     'express_account',
     `${accountId} is an Express account: Stripe does not allow disconnecting Express accounts through OAuth. ` +
       'The platform can reject or close the account with the Accounts API, or stop using it; nothing was changed.',
+    cause,
   );
 
 /**
- * Stripe saying the platform is no longer connected to this very account means the goal is already
- * reached. `invalid_client` has other causes (a client_id of the other mode or platform), which must
- * not mark a live connection as ended.
+ * Stripe's refusal, as this route answers it. Stripe saying the platform is no longer connected to
+ * this very account means the goal is already reached (undefined: carry on). `invalid_client` has
+ * other causes (a client_id of the other mode or platform), which must not mark a live connection as ended.
  */
-const alreadyDisconnected = (error: unknown, accountId: string): boolean =>
-  isStripeError(error) &&
-  error.type === 'StripeInvalidClientError' &&
-  /not connected/i.test(error.message) &&
-  error.message.includes(accountId);
+const deauthorizeFailure = (error: unknown, accountId: string) => {
+  const failure = classifyStripeError(error);
+  switch (failure.kind) {
+    case 'controlled_account':
+      return expressRefusal(accountId, error);
+    case 'account_not_connected':
+      return failure.accountId === accountId ? undefined : stripeFailure(error);
+    default:
+      return stripeFailure(error);
+  }
+};
 
 /**
  * Disconnects an owned account (the caller has checked ownership) and returns its record view.
@@ -49,30 +54,26 @@ const alreadyDisconnected = (error: unknown, accountId: string): boolean =>
 export const deauthorizeAccount = async (record: AccountRecord, context: DeauthorizeContext) => {
   if (record.type === 'express') throw expressRefusal(record.accountId);
   if (record.status === 'deauthorized') return toAccountView(record);
-  if (record.livemode !== context.livemode) {
+  const stripe = await context.stripe();
+  if (record.livemode !== stripe.livemode) {
     const mode = (live: boolean) => (live ? 'live' : 'test');
-    throw new HttpError(
-      409,
+    throw conflict(
       'livemode_mismatch',
-      `${record.accountId} was connected in ${mode(record.livemode)} mode, but this deployment uses a ${mode(context.livemode)}-mode key; nothing was changed.`,
+      `${record.accountId} was connected in ${mode(record.livemode)} mode, but this deployment uses a ${mode(stripe.livemode)}-mode key; nothing was changed.`,
     );
   }
   try {
-    const stripe = await context.stripe();
-    await stripe.oauth.deauthorize({ client_id: context.clientId, stripe_user_id: record.accountId });
+    await stripe.client.oauth.deauthorize({ client_id: context.clientId, stripe_user_id: record.accountId });
   } catch (error) {
-    if (isStripeError(error) && /no_deauth_on_controlled_account/.test(error.message))
-      throw expressRefusal(record.accountId);
-    if (!alreadyDisconnected(error, record.accountId)) throw stripeFailure(error);
+    const refusal = deauthorizeFailure(error, record.accountId);
+    if (refusal) throw refusal;
   }
   const at = new Date(context.now).toISOString();
-  const updated = await context.accounts.markDeauthorized(record, at);
-  if (!updated)
-    throw new HttpError(404, 'account_not_found', `No connected account ${record.accountId} is known here.`);
+  const updated = await context.accounts.markDeauthorized(record, context.now);
+  if (!updated) throw notFound('account_not_found', `No connected account ${record.accountId} is known here.`);
   if (updated.status !== 'deauthorized' || updated.platformUserId !== record.platformUserId) {
     // Connected again while we were at Stripe: our record now describes that newer connection, which is not ours to mark.
-    throw new HttpError(
-      409,
+    throw conflict(
       'account_reconnected',
       `${record.accountId} was connected again through OAuth while this request ran, so its record was left as it is. ` +
         'If Stripe ended that connection too, its deauthorization webhook will mark it; otherwise call deauthorize again.',

@@ -3,7 +3,7 @@
  * (1..100, default 25) with an opaque `next_cursor` (see cursor.ts).
  */
 import { badRequest } from '../errors';
-import { parseQuery, singleParam } from '../http/query';
+import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
 import { type AccountsRepo, toAccountView } from '../stores/accounts-repo';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -38,10 +38,7 @@ export const listAccounts = async (
   context: ListAccountsContext,
 ): Promise<AccountList> => {
   const query = parseQuery(rawQueryString);
-  for (const key of query.keys()) {
-    if (key !== 'limit' && key !== 'cursor')
-      throw badRequest('unknown_parameter', `The parameter ${key} is not supported by GET /accounts.`);
-  }
+  refuseUnknownParameters(query, 'GET /accounts', ['limit', 'cursor']);
   const limit = parseLimit(singleParam(query, 'limit'));
   const cursor = singleParam(query, 'cursor');
   // One more than asked, so has_more is exact: never a "more" that turns out to be an empty page.
@@ -49,7 +46,8 @@ export const listAccounts = async (
     limit: limit + 1,
     ...(cursor === undefined ? {} : { startAfter: decodeCursor(cursor, platformUserId, context.cursorSecret) }),
   });
-  const records = page.records.slice(0, limit);
+  // The store's own key comparison is not trusted to be exact: only this user's records leave.
+  const records = page.records.filter((record) => record.platformUserId === platformUserId).slice(0, limit);
   const last = records.at(-1);
   // DynamoDB may also stop early at 1 MB with a LastEvaluatedKey: then there may be more.
   const hasMore = last !== undefined && (page.records.length > limit || page.lastKey !== undefined);

@@ -3,10 +3,11 @@
  * they are created fresh on every request and never stored, cached or logged.
  */
 import type Stripe from 'stripe';
-import { HttpError } from '../errors';
+import { badRequest, conflict } from '../errors';
 import type { ServiceMetrics } from '../metrics';
 import type { AccountRecord } from '../stores/accounts-repo';
-import { isStripeError, stripeFailure } from '../stripe/errors';
+import type { StripeAccess } from '../stripe/client';
+import { classifyStripeError, stripeFailure } from '../stripe/errors';
 
 /** Stripe's login_link object, as Stripe returns it. */
 export interface LoginLink {
@@ -18,75 +19,63 @@ export interface LoginLink {
 /** Refuses, with what to do instead, every account that cannot have a login link. */
 export const requireExpressConnected = (record: AccountRecord): void => {
   if (record.type !== 'express') {
-    throw new HttpError(
-      400,
+    throw badRequest(
       'standard_account',
       `${record.accountId} is a Standard account: its owner signs in to the Stripe Dashboard directly at https://dashboard.stripe.com. Login links are for Express accounts.`,
     );
   }
   if (record.status === 'deauthorized') {
-    throw new HttpError(
-      409,
+    throw conflict(
       'account_deauthorized',
       `${record.accountId} is no longer connected to the platform; connect it again first.`,
     );
   }
 };
 
-/**
- * Stripe's answer for an account the platform key cannot reach: `account_invalid`. Other 403s (a
- * restricted key without the permission) are the platform's configuration, not the account.
- */
-const noAccess = (error: unknown): boolean => isStripeError(error) && error.code === 'account_invalid';
-
-const onboardingIncomplete = (error: unknown): boolean =>
-  isStripeError(error) && /not completed onboarding/i.test(error.message);
+/** Stripe's refusal of a login link, as this route answers it (ownership was checked already). */
+const loginLinkFailure = (error: unknown, accountId: string) => {
+  switch (classifyStripeError(error).kind) {
+    case 'account_not_connected':
+      // Our record says connected but Stripe no longer does (the deauthorization webhook is still on its way).
+      return conflict(
+        'account_not_connected',
+        `Stripe says ${accountId} is no longer connected to the platform; connect it again first.`,
+        error,
+      );
+    case 'not_onboarded':
+      return conflict(
+        'onboarding_incomplete',
+        `${accountId} has not finished Stripe onboarding, so it has no Express Dashboard yet. Send its owner through onboarding again (an Account Link from the platform), then retry.`,
+        error,
+      );
+    case 'invalid_request':
+      return conflict(
+        'login_link_refused',
+        `Stripe cannot create a dashboard link for ${accountId}: the account has no access to the Express Dashboard.`,
+        error,
+      );
+    default:
+      return stripeFailure(error);
+  }
+};
 
 /**
  * A fresh login link for a connected Express account (the caller has checked ownership).
  * @example
- * const link = await createLoginLink(stripe, await requireOwnedAccount(accounts, accountId, user));
+ * const link = await createLoginLink(platformStripe, await requireOwnedAccount(accounts, accountId, user));
  */
 export const createLoginLink = async (
-  stripe: Stripe,
+  stripe: StripeAccess,
   record: AccountRecord,
   metrics: ServiceMetrics,
 ): Promise<LoginLink> => {
   requireExpressConnected(record);
+  const { client } = await stripe();
   let link: Stripe.LoginLink;
   try {
-    link = await stripe.accounts.createLoginLink(record.accountId);
+    link = await client.accounts.createLoginLink(record.accountId);
   } catch (error) {
-    if (noAccess(error)) {
-      // Our record says connected but Stripe no longer does (the deauthorization webhook is still on its way).
-      throw new HttpError(
-        409,
-        'account_not_connected',
-        `Stripe says ${record.accountId} is no longer connected to the platform; connect it again first.`,
-        {
-          cause: error,
-        },
-      );
-    }
-    if (onboardingIncomplete(error)) {
-      throw new HttpError(
-        409,
-        'onboarding_incomplete',
-        `${record.accountId} has not finished Stripe onboarding, so it has no Express Dashboard yet. Send its owner through onboarding again (an Account Link from the platform), then retry.`,
-        { cause: error },
-      );
-    }
-    if (isStripeError(error) && error.type === 'StripeInvalidRequestError' && error.statusCode === 400) {
-      throw new HttpError(
-        409,
-        'login_link_refused',
-        `Stripe cannot create a dashboard link for ${record.accountId}: the account has no access to the Express Dashboard.`,
-        {
-          cause: error,
-        },
-      );
-    }
-    throw stripeFailure(error);
+    throw loginLinkFailure(error, record.accountId);
   }
   metrics.count('LoginLinkCreated');
   return { object: 'login_link', url: link.url, created: link.created };

@@ -1,4 +1,4 @@
-import { badRequest, HttpError } from '../errors';
+import { badRequest, forbidden, notFound } from '../errors';
 import type { AccountRecord, AccountsRepo } from '../stores/accounts-repo';
 
 /** What a Stripe account id looks like here; anything else never reaches the store or Stripe. */
@@ -22,9 +22,9 @@ export const requireOwnedAccount = async (
   platformUserId: string,
 ): Promise<AccountRecord> => {
   const record = await accounts.get(accountId);
-  if (!record) throw new HttpError(404, 'account_not_found', `No connected account ${accountId} is known here.`);
+  if (!record) throw notFound('account_not_found', `No connected account ${accountId} is known here.`);
   if (record.platformUserId !== platformUserId) {
-    throw new HttpError(403, 'not_your_account', `The account ${accountId} is not one of your connected accounts.`);
+    throw forbidden('not_your_account', `The account ${accountId} is not one of your connected accounts.`);
   }
   return record;
 };

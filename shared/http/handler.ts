@@ -3,29 +3,59 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { Observability } from '../observability/observability';
-import type { RouteCaller } from '../routes';
+import { type FunctionName, type Route, type RoutesOf, routeKey, routeTable } from '../routes';
 import type { HttpResponse } from './responses';
 import { serviceMiddleware } from './service-middleware';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+export type Serve = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
+
+export interface HandlerOptions {
+  /** Set-Cookie values every error answer carries (the callback clears its state cookie on every outcome). */
+  readonly errorCookies?: readonly string[];
+}
 
 /** API Gateway's request id: the `x-request-id` we answer with and the `requestId` of its access log. */
 export const correlationIdPath = 'requestContext.requestId';
 
 /**
  * Wraps a route's plain function in the middleware every route shares. Handlers stay a screen long
- * and carry no try/catch: errors they throw become responses in one place. Middy runs `after` and
- * `onError` hooks in reverse: the service middleware answers first, then metrics are flushed, then
- * the logger's per-request keys are cleared.
+ * and carry no try/catch: errors they throw become responses in one place, shaped for the route's
+ * caller (from the route table). Middy runs `after` and `onError` hooks in reverse: the service
+ * middleware answers first, then metrics are flushed, then the logger's per-request keys are cleared.
  */
 export const httpHandler = (
-  caller: RouteCaller,
+  route: Route,
   { logger, metrics }: Observability,
-  serve: (event: APIGatewayProxyEventV2) => Promise<HttpResponse>,
-  options: { readonly errorCookies?: readonly string[] } = {},
+  serve: Serve,
+  options: HandlerOptions = {},
 ): HttpHandler =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(injectLambdaContext(logger.powertools, { correlationIdPath, resetKeys: true, logEvent: false }))
     .use(logMetrics(metrics.powertools, { captureColdStartMetric: true }))
-    .use(serviceMiddleware({ caller, logger, ...options }))
+    .use(serviceMiddleware({ caller: route.caller, logger, ...options }))
     .handler(serve) as unknown as HttpHandler;
+
+/**
+ * The handler of a function serving several routes: one `serve` per route the table gives the
+ * function (a missing one does not compile), each wrapped for its own caller, chosen by the route
+ * API Gateway matched.
+ */
+export const routesHandler = <F extends FunctionName>(
+  functionName: F,
+  observability: Observability,
+  serves: Readonly<Record<RoutesOf<F>, Serve>>,
+): HttpHandler => {
+  const byKey = new Map<string, HttpHandler>(
+    (Object.entries(serves) as [RoutesOf<F>, Serve][]).map(([name, serve]) => {
+      const route: Route = routeTable[name];
+      return [routeKey(route), httpHandler(route, observability, serve)];
+    }),
+  );
+  return async (event, context) => {
+    const handler = byKey.get(event.routeKey);
+    if (!handler) throw new Error(`The ${functionName} function does not serve ${event.routeKey}.`);
+    return handler(event, context);
+  };
+};

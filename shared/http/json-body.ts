@@ -3,6 +3,7 @@
  * JSON object is a 400 that says what was expected.
  */
 import { badRequest } from '../errors';
+import { refuseUnknownNames } from './query';
 
 export const maxJsonBodyBytes = 16 * 1024;
 
@@ -15,7 +16,7 @@ export const parseJsonObjectBody = (request: {
 }): Record<string, unknown> => {
   const text = Buffer.from(request.body ?? '', request.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
   if (Buffer.byteLength(text) > maxJsonBodyBytes)
-    throw badRequest('body_too_large', `The request body must be at most ${maxJsonBodyBytes} bytes.`);
+    throw badRequest('payload_too_large', `The request body must be at most ${maxJsonBodyBytes} bytes.`);
   if (text.trim() === '') throw badRequest('invalid_body', 'The request body must be a JSON object.');
   let value: unknown;
   try {
@@ -27,16 +28,12 @@ export const parseJsonObjectBody = (request: {
   return value;
 };
 
-/** Refuses fields a route does not know, so a typo is caught rather than ignored. */
+/**
+ * Refuses fields a route does not know, so a typo is caught rather than ignored. Like an unknown
+ * query parameter, the sender's name is not repeated: the answer lists the fields `where` takes.
+ */
 export const refuseUnknownFields = (
   body: Readonly<Record<string, unknown>>,
   known: readonly string[],
   where = 'The request body',
-): void => {
-  const unknown = Object.keys(body).find((key) => !known.includes(key));
-  if (unknown !== undefined)
-    throw badRequest(
-      'unknown_field',
-      `${where} has a field ${unknown} this route does not take (it takes: ${known.join(', ')}).`,
-    );
-};
+): void => refuseUnknownNames(Object.keys(body), where, known);

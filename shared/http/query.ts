@@ -15,6 +15,37 @@ export const parseQuery = (rawQueryString: string | undefined): URLSearchParams 
   return new URLSearchParams(raw);
 };
 
+/**
+ * Refuses a parameter outside the route's allow-list. The name is the sender's text, so it is
+ * never repeated in the answer (it would be shown on the service's own page): the answer lists the
+ * names the route supports instead.
+ */
+export const refuseUnknownParameters = (
+  query: URLSearchParams,
+  route: string,
+  supported: readonly string[],
+  isSupported: (name: string) => boolean = (name) => supported.includes(name),
+): void => {
+  for (const name of query.keys()) {
+    if (!isSupported(name))
+      throw badRequest(
+        'unknown_parameter',
+        `The request has a parameter that ${route} does not support. Supported: ${supported.join(', ')}.`,
+      );
+  }
+};
+
+/** The same rule for the fields of a JSON body (`where` names the object): never echoes the sender's name. */
+export const refuseUnknownNames = (names: Iterable<string>, where: string, supported: readonly string[]): void => {
+  for (const name of names) {
+    if (!supported.includes(name))
+      throw badRequest(
+        'unknown_parameter',
+        `${where} has a field that is not supported. Supported: ${supported.join(', ')}.`,
+      );
+  }
+};
+
 /** A parameter that may appear at most once. */
 export const singleParam = (query: URLSearchParams, name: string): string | undefined => {
   const values = query.getAll(name);

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { errorTypeForStatus, HttpError } from '../errors';
+import { type ErrorKind, ServiceError } from '../errors';
 import type { Logger } from '../logger';
 import type { RouteCaller } from '../routes';
 import { type HttpResponse, htmlPage, jsonResponse } from './responses';
@@ -23,12 +23,39 @@ const securityHeaders = {
   'x-content-type-options': 'nosniff',
 } as const;
 
-const internalError = (): HttpError =>
-  new HttpError(500, 'internal_error', 'Something went wrong on our side. Please try again in a minute.');
+/**
+ * The one place an error's kind becomes an HTTP status, and the `type` of its JSON body (in the
+ * style of Stripe's API). Nothing below the edge picks a status.
+ */
+const statusOfKind: Readonly<Record<ErrorKind, { readonly status: number; readonly type: string }>> = {
+  invalid_request: { status: 400, type: 'invalid_request_error' },
+  unauthenticated: { status: 401, type: 'authentication_error' },
+  forbidden: { status: 403, type: 'permission_error' },
+  not_found: { status: 404, type: 'not_found_error' },
+  conflict: { status: 409, type: 'conflict_error' },
+  internal: { status: 500, type: 'api_error' },
+  upstream_failed: { status: 502, type: 'upstream_error' },
+  unavailable: { status: 503, type: 'service_unavailable_error' },
+  upstream_timeout: { status: 504, type: 'upstream_error' },
+};
 
-const asHttpError = (error: unknown): HttpError => (error instanceof HttpError ? error : internalError());
+/**
+ * HSTS (RFC 6797): two years, subdomains included. API Gateway serves HTTPS only, so every answer
+ * carries it, except over plain HTTP (§7.2), which only the local gateway speaks and marks with
+ * `x-forwarded-proto: http`, the header API Gateway sets to `https`.
+ */
+const strictTransportSecurity = { 'strict-transport-security': 'max-age=63072000; includeSubDomains' } as const;
+const overPlainHttp = (event: Event): boolean => event.headers?.['x-forwarded-proto'] === 'http';
 
-const publicMessage = (error: HttpError): string =>
+/** The HTTP status the edge answers a service error with. */
+export const httpStatusOf = (error: ServiceError): number => statusOfKind[error.kind].status;
+
+const internalError = (): ServiceError =>
+  new ServiceError('internal', 'internal_error', 'Something went wrong on our side. Please try again in a minute.');
+
+const asServiceError = (error: unknown): ServiceError => (error instanceof ServiceError ? error : internalError());
+
+const publicMessage = (error: ServiceError): string =>
   error.expose ? error.message : 'Something went wrong on our side. Please try again in a minute.';
 
 const browserTitle = (status: number): string =>
@@ -38,12 +65,12 @@ const browserTitle = (status: number): string =>
       ? 'This link did not work'
       : 'Something went wrong';
 
-export const errorResponse = (error: HttpError, caller: RouteCaller): HttpResponse =>
-  caller === 'browser'
-    ? htmlPage(error.status, browserTitle(error.status), [publicMessage(error), `Error code: ${error.code}`])
-    : jsonResponse(error.status, {
-        error: { type: errorTypeForStatus(error.status), code: error.code, message: publicMessage(error) },
-      });
+export const errorResponse = (error: ServiceError, caller: RouteCaller): HttpResponse => {
+  const { status, type } = statusOfKind[error.kind];
+  return caller === 'browser'
+    ? htmlPage(status, browserTitle(status), [publicMessage(error), `Error code: ${error.code}`])
+    : jsonResponse(status, { error: { type, code: error.code, message: publicMessage(error) } });
+};
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyResultV2;
@@ -60,7 +87,7 @@ export const serviceMiddleware = ({
     });
   };
 
-  const withHeaders = (response: Result | null | undefined, requestId: string | undefined): Result => {
+  const withHeaders = (response: Result | null | undefined, event: Event): Result => {
     const structured: HttpResponse =
       typeof response === 'object' && response !== null
         ? {
@@ -69,19 +96,22 @@ export const serviceMiddleware = ({
             headers: { ...(response.headers as Record<string, string>) },
           }
         : jsonResponse(200, response ?? null);
+    const requestId = event.requestContext?.requestId;
     Object.assign(structured.headers, securityHeaders, requestId ? { 'x-request-id': requestId } : {});
+    if (!overPlainHttp(event)) Object.assign(structured.headers, strictTransportSecurity);
     return structured;
   };
 
   const serviceMiddlewareAfter = (request: { event: Event; response: Result | null }): void => {
-    request.response = withHeaders(request.response, request.event.requestContext?.requestId);
+    request.response = withHeaders(request.response, request.event);
   };
 
   const serviceMiddlewareOnError = (request: { event: Event; error: Error | null; response: Result | null }): void => {
-    const error = asHttpError(request.error);
-    const fields = { status: error.status, errorCode: error.code, error: request.error };
-    if (error.status >= 500 && error.deliberate) logger.warn('request deferred', fields);
-    else if (error.status >= 500)
+    const error = asServiceError(request.error);
+    const status = httpStatusOf(error);
+    const fields = { status, errorCode: error.code, error: request.error };
+    if (status >= 500 && error.deliberate) logger.warn('request deferred', fields);
+    else if (status >= 500)
       logger.error('request failed', { ...fields, cause: (request.error as { cause?: unknown } | null)?.cause });
     // Stripe never sends a malformed delivery: a refused webhook is a rolled secret or a forger, worth a warning.
     else if (caller === 'stripe') logger.warn('request refused', fields);
@@ -89,7 +119,7 @@ export const serviceMiddleware = ({
     const response = errorResponse(error, caller);
     request.response = withHeaders(
       errorCookies ? { ...response, cookies: [...errorCookies] } : response,
-      request.event.requestContext?.requestId,
+      request.event,
     );
   };
 

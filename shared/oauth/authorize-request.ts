@@ -4,7 +4,7 @@
  */
 import type Stripe from 'stripe';
 import { badRequest } from '../errors';
-import { parseQuery, requiredParam, singleParam } from '../http/query';
+import { parseQuery, refuseUnknownParameters, requiredParam, singleParam } from '../http/query';
 import { type ConnectFlow, isConnectFlow } from './flow';
 import { validateReturnTo } from './return-to';
 import { parseStripeUser } from './stripe-user';
@@ -89,11 +89,12 @@ export const parseAuthorizeRequest = (
   returnToOrigins: readonly string[],
 ): AuthorizeRequest => {
   const query = parseQuery(rawQueryString);
-  for (const key of query.keys()) {
-    if (!knownParameters.has(key) && !key.startsWith('stripe_user')) {
-      throw badRequest('unknown_parameter', `The parameter ${key} is not supported by /connect/authorize.`);
-    }
-  }
+  refuseUnknownParameters(
+    query,
+    '/connect/authorize',
+    [...knownParameters, 'stripe_user[...]'],
+    (key) => knownParameters.has(key) || key.startsWith('stripe_user'),
+  );
   const flow = requiredParam(query, 'type');
   if (!isConnectFlow(flow)) throw badRequest('invalid_parameter', 'type must be standard or express.');
   const returnTo = singleParam(query, 'return_to');

@@ -4,9 +4,8 @@
  * failure URL with a stable `error=` code the platform's page can explain. The state cookie is
  * cleared either way.
  */
-import type Stripe from 'stripe';
 import type { ServiceConfig } from '../config';
-import { HttpError } from '../errors';
+import { type ErrorCode, isCallerKind, ServiceError, StripeCallError } from '../errors';
 import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies';
 import { parseQuery, singleParam } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
@@ -15,7 +14,8 @@ import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
 import type { AccountsRepo } from '../stores/accounts-repo';
 import type { StatesRepo } from '../stores/states-repo';
-import { isStripeError } from '../stripe/errors';
+import type { StripeAccess } from '../stripe/client';
+import { classifyStripeError } from '../stripe/errors';
 import { exchangeCode } from './exchange-code';
 import { tokenScopesFor } from './flow';
 import { hashSecretValue, isWellFormedStateValue } from './state';
@@ -25,7 +25,7 @@ export interface CompleteConnectionContext {
   readonly states: StatesRepo;
   readonly accounts: AccountsRepo;
   /** Created only once the state checks out: a refused callback never touches Stripe. */
-  readonly stripe: () => Promise<{ client: Stripe; livemode: boolean }>;
+  readonly stripe: StripeAccess;
   readonly notices: NoticePublisher;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
@@ -37,8 +37,9 @@ export interface CallbackRequest {
   readonly cookies: readonly string[] | undefined;
 }
 
-/** Stable `error=` codes of the failure redirect. */
-export type ConnectFailure =
+/** Stable `error=` codes of the failure redirect (all of them error codes of shared/errors.ts). */
+export type ConnectFailure = Extract<
+  ErrorCode,
   | 'access_denied'
   | 'authorization_failed'
   | 'invalid_callback'
@@ -52,7 +53,8 @@ export type ConnectFailure =
   | 'livemode_mismatch'
   | 'account_claimed'
   | 'stripe_unavailable'
-  | 'service_unavailable';
+  | 'service_unavailable'
+>;
 
 const withParam = (base: string, name: string, value: string): string => {
   const url = new URL(base);
@@ -75,31 +77,27 @@ interface ExchangeFailure {
   readonly level: 'info' | 'warn' | 'error';
 }
 
-/** Every way Stripe's token endpoint can refuse, as stripe-node names its OAuth errors. */
+/** Every way Stripe's token endpoint can fail, as the classifier names it, and the redirect each one gets. */
 const exchangeFailure = (error: unknown): ExchangeFailure => {
-  if (!isStripeError(error)) return { reason: 'stripe_unavailable', level: 'warn' };
-  switch (error.type) {
-    case 'StripeInvalidGrantError':
+  switch (classifyStripeError(error).kind) {
+    case 'code_reused':
       // Our state is consumed once, so a code "already used" means the SDK's one forced retry after a
       // closed connection, or someone redeemed the code first. Stripe has revoked that connection either way.
-      return /already been used/i.test(error.message)
-        ? { reason: 'code_reused', level: 'warn' }
-        : { reason: 'code_invalid', level: 'info' };
-    case 'StripeOAuthInvalidRequestError':
-      // A capability mismatch names the capabilities; a refused parameter (e.g. unknown assert_capabilities) is our request's fault.
-      return /capabilit/i.test(error.message) &&
-        !/unknown parameter|unrecognized|unsupported|not supported/i.test(error.message)
-        ? { reason: 'capabilities_missing', level: 'info' }
-        : { reason: 'authorization_failed', level: 'warn' };
-    case 'StripeInvalidClientError':
-    case 'StripeAuthenticationError':
-    case 'StripePermissionError':
+      return { reason: 'code_reused', level: 'warn' };
+    case 'invalid_grant':
+      return { reason: 'code_invalid', level: 'info' };
+    case 'capabilities_missing':
+      return { reason: 'capabilities_missing', level: 'info' };
+    case 'oauth_refused':
+      // A refused parameter (e.g. unknown assert_capabilities), scope or grant type is our request's fault.
+      return { reason: 'authorization_failed', level: 'warn' };
+    case 'invalid_client':
+    case 'account_not_connected':
+    case 'controlled_account':
+    case 'credentials_refused':
+    case 'permission_denied':
       // The client_id and the secret key do not belong together, or the key was refused: a deployment fault.
       return { reason: 'service_unavailable', level: 'error' };
-    case 'StripeInvalidScopeError':
-    case 'StripeUnsupportedGrantTypeError':
-    case 'StripeUnsupportedResponseTypeError':
-      return { reason: 'authorization_failed', level: 'warn' };
     default:
       return { reason: 'stripe_unavailable', level: 'warn' };
   }
@@ -155,7 +153,7 @@ export const completeConnection = async (
     try {
       token = await exchangeCode(stripe.client, query.code, flowState.suggestedCapabilities);
     } catch (error) {
-      if (error instanceof HttpError) throw error;
+      if (error instanceof ServiceError) throw error;
       const { reason, level } = exchangeFailure(error);
       return fail(reason, { error }, level);
     }
@@ -170,7 +168,7 @@ export const completeConnection = async (
       type: flowState.flow,
       scope: token.scope,
       livemode: token.livemode,
-      at: new Date(now).toISOString(),
+      at: now,
     });
     if (!stored.ok)
       return fail('account_claimed', { accountId: token.accountId, platformUserId: flowState.platformUserId });
@@ -193,9 +191,10 @@ export const completeConnection = async (
     metrics.count('ConnectCompleted', { flow: flowState.flow });
     return redirectResponse(withParam(flowState.returnTo ?? config.successUrl, 'account', token.accountId), cookies);
   } catch (error) {
-    if (error instanceof HttpError && error.status >= 500) {
+    // A dependency failed (the store, the secrets, an answer from Stripe we cannot use): still a redirect.
+    if (error instanceof ServiceError && !isCallerKind(error.kind)) {
       logger.error('connect failed on a dependency', { errorCode: error.code, cause: error.cause });
-      return fail(error.code.startsWith('stripe') ? 'stripe_unavailable' : 'service_unavailable');
+      return fail(error instanceof StripeCallError ? 'stripe_unavailable' : 'service_unavailable');
     }
     throw error;
   }

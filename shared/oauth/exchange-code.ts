@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { HttpError } from '../errors';
+import { StripeCallError } from '../errors';
 
 export interface ExchangedCode {
   readonly accountId: string;
@@ -22,9 +22,12 @@ export const parseTokenResponse = (response: unknown): ExchangedCode => {
     typeof scope !== 'string' ||
     typeof livemode !== 'boolean'
   ) {
-    throw new HttpError(502, 'stripe_bad_response', 'Stripe answered the code exchange with something we cannot use.', {
-      expose: true,
-    });
+    throw new StripeCallError(
+      'upstream_failed',
+      'stripe_bad_response',
+      'Stripe answered the code exchange with something we cannot use.',
+      { expose: true },
+    );
   }
   return { accountId, scope, livemode };
 };

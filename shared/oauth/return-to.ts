@@ -14,7 +14,7 @@ export const validateReturnTo = (raw: string, allowedOrigins: readonly string[])
   if (!/^https?:\/\/[^/]/i.test(raw) || !URL.canParse(raw)) throw refuse('must be an absolute https URL');
   const url = new URL(raw);
   if (url.username !== '' || url.password !== '') throw refuse('must not contain credentials');
-  if (!allowedOrigins.includes(url.origin))
-    throw refuse(`must be on an allowed origin (${allowedOrigins.join(', ') || 'none configured'})`);
+  // The allowed origins are the operator's configuration: not shown to whoever sent the link.
+  if (!allowedOrigins.includes(url.origin)) throw refuse('must be on an origin this service allows');
   return url.href;
 };

@@ -130,7 +130,7 @@ export const parseStripeUser = (query: URLSearchParams, flow: ConnectFlow): Reco
     if (field === undefined || !isStripeUserField(field)) {
       throw badRequest(
         'invalid_stripe_user',
-        `${key} is not a stripe_user field Stripe documents (allowed: ${Object.keys(fieldRules).join(', ')}).`,
+        `A stripe_user parameter names a field Stripe does not document (allowed: ${Object.keys(fieldRules).join(', ')}).`,
       );
     }
     const rule: FieldRule = stripeUserFields[field];

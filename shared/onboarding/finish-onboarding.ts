@@ -5,7 +5,7 @@
  * the platform's backend presents to confirm the account for its logged-in user; otherwise to the
  * failure URL with `error=onboarding_incomplete`.
  */
-import { HttpError } from '../errors';
+import { type ErrorKind, isCallerKind, ServiceError } from '../errors';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import type { NoticePublisher } from '../notifications/account-notices';
 import { stripeFailure } from '../stripe/errors';
@@ -17,6 +17,10 @@ import type { OnboardingContext } from './start-onboarding';
 export interface FinishOnboardingContext extends OnboardingContext {
   readonly notices: NoticePublisher;
 }
+
+const stripeKinds: ReadonlySet<ErrorKind> = new Set(['upstream_failed', 'upstream_timeout']);
+/** Stripe or our store failed: the browser goes back to the platform with a code, not to an error page. */
+const isDependencyFailure = (error: ServiceError): boolean => !isCallerKind(error.kind);
 
 /** Stable `error=` codes of the failure redirect. */
 export type OnboardingFailure = 'onboarding_incomplete' | 'stripe_unavailable' | 'service_unavailable';
@@ -61,9 +65,9 @@ export const finishOnboarding = async (
     }
     return redirectResponse(successRedirect(target, record.accountId, confirmation.value));
   } catch (error) {
-    if (error instanceof HttpError && error.status >= 500) {
+    if (error instanceof ServiceError && isDependencyFailure(error)) {
       logger.error('onboarding return failed on a dependency', { errorCode: error.code, cause: error.cause });
-      return fail(error.code.startsWith('stripe') ? 'stripe_unavailable' : 'service_unavailable');
+      return fail(stripeKinds.has(error.kind) ? 'stripe_unavailable' : 'service_unavailable');
     }
     throw error;
   }

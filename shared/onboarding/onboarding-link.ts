@@ -4,8 +4,8 @@
  */
 import type Stripe from 'stripe';
 import type { ServiceConfig } from '../config';
-import { HttpError } from '../errors';
-import { isStripeError, stripeFailure } from '../stripe/errors';
+import { conflict } from '../errors';
+import { classifyStripeError, stripeFailure } from '../stripe/errors';
 import { stripeReturnUrls } from './onboarding-urls';
 import type { OnboardingStripe } from './ports';
 import { mintResumeValue, type ResumeClaims } from './resume-value';
@@ -16,9 +16,25 @@ export interface OnboardingLinkContext {
   readonly now: number;
 }
 
-/** Stripe refuses links for an account it no longer lets the platform onboard: no retry will help. */
-const refusedForGood = (error: unknown): boolean =>
-  isStripeError(error) && (error.type === 'StripeInvalidRequestError' || error.type === 'StripePermissionError');
+/**
+ * Stripe's refusal of an Account Link, as onboarding answers it: an account Stripe no longer lets the
+ * platform onboard (rejected, closed, no longer connected) is a 409 no retry will change.
+ */
+const accountLinkFailure = (error: unknown, accountId: string) => {
+  switch (classifyStripeError(error).kind) {
+    case 'invalid_request':
+    case 'not_found':
+    case 'permission_denied':
+    case 'account_not_connected':
+      return conflict(
+        'onboarding_unavailable',
+        `Stripe no longer lets the platform onboard ${accountId} (it may have been rejected or closed). Contact the platform for help.`,
+        error,
+      );
+    default:
+      return stripeFailure(error);
+  }
+};
 
 export const onboardingLink = async (
   claims: ResumeClaims,
@@ -35,14 +51,6 @@ export const onboardingLink = async (
       ...(options.collect ? { collection_options: options.collect } : {}),
     });
   } catch (error) {
-    if (refusedForGood(error)) {
-      throw new HttpError(
-        409,
-        'onboarding_unavailable',
-        `Stripe no longer lets the platform onboard ${claims.accountId} (it may have been rejected or closed). Contact the platform for help.`,
-        { cause: error },
-      );
-    }
-    throw stripeFailure(error);
+    throw accountLinkFailure(error, claims.accountId);
   }
 };

@@ -4,9 +4,9 @@
  * `POST /accounts/{accountId}/account_sessions` (a client secret for embedded components).
  */
 import type Stripe from 'stripe';
-import { badRequest, HttpError } from '../errors';
+import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { isJsonObject, refuseUnknownFields } from '../http/json-body';
-import { isStripeError, stripeFailure } from '../stripe/errors';
+import { classifyStripeError, isStripeError, stripeFailure } from '../stripe/errors';
 import { embeddedComponents, isEmbeddedComponentName } from './embedded-components';
 import { type OnboardingLinkContext, onboardingLink } from './onboarding-link';
 import type { OnboardingAccount, OnboardingObservability, OnboardingStore, OnboardingStripe } from './ports';
@@ -29,20 +29,18 @@ const requireUsableAccount = async (
   platformUserId: string,
 ): Promise<OnboardingAccount> => {
   const record = await accounts.get(accountId);
-  if (!record) throw new HttpError(404, 'account_not_found', `No connected account ${accountId} is known here.`);
+  if (!record) throw notFound('account_not_found', `No connected account ${accountId} is known here.`);
   if (record.platformUserId !== platformUserId) {
-    throw new HttpError(403, 'not_your_account', `The account ${accountId} is not one of your connected accounts.`);
+    throw forbidden('not_your_account', `The account ${accountId} is not one of your connected accounts.`);
   }
   if (record.status !== 'connected') {
-    throw new HttpError(
-      409,
+    throw conflict(
       'account_deauthorized',
       `${accountId} is no longer connected to the platform; connect it again first.`,
     );
   }
   if (record.confirmationPending) {
-    throw new HttpError(
-      409,
+    throw conflict(
       'confirmation_pending',
       `The account is waiting for the platform's confirmation: POST /accounts/${accountId}/confirm with the value from the success redirect.`,
     );
@@ -78,8 +76,7 @@ export const createAccountLink = async (
   const collect = parseLinkBody(request.body);
   const record = await requireUsableAccount(context.accounts, request.accountId, request.platformUserId);
   if (record.connection !== 'created' && record.type === 'standard') {
-    throw new HttpError(
-      409,
+    throw conflict(
       'account_not_controlled',
       `${record.accountId} was connected with OAuth and manages itself: its owner updates their details in the Stripe Dashboard (https://dashboard.stripe.com).`,
     );
@@ -107,7 +104,7 @@ export const parseComponents = (value: unknown): Stripe.AccountSessionCreatePara
   for (const [name, config] of Object.entries(value)) {
     if (!isEmbeddedComponentName(name)) {
       throw invalidComponents(
-        `${name} is not an embedded component Stripe documents (see https://docs.stripe.com/connect/supported-embedded-components).`,
+        'components names a component Stripe does not document (see https://docs.stripe.com/connect/supported-embedded-components).',
       );
     }
     if (!isJsonObject(config) || typeof config.enabled !== 'boolean') {
@@ -123,7 +120,7 @@ export const parseComponents = (value: unknown): Stripe.AccountSessionCreatePara
         throw invalidComponents(
           allowed.length === 0
             ? `components.${name} has no features.`
-            : `components.${name}.features.${feature} is not a feature of ${name} (it has: ${allowed.join(', ')}).`,
+            : `components.${name}.features names a feature ${name} does not have (it has: ${allowed.join(', ')}).`,
         );
       }
       if (typeof enabled !== 'boolean')
@@ -140,6 +137,12 @@ export const parseComponents = (value: unknown): Stripe.AccountSessionCreatePara
   return components as Stripe.AccountSessionCreateParams.Components;
 };
 
+/** Stripe's refusal of an account session, as this route answers it (Stripe's message says why). */
+const accountSessionFailure = (error: unknown, accountId: string) =>
+  classifyStripeError(error).kind === 'invalid_request' && isStripeError(error)
+    ? conflict('account_session_refused', `Stripe refused an account session for ${accountId}: ${error.message}`, error)
+    : stripeFailure(error);
+
 /** A client secret for embedded Connect components on the owner's account (never stored or logged). */
 export const createAccountSession = async (
   request: PlatformOnboardingRequest,
@@ -152,17 +155,7 @@ export const createAccountSession = async (
   try {
     session = await (await context.stripe()).createAccountSession({ account: record.accountId, components });
   } catch (error) {
-    if (isStripeError(error) && error.type === 'StripeInvalidRequestError') {
-      throw new HttpError(
-        409,
-        'account_session_refused',
-        `Stripe refused an account session for ${record.accountId}: ${error.message}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    throw stripeFailure(error);
+    throw accountSessionFailure(error, record.accountId);
   }
   context.metrics.count('AccountSessionCreated', { flow: record.type });
   const { object, account, client_secret, expires_at, livemode } = session;

@@ -7,7 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { HttpError } from '../errors';
+import { type ErrorCode, ServiceError } from '../errors';
 import { type ConnectFlow, isConnectFlow } from '../oauth/flow';
 
 export const resumeAudience = 'connect-onboarding/onboarding-resume';
@@ -39,8 +39,8 @@ export const mintResumeValue = (claims: ResumeClaims, platformTokenSecret: strin
     .setExpirationTime(Math.floor(now / 1000) + resumeLifetimeSeconds)
     .sign(resumeKey(platformTokenSecret));
 
-const refused = (code: string, message: string, cause?: unknown): HttpError =>
-  new HttpError(400, code, message, cause === undefined ? undefined : { cause });
+const refused = (code: Extract<ErrorCode, 'resume_invalid' | 'resume_expired'>, message: string, cause?: unknown) =>
+  new ServiceError('invalid_request', code, message, { cause });
 
 /** Verifies a resume value; a forged, altered or expired one is a 400 that says what to do. */
 export const verifyResumeValue = async (

@@ -2,8 +2,8 @@
  * The onboarding a browser coming back from Stripe belongs to: its resume value, verified, and the
  * record it names, still the same user's and still connected. Anything else creates nothing.
  */
-import { badRequest, HttpError } from '../errors';
-import { parseQuery, singleParam } from '../http/query';
+import { badRequest, conflict } from '../errors';
+import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
 import type { OnboardingAccount, OnboardingStore } from './ports';
 import { type ResumeClaims, verifyResumeValue } from './resume-value';
 
@@ -22,9 +22,7 @@ export const resumedAccount = async (
   },
 ): Promise<ResumedAccount> => {
   const query = parseQuery(rawQueryString);
-  for (const key of query.keys()) {
-    if (key !== 'resume') throw badRequest('unknown_parameter', `The parameter ${key} is not supported here.`);
-  }
+  refuseUnknownParameters(query, 'this onboarding page', ['resume']);
   const resume = singleParam(query, 'resume');
   const claims = await verifyResumeValue(resume, context.secrets.platformTokenSecret, context.now);
   const record = await context.accounts.get(claims.accountId);
@@ -35,8 +33,7 @@ export const resumedAccount = async (
     );
   }
   if (record.status !== 'connected') {
-    throw new HttpError(
-      409,
+    throw conflict(
       'account_deauthorized',
       `${record.accountId} is no longer connected to the platform, so its onboarding cannot continue.`,
     );

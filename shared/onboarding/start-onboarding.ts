@@ -4,8 +4,8 @@
  * can fail, then sends the browser to a fresh Stripe-hosted onboarding link.
  */
 import type { ServiceConfig } from '../config';
-import { badRequest, HttpError } from '../errors';
-import { parseQuery, requiredParam, singleParam } from '../http/query';
+import { badRequest, conflict } from '../errors';
+import { parseQuery, refuseUnknownParameters, requiredParam, singleParam } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import { type ConnectFlow, isConnectFlow } from '../oauth/flow';
 import { validateReturnTo } from '../oauth/return-to';
@@ -31,17 +31,14 @@ export interface StartOnboardingRequest {
   readonly returnTo: string | undefined;
 }
 
-const knownParameters = new Set(['type', 'ticket', 'return_to']);
+const knownParameters = ['type', 'ticket', 'return_to'];
 
 export const parseStartOnboarding = (
   rawQueryString: string | undefined,
   returnToOrigins: readonly string[],
 ): StartOnboardingRequest => {
   const query = parseQuery(rawQueryString);
-  for (const key of query.keys()) {
-    if (!knownParameters.has(key))
-      throw badRequest('unknown_parameter', `The parameter ${key} is not supported by /connect/onboard.`);
-  }
+  refuseUnknownParameters(query, '/connect/onboard', knownParameters);
   const type = requiredParam(query, 'type');
   if (!isConnectFlow(type)) throw badRequest('invalid_parameter', 'type must be express or standard.');
   const returnTo = singleParam(query, 'return_to');
@@ -81,7 +78,7 @@ const createAndRecord = async (
   if (!stored.ok) {
     // Stripe gave us an id another user's record holds: never hand it over.
     context.logger.error('created account already claimed', { accountId, platformUserId });
-    throw new HttpError(409, 'account_claimed', 'This account is already connected to another user of the platform.');
+    throw conflict('account_claimed', 'This account is already connected to another user of the platform.');
   }
   context.logger.info('onboarding account created', { accountId, platformUserId, type, slot });
   context.metrics.count('OnboardingAccountCreated', { flow: type });

@@ -2,12 +2,28 @@
  * Connected accounts, one item per Stripe account, owned by one platform user. We store only the
  * account id and what describes it, never an access or refresh token: the platform key with the
  * `Stripe-Account` header is how the platform acts for the account.
+ *
+ * Every write to the accounts table is built here, from the named condition parts below; the events
+ * repo puts `accountChangeWrite` into its transaction and applies snapshots through `applyInPlace`.
+ * Times are epoch milliseconds in and out; the item keeps ISO strings for the times it shows,
+ * `statusChangedAt` in milliseconds, and `stripeStateAt` and the `appliedEvents` entries in seconds.
  */
+import { createHash, randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectFlow } from '../oauth/flow';
 import { accountsByUserIndex } from '../tables';
-import type { RequirementsSummary } from '../webhooks/account-change';
-import { conditionalCall, storeCall } from './store-errors';
+import { type EpochMs, toEpochSeconds, toIso } from '../time';
+import type { AccountChange, RequirementsSummary, StateChange } from '../webhooks/account-change';
+import {
+  conditionalCall,
+  conflictBackoff,
+  conflictsWithTransaction,
+  eventNotRecorded,
+  isConditionFailure,
+  maxConflictRetries,
+  refusedItem,
+  storeCall,
+} from './store-errors';
 
 export type AccountStatus = 'connected' | 'deauthorized';
 
@@ -29,13 +45,25 @@ export interface AccountRecord {
   readonly deauthorizedAt?: string;
 }
 
+/** The bookkeeping the item carries beside the record, for ordering and exactly-once. */
+interface AccountItem extends AccountRecord {
+  /** Epoch seconds: the time of the stored snapshot. */
+  readonly stripeStateAt?: number;
+  /** Epoch milliseconds: the last status change (connected or deauthorized). */
+  readonly statusChangedAt?: EpochMs;
+  /** `<stripeStateAt>:<event id>` of the events applied in place. */
+  readonly appliedEvents?: ReadonlySet<string>;
+  /** The id of the last in-place write, so a retry of it can tell it happened. */
+  readonly lastInPlaceWrite?: string;
+}
+
 export interface NewConnection {
   readonly accountId: string;
   readonly platformUserId: string;
   readonly type: ConnectFlow;
   readonly scope: string;
   readonly livemode: boolean;
-  readonly at: string;
+  readonly at: EpochMs;
 }
 
 /** The position after a page of `listByUser`: the last item's keys in the table and the index. */
@@ -54,6 +82,186 @@ export type ConnectResult =
   | { readonly ok: true; readonly record: AccountRecord }
   | { readonly ok: false; readonly reason: 'claimed' };
 
+export type ApplyOutcome = 'applied' | 'duplicate' | 'unknown_account' | 'stale' | 'account_deauthorized';
+
+/**
+ * The parts every condition on the accounts item is built from, each written once. Placeholders:
+ * `:connected`/`:deauthorized` (statuses), `:user`, `:stateAt` (seconds), `:statusAt` (ms), `:appliedEvent`.
+ */
+export const accountConditions = {
+  exists: 'attribute_exists(accountId)',
+  isAbsent: 'attribute_not_exists(accountId)',
+  isConnected: '#status = :connected',
+  isDeauthorized: '#status = :deauthorized',
+  notDeauthorized: '#status <> :deauthorized',
+  ownedBy: 'platformUserId = :user',
+  /** Snapshots are ordered to the second; a copy of the same second is told apart by `notAppliedYet`. */
+  isNotOlderSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt <= :stateAt)',
+  /**
+   * Status changes are ordered to the millisecond, whoever makes them (a connection, our deauthorize
+   * route, Stripe's deauthorization): a change older than the stored one does not apply.
+   */
+  noStatusChangeAfter: '(attribute_not_exists(statusChangedAt) OR statusChangedAt <= :statusAt)',
+  notAppliedYet: 'NOT contains(appliedEvents, :appliedEvent)',
+} as const;
+
+const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy } = accountConditions;
+const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet } = accountConditions;
+const all = (...parts: string[]) => parts.join(' AND ');
+const either = (...parts: string[]) => parts.join(' OR ');
+
+/** One conditional update of an account item: an UpdateCommand's input, or a transaction's `Update`. */
+export interface AccountWrite {
+  readonly TableName: string;
+  readonly Key: { accountId: string };
+  readonly UpdateExpression: string;
+  readonly ConditionExpression: string;
+  readonly ExpressionAttributeNames: Record<string, string>;
+  readonly ExpressionAttributeValues: Record<string, unknown>;
+}
+
+const statusName = { '#status': 'status' };
+
+const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): AccountWrite => ({
+  TableName: tableName,
+  Key: { accountId: change.accountId },
+  UpdateExpression:
+    'SET chargesEnabled = :chargesEnabled, payoutsEnabled = :payoutsEnabled, detailsSubmitted = :detailsSubmitted, ' +
+    'capabilities = :capabilities, requirements = :requirements, stripeStateAt = :stateAt, updatedAt = :at',
+  ConditionExpression: all(exists, isConnected, isNotOlderSnapshot),
+  ExpressionAttributeNames: statusName,
+  ExpressionAttributeValues: {
+    ':chargesEnabled': change.state.chargesEnabled,
+    ':payoutsEnabled': change.state.payoutsEnabled,
+    ':detailsSubmitted': change.state.detailsSubmitted,
+    ':capabilities': change.state.capabilities,
+    ':requirements': change.state.requirements,
+    ':stateAt': toEpochSeconds(change.asOf),
+    ':connected': 'connected',
+    ':at': toIso(now),
+  },
+});
+
+/**
+ * Deauthorized as of `statusAt`, written at `now`; only by its owner when one is named. Already
+ * deauthorized (a repeat, or the other side got there first): nothing changes, so `statusChangedAt`
+ * still orders the first change, not the last echo of it. The status then stays: a tombstone no later
+ * snapshot can lift.
+ */
+const deauthorizationWrite = (
+  tableName: string,
+  accountId: string,
+  statusAt: EpochMs,
+  now: EpochMs,
+  owner?: string,
+): AccountWrite => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression:
+    'SET #status = :deauthorized, deauthorizedAt = if_not_exists(deauthorizedAt, :at), statusChangedAt = :statusAt, updatedAt = :at',
+  ConditionExpression:
+    owner === undefined
+      ? all(exists, notDeauthorized, noStatusChangeAfter)
+      : all(exists, notDeauthorized, ownedBy, noStatusChangeAfter),
+  ExpressionAttributeNames: statusName,
+  ExpressionAttributeValues: {
+    ':deauthorized': 'deauthorized',
+    ':at': toIso(now),
+    ':statusAt': statusAt,
+    ...(owner === undefined ? {} : { ':user': owner }),
+  },
+});
+
+/** A new connection, or a reconnection by its owner or after a deauthorization (never taken from another owner). */
+const connectionWrite = (
+  tableName: string,
+  { accountId, platformUserId, type, scope, livemode, at }: NewConnection,
+) => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression:
+    'SET platformUserId = :user, #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, ' +
+    'connectedAt = :at, updatedAt = :at, statusChangedAt = :statusAt, chargesEnabled = if_not_exists(chargesEnabled, :false), ' +
+    'payoutsEnabled = if_not_exists(payoutsEnabled, :false), detailsSubmitted = if_not_exists(detailsSubmitted, :false), ' +
+    'capabilities = if_not_exists(capabilities, :none) REMOVE deauthorizedAt',
+  ConditionExpression: either(isAbsent, ownedBy, isDeauthorized),
+  ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', ...statusName },
+  ExpressionAttributeValues: {
+    ':user': platformUserId,
+    ':type': type,
+    ':scope': scope,
+    ':livemode': livemode,
+    ':connected': 'connected',
+    ':deauthorized': 'deauthorized',
+    ':at': toIso(at),
+    ':statusAt': at,
+    ':false': false,
+    ':none': {},
+  },
+});
+
+/** The account write of a change from a webhook event, for the events repo's transaction. */
+export const accountChangeWrite = (tableName: string, change: AccountChange, now: EpochMs): AccountWrite =>
+  change.kind === 'state'
+    ? snapshotWrite(tableName, change, now)
+    : deauthorizationWrite(tableName, change.accountId, change.asOf, now);
+
+/** Why the account refused a change: it is not stored, or deauthorized, or holds newer news. */
+export const refusalOf = (
+  item: { readonly status?: unknown } | undefined,
+): Exclude<ApplyOutcome, 'applied' | 'duplicate'> => {
+  if (!item) return 'unknown_account';
+  return item.status === 'deauthorized' ? 'account_deauthorized' : 'stale';
+};
+
+/**
+ * How an event applied in place is remembered on the account item: tagged with its second, because
+ * only events of the item's current `stripeStateAt` second can arrive again without being older.
+ */
+export const appliedEventEntry = (asOf: EpochMs, eventId: string): string => `${toEpochSeconds(asOf)}:${eventId}`;
+
+const appliedEventSecond = (entry: string): number => Number(entry.slice(0, entry.indexOf(':')));
+
+/**
+ * A snapshot applied in place: the ordered snapshot write, and in the same single-item write the
+ * event's entry in `appliedEvents`, refused if already there. A redelivery is then either older
+ * than the stored state or in the set: once, without a transaction or a second table.
+ */
+export const inPlaceSnapshotWrite = (
+  tableName: string,
+  change: StateChange,
+  eventId: string,
+  writeId: string,
+  now: EpochMs,
+): AccountWrite => {
+  const write = snapshotWrite(tableName, change, now);
+  const entry = appliedEventEntry(change.asOf, eventId);
+  return {
+    ...write,
+    // `lastInPlaceWrite`: an SDK retry of this very request, after its answer was lost, is refused by the
+    // condition like a duplicate; the id it finds tells that the write was ours and did happen.
+    UpdateExpression: `${write.UpdateExpression}, lastInPlaceWrite = :writeId ADD appliedEvents :appliedEvents`,
+    ConditionExpression: all(write.ConditionExpression, notAppliedYet),
+    ExpressionAttributeValues: {
+      ...write.ExpressionAttributeValues,
+      ':appliedEvents': new Set([entry]),
+      ':appliedEvent': entry,
+      ':writeId': writeId,
+    },
+  };
+};
+
+/** Entries older than the applied second are dropped when a checking write finds this many. */
+export const appliedEventsCompactionThreshold = 16;
+
+/**
+ * Whether this event's write asks for the set back to check for entries to drop. One event in eight,
+ * chosen by its id so a redelivery chooses alike: the others write without a reply to read (the
+ * reply is the whole updated snapshot), and the set still cannot grow far between checks.
+ */
+export const checksAppliedEvents = (eventId: string): boolean =>
+  (createHash('sha1').update(eventId).digest()[0] ?? 0) % 8 === 0;
+
 export interface AccountsRepo {
   get(accountId: string): Promise<AccountRecord | undefined>;
   /**
@@ -71,49 +279,51 @@ export interface AccountsRepo {
    */
   markDeauthorized(
     owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
-    at: string,
+    at: EpochMs,
   ): Promise<AccountRecord | undefined>;
+  /** Applies a snapshot from event `eventId` once, remembering the event on the account item. */
+  applyInPlace(eventId: string, change: StateChange, now: EpochMs): Promise<ApplyOutcome>;
 }
 
 export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => {
-  const get = async (accountId: string): Promise<AccountRecord | undefined> => {
+  const getItem = async (accountId: string): Promise<AccountItem | undefined> => {
     const result = await storeCall(() =>
       client.send(new GetCommand({ TableName: tableName, Key: { accountId }, ConsistentRead: true })),
     );
-    return result.Item as AccountRecord | undefined;
+    return result.Item as AccountItem | undefined;
+  };
+
+  /**
+   * Once applied at second `asOf`, the item's state is that second's: a redelivery of an event of an
+   * earlier second is refused as older whether or not its entry is kept, so those entries can go.
+   * Only ever removes such entries (concurrent writers add only entries of `asOf` or later).
+   */
+  const forgetOlderEntries = async (change: StateChange, applied: unknown): Promise<void> => {
+    if (!(applied instanceof Set)) return;
+    const second = toEpochSeconds(change.asOf);
+    const older = [...(applied as Set<string>)].filter((entry) => appliedEventSecond(entry) < second);
+    if (older.length < appliedEventsCompactionThreshold) return;
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { accountId: change.accountId },
+          UpdateExpression: 'DELETE appliedEvents :older',
+          ConditionExpression: exists,
+          ExpressionAttributeValues: { ':older': new Set(older) },
+        }),
+      );
+    } catch {
+      // The event is applied and stays so: the entries are only dead weight, and the next compaction takes them.
+    }
   };
 
   return {
-    get,
+    get: getItem,
 
-    putConnected: async ({ accountId, platformUserId, type, scope, livemode, at }) => {
+    putConnected: async (connection) => {
       const result = await conditionalCall(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { accountId },
-            UpdateExpression:
-              'SET platformUserId = :user, #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, ' +
-              'connectedAt = :at, updatedAt = :at, statusChangedAt = :atMs, chargesEnabled = if_not_exists(chargesEnabled, :false), ' +
-              'payoutsEnabled = if_not_exists(payoutsEnabled, :false), detailsSubmitted = if_not_exists(detailsSubmitted, :false), ' +
-              'capabilities = if_not_exists(capabilities, :none) REMOVE deauthorizedAt',
-            ConditionExpression: 'attribute_not_exists(accountId) OR platformUserId = :user OR #status = :deauthorized',
-            ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':user': platformUserId,
-              ':type': type,
-              ':scope': scope,
-              ':livemode': livemode,
-              ':connected': 'connected',
-              ':deauthorized': 'deauthorized',
-              ':at': at,
-              ':atMs': Date.parse(at),
-              ':false': false,
-              ':none': {},
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
+        client.send(new UpdateCommand({ ...connectionWrite(tableName, connection), ReturnValues: 'ALL_NEW' })),
       );
       return result ? { ok: true, record: result.Attributes as AccountRecord } : { ok: false, reason: 'claimed' };
     },
@@ -142,28 +352,48 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
       const result = await conditionalCall(() =>
         client.send(
           new UpdateCommand({
-            TableName: tableName,
-            Key: { accountId },
-            UpdateExpression:
-              'SET #status = :deauthorized, deauthorizedAt = if_not_exists(deauthorizedAt, :at), updatedAt = :at, statusChangedAt = :atMs',
-            // Already deauthorized (a repeat, or the webhook got there first): keep its times, so
-            // statusChangedAt still orders the first change, not the last echo of it.
-            // The same ordering rule as the webhook's tombstone: a status change after `at` is newer news than ours.
-            ConditionExpression:
-              'attribute_exists(accountId) AND #status <> :deauthorized AND platformUserId = :user AND (attribute_not_exists(statusChangedAt) OR statusChangedAt <= :atMs)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':deauthorized': 'deauthorized',
-              ':at': at,
-              ':atMs': Date.parse(at),
-              ':user': platformUserId,
-            },
+            ...deauthorizationWrite(tableName, accountId, at, at, platformUserId),
             ReturnValues: 'ALL_NEW',
           }),
         ),
       );
       // Unknown, deauthorized already, or connected again since `at`: a consistent read tells which (dynalite ignores ReturnValuesOnConditionCheckFailure).
-      return result ? (result.Attributes as AccountRecord) : get(accountId);
+      return result ? (result.Attributes as AccountRecord) : getItem(accountId);
+    },
+
+    applyInPlace: async (eventId, change, now) => {
+      const entry = appliedEventEntry(change.asOf, eventId);
+      const writeId = randomUUID();
+      const update = new UpdateCommand({
+        ...inPlaceSnapshotWrite(tableName, change, eventId, writeId, now),
+        ReturnValues: checksAppliedEvents(eventId) ? 'UPDATED_NEW' : 'NONE',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          const result = await storeCall(
+            () => client.send(update),
+            (error) => isConditionFailure(error) || conflictsWithTransaction(error),
+          );
+          await forgetOlderEntries(change, result.Attributes?.appliedEvents);
+          return 'applied';
+        } catch (error) {
+          if (conflictsWithTransaction(error)) {
+            if (attempt < maxConflictRetries) {
+              await conflictBackoff(attempt);
+              continue;
+            }
+            throw eventNotRecorded(error);
+          }
+          if (!isConditionFailure(error)) throw error;
+          // DynamoDB Local returns the refusing item; dynalite does not, and neither does either engine for a missing one.
+          const refusing =
+            (refusedItem(error) as Partial<AccountItem> | undefined) ?? (await getItem(change.accountId));
+          if (refusing?.lastInPlaceWrite === writeId) return 'applied';
+          if (refusing?.status === 'connected' && refusing.appliedEvents?.has(entry)) return 'duplicate';
+          return refusalOf(refusing);
+        }
+      }
     },
   };
 };

@@ -5,7 +5,7 @@
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectFlow } from '../oauth/flow';
-import { isConditionFailure, storeCall } from './store-errors';
+import { isConditionFailure, refusedItem, storeCall } from './store-errors';
 
 export interface StateItem {
   readonly stateHash: string;
@@ -57,10 +57,9 @@ export const createStatesRepo = (client: DynamoDBDocumentClient, tableName: stri
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // DynamoDB Local returns the item that failed the condition; dynalite does not (then: unknown).
-      // The item comes back in DynamoDB's wire format ({ S: ... }): lib-dynamodb does not unmarshall errors.
-      const existing = (error as { Item?: { bindingHash?: { S?: string } } }).Item;
+      const existing = refusedItem(error) as Partial<StateItem> | undefined;
       if (!existing) return { ok: false, reason: 'unknown' };
-      return { ok: false, reason: existing.bindingHash?.S !== bindingHash ? 'mismatch' : 'expired' };
+      return { ok: false, reason: existing.bindingHash !== bindingHash ? 'mismatch' : 'expired' };
     }
   },
 });

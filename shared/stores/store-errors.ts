@@ -1,4 +1,11 @@
-import { HttpError } from '../errors';
+/**
+ * How DynamoDB's failures reach the stores: outages become a StoreUnavailableError, condition failures stay answers, and
+ * the item a refused write returns is unmarshalled here, once, so store logic only sees plain objects.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { StoreUnavailableError } from '../errors';
 
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error &&
@@ -6,7 +13,7 @@ export const isConditionFailure = (error: unknown): boolean =>
 
 /**
  * Runs one DynamoDB call. Anything but a condition failure (or what else `isAnswer` says the caller handles) means the store
- * is unreachable, throttled past the SDK's retries, or refusing us: a 503 the caller may retry.
+ * is unreachable, throttled past the SDK's retries, or refusing us: a StoreUnavailableError the caller may retry.
  */
 export const storeCall = async <T>(
   call: () => Promise<T>,
@@ -16,15 +23,7 @@ export const storeCall = async <T>(
     return await call();
   } catch (error) {
     if (isAnswer(error)) throw error;
-    throw new HttpError(
-      503,
-      'store_unavailable',
-      'Our database is not answering right now. Nothing was changed; please try again shortly.',
-      {
-        cause: error,
-        expose: true,
-      },
-    );
+    throw new StoreUnavailableError(error);
   }
 };
 
@@ -37,3 +36,42 @@ export const conditionalCall = async <T>(call: () => Promise<T>): Promise<T | un
     throw error;
   }
 };
+
+type WireItem = Record<string, AttributeValue>;
+
+/** A wire-format item (`{ S: … }`) as a plain object: lib-dynamodb does not unmarshall what comes with an error. */
+const plainItem = (item: WireItem | undefined): Record<string, unknown> | undefined =>
+  item ? unmarshall(item) : undefined;
+
+/**
+ * The item a refused single-item write returned (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`), as a
+ * plain object; undefined when none came back (no such item, or an engine that does not return it).
+ */
+export const refusedItem = (error: unknown): Record<string, unknown> | undefined =>
+  plainItem((error as { Item?: WireItem }).Item);
+
+export interface CancellationReason {
+  readonly code: string | undefined;
+  /** The refusing item, as a plain object, when the write asked for it. */
+  readonly item: Record<string, unknown> | undefined;
+}
+
+/** A cancelled transaction's reasons, one per item in order, as plain objects; undefined for any other error. */
+export const cancellationReasons = (error: unknown): readonly CancellationReason[] | undefined => {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as { CancellationReasons?: { Code?: string; Item?: WireItem }[] }).CancellationReasons ?? [];
+  return reasons.map((reason) => ({ code: reason.Code, item: plainItem(reason.Item) }));
+};
+
+/** A single-item write that met a transaction in flight on the same item: it did not happen. */
+export const conflictsWithTransaction = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'TransactionConflictException';
+
+/** How many times a write that met another writer is tried again before giving up. */
+export const maxConflictRetries = 3;
+
+export const conflictBackoff = (attempt: number) => sleep(20 * 2 ** attempt + Math.random() * 20);
+
+/** An event we could not record (still contended, or refused by the store): unavailable, so Stripe retries it. */
+export const eventNotRecorded = (cause: unknown, code: 'store_conflict' | 'store_rejected' = 'store_conflict') =>
+  new StoreUnavailableError(cause, code, 'The event could not be recorded right now; Stripe will retry it.');

@@ -4,49 +4,66 @@
  * (measured: bench/results.md), so it speaks HTTP itself, with the SDK's API version, a timeout and
  * one retry, as the SDK would.
  */
-import { HttpError } from '../errors';
 import { stripeApiVersion } from './api-version';
+import type { StripeClientOptions } from './client';
+import {
+  classifyStripeError,
+  commonStripeAnswers,
+  type StripeAnswer,
+  type StripeFailure,
+  type StripeFailureKind,
+  stripeCallError,
+  stripeErrorOfResponse,
+} from './errors';
 
-/** The account object, or undefined when the platform key no longer reaches it (403/404). */
+/** The account object, or undefined when the platform key no longer reaches it. */
 export type AccountReader = (accountId: string) => Promise<Readonly<Record<string, unknown>> | undefined>;
 
-export interface AccountReaderOptions {
-  readonly secretKey: string;
-  readonly apiBase: URL | undefined;
-  readonly timeoutMs: number;
+export interface AccountReaderOptions extends StripeClientOptions {
   readonly fetch?: typeof fetch;
 }
 
-const stripeError = (body: unknown): Record<string, unknown> | undefined => {
-  const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
-  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : undefined;
+/** A read that cannot succeed (the account is gone or no longer ours): undefined, not an error. */
+const accountGone: ReadonlySet<StripeFailureKind> = new Set([
+  'account_not_connected',
+  'not_found',
+  'permission_denied',
+]);
+
+/**
+ * The webhook's answer to the other failures: a 5xx, so Stripe redelivers the event. A refused key
+ * (a bad rotation) is the operator's; anything else counts as Stripe not answering.
+ */
+const answerFor = (failure: StripeFailure): StripeAnswer => {
+  switch (failure.kind) {
+    case 'timeout':
+      return commonStripeAnswers.timeout;
+    case 'credentials_refused':
+      return commonStripeAnswers.credentials_refused;
+    default:
+      return commonStripeAnswers.stripe_unavailable;
+  }
 };
 
-const errorCodeOf = (body: unknown): string =>
-  String(stripeError(body)?.code ?? stripeError(body)?.type ?? 'no error code');
+class ReadFailed extends Error {
+  constructor(
+    readonly failure: StripeFailure,
+    override readonly cause: unknown,
+  ) {
+    super(failure.kind);
+  }
+}
 
-const revokedAccess = (body: unknown): boolean => {
-  const error = stripeError(body);
-  return (
-    error?.code === 'account_invalid' ||
-    /does not have access to account|access may have been revoked/i.test(String(error?.message ?? ''))
-  );
-};
-
-const unavailable = (cause: unknown) =>
-  new HttpError(502, 'stripe_unavailable', 'Stripe is not answering right now. Please try again in a moment.', {
-    cause,
-    expose: true,
-  });
-
-export const createAccountReader = ({
-  secretKey,
-  apiBase,
-  timeoutMs,
-  fetch: send = fetch,
-}: AccountReaderOptions): AccountReader => {
+/**
+ * Reads accounts with `secretKey`, from `apiBase` (the emulator locally), as
+ * `createStripeClient(secretKey, options)` would.
+ */
+export const createAccountReader = (
+  secretKey: string,
+  { apiBase, timeoutMs, fetch: send = fetch }: AccountReaderOptions,
+): AccountReader => {
   const base = apiBase ?? new URL('https://api.stripe.com');
-  const readOnce: AccountReader = async (accountId) => {
+  const readOnce = async (accountId: string): Promise<Readonly<Record<string, unknown>> | undefined> => {
     let response: Response;
     try {
       response = await send(new URL(`/v1/accounts/${encodeURIComponent(accountId)}`, base), {
@@ -58,34 +75,38 @@ export const createAccountReader = ({
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      if (error instanceof Error && error.name === 'TimeoutError') {
-        throw new HttpError(504, 'stripe_timeout', 'Stripe did not answer in time. It is safe to try again.', {
-          cause: error,
-          expose: true,
-        });
-      }
-      throw unavailable(error);
+      const failure = classifyStripeError(error);
+      // fetch's network errors are not Stripe's: the connection failed.
+      throw new ReadFailed(failure.kind === 'unknown' ? { kind: 'unreachable' } : failure, error);
     }
-    if (response.status === 403 || response.status === 404) return undefined;
     const body: unknown = await response.json().catch(() => undefined);
-    if (response.status === 401) {
-      // Stripe has answered revoked access with a 401 too; any other 401 is our own key refused (a bad
-      // rotation): a 5xx, so Stripe retries the event once the key is fixed.
-      if (revokedAccess(body)) return undefined;
-      throw new HttpError(502, 'stripe_misconfigured', 'Stripe refused the platform credentials.', {
-        cause: new Error(`Stripe answered 401: ${errorCodeOf(body)}`),
-      });
-    }
-    if (!response.ok || typeof body !== 'object' || body === null || Array.isArray(body))
-      throw unavailable(new Error(`Stripe answered ${response.status}`));
-    return body as Record<string, unknown>;
+    if (response.ok && typeof body === 'object' && body !== null && !Array.isArray(body))
+      return body as Record<string, unknown>;
+    const stripeError = stripeErrorOfResponse(
+      response.status,
+      response.ok ? { error: { message: 'Stripe answered with something that is not an account' } } : body,
+      Object.fromEntries(response.headers),
+    );
+    const failure = response.ok ? { kind: 'stripe_unavailable' as const } : classifyStripeError(stripeError);
+    if (accountGone.has(failure.kind)) return undefined;
+    throw new ReadFailed(
+      failure,
+      new Error(`Stripe answered ${response.status}: ${stripeError.code ?? stripeError.rawType ?? 'no error code'}`),
+    );
   };
-  // One retry for a failure that may pass (5xx, 429, a dropped connection), as the SDK's maxNetworkRetries: 1.
+  /** Once more for a failure that may pass (a 5xx, a 429, a dropped connection), as the SDK's maxNetworkRetries: 1, unless Stripe says it will not. */
+  const mayRetry = (failure: StripeFailure): boolean =>
+    failure.shouldRetry ?? answerFor(failure) === commonStripeAnswers.stripe_unavailable;
   return async (accountId) => {
     try {
-      return await readOnce(accountId);
+      try {
+        return await readOnce(accountId);
+      } catch (error) {
+        if (error instanceof ReadFailed && mayRetry(error.failure)) return await readOnce(accountId);
+        throw error;
+      }
     } catch (error) {
-      if (error instanceof HttpError && error.code === 'stripe_unavailable') return readOnce(accountId);
+      if (error instanceof ReadFailed) throw stripeCallError(answerFor(error.failure), error.cause);
       throw error;
     }
   };

@@ -26,6 +26,19 @@ export const createStripeClient = (secretKey: string, { apiBase, timeoutMs }: St
       : {}),
   });
 
+/** The platform's Stripe client and the mode its key is in. */
+export interface PlatformStripe {
+  readonly client: Stripe;
+  /** The mode of this deployment, from its key: responses and events of the other mode are refused. */
+  readonly livemode: boolean;
+}
+
+/**
+ * How use cases reach Stripe: called only when a request gets as far as needing Stripe, so a
+ * refused request never reads the key or builds a client.
+ */
+export type StripeAccess = () => Promise<PlatformStripe>;
+
 let cached: { key: string; client: Stripe } | undefined;
 
 /** One client per container, rebuilt only when the secret key itself changes (after a rotation). */

@@ -2,6 +2,8 @@
  * What a verified event means for an account record, independent of how it is stored. Each change
  * carries the time it describes, so an older event can never overwrite a newer state.
  */
+import type { EpochMs } from '../time';
+
 export interface RequirementsSummary {
   readonly currentlyDue: readonly string[];
   readonly pastDue: readonly string[];
@@ -19,10 +21,12 @@ export interface AccountState {
 }
 
 export type AccountChange =
-  /** A full snapshot of the account as of `asOf` (epoch seconds). */
-  | { readonly kind: 'state'; readonly accountId: string; readonly state: AccountState; readonly asOf: number }
-  /** Stripe revoked our access; `asOf` in epoch milliseconds, ordered against our own status changes. */
-  | { readonly kind: 'deauthorized'; readonly accountId: string; readonly asOf: number };
+  /** A full snapshot of the account as of `asOf` (ordered against other snapshots to the second). */
+  | { readonly kind: 'state'; readonly accountId: string; readonly state: AccountState; readonly asOf: EpochMs }
+  /** Stripe revoked our access as of `asOf`, ordered against our own status changes. */
+  | { readonly kind: 'deauthorized'; readonly accountId: string; readonly asOf: EpochMs };
+
+export type StateChange = Extract<AccountChange, { kind: 'state' }>;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

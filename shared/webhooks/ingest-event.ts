@@ -4,7 +4,7 @@
  * and 200 for events we deliberately ignore, so Stripe stops sending them.
  */
 import type { ServiceConfig } from '../config';
-import { badRequest, HttpError } from '../errors';
+import { badRequest, isCallerError, ServiceError } from '../errors';
 import { type HttpResponse, jsonResponse } from '../http/responses';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
@@ -13,8 +13,10 @@ import type { PlatformSecrets } from '../secrets';
 import type { EventsRepo } from '../stores/events-repo';
 import type { AccountReader } from '../stripe/account-reader';
 import { isLiveKey } from '../stripe/mode';
+import type { EpochMs } from '../time';
 import type { AccountChange } from './account-change';
-import { eventsAppliedInPlace, eventsReadFromStripe, planChange } from './plan-change';
+import { eventTypeSpec, isAppliedInPlace, readsAccountAtStripe } from './event-types';
+import { planChange } from './plan-change';
 import { verifyStripeSignature } from './signature';
 import { parseStripeEvent, type StripeEventEnvelope } from './stripe-event';
 
@@ -39,7 +41,7 @@ export interface IngestContext {
   readonly notices: NoticePublisher;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
-  readonly now: number;
+  readonly now: EpochMs;
 }
 
 const noticeFor = (change: AccountChange, event: StripeEventEnvelope): AccountNotice => {
@@ -81,8 +83,7 @@ const verifiedEvent = (
     }
     return event;
   } catch (error) {
-    if (error instanceof HttpError && error.status < 500)
-      metrics.count('WebhookEventRejected', { errorCode: error.code });
+    if (isCallerError(error)) metrics.count('WebhookEventRejected', { errorCode: error.code });
     throw error;
   }
 };
@@ -105,7 +106,7 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     return ignored('livemode_mismatch');
   }
   // Events that cost a Stripe call are checked for duplicates first, so a redelivery costs one read.
-  if (eventsReadFromStripe.has(event.type) && (await events.isProcessed(event.id))) {
+  if (readsAccountAtStripe(event.type) && (await events.isProcessed(event.id))) {
     logger.info('webhook duplicate', fields);
     return duplicate();
   }
@@ -116,12 +117,12 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
   }
   const change = plan.change;
   const outcome =
-    change.kind === 'state' && eventsAppliedInPlace.has(event.type)
-      ? await events.applyInPlace(event.id, change, new Date(now))
+    change.kind === 'state' && isAppliedInPlace(event.type)
+      ? await events.applyInPlace(event.id, change, now)
       : await events.applyOnce(
           { eventId: event.id, type: event.type, accountId: change.accountId, created: event.created },
           change,
-          new Date(now),
+          now,
         );
   logger.info('webhook processed', { ...fields, outcome });
   if (outcome === 'applied') {
@@ -134,12 +135,12 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
   const connectionMayBePending = outcome === 'unknown_account' || outcome === 'account_deauthorized';
   if (
     connectionMayBePending &&
-    event.type === 'account.application.authorized' &&
-    now - event.created * 1000 < pendingConnectionWindowMs
+    eventTypeSpec(event.type)?.mayPrecedeConnection &&
+    now - event.created < pendingConnectionWindowMs
   ) {
     // Stripe may announce a (re)connection before our callback has stored it: ask Stripe to retry.
-    throw new HttpError(
-      503,
+    throw new ServiceError(
+      'unavailable',
       'account_pending',
       'This account is not connected here yet (its OAuth callback may still be running); Stripe will retry.',
       {

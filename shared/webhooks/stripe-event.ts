@@ -3,12 +3,13 @@
  * and only a well-formed envelope goes further.
  */
 import { badRequest } from '../errors';
+import { type EpochMs, fromEpochSeconds } from '../time';
 
 export interface StripeEventEnvelope {
   readonly id: string;
   readonly type: string;
-  /** Epoch seconds. */
-  readonly created: number;
+  /** When Stripe created the event (sent in epoch seconds). */
+  readonly created: EpochMs;
   readonly livemode: boolean;
   /** Connect events: the connected account the event is about. */
   readonly account: string | undefined;
@@ -48,7 +49,7 @@ export const parseStripeEvent = (payload: Buffer): StripeEventEnvelope => {
   return {
     id,
     type,
-    created,
+    created: fromEpochSeconds(created),
     livemode,
     account: typeof account === 'string' ? account : undefined,
     object: parsed.data.object,

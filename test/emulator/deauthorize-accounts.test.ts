@@ -64,6 +64,17 @@ describe('StripeEmulator', () => {
   });
 
   describe('GET /v1/accounts/:id', () => {
+    const nothingDue = {
+      alternatives: [],
+      current_deadline: null,
+      currently_due: [],
+      disabled_reason: null,
+      errors: [],
+      eventually_due: [],
+      past_due: [],
+      pending_verification: [],
+    };
+
     it("returns the connected account in Stripe's shape", async () => {
       const accountId = await connect(emulator, 'standard', {
         'stripe_user[email]': 'jo@example.com',
@@ -75,27 +86,62 @@ describe('StripeEmulator', () => {
       expect({ ...account, lastResponse: undefined }).toEqual({
         id: accountId,
         object: 'account',
-        type: 'standard',
-        business_profile: { name: null, url: null, product_description: null, support_email: null },
+        business_profile: {
+          mcc: null,
+          minority_owned_business_designation: null,
+          name: null,
+          product_description: null,
+          specified_commercial_transactions_act_url: null,
+          support_address: null,
+          support_email: null,
+          support_phone: null,
+          support_url: null,
+          url: null,
+        },
         business_type: null,
         capabilities: { card_payments: 'active', transfers: 'active' },
         charges_enabled: true,
-        payouts_enabled: true,
-        details_submitted: true,
-        controller: { type: 'account' },
-        country: 'GB',
-        default_currency: 'gbp',
-        created: expect.any(Number),
-        email: 'jo@example.com',
-        metadata: {},
-        requirements: {
-          currently_due: [],
-          eventually_due: [],
-          past_due: [],
-          pending_verification: [],
-          disabled_reason: null,
-          current_deadline: null,
+        controller: {
+          fees: { payer: 'account' },
+          is_controller: false,
+          losses: { payments: 'stripe' },
+          requirement_collection: 'stripe',
+          stripe_dashboard: { type: 'full' },
+          type: 'account',
         },
+        country: 'GB',
+        created: expect.any(Number),
+        default_currency: 'gbp',
+        details_submitted: true,
+        email: 'jo@example.com',
+        future_requirements: nothingDue,
+        metadata: {},
+        payouts_enabled: true,
+        requirements: nothingDue,
+        settings: {
+          branding: { icon: null, logo: null, primary_color: null, secondary_color: null },
+          card_payments: {
+            decline_on: { avs_failure: false, cvc_failure: false },
+            statement_descriptor_prefix: null,
+            statement_descriptor_prefix_kana: null,
+            statement_descriptor_prefix_kanji: null,
+          },
+          dashboard: { display_name: null, timezone: 'Etc/UTC' },
+          payments: {
+            statement_descriptor: null,
+            statement_descriptor_kana: null,
+            statement_descriptor_kanji: null,
+            statement_descriptor_prefix_kana: null,
+            statement_descriptor_prefix_kanji: null,
+          },
+          payouts: {
+            debit_negative_balances: true,
+            schedule: { delay_days: 2, interval: 'daily' },
+            statement_descriptor: null,
+          },
+        },
+        tos_acceptance: { date: account.created, ip: null, user_agent: null },
+        type: 'standard',
         lastResponse: undefined,
       });
     });

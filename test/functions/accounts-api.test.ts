@@ -232,7 +232,11 @@ describe('GET /accounts', () => {
     ['limit=2.5', 'invalid_limit', 'limit must be a whole number from 1 to 100.'],
     ['limit=-1', 'invalid_limit', 'limit must be a whole number from 1 to 100.'],
     ['limit=1&limit=2', 'duplicate_parameter', 'The parameter limit was given more than once.'],
-    ['starting_after=acct_1', 'unknown_parameter', 'The parameter starting_after is not supported by GET /accounts.'],
+    [
+      'starting_after=acct_1',
+      'unknown_parameter',
+      'The request has a parameter that GET /accounts does not support. Supported: limit, cursor.',
+    ],
   ])('refuses %s with 400 %s', async (query, code, message) => {
     expect(await api('GET', `/accounts?${query}`, await as('limits'))).toMatchObject({
       status: 400,

@@ -231,15 +231,16 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
 
       const result = deauthorizeAccount(record, {
         accounts,
-        stripe: async () => stripe,
-        livemode: false,
+        stripe: async () => ({ client: stripe, livemode: false }),
         clientId: 'ca_test',
         notices: noPublisher,
         metrics: noMetrics,
         now: requestStartedAt,
       });
 
-      await expect(result).rejects.toThrowError(expect.objectContaining({ status: 409, code: 'account_reconnected' }));
+      await expect(result).rejects.toThrowError(
+        expect.objectContaining({ kind: 'conflict', code: 'account_reconnected' }),
+      );
       expect(await storedAccount(stack, record.accountId)).toMatchObject({
         status: 'connected',
         platformUserId: reconnectingUser,
@@ -278,8 +279,7 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
       } as unknown as Stripe;
       return deauthorizeAccount(record, {
         accounts,
-        stripe: async () => stripe,
-        livemode: false,
+        stripe: async () => ({ client: stripe, livemode: false }),
         clientId: 'ca_test',
         notices: noPublisher,
         metrics: noMetrics,
@@ -289,10 +289,10 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
 
     await expect(
       refusal('This application is not connected to stripe account acct_someoneelse1, or that account does not exist.'),
-    ).rejects.toThrowError(expect.objectContaining({ status: 502 }));
+    ).rejects.toThrowError(expect.objectContaining({ kind: 'upstream_failed', code: 'stripe_error' }));
     await expect(
       refusal('No such application: ca_test (a live-mode client_id with a test-mode key)'),
-    ).rejects.toThrowError(expect.objectContaining({ status: 502 }));
+    ).rejects.toThrowError(expect.objectContaining({ kind: 'upstream_failed', code: 'stripe_error' }));
     expect(await statusOf(record.accountId)).toMatchObject({ status: 'connected' });
     await expect(
       refusal(

@@ -194,6 +194,62 @@ describe('hostile input', () => {
     );
   });
 
+  it('answers any Host header with a route answer or a 400, and keeps serving', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 40 }), async (host) => {
+        tried += 1;
+        const response = await rawRequest(stack.gatewayUrl, {
+          method: 'GET',
+          path: '/accounts',
+          headers: { host: host.replace(/[^\x20-\x7e]/g, '') },
+        });
+        expectHarmless(response);
+        expect([400, 401]).toContain(response.status);
+        if (response.status === 400)
+          expect(response.body).toBe('{"message":"Bad Request: the Host header is not a valid host name."}');
+      }),
+      runs,
+    );
+    expect((await rawRequest(stack.gatewayUrl, { method: 'GET', path: '/accounts' })).status).toBe(401);
+  });
+
+  it('never shows an attacker-chosen parameter name or the allowed return_to origins on its 400 page', async () => {
+    const ticket = await stack.mintTicket('echo_user');
+    const authorize = 'The request has a parameter that /connect/authorize does not support.';
+    for (const [path, message, hidden] of [
+      [`/connect/authorize?%3Cscript%3Ealert(1)%3C%2Fscript%3E=1&type=standard&ticket=${ticket}`, authorize, 'script'],
+      [`/connect/authorize?type=standard&${'Z'.repeat(300)}=1&ticket=${ticket}`, authorize, 'ZZZZ'],
+      [
+        `/connect/authorize?type=standard&ticket=${ticket}&stripe_user%5B%3Cb%3E%5D=x`,
+        'A stripe_user parameter',
+        '&lt;b',
+      ],
+      [`/connect/dashboard?ticket=${ticket}&Visit%20evil.example=1`, '/connect/dashboard does not support', 'evil'],
+      [
+        `/connect/authorize?type=standard&ticket=${ticket}&return_to=https%3A%2F%2Fphish.example%2F`,
+        'return_to must be on an origin this service allows.',
+        stack.gatewayUrl,
+      ],
+    ] as const) {
+      tried += 1;
+      const response = await rawRequest(stack.gatewayUrl, { method: 'GET', path });
+      expect(response.status, path).toBe(400);
+      expect(response.body, path).toContain(message);
+      expect(response.body, path).not.toContain(hidden);
+    }
+  });
+
+  it('sends no Strict-Transport-Security over the local gateway, even to a client that claims https', async () => {
+    const response = await rawRequest(stack.gatewayUrl, {
+      method: 'GET',
+      path: '/accounts',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers).not.toHaveProperty('strict-transport-security');
+  });
+
   it('answers wrong methods and unknown paths with 404 like API Gateway', async () => {
     for (const [method, path] of [
       ['PUT', '/connect/authorize'],

@@ -231,7 +231,7 @@ describe('GET /connect/dashboard', () => {
       async () => `ticket=${await as('dash_none')}&acount=acct_1`,
       400,
       'unknown_parameter',
-      'The parameter acount is not supported by /connect/dashboard.',
+      'The request has a parameter that /connect/dashboard does not support. Supported: ticket, account.',
     ],
     [
       'a malformed account',

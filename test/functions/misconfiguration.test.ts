@@ -31,7 +31,7 @@ const failedLog = (service: string, message: string) => [
     service,
     status: 503,
     errorCode: 'configuration_error',
-    error: { name: 'HttpError', message },
+    error: { name: 'ConfigurationError', message },
   }),
 ];
 

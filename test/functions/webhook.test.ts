@@ -5,7 +5,7 @@ import { localDefaults } from '../../local/defaults';
 import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
 import { useAccountNotices } from '../../shared/clients/notices';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
-import { checksAppliedEvents } from '../../shared/stores/events-repo';
+import { checksAppliedEvents } from '../../shared/stores/accounts-repo';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { locationOf, TestBrowser } from '../support/test-browser';
 

@@ -66,6 +66,7 @@ describe('toApiGatewayEvent', () => {
     });
     expect(event.headers['x-custom']).toBe('one,two');
     expect(event.headers.cookie).toBeUndefined();
+    expect(event.headers['x-forwarded-proto']).toBe('http');
     expect(event.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 

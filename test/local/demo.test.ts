@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveLocalPages } from '../../local/local-pages';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { skipOpenApiChecks } from '../support/openapi-guard';
 
 let stack: LocalStack;
 const hostile = '<img src=x onerror=alert(1)>';
+
+// The accounts handler below answers off-contract on purpose (the demo must survive it).
+skipOpenApiChecks();
 
 beforeAll(async () => {
   stack = await startLocalStack({

@@ -3,9 +3,9 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamoDb, ensureTables, localDynamoClient, startEmbeddedDynamoDb } from '../../local/dynamodb';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
-import type { StateChange } from '../../shared/stores/account-updates';
 import { createEventsRepo } from '../../shared/stores/events-repo';
 import { tableDefinitions } from '../../shared/tables';
+import type { StateChange } from '../../shared/webhooks/account-change';
 
 const started: EmbeddedDynamoDb[] = [];
 
@@ -74,13 +74,13 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
         requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
       },
     });
-    const now = new Date();
+    const now = Date.now();
 
-    expect(await repo.applyInPlace('evt_a', change('acct_1', 100, true), now)).toBe('applied');
-    expect(await repo.applyInPlace('evt_b', change('acct_1', 100, false), now)).toBe('applied');
-    expect(await repo.applyInPlace('evt_a', change('acct_1', 100, true), now)).toBe('duplicate');
-    expect(await repo.applyInPlace('evt_c', change('acct_1', 99, true), now)).toBe('stale');
-    expect(await repo.applyInPlace('evt_d', change('acct_2', 100, true), now)).toBe('unknown_account');
+    expect(await repo.applyInPlace('evt_a', change('acct_1', 100_000, true), now)).toBe('applied');
+    expect(await repo.applyInPlace('evt_b', change('acct_1', 100_000, false), now)).toBe('applied');
+    expect(await repo.applyInPlace('evt_a', change('acct_1', 100_000, true), now)).toBe('duplicate');
+    expect(await repo.applyInPlace('evt_c', change('acct_1', 99_000, true), now)).toBe('stale');
+    expect(await repo.applyInPlace('evt_d', change('acct_2', 100_000, true), now)).toBe('unknown_account');
 
     const stored = (
       await db.send(new GetCommand({ TableName: name('accounts'), Key: { accountId: 'acct_1' }, ConsistentRead: true }))

@@ -35,7 +35,7 @@ describe('readServiceConfig', () => {
   ])('names the setting that is wrong: %j', (bad, problem) => {
     expect(() => readServiceConfig(bad)).toThrowError(
       expect.objectContaining({
-        status: 503,
+        kind: 'unavailable',
         code: 'configuration_error',
         message: `The service is misconfigured: ${problem}.`,
       }),

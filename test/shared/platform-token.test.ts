@@ -15,7 +15,7 @@ const token = (claims: { sub?: string; aud?: string; exp?: number }, signingKey 
   return jwt.sign(signingKey);
 };
 
-const refused = (code: string) => expect.objectContaining({ status: 401, code });
+const refused = (code: string) => expect.objectContaining({ kind: 'unauthenticated', code });
 
 describe('verifyPlatformToken', () => {
   it('returns the platform user of a token minted by mintPlatformToken', async () => {
@@ -79,6 +79,29 @@ describe('verifyPlatformToken', () => {
     await expect(
       verifyPlatformToken(await token({ aud: 'connect-onboarding', exp: seconds + 60 }), secret, now),
     ).rejects.toThrowError(refused('invalid_token'));
+  });
+
+  it('refuses a sub with a lone surrogate, which a UTF-8 store cannot keep apart from other ids', async () => {
+    for (const sub of ['X\ud800', 'X\udc00', '\ud83d', 'a\udfffb']) {
+      await expect(
+        verifyPlatformToken(await token({ sub, aud: 'connect-onboarding', exp: seconds + 60 }), secret, now),
+      ).rejects.toThrowError(
+        expect.objectContaining({
+          status: 401,
+          code: 'invalid_token',
+          message:
+            'The platform token sub (platform user id) is not well-formed Unicode: it contains a lone surrogate.',
+        }),
+      );
+    }
+  });
+
+  it('accepts any well-formed sub as it is: astral characters, and NFC and NFD spellings kept apart', async () => {
+    for (const sub of ['user_😀', 'caf\u00e9', 'cafe\u0301', 'X?']) {
+      await expect(
+        verifyPlatformToken(await token({ sub, aud: 'connect-onboarding', exp: seconds + 60 }), secret, now),
+      ).resolves.toEqual({ platformUserId: sub });
+    }
   });
 
   it('refuses a malformed token', async () => {

@@ -48,7 +48,7 @@ describe('parsePlatformSecrets', () => {
   ])('names the field that is wrong: %j', (raw, problem) => {
     expect(() => parsePlatformSecrets(raw)).toThrowError(
       expect.objectContaining({
-        status: 503,
+        kind: 'unavailable',
         code: 'configuration_error',
         expose: true,
         message: `The service is misconfigured: ${problem}.`,
@@ -75,7 +75,7 @@ describe('secretsManagerSecrets', () => {
     const secrets = secretsManagerSecrets({ client, secretId: 'arn:secret' });
 
     await expect(secrets.get()).rejects.toThrowError(
-      expect.objectContaining({ status: 503, code: 'secrets_unavailable' }),
+      expect.objectContaining({ kind: 'unavailable', code: 'secrets_unavailable' }),
     );
     await expect(secrets.get()).resolves.toMatchObject({ clientId: 'ca_123' });
   });
@@ -107,7 +107,7 @@ describe('secretsManagerSecrets', () => {
     const { client } = scriptedClient(['not json']);
     await expect(secretsManagerSecrets({ client, secretId: 'arn:secret' }).get()).rejects.toThrowError(
       expect.objectContaining({
-        status: 503,
+        kind: 'unavailable',
         message: 'The service is misconfigured: secret field (all) is not a JSON object.',
       }),
     );

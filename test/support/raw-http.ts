@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { checkAgainstOpenApi } from './openapi-guard';
 
 export interface RawResponse {
   readonly status: number;
@@ -28,13 +29,23 @@ export const rawRequest = (
       (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('end', () =>
-          resolve({
+        incoming.on('end', () => {
+          const response = {
             status: incoming.statusCode ?? 0,
             headers: incoming.headers,
             body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
+          };
+          if (URL.canParse(options.path, baseUrl)) {
+            checkAgainstOpenApi({
+              method: options.method,
+              url: new URL(options.path, baseUrl).href,
+              status: response.status,
+              header: (name) => [incoming.headers[name.toLowerCase()] ?? []].flat()[0],
+              body: response.body,
+            });
+          }
+          resolve(response);
+        });
         incoming.on('error', reject);
       },
     );

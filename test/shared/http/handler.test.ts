@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../../local/api-gateway-event';
-import { HttpError } from '../../../shared/errors';
-import { httpHandler } from '../../../shared/http/handler';
+import { badRequest, ServiceError, StoreUnavailableError } from '../../../shared/errors';
+import { httpHandler, routesHandler } from '../../../shared/http/handler';
 import { jsonResponse } from '../../../shared/http/responses';
 import { createLogger } from '../../../shared/logger';
 import { createMetrics } from '../../../shared/metrics';
+import type { Route } from '../../../shared/routes';
 import { capturedServiceLines } from '../../support/log-guard';
 
 const event = (requestId: string): APIGatewayProxyEventV2 =>
@@ -17,12 +18,15 @@ const event = (requestId: string): APIGatewayProxyEventV2 =>
     requestContext: { requestId },
   }) as unknown as APIGatewayProxyEventV2;
 
+/** A route of an API caller, outside the service's table. */
+const probeRoute: Route = { method: 'POST', path: '/probe', function: 'webhook', caller: 'api' };
+
 /** A handler wired like every function, its log lines, and the EMF lines printed while it ran. */
 const setup = (serve: () => Promise<ReturnType<typeof jsonResponse>>) => {
   const lines: string[] = [];
   const logger = createLogger('probe', (line) => lines.push(line), 'info');
   const metrics = createMetrics(logger);
-  const handler = httpHandler('api', { logger, metrics }, serve);
+  const handler = httpHandler(probeRoute, { logger, metrics }, serve);
   const invoke = async (requestId: string) => {
     const before = capturedServiceLines().length;
     const response = await handler(event(requestId), lambdaContext('probe-function', 10, `lambda-${requestId}`));
@@ -108,7 +112,7 @@ describe('httpHandler', () => {
   it('logs a refused request once, with its errorCode, and still flushes what was counted', async () => {
     const probe = setup(async () => {
       probe.metrics.count('WebhookEventDuplicate');
-      throw new HttpError(400, 'signature_mismatch', 'No signature matches.');
+      throw new ServiceError('invalid_request', 'signature_mismatch', 'No signature matches.');
     });
 
     const { response, emf } = await probe.invoke('req-3');
@@ -123,7 +127,7 @@ describe('httpHandler', () => {
         ...lambdaKeys('req-3', true),
         status: 400,
         errorCode: 'signature_mismatch',
-        error: { name: 'HttpError', message: 'No signature matches.' },
+        error: { name: 'ServiceError', message: 'No signature matches.' },
       },
     ]);
     expect(emf.map((line) => Object.keys(line).filter((key) => key !== '_aws'))).toEqual([
@@ -134,10 +138,13 @@ describe('httpHandler', () => {
 
   it('logs a deliberate 503 (asking Stripe to retry) as a warning and a fault as an error', async () => {
     const deferred = setup(async () => {
-      throw new HttpError(503, 'account_pending', 'Not connected here yet.', { expose: true, deliberate: true });
+      throw new ServiceError('unavailable', 'account_pending', 'Not connected here yet.', {
+        expose: true,
+        deliberate: true,
+      });
     });
     const failing = setup(async () => {
-      throw new HttpError(503, 'store_unavailable', 'Our database is not answering.', { expose: true });
+      throw new StoreUnavailableError(new Error('unreachable'));
     });
 
     const answers = [(await deferred.invoke('req-4')).response, (await failing.invoke('req-5')).response];
@@ -159,5 +166,45 @@ describe('httpHandler', () => {
         errorCode: 'store_unavailable',
       }),
     ]);
+  });
+});
+
+describe('routesHandler', () => {
+  const logger = createLogger('probe', () => undefined, 'info');
+  const observability = { logger, metrics: createMetrics(logger) };
+  const refuse = async (): Promise<ReturnType<typeof jsonResponse>> => {
+    throw badRequest('unknown_parameter', 'The parameter x is not supported.');
+  };
+  const handler = routesHandler('login-link', observability, { dashboard: refuse, createLoginLink: refuse });
+  const invoke = (routeKey: string) =>
+    handler(
+      { ...event('req-routes'), routeKey } as APIGatewayProxyEventV2,
+      lambdaContext('probe-function', 10, 'lambda-req-routes'),
+    );
+
+  it("serves each of a function's routes for the caller the route table gives it", async () => {
+    const [page, api] = [
+      await invoke('GET /connect/dashboard'),
+      await invoke('POST /accounts/{accountId}/login_links'),
+    ];
+
+    expect(page).toMatchObject({ statusCode: 400, headers: { 'content-type': 'text/html; charset=utf-8' } });
+    expect(api).toMatchObject({
+      statusCode: 400,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({
+        error: {
+          type: 'invalid_request_error',
+          code: 'unknown_parameter',
+          message: 'The parameter x is not supported.',
+        },
+      }),
+    });
+  });
+
+  it('refuses a route the function does not serve, and does not compile without one it does', async () => {
+    await expect(invoke('GET /accounts')).rejects.toThrowError('The login-link function does not serve GET /accounts.');
+    // @ts-expect-error createLoginLink, the function's other route in the table, is missing.
+    routesHandler('login-link', observability, { dashboard: refuse });
   });
 });

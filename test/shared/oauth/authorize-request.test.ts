@@ -71,21 +71,21 @@ describe('parseAuthorizeRequest', () => {
     [
       'type=standard&ticket=t&stripe_user[constructor]=x',
       'invalid_stripe_user',
-      expect.stringMatching(/^stripe_user\[constructor\] is not a stripe_user field Stripe documents/),
+      expect.stringMatching(/^A stripe_user parameter names a field Stripe does not document \(allowed: email, url, /),
     ],
     [
       'type=standard&ticket=t&stripe_user[__proto__]=x',
       'invalid_stripe_user',
-      expect.stringMatching(/^stripe_user\[__proto__\] is not a stripe_user field/),
+      expect.stringMatching(/^A stripe_user parameter names a field Stripe does not document /),
     ],
     [
       'type=standard&ticket=t&utm_source=x',
       'unknown_parameter',
-      'The parameter utm_source is not supported by /connect/authorize.',
+      'The request has a parameter that /connect/authorize does not support. Supported: type, ticket, return_to, suggested_capabilities[], stripe_landing, always_prompt, stripe_user[...].',
     ],
     ['type=standard&ticket=%E0%A4%A', 'invalid_query', 'The query string is not valid percent-encoded UTF-8.'],
   ])('refuses %s', (query, code, message) => {
-    expect(() => parse(query)).toThrowError(expect.objectContaining({ status: 400, code, message }));
+    expect(() => parse(query)).toThrowError(expect.objectContaining({ kind: 'invalid_request', code, message }));
   });
 });
 

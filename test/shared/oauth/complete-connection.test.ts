@@ -88,7 +88,7 @@ describe('completeConnection', () => {
           type: 'standard',
           scope: 'read_write',
           livemode: false,
-          at: expect.any(String),
+          at: expect.any(Number),
         },
       ],
     });

@@ -27,7 +27,7 @@ describe('parseTokenResponse', () => {
     [{ stripe_user_id: 'acct_1', scope: 'x', livemode: 'false' }],
   ])('refuses a malformed response %j with a 502', (response) => {
     expect(() => parseTokenResponse(response)).toThrowError(
-      expect.objectContaining({ status: 502, code: 'stripe_bad_response' }),
+      expect.objectContaining({ kind: 'upstream_failed', code: 'stripe_bad_response' }),
     );
   });
 });

@@ -29,11 +29,19 @@ describe('validateReturnTo', () => {
     [`https://app.example.com/${'a'.repeat(2100)}`],
   ])('refuses %j', (raw) => {
     expect(() => validateReturnTo(raw, allowed)).toThrowError(
-      expect.objectContaining({ status: 400, code: 'invalid_return_to' }),
+      expect.objectContaining({ kind: 'invalid_request', code: 'invalid_return_to' }),
     );
   });
 
-  it('refuses everything when no origin is configured', () => {
-    expect(() => validateReturnTo('https://app.example.com/', [])).toThrowError(/none configured/);
+  it('refuses an origin not allowed without telling which origins are', () => {
+    for (const origins of [allowed, []]) {
+      expect(() => validateReturnTo('https://evil.example/', origins)).toThrowError(
+        expect.objectContaining({
+          status: 400,
+          code: 'invalid_return_to',
+          message: 'return_to must be on an origin this service allows.',
+        }),
+      );
+    }
   });
 });

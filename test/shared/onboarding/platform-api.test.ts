@@ -46,12 +46,12 @@ describe('createAccountLink', () => {
     const { stripe, link } = setup();
 
     await expect(link({ type: 'account_onboarding' }, 'acct_mine', 'user_2')).rejects.toMatchObject({
-      status: 403,
+      kind: 'forbidden',
       code: 'not_your_account',
       message: 'The account acct_mine is not one of your connected accounts.',
     });
     await expect(link({ type: 'account_onboarding' }, 'acct_nope')).rejects.toMatchObject({
-      status: 404,
+      kind: 'not_found',
       code: 'account_not_found',
     });
     expect(stripe.calls).toEqual([]);
@@ -61,7 +61,7 @@ describe('createAccountLink', () => {
     const { link } = setup();
 
     await expect(link({ type: 'account_update' })).rejects.toMatchObject({
-      status: 400,
+      kind: 'invalid_request',
       code: 'account_update_unavailable',
       message:
         'account_update links are only for accounts without a Stripe-hosted Dashboard, and every account here has one. Use type account_onboarding (with "collect": "eventually_due" to ask for everything Stripe will need), or a login link for an Express account.',
@@ -72,7 +72,7 @@ describe('createAccountLink', () => {
     const { link } = setup();
 
     await expect(link({})).rejects.toMatchObject({
-      status: 400,
+      kind: 'invalid_request',
       code: 'invalid_parameter',
       message: 'type must be account_onboarding or account_update.',
     });
@@ -80,8 +80,8 @@ describe('createAccountLink', () => {
       message: 'collect must be currently_due or eventually_due.',
     });
     await expect(link({ type: 'account_onboarding', extra: 1 })).rejects.toMatchObject({
-      code: 'unknown_field',
-      message: 'The request body has a field extra this route does not take (it takes: type, collect).',
+      code: 'unknown_parameter',
+      message: 'The request body has a field that is not supported. Supported: type, collect.',
     });
   });
 
@@ -92,17 +92,17 @@ describe('createAccountLink', () => {
     accounts.add({ accountId: 'acct_oauth', platformUserId: 'user_1', connection: 'oauth', type: 'standard' });
 
     await expect(link({ type: 'account_onboarding' }, 'acct_pending')).rejects.toMatchObject({
-      status: 409,
+      kind: 'conflict',
       code: 'confirmation_pending',
       message:
         "The account is waiting for the platform's confirmation: POST /accounts/acct_pending/confirm with the value from the success redirect.",
     });
     await expect(link({ type: 'account_onboarding' }, 'acct_gone')).rejects.toMatchObject({
-      status: 409,
+      kind: 'conflict',
       code: 'account_deauthorized',
     });
     await expect(link({ type: 'account_onboarding' }, 'acct_oauth')).rejects.toMatchObject({
-      status: 409,
+      kind: 'conflict',
       code: 'account_not_controlled',
     });
   });
@@ -136,7 +136,7 @@ describe('createAccountSession', () => {
     ],
     [
       { components: { wallet: { enabled: true } } },
-      'wallet is not an embedded component Stripe documents (see https://docs.stripe.com/connect/supported-embedded-components).',
+      'components names a component Stripe does not document (see https://docs.stripe.com/connect/supported-embedded-components).',
     ],
     [{ components: { payments: true } }, 'components.payments must be an object with "enabled": true or false.'],
     [
@@ -145,7 +145,7 @@ describe('createAccountSession', () => {
     ],
     [
       { components: { payments: { enabled: true, features: { teleport: true } } } },
-      'components.payments.features.teleport is not a feature of payments (it has: capture_payments, destination_on_behalf_of_charge_management, dispute_management, refund_management, smart_disputes_management).',
+      'components.payments.features names a feature payments does not have (it has: capture_payments, destination_on_behalf_of_charge_management, dispute_management, refund_management, smart_disputes_management).',
     ],
     [{ components: { documents: { enabled: true, features: { x: true } } } }, 'components.documents has no features.'],
     [
@@ -156,7 +156,7 @@ describe('createAccountSession', () => {
   ])('refuses %j with a clear 400', async (body, message) => {
     const { stripe, session } = setup();
 
-    await expect(session(body)).rejects.toMatchObject({ status: 400, code: 'invalid_components', message });
+    await expect(session(body)).rejects.toMatchObject({ kind: 'invalid_request', code: 'invalid_components', message });
     expect(stripe.calls).toEqual([]);
   });
 
@@ -164,7 +164,7 @@ describe('createAccountSession', () => {
     const { session } = setup();
 
     await expect(session({ components: { payments: { enabled: true } } }, 'acct_mine', 'user_2')).rejects.toMatchObject(
-      { status: 403 },
+      { kind: 'forbidden' },
     );
   });
 
@@ -173,7 +173,7 @@ describe('createAccountSession', () => {
     stripe.failNext.createAccountSession = stripeError('invalid_request', 'This account cannot use issuing_card.');
 
     await expect(session({ components: { issuing_card: { enabled: true } } })).rejects.toMatchObject({
-      status: 409,
+      kind: 'conflict',
       code: 'account_session_refused',
       message: 'Stripe refused an account session for acct_mine: This account cannot use issuing_card.',
     });

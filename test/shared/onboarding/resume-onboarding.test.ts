@@ -75,7 +75,7 @@ describe('refreshOnboarding', () => {
       [await query({ accountId: 'acct_unknown' }), 'resume_invalid'],
     ] as const;
     for (const [raw, code] of refusals) {
-      await expect(refreshOnboarding(raw, context), raw).rejects.toMatchObject({ status: 400, code });
+      await expect(refreshOnboarding(raw, context), raw).rejects.toMatchObject({ kind: 'invalid_request', code });
     }
     await expect(refreshOnboarding(await query(), context)).resolves.toMatchObject({ statusCode: 302 });
     expect([stripe.callNames(), accounts.writes]).toEqual([['createAccountLink'], 0]);
@@ -94,7 +94,7 @@ describe('refreshOnboarding', () => {
     accounts.add({ accountId: 'acct_fake0001', platformUserId: 'user_1', status: 'deauthorized' });
 
     await expect(refreshOnboarding(await query(), context)).rejects.toMatchObject({
-      status: 409,
+      kind: 'conflict',
       code: 'account_deauthorized',
     });
   });
@@ -175,7 +175,7 @@ describe('finishOnboarding', () => {
     const forged = await mintResumeValue(claims, 'another-secret-0123456789abcdef0123456789', NOW);
 
     await expect(finishOnboarding(`resume=${forged}`, context)).rejects.toMatchObject({
-      status: 400,
+      kind: 'invalid_request',
       code: 'resume_invalid',
       message: 'This onboarding link is not valid. Go back to the platform and start onboarding again.',
     });

@@ -30,7 +30,7 @@ describe('resume value', () => {
     const value = await mintResumeValue(claims, TOKEN_SECRET, Date.now());
 
     await expect(verifyPlatformToken(value, TOKEN_SECRET)).rejects.toMatchObject({
-      status: 401,
+      kind: 'unauthenticated',
       code: 'invalid_token',
     });
   });
@@ -53,7 +53,7 @@ describe('confirmation', () => {
 describe('createdAccountCannotBeDisconnected', () => {
   it('is a 409 that says what the platform can do instead', () => {
     expect(createdAccountCannotBeDisconnected('acct_1')).toMatchObject({
-      status: 409,
+      kind: 'conflict',
       code: 'created_account_not_disconnectable',
       message:
         'acct_1 was created by the platform, and Stripe does not let a platform disconnect an account it created. To stop working with it, reject it from the Stripe Dashboard or with POST /v1/accounts/acct_1/reject (https://docs.stripe.com/api/account/reject); its owner can also close it.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../../shared/errors';
+import { StoreUnavailableError } from '../../../shared/errors';
 import { accountIdempotencyKey } from '../../../shared/onboarding/account-settings';
 import { verifyResumeValue } from '../../../shared/onboarding/resume-value';
 import { startOnboarding } from '../../../shared/onboarding/start-onboarding';
@@ -125,7 +125,7 @@ describe('startOnboarding', () => {
     stripe.failNext.createAccountLink = stripeError('api');
 
     const failed = start({ type: 'express', ticket });
-    await expect(failed).rejects.toMatchObject({ status: 502, code: 'stripe_unavailable' });
+    await expect(failed).rejects.toMatchObject({ kind: 'upstream_failed', code: 'stripe_unavailable' });
     const retried = await start({ type: 'express', ticket });
 
     expect(retried.statusCode).toBe(302);
@@ -141,12 +141,12 @@ describe('startOnboarding', () => {
     accounts.putCreated = async (account) => {
       if (failOnce) {
         failOnce = false;
-        throw new HttpError(503, 'store_unavailable', 'down');
+        throw new StoreUnavailableError(new Error('down'));
       }
       return put(account);
     };
 
-    await expect(start({ type: 'express', ticket })).rejects.toMatchObject({ status: 503 });
+    await expect(start({ type: 'express', ticket })).rejects.toMatchObject({ kind: 'unavailable' });
     await start({ type: 'express', ticket });
 
     expect(stripe.accountsByKey.size).toBe(1);
@@ -180,20 +180,21 @@ describe('startOnboarding', () => {
     const ticket = await ticketFor('user_1');
 
     await expect(start({ type: 'custom', ticket })).rejects.toMatchObject({
-      status: 400,
+      kind: 'invalid_request',
       code: 'invalid_parameter',
       message: 'type must be express or standard.',
     });
     await expect(start({ type: 'express', ticket, colour: 'blue' })).rejects.toMatchObject({
-      status: 400,
+      kind: 'invalid_request',
       code: 'unknown_parameter',
-      message: 'The parameter colour is not supported by /connect/onboard.',
+      message:
+        'The request has a parameter that /connect/onboard does not support. Supported: type, ticket, return_to.',
     });
     await expect(start({ type: 'express', ticket, return_to: 'https://evil.example/x' })).rejects.toMatchObject({
-      status: 400,
+      kind: 'invalid_request',
       code: 'invalid_return_to',
     });
-    await expect(start({ type: 'express' })).rejects.toMatchObject({ status: 401, code: 'missing_token' });
+    await expect(start({ type: 'express' })).rejects.toMatchObject({ kind: 'unauthenticated', code: 'missing_token' });
     expect([stripe.calls, accounts.writes]).toEqual([[], 0]);
   });
 
@@ -215,7 +216,7 @@ describe('startOnboarding', () => {
     stripe.failNext.createAccountLink = stripeError('invalid_request', "No such account: 'acct_rejected'");
 
     await expect(start({ type: 'express', ticket: await ticketFor('user_1') })).rejects.toMatchObject({
-      status: 409,
+      kind: 'conflict',
       code: 'onboarding_unavailable',
       message:
         'Stripe no longer lets the platform onboard acct_rejected (it may have been rejected or closed). Contact the platform for help.',

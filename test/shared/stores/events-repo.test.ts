@@ -1,12 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { StateChange } from '../../../shared/stores/account-updates';
-import {
-  appliedEventsCompactionThreshold,
-  checksAppliedEvents,
-  createEventsRepo,
-} from '../../../shared/stores/events-repo';
-import type { AccountChange } from '../../../shared/webhooks/account-change';
+import { appliedEventsCompactionThreshold, checksAppliedEvents } from '../../../shared/stores/accounts-repo';
+import { createEventsRepo } from '../../../shared/stores/events-repo';
+import type { AccountChange, StateChange } from '../../../shared/webhooks/account-change';
 
 /** A transaction DynamoDB cancelled, shaped as the SDK throws it. */
 const cancelled = (...codes: (string | { Code: string; Item?: Record<string, unknown> })[]) =>
@@ -38,13 +34,13 @@ const event = {
   eventId: 'evt_1',
   type: 'account.application.deauthorized',
   accountId: 'acct_1',
-  created: 1_700_000_000,
+  created: 1_700_000_000_000,
 };
 const change: AccountChange = { kind: 'deauthorized', accountId: 'acct_1', asOf: 1_700_000_000_999 };
 const apply = (failures: Error[]) => {
   const scripted = scriptedClient(failures);
   const repo = createEventsRepo(scripted.client, { events: 'events', accounts: 'accounts' });
-  return { result: repo.applyOnce(event, change, new Date(1_700_000_001_000)), calls: scripted.calls };
+  return { result: repo.applyOnce(event, change, 1_700_000_001_000), calls: scripted.calls };
 };
 
 describe('eventsRepo.applyOnce', () => {
@@ -71,19 +67,21 @@ describe('eventsRepo.applyOnce', () => {
 
   it('gives up after a few conflicts with a 503 so Stripe retries later', async () => {
     const { result, calls } = apply(Array.from({ length: 10 }, () => cancelled('TransactionConflict', 'None')));
-    await expect(result).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'store_conflict' }));
+    await expect(result).rejects.toThrowError(expect.objectContaining({ kind: 'unavailable', code: 'store_conflict' }));
     expect(calls()).toBe(4);
   });
 
   it('does not retry a cancellation that cannot pass on a retry (validation, item too large): 503 at once', async () => {
     const { result, calls } = apply([cancelled('None', 'ValidationError')]);
-    await expect(result).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'store_rejected' }));
+    await expect(result).rejects.toThrowError(expect.objectContaining({ kind: 'unavailable', code: 'store_rejected' }));
     expect(calls()).toBe(1);
   });
 
   it('answers 503 store_unavailable when DynamoDB cannot be reached', async () => {
     const { result } = apply([Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' })]);
-    await expect(result).rejects.toThrowError(expect.objectContaining({ status: 503, code: 'store_unavailable' }));
+    await expect(result).rejects.toThrowError(
+      expect.objectContaining({ kind: 'unavailable', code: 'store_unavailable' }),
+    );
   });
 });
 
@@ -109,7 +107,7 @@ describe('eventsRepo.applyInPlace', () => {
   const snapshot: StateChange = {
     kind: 'state',
     accountId: 'acct_1',
-    asOf: 1_700_000_100,
+    asOf: 1_700_000_100_000,
     state: {
       chargesEnabled: true,
       payoutsEnabled: true,
@@ -123,7 +121,7 @@ describe('eventsRepo.applyInPlace', () => {
       name: 'ConditionalCheckFailedException',
       ...(item ? { Item: item } : {}),
     });
-  const now = new Date(1_700_000_101_000);
+  const now = 1_700_000_101_000;
 
   it('records the event on the account item in the one write that applies it', async () => {
     const { repo, commands } = answering([{}]);
@@ -227,7 +225,7 @@ describe('eventsRepo.applyInPlace', () => {
   it('answers 503 store_unavailable when DynamoDB cannot be reached', async () => {
     const { repo } = answering([Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' })]);
     await expect(repo.applyInPlace('evt_1', snapshot, now)).rejects.toThrowError(
-      expect.objectContaining({ status: 503, code: 'store_unavailable' }),
+      expect.objectContaining({ kind: 'unavailable', code: 'store_unavailable' }),
     );
   });
 
@@ -266,7 +264,7 @@ describe('eventsRepo.applyInPlace', () => {
 
     const stuck = answering(Array.from({ length: 10 }, conflict));
     await expect(stuck.repo.applyInPlace('evt_1', snapshot, now)).rejects.toThrowError(
-      expect.objectContaining({ status: 503, code: 'store_conflict' }),
+      expect.objectContaining({ kind: 'unavailable', code: 'store_conflict' }),
     );
     expect(stuck.commands).toHaveLength(4);
   });

@@ -17,7 +17,7 @@ const scripted = (answers: (Response | Error)[]) => {
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const reader = (fetch: typeof globalThis.fetch) =>
-  createAccountReader({ secretKey: 'sk_test_123', apiBase: new URL('http://127.0.0.1:9'), timeoutMs: 1000, fetch });
+  createAccountReader('sk_test_123', { apiBase: new URL('http://127.0.0.1:9'), timeoutMs: 1000, fetch });
 
 describe('createAccountReader', () => {
   it('reads the account with the platform key and the API version the SDK pins', async () => {
@@ -60,7 +60,7 @@ describe('createAccountReader', () => {
       json(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } }),
     ]);
     await expect(reader(fetch)('acct_1')).rejects.toThrowError(
-      expect.objectContaining({ status: 502, code: 'stripe_misconfigured' }),
+      expect.objectContaining({ kind: 'upstream_failed', code: 'stripe_misconfigured' }),
     );
     expect(requests).toHaveLength(1);
   });
@@ -71,15 +71,29 @@ describe('createAccountReader', () => {
 
     await expect(reader(recovered.fetch)('acct_1')).resolves.toEqual({ id: 'acct_1' });
     await expect(reader(failing.fetch)('acct_1')).rejects.toThrowError(
-      expect.objectContaining({ status: 502, code: 'stripe_unavailable' }),
+      expect.objectContaining({ kind: 'upstream_failed', code: 'stripe_unavailable' }),
     );
     expect(failing.requests).toHaveLength(2);
+  });
+
+  it('does not retry a 5xx that Stripe marks Stripe-Should-Retry: false', async () => {
+    const { fetch, requests } = scripted([
+      new Response(JSON.stringify({ error: { type: 'api_error', message: 'An unknown error occurred' } }), {
+        status: 500,
+        headers: { 'content-type': 'application/json', 'stripe-should-retry': 'false' },
+      }),
+      json(200, { id: 'acct_1' }),
+    ]);
+    await expect(reader(fetch)('acct_1')).rejects.toThrowError(
+      expect.objectContaining({ kind: 'upstream_failed', code: 'stripe_unavailable' }),
+    );
+    expect(requests).toHaveLength(1);
   });
 
   it('answers 504 when Stripe does not answer in time', async () => {
     const { fetch } = scripted([Object.assign(new Error('timed out'), { name: 'TimeoutError' })]);
     await expect(reader(fetch)('acct_1')).rejects.toThrowError(
-      expect.objectContaining({ status: 504, code: 'stripe_timeout' }),
+      expect.objectContaining({ kind: 'upstream_timeout', code: 'stripe_timeout' }),
     );
   });
 });

@@ -1,0 +1,22 @@
+/**
+ * One unit for time inside the service: epoch milliseconds, as `Date.now()` gives them. Other forms
+ * exist only at the edges, converted by these functions: Stripe's `created` and signature timestamps
+ * (epoch seconds), ISO-8601 strings in stored items and JSON answers, and the epoch seconds some stored
+ * attributes keep for compatibility (DynamoDB TTL, the accounts item's `stripeStateAt` and `appliedEvents`).
+ */
+export type EpochMs = number;
+
+/** Epoch seconds (Stripe's `created`, a TTL attribute) as milliseconds. */
+export const fromEpochSeconds = (seconds: number): EpochMs => seconds * 1000;
+
+/** The whole epoch second a millisecond falls in. */
+export const toEpochSeconds = (ms: EpochMs): number => Math.floor(ms / 1000);
+
+/** The ISO-8601 form stored items and JSON answers carry. */
+export const toIso = (ms: EpochMs): string => new Date(ms).toISOString();
+
+/**
+ * The last millisecond of the second `ms` falls in: a time known only to the second (Stripe's `created`),
+ * counted as at or after everything else that happened in that second.
+ */
+export const endOfSecond = (ms: EpochMs): EpochMs => fromEpochSeconds(toEpochSeconds(ms)) + 999;

@@ -1,0 +1,78 @@
+/**
+ * The webhook event types we handle, each with its effect: the one table the handling, the docs'
+ * list of events to subscribe and the tests all derive from. An event type not in it is answered
+ * 200 `ignored` (`unhandled_type`), so Stripe stops sending it.
+ */
+import type { StripeEventEnvelope } from './stripe-event';
+
+/**
+ * What an event does to the account record:
+ * - `snapshot`: its object is the whole account as of `created`; applied in place on the account item,
+ *   ordered by `created` and deduplicated by an entry on that item (one write, no transaction);
+ * - `reread`: its object is not a whole, ordered account, so the account is read again at Stripe (current
+ *   by definition, stamped with our clock); applied once beside a record in the events table, which is
+ *   checked before the Stripe call so a redelivery costs one read;
+ * - `deauthorization`: Stripe revoked our access; a tombstone as of the end of the event's second,
+ *   applied once beside a record in the events table.
+ */
+export type EventEffect = 'snapshot' | 'reread' | 'deauthorization';
+
+/** The account an event is about, or why it names none we can use (the `ignored` reason). */
+export type LocatedAccount = { readonly accountId: string } | { readonly ignore: string };
+
+export type AccountLocator = (event: StripeEventEnvelope) => LocatedAccount;
+
+export interface EventTypeSpec {
+  readonly effect: EventEffect;
+  readonly accountOf: AccountLocator;
+  /**
+   * Sent when an account (re)connects, possibly before our OAuth callback has stored it: an unknown (or
+   * still deauthorized) account is then answered 503 for a while, so that Stripe retries.
+   */
+  readonly mayPrecedeConnection?: true;
+}
+
+const accountIdPattern = /^acct_[A-Za-z0-9]{1,64}$/;
+
+/** A Connect event's `account`: the connected account it was sent for. */
+export const connectedAccountOf: AccountLocator = ({ account }) =>
+  account ? { accountId: account } : { ignore: 'no_account' };
+
+/** The event's object is the Account itself. */
+export const accountObjectOf: AccountLocator = ({ object, account }) => {
+  if (typeof object.id !== 'string') return { ignore: 'malformed_account' };
+  if (account !== undefined && account !== object.id) return { ignore: 'account_mismatch' };
+  return { accountId: object.id };
+};
+
+/** The object belongs to an account (its `account` field, as a Capability's), else the event's account. */
+export const owningAccountOf =
+  (malformed: string): AccountLocator =>
+  ({ object, account }) => {
+    const accountId = typeof object.account === 'string' ? object.account : account;
+    if (!accountId || !accountIdPattern.test(accountId)) return { ignore: malformed };
+    if (account !== undefined && account !== accountId) return { ignore: 'account_mismatch' };
+    return { accountId };
+  };
+
+export const webhookEventTypes = {
+  'account.updated': { effect: 'snapshot', accountOf: accountObjectOf },
+  'capability.updated': { effect: 'reread', accountOf: owningAccountOf('malformed_capability') },
+  'account.application.authorized': { effect: 'reread', accountOf: connectedAccountOf, mayPrecedeConnection: true },
+  'account.application.deauthorized': { effect: 'deauthorization', accountOf: connectedAccountOf },
+} as const satisfies Readonly<Record<string, EventTypeSpec>>;
+
+export type HandledEventType = keyof typeof webhookEventTypes;
+
+/** The event types to subscribe the webhook endpoint to. */
+export const handledEventTypes = Object.keys(webhookEventTypes) as readonly HandledEventType[];
+
+/** The table's entry for a type; undefined for a type we do not handle (own keys only: `constructor` is no type). */
+export const eventTypeSpec = (type: string): EventTypeSpec | undefined =>
+  Object.hasOwn(webhookEventTypes, type) ? webhookEventTypes[type as HandledEventType] : undefined;
+
+/** Deduplicated on the account item it changes, in its one write (the bulk of a Connect platform's traffic). */
+export const isAppliedInPlace = (type: string): boolean => eventTypeSpec(type)?.effect === 'snapshot';
+
+/** Costs a Stripe call: checked for a duplicate first. */
+export const readsAccountAtStripe = (type: string): boolean => eventTypeSpec(type)?.effect === 'reread';

@@ -1,0 +1,109 @@
+/**
+ * Platform user ids are store keys: two ids the platform keeps apart must never reach one user's
+ * accounts. A lone surrogate has no UTF-8 form, so DynamoDB Local stores `X\ud800` as `X?`; a
+ * token for such an id is refused, and the routes that list accounts check the owner of each record.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { localDefaults } from '../../local/defaults';
+import { openDashboard } from '../../shared/accounts/dashboard';
+import { listAccounts } from '../../shared/accounts/list-accounts';
+import { createDocumentClient } from '../../shared/clients/dynamodb';
+import { noMetrics } from '../../shared/metrics';
+import { type AccountsRepo, createAccountsRepo } from '../../shared/stores/accounts-repo';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { apiError, callApi, connectAccount, seedAccount } from '../support/platform-api';
+import { TestBrowser } from '../support/test-browser';
+
+let stack: LocalStack;
+let repo: AccountsRepo;
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  repo = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const loneSurrogateMessage =
+  'The platform token sub (platform user id) is not well-formed Unicode: it contains a lone surrogate.';
+const listed = (body: Record<string, unknown>) =>
+  (body.data as { accountId: string }[]).map((account) => account.accountId);
+
+describe('platform user ids with a lone surrogate', () => {
+  it('are refused with 401 on GET /accounts, so X\\ud800 never sees the accounts of X?', async () => {
+    const victims = await seedAccount(stack, { platformUserId: 'X?', type: 'express' });
+
+    for (const sub of ['X\ud800', 'X\udc00']) {
+      expect(await callApi(stack, 'GET', '/accounts', await stack.mintTicket(sub))).toMatchObject({
+        status: 401,
+        body: apiError('authentication_error', 'invalid_token', loneSurrogateMessage),
+      });
+    }
+    const own = await callApi(stack, 'GET', '/accounts', await stack.mintTicket('X?'));
+    expect(own.status).toBe(200);
+    expect(listed(own.body)).toEqual([victims.accountId]);
+  });
+
+  it('are refused with a 401 page on /connect/dashboard, so X\\ud800 never opens the dashboard of X?', async () => {
+    await connectAccount(stack, 'express', 'Y?');
+    const response = await new TestBrowser().get(
+      `${stack.gatewayUrl}/connect/dashboard?ticket=${await stack.mintTicket('Y\ud800')}`,
+    );
+
+    expect(response.status).toBe(401);
+    expect(response.headers.get('location')).toBeNull();
+    expect(await response.text()).toContain(loneSurrogateMessage);
+  });
+});
+
+describe('the store, if it ever confused two ids', () => {
+  it('is what DynamoDB Local does with a lone surrogate: the query for X\\ud800 finds the records of X?', async () => {
+    const victims = await seedAccount(stack, { platformUserId: 'Z?', type: 'standard' });
+    const page = await repo.listByUser('Z\ud800', { limit: 10 });
+    // DynamoDB Local stores UTF-8 and replaces the lone surrogate; dynalite (no Java) keeps them apart.
+    expect(page.records.map((record) => record.accountId)).toEqual(
+      inject('dynamoDbEngine') === 'dynamodb-local' ? [victims.accountId] : [],
+    );
+  });
+
+  it('GET /accounts still lists only records whose owner is the token user', async () => {
+    await seedAccount(stack, { platformUserId: 'W?', type: 'standard' });
+    const confused: AccountsRepo = { ...repo, listByUser: (_user, options) => repo.listByUser('W?', options) };
+
+    expect(await listAccounts('', 'W\ud800', { accounts: confused, cursorSecret: 'a'.repeat(32) })).toEqual({
+      object: 'list',
+      data: [],
+      has_more: false,
+      next_cursor: null,
+    });
+  });
+
+  it('/connect/dashboard still redirects only into an Express account of the token user', async () => {
+    await connectAccount(stack, 'express', 'V?');
+    const confused: AccountsRepo = { ...repo, listByUser: (_user, options) => repo.listByUser('V?', options) };
+    const now = Date.now();
+
+    await expect(
+      openDashboard(`ticket=${await stack.mintTicket('V_other')}`, {
+        secrets: {
+          secretKey: localDefaults.stripeSecretKey,
+          clientId: localDefaults.stripeClientId,
+          webhookSecrets: [localDefaults.webhookSecret],
+          platformTokenSecret: localDefaults.platformTokenSecret,
+        },
+        accounts: confused,
+        stripe: () => Promise.reject(new Error('no login link may be created')),
+        metrics: noMetrics,
+        now,
+      }),
+    ).rejects.toThrowError(
+      expect.objectContaining({
+        status: 404,
+        code: 'no_express_account',
+        message: 'You have no connected Express account. Connect one first, then open its dashboard.',
+      }),
+    );
+  });
+});

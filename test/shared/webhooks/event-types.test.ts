@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+import type { ServiceConfig } from '../../../shared/config';
+import { createLogger } from '../../../shared/logger';
+import { noMetrics } from '../../../shared/metrics';
+import type { PlatformSecrets } from '../../../shared/secrets';
+import type { EventsRepo } from '../../../shared/stores/events-repo';
+import type { AccountState } from '../../../shared/webhooks/account-change';
+import {
+  type EventEffect,
+  eventTypeSpec,
+  type HandledEventType,
+  handledEventTypes,
+} from '../../../shared/webhooks/event-types';
+import { ingestWebhook } from '../../../shared/webhooks/ingest-event';
+
+const accountId = 'acct_1Types';
+const secret = 'whsec_event_types';
+const created = 1_700_000_000;
+const now = (created + 5) * 1000;
+
+const stripeAccount = {
+  id: accountId,
+  object: 'account',
+  charges_enabled: true,
+  payouts_enabled: false,
+  details_submitted: true,
+  capabilities: { card_payments: 'active' },
+  requirements: { currently_due: [], past_due: [], eventually_due: [], disabled_reason: null, current_deadline: null },
+};
+const state: AccountState = {
+  chargesEnabled: true,
+  payoutsEnabled: false,
+  detailsSubmitted: true,
+  capabilities: { card_payments: 'active' },
+  requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
+};
+const application = { id: 'ca_platform', object: 'application', name: 'Platform' };
+
+/** What Stripe sends as each type's `data.object`: a new type in the table needs its sample here. */
+const sampleObjects: Record<HandledEventType, Record<string, unknown>> = {
+  'account.updated': stripeAccount,
+  'capability.updated': { id: 'card_payments', object: 'capability', account: accountId, status: 'active' },
+  'account.application.authorized': application,
+  'account.application.deauthorized': application,
+};
+
+const eventRecord = (id: string, type: string) => ({ eventId: id, type, accountId, created: created * 1000 });
+
+/** The store and Stripe calls each effect makes, in order. */
+const callsOf = (effect: EventEffect, id: string, type: string): unknown[][] => {
+  switch (effect) {
+    case 'snapshot':
+      return [['applyInPlace', id, { kind: 'state', accountId, state, asOf: created * 1000 }, now]];
+    case 'reread':
+      return [
+        ['isProcessed', id],
+        ['readAccount', accountId],
+        ['applyOnce', eventRecord(id, type), { kind: 'state', accountId, state, asOf: now }, now],
+      ];
+    case 'deauthorization':
+      return [
+        ['applyOnce', eventRecord(id, type), { kind: 'deauthorized', accountId, asOf: created * 1000 + 999 }, now],
+      ];
+  }
+};
+
+/** Ingests a signed event of `type` with recording fakes for the store and Stripe. */
+const ingest = async (type: string, object: Record<string, unknown>) => {
+  const id = `evt_${type.replaceAll('.', '_')}`;
+  const calls: unknown[][] = [];
+  const events: EventsRepo = {
+    isProcessed: async (...args) => {
+      calls.push(['isProcessed', ...args]);
+      return false;
+    },
+    applyOnce: async (...args) => {
+      calls.push(['applyOnce', ...args]);
+      return 'applied';
+    },
+    applyInPlace: async (...args) => {
+      calls.push(['applyInPlace', ...args]);
+      return 'applied';
+    },
+  };
+  const payload = JSON.stringify({
+    id,
+    object: 'event',
+    type,
+    created,
+    livemode: false,
+    account: accountId,
+    data: { object },
+  });
+  const response = await ingestWebhook(
+    {
+      body: payload,
+      isBase64Encoded: false,
+      signature: Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: created + 5 }),
+    },
+    {
+      config: { webhookToleranceSeconds: 300, livemodeMismatch: 'ignore' } as ServiceConfig,
+      secrets: {
+        secretKey: 'sk_test_types',
+        clientId: 'ca_platform',
+        webhookSecrets: [secret],
+        platformTokenSecret: 'unused',
+      } satisfies PlatformSecrets,
+      events,
+      readAccount: async (account) => {
+        calls.push(['readAccount', account]);
+        return stripeAccount;
+      },
+      notices: { publish: async () => undefined },
+      logger: createLogger('test', () => undefined),
+      metrics: noMetrics,
+      now,
+    },
+  );
+  return { id, response: { status: response.statusCode, body: JSON.parse(response.body ?? '') }, calls };
+};
+
+describe('webhookEventTypes', () => {
+  it.each(handledEventTypes)('handles %s by the effect the table gives it', async (type) => {
+    const effect = eventTypeSpec(type)?.effect as EventEffect;
+
+    const { id, response, calls } = await ingest(type, sampleObjects[type]);
+
+    expect(response).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    expect(calls).toEqual(callsOf(effect, id, type));
+  });
+
+  it.each(['customer.created', 'account.external_account.created', 'constructor', 'to_string'])(
+    'ignores %s, a type not in the table, with 200 and touches neither the store nor Stripe',
+    async (type) => {
+      const { response, calls } = await ingest(type, stripeAccount);
+
+      expect(response).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'unhandled_type' } });
+      expect(calls).toEqual([]);
+    },
+  );
+
+  /** The backticked event types in a piece of Markdown. */
+  const typesIn = (text: string) => [...text.matchAll(/`([a-z_]+(?:\.[a-z_]+)+)`/g)].map((match) => match[1]).sort();
+
+  it('is what the operations guide tells to subscribe the endpoint to, and what the metrics guide lists', () => {
+    const doc = (name: string) => readFileSync(new URL(`../../../docs/${name}`, import.meta.url), 'utf8');
+    const subscribe = /^- Events: ([^\n]*(?:\n {2}[^\n]*)*)/m.exec(doc('operations.md'))?.[1] ?? '';
+    const processedMetric = /^\| `WebhookEventProcessed` *\|([^|]*)\|/m.exec(doc('observability.md'))?.[1] ?? '';
+
+    expect(typesIn(subscribe)).toEqual([...handledEventTypes].sort());
+    expect(typesIn(processedMetric)).toEqual([...handledEventTypes].sort());
+  });
+});
