@@ -5,18 +5,15 @@
  * the platform's backend presents to confirm the account for its logged-in user; otherwise to the
  * failure URL with `error=onboarding_incomplete`.
  */
-import { type ErrorKind, isCallerKind, ServiceError } from '../errors';
+import { conflict, type ErrorKind, isCallerKind, ServiceError } from '../errors';
 import { type HttpResponse, redirectResponse } from '../http/responses';
-import type { NoticePublisher } from '../notifications/account-notices';
 import { stripeFailure } from '../stripe/errors';
 import { mintConfirmation } from './confirmation';
 import { failureRedirect, successRedirect } from './onboarding-urls';
 import { resumedAccount } from './resumed-account';
 import type { OnboardingContext } from './start-onboarding';
 
-export interface FinishOnboardingContext extends OnboardingContext {
-  readonly notices: NoticePublisher;
-}
+export type FinishOnboardingContext = OnboardingContext;
 
 const stripeKinds: ReadonlySet<ErrorKind> = new Set(['upstream_failed', 'upstream_timeout']);
 /** Stripe or our store failed: the browser goes back to the platform with a code, not to an error page. */
@@ -45,15 +42,19 @@ export const finishOnboarding = async (
     }
     if (!account.details_submitted) return fail('onboarding_incomplete');
     const confirmation = mintConfirmation(now);
-    const at = new Date(now).toISOString();
     const outcome = await context.accounts.recordFinished(record, {
       chargesEnabled: account.charges_enabled,
       payoutsEnabled: account.payouts_enabled,
-      detailsSubmitted: true,
-      confirmationHash: confirmation.hash,
-      confirmationExpiresAt: confirmation.expiresAt,
-      at,
+      confirmation: { hash: confirmation.hash, expiresAt: confirmation.expiresAt },
+      at: now,
     });
+    if (outcome === 'gone') {
+      // Deauthorized or reassigned while the owner was at Stripe: nothing here to finish.
+      throw conflict(
+        'account_deauthorized',
+        `${record.accountId} is no longer connected to the platform, so its onboarding cannot continue.`,
+      );
+    }
     logger.info('onboarding finished', { accountId: record.accountId, platformUserId: record.platformUserId, outcome });
     metrics.count('OnboardingFinished', { flow: record.type });
     const target = claims.returnTo ?? config.successUrl;

@@ -3,10 +3,10 @@
  * resume value) and the platform's success and failure redirects.
  */
 import type { ServiceConfig } from '../config';
-import { callbackPath } from '../routes';
+import { callbackPath, routeTable } from '../routes';
 
-export const onboardRefreshPath = '/connect/onboard/refresh';
-export const onboardReturnPath = '/connect/onboard/return';
+export const onboardRefreshPath = routeTable.refreshOnboarding.path;
+export const onboardReturnPath = routeTable.finishOnboarding.path;
 
 /** This service's public base URL: the registered OAuth callback URL without its own path. */
 export const serviceBaseUrl = (config: Pick<ServiceConfig, 'callbackUrl'>): string => {

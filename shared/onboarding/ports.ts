@@ -7,47 +7,38 @@ import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
 import type { ConnectFlow } from '../oauth/flow';
+import {
+  type AccountConnection,
+  type AccountRecord,
+  type AccountStatus,
+  type AccountsPageKey,
+  type AccountsRepo,
+  connectionOf,
+  type FinishedOnboarding,
+  isPendingConfirmation,
+  type NewCreatedAccount,
+} from '../stores/accounts-repo';
+import type { StripeAccess } from '../stripe/client';
 
-/** How an account came to the platform: the OAuth flows, or created here with the Accounts API. */
-export type AccountConnection = 'oauth' | 'created';
-
-/** The fields of an account record onboarding reads. Records written before `connection` existed are OAuth ones. */
+/** The fields of an account record onboarding reads. */
 export interface OnboardingAccount {
   readonly accountId: string;
   readonly platformUserId: string;
   readonly type: ConnectFlow;
-  readonly connection?: AccountConnection;
-  readonly status: 'connected' | 'deauthorized';
+  readonly connection: AccountConnection;
+  readonly status: AccountStatus;
   readonly detailsSubmitted: boolean;
   /** Which of the user's created accounts of this type it is (0, 1, ...): part of its idempotency key. */
   readonly onboardingSlot?: number;
   /** True until the platform's backend confirms the account for its user (see docs/onboarding.md). */
-  readonly confirmationPending?: boolean;
+  readonly confirmationPending: boolean;
 }
 
-export interface NewCreatedAccount {
-  readonly accountId: string;
-  readonly platformUserId: string;
-  readonly type: ConnectFlow;
-  readonly livemode: boolean;
-  readonly onboardingSlot: number;
-  /** ISO-8601. */
-  readonly at: string;
-}
+export type { FinishedOnboarding, NewCreatedAccount };
 
 export type PutCreatedResult =
   | { readonly ok: true; readonly record: OnboardingAccount }
   | { readonly ok: false; readonly reason: 'claimed' };
-
-/** What the owner finished with at Stripe, and the confirmation the platform must present. */
-export interface FinishedOnboarding {
-  readonly chargesEnabled: boolean;
-  readonly payoutsEnabled: boolean;
-  readonly detailsSubmitted: boolean;
-  readonly confirmationHash: string;
-  readonly confirmationExpiresAt: number;
-  readonly at: string;
-}
 
 export interface OnboardingStore {
   get(accountId: string): Promise<OnboardingAccount | undefined>;
@@ -65,8 +56,49 @@ export interface OnboardingStore {
   recordFinished(
     owned: Pick<OnboardingAccount, 'accountId' | 'platformUserId'>,
     finished: FinishedOnboarding,
-  ): Promise<'pending' | 'already_confirmed'>;
+  ): Promise<'pending' | 'already_confirmed' | 'gone'>;
 }
+
+/** What onboarding reads of a stored record. */
+export const onboardingAccountOf = (record: AccountRecord): OnboardingAccount => ({
+  accountId: record.accountId,
+  platformUserId: record.platformUserId,
+  type: record.type,
+  connection: connectionOf(record),
+  status: record.status,
+  detailsSubmitted: record.detailsSubmitted,
+  ...(record.onboardingSlot === undefined ? {} : { onboardingSlot: record.onboardingSlot }),
+  confirmationPending: isPendingConfirmation(record),
+});
+
+/** Reads a user's accounts a page at a time; onboarding needs them all (a user has a handful). */
+const listPageSize = 100;
+
+/** The accounts repo behind the port. */
+export const onboardingStore = (repo: AccountsRepo): OnboardingStore => ({
+  get: async (accountId) => {
+    const record = await repo.get(accountId);
+    return record && onboardingAccountOf(record);
+  },
+  listByUser: async (platformUserId) => {
+    const all: OnboardingAccount[] = [];
+    let startAfter: AccountsPageKey | undefined;
+    do {
+      const page = await repo.listByUser(platformUserId, {
+        limit: listPageSize,
+        ...(startAfter ? { startAfter } : {}),
+      });
+      all.push(...page.records.map(onboardingAccountOf));
+      startAfter = page.lastKey;
+    } while (startAfter);
+    return all;
+  },
+  putCreated: async (account) => {
+    const result = await repo.putCreated(account);
+    return result.ok ? { ok: true, record: onboardingAccountOf(result.record) } : result;
+  },
+  recordFinished: (owned, finished) => repo.recordFinished(owned, finished),
+});
 
 /** The Stripe calls onboarding makes, narrow enough to fake. */
 export interface OnboardingStripe {
@@ -87,6 +119,14 @@ export const stripeOnboardingPort = (client: Stripe, livemode: boolean): Onboard
   retrieveAccount: (accountId) => client.accounts.retrieve(accountId),
   createAccountSession: (params) => client.accountSessions.create(params),
 });
+
+/** The port over the platform's Stripe access, reached only when a request gets as far as Stripe. */
+export const onboardingStripe =
+  (stripe: StripeAccess): (() => Promise<OnboardingStripe>) =>
+  async () => {
+    const { client, livemode } = await stripe();
+    return stripeOnboardingPort(client, livemode);
+  };
 
 export interface OnboardingObservability {
   readonly logger: Logger;

@@ -13,6 +13,7 @@ import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import { stripeFailure } from '../stripe/errors';
 import { accountCreateParams, accountIdempotencyKey, nextOnboardingSlot, unfinishedAccount } from './account-settings';
+import { unconfirmableHash } from './confirmation';
 import { onboardingLink } from './onboarding-link';
 import type { OnboardingAccount, OnboardingObservability, OnboardingStore, OnboardingStripe } from './ports';
 
@@ -73,7 +74,8 @@ const createAndRecord = async (
     type,
     livemode: stripe.livemode,
     onboardingSlot: slot,
-    at: new Date(context.now).toISOString(),
+    confirmationHash: unconfirmableHash(),
+    at: context.now,
   });
   if (!stored.ok) {
     // Stripe gave us an id another user's record holds: never hand it over.

@@ -27,6 +27,13 @@ import {
 
 export type AccountStatus = 'connected' | 'deauthorized';
 
+/** How an account came to the platform: an OAuth flow, or created here with the Accounts API (onboarding). */
+export type AccountConnection = 'oauth' | 'created';
+
+/** Items written before accounts could be created here came from OAuth. */
+export const connectionOf = (record: { readonly connection?: AccountConnection }): AccountConnection =>
+  record.connection ?? 'oauth';
+
 export interface AccountRecord {
   readonly accountId: string;
   readonly platformUserId: string;
@@ -43,7 +50,24 @@ export interface AccountRecord {
   readonly connectedAt: string;
   readonly updatedAt: string;
   readonly deauthorizedAt?: string;
+  /** Absent on items written before created accounts existed: those are OAuth ones (see `connectionOf`). */
+  readonly connection?: AccountConnection;
+  /** Which of the user's created accounts of its type it is (0, 1, ...): part of its idempotency key. */
+  readonly onboardingSlot?: number;
+  /**
+   * Pending confirmation: sha256 hex of the one-time value the success redirect carried, and when it
+   * stops confirming (epoch ms). A created account gets a hash nobody holds the value of until its
+   * onboarding finishes. Records from before confirmations have neither field and count as confirmed.
+   */
+  readonly confirmationHash?: string;
+  readonly confirmationExpiresAt?: EpochMs;
+  /** When the platform confirmed the account for its user. */
+  readonly confirmedAt?: string;
 }
+
+/** Whether the account still waits for the platform's confirmation (records without the fields are confirmed). */
+export const isPendingConfirmation = (record: Pick<AccountRecord, 'confirmationHash' | 'confirmedAt'>): boolean =>
+  record.confirmationHash !== undefined && record.confirmedAt === undefined;
 
 /** The bookkeeping the item carries beside the record, for ordering and exactly-once. */
 interface AccountItem extends AccountRecord {
@@ -78,6 +102,26 @@ export interface AccountsPage {
   readonly lastKey: AccountsPageKey | undefined;
 }
 
+/** An account the platform just created with the Accounts API, to record before onboarding starts. */
+export interface NewCreatedAccount {
+  readonly accountId: string;
+  readonly platformUserId: string;
+  readonly type: ConnectFlow;
+  readonly livemode: boolean;
+  readonly onboardingSlot: number;
+  /** The placeholder confirmation hash (its value is thrown away) that keeps the account pending. */
+  readonly confirmationHash: string;
+  readonly at: EpochMs;
+}
+
+/** What the owner finished with at Stripe, and the new confirmation the platform must present. */
+export interface FinishedOnboarding {
+  readonly chargesEnabled: boolean;
+  readonly payoutsEnabled: boolean;
+  readonly confirmation: { readonly hash: string; readonly expiresAt: EpochMs };
+  readonly at: EpochMs;
+}
+
 export type ConnectResult =
   | { readonly ok: true; readonly record: AccountRecord }
   | { readonly ok: false; readonly reason: 'claimed' };
@@ -103,10 +147,12 @@ export const accountConditions = {
    */
   noStatusChangeAfter: '(attribute_not_exists(statusChangedAt) OR statusChangedAt <= :statusAt)',
   notAppliedYet: 'NOT contains(appliedEvents, :appliedEvent)',
+  /** Waiting for the platform's confirmation; a record with neither field predates confirmations and is confirmed. */
+  isPending: '(attribute_exists(confirmationHash) AND attribute_not_exists(confirmedAt))',
 } as const;
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy } = accountConditions;
-const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet } = accountConditions;
+const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet, isPending } = accountConditions;
 const all = (...parts: string[]) => parts.join(' AND ');
 const either = (...parts: string[]) => parts.join(' OR ');
 
@@ -200,6 +246,74 @@ const connectionWrite = (
   },
 });
 
+/**
+ * The OAuth connection's Stripe state defaults, also a created account's starting state: nothing
+ * enabled or submitted until Stripe says so.
+ */
+const createdWrite = (tableName: string, account: NewCreatedAccount): AccountWrite => ({
+  TableName: tableName,
+  Key: { accountId: account.accountId },
+  UpdateExpression:
+    'SET platformUserId = :user, #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, ' +
+    'connectedAt = :at, updatedAt = :at, statusChangedAt = :statusAt, chargesEnabled = :false, payoutsEnabled = :false, ' +
+    'detailsSubmitted = :false, capabilities = :none, #connection = :created, onboardingSlot = :slot, ' +
+    'confirmationHash = :confirmationHash',
+  // A created account is new at Stripe: it is only ever recorded once (a repeat finds it and reads it).
+  ConditionExpression: isAbsent,
+  ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', '#connection': 'connection', ...statusName },
+  ExpressionAttributeValues: {
+    ':user': account.platformUserId,
+    ':type': account.type,
+    // The access a platform has to an account it created is the full API's, as with OAuth's read_write.
+    ':scope': createdAccountScope[account.type],
+    ':livemode': account.livemode,
+    ':connected': 'connected',
+    ':at': toIso(account.at),
+    ':statusAt': account.at,
+    ':false': false,
+    ':none': {},
+    ':created': 'created',
+    ':slot': account.onboardingSlot,
+    ':confirmationHash': account.confirmationHash,
+  },
+});
+
+/** The `scope` a created account's record shows: what an OAuth connection of the same type would. */
+export const createdAccountScope: Readonly<Record<ConnectFlow, string>> = {
+  express: 'express',
+  standard: 'read_write',
+};
+
+/**
+ * The owner came back from Stripe with the details submitted: Stripe's state as just read, and for an
+ * account still pending a new confirmation value's hash (replacing the older one).
+ */
+const finishedWrite = (
+  tableName: string,
+  { accountId, platformUserId }: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+  finished: FinishedOnboarding,
+  whilePending: boolean,
+): AccountWrite => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression:
+    'SET chargesEnabled = :chargesEnabled, payoutsEnabled = :payoutsEnabled, detailsSubmitted = :true, updatedAt = :at' +
+    (whilePending ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt' : ''),
+  ConditionExpression: whilePending ? all(exists, ownedBy, isConnected, isPending) : all(exists, ownedBy, isConnected),
+  ExpressionAttributeNames: statusName,
+  ExpressionAttributeValues: {
+    ':chargesEnabled': finished.chargesEnabled,
+    ':payoutsEnabled': finished.payoutsEnabled,
+    ':true': true,
+    ':at': toIso(finished.at),
+    ':user': platformUserId,
+    ':connected': 'connected',
+    ...(whilePending
+      ? { ':confirmationHash': finished.confirmation.hash, ':confirmationExpiresAt': finished.confirmation.expiresAt }
+      : {}),
+  },
+});
+
 /** The account write of a change from a webhook event, for the events repo's transaction. */
 export const accountChangeWrite = (tableName: string, change: AccountChange, now: EpochMs): AccountWrite =>
   change.kind === 'state'
@@ -281,6 +395,21 @@ export interface AccountsRepo {
     owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
     at: EpochMs,
   ): Promise<AccountRecord | undefined>;
+  /**
+   * Records an account the platform just created, pending confirmation. A repeat for the same user
+   * (a retried or concurrent start) changes nothing and returns the stored record; an account another
+   * user holds is refused.
+   */
+  putCreated(account: NewCreatedAccount): Promise<ConnectResult>;
+  /**
+   * Stores Stripe's state at the onboarding's return and, while the account is pending, the new
+   * confirmation's hash. Says which: `pending` (the value now confirms), `already_confirmed`, or
+   * `gone` (no longer this owner's connected account).
+   */
+  recordFinished(
+    owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+    finished: FinishedOnboarding,
+  ): Promise<'pending' | 'already_confirmed' | 'gone'>;
   /** Applies a snapshot from event `eventId` once, remembering the event on the account item. */
   applyInPlace(eventId: string, change: StateChange, now: EpochMs): Promise<ApplyOutcome>;
 }
@@ -326,6 +455,27 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
         client.send(new UpdateCommand({ ...connectionWrite(tableName, connection), ReturnValues: 'ALL_NEW' })),
       );
       return result ? { ok: true, record: result.Attributes as AccountRecord } : { ok: false, reason: 'claimed' };
+    },
+
+    putCreated: async (account) => {
+      const result = await conditionalCall(() =>
+        client.send(new UpdateCommand({ ...createdWrite(tableName, account), ReturnValues: 'ALL_NEW' })),
+      );
+      if (result) return { ok: true, record: result.Attributes as AccountRecord };
+      const stored = await getItem(account.accountId);
+      return stored?.platformUserId === account.platformUserId
+        ? { ok: true, record: stored }
+        : { ok: false, reason: 'claimed' };
+    },
+
+    recordFinished: async (owned, finished) => {
+      for (const whilePending of [true, false]) {
+        const written = await conditionalCall(() =>
+          client.send(new UpdateCommand(finishedWrite(tableName, owned, finished, whilePending))),
+        );
+        if (written) return whilePending ? 'pending' : 'already_confirmed';
+      }
+      return 'gone';
     },
 
     listByUser: async (platformUserId, { limit, startAfter }) => {
@@ -414,4 +564,5 @@ export const toAccountView = (record: AccountRecord) => ({
   connectedAt: record.connectedAt,
   updatedAt: record.updatedAt,
   ...(record.deauthorizedAt ? { deauthorizedAt: record.deauthorizedAt } : {}),
+  connection: connectionOf(record),
 });

@@ -90,10 +90,20 @@ export const storedAccount = async (
     )
   ).Item;
 
-/** The record as the API shows it: the stored item without internal ordering fields. */
+/**
+ * The record as the API shows it: the stored item without internal ordering and onboarding fields,
+ * with how it came (items written before created accounts existed are OAuth ones).
+ */
 export const viewOf = (item: Record<string, unknown>): Record<string, unknown> => {
-  const { statusChangedAt: _statusChangedAt, stripeStateAt: _stripeStateAt, ...view } = item;
-  return view;
+  const {
+    statusChangedAt: _statusChangedAt,
+    stripeStateAt: _stripeStateAt,
+    onboardingSlot: _onboardingSlot,
+    confirmationHash: _confirmationHash,
+    confirmationExpiresAt: _confirmationExpiresAt,
+    ...view
+  } = item;
+  return { ...view, connection: item.connection ?? 'oauth' };
 };
 
 export interface ApiResult {

@@ -71,6 +71,7 @@ export class FakeStore implements OnboardingStore {
       connection: 'created',
       status: 'connected',
       detailsSubmitted: false,
+      confirmationPending: false,
       ...record,
     });
   }

@@ -116,12 +116,10 @@ describe('finishOnboarding', () => {
     expect(finished).toEqual({
       chargesEnabled: true,
       payoutsEnabled: false,
-      detailsSubmitted: true,
-      confirmationHash: expect.stringMatching(/^[0-9a-f]{64}$/),
-      confirmationExpiresAt: NOW + 15 * 60_000,
-      at: new Date(NOW).toISOString(),
+      confirmation: { hash: expect.stringMatching(/^[0-9a-f]{64}$/), expiresAt: NOW + 15 * 60_000 },
+      at: NOW,
     });
-    expect(confirmationMatches(confirmation, finished?.confirmationHash ?? '')).toBe(true);
+    expect(confirmationMatches(confirmation, finished?.confirmation.hash ?? '')).toBe(true);
     expect(metrics.counted).toEqual([{ name: 'OnboardingFinished', dimension: { flow: 'express' } }]);
   });
 
