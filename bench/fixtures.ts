@@ -28,6 +28,7 @@ export const routeOf = (method: Route['method'], path: string): Route => {
 
 const authorizeRoute = routeOf('GET', '/connect/authorize');
 const callbackRoute = routeOf('GET', '/connect/callback');
+const confirmRoute = routeOf('POST', '/accounts/{accountId}/confirm');
 const webhookRoute = routeOf('POST', '/webhooks/stripe');
 
 export interface Fixtures {
@@ -64,10 +65,23 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
     return { route: callbackRoute, query: callbackUrl.search.slice(1), cookies: [cookie] };
   };
 
+  /** The whole flow, then the platform's confirmation of the account for the bench user. */
   const connectedAccount = async (flow: 'standard' | 'express'): Promise<string> => {
     const finished = await invoke('callback', toEvent(await callbackRequest(flow)));
-    const accountId = new URL(header(finished, 'location')).searchParams.get('account');
+    const success = new URL(header(finished, 'location')).searchParams;
+    const accountId = success.get('account');
     if (!accountId) throw new Error(`callback did not connect an account: ${header(finished, 'location')}`);
+    const confirmed = await invoke(
+      'deauthorize',
+      toEvent({
+        route: confirmRoute,
+        pathParameters: { accountId },
+        headers: { authorization: `Bearer ${await ticket()}` },
+        body: JSON.stringify({ confirmation: success.get('confirmation') }),
+      }),
+    );
+    if (confirmed.statusCode !== 200)
+      throw new Error(`confirm answered ${confirmed.statusCode}: ${confirmed.body ?? ''}`);
     return accountId;
   };
 

@@ -1,4 +1,6 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { authenticate } from '../shared/accounts/authenticate';
+import { confirmAccount } from '../shared/accounts/confirm-account';
 import { deauthorizeAccount } from '../shared/accounts/deauthorize-account';
 import { parseAccountId, requireOwnedAccount } from '../shared/accounts/owned-account';
 import { documentClient } from '../shared/clients/dynamodb';
@@ -6,30 +8,49 @@ import { accountNotices } from '../shared/clients/notices';
 import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
 import { tableName } from '../shared/config';
-import { httpHandler } from '../shared/http/handler';
+import { routesHandler } from '../shared/http/handler';
 import { jsonResponse } from '../shared/http/responses';
 import { createObservability } from '../shared/observability/observability';
-import { routeTable } from '../shared/routes';
 import { createAccountsRepo } from '../shared/stores/accounts-repo';
 
 const observability = createObservability('deauthorize');
 const { logger, metrics } = observability;
 
-/** POST /accounts/{accountId}/deauthorize — see shared/accounts/deauthorize-account.ts. */
-export const handler = httpHandler(routeTable.deauthorize, observability, async (event) => {
+/** The token user, the account id of the path, and the accounts table. */
+const signedIn = async (event: APIGatewayProxyEventV2, now: number) => {
   const secrets = await platformSecrets().get();
-  const now = Date.now();
   const platformUserId = await authenticate(event, secrets, now);
-  const accounts = createAccountsRepo(documentClient(), tableName('accounts'));
-  const record = await requireOwnedAccount(accounts, parseAccountId(event.pathParameters?.accountId), platformUserId);
-  const view = await deauthorizeAccount(record, {
-    accounts,
-    stripe: platformStripe,
-    clientId: secrets.clientId,
-    notices: accountNotices(logger),
-    metrics,
-    now,
-  });
-  logger.info('account deauthorized', { accountId: record.accountId, platformUserId });
-  return jsonResponse(200, view);
+  const accountId = parseAccountId(event.pathParameters?.accountId);
+  return { secrets, platformUserId, accountId, accounts: createAccountsRepo(documentClient(), tableName('accounts')) };
+};
+
+/** The platform API's writes to an owned account (shared/accounts/). */
+export const handler = routesHandler('deauthorize', observability, {
+  /** POST /accounts/{accountId}/confirm — see shared/accounts/confirm-account.ts. */
+  confirmAccount: async (event) => {
+    const now = Date.now();
+    const { platformUserId, accountId, accounts } = await signedIn(event, now);
+    const view = await confirmAccount(
+      { accountId, platformUserId, body: event.body, isBase64Encoded: event.isBase64Encoded },
+      { accounts, metrics, now },
+    );
+    logger.info('account confirmed', { accountId, platformUserId });
+    return jsonResponse(200, view);
+  },
+  /** POST /accounts/{accountId}/deauthorize — see shared/accounts/deauthorize-account.ts. */
+  deauthorize: async (event) => {
+    const now = Date.now();
+    const { secrets, platformUserId, accountId, accounts } = await signedIn(event, now);
+    const record = await requireOwnedAccount(accounts, accountId, platformUserId);
+    const view = await deauthorizeAccount(record, {
+      accounts,
+      stripe: platformStripe,
+      clientId: secrets.clientId,
+      notices: accountNotices(logger),
+      metrics,
+      now,
+    });
+    logger.info('account deauthorized', { accountId: record.accountId, platformUserId });
+    return jsonResponse(200, view);
+  },
 });

@@ -1,5 +1,5 @@
 import { authenticate } from '../shared/accounts/authenticate';
-import { openDashboard } from '../shared/accounts/dashboard';
+import { dashboardRetired } from '../shared/accounts/dashboard';
 import { createLoginLink } from '../shared/accounts/login-links';
 import { parseAccountId, requireOwnedAccount } from '../shared/accounts/owned-account';
 import { documentClient } from '../shared/clients/dynamodb';
@@ -17,15 +17,10 @@ const accounts = () => createAccountsRepo(documentClient(), tableName('accounts'
 
 /** One function, two routes: the caller (browser or API, from the route table) decides how errors look. */
 export const handler = routesHandler('login-link', observability, {
-  /** GET /connect/dashboard (browser: redirect, HTML errors). */
-  dashboard: async (event) =>
-    openDashboard(event.rawQueryString, {
-      secrets: await platformSecrets().get(),
-      accounts: accounts(),
-      stripe: platformStripe,
-      metrics,
-      now: Date.now(),
-    }),
+  /** GET /connect/dashboard: retired, a 410 page that says what replaced it (shared/accounts/dashboard.ts). */
+  dashboard: async () => {
+    throw dashboardRetired();
+  },
   /** POST /accounts/{accountId}/login_links (platform backend: Stripe's login_link object). */
   createLoginLink: async (event) => {
     const platformUserId = await authenticate(event, await platformSecrets().get(), Date.now());

@@ -1,12 +1,16 @@
 /**
  * Local-only pages: stand-ins for the platform's own success and failure pages, which the
  * callback redirects to. In AWS these are the platform's URLs (SUCCESS_URL / FAILURE_URL).
+ * Like a platform's, the success page first confirms the account server-side for its logged-in
+ * user (the demo's `?user=`), and only then says it is connected.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../shared/http/responses';
 import type { ConnectFailure } from '../shared/oauth/complete-connection';
 import type { OnboardingFailure } from '../shared/onboarding/finish-onboarding';
 import { layout, sendHtml } from './demo/layout';
+import { confirmAccount, serviceOrigin } from './demo/platform-backend';
+import { defaultDemoUser } from './demo/serve-demo';
 import { localPagePaths } from './environment';
 
 interface Explanation {
@@ -74,13 +78,18 @@ export const failureExplanations: Readonly<Record<FlowFailure, Explanation>> = {
 
 const unknownFailure: Explanation = { what: 'The connection did not complete.', next: startAgain };
 
+const userPattern = /^[A-Za-z0-9_.@-]{1,64}$/;
+
+/** The demo's logged-in user: `?user=` when it is one, else the default user. */
+const demoUser = (url: URL): string => {
+  const user = url.searchParams.get('user');
+  return user && userPattern.test(user) ? user : defaultDemoUser;
+};
+
 /** Back to the demo platform, as the same user when the page knows it. */
 const backLink = (url: URL): string => {
-  const user = url.searchParams.get('user');
-  const target =
-    user && /^[A-Za-z0-9_.@-]{1,64}$/.test(user) && user !== 'demo_user'
-      ? `/?${new URLSearchParams({ user }).toString()}`
-      : '/';
+  const user = demoUser(url);
+  const target = user !== defaultDemoUser ? `/?${new URLSearchParams({ user }).toString()}` : '/';
   return `<p><a class="button" id="back" href="${escapeHtml(target)}">Back to your accounts</a></p>`;
 };
 
@@ -92,6 +101,25 @@ const successPage = (url: URL): string => {
     `<section><h1 id="outcome">Stripe account connected</h1><p>Your Stripe account <code id="account">${escapeHtml(account)}</code> is now connected to the platform. ` +
       `The platform can now send you payouts; you can see the account in your list.</p>${backLink(url)}</section>`,
   );
+};
+
+const notConfirmedPage = (url: URL, code: string, message: string): string =>
+  layout(
+    'Stripe account not connected — Demo Platform',
+    'not connected',
+    `<section class="problem"><h1 id="outcome">Stripe account not connected</h1><p id="reason">The platform could not confirm this account for you: ${escapeHtml(message)}</p>` +
+      `<p id="next"><strong>What to do:</strong> ${escapeHtml(startAgain)}</p><p class="note">Error code: <code id="error">${escapeHtml(code)}</code></p>${backLink(url)}</section>`,
+  );
+
+/** Confirms the account for the logged-in user with the redirect's value, then says what happened. */
+const confirmedPage = async (request: IncomingMessage, url: URL): Promise<string> => {
+  const account = url.searchParams.get('account') ?? '';
+  const confirmation = url.searchParams.get('confirmation');
+  if (confirmation === null)
+    return notConfirmedPage(url, 'missing_confirmation', 'the link back from Stripe carried no confirmation.');
+  const origin = serviceOrigin() ?? `http://${request.headers.host ?? 'localhost'}`;
+  const result = await confirmAccount(origin, demoUser(url), account, confirmation);
+  return result.ok ? successPage(url) : notConfirmedPage(url, result.code, result.message);
 };
 
 const failurePage = (url: URL): string => {
@@ -107,9 +135,13 @@ const failurePage = (url: URL): string => {
   );
 };
 
-export const serveResultPages = (request: IncomingMessage, response: ServerResponse, url: URL): boolean => {
+export const serveResultPages = async (
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): Promise<boolean> => {
   if (request.method !== 'GET') return false;
-  if (url.pathname === localPagePaths.success) return sendHtml(response, 200, successPage(url));
+  if (url.pathname === localPagePaths.success) return sendHtml(response, 200, await confirmedPage(request, url));
   if (url.pathname === localPagePaths.failure) return sendHtml(response, 200, failurePage(url));
   return false;
 };

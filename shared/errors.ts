@@ -22,6 +22,11 @@ export const errorCodes = [
   'invalid_account_id',
   'invalid_cursor',
   'invalid_limit',
+  'invalid_body',
+  'body_too_large',
+  'unknown_field',
+  'confirmation_invalid',
+  'confirmation_expired',
   // Platform tokens (401) and ownership (403).
   'missing_token',
   'invalid_token',
@@ -38,8 +43,10 @@ export const errorCodes = [
   'onboarding_incomplete',
   'login_link_refused',
   'livemode_mismatch',
+  'confirmation_pending',
+  // Retired routes (410).
+  'route_retired',
   // Onboarding with Account Links (accounts the platform creates).
-  'invalid_body',
   'resume_invalid',
   'resume_expired',
   'onboarding_unavailable',
@@ -48,7 +55,6 @@ export const errorCodes = [
   'invalid_components',
   'account_session_refused',
   'created_account_not_disconnectable',
-  'confirmation_pending',
   // Webhook deliveries.
   'missing_signature',
   'invalid_signature_header',
@@ -96,6 +102,7 @@ export type ErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'gone'
   | 'internal'
   | 'upstream_failed'
   | 'upstream_timeout'
@@ -108,6 +115,7 @@ const callerKinds: ReadonlySet<ErrorKind> = new Set([
   'forbidden',
   'not_found',
   'conflict',
+  'gone',
 ]);
 
 export const isCallerKind = (kind: ErrorKind): boolean => callerKinds.has(kind);
@@ -155,6 +163,9 @@ export const notFound = (code: ErrorCode, message: string): ServiceError =>
 
 export const conflict = (code: ErrorCode, message: string, cause?: unknown): ServiceError =>
   new ServiceError('conflict', code, message, { cause });
+
+/** A route kept only to say what replaced it (410). */
+export const gone = (code: ErrorCode, message: string): ServiceError => new ServiceError('gone', code, message);
 
 /** DynamoDB did not answer, throttled past the SDK's retries, or refused a write: the caller may retry. */
 export class StoreUnavailableError extends ServiceError {

@@ -13,6 +13,7 @@ export const metricNames = [
   'ConnectFailed',
   'LoginLinkCreated',
   'AccountDeauthorized',
+  'AccountConfirmed',
   'WebhookEventProcessed',
   'WebhookEventDuplicate',
   'WebhookEventIgnored',

@@ -74,7 +74,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
   },
   deauthorize: {
     name: 'deauthorize',
-    description: 'Disconnects a Standard account at Stripe and marks it deauthorized',
+    description: "Changes an owned account: confirms it for the platform's user, or disconnects a Standard account",
     tables: { accounts: 'readWrite' },
     readsSecret: true,
     publishesNotices: true,
@@ -129,6 +129,7 @@ export const routeTable = {
   createLoginLink: { method: 'POST', path: '/accounts/{accountId}/login_links', function: 'login-link', caller: 'api' },
   listAccounts: { method: 'GET', path: '/accounts', function: 'accounts', caller: 'api' },
   getAccount: { method: 'GET', path: '/accounts/{accountId}', function: 'accounts', caller: 'api' },
+  confirmAccount: { method: 'POST', path: '/accounts/{accountId}/confirm', function: 'deauthorize', caller: 'api' },
   deauthorize: { method: 'POST', path: '/accounts/{accountId}/deauthorize', function: 'deauthorize', caller: 'api' },
   webhook: { method: 'POST', path: '/webhooks/stripe', function: 'webhook', caller: 'stripe' },
   startOnboarding: { method: 'GET', path: '/connect/onboard', function: 'onboard', caller: 'browser' },

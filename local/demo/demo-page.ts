@@ -29,12 +29,22 @@ const connectButtons = ({ origin, user, ticket }: DemoPageInput): string => {
 <a class="button secondary" id="connect-express" href="${link('express')}">Connect with Stripe (Express)</a></div>`;
 };
 
-const actions = (account: DemoAccount, { user, ticket }: DemoPageInput): string => {
+/** A form the demo's backend answers for the logged-in user. */
+const accountForm = (action: string, user: string, accountId: string, button: string): string =>
+  `<form method="post" action="${action}"><input type="hidden" name="user" value="${escapeHtml(user)}"><input type="hidden" name="account" value="${escapeHtml(accountId)}">${button}</form>`;
+
+const actions = (account: DemoAccount, { user }: DemoPageInput): string => {
   if (account.status !== 'connected') return '<span class="note">—</span>';
   if (account.type === 'express') {
-    return `<a class="button small" data-action="dashboard" href="${href('/connect/dashboard', { ticket, account: account.accountId })}">Open Express dashboard</a>`;
+    // The demo's own route: its backend creates the login link on the click (no token in this link).
+    return `<a class="button small" data-action="dashboard" href="${href('/demo/dashboard', { user, account: account.accountId })}">Open Express dashboard</a>`;
   }
-  return `<form method="post" action="/demo/disconnect"><input type="hidden" name="user" value="${escapeHtml(user)}"><input type="hidden" name="account" value="${escapeHtml(account.accountId)}"><button class="danger small" data-action="disconnect" type="submit">Disconnect</button></form>`;
+  return accountForm(
+    '/demo/disconnect',
+    user,
+    account.accountId,
+    '<button class="danger small" data-action="disconnect" type="submit">Disconnect</button>',
+  );
 };
 
 const accountRow = (account: DemoAccount, input: DemoPageInput): string => {

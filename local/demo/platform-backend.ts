@@ -45,12 +45,18 @@ const callApi = async (
   platformUserId: string,
   method: 'GET' | 'POST',
   path: string,
+  json?: Readonly<Record<string, string>>,
 ): Promise<ApiResult<unknown>> => {
   const token = await mintTicket(platformUserId);
   try {
     const response = await fetch(`${origin}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(json ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(json ? { body: JSON.stringify(json) } : {}),
       signal: AbortSignal.timeout(apiTimeoutMs),
     });
     const body: unknown = await response.json().catch(() => undefined);
@@ -95,3 +101,34 @@ export const deauthorizeAccount = async (
   accountId: string,
 ): Promise<ApiResult<unknown>> =>
   callApi(origin, platformUserId, 'POST', `/accounts/${encodeURIComponent(accountId)}/deauthorize`);
+
+/**
+ * `POST /accounts/{id}/confirm` for the logged-in user with the success redirect's `confirmation`:
+ * until then the account is not theirs to use (the browser that finished the flow may be someone else's).
+ */
+export const confirmAccount = async (
+  origin: string,
+  platformUserId: string,
+  accountId: string,
+  confirmation: string,
+): Promise<ApiResult<unknown>> =>
+  callApi(origin, platformUserId, 'POST', `/accounts/${encodeURIComponent(accountId)}/confirm`, { confirmation });
+
+/** `POST /accounts/{id}/login_links` for the logged-in user: the URL to send that user to. */
+export const loginLinkUrl = async (
+  origin: string,
+  platformUserId: string,
+  accountId: string,
+): Promise<ApiResult<string>> => {
+  const result = await callApi(
+    origin,
+    platformUserId,
+    'POST',
+    `/accounts/${encodeURIComponent(accountId)}/login_links`,
+  );
+  if (!result.ok) return result;
+  const url = (result.value as { url?: unknown } | undefined)?.url;
+  return typeof url === 'string' && URL.canParse(url)
+    ? { ok: true, value: url }
+    : { ok: false, status: 200, code: 'unexpected_response', message: 'The login link answer had no URL.' };
+};

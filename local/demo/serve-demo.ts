@@ -1,15 +1,17 @@
 /**
  * The demo platform, served by `npm start` in front of the route table (never deployed):
  * `GET /` renders the logged-in user's page, `POST /demo/disconnect` deauthorizes an account
- * server-side with a Bearer token and goes back to `/` (post/redirect/get).
+ * server-side with a Bearer token and goes back to `/` (post/redirect/get), `GET /demo/dashboard`
+ * creates an Express Dashboard login link for the logged-in user and sends that user to it (a link,
+ * not a form: the page's CSP `form-action 'self'` would block a form's redirect to Stripe).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBodyUpTo } from '../read-body';
 import { type DemoPageInput, demoPage } from './demo-page';
 import { layout, redirect, sendHtml } from './layout';
-import { deauthorizeAccount, listAccounts, mintTicket, serviceOrigin } from './platform-backend';
+import { deauthorizeAccount, listAccounts, loginLinkUrl, mintTicket, serviceOrigin } from './platform-backend';
 
-export const demoPaths = { home: '/', disconnect: '/demo/disconnect' } as const;
+export const demoPaths = { home: '/', disconnect: '/demo/disconnect', dashboard: '/demo/dashboard' } as const;
 export const defaultDemoUser = 'demo_user';
 
 const userPattern = /^[A-Za-z0-9_.@-]{1,64}$/;
@@ -39,6 +41,9 @@ const flashFrom = (url: URL): DemoPageInput['flash'] => {
       kind: 'info',
       text: `Disconnected ${account}. The platform can no longer act for it; it stays listed as deauthorized.`,
     };
+  const dashboardCode = url.searchParams.get('dashboard_error') ?? '';
+  if (codePattern.test(dashboardCode))
+    return { kind: 'error', text: `Could not open the dashboard of ${account} (${dashboardCode}).` };
   const code = url.searchParams.get('disconnect_error') ?? '';
   return codePattern.test(code) ? { kind: 'error', text: `Could not disconnect ${account} (${code}).` } : undefined;
 };
@@ -57,15 +62,46 @@ const readForm = async (request: IncomingMessage): Promise<URLSearchParams | und
   return body === undefined ? undefined : new URLSearchParams(body.toString('utf8'));
 };
 
-const disconnect = async (request: IncomingMessage, response: ServerResponse, origin: string): Promise<true> => {
-  // A cross-site form must not disconnect anything: browsers send Origin on every POST.
-  if (request.headers.origin !== undefined && request.headers.origin !== origin)
-    return badRequest(response, 'This form only works from the demo page itself.');
+/** The user and account of a form posted from the demo page itself, or undefined after answering 400. */
+const accountForm = async (
+  request: IncomingMessage,
+  response: ServerResponse,
+  origin: string,
+): Promise<{ user: string; account: string } | undefined> => {
+  // A cross-site form must not act for anyone: browsers send Origin on every POST.
+  if (request.headers.origin !== undefined && request.headers.origin !== origin) {
+    badRequest(response, 'This form only works from the demo page itself.');
+    return undefined;
+  }
   const form = await readForm(request);
   const user = form?.get('user') ?? '';
   const account = form?.get('account') ?? '';
+  if (!userPattern.test(user) || !accountPattern.test(account)) {
+    badRequest(response, 'The form needs a valid user and account.');
+    return undefined;
+  }
+  return { user, account };
+};
+
+/**
+ * As a platform opens the Express Dashboard: a login link for its logged-in user, then a redirect to
+ * it. The link lives a few minutes and opens once, so it is created on the click, never put in a page.
+ */
+const dashboard = async (response: ServerResponse, url: URL, origin: string): Promise<true> => {
+  const user = url.searchParams.get('user') ?? defaultDemoUser;
+  const account = url.searchParams.get('account') ?? '';
   if (!userPattern.test(user) || !accountPattern.test(account))
-    return badRequest(response, 'The form needs a valid user and account.');
+    return badRequest(response, 'The link needs a valid user and account.');
+  const result = await loginLinkUrl(origin, user, account);
+  if (result.ok) return redirect(response, result.value);
+  const code = codePattern.test(result.code) ? result.code : 'unexpected_response';
+  return redirect(response, homeUrl(user, { dashboard_error: code, account }));
+};
+
+const disconnect = async (request: IncomingMessage, response: ServerResponse, origin: string): Promise<true> => {
+  const posted = await accountForm(request, response, origin);
+  if (!posted) return true;
+  const { user, account } = posted;
   const result = await deauthorizeAccount(origin, user, account);
   const code = result.ok ? '' : codePattern.test(result.code) ? result.code : 'unexpected_response';
   return redirect(
@@ -78,11 +114,13 @@ const disconnect = async (request: IncomingMessage, response: ServerResponse, or
 export const serveDemo = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> => {
   const isHome = url.pathname === demoPaths.home && request.method === 'GET';
   const isDisconnect = url.pathname === demoPaths.disconnect && request.method === 'POST';
-  if (!isHome && !isDisconnect) return false;
+  const isDashboard = url.pathname === demoPaths.dashboard && request.method === 'GET';
+  if (!isHome && !isDisconnect && !isDashboard) return false;
   const origin = serviceOrigin() ?? `http://${request.headers.host ?? 'localhost'}`;
   // The state cookie lives on the host the flow starts from and Stripe returns to CALLBACK_URL's
   // host: opened as 127.0.0.1, the flow would come back cookie-less. Send the browser there first.
-  if (isHome && request.headers.host !== new URL(origin).host)
+  if ((isHome || isDashboard) && request.headers.host !== new URL(origin).host)
     return redirect(response, `${origin}${url.pathname}${url.search}`);
-  return isHome ? renderHome(response, url, origin) : disconnect(request, response, origin);
+  if (isHome) return renderHome(response, url, origin);
+  return isDashboard ? dashboard(response, url, origin) : disconnect(request, response, origin);
 };

@@ -48,13 +48,15 @@ export const listAccounts = async (
   });
   // The store's own key comparison is not trusted to be exact: only this user's records leave.
   const records = page.records.filter((record) => record.platformUserId === platformUserId).slice(0, limit);
-  const last = records.at(-1);
-  // DynamoDB may also stop early at 1 MB with a LastEvaluatedKey: then there may be more.
-  const hasMore = last !== undefined && (page.records.length > limit || page.lastKey !== undefined);
+  const cut = page.records.length > limit;
+  // The store skips accounts pending confirmation, and DynamoDB may stop early at 1 MB: when it stopped
+  // before finding one more than asked, the next page starts where it stopped (and may turn out empty).
+  const next = cut ? records.at(-1) : page.lastKey;
+  const hasMore = next !== undefined;
   return {
     object: 'list',
     data: records.map(toAccountView),
     has_more: hasMore,
-    next_cursor: hasMore && last ? encodeCursor(last, context.cursorSecret) : null,
+    next_cursor: next ? encodeCursor(next, context.cursorSecret) : null,
   };
 };

@@ -1,5 +1,5 @@
-import { badRequest, forbidden, notFound } from '../errors';
-import type { AccountRecord, AccountsRepo } from '../stores/accounts-repo';
+import { badRequest, conflict, forbidden, notFound } from '../errors';
+import { type AccountRecord, type AccountsRepo, isPendingConfirmation } from '../stores/accounts-repo';
 
 /** What a Stripe account id looks like here; anything else never reaches the store or Stripe. */
 export const accountIdPattern = /^acct_[A-Za-z0-9]{1,64}$/;
@@ -13,10 +13,10 @@ export const parseAccountId = (value: string | undefined): string => {
 };
 
 /**
- * The account, if it belongs to this platform user. Another user's account is a 403: a token only
- * ever reaches its own user's accounts (no IDOR).
+ * The account, if it belongs to this platform user, confirmed or not (only the confirm route wants
+ * that). Another user's account is a 403: a token only ever reaches its own user's accounts (no IDOR).
  */
-export const requireOwnedAccount = async (
+export const findOwnedAccount = async (
   accounts: AccountsRepo,
   accountId: string,
   platformUserId: string,
@@ -25,6 +25,25 @@ export const requireOwnedAccount = async (
   if (!record) throw notFound('account_not_found', `No connected account ${accountId} is known here.`);
   if (record.platformUserId !== platformUserId) {
     throw forbidden('not_your_account', `The account ${accountId} is not one of your connected accounts.`);
+  }
+  return record;
+};
+
+/**
+ * The account, if it belongs to this platform user and the platform has confirmed it. A pending one is
+ * a 409 that says what to do: the browser that finished the flow may not be this user's.
+ */
+export const requireOwnedAccount = async (
+  accounts: AccountsRepo,
+  accountId: string,
+  platformUserId: string,
+): Promise<AccountRecord> => {
+  const record = await findOwnedAccount(accounts, accountId, platformUserId);
+  if (isPendingConfirmation(record)) {
+    throw conflict(
+      'confirmation_pending',
+      `The account is waiting for the platform's confirmation: POST /accounts/${accountId}/confirm with the value from the success redirect.`,
+    );
   }
   return record;
 };

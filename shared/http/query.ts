@@ -35,17 +35,6 @@ export const refuseUnknownParameters = (
   }
 };
 
-/** The same rule for the fields of a JSON body (`where` names the object): never echoes the sender's name. */
-export const refuseUnknownNames = (names: Iterable<string>, where: string, supported: readonly string[]): void => {
-  for (const name of names) {
-    if (!supported.includes(name))
-      throw badRequest(
-        'unknown_parameter',
-        `${where} has a field that is not supported. Supported: ${supported.join(', ')}.`,
-      );
-  }
-};
-
 /** A parameter that may appear at most once. */
 export const singleParam = (query: URLSearchParams, name: string): string | undefined => {
   const values = query.getAll(name);

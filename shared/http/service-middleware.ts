@@ -33,6 +33,7 @@ const statusOfKind: Readonly<Record<ErrorKind, { readonly status: number; readon
   forbidden: { status: 403, type: 'permission_error' },
   not_found: { status: 404, type: 'not_found_error' },
   conflict: { status: 409, type: 'conflict_error' },
+  gone: { status: 410, type: 'invalid_request_error' },
   internal: { status: 500, type: 'api_error' },
   upstream_failed: { status: 502, type: 'upstream_error' },
   unavailable: { status: 503, type: 'service_unavailable_error' },
@@ -61,9 +62,11 @@ const publicMessage = (error: ServiceError): string =>
 const browserTitle = (status: number): string =>
   status === 401 || status === 403
     ? 'You are not signed in for this'
-    : status < 500
-      ? 'This link did not work'
-      : 'Something went wrong';
+    : status === 410
+      ? 'This link is no longer in use'
+      : status < 500
+        ? 'This link did not work'
+        : 'Something went wrong';
 
 export const errorResponse = (error: ServiceError, caller: RouteCaller): HttpResponse => {
   const { status, type } = statusOfKind[error.kind];

@@ -1,9 +1,11 @@
 /**
  * `GET /connect/callback`: Stripe sends the browser back here. Every outcome is a redirect: to the
- * success URL (or the `return_to` fixed when the flow started) with `account=acct_...`, or to the
- * failure URL with a stable `error=` code the platform's page can explain. The state cookie is
- * cleared either way.
+ * success URL (or the `return_to` fixed when the flow started) with `account=acct_...` and a one-time
+ * `confirmation=` the platform's backend presents to `POST /accounts/{id}/confirm` before the account
+ * is its user's (see docs/security.md, "Flow-start account linking"), or to the failure URL with a
+ * stable `error=` code the platform's page can explain. The state cookie is cleared either way.
  */
+import { mintConfirmation } from '../accounts/confirmation';
 import type { ServiceConfig } from '../config';
 import { type ErrorCode, isCallerKind, ServiceError, StripeCallError } from '../errors';
 import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies';
@@ -162,6 +164,9 @@ export const completeConnection = async (
     }
     if (token.livemode !== stripe.livemode) return fail('livemode_mismatch', { accountId: token.accountId });
 
+    // The browser that finished the flow may not be the ticket user's: the value goes to the success
+    // redirect only (never stored or logged), and the account is theirs once their platform presents it.
+    const confirmation = mintConfirmation(now);
     const stored = await accounts.putConnected({
       accountId: token.accountId,
       platformUserId: flowState.platformUserId,
@@ -169,6 +174,7 @@ export const completeConnection = async (
       scope: token.scope,
       livemode: token.livemode,
       at: now,
+      confirmation: { hash: confirmation.hash, expiresAt: confirmation.expiresAt },
     });
     if (!stored.ok)
       return fail('account_claimed', { accountId: token.accountId, platformUserId: flowState.platformUserId });
@@ -187,9 +193,12 @@ export const completeConnection = async (
       accountId: token.accountId,
       flow: flowState.flow,
       platformUserId: flowState.platformUserId,
+      confirmation: stored.confirmation,
     });
     metrics.count('ConnectCompleted', { flow: flowState.flow });
-    return redirectResponse(withParam(flowState.returnTo ?? config.successUrl, 'account', token.accountId), cookies);
+    // Also for a kept confirmation (nothing stored): the platform's one path, confirm, answers 200 for it.
+    const success = withParam(flowState.returnTo ?? config.successUrl, 'account', token.accountId);
+    return redirectResponse(withParam(success, 'confirmation', confirmation.value), cookies);
   } catch (error) {
     // A dependency failed (the store, the secrets, an answer from Stripe we cannot use): still a redirect.
     if (error instanceof ServiceError && !isCallerKind(error.kind)) {

@@ -5,10 +5,11 @@
  * the platform's backend presents to confirm the account for its logged-in user; otherwise to the
  * failure URL with `error=onboarding_incomplete`.
  */
+
+import { mintConfirmation } from '../accounts/confirmation';
 import { conflict, type ErrorKind, isCallerKind, ServiceError } from '../errors';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import { stripeFailure } from '../stripe/errors';
-import { mintConfirmation } from './confirmation';
 import { failureRedirect, successRedirect } from './onboarding-urls';
 import { resumedAccount } from './resumed-account';
 import type { OnboardingContext } from './start-onboarding';

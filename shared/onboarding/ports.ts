@@ -86,6 +86,7 @@ export const onboardingStore = (repo: AccountsRepo): OnboardingStore => ({
     do {
       const page = await repo.listByUser(platformUserId, {
         limit: listPageSize,
+        includePending: true,
         ...(startAfter ? { startAfter } : {}),
       });
       all.push(...page.records.map(onboardingAccountOf));

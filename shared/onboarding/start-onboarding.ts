@@ -3,6 +3,8 @@
  * unfinished account of that type, or creates one (idempotently) and records it before anything else
  * can fail, then sends the browser to a fresh Stripe-hosted onboarding link.
  */
+
+import { unconfirmableHash } from '../accounts/confirmation';
 import type { ServiceConfig } from '../config';
 import { badRequest, conflict } from '../errors';
 import { parseQuery, refuseUnknownParameters, requiredParam, singleParam } from '../http/query';
@@ -13,7 +15,6 @@ import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import { stripeFailure } from '../stripe/errors';
 import { accountCreateParams, accountIdempotencyKey, nextOnboardingSlot, unfinishedAccount } from './account-settings';
-import { unconfirmableHash } from './confirmation';
 import { onboardingLink } from './onboarding-link';
 import type { OnboardingAccount, OnboardingObservability, OnboardingStore, OnboardingStripe } from './ports';
 

@@ -55,13 +55,13 @@ export interface AccountRecord {
   /** Which of the user's created accounts of its type it is (0, 1, ...): part of its idempotency key. */
   readonly onboardingSlot?: number;
   /**
-   * Pending confirmation: sha256 hex of the one-time value the success redirect carried, and when it
-   * stops confirming (epoch ms). A created account gets a hash nobody holds the value of until its
-   * onboarding finishes. Records from before confirmations have neither field and count as confirmed.
+   * Pending confirmation (see docs/security.md, "Flow-start account linking"): sha256 hex of the
+   * one-time value the success redirect carried, and when it stops confirming. Removed on confirmation.
+   * A created account starts with a hash nobody holds the value of, until its onboarding finishes.
    */
   readonly confirmationHash?: string;
   readonly confirmationExpiresAt?: EpochMs;
-  /** When the platform confirmed the account for its user. */
+  /** When the platform confirmed the account for its user. Records from before confirmations have none and no hash. */
   readonly confirmedAt?: string;
 }
 
@@ -88,6 +88,8 @@ export interface NewConnection {
   readonly scope: string;
   readonly livemode: boolean;
   readonly at: EpochMs;
+  /** The hash and expiry of the one-time value the success redirect carries. */
+  readonly confirmation: { readonly hash: string; readonly expiresAt: EpochMs };
 }
 
 /** The position after a page of `listByUser`: the last item's keys in the table and the index. */
@@ -122,9 +124,23 @@ export interface FinishedOnboarding {
   readonly at: EpochMs;
 }
 
+/**
+ * `pending`: stored waiting for the platform's confirmation with the new value. `kept`: a reconnection
+ * of an account already connected and confirmed for the same user, which stays confirmed.
+ */
 export type ConnectResult =
+  | { readonly ok: true; readonly record: AccountRecord; readonly confirmation: 'pending' | 'kept' }
+  | { readonly ok: false; readonly reason: 'claimed' };
+
+/** A created account recorded (or found, for a repeat by the same user), or held by another user. */
+export type CreatedResult =
   | { readonly ok: true; readonly record: AccountRecord }
   | { readonly ok: false; readonly reason: 'claimed' };
+
+/** What a confirmation did: confirmed now, or refused with the item as it is (undefined if unknown). */
+export type ConfirmResult =
+  | { readonly ok: true; readonly record: AccountRecord }
+  | { readonly ok: false; readonly current: AccountRecord | undefined };
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'unknown_account' | 'stale' | 'account_deauthorized';
 
@@ -149,10 +165,15 @@ export const accountConditions = {
   notAppliedYet: 'NOT contains(appliedEvents, :appliedEvent)',
   /** Waiting for the platform's confirmation; a record with neither field predates confirmations and is confirmed. */
   isPending: '(attribute_exists(confirmationHash) AND attribute_not_exists(confirmedAt))',
+  isConfirmed: '(attribute_not_exists(confirmationHash) OR attribute_exists(confirmedAt))',
+  /** `:confirmationHash` is the hash of the presented value, `:now` epoch ms. */
+  confirmationIs: 'confirmationHash = :confirmationHash',
+  confirmationUnexpired: 'confirmationExpiresAt > :now',
 } as const;
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy } = accountConditions;
-const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet, isPending } = accountConditions;
+const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet } = accountConditions;
+const { isPending, isConfirmed, confirmationIs, confirmationUnexpired } = accountConditions;
 const all = (...parts: string[]) => parts.join(' AND ');
 const either = (...parts: string[]) => parts.join(' OR ');
 
@@ -162,7 +183,7 @@ export interface AccountWrite {
   readonly Key: { accountId: string };
   readonly UpdateExpression: string;
   readonly ConditionExpression: string;
-  readonly ExpressionAttributeNames: Record<string, string>;
+  readonly ExpressionAttributeNames?: Record<string, string>;
   readonly ExpressionAttributeValues: Record<string, unknown>;
 }
 
@@ -218,19 +239,31 @@ const deauthorizationWrite = (
   },
 });
 
-/** A new connection, or a reconnection by its owner or after a deauthorization (never taken from another owner). */
+/**
+ * A new connection, or a reconnection by its owner or after a deauthorization (never taken from another
+ * owner). `pending`: it waits for the platform's confirmation with the new value, which replaces any older
+ * one; allowed on an absent or deauthorized account, or one of this owner still pending. `kept`: an account
+ * connected and confirmed for this owner stays confirmed (the flow gave the user nothing new).
+ */
 const connectionWrite = (
   tableName: string,
-  { accountId, platformUserId, type, scope, livemode, at }: NewConnection,
-) => ({
+  { accountId, platformUserId, type, scope, livemode, at, confirmation }: NewConnection,
+  mode: 'pending' | 'kept',
+): AccountWrite => ({
   TableName: tableName,
   Key: { accountId },
   UpdateExpression:
     'SET platformUserId = :user, #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, ' +
     'connectedAt = :at, updatedAt = :at, statusChangedAt = :statusAt, chargesEnabled = if_not_exists(chargesEnabled, :false), ' +
     'payoutsEnabled = if_not_exists(payoutsEnabled, :false), detailsSubmitted = if_not_exists(detailsSubmitted, :false), ' +
-    'capabilities = if_not_exists(capabilities, :none) REMOVE deauthorizedAt',
-  ConditionExpression: either(isAbsent, ownedBy, isDeauthorized),
+    'capabilities = if_not_exists(capabilities, :none)' +
+    (mode === 'pending'
+      ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt'
+      : ' REMOVE deauthorizedAt'),
+  ConditionExpression:
+    mode === 'pending'
+      ? either(isAbsent, isDeauthorized, all(ownedBy, isPending))
+      : all(ownedBy, isConnected, isConfirmed),
   ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', ...statusName },
   ExpressionAttributeValues: {
     ':user': platformUserId,
@@ -238,7 +271,13 @@ const connectionWrite = (
     ':scope': scope,
     ':livemode': livemode,
     ':connected': 'connected',
-    ':deauthorized': 'deauthorized',
+    ...(mode === 'pending'
+      ? {
+          ':deauthorized': 'deauthorized',
+          ':confirmationHash': confirmation.hash,
+          ':confirmationExpiresAt': confirmation.expiresAt,
+        }
+      : {}),
     ':at': toIso(at),
     ':statusAt': at,
     ':false': false,
@@ -314,6 +353,20 @@ const finishedWrite = (
   },
 });
 
+/** The platform confirms its user's pending account with the value's hash, once, before it expires. */
+const confirmationWrite = (
+  tableName: string,
+  { accountId, platformUserId }: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+  hash: string,
+  now: EpochMs,
+): AccountWrite => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression: 'SET confirmedAt = :at, updatedAt = :at REMOVE confirmationHash, confirmationExpiresAt',
+  ConditionExpression: all(exists, ownedBy, isPending, confirmationIs, confirmationUnexpired),
+  ExpressionAttributeValues: { ':user': platformUserId, ':confirmationHash': hash, ':now': now, ':at': toIso(now) },
+});
+
 /** The account write of a change from a webhook event, for the events repo's transaction. */
 export const accountChangeWrite = (tableName: string, change: AccountChange, now: EpochMs): AccountWrite =>
   change.kind === 'state'
@@ -383,8 +436,24 @@ export interface AccountsRepo {
    * platform user: an account changes hands only after it was deauthorized.
    */
   putConnected(connection: NewConnection): Promise<ConnectResult>;
-  /** A platform user's accounts, newest connection first. */
-  listByUser(platformUserId: string, options: { limit: number; startAfter?: AccountsPageKey }): Promise<AccountsPage>;
+  /**
+   * Confirms the owner's pending account if `hash` is its confirmation's and it has not expired at
+   * `now`: sets `confirmedAt` and removes the hash, so the value confirms once.
+   */
+  confirm(
+    owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+    hash: string,
+    now: EpochMs,
+  ): Promise<ConfirmResult>;
+  /**
+   * A platform user's confirmed accounts, newest connection first (pending ones are skipped). `lastKey`
+   * is where to go on; a page may hold fewer than `limit` records when it stopped after `maxListQueries`.
+   * `includePending`: pending ones too, for onboarding, which continues the user's unfinished created account.
+   */
+  listByUser(
+    platformUserId: string,
+    options: { limit: number; startAfter?: AccountsPageKey; includePending?: boolean },
+  ): Promise<AccountsPage>;
   /**
    * Marks the owner's account deauthorized as of `at` and returns the record; undefined if unknown.
    * Idempotent: an account already deauthorized is returned as stored, its times untouched. A
@@ -400,7 +469,7 @@ export interface AccountsRepo {
    * (a retried or concurrent start) changes nothing and returns the stored record; an account another
    * user holds is refused.
    */
-  putCreated(account: NewCreatedAccount): Promise<ConnectResult>;
+  putCreated(account: NewCreatedAccount): Promise<CreatedResult>;
   /**
    * Stores Stripe's state at the onboarding's return and, while the account is pending, the new
    * confirmation's hash. Says which: `pending` (the value now confirms), `already_confirmed`, or
@@ -413,6 +482,12 @@ export interface AccountsRepo {
   /** Applies a snapshot from event `eventId` once, remembering the event on the account item. */
   applyInPlace(eventId: string, change: StateChange, now: EpochMs): Promise<ApplyOutcome>;
 }
+
+/** Rounds of putConnected's two writes before a connection that keeps being overtaken counts as claimed. */
+const maxConnectionRounds = 3;
+
+/** Queries one page of `listByUser` may take when pending accounts are skipped (each reads at most `limit` items). */
+export const maxListQueries = 5;
 
 export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => {
   const getItem = async (accountId: string): Promise<AccountItem | undefined> => {
@@ -451,10 +526,31 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
     get: getItem,
 
     putConnected: async (connection) => {
+      // Pending first (a new account, the common case, is one write); then a confirmed owner's reconnection.
+      // Between the two the item may change (a deauthorization, a confirmation): a few rounds settle it.
+      for (let round = 0; round < maxConnectionRounds; round += 1) {
+        for (const mode of ['pending', 'kept'] as const) {
+          const result = await conditionalCall(() =>
+            client.send(
+              new UpdateCommand({ ...connectionWrite(tableName, connection, mode), ReturnValues: 'ALL_NEW' }),
+            ),
+          );
+          if (result) return { ok: true, record: result.Attributes as AccountRecord, confirmation: mode };
+        }
+        const current = await getItem(connection.accountId);
+        if (current && current.platformUserId !== connection.platformUserId && current.status === 'connected')
+          return { ok: false, reason: 'claimed' };
+      }
+      return { ok: false, reason: 'claimed' };
+    },
+
+    confirm: async (owned, hash, now) => {
       const result = await conditionalCall(() =>
-        client.send(new UpdateCommand({ ...connectionWrite(tableName, connection), ReturnValues: 'ALL_NEW' })),
+        client.send(new UpdateCommand({ ...confirmationWrite(tableName, owned, hash, now), ReturnValues: 'ALL_NEW' })),
       );
-      return result ? { ok: true, record: result.Attributes as AccountRecord } : { ok: false, reason: 'claimed' };
+      return result
+        ? { ok: true, record: result.Attributes as AccountRecord }
+        : { ok: false, current: await getItem(owned.accountId) };
     },
 
     putCreated: async (account) => {
@@ -478,24 +574,29 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
       return 'gone';
     },
 
-    listByUser: async (platformUserId, { limit, startAfter }) => {
-      const result = await storeCall(() =>
-        client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: accountsByUserIndex,
-            KeyConditionExpression: 'platformUserId = :user',
-            ExpressionAttributeValues: { ':user': platformUserId },
-            ScanIndexForward: false,
-            Limit: limit,
-            ...(startAfter ? { ExclusiveStartKey: { ...startAfter } } : {}),
-          }),
-        ),
-      );
-      return {
-        records: (result.Items ?? []) as AccountRecord[],
-        lastKey: result.LastEvaluatedKey as AccountsPageKey | undefined,
-      };
+    listByUser: async (platformUserId, { limit, startAfter, includePending = false }) => {
+      const records: AccountRecord[] = [];
+      let lastKey = startAfter;
+      for (let query = 0; query < maxListQueries; query += 1) {
+        const result = await storeCall(() =>
+          client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: accountsByUserIndex,
+              KeyConditionExpression: 'platformUserId = :user',
+              ...(includePending ? {} : { FilterExpression: isConfirmed }),
+              ExpressionAttributeValues: { ':user': platformUserId },
+              ScanIndexForward: false,
+              Limit: limit - records.length,
+              ...(lastKey ? { ExclusiveStartKey: { ...lastKey } } : {}),
+            }),
+          ),
+        );
+        records.push(...((result.Items ?? []) as AccountRecord[]));
+        lastKey = result.LastEvaluatedKey as AccountsPageKey | undefined;
+        if (!lastKey || records.length >= limit) break;
+      }
+      return { records, lastKey };
     },
 
     markDeauthorized: async ({ accountId, platformUserId }, at) => {
@@ -565,4 +666,6 @@ export const toAccountView = (record: AccountRecord) => ({
   updatedAt: record.updatedAt,
   ...(record.deauthorizedAt ? { deauthorizedAt: record.deauthorizedAt } : {}),
   connection: connectionOf(record),
+  confirmation: isPendingConfirmation(record) ? ('pending' as const) : ('confirmed' as const),
+  ...(record.confirmedAt ? { confirmedAt: record.confirmedAt } : {}),
 });

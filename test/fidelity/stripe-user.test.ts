@@ -117,7 +117,7 @@ describe('parseAuthorizeRequest > stripe_user values per flow', () => {
     ],
   ])('refuses %s', (query, message) => {
     expect(() => parse(query)).toThrowError(
-      expect.objectContaining({ status: 400, code: 'invalid_stripe_user', message }),
+      expect.objectContaining({ kind: 'invalid_request', code: 'invalid_stripe_user', message }),
     );
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { apiError, callApi, connectAccount, seedAccount, stripeCalls } from '../support/platform-api';
-import { locationOf, TestBrowser } from '../support/test-browser';
+import { TestBrowser } from '../support/test-browser';
 
 let stack: LocalStack;
 
@@ -168,120 +168,32 @@ describe('POST /accounts/{accountId}/login_links', () => {
   });
 });
 
-describe('GET /connect/dashboard', () => {
-  it('redirects the owner of one Express account straight to a fresh login link, never cached', async () => {
-    const accountId = await connectAccount(stack, 'express', 'dash_single');
-    await connectAccount(stack, 'standard', 'dash_single');
+/** The retired route's page: the same for every query, so no ticket opens anything. */
+const retiredDashboardMessage =
+  'Dashboard links are no longer used, because anyone who opened one reached that user\u2019s Express Dashboard. ' +
+  'Open the dashboard from the platform instead: its backend calls POST /accounts/{accountId}/login_links for you, signed in, and sends you to the link.';
 
-    const response = await dashboard(`ticket=${await as('dash_single')}`);
-
-    expect(response.status).toBe(302);
-    expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
-    const link = locationOf(response);
-    expect(link.origin + link.pathname).toMatch(new RegExp(`^${stack.emulator.url}/express/login/[A-Za-z0-9]+$`));
-    expect(await (await fetch(link)).text()).toContain(`Express dashboard for ${accountId}`);
-  });
-
-  it('offers a choice between several Express accounts as plain links (no script), and account= picks one', async () => {
-    const first = await connectAccount(stack, 'express', 'dash_many');
-    const second = await connectAccount(stack, 'express', 'dash_many');
-    await seedAccount(stack, { platformUserId: 'dash_many', type: 'express', status: 'deauthorized' });
-    const ticket = await as('dash_many');
-
-    const choice = await dashboard(`ticket=${ticket}`);
-    const html = await choice.text();
-
-    expect(choice.status).toBe(200);
-    expect(choice.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(choice.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect(html).not.toMatch(/<script/i);
-    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((match) => (match[1] ?? '').replaceAll('&amp;', '&'));
-    expect(hrefs.sort()).toEqual([`?ticket=${ticket}&account=${first}`, `?ticket=${ticket}&account=${second}`].sort());
-
-    const picked = await dashboard(`ticket=${ticket}&account=${second}`);
-    expect(picked.status).toBe(302);
-    expect(await (await fetch(locationOf(picked))).text()).toContain(`Express dashboard for ${second}`);
+describe('GET /connect/dashboard (retired)', () => {
+  let dashAccount = '';
+  beforeAll(async () => {
+    dashAccount = await connectAccount(stack, 'express', 'dash_owner');
   });
 
   it.each([
-    [
-      'no Express account',
-      async () => `ticket=${await as('dash_none')}`,
-      404,
-      'no_express_account',
-      'You have no connected Express account. Connect one first, then open its dashboard.',
-    ],
-    [
-      'no ticket',
-      async () => '',
-      401,
-      'missing_token',
-      'A platform token is required: sign in on the platform and try again.',
-    ],
-    [
-      'an expired ticket',
-      async () => `ticket=${await stack.mintTicket('dash_none', -120)}`,
-      401,
-      'token_expired',
-      'The platform token has expired: go back to the platform and try again.',
-    ],
-    [
-      'an unknown parameter',
-      async () => `ticket=${await as('dash_none')}&acount=acct_1`,
-      400,
-      'unknown_parameter',
-      'The request has a parameter that /connect/dashboard does not support. Supported: ticket, account.',
-    ],
-    [
-      'a malformed account',
-      async () => `ticket=${await as('dash_none')}&account=%3Cscript%3E`,
-      400,
-      'invalid_account_id',
-      'The account id must look like acct_ followed by letters and digits.',
-    ],
-  ])('answers %s with an HTML page and its status', async (_, query, status, code, message) => {
+    ['the ticket of an Express account owner', async () => `ticket=${await as('dash_owner')}`],
+    ['a ticket and the account', async () => `ticket=${await as('dash_owner')}&account=${dashAccount}`],
+    ['no ticket', async () => ''],
+    ['an unknown parameter', async () => 'acount=acct_1'],
+  ])('answers %s with a 410 page saying what replaced it, and creates no login link', async (_, query) => {
     const response = await dashboard(await query());
     const html = await response.text();
 
-    expect(response.status).toBe(status);
+    expect(response.status).toBe(410);
+    expect(response.headers.get('location')).toBeNull();
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(html).toContain(`<p>${message.replaceAll("'", '&#39;')}</p>`);
-    expect(html).toContain(`Error code: ${code}`);
+    expect(html).toContain(`<p>${retiredDashboardMessage.replaceAll("'", '&#39;')}</p>`);
+    expect(html).toContain('Error code: route_retired');
     expect(html).not.toMatch(/<script/i);
-  });
-
-  it('refuses another user’s account (403), a Standard one (400) and a deauthorized one (409) named by account=', async () => {
-    const others = await connectAccount(stack, 'express', 'dash_other');
-    const standard = await connectAccount(stack, 'standard', 'dash_picker');
-    const gone = String(
-      (await seedAccount(stack, { platformUserId: 'dash_picker', type: 'express', status: 'deauthorized' })).accountId,
-    );
-    const ticket = await as('dash_picker');
-
-    const notYours = await dashboard(`ticket=${ticket}&account=${others}`);
-    const notExpress = await dashboard(`ticket=${ticket}&account=${standard}`);
-    const deauthorized = await dashboard(`ticket=${ticket}&account=${gone}`);
-
-    expect([notYours.status, notExpress.status, deauthorized.status]).toEqual([403, 400, 409]);
-    expect(await notYours.text()).toContain('Error code: not_your_account');
-    expect(await notExpress.text()).toContain('https://dashboard.stripe.com');
-    expect(await deauthorized.text()).toContain('Error code: account_deauthorized');
-    expect(
-      stripeCalls(stack, 'POST', linkPath(others)) +
-        stripeCalls(stack, 'POST', linkPath(standard)) +
-        stripeCalls(stack, 'POST', linkPath(gone)),
-    ).toBe(0);
-  });
-
-  it('shows Stripe failures as an HTML page (502)', async () => {
-    const accountId = await connectAccount(stack, 'express', 'dash_fault');
-    stack.emulator.injectFault({ method: 'POST', path: linkPath(accountId), mode: 'server_error', times: 2 });
-
-    const response = await dashboard(`ticket=${await as('dash_fault')}`);
-    stack.emulator.clearFaults();
-
-    expect(response.status).toBe(502);
-    expect(await response.text()).toContain('Error code: stripe_unavailable');
+    expect(stripeCalls(stack, 'POST', linkPath(dashAccount))).toBe(0);
   });
 });

@@ -73,11 +73,35 @@ describe('local demo platform', () => {
     expect(response.status).toBe(400);
     expect(stack.emulator.requestLog()).not.toContainEqual(expect.objectContaining({ path: '/oauth/deauthorize' }));
   });
+
+  it('refuses an Open dashboard link with a malformed account and creates no login link', async () => {
+    const response = await fetch(
+      `${stack.gatewayUrl}/demo/dashboard?user=alice&account=${encodeURIComponent(hostile)}`,
+      {
+        redirect: 'manual',
+      },
+    );
+
+    expect(response.status).toBe(400);
+    expect(await response.text()).not.toContain(hostile);
+    expect(stack.emulator.requestLog()).not.toContainEqual(
+      expect.objectContaining({ method: 'POST', path: expect.stringMatching(/login_links$/) }),
+    );
+  });
 });
 
 describe('local result pages', () => {
   it.each([
-    ['/local/connected?account=acct_9&user=bob', 'Stripe account connected', 'href="/?user=bob"'],
+    [
+      '/local/connected?account=acct_9&user=bob',
+      'The platform could not confirm this account for you: the link back from Stripe carried no confirmation.',
+      'href="/?user=bob"',
+    ],
+    [
+      `/local/connected?account=acct_9&confirmation=${'A'.repeat(22)}&user=bob`,
+      'The platform could not confirm this account for you: No connected account acct_9 is known here.',
+      'account_not_found',
+    ],
     ['/local/failed?error=state_expired', 'This connection link expired', 'href="/"'],
     [`/local/failed?error=${encodeURIComponent(hostile)}`, 'The connection did not complete.', '&lt;img'],
   ])('explains %s in plain words with a link back', async (path, words, fragment) => {

@@ -52,7 +52,7 @@ describe('npm start --stripe', () => {
 
   it('prints the Stripe CLI line that forwards the handled events to the gateway', () => {
     expect(stripeListenCommand('http://localhost:3000')).toBe(
-      'stripe listen --events account.updated,account.application.authorized,account.application.deauthorized,capability.updated --forward-to http://localhost:3000/webhooks/stripe',
+      'stripe listen --events account.updated,capability.updated,account.application.authorized,account.application.deauthorized --forward-to http://localhost:3000/webhooks/stripe',
     );
   });
 

@@ -87,7 +87,7 @@ describe('verifyPlatformToken', () => {
         verifyPlatformToken(await token({ sub, aud: 'connect-onboarding', exp: seconds + 60 }), secret, now),
       ).rejects.toThrowError(
         expect.objectContaining({
-          status: 401,
+          kind: 'unauthenticated',
           code: 'invalid_token',
           message:
             'The platform token sub (platform user id) is not well-formed Unicode: it contains a lone surrogate.',

@@ -11,21 +11,56 @@ import { createDocumentClient } from '../../shared/clients/dynamodb';
 import type { LocalStack } from './local-stack';
 import { locationOf, TestBrowser } from './test-browser';
 
-/** Connects a new account for `user` through authorize → emulator → callback; returns its id. */
+/** What the success redirect of a finished flow carries. */
+export interface FinishedFlow {
+  readonly accountId: string;
+  readonly confirmation: string;
+}
+
+/**
+ * Runs authorize → emulator → callback in `browser` (a cookie jar of its own) with a ticket minted
+ * for `user`, and returns what the success redirect carries. The account is pending until confirmed.
+ */
+export const finishFlow = async (
+  stack: LocalStack,
+  flow: 'standard' | 'express',
+  user: string,
+  browser = new TestBrowser(),
+): Promise<FinishedFlow> => {
+  const start = await browser.get(
+    `${stack.gatewayUrl}/connect/authorize?type=${flow}&ticket=${await stack.mintTicket(user)}`,
+  );
+  const finished = await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow'));
+  const success = locationOf(finished).searchParams;
+  const accountId = success.get('account');
+  const confirmation = success.get('confirmation');
+  if (!accountId?.startsWith('acct_') || !confirmation)
+    throw new Error(`connecting failed: ${finished.headers.get('location')}`);
+  await settled(stack, accountId);
+  return { accountId, confirmation };
+};
+
+/** `POST /accounts/{id}/confirm` with `{"confirmation": value}` and a token for `user`, as a platform backend does. */
+export const confirmAccount = async (
+  stack: LocalStack,
+  user: string,
+  { accountId, confirmation }: FinishedFlow,
+): Promise<ApiResult> =>
+  callApi(stack, 'POST', `/accounts/${accountId}/confirm`, await stack.mintTicket(user), { confirmation });
+
+/**
+ * Connects a new account for `user` as a platform would: the flow in the user's browser, then the
+ * platform's backend confirms it for its logged-in user. Returns its id.
+ */
 export const connectAccount = async (
   stack: LocalStack,
   flow: 'standard' | 'express',
   user: string,
 ): Promise<string> => {
-  const browser = new TestBrowser();
-  const start = await browser.get(
-    `${stack.gatewayUrl}/connect/authorize?type=${flow}&ticket=${await stack.mintTicket(user)}`,
-  );
-  const finished = await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow'));
-  const accountId = locationOf(finished).searchParams.get('account');
-  if (!accountId?.startsWith('acct_')) throw new Error(`connecting failed: ${finished.headers.get('location')}`);
-  await settled(stack, accountId);
-  return accountId;
+  const finished = await finishFlow(stack, flow, user);
+  const confirmed = await confirmAccount(stack, user, finished);
+  if (confirmed.status !== 200) throw new Error(`confirming failed: ${JSON.stringify(confirmed.body)}`);
+  return finished.accountId;
 };
 
 /**
@@ -55,6 +90,8 @@ export interface SeedAccount {
   readonly status?: 'connected' | 'deauthorized';
   readonly connectedAt?: string;
   readonly livemode?: boolean;
+  /** Pending confirmation with this hash and expiry (epoch ms); confirmed (as before confirmations) without. */
+  readonly pending?: { readonly hash: string; readonly expiresAt: number };
 }
 
 /** Writes an account record as the callback would have; returns it as stored. */
@@ -75,6 +112,7 @@ export const seedAccount = async (stack: LocalStack, seed: SeedAccount): Promise
     updatedAt: connectedAt,
     statusChangedAt: Date.parse(connectedAt),
     ...(seed.status === 'deauthorized' ? { deauthorizedAt: connectedAt } : {}),
+    ...(seed.pending ? { confirmationHash: seed.pending.hash, confirmationExpiresAt: seed.pending.expiresAt } : {}),
   };
   await createDocumentClient().send(new PutCommand({ TableName: stack.tables.accounts, Item: item }));
   return item;
@@ -99,11 +137,15 @@ export const viewOf = (item: Record<string, unknown>): Record<string, unknown> =
     statusChangedAt: _statusChangedAt,
     stripeStateAt: _stripeStateAt,
     onboardingSlot: _onboardingSlot,
-    confirmationHash: _confirmationHash,
+    confirmationHash,
     confirmationExpiresAt: _confirmationExpiresAt,
     ...view
   } = item;
-  return { ...view, connection: item.connection ?? 'oauth' };
+  return {
+    ...view,
+    connection: item.connection ?? 'oauth',
+    confirmation: confirmationHash !== undefined && view.confirmedAt === undefined ? 'pending' : 'confirmed',
+  };
 };
 
 export interface ApiResult {
@@ -112,16 +154,24 @@ export interface ApiResult {
   readonly body: Record<string, unknown>;
 }
 
-/** One platform API call with `Authorization: Bearer <token>` (none when token is undefined). */
+/**
+ * One platform API call with `Authorization: Bearer <token>` (none when token is undefined), and a
+ * JSON body when one is given (a string is sent as it is).
+ */
 export const callApi = async (
   stack: LocalStack,
   method: 'GET' | 'POST',
   path: string,
   token?: string,
+  body?: unknown,
 ): Promise<ApiResult> => {
   const response = await fetch(`${stack.gatewayUrl}${path}`, {
     method,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   return {
     status: response.status,

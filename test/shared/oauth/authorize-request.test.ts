@@ -81,7 +81,7 @@ describe('parseAuthorizeRequest', () => {
     [
       'type=standard&ticket=t&utm_source=x',
       'unknown_parameter',
-      'The request has a parameter that /connect/authorize does not support. Supported: type, ticket, return_to, suggested_capabilities[], stripe_landing, always_prompt, stripe_user[...].',
+      'The request has a parameter that /connect/authorize does not support. Supported: type, ticket, return_to, stripe_landing, always_prompt, suggested_capabilities[], stripe_user[...].',
     ],
     ['type=standard&ticket=%E0%A4%A', 'invalid_query', 'The query string is not valid percent-encoded UTF-8.'],
   ])('refuses %s', (query, code, message) => {

@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import { confirmationMatches, confirmationTtlMs } from '../../../shared/accounts/confirmation';
 import type { ServiceConfig } from '../../../shared/config';
 import { createLogger } from '../../../shared/logger';
 import { noMetrics } from '../../../shared/metrics';
@@ -33,7 +34,7 @@ const run = async (tokenAnswer: unknown, livemode = false) => {
   const accounts = {
     putConnected: async (connection: unknown) => {
       written.push(connection);
-      return { ok: true, record: { connectedAt: '' } };
+      return { ok: true, record: { connectedAt: '' }, confirmation: 'pending' };
     },
   } as unknown as AccountsRepo;
   const stripe = {
@@ -44,6 +45,7 @@ const run = async (tokenAnswer: unknown, livemode = false) => {
       },
     },
   } as unknown as Stripe;
+  const now = Date.now();
   const response = await completeConnection(
     { rawQueryString: `code=ac_1&state=${state}`, cookies: [`__Host-connect_state=${binding}`] },
     {
@@ -54,10 +56,10 @@ const run = async (tokenAnswer: unknown, livemode = false) => {
       notices: { publish: async () => undefined },
       logger: createLogger('test', (line) => logLines.push(JSON.parse(line) as { level: string; reason: string })),
       metrics: noMetrics,
-      now: Date.now(),
+      now,
     },
   );
-  return { location: response.headers.location, written, logLines };
+  return { location: response.headers.location, written, logLines, now };
 };
 
 describe('completeConnection', () => {
@@ -78,20 +80,26 @@ describe('completeConnection', () => {
     },
   );
 
-  it('stores the account with its platform user and redirects to the success URL', async () => {
-    expect(await run({ stripe_user_id: 'acct_1', scope: 'read_write', livemode: false })).toMatchObject({
-      location: 'https://platform.example/ok?account=acct_1',
-      written: [
-        {
-          accountId: 'acct_1',
-          platformUserId: 'user_1',
-          type: 'standard',
-          scope: 'read_write',
-          livemode: false,
-          at: expect.any(Number),
-        },
-      ],
-    });
+  it('stores the account pending with the hash of a one-time value the success redirect alone carries', async () => {
+    const result = await run({ stripe_user_id: 'acct_1', scope: 'read_write', livemode: false });
+    const location = new URL(result.location ?? '');
+    const confirmation = location.searchParams.get('confirmation') ?? '';
+
+    expect(location.href).toMatch(/^https:\/\/platform\.example\/ok\?account=acct_1&confirmation=[A-Za-z0-9_-]{22}$/);
+    expect(result.written).toEqual([
+      {
+        accountId: 'acct_1',
+        platformUserId: 'user_1',
+        type: 'standard',
+        scope: 'read_write',
+        livemode: false,
+        at: result.now,
+        confirmation: { hash: expect.stringMatching(/^[0-9a-f]{64}$/), expiresAt: result.now + confirmationTtlMs },
+      },
+    ]);
+    const { hash } = (result.written[0] as { confirmation: { hash: string } }).confirmation;
+    expect(confirmationMatches(confirmation, hash)).toBe(true);
+    expect(JSON.stringify(result.logLines)).not.toContain(confirmation);
   });
 
   const oauthError = (Type: new (raw: Record<string, unknown>) => Error, message: string) =>

@@ -37,7 +37,7 @@ describe('validateReturnTo', () => {
     for (const origins of [allowed, []]) {
       expect(() => validateReturnTo('https://evil.example/', origins)).toThrowError(
         expect.objectContaining({
-          status: 400,
+          kind: 'invalid_request',
           code: 'invalid_return_to',
           message: 'return_to must be on an origin this service allows.',
         }),

@@ -80,8 +80,8 @@ describe('createAccountLink', () => {
       message: 'collect must be currently_due or eventually_due.',
     });
     await expect(link({ type: 'account_onboarding', extra: 1 })).rejects.toMatchObject({
-      code: 'unknown_parameter',
-      message: 'The request body has a field that is not supported. Supported: type, collect.',
+      code: 'unknown_field',
+      message: 'The request body has a field this route does not take (it takes: type, collect).',
     });
   });
 

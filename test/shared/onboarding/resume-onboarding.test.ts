@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confirmationMatches } from '../../../shared/onboarding/confirmation';
+import { confirmationMatches } from '../../../shared/accounts/confirmation';
 import { finishOnboarding } from '../../../shared/onboarding/finish-onboarding';
 import { refreshOnboarding } from '../../../shared/onboarding/refresh-onboarding';
 import { mintResumeValue, type ResumeClaims } from '../../../shared/onboarding/resume-value';

@@ -1,9 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import {
-  confirmationMatches,
-  isWellFormedConfirmation,
-  mintConfirmation,
-} from '../../../shared/onboarding/confirmation';
 import { createdAccountCannotBeDisconnected } from '../../../shared/onboarding/created-account-deauthorize';
 import { mintResumeValue, verifyResumeValue } from '../../../shared/onboarding/resume-value';
 import { verifyPlatformToken } from '../../../shared/platform-token';
@@ -33,20 +28,6 @@ describe('resume value', () => {
       kind: 'unauthenticated',
       code: 'invalid_token',
     });
-  });
-});
-
-describe('confirmation', () => {
-  it('is 128 random bits whose stored hash matches only that value', () => {
-    const first = mintConfirmation(NOW);
-    const second = mintConfirmation(NOW);
-
-    expect(isWellFormedConfirmation(first.value)).toBe(true);
-    expect(first.expiresAt).toBe(NOW + 15 * 60_000);
-    expect(first.value).not.toBe(second.value);
-    expect(confirmationMatches(first.value, first.hash)).toBe(true);
-    expect(confirmationMatches(second.value, first.hash)).toBe(false);
-    expect(confirmationMatches(first.value, 'not-hex')).toBe(false);
   });
 });
 

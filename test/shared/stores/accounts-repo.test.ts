@@ -5,6 +5,31 @@ import type { AccountState } from '../../../shared/webhooks/account-change';
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy } = accountConditions;
 const { isNotOlderSnapshot, noStatusChangeAfter } = accountConditions;
+const { isPending, isConfirmed, confirmationIs, confirmationUnexpired } = accountConditions;
+
+const conditionFailure = () => Object.assign(new Error('refused'), { name: 'ConditionalCheckFailedException' });
+
+/** A repo over a client that refuses the first `refusals` commands' conditions and answers the rest. */
+const refusing = (refusals: number) => {
+  const inputs: Record<string, unknown>[] = [];
+  const client = {
+    send: async (command: { input: Record<string, unknown> }) => {
+      inputs.push(command.input);
+      if (inputs.length <= refusals) throw conditionFailure();
+      return { Attributes: { accountId: 'acct_1' } };
+    },
+  } as unknown as DynamoDBDocumentClient;
+  return { repo: createAccountsRepo(client, 'accounts'), inputs };
+};
+
+const connection = {
+  accountId: 'acct_1',
+  platformUserId: 'user_1',
+  type: 'standard' as const,
+  scope: 'read_write',
+  livemode: false,
+  confirmation: { hash: 'a'.repeat(64), expiresAt: Date.UTC(2026, 0, 2, 3, 19, 5, 678) },
+};
 
 /** A repo over a client that records each command's input and answers `answer`. */
 const recording = (answer: Record<string, unknown> = { Attributes: {} }) => {
@@ -68,20 +93,58 @@ describe('accountsRepo writes', () => {
     });
   });
 
-  it('connects a new account, its owner again, or anyone after a deauthorization, with its times as ISO and ms', async () => {
+  it('connects a new account, anyone after a deauthorization, or its owner while pending: pending, with the new hash', async () => {
     const { repo, inputs } = recording();
-    await repo.putConnected({
-      accountId: 'acct_1',
-      platformUserId: 'user_1',
-      type: 'standard',
-      scope: 'read_write',
-      livemode: false,
-      at: now,
+    expect(await repo.putConnected({ ...connection, at: now })).toMatchObject({ ok: true, confirmation: 'pending' });
+
+    expect(inputs).toHaveLength(1);
+    expect(inputs[0]).toMatchObject({
+      UpdateExpression: expect.stringMatching(
+        /, confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt$/,
+      ),
+      ConditionExpression: [isAbsent, isDeauthorized, `${ownedBy} AND ${isPending}`].join(' OR '),
+      ExpressionAttributeValues: {
+        ':user': 'user_1',
+        ':at': '2026-01-02T03:04:05.678Z',
+        ':statusAt': now,
+        ':confirmationHash': 'a'.repeat(64),
+        ':confirmationExpiresAt': connection.confirmation.expiresAt,
+      },
+    });
+  });
+
+  it('keeps the confirmation of an account connected and confirmed for the same owner (a reconnection)', async () => {
+    const { repo, inputs } = refusing(1);
+    expect(await repo.putConnected({ ...connection, at: now })).toMatchObject({ ok: true, confirmation: 'kept' });
+
+    expect(inputs[1]).toMatchObject({
+      UpdateExpression: expect.stringMatching(
+        /capabilities = if_not_exists\(capabilities, :none\) REMOVE deauthorizedAt$/,
+      ),
+      ConditionExpression: [ownedBy, isConnected, isConfirmed].join(' AND '),
+    });
+    expect(inputs[1]?.ExpressionAttributeValues).not.toHaveProperty(':confirmationHash');
+  });
+
+  it('confirms once: only the owner, only while pending, only with the stored hash, only before it expires', async () => {
+    const { repo, inputs } = recording({ Attributes: { accountId: 'acct_1', confirmedAt: 'x' } });
+    expect(await repo.confirm({ accountId: 'acct_1', platformUserId: 'user_1' }, 'b'.repeat(64), now)).toEqual({
+      ok: true,
+      record: { accountId: 'acct_1', confirmedAt: 'x' },
     });
 
-    expect(inputs[0]).toMatchObject({
-      ConditionExpression: [isAbsent, ownedBy, isDeauthorized].join(' OR '),
-      ExpressionAttributeValues: { ':user': 'user_1', ':at': '2026-01-02T03:04:05.678Z', ':statusAt': now },
+    expect(inputs[0]).toEqual({
+      TableName: 'accounts',
+      Key: { accountId: 'acct_1' },
+      UpdateExpression: 'SET confirmedAt = :at, updatedAt = :at REMOVE confirmationHash, confirmationExpiresAt',
+      ConditionExpression: [exists, ownedBy, isPending, confirmationIs, confirmationUnexpired].join(' AND '),
+      ExpressionAttributeValues: {
+        ':user': 'user_1',
+        ':confirmationHash': 'b'.repeat(64),
+        ':now': now,
+        ':at': '2026-01-02T03:04:05.678Z',
+      },
+      ReturnValues: 'ALL_NEW',
     });
   });
 });

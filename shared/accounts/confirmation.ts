@@ -4,6 +4,7 @@
  * user. Only its hash and expiry are stored: a read of the table yields nothing that confirms.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { EpochMs } from '../time';
 
 /** Long enough for a redirect and the platform's server-side call; short enough to be worthless later. */
 export const confirmationTtlMs = 15 * 60_000;
@@ -14,7 +15,7 @@ export interface MintedConfirmation {
   /** sha256 hex of `value`: what the account item keeps. */
   readonly hash: string;
   /** Epoch ms after which the value no longer confirms. */
-  readonly expiresAt: number;
+  readonly expiresAt: EpochMs;
 }
 
 export const hashConfirmation = (value: string): string => createHash('sha256').update(value).digest('hex');
@@ -24,14 +25,14 @@ export const hashConfirmation = (value: string): string => createHash('sha256').
  * @example
  * const { value, hash, expiresAt } = mintConfirmation(now);
  */
-export const mintConfirmation = (now: number): MintedConfirmation => {
+export const mintConfirmation = (now: EpochMs): MintedConfirmation => {
   const value = randomBytes(16).toString('base64url');
   return { value, hash: hashConfirmation(value), expiresAt: now + confirmationTtlMs };
 };
 
 /**
- * The hash a created account starts with: it keeps the account pending until onboarding finishes,
- * and no value confirms it (the value is thrown away here).
+ * The hash a created account starts with: it keeps the account pending until its onboarding finishes
+ * (which stores a real value's hash), and no value confirms it: this one is thrown away here.
  */
 export const unconfirmableHash = (): string => hashConfirmation(randomBytes(16).toString('base64url'));
 

@@ -1,0 +1,71 @@
+/**
+ * `POST /accounts/{accountId}/confirm`: the platform's backend presents the one-time value of the
+ * success redirect, with a token for the user logged in on its side. Only then is the account that
+ * user's: listed, with login links and deauthorization (see docs/security.md, "Flow-start account linking").
+ */
+import { badRequest } from '../errors';
+import { parseJsonObjectBody, refuseUnknownFields } from '../http/json-body';
+import type { ServiceMetrics } from '../metrics';
+import { type AccountsRepo, isPendingConfirmation, toAccountView } from '../stores/accounts-repo';
+import type { EpochMs } from '../time';
+import { confirmationMatches, hashConfirmation, isWellFormedConfirmation } from './confirmation';
+import { findOwnedAccount } from './owned-account';
+
+export interface ConfirmAccountContext {
+  readonly accounts: AccountsRepo;
+  readonly metrics: ServiceMetrics;
+  readonly now: EpochMs;
+}
+
+export interface ConfirmRequest {
+  readonly accountId: string;
+  readonly platformUserId: string;
+  readonly body: string | undefined;
+  readonly isBase64Encoded?: boolean;
+}
+
+const confirmationInvalid = () =>
+  badRequest(
+    'confirmation_invalid',
+    'This confirmation value does not belong to the account: use the confirmation from the latest success redirect for it.',
+  );
+
+const confirmationExpired = () =>
+  badRequest(
+    'confirmation_expired',
+    'This confirmation value has expired: the person can connect the account again from the platform, which gives a new one.',
+  );
+
+/** The `confirmation` of the body, or a 400 that says what the body looks like. */
+const presentedValue = (request: ConfirmRequest): string => {
+  const body = parseJsonObjectBody(request);
+  refuseUnknownFields(body, ['confirmation']);
+  const { confirmation } = body;
+  if (confirmation === undefined)
+    throw badRequest('missing_parameter', 'The body needs confirmation: the value of the success redirect.');
+  if (!isWellFormedConfirmation(confirmation))
+    throw badRequest(
+      'invalid_parameter',
+      'confirmation must be the 22-character value of the success redirect, as it was given.',
+    );
+  return confirmation;
+};
+
+/** Confirms the token user's pending account, or answers why not; confirmed already is a 200 (retries). */
+export const confirmAccount = async (request: ConfirmRequest, context: ConfirmAccountContext) => {
+  const value = presentedValue(request);
+  const record = await findOwnedAccount(context.accounts, request.accountId, request.platformUserId);
+  if (!isPendingConfirmation(record)) return toAccountView(record);
+  if (!confirmationMatches(value, record.confirmationHash ?? '')) throw confirmationInvalid();
+  if ((record.confirmationExpiresAt ?? 0) <= context.now) throw confirmationExpired();
+  const result = await context.accounts.confirm(record, hashConfirmation(value), context.now);
+  if (result.ok) {
+    context.metrics.count('AccountConfirmed');
+    return toAccountView(result.record);
+  }
+  // Changed since the read: confirmed by a concurrent retry (fine), or a newer flow replaced the value.
+  const current = result.current;
+  if (current && current.platformUserId === record.platformUserId && !isPendingConfirmation(current))
+    return toAccountView(current);
+  throw confirmationInvalid();
+};

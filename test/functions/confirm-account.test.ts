@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintConfirmation } from '../../shared/accounts/confirmation';
+import { maxJsonBodyBytes } from '../../shared/http/json-body';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import {
+  apiError,
+  badTokens,
+  callApi,
+  confirmAccount,
+  finishFlow,
+  seedAccount,
+  storedAccount,
+  tokenMessages,
+  viewOf,
+} from '../support/platform-api';
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const as = (user: string) => stack.mintTicket(user);
+const confirmPath = (accountId: string) => `/accounts/${accountId}/confirm`;
+const invalid = (code: string, message: string) => ({
+  status: 400,
+  body: apiError('invalid_request_error', code, message),
+});
+const invalidValue = invalid(
+  'confirmation_invalid',
+  'This confirmation value does not belong to the account: use the confirmation from the latest success redirect for it.',
+);
+
+/** A pending account seeded with a confirmation minted at `mintedAt`; returns its id and value. */
+const pendingAccount = async (user: string, mintedAt = Date.now()) => {
+  const minted = mintConfirmation(mintedAt);
+  const item = await seedAccount(stack, {
+    platformUserId: user,
+    type: 'express',
+    pending: { hash: minted.hash, expiresAt: minted.expiresAt },
+  });
+  return { accountId: String(item.accountId), confirmation: minted.value };
+};
+
+describe('POST /accounts/{accountId}/confirm', () => {
+  it('confirms a pending account for its owner: 200 with the confirmed view, the hash gone', async () => {
+    const finished = await finishFlow(stack, 'standard', 'confirm_owner');
+
+    const result = await confirmAccount(stack, 'confirm_owner', finished);
+
+    const stored = (await storedAccount(stack, finished.accountId)) ?? {};
+    expect(result).toMatchObject({ status: 200, body: viewOf(stored) });
+    expect(result.body).toMatchObject({ confirmation: 'confirmed', confirmedAt: stored.confirmedAt });
+    expect(stored).not.toHaveProperty('confirmationHash');
+    expect(stored).not.toHaveProperty('confirmationExpiresAt');
+  });
+
+  it('answers a replay of the same value with 200 and the same view (a platform retry), changing nothing', async () => {
+    const finished = await finishFlow(stack, 'standard', 'confirm_replay');
+    const first = await confirmAccount(stack, 'confirm_replay', finished);
+
+    const again = await confirmAccount(stack, 'confirm_replay', finished);
+
+    expect(again).toMatchObject({ status: 200, body: first.body });
+  });
+
+  it('answers 200 for an account stored before confirmations existed (no fields: confirmed)', async () => {
+    const item = await seedAccount(stack, { platformUserId: 'confirm_legacy', type: 'standard' });
+
+    const result = await callApi(stack, 'POST', confirmPath(String(item.accountId)), await as('confirm_legacy'), {
+      confirmation: mintConfirmation(Date.now()).value,
+    });
+
+    expect(result).toMatchObject({ status: 200, body: { ...viewOf(item), confirmation: 'confirmed' } });
+  });
+
+  it('refuses a wrong value (400 confirmation_invalid) and the account stays pending', async () => {
+    const { accountId } = await pendingAccount('confirm_wrong');
+
+    expect(
+      await callApi(stack, 'POST', confirmPath(accountId), await as('confirm_wrong'), {
+        confirmation: mintConfirmation(Date.now()).value,
+      }),
+    ).toMatchObject(invalidValue);
+    expect(await storedAccount(stack, accountId)).toHaveProperty('confirmationHash');
+  });
+
+  it('refuses an expired value (400 confirmation_expired) that says the flow can be started again', async () => {
+    const { accountId, confirmation } = await pendingAccount('confirm_late', Date.now() - 16 * 60_000);
+
+    expect(
+      await callApi(stack, 'POST', confirmPath(accountId), await as('confirm_late'), { confirmation }),
+    ).toMatchObject(
+      invalid(
+        'confirmation_expired',
+        'This confirmation value has expired: the person can connect the account again from the platform, which gives a new one.',
+      ),
+    );
+    expect(await storedAccount(stack, accountId)).not.toHaveProperty('confirmedAt');
+  });
+
+  it('refuses the value of an older flow once a newer flow of the same account replaced it', async () => {
+    const { accountId, confirmation } = await pendingAccount('confirm_older');
+    const newer = mintConfirmation(Date.now());
+    await seedAccount(stack, {
+      accountId,
+      platformUserId: 'confirm_older',
+      type: 'express',
+      pending: { hash: newer.hash, expiresAt: newer.expiresAt },
+    });
+
+    expect(
+      await callApi(stack, 'POST', confirmPath(accountId), await as('confirm_older'), { confirmation }),
+    ).toMatchObject(invalidValue);
+    expect(
+      (await callApi(stack, 'POST', confirmPath(accountId), await as('confirm_older'), { confirmation: newer.value }))
+        .status,
+    ).toBe(200);
+  });
+
+  it("refuses another user's account with the same 403 as every not-yours answer, even with the right value", async () => {
+    const { accountId, confirmation } = await pendingAccount('confirm_a');
+
+    expect(await callApi(stack, 'POST', confirmPath(accountId), await as('confirm_b'), { confirmation })).toMatchObject(
+      {
+        status: 403,
+        body: apiError(
+          'permission_error',
+          'not_your_account',
+          `The account ${accountId} is not one of your connected accounts.`,
+        ),
+      },
+    );
+    expect(await storedAccount(stack, accountId)).not.toHaveProperty('confirmedAt');
+  });
+
+  it('answers 404 for an unknown account and 400 for a malformed account id', async () => {
+    const body = { confirmation: mintConfirmation(Date.now()).value };
+
+    expect(await callApi(stack, 'POST', confirmPath('acct_unknown1'), await as('confirm_c'), body)).toMatchObject({
+      status: 404,
+      body: apiError('not_found_error', 'account_not_found', 'No connected account acct_unknown1 is known here.'),
+    });
+    expect(await callApi(stack, 'POST', confirmPath('acct_'), await as('confirm_c'), body)).toMatchObject(
+      invalid('invalid_account_id', 'The account id must look like acct_ followed by letters and digits.'),
+    );
+  });
+
+  it.each([
+    ['no body', undefined, 'invalid_body', 'The request body must be a JSON object.'],
+    ['a body that is not JSON', 'confirmation=abc', 'invalid_body', 'The request body is not valid JSON.'],
+    ['a JSON array', '[]', 'invalid_body', 'The request body must be a JSON object.'],
+    ['no confirmation', {}, 'missing_parameter', 'The body needs confirmation: the value of the success redirect.'],
+    [
+      'a confirmation that is not a string',
+      { confirmation: 42 },
+      'invalid_parameter',
+      'confirmation must be the 22-character value of the success redirect, as it was given.',
+    ],
+    [
+      'a confirmation of the wrong length',
+      { confirmation: 'short' },
+      'invalid_parameter',
+      'confirmation must be the 22-character value of the success redirect, as it was given.',
+    ],
+    [
+      'an unknown field (not repeated back)',
+      { confirmation: 'A'.repeat(22), 'Visit evil.example': 1 },
+      'unknown_field',
+      'The request body has a field this route does not take (it takes: confirmation).',
+    ],
+    [
+      'a body over the size cap',
+      JSON.stringify({ confirmation: 'A'.repeat(maxJsonBodyBytes) }),
+      'body_too_large',
+      `The request body must be at most ${maxJsonBodyBytes} bytes.`,
+    ],
+  ])('refuses %s with a 400 that says what the body looks like', async (_, body, code, message) => {
+    const { accountId } = await pendingAccount('confirm_body');
+
+    expect(await callApi(stack, 'POST', confirmPath(accountId), await as('confirm_body'), body)).toMatchObject(
+      invalid(code, message),
+    );
+  });
+
+  it('refuses every bad token with 401 before reading anything', async () => {
+    const { accountId, confirmation } = await pendingAccount('user_a');
+    for (const [, token, code] of await badTokens()) {
+      expect(await callApi(stack, 'POST', confirmPath(accountId), token, { confirmation })).toMatchObject({
+        status: 401,
+        body: apiError('authentication_error', code, tokenMessages[code] ?? ''),
+      });
+    }
+    expect(await storedAccount(stack, accountId)).not.toHaveProperty('confirmedAt');
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * Issue #15 finding 1, flow-start account linking: a start link minted for platform user A, opened and
+ * finished in someone else's browser, must not make that person's Stripe account usable by A. The
+ * account waits, pending, until A's platform backend confirms it with the value of the success
+ * redirect, which only the browser that finished the flow received (docs/security.md).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintConfirmation } from '../../shared/accounts/confirmation';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import {
+  apiError,
+  callApi,
+  confirmAccount,
+  finishFlow,
+  storedAccount,
+  stripeCalls,
+  viewOf,
+} from '../support/platform-api';
+import { TestBrowser } from '../support/test-browser';
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const as = (user: string) => stack.mintTicket(user);
+const listed = async (user: string) =>
+  ((await callApi(stack, 'GET', '/accounts', await as(user))).body.data as { accountId: string }[]).map(
+    (account) => account.accountId,
+  );
+const pendingMessage = (accountId: string) =>
+  `The account is waiting for the platform's confirmation: POST /accounts/${accountId}/confirm with the value from the success redirect.`;
+
+describe("a start link minted for user A, finished in another person's browser", () => {
+  it('leaves the account pending: not listed for A, 409 for its view, login links and deauthorize', async () => {
+    // Mallory (A) mints a link for himself; the victim opens it in her own browser and onboards at Stripe.
+    const victimBrowser = new TestBrowser();
+    const { accountId } = await finishFlow(stack, 'express', 'mallory_1', victimBrowser);
+    const token = await as('mallory_1');
+
+    expect(await listed('mallory_1')).toEqual([]);
+    expect(await callApi(stack, 'GET', `/accounts/${accountId}`, token)).toMatchObject({
+      status: 409,
+      body: apiError('conflict_error', 'confirmation_pending', pendingMessage(accountId)),
+    });
+    for (const path of [`/accounts/${accountId}/login_links`, `/accounts/${accountId}/deauthorize`]) {
+      expect(await callApi(stack, 'POST', path, token)).toMatchObject({
+        status: 409,
+        body: apiError('conflict_error', 'confirmation_pending', pendingMessage(accountId)),
+      });
+    }
+    expect(stripeCalls(stack, 'POST', `/v1/accounts/${accountId}/login_links`)).toBe(0);
+    expect(await storedAccount(stack, accountId)).toMatchObject({
+      platformUserId: 'mallory_1',
+      status: 'connected',
+      confirmationHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      confirmationExpiresAt: expect.any(Number),
+    });
+  });
+
+  it('cannot be confirmed by A without the value from the redirect, nor by anyone else with it', async () => {
+    const finished = await finishFlow(stack, 'express', 'mallory_2', new TestBrowser());
+    const { accountId } = finished;
+
+    // A guesses (any well-formed value): refused, and the account stays pending.
+    expect(
+      await callApi(stack, 'POST', `/accounts/${accountId}/confirm`, await as('mallory_2'), {
+        confirmation: mintConfirmation(Date.now()).value,
+      }),
+    ).toMatchObject({
+      status: 400,
+      body: apiError(
+        'invalid_request_error',
+        'confirmation_invalid',
+        'This confirmation value does not belong to the account: use the confirmation from the latest success redirect for it.',
+      ),
+    });
+    // The victim's platform session (user B) presents the value her browser received: not B's account.
+    expect(await confirmAccount(stack, 'victim_2', finished)).toMatchObject({
+      status: 403,
+      body: apiError(
+        'permission_error',
+        'not_your_account',
+        `The account ${accountId} is not one of your connected accounts.`,
+      ),
+    });
+    expect(await listed('mallory_2')).toEqual([]);
+    expect(await listed('victim_2')).toEqual([]);
+    expect((await callApi(stack, 'POST', `/accounts/${accountId}/login_links`, await as('mallory_2'))).status).toBe(
+      409,
+    );
+  });
+
+  it("becomes A's only when A's platform confirms it with the value from the redirect, once", async () => {
+    const finished = await finishFlow(stack, 'express', 'alice_3', new TestBrowser());
+    const { accountId } = finished;
+
+    const confirmed = await confirmAccount(stack, 'alice_3', finished);
+
+    const stored = (await storedAccount(stack, accountId)) ?? {};
+    expect(confirmed).toMatchObject({ status: 200, body: viewOf(stored) });
+    expect(confirmed.body).toMatchObject({ accountId, platformUserId: 'alice_3', confirmation: 'confirmed' });
+    expect(stored).not.toHaveProperty('confirmationHash');
+    expect(stored).toMatchObject({ confirmedAt: expect.any(String) });
+    expect(await listed('alice_3')).toEqual([accountId]);
+    expect((await callApi(stack, 'POST', `/accounts/${accountId}/login_links`, await as('alice_3'))).status).toBe(200);
+  });
+});
+
+describe("user A's dashboard link, opened in any browser", () => {
+  it('opens no dashboard and creates no login link (410 route_retired)', async () => {
+    const finished = await finishFlow(stack, 'express', 'mallory_4', new TestBrowser());
+    await confirmAccount(stack, 'mallory_4', finished);
+
+    const response = await new TestBrowser().get(
+      `${stack.gatewayUrl}/connect/dashboard?ticket=${await as('mallory_4')}&account=${finished.accountId}`,
+    );
+
+    expect(response.status).toBe(410);
+    expect(response.headers.get('location')).toBeNull();
+    expect(await response.text()).toContain('Error code: route_retired');
+    expect(stripeCalls(stack, 'POST', `/v1/accounts/${finished.accountId}/login_links`)).toBe(0);
+  });
+});
