@@ -136,6 +136,8 @@ export const viewOf = (item: Record<string, unknown>): Record<string, unknown> =
   const {
     statusChangedAt: _statusChangedAt,
     stripeStateAt: _stripeStateAt,
+    appliedEvents: _appliedEvents,
+    lastInPlaceWrite: _lastInPlaceWrite,
     onboardingSlot: _onboardingSlot,
     confirmationHash,
     confirmationExpiresAt: _confirmationExpiresAt,
