@@ -42,6 +42,8 @@ const bundle = async (entry: string, outdir: string): Promise<BuiltBundle> => {
 export interface BuiltBundles {
   readonly functions: Readonly<Record<FunctionName, BuiltBundle>>;
   readonly floors: Readonly<Record<FunctionName, BuiltBundle>>;
+  /** One Express app for every route (bench/peer/express-app.ts), built with the same options. */
+  readonly peer: BuiltBundle;
   /** bench/out/cold-child.mjs: plain JS, so a child process needs no TypeScript loader. */
   readonly coldChild: string;
 }
@@ -53,6 +55,7 @@ export const buildAll = async (): Promise<BuiltBundles> => {
     functions[name] = await bundle(`functions/${name}.ts`, `${benchOut}/functions/${name}`);
     floors[name] = await bundle(`bench/floors/${name}.ts`, `${benchOut}/floors/${name}`);
   }
+  const peer = await bundle('bench/peer/express-app.ts', `${benchOut}/peer`);
   const coldChild = `${benchOut}/cold-child.mjs`;
   await build({
     absWorkingDir: projectRoot,
@@ -64,5 +67,5 @@ export const buildAll = async (): Promise<BuiltBundles> => {
     outfile: coldChild,
     logLevel: 'warning',
   });
-  return { functions, floors, coldChild };
+  return { functions, floors, peer, coldChild };
 };

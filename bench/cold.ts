@@ -5,7 +5,6 @@
  */
 import { fork } from 'node:child_process';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { functionNodeOptions } from '../infra/bundling';
 import type { ColdResult } from './cold-child';
 import { quantile, type Summary, summarize } from './stats';
 
@@ -14,24 +13,28 @@ export interface ColdRun {
   readonly init: Summary;
   readonly firstRequest: Summary;
   readonly total: Summary;
-  /** CPU time of init + first request (see ColdResult). */
+  /** CPU time of init alone, and of init + first request (see ColdResult). */
+  readonly initCpu: Summary;
   readonly totalCpu: Summary;
   readonly statuses: Readonly<Record<string, number>>;
 }
 
 const childTimeoutMs = 20_000;
 
-/** One fresh process: the function's environment only (plus PATH), with the NODE_OPTIONS Lambda gets. */
+/**
+ * One fresh process: the function's environment only (plus PATH). Lambda gets no NODE_OPTIONS from
+ * the stack, and neither does this process unless `nodeOptions` is given (the source-map comparison).
+ */
 export const coldStart = (
   harness: string,
   bundle: string,
   event: APIGatewayProxyEventV2,
   environment: Readonly<Record<string, string>>,
-  nodeOptions: string = functionNodeOptions,
+  nodeOptions = '',
 ): Promise<ColdResult> =>
   new Promise((resolve, reject) => {
     const child = fork(harness, [], {
-      env: { PATH: process.env.PATH ?? '', ...environment, NODE_OPTIONS: nodeOptions },
+      env: { PATH: process.env.PATH ?? '', ...environment, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       execArgv: [],
     });
@@ -57,6 +60,7 @@ export const summarizeCold = (results: readonly ColdResult[]): ColdRun => {
     init: summarize(results.map((result) => result.initMs)),
     firstRequest: summarize(results.map((result) => result.firstRequestMs)),
     total: summarize(results.map((result) => result.initMs + result.firstRequestMs)),
+    initCpu: summarize(results.map((result) => result.initCpuMs)),
     totalCpu: summarize(results.map((result) => result.initCpuMs + result.firstRequestCpuMs)),
     statuses,
   };
@@ -67,7 +71,8 @@ export interface ColdPairInput {
   readonly ours: string;
   readonly floor: string;
   readonly runs: number;
-  /** The floor side's NODE_OPTIONS, when it differs from the function's (the source-map comparison). */
+  /** NODE_OPTIONS of either side, when it is not the deployed none (the source-map comparison). */
+  readonly oursNodeOptions?: string;
   readonly floorNodeOptions?: string;
   readonly environment: Readonly<Record<string, string>>;
   /** A fresh event per process (untimed). */
@@ -98,7 +103,7 @@ export const measureColdPair = async (input: ColdPairInput): Promise<ColdPair> =
       const event = await input.nextEvent();
       const result =
         which === 'ours'
-          ? await coldStart(input.harness, input.ours, event, input.environment)
+          ? await coldStart(input.harness, input.ours, event, input.environment, input.oursNodeOptions)
           : await coldStart(input.harness, input.floor, event, input.environment, input.floorNodeOptions);
       (which === 'ours' ? ours : floor).push(result);
     }

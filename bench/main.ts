@@ -9,11 +9,13 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { sourceMapNodeOptions } from '../infra/bundling';
 import { lambdaContext } from '../local/api-gateway-event';
 import type { HttpHandler } from '../shared/http/handler';
 import { type FunctionName, functionNames, routeKey } from '../shared/routes';
 import { buildAll } from './build';
 import { type ColdPair, measureColdPair } from './cold';
+import { computeCosts } from './cost';
 import { createFixtures } from './fixtures';
 import { measureLatency } from './latency';
 import { benchOut, projectRoot } from './paths';
@@ -21,8 +23,8 @@ import { type BenchResults, renderMarkdown } from './report';
 import { sendOverHttp, toEvent } from './requests';
 import { measureRoundTrips, type RoundTrips } from './round-trips';
 import { coldScenarioFor, createScenarios } from './scenarios';
+import { invert, measureMapLoad, type SourceMapCost } from './source-maps';
 import { startBenchStack } from './stack';
-import type { Summary } from './stats';
 import {
   measureRawAccountUpdates,
   measureRawPuts,
@@ -36,6 +38,7 @@ const setting = (name: string, fallback: number): number => Number(process.env[n
 const settings = {
   coldRuns: setting('BENCH_COLD_RUNS', 20),
   sourceMapRuns: setting('BENCH_SOURCE_MAP_RUNS', 10),
+  peerRuns: setting('BENCH_PEER_RUNS', 6),
   warmup: setting('BENCH_WARMUP', 20),
   iterations: setting('BENCH_ITERATIONS', 200),
   throughputEvents: setting('BENCH_THROUGHPUT_EVENTS', 960),
@@ -105,7 +108,8 @@ const main = async (): Promise<void> => {
     }
 
     const cold: Partial<Record<FunctionName, ColdPair>> = {};
-    const sourceMaps: Partial<Record<FunctionName, Summary>> = {};
+    const sourceMaps: Partial<Record<FunctionName, SourceMapCost>> = {};
+    const peerCold: Partial<Record<FunctionName, ColdPair>> = {};
     for (const name of phases.has('cold') ? functionNames : []) {
       progress(`cold starts ${name} (${settings.coldRuns} processes each for ours and the floor)`);
       const scenario = coldScenarioFor(scenarios, name);
@@ -117,18 +121,31 @@ const main = async (): Promise<void> => {
         environment: stack.environment,
         nextEvent: async () => toEvent(await scenario.next()),
       });
-      // What NODE_OPTIONS=--enable-source-maps (set on every function) costs at init: the same bundle without it.
-      sourceMaps[name] = (
-        await measureColdPair({
-          harness: built.coldChild,
-          ours: built.functions[name].file,
-          floor: built.functions[name].file,
-          floorNodeOptions: '',
-          runs: settings.sourceMapRuns,
-          environment: stack.environment,
-          nextEvent: async () => toEvent(await scenario.next()),
-        })
-      ).floor.init;
+      // What NODE_OPTIONS=--enable-source-maps (how the functions ran before) would cost: the same bundle with it.
+      const withFlag = await measureColdPair({
+        harness: built.coldChild,
+        ours: built.functions[name].file,
+        floor: built.functions[name].file,
+        floorNodeOptions: sourceMapNodeOptions,
+        runs: settings.sourceMapRuns,
+        environment: stack.environment,
+        nextEvent: async () => toEvent(await scenario.next()),
+      });
+      sourceMaps[name] = {
+        enableSourceMaps: withFlag.floor,
+        // ours (as deployed) / with the flag, turned around: how many times slower the flag makes a cold start.
+        pairedRatio: invert(withFlag.pairedRatio),
+        firstLoggedError: measureMapLoad(`${built.functions[name].file}.map`),
+      };
+      // The Express peer (every route in one bundle) started cold with this function's request, against the same floor.
+      peerCold[name] = await measureColdPair({
+        harness: built.coldChild,
+        ours: built.peer.file,
+        floor: built.floors[name].file,
+        runs: settings.peerRuns,
+        environment: stack.environment,
+        nextEvent: async () => toEvent(await scenario.next()),
+      });
     }
 
     let roundTrips: Record<string, RoundTrips> = {};
@@ -193,15 +210,18 @@ const main = async (): Promise<void> => {
         functionNames.map((name) => [name, { ours: built.functions[name], floor: built.floors[name] }]),
       ) as BenchResults['bundles'],
       cold,
-      initWithoutSourceMaps: sourceMaps,
+      sourceMaps,
+      peer: { bundle: built.peer, cold: peerCold },
       latency,
       roundTrips,
       throughput,
       targets: [],
+      costs: undefined,
       runtimeSeconds: 0,
     };
     const final: BenchResults = {
       ...results,
+      costs: computeCosts({ latency, cold, peerCold, roundTrips }),
       targets: evaluateTargets(results),
       runtimeSeconds: Math.round((performance.now() - began) / 1000),
     };

@@ -2,9 +2,11 @@
 import type { FunctionName } from '../shared/routes';
 import type { BuiltBundle } from './build';
 import type { ColdPair } from './cold';
+import { type CostLine, type CostModel, coldStartShare, onboardingRequests } from './cost';
 import type { LatencyRun } from './latency';
 import type { RoundTrips } from './round-trips';
-import { formatMs, ratio, type Summary } from './stats';
+import type { SourceMapCost } from './source-maps';
+import { formatMs, ratio } from './stats';
 import type { TargetLine } from './targets';
 import type { ThroughputSummary } from './throughput';
 
@@ -22,6 +24,7 @@ export interface BenchResults {
   readonly settings: {
     coldRuns: number;
     sourceMapRuns: number;
+    peerRuns: number;
     warmup: number;
     iterations: number;
     throughputEvents: number;
@@ -31,12 +34,16 @@ export interface BenchResults {
   };
   readonly bundles: Readonly<Record<FunctionName, { ours: BuiltBundle; floor: BuiltBundle }>>;
   readonly cold: Readonly<Partial<Record<FunctionName, ColdPair>>>;
-  /** Init of the same bundle in processes without NODE_OPTIONS=--enable-source-maps. */
-  readonly initWithoutSourceMaps: Readonly<Partial<Record<FunctionName, Summary>>>;
+  /** The same bundles started with NODE_OPTIONS=--enable-source-maps, and what a first logged error pays instead. */
+  readonly sourceMaps: Readonly<Partial<Record<FunctionName, SourceMapCost>>>;
   readonly latency: Readonly<Record<string, { function: FunctionName; inProcess: LatencyRun; gateway: LatencyRun }>>;
   readonly roundTrips: Readonly<Record<string, RoundTrips>>;
   readonly throughput: readonly ThroughputSummary[];
+  /** The Express peer: its bundle, and its cold start with each function's first request (`ours` side) against that floor. */
+  readonly peer: { readonly bundle: BuiltBundle; readonly cold: Readonly<Partial<Record<FunctionName, ColdPair>>> };
   readonly targets: readonly TargetLine[];
+  /** Computed from the measurements when latency, cold starts and round trips were all measured. */
+  readonly costs: CostModel | undefined;
   readonly runtimeSeconds: number;
 }
 
@@ -56,6 +63,68 @@ const topPackages = (bundle: BuiltBundle, count = 4): string =>
     .slice(0, count)
     .map(([name, bytes]) => `${name} ${kb(bytes)}`)
     .join(', ');
+
+const dollars = (value: number): string => `$${value.toFixed(value < 1 ? 4 : 2)}`;
+const units = (value: number): string => (value >= 1e5 ? `${(value / 1e6).toFixed(2)}M` : value.toFixed(0));
+
+const costTable = (lines: readonly CostLine[]): string =>
+  table(
+    [
+      'workload',
+      'function (MB)',
+      'billed ms: warm, cold',
+      'Lambda GB-s',
+      'DynamoDB RRU / WRU',
+      'Secrets Manager calls',
+      'Lambda $',
+      'DynamoDB $',
+      'HTTP API $',
+      'Secrets $',
+      'total $',
+    ],
+    lines.map((cost) => [
+      cost.what,
+      cost.function ? `${cost.function} (${cost.memoryMb})` : 'several',
+      typeof cost.warmMs === 'number' ? `${cost.warmMs}, ${cost.coldMs}` : 'as its routes',
+      cost.gbSeconds.toFixed(0),
+      `${units(cost.readUnits)} / ${units(cost.writeUnits)}`,
+      cost.secretsCalls.toFixed(0),
+      dollars(cost.dollars.lambda),
+      dollars(cost.dollars.dynamodb),
+      dollars(cost.dollars.apiGateway),
+      dollars(cost.dollars.secretsManager),
+      `**${dollars(cost.dollars.total)}**`,
+    ]),
+  );
+
+const costSections = (results: BenchResults): string[] => {
+  const { costs, peer } = results;
+  if (!costs) return [];
+  const peerRows = Object.entries(peer.cold).map(([name, run]) => [
+    name,
+    pair(run.ours.init.p50, run.ours.init.p90),
+    pair(run.ours.total.p50, run.ours.total.p90),
+    `${run.pairedRatio.totalCpu}×, ${run.pairedRatio.total}×`,
+  ]);
+  return [
+    `### Cost model (list prices ${costs.prices.region}, ${costs.prices.asOf}; ${coldStartShare * 100}% cold starts)`,
+    `Lambda arm64 $${costs.prices.lambdaArmPerGbSecond}/GB-s + $${costs.prices.lambdaPerRequest * 1e6}/M requests, init billed; ` +
+      `DynamoDB on-demand $${costs.prices.dynamoDbPerWriteUnit * 1e6}/M WRU, $${costs.prices.dynamoDbPerReadUnit * 1e6}/M RRU; ` +
+      `HTTP API $${costs.prices.httpApiPerRequest * 1e6}/M; Secrets Manager $${costs.prices.secretsManagerPerCall * 1e4}/10k calls (one per cold start). ` +
+      'Warm ms: measured in-process p50; cold ms: measured init + first request p50; units: what the store reported for the counted operations. ' +
+      `An onboarding: ${onboardingRequests.map(([key, , count]) => `${count} × ${key}`).join(', ')}.`,
+    '#### Ours: one function per handler',
+    costTable(costs.ours),
+    `#### The peer: one Express function (serverless-http) for every route, bundle ${kb(peer.bundle.bytes)}`,
+    "Measured: its bundle started cold (init) with each function's request. Assumed: warm requests and the first request " +
+      'after init cost what ours cost (the same work), and the same memory and cold-start share.',
+    table(
+      ['first request of', 'peer init', 'peer total (floor work)', 'peer / floor: CPU total, wall total'],
+      peerRows,
+    ),
+    costTable(costs.peer),
+  ];
+};
 
 export const renderMarkdown = (results: BenchResults): string => {
   const names = Object.keys(results.cold) as FunctionName[];
@@ -78,7 +147,6 @@ export const renderMarkdown = (results: BenchResults): string => {
         'CPU total, ours / floor',
         'ours/floor CPU: init, total',
         'ours/floor wall: init, total',
-        'init without source maps',
         'largest packages',
       ],
       names.flatMap((name) => {
@@ -99,11 +167,36 @@ export const renderMarkdown = (results: BenchResults): string => {
             `${formatMs(ours.totalCpu.p50)} / ${formatMs(floor.totalCpu.p50)}`,
             `${pairedRatio.initCpu}×, ${pairedRatio.totalCpu}×`,
             `${pairedRatio.init}×, ${pairedRatio.total}×${statuses(ours.statuses) === '501' ? ' (501 stub)' : ''}`,
-            pair(
-              results.initWithoutSourceMaps[name]?.p50 ?? Number.NaN,
-              results.initWithoutSourceMaps[name]?.p90 ?? Number.NaN,
-            ),
             topPackages(bundles.ours),
+          ],
+        ];
+      }),
+    ),
+    '### Source maps: at every cold start, or at the first logged error (ms, p50 / p90 unless marked)',
+    table(
+      [
+        'function',
+        'map beside the bundle',
+        'init as deployed (no flag)',
+        'init with --enable-source-maps',
+        'CPU init, as deployed / with the flag',
+        'with the flag / as deployed: CPU init, CPU total, wall init, wall total',
+        'first logged error: read + decode the map, wall / CPU (once per container)',
+      ],
+      names.flatMap((name) => {
+        const maps = results.sourceMaps[name];
+        const deployed = results.cold[name]?.ours;
+        if (!maps || !deployed) return [];
+        const { pairedRatio, firstLoggedError } = maps;
+        return [
+          [
+            name,
+            kb(firstLoggedError.mapBytes),
+            pair(deployed.init.p50, deployed.init.p90),
+            pair(maps.enableSourceMaps.init.p50, maps.enableSourceMaps.init.p90),
+            `${formatMs(deployed.initCpu.p50)} / ${formatMs(maps.enableSourceMaps.initCpu.p50)}`,
+            `${pairedRatio.initCpu}×, ${pairedRatio.totalCpu}×, ${pairedRatio.init}×, ${pairedRatio.total}×`,
+            `${formatMs(firstLoggedError.wallMs)} / ${formatMs(firstLoggedError.cpuMs)}`,
           ],
         ];
       }),
@@ -121,7 +214,7 @@ export const renderMarkdown = (results: BenchResults): string => {
     ),
     '### Round trips per request (counted)',
     table(
-      ['request', 'status', 'DynamoDB', 'operations', 'Stripe', 'Stripe calls'],
+      ['request', 'status', 'DynamoDB', 'operations', 'read / write units', 'Stripe', 'Stripe calls'],
       Object.entries(results.roundTrips).map(([key, trips]) => [
         key.startsWith('webhook:') ? key : `\`${key}\``,
         String(trips.status),
@@ -129,6 +222,7 @@ export const renderMarkdown = (results: BenchResults): string => {
         Object.entries(trips.operations)
           .map(([operation, count]) => `${operation}×${count}`)
           .join(', ') || '–',
+        `${trips.units.read} / ${trips.units.write}${trips.units.unreported ? ` (+${trips.units.unreported} unreported)` : ''}`,
         String(trips.stripe),
         trips.stripeCalls.join(', ') || '–',
       ]),
@@ -156,6 +250,7 @@ export const renderMarkdown = (results: BenchResults): string => {
         String(run.webhook.failures),
       ]),
     ),
+    ...costSections(results),
     '### Targets',
     results.targets.map((line) => `- ${line.pass ? 'PASS' : 'FAIL'} ${line.target}: ${line.measured}`).join('\n'),
   ];

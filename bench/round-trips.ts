@@ -5,7 +5,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { StripeEmulator } from '../emulator';
 import { routeKey } from '../shared/routes';
-import type { CountingProxy } from './counting-proxy';
+import type { CapacityUnits, CountingProxy } from './counting-proxy';
 import type { Fixtures, Invoke } from './fixtures';
 import { type BenchRequest, toEvent } from './requests';
 import type { Scenario } from './scenarios';
@@ -15,6 +15,8 @@ export interface RoundTrips {
   readonly dynamodb: number;
   /** DynamoDB operations, e.g. { PutItem: 1 }. */
   readonly operations: Readonly<Record<string, number>>;
+  /** Read and write units the store reported for those operations (bench/counting-proxy.ts). */
+  readonly units: CapacityUnits;
   readonly stripe: number;
   readonly stripeCalls: readonly string[];
   readonly status: number;
@@ -36,6 +38,7 @@ export const countRoundTrips = async (
   return {
     dynamodb: Object.values(operations).reduce((sum, count) => sum + count, 0),
     operations,
+    units: proxy.units(),
     stripe: stripeCalls.length,
     stripeCalls,
     status: result.statusCode ?? 200,

@@ -11,7 +11,8 @@ export interface TargetLine {
   readonly measured: string;
 }
 
-export const maxColdRatio = 1.25;
+/** Against floors run as the functions are, without `--enable-source-maps`: CPU and wall time both. */
+export const maxColdRatio = 1.1;
 export const minThroughputShare = 0.5;
 
 type Measured = Pick<BenchResults, 'cold' | 'roundTrips' | 'throughput'>;
@@ -31,15 +32,15 @@ const roundTripLine = (
 
 export const evaluateTargets = (results: Measured): TargetLine[] => {
   const lines: TargetLine[] = functionNames.map((name) => {
-    const target = `${name}: cold start (init + first request, CPU time) ≤ ${maxColdRatio}× its floor (median of paired runs)`;
+    const target = `${name}: cold start (init + first request, CPU and wall time) ≤ ${maxColdRatio}× its floor (median of paired runs)`;
     const measured = results.cold[name];
     if (!measured) return { target, pass: false, measured: 'not measured' };
     const { ours, pairedRatio } = measured;
     const placeholder = Object.keys(ours.statuses).includes('501') ? ' (handler not implemented yet: 501)' : '';
     return {
       target,
-      pass: pairedRatio.totalCpu <= maxColdRatio,
-      measured: `${pairedRatio.totalCpu}× (init alone ${pairedRatio.initCpu}×; wall time ${pairedRatio.total}×, init ${pairedRatio.init}×)${placeholder}`,
+      pass: pairedRatio.totalCpu <= maxColdRatio && pairedRatio.total <= maxColdRatio,
+      measured: `CPU ${pairedRatio.totalCpu}×, wall ${pairedRatio.total}× (init alone: CPU ${pairedRatio.initCpu}×, wall ${pairedRatio.init}×)${placeholder}`,
     };
   });
   lines.push(

@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documentClient } from '../shared/clients/dynamodb';
 import { accountNotices } from '../shared/clients/notices';
+import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
 import { serviceConfig, tableName } from '../shared/config';
-import { clearedStateCookie } from '../shared/http/cookies';
 import { httpHandler } from '../shared/http/handler';
-import { completeConnection } from '../shared/oauth/complete-connection';
+import { callbackCookies, completeConnection } from '../shared/oauth/complete-connection';
 import { createObservability } from '../shared/observability/observability';
 import { routeTable } from '../shared/routes';
 import { createAccountsRepo } from '../shared/stores/accounts-repo';
@@ -23,6 +23,7 @@ const serve = async (event: APIGatewayProxyEventV2) =>
       states: createStatesRepo(documentClient(), tableName('states')),
       accounts: createAccountsRepo(documentClient(), tableName('accounts')),
       stripe: platformStripe,
+      clientId: async () => (await platformSecrets().get()).clientId,
       notices: accountNotices(logger),
       logger,
       metrics,
@@ -30,5 +31,7 @@ const serve = async (event: APIGatewayProxyEventV2) =>
     },
   );
 
-// Whatever fails before or inside the flow (configuration, a bug), the browser's state cookie goes too.
-export const handler = httpHandler(routeTable.callback, observability, serve, { errorCookies: [clearedStateCookie()] });
+// Whatever fails before or inside the flow (configuration, a bug), this flow's state cookie goes too.
+export const handler = httpHandler(routeTable.callback, observability, serve, {
+  errorCookies: (event) => callbackCookies(event.rawQueryString),
+});

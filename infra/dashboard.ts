@@ -62,6 +62,10 @@ export const serviceDashboard = (scope: Stack, id: string, props: ServiceDashboa
       perFunction(({ function: fn }, label) => fn.metricThrottles({ ...sum, label })),
     ),
     graph('Webhook signature failures', [monitoring.signatureFailures]),
+    graph('Webhook events poisoned or in another API version', [
+      monitoring.poisonedEvents,
+      monitoring.apiVersionMismatches,
+    ]),
     graph('DynamoDB throttle events', Object.values(monitoring.tableThrottles)),
   );
   dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: monitoring.alarms, width: 24, height: 4 }));

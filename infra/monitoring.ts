@@ -10,11 +10,12 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, type JsonPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../shared/routes';
 import type { TableName } from '../shared/tables';
+import { apiVersionMismatchMessage, poisonedEventMessage } from '../shared/webhooks/log-messages';
 import type { ServiceFunction } from './service-function';
 
 /** The `errorCode`s the webhook logs (WARN, message "request refused") when a request is not signed by Stripe. */
@@ -25,6 +26,10 @@ export const signatureFailureCodes = [
   'invalid_signature_header',
 ] as const;
 export const signatureFailureMetricName = 'WebhookSignatureFailures';
+/** Verified events acknowledged without applying (the EMF metric `WebhookEventPoisoned` splits them by reason). */
+export const poisonedEventsMetricName = 'WebhookPoisonedEvents';
+/** Events in another API version than the service's (the EMF metric `WebhookApiVersionMismatch`, by event type). */
+export const apiVersionMismatchesMetricName = 'WebhookApiVersionMismatches';
 
 /** Alarm thresholds, all over {@link alarmPeriod}. docs/operations.md says what each alarm means. */
 export const alarmThresholds = {
@@ -35,6 +40,10 @@ export const alarmThresholds = {
   functionThrottles: 1,
   /** Stripe retries a refused delivery; a wrong secret after a roll fails every one, a scanner a few. */
   webhookSignatureFailures: 5,
+  /** A poisoned event is lost to the platform until someone looks: each one. */
+  webhookPoisonedEvents: 1,
+  /** Every event of a mismatched endpoint is: the endpoint must be recreated in the pinned version. */
+  webhookApiVersionMismatches: 1,
   /** Read + write throttle events: the SDK retries them, but on-demand tables rarely throttle at all. */
   tableThrottleEvents: 1,
 } as const;
@@ -60,6 +69,8 @@ export class Monitoring extends Construct {
   readonly namespace: string;
   readonly apiServerErrorRate: MathExpression;
   readonly signatureFailures: Metric;
+  readonly poisonedEvents: Metric;
+  readonly apiVersionMismatches: Metric;
   readonly tableThrottles: Readonly<Record<TableName, IMetric>>;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -129,30 +140,59 @@ export class Monitoring extends Construct {
       );
     }
 
-    const filter = new MetricFilter(this, 'SignatureFailureFilter', {
-      logGroup: props.functions.webhook.function.logGroup,
-      filterPattern: FilterPattern.all(
-        FilterPattern.stringValue('$.service', '=', 'webhook'),
-        FilterPattern.stringValue('$.message', '=', 'request refused'),
-        FilterPattern.any(...signatureFailureCodes.map((code) => FilterPattern.stringValue('$.errorCode', '=', code))),
-      ),
-      metricNamespace: this.namespace,
-      metricName: signatureFailureMetricName,
-      metricValue: '1',
-      // Zero for every other webhook log line: a flat line on the dashboard rather than gaps.
-      defaultValue: 0,
-    });
-    this.signatureFailures = filter.metric({
-      period: alarmPeriod,
-      statistic: 'Sum',
-      label: 'Webhook signature failures',
-    });
+    /** A count of the webhook's JSON log lines that match `conditions` (zero for every other line). */
+    const webhookLogMetric = (id: string, metricName: string, label: string, ...conditions: JsonPattern[]) =>
+      new MetricFilter(this, id, {
+        logGroup: props.functions.webhook.function.logGroup,
+        filterPattern: FilterPattern.all(FilterPattern.stringValue('$.service', '=', 'webhook'), ...conditions),
+        metricNamespace: this.namespace,
+        metricName,
+        metricValue: '1',
+        // Zero for every other webhook log line: a flat line on the dashboard rather than gaps.
+        defaultValue: 0,
+      }).metric({ period: alarmPeriod, statistic: 'Sum', label });
+
+    this.signatureFailures = webhookLogMetric(
+      'SignatureFailureFilter',
+      signatureFailureMetricName,
+      'Webhook signature failures',
+      FilterPattern.stringValue('$.message', '=', 'request refused'),
+      FilterPattern.any(...signatureFailureCodes.map((code) => FilterPattern.stringValue('$.errorCode', '=', code))),
+    );
     alarm(
       'webhook-signature-failures',
       this.signatureFailures,
       alarmThresholds.webhookSignatureFailures,
       atLeast,
       `At least ${alarmThresholds.webhookSignatureFailures} webhook requests with a missing or wrong Stripe signature in 5 minutes: a webhook secret rolled at Stripe but not in the secret, or someone probing the endpoint.`,
+    );
+
+    this.poisonedEvents = webhookLogMetric(
+      'PoisonedEventFilter',
+      poisonedEventsMetricName,
+      'Webhook events poisoned',
+      FilterPattern.stringValue('$.message', '=', poisonedEventMessage),
+    );
+    alarm(
+      'webhook-poisoned-events',
+      this.poisonedEvents,
+      alarmThresholds.webhookPoisonedEvents,
+      atLeast,
+      'A verified Stripe event was acknowledged without being applied, because no retry could ever apply it (its log line gives the reason: a malformed object, a created time in the future, or a write the store refuses).',
+    );
+
+    this.apiVersionMismatches = webhookLogMetric(
+      'ApiVersionMismatchFilter',
+      apiVersionMismatchesMetricName,
+      'Webhook events in another API version',
+      FilterPattern.stringValue('$.message', '=', apiVersionMismatchMessage),
+    );
+    alarm(
+      'webhook-api-version-mismatch',
+      this.apiVersionMismatches,
+      alarmThresholds.webhookApiVersionMismatches,
+      atLeast,
+      'Stripe sent events in another API version than the one the service pins: the webhook endpoint was created with another version. Events are still processed (account snapshots re-read at Stripe); recreate the endpoint with the pinned version.',
     );
 
     const tableThrottles: Partial<Record<TableName, IMetric>> = {};

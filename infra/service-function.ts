@@ -5,7 +5,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../shared/routes';
-import { functionBundling, functionNodeOptions } from './bundling';
+import { functionBundling } from './bundling';
 
 /** Repository root, so bundling does not depend on the directory `cdk` runs from. */
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -20,7 +20,7 @@ export interface ServiceFunctionProps {
 /**
  * One Lambda function of the service with the defaults every handler shares: Node 24 on ARM,
  * bundled as ESM with the AWS SDK inside (infra/bundling.ts; the benchmark builds with the same
- * options). STACK.md measured import time of such a bundle at 63 ms against 150 ms for the default
+ * options). A measurement on a throwaway app (docs/stack.md) put such a bundle's import at 63 ms against 150 ms for the default
  * (SDK external, loaded unminified from the runtime).
  */
 export class ServiceFunction extends Construct {
@@ -45,7 +45,8 @@ export class ServiceFunction extends Construct {
       timeout: Duration.seconds(spec.timeoutSeconds),
       memorySize: spec.memoryMb,
       logGroup,
-      environment: { ...props.environment, NODE_OPTIONS: functionNodeOptions },
+      // No NODE_OPTIONS=--enable-source-maps: logged errors map their own stacks (infra/bundling.ts).
+      environment: props.environment,
       bundling: functionBundling,
     });
     // aws-cdk-lib makes the function depend on its whole role construct, so it waits for the role's

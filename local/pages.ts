@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../shared/http/responses';
-import type { ConnectFailure } from '../shared/oauth/complete-connection';
+import { type ConnectFailure, capabilitiesMissingParam } from '../shared/oauth/complete-connection';
 import type { OnboardingFailure } from '../shared/onboarding/finish-onboarding';
 import { layout, sendHtml } from './demo/layout';
 import { confirmAccount, serviceOrigin } from './demo/platform-backend';
@@ -49,10 +49,6 @@ export const failureExplanations: Readonly<Record<FlowFailure, Explanation>> = {
     what: 'Stripe received this authorization twice (a network retry, or someone else used your link first) and cancelled the connection to keep your account safe. Nothing was connected.',
     next: startAgain,
   },
-  capabilities_missing: {
-    what: 'The Stripe account does not have the capabilities the platform asked for.',
-    next: 'Enable them in your Stripe account, then start again.',
-  },
   flow_mismatch: { what: 'The kind of connection Stripe confirmed is not the one that was started.', next: startAgain },
   livemode_mismatch: {
     what: 'The Stripe account was connected in the wrong mode (test or live) for this platform.',
@@ -93,13 +89,22 @@ const backLink = (url: URL): string => {
   return `<p><a class="button" id="back" href="${escapeHtml(target)}">Back to your accounts</a></p>`;
 };
 
+/** Stripe connected the account without some capabilities the platform suggested: said plainly. */
+const capabilitiesNote = (url: URL): string => {
+  const missing = url.searchParams.get(capabilitiesMissingParam);
+  return missing
+    ? `<p class="note" id="capabilities-missing">Stripe did not enable <code>${escapeHtml(missing)}</code> for this account ` +
+        '(it is not offered where the account is, or not for this kind of business). The platform may not be able to use the account for everything it planned.</p>'
+    : '';
+};
+
 const successPage = (url: URL): string => {
   const account = url.searchParams.get('account') ?? '';
   return layout(
     'Stripe account connected — Demo Platform',
     'connected',
     `<section><h1 id="outcome">Stripe account connected</h1><p>Your Stripe account <code id="account">${escapeHtml(account)}</code> is now connected to the platform. ` +
-      `The platform can now send you payouts; you can see the account in your list.</p>${backLink(url)}</section>`,
+      `The platform can now send you payouts; you can see the account in your list.</p>${capabilitiesNote(url)}${backLink(url)}</section>`,
   );
 };
 

@@ -28,6 +28,8 @@ export interface LocalServiceStackOptions {
   readonly emulatorPort?: number;
   /** Overrides of the functions' environment (e.g. a short STRIPE_TIMEOUT_MS). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The API version the emulator's webhook endpoint was "created with" (default: the one the service pins). */
+  readonly webhookApiVersion?: string;
 }
 
 export const startLocalServiceStack = async (options: LocalServiceStackOptions): Promise<LocalServiceStack> => {
@@ -48,7 +50,13 @@ export const startLocalServiceStack = async (options: LocalServiceStackOptions):
       secretKey: options.env?.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
       clientId: localDefaults.stripeClientId,
       redirectUris: [`${gateway.url}${callbackPath}`],
-      webhookEndpoints: [{ url: `${gateway.url}/webhooks/stripe`, secret: localDefaults.webhookSecret }],
+      webhookEndpoints: [
+        {
+          url: `${gateway.url}/webhooks/stripe`,
+          secret: localDefaults.webhookSecret,
+          ...(options.webhookApiVersion ? { apiVersion: options.webhookApiVersion } : {}),
+        },
+      ],
     });
     started.push(() => emulator.close());
     const environment = {

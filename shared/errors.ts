@@ -84,7 +84,6 @@ export const errorCodes = [
   'state_expired',
   'code_invalid',
   'code_reused',
-  'capabilities_missing',
   'flow_mismatch',
   'account_claimed',
   'service_unavailable',

@@ -11,6 +11,10 @@ export const metricNames = [
   'ConnectStarted',
   'ConnectCompleted',
   'ConnectFailed',
+  'ConnectionReleased',
+  'ConnectionUnclaimed',
+  'ConnectionLeftAtStripe',
+  'CapabilitiesMissing',
   'LoginLinkCreated',
   'AccountDeauthorized',
   'AccountConfirmed',
@@ -25,6 +29,8 @@ export const metricNames = [
   'OnboardingIncomplete',
   'AccountLinkCreated',
   'AccountSessionCreated',
+  'WebhookEventPoisoned',
+  'WebhookApiVersionMismatch',
 ] as const;
 export type MetricName = (typeof metricNames)[number];
 

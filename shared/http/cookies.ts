@@ -1,15 +1,24 @@
 /**
- * The cookie that binds an OAuth state to the browser that started the flow. `__Host-` forces
- * Secure, Path=/ and no Domain; SameSite=Lax (not Strict) because the return from Stripe is a
- * cross-site top-level GET that must carry it.
+ * The cookies that bind an OAuth state to the browser that started the flow: one per flow, so two
+ * flows started side by side in one browser (two tabs) do not overwrite each other's binding. The
+ * name carries a short id of the state (`__Host-connect_state_` and the first 16 characters of the
+ * state's SHA-256 in base64url), so the callback finds its own cookie from the `state` it is given,
+ * and clears that one only. `__Host-` forces Secure, Path=/ and no Domain; SameSite=Lax (not Strict)
+ * because the return from Stripe is a cross-site top-level GET that must carry it.
  */
-export const stateCookieName = '__Host-connect_state';
+import { hashSecretValue } from '../oauth/state';
 
-export const stateCookie = (value: string, maxAgeSeconds: number): string =>
-  `${stateCookieName}=${value}; Max-Age=${maxAgeSeconds}; Path=/; Secure; HttpOnly; SameSite=Lax`;
+export const stateCookiePrefix = '__Host-connect_state_';
 
-export const clearedStateCookie = (): string =>
-  `${stateCookieName}=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax`;
+/** The name of the binding cookie of the flow whose state is `state`. */
+export const stateCookieName = (state: string): string => `${stateCookiePrefix}${hashSecretValue(state).slice(0, 16)}`;
+
+const attributes = (maxAgeSeconds: number) => `Max-Age=${maxAgeSeconds}; Path=/; Secure; HttpOnly; SameSite=Lax`;
+
+export const stateCookie = (state: string, binding: string, maxAgeSeconds: number): string =>
+  `${stateCookieName(state)}=${binding}; ${attributes(maxAgeSeconds)}`;
+
+export const clearedStateCookie = (state: string): string => `${stateCookieName(state)}=; ${attributes(0)}`;
 
 /** API Gateway v2 delivers cookies as `name=value` strings; the first occurrence of a name wins. */
 export const readCookie = (cookies: readonly string[] | undefined, name: string): string | undefined => {

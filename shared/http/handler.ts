@@ -12,8 +12,8 @@ export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => P
 export type Serve = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 
 export interface HandlerOptions {
-  /** Set-Cookie values every error answer carries (the callback clears its state cookie on every outcome). */
-  readonly errorCookies?: readonly string[];
+  /** Set-Cookie values an error answer to `event` carries (the callback clears its flow's state cookie on every outcome). */
+  readonly errorCookies?: (event: APIGatewayProxyEventV2) => readonly string[];
 }
 
 /** API Gateway's request id: the `x-request-id` we answer with and the `requestId` of its access log. */

@@ -13,8 +13,8 @@ import { type HttpResponse, htmlPage, jsonResponse } from './responses';
 export interface ServiceMiddlewareOptions {
   readonly caller: RouteCaller;
   readonly logger: Logger;
-  /** Set-Cookie values every error answer carries (the callback clears its state cookie on every outcome). */
-  readonly errorCookies?: readonly string[];
+  /** Set-Cookie values an error answer to `event` carries (the callback clears its flow's state cookie on every outcome). */
+  readonly errorCookies?: (event: APIGatewayProxyEventV2) => readonly string[];
 }
 
 const securityHeaders = {
@@ -120,8 +120,9 @@ export const serviceMiddleware = ({
     else if (caller === 'stripe') logger.warn('request refused', fields);
     else logger.info('request refused', fields);
     const response = errorResponse(error, caller);
+    const cookies = errorCookies?.(request.event) ?? [];
     request.response = withHeaders(
-      errorCookies ? { ...response, cookies: [...errorCookies] } : response,
+      cookies.length > 0 ? { ...response, cookies: [...cookies] } : response,
       request.event,
     );
   };

@@ -1,25 +1,30 @@
 /**
  * `GET /connect/callback`: Stripe sends the browser back here. Every outcome is a redirect: to the
- * success URL (or the `return_to` fixed when the flow started) with `account=acct_...` and a one-time
+ * success URL (or the `return_to` fixed when the flow started) with `account=acct_...`, a one-time
  * `confirmation=` the platform's backend presents to `POST /accounts/{id}/confirm` before the account
- * is its user's (see docs/security.md, "Flow-start account linking"), or to the failure URL with a
- * stable `error=` code the platform's page can explain. The state cookie is cleared either way.
+ * is its user's (see docs/security.md, "Flow-start account linking"), and `capabilities_missing=`
+ * when Stripe did not add some suggested capabilities; or to the failure URL with a stable `error=`
+ * code the platform's page can explain. The flow's own state cookie, named by the callback's `state`,
+ * is cleared either way; no other flow's is touched.
  */
+import type Stripe from 'stripe';
 import { mintConfirmation } from '../accounts/confirmation';
 import type { ServiceConfig } from '../config';
-import { type ErrorCode, isCallerKind, ServiceError, StripeCallError } from '../errors';
+import { type ErrorCode, isCallerKind, ServiceError, StoreUnavailableError, StripeCallError } from '../errors';
 import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies';
 import { parseQuery, singleParam } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
-import type { AccountsRepo } from '../stores/accounts-repo';
-import type { StatesRepo } from '../stores/states-repo';
+import type { AccountRecord, AccountsRepo } from '../stores/accounts-repo';
+import type { StateItem, StatesRepo } from '../stores/states-repo';
 import type { StripeAccess } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
-import { exchangeCode } from './exchange-code';
+import { findCapabilitiesMissing } from './capabilities';
+import { type ExchangedCode, exchangeCode } from './exchange-code';
 import { tokenScopesFor } from './flow';
+import { releaseConnection } from './release-connection';
 import { hashSecretValue, isWellFormedStateValue } from './state';
 
 export interface CompleteConnectionContext {
@@ -28,6 +33,8 @@ export interface CompleteConnectionContext {
   readonly accounts: AccountsRepo;
   /** Created only once the state checks out: a refused callback never touches Stripe. */
   readonly stripe: StripeAccess;
+  /** The platform's client id: read only to end a connection the flow could not keep. */
+  readonly clientId: () => Promise<string>;
   readonly notices: NoticePublisher;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
@@ -50,7 +57,6 @@ export type ConnectFailure = Extract<
   | 'state_expired'
   | 'code_invalid'
   | 'code_reused'
-  | 'capabilities_missing'
   | 'flow_mismatch'
   | 'livemode_mismatch'
   | 'account_claimed'
@@ -64,6 +70,9 @@ const withParam = (base: string, name: string, value: string): string => {
   return url.href;
 };
 
+/** The success redirect's parameter naming the suggested capabilities Stripe did not add (comma-separated). */
+export const capabilitiesMissingParam = 'capabilities_missing';
+
 const readCallbackQuery = (rawQueryString: string | undefined) => {
   try {
     const query = parseQuery(rawQueryString);
@@ -71,6 +80,16 @@ const readCallbackQuery = (rawQueryString: string | undefined) => {
   } catch {
     return undefined;
   }
+};
+
+/**
+ * The Set-Cookie a callback answers with, whatever the outcome: its own flow's state cookie
+ * cleared, found by the `state` it carries. Without a usable state it clears nothing, so a junk
+ * callback cannot end another flow started in the same browser.
+ */
+export const callbackCookies = (rawQueryString: string | undefined): string[] => {
+  const state = readCallbackQuery(rawQueryString)?.state;
+  return isWellFormedStateValue(state) ? [clearedStateCookie(state)] : [];
 };
 
 interface ExchangeFailure {
@@ -89,9 +108,8 @@ const exchangeFailure = (error: unknown): ExchangeFailure => {
     case 'invalid_grant':
       return { reason: 'code_invalid', level: 'info' };
     case 'capabilities_missing':
-      return { reason: 'capabilities_missing', level: 'info' };
     case 'oauth_refused':
-      // A refused parameter (e.g. unknown assert_capabilities), scope or grant type is our request's fault.
+      // A refused parameter, scope or grant type is our request's fault (we never assert capabilities).
       return { reason: 'authorization_failed', level: 'warn' };
     case 'invalid_client':
     case 'account_not_connected':
@@ -105,12 +123,52 @@ const exchangeFailure = (error: unknown): ExchangeFailure => {
   }
 };
 
+/**
+ * The suggested capabilities Stripe did not add (see capabilities.ts); undefined when none were
+ * suggested, or when Stripe could not be asked: the account is stored all the same (its webhooks
+ * bring its capabilities), and the log says it went unchecked.
+ */
+const capabilitiesMissingOf = async (
+  stripe: Stripe,
+  accountId: string,
+  flowState: Pick<StateItem, 'suggestedCapabilities'>,
+  { logger }: Pick<CompleteConnectionContext, 'logger'>,
+): Promise<readonly string[] | undefined> => {
+  if (flowState.suggestedCapabilities.length === 0) return undefined;
+  try {
+    return await findCapabilitiesMissing(stripe, accountId, flowState.suggestedCapabilities);
+  } catch (error) {
+    logger.warn('capabilities unchecked', { accountId, stripeFailure: classifyStripeError(error).kind, error });
+    return undefined;
+  }
+};
+
+/** Flags the stored account with the capabilities it lacks (or clears an old flag); a failed write is logged, not fatal. */
+const recordCapabilitiesMissing = async (
+  record: AccountRecord,
+  missing: readonly string[],
+  { accounts, logger, metrics, now }: CompleteConnectionContext,
+): Promise<void> => {
+  if (missing.length > 0) {
+    logger.warn('connected without suggested capabilities', {
+      accountId: record.accountId,
+      capabilitiesMissing: missing,
+    });
+    metrics.count('CapabilitiesMissing');
+  }
+  try {
+    await accounts.setCapabilitiesMissing(record, missing, now);
+  } catch (error) {
+    logger.error('capabilities flag not stored', { accountId: record.accountId, capabilitiesMissing: missing, error });
+  }
+};
+
 export const completeConnection = async (
   request: CallbackRequest,
   context: CompleteConnectionContext,
 ): Promise<HttpResponse> => {
   const { config, states, accounts, logger, metrics, now } = context;
-  const cookies = [clearedStateCookie()];
+  const cookies = callbackCookies(request.rawQueryString);
   const fail = (
     reason: ConnectFailure,
     fields: Record<string, unknown> = {},
@@ -123,7 +181,9 @@ export const completeConnection = async (
 
   const query = readCallbackQuery(request.rawQueryString);
   if (!query) return fail('invalid_callback');
-  const binding = readCookie(request.cookies, stateCookieName);
+  const binding = isWellFormedStateValue(query.state)
+    ? readCookie(request.cookies, stateCookieName(query.state))
+    : undefined;
   const bound = isWellFormedStateValue(query.state) && isWellFormedStateValue(binding);
 
   try {
@@ -153,31 +213,46 @@ export const completeConnection = async (
     const stripe = await context.stripe();
     let token: Awaited<ReturnType<typeof exchangeCode>>;
     try {
-      token = await exchangeCode(stripe.client, query.code, flowState.suggestedCapabilities);
+      token = await exchangeCode(stripe.client, query.code);
     } catch (error) {
       if (error instanceof ServiceError) throw error;
       const { reason, level } = exchangeFailure(error);
       return fail(reason, { error }, level);
     }
+    // From here on the account is connected at Stripe: a failure must not leave it so unknown to us.
+    const unkept = async (reason: ConnectFailure, fields: Record<string, unknown>, exchanged: ExchangedCode) => {
+      const connection = await releaseConnection(exchanged, reason, { ...context, stripe });
+      return fail(reason, { ...fields, connection }, 'warn');
+    };
     if (!tokenScopesFor(flowState.flow).includes(token.scope)) {
-      return fail('flow_mismatch', { flow: flowState.flow, scope: token.scope, accountId: token.accountId });
+      return unkept('flow_mismatch', { flow: flowState.flow, scope: token.scope, accountId: token.accountId }, token);
     }
-    if (token.livemode !== stripe.livemode) return fail('livemode_mismatch', { accountId: token.accountId });
+    if (token.livemode !== stripe.livemode) return unkept('livemode_mismatch', { accountId: token.accountId }, token);
+    const capabilitiesMissing = await capabilitiesMissingOf(stripe.client, token.accountId, flowState, context);
 
     // The browser that finished the flow may not be the ticket user's: the value goes to the success
     // redirect only (never stored or logged), and the account is theirs once their platform presents it.
     const confirmation = mintConfirmation(now);
-    const stored = await accounts.putConnected({
-      accountId: token.accountId,
-      platformUserId: flowState.platformUserId,
-      type: flowState.flow,
-      scope: token.scope,
-      livemode: token.livemode,
-      at: now,
-      confirmation: { hash: confirmation.hash, expiresAt: confirmation.expiresAt },
-    });
-    if (!stored.ok)
-      return fail('account_claimed', { accountId: token.accountId, platformUserId: flowState.platformUserId });
+    let stored: Awaited<ReturnType<AccountsRepo['putConnected']>>;
+    try {
+      stored = await accounts.putConnected({
+        accountId: token.accountId,
+        platformUserId: flowState.platformUserId,
+        type: flowState.flow,
+        scope: token.scope,
+        livemode: token.livemode,
+        at: now,
+        confirmation: { hash: confirmation.hash, expiresAt: confirmation.expiresAt },
+      });
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      return unkept('service_unavailable', { accountId: token.accountId, error }, token);
+    }
+    if (!stored.ok) {
+      const fields = { accountId: token.accountId, platformUserId: flowState.platformUserId };
+      return unkept('account_claimed', fields, token);
+    }
+    if (capabilitiesMissing !== undefined) await recordCapabilitiesMissing(stored.record, capabilitiesMissing, context);
 
     await context.notices.publish({
       type: 'account.connected',
@@ -197,8 +272,14 @@ export const completeConnection = async (
     });
     metrics.count('ConnectCompleted', { flow: flowState.flow });
     // Also for a kept confirmation (nothing stored): the platform's one path, confirm, answers 200 for it.
-    const success = withParam(flowState.returnTo ?? config.successUrl, 'account', token.accountId);
-    return redirectResponse(withParam(success, 'confirmation', confirmation.value), cookies);
+    const account = withParam(flowState.returnTo ?? config.successUrl, 'account', token.accountId);
+    const success = withParam(account, 'confirmation', confirmation.value);
+    return redirectResponse(
+      capabilitiesMissing?.length
+        ? withParam(success, capabilitiesMissingParam, capabilitiesMissing.join(','))
+        : success,
+      cookies,
+    );
   } catch (error) {
     // A dependency failed (the store, the secrets, an answer from Stripe we cannot use): still a redirect.
     if (error instanceof ServiceError && !isCallerKind(error.kind)) {

@@ -37,19 +37,12 @@ export const parseTokenResponse = (response: unknown): ExchangedCode => {
  * single use, and Stripe revokes the connection when one is presented twice. The access and
  * refresh tokens in the answer are deliberately dropped (Stripe deprecates them; the platform key
  * with `Stripe-Account` is the recommended way to act for the account).
+ *
+ * Never with `assert_capabilities`: by the time a failed assert answers, the person has onboarded
+ * an account at Stripe, and the failure would leave it connected without a record here. The
+ * capabilities Stripe actually added are compared afterwards instead (capabilities.ts).
  */
-export const exchangeCode = async (
-  stripe: Stripe,
-  code: string,
-  assertCapabilities: readonly string[],
-): Promise<ExchangedCode> => {
-  const response = await stripe.oauth.token(
-    {
-      grant_type: 'authorization_code',
-      code,
-      ...(assertCapabilities.length > 0 ? { assert_capabilities: [...assertCapabilities] } : {}),
-    },
-    { maxNetworkRetries: 0 },
-  );
+export const exchangeCode = async (stripe: Stripe, code: string): Promise<ExchangedCode> => {
+  const response = await stripe.oauth.token({ grant_type: 'authorization_code', code }, { maxNetworkRetries: 0 });
   return parseTokenResponse(response);
 };

@@ -54,5 +54,5 @@ export const startAuthorization = async (
     redirectUri: config.callbackUrl,
     request,
   });
-  return redirectResponse(location, [stateCookie(binding, config.stateTtlSeconds)]);
+  return redirectResponse(location, [stateCookie(state, binding, config.stateTtlSeconds)]);
 };

@@ -2,10 +2,19 @@
  * The Powertools log formatter of every function: Powertools' standard keys (level, message, service,
  * timestamp, Lambda context, X-Ray trace id) in the order our log guard and metric filters expect, and
  * every other attribute — fields, appended keys, the correlation id — passed through `redact`.
+ * An error logged at ERROR or above (a failing request) keeps its stack frames, mapped to our
+ * TypeScript sources (./stack-frames.ts); below that (a refused request) only its name and message.
  */
 import { LogFormatter, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
-import { redact, scrub } from './redact';
+import { type DescribeError, nameAndMessage, redact, scrub } from './redact';
+import { sourceFrames } from './stack-frames';
+
+/** Levels whose errors carry their stack: something failed and someone will read why. */
+const levelsWithStacks = new Set(['ERROR', 'CRITICAL']);
+
+/** Name, scrubbed message and the mapped frames; the stack's first line would repeat the message unscrubbed. */
+export const withStack: DescribeError = (error) => ({ ...nameAndMessage(error), stack: sourceFrames(error) });
 
 export class RedactingLogFormatter extends LogFormatter {
   override formatAttributes(attributes: UnformattedAttributes, additionalLogAttributes: LogAttributes): LogItem {
@@ -25,11 +34,14 @@ export class RedactingLogFormatter extends LogFormatter {
       sampling_rate: attributes.sampleRateValue || undefined,
       xray_trace_id: attributes.xRayTraceId,
     };
-    return new LogItem({ attributes: base }).addAttributes(redact(additionalLogAttributes) as LogAttributes);
+    const describeError = levelsWithStacks.has(attributes.logLevel) ? withStack : nameAndMessage;
+    return new LogItem({ attributes: base }).addAttributes(
+      redact(additionalLogAttributes, 0, describeError) as LogAttributes,
+    );
   }
 
-  /** Name and scrubbed message only: stacks are noise in CloudWatch and can quote request data. */
+  /** Any error `redact` has not already described (it describes every one it meets): name and scrubbed message. */
   override formatError(error: Error): LogAttributes {
-    return { name: error.name, message: scrub(error.message) };
+    return nameAndMessage(error);
   }
 }

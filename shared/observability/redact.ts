@@ -12,15 +12,26 @@ const credentialPattern =
 /** Replaces credentials inside free text (messages, error messages) with `[redacted]`. */
 export const scrub = (text: string): string => text.replace(credentialPattern, '[redacted]');
 
-/** A copy of `value` with sensitive keys redacted at any depth, strings scrubbed, errors reduced to name and message. */
-export const redact = (value: unknown, depth = 0): unknown => {
+/** How an error appears in a log line: name and scrubbed message, unless the caller adds more (the stack). */
+export type DescribeError = (error: Error) => Record<string, unknown>;
+
+export const nameAndMessage: DescribeError = (error) => ({ name: error.name, message: scrub(error.message) });
+
+/**
+ * A copy of `value` with sensitive keys redacted at any depth, strings scrubbed, errors reduced to
+ * what `describeError` keeps (name and message unless told otherwise).
+ */
+export const redact = (value: unknown, depth = 0, describeError: DescribeError = nameAndMessage): unknown => {
   if (typeof value === 'string') return scrub(value);
   if (value === null || typeof value !== 'object') return value;
   // Deeper than anything we log: refuse to print what was not looked at.
   if (depth > 5) return '[truncated]';
-  if (value instanceof Error) return { name: value.name, message: scrub(value.message) };
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  if (value instanceof Error) return describeError(value);
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1, describeError));
   return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, sensitiveKey.test(key) ? '[redacted]' : redact(item, depth + 1)]),
+    Object.entries(value).map(([key, item]) => [
+      key,
+      sensitiveKey.test(key) ? '[redacted]' : redact(item, depth + 1, describeError),
+    ]),
   );
 };

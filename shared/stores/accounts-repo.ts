@@ -55,6 +55,11 @@ export interface AccountRecord {
   /** Which of the user's created accounts of its type it is (0, 1, ...): part of its idempotency key. */
   readonly onboardingSlot?: number;
   /**
+   * Suggested capabilities Stripe did not add when the account was connected (Stripe falls back
+   * silently, e.g. where a country does not offer one). Absent when all were added or none suggested.
+   */
+  readonly capabilitiesMissing?: readonly string[];
+  /**
    * Pending confirmation (see docs/security.md, "Flow-start account linking"): sha256 hex of the
    * one-time value the success redirect carried, and when it stops confirming. Removed on confirmation.
    * A created account starts with a hash nobody holds the value of, until its onboarding finishes.
@@ -79,6 +84,23 @@ interface AccountItem extends AccountRecord {
   readonly appliedEvents?: ReadonlySet<string>;
   /** The id of the last in-place write, so a retry of it can tell it happened. */
   readonly lastInPlaceWrite?: string;
+  /** Why an unclaimed connection has no owner (absent on every owned account). */
+  readonly flagged?: string;
+}
+
+/**
+ * A connection made at Stripe that the callback could not give to a platform user and Stripe does
+ * not let us end (an Express account after a failed check): kept with no owner, flagged with why,
+ * so its webhooks apply and the operator can find it. A later completed connection claims it.
+ */
+export interface UnclaimedConnection {
+  readonly accountId: string;
+  readonly type: ConnectFlow;
+  readonly scope: string;
+  readonly livemode: boolean;
+  /** The callback's failure code that left it unclaimed (e.g. `flow_mismatch`). */
+  readonly flagged: string;
+  readonly at: EpochMs;
 }
 
 export interface NewConnection {
@@ -155,6 +177,8 @@ export const accountConditions = {
   isDeauthorized: '#status = :deauthorized',
   notDeauthorized: '#status <> :deauthorized',
   ownedBy: 'platformUserId = :user',
+  /** Recorded with no owner (see `UnclaimedConnection`). */
+  isUnclaimed: 'attribute_not_exists(platformUserId)',
   /** Snapshots are ordered to the second; a copy of the same second is told apart by `notAppliedYet`. */
   isNotOlderSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt <= :stateAt)',
   /**
@@ -171,7 +195,7 @@ export const accountConditions = {
   confirmationUnexpired: 'confirmationExpiresAt > :now',
 } as const;
 
-const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy } = accountConditions;
+const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet } = accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired } = accountConditions;
 const all = (...parts: string[]) => parts.join(' AND ');
@@ -241,8 +265,8 @@ const deauthorizationWrite = (
 
 /**
  * A new connection, or a reconnection by its owner or after a deauthorization (never taken from another
- * owner). `pending`: it waits for the platform's confirmation with the new value, which replaces any older
- * one; allowed on an absent or deauthorized account, or one of this owner still pending. `kept`: an account
+ * owner), or of an unclaimed account (see `UnclaimedConnection`). `pending`: it waits for the platform's confirmation with the new value, which replaces any older
+ * one; allowed on an absent, deauthorized or unclaimed account, or one of this owner still pending. `kept`: an account
  * connected and confirmed for this owner stays confirmed (the flow gave the user nothing new).
  */
 const connectionWrite = (
@@ -258,11 +282,11 @@ const connectionWrite = (
     'payoutsEnabled = if_not_exists(payoutsEnabled, :false), detailsSubmitted = if_not_exists(detailsSubmitted, :false), ' +
     'capabilities = if_not_exists(capabilities, :none)' +
     (mode === 'pending'
-      ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt'
-      : ' REMOVE deauthorizedAt'),
+      ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt, flagged'
+      : ' REMOVE deauthorizedAt, flagged'),
   ConditionExpression:
     mode === 'pending'
-      ? either(isAbsent, isDeauthorized, all(ownedBy, isPending))
+      ? either(isAbsent, isDeauthorized, isUnclaimed, all(ownedBy, isPending))
       : all(ownedBy, isConnected, isConfirmed),
   ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', ...statusName },
   ExpressionAttributeValues: {
@@ -286,8 +310,8 @@ const connectionWrite = (
 });
 
 /**
- * The OAuth connection's Stripe state defaults, also a created account's starting state: nothing
- * enabled or submitted until Stripe says so.
+ * An account the platform just created, pending (its hash has no value) and with nothing enabled or
+ * submitted until Stripe says so.
  */
 const createdWrite = (tableName: string, account: NewCreatedAccount): AccountWrite => ({
   TableName: tableName,
@@ -350,6 +374,56 @@ const finishedWrite = (
     ...(whilePending
       ? { ':confirmationHash': finished.confirmation.hash, ':confirmationExpiresAt': finished.confirmation.expiresAt }
       : {}),
+  },
+});
+
+/**
+ * An unclaimed connection: written only where no item is or the account was deauthorized (then it
+ * is connected again, to nobody); a connected account is never overwritten.
+ */
+const unclaimedWrite = (tableName: string, { accountId, type, scope, livemode, flagged, at }: UnclaimedConnection) => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression:
+    'SET #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, flagged = :flagged, ' +
+    'connectedAt = :at, updatedAt = :at, statusChangedAt = :statusAt, chargesEnabled = :false, ' +
+    'payoutsEnabled = :false, detailsSubmitted = :false, capabilities = :none REMOVE platformUserId, deauthorizedAt',
+  ConditionExpression: either(isAbsent, isDeauthorized),
+  ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', ...statusName },
+  ExpressionAttributeValues: {
+    ':type': type,
+    ':scope': scope,
+    ':livemode': livemode,
+    ':connected': 'connected',
+    ':deauthorized': 'deauthorized',
+    ':flagged': flagged,
+    ':at': toIso(at),
+    ':statusAt': at,
+    ':false': false,
+    ':none': {},
+  },
+});
+
+/** The suggested capabilities Stripe did not add, on the owner's connected account (none: the flag goes). */
+const capabilitiesMissingWrite = (
+  tableName: string,
+  { accountId, platformUserId }: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+  missing: readonly string[],
+  now: EpochMs,
+) => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression:
+    missing.length > 0
+      ? 'SET capabilitiesMissing = :missing, updatedAt = :at'
+      : 'SET updatedAt = :at REMOVE capabilitiesMissing',
+  ConditionExpression: all(exists, ownedBy, isConnected),
+  ExpressionAttributeNames: statusName,
+  ExpressionAttributeValues: {
+    ':user': platformUserId,
+    ':connected': 'connected',
+    ':at': toIso(now),
+    ...(missing.length > 0 ? { ':missing': [...missing] } : {}),
   },
 });
 
@@ -436,6 +510,20 @@ export interface AccountsRepo {
    * platform user: an account changes hands only after it was deauthorized.
    */
   putConnected(connection: NewConnection): Promise<ConnectResult>;
+  /**
+   * Records a connection nobody owns (see `UnclaimedConnection`); false when the account is
+   * connected here already, which is then left as it is.
+   */
+  putUnclaimed(connection: UnclaimedConnection): Promise<boolean>;
+  /**
+   * Sets (or, with none, clears) the suggested capabilities Stripe did not add to the owner's
+   * connected account; false when the account is not the owner's connected one.
+   */
+  setCapabilitiesMissing(
+    owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+    missing: readonly string[],
+    now: EpochMs,
+  ): Promise<boolean>;
   /**
    * Confirms the owner's pending account if `hash` is its confirmation's and it has not expired at
    * `now`: sets `confirmedAt` and removes the hash, so the value confirms once.
@@ -574,6 +662,15 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
       return 'gone';
     },
 
+    putUnclaimed: async (connection) =>
+      (await conditionalCall(() => client.send(new UpdateCommand(unclaimedWrite(tableName, connection))))) !==
+      undefined,
+
+    setCapabilitiesMissing: async (owned, missing, now) =>
+      (await conditionalCall(() =>
+        client.send(new UpdateCommand(capabilitiesMissingWrite(tableName, owned, missing, now))),
+      )) !== undefined,
+
     listByUser: async (platformUserId, { limit, startAfter, includePending = false }) => {
       const records: AccountRecord[] = [];
       let lastKey = startAfter;
@@ -666,6 +763,7 @@ export const toAccountView = (record: AccountRecord) => ({
   updatedAt: record.updatedAt,
   ...(record.deauthorizedAt ? { deauthorizedAt: record.deauthorizedAt } : {}),
   connection: connectionOf(record),
+  ...(record.capabilitiesMissing ? { capabilitiesMissing: record.capabilitiesMissing } : {}),
   confirmation: isPendingConfirmation(record) ? ('pending' as const) : ('confirmed' as const),
   ...(record.confirmedAt ? { confirmedAt: record.confirmedAt } : {}),
 });

@@ -12,8 +12,24 @@ export const isConditionFailure = (error: unknown): boolean =>
   (error.name === 'ConditionalCheckFailedException' || error.name === 'TransactionCanceledException');
 
 /**
+ * A request the same input can never make pass: DynamoDB refused it as invalid (`ValidationException`: an item
+ * over 400 KB, a value it cannot store), or it never left the process (the SDK could not marshal our input: a
+ * plain Error without the `$metadata` every answered or retried call carries).
+ */
+export const isRefusedForGood = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'ValidationException' ||
+    error.name === 'SerializationException' ||
+    ((error.name === 'Error' || error.name === 'TypeError') && !('$metadata' in error)));
+
+/** A refusal that will not change on a retry: `store_rejected`, still a 503 for the API routes (our fault, not theirs). */
+export const storeRejected = (cause: unknown, message = 'Our database refused this request. Nothing was changed.') =>
+  new StoreUnavailableError(cause, 'store_rejected', message);
+
+/**
  * Runs one DynamoDB call. Anything but a condition failure (or what else `isAnswer` says the caller handles) means the store
- * is unreachable, throttled past the SDK's retries, or refusing us: a StoreUnavailableError the caller may retry.
+ * is unreachable, throttled past the SDK's retries, or refusing us: a StoreUnavailableError the caller may retry, with code
+ * `store_rejected` when a retry cannot help (see isRefusedForGood).
  */
 export const storeCall = async <T>(
   call: () => Promise<T>,
@@ -23,7 +39,7 @@ export const storeCall = async <T>(
     return await call();
   } catch (error) {
     if (isAnswer(error)) throw error;
-    throw new StoreUnavailableError(error);
+    throw isRefusedForGood(error) ? storeRejected(error) : new StoreUnavailableError(error);
   }
 };
 
@@ -72,6 +88,11 @@ export const maxConflictRetries = 3;
 
 export const conflictBackoff = (attempt: number) => sleep(20 * 2 ** attempt + Math.random() * 20);
 
-/** An event we could not record (still contended, or refused by the store): unavailable, so Stripe retries it. */
+/**
+ * An event we could not record: still contended (`store_conflict`, unavailable, so Stripe retries it), or refused by
+ * the store for good (`store_rejected`, which the webhook answers 200 so that Stripe stops).
+ */
 export const eventNotRecorded = (cause: unknown, code: 'store_conflict' | 'store_rejected' = 'store_conflict') =>
-  new StoreUnavailableError(cause, code, 'The event could not be recorded right now; Stripe will retry it.');
+  code === 'store_rejected'
+    ? storeRejected(cause, 'The store refuses this event; retrying it cannot help.')
+    : new StoreUnavailableError(cause, code, 'The event could not be recorded right now; Stripe will retry it.');

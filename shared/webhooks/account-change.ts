@@ -40,13 +40,23 @@ const stringList = (value: unknown): string[] =>
         .map((item) => item.slice(0, 200))
     : [];
 
+/**
+ * The names every object already has (`constructor`, `__proto__`, `toString`, …). As the key of a map we
+ * store, such a name breaks the store, not the map: lib-dynamodb's marshalling tells a map from a class
+ * instance by `value.constructor.name`, so an own `constructor` key makes every write of the item throw,
+ * and an own `__proto__` key is lost on the way (`map[key] = …` sets the prototype). No Stripe
+ * capability is named so: such keys in a payload are dropped here, the one place payload keys become ours.
+ */
+const objectMemberNames: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** A key we may keep in a stored map: a short snake_case code (Stripe's capability names) no object already has. */
+export const isStorableKey = (key: string): boolean => /^[a-z0-9_]{1,64}$/.test(key) && !objectMemberNames.has(key);
+
 const statusMap = (value: unknown): Record<string, string> =>
   isRecord(value)
     ? Object.fromEntries(
         Object.entries(value)
-          .filter(
-            (entry): entry is [string, string] => typeof entry[1] === 'string' && /^[a-z0-9_]{1,64}$/.test(entry[0]),
-          )
+          .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && isStorableKey(entry[0]))
           .slice(0, 100),
       )
     : {};

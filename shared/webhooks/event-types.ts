@@ -3,6 +3,8 @@
  * list of events to subscribe and the tests all derive from. An event type not in it is answered
  * 200 `ignored` (`unhandled_type`), so Stripe stops sending it.
  */
+import { accountIdPattern } from '../accounts/owned-account';
+import { stripeApiVersion } from '../stripe/api-version';
 import type { StripeEventEnvelope } from './stripe-event';
 
 /**
@@ -31,8 +33,6 @@ export interface EventTypeSpec {
    */
   readonly mayPrecedeConnection?: true;
 }
-
-const accountIdPattern = /^acct_[A-Za-z0-9]{1,64}$/;
 
 /** A Connect event's `account`: the connected account it was sent for. */
 export const connectedAccountOf: AccountLocator = ({ account }) =>
@@ -71,8 +71,27 @@ export const handledEventTypes = Object.keys(webhookEventTypes) as readonly Hand
 export const eventTypeSpec = (type: string): EventTypeSpec | undefined =>
   Object.hasOwn(webhookEventTypes, type) ? webhookEventTypes[type as HandledEventType] : undefined;
 
+/**
+ * Whether the event is rendered in the API version the service reads (an endpoint created with another
+ * version, or an event Stripe sends without one, is not): only then does `data.object` have the shape
+ * stripe-node's types, and so our readers, describe.
+ */
+export const isInPinnedVersion = (event: Pick<StripeEventEnvelope, 'apiVersion'>): boolean =>
+  event.apiVersion === stripeApiVersion;
+
+/**
+ * What this event does: its type's effect, except that a snapshot in another API version is not trusted
+ * as one and the account is re-read at Stripe instead (in our version); undefined for an unhandled type.
+ */
+export const effectOf = (event: Pick<StripeEventEnvelope, 'type' | 'apiVersion'>): EventEffect | undefined => {
+  const effect = eventTypeSpec(event.type)?.effect;
+  return effect === 'snapshot' && !isInPinnedVersion(event) ? 'reread' : effect;
+};
+
 /** Deduplicated on the account item it changes, in its one write (the bulk of a Connect platform's traffic). */
-export const isAppliedInPlace = (type: string): boolean => eventTypeSpec(type)?.effect === 'snapshot';
+export const isAppliedInPlace = (event: Pick<StripeEventEnvelope, 'type' | 'apiVersion'>): boolean =>
+  effectOf(event) === 'snapshot';
 
 /** Costs a Stripe call: checked for a duplicate first. */
-export const readsAccountAtStripe = (type: string): boolean => eventTypeSpec(type)?.effect === 'reread';
+export const readsAccountAtStripe = (event: Pick<StripeEventEnvelope, 'type' | 'apiVersion'>): boolean =>
+  effectOf(event) === 'reread';

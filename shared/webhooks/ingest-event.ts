@@ -1,7 +1,10 @@
 /**
  * `POST /webhooks/stripe`: verify the signature on the raw bytes, then apply the event once.
  * Answers 2xx only once the effect is durable (Stripe is our retry queue: a 5xx makes it retry),
- * and 200 for events we deliberately ignore, so Stripe stops sending them.
+ * and 200 for events we deliberately ignore, so Stripe stops sending them. A verified event that can
+ * never apply (poisoned: broken, dated in the future, refused by the store for good) is answered 200
+ * `ignored` too, logged and counted as `WebhookEventPoisoned`: Stripe retries any non-2xx for days, and
+ * no retry could change the answer.
  */
 import type { ServiceConfig } from '../config';
 import { badRequest, isCallerError, ServiceError } from '../errors';
@@ -10,13 +13,16 @@ import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { AccountNotice, NoticePublisher } from '../notifications/account-notices';
 import type { PlatformSecrets } from '../secrets';
+import type { ApplyOutcome } from '../stores/accounts-repo';
 import type { EventsRepo } from '../stores/events-repo';
 import type { AccountReader } from '../stripe/account-reader';
+import { stripeApiVersion } from '../stripe/api-version';
 import { isLiveKey } from '../stripe/mode';
 import type { EpochMs } from '../time';
 import type { AccountChange } from './account-change';
-import { eventTypeSpec, isAppliedInPlace, readsAccountAtStripe } from './event-types';
-import { planChange } from './plan-change';
+import { eventTypeSpec, isAppliedInPlace, isInPinnedVersion, readsAccountAtStripe } from './event-types';
+import { apiVersionMismatchMessage, poisonedEventMessage } from './log-messages';
+import { planChange, poisonReasons } from './plan-change';
 import { verifyStripeSignature } from './signature';
 import { parseStripeEvent, type StripeEventEnvelope } from './stripe-event';
 
@@ -53,6 +59,18 @@ const noticeFor = (change: AccountChange, event: StripeEventEnvelope): AccountNo
       return { type: 'account.deauthorized', accountId: change.accountId, detail: cause };
   }
 };
+
+/** A store refusal no retry can change (see shared/stores/store-errors.ts). */
+const isRefusedByStore = (error: unknown): error is ServiceError =>
+  error instanceof ServiceError && error.code === 'store_rejected';
+
+/**
+ * Stripe creates an event before it signs and sends it: one dated further ahead than the signature's
+ * tolerance is not a real event, and if applied it would hold the account's state at that date, so every
+ * later real update would be `stale`.
+ */
+const isCreatedInFuture = (event: StripeEventEnvelope, { config, now }: IngestContext): boolean =>
+  event.created > now + config.webhookToleranceSeconds * 1000;
 
 const received = (status: string, fields: Record<string, string> = {}): HttpResponse =>
   jsonResponse(200, { received: true, status, ...fields });
@@ -96,6 +114,12 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     metrics.count('WebhookEventIgnored', { reason });
     return received('ignored', { reason });
   };
+  const poisoned = (reason: string, details: Record<string, unknown> = {}): HttpResponse => {
+    // Our store refusing a verified event is ours to look at; the rest is the event's own doing.
+    logger[reason === 'store_rejected' ? 'error' : 'warn'](poisonedEventMessage, { ...fields, reason, ...details });
+    metrics.count('WebhookEventPoisoned', { reason });
+    return received('ignored', { reason });
+  };
   const duplicate = (): HttpResponse => {
     metrics.count('WebhookEventDuplicate');
     return received('duplicate');
@@ -105,25 +129,42 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     logger.warn('webhook ignored', { ...fields, reason: 'livemode_mismatch' });
     return ignored('livemode_mismatch');
   }
+  if (isCreatedInFuture(event, context)) return poisoned('created_in_future', { created: event.created });
+  if (!isInPinnedVersion(event)) {
+    // The endpoint was created with another API version: retries cannot fix that, the operator can.
+    logger.warn(apiVersionMismatchMessage, {
+      ...fields,
+      apiVersion: event.apiVersion,
+      expectedApiVersion: stripeApiVersion,
+    });
+    metrics.count('WebhookApiVersionMismatch', { eventType: event.type });
+  }
   // Events that cost a Stripe call are checked for duplicates first, so a redelivery costs one read.
-  if (readsAccountAtStripe(event.type) && (await events.isProcessed(event.id))) {
+  if (readsAccountAtStripe(event) && (await events.isProcessed(event.id))) {
     logger.info('webhook duplicate', fields);
     return duplicate();
   }
   const plan = await planChange(event, context.readAccount, now);
   if ('ignore' in plan) {
+    if (poisonReasons.has(plan.ignore)) return poisoned(plan.ignore);
     logger.info('webhook ignored', { ...fields, reason: plan.ignore });
     return ignored(plan.ignore);
   }
   const change = plan.change;
-  const outcome =
-    change.kind === 'state' && isAppliedInPlace(event.type)
-      ? await events.applyInPlace(event.id, change, now)
-      : await events.applyOnce(
-          { eventId: event.id, type: event.type, accountId: change.accountId, created: event.created },
-          change,
-          now,
-        );
+  let outcome: ApplyOutcome;
+  try {
+    outcome =
+      change.kind === 'state' && isAppliedInPlace(event)
+        ? await events.applyInPlace(event.id, change, now)
+        : await events.applyOnce(
+            { eventId: event.id, type: event.type, accountId: change.accountId, created: event.created },
+            change,
+            now,
+          );
+  } catch (error) {
+    if (isRefusedByStore(error)) return poisoned('store_rejected', { cause: error.cause });
+    throw error;
+  }
   logger.info('webhook processed', { ...fields, outcome });
   if (outcome === 'applied') {
     await context.notices.publish(noticeFor(change, event));

@@ -1,15 +1,26 @@
 /**
  * Decides what a verified event means for our records, by its type's effect in the event table:
  * a snapshot carried by the event, a snapshot re-read at Stripe (current by definition: as of now,
- * so no older event can overwrite it), or a deauthorization.
+ * so no older event can overwrite it; also for a snapshot in another API version than ours), or a
+ * deauthorization.
  */
 import type { AccountReader } from '../stripe/account-reader';
 import { type EpochMs, endOfSecond } from '../time';
 import { type AccountChange, accountStateFrom } from './account-change';
-import { eventTypeSpec } from './event-types';
+import { effectOf, eventTypeSpec } from './event-types';
 import type { StripeEventEnvelope } from './stripe-event';
 
 export type ChangePlan = { readonly change: AccountChange } | { readonly ignore: string };
+
+/**
+ * The `ignore` reasons that say the event itself is broken (an object that is not what its type promises, an
+ * account id that contradicts the envelope), not merely that it is not for us: no retry can ever apply it.
+ */
+export const poisonReasons: ReadonlySet<string> = new Set([
+  'malformed_account',
+  'malformed_capability',
+  'account_mismatch',
+]);
 
 const fetchAccountState = async (readAccount: AccountReader, accountId: string, now: EpochMs): Promise<ChangePlan> => {
   const account = await readAccount(accountId);
@@ -25,9 +36,10 @@ export const planChange = async (
   now: EpochMs,
 ): Promise<ChangePlan> => {
   const spec = eventTypeSpec(event.type);
-  if (!spec) return { ignore: 'unhandled_type' };
+  const effect = effectOf(event);
+  if (!spec || !effect) return { ignore: 'unhandled_type' };
   const located = spec.accountOf(event);
-  switch (spec.effect) {
+  switch (effect) {
     case 'snapshot': {
       const state = accountStateFrom(event.object);
       if (!state) return { ignore: 'malformed_account' };

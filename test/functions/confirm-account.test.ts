@@ -198,3 +198,34 @@ describe('POST /accounts/{accountId}/confirm', () => {
     expect(await storedAccount(stack, accountId)).not.toHaveProperty('confirmedAt');
   });
 });
+
+describe('GET /accounts with pending accounts among confirmed ones', () => {
+  it('lists only the confirmed ones, in order, across pages that skip the pending ones', async () => {
+    const user = 'confirm_pages';
+    const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
+    const confirmed: string[] = [];
+    for (let minute = 0; minute < 9; minute += 1) {
+      const minted = mintConfirmation(Date.now());
+      const pending = minute % 3 !== 0;
+      const item = await seedAccount(stack, {
+        platformUserId: user,
+        type: 'standard',
+        connectedAt: at(minute),
+        ...(pending ? { pending: { hash: minted.hash, expiresAt: minted.expiresAt } } : {}),
+      });
+      if (!pending) confirmed.unshift(String(item.accountId));
+    }
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page += 1) {
+      const query = `/accounts?limit=1${cursor ? `&cursor=${cursor}` : ''}`;
+      const { body } = await callApi(stack, 'GET', query, await as(user));
+      seen.push(...(body.data as { accountId: string }[]).map((account) => account.accountId));
+      cursor = (body.next_cursor as string | null) ?? undefined;
+      if (!body.has_more) break;
+    }
+
+    expect(seen).toEqual(confirmed);
+  });
+});

@@ -2,13 +2,18 @@
  * Property-based hostile input against the routes through the gateway: whatever arrives, the answer
  * is never a 5xx, never shows a stack trace or a secret, and a refused request writes nothing.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
+import { serviceConfig } from '../../shared/config';
+import { stateCookieName } from '../../shared/http/cookies';
+import { stripeApiVersion } from '../../shared/stripe/api-version';
+import { type HandledEventType, handledEventTypes } from '../../shared/webhooks/event-types';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { connectAccount } from '../support/platform-api';
 import { type RawResponse, rawRequest } from '../support/raw-http';
 
 let stack: LocalStack;
@@ -30,6 +35,18 @@ const itemCount = async (table: string) =>
 const secrets = Object.values(localDefaults as Record<string, unknown>).filter(
   (value): value is string => typeof value === 'string' && value.length > 20,
 );
+
+/** Posts a body signed with the local endpoint secret, as Stripe does. */
+const postSigned = (payload: string) =>
+  rawRequest(stack.gatewayUrl, {
+    method: 'POST',
+    path: '/webhooks/stripe',
+    headers: {
+      'content-type': 'application/json',
+      'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: localDefaults.webhookSecret }),
+    },
+    body: payload,
+  });
 
 const expectHarmless = (response: RawResponse) => {
   expect(response.status).toBeLessThan(500);
@@ -91,8 +108,8 @@ const safePath = (query: string) =>
   );
 const cookieHeader = fc.oneof(
   fc.string(),
-  fc.constant(`__Host-connect_state=${'a'.repeat(43)}`),
-  fc.constant('__Host-connect_state=; __Host-connect_state=x'),
+  fc.constant(`${stateCookieName('a'.repeat(43))}=${'a'.repeat(43)}`),
+  fc.constant(`${stateCookieName('a'.repeat(43))}=; ${stateCookieName('a'.repeat(43))}=x`),
 );
 
 describe('hostile input', () => {
@@ -191,6 +208,116 @@ describe('hostile input', () => {
         expect([200, 400]).toContain(response.status);
       }),
       runs,
+    );
+  });
+
+  it('POST /webhooks/stripe: prototype-named keys anywhere in any handled event, or a created far ahead, never fail and never freeze the account', async () => {
+    const accountId = await connectAccount(stack, 'standard', 'fuzz_proto_user');
+    const stripe = new Stripe(localDefaults.stripeSecretKey, {
+      host: '127.0.0.1',
+      port: Number(new URL(stack.emulator.url).port),
+      protocol: 'http',
+    });
+    const account = JSON.parse(JSON.stringify(await stripe.accounts.retrieve(accountId))) as Record<string, unknown>;
+    // The emulator's own capability.updated (it is delivered too, and applies): its object as Stripe sends it.
+    const triggered = await stack.emulator.trigger('capability.updated', accountId);
+    const capability = triggered.data.object;
+    // Its delivery re-reads the account, stamped with the handler's clock: let it land before the property runs.
+    while (!stack.emulator.deliveries().some((delivery) => delivery.eventId === triggered.id))
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    const application = { id: localDefaults.stripeClientId, object: 'application', name: 'Local Platform' };
+    /** What Stripe sends as each handled type's data (its object, and for account.updated what changed). */
+    const dataOf: Record<HandledEventType, Record<string, unknown>> = {
+      'account.updated': {
+        object: account,
+        previous_attributes: {
+          capabilities: { card_payments: 'inactive' },
+          requirements: { currently_due: ['external_account'] },
+          business_profile: { url: null },
+        },
+      },
+      'capability.updated': { object: capability, previous_attributes: { status: 'inactive' } },
+      'account.application.authorized': { object: application },
+      // Its own (never connected) account: a deauthorization that applies would end the property's account.
+      'account.application.deauthorized': { object: application },
+    };
+    const prototypeKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty');
+    const toleranceSeconds = serviceConfig().webhookToleranceSeconds;
+    const nowSeconds = () => Math.floor(Date.now() / 1000);
+    const created = fc.oneof(
+      fc.integer({ min: 0, max: 3600 }).map((ago) => ({ ahead: false, at: () => nowSeconds() - ago })),
+      fc
+        .oneof(fc.integer({ min: toleranceSeconds + 1, max: 4_102_444_800 }), fc.constant(Number.MAX_SAFE_INTEGER))
+        .map((ahead) => ({ ahead: true, at: () => nowSeconds() + ahead })),
+    );
+    /** Own keys of every object in a JSON value (`__proto__` too, as JSON.parse makes it), each with a JSON value. */
+    const withKeysEverywhere = (value: unknown, keys: readonly [string, unknown][]): unknown => {
+      if (Array.isArray(value)) return value.map((item) => withKeysEverywhere(item, keys));
+      if (typeof value !== 'object' || value === null) return value;
+      const copy: Record<string, unknown> = {};
+      for (const [name, item] of Object.entries(value)) copy[name] = withKeysEverywhere(item, keys);
+      for (const [name, item] of keys)
+        Object.defineProperty(copy, name, { value: item, enumerable: true, writable: true, configurable: true });
+      return copy;
+    };
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...handledEventTypes),
+        fc.array(fc.tuple(prototypeKey, fc.jsonValue({ maxDepth: 2 })), { minLength: 1, maxLength: 3 }),
+        created,
+        fc.constantFrom(stripeApiVersion, '2017-04-06', null),
+        async (type, keys, when, apiVersion) => {
+          tried += 1;
+          const connected = type === 'account.application.deauthorized' ? 'acct_fuzzneverconnected' : accountId;
+          const legacy = apiVersion === '2017-04-06';
+          const event = withKeysEverywhere(
+            {
+              id: `evt_fuzz${tried}${Date.now()}`,
+              object: 'event',
+              api_version: apiVersion,
+              type,
+              created: when.at(),
+              livemode: false,
+              ...(legacy ? { user_id: connected } : { account: connected }),
+              data: dataOf[type],
+            },
+            keys,
+          );
+          const hostile = await postSigned(JSON.stringify(event));
+          expectHarmless(hostile);
+          expect(hostile.status).toBe(200);
+          if (when.ahead)
+            expect(JSON.parse(hostile.body)).toEqual({
+              received: true,
+              status: 'ignored',
+              reason: 'created_in_future',
+            });
+
+          // A genuine snapshot of now (not older than anything a hostile event could have stored) still applies.
+          const marker = `fuzz_${tried}`;
+          const genuine = await postSigned(
+            JSON.stringify({
+              id: `evt_genuine${tried}${Date.now()}`,
+              object: 'event',
+              api_version: stripeApiVersion,
+              type: 'account.updated',
+              created: nowSeconds(),
+              livemode: false,
+              account: accountId,
+              data: {
+                object: { ...account, requirements: { ...(account.requirements as object), currently_due: [marker] } },
+              },
+            }),
+          );
+          expect(JSON.parse(genuine.body)).toEqual({ received: true, status: 'processed' });
+          const stored = await createDocumentClient().send(
+            new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }),
+          );
+          expect(stored.Item?.requirements?.currentlyDue).toEqual([marker]);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
+import { stateCookieName } from '../../shared/http/cookies';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
 
@@ -31,7 +32,12 @@ const failedLog = (service: string, message: string) => [
     service,
     status: 503,
     errorCode: 'configuration_error',
-    error: { name: 'ConfigurationError', message },
+    // A failing request's error carries its stack, pointing into our sources.
+    error: {
+      name: 'ConfigurationError',
+      message,
+      stack: expect.arrayContaining([expect.stringMatching(/shared\/.+\.ts:\d+:\d+\)$/)]),
+    },
   }),
 ];
 
@@ -57,15 +63,15 @@ describe('a misconfigured deployment', () => {
     }
   });
 
-  it("clears the browser's state cookie on the callback's 503 too, so no half-used binding lingers", async () => {
+  it("clears the flow's state cookie on the callback's 503 too, so no half-used binding lingers", async () => {
     const response = await fetch(`${stack.gatewayUrl}/connect/callback?code=ac_1&state=${'s'.repeat(43)}`, {
       redirect: 'manual',
-      headers: { cookie: `__Host-connect_state=${'b'.repeat(43)}` },
+      headers: { cookie: `${stateCookieName('s'.repeat(43))}=${'b'.repeat(43)}` },
     });
 
     expect(response.status).toBe(503);
     expect(response.headers.getSetCookie()).toEqual([
-      '__Host-connect_state=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax',
+      `${stateCookieName('s'.repeat(43))}=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax`,
     ]);
   });
 

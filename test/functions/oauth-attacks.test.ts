@@ -57,12 +57,14 @@ describe('OAuth attacks', () => {
 
   it('replayed state: the second use is refused without a second code exchange', async () => {
     const browser = new TestBrowser();
-    const callback = await stack.emulator.decide((await authorizeIn(browser, 'replay_user')).href, 'allow');
-    const cookie = browser.cookie(stateCookieName) ?? '';
+    const authorizeUrl = await authorizeIn(browser, 'replay_user');
+    const callback = await stack.emulator.decide(authorizeUrl.href, 'allow');
+    const name = stateCookieName(authorizeUrl.searchParams.get('state') ?? '');
+    const cookie = browser.cookie(name) ?? '';
     expect(accountOf(await browser.get(callback))).toMatch(/^acct_/);
     const before = tokenCalls();
 
-    browser.setCookie(stateCookieName, cookie);
+    browser.setCookie(name, cookie);
     const replay = await browser.get(callback);
 
     expect(errorOf(replay)).toBe('state_invalid');
@@ -71,8 +73,10 @@ describe('OAuth attacks', () => {
 
   it('concurrent callbacks with one state: exactly one code exchange and one success', async () => {
     const browser = new TestBrowser();
-    const callback = await stack.emulator.decide((await authorizeIn(browser, 'race_user')).href, 'allow');
-    const cookie = `${stateCookieName}=${browser.cookie(stateCookieName)}`;
+    const authorizeUrl = await authorizeIn(browser, 'race_user');
+    const callback = await stack.emulator.decide(authorizeUrl.href, 'allow');
+    const name = stateCookieName(authorizeUrl.searchParams.get('state') ?? '');
+    const cookie = `${name}=${browser.cookie(name)}`;
     const before = tokenCalls();
 
     const results = await Promise.all(

@@ -5,6 +5,8 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
+import { stripeApiVersion } from '../../shared/stripe/api-version';
+import { poisonedEventMessage } from '../../shared/webhooks/log-messages';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
 import { locationOf, TestBrowser } from '../support/test-browser';
@@ -127,6 +129,48 @@ describe('metrics of the webhook', () => {
         errorCode: 'signature_mismatch',
       }),
     ]);
+  });
+
+  it('counts a poisoned event by reason and logs it as a warning (the alarm filters on that line)', async () => {
+    const event = {
+      id: `evt_${Date.now()}future`,
+      object: 'event',
+      api_version: stripeApiVersion,
+      type: 'account.updated',
+      account: 'acct_1Nv0FGQ9RKHgCVdK',
+      created: 4_102_444_800,
+      livemode: false,
+      data: { object: { id: 'acct_1Nv0FGQ9RKHgCVdK', object: 'account' } },
+    };
+    const body = JSON.stringify(event);
+    const from = capturedServiceLines().length;
+    const response = await fetch(`${stack.gatewayUrl}/webhooks/stripe`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+          payload: body,
+          secret: localDefaults.webhookSecret,
+        }),
+      },
+      body,
+    });
+
+    expect(await response.json()).toEqual({ received: true, status: 'ignored', reason: 'created_in_future' });
+    expect(metricsSince(from)).toContainEqual({
+      name: 'WebhookEventPoisoned',
+      dimensions: { service, reason: 'created_in_future' },
+    });
+    expect(logsOf(response.headers.get('x-request-id'))).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        message: poisonedEventMessage,
+        service: 'webhook',
+        eventId: event.id,
+        reason: 'created_in_future',
+        created: 4_102_444_800_000,
+      }),
+    );
   });
 
   it('counts an ignored event by reason and a redelivery as a duplicate', async () => {

@@ -6,7 +6,9 @@ import { createDocumentClient, useDocumentClient } from '../../shared/clients/dy
 import { useAccountNotices } from '../../shared/clients/notices';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { checksAppliedEvents } from '../../shared/stores/accounts-repo';
+import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { connectAccount } from '../support/platform-api';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
 let stack: LocalStack;
@@ -21,25 +23,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const connect = async (flow: 'standard' | 'express', user = 'user_hooks'): Promise<string> => {
-  const browser = new TestBrowser();
-  const start = await browser.get(
-    `${stack.gatewayUrl}/connect/authorize?type=${flow}&ticket=${await stack.mintTicket(user)}`,
-  );
-  const finished = await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow'));
-  const accountId = locationOf(finished).searchParams.get('account') ?? '';
-  await settled(accountId);
-  return accountId;
-};
-
-/** Waits until the emulator's account.application.authorized has refreshed the new record. */
-const settled = async (accountId: string) => {
-  for (let tries = 0; tries < 200; tries += 1) {
-    if ((await readAccount(accountId))?.stripeStateAt !== undefined) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${accountId} was never refreshed by account.application.authorized`);
-};
+/** Connects and confirms an account for `user`, as a platform does, once its webhook refreshed the record. */
+const connect = (flow: 'standard' | 'express', user = 'user_hooks'): Promise<string> =>
+  connectAccount(stack, flow, user);
 
 const readAccount = async (accountId: string) =>
   (await db.send(new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }))).Item;
@@ -93,6 +79,7 @@ const post = async (
 const accountUpdated = (accountId: string, id: string, created: number, fields: Record<string, unknown>) => ({
   id,
   object: 'event',
+  api_version: stripeApiVersion,
   type: 'account.updated',
   account: accountId,
   created,
@@ -117,18 +104,20 @@ const accountUpdated = (accountId: string, id: string, created: number, fields: 
   },
 });
 
-/** The first account.application.authorized delivery (answered) after the `seen` deliveries so far. */
-const firstAuthorizedDeliveryAfter = async (seen: number) => {
+/** The first delivery (answered) of an event of `type` after the `seen` deliveries so far. */
+const firstDeliveryAfter = async (seen: number, type: string) => {
   for (let tries = 0; tries < 200; tries += 1) {
     const found = stack.emulator
       .deliveries()
       .slice(seen)
-      .find((delivery) => delivery.type === 'account.application.authorized' && delivery.status !== undefined);
+      .find((delivery) => delivery.type === type && delivery.status !== undefined);
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error('no account.application.authorized delivery');
+  throw new Error(`no ${type} delivery`);
 };
+
+const firstAuthorizedDeliveryAfter = (seen: number) => firstDeliveryAfter(seen, 'account.application.authorized');
 
 const uniqueEventId = () => `evt_${Math.random().toString(36).slice(2)}${Date.now()}`;
 
@@ -143,11 +132,12 @@ const eventIdThat = (checks: boolean): string => {
 describe('POST /webhooks/stripe', () => {
   it('applies a signed account.updated from the emulator to the record', async () => {
     const accountId = await connect('express');
+    // Read before the update: its webhook may be delivered before updateAccount returns.
+    expect(await readAccount(accountId)).toMatchObject({ payoutsEnabled: true });
     const event = await stack.emulator.updateAccount(accountId, {
       payouts_enabled: false,
       requirements: { currently_due: ['external_account'] },
     });
-    expect(await readAccount(accountId)).toMatchObject({ payoutsEnabled: true });
 
     const [delivery] = await delivered(event.id);
 
@@ -276,8 +266,11 @@ describe('POST /webhooks/stripe', () => {
 
   it('answers capability.updated with what Stripe says now, whatever the payload and the order of arrival', async () => {
     const accountId = await connect('express');
+    const seen = stack.emulator.deliveries().length;
     const changed = await stack.emulator.updateAccount(accountId, { capabilities: { card_payments: 'inactive' } });
     await delivered(changed.id);
+    // The emulator follows the account.updated with a capability.updated, which reads the account too: wait for it.
+    await firstDeliveryAfter(seen, 'capability.updated');
     const storedAt = Number((await readAccount(accountId))?.stripeStateAt);
     const capabilityUpdated = (created: number, status: string) => ({
       id: uniqueEventId(),
@@ -591,5 +584,95 @@ describe('POST /webhooks/stripe', () => {
         },
       },
     ]);
+  });
+});
+
+describe('POST /webhooks/stripe > events that can never apply', () => {
+  /** An account.updated as Stripe would sign it, with raw JSON for the capabilities (JSON keeps `__proto__` as a key). */
+  const withCapabilitiesJson = (accountId: string, created: number, capabilities: string) => {
+    const event = accountUpdated(accountId, uniqueEventId(), created, { capabilities: 'CAPABILITIES' });
+    return { event, body: JSON.stringify(event).replace('"CAPABILITIES"', capabilities) };
+  };
+
+  it('drops capability keys every object already has (`__proto__`, `constructor`, …) and applies the rest', async () => {
+    const accountId = await connect('express');
+    const now = Math.floor(Date.now() / 1000);
+    const { event, body } = withCapabilitiesJson(
+      accountId,
+      now,
+      '{"__proto__":"active","constructor":"active","toString":"active","hasOwnProperty":"active","prototype":"active","transfers":"inactive"}',
+    );
+
+    const hostile = await post(event, { body });
+    const later = await post(
+      accountUpdated(accountId, uniqueEventId(), now + 1, { capabilities: { transfers: 'active' } }),
+    );
+
+    expect(hostile).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    expect(later).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    expect((await readAccount(accountId))?.capabilities).toEqual({ transfers: 'active' });
+  });
+
+  it('acknowledges an event dated beyond now plus the tolerance without applying it, and still applies the next real one', async () => {
+    const accountId = await connect('express');
+    const now = Math.floor(Date.now() / 1000);
+    const before = await readAccount(accountId);
+    const in2100 = accountUpdated(accountId, uniqueEventId(), 4_102_444_800, { charges_enabled: false });
+
+    const future = await post(in2100);
+    const untouched = await readAccount(accountId);
+    const real = await post(accountUpdated(accountId, uniqueEventId(), now, { payouts_enabled: false }));
+
+    expect(future).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'created_in_future' } });
+    expect(untouched).toEqual(before);
+    expect(real).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    expect(await readAccount(accountId)).toMatchObject({ stripeStateAt: now, payoutsEnabled: false });
+  });
+
+  /** Handlers use `failing` for the duration of `run`: its UpdateCommands throw `error`. */
+  const withFailingUpdates = async <T>(error: Error, run: () => Promise<T>): Promise<T> => {
+    const real = createDocumentClient();
+    const failing = Object.create(real) as typeof real;
+    failing.send = (async (command: { constructor: { name: string } }) => {
+      if (command.constructor.name === 'UpdateCommand') throw error;
+      return real.send(command as never);
+    }) as typeof real.send;
+    useDocumentClient(failing);
+    try {
+      return await run();
+    } finally {
+      useDocumentClient(undefined);
+    }
+  };
+
+  it('acknowledges an event the store refuses for good (item too large) so that Stripe stops', async () => {
+    const accountId = await connect('express');
+    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false });
+    const tooLarge = Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+      name: 'ValidationException',
+      $metadata: { httpStatusCode: 400 },
+    });
+
+    const refused = await withFailingUpdates(tooLarge, () => post(event));
+
+    expect(refused).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'store_rejected' } });
+    expect(await appliedEvents(accountId)).not.toContain(`${event.created}:${event.id}`);
+  });
+
+  it('still answers 503 when DynamoDB throttles, so that Stripe retries', async () => {
+    const accountId = await connect('express');
+    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false });
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+      name: 'ProvisionedThroughputExceededException',
+      $metadata: { httpStatusCode: 400, attempts: 3 },
+    });
+
+    const answer = await withFailingUpdates(throttled, () => post(event));
+
+    expect(answer).toEqual({
+      status: 503,
+      body: { error: { type: 'service_unavailable_error', code: 'store_unavailable', message: expect.any(String) } },
+    });
+    expect(await post(event)).toEqual({ status: 200, body: { received: true, status: 'processed' } });
   });
 });

@@ -72,8 +72,12 @@ describe('the dashboard', () => {
     });
   }
 
-  it('graphs webhook signature failures and table throttles', () => {
+  it('graphs webhook signature failures, poisoned events, API version mismatches and table throttles', () => {
     expect(metricsOf('Webhook signature failures')).toEqual(['ConnectOnboarding WebhookSignatureFailures Sum']);
+    expect(metricsOf('Webhook events poisoned or in another API version')).toEqual([
+      'ConnectOnboarding WebhookPoisonedEvents Sum',
+      'ConnectOnboarding WebhookApiVersionMismatches Sum',
+    ]);
     expect(metricsOf('DynamoDB throttle events')).toEqual(
       (['states', 'accounts', 'events'] as const).flatMap((table) => [
         `${table}Reads + ${table}Writes`,

@@ -2,6 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { signatureFailureCodes } from '../../infra/monitoring';
 import { functionNames } from '../../shared/routes';
+import { apiVersionMismatchMessage, poisonedEventMessage } from '../../shared/webhooks/log-messages';
 import { logicalId, synth } from './synth';
 
 const pages = {
@@ -77,24 +78,32 @@ describe('Monitoring', () => {
     }
   }
 
-  it("counts the webhook's signature refusals from its JSON log lines", () => {
+  /** A metric filter on the webhook's log group counting the lines `pattern` matches. */
+  const webhookLogFilter = (pattern: string, metricName: string) => ({
+    LogGroupName: { Ref: logicalId(stack.functions.webhook.function.logGroup) },
+    FilterPattern: pattern,
+    MetricTransformations: [
+      { MetricNamespace: 'ConnectOnboarding', MetricName: metricName, MetricValue: '1', DefaultValue: 0 },
+    ],
+  });
+
+  it("counts the webhook's signature refusals, poisoned events and API version mismatches from its JSON log lines", () => {
     const filters = Object.values(template.findResources('AWS::Logs::MetricFilter'));
     expect(filters.map((filter) => filter.Properties)).toEqual([
-      {
-        LogGroupName: { Ref: logicalId(stack.functions.webhook.function.logGroup) },
-        FilterPattern:
-          '{ ($.service = "webhook") && ($.message = "request refused") && (' +
+      webhookLogFilter(
+        '{ ($.service = "webhook") && ($.message = "request refused") && (' +
           signatureFailureCodes.map((code) => `($.errorCode = "${code}")`).join(' || ') +
           ') }',
-        MetricTransformations: [
-          {
-            MetricNamespace: 'ConnectOnboarding',
-            MetricName: 'WebhookSignatureFailures',
-            MetricValue: '1',
-            DefaultValue: 0,
-          },
-        ],
-      },
+        'WebhookSignatureFailures',
+      ),
+      webhookLogFilter(
+        `{ ($.service = "webhook") && ($.message = "${poisonedEventMessage}") }`,
+        'WebhookPoisonedEvents',
+      ),
+      webhookLogFilter(
+        `{ ($.service = "webhook") && ($.message = "${apiVersionMismatchMessage}") }`,
+        'WebhookApiVersionMismatches',
+      ),
     ]);
     expect(signatureFailureCodes).toEqual([
       'signature_mismatch',
@@ -120,6 +129,28 @@ describe('Monitoring', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
   });
+
+  for (const [alarm, metricName, what] of [
+    ['webhook-poisoned-events', 'WebhookPoisonedEvents', 'verified event acknowledged without being applied'],
+    ['webhook-api-version-mismatch', 'WebhookApiVersionMismatches', 'event in another API version than the pinned one'],
+  ] as const) {
+    it(`alarms on any ${what} in 5 minutes`, () => {
+      expect(alarmNamed(template, alarm)).toMatchObject({
+        ...notifies,
+        Metrics: [
+          {
+            MetricStat: {
+              Metric: { Namespace: 'ConnectOnboarding', MetricName: metricName },
+              Period: 300,
+              Stat: 'Sum',
+            },
+          },
+        ],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+  }
 
   for (const table of ['states', 'accounts', 'events'] as const) {
     it(`alarms on any throttled read or write of the ${table} table`, () => {

@@ -84,7 +84,6 @@ describe('ConnectOnboardingStack', () => {
         LIVEMODE_MISMATCH: 'ignore',
         LOG_LEVEL: 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: 'ConnectOnboarding',
-        NODE_OPTIONS: '--enable-source-maps',
         ...Object.fromEntries(tables.map((table) => [tableDefinitions[table].envVar, { Ref: tableId(table) }])),
         ...(spec.readsSecret ? { SECRET_ID: { Ref: logicalId(stack.secret) } } : {}),
       });

@@ -70,7 +70,7 @@ describe('log guard', () => {
       '{"level":"INFO","message":"key sk_test_51Abcdefghij","service":"s"}',
       '{"level":"INFO","message":"code ac_Abcdefghij123","service":"s"}',
       '{"_aws":{},"note":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.sig"}',
-      '{"level":"INFO","message":"m","service":"s","cookie":"__Host-connect_state=abcdefghijkl"}',
+      '{"level":"INFO","message":"m","service":"s","cookie":"__Host-connect_state_AbCdEfGh12345678=abcdefghijkl"}',
     ];
 
     expect(findLeaks(lines)).toEqual(lines.slice(1));

@@ -58,11 +58,26 @@ describe('createLogger', () => {
     ]);
   });
 
-  it('logs errors by name and message only, never their stack', () => {
+  it("logs an error at ERROR with its stack frames, never the stack's first line with the unscrubbed message", () => {
     const { logger, lines, parsed } = capture();
-    logger.error('failed', { error: new Error('boom') });
+    logger.error('failed', { error: new Error('boom for sk_test_123abc') });
 
-    expect(parsed()[0]).toMatchObject({ level: 'ERROR', error: { name: 'Error', message: 'boom' } });
+    expect(parsed()[0]).toMatchObject({
+      level: 'ERROR',
+      error: {
+        name: 'Error',
+        message: 'boom for [redacted]',
+        stack: expect.arrayContaining([expect.stringMatching(/^at .*test\/shared\/logger\.test\.ts:\d+:\d+\)?$/)]),
+      },
+    });
+    expect(lines[0]).not.toContain('sk_test_123abc');
+  });
+
+  it('logs an error below ERROR (a refused request) by name and message only, never its stack', () => {
+    const { logger, lines, parsed } = capture();
+    logger.warn('refused', { error: new Error('boom') });
+
+    expect(parsed()[0]).toMatchObject({ level: 'WARN', error: { name: 'Error', message: 'boom' } });
     expect(lines[0]).not.toContain('at ');
   });
 

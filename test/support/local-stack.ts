@@ -24,6 +24,8 @@ export interface LocalStack {
 export interface LocalStackOptions {
   readonly env?: Record<string, string>;
   readonly gateway?: Omit<GatewayOptions, 'port'>;
+  /** The API version of the emulator's webhook endpoint (default: the one the service pins). */
+  readonly webhookApiVersion?: string;
 }
 
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
@@ -33,6 +35,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     tableName: (name) => `${prefix}-${name}`,
     ...(options.gateway ? { gateway: options.gateway } : {}),
     ...(options.env ? { env: options.env } : {}),
+    ...(options.webhookApiVersion ? { webhookApiVersion: options.webhookApiVersion } : {}),
   });
   useDocumentClient(undefined);
   return {

@@ -13,7 +13,7 @@ const forbidden: readonly RegExp[] = [
   /\bwhsec_[A-Za-z0-9]{8,}/,
   /\bac_[A-Za-z0-9]{8,}/,
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/,
-  /__Host-connect_state=[A-Za-z0-9_-]{8,}/,
+  /__Host-connect_state_[A-Za-z0-9_-]*=[A-Za-z0-9_-]{8,}/,
   /access_token|refresh_token/,
   new RegExp(localDefaults.platformTokenSecret),
 ];

@@ -2,11 +2,13 @@ import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { confirmationMatches, confirmationTtlMs } from '../../../shared/accounts/confirmation';
 import type { ServiceConfig } from '../../../shared/config';
+import { StoreUnavailableError } from '../../../shared/errors';
+import { stateCookieName } from '../../../shared/http/cookies';
 import { createLogger } from '../../../shared/logger';
 import { noMetrics } from '../../../shared/metrics';
 import { completeConnection } from '../../../shared/oauth/complete-connection';
 import { hashSecretValue } from '../../../shared/oauth/state';
-import type { AccountsRepo } from '../../../shared/stores/accounts-repo';
+import type { AccountRecord, AccountsRepo } from '../../../shared/stores/accounts-repo';
 import type { StateItem, StatesRepo } from '../../../shared/stores/states-repo';
 
 const state = 's'.repeat(43);
@@ -26,15 +28,35 @@ const stateItem: StateItem = {
   createdAt: '',
 };
 
+interface Script {
+  /** The mode of the deployment's key. */
+  readonly livemode?: boolean;
+  /** What Stripe's deauthorization answers (an error to throw), when asked. */
+  readonly deauthorizeAnswer?: unknown;
+  /** The account as the store holds it already. */
+  readonly known?: Partial<AccountRecord>;
+  /** putConnected refuses (another owner) or throws. */
+  readonly putConnected?: 'claimed' | Error;
+}
+
 /** The plain callback logic with in-memory stores and a scripted Stripe answer. */
-const run = async (tokenAnswer: unknown, livemode = false) => {
+const run = async (tokenAnswer: unknown, script: Script = {}) => {
   const written: unknown[] = [];
-  const logLines: { level: string; reason: string }[] = [];
+  const unclaimed: unknown[] = [];
+  const deauthorized: unknown[] = [];
+  const logLines: { level: string; message: string; reason: string }[] = [];
   const states: StatesRepo = { put: async () => undefined, consume: async () => ({ ok: true, item: stateItem }) };
   const accounts = {
+    get: async () => script.known,
     putConnected: async (connection: unknown) => {
+      if (script.putConnected instanceof Error) throw script.putConnected;
+      if (script.putConnected === 'claimed') return { ok: false, reason: 'claimed' };
       written.push(connection);
       return { ok: true, record: { connectedAt: '' }, confirmation: 'pending' };
+    },
+    putUnclaimed: async (connection: unknown) => {
+      unclaimed.push(connection);
+      return true;
     },
   } as unknown as AccountsRepo;
   const stripe = {
@@ -43,30 +65,121 @@ const run = async (tokenAnswer: unknown, livemode = false) => {
         if (tokenAnswer instanceof Error) throw tokenAnswer;
         return tokenAnswer;
       },
+      deauthorize: async (params: unknown) => {
+        deauthorized.push(params);
+        if (script.deauthorizeAnswer instanceof Error) throw script.deauthorizeAnswer;
+        return script.deauthorizeAnswer;
+      },
     },
   } as unknown as Stripe;
   const now = Date.now();
   const response = await completeConnection(
-    { rawQueryString: `code=ac_1&state=${state}`, cookies: [`__Host-connect_state=${binding}`] },
+    { rawQueryString: `code=ac_1&state=${state}`, cookies: [`${stateCookieName(state)}=${binding}`] },
     {
       config,
       states,
       accounts,
-      stripe: async () => ({ client: stripe, livemode }),
+      stripe: async () => ({ client: stripe, livemode: script.livemode ?? false }),
+      clientId: async () => 'ca_platform',
       notices: { publish: async () => undefined },
-      logger: createLogger('test', (line) => logLines.push(JSON.parse(line) as { level: string; reason: string })),
+      logger: createLogger('test', (line) => logLines.push(JSON.parse(line) as (typeof logLines)[number])),
       metrics: noMetrics,
       now,
     },
   );
-  return { location: response.headers.location, written, logLines, now };
+  return {
+    location: response.headers.location,
+    cookies: response.cookies,
+    written,
+    unclaimed,
+    deauthorized,
+    logLines,
+    now,
+  };
 };
 
 describe('completeConnection', () => {
-  it('refuses a connection of the other mode than the deployment and writes nothing', async () => {
-    expect(await run({ stripe_user_id: 'acct_1', scope: 'read_write', livemode: true })).toMatchObject({
+  it('refuses a connection of the other mode than the deployment, ends it at Stripe and writes nothing', async () => {
+    expect(
+      await run({ stripe_user_id: 'acct_1', scope: 'read_write', livemode: true }, { livemode: false }),
+    ).toMatchObject({
       location: 'https://platform.example/failed?error=livemode_mismatch',
       written: [],
+      unclaimed: [],
+      deauthorized: [{ client_id: 'ca_platform', stripe_user_id: 'acct_1' }],
+    });
+  });
+
+  it("clears only its own flow's state cookie", async () => {
+    const { cookies } = await run({ stripe_user_id: 'acct_1', scope: 'read_write', livemode: false });
+
+    expect(cookies).toEqual([`${stateCookieName(state)}=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax`]);
+  });
+
+  describe('a connection made at Stripe and then not kept', () => {
+    const express = { stripe_user_id: 'acct_2', scope: 'express', livemode: false };
+    const standardToken = { stripe_user_id: 'acct_1', scope: 'read_write', livemode: false };
+
+    it('records an Express one with no owner, flagged with the reason, without asking Stripe to end it', async () => {
+      expect(await run(express)).toMatchObject({
+        location: 'https://platform.example/failed?error=flow_mismatch',
+        written: [],
+        deauthorized: [],
+        unclaimed: [
+          { accountId: 'acct_2', type: 'express', scope: 'express', livemode: false, flagged: 'flow_mismatch' },
+        ],
+      });
+    });
+
+    it('records a Standard one Stripe refuses to end (a controlled account) the same way', async () => {
+      const refused = new Stripe.errors.StripeInvalidClientError({
+        message: 'no_deauth_on_controlled_account: acct_1 is controlled by the platform',
+        type: 'invalid_request_error',
+      });
+
+      const result = await run(standardToken, { livemode: true, deauthorizeAnswer: refused });
+
+      expect(result).toMatchObject({
+        location: 'https://platform.example/failed?error=livemode_mismatch',
+        deauthorized: [{ client_id: 'ca_platform', stripe_user_id: 'acct_1' }],
+        unclaimed: [{ accountId: 'acct_1', type: 'standard', flagged: 'livemode_mismatch' }],
+      });
+      expect(result.logLines.filter((line) => line.level === 'ERROR')).toEqual([]);
+    });
+
+    it('logs an error for the operator when Stripe fails to end it, and records it unclaimed', async () => {
+      const down = new Stripe.errors.StripeConnectionError({ message: 'connection reset', type: 'api_error' });
+
+      const result = await run(standardToken, { livemode: true, deauthorizeAnswer: down });
+
+      expect(result.unclaimed).toEqual([
+        expect.objectContaining({ accountId: 'acct_1', flagged: 'livemode_mismatch' }),
+      ]);
+      expect(result.logLines).toContainEqual(
+        expect.objectContaining({ level: 'ERROR', message: 'connection left at Stripe', reason: 'livemode_mismatch' }),
+      );
+    });
+
+    it("leaves an account connected here already alone (another user's): ending it would end theirs", async () => {
+      const result = await run(standardToken, {
+        putConnected: 'claimed',
+        known: { accountId: 'acct_1', platformUserId: 'owner', status: 'connected' },
+      });
+
+      expect(result).toMatchObject({
+        location: 'https://platform.example/failed?error=account_claimed',
+        deauthorized: [],
+        unclaimed: [],
+      });
+    });
+
+    it('ends a Standard one when the store fails before the account is recorded', async () => {
+      const result = await run(standardToken, { putConnected: new StoreUnavailableError(new Error('throttled')) });
+
+      expect(result).toMatchObject({
+        location: 'https://platform.example/failed?error=service_unavailable',
+        deauthorized: [{ client_id: 'ca_platform', stripe_user_id: 'acct_1' }],
+      });
     });
   });
 
@@ -122,13 +235,10 @@ describe('completeConnection', () => {
       'WARN',
     ],
     [
-      'a capability mismatch',
-      oauthError(
-        Stripe.errors.StripeOAuthInvalidRequestError,
-        'The capabilities of account acct_1 (transfers) do not match the asserted capabilities (card_payments).',
-      ),
-      'capabilities_missing',
-      'INFO',
+      'a capability mismatch (never asked for: we do not assert capabilities)',
+      oauthError(Stripe.errors.StripeOAuthInvalidRequestError, 'assert_capabilities expects capability: card_payments'),
+      'authorization_failed',
+      'WARN',
     ],
     [
       'a refused parameter',

@@ -33,7 +33,7 @@ describe('parseTokenResponse', () => {
 });
 
 describe('exchangeCode', () => {
-  it('asks Stripe once, with network retries off and the suggested capabilities asserted', async () => {
+  it('asks Stripe once, with network retries off and never asserting capabilities', async () => {
     const calls: unknown[][] = [];
     const stripe = {
       oauth: {
@@ -44,14 +44,9 @@ describe('exchangeCode', () => {
       },
     } as unknown as Stripe;
 
-    const result = await exchangeCode(stripe, 'ac_abc', ['transfers']);
+    const result = await exchangeCode(stripe, 'ac_abc');
 
     expect(result).toEqual({ accountId: 'acct_9', scope: 'express', livemode: false });
-    expect(calls).toEqual([
-      [
-        { grant_type: 'authorization_code', code: 'ac_abc', assert_capabilities: ['transfers'] },
-        { maxNetworkRetries: 0 },
-      ],
-    ]);
+    expect(calls).toEqual([[{ grant_type: 'authorization_code', code: 'ac_abc' }, { maxNetworkRetries: 0 }]]);
   });
 });

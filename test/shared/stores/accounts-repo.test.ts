@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accountChangeWrite, accountConditions, createAccountsRepo } from '../../../shared/stores/accounts-repo';
 import type { AccountState } from '../../../shared/webhooks/account-change';
 
-const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy } = accountConditions;
+const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, noStatusChangeAfter } = accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired } = accountConditions;
 
@@ -93,16 +93,16 @@ describe('accountsRepo writes', () => {
     });
   });
 
-  it('connects a new account, anyone after a deauthorization, or its owner while pending: pending, with the new hash', async () => {
+  it('connects a new account, anyone after a deauthorization or when unclaimed, or its owner while pending: pending, with the new hash', async () => {
     const { repo, inputs } = recording();
     expect(await repo.putConnected({ ...connection, at: now })).toMatchObject({ ok: true, confirmation: 'pending' });
 
     expect(inputs).toHaveLength(1);
     expect(inputs[0]).toMatchObject({
       UpdateExpression: expect.stringMatching(
-        /, confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt$/,
+        /, confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt, flagged$/,
       ),
-      ConditionExpression: [isAbsent, isDeauthorized, `${ownedBy} AND ${isPending}`].join(' OR '),
+      ConditionExpression: [isAbsent, isDeauthorized, isUnclaimed, `${ownedBy} AND ${isPending}`].join(' OR '),
       ExpressionAttributeValues: {
         ':user': 'user_1',
         ':at': '2026-01-02T03:04:05.678Z',
@@ -119,7 +119,7 @@ describe('accountsRepo writes', () => {
 
     expect(inputs[1]).toMatchObject({
       UpdateExpression: expect.stringMatching(
-        /capabilities = if_not_exists\(capabilities, :none\) REMOVE deauthorizedAt$/,
+        /capabilities = if_not_exists\(capabilities, :none\) REMOVE deauthorizedAt, flagged$/,
       ),
       ConditionExpression: [ownedBy, isConnected, isConfirmed].join(' AND '),
     });
@@ -146,5 +146,54 @@ describe('accountsRepo writes', () => {
       },
       ReturnValues: 'ALL_NEW',
     });
+  });
+
+  it('records an unclaimed connection only where no account is or it was deauthorized, owned by nobody', async () => {
+    const { repo, inputs } = recording();
+    const recorded = await repo.putUnclaimed({
+      accountId: 'acct_2',
+      type: 'express',
+      scope: 'express',
+      livemode: false,
+      flagged: 'flow_mismatch',
+      at: now,
+    });
+
+    expect(recorded).toBe(true);
+    expect(inputs[0]).toMatchObject({
+      Key: { accountId: 'acct_2' },
+      ConditionExpression: [isAbsent, isDeauthorized].join(' OR '),
+      ExpressionAttributeValues: {
+        ':type': 'express',
+        ':connected': 'connected',
+        ':flagged': 'flow_mismatch',
+        ':at': '2026-01-02T03:04:05.678Z',
+        ':statusAt': now,
+      },
+    });
+    expect(inputs[0]?.UpdateExpression).toMatch(/ REMOVE platformUserId, deauthorizedAt$/);
+  });
+
+  it("sets the missing capabilities on the owner's connected account, and clears them when none are missing", async () => {
+    const { repo, inputs } = recording();
+    await repo.setCapabilitiesMissing({ accountId: 'acct_1', platformUserId: 'user_1' }, ['card_payments'], now);
+    await repo.setCapabilitiesMissing({ accountId: 'acct_1', platformUserId: 'user_1' }, [], now);
+
+    expect(inputs).toEqual([
+      expect.objectContaining({
+        UpdateExpression: 'SET capabilitiesMissing = :missing, updatedAt = :at',
+        ConditionExpression: [exists, ownedBy, isConnected].join(' AND '),
+        ExpressionAttributeValues: {
+          ':user': 'user_1',
+          ':connected': 'connected',
+          ':at': '2026-01-02T03:04:05.678Z',
+          ':missing': ['card_payments'],
+        },
+      }),
+      expect.objectContaining({
+        UpdateExpression: 'SET updatedAt = :at REMOVE capabilitiesMissing',
+        ConditionExpression: [exists, ownedBy, isConnected].join(' AND '),
+      }),
+    ]);
   });
 });

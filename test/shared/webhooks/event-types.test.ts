@@ -6,6 +6,7 @@ import { createLogger } from '../../../shared/logger';
 import { noMetrics } from '../../../shared/metrics';
 import type { PlatformSecrets } from '../../../shared/secrets';
 import type { EventsRepo } from '../../../shared/stores/events-repo';
+import { stripeApiVersion } from '../../../shared/stripe/api-version';
 import type { AccountState } from '../../../shared/webhooks/account-change';
 import {
   type EventEffect,
@@ -67,7 +68,7 @@ const callsOf = (effect: EventEffect, id: string, type: string): unknown[][] => 
 };
 
 /** Ingests a signed event of `type` with recording fakes for the store and Stripe. */
-const ingest = async (type: string, object: Record<string, unknown>) => {
+const ingest = async (type: string, object: Record<string, unknown>, apiVersion: string | null = stripeApiVersion) => {
   const id = `evt_${type.replaceAll('.', '_')}`;
   const calls: unknown[][] = [];
   const events: EventsRepo = {
@@ -87,6 +88,7 @@ const ingest = async (type: string, object: Record<string, unknown>) => {
   const payload = JSON.stringify({
     id,
     object: 'event',
+    api_version: apiVersion,
     type,
     created,
     livemode: false,
@@ -130,6 +132,19 @@ describe('webhookEventTypes', () => {
     expect(response).toEqual({ status: 200, body: { received: true, status: 'processed' } });
     expect(calls).toEqual(callsOf(effect, id, type));
   });
+
+  it.each([
+    ['another version', '2017-04-06'],
+    ['no version', null],
+  ])(
+    're-reads the account at Stripe for an account.updated in %s: its object may not have the shape we read',
+    async (_, version) => {
+      const { id, response, calls } = await ingest('account.updated', stripeAccount, version);
+
+      expect(response).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+      expect(calls).toEqual(callsOf('reread', id, 'account.updated'));
+    },
+  );
 
   it.each(['customer.created', 'account.external_account.created', 'constructor', 'to_string'])(
     'ignores %s, a type not in the table, with 200 and touches neither the store nor Stripe',

@@ -1,0 +1,107 @@
+/**
+ * Events rendered in another API version than the one the service pins: a webhook endpoint created with
+ * an old version (here 2017-04-06, when Connect events still named their account `user_id`) keeps working,
+ * and every such event is logged and counted so that the operator recreates the endpoint.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDefaults } from '../../local/defaults';
+import { createDocumentClient } from '../../shared/clients/dynamodb';
+import { stripeApiVersion } from '../../shared/stripe/api-version';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { capturedServiceLines } from '../support/log-guard';
+import { connectAccount } from '../support/platform-api';
+
+let stack: LocalStack;
+let db: ReturnType<typeof createDocumentClient>;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ webhookApiVersion: '2017-04-06' });
+  db = createDocumentClient();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const readAccount = async (accountId: string) =>
+  (await db.send(new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }))).Item;
+
+/** Waits until the stored account satisfies `done`. */
+const until = async (accountId: string, done: (item: Record<string, unknown> | undefined) => boolean) => {
+  for (let tries = 0; tries < 200; tries += 1) {
+    const item = await readAccount(accountId);
+    if (done(item)) return item;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${accountId} never reached the expected state`);
+};
+
+const connect = (user: string): Promise<string> => connectAccount(stack, 'standard', user);
+
+const stripe = () =>
+  new Stripe(localDefaults.stripeSecretKey, {
+    host: '127.0.0.1',
+    port: Number(new URL(stack.emulator.url).port),
+    protocol: 'http',
+  });
+
+const serviceLines = (from: number) =>
+  capturedServiceLines()
+    .slice(from)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('POST /webhooks/stripe > an endpoint on API version 2017-04-06', () => {
+  it('reads `user_id` as the account: the connection is refreshed and the deauthorization applied', async () => {
+    const accountId = await connect('user_legacy');
+    const refreshed = await until(accountId, (item) => item?.stripeStateAt !== undefined);
+
+    await stripe().oauth.deauthorize({ client_id: localDefaults.stripeClientId, stripe_user_id: accountId });
+    const deauthorized = await until(accountId, (item) => item?.status === 'deauthorized');
+
+    const deliveries = stack.emulator.deliveries().filter((delivery) => delivery.status !== undefined);
+    expect(deliveries.map((delivery) => [delivery.type, delivery.status])).toEqual([
+      ['account.application.authorized', 200],
+      ['account.application.deauthorized', 200],
+    ]);
+    expect(refreshed).toMatchObject({ status: 'connected', chargesEnabled: true, platformUserId: 'user_legacy' });
+    expect(deauthorized).toMatchObject({ status: 'deauthorized', deauthorizedAt: expect.any(String) });
+  });
+
+  it('processes an account.updated of the old version by re-reading the account at Stripe, and warns and counts', async () => {
+    const accountId = await connect('user_legacy_update');
+    await until(accountId, (item) => item?.stripeStateAt !== undefined);
+    const from = capturedServiceLines().length;
+    const readsBefore = stack.emulator.requestLog().filter((entry) => entry.path === `/v1/accounts/${accountId}`);
+
+    const event = await stack.emulator.updateAccount(accountId, { payouts_enabled: false });
+    const stored = await until(accountId, (item) => item?.payoutsEnabled === false);
+
+    const lines = serviceLines(from);
+    expect(stored).toMatchObject({ status: 'connected', payoutsEnabled: false });
+    expect(stack.emulator.requestLog().filter((entry) => entry.path === `/v1/accounts/${accountId}`).length).toBe(
+      readsBefore.length + 1,
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'webhook api version mismatch: recreate the endpoint with the version the service pins',
+        eventId: event.id,
+        type: 'account.updated',
+        apiVersion: '2017-04-06',
+        expectedApiVersion: stripeApiVersion,
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [
+            expect.objectContaining({ Metrics: [{ Name: 'WebhookApiVersionMismatch', Unit: 'Count' }] }),
+          ],
+        }),
+        eventType: 'account.updated',
+      }),
+    );
+  });
+});
