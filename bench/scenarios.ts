@@ -2,7 +2,8 @@
  * One realistic request per route, prepared fresh for every timed call (a callback needs an
  * unused code and state, a deauthorize a still-connected account, a webhook a new event id).
  * The account routes send what the README's route table documents: a platform token as Bearer
- * (API) or ticket (browser), for accounts the bench user owns.
+ * (API) or ticket (browser), for accounts the bench user owns. Onboarding's refresh and return routes
+ * (which need a resume value from a started onboarding) have no scenario yet.
  */
 import type { FunctionName, Route } from '../shared/routes';
 import { type Fixtures, routeOf } from './fixtures';
@@ -64,6 +65,32 @@ export const createScenarios = (fixtures: Fixtures, pools: ScenarioPools): Scena
         route: routeOf('POST', '/accounts/{accountId}/deauthorize'),
         pathParameters: { accountId: await fixtures.connectedAccount('standard') },
         headers: await bearer(),
+      }),
+    },
+    // A second click continues the user's unfinished created account: a list, then a fresh Account Link.
+    {
+      route: routeOf('GET', '/connect/onboard'),
+      next: async () => ({
+        route: routeOf('GET', '/connect/onboard'),
+        query: `type=express&ticket=${await fixtures.ticket()}`,
+      }),
+    },
+    {
+      route: routeOf('POST', '/accounts/{accountId}/account_links'),
+      next: async () => ({
+        route: routeOf('POST', '/accounts/{accountId}/account_links'),
+        pathParameters: { accountId: pools.express },
+        headers: { ...(await bearer()), 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'account_onboarding' }),
+      }),
+    },
+    {
+      route: routeOf('POST', '/accounts/{accountId}/account_sessions'),
+      next: async () => ({
+        route: routeOf('POST', '/accounts/{accountId}/account_sessions'),
+        pathParameters: { accountId: pools.express },
+        headers: { ...(await bearer()), 'content-type': 'application/json' },
+        body: JSON.stringify({ components: { account_onboarding: { enabled: true } } }),
       }),
     },
     {

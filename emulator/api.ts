@@ -1,16 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createAccountLink } from './account-links';
+import { createAccountSession } from './account-sessions';
 import { cloneAccount } from './accounts';
+import { createConnectedAccount } from './accounts-api';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { type ApiError, apiErrors } from './errors';
 import { apiKeyFrom, readBody, sendHtml, sendStripeJson } from './http-util';
+import { idempotent } from './idempotency';
 import { newId } from './ids';
 import { expressDashboardPage, linkUsedPage } from './pages';
 import type { StripeAccount, StripeLoginLink } from './types';
 
 /** api.stripe.com: the few /v1 endpoints the service uses, and the pages login links open. */
 
-type Reply = ApiError | { status: 200; body: unknown };
+type Reply = ApiError | { status: number; body: unknown };
 
 /** The account if it exists and is connected to the platform; Stripe answers the same 403 otherwise. */
 function accessibleAccount(ctx: EmulatorContext, accountId: string): StripeAccount | undefined {
@@ -43,7 +47,11 @@ function route(
   path: string,
   key: string,
   stripeAccount: string | undefined,
+  params: URLSearchParams,
 ): Reply {
+  if (method === 'POST' && path === '/v1/accounts') return createConnectedAccount(ctx, params);
+  if (method === 'POST' && path === '/v1/account_links') return createAccountLink(ctx, params);
+  if (method === 'POST' && path === '/v1/account_sessions') return createAccountSession(ctx, params);
   const accountMatch = /^\/v1\/accounts\/([^/]+)$/.exec(path);
   if (method === 'GET' && accountMatch?.[1]) return retrieveAccount(ctx, key, decodeURIComponent(accountMatch[1]));
   // stripe.accounts.retrieve(undefined, { stripeAccount }) calls GET /v1/account with a Stripe-Account header.
@@ -60,17 +68,32 @@ export async function handleApi(
   requestId: string,
   path: string,
 ): Promise<void> {
-  await readBody(req); // drain; no endpoint here takes parameters
+  const params = new URLSearchParams(await readBody(req));
   const method = req.method ?? 'GET';
   const key = apiKeyFrom(req);
-  let reply: Reply;
-  if (key === undefined || key === '') reply = apiErrors.missingKey();
-  else if (key !== ctx.secretKey) reply = apiErrors.invalidKey(key);
-  else {
-    const header = req.headers['stripe-account'];
-    reply = route(ctx, method, path, key, typeof header === 'string' ? header : undefined);
+  if (key === undefined || key === '' || key !== ctx.secretKey) {
+    const reply = key === undefined || key === '' ? apiErrors.missingKey() : apiErrors.invalidKey(key);
+    sendStripeJson(res, requestId, reply.status, reply.body);
+    return;
   }
-  sendStripeJson(res, requestId, reply.status, reply.body);
+  const header = req.headers['stripe-account'];
+  const stripeAccount = typeof header === 'string' ? header : undefined;
+  const run = (): Reply => route(ctx, method, path, key, stripeAccount, params);
+  const idempotencyKey = req.headers['idempotency-key'];
+  if (method !== 'POST' || typeof idempotencyKey !== 'string') {
+    const reply = run();
+    sendStripeJson(res, requestId, reply.status, reply.body);
+    return;
+  }
+  const { reply, replayed } = idempotent(
+    ctx,
+    { apiKey: key, stripeAccount, key: idempotencyKey, method, path, params: [...params] },
+    run,
+  );
+  sendStripeJson(res, requestId, reply.status, reply.body, {
+    'Idempotency-Key': idempotencyKey,
+    ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+  });
 }
 
 /** GET /express/login/:token — works once, like a real login link. */

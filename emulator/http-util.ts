@@ -49,8 +49,17 @@ export function sendJson(
 export const shouldRetry = (status: number): boolean => status === 409 || status === 429 || status >= 500;
 
 /** A JSON answer from Stripe's side (api.stripe.com or connect.stripe.com): errors carry Stripe-Should-Retry. */
-export function sendStripeJson(res: ServerResponse, requestId: string, status: number, body: unknown): void {
-  sendJson(res, requestId, status, body, status >= 400 ? { 'Stripe-Should-Retry': String(shouldRetry(status)) } : {});
+export function sendStripeJson(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  sendJson(res, requestId, status, body, {
+    ...headers,
+    ...(status >= 400 ? { 'Stripe-Should-Retry': String(shouldRetry(status)) } : {}),
+  });
 }
 
 export function sendHtml(

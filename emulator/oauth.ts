@@ -104,8 +104,10 @@ function deauthorize(ctx: EmulatorContext, req: IncomingMessage, form: ParsedFor
   if (clientId !== ctx.clientId) return oauthErrors.clientIdNotYours(clientId);
   const connection = ctx.state.activeConnection(accountId);
   if (!connection) return oauthErrors.notConnected(accountId);
-  // [doc] "You can only revoke a Standard account's access to your platform."
-  if (ctx.state.accounts.get(accountId)?.type === 'express') return oauthErrors.controlledAccount(accountId);
+  // [doc] "You can only revoke a Standard account's access to your platform." An account the platform
+  // controls (Express, or any account it created with the Accounts API) cannot be disconnected.
+  if (ctx.state.accounts.get(accountId)?.controller.type === 'application')
+    return oauthErrors.controlledAccount(accountId);
   revokeConnection(ctx, connection, requestId);
   return { status: 200, body: { stripe_user_id: accountId } };
 }

@@ -22,7 +22,7 @@ const STYLE = `
   .error { border-left: 4px solid #df1b41; padding-left: 1rem; }
 `;
 
-function layout(title: string, body: string): string {
+export function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -12,6 +12,7 @@ import { FaultRegistry } from './faults';
 import { sendHtml, sendStripeJson } from './http-util';
 import { newId } from './ids';
 import { handleOAuth } from './oauth';
+import { handleOnboardingDecision, ONBOARDING_DECISION_PATH, showOnboarding } from './onboarding-page';
 import { errorPage } from './pages';
 import { EmulatorState } from './state';
 import type { RequestLogEntry, StripeEmulator, StripeEmulatorOptions } from './types';
@@ -48,6 +49,9 @@ async function route(
   if (path.startsWith('/v1/')) return handleApi(ctx, req, res, requestId, path);
   const login = /^\/express\/login\/([A-Za-z0-9]+)$/.exec(path)?.[1];
   if (method === 'GET' && login) return showExpressLogin(ctx, res, requestId, login);
+  const setup = /^\/setup\/s\/acct_[A-Za-z0-9]+\/([A-Za-z0-9]+)$/.exec(path)?.[1];
+  if (method === 'GET' && setup) return showOnboarding(ctx, res, requestId, setup);
+  if (method === 'POST' && path === ONBOARDING_DECISION_PATH) return handleOnboardingDecision(ctx, req, res, requestId);
   if (path.startsWith('/oauth/')) {
     const error = apiErrors.unrecognizedUrl(method, path);
     return sendStripeJson(res, requestId, error.status, error.body);

@@ -1,3 +1,5 @@
+import type { AccountLinkRecord, HostedOnboardingSession } from './account-links';
+import type { IdempotencyRecord } from './idempotency';
 import type { StripeAccount } from './types';
 
 export type Flow = 'standard' | 'express';
@@ -51,6 +53,11 @@ export class EmulatorState {
   readonly codes = new Map<string, AuthorizationCode>();
   readonly pending = new Map<string, PendingAuthorization>();
   readonly loginLinks = new Map<string, LoginLinkRecord>();
+  /** Account Links by the token in their URL, and the hosted onboarding pages they opened. */
+  readonly accountLinks = new Map<string, AccountLinkRecord>();
+  readonly onboardingSessions = new Map<string, HostedOnboardingSession>();
+  /** Saved results of POSTs sent with an Idempotency-Key, by key scope (api key, account, key). */
+  readonly idempotency = new Map<string, IdempotencyRecord>();
   /** Capabilities Stripe does not offer in a country (upper-case ISO code), for the fallback rules. */
   readonly unavailableCapabilities = new Map<string, ReadonlySet<string>>();
 

@@ -9,4 +9,6 @@ export const handlerLoaders: Readonly<Record<FunctionName, () => Promise<{ handl
   accounts: () => import('../functions/accounts'),
   deauthorize: () => import('../functions/deauthorize'),
   webhook: () => import('../functions/webhook'),
+  onboard: () => import('../functions/onboard'),
+  'onboarding-api': () => import('../functions/onboarding-api'),
 };

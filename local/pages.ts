@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../shared/http/responses';
 import { type ConnectFailure, capabilitiesMissingParam } from '../shared/oauth/complete-connection';
+import type { OnboardingFailure } from '../shared/onboarding/finish-onboarding';
 import { layout, sendHtml } from './demo/layout';
 import { confirmAccount, serviceOrigin } from './demo/platform-backend';
 import { defaultDemoUser } from './demo/serve-demo';
@@ -22,7 +23,9 @@ interface Explanation {
 const startAgain = 'Start again from the platform with one of the Connect buttons.';
 const tryLater = 'Wait a few minutes, then start again from the platform.';
 
-export const failureExplanations: Readonly<Record<ConnectFailure, Explanation>> = {
+type FlowFailure = ConnectFailure | OnboardingFailure;
+
+export const failureExplanations: Readonly<Record<FlowFailure, Explanation>> = {
   access_denied: {
     what: 'You chose not to connect your Stripe account, so nothing was connected.',
     next: 'Whenever you change your mind, start again from the platform.',
@@ -62,6 +65,10 @@ export const failureExplanations: Readonly<Record<ConnectFailure, Explanation>> 
   service_unavailable: {
     what: 'The service is having trouble right now, so the connection could not be completed.',
     next: tryLater,
+  },
+  onboarding_incomplete: {
+    what: 'You left Stripe before submitting everything it asked for, so your account is not ready for payments yet. What you entered is kept.',
+    next: 'Continue onboarding from the platform whenever you are ready: you will pick up the same account where you left it.',
   },
 };
 
@@ -123,7 +130,7 @@ const confirmedPage = async (request: IncomingMessage, url: URL): Promise<string
 const failurePage = (url: URL): string => {
   const error = url.searchParams.get('error') ?? '';
   const explanation = Object.hasOwn(failureExplanations, error)
-    ? failureExplanations[error as ConnectFailure]
+    ? failureExplanations[error as FlowFailure]
     : unknownFailure;
   return layout(
     'Stripe account not connected — Demo Platform',

@@ -46,6 +46,15 @@ export const errorCodes = [
   'confirmation_pending',
   // Retired routes (410).
   'route_retired',
+  // Onboarding with Account Links (accounts the platform creates).
+  'resume_invalid',
+  'resume_expired',
+  'onboarding_unavailable',
+  'account_update_unavailable',
+  'account_not_controlled',
+  'invalid_components',
+  'account_session_refused',
+  'created_account_not_disconnectable',
   // Webhook deliveries.
   'missing_signature',
   'invalid_signature_header',

@@ -22,6 +22,13 @@ export const metricNames = [
   'WebhookEventDuplicate',
   'WebhookEventIgnored',
   'WebhookEventRejected',
+  'OnboardingStarted',
+  'OnboardingAccountCreated',
+  'OnboardingRefreshed',
+  'OnboardingFinished',
+  'OnboardingIncomplete',
+  'AccountLinkCreated',
+  'AccountSessionCreated',
   'WebhookEventPoisoned',
   'WebhookApiVersionMismatch',
 ] as const;

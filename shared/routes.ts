@@ -6,7 +6,16 @@
  */
 import type { TableName } from './tables';
 
-export const functionNames = ['authorize', 'callback', 'login-link', 'accounts', 'deauthorize', 'webhook'] as const;
+export const functionNames = [
+  'authorize',
+  'callback',
+  'login-link',
+  'accounts',
+  'deauthorize',
+  'onboard',
+  'onboarding-api',
+  'webhook',
+] as const;
 export type FunctionName = (typeof functionNames)[number];
 
 export type TableAccess = 'read' | 'write' | 'readWrite';
@@ -72,6 +81,24 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
     timeoutSeconds: 15,
     memoryMb: 512,
   },
+  onboard: {
+    name: 'onboard',
+    description: 'Creates connected accounts and sends their owners through Stripe-hosted onboarding',
+    tables: { accounts: 'readWrite' },
+    readsSecret: true,
+    publishesNotices: false,
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
+  'onboarding-api': {
+    name: 'onboarding-api',
+    description: 'Creates Account Links and Account Sessions for the owner of a connected account',
+    tables: { accounts: 'read' },
+    readsSecret: true,
+    publishesNotices: false,
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
   webhook: {
     name: 'webhook',
     description: 'Verifies and applies Stripe webhook events exactly once',
@@ -105,6 +132,21 @@ export const routeTable = {
   confirmAccount: { method: 'POST', path: '/accounts/{accountId}/confirm', function: 'deauthorize', caller: 'api' },
   deauthorize: { method: 'POST', path: '/accounts/{accountId}/deauthorize', function: 'deauthorize', caller: 'api' },
   webhook: { method: 'POST', path: '/webhooks/stripe', function: 'webhook', caller: 'stripe' },
+  startOnboarding: { method: 'GET', path: '/connect/onboard', function: 'onboard', caller: 'browser' },
+  refreshOnboarding: { method: 'GET', path: '/connect/onboard/refresh', function: 'onboard', caller: 'browser' },
+  finishOnboarding: { method: 'GET', path: '/connect/onboard/return', function: 'onboard', caller: 'browser' },
+  createAccountLink: {
+    method: 'POST',
+    path: '/accounts/{accountId}/account_links',
+    function: 'onboarding-api',
+    caller: 'api',
+  },
+  createAccountSession: {
+    method: 'POST',
+    path: '/accounts/{accountId}/account_sessions',
+    function: 'onboarding-api',
+    caller: 'api',
+  },
 } as const satisfies Readonly<Record<string, Route>>;
 
 export type RouteName = keyof typeof routeTable;

@@ -12,6 +12,8 @@ import { handler as authorize } from '../floors/authorize';
 import { handler as callback } from '../floors/callback';
 import { handler as deauthorize } from '../floors/deauthorize';
 import { handler as loginLink } from '../floors/login-link';
+import { handler as onboard } from '../floors/onboard';
+import { handler as onboardingApi } from '../floors/onboarding-api';
 import { handler as webhook } from '../floors/webhook';
 
 type FloorResult = { statusCode: number; headers: Record<string, string>; body: string };
@@ -21,6 +23,8 @@ const work: Record<FunctionName, (event: APIGatewayProxyEventV2) => Promise<Floo
   'login-link': loginLink,
   accounts,
   deauthorize,
+  onboard,
+  'onboarding-api': onboardingApi,
   webhook,
 };
 

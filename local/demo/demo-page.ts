@@ -24,7 +24,13 @@ const connectButtons = ({ origin, user, ticket }: DemoPageInput): string => {
   // return_to brings the browser back to this user's success page (the origin is allowlisted locally).
   const returnTo = `${origin}${localPagePaths.success}?${new URLSearchParams({ user }).toString()}`;
   const link = (type: string) => href('/connect/authorize', { type, ticket, return_to: returnTo });
-  return `<p>Connect a Stripe account to get paid through the platform. <strong>Standard</strong>: your own full Stripe account. <strong>Express</strong>: a lighter account Stripe hosts for the platform.</p>
+  const onboard = (type: string) => href('/connect/onboard', { type, ticket, return_to: returnTo });
+  return `<p>Get paid through the platform with a Stripe account. <strong>Standard</strong>: a full Stripe account of your own. <strong>Express</strong>: a lighter account Stripe hosts for the platform.</p>
+<h2>New account <span class="note">(recommended for new platforms)</span></h2>
+<div class="buttons"><a class="button" id="onboard-express" href="${onboard('express')}">Onboard a new Express account</a>
+<a class="button secondary" id="onboard-standard" href="${onboard('standard')}">Onboard a new Standard account</a></div>
+<p class="note">The platform creates the account with Stripe's Accounts API and sends you through Stripe-hosted onboarding (Account Links). Stripe no longer offers Express OAuth to new Connect platforms.</p>
+<h2>Existing Stripe account <span class="note">(OAuth, for platforms that have it)</span></h2>
 <div class="buttons"><a class="button" id="connect-standard" href="${link('standard')}">Connect with Stripe (Standard)</a>
 <a class="button secondary" id="connect-express" href="${link('express')}">Connect with Stripe (Express)</a></div>`;
 };
@@ -35,10 +41,16 @@ const accountForm = (action: string, user: string, accountId: string, button: st
 
 const actions = (account: DemoAccount, { user }: DemoPageInput): string => {
   if (account.status !== 'connected') return '<span class="note">—</span>';
+  // The demo's own routes: its backend creates the login or account link on the click (no token in these links).
+  const update =
+    account.connection === 'created'
+      ? `<a class="button small secondary" data-action="update" href="${href('/demo/update', { user, account: account.accountId })}">Update details</a>`
+      : '';
   if (account.type === 'express') {
-    // The demo's own route: its backend creates the login link on the click (no token in this link).
-    return `<a class="button small" data-action="dashboard" href="${href('/demo/dashboard', { user, account: account.accountId })}">Open Express dashboard</a>`;
+    return `<a class="button small" data-action="dashboard" href="${href('/demo/dashboard', { user, account: account.accountId })}">Open Express dashboard</a> ${update}`;
   }
+  // A platform cannot disconnect an account it created (Stripe refuses); it can only reject it.
+  if (account.connection === 'created') return update;
   return accountForm(
     '/demo/disconnect',
     user,
@@ -47,10 +59,18 @@ const actions = (account: DemoAccount, { user }: DemoPageInput): string => {
   );
 };
 
+/** How far onboarding got: created accounts only; OAuth ones were onboarded at Stripe before connecting. */
+const onboardingProgress = (account: DemoAccount): string =>
+  account.connection !== 'created'
+    ? '<span class="note">OAuth</span>'
+    : account.detailsSubmitted
+      ? 'details submitted'
+      : 'in progress';
+
 const accountRow = (account: DemoAccount, input: DemoPageInput): string => {
   const status = account.status === 'connected' ? 'connected' : 'deauthorized';
   return `<tr data-account="${escapeHtml(account.accountId)}"><td><code>${escapeHtml(account.accountId)}</code></td><td>${escapeHtml(account.type)}</td>
-<td><span class="status ${status}" data-field="status">${escapeHtml(account.status)}</span></td><td>${yesNo(account.chargesEnabled)} / ${yesNo(account.payoutsEnabled)}</td>
+<td><span class="status ${status}" data-field="status">${escapeHtml(account.status)}</span></td><td data-field="onboarding">${onboardingProgress(account)}</td><td>${yesNo(account.chargesEnabled)} / ${yesNo(account.payoutsEnabled)}</td>
 <td class="nowrap">${escapeHtml(account.connectedAt?.slice(0, 16).replace('T', ' ') ?? '—')}</td><td class="nowrap">${actions(account, input)}</td></tr>`;
 };
 
@@ -62,11 +82,11 @@ const accountsSection = (input: DemoPageInput): string => {
   } else if (accounts.value.length === 0) {
     content = '<p class="note" id="no-accounts">No Stripe account connected yet. Use a button above.</p>';
   } else {
-    content = `<table id="accounts"><thead><tr><th>Account</th><th>Type</th><th>Status</th><th>Charges / payouts</th><th>Connected (UTC)</th><th></th></tr></thead>
+    content = `<table id="accounts"><thead><tr><th>Account</th><th>Type</th><th>Status</th><th>Onboarding</th><th>Charges / payouts</th><th>Connected (UTC)</th><th></th></tr></thead>
 <tbody>${accounts.value.map((account) => accountRow(account, input)).join('')}</tbody></table>`;
   }
   return `<section><h2>Your connected accounts</h2>${content}
-<p class="note">Listed server-side with <code>GET /accounts</code> and a Bearer platform token, as a platform backend would. Express accounts cannot be disconnected by a platform; Standard ones can.</p></section>`;
+<p class="note">Listed server-side with <code>GET /accounts</code> and a Bearer platform token, as a platform backend would. Express accounts cannot be disconnected by a platform; Standard ones connected with OAuth can, created ones cannot. <strong>Update details</strong> asks the service for an <code>account_onboarding</code> Account Link that collects everything Stripe will need (<code>collect=eventually_due</code>): Stripe refuses <code>account_update</code> links for accounts with a Stripe-hosted Dashboard, which every account here has.</p></section>`;
 };
 
 export const demoPage = (input: DemoPageInput): string => {

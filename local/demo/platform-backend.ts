@@ -18,6 +18,8 @@ export interface DemoAccount {
   readonly payoutsEnabled?: boolean;
   readonly detailsSubmitted?: boolean;
   readonly connectedAt?: string;
+  /** `oauth` or `created` (through onboarding). */
+  readonly connection?: string;
 }
 
 export type ApiResult<T> =
@@ -113,6 +115,30 @@ export const confirmAccount = async (
   confirmation: string,
 ): Promise<ApiResult<unknown>> =>
   callApi(origin, platformUserId, 'POST', `/accounts/${encodeURIComponent(accountId)}/confirm`, { confirmation });
+
+/**
+ * `POST /accounts/{id}/account_links` for the logged-in user: a fresh Stripe-hosted onboarding link that
+ * asks for everything Stripe will need (`account_update` links are refused for accounts with a Stripe-hosted
+ * Dashboard, which every account here has).
+ */
+export const updateDetailsUrl = async (
+  origin: string,
+  platformUserId: string,
+  accountId: string,
+): Promise<ApiResult<string>> => {
+  const result = await callApi(
+    origin,
+    platformUserId,
+    'POST',
+    `/accounts/${encodeURIComponent(accountId)}/account_links`,
+    { type: 'account_onboarding', collect: 'eventually_due' },
+  );
+  if (!result.ok) return result;
+  const url = (result.value as { url?: unknown } | undefined)?.url;
+  return typeof url === 'string' && URL.canParse(url)
+    ? { ok: true, value: url }
+    : { ok: false, status: 200, code: 'unexpected_response', message: 'The account link answer had no URL.' };
+};
 
 /** `POST /accounts/{id}/login_links` for the logged-in user: the URL to send that user to. */
 export const loginLinkUrl = async (

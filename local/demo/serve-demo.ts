@@ -3,15 +3,29 @@
  * `GET /` renders the logged-in user's page, `POST /demo/disconnect` deauthorizes an account
  * server-side with a Bearer token and goes back to `/` (post/redirect/get), `GET /demo/dashboard`
  * creates an Express Dashboard login link for the logged-in user and sends that user to it (a link,
- * not a form: the page's CSP `form-action 'self'` would block a form's redirect to Stripe).
+ * not a form: the page's CSP `form-action 'self'` would block a form's redirect to Stripe), and
+ * `GET /demo/update` does the same with an onboarding Account Link for a created account's details.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBodyUpTo } from '../read-body';
 import { type DemoPageInput, demoPage } from './demo-page';
 import { layout, redirect, sendHtml } from './layout';
-import { deauthorizeAccount, listAccounts, loginLinkUrl, mintTicket, serviceOrigin } from './platform-backend';
+import {
+  type ApiResult,
+  deauthorizeAccount,
+  listAccounts,
+  loginLinkUrl,
+  mintTicket,
+  serviceOrigin,
+  updateDetailsUrl,
+} from './platform-backend';
 
-export const demoPaths = { home: '/', disconnect: '/demo/disconnect', dashboard: '/demo/dashboard' } as const;
+export const demoPaths = {
+  home: '/',
+  disconnect: '/demo/disconnect',
+  dashboard: '/demo/dashboard',
+  update: '/demo/update',
+} as const;
 export const defaultDemoUser = 'demo_user';
 
 const userPattern = /^[A-Za-z0-9_.@-]{1,64}$/;
@@ -43,7 +57,7 @@ const flashFrom = (url: URL): DemoPageInput['flash'] => {
     };
   const dashboardCode = url.searchParams.get('dashboard_error') ?? '';
   if (codePattern.test(dashboardCode))
-    return { kind: 'error', text: `Could not open the dashboard of ${account} (${dashboardCode}).` };
+    return { kind: 'error', text: `Could not open Stripe for ${account} (${dashboardCode}).` };
   const code = url.searchParams.get('disconnect_error') ?? '';
   return codePattern.test(code) ? { kind: 'error', text: `Could not disconnect ${account} (${code}).` } : undefined;
 };
@@ -84,19 +98,25 @@ const accountForm = async (
 };
 
 /**
- * As a platform opens the Express Dashboard: a login link for its logged-in user, then a redirect to
- * it. The link lives a few minutes and opens once, so it is created on the click, never put in a page.
+ * As a platform sends its logged-in user to a Stripe page (the Express Dashboard, or onboarding to update
+ * their details): a link for that user, then a redirect to it. Such links live a few minutes and open
+ * once, so they are created on the click, never put in a page.
  */
-const dashboard = async (response: ServerResponse, url: URL, origin: string): Promise<true> => {
-  const user = url.searchParams.get('user') ?? defaultDemoUser;
-  const account = url.searchParams.get('account') ?? '';
-  if (!userPattern.test(user) || !accountPattern.test(account))
-    return badRequest(response, 'The link needs a valid user and account.');
-  const result = await loginLinkUrl(origin, user, account);
-  if (result.ok) return redirect(response, result.value);
-  const code = codePattern.test(result.code) ? result.code : 'unexpected_response';
-  return redirect(response, homeUrl(user, { dashboard_error: code, account }));
-};
+const toStripe =
+  (create: (origin: string, user: string, account: string) => Promise<ApiResult<string>>) =>
+  async (response: ServerResponse, url: URL, origin: string): Promise<true> => {
+    const user = url.searchParams.get('user') ?? defaultDemoUser;
+    const account = url.searchParams.get('account') ?? '';
+    if (!userPattern.test(user) || !accountPattern.test(account))
+      return badRequest(response, 'The link needs a valid user and account.');
+    const result = await create(origin, user, account);
+    if (result.ok) return redirect(response, result.value);
+    const code = codePattern.test(result.code) ? result.code : 'unexpected_response';
+    return redirect(response, homeUrl(user, { dashboard_error: code, account }));
+  };
+
+const dashboard = toStripe(loginLinkUrl);
+const updateDetails = toStripe(updateDetailsUrl);
 
 const disconnect = async (request: IncomingMessage, response: ServerResponse, origin: string): Promise<true> => {
   const posted = await accountForm(request, response, origin);
@@ -115,12 +135,14 @@ export const serveDemo = async (request: IncomingMessage, response: ServerRespon
   const isHome = url.pathname === demoPaths.home && request.method === 'GET';
   const isDisconnect = url.pathname === demoPaths.disconnect && request.method === 'POST';
   const isDashboard = url.pathname === demoPaths.dashboard && request.method === 'GET';
-  if (!isHome && !isDisconnect && !isDashboard) return false;
+  const isUpdate = url.pathname === demoPaths.update && request.method === 'GET';
+  if (!isHome && !isDisconnect && !isDashboard && !isUpdate) return false;
   const origin = serviceOrigin() ?? `http://${request.headers.host ?? 'localhost'}`;
   // The state cookie lives on the host the flow starts from and Stripe returns to CALLBACK_URL's
   // host: opened as 127.0.0.1, the flow would come back cookie-less. Send the browser there first.
-  if ((isHome || isDashboard) && request.headers.host !== new URL(origin).host)
+  if ((isHome || isDashboard || isUpdate) && request.headers.host !== new URL(origin).host)
     return redirect(response, `${origin}${url.pathname}${url.search}`);
   if (isHome) return renderHome(response, url, origin);
+  if (isUpdate) return updateDetails(response, url, origin);
   return isDashboard ? dashboard(response, url, origin) : disconnect(request, response, origin);
 };

@@ -30,6 +30,12 @@ export const mintConfirmation = (now: EpochMs): MintedConfirmation => {
   return { value, hash: hashConfirmation(value), expiresAt: now + confirmationTtlMs };
 };
 
+/**
+ * The hash a created account starts with: it keeps the account pending until its onboarding finishes
+ * (which stores a real value's hash), and no value confirms it: this one is thrown away here.
+ */
+export const unconfirmableHash = (): string => hashConfirmation(randomBytes(16).toString('base64url'));
+
 /** What a presented value can look like: 22 base64url characters. Anything else is refused unhashed. */
 export const isWellFormedConfirmation = (value: unknown): value is string =>
   typeof value === 'string' && /^[A-Za-z0-9_-]{22}$/.test(value);

@@ -2,12 +2,14 @@
  * `POST /accounts/{accountId}/deauthorize`: disconnects a Standard account at Stripe and marks it
  * deauthorized. Idempotent: an account already deauthorized answers 200 with the same record and
  * no second Stripe call. Stripe refuses OAuth deauthorization of Express accounts, so those get a
- * 409 that says what to do instead, and nothing changes.
+ * 409 that says what to do instead, and nothing changes; so do accounts the platform created (Stripe
+ * refuses to disconnect an account its platform controls).
  */
 import { conflict, notFound } from '../errors';
 import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
-import { type AccountRecord, type AccountsRepo, toAccountView } from '../stores/accounts-repo';
+import { createdAccountCannotBeDisconnected } from '../onboarding/created-account-deauthorize';
+import { type AccountRecord, type AccountsRepo, connectionOf, toAccountView } from '../stores/accounts-repo';
 import type { StripeAccess } from '../stripe/client';
 import { classifyStripeError, stripeFailure } from '../stripe/errors';
 
@@ -52,6 +54,7 @@ const deauthorizeFailure = (error: unknown, accountId: string) => {
  * const view = await deauthorizeAccount(await requireOwnedAccount(accounts, accountId, user), context);
  */
 export const deauthorizeAccount = async (record: AccountRecord, context: DeauthorizeContext) => {
+  if (connectionOf(record) === 'created') throw createdAccountCannotBeDisconnected(record.accountId);
   if (record.type === 'express') throw expressRefusal(record.accountId);
   if (record.status === 'deauthorized') return toAccountView(record);
   const stripe = await context.stripe();

@@ -27,6 +27,13 @@ import {
 
 export type AccountStatus = 'connected' | 'deauthorized';
 
+/** How an account came to the platform: an OAuth flow, or created here with the Accounts API (onboarding). */
+export type AccountConnection = 'oauth' | 'created';
+
+/** Items written before accounts could be created here came from OAuth. */
+export const connectionOf = (record: { readonly connection?: AccountConnection }): AccountConnection =>
+  record.connection ?? 'oauth';
+
 export interface AccountRecord {
   readonly accountId: string;
   readonly platformUserId: string;
@@ -43,6 +50,10 @@ export interface AccountRecord {
   readonly connectedAt: string;
   readonly updatedAt: string;
   readonly deauthorizedAt?: string;
+  /** Absent on items written before created accounts existed: those are OAuth ones (see `connectionOf`). */
+  readonly connection?: AccountConnection;
+  /** Which of the user's created accounts of its type it is (0, 1, ...): part of its idempotency key. */
+  readonly onboardingSlot?: number;
   /**
    * Suggested capabilities Stripe did not add when the account was connected (Stripe falls back
    * silently, e.g. where a country does not offer one). Absent when all were added or none suggested.
@@ -51,6 +62,7 @@ export interface AccountRecord {
   /**
    * Pending confirmation (see docs/security.md, "Flow-start account linking"): sha256 hex of the
    * one-time value the success redirect carried, and when it stops confirming. Removed on confirmation.
+   * A created account starts with a hash nobody holds the value of, until its onboarding finishes.
    */
   readonly confirmationHash?: string;
   readonly confirmationExpiresAt?: EpochMs;
@@ -114,12 +126,37 @@ export interface AccountsPage {
   readonly lastKey: AccountsPageKey | undefined;
 }
 
+/** An account the platform just created with the Accounts API, to record before onboarding starts. */
+export interface NewCreatedAccount {
+  readonly accountId: string;
+  readonly platformUserId: string;
+  readonly type: ConnectFlow;
+  readonly livemode: boolean;
+  readonly onboardingSlot: number;
+  /** The placeholder confirmation hash (its value is thrown away) that keeps the account pending. */
+  readonly confirmationHash: string;
+  readonly at: EpochMs;
+}
+
+/** What the owner finished with at Stripe, and the new confirmation the platform must present. */
+export interface FinishedOnboarding {
+  readonly chargesEnabled: boolean;
+  readonly payoutsEnabled: boolean;
+  readonly confirmation: { readonly hash: string; readonly expiresAt: EpochMs };
+  readonly at: EpochMs;
+}
+
 /**
  * `pending`: stored waiting for the platform's confirmation with the new value. `kept`: a reconnection
  * of an account already connected and confirmed for the same user, which stays confirmed.
  */
 export type ConnectResult =
   | { readonly ok: true; readonly record: AccountRecord; readonly confirmation: 'pending' | 'kept' }
+  | { readonly ok: false; readonly reason: 'claimed' };
+
+/** A created account recorded (or found, for a repeat by the same user), or held by another user. */
+export type CreatedResult =
+  | { readonly ok: true; readonly record: AccountRecord }
   | { readonly ok: false; readonly reason: 'claimed' };
 
 /** What a confirmation did: confirmed now, or refused with the item as it is (undefined if unknown). */
@@ -269,6 +306,74 @@ const connectionWrite = (
     ':statusAt': at,
     ':false': false,
     ':none': {},
+  },
+});
+
+/**
+ * An account the platform just created, pending (its hash has no value) and with nothing enabled or
+ * submitted until Stripe says so.
+ */
+const createdWrite = (tableName: string, account: NewCreatedAccount): AccountWrite => ({
+  TableName: tableName,
+  Key: { accountId: account.accountId },
+  UpdateExpression:
+    'SET platformUserId = :user, #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, ' +
+    'connectedAt = :at, updatedAt = :at, statusChangedAt = :statusAt, chargesEnabled = :false, payoutsEnabled = :false, ' +
+    'detailsSubmitted = :false, capabilities = :none, #connection = :created, onboardingSlot = :slot, ' +
+    'confirmationHash = :confirmationHash',
+  // A created account is new at Stripe: it is only ever recorded once (a repeat finds it and reads it).
+  ConditionExpression: isAbsent,
+  ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', '#connection': 'connection', ...statusName },
+  ExpressionAttributeValues: {
+    ':user': account.platformUserId,
+    ':type': account.type,
+    // The access a platform has to an account it created is the full API's, as with OAuth's read_write.
+    ':scope': createdAccountScope[account.type],
+    ':livemode': account.livemode,
+    ':connected': 'connected',
+    ':at': toIso(account.at),
+    ':statusAt': account.at,
+    ':false': false,
+    ':none': {},
+    ':created': 'created',
+    ':slot': account.onboardingSlot,
+    ':confirmationHash': account.confirmationHash,
+  },
+});
+
+/** The `scope` a created account's record shows: what an OAuth connection of the same type would. */
+export const createdAccountScope: Readonly<Record<ConnectFlow, string>> = {
+  express: 'express',
+  standard: 'read_write',
+};
+
+/**
+ * The owner came back from Stripe with the details submitted: Stripe's state as just read, and for an
+ * account still pending a new confirmation value's hash (replacing the older one).
+ */
+const finishedWrite = (
+  tableName: string,
+  { accountId, platformUserId }: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+  finished: FinishedOnboarding,
+  whilePending: boolean,
+): AccountWrite => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression:
+    'SET chargesEnabled = :chargesEnabled, payoutsEnabled = :payoutsEnabled, detailsSubmitted = :true, updatedAt = :at' +
+    (whilePending ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt' : ''),
+  ConditionExpression: whilePending ? all(exists, ownedBy, isConnected, isPending) : all(exists, ownedBy, isConnected),
+  ExpressionAttributeNames: statusName,
+  ExpressionAttributeValues: {
+    ':chargesEnabled': finished.chargesEnabled,
+    ':payoutsEnabled': finished.payoutsEnabled,
+    ':true': true,
+    ':at': toIso(finished.at),
+    ':user': platformUserId,
+    ':connected': 'connected',
+    ...(whilePending
+      ? { ':confirmationHash': finished.confirmation.hash, ':confirmationExpiresAt': finished.confirmation.expiresAt }
+      : {}),
   },
 });
 
@@ -431,8 +536,12 @@ export interface AccountsRepo {
   /**
    * A platform user's confirmed accounts, newest connection first (pending ones are skipped). `lastKey`
    * is where to go on; a page may hold fewer than `limit` records when it stopped after `maxListQueries`.
+   * `includePending`: pending ones too, for onboarding, which continues the user's unfinished created account.
    */
-  listByUser(platformUserId: string, options: { limit: number; startAfter?: AccountsPageKey }): Promise<AccountsPage>;
+  listByUser(
+    platformUserId: string,
+    options: { limit: number; startAfter?: AccountsPageKey; includePending?: boolean },
+  ): Promise<AccountsPage>;
   /**
    * Marks the owner's account deauthorized as of `at` and returns the record; undefined if unknown.
    * Idempotent: an account already deauthorized is returned as stored, its times untouched. A
@@ -443,6 +552,21 @@ export interface AccountsRepo {
     owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
     at: EpochMs,
   ): Promise<AccountRecord | undefined>;
+  /**
+   * Records an account the platform just created, pending confirmation. A repeat for the same user
+   * (a retried or concurrent start) changes nothing and returns the stored record; an account another
+   * user holds is refused.
+   */
+  putCreated(account: NewCreatedAccount): Promise<CreatedResult>;
+  /**
+   * Stores Stripe's state at the onboarding's return and, while the account is pending, the new
+   * confirmation's hash. Says which: `pending` (the value now confirms), `already_confirmed`, or
+   * `gone` (no longer this owner's connected account).
+   */
+  recordFinished(
+    owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
+    finished: FinishedOnboarding,
+  ): Promise<'pending' | 'already_confirmed' | 'gone'>;
   /** Applies a snapshot from event `eventId` once, remembering the event on the account item. */
   applyInPlace(eventId: string, change: StateChange, now: EpochMs): Promise<ApplyOutcome>;
 }
@@ -517,6 +641,27 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
         : { ok: false, current: await getItem(owned.accountId) };
     },
 
+    putCreated: async (account) => {
+      const result = await conditionalCall(() =>
+        client.send(new UpdateCommand({ ...createdWrite(tableName, account), ReturnValues: 'ALL_NEW' })),
+      );
+      if (result) return { ok: true, record: result.Attributes as AccountRecord };
+      const stored = await getItem(account.accountId);
+      return stored?.platformUserId === account.platformUserId
+        ? { ok: true, record: stored }
+        : { ok: false, reason: 'claimed' };
+    },
+
+    recordFinished: async (owned, finished) => {
+      for (const whilePending of [true, false]) {
+        const written = await conditionalCall(() =>
+          client.send(new UpdateCommand(finishedWrite(tableName, owned, finished, whilePending))),
+        );
+        if (written) return whilePending ? 'pending' : 'already_confirmed';
+      }
+      return 'gone';
+    },
+
     putUnclaimed: async (connection) =>
       (await conditionalCall(() => client.send(new UpdateCommand(unclaimedWrite(tableName, connection))))) !==
       undefined,
@@ -526,7 +671,7 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
         client.send(new UpdateCommand(capabilitiesMissingWrite(tableName, owned, missing, now))),
       )) !== undefined,
 
-    listByUser: async (platformUserId, { limit, startAfter }) => {
+    listByUser: async (platformUserId, { limit, startAfter, includePending = false }) => {
       const records: AccountRecord[] = [];
       let lastKey = startAfter;
       for (let query = 0; query < maxListQueries; query += 1) {
@@ -536,7 +681,7 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
               TableName: tableName,
               IndexName: accountsByUserIndex,
               KeyConditionExpression: 'platformUserId = :user',
-              FilterExpression: isConfirmed,
+              ...(includePending ? {} : { FilterExpression: isConfirmed }),
               ExpressionAttributeValues: { ':user': platformUserId },
               ScanIndexForward: false,
               Limit: limit - records.length,
@@ -617,6 +762,7 @@ export const toAccountView = (record: AccountRecord) => ({
   connectedAt: record.connectedAt,
   updatedAt: record.updatedAt,
   ...(record.deauthorizedAt ? { deauthorizedAt: record.deauthorizedAt } : {}),
+  connection: connectionOf(record),
   ...(record.capabilitiesMissing ? { capabilitiesMissing: record.capabilitiesMissing } : {}),
   confirmation: isPendingConfirmation(record) ? ('pending' as const) : ('confirmed' as const),
   ...(record.confirmedAt ? { confirmedAt: record.confirmedAt } : {}),

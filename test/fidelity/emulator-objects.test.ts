@@ -120,6 +120,24 @@ describe('fidelity: what the emulator answers and sends has the keys of the stri
     await call('account (standard)', 'GET', `/v1/accounts/${standardId}`);
     await call('account (express)', 'GET', `/v1/accounts/${expressId}`);
     await call('login_link', 'POST', `/v1/accounts/${expressId}/login_links`);
+    const created = await call(
+      'account (created, express)',
+      'POST',
+      '/v1/accounts',
+      'controller[stripe_dashboard][type]=express&controller[fees][payer]=application&controller[losses][payments]=application&capabilities[transfers][requested]=true',
+    );
+    await call(
+      'Account Link',
+      'POST',
+      '/v1/account_links',
+      `account=${String(created.id)}&type=account_onboarding&refresh_url=https://platform.example/r&return_url=https://platform.example/b`,
+    );
+    await call(
+      'Account Session',
+      'POST',
+      '/v1/account_sessions',
+      `account=${String(created.id)}&components[account_onboarding][enabled]=true`,
+    );
     await call('error: bad key', 'GET', `/v1/accounts/${expressId}`, undefined, 'sk_test_wrong000000000000000000000');
     await call('error: no access', 'GET', '/v1/accounts/acct_unknown000000000');
     await call('error: unknown URL', 'GET', '/v1/nothing');
@@ -154,8 +172,16 @@ describe('fidelity: what the emulator answers and sends has the keys of the stri
 
   it('answers accounts that are complete Stripe.Account objects', () => {
     const accounts = answers.filter((a) => a.what.startsWith('account'));
-    expect(accounts).toHaveLength(2);
+    expect(accounts).toHaveLength(3);
     expect(accounts.flatMap((a) => accountProblems(a.what, a.body))).toEqual([]);
+  });
+
+  it('answers an Account Link and an Account Session that are complete Stripe objects', () => {
+    const [link] = answers.filter((a) => a.what === 'Account Link');
+    const [session] = answers.filter((a) => a.what === 'Account Session');
+    expect([link?.status, session?.status]).toEqual([200, 200]);
+    expect(keyProblems('account_link', link?.body, shapes.accountLink)).toEqual([]);
+    expect(keyProblems('account_session', session?.body, shapes.accountSession)).toEqual([]);
   });
 
   it('answers a login link that is a complete Stripe.LoginLink', () => {

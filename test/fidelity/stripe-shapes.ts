@@ -126,6 +126,20 @@ export const shapes = {
   } satisfies Shape<Stripe.Event.Data>,
   eventRequest: { id: 'always', idempotency_key: 'always' } satisfies Shape<Stripe.Event.Request>,
   loginLink: { object: 'always', created: 'always', url: 'always' } satisfies Shape<Stripe.LoginLink>,
+  accountLink: {
+    object: 'always',
+    created: 'always',
+    expires_at: 'always',
+    url: 'always',
+  } satisfies Shape<Stripe.AccountLink>,
+  accountSession: {
+    object: 'always',
+    account: 'always',
+    client_secret: 'always',
+    components: 'always',
+    expires_at: 'always',
+    livemode: 'always',
+  } satisfies Shape<Stripe.AccountSession>,
   oauthToken: {
     access_token: 'always',
     livemode: 'always',

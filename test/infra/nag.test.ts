@@ -85,8 +85,16 @@ describe('AwsSolutions checks (cdk-nag)', () => {
     const ids = Object.entries(found)
       .flatMap(([path, rules]) => Object.keys(rules).map((id) => `${id} @ ${path}`))
       .sort();
-    const functions = ['Authorize', 'Callback', 'LoginLink', 'Accounts', 'Deauthorize', 'Webhook'];
-    const readersOfAccounts = ['Callback', 'LoginLink', 'Accounts', 'Deauthorize', 'Webhook'];
+    const readersOfAccounts = [
+      'Callback',
+      'LoginLink',
+      'Accounts',
+      'Deauthorize',
+      'Onboard',
+      'OnboardingApi',
+      'Webhook',
+    ];
+    const functions = ['Authorize', ...readersOfAccounts];
     expect(ids).toEqual(
       [
         ...stack.apiRoutes.map(({ httpRoute }) => `AwsSolutions-APIG4 @ ${httpRoute.node.path}`),

@@ -128,17 +128,24 @@ export const storedAccount = async (
     )
   ).Item;
 
-/** The record as the API shows it: the stored item without internal ordering fields. */
+/**
+ * The record as the API shows it: the stored item without internal ordering and onboarding fields,
+ * with how it came (items written before created accounts existed are OAuth ones).
+ */
 export const viewOf = (item: Record<string, unknown>): Record<string, unknown> => {
   const {
     statusChangedAt: _statusChangedAt,
     stripeStateAt: _stripeStateAt,
+    appliedEvents: _appliedEvents,
+    lastInPlaceWrite: _lastInPlaceWrite,
+    onboardingSlot: _onboardingSlot,
     confirmationHash,
     confirmationExpiresAt: _confirmationExpiresAt,
     ...view
   } = item;
   return {
     ...view,
+    connection: item.connection ?? 'oauth',
     confirmation: confirmationHash !== undefined && view.confirmedAt === undefined ? 'pending' : 'confirmed',
   };
 };

@@ -5,6 +5,7 @@ import {
   hashConfirmation,
   isWellFormedConfirmation,
   mintConfirmation,
+  unconfirmableHash,
 } from '../../../shared/accounts/confirmation';
 
 const now = Date.UTC(2026, 0, 2, 3, 4, 5);
@@ -43,5 +44,12 @@ describe('confirmation', () => {
     ['undefined', undefined, false],
   ])('tells a well-formed value: %s', (_name, value, wellFormed) => {
     expect(isWellFormedConfirmation(value)).toBe(wellFormed);
+  });
+
+  it('starts a created account with a hash that looks like any other and differs every time', () => {
+    const first = unconfirmableHash();
+
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(unconfirmableHash()).not.toBe(first);
   });
 });

@@ -1,0 +1,134 @@
+import type Stripe from 'stripe';
+import { missingParameter, parameterError, unknownParameter } from './accounts-api';
+import type { EmulatorContext } from './context';
+import { seconds } from './context';
+import type { ApiError } from './errors';
+import type { ApiReply } from './idempotency';
+import { randomAlphanumeric } from './ids';
+
+/**
+ * POST /v1/account_links (https://docs.stripe.com/api/account_links/create): a single-use URL that sends
+ * the account's owner through Stripe-hosted onboarding. Opening it a second time, or after it expired,
+ * redirects to `refresh_url`; the platform mints a new link there.
+ */
+
+export type AccountLinkType = 'account_onboarding' | 'account_update';
+
+export interface AccountLinkRecord {
+  token: string;
+  accountId: string;
+  type: AccountLinkType;
+  refreshUrl: string | undefined;
+  returnUrl: string | undefined;
+  collect: 'currently_due' | 'eventually_due';
+  createdAt: number;
+  expiresAt: number;
+  used: boolean;
+}
+
+/** The onboarding form a link opened: its submit carries only this record's id. */
+export interface HostedOnboardingSession {
+  id: string;
+  accountId: string;
+  type: AccountLinkType;
+  returnUrl: string | undefined;
+  done: boolean;
+}
+
+/** [doc] "Account links expire a few minutes after they are created." */
+export const ACCOUNT_LINK_TTL_MS = 300_000;
+
+const knownParameters = new Set([
+  'account',
+  'type',
+  'refresh_url',
+  'return_url',
+  'collect',
+  'collection_options[fields]',
+  'collection_options[future_requirements]',
+]);
+
+/** [doc] Stripe's `resource_missing` for an account the platform cannot reach. */
+export const noSuchAccount = (accountId: string): ApiError => ({
+  status: 400,
+  body: {
+    error: {
+      type: 'invalid_request_error',
+      code: 'resource_missing',
+      param: 'account',
+      message: `No such account: '${accountId}'`,
+      doc_url: 'https://stripe.com/docs/error-codes/resource-missing',
+    },
+  },
+});
+
+function validUrl(params: URLSearchParams, name: string): string | undefined | ApiError {
+  const value = params.get(name);
+  if (value === null) return undefined;
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    return parameterError(name, `Not a valid URL: ${name} must be an absolute http or https URL.`);
+  }
+  return value;
+}
+
+const isError = (value: unknown): value is ApiError => typeof value === 'object' && value !== null;
+
+export function createAccountLink(ctx: EmulatorContext, params: URLSearchParams): ApiReply {
+  for (const key of params.keys())
+    if (!knownParameters.has(key) && !/^expand\[\d*\]$/.test(key)) return unknownParameter(key);
+  const accountId = params.get('account');
+  if (!accountId) return missingParameter('account');
+  const type = params.get('type');
+  if (!type) return missingParameter('type');
+  if (type !== 'account_onboarding' && type !== 'account_update') {
+    return parameterError('type', 'Invalid type: must be one of account_onboarding or account_update');
+  }
+  const refreshUrl = validUrl(params, 'refresh_url');
+  if (isError(refreshUrl)) return refreshUrl;
+  const returnUrl = validUrl(params, 'return_url');
+  if (isError(returnUrl)) return returnUrl;
+  const collect = params.get('collection_options[fields]') ?? params.get('collect') ?? 'currently_due';
+  if (collect !== 'currently_due' && collect !== 'eventually_due') {
+    return parameterError(
+      'collection_options[fields]',
+      'Invalid fields: must be one of currently_due or eventually_due',
+    );
+  }
+  const account = ctx.state.activeConnection(accountId) ? ctx.state.accounts.get(accountId) : undefined;
+  if (!account) return noSuchAccount(accountId);
+  if (type === 'account_update' && account.controller.stripe_dashboard?.type !== 'none') {
+    // [doc] "You can't create them for accounts that have access to a Stripe-hosted Dashboard." Wording [guess].
+    return parameterError(
+      'type',
+      `You cannot create account_update links for ${accountId}: it has access to a Stripe-hosted Dashboard, where its owner updates their details. Use type account_onboarding to collect new requirements.`,
+    );
+  }
+  if (account.controller.type !== 'application') {
+    // [guess] wording: an account that controls itself (connected with OAuth) is onboarded by Stripe directly.
+    return parameterError(
+      'account',
+      `Account Links cannot be created for ${accountId}: your platform does not control it.`,
+    );
+  }
+  const now = ctx.now();
+  const token = randomAlphanumeric(32);
+  const record: AccountLinkRecord = {
+    token,
+    accountId,
+    type,
+    refreshUrl,
+    returnUrl,
+    collect,
+    createdAt: now,
+    expiresAt: now + ACCOUNT_LINK_TTL_MS,
+    used: false,
+  };
+  ctx.state.accountLinks.set(token, record);
+  const link: Stripe.AccountLink = {
+    object: 'account_link',
+    created: seconds(now),
+    expires_at: seconds(record.expiresAt),
+    url: `${ctx.baseUrl()}/setup/s/${accountId}/${token}`,
+  };
+  return { status: 200, body: link };
+}

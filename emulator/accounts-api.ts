@@ -1,0 +1,230 @@
+import { cloneAccount, createAccount } from './accounts';
+import type { EmulatorContext } from './context';
+import { seconds } from './context';
+import type { ApiError } from './errors';
+import type { ApiReply } from './idempotency';
+import { newId } from './ids';
+import type { AccountType, CapabilityStatus, StripeAccount } from './types';
+
+/**
+ * POST /v1/accounts: a platform creates a connected account (https://docs.stripe.com/api/accounts/create),
+ * with the deprecated `type` or with controller properties. The account starts with nothing submitted:
+ * its owner completes it through an Account Link or embedded onboarding.
+ */
+
+type Controller = StripeAccount['controller'];
+
+/** [doc] "Received unknown parameter: x" with `param`, like every Stripe parameter error. */
+export const parameterError = (param: string, message: string): ApiError => ({
+  status: 400,
+  body: { error: { type: 'invalid_request_error', code: 'parameter_invalid', param, message } },
+});
+
+export const unknownParameter = (param: string): ApiError => ({
+  status: 400,
+  body: {
+    error: {
+      type: 'invalid_request_error',
+      code: 'parameter_unknown',
+      param,
+      message: `Received unknown parameter: ${param}`,
+    },
+  },
+});
+
+export const missingParameter = (param: string): ApiError => ({
+  status: 400,
+  body: {
+    error: {
+      type: 'invalid_request_error',
+      code: 'parameter_missing',
+      param,
+      message: `Missing required param: ${param}.`,
+    },
+  },
+});
+
+const knownParameter =
+  /^(type|country|email|business_type|default_currency|expand\[\d*\])$|^(controller|capabilities|metadata|business_profile)\[/;
+
+/** What Stripe asks of an account nobody has onboarded yet (a representative subset). */
+const ONBOARDING_REQUIREMENTS = [
+  'business_profile.mcc',
+  'business_profile.url',
+  'business_type',
+  'external_account',
+  'representative.first_name',
+  'representative.last_name',
+  'tos_acceptance.date',
+  'tos_acceptance.ip',
+];
+
+function oneOf<T extends string>(
+  params: URLSearchParams,
+  name: string,
+  allowed: readonly T[],
+): T | undefined | ApiError {
+  const value = params.get(name);
+  if (value === null) return undefined;
+  const found = allowed.find((candidate) => candidate === value);
+  return found ?? parameterError(name, `Invalid ${name}: must be one of ${allowed.join(', ')}`);
+}
+
+const isError = (value: unknown): value is ApiError =>
+  typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
+
+/** The controller Stripe sets for the deprecated `type` values the emulator supports. */
+function controllerForType(type: AccountType): Controller {
+  return type === 'express'
+    ? {
+        type: 'application',
+        is_controller: true,
+        stripe_dashboard: { type: 'express' },
+        fees: { payer: 'application' },
+        losses: { payments: 'application' },
+        requirement_collection: 'stripe',
+      }
+    : {
+        type: 'application',
+        is_controller: true,
+        stripe_dashboard: { type: 'full' },
+        fees: { payer: 'account' },
+        losses: { payments: 'stripe' },
+        requirement_collection: 'stripe',
+      };
+}
+
+/** Controller properties, with Stripe's defaults for the ones left out ([doc] the dashboard defaults to full). */
+function controllerFromParams(params: URLSearchParams): { controller: Controller; type: AccountType } | ApiError {
+  const dashboard = oneOf(params, 'controller[stripe_dashboard][type]', ['express', 'full', 'none'] as const);
+  const payer = oneOf(params, 'controller[fees][payer]', ['account', 'application'] as const);
+  const losses = oneOf(params, 'controller[losses][payments]', ['application', 'stripe'] as const);
+  const collection = oneOf(params, 'controller[requirement_collection]', ['application', 'stripe'] as const);
+  for (const value of [dashboard, payer, losses, collection]) if (isError(value)) return value;
+  const dashboardType = (dashboard as 'express' | 'full' | 'none' | undefined) ?? 'full';
+  const controller: Controller = {
+    type: 'application',
+    is_controller: true,
+    stripe_dashboard: { type: dashboardType },
+    fees: {
+      payer: (payer as 'account' | 'application' | undefined) ?? (dashboardType === 'full' ? 'account' : 'application'),
+    },
+    losses: {
+      payments:
+        (losses as 'application' | 'stripe' | undefined) ?? (dashboardType === 'full' ? 'stripe' : 'application'),
+    },
+    requirement_collection: (collection as 'application' | 'stripe' | undefined) ?? 'stripe',
+  };
+  if (controller.requirement_collection === 'application' && dashboardType !== 'none') {
+    // [doc] a platform collecting requirements itself cannot give the account a Stripe-hosted Dashboard.
+    return parameterError(
+      'controller[requirement_collection]',
+      'controller[requirement_collection] can only be `application` when controller[stripe_dashboard][type] is `none`.',
+    );
+  }
+  if (
+    dashboardType === 'express' &&
+    controller.losses?.payments === 'application' &&
+    controller.fees?.payer === 'application'
+  )
+    return { controller, type: 'express' };
+  if (dashboardType === 'full' && controller.losses?.payments === 'stripe' && controller.fees?.payer === 'account')
+    return { controller, type: 'standard' };
+  // [emulator] the emulator models the Express and Standard configurations only.
+  return parameterError(
+    'controller',
+    'The local Stripe emulator creates accounts with the Express Dashboard (fees and losses on the application) or the full Stripe Dashboard (fees and losses on the account) only.',
+  );
+}
+
+function requestedCapabilities(params: URLSearchParams): string[] | ApiError {
+  const names: string[] = [];
+  for (const [key, value] of params) {
+    const match = /^capabilities\[([a-z0-9_]+)\](.*)$/.exec(key);
+    if (!key.startsWith('capabilities[')) continue;
+    if (!match?.[1] || match[2] !== '[requested]') return unknownParameter(key);
+    if (value !== 'true' && value !== 'false') return parameterError(key, `Invalid boolean: ${value}`);
+    if (value === 'true') names.push(match[1]);
+  }
+  return names;
+}
+
+export function createConnectedAccount(ctx: EmulatorContext, params: URLSearchParams): ApiReply {
+  for (const key of params.keys()) if (!knownParameter.test(key)) return unknownParameter(key);
+  const hasController = [...params.keys()].some((key) => key.startsWith('controller['));
+  const type = oneOf(params, 'type', ['custom', 'express', 'standard'] as const);
+  if (isError(type)) return type;
+  if (type !== undefined && hasController) {
+    // [guess] wording; the two are alternatives in Stripe's docs.
+    return parameterError('type', 'You cannot specify both `type` and `controller`: use controller properties only.');
+  }
+  if (type === 'custom') {
+    return parameterError('type', 'The local Stripe emulator does not create Custom accounts.');
+  }
+  const configured = type !== undefined ? { type, controller: controllerForType(type) } : controllerFromParams(params);
+  if (isError(configured)) return configured;
+  const capabilities = requestedCapabilities(params);
+  if (isError(capabilities)) return capabilities;
+
+  const now = ctx.now();
+  const prefill: Record<string, string> = {};
+  for (const field of ['country', 'email', 'business_type', 'default_currency'] as const) {
+    const value = params.get(field);
+    if (value !== null) prefill[field === 'default_currency' ? 'currency' : field] = value;
+  }
+  const account = createAccount({
+    id: newId.account(),
+    type: configured.type,
+    created: seconds(now),
+    prefill,
+    capabilities,
+  });
+  const inactive: Record<string, CapabilityStatus> = {};
+  for (const name of capabilities) inactive[name] = 'inactive';
+  Object.assign(account, {
+    controller: configured.controller,
+    capabilities: inactive,
+    charges_enabled: false,
+    payouts_enabled: false,
+    details_submitted: false,
+    metadata: Object.fromEntries(
+      [...params].flatMap(([key, value]) => {
+        const name = /^metadata\[([^\]]+)\]$/.exec(key)?.[1];
+        return name ? [[name, value]] : [];
+      }),
+    ),
+    requirements: {
+      alternatives: [],
+      currently_due: [...ONBOARDING_REQUIREMENTS],
+      eventually_due: [...ONBOARDING_REQUIREMENTS],
+      errors: [],
+      past_due: [...ONBOARDING_REQUIREMENTS],
+      pending_verification: [],
+      disabled_reason: 'requirements.past_due',
+      current_deadline: null,
+    },
+  } satisfies Partial<StripeAccount>);
+  ctx.state.accounts.set(account.id, account);
+  ctx.state.connections.set(account.id, {
+    accountId: account.id,
+    clientId: ctx.clientId,
+    scope: configured.type === 'express' ? 'express' : 'read_write',
+    livemode: ctx.livemode,
+    connectedAt: now,
+    active: true,
+  });
+  return { status: 200, body: cloneAccount(account) };
+}
+
+/** What the owner's completed onboarding changes: everything submitted, requested capabilities active. */
+export function onboardedPatch(account: StripeAccount) {
+  const capabilities: Record<string, CapabilityStatus> = {};
+  for (const name of Object.keys(account.capabilities)) capabilities[name] = 'active';
+  return {
+    charges_enabled: true,
+    payouts_enabled: true,
+    details_submitted: true,
+    capabilities,
+    requirements: { currently_due: [], eventually_due: [], past_due: [], disabled_reason: null },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * How the service creates a connected account for each onboarding type, with controller properties
+ * (https://docs.stripe.com/connect/migrate-to-controller-properties), and the idempotency key that
+ * makes a retried or double-clicked start create one account, not two.
+ */
+import { createHash } from 'node:crypto';
+import type Stripe from 'stripe';
+import type { ConnectFlow } from '../oauth/flow';
+import type { OnboardingAccount } from './ports';
+
+/**
+ * express: the owner uses the Express Dashboard; the platform pays Stripe's fees and carries losses;
+ * Stripe collects the requirements. standard: the owner has the full Stripe Dashboard and carries both.
+ */
+export const controllerFor = (type: ConnectFlow): Stripe.AccountCreateParams.Controller =>
+  type === 'express'
+    ? {
+        stripe_dashboard: { type: 'express' },
+        fees: { payer: 'application' },
+        losses: { payments: 'application' },
+        requirement_collection: 'stripe',
+      }
+    : { stripe_dashboard: { type: 'full' } };
+
+/** Express accounts ask for the capabilities a marketplace needs; Standard owners choose their own. */
+const capabilitiesFor = (type: ConnectFlow): Stripe.AccountCreateParams.Capabilities | undefined =>
+  type === 'express' ? { card_payments: { requested: true }, transfers: { requested: true } } : undefined;
+
+export const accountCreateParams = (
+  type: ConnectFlow,
+  platformUserId: string,
+  onboardingSlot: number,
+): Stripe.AccountCreateParams => {
+  const capabilities = capabilitiesFor(type);
+  return {
+    controller: controllerFor(type),
+    ...(capabilities ? { capabilities } : {}),
+    // Lets an operator find an account whose record was never written (see docs/onboarding.md).
+    metadata: { platform_user_id: platformUserId, onboarding_slot: String(onboardingSlot) },
+  };
+};
+
+/**
+ * The user's next slot for this type: one more than the created accounts of that type they have.
+ * Two requests racing before either is recorded compute the same slot, hence the same key.
+ */
+export const nextOnboardingSlot = (accounts: readonly OnboardingAccount[], type: ConnectFlow): number =>
+  accounts.filter((account) => account.connection === 'created' && account.type === type).length;
+
+/** Stripe keeps a key 24 hours: a repeat within that time gets the same account back. */
+export const accountIdempotencyKey = (platformUserId: string, type: ConnectFlow, onboardingSlot: number): string =>
+  `onboard-${type}-${onboardingSlot}-${createHash('sha256').update(platformUserId).digest('hex').slice(0, 40)}`;
+
+/** An account of this type this user started and has not finished: the one a new click continues. */
+export const unfinishedAccount = (
+  accounts: readonly OnboardingAccount[],
+  type: ConnectFlow,
+): OnboardingAccount | undefined =>
+  accounts.find(
+    (account) =>
+      account.connection === 'created' &&
+      account.type === type &&
+      account.status === 'connected' &&
+      !account.detailsSubmitted,
+  );

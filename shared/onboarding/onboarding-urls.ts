@@ -1,0 +1,42 @@
+/**
+ * The URLs onboarding hands out: Stripe's `refresh_url` and `return_url` (on this service, carrying the
+ * resume value) and the platform's success and failure redirects.
+ */
+import type { ServiceConfig } from '../config';
+import { callbackPath, routeTable } from '../routes';
+
+export const onboardRefreshPath = routeTable.refreshOnboarding.path;
+export const onboardReturnPath = routeTable.finishOnboarding.path;
+
+/** This service's public base URL: the registered OAuth callback URL without its own path. */
+export const serviceBaseUrl = (config: Pick<ServiceConfig, 'callbackUrl'>): string => {
+  const url = new URL(config.callbackUrl);
+  url.pathname = url.pathname.endsWith(callbackPath) ? url.pathname.slice(0, -callbackPath.length) : '';
+  url.search = '';
+  url.hash = '';
+  return url.href.replace(/\/$/, '');
+};
+
+const withQuery = (base: string, params: Readonly<Record<string, string>>): string => {
+  const url = new URL(base);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return url.href;
+};
+
+/** Stripe's `refresh_url` and `return_url` for one onboarding. */
+export const stripeReturnUrls = (
+  config: Pick<ServiceConfig, 'callbackUrl'>,
+  resume: string,
+): { refresh_url: string; return_url: string } => {
+  const base = serviceBaseUrl(config);
+  return {
+    refresh_url: withQuery(`${base}${onboardRefreshPath}`, { resume }),
+    return_url: withQuery(`${base}${onboardReturnPath}`, { resume }),
+  };
+};
+
+export const successRedirect = (target: string, accountId: string, confirmation: string): string =>
+  withQuery(target, { account: accountId, confirmation });
+
+export const failureRedirect = (failureUrl: string, error: string, accountId: string): string =>
+  withQuery(failureUrl, { error, account: accountId });

@@ -1,0 +1,136 @@
+/**
+ * What the onboarding use cases need from the outside world, as small interfaces: the accounts store,
+ * Stripe, notices, logs and metrics. Handlers pass the real ones; unit tests pass fakes.
+ */
+import type Stripe from 'stripe';
+import type { Logger } from '../logger';
+import type { ServiceMetrics } from '../metrics';
+import type { NoticePublisher } from '../notifications/account-notices';
+import type { ConnectFlow } from '../oauth/flow';
+import {
+  type AccountConnection,
+  type AccountRecord,
+  type AccountStatus,
+  type AccountsPageKey,
+  type AccountsRepo,
+  connectionOf,
+  type FinishedOnboarding,
+  isPendingConfirmation,
+  type NewCreatedAccount,
+} from '../stores/accounts-repo';
+import type { StripeAccess } from '../stripe/client';
+
+/** The fields of an account record onboarding reads. */
+export interface OnboardingAccount {
+  readonly accountId: string;
+  readonly platformUserId: string;
+  readonly type: ConnectFlow;
+  readonly connection: AccountConnection;
+  readonly status: AccountStatus;
+  readonly detailsSubmitted: boolean;
+  /** Which of the user's created accounts of this type it is (0, 1, ...): part of its idempotency key. */
+  readonly onboardingSlot?: number;
+  /** True until the platform's backend confirms the account for its user (see docs/onboarding.md). */
+  readonly confirmationPending: boolean;
+}
+
+export type { FinishedOnboarding, NewCreatedAccount };
+
+export type PutCreatedResult =
+  | { readonly ok: true; readonly record: OnboardingAccount }
+  | { readonly ok: false; readonly reason: 'claimed' };
+
+export interface OnboardingStore {
+  get(accountId: string): Promise<OnboardingAccount | undefined>;
+  /** Every account of the user (all pages). */
+  listByUser(platformUserId: string): Promise<readonly OnboardingAccount[]>;
+  /**
+   * Records an account the platform just created, pending confirmation, in one conditional write: a
+   * repeat for the same user is a no-op that returns the record; an account held by another user is refused.
+   */
+  putCreated(account: NewCreatedAccount): Promise<PutCreatedResult>;
+  /**
+   * Stores Stripe's state at the return and, unless the account is confirmed already, the new
+   * confirmation's hash (replacing an older one). Says which of the two it was.
+   */
+  recordFinished(
+    owned: Pick<OnboardingAccount, 'accountId' | 'platformUserId'>,
+    finished: FinishedOnboarding,
+  ): Promise<'pending' | 'already_confirmed' | 'gone'>;
+}
+
+/** What onboarding reads of a stored record. */
+export const onboardingAccountOf = (record: AccountRecord): OnboardingAccount => ({
+  accountId: record.accountId,
+  platformUserId: record.platformUserId,
+  type: record.type,
+  connection: connectionOf(record),
+  status: record.status,
+  detailsSubmitted: record.detailsSubmitted,
+  ...(record.onboardingSlot === undefined ? {} : { onboardingSlot: record.onboardingSlot }),
+  confirmationPending: isPendingConfirmation(record),
+});
+
+/** Reads a user's accounts a page at a time; onboarding needs them all (a user has a handful). */
+const listPageSize = 100;
+
+/** The accounts repo behind the port. */
+export const onboardingStore = (repo: AccountsRepo): OnboardingStore => ({
+  get: async (accountId) => {
+    const record = await repo.get(accountId);
+    return record && onboardingAccountOf(record);
+  },
+  listByUser: async (platformUserId) => {
+    const all: OnboardingAccount[] = [];
+    let startAfter: AccountsPageKey | undefined;
+    do {
+      const page = await repo.listByUser(platformUserId, {
+        limit: listPageSize,
+        includePending: true,
+        ...(startAfter ? { startAfter } : {}),
+      });
+      all.push(...page.records.map(onboardingAccountOf));
+      startAfter = page.lastKey;
+    } while (startAfter);
+    return all;
+  },
+  putCreated: async (account) => {
+    const result = await repo.putCreated(account);
+    return result.ok ? { ok: true, record: onboardingAccountOf(result.record) } : result;
+  },
+  recordFinished: (owned, finished) => repo.recordFinished(owned, finished),
+});
+
+/** The Stripe calls onboarding makes, narrow enough to fake. */
+export interface OnboardingStripe {
+  readonly livemode: boolean;
+  createAccount(params: Stripe.AccountCreateParams, idempotencyKey: string): Promise<Pick<Stripe.Account, 'id'>>;
+  createAccountLink(params: Stripe.AccountLinkCreateParams): Promise<Stripe.AccountLink>;
+  retrieveAccount(
+    accountId: string,
+  ): Promise<Pick<Stripe.Account, 'id' | 'details_submitted' | 'charges_enabled' | 'payouts_enabled'>>;
+  createAccountSession(params: Stripe.AccountSessionCreateParams): Promise<Stripe.AccountSession>;
+}
+
+/** The stripe-node client behind the port. */
+export const stripeOnboardingPort = (client: Stripe, livemode: boolean): OnboardingStripe => ({
+  livemode,
+  createAccount: (params, idempotencyKey) => client.accounts.create(params, { idempotencyKey }),
+  createAccountLink: (params) => client.accountLinks.create(params),
+  retrieveAccount: (accountId) => client.accounts.retrieve(accountId),
+  createAccountSession: (params) => client.accountSessions.create(params),
+});
+
+/** The port over the platform's Stripe access, reached only when a request gets as far as Stripe. */
+export const onboardingStripe =
+  (stripe: StripeAccess): (() => Promise<OnboardingStripe>) =>
+  async () => {
+    const { client, livemode } = await stripe();
+    return stripeOnboardingPort(client, livemode);
+  };
+
+export interface OnboardingObservability {
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly notices: NoticePublisher;
+}

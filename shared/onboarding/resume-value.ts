@@ -1,0 +1,81 @@
+/**
+ * The resume value: how the browser coming back from Stripe (to `refresh_url` or `return_url`) proves
+ * which onboarding it belongs to, long after its platform ticket expired. It is an HS256 JWT (jose
+ * parses and checks it) bound to the account, the platform user, the account type and the validated
+ * `return_to`, and expires after a day. Its key is derived from the platform token secret for this one
+ * purpose, and its audience differs from a platform token's, so neither is ever accepted as the other.
+ */
+import { createHmac } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { type ErrorCode, ServiceError } from '../errors';
+import { type ConnectFlow, isConnectFlow } from '../oauth/flow';
+
+export const resumeAudience = 'connect-onboarding/onboarding-resume';
+/** Long enough for an owner who stops halfway and comes back later the same day. */
+export const resumeLifetimeSeconds = 24 * 60 * 60;
+
+export interface ResumeClaims {
+  readonly accountId: string;
+  readonly platformUserId: string;
+  readonly type: ConnectFlow;
+  /** The `return_to` checked against the allowlist when onboarding started. */
+  readonly returnTo?: string;
+}
+
+const resumeKey = (platformTokenSecret: string): Uint8Array =>
+  createHmac('sha256', platformTokenSecret).update('connect-onboarding onboarding-resume v1').digest();
+
+/**
+ * Signs the resume value carried in the refresh and return URLs given to Stripe.
+ * @example
+ * const resume = await mintResumeValue({ accountId, platformUserId, type: 'express' }, secret, now);
+ */
+export const mintResumeValue = (claims: ResumeClaims, platformTokenSecret: string, now: number): Promise<string> =>
+  new SignJWT({ acct: claims.accountId, flow: claims.type, ...(claims.returnTo ? { rt: claims.returnTo } : {}) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'onboarding-resume+jwt' })
+    .setSubject(claims.platformUserId)
+    .setAudience(resumeAudience)
+    .setIssuedAt(Math.floor(now / 1000))
+    .setExpirationTime(Math.floor(now / 1000) + resumeLifetimeSeconds)
+    .sign(resumeKey(platformTokenSecret));
+
+const refused = (code: Extract<ErrorCode, 'resume_invalid' | 'resume_expired'>, message: string, cause?: unknown) =>
+  new ServiceError('invalid_request', code, message, { cause });
+
+/** Verifies a resume value; a forged, altered or expired one is a 400 that says what to do. */
+export const verifyResumeValue = async (
+  value: string | undefined,
+  platformTokenSecret: string,
+  now: number,
+): Promise<ResumeClaims> => {
+  const invalid = (cause?: unknown) =>
+    refused(
+      'resume_invalid',
+      'This onboarding link is not valid. Go back to the platform and start onboarding again.',
+      cause,
+    );
+  if (!value || value.length > 4096) throw invalid();
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(value, resumeKey(platformTokenSecret), {
+      algorithms: ['HS256'],
+      audience: resumeAudience,
+      typ: 'onboarding-resume+jwt',
+      requiredClaims: ['sub', 'exp', 'acct', 'flow'],
+      currentDate: new Date(now),
+    }));
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) {
+      throw refused(
+        'resume_expired',
+        'This onboarding link has expired. Go back to the platform and continue onboarding from there.',
+        error,
+      );
+    }
+    throw invalid(error);
+  }
+  const { sub, acct, flow, rt } = payload;
+  if (typeof sub !== 'string' || typeof acct !== 'string' || !isConnectFlow(flow)) throw invalid();
+  if (rt !== undefined && typeof rt !== 'string') throw invalid();
+  return { accountId: acct, platformUserId: sub, type: flow, ...(rt ? { returnTo: rt } : {}) };
+};

@@ -1,0 +1,115 @@
+/**
+ * `GET /connect/onboard?type=express|standard&ticket=...[&return_to=...]`: continues the user's
+ * unfinished account of that type, or creates one (idempotently) and records it before anything else
+ * can fail, then sends the browser to a fresh Stripe-hosted onboarding link.
+ */
+
+import { unconfirmableHash } from '../accounts/confirmation';
+import type { ServiceConfig } from '../config';
+import { badRequest, conflict } from '../errors';
+import { parseQuery, refuseUnknownParameters, requiredParam, singleParam } from '../http/query';
+import { type HttpResponse, redirectResponse } from '../http/responses';
+import { type ConnectFlow, isConnectFlow } from '../oauth/flow';
+import { validateReturnTo } from '../oauth/return-to';
+import { verifyPlatformToken } from '../platform-token';
+import type { PlatformSecrets } from '../secrets';
+import { stripeFailure } from '../stripe/errors';
+import { accountCreateParams, accountIdempotencyKey, nextOnboardingSlot, unfinishedAccount } from './account-settings';
+import { onboardingLink } from './onboarding-link';
+import type { OnboardingAccount, OnboardingObservability, OnboardingStore, OnboardingStripe } from './ports';
+
+export interface OnboardingContext extends Omit<OnboardingObservability, 'notices'> {
+  readonly config: Pick<ServiceConfig, 'callbackUrl' | 'returnToOrigins' | 'successUrl' | 'failureUrl'>;
+  readonly secrets: Pick<PlatformSecrets, 'platformTokenSecret'>;
+  readonly accounts: OnboardingStore;
+  /** Created only once the request checks out: a refused request never touches Stripe. */
+  readonly stripe: () => Promise<OnboardingStripe>;
+  readonly now: number;
+}
+
+export interface StartOnboardingRequest {
+  readonly type: ConnectFlow;
+  readonly ticket: string | undefined;
+  readonly returnTo: string | undefined;
+}
+
+const knownParameters = ['type', 'ticket', 'return_to'];
+
+export const parseStartOnboarding = (
+  rawQueryString: string | undefined,
+  returnToOrigins: readonly string[],
+): StartOnboardingRequest => {
+  const query = parseQuery(rawQueryString);
+  refuseUnknownParameters(query, '/connect/onboard', knownParameters);
+  const type = requiredParam(query, 'type');
+  if (!isConnectFlow(type)) throw badRequest('invalid_parameter', 'type must be express or standard.');
+  const returnTo = singleParam(query, 'return_to');
+  return {
+    type,
+    ticket: singleParam(query, 'ticket'),
+    returnTo: returnTo === undefined ? undefined : validateReturnTo(returnTo, returnToOrigins),
+  };
+};
+
+/** Creates the account at Stripe (the same one again for a repeat) and records it; one write. */
+const createAndRecord = async (
+  platformUserId: string,
+  type: ConnectFlow,
+  existing: readonly OnboardingAccount[],
+  stripe: OnboardingStripe,
+  context: OnboardingContext,
+): Promise<OnboardingAccount> => {
+  const slot = nextOnboardingSlot(existing, type);
+  let accountId: string;
+  try {
+    ({ id: accountId } = await stripe.createAccount(
+      accountCreateParams(type, platformUserId, slot),
+      accountIdempotencyKey(platformUserId, type, slot),
+    ));
+  } catch (error) {
+    throw stripeFailure(error);
+  }
+  const stored = await context.accounts.putCreated({
+    accountId,
+    platformUserId,
+    type,
+    livemode: stripe.livemode,
+    onboardingSlot: slot,
+    confirmationHash: unconfirmableHash(),
+    at: context.now,
+  });
+  if (!stored.ok) {
+    // Stripe gave us an id another user's record holds: never hand it over.
+    context.logger.error('created account already claimed', { accountId, platformUserId });
+    throw conflict('account_claimed', 'This account is already connected to another user of the platform.');
+  }
+  context.logger.info('onboarding account created', { accountId, platformUserId, type, slot });
+  context.metrics.count('OnboardingAccountCreated', { flow: type });
+  return stored.record;
+};
+
+export const startOnboarding = async (
+  rawQueryString: string | undefined,
+  context: OnboardingContext,
+): Promise<HttpResponse> => {
+  const { config, secrets, accounts, now } = context;
+  const request = parseStartOnboarding(rawQueryString, config.returnToOrigins);
+  const { platformUserId } = await verifyPlatformToken(request.ticket, secrets.platformTokenSecret, now);
+  const existing = await accounts.listByUser(platformUserId);
+  const stripe = await context.stripe();
+  const record =
+    unfinishedAccount(existing, request.type) ??
+    (await createAndRecord(platformUserId, request.type, existing, stripe, context));
+  context.metrics.count('OnboardingStarted', { flow: request.type });
+  const link = await onboardingLink(
+    {
+      accountId: record.accountId,
+      platformUserId,
+      type: record.type,
+      ...(request.returnTo ? { returnTo: request.returnTo } : {}),
+    },
+    stripe,
+    context,
+  );
+  return redirectResponse(link.url);
+};

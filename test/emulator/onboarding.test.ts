@@ -1,0 +1,371 @@
+import Stripe from 'stripe';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StripeEmulator } from '../../emulator';
+import { CLIENT_ID, httpCall, startTestEmulator, stripeFor, WEBHOOK_SECRET, WebhookReceiver } from './helpers';
+
+const RETURN_URL = 'https://platform.example/connect/onboard/return?resume=r1';
+const REFRESH_URL = 'https://platform.example/connect/onboard/refresh?resume=r1';
+
+const expressController = {
+  stripe_dashboard: { type: 'express' },
+  fees: { payer: 'application' },
+  losses: { payments: 'application' },
+  requirement_collection: 'stripe',
+} as const;
+
+/** Strips stripe-node's non-enumerable-looking extras so whole objects can be compared. */
+const plain = <T extends object>(value: T): Omit<T, 'lastResponse'> => {
+  const { lastResponse: _ignored, ...rest } = value as T & { lastResponse?: unknown };
+  return rest;
+};
+
+const sessionFrom = (html: string): string => {
+  const session = /name="session" value="([^"]+)"/.exec(html)?.[1];
+  if (!session) throw new Error(`No onboarding session in ${html}`);
+  return session;
+};
+
+describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessions)', () => {
+  let emulator: StripeEmulator;
+  let stripe: Stripe;
+  let receiver: WebhookReceiver;
+  let clock: number;
+
+  beforeEach(async () => {
+    clock = Date.parse('2026-11-24T10:00:00Z');
+    receiver = await WebhookReceiver.start();
+    emulator = await startTestEmulator({
+      now: () => clock,
+      webhookEndpoints: [{ url: receiver.url, secret: WEBHOOK_SECRET }],
+    });
+    stripe = stripeFor(emulator);
+  });
+
+  afterEach(async () => {
+    await emulator.close();
+    await receiver.close();
+  });
+
+  const decide = (html: string, decision: 'submit' | 'later') =>
+    httpCall(`${emulator.url}/setup/decision`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ session: sessionFrom(html), decision, business_name: 'Jo Crafts' }).toString(),
+    });
+
+  const newLink = (account: string, type: 'account_onboarding' | 'account_update' = 'account_onboarding') =>
+    stripe.accountLinks.create({ account, type, refresh_url: REFRESH_URL, return_url: RETURN_URL });
+
+  describe('POST /v1/accounts', () => {
+    it('creates an Express-dashboard account from controller properties, not yet onboarded', async () => {
+      const account = await stripe.accounts.create({
+        controller: expressController,
+        country: 'GB',
+        email: 'jo@example.com',
+        capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
+      });
+
+      // Every key of a Stripe.Account is checked by test/fidelity; here, what creating one decides.
+      expect(plain(account)).toMatchObject({
+        id: expect.stringMatching(/^acct_[A-Za-z0-9]{16}$/),
+        object: 'account',
+        type: 'express',
+        business_profile: { name: null, url: null, product_description: null, support_email: null },
+        business_type: null,
+        capabilities: { card_payments: 'inactive', transfers: 'inactive' },
+        charges_enabled: false,
+        payouts_enabled: false,
+        details_submitted: false,
+        controller: { type: 'application', is_controller: true, ...expressController },
+        country: 'GB',
+        default_currency: 'gbp',
+        created: Math.floor(clock / 1000),
+        email: 'jo@example.com',
+        metadata: {},
+        requirements: {
+          currently_due: expect.arrayContaining(['external_account', 'tos_acceptance.date']),
+          eventually_due: expect.arrayContaining(['external_account']),
+          past_due: expect.arrayContaining(['external_account']),
+          pending_verification: [],
+          disabled_reason: 'requirements.past_due',
+          current_deadline: null,
+          alternatives: [],
+          errors: [],
+        },
+      });
+      expect((await stripe.accounts.retrieve(account.id)).id).toBe(account.id);
+    });
+
+    it('creates a full-Dashboard (Standard) account when the dashboard is full, its default', async () => {
+      const full = await stripe.accounts.create({ controller: { stripe_dashboard: { type: 'full' } } });
+      const bare = await stripe.accounts.create({});
+
+      for (const account of [full, bare]) {
+        expect({ type: account.type, controller: account.controller }).toEqual({
+          type: 'standard',
+          controller: {
+            type: 'application',
+            is_controller: true,
+            stripe_dashboard: { type: 'full' },
+            fees: { payer: 'account' },
+            losses: { payments: 'stripe' },
+            requirement_collection: 'stripe',
+          },
+        });
+      }
+    });
+
+    it('still accepts the deprecated type parameter', async () => {
+      const account = await stripe.accounts.create({ type: 'express' });
+
+      expect(account.controller?.stripe_dashboard?.type).toBe('express');
+    });
+
+    it('refuses type together with controller, unknown parameters and impossible combinations, naming the param', async () => {
+      const both = stripe.accounts.create({ type: 'express', controller: expressController });
+      const unknown = stripe.accounts.create({ colour: 'blue' } as Stripe.AccountCreateParams);
+      const impossible = stripe.accounts.create({
+        controller: { stripe_dashboard: { type: 'express' }, requirement_collection: 'application' },
+      });
+
+      await expect(both).rejects.toMatchObject({
+        type: 'StripeInvalidRequestError',
+        param: 'type',
+        message: 'You cannot specify both `type` and `controller`: use controller properties only.',
+      });
+      await expect(unknown).rejects.toMatchObject({ param: 'colour', message: 'Received unknown parameter: colour' });
+      await expect(impossible).rejects.toMatchObject({
+        statusCode: 400,
+        param: 'controller[requirement_collection]',
+      });
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('replays the first answer for the same key and parameters, with Idempotent-Replayed', async () => {
+      const params = { controller: expressController, email: 'jo@example.com' };
+
+      const first = await stripe.accounts.create(params, { idempotencyKey: 'onboard-user_1-express-1' });
+      const again = await stripe.accounts.create(params, { idempotencyKey: 'onboard-user_1-express-1' });
+
+      expect(plain(again)).toEqual(plain(first));
+      expect(first.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+      expect(again.lastResponse.headers['idempotent-replayed']).toBe('true');
+      expect(emulator.requestLog().filter((entry) => entry.path === '/v1/accounts')).toHaveLength(2);
+    });
+
+    it('refuses the same key with other parameters as an idempotency_error', async () => {
+      await stripe.accounts.create({ controller: expressController }, { idempotencyKey: 'key-1' });
+
+      const other = stripe.accounts.create(
+        { controller: expressController, email: 'x@example.com' },
+        { idempotencyKey: 'key-1' },
+      );
+
+      await expect(other).rejects.toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+      await expect(other).rejects.toMatchObject({
+        statusCode: 400,
+        message:
+          "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than 'key-1' if you meant to execute a different request.",
+      });
+    });
+
+    it('forgets a key after 24 hours', async () => {
+      const first = await stripe.accounts.create({ controller: expressController }, { idempotencyKey: 'key-2' });
+      clock += 24 * 60 * 60 * 1000;
+
+      const later = await stripe.accounts.create({ controller: expressController }, { idempotencyKey: 'key-2' });
+
+      expect(later.id).not.toBe(first.id);
+    });
+
+    it('saves nothing for a request refused while validating its parameters', async () => {
+      await expect(
+        stripe.accounts.create({ controller: { stripe_dashboard: { type: 'nope' } } }, { idempotencyKey: 'key-3' }),
+      ).rejects.toMatchObject({ param: 'controller[stripe_dashboard][type]' });
+
+      const account = await stripe.accounts.create({ controller: expressController }, { idempotencyKey: 'key-3' });
+
+      expect(account.type).toBe('express');
+    });
+  });
+
+  describe('POST /v1/account_links and the hosted onboarding page', () => {
+    it("returns Stripe's account_link object, valid for five minutes", async () => {
+      const { id } = await stripe.accounts.create({ controller: expressController });
+
+      const link = await newLink(id);
+
+      expect(plain(link)).toEqual({
+        object: 'account_link',
+        created: Math.floor(clock / 1000),
+        expires_at: Math.floor(clock / 1000) + 300,
+        url: expect.stringMatching(new RegExp(`^${emulator.url}/setup/s/${id}/[A-Za-z0-9]{32}$`)),
+      });
+    });
+
+    it('onboards the account on submit, sends a signed account.updated and returns to return_url', async () => {
+      const { id } = await stripe.accounts.create({
+        controller: expressController,
+        capabilities: { transfers: { requested: true } },
+      });
+      const page = await httpCall((await newLink(id)).url);
+
+      const submitted = await decide(page.text, 'submit');
+      await emulator.waitForDeliveries(1);
+
+      expect(page.status).toBe(200);
+      expect(page.text).toMatch(
+        /<button type="submit" id="submit" name="decision" value="submit">Agree and submit<\/button>/,
+      );
+      expect({ status: submitted.status, location: submitted.headers.location }).toEqual({
+        status: 302,
+        location: RETURN_URL,
+      });
+      const account = await stripe.accounts.retrieve(id);
+      expect({
+        details_submitted: account.details_submitted,
+        charges_enabled: account.charges_enabled,
+        payouts_enabled: account.payouts_enabled,
+        capabilities: account.capabilities,
+        currently_due: account.requirements?.currently_due,
+        disabled_reason: account.requirements?.disabled_reason,
+        name: account.business_profile?.name,
+      }).toEqual({
+        details_submitted: true,
+        charges_enabled: true,
+        payouts_enabled: true,
+        capabilities: { transfers: 'active' },
+        currently_due: [],
+        disabled_reason: null,
+        name: 'Jo Crafts',
+      });
+      const [delivery] = receiver.received;
+      const event = stripe.webhooks.constructEvent(
+        delivery?.body ?? '',
+        String(delivery?.headers['stripe-signature']),
+        WEBHOOK_SECRET,
+        300,
+        undefined,
+        Math.floor(clock / 1000),
+      );
+      expect({
+        type: event.type,
+        account: event.account,
+        submitted: (event.data.object as Stripe.Account).details_submitted,
+      }).toEqual({ type: 'account.updated', account: id, submitted: true });
+      expect((await stripe.accounts.createLoginLink(id)).object).toBe('login_link');
+    });
+
+    it('leaves the account as it was on "Save for later" and still returns to return_url', async () => {
+      const { id } = await stripe.accounts.create({ controller: expressController });
+      const page = await httpCall((await newLink(id)).url);
+
+      const left = await decide(page.text, 'later');
+
+      expect({ status: left.status, location: left.headers.location }).toEqual({ status: 302, location: RETURN_URL });
+      expect((await stripe.accounts.retrieve(id)).details_submitted).toBe(false);
+      expect(emulator.deliveries()).toEqual([]);
+    });
+
+    it('sends a link opened a second time to refresh_url, and refuses a second submit of the same page', async () => {
+      const { id } = await stripe.accounts.create({ controller: expressController });
+      const link = await newLink(id);
+      const page = await httpCall(link.url);
+      await decide(page.text, 'later');
+
+      const reopened = await httpCall(link.url);
+      const resubmitted = await decide(page.text, 'submit');
+
+      expect({ status: reopened.status, location: reopened.headers.location }).toEqual({
+        status: 302,
+        location: REFRESH_URL,
+      });
+      expect(resubmitted.status).toBe(400);
+      expect((await stripe.accounts.retrieve(id)).details_submitted).toBe(false);
+    });
+
+    it('sends an expired link to refresh_url', async () => {
+      const { id } = await stripe.accounts.create({ controller: expressController });
+      const link = await newLink(id);
+      clock += 300_000;
+
+      const opened = await httpCall(link.url);
+
+      expect({ status: opened.status, location: opened.headers.location }).toEqual({
+        status: 302,
+        location: REFRESH_URL,
+      });
+    });
+
+    it('refuses account_update for an account with a Stripe-hosted Dashboard, and unknown accounts', async () => {
+      const { id } = await stripe.accounts.create({ controller: expressController });
+
+      await expect(newLink(id, 'account_update')).rejects.toMatchObject({
+        statusCode: 400,
+        param: 'type',
+        message: `You cannot create account_update links for ${id}: it has access to a Stripe-hosted Dashboard, where its owner updates their details. Use type account_onboarding to collect new requirements.`,
+      });
+      await expect(newLink('acct_unknown000000')).rejects.toMatchObject({
+        statusCode: 400,
+        code: 'resource_missing',
+        message: "No such account: 'acct_unknown000000'",
+      });
+    });
+
+    it('refuses to disconnect an account the platform created (no_deauth_on_controlled_account)', async () => {
+      const { id } = await stripe.accounts.create({ controller: { stripe_dashboard: { type: 'full' } } });
+
+      const result = stripe.oauth.deauthorize({ client_id: CLIENT_ID, stripe_user_id: id });
+
+      await expect(result).rejects.toMatchObject({
+        message: expect.stringMatching(/^no_deauth_on_controlled_account: /),
+      });
+    });
+  });
+
+  describe('POST /v1/account_sessions', () => {
+    it("returns Stripe's account_session object with every documented component", async () => {
+      const { id } = await stripe.accounts.create({ controller: expressController });
+
+      const session = await stripe.accountSessions.create({
+        account: id,
+        components: { account_onboarding: { enabled: true, features: { external_account_collection: true } } },
+      });
+
+      expect(plain(session)).toMatchObject({
+        object: 'account_session',
+        account: id,
+        client_secret: expect.stringMatching(/^accs_secret__[A-Za-z0-9]{48}$/),
+        expires_at: Math.floor(clock / 1000) + 1800,
+        livemode: false,
+      });
+      expect(Object.keys(session.components)).toHaveLength(25);
+      expect(session.components.account_onboarding).toEqual({
+        enabled: true,
+        features: { disable_stripe_user_authentication: false, external_account_collection: true },
+      });
+      expect(session.components.payments.enabled).toBe(false);
+    });
+
+    it('refuses unknown components and features, a missing enabled and a session that enables nothing', async () => {
+      const { id } = await stripe.accounts.create({ controller: expressController });
+      const create = (components: object) =>
+        stripe.accountSessions.create({ account: id, components } as Stripe.AccountSessionCreateParams);
+
+      await expect(create({ wallet: { enabled: true } })).rejects.toMatchObject({
+        param: 'components[wallet]',
+        message: 'Received unknown parameter: components[wallet]',
+      });
+      await expect(create({ payments: { enabled: true, features: { teleport: true } } })).rejects.toMatchObject({
+        message: 'Received unknown parameter: components[payments][features][teleport]',
+      });
+      await expect(create({ payments: { features: { refund_management: true } } })).rejects.toMatchObject({
+        message: 'Missing required param: components[payments][enabled].',
+      });
+      await expect(create({ payments: { enabled: false } })).rejects.toMatchObject({
+        message: 'You must enable at least one embedded component.',
+      });
+    });
+  });
+});

@@ -1,0 +1,391 @@
+/**
+ * Onboarding with Account Links through the local gateway: the real handlers, DynamoDB and the Stripe
+ * emulator's Accounts API and hosted onboarding page.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDefaults } from '../../local/defaults';
+import { createDocumentClient } from '../../shared/clients/dynamodb';
+import { mintResumeValue } from '../../shared/onboarding/resume-value';
+import { accountsByUserIndex } from '../../shared/tables';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import {
+  apiError,
+  callApi,
+  confirmAccount,
+  type FinishedFlow,
+  storedAccount,
+  stripeCalls,
+  viewOf,
+} from '../support/platform-api';
+import { locationOf, TestBrowser } from '../support/test-browser';
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+type Flow = 'express' | 'standard';
+
+const as = (user: string) => stack.mintTicket(user);
+const start = async (user: string, type: Flow, browser = new TestBrowser()) =>
+  browser.get(`${stack.gatewayUrl}/connect/onboard?type=${type}&ticket=${await as(user)}`);
+/** The account an Account Link URL (`…/setup/s/{account}/{token}`) is for. */
+const accountOfLink = (link: URL): string => link.pathname.split('/')[3] ?? '';
+const createCalls = () => stripeCalls(stack, 'POST', '/v1/accounts');
+const linkCalls = () => stripeCalls(stack, 'POST', '/v1/account_links');
+
+/** Opens the hosted page and answers it ("Agree and submit" or "Save for later"); returns Stripe's redirect. */
+const answerHostedPage = async (link: URL, decision: 'submit' | 'later'): Promise<URL> => {
+  const page = await fetch(link, { redirect: 'manual' });
+  expect(page.status).toBe(200);
+  const session = /name="session" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const answered = await fetch(`${stack.emulator.url}/setup/decision`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ session, decision, business_name: 'Jo Crafts' }).toString(),
+  });
+  return locationOf(answered);
+};
+
+/** Start → hosted page → submit → our return: what the success redirect carries. */
+const onboard = async (user: string, type: Flow): Promise<FinishedFlow> => {
+  const browser = new TestBrowser();
+  const link = locationOf(await start(user, type, browser));
+  const returned = locationOf(await browser.get((await answerHostedPage(link, 'submit')).href));
+  const accountId = returned.searchParams.get('account') ?? '';
+  const confirmation = returned.searchParams.get('confirmation') ?? '';
+  expect(accountId).toBe(accountOfLink(link));
+  expect(confirmation).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  return { accountId, confirmation };
+};
+
+/** Onboarded and confirmed by the platform's backend, as a platform does on its success page. */
+const onboardAndConfirm = async (user: string, type: Flow): Promise<string> => {
+  const finished = await onboard(user, type);
+  expect((await confirmAccount(stack, user, finished)).status).toBe(200);
+  return finished.accountId;
+};
+
+/** Every record of the user in the table, pending ones included. */
+const recordsOf = async (user: string) =>
+  (
+    await createDocumentClient().send(
+      new QueryCommand({
+        TableName: stack.tables.accounts,
+        IndexName: accountsByUserIndex,
+        KeyConditionExpression: 'platformUserId = :user',
+        ExpressionAttributeValues: { ':user': user },
+      }),
+    )
+  ).Items ?? [];
+
+const errorPageCode = async (response: Response) => /Error code: ([a-z_]+)/.exec(await response.text())?.[1];
+
+describe('GET /connect/onboard', () => {
+  it('creates one account for several clicks at once: one at Stripe, one record, every click on a link for it', async () => {
+    const creates = createCalls();
+
+    const responses = await Promise.all([1, 2, 3, 4].map(() => start('eager_clicker', 'express')));
+
+    expect(responses.map((response) => response.status)).toEqual([302, 302, 302, 302]);
+    const accounts = new Set(responses.map((response) => accountOfLink(locationOf(response))));
+    expect(accounts.size).toBe(1);
+    const [accountId = ''] = accounts;
+    const records = await recordsOf('eager_clicker');
+    expect(records.map((record) => record.accountId)).toEqual([accountId]);
+    expect(records[0]).toMatchObject({
+      connection: 'created',
+      type: 'express',
+      status: 'connected',
+      onboardingSlot: 0,
+    });
+    // Retries carry the same idempotency key: however many reached Stripe, Stripe knows one account.
+    expect(createCalls() - creates).toBeGreaterThanOrEqual(1);
+    expect(stack.emulator.getAccount(accountId)?.metadata).toEqual({
+      platform_user_id: 'eager_clicker',
+      onboarding_slot: '0',
+    });
+  });
+
+  it('reuses the recorded account on the next click when Stripe failed between creating it and its link', async () => {
+    const creates = createCalls();
+    // The SDK retries a 500 once: both attempts fail.
+    stack.emulator.injectFault({ method: 'POST', path: '/v1/account_links', mode: 'server_error', times: 2 });
+
+    const failed = await start('unlucky', 'standard');
+
+    expect(failed.status).toBe(502);
+    expect(await errorPageCode(failed)).toBe('stripe_unavailable');
+    const [record] = await recordsOf('unlucky');
+    expect(record).toMatchObject({ connection: 'created', type: 'standard' });
+
+    const retried = await start('unlucky', 'standard');
+
+    expect(retried.status).toBe(302);
+    expect(accountOfLink(locationOf(retried))).toBe(record?.accountId);
+    expect(createCalls() - creates).toBe(1);
+    expect(await recordsOf('unlucky')).toHaveLength(1);
+  });
+
+  it('continues the unfinished account on a second click rather than creating another', async () => {
+    const first = accountOfLink(locationOf(await start('second_click', 'express')));
+    const creates = createCalls();
+
+    const second = accountOfLink(locationOf(await start('second_click', 'express')));
+
+    expect(second).toBe(first);
+    expect(createCalls()).toBe(creates);
+  });
+
+  it('refuses a bad type or a missing ticket before touching Stripe', async () => {
+    const creates = createCalls();
+    const badType = await new TestBrowser().get(
+      `${stack.gatewayUrl}/connect/onboard?type=custom&ticket=${await as('typo')}`,
+    );
+    const noTicket = await new TestBrowser().get(`${stack.gatewayUrl}/connect/onboard?type=express`);
+
+    expect([badType.status, await errorPageCode(badType)]).toEqual([400, 'invalid_parameter']);
+    expect([noTicket.status, await errorPageCode(noTicket)]).toEqual([401, 'missing_token']);
+    expect(createCalls()).toBe(creates);
+  });
+});
+
+describe('the hosted onboarding and its return', () => {
+  it('sends a finished owner to the success URL with the account and a confirmation; the platform confirms it', async () => {
+    const finished = await onboard('finisher', 'express');
+
+    const before = await storedAccount(stack, finished.accountId);
+    expect(before).toMatchObject({ detailsSubmitted: true, confirmationHash: expect.any(String) });
+    const confirmed = await confirmAccount(stack, 'finisher', finished);
+
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({
+      accountId: finished.accountId,
+      connection: 'created',
+      confirmation: 'confirmed',
+      detailsSubmitted: true,
+    });
+  });
+
+  it('applies the account.updated webhook the hosted page sends: the record moves forward', async () => {
+    const { accountId } = await onboard('webhooked', 'express');
+
+    let record: Record<string, unknown> | undefined;
+    for (let tries = 0; tries < 200 && record?.stripeStateAt === undefined; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      record = await storedAccount(stack, accountId);
+    }
+
+    expect(record).toMatchObject({
+      chargesEnabled: true,
+      payoutsEnabled: true,
+      detailsSubmitted: true,
+      capabilities: { card_payments: 'active', transfers: 'active' },
+      stripeStateAt: expect.any(Number),
+    });
+  });
+
+  it('sends an owner who saved for later to the failure URL with onboarding_incomplete; the next click continues', async () => {
+    const browser = new TestBrowser();
+    const link = locationOf(await start('later_owner', 'standard', browser));
+
+    const returned = locationOf(await browser.get((await answerHostedPage(link, 'later')).href));
+
+    expect(Object.fromEntries(returned.searchParams)).toEqual({
+      error: 'onboarding_incomplete',
+      account: accountOfLink(link),
+    });
+    expect(accountOfLink(locationOf(await start('later_owner', 'standard')))).toBe(accountOfLink(link));
+  });
+
+  it('mints a fresh link for the same account when a used link goes to refresh_url', async () => {
+    const browser = new TestBrowser();
+    const link = locationOf(await start('reopener', 'express', browser));
+    await fetch(link, { redirect: 'manual' });
+    const creates = createCalls();
+
+    const reused = locationOf(await fetch(link, { redirect: 'manual' }));
+    expect(reused.pathname).toBe('/connect/onboard/refresh');
+    const fresh = locationOf(await browser.get(reused.href));
+
+    expect(accountOfLink(fresh)).toBe(accountOfLink(link));
+    expect(fresh.href).not.toBe(link.href);
+    expect(createCalls()).toBe(creates);
+    const returned = locationOf(await browser.get((await answerHostedPage(fresh, 'submit')).href));
+    expect(returned.searchParams.get('account')).toBe(accountOfLink(link));
+  });
+
+  it('refuses a forged or expired resume value with a page that says what to do, creating nothing', async () => {
+    const link = locationOf(await start('resumer', 'express'));
+    const accountId = accountOfLink(link);
+    const secret = localDefaults.platformTokenSecret;
+    const claims = { accountId, platformUserId: 'resumer', type: 'express' as const };
+    const twoDaysAgo = Date.now() - 2 * 24 * 60 * 60 * 1000;
+    const cases = [
+      ['garbage', 'not-a-resume-value', 'resume_invalid'],
+      [
+        'signed with another key',
+        await mintResumeValue(claims, 'another-secret-0123456789abcdef0123', Date.now()),
+        'resume_invalid',
+      ],
+      [
+        'for another user',
+        await mintResumeValue({ ...claims, platformUserId: 'mallory' }, secret, Date.now()),
+        'resume_invalid',
+      ],
+      ['expired', await mintResumeValue(claims, secret, twoDaysAgo), 'resume_expired'],
+    ] as const;
+    const links = linkCalls();
+    const creates = createCalls();
+
+    for (const [label, resume, code] of cases) {
+      for (const path of ['refresh', 'return']) {
+        const response = await new TestBrowser().get(`${stack.gatewayUrl}/connect/onboard/${path}?resume=${resume}`);
+        expect([label, path, response.status, await errorPageCode(response)]).toEqual([label, path, 400, code]);
+      }
+    }
+    expect(linkCalls()).toBe(links);
+    expect(createCalls()).toBe(creates);
+  });
+});
+
+describe('a created account on the platform API', () => {
+  it('is 409 on deauthorize, with what to do instead, and stays connected', async () => {
+    const accountId = await onboardAndConfirm('disconnector', 'standard');
+    const deauthorizeCalls = stripeCalls(stack, 'POST', '/oauth/deauthorize');
+
+    const result = await callApi(stack, 'POST', `/accounts/${accountId}/deauthorize`, await as('disconnector'));
+
+    expect(result).toMatchObject({
+      status: 409,
+      body: apiError(
+        'conflict_error',
+        'created_account_not_disconnectable',
+        `${accountId} was created by the platform, and Stripe does not let a platform disconnect an account it created. To stop working with it, reject it from the Stripe Dashboard or with POST /v1/accounts/${accountId}/reject (https://docs.stripe.com/api/account/reject); its owner can also close it.`,
+      ),
+    });
+    expect(stripeCalls(stack, 'POST', '/oauth/deauthorize')).toBe(deauthorizeCalls);
+    expect((await storedAccount(stack, accountId))?.status).toBe('connected');
+  });
+
+  it('has a working Express Dashboard login link once finished and confirmed', async () => {
+    const accountId = await onboardAndConfirm('express_owner', 'express');
+
+    const result = await callApi(stack, 'POST', `/accounts/${accountId}/login_links`, await as('express_owner'));
+
+    expect(result.status).toBe(200);
+    const opened = await fetch(String(result.body.url), { redirect: 'manual' });
+    expect(opened.status).toBe(200);
+  });
+
+  it('shows in the account record how it came', async () => {
+    const accountId = await onboardAndConfirm('reader', 'express');
+
+    const result = await callApi(stack, 'GET', `/accounts/${accountId}`, await as('reader'));
+
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual(viewOf((await storedAccount(stack, accountId)) ?? {}));
+    expect(result.body).toMatchObject({ connection: 'created', type: 'express', scope: 'express' });
+  });
+});
+
+describe('POST /accounts/{accountId}/account_links', () => {
+  it("answers Stripe's account_link object for the owner, a link for the same account", async () => {
+    const accountId = await onboardAndConfirm('linker', 'standard');
+
+    const result = await callApi(stack, 'POST', `/accounts/${accountId}/account_links`, await as('linker'), {
+      type: 'account_onboarding',
+      collect: 'eventually_due',
+    });
+
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual({
+      object: 'account_link',
+      url: expect.stringMatching(`^${stack.emulator.url}/setup/s/${accountId}/`),
+      created: expect.any(Number),
+      expires_at: Number(result.body.created) + 300,
+    });
+  });
+
+  it('refuses another user (403), a pending account (409) and bad bodies (400)', async () => {
+    const accountId = await onboardAndConfirm('link_owner', 'express');
+    const pending = accountOfLink(locationOf(await start('link_owner', 'standard')));
+    const token = await as('link_owner');
+    const links = linkCalls();
+    const post = (id: string, body: unknown, bearer = token) =>
+      callApi(stack, 'POST', `/accounts/${id}/account_links`, bearer, body);
+
+    expect(await post(accountId, { type: 'account_onboarding' }, await as('mallory'))).toMatchObject({
+      status: 403,
+      body: { error: { code: 'not_your_account' } },
+    });
+    expect(await post(pending, { type: 'account_onboarding' })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'confirmation_pending' } },
+    });
+    expect(await post(accountId, { type: 'account_update' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'account_update_unavailable' } },
+    });
+    expect(await post(accountId, { type: 'account_onboarding', colour: 'blue' })).toMatchObject({
+      status: 400,
+      body: apiError(
+        'invalid_request_error',
+        'unknown_field',
+        'The request body has a field this route does not take (it takes: type, collect).',
+      ),
+    });
+    expect(await post(accountId, 'not json')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_body' } },
+    });
+    expect(linkCalls()).toBe(links);
+  });
+});
+
+describe('POST /accounts/{accountId}/account_sessions', () => {
+  it("answers Stripe's account_session object for the owner", async () => {
+    const accountId = await onboardAndConfirm('embedder', 'express');
+
+    const result = await callApi(stack, 'POST', `/accounts/${accountId}/account_sessions`, await as('embedder'), {
+      components: { account_onboarding: { enabled: true } },
+    });
+
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({
+      object: 'account_session',
+      account: accountId,
+      client_secret: expect.any(String),
+      expires_at: expect.any(Number),
+      livemode: false,
+      components: { account_onboarding: { enabled: true } },
+    });
+  });
+
+  it('refuses another user (403) and components Stripe does not document (400)', async () => {
+    const accountId = await onboardAndConfirm('session_owner', 'express');
+    const post = async (body: unknown, user = 'session_owner') =>
+      callApi(stack, 'POST', `/accounts/${accountId}/account_sessions`, await as(user), body);
+
+    expect(await post({ components: { account_onboarding: { enabled: true } } }, 'mallory')).toMatchObject({
+      status: 403,
+      body: { error: { code: 'not_your_account' } },
+    });
+    expect(await post({ components: { wallet: { enabled: true } } })).toMatchObject({
+      status: 400,
+      body: apiError(
+        'invalid_request_error',
+        'invalid_components',
+        'components names a component Stripe does not document (see https://docs.stripe.com/connect/supported-embedded-components).',
+      ),
+    });
+    expect(await post({})).toMatchObject({ status: 400, body: { error: { code: 'invalid_components' } } });
+  });
+});

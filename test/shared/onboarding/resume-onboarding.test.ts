@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { confirmationMatches } from '../../../shared/accounts/confirmation';
+import { finishOnboarding } from '../../../shared/onboarding/finish-onboarding';
+import { refreshOnboarding } from '../../../shared/onboarding/refresh-onboarding';
+import { mintResumeValue, type ResumeClaims } from '../../../shared/onboarding/resume-value';
+import { mintPlatformToken } from '../../../shared/platform-token';
+import { config, FakeMetrics, FakeStore, FakeStripe, NOW, quietLogger, stripeError, TOKEN_SECRET } from './fakes';
+
+const claims: ResumeClaims = { accountId: 'acct_fake0001', platformUserId: 'user_1', type: 'express' };
+
+const setup = () => {
+  const accounts = new FakeStore();
+  const stripe = new FakeStripe();
+  accounts.add({ accountId: 'acct_fake0001', platformUserId: 'user_1', confirmationPending: true });
+  stripe.accounts.set('acct_fake0001', { details_submitted: false, charges_enabled: false, payouts_enabled: false });
+  const metrics = new FakeMetrics();
+  const context = {
+    config,
+    secrets: { platformTokenSecret: TOKEN_SECRET },
+    accounts,
+    stripe: async () => stripe,
+    logger: quietLogger(),
+    metrics,
+    notices: { publish: async () => undefined },
+    now: NOW,
+  };
+  const query = async (overrides: Partial<ResumeClaims> = {}, at = NOW) =>
+    `resume=${await mintResumeValue({ ...claims, ...overrides }, TOKEN_SECRET, at)}`;
+  return { accounts, stripe, metrics, context, query };
+};
+
+describe('refreshOnboarding', () => {
+  it('mints a fresh link for the same account with the same resume value, and creates nothing', async () => {
+    const { accounts, stripe, context, query } = setup();
+    const raw = await query();
+
+    const response = await refreshOnboarding(raw, context);
+
+    expect(response).toEqual({
+      statusCode: 302,
+      headers: { location: 'https://connect.stripe.example/setup/s/acct_fake0001/link1' },
+      body: '',
+    });
+    expect(stripe.calls).toEqual([
+      {
+        method: 'createAccountLink',
+        args: [
+          {
+            account: 'acct_fake0001',
+            type: 'account_onboarding',
+            refresh_url: `https://connect.example/prod/connect/onboard/refresh?${raw}`,
+            return_url: `https://connect.example/prod/connect/onboard/return?${raw}`,
+          },
+        ],
+      },
+    ]);
+    expect(accounts.writes).toBe(0);
+  });
+
+  it('refuses a forged, altered, expired or misplaced resume value and touches nothing', async () => {
+    const { accounts, stripe, context, query } = setup();
+    const valid = (await query()).slice('resume='.length);
+    const [header, payload] = valid.split('.');
+    const platformToken = await mintPlatformToken('user_1', TOKEN_SECRET);
+    const forged = await mintResumeValue(claims, 'another-secret-0123456789abcdef0123456789', NOW);
+
+    const refusals = [
+      [`resume=${forged}`, 'resume_invalid'],
+      [`resume=${header}.${payload}x.${valid.split('.')[2]}`, 'resume_invalid'],
+      [`resume=${platformToken}`, 'resume_invalid'],
+      ['', 'resume_invalid'],
+      [await query({}, NOW - 25 * 60 * 60 * 1000), 'resume_expired'],
+      [await query({ platformUserId: 'user_2' }), 'resume_invalid'],
+      [await query({ type: 'standard' }), 'resume_invalid'],
+      [await query({ accountId: 'acct_unknown' }), 'resume_invalid'],
+    ] as const;
+    for (const [raw, code] of refusals) {
+      await expect(refreshOnboarding(raw, context), raw).rejects.toMatchObject({ kind: 'invalid_request', code });
+    }
+    await expect(refreshOnboarding(await query(), context)).resolves.toMatchObject({ statusCode: 302 });
+    expect([stripe.callNames(), accounts.writes]).toEqual([['createAccountLink'], 0]);
+  });
+
+  it('says plainly what to do with an expired resume value', async () => {
+    const { context, query } = setup();
+
+    await expect(refreshOnboarding(await query({}, NOW - 25 * 60 * 60 * 1000), context)).rejects.toMatchObject({
+      message: 'This onboarding link has expired. Go back to the platform and continue onboarding from there.',
+    });
+  });
+
+  it('refuses an account that is no longer connected with a 409', async () => {
+    const { accounts, context, query } = setup();
+    accounts.add({ accountId: 'acct_fake0001', platformUserId: 'user_1', status: 'deauthorized' });
+
+    await expect(refreshOnboarding(await query(), context)).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'account_deauthorized',
+    });
+  });
+});
+
+describe('finishOnboarding', () => {
+  it('sends a finished owner to the success URL with the account and a one-time confirmation whose hash is stored', async () => {
+    const { accounts, stripe, metrics, context, query } = setup();
+    stripe.accounts.set('acct_fake0001', { details_submitted: true, charges_enabled: true, payouts_enabled: false });
+
+    const response = await finishOnboarding(await query(), context);
+
+    const location = new URL(response.headers.location ?? '');
+    const confirmation = location.searchParams.get('confirmation') ?? '';
+    expect(location.origin + location.pathname).toBe('https://platform.example/ok');
+    expect([...location.searchParams.keys()]).toEqual(['account', 'confirmation']);
+    expect(location.searchParams.get('account')).toBe('acct_fake0001');
+    const finished = accounts.items.get('acct_fake0001')?.finished;
+    expect(finished).toEqual({
+      chargesEnabled: true,
+      payoutsEnabled: false,
+      confirmation: { hash: expect.stringMatching(/^[0-9a-f]{64}$/), expiresAt: NOW + 15 * 60_000 },
+      at: NOW,
+    });
+    expect(confirmationMatches(confirmation, finished?.confirmation.hash ?? '')).toBe(true);
+    expect(metrics.counted).toEqual([{ name: 'OnboardingFinished', dimension: { flow: 'express' } }]);
+  });
+
+  it('returns to the return_to fixed at the start', async () => {
+    const { stripe, context, query } = setup();
+    stripe.accounts.set('acct_fake0001', { details_submitted: true, charges_enabled: true, payouts_enabled: true });
+
+    const response = await finishOnboarding(await query({ returnTo: 'https://app.platform.example/done' }), context);
+
+    expect(response.headers.location).toMatch(
+      /^https:\/\/app\.platform\.example\/done\?account=acct_fake0001&confirmation=[A-Za-z0-9_-]{22}$/,
+    );
+  });
+
+  it('sends an owner who left early to the failure URL with onboarding_incomplete and stores nothing', async () => {
+    const { accounts, context, query } = setup();
+
+    const response = await finishOnboarding(await query(), context);
+
+    expect(response).toEqual({
+      statusCode: 302,
+      headers: { location: 'https://platform.example/failed?error=onboarding_incomplete&account=acct_fake0001' },
+      body: '',
+    });
+    expect(accounts.writes).toBe(0);
+  });
+
+  it('hands out no new confirmation for an account confirmed already (a reload)', async () => {
+    const { accounts, stripe, context, query } = setup();
+    accounts.add({ accountId: 'acct_fake0001', platformUserId: 'user_1', confirmed: true });
+    stripe.accounts.set('acct_fake0001', { details_submitted: true, charges_enabled: true, payouts_enabled: true });
+
+    const response = await finishOnboarding(await query(), context);
+
+    expect(response.headers.location).toBe('https://platform.example/ok?account=acct_fake0001');
+  });
+
+  it('redirects to the failure URL with stripe_unavailable when Stripe cannot be read', async () => {
+    const { stripe, context, query } = setup();
+    stripe.failNext.retrieveAccount = stripeError('api');
+
+    const response = await finishOnboarding(await query(), context);
+
+    expect(response.headers.location).toBe(
+      'https://platform.example/failed?error=stripe_unavailable&account=acct_fake0001',
+    );
+  });
+
+  it('refuses a forged resume value before reading Stripe', async () => {
+    const { stripe, context } = setup();
+    const forged = await mintResumeValue(claims, 'another-secret-0123456789abcdef0123456789', NOW);
+
+    await expect(finishOnboarding(`resume=${forged}`, context)).rejects.toMatchObject({
+      kind: 'invalid_request',
+      code: 'resume_invalid',
+      message: 'This onboarding link is not valid. Go back to the platform and start onboarding again.',
+    });
+    expect(stripe.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { createdAccountCannotBeDisconnected } from '../../../shared/onboarding/created-account-deauthorize';
+import { mintResumeValue, verifyResumeValue } from '../../../shared/onboarding/resume-value';
+import { verifyPlatformToken } from '../../../shared/platform-token';
+import { NOW, TOKEN_SECRET } from './fakes';
+
+describe('resume value', () => {
+  const claims = {
+    accountId: 'acct_1',
+    platformUserId: 'user_1',
+    type: 'standard' as const,
+    returnTo: 'https://app.example/x',
+  };
+
+  it('round-trips its claims until it expires a day later', async () => {
+    const value = await mintResumeValue(claims, TOKEN_SECRET, NOW);
+
+    expect(await verifyResumeValue(value, TOKEN_SECRET, NOW + 24 * 60 * 60 * 1000 - 1000)).toEqual(claims);
+    await expect(verifyResumeValue(value, TOKEN_SECRET, NOW + 24 * 60 * 60 * 1000)).rejects.toMatchObject({
+      code: 'resume_expired',
+    });
+  });
+
+  it('is never accepted as a platform token (other key, other audience)', async () => {
+    const value = await mintResumeValue(claims, TOKEN_SECRET, Date.now());
+
+    await expect(verifyPlatformToken(value, TOKEN_SECRET)).rejects.toMatchObject({
+      kind: 'unauthenticated',
+      code: 'invalid_token',
+    });
+  });
+});
+
+describe('createdAccountCannotBeDisconnected', () => {
+  it('is a 409 that says what the platform can do instead', () => {
+    expect(createdAccountCannotBeDisconnected('acct_1')).toMatchObject({
+      kind: 'conflict',
+      code: 'created_account_not_disconnectable',
+      message:
+        'acct_1 was created by the platform, and Stripe does not let a platform disconnect an account it created. To stop working with it, reject it from the Stripe Dashboard or with POST /v1/accounts/acct_1/reject (https://docs.stripe.com/api/account/reject); its owner can also close it.',
+    });
+  });
+});

@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../../shared/errors';
+import { accountIdempotencyKey } from '../../../shared/onboarding/account-settings';
+import { verifyResumeValue } from '../../../shared/onboarding/resume-value';
+import { startOnboarding } from '../../../shared/onboarding/start-onboarding';
+import { mintPlatformToken } from '../../../shared/platform-token';
+import { config, FakeMetrics, FakeStore, FakeStripe, NOW, quietLogger, stripeError, TOKEN_SECRET } from './fakes';
+
+const setup = () => {
+  const accounts = new FakeStore();
+  const stripe = new FakeStripe();
+  const metrics = new FakeMetrics();
+  const context = {
+    config,
+    secrets: { platformTokenSecret: TOKEN_SECRET },
+    accounts,
+    stripe: async () => stripe,
+    logger: quietLogger(),
+    metrics,
+    now: NOW,
+  };
+  const start = async (query: Record<string, string>) =>
+    startOnboarding(new URLSearchParams(query).toString(), { ...context, now: Date.now() });
+  return { accounts, stripe, metrics, start };
+};
+
+const ticketFor = (user: string) => mintPlatformToken(user, TOKEN_SECRET);
+
+describe('startOnboarding', () => {
+  it('creates an Express account with controller properties and an idempotency key, records it, then redirects to its link', async () => {
+    const { accounts, stripe, metrics, start } = setup();
+
+    const response = await start({ type: 'express', ticket: await ticketFor('user_1') });
+
+    expect(response).toEqual({
+      statusCode: 302,
+      headers: { location: 'https://connect.stripe.example/setup/s/acct_fake0001/link2' },
+      body: '',
+    });
+    expect(stripe.calls[0]).toEqual({
+      method: 'createAccount',
+      args: [
+        {
+          controller: {
+            stripe_dashboard: { type: 'express' },
+            fees: { payer: 'application' },
+            losses: { payments: 'application' },
+            requirement_collection: 'stripe',
+          },
+          capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
+          metadata: { platform_user_id: 'user_1', onboarding_slot: '0' },
+        },
+        accountIdempotencyKey('user_1', 'express', 0),
+      ],
+    });
+    const linkParams = stripe.calls[1]?.args[0] as Record<string, string>;
+    expect({ ...linkParams, refresh_url: undefined, return_url: undefined }).toEqual({
+      account: 'acct_fake0001',
+      type: 'account_onboarding',
+      refresh_url: undefined,
+      return_url: undefined,
+    });
+    const refresh = new URL(linkParams.refresh_url ?? '');
+    const back = new URL(linkParams.return_url ?? '');
+    expect([refresh.origin + refresh.pathname, back.origin + back.pathname]).toEqual([
+      'https://connect.example/prod/connect/onboard/refresh',
+      'https://connect.example/prod/connect/onboard/return',
+    ]);
+    expect(await verifyResumeValue(refresh.searchParams.get('resume') ?? '', TOKEN_SECRET, Date.now())).toEqual({
+      accountId: 'acct_fake0001',
+      platformUserId: 'user_1',
+      type: 'express',
+    });
+    expect(accounts.writes).toBe(1);
+    expect(accounts.items.get('acct_fake0001')).toMatchObject({
+      platformUserId: 'user_1',
+      connection: 'created',
+      status: 'connected',
+      detailsSubmitted: false,
+    });
+    expect(metrics.counted).toEqual([
+      { name: 'OnboardingAccountCreated', dimension: { flow: 'express' } },
+      { name: 'OnboardingStarted', dimension: { flow: 'express' } },
+    ]);
+  });
+
+  it('creates a Standard account with the full Stripe Dashboard', async () => {
+    const { stripe, start } = setup();
+
+    await start({ type: 'standard', ticket: await ticketFor('user_1') });
+
+    expect(stripe.calls[0]?.args[0]).toEqual({
+      controller: { stripe_dashboard: { type: 'full' } },
+      metadata: { platform_user_id: 'user_1', onboarding_slot: '0' },
+    });
+  });
+
+  it('reuses the unfinished account on a second visit: no write, no second account, one Stripe call', async () => {
+    const { accounts, stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+    await start({ type: 'express', ticket });
+    stripe.calls.length = 0;
+
+    const again = await start({ type: 'express', ticket });
+
+    expect(again.headers.location).toMatch(/^https:\/\/connect\.stripe\.example\/setup\/s\/acct_fake0001\//);
+    expect(stripe.callNames()).toEqual(['createAccountLink']);
+    expect(accounts.writes).toBe(1);
+  });
+
+  it('makes one account for several concurrent clicks (same slot, same idempotency key)', async () => {
+    const { accounts, stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+
+    const responses = await Promise.all([1, 2, 3].map(() => start({ type: 'express', ticket })));
+
+    expect(responses.map((response) => response.statusCode)).toEqual([302, 302, 302]);
+    expect(stripe.accountsByKey.size).toBe(1);
+    expect([...accounts.items.keys()]).toEqual(['acct_fake0001']);
+  });
+
+  it('loses nothing when Stripe fails between the account and its link: the next click reuses the account', async () => {
+    const { accounts, stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+    stripe.failNext.createAccountLink = stripeError('api');
+
+    const failed = start({ type: 'express', ticket });
+    await expect(failed).rejects.toMatchObject({ kind: 'upstream_failed', code: 'stripe_unavailable' });
+    const retried = await start({ type: 'express', ticket });
+
+    expect(retried.statusCode).toBe(302);
+    expect([...accounts.items.keys()]).toEqual(['acct_fake0001']);
+    expect(stripe.callNames()).toEqual(['createAccount', 'createAccountLink', 'createAccountLink']);
+  });
+
+  it('gets the same account back when the record write was lost after Stripe created it (same idempotency key)', async () => {
+    const { accounts, stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+    const put = accounts.putCreated.bind(accounts);
+    let failOnce = true;
+    accounts.putCreated = async (account) => {
+      if (failOnce) {
+        failOnce = false;
+        throw new StoreUnavailableError(new Error('down'));
+      }
+      return put(account);
+    };
+
+    await expect(start({ type: 'express', ticket })).rejects.toMatchObject({ kind: 'unavailable' });
+    await start({ type: 'express', ticket });
+
+    expect(stripe.accountsByKey.size).toBe(1);
+    expect([...accounts.items.keys()]).toEqual(['acct_fake0001']);
+  });
+
+  it('creates a new account (next slot) once the earlier one of that type finished, and keeps types apart', async () => {
+    const { accounts, stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+    accounts.add({ accountId: 'acct_done', platformUserId: 'user_1', detailsSubmitted: true, onboardingSlot: 0 });
+    accounts.add({ accountId: 'acct_std', platformUserId: 'user_1', type: 'standard' });
+
+    await start({ type: 'express', ticket });
+
+    expect(stripe.calls[0]?.args[1]).toBe(accountIdempotencyKey('user_1', 'express', 1));
+    expect(accounts.items.get('acct_fake0001')?.onboardingSlot).toBe(1);
+  });
+
+  it('never continues another user\u2019s account or an OAuth-connected one', async () => {
+    const { accounts, stripe, start } = setup();
+    accounts.add({ accountId: 'acct_other', platformUserId: 'user_2' });
+    accounts.add({ accountId: 'acct_oauth', platformUserId: 'user_1', connection: 'oauth' });
+
+    await start({ type: 'express', ticket: await ticketFor('user_1') });
+
+    expect(stripe.calls[1]?.args[0]).toMatchObject({ account: 'acct_fake0001' });
+  });
+
+  it('refuses a bad request before touching the store or Stripe', async () => {
+    const { accounts, stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+
+    await expect(start({ type: 'custom', ticket })).rejects.toMatchObject({
+      kind: 'invalid_request',
+      code: 'invalid_parameter',
+      message: 'type must be express or standard.',
+    });
+    await expect(start({ type: 'express', ticket, colour: 'blue' })).rejects.toMatchObject({
+      kind: 'invalid_request',
+      code: 'unknown_parameter',
+      message:
+        'The request has a parameter that /connect/onboard does not support. Supported: type, ticket, return_to.',
+    });
+    await expect(start({ type: 'express', ticket, return_to: 'https://evil.example/x' })).rejects.toMatchObject({
+      kind: 'invalid_request',
+      code: 'invalid_return_to',
+    });
+    await expect(start({ type: 'express' })).rejects.toMatchObject({ kind: 'unauthenticated', code: 'missing_token' });
+    expect([stripe.calls, accounts.writes]).toEqual([[], 0]);
+  });
+
+  it('carries a valid return_to inside the resume value', async () => {
+    const { stripe, start } = setup();
+
+    await start({ type: 'express', ticket: await ticketFor('user_1'), return_to: 'https://app.platform.example/done' });
+
+    const linkParams = stripe.calls[1]?.args[0] as { return_url: string };
+    const resume = new URL(linkParams.return_url).searchParams.get('resume');
+    expect((await verifyResumeValue(resume ?? '', TOKEN_SECRET, Date.now())).returnTo).toBe(
+      'https://app.platform.example/done',
+    );
+  });
+
+  it('answers 409 (no retry helps) when Stripe refuses a link for a reused account', async () => {
+    const { accounts, stripe, start } = setup();
+    accounts.add({ accountId: 'acct_rejected', platformUserId: 'user_1' });
+    stripe.failNext.createAccountLink = stripeError('invalid_request', "No such account: 'acct_rejected'");
+
+    await expect(start({ type: 'express', ticket: await ticketFor('user_1') })).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'onboarding_unavailable',
+      message:
+        'Stripe no longer lets the platform onboard acct_rejected (it may have been rejected or closed). Contact the platform for help.',
+    });
+  });
+});
