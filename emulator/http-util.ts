@@ -38,10 +38,6 @@ export function sendJson(
 }
 
 /**
- * `formTargets`: origins a form on the page may end up at. Chromium applies CSP form-action to
- * the redirects that follow a form POST too, so the authorize page must allow the redirect URI's origin.
- */
-/**
  * Whether Stripe says a retry of a failed request may succeed: yes for 409 conflicts, 429 (rate limits and
  * lock timeouts) and 5xx; no for the other 4xx, which fail the same way again. stripe-node's
  * RequestSender obeys the `Stripe-Should-Retry` header before its own status rules.
@@ -62,6 +58,10 @@ export function sendStripeJson(
   });
 }
 
+/**
+ * `formTargets`: origins a form on the page may end up at. Chromium applies CSP form-action to
+ * the redirects that follow a form POST too, so the authorize page must allow the redirect URI's origin.
+ */
 export function sendHtml(
   res: ServerResponse,
   requestId: string,

@@ -116,6 +116,15 @@ export const confirmAccount = async (
 ): Promise<ApiResult<unknown>> =>
   callApi(origin, platformUserId, 'POST', `/accounts/${encodeURIComponent(accountId)}/confirm`, { confirmation });
 
+/** The `url` of a Stripe link object the API answered (an account link, a login link), or why there is none. */
+const urlOf = (result: ApiResult<unknown>, what: string): ApiResult<string> => {
+  if (!result.ok) return result;
+  const url = (result.value as { url?: unknown } | undefined)?.url;
+  return typeof url === 'string' && URL.canParse(url)
+    ? { ok: true, value: url }
+    : { ok: false, status: 200, code: 'unexpected_response', message: `The ${what} answer had no URL.` };
+};
+
 /**
  * `POST /accounts/{id}/account_links` for the logged-in user: a fresh Stripe-hosted onboarding link that
  * asks for everything Stripe will need (`account_update` links are refused for accounts with a Stripe-hosted
@@ -133,11 +142,7 @@ export const updateDetailsUrl = async (
     `/accounts/${encodeURIComponent(accountId)}/account_links`,
     { type: 'account_onboarding', collect: 'eventually_due' },
   );
-  if (!result.ok) return result;
-  const url = (result.value as { url?: unknown } | undefined)?.url;
-  return typeof url === 'string' && URL.canParse(url)
-    ? { ok: true, value: url }
-    : { ok: false, status: 200, code: 'unexpected_response', message: 'The account link answer had no URL.' };
+  return urlOf(result, 'account link');
 };
 
 /** `POST /accounts/{id}/login_links` for the logged-in user: the URL to send that user to. */
@@ -152,9 +157,5 @@ export const loginLinkUrl = async (
     'POST',
     `/accounts/${encodeURIComponent(accountId)}/login_links`,
   );
-  if (!result.ok) return result;
-  const url = (result.value as { url?: unknown } | undefined)?.url;
-  return typeof url === 'string' && URL.canParse(url)
-    ? { ok: true, value: url }
-    : { ok: false, status: 200, code: 'unexpected_response', message: 'The login link answer had no URL.' };
+  return urlOf(result, 'login link');
 };
