@@ -13,6 +13,7 @@ import { localDefaults } from '../local/defaults';
 import { createDocumentClient } from '../shared/clients/dynamodb';
 import { mintPlatformToken } from '../shared/platform-token';
 import { type FunctionName, type Route, routes } from '../shared/routes';
+import { stripeApiVersion } from '../shared/stripe/api-version';
 import { type BenchRequest, toEvent } from './requests';
 import type { BenchStack } from './stack';
 
@@ -145,7 +146,7 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
       id: eventId,
       object: 'event',
       account: accountId,
-      api_version: '2025-01-01',
+      api_version: stripeApiVersion,
       created,
       data: { object },
       livemode: false,

@@ -11,7 +11,6 @@ import {
   type AccountConnection,
   type AccountRecord,
   type AccountStatus,
-  type AccountsPageKey,
   type AccountsRepo,
   connectionOf,
   type FinishedOnboarding,
@@ -42,8 +41,8 @@ export type PutCreatedResult =
 
 export interface OnboardingStore {
   get(accountId: string): Promise<OnboardingAccount | undefined>;
-  /** Every account of the user (all pages). */
-  listByUser(platformUserId: string): Promise<readonly OnboardingAccount[]>;
+  /** The user's created (onboarding) accounts of `type`, pending or not. */
+  listCreated(platformUserId: string, type: ConnectFlow): Promise<readonly OnboardingAccount[]>;
   /**
    * Records an account the platform just created, pending confirmation, in one conditional write: a
    * repeat for the same user is a no-op that returns the record; an account held by another user is refused.
@@ -72,7 +71,6 @@ export const onboardingAccountOf = (record: AccountRecord): OnboardingAccount =>
 });
 
 /** Reads a user's accounts a page at a time; onboarding needs them all (a user has a handful). */
-const listPageSize = 100;
 
 /** The accounts repo behind the port. */
 export const onboardingStore = (repo: AccountsRepo): OnboardingStore => ({
@@ -80,20 +78,7 @@ export const onboardingStore = (repo: AccountsRepo): OnboardingStore => ({
     const record = await repo.get(accountId);
     return record && onboardingAccountOf(record);
   },
-  listByUser: async (platformUserId) => {
-    const all: OnboardingAccount[] = [];
-    let startAfter: AccountsPageKey | undefined;
-    do {
-      const page = await repo.listByUser(platformUserId, {
-        limit: listPageSize,
-        includePending: true,
-        ...(startAfter ? { startAfter } : {}),
-      });
-      all.push(...page.records.map(onboardingAccountOf));
-      startAfter = page.lastKey;
-    } while (startAfter);
-    return all;
-  },
+  listCreated: async (platformUserId, type) => (await repo.listCreated(platformUserId, type)).map(onboardingAccountOf),
   putCreated: async (account) => {
     const result = await repo.putCreated(account);
     return result.ok ? { ok: true, record: onboardingAccountOf(result.record) } : result;

@@ -95,7 +95,7 @@ export const startOnboarding = async (
   const { config, secrets, accounts, now } = context;
   const request = parseStartOnboarding(rawQueryString, config.returnToOrigins);
   const { platformUserId } = await verifyPlatformToken(request.ticket, secrets.platformTokenSecret, now);
-  const existing = await accounts.listByUser(platformUserId);
+  const existing = await accounts.listCreated(platformUserId, request.type);
   const stripe = await context.stripe();
   const record =
     unfinishedAccount(existing, request.type) ??

@@ -187,6 +187,8 @@ export const accountConditions = {
    */
   noStatusChangeAfter: '(attribute_not_exists(statusChangedAt) OR statusChangedAt <= :statusAt)',
   notAppliedYet: 'NOT contains(appliedEvents, :appliedEvent)',
+  /** Created by this service with the Accounts API (onboarding), not connected through OAuth; `#connection`, `:created`. */
+  isCreated: '#connection = :created',
   /** Waiting for the platform's confirmation; a record with neither field predates confirmations and is confirmed. */
   isPending: '(attribute_exists(confirmationHash) AND attribute_not_exists(confirmedAt))',
   isConfirmed: '(attribute_not_exists(confirmationHash) OR attribute_exists(confirmedAt))',
@@ -196,7 +198,7 @@ export const accountConditions = {
 } as const;
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
-const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet } = accountConditions;
+const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet, isCreated } = accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired } = accountConditions;
 const all = (...parts: string[]) => parts.join(' AND ');
 const either = (...parts: string[]) => parts.join(' OR ');
@@ -536,12 +538,13 @@ export interface AccountsRepo {
   /**
    * A platform user's confirmed accounts, newest connection first (pending ones are skipped). `lastKey`
    * is where to go on; a page may hold fewer than `limit` records when it stopped after `maxListQueries`.
-   * `includePending`: pending ones too, for onboarding, which continues the user's unfinished created account.
    */
-  listByUser(
-    platformUserId: string,
-    options: { limit: number; startAfter?: AccountsPageKey; includePending?: boolean },
-  ): Promise<AccountsPage>;
+  listByUser(platformUserId: string, options: { limit: number; startAfter?: AccountsPageKey }): Promise<AccountsPage>;
+  /**
+   * The user's accounts of `type` that this service created (onboarding), pending or not, in one filtered
+   * query of the user's index (a further page only past 1 MB of the user's items).
+   */
+  listCreated(platformUserId: string, type: ConnectFlow): Promise<readonly AccountRecord[]>;
   /**
    * Marks the owner's account deauthorized as of `at` and returns the record; undefined if unknown.
    * Idempotent: an account already deauthorized is returned as stored, its times untouched. A
@@ -671,7 +674,7 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
         client.send(new UpdateCommand(capabilitiesMissingWrite(tableName, owned, missing, now))),
       )) !== undefined,
 
-    listByUser: async (platformUserId, { limit, startAfter, includePending = false }) => {
+    listByUser: async (platformUserId, { limit, startAfter }) => {
       const records: AccountRecord[] = [];
       let lastKey = startAfter;
       for (let query = 0; query < maxListQueries; query += 1) {
@@ -681,7 +684,7 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
               TableName: tableName,
               IndexName: accountsByUserIndex,
               KeyConditionExpression: 'platformUserId = :user',
-              ...(includePending ? {} : { FilterExpression: isConfirmed }),
+              FilterExpression: isConfirmed,
               ExpressionAttributeValues: { ':user': platformUserId },
               ScanIndexForward: false,
               Limit: limit - records.length,
@@ -694,6 +697,29 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
         if (!lastKey || records.length >= limit) break;
       }
       return { records, lastKey };
+    },
+
+    listCreated: async (platformUserId, type) => {
+      const records: AccountRecord[] = [];
+      let lastKey: Record<string, unknown> | undefined;
+      do {
+        const result = await storeCall(() =>
+          client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: accountsByUserIndex,
+              KeyConditionExpression: 'platformUserId = :user',
+              FilterExpression: all(isCreated, '#type = :type'),
+              ExpressionAttributeNames: { '#connection': 'connection', '#type': 'type' },
+              ExpressionAttributeValues: { ':user': platformUserId, ':created': 'created', ':type': type },
+              ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
+            }),
+          ),
+        );
+        records.push(...((result.Items ?? []) as AccountRecord[]));
+        lastKey = result.LastEvaluatedKey;
+      } while (lastKey);
+      return records;
     },
 
     markDeauthorized: async ({ accountId, platformUserId }, at) => {

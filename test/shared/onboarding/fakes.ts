@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { createLogger } from '../../../shared/logger';
 import type { MetricName, ServiceMetrics } from '../../../shared/metrics';
+import type { ConnectFlow } from '../../../shared/oauth/flow';
 import type {
   FinishedOnboarding,
   NewCreatedAccount,
@@ -30,8 +31,10 @@ export class FakeStore implements OnboardingStore {
     return this.items.get(accountId);
   }
 
-  async listByUser(platformUserId: string) {
-    return [...this.items.values()].filter((item) => item.platformUserId === platformUserId);
+  async listCreated(platformUserId: string, type: ConnectFlow) {
+    return [...this.items.values()].filter(
+      (item) => item.platformUserId === platformUserId && item.connection === 'created' && item.type === type,
+    );
   }
 
   async putCreated(account: NewCreatedAccount) {

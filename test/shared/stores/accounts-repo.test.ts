@@ -196,4 +196,22 @@ describe('accountsRepo writes', () => {
       }),
     ]);
   });
+
+  it("finds the user's created accounts of one type in one filtered query, without a page limit", async () => {
+    const { repo, inputs } = recording({ Items: [{ accountId: 'acct_9', connection: 'created', type: 'express' }] });
+
+    expect(await repo.listCreated('user_1', 'express')).toEqual([
+      { accountId: 'acct_9', connection: 'created', type: 'express' },
+    ]);
+    expect(inputs).toEqual([
+      {
+        TableName: 'accounts',
+        IndexName: 'byPlatformUser',
+        KeyConditionExpression: 'platformUserId = :user',
+        FilterExpression: `${accountConditions.isCreated} AND #type = :type`,
+        ExpressionAttributeNames: { '#connection': 'connection', '#type': 'type' },
+        ExpressionAttributeValues: { ':user': 'user_1', ':created': 'created', ':type': 'express' },
+      },
+    ]);
+  });
 });
