@@ -31,6 +31,7 @@ const authorizeRoute = routeOf('GET', '/connect/authorize');
 const callbackRoute = routeOf('GET', '/connect/callback');
 const confirmRoute = routeOf('POST', '/accounts/{accountId}/confirm');
 const webhookRoute = routeOf('POST', '/webhooks/stripe');
+const onboardRoute = routeOf('GET', '/connect/onboard');
 
 export interface Fixtures {
   /** A fresh platform token for the bench user (cheap; minted per request so none expires mid-run). */
@@ -39,6 +40,12 @@ export interface Fixtures {
   callbackRequest(flow: 'standard' | 'express'): Promise<BenchRequest>;
   /** A connected account of the bench user, through the whole OAuth flow. */
   connectedAccount(flow: 'standard' | 'express'): Promise<string>;
+  /**
+   * The resume value Stripe's refresh and return URLs carry for the bench user's unfinished Express
+   * onboarding: started once, its Account Link used once, then opened again, which sends the browser
+   * to the refresh URL as Stripe does.
+   */
+  resumeValue(): Promise<string>;
   /** Accounts put straight into the table (no emulator account behind them). */
   seedAccounts(count: number): Promise<string[]>;
   webhookRequest(
@@ -159,5 +166,26 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
     };
   };
 
-  return { ticket, callbackRequest, connectedAccount, seedAccounts, webhookRequest };
+  let resume: Promise<string> | undefined;
+  const startResume = async (): Promise<string> => {
+    const started = await invoke(
+      'onboard',
+      toEvent({ route: onboardRoute, query: `type=express&ticket=${await ticket()}` }),
+    );
+    const link = header(started, 'location');
+    if (started.statusCode !== 302 || !link)
+      throw new Error(`onboard answered ${started.statusCode}: ${started.body ?? ''}`);
+    await fetch(link, { redirect: 'manual' }).then((response) => response.arrayBuffer());
+    const again = await fetch(link, { redirect: 'manual' });
+    await again.arrayBuffer();
+    const value = new URL(again.headers.get('location') ?? '', link).searchParams.get('resume');
+    if (!value) throw new Error(`a used Account Link did not send the browser to the refresh URL (${again.status})`);
+    return value;
+  };
+  const resumeValue = () => {
+    resume ??= startResume();
+    return resume;
+  };
+
+  return { ticket, callbackRequest, connectedAccount, resumeValue, seedAccounts, webhookRequest };
 };

@@ -2,8 +2,8 @@
  * One realistic request per route, prepared fresh for every timed call (a callback needs an
  * unused code and state, a deauthorize a still-connected account, a webhook a new event id).
  * The account routes send what the README's route table documents: a platform token as Bearer
- * (API) or ticket (browser), for accounts the bench user owns. Onboarding's refresh and return routes
- * (which need a resume value from a started onboarding) have no scenario yet.
+ * (API) or ticket (browser), for accounts the bench user owns; onboarding's refresh and return routes
+ * carry the resume value of the bench user's unfinished onboarding, as Stripe's redirects do.
  */
 import type { FunctionName, Route } from '../shared/routes';
 import { type Fixtures, routeOf } from './fixtures';
@@ -73,6 +73,22 @@ export const createScenarios = (fixtures: Fixtures, pools: ScenarioPools): Scena
       next: async () => ({
         route: routeOf('GET', '/connect/onboard'),
         query: `type=express&ticket=${await fixtures.ticket()}`,
+      }),
+    },
+    // Stripe's refresh_url: a fresh Account Link for the same account (one read, one Stripe call).
+    {
+      route: routeOf('GET', '/connect/onboard/refresh'),
+      next: async () => ({
+        route: routeOf('GET', '/connect/onboard/refresh'),
+        query: `resume=${await fixtures.resumeValue()}`,
+      }),
+    },
+    // Stripe's return_url before the owner finished: the account re-read, then onboarding_incomplete.
+    {
+      route: routeOf('GET', '/connect/onboard/return'),
+      next: async () => ({
+        route: routeOf('GET', '/connect/onboard/return'),
+        query: `resume=${await fixtures.resumeValue()}`,
       }),
     },
     {
