@@ -12,6 +12,7 @@ import {
   functionSpecs,
   type Route,
   routes,
+  webhookPath,
 } from '../shared/routes';
 import { type TableName, tableDefinitions } from '../shared/tables';
 import { type ApiStage, createApiStage } from './api-stage';
@@ -27,7 +28,6 @@ import { stripeSecret } from './stripe-secret';
 export interface ConnectOnboardingStackProps extends StackProps, ConnectOnboardingSettings {}
 
 /** Path Stripe posts webhooks to, taken from the route table rather than repeated here. */
-const webhookPath = routes.find((route) => route.function === 'webhook')?.path ?? '/webhooks/stripe';
 
 /**
  * The whole service: an HTTP API whose routes come from shared/routes.ts, one Lambda function per

@@ -159,9 +159,9 @@ export type RoutesOf<F extends FunctionName> = {
 export const routes: readonly Route[] = Object.values(routeTable);
 
 /** The path Stripe redirects back to; its full URL is the `redirect_uri` registered at Stripe. */
-export const callbackPath = '/connect/callback';
+export const callbackPath = routeTable.callback.path;
 
 /** The path Stripe sends webhook events to. */
-export const webhookPath = '/webhooks/stripe';
+export const webhookPath = routeTable.webhook.path;
 
 export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;

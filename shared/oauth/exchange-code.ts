@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { accountIdPattern } from '../accounts/owned-account';
 import { StripeCallError } from '../errors';
 
 export interface ExchangedCode {
@@ -6,8 +7,6 @@ export interface ExchangedCode {
   readonly scope: string;
   readonly livemode: boolean;
 }
-
-const accountIdPattern = /^acct_[A-Za-z0-9]{1,64}$/;
 
 /** Accepts only a well-formed token response; anything else writes nothing. */
 export const parseTokenResponse = (response: unknown): ExchangedCode => {
