@@ -116,46 +116,43 @@ export const confirmAccount = async (
 ): Promise<ApiResult<unknown>> =>
   callApi(origin, platformUserId, 'POST', `/accounts/${encodeURIComponent(accountId)}/confirm`, { confirmation });
 
-/** The `url` of a Stripe link object the API answered (an account link, a login link), or why there is none. */
-const urlOf = (result: ApiResult<unknown>, what: string): ApiResult<string> => {
+const linkNames = { account_links: 'account link', login_links: 'login link' } as const;
+
+/**
+ * `POST /accounts/{id}/<links>` for the logged-in user: the `url` of the Stripe link object the API
+ * answers (an account link, a login link), the URL to send that user to, or why there is none.
+ */
+const linkUrl = async (
+  origin: string,
+  platformUserId: string,
+  accountId: string,
+  links: 'account_links' | 'login_links',
+  body?: Record<string, string>,
+): Promise<ApiResult<string>> => {
+  const result = await callApi(
+    origin,
+    platformUserId,
+    'POST',
+    `/accounts/${encodeURIComponent(accountId)}/${links}`,
+    body,
+  );
   if (!result.ok) return result;
   const url = (result.value as { url?: unknown } | undefined)?.url;
   return typeof url === 'string' && URL.canParse(url)
     ? { ok: true, value: url }
-    : { ok: false, status: 200, code: 'unexpected_response', message: `The ${what} answer had no URL.` };
+    : { ok: false, status: 200, code: 'unexpected_response', message: `The ${linkNames[links]} answer had no URL.` };
 };
 
 /**
- * `POST /accounts/{id}/account_links` for the logged-in user: a fresh Stripe-hosted onboarding link that
- * asks for everything Stripe will need (`account_update` links are refused for accounts with a Stripe-hosted
- * Dashboard, which every account here has).
+ * A fresh Stripe-hosted onboarding link that asks for everything Stripe will need (`account_update` links
+ * are refused for accounts with a Stripe-hosted Dashboard, which every account here has).
  */
-export const updateDetailsUrl = async (
-  origin: string,
-  platformUserId: string,
-  accountId: string,
-): Promise<ApiResult<string>> => {
-  const result = await callApi(
-    origin,
-    platformUserId,
-    'POST',
-    `/accounts/${encodeURIComponent(accountId)}/account_links`,
-    { type: 'account_onboarding', collect: 'eventually_due' },
-  );
-  return urlOf(result, 'account link');
-};
+export const updateDetailsUrl = (origin: string, platformUserId: string, accountId: string) =>
+  linkUrl(origin, platformUserId, accountId, 'account_links', {
+    type: 'account_onboarding',
+    collect: 'eventually_due',
+  });
 
-/** `POST /accounts/{id}/login_links` for the logged-in user: the URL to send that user to. */
-export const loginLinkUrl = async (
-  origin: string,
-  platformUserId: string,
-  accountId: string,
-): Promise<ApiResult<string>> => {
-  const result = await callApi(
-    origin,
-    platformUserId,
-    'POST',
-    `/accounts/${encodeURIComponent(accountId)}/login_links`,
-  );
-  return urlOf(result, 'login link');
-};
+/** An Express Dashboard login link for the logged-in user's account. */
+export const loginLinkUrl = (origin: string, platformUserId: string, accountId: string) =>
+  linkUrl(origin, platformUserId, accountId, 'login_links');
