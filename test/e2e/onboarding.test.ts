@@ -1,25 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage, saveScreenshot, startE2eStack } from '../support/e2e-browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { saveScreenshot, useE2eSession } from '../support/e2e-browser';
 import { accountRow, listedStatus, openDemo } from '../support/e2e-flows';
-import type { LocalStack } from '../support/local-stack';
 
-let stack: LocalStack;
-let browser: Browser;
+const e2e = useE2eSession();
 let page: Page;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startE2eStack(), launchChromium()]);
-});
-
-afterEach(async () => {
-  await page?.context().close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
 
 type Flow = 'express' | 'standard';
 
@@ -33,27 +18,27 @@ const startOnboarding = async (type: Flow): Promise<string> => {
 /** Submits the hosted page and waits for the platform's success page (which confirms server-side). */
 const submitAndReturn = async (): Promise<string> => {
   await page.fill('#business_name', 'Jo Crafts');
-  await Promise.all([page.waitForURL(`${stack.gatewayUrl}/local/connected?**`), page.click('#submit')]);
+  await Promise.all([page.waitForURL(`${e2e.stack.gatewayUrl}/local/connected?**`), page.click('#submit')]);
   expect(await page.locator('#outcome').textContent()).toBe('Stripe account connected');
   return (await page.locator('#account').textContent()) ?? '';
 };
 
 describe('e2e: onboarding a new account from the demo platform', () => {
   it('onboards an Express account: hosted page, submit, success, listed as created, its dashboard opens', async () => {
-    page = await newPage(browser);
-    await openDemo(page, stack, 'e2e_onboard');
+    page = await e2e.newPage();
+    await openDemo(page, e2e.stack, 'e2e_onboard');
     const started = await startOnboarding('express');
 
     const accountId = await submitAndReturn();
 
     expect(accountId).toBe(started);
-    await openDemo(page, stack, 'e2e_onboard');
+    await openDemo(page, e2e.stack, 'e2e_onboard');
     expect(await listedStatus(page, accountId)).toBe('connected');
     expect(await accountRow(page, accountId).locator('[data-field="onboarding"]').textContent()).toBe(
       'details submitted',
     );
     await Promise.all([
-      page.waitForURL(`${stack.emulator.url}/express/login/**`),
+      page.waitForURL(`${e2e.stack.emulator.url}/express/login/**`),
       accountRow(page, accountId).locator('[data-action="dashboard"]').click(),
     ]);
     expect(await page.locator('h1').textContent()).toBe(`Express dashboard for ${accountId}`);
@@ -61,8 +46,8 @@ describe('e2e: onboarding a new account from the demo platform', () => {
   });
 
   it('sends a reused link through refresh to a fresh link for the same account, which finishes', async () => {
-    page = await newPage(browser);
-    await openDemo(page, stack, 'e2e_reopen');
+    page = await e2e.newPage();
+    await openDemo(page, e2e.stack, 'e2e_reopen');
     const accountId = await startOnboarding('standard');
     const usedLink = page.url();
 
@@ -75,11 +60,11 @@ describe('e2e: onboarding a new account from the demo platform', () => {
   });
 
   it("updates a created account's details through an onboarding link that collects everything eventually due", async () => {
-    page = await newPage(browser);
-    await openDemo(page, stack, 'e2e_update');
+    page = await e2e.newPage();
+    await openDemo(page, e2e.stack, 'e2e_update');
     await startOnboarding('standard');
     const accountId = await submitAndReturn();
-    await openDemo(page, stack, 'e2e_update');
+    await openDemo(page, e2e.stack, 'e2e_update');
 
     await accountRow(page, accountId).locator('[data-action="update"]').click();
     await page.locator('#submit').waitFor();
@@ -90,14 +75,14 @@ describe('e2e: onboarding a new account from the demo platform', () => {
   });
 
   it('continues the unfinished account on a second click; leaving early lands on onboarding_incomplete', async () => {
-    page = await newPage(browser);
-    await openDemo(page, stack, 'e2e_later');
+    page = await e2e.newPage();
+    await openDemo(page, e2e.stack, 'e2e_later');
     const first = await startOnboarding('express');
 
-    await Promise.all([page.waitForURL(`${stack.gatewayUrl}/local/failed?**`), page.click('#later')]);
+    await Promise.all([page.waitForURL(`${e2e.stack.gatewayUrl}/local/failed?**`), page.click('#later')]);
 
     expect(await page.locator('#error').textContent()).toBe('onboarding_incomplete');
-    await openDemo(page, stack, 'e2e_later');
+    await openDemo(page, e2e.stack, 'e2e_later');
     expect(await startOnboarding('express')).toBe(first);
     expect(await submitAndReturn()).toBe(first);
   });

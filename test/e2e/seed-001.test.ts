@@ -4,39 +4,24 @@
  * prefill, in a real browser against the whole local stack: the platform's link, Stripe's authorize
  * page, the callback, and the platform's success page, which confirms the account for its user.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { localPagePaths } from '../../local/environment';
 import { callbackPath } from '../../shared/routes';
-import { launchChromium, newPage, saveScreenshot, startE2eStack } from '../support/e2e-browser';
-import type { LocalStack } from '../support/local-stack';
+import { saveScreenshot, useE2eSession } from '../support/e2e-browser';
 import { callApi, confirmAccount, settled, storedAccount, viewOf } from '../support/platform-api';
 
-let stack: LocalStack;
-let browser: Browser;
+const e2e = useE2eSession();
 let page: Page;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startE2eStack(), launchChromium()]);
-});
-
-afterEach(async () => {
-  await page?.context().close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
 
 /**
  * The platform's Connect link for `user`, as its backend builds it: a fresh ticket, the extra
  * parameters of the example, and a return to the platform's success page for that user.
  */
 const connectLink = async (user: string, query: string): Promise<string> => {
-  const returnTo = `${stack.gatewayUrl}${localPagePaths.success}?${new URLSearchParams({ user }).toString()}`;
-  const ticket = await stack.mintTicket(user);
-  return `${stack.gatewayUrl}/connect/authorize?${query}&return_to=${encodeURIComponent(returnTo)}&ticket=${ticket}`;
+  const returnTo = `${e2e.stack.gatewayUrl}${localPagePaths.success}?${new URLSearchParams({ user }).toString()}`;
+  const ticket = await e2e.stack.mintTicket(user);
+  return `${e2e.stack.gatewayUrl}/connect/authorize?${query}&return_to=${encodeURIComponent(returnTo)}&ticket=${ticket}`;
 };
 
 /** Opens the link and waits for Stripe's (the emulator's) authorize page. */
@@ -55,7 +40,7 @@ const shownDetails = async (): Promise<Record<string, string>> => {
 /** Clicks the authorize button by its name and waits for the platform's success page; returns its URL's parameters. */
 const authorize = async (): Promise<Record<string, string>> => {
   await Promise.all([
-    page.waitForURL(`${stack.gatewayUrl}${localPagePaths.success}?**`),
+    page.waitForURL(`${e2e.stack.gatewayUrl}${localPagePaths.success}?**`),
     page.getByRole('button', { name: 'Authorize access to this account' }).click(),
   ]);
   return Object.fromEntries(new URL(page.url()).searchParams);
@@ -72,14 +57,14 @@ const expectConfirmedFor = async (
   accountId: string,
   confirmation: string,
 ): Promise<Record<string, unknown>> => {
-  await settled(stack, accountId);
-  const stored = (await storedAccount(stack, accountId)) ?? {};
+  await settled(e2e.stack, accountId);
+  const stored = (await storedAccount(e2e.stack, accountId)) ?? {};
   expect(viewOf(stored)).toMatchObject({ platformUserId: user, confirmation: 'confirmed' });
-  expect(await confirmAccount(stack, user, { accountId, confirmation })).toMatchObject({
+  expect(await confirmAccount(e2e.stack, user, { accountId, confirmation })).toMatchObject({
     status: 200,
     body: viewOf(stored),
   });
-  const view = await callApi(stack, 'GET', `/accounts/${accountId}`, await stack.mintTicket(user));
+  const view = await callApi(e2e.stack, 'GET', `/accounts/${accountId}`, await e2e.stack.mintTicket(user));
   expect(view).toMatchObject({ status: 200, body: viewOf(stored) });
   return view.body;
 };
@@ -87,7 +72,7 @@ const expectConfirmedFor = async (
 describe('e2e: the Express OAuth examples (prefill, suggested capabilities)', () => {
   it('prefills a US company with email and suggests transfers: shown on Stripe, applied to the account, confirmed', async () => {
     const user = 'seed001_company';
-    page = await newPage(browser);
+    page = await e2e.newPage();
     await openAuthorizePage(
       await connectLink(
         user,
@@ -100,7 +85,7 @@ describe('e2e: the Express OAuth examples (prefill, suggested capabilities)', ()
       Email: 'owner@company.example',
       Country: 'US',
       'Suggested capabilities': 'transfers',
-      'Returns to': `${stack.gatewayUrl}${callbackPath}`,
+      'Returns to': `${e2e.stack.gatewayUrl}${callbackPath}`,
     });
     await saveScreenshot(page, 'seed-001-authorize-prefilled');
 
@@ -112,14 +97,14 @@ describe('e2e: the Express OAuth examples (prefill, suggested capabilities)', ()
     expect(await page.locator('#outcome').textContent()).toBe('Stripe account connected');
     expect(await page.locator('#account').textContent()).toBe(accountId);
     expect(await page.locator('#capabilities-missing').count()).toBe(0);
-    expect(stack.emulator.getAccount(accountId)).toMatchObject({
+    expect(e2e.stack.emulator.getAccount(accountId)).toMatchObject({
       type: 'express',
       business_type: 'company',
       email: 'owner@company.example',
       country: 'US',
       capabilities: { transfers: 'active' },
     });
-    expect(Object.keys(stack.emulator.getAccount(accountId)?.capabilities ?? {})).toEqual(['transfers']);
+    expect(Object.keys(e2e.stack.emulator.getAccount(accountId)?.capabilities ?? {})).toEqual(['transfers']);
     const view = await expectConfirmedFor(user, accountId, success.confirmation ?? '');
     expect(view).toMatchObject({
       accountId,
@@ -134,9 +119,9 @@ describe('e2e: the Express OAuth examples (prefill, suggested capabilities)', ()
 
   it('connects a BR account without card_payments when Stripe does not offer it there, and says so plainly', async () => {
     const user = 'seed001_br';
-    stack.emulator.setUnavailableCapabilities('BR', ['card_payments']);
+    e2e.stack.emulator.setUnavailableCapabilities('BR', ['card_payments']);
     try {
-      page = await newPage(browser);
+      page = await e2e.newPage();
       await openAuthorizePage(
         await connectLink(
           user,
@@ -162,11 +147,11 @@ describe('e2e: the Express OAuth examples (prefill, suggested capabilities)', ()
         'Stripe did not enable card_payments for this account (it is not offered where the account is, or not for this kind of business). ' +
           'The platform may not be able to use the account for everything it planned.',
       );
-      expect(stack.emulator.getAccount(accountId)).toMatchObject({
+      expect(e2e.stack.emulator.getAccount(accountId)).toMatchObject({
         country: 'BR',
         capabilities: { transfers: 'active' },
       });
-      expect(Object.keys(stack.emulator.getAccount(accountId)?.capabilities ?? {})).toEqual(['transfers']);
+      expect(Object.keys(e2e.stack.emulator.getAccount(accountId)?.capabilities ?? {})).toEqual(['transfers']);
       const view = await expectConfirmedFor(user, accountId, success.confirmation ?? '');
       expect(view).toMatchObject({
         accountId,
@@ -176,7 +161,7 @@ describe('e2e: the Express OAuth examples (prefill, suggested capabilities)', ()
       });
       await saveScreenshot(page, 'seed-001-capabilities-missing');
     } finally {
-      stack.emulator.setUnavailableCapabilities('BR', []);
+      e2e.stack.emulator.setUnavailableCapabilities('BR', []);
     }
   });
 });
@@ -184,7 +169,7 @@ describe('e2e: the Express OAuth examples (prefill, suggested capabilities)', ()
 describe('e2e: a Standard OAuth prefill', () => {
   it('prefills an LLC with its name, email and website: shown on Stripe, applied to the account, confirmed', async () => {
     const user = 'seed003_llc';
-    page = await newPage(browser);
+    page = await e2e.newPage();
     await openAuthorizePage(
       await connectLink(
         user,
@@ -198,7 +183,7 @@ describe('e2e: a Standard OAuth prefill', () => {
       'Business name': 'Acme Widgets LLC',
       Country: 'US',
       Access: 'read_write',
-      'Returns to': `${stack.gatewayUrl}${callbackPath}`,
+      'Returns to': `${e2e.stack.gatewayUrl}${callbackPath}`,
     });
 
     const success = await authorize();
@@ -206,7 +191,7 @@ describe('e2e: a Standard OAuth prefill', () => {
     const accountId = success.account ?? '';
     expect(success).toEqual({ user, account: accountId, confirmation: confirmationValue });
     expect(await page.locator('#outcome').textContent()).toBe('Stripe account connected');
-    expect(stack.emulator.getAccount(accountId)).toMatchObject({
+    expect(e2e.stack.emulator.getAccount(accountId)).toMatchObject({
       type: 'standard',
       // Stripe's Account object reports an OAuth `llc` as a company.
       business_type: 'company',

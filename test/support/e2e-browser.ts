@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { serveLocalPages } from '../../local/local-pages';
 import { launchDebianChromium } from '../../scripts/chromium';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
@@ -31,6 +31,48 @@ export const newPage = async (browser: Browser): Promise<Page> => {
   // Under the test timeout, so a step that never happens fails with Playwright's own message.
   context.setDefaultTimeout(10_000);
   return context.newPage();
+};
+
+export interface E2eSession {
+  /** The local stack, started before the file's first test. */
+  readonly stack: LocalStack;
+  /** A fresh browser profile (own cookies) per call, like a different person; closed after the test. */
+  newPage(): Promise<Page>;
+}
+
+/**
+ * One local stack and one Chromium for a test file, started together before its first test and closed
+ * after its last; every page a test opens is closed after that test.
+ */
+export const useE2eSession = (): E2eSession => {
+  let stack: LocalStack | undefined;
+  let browser: Browser | undefined;
+  let open: Page[] = [];
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startE2eStack(), launchChromium()]);
+  });
+  afterEach(async () => {
+    await Promise.all(open.map((page) => page.context().close()));
+    open = [];
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the e2e session has not started: use it inside a test');
+    return value;
+  };
+  return {
+    get stack() {
+      return started(stack);
+    },
+    newPage: async () => {
+      const page = await newPage(started(browser));
+      open.push(page);
+      return page;
+    },
+  };
 };
 
 /** Keeps the final page of a test for a person to look at. */
