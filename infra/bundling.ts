@@ -8,7 +8,23 @@
 import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 
-/** The `bundling` props of every ServiceFunction. */
+/**
+ * Imports the bundles resolve to a file of ours instead: `node:stream/web`, which @middy/core 6 loads at
+ * import for its streaming mode, costs ~4 ms of every cold start (infra/shims/stream-web.ts says why the
+ * stand-in is faithful). middy 7 moved streaming into a module of its own, but needs Node 22 (docs/stack.md).
+ */
+export const bundleAliases = { 'node:stream/web': './infra/shims/stream-web.ts' } as const;
+
+/**
+ * Values fixed at build time, from the function's environment. A notice bus is opt-in (`eventBusArn`);
+ * without one `EVENT_BUS_NAME` can never be set, so it is built in as `undefined` and esbuild drops the
+ * EventBridge client, which otherwise costs callback, deauthorize and webhook ~16 KB and ~5% of their
+ * cold start (docs/performance.md). A stack with a bus sets the variable and bundles the client.
+ */
+export const bundleDefines = (environment: Readonly<Record<string, string>>): Record<string, string> =>
+  environment.EVENT_BUS_NAME ? {} : { 'process.env.EVENT_BUS_NAME': 'undefined' };
+
+/** The `bundling` props every ServiceFunction shares (its own adds `define`, see {@link bundlingFor}). */
 export const functionBundling = {
   minify: true,
   // The .map ships beside index.mjs and is read only when an error is logged (shared/observability/stack-frames.ts).
@@ -23,7 +39,14 @@ export const functionBundling = {
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
   // Bundled and minified, the SDK loads faster than the runtime's own copy (docs/stack.md, "Traps we met").
   bundleAwsSDK: true,
+  esbuildArgs: { '--alias': Object.entries(bundleAliases).map(([from, to]) => `${from}=${to}`) },
 } as const satisfies BundlingOptions;
+
+/** The `bundling` props of one ServiceFunction with this environment. */
+export const bundlingFor = (environment: Readonly<Record<string, string>>): BundlingOptions => ({
+  ...functionBundling,
+  define: bundleDefines(environment),
+});
 
 /**
  * What the functions used to run with, and the benchmark still measures for comparison: Node decodes the
@@ -34,10 +57,16 @@ export const sourceMapNodeOptions = '--enable-source-maps';
 /**
  * The esbuild build NodejsFunction runs for `functionBundling` (aws-cdk-lib 2.276,
  * `Bundling.buildEsbuildArgs`): `--bundle <entry> --target --platform=node --format --outfile=<dir>/index.mjs
- * --minify --sourcemap --sources-content=false --main-fields --banner:js`, no externals because the SDK is bundled, run from
- * the project root. `metafile` only adds a report; it does not change the output.
+ * --minify --sourcemap --sources-content=false --define --main-fields --banner:js --alias`, no externals because the SDK is
+ * bundled, run from the project root. `metafile` only adds a report; it does not change the output. `environment` is the
+ * function's (default: none, as locally and in a stack without a notice bus).
  */
-export const esbuildOptions = (input: { projectRoot: string; entry: string; outdir: string }): BuildOptions => ({
+export const esbuildOptions = (input: {
+  projectRoot: string;
+  entry: string;
+  outdir: string;
+  environment?: Readonly<Record<string, string>>;
+}): BuildOptions => ({
   absWorkingDir: input.projectRoot,
   entryPoints: [input.entry],
   bundle: true,
@@ -51,6 +80,8 @@ export const esbuildOptions = (input: { projectRoot: string; entry: string; outd
   external: [],
   banner: { js: functionBundling.banner },
   mainFields: [...functionBundling.mainFields],
+  define: bundleDefines(input.environment ?? {}),
+  alias: { ...bundleAliases },
   metafile: true,
   logLevel: 'warning',
 });

@@ -5,7 +5,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../shared/routes';
-import { functionBundling } from './bundling';
+import { bundlingFor } from './bundling';
 
 /** Repository root, so bundling does not depend on the directory `cdk` runs from. */
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -47,7 +47,7 @@ export class ServiceFunction extends Construct {
       logGroup,
       // No NODE_OPTIONS=--enable-source-maps: logged errors map their own stacks (infra/bundling.ts).
       environment: props.environment,
-      bundling: functionBundling,
+      bundling: bundlingFor(props.environment),
     });
     // aws-cdk-lib makes the function depend on its whole role construct, so it waits for the role's
     // default policy too (that part matters: a cold start before the grants exist would fail). The

@@ -2,7 +2,6 @@
  * How DynamoDB's failures reach the stores: outages become a StoreUnavailableError, condition failures stay answers, and
  * the item a refused write returns is unmarshalled here, once, so store logic only sees plain objects.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { StoreUnavailableError } from '../errors';
@@ -86,7 +85,9 @@ export const conflictsWithTransaction = (error: unknown): boolean =>
 /** How many times a write that met another writer is tried again before giving up. */
 export const maxConflictRetries = 3;
 
-export const conflictBackoff = (attempt: number) => sleep(20 * 2 ** attempt + Math.random() * 20);
+export const conflictBackoff = (attempt: number): Promise<void> =>
+  // A plain timer: importing `node:timers/promises` would load a Node module at every cold start for a rare retry.
+  new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt + Math.random() * 20));
 
 /**
  * An event we could not record: still contended (`store_conflict`, unavailable, so Stripe retries it), or refused by

@@ -1,0 +1,58 @@
+/**
+ * What the function bundles leave out so a cold start does not pay for it (infra/bundling.ts), checked on
+ * real builds with the stack's esbuild options.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { build, type Metafile } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../bench/paths';
+import { esbuildOptions } from '../../infra/bundling';
+import { ReadableStream as StandIn } from '../../infra/shims/stream-web';
+
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The webhook function bundled as the stack bundles it for `environment`: its code and the files it came from. */
+const bundleWebhook = async (environment: Record<string, string>) => {
+  const outdir = mkdtempSync(`${projectRoot}/test-output-bundling-`);
+  outdirs.push(outdir);
+  const { metafile } = await build({
+    ...esbuildOptions({ projectRoot, entry: 'functions/webhook.ts', outdir, environment }),
+    sourcemap: false,
+  });
+  // The files that put code into the output (esbuild lists every file it read, shaken out or not).
+  const inputs = Object.values((metafile as Metafile).outputs).flatMap((output) =>
+    Object.entries(output.inputs)
+      .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+      .map(([input]) => input),
+  );
+  return { code: readFileSync(`${outdir}/index.mjs`, 'utf8'), inputs };
+};
+
+describe('function bundles', () => {
+  it('leave the EventBridge client out unless the stack gives the function a notice bus', async () => {
+    const [withoutBus, withBus] = [
+      await bundleWebhook({}),
+      await bundleWebhook({ EVENT_BUS_NAME: 'arn:aws:events:eu-west-1:111122223333:event-bus/platform' }),
+    ];
+
+    const fromEventBridge = (inputs: string[]) => inputs.filter((input) => input.includes('client-eventbridge'));
+    expect(fromEventBridge(withoutBus.inputs)).toEqual([]);
+    expect(fromEventBridge(withBus.inputs)).not.toEqual([]);
+  });
+
+  it("never import node:stream/web, which middy's core loads only for a streaming mode we do not use", async () => {
+    const { code, inputs } = await bundleWebhook({});
+
+    expect(inputs.some((input) => input.includes('@middy/core'))).toBe(true);
+    expect(code).not.toMatch(/["']node:stream\/web["']/);
+  });
+
+  it("answer middy's one use of it, instanceof ReadableStream, as Node's own class does", () => {
+    const values: unknown[] = [new globalThis.ReadableStream(), {}, 'text'];
+
+    expect(values.map((value) => value instanceof StandIn)).toEqual([true, false, false]);
+  });
+});
