@@ -22,8 +22,10 @@ export interface ColdRun {
 const childTimeoutMs = 20_000;
 
 /**
- * One fresh process: the function's environment only (plus PATH). Lambda gets no NODE_OPTIONS from
- * the stack, and neither does this process unless `nodeOptions` is given (the source-map comparison).
+ * One fresh process: the function's environment only, plus PATH and what Lambda itself sets that the code
+ * reads (an on-demand container, whose first invocation logs and counts a cold start). Lambda gets no
+ * NODE_OPTIONS from the stack, and neither does this process unless `nodeOptions` is given (the source-map
+ * comparison). Its stdout is a pipe, as a Lambda function's is, drained and dropped.
  */
 export const coldStart = (
   harness: string,
@@ -34,10 +36,16 @@ export const coldStart = (
 ): Promise<ColdResult> =>
   new Promise((resolve, reject) => {
     const child = fork(harness, [], {
-      env: { PATH: process.env.PATH ?? '', ...environment, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+        ...environment,
+        ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
       execArgv: [],
     });
+    child.stdout?.resume();
     const timer = setTimeout(() => child.kill('SIGKILL'), childTimeoutMs);
     let answered = false;
     child.once('message', (message) => {

@@ -12,6 +12,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { sourceMapNodeOptions } from '../infra/bundling';
 import { lambdaContext } from '../local/api-gateway-event';
 import type { HttpHandler } from '../shared/http/handler';
+import { useLineWriter } from '../shared/observability/stdout';
 import { type FunctionName, functionNames, routeKey } from '../shared/routes';
 import { buildAll } from './build';
 import { type ColdPair, measureColdPair } from './cold';
@@ -48,7 +49,13 @@ const settings = {
 };
 /** `BENCH_PHASES=cold` (a comma list) runs part of the bench; a partial run writes to bench/out/ only. */
 const phases = new Set((process.env.BENCH_PHASES ?? 'latency,cold,roundtrips,throughput').split(','));
-const complete = ['latency', 'cold', 'roundtrips', 'throughput'].every((phase) => phases.has(phase));
+/** `BENCH_FUNCTIONS=accounts,webhook` limits the cold phase to those functions (a partial run, as above). */
+const coldFunctions = functionNames.filter((name) =>
+  (process.env.BENCH_FUNCTIONS?.split(',') ?? [name]).includes(name),
+);
+const complete =
+  ['latency', 'cold', 'roundtrips', 'throughput'].every((phase) => phases.has(phase)) &&
+  coldFunctions.length === functionNames.length;
 
 const progress = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
 
@@ -81,8 +88,7 @@ const main = async (): Promise<void> => {
   const built = await buildAll();
   const stack = await startBenchStack();
   // Handlers log a JSON line per request; the measurement keeps the work (formatting, redaction) but not the terminal.
-  const stdoutWrite = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
+  useLineWriter(() => undefined);
   try {
     const invoke = invoker(await loadBundles(built.functions, 'warm'));
     const fixtures = createFixtures(stack, invoke);
@@ -110,7 +116,7 @@ const main = async (): Promise<void> => {
     const cold: Partial<Record<FunctionName, ColdPair>> = {};
     const sourceMaps: Partial<Record<FunctionName, SourceMapCost>> = {};
     const peerCold: Partial<Record<FunctionName, ColdPair>> = {};
-    for (const name of phases.has('cold') ? functionNames : []) {
+    for (const name of phases.has('cold') ? coldFunctions : []) {
       progress(`cold starts ${name} (${settings.coldRuns} processes each for ours and the floor)`);
       const scenario = coldScenarioFor(scenarios, name);
       cold[name] = await measureColdPair({
@@ -231,10 +237,9 @@ const main = async (): Promise<void> => {
     writeFileSync(`${target}.json`, `${JSON.stringify(strip(final), null, 2)}\n`);
     const markdown = renderMarkdown(strip(final));
     writeFileSync(`${target}.md`, markdown);
-    process.stdout.write = stdoutWrite;
     process.stdout.write(markdown);
   } finally {
-    process.stdout.write = stdoutWrite;
+    useLineWriter(undefined);
     await stack.close();
   }
 };

@@ -1,10 +1,14 @@
 /**
- * Structured JSON logs through Powertools for AWS Lambda's Logger, one line per entry. Values under
- * sensitive keys are redacted and credentials inside strings scrubbed, so a secret, OAuth code,
- * token or ticket never reaches a log line. Shared code sees only the small {@link Logger} interface.
+ * Structured JSON logs, one line per entry on stdout, in the shape Powertools for AWS Lambda's Logger
+ * prints (the keys, their order, the Lambda context keys, the environment variables it reads), written
+ * by this small module instead: Powertools Logger and Metrics cost every cold start about 6% of CPU
+ * (docs/observability.md, "Why not Powertools"). Values under sensitive keys are redacted and
+ * credentials inside strings scrubbed, so a secret, OAuth code, token or ticket never reaches a line.
+ * Shared code sees only the small {@link Logger} interface.
  */
-import { type LogItem, Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
-import { RedactingLogFormatter } from './observability/log-formatter';
+import type { Context } from 'aws-lambda';
+import { formatLogLine, type LambdaKeys, type LogLevelName, logLevelNames } from './observability/log-line';
+import { writeLine } from './observability/stdout';
 
 export { redact, scrub } from './observability/redact';
 
@@ -17,70 +21,121 @@ export interface Logger {
   setContext(fields: Record<string, unknown>): void;
 }
 
-/** A {@link Logger} with the Powertools instance behind it, for the middleware (`injectLambdaContext`, metrics warnings). */
+/** A {@link Logger} with the per-invocation hooks the handler's middleware calls (shared/observability/middleware.ts). */
 export interface ServiceLogger extends Logger {
-  readonly powertools: PowertoolsLogger;
+  /** Adds the Lambda context keys (and a correlation id) to every line until {@link endInvocation}; decides debug sampling. */
+  startInvocation(context: Context, correlationId: string | undefined): void;
+  /** Clears what the invocation added: context keys, correlation id, `setContext` fields, a sampled debug level. */
+  endInvocation(): void;
 }
 
 export type LogSink = (line: string) => void;
 
-/** One stream for every level: Lambda sends stdout and stderr to the same log group, and the tests' log guard reads stdout. */
-const stdoutSink: LogSink = (line) => {
-  process.stdout.write(`${line}\n`);
+const threshold: Readonly<Record<LogLevelName, number>> = {
+  TRACE: 6,
+  DEBUG: 8,
+  INFO: 12,
+  WARN: 16,
+  ERROR: 20,
+  CRITICAL: 24,
+  SILENT: 28,
 };
 
-/** `correlationIdSearchFn` for plain dotted paths: Powertools' JMESPath `search` adds 24 KB to every bundle for one fixed path. */
-const dottedPath = (expression: string, data: unknown): unknown =>
-  expression
-    .split('.')
-    .reduce<unknown>(
-      (value, key) =>
-        typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined,
-      data,
-    );
-
-const levels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
-
-/** Powertools reads `POWERTOOLS_LOG_LEVEL`/`LOG_LEVEL` in upper case only; ours have always been case-insensitive. */
-const resolveLogLevel = (explicit: string | undefined, env = process.env): (typeof levels)[number] | undefined => {
-  const wanted = (explicit || env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL || '').toUpperCase();
-  return levels.find((known) => known === wanted);
+const levelNamed = (name: string | undefined): LogLevelName | undefined => {
+  const wanted = name?.trim().toUpperCase();
+  // Lambda's advanced logging controls say FATAL where Powertools says CRITICAL.
+  return logLevelNames.find((known) => known === (wanted === 'FATAL' ? 'CRITICAL' : wanted));
 };
+
+export interface LogLevelChoice {
+  readonly level: LogLevelName;
+  /** Lambda's advanced logging controls chose it: nothing else (sampling included) may change it. */
+  readonly fixedByLambda: boolean;
+}
 
 /**
- * A logger for one function. The level comes from `level`, else `POWERTOOLS_LOG_LEVEL`, else `LOG_LEVEL`
- * (Lambda's own `AWS_LAMBDA_LOG_LEVEL` wins over all of them, as Powertools documents), else INFO.
+ * The level, in Powertools' order: Lambda's `AWS_LAMBDA_LOG_LEVEL` wins, then `explicit`, then
+ * `POWERTOOLS_LOG_LEVEL`, then `LOG_LEVEL`, in any case; else INFO.
+ */
+export const chooseLogLevel = (
+  explicit: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): LogLevelChoice => {
+  const fromLambda = levelNamed(env.AWS_LAMBDA_LOG_LEVEL);
+  if (fromLambda) return { level: fromLambda, fixedByLambda: true };
+  const level =
+    levelNamed(explicit) ?? levelNamed(env.POWERTOOLS_LOG_LEVEL) ?? levelNamed(env.LOG_LEVEL) ?? ('INFO' as const);
+  return { level, fixedByLambda: false };
+};
+
+/** `POWERTOOLS_LOGGER_SAMPLE_RATE`: the share of invocations logged at DEBUG, 0 to 1; anything else is 0. */
+export const sampleRateFrom = (env: Readonly<Record<string, string | undefined>> = process.env): number => {
+  const rate = Number(env.POWERTOOLS_LOGGER_SAMPLE_RATE ?? 0);
+  return Number.isFinite(rate) && rate >= 0 && rate <= 1 ? rate : 0;
+};
+
+/** Provisioned concurrency initializes containers ahead of traffic: their first invocation is not a cold start. */
+const coldStartsHere = (env: Readonly<Record<string, string | undefined>> = process.env): boolean =>
+  env.AWS_LAMBDA_INITIALIZATION_TYPE?.trim() === 'on-demand';
+
+/**
+ * A logger for one function, writing to stdout unless given a `sink`. The level comes from
+ * {@link chooseLogLevel}; `POWERTOOLS_LOGGER_SAMPLE_RATE`
+ * turns DEBUG on for that share of invocations (their lines carry `sampling_rate`).
  *
  * @example
  * const logger = createLogger('callback');
  * logger.info('connect completed', { accountId, flow }); // {"level":"INFO","message":"connect completed","service":"callback",...}
  */
-export const createLogger = (service: string, sink: LogSink = stdoutSink, level?: string): ServiceLogger => {
-  // Powertools prints through its own Console (warnings to stderr); printing through the sink keeps one stream.
-  class SinkLogger extends PowertoolsLogger {
-    protected override printLog(_logLevel: number, log: LogItem): void {
-      log.prepareForPrint();
-      sink(JSON.stringify(log.getAttributes(), this.getJsonReplacer()));
-    }
-  }
-  const logLevel = resolveLogLevel(level);
-  const powertools = new SinkLogger({
-    serviceName: service,
-    logFormatter: new RedactingLogFormatter(),
-    correlationIdSearchFn: dottedPath,
-    ...(logLevel ? { logLevel } : {}),
-  });
-  let contextKeys: string[] = [];
+export const createLogger = (service: string, sink: LogSink = writeLine, level?: string): ServiceLogger => {
+  const choice = chooseLogLevel(level);
+  const sampleRate = sampleRateFrom();
+  let current = threshold[choice.level];
+  let lambdaKeys: LambdaKeys | undefined;
+  let invocationKeys: Record<string, unknown> = {};
+  let contextFields: Record<string, unknown> = {};
+  let coldStart = coldStartsHere();
+
+  const write = (name: LogLevelName, message: string, fields: Record<string, unknown> | undefined): void => {
+    if (threshold[name] < current) return;
+    sink(
+      formatLogLine({
+        level: name,
+        message,
+        service,
+        lambda: lambdaKeys,
+        sampleRate,
+        attributes: { ...invocationKeys, ...contextFields, ...fields },
+      }),
+    );
+  };
+
   return {
-    powertools,
-    debug: (message, fields) => powertools.debug(message, fields ?? {}),
-    info: (message, fields) => powertools.info(message, fields ?? {}),
-    warn: (message, fields) => powertools.warn(message, fields ?? {}),
-    error: (message, fields) => powertools.error(message, fields ?? {}),
+    debug: (message, fields) => write('DEBUG', message, fields),
+    info: (message, fields) => write('INFO', message, fields),
+    warn: (message, fields) => write('WARN', message, fields),
+    error: (message, fields) => write('ERROR', message, fields),
     setContext: (fields) => {
-      powertools.removeKeys(contextKeys);
-      powertools.appendKeys(fields);
-      contextKeys = Object.keys(fields);
+      contextFields = { ...fields };
+    },
+    startInvocation: (context, correlationId) => {
+      lambdaKeys = {
+        cold_start: coldStart,
+        function_name: context.functionName,
+        function_arn: context.invokedFunctionArn,
+        function_memory_size: context.memoryLimitInMB,
+        function_request_id: context.awsRequestId,
+      };
+      coldStart = false;
+      invocationKeys = correlationId === undefined ? {} : { correlation_id: correlationId };
+      if (!choice.fixedByLambda && sampleRate > 0 && Math.random() <= sampleRate)
+        current = Math.min(current, threshold.DEBUG);
+    },
+    endInvocation: () => {
+      lambdaKeys = undefined;
+      invocationKeys = {};
+      contextFields = {};
+      current = threshold[choice.level];
     },
   };
 };

@@ -1,11 +1,12 @@
 /**
- * Business metrics as CloudWatch embedded metric format (EMF) lines, through Powertools Metrics.
- * Every metric is a count with the `service` dimension plus at most one dimension from a closed set
- * of low-cardinality codes. Ids (accounts, events, users) and anything secret never become
- * dimensions: a value that does not look like a code is counted as `other`.
+ * Business metrics as CloudWatch embedded metric format (EMF) lines on stdout, in the shape Powertools
+ * Metrics prints, written here instead (shared/logger.ts says why). Every metric is a count with the
+ * `service` dimension plus at most one dimension from a closed set of low-cardinality codes. Ids
+ * (accounts, events, users) and anything secret never become dimensions: a value that does not look
+ * like a code is counted as `other`.
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Logger } from './logger';
+import type { Logger, LogSink } from './logger';
+import { writeLine } from './observability/stdout';
 
 export const metricNames = [
   'ConnectStarted',
@@ -53,23 +54,15 @@ const codeLike = /^[a-z][a-z0-9_.]{0,63}$/;
 export const defaultNamespace = 'ConnectOnboarding';
 export const metricsServiceName = 'connect-onboarding';
 
-/**
- * Powertools' own warnings go through our logger (redacted, on stdout), except the one it prints on
- * every invocation without a stored metric: most of our counts are single metrics, so that is normal.
- */
-const metricsLogger = (logger: Logger) => ({
-  debug: (...content: unknown[]) => logger.debug(String(content[0])),
-  info: (...content: unknown[]) => logger.info(String(content[0])),
-  warn: (...content: unknown[]) => {
-    if (!String(content[0]).startsWith('No application metrics to publish')) logger.warn(String(content[0]));
-  },
-  error: (...content: unknown[]) => logger.error(String(content[0])),
-});
-
 export interface CreatedMetrics extends ServiceMetrics {
-  /** For `logMetrics` (flushes stored metrics, the ColdStart metric). */
-  readonly powertools: Metrics;
+  /** Prints the counts stored since the last flush, as one EMF line (the handler's middleware calls it after each invocation). */
+  flush(): void;
+  /** Counts `ColdStart` (dimension `function_name`) on the container's first invocation, once; provisioned containers never do. */
+  countColdStart(functionName: string): void;
 }
+
+/** CloudWatch takes at most 100 metrics in one EMF line. */
+const maxMetricsPerLine = 100;
 
 /**
  * The metrics of one function. Namespace from `POWERTOOLS_METRICS_NAMESPACE` (the stack sets its
@@ -81,27 +74,61 @@ export interface CreatedMetrics extends ServiceMetrics {
 export const createMetrics = (
   logger: Logger,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  sink: LogSink = writeLine,
 ): CreatedMetrics => {
-  const powertools = new Metrics({
-    namespace: env.POWERTOOLS_METRICS_NAMESPACE || defaultNamespace,
-    serviceName: metricsServiceName,
-    logger: metricsLogger(logger),
-  });
+  const namespace = env.POWERTOOLS_METRICS_NAMESPACE || defaultNamespace;
+  const disabled = env.POWERTOOLS_METRICS_DISABLED?.trim().toLowerCase() === 'true';
+  let coldStart = env.AWS_LAMBDA_INITIALIZATION_TYPE?.trim() === 'on-demand';
+  /** Stored counts: one value per count, as Powertools stores them (EMF takes a list of values). */
+  let stored = new Map<string, number[]>();
+
+  const print = (dimensions: Readonly<Record<string, string>>, values: ReadonlyMap<string, readonly number[]>) => {
+    if (disabled || values.size === 0) return;
+    const line: Record<string, unknown> = {
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [
+          {
+            Namespace: namespace,
+            Dimensions: [['service', ...Object.keys(dimensions)]],
+            Metrics: [...values.keys()].map((name) => ({ Name: name, Unit: 'Count' })),
+          },
+        ],
+      },
+      service: metricsServiceName,
+      ...dimensions,
+    };
+    for (const [name, counts] of values) line[name] = counts.length === 1 ? counts[0] : counts;
+    sink(JSON.stringify(line));
+  };
+
+  const flush = () => {
+    const values = stored;
+    stored = new Map();
+    print({}, values);
+  };
+
   return {
-    powertools,
     count: (name, dimension) => {
       if (!dimension) {
-        powertools.addMetric(name, MetricUnit.Count, 1);
+        stored.set(name, [...(stored.get(name) ?? []), 1]);
+        if (stored.size >= maxMetricsPerLine) flush();
         return;
       }
-      // Stored metrics share one dimension set per flush; a single metric gets its own and prints at once.
-      const single = powertools.singleMetric();
+      // Stored counts share one dimension set per line; a count with its own dimension prints at once.
+      const dimensions: Record<string, string> = {};
       for (const [key, value] of Object.entries(dimension) as [string, string][]) {
         if (!codeLike.test(value))
           logger.warn('metric dimension is not a code; counted as other', { metric: name, dimension: key });
-        single.addDimension(key, codeLike.test(value) ? value : 'other');
+        dimensions[key] = codeLike.test(value) ? value : 'other';
       }
-      single.addMetric(name, MetricUnit.Count, 1);
+      print(dimensions, new Map([[name, [1]]]));
+    },
+    flush,
+    countColdStart: (functionName) => {
+      if (!coldStart) return;
+      coldStart = false;
+      print({ function_name: functionName }, new Map([['ColdStart', [1]]]));
     },
   };
 };

@@ -1,7 +1,6 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { lambdaContextLogging, metricsFlushing } from '../observability/middleware';
 import type { Observability } from '../observability/observability';
 import { type FunctionName, type Route, type RoutesOf, routeKey, routeTable } from '../routes';
 import type { HttpResponse } from './responses';
@@ -32,8 +31,8 @@ export const httpHandler = (
   options: HandlerOptions = {},
 ): HttpHandler =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-    .use(injectLambdaContext(logger.powertools, { correlationIdPath, resetKeys: true, logEvent: false }))
-    .use(logMetrics(metrics.powertools, { captureColdStartMetric: true }))
+    .use(lambdaContextLogging(logger, { correlationIdPath }))
+    .use(metricsFlushing(metrics))
     .use(serviceMiddleware({ caller: route.caller, logger, ...options }))
     .handler(serve) as unknown as HttpHandler;
 

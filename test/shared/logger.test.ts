@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../shared/logger';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../local/api-gateway-event';
+import { chooseLogLevel, createLogger, sampleRateFrom } from '../../shared/logger';
 
 const capture = (level?: string) => {
   const lines: string[] = [];
@@ -13,7 +14,7 @@ const restore = (name: string, value: string | undefined): void => {
 };
 
 describe('createLogger', () => {
-  it('writes one Powertools JSON line with the context and redacts secret-like fields at any depth', () => {
+  it('writes one JSON line with the context and redacts secret-like fields at any depth', () => {
     const { logger, lines, parsed } = capture('debug');
     logger.setContext({ requestId: 'req-1' });
 
@@ -140,5 +141,116 @@ describe('createLogger', () => {
       restore('LOG_LEVEL', saved.plain);
       restore('POWERTOOLS_LOG_LEVEL', saved.powertools);
     }
+  });
+
+  it("lets Lambda's advanced logging controls (AWS_LAMBDA_LOG_LEVEL, FATAL meaning CRITICAL) win over every other setting", () => {
+    expect([
+      chooseLogLevel('debug', { AWS_LAMBDA_LOG_LEVEL: 'WARN', LOG_LEVEL: 'debug' }),
+      chooseLogLevel(undefined, { AWS_LAMBDA_LOG_LEVEL: 'FATAL' }),
+      chooseLogLevel(undefined, { POWERTOOLS_LOG_LEVEL: 'nonsense', LOG_LEVEL: 'Warn' }),
+      chooseLogLevel(undefined, {}),
+    ]).toEqual([
+      { level: 'WARN', fixedByLambda: true },
+      { level: 'CRITICAL', fixedByLambda: true },
+      { level: 'WARN', fixedByLambda: false },
+      { level: 'INFO', fixedByLambda: false },
+    ]);
+  });
+
+  it('reads POWERTOOLS_LOGGER_SAMPLE_RATE as a share between 0 and 1, anything else as 0', () => {
+    expect(
+      ['0.1', '1', '2', '-1', 'often', undefined].map((rate) =>
+        sampleRateFrom({ POWERTOOLS_LOGGER_SAMPLE_RATE: rate }),
+      ),
+    ).toEqual([0.1, 1, 0, 0, 0, 0]);
+  });
+});
+
+describe('createLogger, per invocation', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  const invocation = lambdaContext('callback-fn', 10, 'lambda-req-1');
+
+  it('adds the Lambda context and correlation id to the lines of an invocation, and a cold start only to the first on-demand one', () => {
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    vi.stubEnv('_X_AMZN_TRACE_ID', 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1');
+    const { logger, parsed } = capture();
+
+    logger.startInvocation(invocation, 'api-req-1');
+    logger.info('first');
+    logger.endInvocation();
+    logger.startInvocation(invocation, undefined);
+    logger.info('second');
+    logger.endInvocation();
+    logger.info('outside');
+
+    expect(parsed()).toEqual([
+      {
+        level: 'INFO',
+        message: 'first',
+        service: 'callback',
+        timestamp: expect.any(String),
+        cold_start: true,
+        function_name: 'callback-fn',
+        function_arn: 'arn:aws:lambda:local:000000000000:function:callback-fn',
+        function_memory_size: invocation.memoryLimitInMB,
+        function_request_id: 'lambda-req-1',
+        xray_trace_id: '1-5759e988-bd862e3fe1be46a994272793',
+        correlation_id: 'api-req-1',
+      },
+      expect.objectContaining({ message: 'second', cold_start: false, function_request_id: 'lambda-req-1' }),
+      {
+        level: 'INFO',
+        message: 'outside',
+        service: 'callback',
+        timestamp: expect.any(String),
+        xray_trace_id: '1-5759e988-bd862e3fe1be46a994272793',
+      },
+    ]);
+    expect(parsed()[1]).not.toHaveProperty('correlation_id');
+  });
+
+  it('never reports a cold start in a container provisioned ahead of traffic', () => {
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'provisioned-concurrency');
+    const { logger, parsed } = capture();
+
+    logger.startInvocation(invocation, 'r');
+    logger.info('first');
+
+    expect(parsed()[0]).toMatchObject({ cold_start: false });
+  });
+
+  it('logs DEBUG for a sampled invocation only, marking its lines with sampling_rate', () => {
+    vi.stubEnv('POWERTOOLS_LOGGER_SAMPLE_RATE', '1');
+    const { logger, parsed } = capture('info');
+
+    logger.debug('before');
+    logger.startInvocation(invocation, 'r');
+    logger.debug('sampled');
+    logger.endInvocation();
+    logger.debug('after');
+
+    expect(parsed()).toEqual([expect.objectContaining({ level: 'DEBUG', message: 'sampled', sampling_rate: 1 })]);
+  });
+
+  it("does not sample below the level Lambda's logging controls fixed", () => {
+    vi.stubEnv('POWERTOOLS_LOGGER_SAMPLE_RATE', '1');
+    vi.stubEnv('AWS_LAMBDA_LOG_LEVEL', 'INFO');
+    const { logger, parsed } = capture();
+
+    logger.startInvocation(invocation, 'r');
+    logger.debug('not sampled');
+
+    expect(parsed()).toEqual([]);
+  });
+
+  it('keeps its standard keys whatever a field is called, and prints a BigInt instead of throwing', () => {
+    const { logger, parsed } = capture();
+
+    logger.info('real message', { message: 'forged', level: 'DEBUG', amount: 12n });
+
+    expect(parsed()).toEqual([
+      { level: 'INFO', message: 'real message', service: 'callback', timestamp: expect.any(String), amount: '12' },
+    ]);
   });
 });

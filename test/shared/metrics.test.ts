@@ -38,11 +38,11 @@ describe('createMetrics', () => {
     ]);
   });
 
-  it('keeps a count without dimension until the stored metrics are flushed (logMetrics does that)', () => {
+  it('keeps a count without dimension until the stored metrics are flushed (the handler middleware does that)', () => {
     const metrics = createMetrics(createLogger('test', () => undefined));
 
     const whenCounted = emfDuring(() => metrics.count('LoginLinkCreated'));
-    const whenFlushed = emfDuring(() => metrics.powertools.publishStoredMetrics());
+    const whenFlushed = emfDuring(() => metrics.flush());
 
     expect({ whenCounted, whenFlushed }).toEqual({ whenCounted: [], whenFlushed: [emf('LoginLinkCreated', {})] });
   });
@@ -80,7 +80,99 @@ describe('createMetrics', () => {
     const lines: string[] = [];
     const metrics = createMetrics(createLogger('test', (line) => lines.push(line), 'info'));
 
-    expect(emfDuring(() => metrics.powertools.publishStoredMetrics())).toEqual([]);
+    expect(emfDuring(() => metrics.flush())).toEqual([]);
     expect(lines).toEqual([]);
+  });
+});
+
+describe('createMetrics, per invocation', () => {
+  const lines = (act: (metrics: ReturnType<typeof createMetrics>) => void, env: Record<string, string> = {}) => {
+    const printed: string[] = [];
+    act(
+      createMetrics(
+        createLogger('test', () => undefined),
+        env,
+        (line) => printed.push(line),
+      ),
+    );
+    return printed.map((line) => JSON.parse(line) as Record<string, unknown>);
+  };
+
+  it('prints a metric counted twice in one invocation as two values, as EMF takes them', () => {
+    expect(
+      lines((metrics) => {
+        metrics.count('WebhookEventProcessed');
+        metrics.count('WebhookEventProcessed');
+        metrics.count('LoginLinkCreated');
+        metrics.flush();
+        metrics.flush();
+      }),
+    ).toEqual([
+      {
+        _aws: {
+          Timestamp: expect.any(Number),
+          CloudWatchMetrics: [
+            {
+              Namespace: 'ConnectOnboarding',
+              Dimensions: [['service']],
+              Metrics: [
+                { Name: 'WebhookEventProcessed', Unit: 'Count' },
+                { Name: 'LoginLinkCreated', Unit: 'Count' },
+              ],
+            },
+          ],
+        },
+        service: 'connect-onboarding',
+        WebhookEventProcessed: [1, 1],
+        LoginLinkCreated: 1,
+      },
+    ]);
+  });
+
+  it('counts ColdStart once per on-demand container, by function name, and never in a provisioned one', () => {
+    const onDemand = lines(
+      (metrics) => {
+        metrics.countColdStart('webhook-fn');
+        metrics.countColdStart('webhook-fn');
+      },
+      { AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' },
+    );
+    const provisioned = lines((metrics) => metrics.countColdStart('webhook-fn'), {
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'provisioned-concurrency',
+    });
+
+    expect({ onDemand, provisioned }).toEqual({
+      onDemand: [
+        {
+          _aws: {
+            Timestamp: expect.any(Number),
+            CloudWatchMetrics: [
+              {
+                Namespace: 'ConnectOnboarding',
+                Dimensions: [['service', 'function_name']],
+                Metrics: [{ Name: 'ColdStart', Unit: 'Count' }],
+              },
+            ],
+          },
+          service: 'connect-onboarding',
+          function_name: 'webhook-fn',
+          ColdStart: 1,
+        },
+      ],
+      provisioned: [],
+    });
+  });
+
+  it('prints nothing when POWERTOOLS_METRICS_DISABLED is true', () => {
+    expect(
+      lines(
+        (metrics) => {
+          metrics.count('ConnectStarted', { flow: 'express' });
+          metrics.count('LoginLinkCreated');
+          metrics.flush();
+        },
+        { POWERTOOLS_METRICS_DISABLED: 'true' },
+      ),
+    ).toEqual([]);
   });
 });

@@ -3,10 +3,11 @@
  * stdout and stderr (instead of printing them; VERBOSE_LOGS=1 prints them too) and fails the file
  * if any line carries a secret, an OAuth code, a platform token or a state cookie. With
  * LOG_LEVEL=debug, every line the suite produces is read. test/shared/log-guard.test.ts proves the
- * guard sees what Powertools Logger and Metrics write.
+ * guard sees what our logger and metrics write.
  */
 import { afterAll, expect } from 'vitest';
 import { localDefaults } from '../../local/defaults';
+import { useLineWriter } from '../../shared/observability/stdout';
 
 const forbidden: readonly RegExp[] = [
   /\b(sk|rk)_(test|live)_[A-Za-z0-9]{8,}/,
@@ -20,7 +21,7 @@ const forbidden: readonly RegExp[] = [
 
 const captured: string[] = [];
 
-/** A Powertools Logger line (`{"level":"INFO","message":...,"service":...}`) or an EMF metric line (`{"_aws":...}`). */
+/** A log line (`{"level":"INFO","message":...,"service":...}`) or an EMF metric line (`{"_aws":...}`). */
 export const isServiceLine = (line: string): boolean =>
   (line.startsWith('{"level":') && line.includes('"service":')) || line.startsWith('{"_aws":');
 
@@ -43,7 +44,9 @@ const capture = (stream: NodeJS.WriteStream): void => {
     return (originalWrite as (...args: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof stream.write;
 };
-// Powertools' own Console sends warnings and errors to stderr; ours go to stdout. Read both.
+// The service writes to fd 1 directly (shared/observability/stdout.ts); here through process.stdout, to be read.
+useLineWriter((line) => process.stdout.write(`${line}\n`));
+// Ours go to stdout; a library printing a service-shaped line might use stderr. Read both.
 capture(process.stdout);
 capture(process.stderr);
 
