@@ -1,11 +1,11 @@
 /**
  * Platform tokens: the platform's backend vouches for its logged-in user with a short-lived
  * HS256 JWT (`sub` = platform user id, `aud` = connect-onboarding, `exp` at most 15 minutes ahead).
- * jose does the parsing and the constant-time signature check; only HS256 is accepted.
+ * ./jwt.ts does the parsing and the constant-time signature check; only HS256 is accepted.
  */
-import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { unauthenticated } from './errors';
 import { hasControlCharacters } from './http/query';
+import { JwtError, type JwtPayload, signJwt, verifyJwt } from './jwt';
 
 export const platformTokenAudience = 'connect-onboarding';
 export const maxTokenLifetimeSeconds = 15 * 60;
@@ -15,8 +15,6 @@ const clockToleranceSeconds = 60;
 export interface PlatformUser {
   readonly platformUserId: string;
 }
-
-const encoder = new TextEncoder();
 
 const validSubject = (sub: unknown): sub is string =>
   typeof sub === 'string' && sub.length > 0 && sub.length <= 256 && !hasControlCharacters(sub);
@@ -42,17 +40,16 @@ export const verifyPlatformToken = async (
   if (!token)
     throw unauthenticated('missing_token', 'A platform token is required: sign in on the platform and try again.');
   if (token.length > 4096) throw unauthenticated('invalid_token', 'The platform token is not valid.');
-  let payload: JWTPayload;
+  let payload: JwtPayload;
   try {
-    ({ payload } = await jwtVerify(token, encoder.encode(secret), {
-      algorithms: ['HS256'],
+    payload = verifyJwt(token, secret, {
       audience: platformTokenAudience,
       requiredClaims: ['sub', 'exp'],
-      clockTolerance: clockToleranceSeconds,
-      currentDate: new Date(now),
-    }));
+      clockToleranceSeconds,
+      nowSeconds: now / 1000,
+    });
   } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) {
+    if (error instanceof JwtError && error.reason === 'expired') {
       throw unauthenticated(
         'token_expired',
         'The platform token has expired: go back to the platform and try again.',
@@ -86,14 +83,13 @@ export const mintPlatformToken = async (
   platformUserId: string,
   secret: string,
   lifetimeSeconds = 300,
-): Promise<string> =>
-  new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(platformUserId)
-    .setAudience(platformTokenAudience)
-    .setIssuedAt()
-    .setExpirationTime(`${lifetimeSeconds}s`)
-    .sign(encoder.encode(secret));
+): Promise<string> => {
+  const issuedAt = Math.floor(Date.now() / 1000);
+  return signJwt(
+    { sub: platformUserId, aud: platformTokenAudience, iat: issuedAt, exp: issuedAt + lifetimeSeconds },
+    secret,
+  );
+};
 
 /** The token of an API request: `Authorization: Bearer <token>`. */
 export const bearerToken = (headers: Readonly<Record<string, string | undefined>>): string | undefined => {

@@ -1,18 +1,20 @@
 /**
  * The resume value: how the browser coming back from Stripe (to `refresh_url` or `return_url`) proves
- * which onboarding it belongs to, long after its platform ticket expired. It is an HS256 JWT (jose
- * parses and checks it) bound to the account, the platform user, the account type and the validated
+ * which onboarding it belongs to, long after its platform ticket expired. It is an HS256 JWT (../jwt.ts
+ * signs and checks it) bound to the account, the platform user, the account type and the validated
  * `return_to`, and expires after a day. Its key is derived from the platform token secret for this one
  * purpose, and its audience differs from a platform token's, so neither is ever accepted as the other.
  */
 import { createHmac } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { type ErrorCode, ServiceError } from '../errors';
+import { JwtError, signJwt, verifyJwt } from '../jwt';
 import { type ConnectFlow, isConnectFlow } from '../oauth/flow';
 
 export const resumeAudience = 'connect-onboarding/onboarding-resume';
 /** Long enough for an owner who stops halfway and comes back later the same day. */
 export const resumeLifetimeSeconds = 24 * 60 * 60;
+/** The header `typ`: a platform token (`JWT`) is never taken for a resume value, nor the other way round. */
+const resumeType = 'onboarding-resume+jwt';
 
 export interface ResumeClaims {
   readonly accountId: string;
@@ -30,14 +32,26 @@ const resumeKey = (platformTokenSecret: string): Uint8Array =>
  * @example
  * const resume = await mintResumeValue({ accountId, platformUserId, type: 'express' }, secret, now);
  */
-export const mintResumeValue = (claims: ResumeClaims, platformTokenSecret: string, now: number): Promise<string> =>
-  new SignJWT({ acct: claims.accountId, flow: claims.type, ...(claims.returnTo ? { rt: claims.returnTo } : {}) })
-    .setProtectedHeader({ alg: 'HS256', typ: 'onboarding-resume+jwt' })
-    .setSubject(claims.platformUserId)
-    .setAudience(resumeAudience)
-    .setIssuedAt(Math.floor(now / 1000))
-    .setExpirationTime(Math.floor(now / 1000) + resumeLifetimeSeconds)
-    .sign(resumeKey(platformTokenSecret));
+export const mintResumeValue = async (
+  claims: ResumeClaims,
+  platformTokenSecret: string,
+  now: number,
+): Promise<string> => {
+  const issuedAt = Math.floor(now / 1000);
+  return signJwt(
+    {
+      acct: claims.accountId,
+      flow: claims.type,
+      ...(claims.returnTo ? { rt: claims.returnTo } : {}),
+      sub: claims.platformUserId,
+      aud: resumeAudience,
+      iat: issuedAt,
+      exp: issuedAt + resumeLifetimeSeconds,
+    },
+    resumeKey(platformTokenSecret),
+    resumeType,
+  );
+};
 
 const refused = (code: Extract<ErrorCode, 'resume_invalid' | 'resume_expired'>, message: string, cause?: unknown) =>
   new ServiceError('invalid_request', code, message, { cause });
@@ -55,17 +69,16 @@ export const verifyResumeValue = async (
       cause,
     );
   if (!value || value.length > 4096) throw invalid();
-  let payload: Record<string, unknown>;
+  let payload: Readonly<Record<string, unknown>>;
   try {
-    ({ payload } = await jwtVerify(value, resumeKey(platformTokenSecret), {
-      algorithms: ['HS256'],
+    payload = verifyJwt(value, resumeKey(platformTokenSecret), {
       audience: resumeAudience,
-      typ: 'onboarding-resume+jwt',
+      typ: resumeType,
       requiredClaims: ['sub', 'exp', 'acct', 'flow'],
-      currentDate: new Date(now),
-    }));
+      nowSeconds: now / 1000,
+    });
   } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) {
+    if (error instanceof JwtError && error.reason === 'expired') {
       throw refused(
         'resume_expired',
         'This onboarding link has expired. Go back to the platform and continue onboarding from there.',
