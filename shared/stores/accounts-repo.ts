@@ -537,7 +537,8 @@ export interface AccountsRepo {
   ): Promise<ConfirmResult>;
   /**
    * A platform user's confirmed accounts, newest connection first (pending ones are skipped). `lastKey`
-   * is where to go on; a page may hold fewer than `limit` records when it stopped after `maxListQueries`.
+   * is where DynamoDB stopped. A page may hold up to `listReadSlack` records more than `limit` (the caller
+   * trims and goes on after the last record it keeps), or fewer when it stopped after `maxListQueries`.
    */
   listByUser(platformUserId: string, options: { limit: number; startAfter?: AccountsPageKey }): Promise<AccountsPage>;
   /**
@@ -577,8 +578,15 @@ export interface AccountsRepo {
 /** Rounds of putConnected's two writes before a connection that keeps being overtaken counts as claimed. */
 const maxConnectionRounds = 3;
 
-/** Queries one page of `listByUser` may take when pending accounts are skipped (each reads at most `limit` items). */
+/** Queries one page of `listByUser` may take when pending accounts are skipped. */
 export const maxListQueries = 5;
+
+/**
+ * Items each query of `listByUser` reads beyond what the page still needs: the filter skips accounts
+ * pending confirmation (an onboarding left unfinished stays pending), and without this slack one of them
+ * among a user's newest accounts would cost every list a second query. The caller trims the surplus.
+ */
+export const listReadSlack = 4;
 
 export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => {
   const getItem = async (accountId: string): Promise<AccountItem | undefined> => {
@@ -687,7 +695,7 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
               FilterExpression: isConfirmed,
               ExpressionAttributeValues: { ':user': platformUserId },
               ScanIndexForward: false,
-              Limit: limit - records.length,
+              Limit: limit - records.length + listReadSlack,
               ...(lastKey ? { ExclusiveStartKey: { ...lastKey } } : {}),
             }),
           ),

@@ -175,6 +175,42 @@ describe('GET /accounts', () => {
     });
   });
 
+  it('skips accounts pending confirmation on every page, in one query while only a few are among the newest', async () => {
+    const confirmed = await seedMany('with_pending', 4);
+    // An onboarding left unfinished stays pending for good: three of them, newer than every confirmed account.
+    for (const minute of [0, 1, 2]) {
+      await seedAccount(stack, {
+        platformUserId: 'with_pending',
+        type: 'express',
+        connectedAt: new Date(Date.UTC(2026, 0, 2, 0, minute)).toISOString(),
+        pending: { hash: 'a'.repeat(64), expiresAt: Date.now() + 60_000 },
+      });
+    }
+    const client = createDocumentClient();
+    const send = client.send.bind(client);
+    let queries = 0;
+    client.send = ((command: Parameters<typeof send>[0]) => {
+      if (command.constructor.name === 'QueryCommand') queries += 1;
+      return send(command);
+    }) as typeof client.send;
+    useDocumentClient(client);
+    try {
+      const token = await as('with_pending');
+      const first = await api('GET', '/accounts?limit=2', token);
+      const queriesForFirstPage = queries;
+      const second = await api('GET', `/accounts?limit=2&cursor=${String(first.body.next_cursor)}`, token);
+
+      expect(queriesForFirstPage).toBe(1);
+      expect({ first: listed(first.body), second: listed(second.body), more: second.body.has_more }).toEqual({
+        first: [confirmed[3], confirmed[2]],
+        second: [confirmed[1], confirmed[0]],
+        more: false,
+      });
+    } finally {
+      useDocumentClient(undefined);
+    }
+  });
+
   it('defaults to 25 per page and allows up to 100', async () => {
     await seedMany('many', 26);
     const token = await as('many');
