@@ -9,11 +9,15 @@ import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/a
 import type { BuildOptions } from 'esbuild';
 
 /**
- * Imports the bundles resolve to a file of ours instead: `node:stream/web`, which @middy/core 6 loads at
- * import for its streaming mode, costs ~4 ms of every cold start (infra/shims/stream-web.ts says why the
- * stand-in is faithful). middy 7 moved streaming into a module of its own, but needs Node 22 (docs/stack.md).
+ * Imports the bundles resolve to a file of ours instead: `node:stream/web` and `node:stream/promises`,
+ * which @middy/core 6 loads at import for its streaming mode, cost ~4 ms of every cold start (each
+ * stand-in in infra/shims/ says why it is faithful). middy 7 moved streaming into a module of its own,
+ * but needs Node 22 (docs/stack.md).
  */
-export const bundleAliases = { 'node:stream/web': './infra/shims/stream-web.ts' } as const;
+export const bundleAliases = {
+  'node:stream/web': './infra/shims/stream-web.ts',
+  'node:stream/promises': './infra/shims/stream-promises.ts',
+} as const;
 
 /**
  * Values fixed at build time, from the function's environment. A notice bus is opt-in (`eventBusArn`);

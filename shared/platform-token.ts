@@ -91,9 +91,12 @@ export const mintPlatformToken = async (
   );
 };
 
+const bearerScheme = 'bearer ';
+
 /** The token of an API request: `Authorization: Bearer <token>`. */
 export const bearerToken = (headers: Readonly<Record<string, string | undefined>>): string | undefined => {
-  const value = headers.authorization;
-  const match = value ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(value.trim()) : null;
-  return match?.[1];
+  const value = headers.authorization?.trim();
+  // The scheme is case-insensitive (RFC 9110 §11.1).
+  if (value?.slice(0, bearerScheme.length).toLowerCase() !== bearerScheme) return undefined;
+  return /^[A-Za-z0-9._~+/=-]+$/.test(value.slice(bearerScheme.length)) ? value.slice(bearerScheme.length) : undefined;
 };

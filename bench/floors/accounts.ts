@@ -1,4 +1,7 @@
-/** Floor of `accounts`: one read (a query for the list, a get for one account). */
+/**
+ * Floor of `accounts`: one read (a get for one account; for the list, the query a default page needs:
+ * 25 accounts and one more for `has_more`, newest first, accounts pending confirmation filtered out).
+ */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { floorDocumentClient, floorSecretsClient, json, table } from './sdk';
@@ -15,8 +18,10 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
             TableName: table('ACCOUNTS_TABLE'),
             IndexName: 'byPlatformUser',
             KeyConditionExpression: 'platformUserId = :user',
+            FilterExpression: 'attribute_not_exists(confirmationHash) OR attribute_exists(confirmedAt)',
             ExpressionAttributeValues: { ':user': 'bench_user' },
-            Limit: 20,
+            ScanIndexForward: false,
+            Limit: 26,
           }),
         )
       ).Items;

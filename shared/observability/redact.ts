@@ -3,8 +3,12 @@
  * credentials Stripe echoes inside free text ("Authorization code does not exist: ac_...") scrubbed.
  */
 
-/** OAuth codes and states, tokens, tickets, secrets, cookies, login-link URLs. `errorCode` and the like stay readable. */
-const sensitiveKey = /secret|token|ticket|^code$|authorization|cookie|password|^state$|^url$|location|signature/i;
+/**
+ * OAuth codes and states, tokens, tickets, secrets, cookies, login-link URLs. `errorCode` and the like stay
+ * readable. Matched against the lower-cased key: a case-insensitive pattern costs more to compile at every cold start.
+ */
+const sensitiveKey = /secret|token|ticket|^code$|authorization|cookie|password|^state$|^url$|location|signature/;
+const isSensitiveKey = (key: string): boolean => sensitiveKey.test(key.toLowerCase());
 
 const credentialPattern =
   /\b(?:ac|rt|sk_(?:test|live)|rk_(?:test|live)|whsec)_[A-Za-z0-9_]+|\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+/g;
@@ -31,7 +35,7 @@ export const redact = (value: unknown, depth = 0, describeError: DescribeError =
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => [
       key,
-      sensitiveKey.test(key) ? '[redacted]' : redact(item, depth + 1, describeError),
+      isSensitiveKey(key) ? '[redacted]' : redact(item, depth + 1, describeError),
     ]),
   );
 };

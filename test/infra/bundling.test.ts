@@ -7,6 +7,7 @@ import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../bench/paths';
 import { esbuildOptions } from '../../infra/bundling';
+import { pipeline as lazyPipeline } from '../../infra/shims/stream-promises';
 import { ReadableStream as StandIn } from '../../infra/shims/stream-web';
 
 const outdirs: string[] = [];
@@ -43,16 +44,31 @@ describe('function bundles', () => {
     expect(fromEventBridge(withBus.inputs)).not.toEqual([]);
   });
 
-  it("never import node:stream/web, which middy's core loads only for a streaming mode we do not use", async () => {
+  it("never import node:stream/web or node:stream/promises, which middy's core loads only for a streaming mode we do not use", async () => {
     const { code, inputs } = await bundleWebhook({});
 
     expect(inputs.some((input) => input.includes('@middy/core'))).toBe(true);
-    expect(code).not.toMatch(/["']node:stream\/web["']/);
+    expect(code).not.toMatch(/["']node:stream\/(web|promises)["']/);
   });
 
   it("answer middy's one use of it, instanceof ReadableStream, as Node's own class does", () => {
     const values: unknown[] = [new globalThis.ReadableStream(), {}, 'text'];
 
     expect(values.map((value) => value instanceof StandIn)).toEqual([true, false, false]);
+  });
+
+  it("run middy's pipeline with Node's own, loaded at the first call", async () => {
+    const { Readable, Writable } = await import('node:stream');
+    const received: string[] = [];
+    const sink = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        received.push(chunk.toString());
+        done();
+      },
+    });
+
+    await lazyPipeline(Readable.from(['a', 'b']), sink);
+
+    expect(received).toEqual(['a', 'b']);
   });
 });

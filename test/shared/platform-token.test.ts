@@ -114,11 +114,14 @@ describe('bearerToken', () => {
   it('reads the token of an Authorization: Bearer header', () => {
     expect(bearerToken({ authorization: 'Bearer abc.def.ghi' })).toBe('abc.def.ghi');
     expect(bearerToken({ authorization: 'bearer abc.def.ghi' })).toBe('abc.def.ghi');
+    expect(bearerToken({ authorization: ' BEARER abc.def.ghi ' })).toBe('abc.def.ghi');
   });
 
   it('ignores other schemes and malformed values', () => {
     expect(bearerToken({ authorization: 'Basic dXNlcjpwYXNz' })).toBeUndefined();
     expect(bearerToken({ authorization: 'Bearer a b' })).toBeUndefined();
+    expect(bearerToken({ authorization: 'Bearer ' })).toBeUndefined();
+    expect(bearerToken({ authorization: 'Bearerabc' })).toBeUndefined();
     expect(bearerToken({})).toBeUndefined();
   });
 });
