@@ -10,13 +10,14 @@ import type { BuildOptions } from 'esbuild';
 
 /**
  * Imports the bundles resolve to a file of ours instead: `node:stream/web` and `node:stream/promises`,
- * which @middy/core 6 loads at import for its streaming mode, cost ~4 ms of every cold start (each
- * stand-in in infra/shims/ says why it is faithful). middy 7 moved streaming into a module of its own,
- * but needs Node 22 (docs/stack.md).
+ * which @middy/core 6 loads at import for its streaming mode, and `node:timers`, whose import loads
+ * `timers/promises`, cost ~4.5 ms of every cold start (each stand-in in infra/shims/ says why it is
+ * faithful). middy 7 moved streaming into a module of its own, but needs Node 22 (docs/stack.md).
  */
 export const bundleAliases = {
   'node:stream/web': './infra/shims/stream-web.ts',
   'node:stream/promises': './infra/shims/stream-promises.ts',
+  'node:timers': './infra/shims/timers.ts',
 } as const;
 
 /**

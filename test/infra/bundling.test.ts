@@ -44,11 +44,18 @@ describe('function bundles', () => {
     expect(fromEventBridge(withBus.inputs)).not.toEqual([]);
   });
 
-  it("never import node:stream/web or node:stream/promises, which middy's core loads only for a streaming mode we do not use", async () => {
+  it("never import node:stream/web, node:stream/promises or node:timers, which middy's core imports at load", async () => {
     const { code, inputs } = await bundleWebhook({});
 
     expect(inputs.some((input) => input.includes('@middy/core'))).toBe(true);
-    expect(code).not.toMatch(/["']node:stream\/(web|promises)["']/);
+    expect(code).not.toMatch(/["']node:(stream\/web|stream\/promises|timers)["']/);
+  });
+
+  it("give middy Node's own timers", async () => {
+    const timers = await import('node:timers');
+    const shim = await import('../../infra/shims/timers');
+
+    expect([shim.setTimeout === timers.setTimeout, shim.clearTimeout === timers.clearTimeout]).toEqual([true, true]);
   });
 
   it("answer middy's one use of it, instanceof ReadableStream, as Node's own class does", () => {
