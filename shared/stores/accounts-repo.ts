@@ -588,38 +588,97 @@ export const maxListQueries = 5;
  */
 export const listReadSlack = 4;
 
-export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => {
-  const getItem = async (accountId: string): Promise<AccountItem | undefined> => {
-    const result = await storeCall(() =>
-      client.send(new GetCommand({ TableName: tableName, Key: { accountId }, ConsistentRead: true })),
-    );
-    return result.Item as AccountItem | undefined;
-  };
+/** One account item, read consistently. */
+const readAccountItem = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  accountId: string,
+): Promise<AccountItem | undefined> => {
+  const result = await storeCall(() =>
+    client.send(new GetCommand({ TableName: tableName, Key: { accountId }, ConsistentRead: true })),
+  );
+  return result.Item as AccountItem | undefined;
+};
 
-  /**
-   * Once applied at second `asOf`, the item's state is that second's: a redelivery of an event of an
-   * earlier second is refused as older whether or not its entry is kept, so those entries can go.
-   * Only ever removes such entries (concurrent writers add only entries of `asOf` or later).
-   */
-  const forgetOlderEntries = async (change: StateChange, applied: unknown): Promise<void> => {
-    if (!(applied instanceof Set)) return;
-    const second = toEpochSeconds(change.asOf);
-    const older = [...(applied as Set<string>)].filter((entry) => appliedEventSecond(entry) < second);
-    if (older.length < appliedEventsCompactionThreshold) return;
+/**
+ * Once applied at second `asOf`, the item's state is that second's: a redelivery of an event of an
+ * earlier second is refused as older whether or not its entry is kept, so those entries can go.
+ * Only ever removes such entries (concurrent writers add only entries of `asOf` or later).
+ */
+const forgetOlderEntries = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  change: StateChange,
+  applied: unknown,
+): Promise<void> => {
+  if (!(applied instanceof Set)) return;
+  const second = toEpochSeconds(change.asOf);
+  const older = [...(applied as Set<string>)].filter((entry) => appliedEventSecond(entry) < second);
+  if (older.length < appliedEventsCompactionThreshold) return;
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { accountId: change.accountId },
+        UpdateExpression: 'DELETE appliedEvents :older',
+        ConditionExpression: exists,
+        ExpressionAttributeValues: { ':older': new Set(older) },
+      }),
+    );
+  } catch {
+    // The event is applied and stays so: the entries are only dead weight, and the next compaction takes them.
+  }
+};
+
+/**
+ * Applies a webhook snapshot whose event id is remembered on the account item, in one single-item write
+ * (the events repo's common case). A function of its own, so that the webhook's bundle carries this
+ * and not the rest of the repo.
+ */
+export const applySnapshotInPlace = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  eventId: string,
+  change: StateChange,
+  now: EpochMs,
+): Promise<ApplyOutcome> => {
+  const entry = appliedEventEntry(change.asOf, eventId);
+  const writeId = randomUUID();
+  const update = new UpdateCommand({
+    ...inPlaceSnapshotWrite(tableName, change, eventId, writeId, now),
+    ReturnValues: checksAppliedEvents(eventId) ? 'UPDATED_NEW' : 'NONE',
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  });
+  for (let attempt = 0; ; attempt += 1) {
     try {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { accountId: change.accountId },
-          UpdateExpression: 'DELETE appliedEvents :older',
-          ConditionExpression: exists,
-          ExpressionAttributeValues: { ':older': new Set(older) },
-        }),
+      const result = await storeCall(
+        () => client.send(update),
+        (error) => isConditionFailure(error) || conflictsWithTransaction(error),
       );
-    } catch {
-      // The event is applied and stays so: the entries are only dead weight, and the next compaction takes them.
+      await forgetOlderEntries(client, tableName, change, result.Attributes?.appliedEvents);
+      return 'applied';
+    } catch (error) {
+      if (conflictsWithTransaction(error)) {
+        if (attempt < maxConflictRetries) {
+          await conflictBackoff(attempt);
+          continue;
+        }
+        throw eventNotRecorded(error);
+      }
+      if (!isConditionFailure(error)) throw error;
+      // DynamoDB Local returns the refusing item; dynalite does not, and neither does either engine for a missing one.
+      const refusing =
+        (refusedItem(error) as Partial<AccountItem> | undefined) ??
+        (await readAccountItem(client, tableName, change.accountId));
+      if (refusing?.lastInPlaceWrite === writeId) return 'applied';
+      if (refusing?.status === 'connected' && refusing.appliedEvents?.has(entry)) return 'duplicate';
+      return refusalOf(refusing);
     }
-  };
+  }
+};
+
+export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => {
+  const getItem = (accountId: string) => readAccountItem(client, tableName, accountId);
 
   return {
     get: getItem,
@@ -743,40 +802,7 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
       return result ? (result.Attributes as AccountRecord) : getItem(accountId);
     },
 
-    applyInPlace: async (eventId, change, now) => {
-      const entry = appliedEventEntry(change.asOf, eventId);
-      const writeId = randomUUID();
-      const update = new UpdateCommand({
-        ...inPlaceSnapshotWrite(tableName, change, eventId, writeId, now),
-        ReturnValues: checksAppliedEvents(eventId) ? 'UPDATED_NEW' : 'NONE',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      });
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          const result = await storeCall(
-            () => client.send(update),
-            (error) => isConditionFailure(error) || conflictsWithTransaction(error),
-          );
-          await forgetOlderEntries(change, result.Attributes?.appliedEvents);
-          return 'applied';
-        } catch (error) {
-          if (conflictsWithTransaction(error)) {
-            if (attempt < maxConflictRetries) {
-              await conflictBackoff(attempt);
-              continue;
-            }
-            throw eventNotRecorded(error);
-          }
-          if (!isConditionFailure(error)) throw error;
-          // DynamoDB Local returns the refusing item; dynalite does not, and neither does either engine for a missing one.
-          const refusing =
-            (refusedItem(error) as Partial<AccountItem> | undefined) ?? (await getItem(change.accountId));
-          if (refusing?.lastInPlaceWrite === writeId) return 'applied';
-          if (refusing?.status === 'connected' && refusing.appliedEvents?.has(entry)) return 'duplicate';
-          return refusalOf(refusing);
-        }
-      }
-    },
+    applyInPlace: (eventId, change, now) => applySnapshotInPlace(client, tableName, eventId, change, now),
   };
 };
 

@@ -11,7 +11,7 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type EpochMs, toEpochSeconds, toIso } from '../time';
 import type { AccountChange, StateChange } from '../webhooks/account-change';
-import { type ApplyOutcome, accountChangeWrite, createAccountsRepo, refusalOf } from './accounts-repo';
+import { type ApplyOutcome, accountChangeWrite, applySnapshotInPlace, refusalOf } from './accounts-repo';
 import { cancellationReasons, conflictBackoff, eventNotRecorded, maxConflictRetries, storeCall } from './store-errors';
 
 /** Longer than Stripe's 3-day retry window, with margin. */
@@ -52,8 +52,6 @@ export const createEventsRepo = (
   client: DynamoDBDocumentClient,
   tables: { events: string; accounts: string },
 ): EventsRepo => {
-  const accounts = createAccountsRepo(client, tables.accounts);
-
   const transact = async (event: ProcessedEvent, change: AccountChange, now: EpochMs) =>
     client.send(
       new TransactWriteCommand({
@@ -83,7 +81,7 @@ export const createEventsRepo = (
       return result.Item !== undefined;
     },
 
-    applyInPlace: (eventId, change, now) => accounts.applyInPlace(eventId, change, now),
+    applyInPlace: (eventId, change, now) => applySnapshotInPlace(client, tables.accounts, eventId, change, now),
 
     applyOnce: async (event, change, now) => {
       for (let attempt = 0; ; attempt += 1) {
