@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../bench/paths';
-import { esbuildOptions } from '../../infra/bundling';
+import { bundlingFor, esbuildOptions } from '../../infra/bundling';
 import { pipeline as lazyPipeline } from '../../infra/shims/stream-promises';
 import { ReadableStream as StandIn } from '../../infra/shims/stream-web';
 
@@ -42,6 +42,13 @@ describe('function bundles', () => {
     const fromEventBridge = (inputs: string[]) => inputs.filter((input) => input.includes('client-eventbridge'));
     expect(fromEventBridge(withoutBus.inputs)).toEqual([]);
     expect(fromEventBridge(withBus.inputs)).not.toEqual([]);
+  });
+
+  it('are built by the stack with the notice bus its environment names, or none', () => {
+    expect([
+      bundlingFor({ EVENT_BUS_NAME: 'arn:aws:events:eu-west-1:111122223333:event-bus/platform' }).define,
+      bundlingFor({ ACCOUNTS_TABLE: 'accounts' }).define,
+    ]).toEqual([{}, { 'process.env.EVENT_BUS_NAME': 'undefined' }]);
   });
 
   it("never import node:stream/web, node:stream/promises or node:timers, which middy's core imports at load", async () => {
