@@ -26,6 +26,8 @@ export const benchUser = 'bench_user';
  * which no list shows (each skipped item is read and filtered out).
  */
 export const listUser = 'bench_lister';
+/** The user whose onboarding the onboard routes resume: only the accounts onboarding creates, as a platform's seller has. */
+export const onboardUser = 'bench_onboarder';
 
 export const routeOf = (method: Route['method'], path: string): Route => {
   const route = routes.find((candidate) => candidate.method === method && candidate.path === path);
@@ -176,7 +178,7 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
   const startResume = async (): Promise<string> => {
     const started = await invoke(
       'onboard',
-      toEvent({ route: onboardRoute, query: `type=express&ticket=${await ticket()}` }),
+      toEvent({ route: onboardRoute, query: `type=express&ticket=${await ticket(onboardUser)}` }),
     );
     const link = header(started, 'location');
     if (started.statusCode !== 302 || !link)

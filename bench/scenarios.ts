@@ -2,11 +2,12 @@
  * One realistic request per route, prepared fresh for every timed call (a callback needs an
  * unused code and state, a deauthorize a still-connected account, a webhook a new event id).
  * The account routes send what the README's route table documents: a platform token as Bearer
- * (API) or ticket (browser), for accounts the bench user owns; onboarding's refresh and return routes
- * carry the resume value of the bench user's unfinished onboarding, as Stripe's redirects do.
+ * (API) or ticket (browser), for accounts the bench user owns (the list: a user with 30; onboarding: a
+ * user with only the accounts onboarding creates); onboarding's refresh and return routes carry the
+ * resume value of that user's unfinished onboarding, as Stripe's redirects do.
  */
 import type { FunctionName, Route } from '../shared/routes';
-import { type Fixtures, listUser, routeOf } from './fixtures';
+import { type Fixtures, listUser, onboardUser, routeOf } from './fixtures';
 import type { BenchRequest } from './requests';
 
 export interface Scenario {
@@ -75,7 +76,7 @@ export const createScenarios = (fixtures: Fixtures, pools: ScenarioPools): Scena
       route: routeOf('GET', '/connect/onboard'),
       next: async () => ({
         route: routeOf('GET', '/connect/onboard'),
-        query: `type=express&ticket=${await fixtures.ticket()}`,
+        query: `type=express&ticket=${await fixtures.ticket(onboardUser)}`,
       }),
     },
     // Stripe's refresh_url: a fresh Account Link for the same account (one read, one Stripe call).
