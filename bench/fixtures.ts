@@ -41,6 +41,11 @@ const confirmRoute = routeOf('POST', '/accounts/{accountId}/confirm');
 const webhookRoute = routeOf('POST', '/webhooks/stripe');
 const onboardRoute = routeOf('GET', '/connect/onboard');
 
+export interface PendingConnection {
+  readonly accountId: string;
+  readonly confirmation: string;
+}
+
 export interface Fixtures {
   /** A fresh platform token for the bench user, or `user` (cheap; minted per request so none expires mid-run). */
   ticket(user?: string): Promise<string>;
@@ -48,6 +53,10 @@ export interface Fixtures {
   callbackRequest(flow: 'standard' | 'express'): Promise<BenchRequest>;
   /** A connected account of the bench user, through the whole OAuth flow. */
   connectedAccount(flow: 'standard' | 'express'): Promise<string>;
+  /** An account connected through OAuth and not yet confirmed, with the value the success redirect carried. */
+  pendingConnection(flow: 'standard' | 'express'): Promise<PendingConnection>;
+  /** `POST /accounts/{id}/confirm` for a pending connection, as the platform's backend sends it. */
+  confirmRequest(pending: PendingConnection): Promise<BenchRequest>;
   /**
    * The resume value Stripe's refresh and return URLs carry for the bench user's unfinished Express
    * onboarding: started once, its Account Link used once, then opened again, which sends the browser
@@ -81,24 +90,32 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
     return { route: callbackRoute, query: callbackUrl.search.slice(1), cookies: [cookie] };
   };
 
-  /** The whole flow, then the platform's confirmation of the account for the bench user. */
-  const connectedAccount = async (flow: 'standard' | 'express'): Promise<string> => {
+  /** The whole flow up to the success redirect: an account pending its platform's confirmation. */
+  const pendingConnection = async (flow: 'standard' | 'express'): Promise<PendingConnection> => {
     const finished = await invoke('callback', toEvent(await callbackRequest(flow)));
     const success = new URL(header(finished, 'location')).searchParams;
     const accountId = success.get('account');
-    if (!accountId) throw new Error(`callback did not connect an account: ${header(finished, 'location')}`);
-    const confirmed = await invoke(
-      'deauthorize',
-      toEvent({
-        route: confirmRoute,
-        pathParameters: { accountId },
-        headers: { authorization: `Bearer ${await ticket()}` },
-        body: JSON.stringify({ confirmation: success.get('confirmation') }),
-      }),
-    );
+    const confirmation = success.get('confirmation');
+    if (!accountId || !confirmation)
+      throw new Error(`callback did not connect an account: ${header(finished, 'location')}`);
+    return { accountId, confirmation };
+  };
+
+  /** The platform backend's confirmation of a pending account, for the bench user. */
+  const confirmRequest = async ({ accountId, confirmation }: PendingConnection): Promise<BenchRequest> => ({
+    route: confirmRoute,
+    pathParameters: { accountId },
+    headers: { authorization: `Bearer ${await ticket()}` },
+    body: JSON.stringify({ confirmation }),
+  });
+
+  /** The whole flow, then the platform's confirmation of the account for the bench user. */
+  const connectedAccount = async (flow: 'standard' | 'express'): Promise<string> => {
+    const pending = await pendingConnection(flow);
+    const confirmed = await invoke('deauthorize', toEvent(await confirmRequest(pending)));
     if (confirmed.statusCode !== 200)
       throw new Error(`confirm answered ${confirmed.statusCode}: ${confirmed.body ?? ''}`);
-    return accountId;
+    return pending.accountId;
   };
 
   const seedAccounts = async (count: number, user = benchUser): Promise<string[]> => {
@@ -195,5 +212,14 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
     return resume;
   };
 
-  return { ticket, callbackRequest, connectedAccount, resumeValue, seedAccounts, webhookRequest };
+  return {
+    ticket,
+    callbackRequest,
+    connectedAccount,
+    pendingConnection,
+    confirmRequest,
+    resumeValue,
+    seedAccounts,
+    webhookRequest,
+  };
 };

@@ -99,7 +99,8 @@ const costTable = (lines: readonly CostLine[]): string =>
 
 const costSections = (results: BenchResults): string[] => {
   const { costs, peer } = results;
-  if (!costs) return [];
+  if (!costs)
+    return ['### Cost model', 'Not computed: a route of the table has no warm latency or no cold start in this run.'];
   const peerRows = Object.entries(peer.cold).map(([name, run]) => [
     name,
     pair(run.ours.init.p50, run.ours.init.p90),

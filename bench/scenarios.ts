@@ -71,6 +71,11 @@ export const createScenarios = (fixtures: Fixtures, pools: ScenarioPools): Scena
         headers: await bearer(),
       }),
     },
+    // The platform's backend confirms a connection its user just made (the callback ran, untimed, for each).
+    {
+      route: routeOf('POST', '/accounts/{accountId}/confirm'),
+      next: async () => fixtures.confirmRequest(await fixtures.pendingConnection('standard')),
+    },
     // A second click continues the user's unfinished created account: a list, then a fresh Account Link.
     {
       route: routeOf('GET', '/connect/onboard'),
