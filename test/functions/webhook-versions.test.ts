@@ -40,6 +40,16 @@ const until = async (accountId: string, done: (item: Record<string, unknown> | u
 
 const connect = (user: string): Promise<string> => connectAccount(stack, 'standard', user);
 
+/** The emulator's deliveries once at least `count` of them have an answer recorded. */
+const answeredDeliveries = async (count: number) => {
+  for (let tries = 0; tries < 200; tries += 1) {
+    const answered = stack.emulator.deliveries().filter((delivery) => delivery.status !== undefined);
+    if (answered.length >= count) return answered;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`fewer than ${count} deliveries were answered`);
+};
+
 const stripe = () =>
   new Stripe(localDefaults.stripeSecretKey, {
     host: '127.0.0.1',
@@ -60,7 +70,8 @@ describe('POST /webhooks/stripe > an endpoint on API version 2017-04-06', () => 
     await stripe().oauth.deauthorize({ client_id: localDefaults.stripeClientId, stripe_user_id: accountId });
     const deauthorized = await until(accountId, (item) => item?.status === 'deauthorized');
 
-    const deliveries = stack.emulator.deliveries().filter((delivery) => delivery.status !== undefined);
+    // The record changes before our answer reaches the emulator, which records the status then: wait for it.
+    const deliveries = await answeredDeliveries(2);
     expect(deliveries.map((delivery) => [delivery.type, delivery.status])).toEqual([
       ['account.application.authorized', 200],
       ['account.application.deauthorized', 200],
