@@ -104,13 +104,16 @@ const accountUpdated = (accountId: string, id: string, created: number, fields: 
   },
 });
 
-/** The first delivery (answered) of an event of `type` after the `seen` deliveries so far. */
+/**
+ * The first delivery (answered) of a new event of `type` after the `seen` deliveries so far. Retries of
+ * older events (a 503 answered earlier is delivered again later) are not it.
+ */
 const firstDeliveryAfter = async (seen: number, type: string) => {
   for (let tries = 0; tries < 200; tries += 1) {
     const found = stack.emulator
       .deliveries()
       .slice(seen)
-      .find((delivery) => delivery.type === type && delivery.status !== undefined);
+      .find((delivery) => delivery.type === type && delivery.attempt === 1 && delivery.status !== undefined);
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
