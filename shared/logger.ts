@@ -74,8 +74,11 @@ export const sampleRateFrom = (env: Readonly<Record<string, string | undefined>>
   return Number.isFinite(rate) && rate >= 0 && rate <= 1 ? rate : 0;
 };
 
-/** Provisioned concurrency initializes containers ahead of traffic: their first invocation is not a cold start. */
-const coldStartsHere = (env: Readonly<Record<string, string | undefined>> = process.env): boolean =>
+/**
+ * Whether this container's first invocation is a cold start: provisioned concurrency initializes containers
+ * ahead of traffic, so theirs is not (the logger's `cold_start` and the `ColdStart` metric both ask).
+ */
+export const coldStartsHere = (env: Readonly<Record<string, string | undefined>> = process.env): boolean =>
   env.AWS_LAMBDA_INITIALIZATION_TYPE?.trim() === 'on-demand';
 
 /**

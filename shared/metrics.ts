@@ -5,7 +5,7 @@
  * (accounts, events, users) and anything secret never become dimensions: a value that does not look
  * like a code is counted as `other`.
  */
-import type { Logger, LogSink } from './logger';
+import { coldStartsHere, type Logger, type LogSink } from './logger';
 import { writeLine } from './observability/stdout';
 
 export const metricNames = [
@@ -78,7 +78,7 @@ export const createMetrics = (
 ): CreatedMetrics => {
   const namespace = env.POWERTOOLS_METRICS_NAMESPACE || defaultNamespace;
   const disabled = env.POWERTOOLS_METRICS_DISABLED?.trim().toLowerCase() === 'true';
-  let coldStart = env.AWS_LAMBDA_INITIALIZATION_TYPE?.trim() === 'on-demand';
+  let coldStart = coldStartsHere(env);
   /** Stored counts: one value per count, as Powertools stores them (EMF takes a list of values). */
   let stored = new Map<string, number[]>();
 
