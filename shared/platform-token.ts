@@ -98,5 +98,6 @@ export const bearerToken = (headers: Readonly<Record<string, string | undefined>
   const value = headers.authorization?.trim();
   // The scheme is case-insensitive (RFC 9110 §11.1).
   if (value?.slice(0, bearerScheme.length).toLowerCase() !== bearerScheme) return undefined;
-  return /^[A-Za-z0-9._~+/=-]+$/.test(value.slice(bearerScheme.length)) ? value.slice(bearerScheme.length) : undefined;
+  const token = value.slice(bearerScheme.length);
+  return /^[A-Za-z0-9._~+/=-]+$/.test(token) ? token : undefined;
 };
