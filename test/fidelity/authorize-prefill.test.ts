@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { describe, expect, it } from 'vitest';
+import { useLocalStack } from '../support/local-stack';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startLocalStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useLocalStack();
 
 const authorize = async (user: string, query: string) => {
   const ticket = await stack.mintTicket(user);

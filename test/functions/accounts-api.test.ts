@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import {
   apiError,
   badTokens,
@@ -12,15 +12,7 @@ import {
   viewOf,
 } from '../support/platform-api';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startLocalStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useLocalStack();
 
 const api = (method: 'GET' | 'POST', path: string, token?: string) => callApi(stack, method, path, token);
 const as = (user: string) => stack.mintTicket(user);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mintConfirmation } from '../../shared/accounts/confirmation';
 import { maxJsonBodyBytes } from '../../shared/http/json-body';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import {
   apiError,
   badTokens,
@@ -14,15 +14,7 @@ import {
   viewOf,
 } from '../support/platform-api';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startLocalStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useLocalStack();
 
 const as = (user: string) => stack.mintTicket(user);
 const confirmPath = (accountId: string) => `/accounts/${accountId}/confirm`;

@@ -4,23 +4,15 @@
  * user), and an Express account Stripe connected without some suggested capabilities.
  */
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { stateCookieName } from '../../shared/http/cookies';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
 import { callApi, confirmAccount, settled, storedAccount, stripeCalls, viewOf } from '../support/platform-api';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startLocalStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useLocalStack();
 
 const authorizeIn = async (browser: TestBrowser, user: string, query: string) => {
   const response = await browser.get(

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deauthorizeAccount } from '../../shared/accounts/deauthorize-account';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { useAccountNotices } from '../../shared/clients/notices';
@@ -7,7 +7,7 @@ import { noMetrics } from '../../shared/metrics';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { noPublisher } from '../../shared/notifications/account-notices';
 import { type AccountRecord, createAccountsRepo } from '../../shared/stores/accounts-repo';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import {
   apiError,
   callApi,
@@ -18,16 +18,8 @@ import {
   viewOf,
 } from '../support/platform-api';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  // Short enough for the timeout test (the SDK tries twice), long enough for a loaded test machine.
-  stack = await startLocalStack({ env: { STRIPE_TIMEOUT_MS: '1500' } });
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+// Short enough for the timeout test (the SDK tries twice), long enough for a loaded test machine.
+const stack = useLocalStack({ env: { STRIPE_TIMEOUT_MS: '1500' } });
 
 const as = (user: string) => stack.mintTicket(user);
 const deauthorize = async (accountId: string, user: string) =>

@@ -4,9 +4,9 @@
  * account waits, pending, until A's platform backend confirms it with the value of the success
  * redirect, which only the browser that finished the flow received (docs/security.md).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mintConfirmation } from '../../shared/accounts/confirmation';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import {
   apiError,
   callApi,
@@ -18,15 +18,7 @@ import {
 } from '../support/platform-api';
 import { TestBrowser } from '../support/test-browser';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startLocalStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useLocalStack();
 
 const as = (user: string) => stack.mintTicket(user);
 const listed = async (user: string) =>

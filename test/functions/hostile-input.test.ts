@@ -5,28 +5,23 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { serviceConfig } from '../../shared/config';
 import { stateCookieName } from '../../shared/http/cookies';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { type HandledEventType, handledEventTypes } from '../../shared/webhooks/event-types';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import { connectAccount } from '../support/platform-api';
 import { type RawResponse, rawRequest } from '../support/raw-http';
 
-let stack: LocalStack;
+const stack = useLocalStack();
 let tried = 0;
 const runs = { numRuns: 150 };
 
-beforeAll(async () => {
-  stack = await startLocalStack();
-});
-
 afterAll(async () => {
   process.stdout.write(`hostile-input: ${tried} inputs tried\n`);
-  await stack?.close();
 });
 
 const itemCount = async (table: string) =>

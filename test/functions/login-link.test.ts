@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useLocalStack } from '../support/local-stack';
 import { apiError, callApi, connectAccount, seedAccount, stripeCalls } from '../support/platform-api';
 import { TestBrowser } from '../support/test-browser';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  // Short enough for the timeout test (the SDK tries twice), long enough for a loaded test machine.
-  stack = await startLocalStack({ env: { STRIPE_TIMEOUT_MS: '1500' } });
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+// Short enough for the timeout test (the SDK tries twice), long enough for a loaded test machine.
+const stack = useLocalStack({ env: { STRIPE_TIMEOUT_MS: '1500' } });
 
 const api = (method: 'GET' | 'POST', path: string, token?: string) => callApi(stack, method, path, token);
 const as = (user: string) => stack.mintTicket(user);

@@ -3,21 +3,13 @@
  * naming the setting (HTML for browsers, JSON for the API), and each is logged once, at ERROR,
  * with the name. Config and secrets are read lazily, so the function keeps serving 503s until fixed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { stateCookieName } from '../../shared/http/cookies';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ env: { SUCCESS_URL: '' } });
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useLocalStack({ env: { SUCCESS_URL: '' } });
 
 const logsOf = (requestId: string | null) =>
   capturedServiceLines()

@@ -4,22 +4,14 @@
  */
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
 import { stateCookieName } from '../../shared/http/cookies';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ env: { STRIPE_TIMEOUT_MS: '2000' } });
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useLocalStack({ env: { STRIPE_TIMEOUT_MS: '2000' } });
 
 const authorizeIn = async (browser: TestBrowser, user: string, flow = 'standard', extra = '') => {
   const response = await browser.get(

@@ -3,23 +3,15 @@
  * each outcome emits (docs/observability.md lists them), and the request id in every log line.
  */
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { poisonedEventMessage } from '../../shared/webhooks/log-messages';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startLocalStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useLocalStack();
 
 interface Emf {
   readonly name: string;

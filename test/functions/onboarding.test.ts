@@ -3,12 +3,12 @@
  * emulator's Accounts API and hosted onboarding page.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { mintResumeValue } from '../../shared/onboarding/resume-value';
 import { accountsByUserIndex } from '../../shared/tables';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import {
   apiError,
   callApi,
@@ -20,15 +20,7 @@ import {
 } from '../support/platform-api';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  stack = await startLocalStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useLocalStack();
 
 type Flow = 'express' | 'standard';
 

@@ -3,23 +3,18 @@
  * accounts. A lone surrogate has no UTF-8 form, so DynamoDB Local stores `X\ud800` as `X?`; a
  * token for such an id is refused, and the routes that list accounts check the owner of each record.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { listAccounts } from '../../shared/accounts/list-accounts';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { type AccountsRepo, createAccountsRepo } from '../../shared/stores/accounts-repo';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import { apiError, callApi, connectAccount, seedAccount } from '../support/platform-api';
 
-let stack: LocalStack;
+const stack = useLocalStack();
 let repo: AccountsRepo;
 
 beforeAll(async () => {
-  stack = await startLocalStack();
   repo = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
-});
-
-afterAll(async () => {
-  await stack?.close();
 });
 
 const loneSurrogateMessage =

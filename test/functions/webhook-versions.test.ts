@@ -5,24 +5,19 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
 import { connectAccount } from '../support/platform-api';
 
-let stack: LocalStack;
+const stack = useLocalStack({ webhookApiVersion: '2017-04-06' });
 let db: ReturnType<typeof createDocumentClient>;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ webhookApiVersion: '2017-04-06' });
   db = createDocumentClient();
-});
-
-afterAll(async () => {
-  await stack?.close();
 });
 
 const readAccount = async (accountId: string) =>

@@ -1,26 +1,21 @@
 import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
 import { useAccountNotices } from '../../shared/clients/notices';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { checksAppliedEvents } from '../../shared/stores/accounts-repo';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import { connectAccount } from '../support/platform-api';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
-let stack: LocalStack;
+const stack = useLocalStack({ gateway: { forceBase64Bodies: true } });
 let db: ReturnType<typeof createDocumentClient>;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ gateway: { forceBase64Bodies: true } });
   db = createDocumentClient();
-});
-
-afterAll(async () => {
-  await stack?.close();
 });
 
 /** Connects and confirms an account for `user`, as a platform does, once its webhook refreshed the record. */

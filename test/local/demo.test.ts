@@ -1,35 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { serveLocalPages } from '../../local/local-pages';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import { skipOpenApiChecks } from '../support/openapi-guard';
 
-let stack: LocalStack;
 const hostile = '<img src=x onerror=alert(1)>';
 
 // The accounts handler below answers off-contract on purpose (the demo must survive it).
 skipOpenApiChecks();
 
-beforeAll(async () => {
-  stack = await startLocalStack({
-    gateway: {
-      localPages: serveLocalPages,
-      // The demo must escape whatever the API answers, however odd.
-      handlers: {
-        accounts: async (event) =>
-          event.headers.authorization?.includes('.')
-            ? {
-                statusCode: 200,
-                headers: { 'content-type': 'application/json' },
-                body: JSON.stringify([{ accountId: `acct_1${hostile}`, type: hostile, status: 'connected' }]),
-              }
-            : { statusCode: 401, body: '{}' },
-      },
+const stack = useLocalStack({
+  gateway: {
+    localPages: serveLocalPages,
+    // The demo must escape whatever the API answers, however odd.
+    handlers: {
+      accounts: async (event) =>
+        event.headers.authorization?.includes('.')
+          ? {
+              statusCode: 200,
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify([{ accountId: `acct_1${hostile}`, type: hostile, status: 'connected' }]),
+            }
+          : { statusCode: 401, body: '{}' },
     },
-  });
-});
-
-afterAll(async () => {
-  await stack?.close();
+  },
 });
 
 describe('local demo platform', () => {

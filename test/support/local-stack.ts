@@ -3,7 +3,7 @@
  * handlers, the Stripe emulator, and this file's own tables in the run's embedded DynamoDB.
  */
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { StripeEmulator } from '../../emulator';
 import { localDefaults } from '../../local/defaults';
 import type { GatewayOptions } from '../../local/gateway';
@@ -42,5 +42,41 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     ...stack,
     mintTicket: (platformUserId, lifetimeSeconds) =>
       mintPlatformToken(platformUserId, localDefaults.platformTokenSecret, lifetimeSeconds),
+  };
+};
+
+/**
+ * One local stack for a test file: started before its first test, closed after its last. The object
+ * answers for the stack once it has started (inside hooks and tests registered after this call).
+ * @example
+ * const stack = useLocalStack({ env: { STRIPE_TIMEOUT_MS: '1500' } });
+ */
+export const useLocalStack = (options: LocalStackOptions = {}): LocalStack => {
+  let stack: LocalStack | undefined;
+  beforeAll(async () => {
+    stack = await startLocalStack(options);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  const started = (): LocalStack => {
+    if (!stack) throw new Error('the local stack has not started: use it inside a hook or a test');
+    return stack;
+  };
+  return {
+    get gatewayUrl() {
+      return started().gatewayUrl;
+    },
+    get emulator() {
+      return started().emulator;
+    },
+    get tables() {
+      return started().tables;
+    },
+    get dynamoDbEndpoint() {
+      return started().dynamoDbEndpoint;
+    },
+    mintTicket: (platformUserId, lifetimeSeconds) => started().mintTicket(platformUserId, lifetimeSeconds),
+    close: () => started().close(),
   };
 };
