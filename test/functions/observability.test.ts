@@ -2,14 +2,13 @@
  * Logs and metrics of the real handlers behind the local gateway: the metric names and dimensions
  * each outcome emits (docs/observability.md lists them), and the request id in every log line.
  */
-import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { localDefaults } from '../../local/defaults';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { poisonedEventMessage } from '../../shared/webhooks/log-messages';
 import { useLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
 import { locationOf, TestBrowser } from '../support/test-browser';
+import { postSignedEvent } from '../support/webhooks';
 
 const stack = useLocalStack();
 
@@ -87,32 +86,22 @@ describe('metrics of the connect flow', () => {
 describe('metrics of the webhook', () => {
   it('counts a rejected signature by errorCode and logs "request refused" with that errorCode (the stack filters on it)', async () => {
     const from = capturedServiceLines().length;
-    const body = JSON.stringify({
+    const forged = {
       id: 'evt_forged',
       object: 'event',
       type: 'account.updated',
       created: 1,
       livemode: false,
       data: { object: {} },
-    });
-    const response = await fetch(`${stack.gatewayUrl}/webhooks/stripe`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
-          payload: body,
-          secret: 'whsec_not0the0endpoint0secret',
-        }),
-      },
-      body,
-    });
+    };
+    const response = await postSignedEvent(stack, forged, { secret: 'whsec_not0the0endpoint0secret' });
 
     expect(response.status).toBe(400);
     expect(metricsSince(from)).toContainEqual({
       name: 'WebhookEventRejected',
       dimensions: { service, errorCode: 'signature_mismatch' },
     });
-    expect(logsOf(response.headers.get('x-request-id'))).toEqual([
+    expect(logsOf(response.requestId)).toEqual([
       expect.objectContaining({
         level: 'WARN',
         message: 'request refused',
@@ -134,26 +123,15 @@ describe('metrics of the webhook', () => {
       livemode: false,
       data: { object: { id: 'acct_1Nv0FGQ9RKHgCVdK', object: 'account' } },
     };
-    const body = JSON.stringify(event);
     const from = capturedServiceLines().length;
-    const response = await fetch(`${stack.gatewayUrl}/webhooks/stripe`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
-          payload: body,
-          secret: localDefaults.webhookSecret,
-        }),
-      },
-      body,
-    });
+    const response = await postSignedEvent(stack, event);
 
-    expect(await response.json()).toEqual({ received: true, status: 'ignored', reason: 'created_in_future' });
+    expect(response.body).toEqual({ received: true, status: 'ignored', reason: 'created_in_future' });
     expect(metricsSince(from)).toContainEqual({
       name: 'WebhookEventPoisoned',
       dimensions: { service, reason: 'created_in_future' },
     });
-    expect(logsOf(response.headers.get('x-request-id'))).toContainEqual(
+    expect(logsOf(response.requestId)).toContainEqual(
       expect.objectContaining({
         level: 'WARN',
         message: poisonedEventMessage,
@@ -175,21 +153,10 @@ describe('metrics of the webhook', () => {
       livemode: false,
       data: { object: { id: 'po_1' } },
     };
-    const body = JSON.stringify(event);
     const from = capturedServiceLines().length;
-    const response = await fetch(`${stack.gatewayUrl}/webhooks/stripe`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
-          payload: body,
-          secret: localDefaults.webhookSecret,
-        }),
-      },
-      body,
-    });
+    const response = await postSignedEvent(stack, event);
 
-    expect(await response.json()).toEqual({ received: true, status: 'ignored', reason: 'unhandled_type' });
+    expect(response.body).toEqual({ received: true, status: 'ignored', reason: 'unhandled_type' });
     expect(metricsSince(from)).toContainEqual({
       name: 'WebhookEventIgnored',
       dimensions: { service, reason: 'unhandled_type' },

@@ -10,6 +10,7 @@ import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { useLocalStack } from '../support/local-stack';
 import { connectAccount } from '../support/platform-api';
 import { locationOf, TestBrowser } from '../support/test-browser';
+import { postSignedEvent, type SignedPostOptions } from '../support/webhooks';
 
 const stack = useLocalStack({ gateway: { forceBase64Bodies: true } });
 let db: ReturnType<typeof createDocumentClient>;
@@ -52,23 +53,10 @@ const delivered = async (eventId: string, answers = 1) => {
   throw new Error(`no delivery of ${eventId}`);
 };
 
-/** Posts an event the way Stripe does, signed with the local endpoint secret. */
-const post = async (
-  event: Record<string, unknown>,
-  options: { secret?: string; timestamp?: number; body?: string } = {},
-) => {
-  const body = options.body ?? JSON.stringify(event);
-  const signature = Stripe.webhooks.generateTestHeaderString({
-    payload: body,
-    secret: options.secret ?? localDefaults.webhookSecret,
-    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
-  });
-  const response = await fetch(`${stack.gatewayUrl}/webhooks/stripe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    body,
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+/** Posts an event the way Stripe does, signed with the local endpoint secret: its status and body. */
+const post = async (event: Record<string, unknown>, options: SignedPostOptions = {}) => {
+  const { status, body } = await postSignedEvent(stack, event, options);
+  return { status, body };
 };
 
 const accountUpdated = (accountId: string, id: string, created: number, fields: Record<string, unknown>) => ({
