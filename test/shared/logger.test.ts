@@ -48,6 +48,16 @@ describe('createLogger', () => {
     ]);
   });
 
+  it('redacts sensitive keys whatever their case', () => {
+    const { logger, parsed } = capture();
+
+    logger.info('headers', { headers: { Authorization: 'Bearer x', 'Set-Cookie': 'c=1', STATE: 'st', Host: 'h' } });
+
+    expect(parsed()[0]).toMatchObject({
+      headers: { Authorization: '[redacted]', 'Set-Cookie': '[redacted]', STATE: '[redacted]', Host: 'h' },
+    });
+  });
+
   it('replaces the context instead of adding to it', () => {
     const { logger, parsed } = capture();
     logger.setContext({ requestId: 'req-1', route: 'GET /a' });
