@@ -164,3 +164,21 @@ export class FakeMetrics implements ServiceMetrics {
 }
 
 export const quietLogger = () => createLogger('test', () => undefined);
+
+/** The context the onboarding use cases take, on fresh fakes; the fakes too, to seed and inspect. */
+export const fakeContext = () => {
+  const accounts = new FakeStore();
+  const stripe = new FakeStripe();
+  const metrics = new FakeMetrics();
+  const context = {
+    config,
+    secrets: { platformTokenSecret: TOKEN_SECRET },
+    accounts,
+    stripe: async () => stripe,
+    logger: quietLogger(),
+    metrics,
+    notices: { publish: async () => undefined },
+    now: NOW,
+  };
+  return { accounts, stripe, metrics, context };
+};

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createAccountLink, createAccountSession } from '../../../shared/onboarding/platform-api';
-import { config, FakeMetrics, FakeStore, FakeStripe, NOW, quietLogger, stripeError, TOKEN_SECRET } from './fakes';
+import { fakeContext, NOW, stripeError } from './fakes';
 
 const setup = () => {
-  const accounts = new FakeStore();
-  const stripe = new FakeStripe();
+  const { accounts, stripe, context } = fakeContext();
   accounts.add({ accountId: 'acct_mine', platformUserId: 'user_1', detailsSubmitted: true });
-  const context = {
-    config,
-    secrets: { platformTokenSecret: TOKEN_SECRET },
-    accounts,
-    stripe: async () => stripe,
-    logger: quietLogger(),
-    metrics: new FakeMetrics(),
-    now: NOW,
-  };
   const link = (body: Record<string, unknown>, accountId = 'acct_mine', platformUserId = 'user_1') =>
     createAccountLink({ platformUserId, accountId, body }, context);
   const session = (body: Record<string, unknown>, accountId = 'acct_mine', platformUserId = 'user_1') =>

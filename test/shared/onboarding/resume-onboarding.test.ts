@@ -4,26 +4,14 @@ import { finishOnboarding } from '../../../shared/onboarding/finish-onboarding';
 import { refreshOnboarding } from '../../../shared/onboarding/refresh-onboarding';
 import { mintResumeValue, type ResumeClaims } from '../../../shared/onboarding/resume-value';
 import { mintPlatformToken } from '../../../shared/platform-token';
-import { config, FakeMetrics, FakeStore, FakeStripe, NOW, quietLogger, stripeError, TOKEN_SECRET } from './fakes';
+import { fakeContext, NOW, stripeError, TOKEN_SECRET } from './fakes';
 
 const claims: ResumeClaims = { accountId: 'acct_fake0001', platformUserId: 'user_1', type: 'express' };
 
 const setup = () => {
-  const accounts = new FakeStore();
-  const stripe = new FakeStripe();
+  const { accounts, stripe, metrics, context } = fakeContext();
   accounts.add({ accountId: 'acct_fake0001', platformUserId: 'user_1', confirmationPending: true });
   stripe.accounts.set('acct_fake0001', { details_submitted: false, charges_enabled: false, payouts_enabled: false });
-  const metrics = new FakeMetrics();
-  const context = {
-    config,
-    secrets: { platformTokenSecret: TOKEN_SECRET },
-    accounts,
-    stripe: async () => stripe,
-    logger: quietLogger(),
-    metrics,
-    notices: { publish: async () => undefined },
-    now: NOW,
-  };
   const query = async (overrides: Partial<ResumeClaims> = {}, at = NOW) =>
     `resume=${await mintResumeValue({ ...claims, ...overrides }, TOKEN_SECRET, at)}`;
   return { accounts, stripe, metrics, context, query };

@@ -4,21 +4,10 @@ import { accountIdempotencyKey } from '../../../shared/onboarding/account-settin
 import { verifyResumeValue } from '../../../shared/onboarding/resume-value';
 import { startOnboarding } from '../../../shared/onboarding/start-onboarding';
 import { mintPlatformToken } from '../../../shared/platform-token';
-import { config, FakeMetrics, FakeStore, FakeStripe, NOW, quietLogger, stripeError, TOKEN_SECRET } from './fakes';
+import { fakeContext, stripeError, TOKEN_SECRET } from './fakes';
 
 const setup = () => {
-  const accounts = new FakeStore();
-  const stripe = new FakeStripe();
-  const metrics = new FakeMetrics();
-  const context = {
-    config,
-    secrets: { platformTokenSecret: TOKEN_SECRET },
-    accounts,
-    stripe: async () => stripe,
-    logger: quietLogger(),
-    metrics,
-    now: NOW,
-  };
+  const { accounts, stripe, metrics, context } = fakeContext();
   const start = async (query: Record<string, string>) =>
     startOnboarding(new URLSearchParams(query).toString(), { ...context, now: Date.now() });
   return { accounts, stripe, metrics, start };
