@@ -33,10 +33,6 @@ export const xrayTraceId = (header = process.env._X_AMZN_TRACE_ID): string | und
     .find((part) => part.startsWith('Root='))
     ?.slice('Root='.length);
 
-/** JSON that never throws: a BigInt becomes its digits (every other value `redact` returns is plain). */
-const json = (value: unknown): string =>
-  JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
-
 export interface LogLineInput {
   readonly level: LogLevelName;
   readonly message: string;
@@ -63,5 +59,6 @@ export const formatLogLine = (input: LogLineInput): string => {
   const attributes = redact(input.attributes, 0, describeError) as Record<string, unknown>;
   // A field may not overwrite a standard key (Powertools drops those too).
   for (const key of Object.keys(base)) delete attributes[key];
-  return json({ ...base, ...attributes });
+  // Plain values only (`redact` turns a BigInt into its digits), so this never throws.
+  return JSON.stringify({ ...base, ...attributes });
 };
