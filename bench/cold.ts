@@ -6,7 +6,7 @@
 import { fork } from 'node:child_process';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { ColdResult } from './cold-child';
-import { quantile, type Summary, summarize } from './stats';
+import { medianInterval, quantile, type Summary, summarize } from './stats';
 
 export interface ColdRun {
   readonly runs: number;
@@ -100,6 +100,14 @@ export interface ColdPair {
     readonly initCpu: number;
     readonly totalCpu: number;
   };
+  /**
+   * 90% confidence intervals of the two medians the target reads (init + first request, CPU and wall):
+   * a ratio whose interval straddles the target is a miss or a pass by the luck of this run.
+   */
+  readonly pairedInterval: {
+    readonly total: readonly [number, number];
+    readonly totalCpu: readonly [number, number];
+  };
 }
 
 export const measureColdPair = async (input: ColdPairInput): Promise<ColdPair> => {
@@ -116,21 +124,25 @@ export const measureColdPair = async (input: ColdPairInput): Promise<ColdPair> =
       (which === 'ours' ? ours : floor).push(result);
     }
   }
-  const paired = (value: (result: ColdResult) => number): number =>
-    Math.round(
-      quantile(
-        ours.map((result, index) => value(result) / value(floor[index] ?? result)),
-        0.5,
-      ) * 100,
-    ) / 100;
+  const ratios = (value: (result: ColdResult) => number): number[] =>
+    ours.map((result, index) => value(result) / value(floor[index] ?? result));
+  const twoDecimals = (ratio: number): number => Math.round(ratio * 100) / 100;
+  const paired = (value: (result: ColdResult) => number): number => twoDecimals(quantile(ratios(value), 0.5));
+  const interval = (value: (result: ColdResult) => number): readonly [number, number] => {
+    const [low, high] = medianInterval(ratios(value));
+    return [twoDecimals(low), twoDecimals(high)];
+  };
+  const totalWall = (result: ColdResult): number => result.initMs + result.firstRequestMs;
+  const totalCpu = (result: ColdResult): number => result.initCpuMs + result.firstRequestCpuMs;
   return {
     ours: summarizeCold(ours),
     floor: summarizeCold(floor),
     pairedRatio: {
       init: paired((result) => result.initMs),
-      total: paired((result) => result.initMs + result.firstRequestMs),
+      total: paired(totalWall),
       initCpu: paired((result) => result.initCpuMs),
-      totalCpu: paired((result) => result.initCpuMs + result.firstRequestCpuMs),
+      totalCpu: paired(totalCpu),
     },
+    pairedInterval: { total: interval(totalWall), totalCpu: interval(totalCpu) },
   };
 };

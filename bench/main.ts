@@ -37,7 +37,7 @@ import { combineRuns, summarizeRounds, type ThroughputRound, type ThroughputSumm
 
 const setting = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const settings = {
-  coldRuns: setting('BENCH_COLD_RUNS', 20),
+  coldRuns: setting('BENCH_COLD_RUNS', 40),
   sourceMapRuns: setting('BENCH_SOURCE_MAP_RUNS', 10),
   peerRuns: setting('BENCH_PEER_RUNS', 6),
   warmup: setting('BENCH_WARMUP', 20),

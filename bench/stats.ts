@@ -30,6 +30,33 @@ export const summarize = (samples: readonly number[]): Summary => ({
   p99: quantile(samples, 0.99),
 });
 
+/**
+ * A confidence interval for the median that assumes nothing about the samples' distribution: the sorted
+ * samples at ranks k and n + 1 − k, with k the largest rank for which the chance that fewer than k samples
+ * fall below the true median is at most (1 − confidence) / 2 (the binomial with p = ½ decides it). With 40
+ * samples, the 90% interval runs from the 15th to the 26th smallest. Too few samples for the confidence give
+ * the whole range. NaN bounds for no samples.
+ */
+export const medianInterval = (samples: readonly number[], confidence = 0.9): readonly [number, number] => {
+  const n = samples.length;
+  if (n === 0) return [Number.NaN, Number.NaN];
+  const tail = (1 - confidence) / 2;
+  // below = P(X ≤ j) for X ~ Binomial(n, ½), the chance that at most j samples fall below the median; summed in
+  // logarithms so that a large n does not overflow. Rank j + 1 qualifies while that chance is within the tail.
+  const logHalfToN = n * Math.log(0.5);
+  let logChoose = 0;
+  let below = 0;
+  let k = 1;
+  for (let j = 0; j < Math.floor((n + 1) / 2); j += 1) {
+    if (j > 0) logChoose += Math.log((n - j + 1) / j);
+    below += Math.exp(logChoose + logHalfToN);
+    if (below > tail) break;
+    k = j + 1;
+  }
+  const sorted = [...samples].sort((a, b) => a - b);
+  return [sorted[k - 1] ?? Number.NaN, sorted[n - k] ?? Number.NaN];
+};
+
 /** Milliseconds with precision that suits the magnitude: 0.42, 4.2, 42. */
 export const formatMs = (ms: number): string =>
   Number.isNaN(ms) ? '–' : ms < 1 ? ms.toFixed(2) : ms < 10 ? ms.toFixed(1) : ms.toFixed(0);

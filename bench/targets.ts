@@ -35,12 +35,15 @@ export const evaluateTargets = (results: Measured): TargetLine[] => {
     const target = `${name}: cold start (init + first request, CPU and wall time) ≤ ${maxColdRatio}× its floor (median of paired runs)`;
     const measured = results.cold[name];
     if (!measured) return { target, pass: false, measured: 'not measured' };
-    const { ours, pairedRatio } = measured;
+    const { ours, pairedRatio, pairedInterval } = measured;
     const placeholder = Object.keys(ours.statuses).includes('501') ? ' (handler not implemented yet: 501)' : '';
+    const within = ([low, high]: readonly [number, number]): string => `90% interval ${low}–${high}×`;
     return {
       target,
       pass: pairedRatio.totalCpu <= maxColdRatio && pairedRatio.total <= maxColdRatio,
-      measured: `CPU ${pairedRatio.totalCpu}×, wall ${pairedRatio.total}× (init alone: CPU ${pairedRatio.initCpu}×, wall ${pairedRatio.init}×)${placeholder}`,
+      measured:
+        `CPU ${pairedRatio.totalCpu}× (${within(pairedInterval.totalCpu)}), wall ${pairedRatio.total}× ` +
+        `(${within(pairedInterval.total)}); init alone: CPU ${pairedRatio.initCpu}×, wall ${pairedRatio.init}×${placeholder}`,
     };
   });
   lines.push(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, quantile, ratio, summarize } from '../../bench/stats';
+import { formatMs, medianInterval, quantile, ratio, summarize } from '../../bench/stats';
 
 describe('quantile', () => {
   it('interpolates between closest ranks', () => {
@@ -17,6 +17,38 @@ describe('quantile', () => {
   it('answers NaN for no samples and refuses a quantile outside [0, 1]', () => {
     expect(quantile([], 0.5)).toBeNaN();
     expect(() => quantile([1], 1.5)).toThrow(new RangeError('quantile must be within [0, 1], got 1.5'));
+  });
+});
+
+describe('medianInterval', () => {
+  const ranks = (n: number) => Array.from({ length: n }, (_, index) => index + 1);
+
+  it('takes the order statistics the binomial with p = ½ gives', () => {
+    // P(X ≤ 1) = 1.1% ≤ 5% < P(X ≤ 2) = 5.5% for n = 10; P(X ≤ 5) = 2.1% < 5% < 5.8% for n = 20;
+    // P(X ≤ 14) = 4.0% < 5% < P(X ≤ 15) = 7.7% for n = 40.
+    expect(medianInterval(ranks(10))).toEqual([2, 9]);
+    expect(medianInterval(ranks(20))).toEqual([6, 15]);
+    expect(medianInterval(ranks(40))).toEqual([15, 26]);
+    // 95%: P(X ≤ 13) = 1.9% ≤ 2.5% < P(X ≤ 14) = 4.0% for n = 40.
+    expect(medianInterval(ranks(40), 0.95)).toEqual([14, 27]);
+  });
+
+  it('sorts a copy, and gives the whole range when there are too few samples to be that sure', () => {
+    const samples = [5, 1, 4, 2, 3];
+    expect(medianInterval(samples)).toEqual([1, 5]);
+    expect(samples).toEqual([5, 1, 4, 2, 3]);
+    expect(medianInterval([7])).toEqual([7, 7]);
+    expect(medianInterval([])).toEqual([Number.NaN, Number.NaN]);
+  });
+
+  it('narrows as samples grow and always holds the median', () => {
+    const widths = [20, 40, 80, 160].map((n) => {
+      const [low, high] = medianInterval(ranks(n));
+      expect(low).toBeLessThanOrEqual(quantile(ranks(n), 0.5));
+      expect(high).toBeGreaterThanOrEqual(quantile(ranks(n), 0.5));
+      return (high - low) / n;
+    });
+    expect(widths).toEqual([...widths].sort((a, b) => b - a));
   });
 });
 
