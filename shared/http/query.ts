@@ -35,6 +35,16 @@ export const refuseUnknownParameters = (
   }
 };
 
+/**
+ * `base` with these query parameters set (replacing any of the same name it has), in their order: the
+ * redirects this service sends, parsed once however many parameters they carry.
+ */
+export const withQuery = (base: string, params: Readonly<Record<string, string>>): string => {
+  const url = new URL(base);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return url.href;
+};
+
 /** A parameter that may appear at most once. */
 export const singleParam = (query: URLSearchParams, name: string): string | undefined => {
   const values = query.getAll(name);

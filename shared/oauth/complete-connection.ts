@@ -12,7 +12,7 @@ import { mintConfirmation } from '../accounts/confirmation';
 import type { ServiceConfig } from '../config';
 import { type ErrorCode, isCallerKind, ServiceError, StoreUnavailableError, StripeCallError } from '../errors';
 import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies';
-import { parseQuery, singleParam } from '../http/query';
+import { parseQuery, singleParam, withQuery } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
@@ -63,12 +63,6 @@ export type ConnectFailure = Extract<
   | 'stripe_unavailable'
   | 'service_unavailable'
 >;
-
-const withParam = (base: string, name: string, value: string): string => {
-  const url = new URL(base);
-  url.searchParams.set(name, value);
-  return url.href;
-};
 
 /** The success redirect's parameter naming the suggested capabilities Stripe did not add (comma-separated). */
 export const capabilitiesMissingParam = 'capabilities_missing';
@@ -176,7 +170,7 @@ export const completeConnection = async (
   ): HttpResponse => {
     logger[level]('connect failed', { reason, ...fields });
     metrics.count('ConnectFailed', { reason });
-    return redirectResponse(withParam(config.failureUrl, 'error', reason), cookies);
+    return redirectResponse(withQuery(config.failureUrl, { error: reason }), cookies);
   };
 
   const query = readCallbackQuery(request.rawQueryString);
@@ -272,12 +266,12 @@ export const completeConnection = async (
     });
     metrics.count('ConnectCompleted', { flow: flowState.flow });
     // Also for a kept confirmation (nothing stored): the platform's one path, confirm, answers 200 for it.
-    const account = withParam(flowState.returnTo ?? config.successUrl, 'account', token.accountId);
-    const success = withParam(account, 'confirmation', confirmation.value);
     return redirectResponse(
-      capabilitiesMissing?.length
-        ? withParam(success, capabilitiesMissingParam, capabilitiesMissing.join(','))
-        : success,
+      withQuery(flowState.returnTo ?? config.successUrl, {
+        account: token.accountId,
+        confirmation: confirmation.value,
+        ...(capabilitiesMissing?.length ? { [capabilitiesMissingParam]: capabilitiesMissing.join(',') } : {}),
+      }),
       cookies,
     );
   } catch (error) {

@@ -61,9 +61,7 @@ export const finishOnboarding = async (
     const target = claims.returnTo ?? config.successUrl;
     if (outcome === 'already_confirmed') {
       // Confirmed before (a reload of this page): nothing new to confirm, so no value to hand out.
-      const url = new URL(target);
-      url.searchParams.set('account', record.accountId);
-      return redirectResponse(url.href);
+      return redirectResponse(successRedirect(target, record.accountId));
     }
     return redirectResponse(successRedirect(target, record.accountId, confirmation.value));
   } catch (error) {

@@ -3,6 +3,7 @@
  * resume value) and the platform's success and failure redirects.
  */
 import type { ServiceConfig } from '../config';
+import { withQuery } from '../http/query';
 import { callbackPath, routeTable } from '../routes';
 
 export const onboardRefreshPath = routeTable.refreshOnboarding.path;
@@ -17,12 +18,6 @@ export const serviceBaseUrl = (config: Pick<ServiceConfig, 'callbackUrl'>): stri
   return url.href.replace(/\/$/, '');
 };
 
-const withQuery = (base: string, params: Readonly<Record<string, string>>): string => {
-  const url = new URL(base);
-  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-  return url.href;
-};
-
 /** Stripe's `refresh_url` and `return_url` for one onboarding. */
 export const stripeReturnUrls = (
   config: Pick<ServiceConfig, 'callbackUrl'>,
@@ -35,8 +30,9 @@ export const stripeReturnUrls = (
   };
 };
 
-export const successRedirect = (target: string, accountId: string, confirmation: string): string =>
-  withQuery(target, { account: accountId, confirmation });
+/** The platform's success redirect; with no `confirmation` for an account confirmed before (a reload). */
+export const successRedirect = (target: string, accountId: string, confirmation?: string): string =>
+  withQuery(target, confirmation === undefined ? { account: accountId } : { account: accountId, confirmation });
 
 export const failureRedirect = (failureUrl: string, error: string, accountId: string): string =>
   withQuery(failureUrl, { error, account: accountId });
