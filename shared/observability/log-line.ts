@@ -44,6 +44,9 @@ export interface LogLineInput {
   readonly now?: Date;
 }
 
+const bigIntAsDigits = (_key: string, value: unknown): unknown =>
+  typeof value === 'bigint' ? value.toString() : value;
+
 export const formatLogLine = (input: LogLineInput): string => {
   const describeError = levelsWithStacks.has(input.level) ? withStack : nameAndMessage;
   const base = {
@@ -59,6 +62,13 @@ export const formatLogLine = (input: LogLineInput): string => {
   const attributes = redact(input.attributes, 0, describeError) as Record<string, unknown>;
   // A field may not overwrite a standard key (Powertools drops those too).
   for (const key of Object.keys(base)) delete attributes[key];
-  // Plain values only (`redact` turns a BigInt into its digits), so this never throws.
-  return JSON.stringify({ ...base, ...attributes });
+  const line = { ...base, ...attributes };
+  try {
+    // `redact` has turned every BigInt it saw into its digits: the usual line needs no replacer, which would
+    // take JSON.stringify off its fast path.
+    return JSON.stringify(line);
+  } catch {
+    // One `redact` does not see (an error's own fields, a Lambda key): a log line must never fail the request.
+    return JSON.stringify(line, bigIntAsDigits);
+  }
 };

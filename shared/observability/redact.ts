@@ -15,7 +15,8 @@ export const isSensitiveKey = (key: string): boolean => {
   return sensitiveKeys.has(lower) || sensitiveKeyParts.some((part) => lower.includes(part));
 };
 
-const credentialPattern =
+/** Stripe's credentials and JWTs as they appear inside text; `scrub` replaces them. */
+export const credentialPattern =
   /\b(?:ac|rt|sk_(?:test|live)|rk_(?:test|live)|whsec)_[A-Za-z0-9_]+|\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+/g;
 /** What every credential the pattern matches contains: text with none of them is clean without running it. */
 const credentialMarkers = ['ac_', 'rt_', 'sk_', 'rk_', 'whsec_', 'eyJ'];
@@ -31,12 +32,14 @@ export const nameAndMessage: DescribeError = (error) => ({ name: error.name, mes
 
 /**
  * A copy of `value` with sensitive keys redacted at any depth, strings scrubbed, errors reduced to
- * what `describeError` keeps (name and message unless told otherwise).
+ * what `describeError` keeps (name and message unless told otherwise), functions dropped.
  */
 export const redact = (value: unknown, depth = 0, describeError: DescribeError = nameAndMessage): unknown => {
   if (typeof value === 'string') return scrub(value);
   // JSON has no BigInt: its digits, so that printing the copy never throws.
   if (typeof value === 'bigint') return value.toString();
+  // Not data, and an own `toJSON` would print whatever it returns, unredacted: dropped (JSON drops functions too).
+  if (typeof value === 'function') return undefined;
   if (value === null || typeof value !== 'object') return value;
   // Deeper than anything we log: refuse to print what was not looked at.
   if (depth > 5) return '[truncated]';

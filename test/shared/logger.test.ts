@@ -254,6 +254,32 @@ describe('createLogger, per invocation', () => {
     expect(parsed()).toEqual([]);
   });
 
+  it('never throws on a BigInt that redaction does not see: in an error it describes, or in a Lambda key', () => {
+    const { logger, parsed } = capture();
+    const error = new Error('boom');
+    error.name = 10n as unknown as string;
+    logger.startInvocation({ ...invocation, memoryLimitInMB: 512n as unknown as string }, 'r');
+
+    expect(() => logger.error('request failed', { error })).not.toThrow();
+
+    expect(parsed()).toEqual([
+      expect.objectContaining({
+        message: 'request failed',
+        function_memory_size: '512',
+        error: expect.objectContaining({ name: '10' }),
+      }),
+    ]);
+  });
+
+  it('prints no field through its own toJSON, which would bypass redaction', () => {
+    const { logger, lines } = capture();
+
+    logger.info('stored', { body: { toJSON: () => ({ token: 'sk_live_abc' }) }, accountId: 'acct_1' });
+
+    expect(lines.join('\n')).not.toContain('sk_live_abc');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ body: {}, accountId: 'acct_1' });
+  });
+
   it('keeps its standard keys whatever a field is called, and prints a BigInt instead of throwing', () => {
     const { logger, parsed } = capture();
 
