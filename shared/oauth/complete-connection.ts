@@ -12,7 +12,8 @@ import { mintConfirmation } from '../accounts/confirmation';
 import type { ServiceConfig } from '../config';
 import { type ErrorCode, isCallerKind, ServiceError, StoreUnavailableError, StripeCallError } from '../errors';
 import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies';
-import { parseQuery, singleParam, withQuery } from '../http/query';
+import { failureRedirect, successRedirect } from '../http/platform-redirects';
+import { parseQuery, singleParam } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
@@ -170,7 +171,7 @@ export const completeConnection = async (
   ): HttpResponse => {
     logger[level]('connect failed', { reason, ...fields });
     metrics.count('ConnectFailed', { reason });
-    return redirectResponse(withQuery(config.failureUrl, { error: reason }), cookies);
+    return redirectResponse(failureRedirect(config.failureUrl, reason), cookies);
   };
 
   const query = readCallbackQuery(request.rawQueryString);
@@ -267,11 +268,12 @@ export const completeConnection = async (
     metrics.count('ConnectCompleted', { flow: flowState.flow });
     // Also for a kept confirmation (nothing stored): the platform's one path, confirm, answers 200 for it.
     return redirectResponse(
-      withQuery(flowState.returnTo ?? config.successUrl, {
-        account: token.accountId,
-        confirmation: confirmation.value,
-        ...(capabilitiesMissing?.length ? { [capabilitiesMissingParam]: capabilitiesMissing.join(',') } : {}),
-      }),
+      successRedirect(
+        flowState.returnTo ?? config.successUrl,
+        token.accountId,
+        confirmation.value,
+        capabilitiesMissing?.length ? { [capabilitiesMissingParam]: capabilitiesMissing.join(',') } : {},
+      ),
       cookies,
     );
   } catch (error) {

@@ -8,9 +8,9 @@
 
 import { mintConfirmation } from '../accounts/confirmation';
 import { conflict, type ErrorKind, isCallerKind, ServiceError } from '../errors';
+import { failureRedirect, successRedirect } from '../http/platform-redirects';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import { stripeFailure } from '../stripe/errors';
-import { failureRedirect, successRedirect } from './onboarding-urls';
 import { resumedAccount } from './resumed-account';
 import type { OnboardingContext } from './start-onboarding';
 

@@ -1,6 +1,6 @@
 /**
- * The URLs onboarding hands out: Stripe's `refresh_url` and `return_url` (on this service, carrying the
- * resume value) and the platform's success and failure redirects.
+ * The URLs onboarding hands out to Stripe: `refresh_url` and `return_url`, on this service, carrying the
+ * resume value. (The platform's success and failure redirects are shared/http/platform-redirects.ts.)
  */
 import type { ServiceConfig } from '../config';
 import { withQuery } from '../http/query';
@@ -29,10 +29,3 @@ export const stripeReturnUrls = (
     return_url: withQuery(`${base}${onboardReturnPath}`, { resume }),
   };
 };
-
-/** The platform's success redirect; with no `confirmation` for an account confirmed before (a reload). */
-export const successRedirect = (target: string, accountId: string, confirmation?: string): string =>
-  withQuery(target, confirmation === undefined ? { account: accountId } : { account: accountId, confirmation });
-
-export const failureRedirect = (failureUrl: string, error: string, accountId: string): string =>
-  withQuery(failureUrl, { error, account: accountId });
