@@ -6,7 +6,7 @@
 import { fork } from 'node:child_process';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { ColdResult } from './cold-child';
-import { medianInterval, quantile, type Summary, summarize } from './stats';
+import { medianInterval, quantile, type Summary, summarize, twoDecimals } from './stats';
 
 export interface ColdRun {
   readonly runs: number;
@@ -108,6 +108,11 @@ export interface ColdPair {
     readonly total: readonly [number, number];
     readonly totalCpu: readonly [number, number];
   };
+  /** Every pair's ratio of init + first request (two decimals, sorted), so results.json shows the spread. */
+  readonly pairRatios: {
+    readonly total: readonly number[];
+    readonly totalCpu: readonly number[];
+  };
 }
 
 export const measureColdPair = async (input: ColdPairInput): Promise<ColdPair> => {
@@ -126,12 +131,15 @@ export const measureColdPair = async (input: ColdPairInput): Promise<ColdPair> =
   }
   const ratios = (value: (result: ColdResult) => number): number[] =>
     ours.map((result, index) => value(result) / value(floor[index] ?? result));
-  const twoDecimals = (ratio: number): number => Math.round(ratio * 100) / 100;
   const paired = (value: (result: ColdResult) => number): number => twoDecimals(quantile(ratios(value), 0.5));
   const interval = (value: (result: ColdResult) => number): readonly [number, number] => {
     const [low, high] = medianInterval(ratios(value));
     return [twoDecimals(low), twoDecimals(high)];
   };
+  const sortedRatios = (value: (result: ColdResult) => number): number[] =>
+    ratios(value)
+      .map(twoDecimals)
+      .sort((a, b) => a - b);
   const totalWall = (result: ColdResult): number => result.initMs + result.firstRequestMs;
   const totalCpu = (result: ColdResult): number => result.initCpuMs + result.firstRequestCpuMs;
   return {
@@ -144,5 +152,6 @@ export const measureColdPair = async (input: ColdPairInput): Promise<ColdPair> =
       totalCpu: paired(totalCpu),
     },
     pairedInterval: { total: interval(totalWall), totalCpu: interval(totalCpu) },
+    pairRatios: { total: sortedRatios(totalWall), totalCpu: sortedRatios(totalCpu) },
   };
 };

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import type { ColdPair, ColdRun } from './cold';
-import { quantile } from './stats';
+import { quantile, twoDecimals } from './stats';
 
 export interface MapLoad {
   readonly mapBytes: number;
@@ -25,7 +25,7 @@ export interface SourceMapCost {
 }
 
 export const invert = (ratio: ColdPair['pairedRatio']): ColdPair['pairedRatio'] => {
-  const turn = (value: number): number => Math.round((1 / value) * 100) / 100;
+  const turn = (value: number): number => twoDecimals(1 / value);
   return {
     init: turn(ratio.init),
     total: turn(ratio.total),

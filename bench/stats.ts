@@ -30,16 +30,23 @@ export const summarize = (samples: readonly number[]): Summary => ({
   p99: quantile(samples, 0.99),
 });
 
+/** The confidence of the intervals the report gives. */
+export const medianConfidence = 0.9;
+
 /**
  * A confidence interval for the median that assumes nothing about the samples' distribution: the sorted
  * samples at ranks k and n + 1 − k, with k the largest rank for which the chance that fewer than k samples
  * fall below the true median is at most (1 − confidence) / 2 (the binomial with p = ½ decides it). With 40
- * samples, the 90% interval runs from the 15th to the 26th smallest. Too few samples for the confidence give
- * the whole range. NaN bounds for no samples.
+ * samples, the 90% interval runs from the 15th to the 26th smallest. NaN bounds when there are too few samples
+ * for any interval to be that sure (fewer than 5 at 90%).
  */
-export const medianInterval = (samples: readonly number[], confidence = 0.9): readonly [number, number] => {
+export const medianInterval = (
+  samples: readonly number[],
+  confidence = medianConfidence,
+): readonly [number, number] => {
   const n = samples.length;
-  if (n === 0) return [Number.NaN, Number.NaN];
+  // Even the whole range misses the median with chance 2 × ½ⁿ: with fewer samples than that allows, no interval.
+  if (n === 0 || 2 * 0.5 ** n > 1 - confidence) return [Number.NaN, Number.NaN];
   const tail = (1 - confidence) / 2;
   // below = P(X ≤ j) for X ~ Binomial(n, ½), the chance that at most j samples fall below the median; summed in
   // logarithms so that a large n does not overflow. Rank j + 1 qualifies while that chance is within the tail.
@@ -61,6 +68,8 @@ export const medianInterval = (samples: readonly number[], confidence = 0.9): re
 export const formatMs = (ms: number): string =>
   Number.isNaN(ms) ? '–' : ms < 1 ? ms.toFixed(2) : ms < 10 ? ms.toFixed(1) : ms.toFixed(0);
 
+/** A ratio or share as the report prints it: two decimals. */
+export const twoDecimals = (value: number): number => Math.round(value * 100) / 100;
+
 /** ours / floor, as the figure reports it (2 decimals); NaN when there is no floor. */
-export const ratio = (ours: number, floor: number): number =>
-  floor > 0 ? Math.round((ours / floor) * 100) / 100 : Number.NaN;
+export const ratio = (ours: number, floor: number): number => (floor > 0 ? twoDecimals(ours / floor) : Number.NaN);

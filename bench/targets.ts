@@ -4,6 +4,7 @@
  */
 import { functionNames } from '../shared/routes';
 import type { BenchResults } from './report';
+import { medianConfidence } from './stats';
 
 export interface TargetLine {
   readonly target: string;
@@ -37,7 +38,8 @@ export const evaluateTargets = (results: Measured): TargetLine[] => {
     if (!measured) return { target, pass: false, measured: 'not measured' };
     const { ours, pairedRatio, pairedInterval } = measured;
     const placeholder = Object.keys(ours.statuses).includes('501') ? ' (handler not implemented yet: 501)' : '';
-    const within = ([low, high]: readonly [number, number]): string => `90% interval ${low}–${high}×`;
+    const within = ([low, high]: readonly [number, number]): string =>
+      Number.isNaN(low) ? 'too few runs for an interval' : `${medianConfidence * 100}% interval ${low}–${high}×`;
     return {
       target,
       pass: pairedRatio.totalCpu <= maxColdRatio && pairedRatio.total <= maxColdRatio,

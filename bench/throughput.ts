@@ -1,5 +1,5 @@
 /** Fixed amounts of work spread over N concurrent workers; throughput is work done per second of wall time. */
-import { quantile } from './stats';
+import { quantile, twoDecimals } from './stats';
 
 export interface ThroughputRun {
   readonly concurrency: number;
@@ -99,7 +99,7 @@ export const summarizeRounds = (concurrency: number, rounds: readonly Throughput
     rawAccountUpdate: medianRun(rounds.map((round) => round.rawAccountUpdate)),
     rawTransaction: medianRun(rounds.map((round) => round.rawTransaction)),
     webhook: medianRun(rounds.map((round) => round.webhook)),
-    webhookShareOfPutByRound: shares.map((share) => Math.round(share * 100) / 100),
-    webhookShareOfPut: Math.round(quantile(shares, 0.5) * 100) / 100,
+    webhookShareOfPutByRound: shares.map(twoDecimals),
+    webhookShareOfPut: twoDecimals(quantile(shares, 0.5)),
   };
 };

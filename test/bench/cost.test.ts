@@ -20,6 +20,7 @@ const pair = (ours: ColdRun): ColdPair => ({
   floor: ours,
   pairedRatio: { init: 1, total: 1, initCpu: 1, totalCpu: 1 },
   pairedInterval: { total: [1, 1], totalCpu: [1, 1] },
+  pairRatios: { total: [1], totalCpu: [1] },
 });
 const trips = (read: number, write: number, unreported = 0): RoundTrips => ({
   dynamodb: 1,

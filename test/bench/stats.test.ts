@@ -33,11 +33,14 @@ describe('medianInterval', () => {
     expect(medianInterval(ranks(40), 0.95)).toEqual([14, 27]);
   });
 
-  it('sorts a copy, and gives the whole range when there are too few samples to be that sure', () => {
+  it('sorts a copy, and gives no interval when even the whole range would not be that sure', () => {
+    // The whole range of n samples misses the median with chance 2 × ½ⁿ: 12.5% for 4, 6.25% for 5.
     const samples = [5, 1, 4, 2, 3];
     expect(medianInterval(samples)).toEqual([1, 5]);
     expect(samples).toEqual([5, 1, 4, 2, 3]);
-    expect(medianInterval([7])).toEqual([7, 7]);
+    expect(medianInterval([4, 1, 3, 2])).toEqual([Number.NaN, Number.NaN]);
+    expect(medianInterval([4, 1, 3, 2], 0.85)).toEqual([1, 4]);
+    expect(medianInterval([7])).toEqual([Number.NaN, Number.NaN]);
     expect(medianInterval([])).toEqual([Number.NaN, Number.NaN]);
   });
 
