@@ -10,20 +10,17 @@
  * ours loaded but answering with the floor's handler (what loading our code costs by itself).
  */
 import { statSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { build, type Plugin } from 'esbuild';
 import { esbuildOptions } from '../infra/bundling';
-import { lambdaContext } from '../local/api-gateway-event';
-import type { HttpHandler } from '../shared/http/handler';
 import { useLineWriter } from '../shared/observability/stdout';
 import { type FunctionName, functionNames } from '../shared/routes';
 import { buildAll } from './build';
 import { type ColdPair, measureColdPair } from './cold';
-import { createFixtures, listUser } from './fixtures';
+import { createFixtures } from './fixtures';
+import { invoker, loadBundles } from './invoke';
 import { benchOut, projectRoot } from './paths';
 import { toEvent } from './requests';
-import { coldScenarioFor, createScenarios } from './scenarios';
+import { coldScenarioFor, seededScenarios } from './scenarios';
 import { startBenchStack } from './stack';
 
 const name = process.argv[2] as FunctionName;
@@ -107,25 +104,8 @@ const main = async (): Promise<void> => {
   const stack = await startBenchStack();
   useLineWriter(() => undefined);
   try {
-    const handlers = new Map<FunctionName, HttpHandler>();
-    const invoke = async (fn: FunctionName, event: APIGatewayProxyEventV2) => {
-      const handler =
-        handlers.get(fn) ??
-        ((await import(`${pathToFileURL(built.functions[fn].file).href}?ablate`)) as { handler: HttpHandler }).handler;
-      handlers.set(fn, handler);
-      return (await handler(
-        event,
-        lambdaContext(fn, 15, event.requestContext.requestId),
-      )) as APIGatewayProxyStructuredResultV2;
-    };
-    const fixtures = createFixtures(stack, invoke);
-    const scenarios = createScenarios(fixtures, {
-      express: await fixtures.connectedAccount('express'),
-      standard: await fixtures.connectedAccount('standard'),
-      webhookAccounts: await fixtures.seedAccounts(64),
-    });
-    await fixtures.seedAccounts(30, listUser);
-    const scenario = coldScenarioFor(scenarios, name);
+    const fixtures = createFixtures(stack, invoker(await loadBundles(built.functions, 'ablate')));
+    const scenario = coldScenarioFor(await seededScenarios(fixtures), name);
     process.stdout.write(`${name}: ${pairs} pairs per variant against its floor (${built.floors[name].bytes} bytes)\n`);
     for (const [index, variant] of variants.entries()) {
       const bundle = await buildVariant(variant, index);

@@ -7,23 +7,20 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { sourceMapNodeOptions } from '../infra/bundling';
-import { lambdaContext } from '../local/api-gateway-event';
-import type { HttpHandler } from '../shared/http/handler';
 import { useLineWriter } from '../shared/observability/stdout';
 import { type FunctionName, functionNames, routeKey } from '../shared/routes';
 import { buildAll } from './build';
 import { type ColdPair, measureColdPair } from './cold';
 import { computeCosts } from './cost';
-import { createFixtures, listUser } from './fixtures';
+import { createFixtures } from './fixtures';
+import { invoker, loadBundles } from './invoke';
 import { measureLatency } from './latency';
 import { benchOut, projectRoot } from './paths';
 import { type BenchResults, renderMarkdown } from './report';
 import { sendOverHttp, toEvent } from './requests';
 import { measureRoundTrips, type RoundTrips } from './round-trips';
-import { coldScenarioFor, createScenarios } from './scenarios';
+import { coldScenarioFor, seededScenarios } from './scenarios';
 import { invert, measureMapLoad, type SourceMapCost } from './source-maps';
 import { startBenchStack } from './stack';
 import {
@@ -59,28 +56,6 @@ const complete =
 
 const progress = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
 
-type Handlers = Record<FunctionName, HttpHandler>;
-
-/** Each `instance` is a separate module instance of every bundle, with its own container state (clients, caches). */
-const loadBundles = async (
-  files: Readonly<Record<FunctionName, { file: string }>>,
-  instance: string,
-): Promise<Handlers> => {
-  const handlers = {} as Handlers;
-  for (const name of functionNames) {
-    handlers[name] = (
-      (await import(`${pathToFileURL(files[name].file).href}?${instance}`)) as { handler: HttpHandler }
-    ).handler;
-  }
-  return handlers;
-};
-
-const invoker = (handlers: Handlers) => async (name: FunctionName, event: APIGatewayProxyEventV2) =>
-  (await handlers[name](
-    event,
-    lambdaContext(name, 15, event.requestContext.requestId),
-  )) as APIGatewayProxyStructuredResultV2;
-
 const main = async (): Promise<void> => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const began = performance.now();
@@ -92,12 +67,7 @@ const main = async (): Promise<void> => {
   try {
     const invoke = invoker(await loadBundles(built.functions, 'warm'));
     const fixtures = createFixtures(stack, invoke);
-    const scenarios = createScenarios(fixtures, {
-      express: await fixtures.connectedAccount('express'),
-      standard: await fixtures.connectedAccount('standard'),
-      webhookAccounts: await fixtures.seedAccounts(64),
-    });
-    await fixtures.seedAccounts(30, listUser);
+    const scenarios = await seededScenarios(fixtures);
 
     const loadBefore = loadavg()[0] ?? 0;
     const latency: Record<string, BenchResults['latency'][string]> = {};

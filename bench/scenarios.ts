@@ -132,6 +132,20 @@ export const createScenarios = (fixtures: Fixtures, pools: ScenarioPools): Scena
 };
 
 /** The request a function's cold start is measured with: its main route. */
+/**
+ * The scenarios every measurement runs, over the data they need, seeded first: a connected account of each
+ * type, 64 accounts for webhook events, and the lister's 30 confirmed accounts.
+ */
+export const seededScenarios = async (fixtures: Fixtures): Promise<Scenario[]> => {
+  const scenarios = createScenarios(fixtures, {
+    express: await fixtures.connectedAccount('express'),
+    standard: await fixtures.connectedAccount('standard'),
+    webhookAccounts: await fixtures.seedAccounts(64),
+  });
+  await fixtures.seedAccounts(30, listUser);
+  return scenarios;
+};
+
 export const coldScenarioFor = (scenarios: readonly Scenario[], name: FunctionName): Scenario => {
   const scenario =
     scenarios.find((candidate) => candidate.route.function === name && candidate.route.caller !== 'browser') ??
