@@ -70,8 +70,6 @@ export const onboardingAccountOf = (record: AccountRecord): OnboardingAccount =>
   confirmationPending: isPendingConfirmation(record),
 });
 
-/** Reads a user's accounts a page at a time; onboarding needs them all (a user has a handful). */
-
 /** The accounts repo behind the port. */
 export const onboardingStore = (repo: AccountsRepo): OnboardingStore => ({
   get: async (accountId) => {
