@@ -8,7 +8,7 @@ import { tableName } from '../shared/config';
 import { routesHandler } from '../shared/http/handler';
 import { jsonResponse } from '../shared/http/responses';
 import { createObservability } from '../shared/observability/observability';
-import { createAccountsRepo, toAccountView } from '../shared/stores/accounts-repo';
+import { accountsRepoOf, getAccountRecord, listAccountsByUser, toAccountView } from '../shared/stores/accounts-repo';
 
 const observability = createObservability('accounts');
 
@@ -16,7 +16,11 @@ const observability = createObservability('accounts');
 const signedIn = async (event: APIGatewayProxyEventV2) => {
   const secrets = await platformSecrets().get();
   const platformUserId = await authenticate(event, secrets, Date.now());
-  return { secrets, platformUserId, accounts: createAccountsRepo(documentClient(), tableName('accounts')) };
+  const accounts = accountsRepoOf(documentClient(), tableName('accounts'), {
+    get: getAccountRecord,
+    listByUser: listAccountsByUser,
+  });
+  return { secrets, platformUserId, accounts };
 };
 
 /** GET /accounts and GET /accounts/{accountId}: the token user's accounts (shared/accounts/). */

@@ -8,7 +8,13 @@ import { httpHandler } from '../shared/http/handler';
 import { callbackCookies, completeConnection } from '../shared/oauth/complete-connection';
 import { createObservability } from '../shared/observability/observability';
 import { routeTable } from '../shared/routes';
-import { createAccountsRepo } from '../shared/stores/accounts-repo';
+import {
+  accountsRepoOf,
+  getAccountRecord,
+  putConnectedAccount,
+  putUnclaimedAccount,
+  setAccountCapabilitiesMissing,
+} from '../shared/stores/accounts-repo';
 import { createStatesRepo } from '../shared/stores/states-repo';
 
 const observability = createObservability('callback');
@@ -21,7 +27,12 @@ const serve = async (event: APIGatewayProxyEventV2) =>
     {
       config: serviceConfig(),
       states: createStatesRepo(documentClient(), tableName('states')),
-      accounts: createAccountsRepo(documentClient(), tableName('accounts')),
+      accounts: accountsRepoOf(documentClient(), tableName('accounts'), {
+        get: getAccountRecord,
+        putConnected: putConnectedAccount,
+        putUnclaimed: putUnclaimedAccount,
+        setCapabilitiesMissing: setAccountCapabilitiesMissing,
+      }),
       stripe: platformStripe,
       clientId: async () => (await platformSecrets().get()).clientId,
       notices: accountNotices(logger),

@@ -11,7 +11,12 @@ import { tableName } from '../shared/config';
 import { routesHandler } from '../shared/http/handler';
 import { jsonResponse } from '../shared/http/responses';
 import { createObservability } from '../shared/observability/observability';
-import { createAccountsRepo } from '../shared/stores/accounts-repo';
+import {
+  accountsRepoOf,
+  confirmPendingAccount,
+  getAccountRecord,
+  markAccountDeauthorized,
+} from '../shared/stores/accounts-repo';
 
 const observability = createObservability('deauthorize');
 const { logger, metrics } = observability;
@@ -21,7 +26,12 @@ const signedIn = async (event: APIGatewayProxyEventV2, now: number) => {
   const secrets = await platformSecrets().get();
   const platformUserId = await authenticate(event, secrets, now);
   const accountId = parseAccountId(event.pathParameters?.accountId);
-  return { secrets, platformUserId, accountId, accounts: createAccountsRepo(documentClient(), tableName('accounts')) };
+  const accounts = accountsRepoOf(documentClient(), tableName('accounts'), {
+    get: getAccountRecord,
+    confirm: confirmPendingAccount,
+    markDeauthorized: markAccountDeauthorized,
+  });
+  return { secrets, platformUserId, accountId, accounts };
 };
 
 /** The platform API's writes to an owned account (shared/accounts/). */

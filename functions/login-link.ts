@@ -9,11 +9,11 @@ import { tableName } from '../shared/config';
 import { routesHandler } from '../shared/http/handler';
 import { jsonResponse } from '../shared/http/responses';
 import { createObservability } from '../shared/observability/observability';
-import { createAccountsRepo } from '../shared/stores/accounts-repo';
+import { accountsRepoOf, getAccountRecord } from '../shared/stores/accounts-repo';
 
 const observability = createObservability('login-link');
 const { metrics } = observability;
-const accounts = () => createAccountsRepo(documentClient(), tableName('accounts'));
+const accounts = () => accountsRepoOf(documentClient(), tableName('accounts'), { get: getAccountRecord });
 
 /** One function, two routes: the caller (browser or API, from the route table) decides how errors look. */
 export const handler = routesHandler('login-link', observability, {

@@ -5,10 +5,9 @@ import { serviceConfig, tableName } from '../shared/config';
 import { routesHandler } from '../shared/http/handler';
 import { createObservability } from '../shared/observability/observability';
 import { finishOnboarding } from '../shared/onboarding/finish-onboarding';
-import { onboardingStore, onboardingStripe } from '../shared/onboarding/ports';
+import { onboardingAccounts, onboardingStripe } from '../shared/onboarding/ports';
 import { refreshOnboarding } from '../shared/onboarding/refresh-onboarding';
 import { type OnboardingContext, startOnboarding } from '../shared/onboarding/start-onboarding';
-import { createAccountsRepo } from '../shared/stores/accounts-repo';
 
 const observability = createObservability('onboard');
 const { logger, metrics } = observability;
@@ -17,7 +16,7 @@ const { logger, metrics } = observability;
 const context = async (): Promise<OnboardingContext> => ({
   config: serviceConfig(),
   secrets: await platformSecrets().get(),
-  accounts: onboardingStore(createAccountsRepo(documentClient(), tableName('accounts'))),
+  accounts: onboardingAccounts(documentClient(), tableName('accounts')),
   stripe: onboardingStripe(platformStripe),
   logger,
   metrics,

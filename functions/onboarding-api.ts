@@ -15,8 +15,7 @@ import {
   type PlatformOnboardingContext,
   type PlatformOnboardingRequest,
 } from '../shared/onboarding/platform-api';
-import { onboardingStore, onboardingStripe } from '../shared/onboarding/ports';
-import { createAccountsRepo } from '../shared/stores/accounts-repo';
+import { onboardingAccounts, onboardingStripe } from '../shared/onboarding/ports';
 
 const observability = createObservability('onboarding-api');
 const { logger, metrics } = observability;
@@ -34,7 +33,7 @@ const signedIn = async (
     context: {
       config: serviceConfig(),
       secrets,
-      accounts: onboardingStore(createAccountsRepo(documentClient(), tableName('accounts'))),
+      accounts: onboardingAccounts(documentClient(), tableName('accounts')),
       stripe: onboardingStripe(platformStripe),
       logger,
       metrics,

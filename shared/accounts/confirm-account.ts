@@ -12,7 +12,7 @@ import { confirmationMatches, hashConfirmation, isWellFormedConfirmation } from 
 import { findOwnedAccount } from './owned-account';
 
 export interface ConfirmAccountContext {
-  readonly accounts: AccountsRepo;
+  readonly accounts: Pick<AccountsRepo, 'get' | 'confirm'>;
   readonly metrics: ServiceMetrics;
   readonly now: EpochMs;
 }

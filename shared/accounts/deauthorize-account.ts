@@ -14,7 +14,7 @@ import type { StripeAccess } from '../stripe/client';
 import { classifyStripeError, stripeFailure } from '../stripe/errors';
 
 export interface DeauthorizeContext {
-  readonly accounts: AccountsRepo;
+  readonly accounts: Pick<AccountsRepo, 'get' | 'markDeauthorized'>;
   /** Its mode is the platform key's: a connection of the other mode cannot be ended with it. */
   readonly stripe: StripeAccess;
   readonly clientId: string;

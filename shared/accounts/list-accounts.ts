@@ -11,7 +11,7 @@ export const defaultPageSize = 25;
 export const maxPageSize = 100;
 
 export interface ListAccountsContext {
-  readonly accounts: AccountsRepo;
+  readonly accounts: Pick<AccountsRepo, 'listByUser'>;
   /** Signs cursors (the platform token secret; a rotation only invalidates cursors in flight). */
   readonly cursorSecret: string;
 }

@@ -17,7 +17,7 @@ export const parseAccountId = (value: string | undefined): string => {
  * that). Another user's account is a 403: a token only ever reaches its own user's accounts (no IDOR).
  */
 export const findOwnedAccount = async (
-  accounts: AccountsRepo,
+  accounts: Pick<AccountsRepo, 'get'>,
   accountId: string,
   platformUserId: string,
 ): Promise<AccountRecord> => {
@@ -34,7 +34,7 @@ export const findOwnedAccount = async (
  * a 409 that says what to do: the browser that finished the flow may not be this user's.
  */
 export const requireOwnedAccount = async (
-  accounts: AccountsRepo,
+  accounts: Pick<AccountsRepo, 'get'>,
   accountId: string,
   platformUserId: string,
 ): Promise<AccountRecord> => {

@@ -31,7 +31,7 @@ import { hashSecretValue, isWellFormedStateValue } from './state';
 export interface CompleteConnectionContext {
   readonly config: ServiceConfig;
   readonly states: StatesRepo;
-  readonly accounts: AccountsRepo;
+  readonly accounts: Pick<AccountsRepo, 'get' | 'putConnected' | 'putUnclaimed' | 'setCapabilitiesMissing'>;
   /** Created only once the state checks out: a refused callback never touches Stripe. */
   readonly stripe: StripeAccess;
   /** The platform's client id: read only to end a connection the flow could not keep. */

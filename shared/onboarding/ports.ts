@@ -2,6 +2,8 @@
  * What the onboarding use cases need from the outside world, as small interfaces: the accounts store,
  * Stripe, notices, logs and metrics. Handlers pass the real ones; unit tests pass fakes.
  */
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type Stripe from 'stripe';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
@@ -12,10 +14,15 @@ import {
   type AccountRecord,
   type AccountStatus,
   type AccountsRepo,
+  accountsRepoOf,
   connectionOf,
   type FinishedOnboarding,
+  getAccountRecord,
   isPendingConfirmation,
+  listCreatedAccounts,
   type NewCreatedAccount,
+  putCreatedAccount,
+  recordFinishedOnboarding,
 } from '../stores/accounts-repo';
 import type { StripeAccess } from '../stripe/client';
 
@@ -70,8 +77,11 @@ export const onboardingAccountOf = (record: AccountRecord): OnboardingAccount =>
   confirmationPending: isPendingConfirmation(record),
 });
 
+/** The operations of the accounts repo onboarding uses. */
+export type OnboardingAccountsRepo = Pick<AccountsRepo, 'get' | 'listCreated' | 'putCreated' | 'recordFinished'>;
+
 /** The accounts repo behind the port. */
-export const onboardingStore = (repo: AccountsRepo): OnboardingStore => ({
+export const onboardingStore = (repo: OnboardingAccountsRepo): OnboardingStore => ({
   get: async (accountId) => {
     const record = await repo.get(accountId);
     return record && onboardingAccountOf(record);
@@ -83,6 +93,17 @@ export const onboardingStore = (repo: AccountsRepo): OnboardingStore => ({
   },
   recordFinished: (owned, finished) => repo.recordFinished(owned, finished),
 });
+
+/** The port over the accounts table, built from only the operations onboarding uses (see `accountsRepoOf`). */
+export const onboardingAccounts = (client: DynamoDBDocumentClient, tableName: string): OnboardingStore =>
+  onboardingStore(
+    accountsRepoOf(client, tableName, {
+      get: getAccountRecord,
+      listCreated: listCreatedAccounts,
+      putCreated: putCreatedAccount,
+      recordFinished: recordFinishedOnboarding,
+    }),
+  );
 
 /** The Stripe calls onboarding makes, narrow enough to fake. */
 export interface OnboardingStripe {

@@ -677,134 +677,174 @@ export const applySnapshotInPlace = async (
   }
 };
 
-export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo => {
-  const getItem = (accountId: string) => readAccountItem(client, tableName, accountId);
+/** Builds one operation of the repo over a table; each is a name of its own, so a bundle carries only those it uses. */
+export type AccountOperation<K extends keyof AccountsRepo> = (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+) => AccountsRepo[K];
 
-  return {
-    get: getItem,
+export const getAccountRecord: AccountOperation<'get'> = (client, tableName) => (accountId) =>
+  readAccountItem(client, tableName, accountId);
 
-    putConnected: async (connection) => {
-      // Pending first (a new account, the common case, is one write); then a confirmed owner's reconnection.
-      // Between the two the item may change (a deauthorization, a confirmation): a few rounds settle it.
-      for (let round = 0; round < maxConnectionRounds; round += 1) {
-        for (const mode of ['pending', 'kept'] as const) {
-          const result = await conditionalCall(() =>
-            client.send(
-              new UpdateCommand({ ...connectionWrite(tableName, connection, mode), ReturnValues: 'ALL_NEW' }),
-            ),
-          );
-          if (result) return { ok: true, record: result.Attributes as AccountRecord, confirmation: mode };
-        }
-        const current = await getItem(connection.accountId);
-        if (current && current.platformUserId !== connection.platformUserId && current.status === 'connected')
-          return { ok: false, reason: 'claimed' };
-      }
+export const putConnectedAccount: AccountOperation<'putConnected'> = (client, tableName) => async (connection) => {
+  // Pending first (a new account, the common case, is one write); then a confirmed owner's reconnection.
+  // Between the two the item may change (a deauthorization, a confirmation): a few rounds settle it.
+  for (let round = 0; round < maxConnectionRounds; round += 1) {
+    for (const mode of ['pending', 'kept'] as const) {
+      const result = await conditionalCall(() =>
+        client.send(new UpdateCommand({ ...connectionWrite(tableName, connection, mode), ReturnValues: 'ALL_NEW' })),
+      );
+      if (result) return { ok: true, record: result.Attributes as AccountRecord, confirmation: mode };
+    }
+    const current = await readAccountItem(client, tableName, connection.accountId);
+    if (current && current.platformUserId !== connection.platformUserId && current.status === 'connected')
       return { ok: false, reason: 'claimed' };
-    },
+  }
+  return { ok: false, reason: 'claimed' };
+};
 
-    confirm: async (owned, hash, now) => {
-      const result = await conditionalCall(() =>
-        client.send(new UpdateCommand({ ...confirmationWrite(tableName, owned, hash, now), ReturnValues: 'ALL_NEW' })),
+export const confirmPendingAccount: AccountOperation<'confirm'> = (client, tableName) => async (owned, hash, now) => {
+  const result = await conditionalCall(() =>
+    client.send(new UpdateCommand({ ...confirmationWrite(tableName, owned, hash, now), ReturnValues: 'ALL_NEW' })),
+  );
+  return result
+    ? { ok: true, record: result.Attributes as AccountRecord }
+    : { ok: false, current: await readAccountItem(client, tableName, owned.accountId) };
+};
+
+export const putCreatedAccount: AccountOperation<'putCreated'> = (client, tableName) => async (account) => {
+  const result = await conditionalCall(() =>
+    client.send(new UpdateCommand({ ...createdWrite(tableName, account), ReturnValues: 'ALL_NEW' })),
+  );
+  if (result) return { ok: true, record: result.Attributes as AccountRecord };
+  const stored = await readAccountItem(client, tableName, account.accountId);
+  return stored?.platformUserId === account.platformUserId
+    ? { ok: true, record: stored }
+    : { ok: false, reason: 'claimed' };
+};
+
+export const recordFinishedOnboarding: AccountOperation<'recordFinished'> =
+  (client, tableName) => async (owned, finished) => {
+    for (const whilePending of [true, false]) {
+      const written = await conditionalCall(() =>
+        client.send(new UpdateCommand(finishedWrite(tableName, owned, finished, whilePending))),
       );
-      return result
-        ? { ok: true, record: result.Attributes as AccountRecord }
-        : { ok: false, current: await getItem(owned.accountId) };
-    },
+      if (written) return whilePending ? 'pending' : 'already_confirmed';
+    }
+    return 'gone';
+  };
 
-    putCreated: async (account) => {
-      const result = await conditionalCall(() =>
-        client.send(new UpdateCommand({ ...createdWrite(tableName, account), ReturnValues: 'ALL_NEW' })),
-      );
-      if (result) return { ok: true, record: result.Attributes as AccountRecord };
-      const stored = await getItem(account.accountId);
-      return stored?.platformUserId === account.platformUserId
-        ? { ok: true, record: stored }
-        : { ok: false, reason: 'claimed' };
-    },
+export const putUnclaimedAccount: AccountOperation<'putUnclaimed'> = (client, tableName) => async (connection) =>
+  (await conditionalCall(() => client.send(new UpdateCommand(unclaimedWrite(tableName, connection))))) !== undefined;
 
-    recordFinished: async (owned, finished) => {
-      for (const whilePending of [true, false]) {
-        const written = await conditionalCall(() =>
-          client.send(new UpdateCommand(finishedWrite(tableName, owned, finished, whilePending))),
-        );
-        if (written) return whilePending ? 'pending' : 'already_confirmed';
-      }
-      return 'gone';
-    },
+export const setAccountCapabilitiesMissing: AccountOperation<'setCapabilitiesMissing'> =
+  (client, tableName) => async (owned, missing, now) =>
+    (await conditionalCall(() =>
+      client.send(new UpdateCommand(capabilitiesMissingWrite(tableName, owned, missing, now))),
+    )) !== undefined;
 
-    putUnclaimed: async (connection) =>
-      (await conditionalCall(() => client.send(new UpdateCommand(unclaimedWrite(tableName, connection))))) !==
-      undefined,
-
-    setCapabilitiesMissing: async (owned, missing, now) =>
-      (await conditionalCall(() =>
-        client.send(new UpdateCommand(capabilitiesMissingWrite(tableName, owned, missing, now))),
-      )) !== undefined,
-
-    listByUser: async (platformUserId, { limit, startAfter }) => {
-      const records: AccountRecord[] = [];
-      let lastKey = startAfter;
-      for (let query = 0; query < maxListQueries; query += 1) {
-        const result = await storeCall(() =>
-          client.send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: accountsByUserIndex,
-              KeyConditionExpression: 'platformUserId = :user',
-              FilterExpression: isConfirmed,
-              ExpressionAttributeValues: { ':user': platformUserId },
-              ScanIndexForward: false,
-              Limit: limit - records.length + listReadSlack,
-              ...(lastKey ? { ExclusiveStartKey: { ...lastKey } } : {}),
-            }),
-          ),
-        );
-        records.push(...((result.Items ?? []) as AccountRecord[]));
-        lastKey = result.LastEvaluatedKey as AccountsPageKey | undefined;
-        if (!lastKey || records.length >= limit) break;
-      }
-      return { records, lastKey };
-    },
-
-    listCreated: async (platformUserId, type) => {
-      const records: AccountRecord[] = [];
-      let lastKey: Record<string, unknown> | undefined;
-      do {
-        const result = await storeCall(() =>
-          client.send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: accountsByUserIndex,
-              KeyConditionExpression: 'platformUserId = :user',
-              FilterExpression: all(isCreated, '#type = :type'),
-              ExpressionAttributeNames: { '#connection': 'connection', '#type': 'type' },
-              ExpressionAttributeValues: { ':user': platformUserId, ':created': 'created', ':type': type },
-              ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
-            }),
-          ),
-        );
-        records.push(...((result.Items ?? []) as AccountRecord[]));
-        lastKey = result.LastEvaluatedKey;
-      } while (lastKey);
-      return records;
-    },
-
-    markDeauthorized: async ({ accountId, platformUserId }, at) => {
-      const result = await conditionalCall(() =>
+export const listAccountsByUser: AccountOperation<'listByUser'> =
+  (client, tableName) =>
+  async (platformUserId, { limit, startAfter }) => {
+    const records: AccountRecord[] = [];
+    let lastKey = startAfter;
+    for (let query = 0; query < maxListQueries; query += 1) {
+      const result = await storeCall(() =>
         client.send(
-          new UpdateCommand({
-            ...deauthorizationWrite(tableName, accountId, at, at, platformUserId),
-            ReturnValues: 'ALL_NEW',
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: accountsByUserIndex,
+            KeyConditionExpression: 'platformUserId = :user',
+            FilterExpression: isConfirmed,
+            ExpressionAttributeValues: { ':user': platformUserId },
+            ScanIndexForward: false,
+            Limit: limit - records.length + listReadSlack,
+            ...(lastKey ? { ExclusiveStartKey: { ...lastKey } } : {}),
           }),
         ),
       );
-      // Unknown, deauthorized already, or connected again since `at`: a consistent read tells which (dynalite ignores ReturnValuesOnConditionCheckFailure).
-      return result ? (result.Attributes as AccountRecord) : getItem(accountId);
-    },
-
-    applyInPlace: (eventId, change, now) => applySnapshotInPlace(client, tableName, eventId, change, now),
+      records.push(...((result.Items ?? []) as AccountRecord[]));
+      lastKey = result.LastEvaluatedKey as AccountsPageKey | undefined;
+      if (!lastKey || records.length >= limit) break;
+    }
+    return { records, lastKey };
   };
-};
+
+export const listCreatedAccounts: AccountOperation<'listCreated'> =
+  (client, tableName) => async (platformUserId, type) => {
+    const records: AccountRecord[] = [];
+    let lastKey: Record<string, unknown> | undefined;
+    do {
+      const result = await storeCall(() =>
+        client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: accountsByUserIndex,
+            KeyConditionExpression: 'platformUserId = :user',
+            FilterExpression: all(isCreated, '#type = :type'),
+            ExpressionAttributeNames: { '#connection': 'connection', '#type': 'type' },
+            ExpressionAttributeValues: { ':user': platformUserId, ':created': 'created', ':type': type },
+            ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
+          }),
+        ),
+      );
+      records.push(...((result.Items ?? []) as AccountRecord[]));
+      lastKey = result.LastEvaluatedKey;
+    } while (lastKey);
+    return records;
+  };
+
+export const markAccountDeauthorized: AccountOperation<'markDeauthorized'> =
+  (client, tableName) =>
+  async ({ accountId, platformUserId }, at) => {
+    const result = await conditionalCall(() =>
+      client.send(
+        new UpdateCommand({
+          ...deauthorizationWrite(tableName, accountId, at, at, platformUserId),
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    // Unknown, deauthorized already, or connected again since `at`: a consistent read tells which (dynalite ignores ReturnValuesOnConditionCheckFailure).
+    return result ? (result.Attributes as AccountRecord) : readAccountItem(client, tableName, accountId);
+  };
+
+export const applyAccountSnapshotInPlace: AccountOperation<'applyInPlace'> =
+  (client, tableName) => (eventId, change, now) =>
+    applySnapshotInPlace(client, tableName, eventId, change, now);
+
+/** Every operation: for tests and tools. A function builds only the ones it uses, with {@link accountsRepoOf}. */
+export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo =>
+  accountsRepoOf(client, tableName, {
+    get: getAccountRecord,
+    putConnected: putConnectedAccount,
+    confirm: confirmPendingAccount,
+    putCreated: putCreatedAccount,
+    recordFinished: recordFinishedOnboarding,
+    putUnclaimed: putUnclaimedAccount,
+    setCapabilitiesMissing: setAccountCapabilitiesMissing,
+    listByUser: listAccountsByUser,
+    listCreated: listCreatedAccounts,
+    markDeauthorized: markAccountDeauthorized,
+    applyInPlace: applyAccountSnapshotInPlace,
+  });
+
+/**
+ * The part of the repo a function uses, e.g. `accountsRepoOf(client, table, { get: getAccountRecord })`: naming
+ * each operation it needs keeps the others, and the writes only they build, out of its bundle (about 6 KB,
+ * docs/performance.md).
+ */
+export const accountsRepoOf = <K extends keyof AccountsRepo>(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  operations: { readonly [P in K]: AccountOperation<P> },
+): Pick<AccountsRepo, K> =>
+  Object.fromEntries(
+    (Object.entries(operations) as [K, AccountOperation<K>][]).map(([name, operation]) => [
+      name,
+      operation(client, tableName),
+    ]),
+  ) as Pick<AccountsRepo, K>;
 
 /** The record as the API returns it (the contract's account shape). */
 export const toAccountView = (record: AccountRecord) => ({
