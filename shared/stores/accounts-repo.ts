@@ -9,7 +9,13 @@
  * `statusChangedAt` in milliseconds, and `stripeStateAt` and the `appliedEvents` entries in seconds.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ConnectFlow } from '../oauth/flow';
 import { accountsByUserIndex } from '../tables';
 import { type EpochMs, toEpochSeconds, toIso } from '../time';
@@ -743,26 +749,45 @@ export const setAccountCapabilitiesMissing: AccountOperation<'setCapabilitiesMis
       client.send(new UpdateCommand(capabilitiesMissingWrite(tableName, owned, missing, now))),
     )) !== undefined;
 
+/** One query of a platform user's accounts (the `byPlatformUser` index); `input` adds the filter and paging. */
+const queryByUser = (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  platformUserId: string,
+  input: Pick<
+    QueryCommandInput,
+    | 'FilterExpression'
+    | 'ExpressionAttributeNames'
+    | 'ExpressionAttributeValues'
+    | 'ScanIndexForward'
+    | 'Limit'
+    | 'ExclusiveStartKey'
+  >,
+) =>
+  storeCall(() =>
+    client.send(
+      new QueryCommand({
+        ...input,
+        TableName: tableName,
+        IndexName: accountsByUserIndex,
+        KeyConditionExpression: 'platformUserId = :user',
+        ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':user': platformUserId },
+      }),
+    ),
+  );
+
 export const listAccountsByUser: AccountOperation<'listByUser'> =
   (client, tableName) =>
   async (platformUserId, { limit, startAfter }) => {
     const records: AccountRecord[] = [];
     let lastKey = startAfter;
     for (let query = 0; query < maxListQueries; query += 1) {
-      const result = await storeCall(() =>
-        client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: accountsByUserIndex,
-            KeyConditionExpression: 'platformUserId = :user',
-            FilterExpression: isConfirmed,
-            ExpressionAttributeValues: { ':user': platformUserId },
-            ScanIndexForward: false,
-            Limit: limit - records.length + listReadSlack,
-            ...(lastKey ? { ExclusiveStartKey: { ...lastKey } } : {}),
-          }),
-        ),
-      );
+      const result = await queryByUser(client, tableName, platformUserId, {
+        FilterExpression: isConfirmed,
+        ScanIndexForward: false,
+        Limit: limit - records.length + listReadSlack,
+        ...(lastKey ? { ExclusiveStartKey: { ...lastKey } } : {}),
+      });
       records.push(...((result.Items ?? []) as AccountRecord[]));
       lastKey = result.LastEvaluatedKey as AccountsPageKey | undefined;
       if (!lastKey || records.length >= limit) break;
@@ -775,19 +800,12 @@ export const listCreatedAccounts: AccountOperation<'listCreated'> =
     const records: AccountRecord[] = [];
     let lastKey: Record<string, unknown> | undefined;
     do {
-      const result = await storeCall(() =>
-        client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: accountsByUserIndex,
-            KeyConditionExpression: 'platformUserId = :user',
-            FilterExpression: all(isCreated, '#type = :type'),
-            ExpressionAttributeNames: { '#connection': 'connection', '#type': 'type' },
-            ExpressionAttributeValues: { ':user': platformUserId, ':created': 'created', ':type': type },
-            ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
-          }),
-        ),
-      );
+      const result = await queryByUser(client, tableName, platformUserId, {
+        FilterExpression: all(isCreated, '#type = :type'),
+        ExpressionAttributeNames: { '#connection': 'connection', '#type': 'type' },
+        ExpressionAttributeValues: { ':created': 'created', ':type': type },
+        ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
+      });
       records.push(...((result.Items ?? []) as AccountRecord[]));
       lastKey = result.LastEvaluatedKey;
     } while (lastKey);
