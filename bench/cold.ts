@@ -60,6 +60,10 @@ export const coldStart = (
     child.send({ bundle, event });
   });
 
+/** A cold start as the target reads it: init and the first request together, in wall or CPU time. */
+const totalWall = (result: ColdResult): number => result.initMs + result.firstRequestMs;
+const totalCpu = (result: ColdResult): number => result.initCpuMs + result.firstRequestCpuMs;
+
 export const summarizeCold = (results: readonly ColdResult[]): ColdRun => {
   const statuses: Record<string, number> = {};
   for (const { status } of results) statuses[status] = (statuses[status] ?? 0) + 1;
@@ -67,9 +71,9 @@ export const summarizeCold = (results: readonly ColdResult[]): ColdRun => {
     runs: results.length,
     init: summarize(results.map((result) => result.initMs)),
     firstRequest: summarize(results.map((result) => result.firstRequestMs)),
-    total: summarize(results.map((result) => result.initMs + result.firstRequestMs)),
+    total: summarize(results.map(totalWall)),
     initCpu: summarize(results.map((result) => result.initCpuMs)),
-    totalCpu: summarize(results.map((result) => result.initCpuMs + result.firstRequestCpuMs)),
+    totalCpu: summarize(results.map(totalCpu)),
     statuses,
   };
 };
@@ -131,27 +135,24 @@ export const measureColdPair = async (input: ColdPairInput): Promise<ColdPair> =
   }
   const ratios = (value: (result: ColdResult) => number): number[] =>
     ours.map((result, index) => value(result) / value(floor[index] ?? result));
-  const paired = (value: (result: ColdResult) => number): number => twoDecimals(quantile(ratios(value), 0.5));
-  const interval = (value: (result: ColdResult) => number): readonly [number, number] => {
-    const [low, high] = medianInterval(ratios(value));
+  const median = (pairs: readonly number[]): number => twoDecimals(quantile(pairs, 0.5));
+  const interval = (pairs: readonly number[]): readonly [number, number] => {
+    const [low, high] = medianInterval(pairs);
     return [twoDecimals(low), twoDecimals(high)];
   };
-  const sortedRatios = (value: (result: ColdResult) => number): number[] =>
-    ratios(value)
-      .map(twoDecimals)
-      .sort((a, b) => a - b);
-  const totalWall = (result: ColdResult): number => result.initMs + result.firstRequestMs;
-  const totalCpu = (result: ColdResult): number => result.initCpuMs + result.firstRequestCpuMs;
+  const sorted = (pairs: readonly number[]): number[] => pairs.map(twoDecimals).sort((a, b) => a - b);
+  const wall = ratios(totalWall);
+  const cpu = ratios(totalCpu);
   return {
     ours: summarizeCold(ours),
     floor: summarizeCold(floor),
     pairedRatio: {
-      init: paired((result) => result.initMs),
-      total: paired(totalWall),
-      initCpu: paired((result) => result.initCpuMs),
-      totalCpu: paired(totalCpu),
+      init: median(ratios((result) => result.initMs)),
+      total: median(wall),
+      initCpu: median(ratios((result) => result.initCpuMs)),
+      totalCpu: median(cpu),
     },
-    pairedInterval: { total: interval(totalWall), totalCpu: interval(totalCpu) },
-    pairRatios: { total: sortedRatios(totalWall), totalCpu: sortedRatios(totalCpu) },
+    pairedInterval: { total: interval(wall), totalCpu: interval(cpu) },
+    pairRatios: { total: sorted(wall), totalCpu: sorted(cpu) },
   };
 };

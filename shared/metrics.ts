@@ -118,9 +118,9 @@ export const createMetrics = (
       // Stored counts share one dimension set per line; a count with its own dimension prints at once.
       const dimensions: Record<string, string> = {};
       for (const [key, value] of Object.entries(dimension) as [string, string][]) {
-        if (!codeLike.test(value))
-          logger.warn('metric dimension is not a code; counted as other', { metric: name, dimension: key });
-        dimensions[key] = codeLike.test(value) ? value : 'other';
+        const isCode = codeLike.test(value);
+        if (!isCode) logger.warn('metric dimension is not a code; counted as other', { metric: name, dimension: key });
+        dimensions[key] = isCode ? value : 'other';
       }
       print(dimensions, new Map([[name, [1]]]));
     },
