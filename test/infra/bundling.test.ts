@@ -15,12 +15,12 @@ afterAll(() => {
   for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The webhook function bundled as the stack bundles it for `environment`: its code and the files it came from. */
-const bundleWebhook = async (environment: Record<string, string>) => {
+/** A function bundled as the stack bundles it for `environment`: its code and the files it came from. */
+const bundleFunction = async (name: string, environment: Record<string, string> = {}) => {
   const outdir = mkdtempSync(`${projectRoot}/test-output-bundling-`);
   outdirs.push(outdir);
   const { metafile } = await build({
-    ...esbuildOptions({ projectRoot, entry: 'functions/webhook.ts', outdir, environment }),
+    ...esbuildOptions({ projectRoot, entry: `functions/${name}.ts`, outdir, environment }),
     sourcemap: false,
   });
   // The files that put code into the output (esbuild lists every file it read, shaken out or not).
@@ -35,8 +35,8 @@ const bundleWebhook = async (environment: Record<string, string>) => {
 describe('function bundles', () => {
   it('leave the EventBridge client out unless the stack gives the function a notice bus', async () => {
     const [withoutBus, withBus] = [
-      await bundleWebhook({}),
-      await bundleWebhook({ EVENT_BUS_NAME: 'arn:aws:events:eu-west-1:111122223333:event-bus/platform' }),
+      await bundleFunction('webhook'),
+      await bundleFunction('webhook', { EVENT_BUS_NAME: 'arn:aws:events:eu-west-1:111122223333:event-bus/platform' }),
     ];
 
     const fromEventBridge = (inputs: string[]) => inputs.filter((input) => input.includes('client-eventbridge'));
@@ -52,10 +52,31 @@ describe('function bundles', () => {
   });
 
   it("never import node:stream/web, node:stream/promises or node:timers, which middy's core imports at load", async () => {
-    const { code, inputs } = await bundleWebhook({});
+    const { code, inputs } = await bundleFunction('webhook');
 
     expect(inputs.some((input) => input.includes('@middy/core'))).toBe(true);
     expect(code).not.toMatch(/["']node:(stream\/web|stream\/promises|timers)["']/);
+  });
+
+  it('carry only the accounts-repo operations their function calls (accountsRepoOf), with the writes those build', async () => {
+    // Written only by the OAuth connection's write, and by the created account's (onboarding).
+    const connectionWrite = 'REMOVE deauthorizedAt, confirmedAt, flagged';
+    const createdAccountWrite = 'onboardingSlot = :slot';
+    const [loginLink, callback, onboard] = [
+      await bundleFunction('login-link'),
+      await bundleFunction('callback'),
+      await bundleFunction('onboard'),
+    ];
+
+    expect([loginLink.code.includes(connectionWrite), loginLink.code.includes(createdAccountWrite)]).toEqual([
+      false,
+      false,
+    ]);
+    expect([callback.code.includes(connectionWrite), callback.code.includes(createdAccountWrite)]).toEqual([
+      true,
+      false,
+    ]);
+    expect([onboard.code.includes(connectionWrite), onboard.code.includes(createdAccountWrite)]).toEqual([false, true]);
   });
 
   it("give middy Node's own timers", async () => {
