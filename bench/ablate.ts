@@ -6,19 +6,19 @@
  *
  *   npx tsx bench/ablate.ts webhook [pairs, default 40]
  *
- * Variants: as built; without logs and metrics; without middy and its middlewares; without both; and all of
- * ours loaded but answering with the floor's handler (what loading our code costs by itself).
+ * Variants (bench/ablation/variants.ts): as built; without logs and metrics; without middy and its
+ * middlewares; without both; all of ours loaded but answering with the floor's handler (what loading our code
+ * costs by itself); and the floor's handler inside our middy, middlewares, logs and metrics. The same
+ * variants counted in instructions, which move far less from run to run: `npx tsx bench/instructions.ts --ablate webhook`.
  */
-import { statSync } from 'node:fs';
-import { build, type Plugin } from 'esbuild';
-import { esbuildOptions } from '../infra/bundling';
+
 import { useLineWriter } from '../shared/observability/stdout';
 import { type FunctionName, functionNames } from '../shared/routes';
+import { buildVariant, variants } from './ablation/variants';
 import { buildAll } from './build';
 import { type ColdPair, measureColdPair } from './cold';
 import { createFixtures } from './fixtures';
 import { invoker, loadBundles } from './invoke';
-import { benchOut, projectRoot } from './paths';
 import { toEvent } from './requests';
 import { coldScenarioFor, seededScenarios } from './scenarios';
 import { startBenchStack } from './stack';
@@ -29,66 +29,6 @@ if (!functionNames.includes(name)) {
   process.stderr.write(`usage: npx tsx bench/ablate.ts <${functionNames.join('|')}> [pairs]\n`);
   process.exit(2);
 }
-
-/** Import paths (as our modules write them) and the stand-in each resolves to in a variant. */
-const standIns = {
-  observability: { from: /\/observability\/observability$/, to: 'bench/ablation/no-observability.ts' },
-  middy: { from: /\/http\/handler$/, to: 'bench/ablation/no-middy.ts' },
-} as const;
-
-const replacing = (parts: readonly (keyof typeof standIns)[]): Plugin => ({
-  name: 'ablation',
-  setup(esbuild) {
-    for (const part of parts) {
-      const { from, to } = standIns[part];
-      esbuild.onResolve({ filter: from }, (args) =>
-        args.importer.includes('/bench/ablation/') ? undefined : { path: `${projectRoot}/${to}` },
-      );
-    }
-  },
-});
-
-interface Variant {
-  readonly label: string;
-  readonly parts: readonly (keyof typeof standIns)[];
-  /** Instead of the function's entry: a module loading ours and answering with the floor's handler. */
-  readonly loadOnly?: true;
-}
-
-const variants: readonly Variant[] = [
-  { label: 'as built', parts: [] },
-  { label: 'without logs and metrics', parts: ['observability'] },
-  { label: 'without middy and its middlewares', parts: ['middy'] },
-  { label: 'without both', parts: ['observability', 'middy'] },
-  { label: 'ours loaded, the floor answering', parts: [], loadOnly: true },
-];
-
-const buildVariant = async (variant: Variant, index: number): Promise<{ file: string; bytes: number }> => {
-  const outdir = `${benchOut}/ablation/${name}/${index}`;
-  const options = esbuildOptions({ projectRoot, entry: `functions/${name}.ts`, outdir });
-  await build({
-    ...options,
-    ...(variant.loadOnly
-      ? {
-          entryPoints: undefined,
-          stdin: {
-            contents: [
-              `import { handler as ours } from './functions/${name}';`,
-              `import { handler as floor } from './bench/floors/${name}';`,
-              '(globalThis as { keep?: unknown }).keep = ours;',
-              'export const handler = floor;',
-            ].join('\n'),
-            resolveDir: projectRoot,
-            sourcefile: 'load-only.ts',
-            loader: 'ts',
-          },
-        }
-      : {}),
-    plugins: [replacing(variant.parts)],
-  });
-  const file = `${outdir}/index.mjs`;
-  return { file, bytes: statSync(file).size };
-};
 
 const describePair = (pair: ColdPair): string => {
   const range = ([low, high]: readonly [number, number]) => (Number.isNaN(low) ? '–' : `${low}–${high}`);
@@ -108,7 +48,7 @@ const main = async (): Promise<void> => {
     const scenario = coldScenarioFor(await seededScenarios(fixtures), name);
     process.stdout.write(`${name}: ${pairs} pairs per variant against its floor (${built.floors[name].bytes} bytes)\n`);
     for (const [index, variant] of variants.entries()) {
-      const bundle = await buildVariant(variant, index);
+      const bundle = await buildVariant(name, variant, index);
       const pair = await measureColdPair({
         harness: built.coldChild,
         ours: bundle.file,
