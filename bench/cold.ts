@@ -22,11 +22,22 @@ export interface ColdRun {
 const childTimeoutMs = 20_000;
 
 /**
- * One fresh process: the function's environment only, plus PATH and what Lambda itself sets that the code
+ * A cold process's environment: the function's only, plus PATH and what Lambda itself sets that the code
  * reads (an on-demand container, whose first invocation logs and counts a cold start). Lambda gets no
  * NODE_OPTIONS from the stack, and neither does this process unless `nodeOptions` is given (the source-map
- * comparison). Its stdout is a pipe, as a Lambda function's is, drained and dropped.
+ * comparison).
  */
+export const coldEnvironment = (
+  environment: Readonly<Record<string, string>>,
+  nodeOptions = '',
+): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  ...environment,
+  ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+});
+
+/** One cold start in a fresh process with {@link coldEnvironment}; its stdout is a pipe, as a Lambda function's is, drained and dropped. */
 export const coldStart = (
   harness: string,
   bundle: string,
@@ -36,12 +47,7 @@ export const coldStart = (
 ): Promise<ColdResult> =>
   new Promise((resolve, reject) => {
     const child = fork(harness, [], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-        ...environment,
-        ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
-      },
+      env: coldEnvironment(environment, nodeOptions),
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
       execArgv: [],
     });
