@@ -42,7 +42,7 @@ export const handler = routesHandler('deauthorize', observability, {
     const { platformUserId, accountId, accounts } = await signedIn(event, now);
     const view = await confirmAccount(
       { accountId, platformUserId, body: event.body, isBase64Encoded: event.isBase64Encoded },
-      { accounts, metrics, now },
+      { accounts, metrics, notices: accountNotices(logger), now },
     );
     logger.info('account confirmed', { accountId, platformUserId });
     return jsonResponse(200, view);

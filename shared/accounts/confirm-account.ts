@@ -1,19 +1,23 @@
 /**
  * `POST /accounts/{accountId}/confirm`: the platform's backend presents the one-time value of the
  * success redirect, with a token for the user logged in on its side. Only then is the account that
- * user's: listed, with login links and deauthorization (see docs/security.md, "Flow-start account linking").
+ * user's: listed, with login links and deauthorization (see docs/security.md, "Flow-start account linking"),
+ * and announced with `account.connected`, once, by the request whose write confirmed it.
  */
 import { badRequest } from '../errors';
 import { parseJsonObjectBody, refuseUnknownFields } from '../http/json-body';
 import type { ServiceMetrics } from '../metrics';
+import type { NoticePublisher } from '../notifications/account-notices';
 import { type AccountsRepo, isPendingConfirmation, toAccountView } from '../stores/accounts-repo';
-import type { EpochMs } from '../time';
+import { type EpochMs, toIso } from '../time';
 import { confirmationMatches, hashConfirmation, isWellFormedConfirmation } from './confirmation';
+import { connectedNotice } from './connected-notice';
 import { findOwnedAccount } from './owned-account';
 
 export interface ConfirmAccountContext {
   readonly accounts: Pick<AccountsRepo, 'get' | 'confirm'>;
   readonly metrics: ServiceMetrics;
+  readonly notices: NoticePublisher;
   readonly now: EpochMs;
 }
 
@@ -59,12 +63,16 @@ export const confirmAccount = async (request: ConfirmRequest, context: ConfirmAc
   if (!confirmationMatches(value, record.confirmationHash ?? '')) throw confirmationInvalid();
   if ((record.confirmationExpiresAt ?? 0) <= context.now) throw confirmationExpired();
   const result = await context.accounts.confirm(record, hashConfirmation(value), context.now);
-  if (result.ok) {
+  // Refused, but confirmed at this request's instant: the SDK retried our own write after its answer was lost.
+  const current = result.ok ? result.record : result.current;
+  const confirmedHere =
+    result.ok || (current?.platformUserId === record.platformUserId && current.confirmedAt === toIso(context.now));
+  if (confirmedHere && current) {
     context.metrics.count('AccountConfirmed');
-    return toAccountView(result.record);
+    await context.notices.publish(connectedNotice(current));
+    return toAccountView(current);
   }
-  // Changed since the read: confirmed by a concurrent retry (fine), or a newer flow replaced the value.
-  const current = result.current;
+  // Changed since the read: confirmed by a concurrent request (fine), or a newer flow replaced the value.
   if (current && current.platformUserId === record.platformUserId && !isPendingConfirmation(current))
     return toAccountView(current);
   throw confirmationInvalid();

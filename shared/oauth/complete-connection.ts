@@ -9,6 +9,7 @@
  */
 import type Stripe from 'stripe';
 import { mintConfirmation } from '../accounts/confirmation';
+import { connectedNotice } from '../accounts/connected-notice';
 import type { ServiceConfig } from '../config';
 import { type ErrorCode, isCallerKind, ServiceError, StoreUnavailableError, StripeCallError } from '../errors';
 import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies';
@@ -249,16 +250,8 @@ export const completeConnection = async (
     }
     if (capabilitiesMissing !== undefined) await recordCapabilitiesMissing(stored.record, capabilitiesMissing, context);
 
-    await context.notices.publish({
-      type: 'account.connected',
-      accountId: token.accountId,
-      detail: {
-        platformUserId: flowState.platformUserId,
-        type: flowState.flow,
-        livemode: token.livemode,
-        connectedAt: stored.record.connectedAt,
-      },
-    });
+    // A pending account is nobody's yet: its notice goes out when the platform confirms it (confirm-account.ts).
+    if (stored.confirmation === 'kept') await context.notices.publish(connectedNotice(stored.record));
     logger.info('connect completed', {
       accountId: token.accountId,
       flow: flowState.flow,

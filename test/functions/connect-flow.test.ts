@@ -1,10 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../shared/clients/dynamodb';
+import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
 import { useAccountNotices } from '../../shared/clients/notices';
 import { stateCookieName } from '../../shared/http/cookies';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { useLocalStack } from '../support/local-stack';
+import { confirmAccount, connectAccount, finishFlow } from '../support/platform-api';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
 const stack = useLocalStack();
@@ -140,21 +141,85 @@ describe('GET /connect/callback', () => {
     });
   });
 
-  it('publishes account.connected for the platform once the account is stored', async () => {
+  it('publishes account.connected once the platform confirms the account, not when the flow ends', async () => {
     const notices: AccountNotice[] = [];
     useAccountNotices({ publish: async (notice) => void notices.push(notice) });
-    const { finished } = await connect('express', 'user_notice');
-    useAccountNotices(undefined);
-    const accountId = locationOf(finished).searchParams.get('account');
+    try {
+      const { finished } = await connect('express', 'user_notice');
+      const redirect = locationOf(finished).searchParams;
+      const accountId = redirect.get('account') ?? '';
+      const connected = () => notices.filter((notice) => notice.type === 'account.connected');
 
-    // The emulator's authorized webhook may add an account.updated of its own meanwhile.
+      // Pending: nobody's yet (the emulator's authorized webhook may add an account.updated meanwhile).
+      expect(connected()).toEqual([]);
+      const confirm = () =>
+        confirmAccount(stack, 'user_notice', { accountId, confirmation: redirect.get('confirmation') ?? '' });
+      expect((await confirm()).status).toBe(200);
+      expect(connected()).toEqual([
+        {
+          type: 'account.connected',
+          accountId,
+          detail: {
+            platformUserId: 'user_notice',
+            type: 'express',
+            livemode: false,
+            connection: 'oauth',
+            connectedAt: expect.any(String),
+          },
+        },
+      ]);
+      // The platform's retry of the same confirmation changes nothing and announces nothing again.
+      expect((await confirm()).status).toBe(200);
+      expect(connected()).toHaveLength(1);
+    } finally {
+      useAccountNotices(undefined);
+    }
+  });
+
+  it('announces a confirmation whose write the SDK retried after the answer was lost, once', async () => {
+    const finished = await finishFlow(stack, 'express', 'user_lost_answer');
+    const notices: AccountNotice[] = [];
+    const real = createDocumentClient();
+    const retrying = Object.create(real) as typeof real;
+    // The first attempt reaches DynamoDB and its answer is lost; the retry, refused by the condition, is what
+    // the handler hears back.
+    retrying.send = (async (command: { constructor: { name: string } }) => {
+      if (command.constructor.name === 'UpdateCommand') await real.send(command as never);
+      return real.send(command as never);
+    }) as typeof real.send;
+    useDocumentClient(retrying);
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    try {
+      expect(await confirmAccount(stack, 'user_lost_answer', finished)).toMatchObject({
+        status: 200,
+        body: { accountId: finished.accountId, confirmation: 'confirmed' },
+      });
+    } finally {
+      useAccountNotices(undefined);
+      useDocumentClient(undefined);
+    }
+
     expect(notices.filter((notice) => notice.type === 'account.connected')).toEqual([
-      {
-        type: 'account.connected',
-        accountId,
-        detail: { platformUserId: 'user_notice', type: 'express', livemode: false, connectedAt: expect.any(String) },
-      },
+      expect.objectContaining({ accountId: finished.accountId }),
     ]);
+  });
+
+  it('publishes account.connected at the callback for a reconnection that keeps its confirmation', async () => {
+    const accountId = await connectAccount(stack, 'standard', 'user_renews');
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    try {
+      const browser = new TestBrowser();
+      const authorizeUrl = await startConnect(browser, `type=standard&ticket=${await stack.mintTicket('user_renews')}`);
+      const callbackUrl = await stack.emulator.decide(authorizeUrl.href, 'allow', { accountId });
+      expect(locationOf(await browser.get(callbackUrl)).searchParams.get('account')).toBe(accountId);
+
+      expect(notices.filter((notice) => notice.type === 'account.connected')).toEqual([
+        expect.objectContaining({ accountId, detail: expect.objectContaining({ platformUserId: 'user_renews' }) }),
+      ]);
+    } finally {
+      useAccountNotices(undefined);
+    }
   });
 
   it('clears the state cookie after use', async () => {

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mintConfirmation } from '../../shared/accounts/confirmation';
+import { useAccountNotices } from '../../shared/clients/notices';
+import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { useLocalStack } from '../support/local-stack';
 import {
   apiError,
@@ -86,6 +88,24 @@ describe("a start link minted for user A, finished in another person's browser",
     expect((await callApi(stack, 'POST', `/accounts/${accountId}/login_links`, await as('mallory_2'))).status).toBe(
       409,
     );
+  });
+
+  it("announces nothing to the platform's notice consumers while it waits, nor after a refused confirmation", async () => {
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    try {
+      const finished = await finishFlow(stack, 'express', 'mallory_5', new TestBrowser());
+      const guessed = await callApi(stack, 'POST', `/accounts/${finished.accountId}/confirm`, await as('mallory_5'), {
+        confirmation: mintConfirmation(Date.now()).value,
+      });
+      expect(guessed.status).toBe(400);
+      expect((await confirmAccount(stack, 'victim_5', finished)).status).toBe(403);
+
+      // A consumer acting on account.connected would hand Mallory the victim's account: none was sent.
+      expect(notices.filter((notice) => notice.type === 'account.connected')).toEqual([]);
+    } finally {
+      useAccountNotices(undefined);
+    }
   });
 
   it("becomes A's only when A's platform confirms it with the value from the redirect, once", async () => {

@@ -6,6 +6,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
+import { useAccountNotices } from '../../shared/clients/notices';
+import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { mintResumeValue } from '../../shared/onboarding/resume-value';
 import { accountsByUserIndex } from '../../shared/tables';
 import { useLocalStack } from '../support/local-stack';
@@ -164,6 +166,33 @@ describe('the hosted onboarding and its return', () => {
       confirmation: 'confirmed',
       detailsSubmitted: true,
     });
+  });
+
+  it('announces account.connected (connection created) when the platform confirms it, not before', async () => {
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    try {
+      const finished = await onboard('announced', 'standard');
+      const connected = () => notices.filter((notice) => notice.type === 'account.connected');
+      expect(connected()).toEqual([]);
+
+      expect((await confirmAccount(stack, 'announced', finished)).status).toBe(200);
+      expect(connected()).toEqual([
+        {
+          type: 'account.connected',
+          accountId: finished.accountId,
+          detail: {
+            platformUserId: 'announced',
+            type: 'standard',
+            livemode: false,
+            connection: 'created',
+            connectedAt: expect.any(String),
+          },
+        },
+      ]);
+    } finally {
+      useAccountNotices(undefined);
+    }
   });
 
   it('applies the account.updated webhook the hosted page sends: the record moves forward', async () => {

@@ -6,6 +6,7 @@ import { StoreUnavailableError } from '../../../shared/errors';
 import { stateCookieName } from '../../../shared/http/cookies';
 import { createLogger } from '../../../shared/logger';
 import { noMetrics } from '../../../shared/metrics';
+import type { AccountNotice } from '../../../shared/notifications/account-notices';
 import { completeConnection } from '../../../shared/oauth/complete-connection';
 import { hashSecretValue } from '../../../shared/oauth/state';
 import type { AccountRecord, AccountsRepo } from '../../../shared/stores/accounts-repo';
@@ -37,6 +38,8 @@ interface Script {
   readonly known?: Partial<AccountRecord>;
   /** putConnected refuses (another owner) or throws. */
   readonly putConnected?: 'claimed' | Error;
+  /** How putConnected stored it: pending the platform's confirmation (the default), or still confirmed. */
+  readonly stored?: 'pending' | 'kept';
 }
 
 /** The plain callback logic with in-memory stores and a scripted Stripe answer. */
@@ -45,6 +48,7 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
   const unclaimed: unknown[] = [];
   const deauthorized: unknown[] = [];
   const logLines: { level: string; message: string; reason: string }[] = [];
+  const notices: AccountNotice[] = [];
   const states: StatesRepo = { put: async () => undefined, consume: async () => ({ ok: true, item: stateItem }) };
   const accounts = {
     get: async () => script.known,
@@ -52,7 +56,8 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
       if (script.putConnected instanceof Error) throw script.putConnected;
       if (script.putConnected === 'claimed') return { ok: false, reason: 'claimed' };
       written.push(connection);
-      return { ok: true, record: { connectedAt: '' }, confirmation: 'pending' };
+      const record = { ...(connection as AccountRecord), connectedAt: '2026-12-01T00:00:00.000Z' };
+      return { ok: true, record, confirmation: script.stored ?? 'pending' };
     },
     putUnclaimed: async (connection: unknown) => {
       unclaimed.push(connection);
@@ -81,7 +86,7 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
       accounts,
       stripe: async () => ({ client: stripe, livemode: script.livemode ?? false }),
       clientId: async () => 'ca_platform',
-      notices: { publish: async () => undefined },
+      notices: { publish: async (notice) => void notices.push(notice) },
       logger: createLogger('test', (line) => logLines.push(JSON.parse(line) as (typeof logLines)[number])),
       metrics: noMetrics,
       now,
@@ -94,6 +99,7 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
     unclaimed,
     deauthorized,
     logLines,
+    notices,
     now,
   };
 };
@@ -108,6 +114,34 @@ describe('completeConnection', () => {
       unclaimed: [],
       deauthorized: [{ client_id: 'ca_platform', stripe_user_id: 'acct_1' }],
     });
+  });
+
+  it("announces no account.connected for an account stored pending: it is nobody's until the platform confirms it", async () => {
+    const { written, notices } = await run({ stripe_user_id: 'acct_1', scope: 'read_write', livemode: false });
+
+    expect(written).toHaveLength(1);
+    expect(notices).toEqual([]);
+  });
+
+  it("announces account.connected for a reconnection that keeps its owner's confirmation", async () => {
+    const { notices } = await run(
+      { stripe_user_id: 'acct_1', scope: 'read_write', livemode: false },
+      { stored: 'kept' },
+    );
+
+    expect(notices).toEqual([
+      {
+        type: 'account.connected',
+        accountId: 'acct_1',
+        detail: {
+          platformUserId: stateItem.platformUserId,
+          type: 'standard',
+          livemode: false,
+          connection: 'oauth',
+          connectedAt: '2026-12-01T00:00:00.000Z',
+        },
+      },
+    ]);
   });
 
   it("clears only its own flow's state cookie", async () => {
