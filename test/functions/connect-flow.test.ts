@@ -6,6 +6,7 @@ import { stateCookieName } from '../../shared/http/cookies';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { useLocalStack } from '../support/local-stack';
 import { confirmAccount, connectAccount, finishFlow } from '../support/platform-api';
+import { updateAnswerLost } from '../support/store-faults';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
 const stack = useLocalStack();
@@ -179,15 +180,9 @@ describe('GET /connect/callback', () => {
   it('announces a confirmation whose write the SDK retried after the answer was lost, once', async () => {
     const finished = await finishFlow(stack, 'express', 'user_lost_answer');
     const notices: AccountNotice[] = [];
-    const real = createDocumentClient();
-    const retrying = Object.create(real) as typeof real;
     // The first attempt reaches DynamoDB and its answer is lost; the retry, refused by the condition, is what
     // the handler hears back.
-    retrying.send = (async (command: { constructor: { name: string } }) => {
-      if (command.constructor.name === 'UpdateCommand') await real.send(command as never);
-      return real.send(command as never);
-    }) as typeof real.send;
-    useDocumentClient(retrying);
+    useDocumentClient(updateAnswerLost());
     useAccountNotices({ publish: async (notice) => void notices.push(notice) });
     try {
       expect(await confirmAccount(stack, 'user_lost_answer', finished)).toMatchObject({

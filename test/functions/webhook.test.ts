@@ -9,6 +9,7 @@ import { checksAppliedEvents } from '../../shared/stores/accounts-repo';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { useLocalStack } from '../support/local-stack';
 import { connectAccount } from '../support/platform-api';
+import { updateAnswerLost, updateTimesOut } from '../support/store-faults';
 import { locationOf, TestBrowser } from '../support/test-browser';
 import { postSignedEvent, type SignedPostOptions } from '../support/webhooks';
 
@@ -482,15 +483,7 @@ describe('POST /webhooks/stripe', () => {
   it('answers 503 when the store fails midway, records nothing, and processes the retry', async () => {
     const accountId = await connect('express');
     const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false });
-    const real = createDocumentClient();
-    const failing = Object.create(real) as typeof real;
-    failing.send = (async (command: { constructor: { name: string } }) => {
-      if (command.constructor.name === 'UpdateCommand')
-        throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
-      return real.send(command as never);
-    }) as typeof real.send;
-
-    useDocumentClient(failing);
+    useDocumentClient(updateTimesOut());
     const failed = await post(event);
     useDocumentClient(undefined);
     const retried = await post(event);
@@ -516,15 +509,8 @@ describe('POST /webhooks/stripe', () => {
       charges_enabled: false,
     });
     const notices: AccountNotice[] = [];
-    const real = createDocumentClient();
-    const retrying = Object.create(real) as typeof real;
     // The first attempt reaches DynamoDB and its answer is lost; the retry is what the handler hears back.
-    retrying.send = (async (command: { constructor: { name: string } }) => {
-      if (command.constructor.name === 'UpdateCommand') await real.send(command as never);
-      return real.send(command as never);
-    }) as typeof real.send;
-
-    useDocumentClient(retrying);
+    useDocumentClient(updateAnswerLost());
     useAccountNotices({ publish: async (notice) => void notices.push(notice) });
     const answer = await post(event);
     useAccountNotices(undefined);
