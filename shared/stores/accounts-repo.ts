@@ -201,11 +201,18 @@ export const accountConditions = {
   /** `:confirmationHash` is the hash of the presented value, `:now` epoch ms. */
   confirmationIs: 'confirmationHash = :confirmationHash',
   confirmationUnexpired: 'confirmationExpiresAt > :now',
+  /**
+   * An OAuth connection still pending when its value stopped confirming: the flow that stored it failed, so the
+   * user it names never had it (`#connection`, `:created`, `:now`).
+   */
+  unconfirmedAndExpired:
+    '(attribute_exists(confirmationHash) AND attribute_not_exists(confirmedAt) AND confirmationExpiresAt <= :now ' +
+    'AND (attribute_not_exists(#connection) OR #connection <> :created))',
 } as const;
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet, isCreated } = accountConditions;
-const { isPending, isConfirmed, confirmationIs, confirmationUnexpired } = accountConditions;
+const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, unconfirmedAndExpired } = accountConditions;
 const all = (...parts: string[]) => parts.join(' AND ');
 const either = (...parts: string[]) => parts.join(' OR ');
 
@@ -273,9 +280,12 @@ const deauthorizationWrite = (
 
 /**
  * A new connection, or a reconnection by its owner or after a deauthorization (never taken from another
- * owner), or of an unclaimed account (see `UnclaimedConnection`). `pending`: it waits for the platform's confirmation with the new value, which replaces any older
- * one; allowed on an absent, deauthorized or unclaimed account, or one of this owner still pending. `kept`: an account
- * connected and confirmed for this owner stays confirmed (the flow gave the user nothing new).
+ * owner), or of an unclaimed account (see `UnclaimedConnection`). `pending`: it waits for the platform's
+ * confirmation with the new value, which replaces any older one; allowed on an absent, deauthorized or
+ * unclaimed account, one of this owner still pending, or anyone's OAuth connection left unconfirmed past its
+ * value's lifetime. The last is what lets the owner of a Stripe account connect it after someone else's link
+ * connected it first and nobody could confirm (docs/security.md, "Flow-start account linking"). `kept`: an
+ * account connected and confirmed for this owner stays confirmed (the flow gave the user nothing new).
  */
 const connectionWrite = (
   tableName: string,
@@ -294,9 +304,14 @@ const connectionWrite = (
       : ' REMOVE deauthorizedAt, flagged'),
   ConditionExpression:
     mode === 'pending'
-      ? either(isAbsent, isDeauthorized, isUnclaimed, all(ownedBy, isPending))
+      ? either(isAbsent, isDeauthorized, isUnclaimed, all(ownedBy, isPending), unconfirmedAndExpired)
       : all(ownedBy, isConnected, isConfirmed),
-  ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', ...statusName },
+  ExpressionAttributeNames: {
+    '#type': 'type',
+    '#scope': 'scope',
+    ...statusName,
+    ...(mode === 'pending' ? { '#connection': 'connection' } : {}),
+  },
   ExpressionAttributeValues: {
     ':user': platformUserId,
     ':type': type,
@@ -308,6 +323,8 @@ const connectionWrite = (
           ':deauthorized': 'deauthorized',
           ':confirmationHash': confirmation.hash,
           ':confirmationExpiresAt': confirmation.expiresAt,
+          ':now': at,
+          ':created': 'created',
         }
       : {}),
     ':at': toIso(at),

@@ -4,8 +4,10 @@
  * account waits, pending, until A's platform backend confirms it with the value of the success
  * redirect, which only the browser that finished the flow received (docs/security.md).
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { mintConfirmation } from '../../shared/accounts/confirmation';
+import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { useAccountNotices } from '../../shared/clients/notices';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { useLocalStack } from '../support/local-stack';
@@ -18,7 +20,7 @@ import {
   stripeCalls,
   viewOf,
 } from '../support/platform-api';
-import { TestBrowser } from '../support/test-browser';
+import { locationOf, TestBrowser } from '../support/test-browser';
 
 const stack = useLocalStack();
 
@@ -121,6 +123,62 @@ describe("a start link minted for user A, finished in another person's browser",
     expect(stored).toMatchObject({ confirmedAt: expect.any(String) });
     expect(await listed('alice_3')).toEqual([accountId]);
     expect((await callApi(stack, 'POST', `/accounts/${accountId}/login_links`, await as('alice_3'))).status).toBe(200);
+  });
+});
+
+describe("the account's owner, after someone else's link connected it first", () => {
+  /** The owner's own flow with her existing Stripe account, started for her platform user; where it ends. */
+  const ownFlow = async (user: string, accountId: string): Promise<URL> => {
+    const browser = new TestBrowser();
+    const start = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await as(user)}`);
+    return locationOf(await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow', { accountId })));
+  };
+
+  it('connects it herself once the value nobody could confirm has expired, and only then', async () => {
+    // Mallory's link, finished in the victim's browser: pending for Mallory, and Mallory can never confirm it.
+    const { accountId } = await finishFlow(stack, 'standard', 'mallory_7', new TestBrowser());
+
+    // While Mallory's flow could still be confirmed, the account is his flow's: the owner is told so.
+    expect(Object.fromEntries((await ownFlow('owner_7', accountId)).searchParams)).toEqual({
+      error: 'account_claimed',
+    });
+
+    await createDocumentClient().send(
+      new UpdateCommand({
+        TableName: stack.tables.accounts,
+        Key: { accountId },
+        UpdateExpression: 'SET confirmationExpiresAt = :past',
+        ExpressionAttributeValues: { ':past': Date.now() - 1 },
+      }),
+    );
+    const success = (await ownFlow('owner_7', accountId)).searchParams;
+    expect(success.get('account')).toBe(accountId);
+
+    expect(
+      await confirmAccount(stack, 'owner_7', { accountId, confirmation: success.get('confirmation') ?? '' }),
+    ).toMatchObject({ status: 200, body: { accountId, platformUserId: 'owner_7', confirmation: 'confirmed' } });
+    expect(await listed('owner_7')).toEqual([accountId]);
+    expect(await listed('mallory_7')).toEqual([]);
+  });
+
+  it('cannot take an account the platform created for another user, even unconfirmed and expired', async () => {
+    // The platform creates a Standard account for creator_8 (onboarding); its link names the account.
+    const link = locationOf(
+      await new TestBrowser().get(`${stack.gatewayUrl}/connect/onboard?type=standard&ticket=${await as('creator_8')}`),
+    );
+    const accountId = link.pathname.split('/')[3] ?? '';
+    expect(await storedAccount(stack, accountId)).toMatchObject({ platformUserId: 'creator_8', connection: 'created' });
+    await createDocumentClient().send(
+      new UpdateCommand({
+        TableName: stack.tables.accounts,
+        Key: { accountId },
+        UpdateExpression: 'SET confirmationExpiresAt = :past',
+        ExpressionAttributeValues: { ':past': Date.now() - 1 },
+      }),
+    );
+
+    expect((await ownFlow('other_8', accountId)).searchParams.get('error')).toBe('account_claimed');
+    expect(await storedAccount(stack, accountId)).toMatchObject({ platformUserId: 'creator_8', connection: 'created' });
   });
 });
 

@@ -5,7 +5,7 @@ import type { AccountState } from '../../../shared/webhooks/account-change';
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, noStatusChangeAfter } = accountConditions;
-const { isPending, isConfirmed, confirmationIs, confirmationUnexpired } = accountConditions;
+const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, unconfirmedAndExpired } = accountConditions;
 
 const conditionFailure = () => Object.assign(new Error('refused'), { name: 'ConditionalCheckFailedException' });
 
@@ -102,13 +102,22 @@ describe('accountsRepo writes', () => {
       UpdateExpression: expect.stringMatching(
         /, confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt, flagged$/,
       ),
-      ConditionExpression: [isAbsent, isDeauthorized, isUnclaimed, `${ownedBy} AND ${isPending}`].join(' OR '),
+      ConditionExpression: [
+        isAbsent,
+        isDeauthorized,
+        isUnclaimed,
+        `${ownedBy} AND ${isPending}`,
+        unconfirmedAndExpired,
+      ].join(' OR '),
+      ExpressionAttributeNames: { '#connection': 'connection' },
       ExpressionAttributeValues: {
         ':user': 'user_1',
         ':at': '2026-01-02T03:04:05.678Z',
         ':statusAt': now,
         ':confirmationHash': 'a'.repeat(64),
         ':confirmationExpiresAt': connection.confirmation.expiresAt,
+        ':now': now,
+        ':created': 'created',
       },
     });
   });
