@@ -134,6 +134,17 @@ describe("the account's owner, after someone else's link connected it first", ()
     return locationOf(await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow', { accountId })));
   };
 
+  /** Lets the 15 minutes of the stored confirmation value pass. */
+  const expireConfirmation = (accountId: string) =>
+    createDocumentClient().send(
+      new UpdateCommand({
+        TableName: stack.tables.accounts,
+        Key: { accountId },
+        UpdateExpression: 'SET confirmationExpiresAt = :past',
+        ExpressionAttributeValues: { ':past': Date.now() - 1 },
+      }),
+    );
+
   it('connects it herself once the value nobody could confirm has expired, and only then', async () => {
     // Mallory's link, finished in the victim's browser: pending for Mallory, and Mallory can never confirm it.
     const { accountId } = await finishFlow(stack, 'standard', 'mallory_7', new TestBrowser());
@@ -143,14 +154,7 @@ describe("the account's owner, after someone else's link connected it first", ()
       error: 'account_claimed',
     });
 
-    await createDocumentClient().send(
-      new UpdateCommand({
-        TableName: stack.tables.accounts,
-        Key: { accountId },
-        UpdateExpression: 'SET confirmationExpiresAt = :past',
-        ExpressionAttributeValues: { ':past': Date.now() - 1 },
-      }),
-    );
+    await expireConfirmation(accountId);
     const success = (await ownFlow('owner_7', accountId)).searchParams;
     expect(success.get('account')).toBe(accountId);
 
@@ -168,14 +172,7 @@ describe("the account's owner, after someone else's link connected it first", ()
     );
     const accountId = link.pathname.split('/')[3] ?? '';
     expect(await storedAccount(stack, accountId)).toMatchObject({ platformUserId: 'creator_8', connection: 'created' });
-    await createDocumentClient().send(
-      new UpdateCommand({
-        TableName: stack.tables.accounts,
-        Key: { accountId },
-        UpdateExpression: 'SET confirmationExpiresAt = :past',
-        ExpressionAttributeValues: { ':past': Date.now() - 1 },
-      }),
-    );
+    await expireConfirmation(accountId);
 
     expect((await ownFlow('other_8', accountId)).searchParams.get('error')).toBe('account_claimed');
     expect(await storedAccount(stack, accountId)).toMatchObject({ platformUserId: 'creator_8', connection: 'created' });
