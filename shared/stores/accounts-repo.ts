@@ -206,7 +206,8 @@ export const accountConditions = {
    * user it names never had it (`#connection`, `:created`, `:now`).
    */
   unconfirmedAndExpired:
-    '(attribute_exists(confirmationHash) AND attribute_not_exists(confirmedAt) AND confirmationExpiresAt <= :now ' +
+    '(attribute_exists(confirmationHash) AND attribute_not_exists(confirmedAt) ' +
+    'AND (attribute_not_exists(confirmationExpiresAt) OR confirmationExpiresAt <= :now) ' +
     'AND (attribute_not_exists(#connection) OR #connection <> :created))',
 } as const;
 
@@ -284,8 +285,10 @@ const deauthorizationWrite = (
  * confirmation with the new value, which replaces any older one; allowed on an absent, deauthorized or
  * unclaimed account, one of this owner still pending, or anyone's OAuth connection left unconfirmed past its
  * value's lifetime. The last is what lets the owner of a Stripe account connect it after someone else's link
- * connected it first and nobody could confirm (docs/security.md, "Flow-start account linking"). `kept`: an
- * account connected and confirmed for this owner stays confirmed (the flow gave the user nothing new).
+ * connected it first and nobody could confirm (docs/security.md, "Flow-start account linking"). What the
+ * earlier flow left on the record goes with it: its missing capabilities, and how the account came (it is an
+ * OAuth connection now). `kept`: an account connected and confirmed for this owner stays confirmed (the flow
+ * gave the user nothing new).
  */
 const connectionWrite = (
   tableName: string,
@@ -300,7 +303,8 @@ const connectionWrite = (
     'payoutsEnabled = if_not_exists(payoutsEnabled, :false), detailsSubmitted = if_not_exists(detailsSubmitted, :false), ' +
     'capabilities = if_not_exists(capabilities, :none)' +
     (mode === 'pending'
-      ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt, flagged'
+      ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt ' +
+        'REMOVE deauthorizedAt, confirmedAt, flagged, capabilitiesMissing, #connection, onboardingSlot'
       : ' REMOVE deauthorizedAt, flagged'),
   ConditionExpression:
     mode === 'pending'

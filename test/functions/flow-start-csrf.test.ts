@@ -134,14 +134,19 @@ describe("the account's owner, after someone else's link connected it first", ()
     return locationOf(await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow', { accountId })));
   };
 
-  /** Lets the 15 minutes of the stored confirmation value pass. */
-  const expireConfirmation = (accountId: string) =>
+  /** Lets the 15 minutes of the stored confirmation value pass; `also` sets more of the record at the same time. */
+  const expireConfirmation = (accountId: string, also: Record<string, unknown> = {}) =>
     createDocumentClient().send(
       new UpdateCommand({
         TableName: stack.tables.accounts,
         Key: { accountId },
-        UpdateExpression: 'SET confirmationExpiresAt = :past',
-        ExpressionAttributeValues: { ':past': Date.now() - 1 },
+        UpdateExpression: ['SET confirmationExpiresAt = :past', ...Object.keys(also).map((k) => `${k} = :${k}`)].join(
+          ', ',
+        ),
+        ExpressionAttributeValues: {
+          ':past': Date.now() - 1,
+          ...Object.fromEntries(Object.entries(also).map(([k, v]) => [`:${k}`, v])),
+        },
       }),
     );
 
@@ -154,9 +159,11 @@ describe("the account's owner, after someone else's link connected it first", ()
       error: 'account_claimed',
     });
 
-    await expireConfirmation(accountId);
+    // Mallory's flow had suggested a capability Stripe did not add: that flag was his flow's, not hers.
+    await expireConfirmation(accountId, { capabilitiesMissing: ['card_payments'] });
     const success = (await ownFlow('owner_7', accountId)).searchParams;
     expect(success.get('account')).toBe(accountId);
+    expect(await storedAccount(stack, accountId)).not.toHaveProperty('capabilitiesMissing');
 
     expect(
       await confirmAccount(stack, 'owner_7', { accountId, confirmation: success.get('confirmation') ?? '' }),

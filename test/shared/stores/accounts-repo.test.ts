@@ -100,7 +100,7 @@ describe('accountsRepo writes', () => {
     expect(inputs).toHaveLength(1);
     expect(inputs[0]).toMatchObject({
       UpdateExpression: expect.stringMatching(
-        /, confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt, flagged$/,
+        /, confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt, flagged, capabilitiesMissing, #connection, onboardingSlot$/,
       ),
       ConditionExpression: [
         isAbsent,
