@@ -32,7 +32,7 @@ import { benchOut, projectRoot } from './paths';
 import { toEvent } from './requests';
 import { coldScenarioFor, seededScenarios } from './scenarios';
 import { startBenchStack } from './stack';
-import { twoDecimals } from './stats';
+import { quantile, twoDecimals } from './stats';
 
 /** Starts of each bundle; the counts of one bundle differ by well under 1% (the spread is printed). */
 const runs = 2;
@@ -137,13 +137,6 @@ interface Counted {
 }
 
 const millions = (count: number): number => Math.round(count / 1e5) / 10;
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 
 /**
  * One start to count: `row` names what it measures, `side` which of its bundles this start loads, and `event` makes
@@ -210,13 +203,13 @@ const main = async (): Promise<void> => {
     );
     const of = (row: string, side: Step['side']): number[] =>
       plan.flatMap((step, index) => (step.row === row && step.side === side ? [counts[index] as number] : []));
-    const harness = median(of('harness', 'harness'));
+    const harness = quantile(of('harness', 'harness'), 0.5);
     const counted: Counted[] = rows.map(({ row }) => {
       const beyond = (side: Step['side']) => of(row, side).map((count) => beyondHarness(count, harness));
       return {
         row,
-        floor: millions(median(beyond('floor'))),
-        ours: millions(median(beyond('ours'))),
+        floor: millions(quantile(beyond('floor'), 0.5)),
+        ours: millions(quantile(beyond('ours'), 0.5)),
         floorRuns: beyond('floor').map(millions),
         oursRuns: beyond('ours').map(millions),
       };
