@@ -201,19 +201,16 @@ export const accountConditions = {
   /** `:confirmationHash` is the hash of the presented value, `:now` epoch ms. */
   confirmationIs: 'confirmationHash = :confirmationHash',
   confirmationUnexpired: 'confirmationExpiresAt > :now',
-  /**
-   * An OAuth connection still pending when its value stopped confirming: the flow that stored it failed, so the
-   * user it names never had it (`#connection`, `:created`, `:now`).
-   */
-  unconfirmedAndExpired:
-    '(attribute_exists(confirmationHash) AND attribute_not_exists(confirmedAt) ' +
-    'AND (attribute_not_exists(confirmationExpiresAt) OR confirmationExpiresAt <= :now) ' +
-    'AND (attribute_not_exists(#connection) OR #connection <> :created))',
+  /** The value can no longer confirm (no expiry counts as expired, as the confirm route reads it). */
+  confirmationLapsed: '(attribute_not_exists(confirmationExpiresAt) OR confirmationExpiresAt <= :now)',
+  /** Not created here (see `isCreated`): an OAuth connection, or one from before created accounts existed. */
+  notCreated: '(attribute_not_exists(#connection) OR #connection <> :created)',
 } as const;
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet, isCreated } = accountConditions;
-const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, unconfirmedAndExpired } = accountConditions;
+const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, confirmationLapsed, notCreated } =
+  accountConditions;
 const all = (...parts: string[]) => parts.join(' AND ');
 const either = (...parts: string[]) => parts.join(' OR ');
 
@@ -308,7 +305,14 @@ const connectionWrite = (
       : ' REMOVE deauthorizedAt, flagged'),
   ConditionExpression:
     mode === 'pending'
-      ? either(isAbsent, isDeauthorized, isUnclaimed, all(ownedBy, isPending), unconfirmedAndExpired)
+      ? // The last: an OAuth connection still pending after its value lapsed; the flow that stored it failed.
+        either(
+          isAbsent,
+          isDeauthorized,
+          isUnclaimed,
+          all(ownedBy, isPending),
+          all(isPending, confirmationLapsed, notCreated),
+        )
       : all(ownedBy, isConnected, isConfirmed),
   ExpressionAttributeNames: {
     '#type': 'type',

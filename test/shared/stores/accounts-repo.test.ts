@@ -5,7 +5,8 @@ import type { AccountState } from '../../../shared/webhooks/account-change';
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, noStatusChangeAfter } = accountConditions;
-const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, unconfirmedAndExpired } = accountConditions;
+const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, confirmationLapsed, notCreated } =
+  accountConditions;
 
 const conditionFailure = () => Object.assign(new Error('refused'), { name: 'ConditionalCheckFailedException' });
 
@@ -107,7 +108,7 @@ describe('accountsRepo writes', () => {
         isDeauthorized,
         isUnclaimed,
         `${ownedBy} AND ${isPending}`,
-        unconfirmedAndExpired,
+        [isPending, confirmationLapsed, notCreated].join(' AND '),
       ].join(' OR '),
       ExpressionAttributeNames: { '#connection': 'connection' },
       ExpressionAttributeValues: {
