@@ -63,17 +63,15 @@ export const confirmAccount = async (request: ConfirmRequest, context: ConfirmAc
   if (!confirmationMatches(value, record.confirmationHash ?? '')) throw confirmationInvalid();
   if ((record.confirmationExpiresAt ?? 0) <= context.now) throw confirmationExpired();
   const result = await context.accounts.confirm(record, hashConfirmation(value), context.now);
-  // Refused, but confirmed at this request's instant: the SDK retried our own write after its answer was lost.
   const current = result.ok ? result.record : result.current;
-  const confirmedHere =
-    result.ok || (current?.platformUserId === record.platformUserId && current.confirmedAt === toIso(context.now));
-  if (confirmedHere && current) {
+  // Refused, the item changed since the read: a newer flow replaced the value (or the owner), or it was confirmed.
+  if (!current || current.platformUserId !== record.platformUserId || isPendingConfirmation(current))
+    throw confirmationInvalid();
+  // Ours: written now, or refused but confirmed at this request's instant (the SDK retried our own write after
+  // its answer was lost). Otherwise a concurrent request confirmed it, and announced it.
+  if (result.ok || current.confirmedAt === toIso(context.now)) {
     context.metrics.count('AccountConfirmed');
     await context.notices.publish(connectedNotice(current));
-    return toAccountView(current);
   }
-  // Changed since the read: confirmed by a concurrent request (fine), or a newer flow replaced the value.
-  if (current && current.platformUserId === record.platformUserId && !isPendingConfirmation(current))
-    return toAccountView(current);
-  throw confirmationInvalid();
+  return toAccountView(current);
 };
