@@ -184,6 +184,43 @@ describe("the account's owner, after someone else's link connected it first", ()
     expect((await ownFlow('other_8', accountId)).searchParams.get('error')).toBe('account_claimed');
     expect(await storedAccount(stack, accountId)).toMatchObject({ platformUserId: 'creator_8', connection: 'created' });
   });
+
+  it('counts a pending connection with no expiry at all as lapsed: the owner can connect her account', async () => {
+    const { accountId } = await finishFlow(stack, 'standard', 'mallory_9', new TestBrowser());
+    await createDocumentClient().send(
+      new UpdateCommand({
+        TableName: stack.tables.accounts,
+        Key: { accountId },
+        UpdateExpression: 'REMOVE confirmationExpiresAt',
+      }),
+    );
+
+    expect((await ownFlow('owner_9', accountId)).searchParams.get('account')).toBe(accountId);
+    expect(await storedAccount(stack, accountId)).toMatchObject({ platformUserId: 'owner_9' });
+  });
+
+  it('makes a deauthorized created account an OAuth connection when someone connects it through OAuth', async () => {
+    const link = locationOf(
+      await new TestBrowser().get(`${stack.gatewayUrl}/connect/onboard?type=standard&ticket=${await as('creator_10')}`),
+    );
+    const accountId = link.pathname.split('/')[3] ?? '';
+    await createDocumentClient().send(
+      new UpdateCommand({
+        TableName: stack.tables.accounts,
+        Key: { accountId },
+        UpdateExpression: 'SET #status = :deauthorized',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':deauthorized': 'deauthorized' },
+      }),
+    );
+
+    expect((await ownFlow('owner_10', accountId)).searchParams.get('account')).toBe(accountId);
+    const stored = await storedAccount(stack, accountId);
+    expect(stored).toMatchObject({ platformUserId: 'owner_10', status: 'connected' });
+    // Nothing left that onboarding would take for its own: it is not created here, and holds no onboarding slot.
+    expect(stored).not.toHaveProperty('connection');
+    expect(stored).not.toHaveProperty('onboardingSlot');
+  });
 });
 
 describe("user A's dashboard link, opened in any browser", () => {
