@@ -25,7 +25,7 @@ const context = async (): Promise<OnboardingContext> => ({
 
 /** The browser's onboarding pages (shared/onboarding/): start, Stripe's refresh_url and its return_url. */
 export const handler = routesHandler('onboard', observability, {
-  startOnboarding: async (event) => startOnboarding(event.rawQueryString, await context()),
-  refreshOnboarding: async (event) => refreshOnboarding(event.rawQueryString, await context()),
-  finishOnboarding: async (event) => finishOnboarding(event.rawQueryString, await context()),
+  startOnboarding: async (event) => startOnboarding(event, await context()),
+  refreshOnboarding: async (event) => refreshOnboarding(event, await context()),
+  finishOnboarding: async (event) => finishOnboarding(event, await context()),
 });

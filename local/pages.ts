@@ -33,8 +33,8 @@ export const failureExplanations: Readonly<Record<FlowFailure, Explanation>> = {
   authorization_failed: { what: 'Stripe could not complete the authorization.', next: startAgain },
   invalid_callback: { what: 'The link back from Stripe was incomplete, so it could not be checked.', next: startAgain },
   session_mismatch: {
-    what: 'This connection was not started in this browser. To protect your account, a connection only completes in the browser that started it — someone may have sent you a link that was meant for their own account.',
-    next: 'Nothing was connected. If you meant to connect your account, start again from the platform in this browser.',
+    what: 'This connection or onboarding was not started in this browser. To protect your account, it only completes in the browser that started it — someone may have sent you a link that was meant for their own account.',
+    next: 'Nothing was added to your accounts here. If you meant to connect or onboard your account, start again from the platform in this browser.',
   },
   state_invalid: {
     what: 'This connection link was already used or is unknown, so it cannot be used again.',
@@ -65,6 +65,10 @@ export const failureExplanations: Readonly<Record<FlowFailure, Explanation>> = {
   service_unavailable: {
     what: 'The service is having trouble right now, so the connection could not be completed.',
     next: tryLater,
+  },
+  onboarding_link_expired: {
+    what: 'This onboarding link expired or was already used.',
+    next: 'Go back to the platform and continue onboarding from there: it makes a new link for the same account.',
   },
   onboarding_incomplete: {
     what: 'You left Stripe before submitting everything it asked for, so your account is not ready for payments yet. What you entered is kept.',

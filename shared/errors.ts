@@ -87,6 +87,8 @@ export const errorCodes = [
   'flow_mismatch',
   'account_claimed',
   'service_unavailable',
+  // Onboarding's failure redirect, besides the above: a platform API link's refresh (the platform makes a new link).
+  'onboarding_link_expired',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,10 +1,14 @@
 /**
- * The cookies that bind an OAuth state to the browser that started the flow: one per flow, so two
- * flows started side by side in one browser (two tabs) do not overwrite each other's binding. The
- * name carries a short id of the state (`__Host-connect_state_` and the first 16 characters of the
- * state's SHA-256 in base64url), so the callback finds its own cookie from the `state` it is given,
- * and clears that one only. `__Host-` forces Secure, Path=/ and no Domain; SameSite=Lax (not Strict)
- * because the return from Stripe is a cross-site top-level GET that must carry it.
+ * The cookies that bind a browser flow to the browser that started it.
+ * - OAuth: one per flow, so two flows started side by side in one browser (two tabs) do not overwrite
+ *   each other's binding. The name carries a short id of the state (`__Host-connect_state_` and the first
+ *   16 characters of the state's SHA-256 in base64url), so the callback finds its own cookie from the
+ *   `state` it is given, and clears that one only.
+ * - Onboarding: one per account (`__Host-connect_onboard_` and a short id of the account id), kept for the
+ *   resume value's lifetime, so the refresh and return pages find it from the account their resume value
+ *   names (shared/onboarding/browser-binding.ts).
+ * `__Host-` forces Secure, Path=/ and no Domain; SameSite=Lax (not Strict) because the return from Stripe
+ * is a cross-site top-level GET that must carry it.
  */
 import { hashSecretValue } from '../oauth/state';
 
@@ -17,6 +21,15 @@ const attributes = (maxAgeSeconds: number) => `Max-Age=${maxAgeSeconds}; Path=/;
 
 export const stateCookie = (state: string, binding: string, maxAgeSeconds: number): string =>
   `${stateCookieName(state)}=${binding}; ${attributes(maxAgeSeconds)}`;
+
+export const onboardingCookiePrefix = '__Host-connect_onboard_';
+
+/** The name of the binding cookie of the onboarding of `accountId`. */
+export const onboardingCookieName = (accountId: string): string =>
+  `${onboardingCookiePrefix}${hashSecretValue(accountId).slice(0, 16)}`;
+
+export const onboardingCookie = (accountId: string, binding: string, maxAgeSeconds: number): string =>
+  `${onboardingCookieName(accountId)}=${binding}; ${attributes(maxAgeSeconds)}`;
 
 export const clearedStateCookie = (state: string): string => `${stateCookieName(state)}=; ${attributes(0)}`;
 

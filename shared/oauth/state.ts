@@ -11,10 +11,10 @@ export interface MintedState {
   readonly binding: string;
 }
 
-export const mintState = (): MintedState => ({
-  state: randomBytes(32).toString('base64url'),
-  binding: randomBytes(32).toString('base64url'),
-});
+/** 256 bits from the CSPRNG, base64url: a state, or a browser's binding to a flow. */
+export const mintSecretValue = (): string => randomBytes(32).toString('base64url');
+
+export const mintState = (): MintedState => ({ state: mintSecretValue(), binding: mintSecretValue() });
 
 export const hashSecretValue = (value: string): string => createHash('sha256').update(value).digest('base64url');
 

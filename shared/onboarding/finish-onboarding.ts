@@ -4,14 +4,19 @@
  * details submitted the browser goes to the success URL with `account=` and a one-time `confirmation=`
  * the platform's backend presents to confirm the account for its logged-in user; otherwise to the
  * failure URL with `error=onboarding_incomplete`.
+ *
+ * Only the browser that started the onboarding is ever handed a confirmation (./browser-binding.ts):
+ * another browser holding the same resume value goes to the failure URL with `error=session_mismatch`
+ * before anything is read or written. A link the platform API made (for a confirmed account) comes back
+ * with `account=` only.
  */
 
 import { mintConfirmation } from '../accounts/confirmation';
-import { conflict, type ErrorKind, isCallerKind, ServiceError } from '../errors';
+import { conflict, type ErrorCode, type ErrorKind, isCallerKind, ServiceError } from '../errors';
 import { failureRedirect, successRedirect } from '../http/platform-redirects';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import { stripeFailure } from '../stripe/errors';
-import { resumedAccount } from './resumed-account';
+import { type OnboardingPageRequest, resumedAccount } from './resumed-account';
 import type { OnboardingContext } from './start-onboarding';
 
 export type FinishOnboardingContext = OnboardingContext;
@@ -20,20 +25,33 @@ const stripeKinds: ReadonlySet<ErrorKind> = new Set(['upstream_failed', 'upstrea
 /** Stripe or our store failed: the browser goes back to the platform with a code, not to an error page. */
 const isDependencyFailure = (error: ServiceError): boolean => !isCallerKind(error.kind);
 
-/** Stable `error=` codes of the failure redirect. */
-export type OnboardingFailure = 'onboarding_incomplete' | 'stripe_unavailable' | 'service_unavailable';
+/** Stable `error=` codes of the refresh and return pages' failure redirects (all of them error codes of shared/errors.ts). */
+export type OnboardingFailure = Extract<
+  ErrorCode,
+  | 'onboarding_incomplete'
+  | 'session_mismatch'
+  | 'onboarding_link_expired'
+  | 'stripe_unavailable'
+  | 'service_unavailable'
+>;
 
 export const finishOnboarding = async (
-  rawQueryString: string | undefined,
+  request: OnboardingPageRequest,
   context: FinishOnboardingContext,
 ): Promise<HttpResponse> => {
   const { config, logger, metrics, now } = context;
-  const { claims, record } = await resumedAccount(rawQueryString, context);
+  const { claims, record, browser } = await resumedAccount(request, context);
   const fail = (reason: OnboardingFailure, fields: Record<string, unknown> = {}): HttpResponse => {
     logger.info('onboarding not finished', { reason, accountId: record.accountId, ...fields });
     metrics.count('OnboardingIncomplete', { reason });
-    return redirectResponse(failureRedirect(config.failureUrl, reason, record.accountId));
+    // A browser that did not start the onboarding is not told which account it was.
+    const account = reason === 'session_mismatch' ? undefined : record.accountId;
+    return redirectResponse(failureRedirect(config.failureUrl, reason, account));
   };
+  // Only the starting browser may be handed a confirmation; a platform API link is for a confirmed account.
+  if (browser === 'elsewhere' || (browser === 'platform' && record.confirmationPending)) {
+    return fail('session_mismatch', { browser });
+  }
   try {
     let account: Awaited<ReturnType<Awaited<ReturnType<typeof context.stripe>>['retrieveAccount']>>;
     try {
@@ -42,11 +60,11 @@ export const finishOnboarding = async (
       throw stripeFailure(error);
     }
     if (!account.details_submitted) return fail('onboarding_incomplete');
-    const confirmation = mintConfirmation(now);
+    const confirmation = browser === 'started here' ? mintConfirmation(now) : undefined;
     const outcome = await context.accounts.recordFinished(record, {
       chargesEnabled: account.charges_enabled,
       payoutsEnabled: account.payouts_enabled,
-      confirmation: { hash: confirmation.hash, expiresAt: confirmation.expiresAt },
+      ...(confirmation ? { confirmation: { hash: confirmation.hash, expiresAt: confirmation.expiresAt } } : {}),
       at: now,
     });
     if (outcome === 'gone') {
@@ -59,8 +77,8 @@ export const finishOnboarding = async (
     logger.info('onboarding finished', { accountId: record.accountId, platformUserId: record.platformUserId, outcome });
     metrics.count('OnboardingFinished', { flow: record.type });
     const target = claims.returnTo ?? config.successUrl;
-    if (outcome === 'already_confirmed') {
-      // Confirmed before (a reload of this page): nothing new to confirm, so no value to hand out.
+    if (outcome === 'already_confirmed' || !confirmation) {
+      // Confirmed before (a reload of this page, or a platform API link): nothing to confirm, no value to hand out.
       return redirectResponse(successRedirect(target, record.accountId));
     }
     return redirectResponse(successRedirect(target, record.accountId, confirmation.value));

@@ -57,7 +57,8 @@ export interface OnboardingStore {
   putCreated(account: NewCreatedAccount): Promise<PutCreatedResult>;
   /**
    * Stores Stripe's state at the return and, unless the account is confirmed already, the new
-   * confirmation's hash (replacing an older one). Says which of the two it was.
+   * confirmation's hash (replacing an older one). Says which of the two it was. Without a confirmation
+   * only a confirmed account is written.
    */
   recordFinished(
     owned: Pick<OnboardingAccount, 'accountId' | 'platformUserId'>,

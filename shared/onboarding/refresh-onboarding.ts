@@ -1,18 +1,31 @@
 /**
  * `GET /connect/onboard/refresh?resume=...`: Stripe's `refresh_url`, where the browser lands when its
- * Account Link expired or was already used. It mints a fresh link for the same account (never a new
- * account) and keeps the resume value, so its one-day lifetime still counts from the start.
+ * Account Link expired or was already used. For the browser that started the onboarding it mints a fresh
+ * link for the same account (never a new account) and keeps the resume value, so its one-day lifetime
+ * still counts from the start. Any other browser goes to the platform's failure URL: a refresh link
+ * forwarded to someone else opens nothing (`session_mismatch`), and the refresh of a link the platform API
+ * made asks the platform for a new one for its signed-in user (`onboarding_link_expired`).
  */
+import { failureRedirect } from '../http/platform-redirects';
 import { type HttpResponse, redirectResponse } from '../http/responses';
+import type { OnboardingFailure } from './finish-onboarding';
 import { onboardingLink } from './onboarding-link';
-import { resumedAccount } from './resumed-account';
+import { type OnboardingPageRequest, resumedAccount } from './resumed-account';
 import type { OnboardingContext } from './start-onboarding';
 
 export const refreshOnboarding = async (
-  rawQueryString: string | undefined,
+  request: OnboardingPageRequest,
   context: OnboardingContext,
 ): Promise<HttpResponse> => {
-  const { claims, resume, record } = await resumedAccount(rawQueryString, context);
+  const { claims, resume, record, browser } = await resumedAccount(request, context);
+  if (browser !== 'started here') {
+    const reason: OnboardingFailure = browser === 'platform' ? 'onboarding_link_expired' : 'session_mismatch';
+    context.logger.info('onboarding not refreshed', { reason, accountId: record.accountId });
+    context.metrics.count('OnboardingIncomplete', { reason });
+    return redirectResponse(
+      failureRedirect(context.config.failureUrl, reason, browser === 'platform' ? record.accountId : undefined),
+    );
+  }
   const link = await onboardingLink(claims, await context.stripe(), context, { resume });
   context.logger.info('onboarding link refreshed', {
     accountId: record.accountId,

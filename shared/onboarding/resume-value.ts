@@ -1,14 +1,15 @@
 /**
  * The resume value: how the browser coming back from Stripe (to `refresh_url` or `return_url`) proves
  * which onboarding it belongs to, long after its platform ticket expired. It is an HS256 JWT (../jwt.ts
- * signs and checks it) bound to the account, the platform user, the account type and the validated
- * `return_to`, and expires after a day. Its key is derived from the platform token secret for this one
+ * signs and checks it) bound to the account, the platform user, the account type, the validated
+ * `return_to` and the browser that started it (./browser-binding.ts), and expires after a day. Its key is derived from the platform token secret for this one
  * purpose, and its audience differs from a platform token's, so neither is ever accepted as the other.
  */
 import { createHmac } from 'node:crypto';
 import { type ErrorCode, ServiceError } from '../errors';
 import { JwtError, signJwt, verifyJwt } from '../jwt';
 import { type ConnectFlow, isConnectFlow } from '../oauth/flow';
+import { isWellFormedStateValue } from '../oauth/state';
 
 export const resumeAudience = 'connect-onboarding/onboarding-resume';
 /** Long enough for an owner who stops halfway and comes back later the same day. */
@@ -22,6 +23,11 @@ export interface ResumeClaims {
   readonly type: ConnectFlow;
   /** The `return_to` checked against the allowlist when onboarding started. */
   readonly returnTo?: string;
+  /**
+   * The SHA-256 of the binding cookie of the browser that started the onboarding; absent for a link the
+   * platform API made, which no browser of ours started (./browser-binding.ts).
+   */
+  readonly bindingHash?: string;
 }
 
 const resumeKey = (platformTokenSecret: string): Uint8Array =>
@@ -43,6 +49,7 @@ export const mintResumeValue = async (
       acct: claims.accountId,
       flow: claims.type,
       ...(claims.returnTo ? { rt: claims.returnTo } : {}),
+      ...(claims.bindingHash ? { bnd: claims.bindingHash } : {}),
       sub: claims.platformUserId,
       aud: resumeAudience,
       iat: issuedAt,
@@ -87,8 +94,15 @@ export const verifyResumeValue = async (
     }
     throw invalid(error);
   }
-  const { sub, acct, flow, rt } = payload;
+  const { sub, acct, flow, rt, bnd } = payload;
   if (typeof sub !== 'string' || typeof acct !== 'string' || !isConnectFlow(flow)) throw invalid();
   if (rt !== undefined && typeof rt !== 'string') throw invalid();
-  return { accountId: acct, platformUserId: sub, type: flow, ...(rt ? { returnTo: rt } : {}) };
+  if (bnd !== undefined && (typeof bnd !== 'string' || !isWellFormedStateValue(bnd))) throw invalid();
+  return {
+    accountId: acct,
+    platformUserId: sub,
+    type: flow,
+    ...(rt ? { returnTo: rt } : {}),
+    ...(bnd ? { bindingHash: bnd } : {}),
+  };
 };

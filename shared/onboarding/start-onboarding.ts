@@ -1,7 +1,8 @@
 /**
  * `GET /connect/onboard?type=express|standard&ticket=...[&return_to=...]`: continues the user's
  * unfinished account of that type, or creates one (idempotently) and records it before anything else
- * can fail, then sends the browser to a fresh Stripe-hosted onboarding link.
+ * can fail, then sends the browser to a fresh Stripe-hosted onboarding link, binding the onboarding to
+ * this browser with a cookie (./browser-binding.ts).
  */
 
 import { unconfirmableHash } from '../accounts/confirmation';
@@ -15,6 +16,7 @@ import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import { stripeFailure } from '../stripe/errors';
 import { accountCreateParams, accountIdempotencyKey, nextOnboardingSlot, unfinishedAccount } from './account-settings';
+import { bindBrowser } from './browser-binding';
 import { onboardingLink } from './onboarding-link';
 import type { OnboardingAccount, OnboardingObservability, OnboardingStore, OnboardingStripe } from './ports';
 
@@ -31,6 +33,12 @@ export interface StartOnboardingRequest {
   readonly type: ConnectFlow;
   readonly ticket: string | undefined;
   readonly returnTo: string | undefined;
+}
+
+/** What `/connect/onboard` is given: its query, and the browser's cookies (an earlier binding to keep). */
+export interface StartOnboardingPage {
+  readonly rawQueryString: string | undefined;
+  readonly cookies?: readonly string[];
 }
 
 const knownParameters = ['type', 'ticket', 'return_to'];
@@ -89,7 +97,7 @@ const createAndRecord = async (
 };
 
 export const startOnboarding = async (
-  rawQueryString: string | undefined,
+  { rawQueryString, cookies }: StartOnboardingPage,
   context: OnboardingContext,
 ): Promise<HttpResponse> => {
   const { config, secrets, accounts, now } = context;
@@ -101,15 +109,17 @@ export const startOnboarding = async (
     unfinishedAccount(existing, request.type) ??
     (await createAndRecord(platformUserId, request.type, existing, stripe, context));
   context.metrics.count('OnboardingStarted', { flow: request.type });
+  const browser = bindBrowser(cookies, record.accountId);
   const link = await onboardingLink(
     {
       accountId: record.accountId,
       platformUserId,
       type: record.type,
       ...(request.returnTo ? { returnTo: request.returnTo } : {}),
+      bindingHash: browser.hash,
     },
     stripe,
     context,
   );
-  return redirectResponse(link.url);
+  return redirectResponse(link.url, [browser.cookie]);
 };

@@ -148,7 +148,8 @@ export interface NewCreatedAccount {
 export interface FinishedOnboarding {
   readonly chargesEnabled: boolean;
   readonly payoutsEnabled: boolean;
-  readonly confirmation: { readonly hash: string; readonly expiresAt: EpochMs };
+  /** The new value's hash, for an account still pending; without one only a confirmed account is written. */
+  readonly confirmation?: { readonly hash: string; readonly expiresAt: EpochMs };
   readonly at: EpochMs;
 }
 
@@ -382,20 +383,21 @@ export const createdAccountScope: Readonly<Record<ConnectFlow, string>> = {
 
 /**
  * The owner came back from Stripe with the details submitted: Stripe's state as just read, and for an
- * account still pending a new confirmation value's hash (replacing the older one).
+ * account still pending a new confirmation value's hash (replacing the older one). `confirmation` is
+ * the value for the pending write, absent for the write of a confirmed account.
  */
 const finishedWrite = (
   tableName: string,
   { accountId, platformUserId }: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
   finished: FinishedOnboarding,
-  whilePending: boolean,
+  confirmation: FinishedOnboarding['confirmation'],
 ): AccountWrite => ({
   TableName: tableName,
   Key: { accountId },
   UpdateExpression:
     'SET chargesEnabled = :chargesEnabled, payoutsEnabled = :payoutsEnabled, detailsSubmitted = :true, updatedAt = :at' +
-    (whilePending ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt' : ''),
-  ConditionExpression: whilePending ? all(exists, ownedBy, isConnected, isPending) : all(exists, ownedBy, isConnected),
+    (confirmation ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt' : ''),
+  ConditionExpression: all(exists, ownedBy, isConnected, confirmation ? isPending : isConfirmed),
   ExpressionAttributeNames: statusName,
   ExpressionAttributeValues: {
     ':chargesEnabled': finished.chargesEnabled,
@@ -404,8 +406,8 @@ const finishedWrite = (
     ':at': toIso(finished.at),
     ':user': platformUserId,
     ':connected': 'connected',
-    ...(whilePending
-      ? { ':confirmationHash': finished.confirmation.hash, ':confirmationExpiresAt': finished.confirmation.expiresAt }
+    ...(confirmation
+      ? { ':confirmationHash': confirmation.hash, ':confirmationExpiresAt': confirmation.expiresAt }
       : {}),
   },
 });
@@ -596,7 +598,8 @@ export interface AccountsRepo {
   /**
    * Stores Stripe's state at the onboarding's return and, while the account is pending, the new
    * confirmation's hash. Says which: `pending` (the value now confirms), `already_confirmed`, or
-   * `gone` (no longer this owner's connected account).
+   * `gone` (no longer this owner's connected account). Without a confirmation only a confirmed account
+   * is written; a pending one is then `gone` too.
    */
   recordFinished(
     owned: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
@@ -756,11 +759,12 @@ export const putCreatedAccount: AccountOperation<'putCreated'> = (client, tableN
 
 export const recordFinishedOnboarding: AccountOperation<'recordFinished'> =
   (client, tableName) => async (owned, finished) => {
-    for (const whilePending of [true, false]) {
+    // While pending the new value's hash is stored; without a value only a confirmed account is written.
+    for (const confirmation of finished.confirmation ? [finished.confirmation, undefined] : [undefined]) {
       const written = await conditionalCall(() =>
-        client.send(new UpdateCommand(finishedWrite(tableName, owned, finished, whilePending))),
+        client.send(new UpdateCommand(finishedWrite(tableName, owned, finished, confirmation))),
       );
-      if (written) return whilePending ? 'pending' : 'already_confirmed';
+      if (written) return confirmation ? 'pending' : 'already_confirmed';
     }
     return 'gone';
   };

@@ -90,8 +90,10 @@ describe('e2e: connecting a Stripe account from the demo platform', () => {
     await page.goto(forgedCallback);
 
     expect(page.url()).toBe(`${e2e.stack.gatewayUrl}/local/failed?error=session_mismatch`);
-    expect(await page.locator('#reason').textContent()).toContain('This connection was not started in this browser');
-    expect(await page.locator('#next').textContent()).toContain('Nothing was connected');
+    expect(await page.locator('#reason').textContent()).toContain(
+      'This connection or onboarding was not started in this browser',
+    );
+    expect(await page.locator('#next').textContent()).toContain('Nothing was added to your accounts here');
     expect(await storedAccountsOf(e2e.stack, 'e2e_victim')).toEqual([]);
     expect(await storedAccountsOf(e2e.stack, 'e2e_attacker')).toEqual([]);
     await saveScreenshot(page, 'forged-state');

@@ -86,4 +86,22 @@ describe('e2e: onboarding a new account from the demo platform', () => {
     expect(await startOnboarding('express')).toBe(first);
     expect(await submitAndReturn()).toBe(first);
   });
+
+  it("shows a victim who opens Mallory's refresh link the failure page, with no onboarding form", async () => {
+    page = await e2e.newPage();
+    await openDemo(page, e2e.stack, 'e2e_mallory');
+    await startOnboarding('express');
+    // Mallory leaves Stripe's page; the return URL her browser passes through carries her resume value.
+    const returned = page.waitForRequest((request) => request.url().includes('/connect/onboard/return?'));
+    await Promise.all([page.waitForURL(`${e2e.stack.gatewayUrl}/local/failed?**`), page.click('#later')]);
+    const resume = new URL((await returned).url()).searchParams.get('resume') ?? '';
+
+    page = await e2e.newPage();
+    await page.goto(`${e2e.stack.gatewayUrl}/connect/onboard/refresh?resume=${encodeURIComponent(resume)}`);
+
+    expect(page.url()).toBe(`${e2e.stack.gatewayUrl}/local/failed?error=session_mismatch`);
+    expect(await page.locator('#reason').textContent()).toContain('was not started in this browser');
+    expect(await page.locator('#submit').count()).toBe(0);
+    await saveScreenshot(page, 'onboarding-other-browser');
+  });
 });

@@ -277,6 +277,40 @@ describe('the hosted onboarding and its return', () => {
   });
 });
 
+describe('an onboarding link opened in another browser (flow-start account linking)', () => {
+  it("opens nothing for another browser given Mallory's refresh link: no new Account Link, the platform's failure page", async () => {
+    const mallory = new TestBrowser();
+    const link = locationOf(await start('mallory_onboarding', 'express', mallory));
+    // Mallory leaves the hosted page; Stripe's redirect carries her resume value, good for a day.
+    const returnUrl = await answerHostedPage(link, 'later');
+    const refreshUrl = `${stack.gatewayUrl}/connect/onboard/refresh?resume=${returnUrl.searchParams.get('resume')}`;
+    const links = linkCalls();
+
+    const victim = locationOf(await new TestBrowser().get(refreshUrl));
+
+    expect(Object.fromEntries(victim.searchParams)).toEqual({ error: 'session_mismatch' });
+    expect(linkCalls()).toBe(links);
+    // Her own browser still gets a fresh link for the account.
+    expect(accountOfLink(locationOf(await mallory.get(refreshUrl)))).toBe(accountOfLink(link));
+  });
+
+  it("hands no confirmation to another browser replaying the owner's return URL, and leaves the owner's value good", async () => {
+    const owner = new TestBrowser();
+    const link = locationOf(await start('replayed_owner', 'express', owner));
+    const returnUrl = await answerHostedPage(link, 'submit');
+    const ownersReturn = locationOf(await owner.get(returnUrl.href));
+    const confirmation = ownersReturn.searchParams.get('confirmation') ?? '';
+    const accountId = accountOfLink(link);
+    const stored = await storedAccount(stack, accountId);
+
+    const replayed = locationOf(await new TestBrowser().get(returnUrl.href));
+
+    expect(Object.fromEntries(replayed.searchParams)).toEqual({ error: 'session_mismatch' });
+    expect((await storedAccount(stack, accountId))?.confirmationHash).toBe(stored?.confirmationHash);
+    expect((await confirmAccount(stack, 'replayed_owner', { accountId, confirmation })).status).toBe(200);
+  });
+});
+
 describe('a created account on the platform API', () => {
   it('is 409 on deauthorize, with what to do instead, and stays connected', async () => {
     const accountId = await onboardAndConfirm('disconnector', 'standard');

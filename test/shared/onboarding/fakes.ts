@@ -61,9 +61,11 @@ export class FakeStore implements OnboardingStore {
     const item = this.items.get(owned.accountId);
     if (!item || item.platformUserId !== owned.platformUserId) throw new Error('recordFinished on a record not owned');
     if (item.confirmed) {
-      this.items.set(owned.accountId, { ...item, detailsSubmitted: true });
+      this.items.set(owned.accountId, { ...item, detailsSubmitted: true, finished });
       return 'already_confirmed' as const;
     }
+    // As the repo: without a value only a confirmed account is written.
+    if (!finished.confirmation) return 'gone' as const;
     this.items.set(owned.accountId, { ...item, detailsSubmitted: true, finished });
     return 'pending' as const;
   }

@@ -1,12 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { confirmationMatches } from '../../../shared/accounts/confirmation';
+import { onboardingCookieName } from '../../../shared/http/cookies';
+import { hashSecretValue, mintSecretValue } from '../../../shared/oauth/state';
 import { finishOnboarding } from '../../../shared/onboarding/finish-onboarding';
 import { refreshOnboarding } from '../../../shared/onboarding/refresh-onboarding';
 import { mintResumeValue, type ResumeClaims } from '../../../shared/onboarding/resume-value';
 import { mintPlatformToken } from '../../../shared/platform-token';
 import { fakeContext, NOW, stripeError, TOKEN_SECRET } from './fakes';
 
-const claims: ResumeClaims = { accountId: 'acct_fake0001', platformUserId: 'user_1', type: 'express' };
+/** The binding cookie of the browser that started the onboarding (shared/onboarding/browser-binding.ts). */
+const binding = mintSecretValue();
+const startingBrowser = [`${onboardingCookieName('acct_fake0001')}=${binding}`];
+const otherBrowser = [`${onboardingCookieName('acct_fake0001')}=${mintSecretValue()}`];
+
+const claims: ResumeClaims = {
+  accountId: 'acct_fake0001',
+  platformUserId: 'user_1',
+  type: 'express',
+  bindingHash: hashSecretValue(binding),
+};
+
+/** The refresh or return page's request: its query, from the starting browser unless told otherwise. */
+const page = (rawQueryString: string, cookies: readonly string[] | undefined = startingBrowser) => ({
+  rawQueryString,
+  cookies,
+});
 
 const setup = () => {
   const { accounts, stripe, metrics, context } = fakeContext();
@@ -14,7 +32,12 @@ const setup = () => {
   stripe.accounts.set('acct_fake0001', { details_submitted: false, charges_enabled: false, payouts_enabled: false });
   const query = async (overrides: Partial<ResumeClaims> = {}, at = NOW) =>
     `resume=${await mintResumeValue({ ...claims, ...overrides }, TOKEN_SECRET, at)}`;
-  return { accounts, stripe, metrics, context, query };
+  /** The resume value of a link the platform API made: bound to no browser. */
+  const platformQuery = async () => {
+    const { bindingHash: _, ...unbound } = claims;
+    return `resume=${await mintResumeValue(unbound, TOKEN_SECRET, NOW)}`;
+  };
+  return { accounts, stripe, metrics, context, query, platformQuery };
 };
 
 describe('refreshOnboarding', () => {
@@ -22,7 +45,7 @@ describe('refreshOnboarding', () => {
     const { accounts, stripe, context, query } = setup();
     const raw = await query();
 
-    const response = await refreshOnboarding(raw, context);
+    const response = await refreshOnboarding(page(raw), context);
 
     expect(response).toEqual({
       statusCode: 302,
@@ -61,27 +84,56 @@ describe('refreshOnboarding', () => {
       [await query({ platformUserId: 'user_2' }), 'resume_invalid'],
       [await query({ type: 'standard' }), 'resume_invalid'],
       [await query({ accountId: 'acct_unknown' }), 'resume_invalid'],
+      [await query({ bindingHash: 'not-a-hash' }), 'resume_invalid'],
     ] as const;
     for (const [raw, code] of refusals) {
-      await expect(refreshOnboarding(raw, context), raw).rejects.toMatchObject({ kind: 'invalid_request', code });
+      await expect(refreshOnboarding(page(raw), context), raw).rejects.toMatchObject({ kind: 'invalid_request', code });
     }
-    await expect(refreshOnboarding(await query(), context)).resolves.toMatchObject({ statusCode: 302 });
+    await expect(refreshOnboarding(page(await query()), context)).resolves.toMatchObject({ statusCode: 302 });
     expect([stripe.callNames(), accounts.writes]).toEqual([['createAccountLink'], 0]);
   });
 
   it('says plainly what to do with an expired resume value', async () => {
     const { context, query } = setup();
 
-    await expect(refreshOnboarding(await query({}, NOW - 25 * 60 * 60 * 1000), context)).rejects.toMatchObject({
+    await expect(refreshOnboarding(page(await query({}, NOW - 25 * 60 * 60 * 1000)), context)).rejects.toMatchObject({
       message: 'This onboarding link has expired. Go back to the platform and continue onboarding from there.',
     });
+  });
+
+  it('sends another browser holding the resume value (a forwarded refresh link) to the failure URL, minting no link', async () => {
+    const { accounts, stripe, metrics, context, query } = setup();
+    const raw = await query();
+
+    for (const cookies of [otherBrowser, [], [`${onboardingCookieName('acct_fake0001')}=short`]]) {
+      const response = await refreshOnboarding(page(raw, cookies), context);
+
+      expect(response).toEqual({
+        statusCode: 302,
+        headers: { location: 'https://platform.example/failed?error=session_mismatch' },
+        body: '',
+      });
+    }
+    expect([stripe.calls, accounts.writes]).toEqual([[], 0]);
+    expect(metrics.counted).toContainEqual({ name: 'OnboardingIncomplete', dimension: { reason: 'session_mismatch' } });
+  });
+
+  it('sends the refresh of a platform API link back to the platform, which makes a new one for its signed-in user', async () => {
+    const { accounts, stripe, context, platformQuery } = setup();
+
+    const response = await refreshOnboarding(page(await platformQuery()), context);
+
+    expect(response.headers.location).toBe(
+      'https://platform.example/failed?error=onboarding_link_expired&account=acct_fake0001',
+    );
+    expect([stripe.calls, accounts.writes]).toEqual([[], 0]);
   });
 
   it('refuses an account that is no longer connected with a 409', async () => {
     const { accounts, context, query } = setup();
     accounts.add({ accountId: 'acct_fake0001', platformUserId: 'user_1', status: 'deauthorized' });
 
-    await expect(refreshOnboarding(await query(), context)).rejects.toMatchObject({
+    await expect(refreshOnboarding(page(await query()), context)).rejects.toMatchObject({
       kind: 'conflict',
       code: 'account_deauthorized',
     });
@@ -93,7 +145,7 @@ describe('finishOnboarding', () => {
     const { accounts, stripe, metrics, context, query } = setup();
     stripe.accounts.set('acct_fake0001', { details_submitted: true, charges_enabled: true, payouts_enabled: false });
 
-    const response = await finishOnboarding(await query(), context);
+    const response = await finishOnboarding(page(await query()), context);
 
     const location = new URL(response.headers.location ?? '');
     const confirmation = location.searchParams.get('confirmation') ?? '';
@@ -107,15 +159,61 @@ describe('finishOnboarding', () => {
       confirmation: { hash: expect.stringMatching(/^[0-9a-f]{64}$/), expiresAt: NOW + 15 * 60_000 },
       at: NOW,
     });
-    expect(confirmationMatches(confirmation, finished?.confirmation.hash ?? '')).toBe(true);
+    expect(confirmationMatches(confirmation, finished?.confirmation?.hash ?? '')).toBe(true);
     expect(metrics.counted).toEqual([{ name: 'OnboardingFinished', dimension: { flow: 'express' } }]);
+  });
+
+  it('hands no confirmation to another browser holding the resume value, even after the owner finished', async () => {
+    const { accounts, stripe, context, query } = setup();
+    stripe.accounts.set('acct_fake0001', { details_submitted: true, charges_enabled: true, payouts_enabled: true });
+    const raw = await query();
+    const ownerReturn = new URL((await finishOnboarding(page(raw), context)).headers.location ?? '');
+    const storedHash = accounts.items.get('acct_fake0001')?.finished?.confirmation?.hash;
+    stripe.calls.length = 0;
+
+    // Mallory replays the resume value of the onboarding she started and forwarded, from her own browser.
+    const replay = await finishOnboarding(page(raw, otherBrowser), context);
+
+    expect(replay.headers.location).toBe('https://platform.example/failed?error=session_mismatch');
+    expect(stripe.calls).toEqual([]);
+    // The owner's value still confirms: the replay wrote nothing over it.
+    expect(accounts.items.get('acct_fake0001')?.finished?.confirmation?.hash).toBe(storedHash);
+    expect(confirmationMatches(ownerReturn.searchParams.get('confirmation') ?? '', storedHash ?? '')).toBe(true);
+  });
+
+  it('brings a platform API link back with account= only, and writes no confirmation', async () => {
+    const { accounts, stripe, context, platformQuery } = setup();
+    accounts.add({ accountId: 'acct_fake0001', platformUserId: 'user_1', confirmed: true });
+    stripe.accounts.set('acct_fake0001', { details_submitted: true, charges_enabled: true, payouts_enabled: true });
+
+    const response = await finishOnboarding(page(await platformQuery(), []), context);
+
+    expect(response.headers.location).toBe('https://platform.example/ok?account=acct_fake0001');
+    expect(accounts.items.get('acct_fake0001')?.finished).toEqual({
+      chargesEnabled: true,
+      payoutsEnabled: true,
+      at: NOW,
+    });
+  });
+
+  it('never confirms a pending account through a link bound to no browser', async () => {
+    const { accounts, stripe, context, platformQuery } = setup();
+    stripe.accounts.set('acct_fake0001', { details_submitted: true, charges_enabled: true, payouts_enabled: true });
+
+    const response = await finishOnboarding(page(await platformQuery(), []), context);
+
+    expect(response.headers.location).toBe('https://platform.example/failed?error=session_mismatch');
+    expect([stripe.calls, accounts.writes]).toEqual([[], 0]);
   });
 
   it('returns to the return_to fixed at the start', async () => {
     const { stripe, context, query } = setup();
     stripe.accounts.set('acct_fake0001', { details_submitted: true, charges_enabled: true, payouts_enabled: true });
 
-    const response = await finishOnboarding(await query({ returnTo: 'https://app.platform.example/done' }), context);
+    const response = await finishOnboarding(
+      page(await query({ returnTo: 'https://app.platform.example/done' })),
+      context,
+    );
 
     expect(response.headers.location).toMatch(
       /^https:\/\/app\.platform\.example\/done\?account=acct_fake0001&confirmation=[A-Za-z0-9_-]{22}$/,
@@ -125,7 +223,7 @@ describe('finishOnboarding', () => {
   it('sends an owner who left early to the failure URL with onboarding_incomplete and stores nothing', async () => {
     const { accounts, context, query } = setup();
 
-    const response = await finishOnboarding(await query(), context);
+    const response = await finishOnboarding(page(await query()), context);
 
     expect(response).toEqual({
       statusCode: 302,
@@ -140,7 +238,7 @@ describe('finishOnboarding', () => {
     accounts.add({ accountId: 'acct_fake0001', platformUserId: 'user_1', confirmed: true });
     stripe.accounts.set('acct_fake0001', { details_submitted: true, charges_enabled: true, payouts_enabled: true });
 
-    const response = await finishOnboarding(await query(), context);
+    const response = await finishOnboarding(page(await query()), context);
 
     expect(response.headers.location).toBe('https://platform.example/ok?account=acct_fake0001');
   });
@@ -149,7 +247,7 @@ describe('finishOnboarding', () => {
     const { stripe, context, query } = setup();
     stripe.failNext.retrieveAccount = stripeError('api');
 
-    const response = await finishOnboarding(await query(), context);
+    const response = await finishOnboarding(page(await query()), context);
 
     expect(response.headers.location).toBe(
       'https://platform.example/failed?error=stripe_unavailable&account=acct_fake0001',
@@ -160,7 +258,7 @@ describe('finishOnboarding', () => {
     const { stripe, context } = setup();
     const forged = await mintResumeValue(claims, 'another-secret-0123456789abcdef0123456789', NOW);
 
-    await expect(finishOnboarding(`resume=${forged}`, context)).rejects.toMatchObject({
+    await expect(finishOnboarding(page(`resume=${forged}`), context)).rejects.toMatchObject({
       kind: 'invalid_request',
       code: 'resume_invalid',
       message: 'This onboarding link is not valid. Go back to the platform and start onboarding again.',

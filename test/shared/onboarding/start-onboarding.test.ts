@@ -1,16 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../../shared/errors';
+import { onboardingCookieName } from '../../../shared/http/cookies';
+import { hashSecretValue } from '../../../shared/oauth/state';
 import { accountIdempotencyKey } from '../../../shared/onboarding/account-settings';
-import { verifyResumeValue } from '../../../shared/onboarding/resume-value';
+import { type ResumeClaims, verifyResumeValue } from '../../../shared/onboarding/resume-value';
 import { startOnboarding } from '../../../shared/onboarding/start-onboarding';
 import { mintPlatformToken } from '../../../shared/platform-token';
 import { fakeContext, stripeError, TOKEN_SECRET } from './fakes';
 
 const setup = () => {
   const { accounts, stripe, metrics, context } = fakeContext();
-  const start = async (query: Record<string, string>) =>
-    startOnboarding(new URLSearchParams(query).toString(), { ...context, now: Date.now() });
+  const start = async (query: Record<string, string>, cookies?: readonly string[]) =>
+    startOnboarding(
+      { rawQueryString: new URLSearchParams(query).toString(), ...(cookies ? { cookies } : {}) },
+      { ...context, now: Date.now() },
+    );
   return { accounts, stripe, metrics, start };
+};
+
+/** The binding a Set-Cookie of /connect/onboard holds for `accountId`: its name=value part. */
+const bindingCookie = (response: { cookies?: string[] }, accountId: string): string => {
+  const [cookie] = response.cookies ?? [];
+  const [pair = '', ...attributes] = (cookie ?? '').split('; ');
+  expect(pair.startsWith(`${onboardingCookieName(accountId)}=`)).toBe(true);
+  expect(attributes).toEqual(['Max-Age=86400', 'Path=/', 'Secure', 'HttpOnly', 'SameSite=Lax']);
+  return pair;
+};
+
+/** The resume value in the return_url of the link of Stripe call `index`. */
+const resumeOfLink = (stripe: { calls: { args: unknown[] }[] }, index: number): Promise<ResumeClaims> => {
+  const params = stripe.calls[index]?.args[0] as { return_url: string } | undefined;
+  const resume = new URL(params?.return_url ?? 'https://missing.example').searchParams.get('resume');
+  return verifyResumeValue(resume ?? '', TOKEN_SECRET, Date.now());
 };
 
 const ticketFor = (user: string) => mintPlatformToken(user, TOKEN_SECRET);
@@ -24,6 +45,7 @@ describe('startOnboarding', () => {
     expect(response).toEqual({
       statusCode: 302,
       headers: { location: 'https://connect.stripe.example/setup/s/acct_fake0001/link2' },
+      cookies: [expect.any(String)],
       body: '',
     });
     expect(stripe.calls[0]).toEqual({
@@ -55,10 +77,12 @@ describe('startOnboarding', () => {
       'https://connect.example/prod/connect/onboard/refresh',
       'https://connect.example/prod/connect/onboard/return',
     ]);
+    const binding = bindingCookie(response, 'acct_fake0001').split('=')[1] ?? '';
     expect(await verifyResumeValue(refresh.searchParams.get('resume') ?? '', TOKEN_SECRET, Date.now())).toEqual({
       accountId: 'acct_fake0001',
       platformUserId: 'user_1',
       type: 'express',
+      bindingHash: hashSecretValue(binding),
     });
     expect(accounts.writes).toBe(1);
     expect(accounts.items.get('acct_fake0001')).toMatchObject({
@@ -95,6 +119,25 @@ describe('startOnboarding', () => {
     expect(again.headers.location).toMatch(/^https:\/\/connect\.stripe\.example\/setup\/s\/acct_fake0001\//);
     expect(stripe.callNames()).toEqual(['createAccountLink']);
     expect(accounts.writes).toBe(1);
+  });
+
+  it('binds the onboarding to the browser: a new binding for a new browser, the same one for a browser that has it', async () => {
+    const { stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+    const first = await start({ type: 'express', ticket });
+    const held = bindingCookie(first, 'acct_fake0001');
+    const firstClaims = await resumeOfLink(stripe, 1);
+
+    const sameBrowser = await start({ type: 'express', ticket }, [held]);
+    const otherBrowser = await start({ type: 'express', ticket });
+
+    // A second tab keeps the first tab's binding, so both tabs' links stay good in this browser.
+    expect(bindingCookie(sameBrowser, 'acct_fake0001')).toBe(held);
+    expect((await resumeOfLink(stripe, 2)).bindingHash).toBe(firstClaims.bindingHash);
+    // Another browser gets a binding of its own, which the first browser's links do not accept.
+    expect(bindingCookie(otherBrowser, 'acct_fake0001')).not.toBe(held);
+    expect((await resumeOfLink(stripe, 3)).bindingHash).not.toBe(firstClaims.bindingHash);
+    expect(firstClaims.bindingHash).toBe(hashSecretValue(held.split('=')[1] ?? ''));
   });
 
   it('makes one account for several concurrent clicks (same slot, same idempotency key)', async () => {

@@ -54,6 +54,31 @@ const state: AccountState = {
 const now = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 
 describe('accountsRepo writes', () => {
+  it("stores a finished onboarding's new value only while pending, and without a value writes only a confirmed account", async () => {
+    const owned = { accountId: 'acct_1', platformUserId: 'user_1' };
+    const finished = { chargesEnabled: true, payoutsEnabled: false, at: now };
+    const value = { hash: 'b'.repeat(64), expiresAt: now + 900_000 };
+    const withValue = refusing(1);
+    const withoutValue = refusing(1);
+
+    const outcomes = [
+      await withValue.repo.recordFinished(owned, { ...finished, confirmation: value }),
+      await withoutValue.repo.recordFinished(owned, finished),
+    ];
+
+    expect(outcomes).toEqual(['already_confirmed', 'gone']);
+    expect(withValue.inputs.map((input) => input.ConditionExpression)).toEqual([
+      [exists, ownedBy, isConnected, isPending].join(' AND '),
+      [exists, ownedBy, isConnected, isConfirmed].join(' AND '),
+    ]);
+    expect(withValue.inputs[0]).toMatchObject({
+      ExpressionAttributeValues: { ':confirmationHash': value.hash, ':confirmationExpiresAt': value.expiresAt },
+    });
+    expect(withValue.inputs[1]?.UpdateExpression).not.toContain('confirmationHash');
+    // A platform API link's return (no value): one write, for a confirmed account only; a pending one is refused.
+    expect(withoutValue.inputs).toEqual([withValue.inputs[1]]);
+  });
+
   it('orders a deauthorization by the same condition whether our route or Stripe makes it', async () => {
     const { repo, inputs } = recording();
     await repo.markDeauthorized({ accountId: 'acct_1', platformUserId: 'user_1' }, now);
