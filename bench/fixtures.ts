@@ -58,11 +58,12 @@ export interface Fixtures {
   /** `POST /accounts/{id}/confirm` for a pending connection, as the platform's backend sends it. */
   confirmRequest(pending: PendingConnection): Promise<BenchRequest>;
   /**
-   * The resume value Stripe's refresh and return URLs carry for the bench user's unfinished Express
-   * onboarding: started once, its Account Link used once, then opened again, which sends the browser
-   * to the refresh URL as Stripe does.
+   * The bench user's unfinished Express onboarding as the browser that started it comes back from Stripe:
+   * the resume value the refresh and return URLs carry, and the binding cookie `/connect/onboard` set
+   * (without it both pages send the browser to the failure URL and do nothing else). Started once, its
+   * Account Link used once, then opened again, which sends the browser to the refresh URL as Stripe does.
    */
-  resumeValue(): Promise<string>;
+  onboardingBrowser(): Promise<{ readonly resume: string; readonly cookies: readonly string[] }>;
   /** Confirmed accounts of the bench user (or `user`) put straight into the table (no emulator account behind them). */
   seedAccounts(count: number, user?: string): Promise<string[]>;
   webhookRequest(
@@ -191,25 +192,26 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
     };
   };
 
-  let resume: Promise<string> | undefined;
-  const startResume = async (): Promise<string> => {
+  let onboarding: Promise<{ resume: string; cookies: string[] }> | undefined;
+  const startOnboarding = async (): Promise<{ resume: string; cookies: string[] }> => {
     const started = await invoke(
       'onboard',
       toEvent({ route: onboardRoute, query: `type=express&ticket=${await ticket(onboardUser)}` }),
     );
     const link = header(started, 'location');
-    if (started.statusCode !== 302 || !link)
+    const cookie = (started.cookies?.[0] ?? '').split(';')[0] ?? '';
+    if (started.statusCode !== 302 || !link || !cookie)
       throw new Error(`onboard answered ${started.statusCode}: ${started.body ?? ''}`);
     await fetch(link, { redirect: 'manual' }).then((response) => response.arrayBuffer());
     const again = await fetch(link, { redirect: 'manual' });
     await again.arrayBuffer();
     const value = new URL(again.headers.get('location') ?? '', link).searchParams.get('resume');
     if (!value) throw new Error(`a used Account Link did not send the browser to the refresh URL (${again.status})`);
-    return value;
+    return { resume: value, cookies: [cookie] };
   };
-  const resumeValue = () => {
-    resume ??= startResume();
-    return resume;
+  const onboardingBrowser = () => {
+    onboarding ??= startOnboarding();
+    return onboarding;
   };
 
   return {
@@ -218,7 +220,7 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
     connectedAccount,
     pendingConnection,
     confirmRequest,
-    resumeValue,
+    onboardingBrowser,
     seedAccounts,
     webhookRequest,
   };

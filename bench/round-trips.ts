@@ -6,10 +6,12 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { StripeEmulator } from '../emulator';
 import { routeKey } from '../shared/routes';
 import type { CapacityUnits, CountingProxy } from './counting-proxy';
-import type { Fixtures, Invoke } from './fixtures';
+import { type Fixtures, type Invoke, routeOf } from './fixtures';
 import { type BenchRequest, toEvent } from './requests';
 import type { Scenario } from './scenarios';
 import type { BenchStack } from './stack';
+
+const onboardRoute = routeOf('GET', '/connect/onboard');
 
 export interface RoundTrips {
   readonly dynamodb: number;
@@ -54,7 +56,9 @@ export const worst = (runs: readonly RoundTrips[]): RoundTrips => {
 
 /**
  * Every route's request (worst of three), then the webhook's cases one by one: a new event and its
- * redelivery, for a snapshot event and for one that needs a Stripe re-fetch.
+ * redelivery, for a snapshot event and for one that needs a Stripe re-fetch; then onboarding's first
+ * visit, which creates the account, and the revisit that reuses it (the route's own scenario is a revisit
+ * once an earlier phase has run, and a first visit when this phase runs alone).
  */
 export const measureRoundTrips = async (
   stack: BenchStack,
@@ -83,5 +87,9 @@ export const measureRoundTrips = async (
     trips[`webhook: ${label}`] = await count('webhook', request);
     trips[`webhook: ${label}, duplicate`] = await count('webhook', request);
   }
+  const newUser = `bench_first_onboarding_${Date.now()}`;
+  const firstVisit = { route: onboardRoute, query: `type=express&ticket=${await fixtures.ticket(newUser)}` };
+  trips['onboard: first visit'] = await count('onboard', firstVisit);
+  trips['onboard: revisit'] = await count('onboard', firstVisit);
   return trips;
 };

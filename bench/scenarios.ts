@@ -4,7 +4,8 @@
  * The account routes send what the README's route table documents: a platform token as Bearer
  * (API) or ticket (browser), for accounts the bench user owns (the list: a user with 30; onboarding: a
  * user with only the accounts onboarding creates); onboarding's refresh and return routes carry the
- * resume value of that user's unfinished onboarding, as Stripe's redirects do.
+ * resume value of that user's unfinished onboarding, as Stripe's redirects do, from the browser that
+ * started it (its binding cookie).
  */
 import type { FunctionName, Route } from '../shared/routes';
 import { type Fixtures, listUser, onboardUser, routeOf } from './fixtures';
@@ -87,18 +88,18 @@ export const createScenarios = (fixtures: Fixtures, pools: ScenarioPools): Scena
     // Stripe's refresh_url: a fresh Account Link for the same account (one read, one Stripe call).
     {
       route: routeOf('GET', '/connect/onboard/refresh'),
-      next: async () => ({
-        route: routeOf('GET', '/connect/onboard/refresh'),
-        query: `resume=${await fixtures.resumeValue()}`,
-      }),
+      next: async () => {
+        const { resume, cookies } = await fixtures.onboardingBrowser();
+        return { route: routeOf('GET', '/connect/onboard/refresh'), query: `resume=${resume}`, cookies };
+      },
     },
     // Stripe's return_url before the owner finished: the account re-read, then onboarding_incomplete.
     {
       route: routeOf('GET', '/connect/onboard/return'),
-      next: async () => ({
-        route: routeOf('GET', '/connect/onboard/return'),
-        query: `resume=${await fixtures.resumeValue()}`,
-      }),
+      next: async () => {
+        const { resume, cookies } = await fixtures.onboardingBrowser();
+        return { route: routeOf('GET', '/connect/onboard/return'), query: `resume=${resume}`, cookies };
+      },
     },
     {
       route: routeOf('POST', '/accounts/{accountId}/account_links'),

@@ -82,6 +82,45 @@ export const evaluateTargets = (results: Measured): TargetLine[] => {
       0,
     ),
   );
+  lines.push(
+    // The budget: one write and two Stripe calls on the first visit at most; a revisit reuses.
+    roundTripLine(
+      results,
+      'onboard, first visit: ≤ 2 DynamoDB round trips, 2 Stripe calls',
+      'onboard: first visit',
+      2,
+      2,
+    ),
+    roundTripLine(results, 'onboard, revisit: ≤ 1 DynamoDB round trip, 1 Stripe call', 'onboard: revisit', 1, 1),
+    roundTripLine(
+      results,
+      'onboard, refresh: ≤ 1 DynamoDB round trip, 1 Stripe call',
+      'GET /connect/onboard/refresh',
+      1,
+      1,
+    ),
+    roundTripLine(
+      results,
+      'onboard, return before finishing: ≤ 1 DynamoDB round trip, 1 Stripe call',
+      'GET /connect/onboard/return',
+      1,
+      1,
+    ),
+    roundTripLine(
+      results,
+      'onboarding-api, account link: ≤ 1 DynamoDB round trip, 1 Stripe call',
+      'POST /accounts/{accountId}/account_links',
+      1,
+      1,
+    ),
+    roundTripLine(
+      results,
+      'onboarding-api, account session: ≤ 1 DynamoDB round trip, 1 Stripe call',
+      'POST /accounts/{accountId}/account_sessions',
+      1,
+      1,
+    ),
+  );
   const atEight = results.throughput.find((run) => run.concurrency === 8);
   const share = atEight ? atEight.webhookShareOfPut : Number.NaN;
   lines.push({

@@ -51,3 +51,44 @@ describe('the cold-start target line', () => {
     );
   });
 });
+
+describe("onboarding's round-trip target lines", () => {
+  const trips = (dynamodb: number, stripe: number) => ({
+    dynamodb,
+    operations: {},
+    units: { read: 0, write: 0, unreported: 0 },
+    stripe,
+    stripeCalls: [],
+    status: 302,
+  });
+  const lineFor = (key: string, counted: ReturnType<typeof trips>, target: string) =>
+    evaluateTargets({ cold: {}, roundTrips: { [key]: counted }, throughput: [] }).find((line) =>
+      line.target.startsWith(target),
+    );
+
+  it('hold the first visit to one read, one write and two Stripe calls, and a revisit to one of each', () => {
+    expect([
+      lineFor('onboard: first visit', trips(2, 2), 'onboard, first visit')?.pass,
+      lineFor('onboard: first visit', trips(3, 2), 'onboard, first visit')?.pass,
+      lineFor('onboard: first visit', trips(2, 3), 'onboard, first visit')?.pass,
+      lineFor('onboard: revisit', trips(1, 1), 'onboard, revisit')?.pass,
+      lineFor('onboard: revisit', trips(2, 2), 'onboard, revisit')?.pass,
+    ]).toEqual([true, false, false, true, false]);
+  });
+
+  it('fail a refresh that made no link (a request refused before Stripe is not the path to measure)', () => {
+    const key = 'GET /connect/onboard/refresh';
+    expect([
+      lineFor(key, trips(1, 1), 'onboard, refresh')?.pass,
+      lineFor(key, trips(1, 0), 'onboard, refresh')?.pass,
+    ]).toEqual([true, false]);
+    expect(
+      evaluateTargets({ cold: {}, roundTrips: {}, throughput: [] }).find((line) =>
+        line.target.startsWith('onboard, return'),
+      ),
+    ).toMatchObject({
+      pass: false,
+      measured: 'not measured',
+    });
+  });
+});
