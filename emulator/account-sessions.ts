@@ -1,11 +1,16 @@
 import type Stripe from 'stripe';
-import { embeddedComponents, isEmbeddedComponentName } from '../shared/onboarding/embedded-components';
+import {
+  embeddedComponents,
+  isEmbeddedComponentName,
+  needsPlatformCollection,
+} from '../shared/onboarding/embedded-components';
 import { noSuchAccount } from './account-links';
 import { missingParameter, parameterError, unknownParameter } from './accounts-api';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import type { ApiReply } from './idempotency';
 import { randomAlphanumeric } from './ids';
+import type { StripeAccount } from './types';
 
 /**
  * POST /v1/account_sessions (https://docs.stripe.com/api/account_sessions/create): a short-lived client
@@ -46,6 +51,37 @@ function requestedComponents(params: URLSearchParams): Requested | ApiReply {
   return requested;
 }
 
+/**
+ * [doc] What Stripe reports for a feature the request left out, as stripe-node documents each
+ * (`AccountSessionCreateParams.Components.*.Features`); `set` is what the request gave for the component.
+ */
+export function featureDefault(
+  feature: string,
+  set: Readonly<Record<string, boolean>>,
+  account: Pick<StripeAccount, 'controller'>,
+): boolean {
+  switch (feature) {
+    case 'external_account_collection':
+    case 'capture_payments':
+    case 'dispute_management':
+    case 'refund_management':
+      return true;
+    case 'disable_stripe_user_authentication':
+      // "The default value is the opposite of the external_account_collection value."
+      return !(set.external_account_collection ?? true);
+    case 'smart_disputes_management':
+      return set.dispute_management ?? true;
+    case 'edit_payout_schedule':
+    case 'standard_payouts':
+    case 'instant_payouts':
+      // True when Stripe bears the account's losses (instant payouts: `enabled` rather than `use_dashboard_rules`).
+      return account.controller?.losses?.payments === 'stripe';
+    default:
+      // [guess] The rest document no default: off until asked for.
+      return false;
+  }
+}
+
 export function createAccountSession(ctx: EmulatorContext, params: URLSearchParams): ApiReply {
   const accountId = params.get('account');
   if (!accountId) return missingParameter('account');
@@ -59,14 +95,30 @@ export function createAccountSession(ctx: EmulatorContext, params: URLSearchPara
     // [guess] wording: a session that enables nothing is refused.
     return parameterError('components', 'You must enable at least one embedded component.');
   }
-  if (!ctx.state.activeConnection(accountId) || !ctx.state.accounts.has(accountId)) return noSuchAccount(accountId);
+  const account = ctx.state.accounts.get(accountId);
+  if (!ctx.state.activeConnection(accountId) || !account) return noSuchAccount(accountId);
+  if (account.controller?.requirement_collection !== 'application') {
+    for (const [name, entry] of requested) {
+      for (const [feature, value] of Object.entries(entry.features)) {
+        // [doc] rule (stripe-node: "can only be true/false for accounts where ..."); [guess] wording.
+        if (needsPlatformCollection(feature, value)) {
+          return parameterError(
+            `components[${name}][features][${feature}]`,
+            `${feature} can only be ${value} for accounts where your platform is responsible for collecting requirements (controller.requirement_collection is application).`,
+          );
+        }
+      }
+    }
+  }
   const components: Record<string, { enabled: boolean; features: Record<string, boolean> }> = {};
   for (const [name, features] of Object.entries(embeddedComponents)) {
     const entry = requested.get(name);
-    // [guess] features not asked for are reported as false.
+    const set = entry?.features ?? {};
     components[name] = {
       enabled: entry?.enabled ?? false,
-      features: Object.fromEntries(features.map((feature) => [feature, entry?.features[feature] ?? false])),
+      features: Object.fromEntries(
+        features.map((feature) => [feature, set[feature] ?? featureDefault(feature, set, account)]),
+      ),
     };
   }
   const now = ctx.now();

@@ -104,3 +104,18 @@ export type EmbeddedComponentName = ComponentName;
 
 export const isEmbeddedComponentName = (name: string): name is EmbeddedComponentName =>
   Object.hasOwn(embeddedComponents, name);
+
+/**
+ * Feature values Stripe accepts only for accounts whose requirements the platform collects
+ * (`controller.requirement_collection: application`), as stripe-node documents them for every component:
+ * Stripe's user authentication turned off, and the collection of external accounts turned off. Every
+ * account this service creates or connects has Stripe collect its requirements, so none may ask for them.
+ */
+export const platformCollectionOnly: Readonly<Record<string, boolean>> = {
+  disable_stripe_user_authentication: true,
+  external_account_collection: false,
+};
+
+/** Whether `value` for `feature` is one of {@link platformCollectionOnly}'s. */
+export const needsPlatformCollection = (feature: string, value: boolean): boolean =>
+  Object.hasOwn(platformCollectionOnly, feature) && platformCollectionOnly[feature] === value;

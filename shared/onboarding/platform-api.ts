@@ -7,7 +7,7 @@ import type Stripe from 'stripe';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { isJsonObject, refuseUnknownFields } from '../http/json-body';
 import { classifyStripeError, isStripeError, stripeFailure } from '../stripe/errors';
-import { embeddedComponents, isEmbeddedComponentName } from './embedded-components';
+import { embeddedComponents, isEmbeddedComponentName, needsPlatformCollection } from './embedded-components';
 import { type OnboardingLinkContext, onboardingLink } from './onboarding-link';
 import type { OnboardingAccount, OnboardingObservability, OnboardingStore, OnboardingStripe } from './ports';
 
@@ -125,6 +125,11 @@ export const parseComponents = (value: unknown): Stripe.AccountSessionCreatePara
       }
       if (typeof enabled !== 'boolean')
         throw invalidComponents(`components.${name}.features.${feature} must be true or false.`);
+      if (needsPlatformCollection(feature, enabled)) {
+        throw invalidComponents(
+          `components.${name}.features.${feature} cannot be ${enabled}: Stripe allows that only for accounts whose requirements the platform collects, and Stripe collects them for every account here.`,
+        );
+      }
     }
     components[name] = {
       enabled: config.enabled,

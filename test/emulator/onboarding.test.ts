@@ -348,6 +348,68 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
       expect(session.components.payments.enabled).toBe(false);
     });
 
+    it("reports the defaults stripe-node documents for features the request left out, by the account's controller", async () => {
+      const express = await stripe.accounts.create({ controller: expressController });
+      const standard = await stripe.accounts.create({ controller: { stripe_dashboard: { type: 'full' } } });
+      const components = {
+        payments: { enabled: true },
+        payouts: { enabled: true },
+        disputes_list: { enabled: true, features: { dispute_management: false } },
+      };
+
+      const [forExpress, forStandard] = await Promise.all(
+        [express, standard].map(({ id }) => stripe.accountSessions.create({ account: id, components })),
+      );
+
+      // Capturing, disputes and refunds are on unless turned off; smart disputes follow dispute_management.
+      expect(forExpress?.components.payments.features).toEqual({
+        capture_payments: true,
+        destination_on_behalf_of_charge_management: false,
+        dispute_management: true,
+        refund_management: true,
+        smart_disputes_management: true,
+      });
+      expect(forExpress?.components.disputes_list.features).toMatchObject({
+        dispute_management: false,
+        smart_disputes_management: false,
+      });
+      // Payout schedule and payouts are on by default only where Stripe bears the losses (the full Dashboard's).
+      expect([forExpress, forStandard].map((session) => session?.components.payouts.features)).toEqual([
+        {
+          disable_stripe_user_authentication: false,
+          edit_payout_schedule: false,
+          external_account_collection: true,
+          instant_payouts: false,
+          standard_payouts: false,
+        },
+        {
+          disable_stripe_user_authentication: false,
+          edit_payout_schedule: true,
+          external_account_collection: true,
+          instant_payouts: true,
+          standard_payouts: true,
+        },
+      ]);
+    });
+
+    it('refuses what only an account whose requirements the platform collects may have', async () => {
+      const { id } = await stripe.accounts.create({ controller: expressController });
+      const create = (features: Stripe.AccountSessionCreateParams.Components.AccountOnboarding.Features) =>
+        stripe.accountSessions.create({ account: id, components: { account_onboarding: { enabled: true, features } } });
+
+      await expect(create({ disable_stripe_user_authentication: true })).rejects.toMatchObject({
+        statusCode: 400,
+        param: 'components[account_onboarding][features][disable_stripe_user_authentication]',
+      });
+      await expect(create({ external_account_collection: false })).rejects.toMatchObject({
+        statusCode: 400,
+        param: 'components[account_onboarding][features][external_account_collection]',
+      });
+      await expect(
+        create({ disable_stripe_user_authentication: false, external_account_collection: true }),
+      ).resolves.toMatchObject({ object: 'account_session' });
+    });
+
     it('refuses unknown components and features, a missing enabled and a session that enables nothing', async () => {
       const { id } = await stripe.accounts.create({ controller: expressController });
       const create = (components: object) =>

@@ -139,6 +139,14 @@ describe('createAccountSession', () => {
     ],
     [{ components: { documents: { enabled: true, features: { x: true } } } }, 'components.documents has no features.'],
     [
+      { components: { account_onboarding: { enabled: true, features: { disable_stripe_user_authentication: true } } } },
+      'components.account_onboarding.features.disable_stripe_user_authentication cannot be true: Stripe allows that only for accounts whose requirements the platform collects, and Stripe collects them for every account here.',
+    ],
+    [
+      { components: { balances: { enabled: true, features: { external_account_collection: false } } } },
+      'components.balances.features.external_account_collection cannot be false: Stripe allows that only for accounts whose requirements the platform collects, and Stripe collects them for every account here.',
+    ],
+    [
       { components: { payments: { enabled: true, features: { refund_management: 1 } } } },
       'components.payments.features.refund_management must be true or false.',
     ],
