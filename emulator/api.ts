@@ -7,7 +7,7 @@ import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { type ApiError, apiErrors } from './errors';
 import { apiKeyFrom, readBody, sendHtml, sendStripeJson } from './http-util';
-import { idempotent } from './idempotency';
+import { type ApiReply, idempotent } from './idempotency';
 import { newId } from './ids';
 import { expressDashboardPage, linkUsedPage } from './pages';
 import type { StripeAccount, StripeLoginLink } from './types';
@@ -61,12 +61,21 @@ function route(
   return apiErrors.unrecognizedUrl(method, path);
 }
 
+/** `Stripe-Should-Retry` for a reply that sets its own (see ApiReply.shouldRetry). */
+const retryHeader = (reply: ApiReply): Record<string, string> =>
+  reply.shouldRetry === undefined ? {} : { 'Stripe-Should-Retry': String(reply.shouldRetry) };
+
+/**
+ * An API request. `failAfterStart` (the `saved_server_error` fault) makes the endpoint fail once it has
+ * started, so a request with an idempotency key has its 500 saved and replayed like any other result.
+ */
 export async function handleApi(
   ctx: EmulatorContext,
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
   path: string,
+  failAfterStart = false,
 ): Promise<void> {
   const params = new URLSearchParams(await readBody(req));
   const method = req.method ?? 'GET';
@@ -78,11 +87,12 @@ export async function handleApi(
   }
   const header = req.headers['stripe-account'];
   const stripeAccount = typeof header === 'string' ? header : undefined;
-  const run = (): Reply => route(ctx, method, path, key, stripeAccount, params);
+  const run = (): Reply =>
+    failAfterStart ? apiErrors.savedServerError() : route(ctx, method, path, key, stripeAccount, params);
   const idempotencyKey = req.headers['idempotency-key'];
   if (method !== 'POST' || typeof idempotencyKey !== 'string') {
     const reply = run();
-    sendStripeJson(res, requestId, reply.status, reply.body);
+    sendStripeJson(res, requestId, reply.status, reply.body, retryHeader(reply));
     return;
   }
   const { reply, replayed } = idempotent(
@@ -91,6 +101,7 @@ export async function handleApi(
     run,
   );
   sendStripeJson(res, requestId, reply.status, reply.body, {
+    ...retryHeader(reply),
     'Idempotency-Key': idempotencyKey,
     ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
   });

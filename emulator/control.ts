@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from './http-util';
-import type { FaultMode, StripeAccountPatch, StripeEmulator } from './types';
+import { faultModes, type StripeAccountPatch, type StripeEmulator } from './types';
 
 /**
  * HTTP control API under /_emulator/ so another process (npm start, the trigger CLI, a browser test) can
@@ -25,8 +25,6 @@ class ControlError extends Error {
     super(message);
   }
 }
-
-const FAULT_MODES: readonly FaultMode[] = ['server_error', 'rate_limit', 'lock_timeout', 'timeout', 'reset'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -54,8 +52,8 @@ function faultFrom(body: Record<string, unknown>): Parameters<StripeEmulator['in
   const method = requireString(body, 'method');
   const path = requireString(body, 'path');
   const mode = requireString(body, 'mode');
-  const found = FAULT_MODES.find((m) => m === mode);
-  if (!found) throw new ControlError(400, `mode must be one of ${FAULT_MODES.join(', ')}.`);
+  const found = faultModes.find((m) => m === mode);
+  if (!found) throw new ControlError(400, `mode must be one of ${faultModes.join(', ')}.`);
   const times = body.times;
   if (times !== undefined && typeof times !== 'number') throw new ControlError(400, 'times must be a number.');
   return {

@@ -98,6 +98,20 @@ export const apiErrors = {
       },
     },
   }),
+  /**
+   * [doc] A 500 the idempotency layer saved: the endpoint started and failed. stripe-node's RequestSender
+   * expects `Stripe-Should-Retry: false` on such a 500, since a retry would only replay it. [guess] wording.
+   */
+  savedServerError: (): ApiError & { shouldRetry: false } => ({
+    status: 500,
+    body: {
+      error: {
+        type: 'api_error',
+        message: 'An unknown error occurred after the request started (injected by the local Stripe emulator).',
+      },
+    },
+    shouldRetry: false,
+  }),
   /** [guess] wording; the shape is Stripe's api_error. */
   serverError: (): ApiError => ({
     status: 500,

@@ -40,7 +40,9 @@ export class FaultRegistry {
   /** Answers (or refuses to answer) the request the way the fault says. */
   apply(mode: FaultMode, req: IncomingMessage, res: ServerResponse, requestId: string): void {
     switch (mode) {
-      case 'server_error': {
+      case 'server_error':
+      case 'saved_server_error': {
+        // A saved failure is the API endpoint's (emulator/api.ts); anywhere else it is a plain 500.
         const error = apiErrors.serverError();
         sendStripeJson(res, requestId, error.status, error.body);
         return;

@@ -44,7 +44,10 @@ export function sendJson(
  */
 export const shouldRetry = (status: number): boolean => status === 409 || status === 429 || status >= 500;
 
-/** A JSON answer from Stripe's side (api.stripe.com or connect.stripe.com): errors carry Stripe-Should-Retry. */
+/**
+ * A JSON answer from Stripe's side (api.stripe.com or connect.stripe.com): errors carry Stripe-Should-Retry,
+ * by their status unless `headers` names it.
+ */
 export function sendStripeJson(
   res: ServerResponse,
   requestId: string,
@@ -53,8 +56,8 @@ export function sendStripeJson(
   headers: Readonly<Record<string, string>> = {},
 ): void {
   sendJson(res, requestId, status, body, {
-    ...headers,
     ...(status >= 400 ? { 'Stripe-Should-Retry': String(shouldRetry(status)) } : {}),
+    ...headers,
   });
 }
 

@@ -12,6 +12,8 @@ import type { ApiError } from './errors';
 export interface ApiReply {
   status: number;
   body: unknown;
+  /** `Stripe-Should-Retry` when it is not the status's usual one (`shouldRetry` in ./http-util.ts). */
+  shouldRetry?: boolean;
 }
 
 export interface IdempotencyRecord {

@@ -93,7 +93,20 @@ export interface RequestLogEntry {
   at: number;
 }
 
-export type FaultMode = 'server_error' | 'rate_limit' | 'lock_timeout' | 'timeout' | 'reset';
+/**
+ * `server_error` fails before the endpoint starts (not saved under an idempotency key, so a retry can
+ * succeed); `saved_server_error` fails after it started, as Stripe's idempotency layer then saves the 500
+ * and replays it to every retry with the same key for 24 hours, with `Stripe-Should-Retry: false`.
+ */
+export const faultModes = [
+  'server_error',
+  'saved_server_error',
+  'rate_limit',
+  'lock_timeout',
+  'timeout',
+  'reset',
+] as const;
+export type FaultMode = (typeof faultModes)[number];
 
 export interface FaultSpec {
   method: string;

@@ -47,9 +47,19 @@ export const accountCreateParams = (
 export const nextOnboardingSlot = (accounts: readonly OnboardingAccount[], type: ConnectFlow): number =>
   accounts.filter((account) => account.connection === 'created' && account.type === type).length;
 
-/** Stripe keeps a key 24 hours: a repeat within that time gets the same account back. */
-export const accountIdempotencyKey = (platformUserId: string, type: ConnectFlow, onboardingSlot: number): string =>
-  `onboard-${type}-${onboardingSlot}-${createHash('sha256').update(platformUserId).digest('hex').slice(0, 40)}`;
+/**
+ * Stripe keeps a key 24 hours: a repeat within that time gets the same account back. `renewal` counts the
+ * keys given up because Stripe saved a failure under them (see start-onboarding.ts); every click walks the
+ * same ones, so clicks still agree on the key.
+ */
+export const accountIdempotencyKey = (
+  platformUserId: string,
+  type: ConnectFlow,
+  onboardingSlot: number,
+  renewal = 0,
+): string =>
+  `onboard-${type}-${onboardingSlot}-${createHash('sha256').update(platformUserId).digest('hex').slice(0, 40)}` +
+  (renewal > 0 ? `-r${renewal}` : '');
 
 /** An account of this type this user started and has not finished: the one a new click continues. */
 export const unfinishedAccount = (

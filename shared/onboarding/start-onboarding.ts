@@ -14,7 +14,7 @@ import { type ConnectFlow, isConnectFlow } from '../oauth/flow';
 import { validateReturnTo } from '../oauth/return-to';
 import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
-import { stripeFailure } from '../stripe/errors';
+import { classifyStripeError, isSavedFailure, stripeFailure } from '../stripe/errors';
 import { accountCreateParams, accountIdempotencyKey, nextOnboardingSlot, unfinishedAccount } from './account-settings';
 import { bindBrowser } from './browser-binding';
 import { onboardingLink } from './onboarding-link';
@@ -59,6 +59,37 @@ export const parseStartOnboarding = (
   };
 };
 
+/**
+ * How many keys one request gives up when Stripe saved a failure under them. A saved 500 is replayed to
+ * that key for 24 hours, so without a new key every click of the user would fail for a day; the cost is a
+ * second account if the failed request had created one (findable by its metadata, docs/onboarding.md).
+ */
+const maxKeyRenewals = 1;
+
+/** Creates the account at Stripe under the slot's idempotency key, moving past a key Stripe saved a failure under. */
+const createAccountAtStripe = async (
+  platformUserId: string,
+  type: ConnectFlow,
+  slot: number,
+  stripe: OnboardingStripe,
+  context: OnboardingContext,
+): Promise<string> => {
+  for (let renewal = 0; ; renewal += 1) {
+    try {
+      const key = accountIdempotencyKey(platformUserId, type, slot, renewal);
+      return (await stripe.createAccount(accountCreateParams(type, platformUserId, slot), key)).id;
+    } catch (error) {
+      if (renewal >= maxKeyRenewals || !isSavedFailure(classifyStripeError(error))) throw stripeFailure(error);
+      context.logger.warn('account creation failed and was saved under its idempotency key; trying a new key', {
+        platformUserId,
+        type,
+        slot,
+        renewal: renewal + 1,
+      });
+    }
+  }
+};
+
 /** Creates the account at Stripe (the same one again for a repeat) and records it; one write. */
 const createAndRecord = async (
   platformUserId: string,
@@ -68,15 +99,7 @@ const createAndRecord = async (
   context: OnboardingContext,
 ): Promise<OnboardingAccount> => {
   const slot = nextOnboardingSlot(existing, type);
-  let accountId: string;
-  try {
-    ({ id: accountId } = await stripe.createAccount(
-      accountCreateParams(type, platformUserId, slot),
-      accountIdempotencyKey(platformUserId, type, slot),
-    ));
-  } catch (error) {
-    throw stripeFailure(error);
-  }
+  const accountId = await createAccountAtStripe(platformUserId, type, slot, stripe, context);
   const stored = await context.accounts.putCreated({
     accountId,
     platformUserId,

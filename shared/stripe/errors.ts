@@ -168,6 +168,14 @@ const kindOf = (error: StripeErrorLike): StripeFailureKind => {
   }
 };
 
+/**
+ * A 5xx Stripe says not to retry: the endpoint had started when it failed, so Stripe's idempotency layer
+ * saved the result and replays it to every request with the same idempotency key for 24 hours
+ * (stripe-node's RequestSender expects `Stripe-Should-Retry: false` on such 500s).
+ */
+export const isSavedFailure = ({ kind, status, shouldRetry }: StripeFailure): boolean =>
+  kind === 'stripe_unavailable' && shouldRetry === false && status !== undefined && status >= 500;
+
 /** What a Stripe call's failure means; see `StripeFailureKind`. */
 export const classifyStripeError = (error: unknown): StripeFailure => {
   if (!isStripeError(error)) {

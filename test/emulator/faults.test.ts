@@ -29,6 +29,24 @@ describe('StripeEmulator', () => {
       expect((await stripe.accounts.retrieve(accountId)).id).toBe(accountId);
     });
 
+    it('saves a saved_server_error under the idempotency key: replayed to the same key, not to another', async () => {
+      emulator.injectFault({ method: 'POST', path: '/v1/accounts', mode: 'saved_server_error' });
+      const create = (key: string) =>
+        stripe.accounts.create({ controller: { stripe_dashboard: { type: 'full' } } }, { idempotencyKey: key });
+
+      const first = create('onboard-key');
+      await expect(first).rejects.toBeInstanceOf(Stripe.errors.StripeAPIError);
+      await expect(first).rejects.toMatchObject({
+        statusCode: 500,
+        headers: expect.objectContaining({ 'stripe-should-retry': 'false' }),
+      });
+      await expect(create('onboard-key')).rejects.toMatchObject({
+        statusCode: 500,
+        headers: expect.objectContaining({ 'idempotent-replayed': 'true', 'stripe-should-retry': 'false' }),
+      });
+      expect((await create('onboard-key-r1')).id).toMatch(/^acct_/);
+    });
+
     it('answers rate_limit with a 429 (StripeRateLimitError), matching paths by RegExp', async () => {
       emulator.injectFault({ method: 'get', path: /^\/v1\/accounts\//, mode: 'rate_limit' });
 

@@ -128,6 +128,22 @@ describe('GET /connect/onboard', () => {
     expect(await recordsOf('unlucky')).toHaveLength(1);
   });
 
+  it('moves past a failure Stripe saved under the account key, instead of replaying it to every click for a day', async () => {
+    const creates = createCalls();
+    // The endpoint started and failed: Stripe saves the 500 and replays it to that key, Should-Retry false.
+    stack.emulator.injectFault({ method: 'POST', path: '/v1/accounts', mode: 'saved_server_error' });
+
+    const first = await start('saved_failure', 'express');
+    const again = await start('saved_failure', 'express');
+
+    expect(first.status).toBe(302);
+    const accountId = accountOfLink(locationOf(first));
+    expect(accountOfLink(locationOf(again))).toBe(accountId);
+    expect((await recordsOf('saved_failure')).map((record) => record.accountId)).toEqual([accountId]);
+    // The saved failure, then one create under the next key; the second click reuses the record.
+    expect(createCalls() - creates).toBe(2);
+  });
+
   it('continues the unfinished account on a second click rather than creating another', async () => {
     const first = accountOfLink(locationOf(await start('second_click', 'express')));
     const creates = createCalls();

@@ -13,6 +13,7 @@ import {
   classifyStripeError,
   codeAlreadyUsedMessage,
   controlledAccountMessage,
+  isSavedFailure,
   notConnectedMessage,
   notOnboardedMessage,
   refusedParameterMessage,
@@ -201,6 +202,24 @@ describe('classifyStripeError', () => {
       status: 400,
       shouldRetry: false,
     });
+  });
+
+  it('knows a failure Stripe saved under the idempotency key: a 5xx with Stripe-Should-Retry false', () => {
+    const failure = (status: number, shouldRetry?: 'true' | 'false') =>
+      classifyStripeError(
+        stripeErrorOfResponse(
+          status,
+          { error: { type: 'api_error', message: 'x' } },
+          { 'stripe-should-retry': shouldRetry },
+        ),
+      );
+
+    expect([
+      isSavedFailure(failure(500, 'false')),
+      isSavedFailure(failure(500, 'true')),
+      isSavedFailure(failure(500)),
+      isSavedFailure(failure(400, 'false')),
+    ]).toEqual([true, false, false, false]);
   });
 
   it('tells a revoked connection from our refused key by the 401 message only', async () => {
