@@ -83,10 +83,20 @@ export function createAccountLink(ctx: EmulatorContext, params: URLSearchParams)
   if (type !== 'account_onboarding' && type !== 'account_update') {
     return parameterError('type', 'Invalid type: must be one of account_onboarding or account_update');
   }
+  // [doc] The API reference marks both URLs required (stripe-node types them optional).
   const refreshUrl = validUrl(params, 'refresh_url');
   if (isError(refreshUrl)) return refreshUrl;
+  if (refreshUrl === undefined) return missingParameter('refresh_url');
   const returnUrl = validUrl(params, 'return_url');
   if (isError(returnUrl)) return returnUrl;
+  if (returnUrl === undefined) return missingParameter('return_url');
+  const future = params.get('collection_options[future_requirements]');
+  if (future !== null && future !== 'include' && future !== 'omit') {
+    return parameterError(
+      'collection_options[future_requirements]',
+      'Invalid future_requirements: must be one of include or omit',
+    );
+  }
   const collect = params.get('collection_options[fields]') ?? params.get('collect') ?? 'currently_due';
   if (collect !== 'currently_due' && collect !== 'eventually_due') {
     return parameterError(

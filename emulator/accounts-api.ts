@@ -166,6 +166,23 @@ export function createConnectedAccount(ctx: EmulatorContext, params: URLSearchPa
   const capabilities = requestedCapabilities(params);
   if (isError(capabilities)) return capabilities;
 
+  // [doc] stripe-node's AccountCreateParams: business_type is one of these; country a two-letter ISO code and
+  // default_currency a three-letter one. [guess] wording.
+  const businessType = oneOf(params, 'business_type', [
+    'company',
+    'government_entity',
+    'individual',
+    'non_profit',
+  ] as const);
+  if (isError(businessType)) return businessType;
+  for (const [field, pattern, what] of [
+    ['country', /^[A-Za-z]{2}$/, 'a two-letter country code (ISO 3166-1 alpha-2)'],
+    ['default_currency', /^[A-Za-z]{3}$/, 'a three-letter currency code (ISO 4217)'],
+  ] as const) {
+    const value = params.get(field);
+    if (value !== null && !pattern.test(value)) return parameterError(field, `Invalid ${field}: must be ${what}.`);
+  }
+
   const now = ctx.now();
   const prefill: Record<string, string> = {};
   for (const field of ['country', 'email', 'business_type', 'default_currency'] as const) {

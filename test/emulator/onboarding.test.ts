@@ -139,6 +139,19 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
         param: 'controller[requirement_collection]',
       });
     });
+    it('refuses a business_type, country or default_currency stripe-node does not document, naming the param', async () => {
+      const create = (params: Partial<Stripe.AccountCreateParams>) =>
+        stripe.accounts.create({ controller: expressController, ...params });
+
+      await expect(create({ business_type: 'bogus' as 'company' })).rejects.toMatchObject({ param: 'business_type' });
+      await expect(create({ country: 'ZZZ' })).rejects.toMatchObject({ param: 'country' });
+      await expect(create({ default_currency: 'euro' })).rejects.toMatchObject({ param: 'default_currency' });
+      await expect(
+        create({ business_type: 'non_profit', country: 'FR', default_currency: 'eur' }),
+      ).resolves.toMatchObject({
+        object: 'account',
+      });
+    });
   });
 
   describe('Idempotency-Key', () => {
@@ -296,6 +309,22 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
         status: 302,
         location: REFRESH_URL,
       });
+    });
+
+    it('requires refresh_url and return_url, as the API reference marks them, and a documented future_requirements', async () => {
+      const { id } = await stripe.accounts.create({ controller: expressController });
+      const create = (params: Partial<Stripe.AccountLinkCreateParams>) =>
+        stripe.accountLinks.create({ account: id, type: 'account_onboarding', ...params });
+
+      await expect(create({ return_url: RETURN_URL })).rejects.toMatchObject({ param: 'refresh_url' });
+      await expect(create({ refresh_url: REFRESH_URL })).rejects.toMatchObject({ param: 'return_url' });
+      await expect(
+        create({
+          refresh_url: REFRESH_URL,
+          return_url: RETURN_URL,
+          collection_options: { fields: 'eventually_due', future_requirements: 'always' as 'include' },
+        }),
+      ).rejects.toMatchObject({ param: 'collection_options[future_requirements]' });
     });
 
     it('refuses account_update for an account with a Stripe-hosted Dashboard, and unknown accounts', async () => {
