@@ -132,6 +132,20 @@ export const apiErrors = {
     },
   }),
   /** [doc] code lock_timeout, "another API request or Stripe process is currently accessing" the object; wording [guess]. */
+  /**
+   * [secondary] A request whose idempotency key another request is still using: 409, code
+   * `idempotency_key_in_use` (in stripe-node's error codes), nothing saved. Message as platforms quote it.
+   */
+  keyInUse: (key: string): ApiError => ({
+    status: 409,
+    body: {
+      error: {
+        type: 'idempotency_error',
+        code: 'idempotency_key_in_use',
+        message: `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
+      },
+    },
+  }),
   lockTimeout: (): ApiError => ({
     status: 429,
     body: {

@@ -47,6 +47,12 @@ export class FaultRegistry {
         sendStripeJson(res, requestId, error.status, error.body);
         return;
       }
+      case 'key_in_use': {
+        const key = req.headers['idempotency-key'];
+        const error = apiErrors.keyInUse(typeof key === 'string' ? key : '');
+        sendStripeJson(res, requestId, error.status, error.body);
+        return;
+      }
       case 'rate_limit': {
         const error = apiErrors.rateLimited();
         sendStripeJson(res, requestId, error.status, error.body);

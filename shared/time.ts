@@ -20,3 +20,6 @@ export const toIso = (ms: EpochMs): string => new Date(ms).toISOString();
  * counted as at or after everything else that happened in that second.
  */
 export const endOfSecond = (ms: EpochMs): EpochMs => fromEpochSeconds(toEpochSeconds(ms)) + 999;
+
+/** Waits `ms`. A plain timer: importing `node:timers/promises` would load a Node module at every cold start. */
+export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

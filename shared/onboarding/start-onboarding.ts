@@ -15,6 +15,7 @@ import { validateReturnTo } from '../oauth/return-to';
 import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import { classifyStripeError, isSavedFailure, stripeFailure } from '../stripe/errors';
+import { pause } from '../time';
 import { accountCreateParams, accountIdempotencyKey, nextOnboardingSlot, unfinishedAccount } from './account-settings';
 import { bindBrowser } from './browser-binding';
 import { onboardingLink } from './onboarding-link';
@@ -66,7 +67,16 @@ export const parseStartOnboarding = (
  */
 const maxKeyRenewals = 1;
 
-/** Creates the account at Stripe under the slot's idempotency key, moving past a key Stripe saved a failure under. */
+/**
+ * How long a click waits, once, when another click's request still holds the same key (Stripe's 409
+ * `idempotency_key_in_use`, after stripe-node's own retry): then the same key gets that request's account.
+ */
+const keyInUseWaitMs = 500;
+
+/**
+ * Creates the account at Stripe under the slot's idempotency key: waiting once for another click that holds
+ * the key, and moving past a key Stripe saved a failure under.
+ */
 const createAccountAtStripe = async (
   platformUserId: string,
   type: ConnectFlow,
@@ -74,18 +84,28 @@ const createAccountAtStripe = async (
   stripe: OnboardingStripe,
   context: OnboardingContext,
 ): Promise<string> => {
-  for (let renewal = 0; ; renewal += 1) {
+  let renewal = 0;
+  let waited = false;
+  for (;;) {
     try {
       const key = accountIdempotencyKey(platformUserId, type, slot, renewal);
       return (await stripe.createAccount(accountCreateParams(type, platformUserId, slot), key)).id;
     } catch (error) {
-      if (renewal >= maxKeyRenewals || !isSavedFailure(classifyStripeError(error))) throw stripeFailure(error);
-      context.logger.warn('account creation failed and was saved under its idempotency key; trying a new key', {
-        platformUserId,
-        type,
-        slot,
-        renewal: renewal + 1,
-      });
+      const failure = classifyStripeError(error);
+      if (failure.kind === 'key_in_use' && !waited) {
+        waited = true;
+        await pause(keyInUseWaitMs);
+      } else if (isSavedFailure(failure) && renewal < maxKeyRenewals) {
+        renewal += 1;
+        context.logger.warn('account creation failed and was saved under its idempotency key; trying a new key', {
+          platformUserId,
+          type,
+          slot,
+          renewal,
+        });
+      } else {
+        throw stripeFailure(error);
+      }
     }
   }
 };

@@ -5,6 +5,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { StoreUnavailableError } from '../errors';
+import { pause } from '../time';
 
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error &&
@@ -85,9 +86,7 @@ export const conflictsWithTransaction = (error: unknown): boolean =>
 /** How many times a write that met another writer is tried again before giving up. */
 export const maxConflictRetries = 3;
 
-export const conflictBackoff = (attempt: number): Promise<void> =>
-  // A plain timer: importing `node:timers/promises` would load a Node module at every cold start for a rare retry.
-  new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt + Math.random() * 20));
+export const conflictBackoff = (attempt: number): Promise<void> => pause(20 * 2 ** attempt + Math.random() * 20);
 
 /**
  * An event we could not record: still contended (`store_conflict`, unavailable, so Stripe retries it), or refused by

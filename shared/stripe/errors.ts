@@ -18,6 +18,8 @@ export type StripeFailureKind =
   | 'unreachable'
   /** 429, or code `rate_limit`. */
   | 'rate_limited'
+  /** 409 `idempotency_key_in_use`: another request with the same idempotency key is still running. */
+  | 'key_in_use'
   /** Stripe's own failure: a 5xx, or an answer that is not JSON (StripeAPIError). */
   | 'stripe_unavailable'
   /** Our API key was refused (401). */
@@ -54,6 +56,7 @@ const everyKind: Readonly<Record<StripeFailureKind, true>> = {
   timeout: true,
   unreachable: true,
   rate_limited: true,
+  key_in_use: true,
   stripe_unavailable: true,
   credentials_refused: true,
   permission_denied: true,
@@ -136,6 +139,7 @@ const kindOf = (error: StripeErrorLike): StripeFailureKind => {
   // Codes first: they mean the same whatever the class.
   if (code === 'account_invalid') return 'account_not_connected';
   if (code === 'rate_limit') return 'rate_limited';
+  if (code === 'idempotency_key_in_use') return 'key_in_use';
   if (controlledAccountMessage.test(message)) return 'controlled_account';
   if (notOnboardedMessage.test(message)) return 'not_onboarded';
   switch (type) {
@@ -260,6 +264,12 @@ export const commonStripeAnswers = {
   },
   unreachable: stripeUnavailable,
   rate_limited: stripeUnavailable,
+  key_in_use: {
+    kind: 'upstream_failed',
+    code: 'stripe_unavailable',
+    message: 'Stripe is still working on the same request from a moment ago. Please try again in a moment.',
+    expose: true,
+  },
   stripe_unavailable: stripeUnavailable,
   credentials_refused: {
     // Our key was refused: a deployment problem, not the caller's.

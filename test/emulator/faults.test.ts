@@ -47,6 +47,22 @@ describe('StripeEmulator', () => {
       expect((await create('onboard-key-r1')).id).toMatch(/^acct_/);
     });
 
+    it('answers key_in_use as Stripe does while another request holds the idempotency key: 409, retry allowed', async () => {
+      emulator.injectFault({ method: 'POST', path: '/v1/accounts', mode: 'key_in_use' });
+
+      const faulted = stripe.accounts.create(
+        { controller: { stripe_dashboard: { type: 'full' } } },
+        { idempotencyKey: 'k1' },
+      );
+
+      await expect(faulted).rejects.toMatchObject({
+        statusCode: 409,
+        code: 'idempotency_key_in_use',
+        message: expect.stringContaining('another in-progress request using this Idempotent Key'),
+        headers: expect.objectContaining({ 'stripe-should-retry': 'true' }),
+      });
+    });
+
     it('answers rate_limit with a 429 (StripeRateLimitError), matching paths by RegExp', async () => {
       emulator.injectFault({ method: 'get', path: /^\/v1\/accounts\//, mode: 'rate_limit' });
 

@@ -144,6 +144,20 @@ describe('GET /connect/onboard', () => {
     expect(createCalls() - creates).toBe(2);
   });
 
+  it('waits once for another request that holds the account key, then gets its account, instead of a 502', async () => {
+    const creates = createCalls();
+    // Stripe's 409 idempotency_key_in_use, to stripe-node's own retry as well.
+    stack.emulator.injectFault({ method: 'POST', path: '/v1/accounts', mode: 'key_in_use', times: 2 });
+
+    const response = await start('key_in_use', 'express');
+
+    expect(response.status).toBe(302);
+    expect((await recordsOf('key_in_use')).map((record) => record.accountId)).toEqual([
+      accountOfLink(locationOf(response)),
+    ]);
+    expect(createCalls() - creates).toBe(3);
+  });
+
   it('continues the unfinished account on a second click rather than creating another', async () => {
     const first = accountOfLink(locationOf(await start('second_click', 'express')));
     const creates = createCalls();

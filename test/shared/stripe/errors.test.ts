@@ -96,6 +96,12 @@ const api = {
     message:
       'Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than 1 if you meant to execute a different request.',
   }),
+  keyInUse: apiError(409, {
+    type: 'idempotency_error',
+    code: 'idempotency_key_in_use',
+    message:
+      'There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): 1. Please try again later.',
+  }),
 } as const;
 
 /** Recorded bodies: Stripe's OAuth answers (POST /oauth/token, POST /oauth/deauthorize). */
@@ -193,6 +199,7 @@ describe('classifyStripeError', () => {
     expectFailure(await classifiedApi(api.missingPermission), { kind: 'permission_denied', status: 403 });
     expectFailure(await classifiedApi(api.noSuchAccount), { kind: 'not_found', status: 404 });
     expectFailure(await classifiedApi(api.idempotencyMismatch), { kind: 'refused', status: 400 });
+    expectFailure(await classifiedApi(api.keyInUse), { kind: 'key_in_use', status: 409 });
   });
 
   it("reads Stripe's Stripe-Should-Retry header", async () => {
