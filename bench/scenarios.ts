@@ -77,12 +77,14 @@ export const createScenarios = (fixtures: Fixtures, pools: ScenarioPools): Scena
       route: routeOf('POST', '/accounts/{accountId}/confirm'),
       next: async () => fixtures.confirmRequest(await fixtures.pendingConnection('standard')),
     },
-    // A second click continues the user's unfinished created account: a list, then a fresh Account Link.
+    // A second click, in the browser that created it, continues the user's unfinished created account: a list,
+    // then a fresh Account Link.
     {
       route: routeOf('GET', '/connect/onboard'),
       next: async () => ({
         route: routeOf('GET', '/connect/onboard'),
         query: `type=express&ticket=${await fixtures.ticket(onboardUser)}`,
+        cookies: (await fixtures.onboardingBrowser()).cookies,
       }),
     },
     // Stripe's refresh_url: a fresh Account Link for the same account (one read, one Stripe call).

@@ -146,6 +146,17 @@ export class ServiceError extends Error {
   }
 }
 
+/**
+ * `error` answered with these Set-Cookie values as well: a browser binding a request made before it failed
+ * (shared/onboarding/start-onboarding.ts), so that the browser's next click finds what was recorded for it.
+ */
+export const withCookies = <E extends ServiceError>(error: E, cookies: readonly string[]): E =>
+  Object.assign(error, { cookies });
+
+/** The Set-Cookie values `withCookies` gave an error, if any. */
+export const cookiesOf = (error: unknown): readonly string[] =>
+  error instanceof ServiceError ? ((error as { cookies?: readonly string[] }).cookies ?? []) : [];
+
 /** A `ServiceError` the caller can fix (a 4xx at the edge). */
 export const isCallerError = (error: unknown): error is ServiceError =>
   error instanceof ServiceError && isCallerKind(error.kind);

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { type ErrorKind, ServiceError } from '../errors';
+import { cookiesOf, type ErrorKind, ServiceError } from '../errors';
 import type { Logger } from '../logger';
 import type { RouteCaller } from '../routes';
 import { type HttpResponse, htmlPage, jsonResponse } from './responses';
@@ -120,7 +120,7 @@ export const serviceMiddleware = ({
     else if (caller === 'stripe') logger.warn('request refused', fields);
     else logger.info('request refused', fields);
     const response = errorResponse(error, caller);
-    const cookies = errorCookies?.(request.event) ?? [];
+    const cookies = [...(errorCookies?.(request.event) ?? []), ...cookiesOf(request.error)];
     request.response = withHeaders(
       cookies.length > 0 ? { ...response, cookies: [...cookies] } : response,
       request.event,

@@ -61,12 +61,12 @@ export const accountIdempotencyKey = (
   `onboard-${type}-${onboardingSlot}-${createHash('sha256').update(platformUserId).digest('hex').slice(0, 40)}` +
   (renewal > 0 ? `-r${renewal}` : '');
 
-/** An account of this type this user started and has not finished: the one a new click continues. */
-export const unfinishedAccount = (
-  accounts: readonly OnboardingAccount[],
-  type: ConnectFlow,
-): OnboardingAccount | undefined =>
-  accounts.find(
+/**
+ * The accounts of this type this user started and has not finished: the ones a new click may continue
+ * (the browser decides which, shared/onboarding/browser-binding.ts).
+ */
+export const unfinishedAccounts = (accounts: readonly OnboardingAccount[], type: ConnectFlow): OnboardingAccount[] =>
+  accounts.filter(
     (account) =>
       account.connection === 'created' &&
       account.type === type &&

@@ -2,9 +2,12 @@
  * Which browser an onboarding belongs to. A resume value is a bearer value that lives a day, and the
  * refresh and return URLs that carry it are on this service's domain: anyone given one could otherwise
  * fill in the account's onboarding, or fetch the confirmation once someone else had filled it in
- * (docs/security.md, "Onboarding links"). So `/connect/onboard` sets an HttpOnly cookie holding 256 random
- * bits (the binding) in the browser that opened it, and signs the binding's SHA-256 into the resume value;
- * the refresh and return pages act only for the browser whose cookie matches it.
+ * (docs/security.md, "Onboarding links opened in another browser"). So the click that creates an account
+ * sets an HttpOnly cookie holding 256 random bits (the binding) in its browser, stores the binding's
+ * SHA-256 on the record, and signs it into the resume value:
+ * - `/connect/onboard` continues an unfinished account only for a browser the record names; any other
+ *   browser of the user gets an account of its own;
+ * - the refresh and return pages act only for the browser whose cookie matches the resume value.
  *
  * A resume value minted for the platform API's account links has no binding: the platform's backend, not
  * a browser of ours, hands that link to its user. Its refresh goes back to the platform, which makes a new
@@ -15,31 +18,45 @@ import { onboardingCookie, onboardingCookieName, readCookie } from '../http/cook
 import { hashSecretValue, isWellFormedStateValue, mintSecretValue } from '../oauth/state';
 import { resumeLifetimeSeconds } from './resume-value';
 
+type Cookies = readonly string[] | undefined;
+
 export interface BrowserBinding {
-  /** What the resume value carries: the SHA-256 (base64url) of the cookie's value. */
+  /** What the record keeps and the resume value carries: the SHA-256 (base64url) of the cookie's value. */
   readonly hash: string;
-  /** The Set-Cookie that keeps the binding in the browser as long as a resume value lives. */
-  readonly cookie: string;
+  /** The Set-Cookie that keeps the binding in the browser for `accountId`, as long as a resume value lives. */
+  cookie(accountId: string): string;
 }
 
-/**
- * The browser's binding to the onboarding of `accountId`: the one its cookie already holds (a second tab,
- * a revisit), or a fresh one.
- */
-export const bindBrowser = (cookies: readonly string[] | undefined, accountId: string): BrowserBinding => {
+const bindingOf = (binding: string): BrowserBinding => ({
+  hash: hashSecretValue(binding),
+  cookie: (accountId) => onboardingCookie(accountId, binding, resumeLifetimeSeconds),
+});
+
+/** The binding the browser's cookie holds for `accountId`, when it holds a well-formed one. */
+const heldBinding = (cookies: Cookies, accountId: string): string | undefined => {
   const held = readCookie(cookies, onboardingCookieName(accountId));
-  const binding = isWellFormedStateValue(held) ? held : mintSecretValue();
-  return { hash: hashSecretValue(binding), cookie: onboardingCookie(accountId, binding, resumeLifetimeSeconds) };
+  return isWellFormedStateValue(held) ? held : undefined;
+};
+
+/** A new browser binding, for the click that creates an account. */
+export const newBrowserBinding = (): BrowserBinding => bindingOf(mintSecretValue());
+
+/**
+ * The binding this browser holds for the account, when the record names it among the browsers that may
+ * continue the account's onboarding (a revisit, a second tab); otherwise none.
+ */
+export const recordedBinding = (
+  cookies: Cookies,
+  account: { readonly accountId: string; readonly browserHashes: readonly string[] },
+): BrowserBinding | undefined => {
+  const held = heldBinding(cookies, account.accountId);
+  return held !== undefined && account.browserHashes.includes(hashSecretValue(held)) ? bindingOf(held) : undefined;
 };
 
 /** Whether the browser sending `cookies` holds the binding whose hash is `bindingHash`, compared in constant time. */
-export const isBoundBrowser = (
-  cookies: readonly string[] | undefined,
-  accountId: string,
-  bindingHash: string,
-): boolean => {
-  const held = readCookie(cookies, onboardingCookieName(accountId));
-  if (!isWellFormedStateValue(held)) return false;
+export const isBoundBrowser = (cookies: Cookies, accountId: string, bindingHash: string): boolean => {
+  const held = heldBinding(cookies, accountId);
+  if (held === undefined) return false;
   const presented = Buffer.from(hashSecretValue(held));
   const expected = Buffer.from(bindingHash);
   return presented.length === expected.length && timingSafeEqual(presented, expected);

@@ -38,6 +38,8 @@ export interface OnboardingAccount {
   readonly onboardingSlot?: number;
   /** True until the platform's backend confirms the account for its user (see docs/onboarding.md). */
   readonly confirmationPending: boolean;
+  /** The binding hashes of the browsers that may continue its onboarding (./browser-binding.ts). */
+  readonly browserHashes: readonly string[];
 }
 
 export type { FinishedOnboarding, NewCreatedAccount };
@@ -76,6 +78,7 @@ export const onboardingAccountOf = (record: AccountRecord): OnboardingAccount =>
   detailsSubmitted: record.detailsSubmitted,
   ...(record.onboardingSlot === undefined ? {} : { onboardingSlot: record.onboardingSlot }),
   confirmationPending: isPendingConfirmation(record),
+  browserHashes: [...(record.onboardingBrowsers ?? [])],
 });
 
 /** The operations of the accounts repo onboarding uses. */

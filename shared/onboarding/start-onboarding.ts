@@ -1,13 +1,13 @@
 /**
  * `GET /connect/onboard?type=express|standard&ticket=...[&return_to=...]`: continues the user's
- * unfinished account of that type, or creates one (idempotently) and records it before anything else
- * can fail, then sends the browser to a fresh Stripe-hosted onboarding link, binding the onboarding to
- * this browser with a cookie (./browser-binding.ts).
+ * unfinished account of that type that this browser created, or creates one (idempotently) and records
+ * it, with this browser, before anything else can fail; then sends the browser to a fresh Stripe-hosted
+ * onboarding link, binding the onboarding to it with a cookie (./browser-binding.ts).
  */
 
 import { unconfirmableHash } from '../accounts/confirmation';
 import type { ServiceConfig } from '../config';
-import { badRequest, conflict } from '../errors';
+import { badRequest, conflict, ServiceError, withCookies } from '../errors';
 import { parseQuery, refuseUnknownParameters, requiredParam, singleParam } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import { type ConnectFlow, isConnectFlow } from '../oauth/flow';
@@ -16,8 +16,8 @@ import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import { classifyStripeError, isSavedFailure, stripeFailure } from '../stripe/errors';
 import { pause } from '../time';
-import { accountCreateParams, accountIdempotencyKey, nextOnboardingSlot, unfinishedAccount } from './account-settings';
-import { bindBrowser } from './browser-binding';
+import { accountCreateParams, accountIdempotencyKey, nextOnboardingSlot, unfinishedAccounts } from './account-settings';
+import { type BrowserBinding, newBrowserBinding, recordedBinding } from './browser-binding';
 import { onboardingLink } from './onboarding-link';
 import type { OnboardingAccount, OnboardingObservability, OnboardingStore, OnboardingStripe } from './ports';
 
@@ -110,11 +110,15 @@ const createAccountAtStripe = async (
   }
 };
 
-/** Creates the account at Stripe (the same one again for a repeat) and records it; one write. */
+/**
+ * Creates the account at Stripe (the same one again for a repeat) and records it with the browser that may
+ * continue it; one write (two when another click raced this one to the same account).
+ */
 const createAndRecord = async (
   platformUserId: string,
   type: ConnectFlow,
   existing: readonly OnboardingAccount[],
+  browser: BrowserBinding,
   stripe: OnboardingStripe,
   context: OnboardingContext,
 ): Promise<OnboardingAccount> => {
@@ -127,6 +131,7 @@ const createAndRecord = async (
     livemode: stripe.livemode,
     onboardingSlot: slot,
     confirmationHash: unconfirmableHash(),
+    browserHash: browser.hash,
     at: context.now,
   });
   if (!stored.ok) {
@@ -139,6 +144,22 @@ const createAndRecord = async (
   return stored.record;
 };
 
+/**
+ * The user's unfinished account of this type that this browser may continue (its record names the
+ * browser), with the browser's binding; any other browser gets an account of its own.
+ */
+const continuedHere = (
+  existing: readonly OnboardingAccount[],
+  type: ConnectFlow,
+  cookies: StartOnboardingPage['cookies'],
+): { readonly record: OnboardingAccount; readonly browser: BrowserBinding } | undefined => {
+  for (const record of unfinishedAccounts(existing, type)) {
+    const browser = recordedBinding(cookies, record);
+    if (browser) return { record, browser };
+  }
+  return undefined;
+};
+
 export const startOnboarding = async (
   { rawQueryString, cookies }: StartOnboardingPage,
   context: OnboardingContext,
@@ -148,21 +169,27 @@ export const startOnboarding = async (
   const { platformUserId } = await verifyPlatformToken(request.ticket, secrets.platformTokenSecret, now);
   const existing = await accounts.listCreated(platformUserId, request.type);
   const stripe = await context.stripe();
+  const continued = continuedHere(existing, request.type, cookies);
+  const browser = continued?.browser ?? newBrowserBinding();
   const record =
-    unfinishedAccount(existing, request.type) ??
-    (await createAndRecord(platformUserId, request.type, existing, stripe, context));
+    continued?.record ?? (await createAndRecord(platformUserId, request.type, existing, browser, stripe, context));
   context.metrics.count('OnboardingStarted', { flow: request.type });
-  const browser = bindBrowser(cookies, record.accountId);
-  const link = await onboardingLink(
-    {
-      accountId: record.accountId,
-      platformUserId,
-      type: record.type,
-      ...(request.returnTo ? { returnTo: request.returnTo } : {}),
-      bindingHash: browser.hash,
-    },
-    stripe,
-    context,
-  );
-  return redirectResponse(link.url, [browser.cookie]);
+  const binding = [browser.cookie(record.accountId)];
+  try {
+    const link = await onboardingLink(
+      {
+        accountId: record.accountId,
+        platformUserId,
+        type: record.type,
+        ...(request.returnTo ? { returnTo: request.returnTo } : {}),
+        bindingHash: browser.hash,
+      },
+      stripe,
+      context,
+    );
+    return redirectResponse(link.url, binding);
+  } catch (error) {
+    // The account is recorded with this browser: its next click continues it, even after this failure.
+    throw error instanceof ServiceError ? withCookies(error, binding) : error;
+  }
 };

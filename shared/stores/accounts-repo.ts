@@ -61,6 +61,11 @@ export interface AccountRecord {
   /** Which of the user's created accounts of its type it is (0, 1, ...): part of its idempotency key. */
   readonly onboardingSlot?: number;
   /**
+   * The browsers that created this account and may continue its onboarding: the SHA-256 of each one's
+   * binding cookie (shared/onboarding/browser-binding.ts). Several only when clicks raced to create it.
+   */
+  readonly onboardingBrowsers?: ReadonlySet<string>;
+  /**
    * Suggested capabilities Stripe did not add when the account was connected (Stripe falls back
    * silently, e.g. where a country does not offer one). Absent when all were added or none suggested.
    */
@@ -141,6 +146,8 @@ export interface NewCreatedAccount {
   readonly onboardingSlot: number;
   /** The placeholder confirmation hash (its value is thrown away) that keeps the account pending. */
   readonly confirmationHash: string;
+  /** The SHA-256 of the binding of the browser whose click created it (see `onboardingBrowsers`). */
+  readonly browserHash: string;
   readonly at: EpochMs;
 }
 
@@ -302,7 +309,7 @@ const connectionWrite = (
     'capabilities = if_not_exists(capabilities, :none)' +
     (mode === 'pending'
       ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt ' +
-        'REMOVE deauthorizedAt, confirmedAt, flagged, capabilitiesMissing, #connection, onboardingSlot'
+        'REMOVE deauthorizedAt, confirmedAt, flagged, capabilitiesMissing, #connection, onboardingSlot, onboardingBrowsers'
       : ' REMOVE deauthorizedAt, flagged'),
   ConditionExpression:
     mode === 'pending'
@@ -354,7 +361,7 @@ const createdWrite = (tableName: string, account: NewCreatedAccount): AccountWri
     'SET platformUserId = :user, #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, ' +
     'connectedAt = :at, updatedAt = :at, statusChangedAt = :statusAt, chargesEnabled = :false, payoutsEnabled = :false, ' +
     'detailsSubmitted = :false, capabilities = :none, #connection = :created, onboardingSlot = :slot, ' +
-    'confirmationHash = :confirmationHash',
+    'confirmationHash = :confirmationHash, onboardingBrowsers = :browsers',
   // A created account is new at Stripe: it is only ever recorded once (a repeat finds it and reads it).
   ConditionExpression: isAbsent,
   ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', '#connection': 'connection', ...statusName },
@@ -372,7 +379,24 @@ const createdWrite = (tableName: string, account: NewCreatedAccount): AccountWri
     ':created': 'created',
     ':slot': account.onboardingSlot,
     ':confirmationHash': account.confirmationHash,
+    ':browsers': new Set([account.browserHash]),
   },
+});
+
+/**
+ * Another click of the same user raced this one to create the same account (the same idempotency key):
+ * its browser may continue the onboarding too.
+ */
+const browserAddedWrite = (
+  tableName: string,
+  { accountId, platformUserId, browserHash }: Pick<NewCreatedAccount, 'accountId' | 'platformUserId' | 'browserHash'>,
+): AccountWrite => ({
+  TableName: tableName,
+  Key: { accountId },
+  UpdateExpression: 'ADD onboardingBrowsers :browser',
+  ConditionExpression: all(exists, ownedBy, isCreated),
+  ExpressionAttributeNames: { '#connection': 'connection' },
+  ExpressionAttributeValues: { ':browser': new Set([browserHash]), ':user': platformUserId, ':created': 'created' },
 });
 
 /** The `scope` a created account's record shows: what an OAuth connection of the same type would. */
@@ -752,9 +776,14 @@ export const putCreatedAccount: AccountOperation<'putCreated'> = (client, tableN
   );
   if (result) return { ok: true, record: result.Attributes as AccountRecord };
   const stored = await readAccountItem(client, tableName, account.accountId);
-  return stored?.platformUserId === account.platformUserId
-    ? { ok: true, record: stored }
-    : { ok: false, reason: 'claimed' };
+  if (stored?.platformUserId !== account.platformUserId) return { ok: false, reason: 'claimed' };
+  if (stored.connection !== 'created' || stored.onboardingBrowsers?.has(account.browserHash)) {
+    return { ok: true, record: stored };
+  }
+  const added = await conditionalCall(() =>
+    client.send(new UpdateCommand({ ...browserAddedWrite(tableName, account), ReturnValues: 'ALL_NEW' })),
+  );
+  return added ? { ok: true, record: added.Attributes as AccountRecord } : { ok: false, reason: 'claimed' };
 };
 
 export const recordFinishedOnboarding: AccountOperation<'recordFinished'> =

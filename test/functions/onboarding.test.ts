@@ -2,11 +2,13 @@
  * Onboarding with Account Links through the local gateway: the real handlers, DynamoDB and the Stripe
  * emulator's Accounts API and hosted onboarding page.
  */
+import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { useAccountNotices } from '../../shared/clients/notices';
+import { onboardingCookieName } from '../../shared/http/cookies';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { mintResumeValue } from '../../shared/onboarding/resume-value';
 import { accountsByUserIndex } from '../../shared/tables';
@@ -86,12 +88,18 @@ describe('GET /connect/onboard', () => {
   it('creates one account for several clicks at once: one at Stripe, one record, every click on a link for it', async () => {
     const creates = createCalls();
 
-    const responses = await Promise.all([1, 2, 3, 4].map(() => start('eager_clicker', 'express')));
+    const browsers = [1, 2, 3, 4].map(() => new TestBrowser());
+
+    const responses = await Promise.all(browsers.map((browser) => start('eager_clicker', 'express', browser)));
 
     expect(responses.map((response) => response.status)).toEqual([302, 302, 302, 302]);
     const accounts = new Set(responses.map((response) => accountOfLink(locationOf(response))));
     expect(accounts.size).toBe(1);
     const [accountId = ''] = accounts;
+    // Each click's browser is recorded with the account, so whichever answer a browser kept, it continues it.
+    for (const browser of browsers) {
+      expect(accountOfLink(locationOf(await start('eager_clicker', 'express', browser)))).toBe(accountId);
+    }
     const records = await recordsOf('eager_clicker');
     expect(records.map((record) => record.accountId)).toEqual([accountId]);
     expect(records[0]).toMatchObject({
@@ -113,14 +121,16 @@ describe('GET /connect/onboard', () => {
     // The SDK retries a 500 once: both attempts fail.
     stack.emulator.injectFault({ method: 'POST', path: '/v1/account_links', mode: 'server_error', times: 2 });
 
-    const failed = await start('unlucky', 'standard');
+    const browser = new TestBrowser();
+    const failed = await start('unlucky', 'standard', browser);
 
     expect(failed.status).toBe(502);
     expect(await errorPageCode(failed)).toBe('stripe_unavailable');
     const [record] = await recordsOf('unlucky');
     expect(record).toMatchObject({ connection: 'created', type: 'standard' });
 
-    const retried = await start('unlucky', 'standard');
+    // The error page carried the browser's binding, so its next click continues the recorded account.
+    const retried = await start('unlucky', 'standard', browser);
 
     expect(retried.status).toBe(302);
     expect(accountOfLink(locationOf(retried))).toBe(record?.accountId);
@@ -133,8 +143,9 @@ describe('GET /connect/onboard', () => {
     // The endpoint started and failed: Stripe saves the 500 and replays it to that key, Should-Retry false.
     stack.emulator.injectFault({ method: 'POST', path: '/v1/accounts', mode: 'saved_server_error' });
 
-    const first = await start('saved_failure', 'express');
-    const again = await start('saved_failure', 'express');
+    const browser = new TestBrowser();
+    const first = await start('saved_failure', 'express', browser);
+    const again = await start('saved_failure', 'express', browser);
 
     expect(first.status).toBe(302);
     const accountId = accountOfLink(locationOf(first));
@@ -159,10 +170,11 @@ describe('GET /connect/onboard', () => {
   });
 
   it('continues the unfinished account on a second click rather than creating another', async () => {
-    const first = accountOfLink(locationOf(await start('second_click', 'express')));
+    const browser = new TestBrowser();
+    const first = accountOfLink(locationOf(await start('second_click', 'express', browser)));
     const creates = createCalls();
 
-    const second = accountOfLink(locationOf(await start('second_click', 'express')));
+    const second = accountOfLink(locationOf(await start('second_click', 'express', browser)));
 
     expect(second).toBe(first);
     expect(createCalls()).toBe(creates);
@@ -253,7 +265,7 @@ describe('the hosted onboarding and its return', () => {
       error: 'onboarding_incomplete',
       account: accountOfLink(link),
     });
-    expect(accountOfLink(locationOf(await start('later_owner', 'standard')))).toBe(accountOfLink(link));
+    expect(accountOfLink(locationOf(await start('later_owner', 'standard', browser)))).toBe(accountOfLink(link));
   });
 
   it('mints a fresh link for the same account when a used link goes to refresh_url', async () => {
@@ -322,6 +334,29 @@ describe('an onboarding link opened in another browser (flow-start account linki
     expect(linkCalls()).toBe(links);
     // Her own browser still gets a fresh link for the account.
     expect(accountOfLink(locationOf(await mallory.get(refreshUrl)))).toBe(accountOfLink(link));
+  });
+
+  it("gives a victim who opens Mallory's start link an account of its own, which Mallory's browser never continues", async () => {
+    const mallory = new TestBrowser();
+    const victim = new TestBrowser();
+    const hers = accountOfLink(locationOf(await start('mallory_start', 'express', mallory)));
+
+    // The victim opens a start link made with Mallory's ticket, fills in their details and comes back.
+    const link = locationOf(await start('mallory_start', 'express', victim));
+    const victims = accountOfLink(link);
+    const returned = locationOf(await victim.get((await answerHostedPage(link, 'submit')).href));
+
+    expect(victims).not.toBe(hers);
+    expect(returned.searchParams.get('account')).toBe(victims);
+    // Mallory's own clicks continue only the account her browser created; the victim's stays out of reach.
+    expect(accountOfLink(locationOf(await start('mallory_start', 'express', mallory)))).toBe(hers);
+    expect((await storedAccount(stack, victims))?.onboardingBrowsers).toEqual(
+      new Set([
+        createHash('sha256')
+          .update(victim.cookie(onboardingCookieName(victims)) ?? '')
+          .digest('base64url'),
+      ]),
+    );
   });
 
   it("hands no confirmation to another browser replaying the owner's return URL, and leaves the owner's value good", async () => {

@@ -139,6 +139,7 @@ export const viewOf = (item: Record<string, unknown>): Record<string, unknown> =
     appliedEvents: _appliedEvents,
     lastInPlaceWrite: _lastInPlaceWrite,
     onboardingSlot: _onboardingSlot,
+    onboardingBrowsers: _onboardingBrowsers,
     confirmationHash,
     confirmationExpiresAt: _confirmationExpiresAt,
     ...view

@@ -42,16 +42,20 @@ export class FakeStore implements OnboardingStore {
     const existing = this.items.get(account.accountId);
     if (existing && existing.platformUserId !== account.platformUserId)
       return { ok: false as const, reason: 'claimed' as const };
-    const record: StoredAccount = existing ?? {
-      accountId: account.accountId,
-      platformUserId: account.platformUserId,
-      type: account.type,
-      connection: 'created',
-      status: 'connected',
-      detailsSubmitted: false,
-      onboardingSlot: account.onboardingSlot,
-      confirmationPending: true,
-    };
+    // As the repo: a click that raced another to the same account adds its browser to the record.
+    const record: StoredAccount = existing
+      ? { ...existing, browserHashes: [...new Set([...existing.browserHashes, account.browserHash])] }
+      : {
+          accountId: account.accountId,
+          platformUserId: account.platformUserId,
+          type: account.type,
+          connection: 'created',
+          status: 'connected',
+          detailsSubmitted: false,
+          onboardingSlot: account.onboardingSlot,
+          confirmationPending: true,
+          browserHashes: [account.browserHash],
+        };
     this.items.set(account.accountId, record);
     return { ok: true as const, record };
   }
@@ -77,6 +81,7 @@ export class FakeStore implements OnboardingStore {
       status: 'connected',
       detailsSubmitted: false,
       confirmationPending: false,
+      browserHashes: [],
       ...record,
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../../../shared/errors';
+import { cookiesOf, StoreUnavailableError } from '../../../shared/errors';
 import { onboardingCookieName } from '../../../shared/http/cookies';
 import { hashSecretValue } from '../../../shared/oauth/state';
 import { accountIdempotencyKey } from '../../../shared/onboarding/account-settings';
@@ -111,18 +111,18 @@ describe('startOnboarding', () => {
   it('reuses the unfinished account on a second visit: no write, no second account, one Stripe call', async () => {
     const { accounts, stripe, start } = setup();
     const ticket = await ticketFor('user_1');
-    await start({ type: 'express', ticket });
+    const first = await start({ type: 'express', ticket });
     stripe.calls.length = 0;
 
-    const again = await start({ type: 'express', ticket });
+    const again = await start({ type: 'express', ticket }, [bindingCookie(first, 'acct_fake0001')]);
 
     expect(again.headers.location).toMatch(/^https:\/\/connect\.stripe\.example\/setup\/s\/acct_fake0001\//);
     expect(stripe.callNames()).toEqual(['createAccountLink']);
     expect(accounts.writes).toBe(1);
   });
 
-  it('binds the onboarding to the browser: a new binding for a new browser, the same one for a browser that has it', async () => {
-    const { stripe, start } = setup();
+  it('binds the onboarding to the browser that created the account; another browser of the user gets its own', async () => {
+    const { accounts, stripe, start } = setup();
     const ticket = await ticketFor('user_1');
     const first = await start({ type: 'express', ticket });
     const held = bindingCookie(first, 'acct_fake0001');
@@ -130,14 +130,19 @@ describe('startOnboarding', () => {
 
     const sameBrowser = await start({ type: 'express', ticket }, [held]);
     const otherBrowser = await start({ type: 'express', ticket });
+    const forged = await start({ type: 'express', ticket }, [`${held.split('=')[0]}=${'A'.repeat(43)}`]);
 
-    // A second tab keeps the first tab's binding, so both tabs' links stay good in this browser.
+    // The record names the creating browser; a second tab keeps its binding, so both tabs' links stay good.
+    expect(accounts.items.get('acct_fake0001')?.browserHashes).toEqual([hashSecretValue(held.split('=')[1] ?? '')]);
+    expect(firstClaims.bindingHash).toBe(hashSecretValue(held.split('=')[1] ?? ''));
     expect(bindingCookie(sameBrowser, 'acct_fake0001')).toBe(held);
     expect((await resumeOfLink(stripe, 2)).bindingHash).toBe(firstClaims.bindingHash);
-    // Another browser gets a binding of its own, which the first browser's links do not accept.
-    expect(bindingCookie(otherBrowser, 'acct_fake0001')).not.toBe(held);
-    expect((await resumeOfLink(stripe, 3)).bindingHash).not.toBe(firstClaims.bindingHash);
-    expect(firstClaims.bindingHash).toBe(hashSecretValue(held.split('=')[1] ?? ''));
+    // Any other browser, even one that made up a cookie of that name, starts an account of its own.
+    expect([otherBrowser, forged].map((response) => response.headers.location)).toEqual([
+      expect.stringContaining('/acct_fake0002/'),
+      expect.stringContaining('/acct_fake0003/'),
+    ]);
+    expect(bindingCookie(otherBrowser, 'acct_fake0002')).not.toBe(held);
   });
 
   it('makes one account for several concurrent clicks (same slot, same idempotency key)', async () => {
@@ -156,9 +161,11 @@ describe('startOnboarding', () => {
     const ticket = await ticketFor('user_1');
     stripe.failNext.createAccountLink = stripeError('api');
 
-    const failed = start({ type: 'express', ticket });
-    await expect(failed).rejects.toMatchObject({ kind: 'upstream_failed', code: 'stripe_unavailable' });
-    const retried = await start({ type: 'express', ticket });
+    const failed = await start({ type: 'express', ticket }).catch((error: unknown) => error);
+    expect(failed).toMatchObject({ kind: 'upstream_failed', code: 'stripe_unavailable' });
+    // The error page carries the binding, so the browser's next click finds the recorded account.
+    const [binding = ''] = cookiesOf(failed);
+    const retried = await start({ type: 'express', ticket }, [binding.split('; ')[0] ?? '']);
 
     expect(retried.statusCode).toBe(302);
     expect([...accounts.items.keys()]).toEqual(['acct_fake0001']);
@@ -244,10 +251,12 @@ describe('startOnboarding', () => {
 
   it('answers 409 (no retry helps) when Stripe refuses a link for a reused account', async () => {
     const { accounts, stripe, start } = setup();
-    accounts.add({ accountId: 'acct_rejected', platformUserId: 'user_1' });
+    const binding = 'B'.repeat(43);
+    accounts.add({ accountId: 'acct_rejected', platformUserId: 'user_1', browserHashes: [hashSecretValue(binding)] });
     stripe.failNext.createAccountLink = stripeError('invalid_request', "No such account: 'acct_rejected'");
+    const cookies = [`${onboardingCookieName('acct_rejected')}=${binding}`];
 
-    await expect(start({ type: 'express', ticket: await ticketFor('user_1') })).rejects.toMatchObject({
+    await expect(start({ type: 'express', ticket: await ticketFor('user_1') }, cookies)).rejects.toMatchObject({
       kind: 'conflict',
       code: 'onboarding_unavailable',
       message:

@@ -54,6 +54,47 @@ const state: AccountState = {
 const now = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 
 describe('accountsRepo writes', () => {
+  it('records the creating browser, and adds the browser of a click that raced it to the same account', async () => {
+    const inputs: Record<string, unknown>[] = [];
+    const stored = {
+      accountId: 'acct_1',
+      platformUserId: 'user_1',
+      connection: 'created',
+      onboardingBrowsers: new Set(['h1']),
+    };
+    const client = {
+      send: async (command: { input: Record<string, unknown> }) => {
+        inputs.push(command.input);
+        if (inputs.length === 1) throw conditionFailure();
+        if (inputs.length === 2) return { Item: stored };
+        return { Attributes: { ...stored, onboardingBrowsers: new Set(['h1', 'h2']) } };
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const account = {
+      accountId: 'acct_1',
+      platformUserId: 'user_1',
+      type: 'express' as const,
+      livemode: false,
+      onboardingSlot: 0,
+      confirmationHash: 'c'.repeat(64),
+      browserHash: 'h2',
+      at: now,
+    };
+
+    const result = await createAccountsRepo(client, 'accounts').putCreated(account);
+
+    expect(inputs[0]).toMatchObject({
+      UpdateExpression: expect.stringMatching(/, onboardingBrowsers = :browsers$/),
+      ExpressionAttributeValues: expect.objectContaining({ ':browsers': new Set(['h2']) }),
+    });
+    expect(inputs[2]).toMatchObject({
+      UpdateExpression: 'ADD onboardingBrowsers :browser',
+      ConditionExpression: [exists, ownedBy, accountConditions.isCreated].join(' AND '),
+      ExpressionAttributeValues: { ':browser': new Set(['h2']), ':user': 'user_1', ':created': 'created' },
+    });
+    expect(result).toMatchObject({ ok: true, record: { onboardingBrowsers: new Set(['h1', 'h2']) } });
+  });
+
   it("stores a finished onboarding's new value only while pending, and without a value writes only a confirmed account", async () => {
     const owned = { accountId: 'acct_1', platformUserId: 'user_1' };
     const finished = { chargesEnabled: true, payoutsEnabled: false, at: now };
@@ -126,7 +167,7 @@ describe('accountsRepo writes', () => {
     expect(inputs).toHaveLength(1);
     expect(inputs[0]).toMatchObject({
       UpdateExpression: expect.stringMatching(
-        /, confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt, flagged, capabilitiesMissing, #connection, onboardingSlot$/,
+        /, confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt, flagged, capabilitiesMissing, #connection, onboardingSlot, onboardingBrowsers$/,
       ),
       ConditionExpression: [
         isAbsent,
