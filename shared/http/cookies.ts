@@ -4,9 +4,9 @@
  *   each other's binding. The name carries a short id of the state (`__Host-connect_state_` and the first
  *   16 characters of the state's SHA-256 in base64url), so the callback finds its own cookie from the
  *   `state` it is given, and clears that one only.
- * - Onboarding: one per account (`__Host-connect_onboard_` and a short id of the account id), kept for the
- *   resume value's lifetime, so the refresh and return pages find it from the account their resume value
- *   names (shared/onboarding/browser-binding.ts).
+ * - Onboarding: one per account (`__Host-connect_onboard_` and a short id of the account id), so
+ *   `/connect/onboard` and the refresh and return pages find it from the account in question
+ *   (shared/onboarding/browser-binding.ts).
  * `__Host-` forces Secure, Path=/ and no Domain; SameSite=Lax (not Strict) because the return from Stripe
  * is a cross-site top-level GET that must carry it.
  */

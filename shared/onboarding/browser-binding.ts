@@ -16,20 +16,25 @@
 import { timingSafeEqual } from 'node:crypto';
 import { onboardingCookie, onboardingCookieName, readCookie } from '../http/cookies';
 import { hashSecretValue, isWellFormedStateValue, mintSecretValue } from '../oauth/state';
-import { resumeLifetimeSeconds } from './resume-value';
 
 type Cookies = readonly string[] | undefined;
+
+/**
+ * How long the browser keeps its binding: longer than a resume value lives (a day), so an owner who comes
+ * back to the platform weeks later, in the same browser, still continues the same account.
+ */
+export const bindingLifetimeSeconds = 30 * 24 * 60 * 60;
 
 export interface BrowserBinding {
   /** What the record keeps and the resume value carries: the SHA-256 (base64url) of the cookie's value. */
   readonly hash: string;
-  /** The Set-Cookie that keeps the binding in the browser for `accountId`, as long as a resume value lives. */
+  /** The Set-Cookie that keeps the binding in the browser for `accountId` ({@link bindingLifetimeSeconds}). */
   cookie(accountId: string): string;
 }
 
 const bindingOf = (binding: string): BrowserBinding => ({
   hash: hashSecretValue(binding),
-  cookie: (accountId) => onboardingCookie(accountId, binding, resumeLifetimeSeconds),
+  cookie: (accountId) => onboardingCookie(accountId, binding, bindingLifetimeSeconds),
 });
 
 /** The binding the browser's cookie holds for `accountId`, when it holds a well-formed one. */

@@ -23,7 +23,7 @@ const bindingCookie = (response: { cookies?: string[] }, accountId: string): str
   const [cookie] = response.cookies ?? [];
   const [pair = '', ...attributes] = (cookie ?? '').split('; ');
   expect(pair.startsWith(`${onboardingCookieName(accountId)}=`)).toBe(true);
-  expect(attributes).toEqual(['Max-Age=86400', 'Path=/', 'Secure', 'HttpOnly', 'SameSite=Lax']);
+  expect(attributes).toEqual(['Max-Age=2592000', 'Path=/', 'Secure', 'HttpOnly', 'SameSite=Lax']);
   return pair;
 };
 
