@@ -41,11 +41,16 @@ export const accountCreateParams = (
 };
 
 /**
- * The user's next slot for this type: one more than the created accounts of that type they have.
- * Two requests racing before either is recorded compute the same slot, hence the same key.
+ * The user's next slot for this type: one past the highest slot an account of that type was created in
+ * (a created account keeps its slot for good, even once connected through OAuth, so a slot is never used
+ * twice). Two requests racing before either is recorded compute the same slot, hence the same key.
  */
 export const nextOnboardingSlot = (accounts: readonly OnboardingAccount[], type: ConnectFlow): number =>
-  accounts.filter((account) => account.connection === 'created' && account.type === type).length;
+  accounts.reduce(
+    (next, account) =>
+      account.type === type && account.onboardingSlot !== undefined ? Math.max(next, account.onboardingSlot + 1) : next,
+    0,
+  );
 
 /**
  * Stripe keeps a key 24 hours: a repeat within that time gets the same account back. `renewal` counts the

@@ -46,15 +46,16 @@ export type { FinishedOnboarding, NewCreatedAccount };
 
 export type PutCreatedResult =
   | { readonly ok: true; readonly record: OnboardingAccount }
-  | { readonly ok: false; readonly reason: 'claimed' };
+  | { readonly ok: false; readonly reason: 'claimed' | 'slot_taken' };
 
 export interface OnboardingStore {
   get(accountId: string): Promise<OnboardingAccount | undefined>;
-  /** The user's created (onboarding) accounts of `type`, pending or not. */
+  /** The user's created (onboarding) accounts of `type`, pending or not, and even once connected through OAuth. */
   listCreated(platformUserId: string, type: ConnectFlow): Promise<readonly OnboardingAccount[]>;
   /**
-   * Records an account the platform just created, pending confirmation, in one conditional write: a
-   * repeat for the same user is a no-op that returns the record; an account held by another user is refused.
+   * Records an account the platform just created, pending confirmation, with the creating browser, in one
+   * conditional write. A click that raced another to the same account adds its browser and gets the record;
+   * the user's own older record under that id is `slot_taken`; another user's is `claimed`.
    */
   putCreated(account: NewCreatedAccount): Promise<PutCreatedResult>;
   /**

@@ -110,9 +110,13 @@ const createAccountAtStripe = async (
   }
 };
 
+/** How many slots one click moves past when the user's own earlier accounts already hold them. */
+const maxSlotSkips = 3;
+
 /**
  * Creates the account at Stripe (the same one again for a repeat) and records it with the browser that may
- * continue it; one write (two when another click raced this one to the same account).
+ * continue it; one write (two when another click raced this one to the same account). When the key gives
+ * back an account an earlier click of the user recorded, that slot is taken: the next one is used.
  */
 const createAndRecord = async (
   platformUserId: string,
@@ -122,26 +126,42 @@ const createAndRecord = async (
   stripe: OnboardingStripe,
   context: OnboardingContext,
 ): Promise<OnboardingAccount> => {
-  const slot = nextOnboardingSlot(existing, type);
-  const accountId = await createAccountAtStripe(platformUserId, type, slot, stripe, context);
-  const stored = await context.accounts.putCreated({
-    accountId,
-    platformUserId,
-    type,
-    livemode: stripe.livemode,
-    onboardingSlot: slot,
-    confirmationHash: unconfirmableHash(),
-    browserHash: browser.hash,
-    at: context.now,
-  });
-  if (!stored.ok) {
-    // Stripe gave us an id another user's record holds: never hand it over.
-    context.logger.error('created account already claimed', { accountId, platformUserId });
-    throw conflict('account_claimed', 'This account is already connected to another user of the platform.');
+  const first = nextOnboardingSlot(existing, type);
+  for (let slot = first; ; slot += 1) {
+    const accountId = await createAccountAtStripe(platformUserId, type, slot, stripe, context);
+    const stored = await context.accounts.putCreated({
+      accountId,
+      platformUserId,
+      type,
+      livemode: stripe.livemode,
+      onboardingSlot: slot,
+      confirmationHash: unconfirmableHash(),
+      browserHash: browser.hash,
+      at: context.now,
+    });
+    if (stored.ok) {
+      context.logger.info('onboarding account created', { accountId, platformUserId, type, slot });
+      context.metrics.count('OnboardingAccountCreated', { flow: type });
+      return stored.record;
+    }
+    if (stored.reason === 'claimed') {
+      // Stripe gave us an id another user's record holds: never hand it over.
+      context.logger.error('created account already claimed', { accountId, platformUserId });
+      throw conflict('account_claimed', 'This account is already connected to another user of the platform.');
+    }
+    context.logger.warn('onboarding slot held by an earlier account of the user; trying the next', {
+      accountId,
+      platformUserId,
+      type,
+      slot,
+    });
+    if (slot - first >= maxSlotSkips) {
+      throw conflict(
+        'onboarding_unavailable',
+        'A new account could not be set up for you right now. Go back to the platform and try again later.',
+      );
+    }
   }
-  context.logger.info('onboarding account created', { accountId, platformUserId, type, slot });
-  context.metrics.count('OnboardingAccountCreated', { flow: type });
-  return stored.record;
 };
 
 /**

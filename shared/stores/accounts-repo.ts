@@ -58,11 +58,15 @@ export interface AccountRecord {
   readonly deauthorizedAt?: string;
   /** Absent on items written before created accounts existed: those are OAuth ones (see `connectionOf`). */
   readonly connection?: AccountConnection;
-  /** Which of the user's created accounts of its type it is (0, 1, ...): part of its idempotency key. */
+  /**
+   * Which of the user's created accounts of its type it is (0, 1, ...): part of its idempotency key. Kept
+   * for good, even through an OAuth connection, so the user's next slot never reuses its key (`wasCreated`).
+   */
   readonly onboardingSlot?: number;
   /**
    * The browsers that created this account and may continue its onboarding: the SHA-256 of each one's
-   * binding cookie (shared/onboarding/browser-binding.ts). Several only when clicks raced to create it.
+   * binding cookie (shared/onboarding/browser-binding.ts). Several only when clicks raced to create it
+   * (`justCreated`); removed when an OAuth connection makes it an OAuth account.
    */
   readonly onboardingBrowsers?: ReadonlySet<string>;
   /**
@@ -169,9 +173,13 @@ export type ConnectResult =
   | { readonly ok: false; readonly reason: 'claimed' };
 
 /** A created account recorded (or found, for a repeat by the same user), or held by another user. */
+/**
+ * `claimed`: another user's record holds the id. `slot_taken`: the user's own record from an earlier click
+ * (not one racing this one) already holds it, so this click belongs in the next slot.
+ */
 export type CreatedResult =
   | { readonly ok: true; readonly record: AccountRecord }
-  | { readonly ok: false; readonly reason: 'claimed' };
+  | { readonly ok: false; readonly reason: 'claimed' | 'slot_taken' };
 
 /** What a confirmation did: confirmed now, or refused with the item as it is (undefined if unknown). */
 export type ConfirmResult =
@@ -211,14 +219,22 @@ export const accountConditions = {
   confirmationUnexpired: 'confirmationExpiresAt > :now',
   /** The value can no longer confirm (no expiry counts as expired, as the confirm route reads it). */
   confirmationLapsed: '(attribute_not_exists(confirmationExpiresAt) OR confirmationExpiresAt <= :now)',
-  /** Not created here (see `isCreated`): an OAuth connection, or one from before created accounts existed. */
-  notCreated: '(attribute_not_exists(#connection) OR #connection <> :created)',
+  /**
+   * Created by this service at some time: a created account keeps its `onboardingSlot` for good, even once
+   * its owner connected it through OAuth, so the user's next slot never comes back to its idempotency key.
+   */
+  wasCreated: 'attribute_exists(onboardingSlot)',
+  /** Never created here (see `wasCreated`): an OAuth connection, or one from before created accounts existed. */
+  notCreated: 'attribute_not_exists(onboardingSlot)',
+  /** Recorded since `:raceStart` (ISO-8601) and not onboarded yet: what another click racing to create it finds. */
+  justCreated: '(connectedAt >= :raceStart AND detailsSubmitted = :false)',
 } as const;
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet, isCreated } = accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, confirmationLapsed, notCreated } =
   accountConditions;
+const { wasCreated, justCreated } = accountConditions;
 const all = (...parts: string[]) => parts.join(' AND ');
 const either = (...parts: string[]) => parts.join(' OR ');
 
@@ -291,8 +307,9 @@ const deauthorizationWrite = (
  * unclaimed account, one of this owner still pending, or anyone's OAuth connection left unconfirmed past its
  * value's lifetime. The last is what lets the owner of a Stripe account connect it after someone else's link
  * connected it first and nobody could confirm (docs/security.md, "Flow-start account linking"). What the
- * earlier flow left on the record goes with it: its missing capabilities, and how the account came (it is an
- * OAuth connection now). `kept`: an account connected and confirmed for this owner stays confirmed (the flow
+ * earlier flow left on the record goes with it: its missing capabilities, how the account came (it is an
+ * OAuth connection now) and the browsers that could continue its onboarding; an onboarding slot stays
+ * (`wasCreated`), and an account created here is never taken from its user (`notCreated`). `kept`: an account connected and confirmed for this owner stays confirmed (the flow
  * gave the user nothing new).
  */
 const connectionWrite = (
@@ -309,7 +326,7 @@ const connectionWrite = (
     'capabilities = if_not_exists(capabilities, :none)' +
     (mode === 'pending'
       ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt ' +
-        'REMOVE deauthorizedAt, confirmedAt, flagged, capabilitiesMissing, #connection, onboardingSlot, onboardingBrowsers'
+        'REMOVE deauthorizedAt, confirmedAt, flagged, capabilitiesMissing, #connection, onboardingBrowsers'
       : ' REMOVE deauthorizedAt, flagged'),
   ConditionExpression:
     mode === 'pending'
@@ -340,7 +357,6 @@ const connectionWrite = (
           ':confirmationHash': confirmation.hash,
           ':confirmationExpiresAt': confirmation.expiresAt,
           ':now': at,
-          ':created': 'created',
         }
       : {}),
     ':at': toIso(at),
@@ -384,19 +400,37 @@ const createdWrite = (tableName: string, account: NewCreatedAccount): AccountWri
 });
 
 /**
+ * How recently another click must have recorded the account for this click to count as racing it: long
+ * enough for a double click's second request to reach the record through Stripe's answers and retries.
+ */
+export const createRaceWindowMs = 10_000;
+
+/**
  * Another click of the same user raced this one to create the same account (the same idempotency key):
- * its browser may continue the onboarding too.
+ * its browser may continue the onboarding too. Only while the account is new and not onboarded: an older
+ * record under the same key is not a race, and no browser joins it (the caller moves to the next slot).
  */
 const browserAddedWrite = (
   tableName: string,
-  { accountId, platformUserId, browserHash }: Pick<NewCreatedAccount, 'accountId' | 'platformUserId' | 'browserHash'>,
+  {
+    accountId,
+    platformUserId,
+    browserHash,
+    at,
+  }: Pick<NewCreatedAccount, 'accountId' | 'platformUserId' | 'browserHash' | 'at'>,
 ): AccountWrite => ({
   TableName: tableName,
   Key: { accountId },
   UpdateExpression: 'ADD onboardingBrowsers :browser',
-  ConditionExpression: all(exists, ownedBy, isCreated),
+  ConditionExpression: all(exists, ownedBy, isCreated, justCreated),
   ExpressionAttributeNames: { '#connection': 'connection' },
-  ExpressionAttributeValues: { ':browser': new Set([browserHash]), ':user': platformUserId, ':created': 'created' },
+  ExpressionAttributeValues: {
+    ':browser': new Set([browserHash]),
+    ':user': platformUserId,
+    ':created': 'created',
+    ':raceStart': toIso(at - createRaceWindowMs),
+    ':false': false,
+  },
 });
 
 /** The `scope` a created account's record shows: what an OAuth connection of the same type would. */
@@ -599,8 +633,9 @@ export interface AccountsRepo {
    */
   listByUser(platformUserId: string, options: { limit: number; startAfter?: AccountsPageKey }): Promise<AccountsPage>;
   /**
-   * The user's accounts of `type` that this service created (onboarding), pending or not, in one filtered
-   * query of the user's index (a further page only past 1 MB of the user's items).
+   * The user's accounts of `type` that this service created (onboarding), pending or not, and even once
+   * connected through OAuth (`wasCreated`), in one filtered query of the user's index (a further page only
+   * past 1 MB of the user's items).
    */
   listCreated(platformUserId: string, type: ConnectFlow): Promise<readonly AccountRecord[]>;
   /**
@@ -777,13 +812,11 @@ export const putCreatedAccount: AccountOperation<'putCreated'> = (client, tableN
   if (result) return { ok: true, record: result.Attributes as AccountRecord };
   const stored = await readAccountItem(client, tableName, account.accountId);
   if (stored?.platformUserId !== account.platformUserId) return { ok: false, reason: 'claimed' };
-  if (stored.connection !== 'created' || stored.onboardingBrowsers?.has(account.browserHash)) {
-    return { ok: true, record: stored };
-  }
+  if (stored.onboardingBrowsers?.has(account.browserHash)) return { ok: true, record: stored };
   const added = await conditionalCall(() =>
     client.send(new UpdateCommand({ ...browserAddedWrite(tableName, account), ReturnValues: 'ALL_NEW' })),
   );
-  return added ? { ok: true, record: added.Attributes as AccountRecord } : { ok: false, reason: 'claimed' };
+  return added ? { ok: true, record: added.Attributes as AccountRecord } : { ok: false, reason: 'slot_taken' };
 };
 
 export const recordFinishedOnboarding: AccountOperation<'recordFinished'> =
@@ -859,9 +892,9 @@ export const listCreatedAccounts: AccountOperation<'listCreated'> =
     let lastKey: Record<string, unknown> | undefined;
     do {
       const result = await queryByUser(client, tableName, platformUserId, {
-        FilterExpression: all(isCreated, '#type = :type'),
-        ExpressionAttributeNames: { '#connection': 'connection', '#type': 'type' },
-        ExpressionAttributeValues: { ':created': 'created', ':type': type },
+        FilterExpression: all(wasCreated, '#type = :type'),
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':type': type },
         ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
       });
       records.push(...((result.Items ?? []) as AccountRecord[]));

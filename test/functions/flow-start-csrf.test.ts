@@ -217,9 +217,11 @@ describe("the account's owner, after someone else's link connected it first", ()
     expect((await ownFlow('owner_10', accountId)).searchParams.get('account')).toBe(accountId);
     const stored = await storedAccount(stack, accountId);
     expect(stored).toMatchObject({ platformUserId: 'owner_10', status: 'connected' });
-    // Nothing left that onboarding would take for its own: it is not created here, and holds no onboarding slot.
+    // Nothing left that onboarding would continue: it is not created here and no browser may continue it. Its
+    // slot stays, so the slot (and Stripe idempotency key) it was created with is never used again.
     expect(stored).not.toHaveProperty('connection');
-    expect(stored).not.toHaveProperty('onboardingSlot');
+    expect(stored).not.toHaveProperty('onboardingBrowsers');
+    expect(stored).toMatchObject({ onboardingSlot: 0 });
   });
 });
 

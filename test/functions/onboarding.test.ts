@@ -50,6 +50,14 @@ const answerHostedPage = async (link: URL, decision: 'submit' | 'later'): Promis
   return locationOf(answered);
 };
 
+/** The user connects `accountId` through the Standard OAuth flow (Stripe shows the account it already has). */
+const connectThroughOAuth = async (user: string, accountId: string): Promise<void> => {
+  const browser = new TestBrowser();
+  const started = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await as(user)}`);
+  const callback = await stack.emulator.decide(locationOf(started).href, 'allow', { accountId });
+  expect(locationOf(await browser.get(callback)).searchParams.get('account')).toBe(accountId);
+};
+
 /** Start → hosted page → submit → our return: what the success redirect carries. */
 const onboard = async (user: string, type: Flow): Promise<FinishedFlow> => {
   const browser = new TestBrowser();
@@ -357,6 +365,45 @@ describe('an onboarding link opened in another browser (flow-start account linki
           .digest('base64url'),
       ]),
     );
+  });
+
+  it("never lets Mallory's browser join the victim's account by lowering her slot count with an OAuth connection", async () => {
+    const mallory = new TestBrowser();
+    const hers = accountOfLink(locationOf(await start('slot_mallory', 'standard', mallory)));
+    const victim = new TestBrowser();
+    const link = locationOf(await start('slot_mallory', 'standard', victim));
+    const victims = accountOfLink(link);
+    await victim.get((await answerHostedPage(link, 'submit')).href);
+    // Mallory connects her own pending created account through OAuth: it stops being a created account.
+    await connectThroughOAuth('slot_mallory', hers);
+
+    const next = locationOf(await start('slot_mallory', 'standard', mallory));
+
+    // Her click never reuses the victim's slot and key: a new account, and the victim's names only the victim.
+    expect([hers, victims]).not.toContain(accountOfLink(next));
+    expect(((await storedAccount(stack, victims))?.onboardingBrowsers as Set<string> | undefined)?.size).toBe(1);
+  });
+
+  it('starts a new account for an owner whose slot key would give back an account they finished, not that one', async () => {
+    const laptop = new TestBrowser();
+    const first = accountOfLink(locationOf(await start('slot_owner', 'standard', laptop)));
+    const phone = new TestBrowser();
+    const link = locationOf(await start('slot_owner', 'standard', phone));
+    const finished = locationOf(await phone.get((await answerHostedPage(link, 'submit')).href));
+    const second = accountOfLink(link);
+    expect(
+      (
+        await confirmAccount(stack, 'slot_owner', {
+          accountId: second,
+          confirmation: finished.searchParams.get('confirmation') ?? '',
+        })
+      ).status,
+    ).toBe(200);
+    await connectThroughOAuth('slot_owner', first);
+
+    const next = accountOfLink(locationOf(await start('slot_owner', 'standard', new TestBrowser())));
+
+    expect([first, second]).not.toContain(next);
   });
 
   it("hands no confirmation to another browser replaying the owner's return URL, and leaves the owner's value good", async () => {

@@ -9,6 +9,7 @@ import type {
   OnboardingStore,
   OnboardingStripe,
 } from '../../../shared/onboarding/ports';
+import { createRaceWindowMs } from '../../../shared/stores/accounts-repo';
 
 export const TOKEN_SECRET = 'onboarding-unit-tests-secret-0123456789abcdef';
 export const NOW = Date.parse('2026-11-24T10:00:00Z');
@@ -20,7 +21,7 @@ export const config = {
   returnToOrigins: ['https://app.platform.example'],
 };
 
-type StoredAccount = OnboardingAccount & { finished?: FinishedOnboarding; confirmed?: boolean };
+type StoredAccount = OnboardingAccount & { finished?: FinishedOnboarding; confirmed?: boolean; recordedAt?: number };
 
 /** The accounts store's documented behaviour, in memory, counting writes. */
 export class FakeStore implements OnboardingStore {
@@ -32,8 +33,9 @@ export class FakeStore implements OnboardingStore {
   }
 
   async listCreated(platformUserId: string, type: ConnectFlow) {
+    // As the repo: every account of the type created here, even once connected through OAuth (it keeps its slot).
     return [...this.items.values()].filter(
-      (item) => item.platformUserId === platformUserId && item.connection === 'created' && item.type === type,
+      (item) => item.platformUserId === platformUserId && item.onboardingSlot !== undefined && item.type === type,
     );
   }
 
@@ -42,7 +44,15 @@ export class FakeStore implements OnboardingStore {
     const existing = this.items.get(account.accountId);
     if (existing && existing.platformUserId !== account.platformUserId)
       return { ok: false as const, reason: 'claimed' as const };
-    // As the repo: a click that raced another to the same account adds its browser to the record.
+    // As the repo: a click that raced another to the same account (recorded moments ago, not onboarded)
+    // adds its browser to the record; an older record of the user under that id means the slot is taken.
+    if (existing && !existing.browserHashes.includes(account.browserHash)) {
+      const racing =
+        existing.connection === 'created' &&
+        !existing.detailsSubmitted &&
+        account.at - (existing.recordedAt ?? Number.NEGATIVE_INFINITY) <= createRaceWindowMs;
+      if (!racing) return { ok: false as const, reason: 'slot_taken' as const };
+    }
     const record: StoredAccount = existing
       ? { ...existing, browserHashes: [...new Set([...existing.browserHashes, account.browserHash])] }
       : {
@@ -55,6 +65,7 @@ export class FakeStore implements OnboardingStore {
           onboardingSlot: account.onboardingSlot,
           confirmationPending: true,
           browserHashes: [account.browserHash],
+          recordedAt: account.at,
         };
     this.items.set(account.accountId, record);
     return { ok: true as const, record };

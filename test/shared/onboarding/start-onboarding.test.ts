@@ -249,10 +249,32 @@ describe('startOnboarding', () => {
     );
   });
 
+  it("moves to the next slot when the slot's key gives back an account an earlier click of the user recorded", async () => {
+    const { accounts, stripe, start } = setup();
+    // An account of the user's from slot 0 whose record no longer counts as created (e.g. written before slots were kept).
+    accounts.add({ accountId: 'acct_earlier', platformUserId: 'user_1', connection: 'oauth', detailsSubmitted: true });
+    stripe.accountsByKey.set(accountIdempotencyKey('user_1', 'express', 0), 'acct_earlier');
+
+    const response = await start({ type: 'express', ticket: await ticketFor('user_1') });
+
+    expect(response.headers.location).toContain('/acct_fake0001/');
+    expect(stripe.calls.filter((call) => call.method === 'createAccount').map((call) => call.args[1])).toEqual([
+      accountIdempotencyKey('user_1', 'express', 0),
+      accountIdempotencyKey('user_1', 'express', 1),
+    ]);
+    expect(accounts.items.get('acct_fake0001')).toMatchObject({ onboardingSlot: 1 });
+    expect(accounts.items.get('acct_earlier')?.browserHashes).toEqual([]);
+  });
+
   it('answers 409 (no retry helps) when Stripe refuses a link for a reused account', async () => {
     const { accounts, stripe, start } = setup();
     const binding = 'B'.repeat(43);
-    accounts.add({ accountId: 'acct_rejected', platformUserId: 'user_1', browserHashes: [hashSecretValue(binding)] });
+    accounts.add({
+      accountId: 'acct_rejected',
+      platformUserId: 'user_1',
+      onboardingSlot: 0,
+      browserHashes: [hashSecretValue(binding)],
+    });
     stripe.failNext.createAccountLink = stripeError('invalid_request', "No such account: 'acct_rejected'");
     const cookies = [`${onboardingCookieName('acct_rejected')}=${binding}`];
 

@@ -1,6 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { accountChangeWrite, accountConditions, createAccountsRepo } from '../../../shared/stores/accounts-repo';
+import {
+  accountChangeWrite,
+  accountConditions,
+  createAccountsRepo,
+  createRaceWindowMs,
+} from '../../../shared/stores/accounts-repo';
 import type { AccountState } from '../../../shared/webhooks/account-change';
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
@@ -89,10 +94,46 @@ describe('accountsRepo writes', () => {
     });
     expect(inputs[2]).toMatchObject({
       UpdateExpression: 'ADD onboardingBrowsers :browser',
-      ConditionExpression: [exists, ownedBy, accountConditions.isCreated].join(' AND '),
-      ExpressionAttributeValues: { ':browser': new Set(['h2']), ':user': 'user_1', ':created': 'created' },
+      ConditionExpression: [exists, ownedBy, accountConditions.isCreated, accountConditions.justCreated].join(' AND '),
+      ExpressionAttributeValues: {
+        ':browser': new Set(['h2']),
+        ':user': 'user_1',
+        ':created': 'created',
+        ':raceStart': new Date(now - createRaceWindowMs).toISOString(),
+        ':false': false,
+      },
     });
     expect(result).toMatchObject({ ok: true, record: { onboardingBrowsers: new Set(['h1', 'h2']) } });
+  });
+
+  it("calls the slot taken when the user's record under that id is not a click racing this one", async () => {
+    const stored = {
+      accountId: 'acct_1',
+      platformUserId: 'user_1',
+      connection: 'created',
+      onboardingBrowsers: new Set(['h1']),
+    };
+    let calls = 0;
+    const client = {
+      send: async () => {
+        calls += 1;
+        if (calls === 2) return { Item: stored };
+        throw conditionFailure();
+      },
+    } as unknown as DynamoDBDocumentClient;
+
+    const result = await createAccountsRepo(client, 'accounts').putCreated({
+      accountId: 'acct_1',
+      platformUserId: 'user_1',
+      type: 'express',
+      livemode: false,
+      onboardingSlot: 1,
+      confirmationHash: 'c'.repeat(64),
+      browserHash: 'h2',
+      at: now,
+    });
+
+    expect([result, calls]).toEqual([{ ok: false, reason: 'slot_taken' }, 3]);
   });
 
   it("stores a finished onboarding's new value only while pending, and without a value writes only a confirmed account", async () => {
@@ -167,7 +208,7 @@ describe('accountsRepo writes', () => {
     expect(inputs).toHaveLength(1);
     expect(inputs[0]).toMatchObject({
       UpdateExpression: expect.stringMatching(
-        /, confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt, flagged, capabilitiesMissing, #connection, onboardingSlot, onboardingBrowsers$/,
+        /, confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt REMOVE deauthorizedAt, confirmedAt, flagged, capabilitiesMissing, #connection, onboardingBrowsers$/,
       ),
       ConditionExpression: [
         isAbsent,
@@ -184,9 +225,10 @@ describe('accountsRepo writes', () => {
         ':confirmationHash': 'a'.repeat(64),
         ':confirmationExpiresAt': connection.confirmation.expiresAt,
         ':now': now,
-        ':created': 'created',
       },
     });
+    // DynamoDB refuses a value no expression uses: `notCreated` reads the slot, not `:created`.
+    expect(inputs[0]?.ExpressionAttributeValues).not.toHaveProperty(':created');
   });
 
   it('keeps the confirmation of an account connected and confirmed for the same owner (a reconnection)', async () => {
@@ -273,7 +315,7 @@ describe('accountsRepo writes', () => {
     ]);
   });
 
-  it("finds the user's created accounts of one type in one filtered query, without a page limit", async () => {
+  it("finds the user's created accounts of one type, even those since connected through OAuth, in one filtered query, without a page limit", async () => {
     const { repo, inputs } = recording({ Items: [{ accountId: 'acct_9', connection: 'created', type: 'express' }] });
 
     expect(await repo.listCreated('user_1', 'express')).toEqual([
@@ -284,9 +326,9 @@ describe('accountsRepo writes', () => {
         TableName: 'accounts',
         IndexName: 'byPlatformUser',
         KeyConditionExpression: 'platformUserId = :user',
-        FilterExpression: `${accountConditions.isCreated} AND #type = :type`,
-        ExpressionAttributeNames: { '#connection': 'connection', '#type': 'type' },
-        ExpressionAttributeValues: { ':user': 'user_1', ':created': 'created', ':type': 'express' },
+        FilterExpression: `${accountConditions.wasCreated} AND #type = :type`,
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':user': 'user_1', ':type': 'express' },
       },
     ]);
   });
