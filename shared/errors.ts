@@ -153,7 +153,7 @@ export class ServiceError extends Error {
 export const withCookies = <E extends ServiceError>(error: E, cookies: readonly string[]): E =>
   Object.assign(error, { cookies });
 
-/** The Set-Cookie values `withCookies` gave an error, if any. */
+/** The Set-Cookie values `withCookies` gave an error, if any (the onboard function's `errorCookies`). */
 export const cookiesOf = (error: unknown): readonly string[] =>
   error instanceof ServiceError ? ((error as { cookies?: readonly string[] }).cookies ?? []) : [];
 

@@ -11,8 +11,11 @@ export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => P
 export type Serve = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 
 export interface HandlerOptions {
-  /** Set-Cookie values an error answer to `event` carries (the callback clears its flow's state cookie on every outcome). */
-  readonly errorCookies?: (event: APIGatewayProxyEventV2) => readonly string[];
+  /**
+   * Set-Cookie values an error answer to `event` carries: the callback clears its flow's state cookie on every
+   * outcome; onboarding keeps the browser binding it made before the failure (`cookiesOf` in ../errors.ts).
+   */
+  readonly errorCookies?: (event: APIGatewayProxyEventV2, error: unknown) => readonly string[];
 }
 
 /** API Gateway's request id: the `x-request-id` we answer with and the `requestId` of its access log. */
@@ -45,11 +48,12 @@ export const routesHandler = <F extends FunctionName>(
   functionName: F,
   observability: Observability,
   serves: Readonly<Record<RoutesOf<F>, Serve>>,
+  options: HandlerOptions = {},
 ): HttpHandler => {
   const byKey = new Map<string, HttpHandler>(
     (Object.entries(serves) as [RoutesOf<F>, Serve][]).map(([name, serve]) => {
       const route: Route = routeTable[name];
-      return [routeKey(route), httpHandler(route, observability, serve)];
+      return [routeKey(route), httpHandler(route, observability, serve, options)];
     }),
   );
   return async (event, context) => {

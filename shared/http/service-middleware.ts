@@ -5,7 +5,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { cookiesOf, type ErrorKind, ServiceError } from '../errors';
+import { type ErrorKind, ServiceError } from '../errors';
 import type { Logger } from '../logger';
 import type { RouteCaller } from '../routes';
 import { type HttpResponse, htmlPage, jsonResponse } from './responses';
@@ -13,8 +13,8 @@ import { type HttpResponse, htmlPage, jsonResponse } from './responses';
 export interface ServiceMiddlewareOptions {
   readonly caller: RouteCaller;
   readonly logger: Logger;
-  /** Set-Cookie values an error answer to `event` carries (the callback clears its flow's state cookie on every outcome). */
-  readonly errorCookies?: (event: APIGatewayProxyEventV2) => readonly string[];
+  /** Set-Cookie values an error answer to `event` carries (see `HandlerOptions` in ./handler.ts). */
+  readonly errorCookies?: (event: APIGatewayProxyEventV2, error: unknown) => readonly string[];
 }
 
 const securityHeaders = {
@@ -120,7 +120,7 @@ export const serviceMiddleware = ({
     else if (caller === 'stripe') logger.warn('request refused', fields);
     else logger.info('request refused', fields);
     const response = errorResponse(error, caller);
-    const cookies = [...(errorCookies?.(request.event) ?? []), ...cookiesOf(request.error)];
+    const cookies = errorCookies?.(request.event, request.error) ?? [];
     request.response = withHeaders(
       cookies.length > 0 ? { ...response, cookies: [...cookies] } : response,
       request.event,
