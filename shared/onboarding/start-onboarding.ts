@@ -144,17 +144,14 @@ const createAndRecord = async (
       context.metrics.count('OnboardingAccountCreated', { flow: type });
       return stored.record;
     }
-    if (stored.reason === 'claimed') {
-      // Stripe gave us an id another user's record holds: never hand it over.
-      context.logger.error('created account already claimed', { accountId, platformUserId });
-      throw conflict('account_claimed', 'This account is already connected to another user of the platform.');
-    }
-    context.logger.warn('onboarding slot held by an earlier account of the user; trying the next', {
-      accountId,
-      platformUserId,
-      type,
-      slot,
-    });
+    // The key is this user's own, so an account under it that is not this click's to join is left where it
+    // is (another user's record is never handed over) and the next slot is tried.
+    context.logger[stored.reason === 'claimed' ? 'error' : 'warn'](
+      stored.reason === 'claimed'
+        ? "onboarding slot's account is held by another user; trying the next"
+        : 'onboarding slot held by an earlier account of the user; trying the next',
+      { accountId, platformUserId, type, slot },
+    );
     if (slot - first >= maxSlotSkips) {
       throw conflict(
         'onboarding_unavailable',

@@ -400,10 +400,11 @@ const createdWrite = (tableName: string, account: NewCreatedAccount): AccountWri
 });
 
 /**
- * How recently another click must have recorded the account for this click to count as racing it: long
- * enough for a double click's second request to reach the record through Stripe's answers and retries.
+ * How recently (by the request start it records as `connectedAt`) another click must have begun the account
+ * for this click to count as racing it: long enough for a slow first click (Stripe's 5 s timeout, one retry,
+ * the wait for a busy key) and a reload that listed before that click's record was written.
  */
-export const createRaceWindowMs = 10_000;
+export const createRaceWindowMs = 30_000;
 
 /**
  * Another click of the same user raced this one to create the same account (the same idempotency key):

@@ -266,6 +266,17 @@ describe('startOnboarding', () => {
     expect(accounts.items.get('acct_earlier')?.browserHashes).toEqual([]);
   });
 
+  it("leaves an account another user now holds where it is when the slot's key gives it back, and takes the next slot", async () => {
+    const { accounts, stripe, start } = setup();
+    accounts.add({ accountId: 'acct_moved', platformUserId: 'user_2', connection: 'oauth' });
+    stripe.accountsByKey.set(accountIdempotencyKey('user_1', 'express', 0), 'acct_moved');
+
+    const response = await start({ type: 'express', ticket: await ticketFor('user_1') });
+
+    expect(response.headers.location).toContain('/acct_fake0001/');
+    expect(accounts.items.get('acct_moved')).toMatchObject({ platformUserId: 'user_2', browserHashes: [] });
+  });
+
   it('answers 409 (no retry helps) when Stripe refuses a link for a reused account', async () => {
     const { accounts, stripe, start } = setup();
     const binding = 'B'.repeat(43);
