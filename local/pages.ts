@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../shared/http/responses';
 import { type ConnectFailure, capabilitiesMissingParam } from '../shared/oauth/complete-connection';
-import type { OnboardingFailure } from '../shared/onboarding/finish-onboarding';
+import type { OnboardingFailure } from '../shared/onboarding/resumed-account';
 import { layout, sendHtml } from './demo/layout';
 import { confirmAccount, serviceOrigin } from './demo/platform-backend';
 import { defaultDemoUser } from './demo/serve-demo';

@@ -12,11 +12,16 @@
  */
 
 import { mintConfirmation } from '../accounts/confirmation';
-import { conflict, type ErrorCode, type ErrorKind, isCallerKind, ServiceError } from '../errors';
-import { failureRedirect, successRedirect } from '../http/platform-redirects';
+import { conflict, type ErrorKind, isCallerKind, ServiceError } from '../errors';
+import { successRedirect } from '../http/platform-redirects';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import { stripeFailure } from '../stripe/errors';
-import { type OnboardingPageRequest, resumedAccount } from './resumed-account';
+import {
+  type OnboardingFailure,
+  type OnboardingPageRequest,
+  onboardingFailure,
+  resumedAccount,
+} from './resumed-account';
 import type { OnboardingContext } from './start-onboarding';
 
 export type FinishOnboardingContext = OnboardingContext;
@@ -25,29 +30,14 @@ const stripeKinds: ReadonlySet<ErrorKind> = new Set(['upstream_failed', 'upstrea
 /** Stripe or our store failed: the browser goes back to the platform with a code, not to an error page. */
 const isDependencyFailure = (error: ServiceError): boolean => !isCallerKind(error.kind);
 
-/** Stable `error=` codes of the refresh and return pages' failure redirects (all of them error codes of shared/errors.ts). */
-export type OnboardingFailure = Extract<
-  ErrorCode,
-  | 'onboarding_incomplete'
-  | 'session_mismatch'
-  | 'onboarding_link_expired'
-  | 'stripe_unavailable'
-  | 'service_unavailable'
->;
-
 export const finishOnboarding = async (
   request: OnboardingPageRequest,
   context: FinishOnboardingContext,
 ): Promise<HttpResponse> => {
   const { config, logger, metrics, now } = context;
   const { claims, record, browser } = await resumedAccount(request, context);
-  const fail = (reason: OnboardingFailure, fields: Record<string, unknown> = {}): HttpResponse => {
-    logger.info('onboarding not finished', { reason, accountId: record.accountId, ...fields });
-    metrics.count('OnboardingIncomplete', { reason });
-    // A browser that did not start the onboarding is not told which account it was.
-    const account = reason === 'session_mismatch' ? undefined : record.accountId;
-    return redirectResponse(failureRedirect(config.failureUrl, reason, account));
-  };
+  const fail = (reason: OnboardingFailure, fields: Record<string, unknown> = {}): HttpResponse =>
+    onboardingFailure(context, 'onboarding not finished', reason, record.accountId, fields);
   // Only the starting browser may be handed a confirmation; a platform API link is for a confirmed account.
   if (browser === 'elsewhere' || (browser === 'platform' && record.confirmationPending)) {
     return fail('session_mismatch', { browser });

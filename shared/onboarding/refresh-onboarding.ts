@@ -6,11 +6,9 @@
  * forwarded to someone else opens nothing (`session_mismatch`), and the refresh of a link the platform API
  * made asks the platform for a new one for its signed-in user (`onboarding_link_expired`).
  */
-import { failureRedirect } from '../http/platform-redirects';
 import { type HttpResponse, redirectResponse } from '../http/responses';
-import type { OnboardingFailure } from './finish-onboarding';
 import { onboardingLink } from './onboarding-link';
-import { type OnboardingPageRequest, resumedAccount } from './resumed-account';
+import { type OnboardingPageRequest, onboardingFailure, resumedAccount } from './resumed-account';
 import type { OnboardingContext } from './start-onboarding';
 
 export const refreshOnboarding = async (
@@ -19,12 +17,8 @@ export const refreshOnboarding = async (
 ): Promise<HttpResponse> => {
   const { claims, resume, record, browser } = await resumedAccount(request, context);
   if (browser !== 'started here') {
-    const reason: OnboardingFailure = browser === 'platform' ? 'onboarding_link_expired' : 'session_mismatch';
-    context.logger.info('onboarding not refreshed', { reason, accountId: record.accountId });
-    context.metrics.count('OnboardingIncomplete', { reason });
-    return redirectResponse(
-      failureRedirect(context.config.failureUrl, reason, browser === 'platform' ? record.accountId : undefined),
-    );
+    const reason = browser === 'platform' ? 'onboarding_link_expired' : 'session_mismatch';
+    return onboardingFailure(context, 'onboarding not refreshed', reason, record.accountId);
   }
   const link = await onboardingLink(claims, await context.stripe(), context, { resume });
   context.logger.info('onboarding link refreshed', {

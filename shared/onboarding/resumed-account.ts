@@ -3,17 +3,48 @@
  * names, still the same user's and still connected, and whether this browser is the one that started it
  * (./browser-binding.ts). Anything else creates nothing.
  */
-import { badRequest, conflict } from '../errors';
+import type { ServiceConfig } from '../config';
+import { badRequest, conflict, type ErrorCode } from '../errors';
+import { failureRedirect } from '../http/platform-redirects';
 import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
+import { type HttpResponse, redirectResponse } from '../http/responses';
 import { isBoundBrowser } from './browser-binding';
-import type { OnboardingAccount, OnboardingStore } from './ports';
+import type { OnboardingAccount, OnboardingObservability, OnboardingStore } from './ports';
 import { type ResumeClaims, verifyResumeValue } from './resume-value';
 
-/** A request to the refresh or return page: its query, and the browser's cookies. */
+/** A request to an onboarding page (start, refresh, return): its query, and the browser's cookies. */
 export interface OnboardingPageRequest {
   readonly rawQueryString: string | undefined;
   readonly cookies?: readonly string[];
 }
+
+/** Stable `error=` codes of the refresh and return pages' failure redirects (all of them error codes of shared/errors.ts). */
+export type OnboardingFailure = Extract<
+  ErrorCode,
+  | 'onboarding_incomplete'
+  | 'session_mismatch'
+  | 'onboarding_link_expired'
+  | 'stripe_unavailable'
+  | 'service_unavailable'
+>;
+
+/**
+ * The refresh or return page's answer when it goes no further: logged as `message`, counted as
+ * `OnboardingIncomplete`, and a redirect to the platform's failure URL with the code, and the account
+ * except for a browser that did not start the onboarding (it is not told which account it was).
+ */
+export const onboardingFailure = (
+  context: Pick<OnboardingObservability, 'logger' | 'metrics'> & { readonly config: Pick<ServiceConfig, 'failureUrl'> },
+  message: string,
+  reason: OnboardingFailure,
+  accountId: string,
+  fields: Record<string, unknown> = {},
+): HttpResponse => {
+  context.logger.info(message, { reason, accountId, ...fields });
+  context.metrics.count('OnboardingIncomplete', { reason });
+  const account = reason === 'session_mismatch' ? undefined : accountId;
+  return redirectResponse(failureRedirect(context.config.failureUrl, reason, account));
+};
 
 export interface ResumedAccount {
   readonly claims: ResumeClaims;

@@ -20,6 +20,7 @@ import { accountCreateParams, accountIdempotencyKey, nextOnboardingSlot, unfinis
 import { type BrowserBinding, newBrowserBinding, recordedBinding } from './browser-binding';
 import { onboardingLink } from './onboarding-link';
 import type { OnboardingAccount, OnboardingObservability, OnboardingStore, OnboardingStripe } from './ports';
+import type { OnboardingPageRequest } from './resumed-account';
 
 export interface OnboardingContext extends Omit<OnboardingObservability, 'notices'> {
   readonly config: Pick<ServiceConfig, 'callbackUrl' | 'returnToOrigins' | 'successUrl' | 'failureUrl'>;
@@ -34,12 +35,6 @@ export interface StartOnboardingRequest {
   readonly type: ConnectFlow;
   readonly ticket: string | undefined;
   readonly returnTo: string | undefined;
-}
-
-/** What `/connect/onboard` is given: its query, and the browser's cookies (an earlier binding to keep). */
-export interface StartOnboardingPage {
-  readonly rawQueryString: string | undefined;
-  readonly cookies?: readonly string[];
 }
 
 const knownParameters = ['type', 'ticket', 'return_to'];
@@ -168,7 +163,7 @@ const createAndRecord = async (
 const continuedHere = (
   existing: readonly OnboardingAccount[],
   type: ConnectFlow,
-  cookies: StartOnboardingPage['cookies'],
+  cookies: OnboardingPageRequest['cookies'],
 ): { readonly record: OnboardingAccount; readonly browser: BrowserBinding } | undefined => {
   for (const record of unfinishedAccounts(existing, type)) {
     const browser = recordedBinding(cookies, record);
@@ -178,7 +173,7 @@ const continuedHere = (
 };
 
 export const startOnboarding = async (
-  { rawQueryString, cookies }: StartOnboardingPage,
+  { rawQueryString, cookies }: OnboardingPageRequest,
   context: OnboardingContext,
 ): Promise<HttpResponse> => {
   const { config, secrets, accounts, now } = context;
