@@ -9,7 +9,7 @@ import { conflict, notFound } from '../errors';
 import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
 import { createdAccountCannotBeDisconnected } from '../onboarding/created-account-deauthorize';
-import { type AccountRecord, type AccountsRepo, connectionOf, toAccountView } from '../stores/accounts-repo';
+import { type AccountRecord, type AccountsRepo, toAccountView, wasCreatedHere } from '../stores/accounts-repo';
 import type { StripeAccess } from '../stripe/client';
 import { classifyStripeError, stripeFailure } from '../stripe/errors';
 
@@ -36,11 +36,15 @@ const expressRefusal = (accountId: string, cause?: unknown) =>
  * this very account means the goal is already reached (undefined: carry on). `invalid_client` has
  * other causes (a client_id of the other mode or platform), which must not mark a live connection as ended.
  */
-const deauthorizeFailure = (error: unknown, accountId: string) => {
+const deauthorizeFailure = (error: unknown, record: AccountRecord) => {
+  const { accountId } = record;
   const failure = classifyStripeError(error);
   switch (failure.kind) {
     case 'controlled_account':
-      return expressRefusal(accountId, error);
+      // A Standard account the platform controls (created with the Accounts API, though not by this service).
+      return record.type === 'express'
+        ? expressRefusal(accountId, error)
+        : createdAccountCannotBeDisconnected(accountId, error);
     case 'account_not_connected':
       return failure.accountId === accountId ? undefined : stripeFailure(error);
     default:
@@ -54,7 +58,8 @@ const deauthorizeFailure = (error: unknown, accountId: string) => {
  * const view = await deauthorizeAccount(await requireOwnedAccount(accounts, accountId, user), context);
  */
 export const deauthorizeAccount = async (record: AccountRecord, context: DeauthorizeContext) => {
-  if (connectionOf(record) === 'created') throw createdAccountCannotBeDisconnected(record.accountId);
+  // Its connection may say `oauth` (its owner connected it through OAuth since): it is still one the platform controls.
+  if (wasCreatedHere(record)) throw createdAccountCannotBeDisconnected(record.accountId);
   if (record.type === 'express') throw expressRefusal(record.accountId);
   if (record.status === 'deauthorized') return toAccountView(record);
   const stripe = await context.stripe();
@@ -68,7 +73,7 @@ export const deauthorizeAccount = async (record: AccountRecord, context: Deautho
   try {
     await stripe.client.oauth.deauthorize({ client_id: context.clientId, stripe_user_id: record.accountId });
   } catch (error) {
-    const refusal = deauthorizeFailure(error, record.accountId);
+    const refusal = deauthorizeFailure(error, record);
     if (refusal) throw refusal;
   }
   const at = new Date(context.now).toISOString();

@@ -5,8 +5,9 @@
  */
 import { conflict, type ServiceError } from '../errors';
 
-export const createdAccountCannotBeDisconnected = (accountId: string): ServiceError =>
+export const createdAccountCannotBeDisconnected = (accountId: string, cause?: unknown): ServiceError =>
   conflict(
     'created_account_not_disconnectable',
     `${accountId} was created by the platform, and Stripe does not let a platform disconnect an account it created. To stop working with it, reject it from the Stripe Dashboard or with POST /v1/accounts/${accountId}/reject (https://docs.stripe.com/api/account/reject); its owner can also close it.`,
+    cause,
   );

@@ -40,6 +40,14 @@ export type AccountConnection = 'oauth' | 'created';
 export const connectionOf = (record: { readonly connection?: AccountConnection }): AccountConnection =>
   record.connection ?? 'oauth';
 
+/**
+ * Created by this service at some time, even if its owner has since connected it through OAuth (so
+ * `connectionOf` says `oauth`): the record's side of the `wasCreated` condition. Such an account is one
+ * the platform controls, whatever its connection says now.
+ */
+export const wasCreatedHere = (record: { readonly onboardingSlot?: number }): boolean =>
+  record.onboardingSlot !== undefined;
+
 export interface AccountRecord {
   readonly accountId: string;
   readonly platformUserId: string;

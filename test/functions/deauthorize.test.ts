@@ -258,6 +258,30 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
     expect(oauthDeauthorizeCalls()).toBe(calls);
   });
 
+  it('answers a Standard account Stripe says the platform controls (created with the Accounts API elsewhere) as one it created, and keeps it', async () => {
+    const seeded = await seedAccount(stack, { platformUserId: 'controlling_owner', type: 'standard' });
+    const record = (await storedAccount(stack, String(seeded.accountId))) as unknown as AccountRecord;
+    const controlled = new Stripe.errors.StripeInvalidClientError({
+      type: 'invalid_client',
+      message: `no_deauth_on_controlled_account: Account ${record.accountId} is controlled by your platform and cannot be disconnected.`,
+    });
+    const stripe = { oauth: { deauthorize: async () => Promise.reject(controlled) } } as unknown as Stripe;
+
+    const answer = deauthorizeAccount(record, {
+      accounts: createAccountsRepo(createDocumentClient(), stack.tables.accounts),
+      stripe: async () => ({ client: stripe, livemode: false }),
+      clientId: 'ca_test',
+      notices: noPublisher,
+      metrics: noMetrics,
+      now: Date.now(),
+    });
+
+    await expect(answer).rejects.toThrowError(
+      expect.objectContaining({ kind: 'conflict', code: 'created_account_not_disconnectable', cause: controlled }),
+    );
+    expect(await statusOf(record.accountId)).toMatchObject({ status: 'connected' });
+  });
+
   it("never takes Stripe's invalid_client about another account (or another cause) as this account being disconnected", async () => {
     const seeded = await seedAccount(stack, { platformUserId: 'careful_owner', type: 'standard' });
     const record = (await storedAccount(stack, String(seeded.accountId))) as unknown as AccountRecord;

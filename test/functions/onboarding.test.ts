@@ -51,11 +51,14 @@ const answerHostedPage = async (link: URL, decision: 'submit' | 'later'): Promis
 };
 
 /** The user connects `accountId` through the Standard OAuth flow (Stripe shows the account it already has). */
-const connectThroughOAuth = async (user: string, accountId: string): Promise<void> => {
+/** The user connects an existing account through Standard OAuth; answers the confirmation the success redirect carries. */
+const connectThroughOAuth = async (user: string, accountId: string): Promise<string> => {
   const browser = new TestBrowser();
   const started = await browser.get(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await as(user)}`);
   const callback = await stack.emulator.decide(locationOf(started).href, 'allow', { accountId });
-  expect(locationOf(await browser.get(callback)).searchParams.get('account')).toBe(accountId);
+  const success = locationOf(await browser.get(callback));
+  expect(success.searchParams.get('account')).toBe(accountId);
+  return success.searchParams.get('confirmation') ?? '';
 };
 
 /** Start → hosted page → submit → our return: what the success redirect carries. */
@@ -438,6 +441,23 @@ describe('a created account on the platform API', () => {
         `${accountId} was created by the platform, and Stripe does not let a platform disconnect an account it created. To stop working with it, reject it from the Stripe Dashboard or with POST /v1/accounts/${accountId}/reject (https://docs.stripe.com/api/account/reject); its owner can also close it.`,
       ),
     });
+    expect(stripeCalls(stack, 'POST', '/oauth/deauthorize')).toBe(deauthorizeCalls);
+    expect((await storedAccount(stack, accountId))?.status).toBe('connected');
+  });
+
+  it('is the same 409 once its owner has also connected it through OAuth, still without asking Stripe', async () => {
+    // Onboarded but not yet confirmed, then connected through OAuth: the record becomes an OAuth connection.
+    const { accountId } = await onboard('oauth_disconnector', 'standard');
+    const confirmation = await connectThroughOAuth('oauth_disconnector', accountId);
+    expect((await confirmAccount(stack, 'oauth_disconnector', { accountId, confirmation })).status).toBe(200);
+    const record = await callApi(stack, 'GET', `/accounts/${accountId}`, await as('oauth_disconnector'));
+    expect(record.body).toMatchObject({ connection: 'oauth', type: 'standard', status: 'connected' });
+    const deauthorizeCalls = stripeCalls(stack, 'POST', '/oauth/deauthorize');
+
+    const result = await callApi(stack, 'POST', `/accounts/${accountId}/deauthorize`, await as('oauth_disconnector'));
+
+    expect(result.status).toBe(409);
+    expect(result.body).toMatchObject({ error: { code: 'created_account_not_disconnectable' } });
     expect(stripeCalls(stack, 'POST', '/oauth/deauthorize')).toBe(deauthorizeCalls);
     expect((await storedAccount(stack, accountId))?.status).toBe('connected');
   });
