@@ -11,6 +11,7 @@ import { useAccountNotices } from '../../shared/clients/notices';
 import { onboardingCookieName } from '../../shared/http/cookies';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { mintResumeValue } from '../../shared/onboarding/resume-value';
+import { createAccountsRepo, type NewCreatedAccount } from '../../shared/stores/accounts-repo';
 import { accountsByUserIndex } from '../../shared/tables';
 import { useLocalStack } from '../support/local-stack';
 import {
@@ -423,6 +424,32 @@ describe('an onboarding link opened in another browser (flow-start account linki
     expect(Object.fromEntries(replayed.searchParams)).toEqual({ error: 'session_mismatch' });
     expect((await storedAccount(stack, accountId))?.confirmationHash).toBe(stored?.confirmationHash);
     expect((await confirmAccount(stack, 'replayed_owner', { accountId, confirmation })).status).toBe(200);
+  });
+});
+
+describe('clicks racing to the same account (the accounts store on DynamoDB Local)', () => {
+  it('lets a click join an unfinished account begun up to 30 s before it, and no older one', async () => {
+    const accounts = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
+    const begun = Date.now() - 60_000;
+    const click = (browserHash: string, at: number): NewCreatedAccount => ({
+      accountId: 'acct_racewindow0001',
+      platformUserId: 'window_racer',
+      type: 'express',
+      livemode: false,
+      onboardingSlot: 0,
+      confirmationHash: 'c'.repeat(64),
+      browserHash,
+      at,
+    });
+
+    expect(await accounts.putCreated(click('first', begun))).toMatchObject({ ok: true });
+    // A slow first click (Stripe's timeout, a retry) and a reload 25 s later: the same account.
+    expect(await accounts.putCreated(click('reload', begun + 25_000))).toMatchObject({
+      ok: true,
+      record: { onboardingBrowsers: new Set(['first', 'reload']) },
+    });
+    // 35 s later it is no race: that click takes the next slot.
+    expect(await accounts.putCreated(click('late', begun + 35_000))).toEqual({ ok: false, reason: 'slot_taken' });
   });
 });
 
