@@ -15,7 +15,7 @@ import {
   type PlatformOnboardingContext,
   type PlatformOnboardingRequest,
 } from '../shared/onboarding/platform-api';
-import { onboardingAccounts, onboardingStripe } from '../shared/onboarding/ports';
+import { onboardingAccountReader, onboardingStripe } from '../shared/onboarding/ports';
 
 const observability = createObservability('onboarding-api');
 const { logger, metrics } = observability;
@@ -33,7 +33,7 @@ const signedIn = async (
     context: {
       config: serviceConfig(),
       secrets,
-      accounts: onboardingAccounts(documentClient(), tableName('accounts')),
+      accounts: onboardingAccountReader(documentClient(), tableName('accounts')),
       stripe: onboardingStripe(platformStripe),
       logger,
       metrics,

@@ -9,10 +9,10 @@ import { isJsonObject, refuseUnknownFields } from '../http/json-body';
 import { classifyStripeError, isStripeError, stripeFailure } from '../stripe/errors';
 import { embeddedComponents, isEmbeddedComponentName, needsPlatformCollection } from './embedded-components';
 import { type OnboardingLinkContext, onboardingLink } from './onboarding-link';
-import type { OnboardingAccount, OnboardingObservability, OnboardingStore, OnboardingStripe } from './ports';
+import type { OnboardingAccount, OnboardingAccountReader, OnboardingObservability, OnboardingStripe } from './ports';
 
 export interface PlatformOnboardingContext extends OnboardingLinkContext, Omit<OnboardingObservability, 'notices'> {
-  readonly accounts: OnboardingStore;
+  readonly accounts: OnboardingAccountReader;
   readonly stripe: () => Promise<OnboardingStripe>;
 }
 
@@ -24,7 +24,7 @@ export interface PlatformOnboardingRequest {
 
 /** The owner's account, connected and confirmed; every other case says what is wrong. */
 const requireUsableAccount = async (
-  accounts: OnboardingStore,
+  accounts: OnboardingAccountReader,
   accountId: string,
   platformUserId: string,
 ): Promise<OnboardingAccount> => {

@@ -85,12 +85,17 @@ export const onboardingAccountOf = (record: AccountRecord): OnboardingAccount =>
 /** The operations of the accounts repo onboarding uses. */
 export type OnboardingAccountsRepo = Pick<AccountsRepo, 'get' | 'listCreated' | 'putCreated' | 'recordFinished'>;
 
+/** A record read, as onboarding reads it. */
+const onboardingGet =
+  (get: AccountsRepo['get']): OnboardingStore['get'] =>
+  async (accountId) => {
+    const record = await get(accountId);
+    return record && onboardingAccountOf(record);
+  };
+
 /** The accounts repo behind the port. */
 export const onboardingStore = (repo: OnboardingAccountsRepo): OnboardingStore => ({
-  get: async (accountId) => {
-    const record = await repo.get(accountId);
-    return record && onboardingAccountOf(record);
-  },
+  get: onboardingGet(repo.get),
   listCreated: async (platformUserId, type) => (await repo.listCreated(platformUserId, type)).map(onboardingAccountOf),
   putCreated: async (account) => {
     const result = await repo.putCreated(account);
@@ -109,6 +114,19 @@ export const onboardingAccounts = (client: DynamoDBDocumentClient, tableName: st
       recordFinished: recordFinishedOnboarding,
     }),
   );
+
+/**
+ * The part of the port the platform API uses: it only reads accounts, so its bundle carries none of the
+ * writes (see `accountsRepoOf`).
+ */
+export type OnboardingAccountReader = Pick<OnboardingStore, 'get'>;
+
+export const onboardingAccountReader = (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): OnboardingAccountReader => ({
+  get: onboardingGet(getAccountRecord(client, tableName)),
+});
 
 /** The Stripe calls onboarding makes, narrow enough to fake. */
 export interface OnboardingStripe {
