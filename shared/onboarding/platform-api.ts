@@ -6,6 +6,7 @@
 import type Stripe from 'stripe';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { isJsonObject, refuseUnknownFields } from '../http/json-body';
+import { isPlatformControlled } from '../stores/accounts-repo';
 import { classifyStripeError, isStripeError, stripeFailure } from '../stripe/errors';
 import { embeddedComponents, isEmbeddedComponentName, needsPlatformCollection } from './embedded-components';
 import { type OnboardingLinkContext, onboardingLink } from './onboarding-link';
@@ -75,7 +76,7 @@ export const createAccountLink = async (
 ): Promise<Stripe.AccountLink> => {
   const collect = parseLinkBody(request.body);
   const record = await requireUsableAccount(context.accounts, request.accountId, request.platformUserId);
-  if (record.connection !== 'created' && record.type === 'standard') {
+  if (!isPlatformControlled(record)) {
     throw conflict(
       'account_not_controlled',
       `${record.accountId} was connected with OAuth and manages itself: its owner updates their details in the Stripe Dashboard (https://dashboard.stripe.com).`,

@@ -48,6 +48,16 @@ export const connectionOf = (record: { readonly connection?: AccountConnection }
 export const wasCreatedHere = (record: { readonly onboardingSlot?: number }): boolean =>
   record.onboardingSlot !== undefined;
 
+/**
+ * The platform controls the account and Stripe lets it collect the owner's details (Account Links) but not
+ * disconnect it: an Express account, or one created here. A Standard account connected through OAuth
+ * manages itself.
+ */
+export const isPlatformControlled = (record: {
+  readonly type: ConnectFlow;
+  readonly onboardingSlot?: number;
+}): boolean => record.type === 'express' || wasCreatedHere(record);
+
 export interface AccountRecord {
   readonly accountId: string;
   readonly platformUserId: string;

@@ -472,7 +472,7 @@ describe('a created account on the platform API', () => {
     expect((await storedAccount(stack, accountId))?.status).toBe('connected');
   });
 
-  it('is the same 409 once its owner has also connected it through OAuth, still without asking Stripe', async () => {
+  it('is the same 409 once its owner has also connected it through OAuth, still without asking Stripe, and still gets onboarding links', async () => {
     // Onboarded but not yet confirmed, then connected through OAuth: the record becomes an OAuth connection.
     const { accountId } = await onboard('oauth_disconnector', 'standard');
     const confirmation = await connectThroughOAuth('oauth_disconnector', accountId);
@@ -487,6 +487,11 @@ describe('a created account on the platform API', () => {
     expect(result.body).toMatchObject({ error: { code: 'created_account_not_disconnectable' } });
     expect(stripeCalls(stack, 'POST', '/oauth/deauthorize')).toBe(deauthorizeCalls);
     expect((await storedAccount(stack, accountId))?.status).toBe('connected');
+    // The platform still controls it, so it may still send its owner through Stripe's onboarding.
+    const link = await callApi(stack, 'POST', `/accounts/${accountId}/account_links`, await as('oauth_disconnector'), {
+      type: 'account_onboarding',
+    });
+    expect(link).toMatchObject({ status: 200, body: { object: 'account_link' } });
   });
 
   it('has a working Express Dashboard login link once finished and confirmed', async () => {

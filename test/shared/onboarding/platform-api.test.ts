@@ -4,7 +4,7 @@ import { fakeContext, NOW, stripeError } from './fakes';
 
 const setup = () => {
   const { accounts, stripe, context } = fakeContext();
-  accounts.add({ accountId: 'acct_mine', platformUserId: 'user_1', detailsSubmitted: true });
+  accounts.add({ accountId: 'acct_mine', platformUserId: 'user_1', detailsSubmitted: true, onboardingSlot: 0 });
   const link = (body: Record<string, unknown>, accountId = 'acct_mine', platformUserId = 'user_1') =>
     createAccountLink({ platformUserId, accountId, body }, context);
   const session = (body: Record<string, unknown>, accountId = 'acct_mine', platformUserId = 'user_1') =>
@@ -79,7 +79,12 @@ describe('createAccountLink', () => {
     const { accounts, link } = setup();
     accounts.add({ accountId: 'acct_pending', platformUserId: 'user_1', confirmationPending: true });
     accounts.add({ accountId: 'acct_gone', platformUserId: 'user_1', status: 'deauthorized' });
-    accounts.add({ accountId: 'acct_oauth', platformUserId: 'user_1', connection: 'oauth', type: 'standard' });
+    accounts.add({
+      accountId: 'acct_oauth',
+      platformUserId: 'user_1',
+      connection: 'oauth',
+      type: 'standard',
+    });
 
     await expect(link({ type: 'account_onboarding' }, 'acct_pending')).rejects.toMatchObject({
       kind: 'conflict',
@@ -95,6 +100,21 @@ describe('createAccountLink', () => {
       kind: 'conflict',
       code: 'account_not_controlled',
     });
+  });
+
+  it('makes links for a Standard account created here that its owner has since connected through OAuth (the platform still controls it)', async () => {
+    const { accounts, stripe, link } = setup();
+    accounts.add({
+      accountId: 'acct_created_then_oauth',
+      platformUserId: 'user_1',
+      connection: 'oauth',
+      type: 'standard',
+      onboardingSlot: 2,
+    });
+
+    await link({ type: 'account_onboarding' }, 'acct_created_then_oauth');
+
+    expect(stripe.calls.at(-1)?.args[0]).toMatchObject({ account: 'acct_created_then_oauth' });
   });
 });
 
