@@ -1,4 +1,4 @@
-export { DEFAULT_API_VERSION, startStripeEmulator } from './server';
+export { DEFAULT_ACCOUNT_API_VERSION, DEFAULT_API_VERSION, startStripeEmulator } from './server';
 export { signatureHeader } from './signature';
 export type {
   AccountRequirements,

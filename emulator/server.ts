@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
 import { cloneAccount } from './accounts';
 import { handleApi, showExpressLogin } from './api';
 import { handleDecision, showAuthorizePage } from './authorize';
@@ -17,10 +18,13 @@ import { errorPage } from './pages';
 import { EmulatorState } from './state';
 import type { RequestLogEntry, StripeEmulator, StripeEmulatorOptions } from './types';
 import { handleWebhookEndpoints } from './webhook-endpoints';
-import { WebhookDispatcher } from './webhooks';
+import { renderedInAccountVersion, WebhookDispatcher } from './webhooks';
 
-/** The API version stripe@23.1.0 pins (Stripe.API_VERSION); events carry it like a real endpoint's would. */
-export const DEFAULT_API_VERSION = '2026-10-28.endive';
+/** The API version the installed stripe-node pins; events carry it like a real endpoint's would. */
+export const DEFAULT_API_VERSION = Stripe.API_VERSION;
+
+/** The connected accounts' own API version by default (see `accountApiVersion`): older than the pinned one. */
+export const DEFAULT_ACCOUNT_API_VERSION = '2024-06-20';
 
 async function route(
   ctx: EmulatorContext,
@@ -71,6 +75,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
   const faults = new FaultRegistry();
   const log: RequestLogEntry[] = [];
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+  const accountApiVersion = options.accountApiVersion ?? DEFAULT_ACCOUNT_API_VERSION;
   let baseUrl = '';
   const ctx: EmulatorContext = {
     state: new EmulatorState(),
@@ -83,7 +88,11 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     now,
     baseUrl: () => baseUrl,
     emit(input) {
-      const event = buildEvent(ctx, input, { id: newId.event(), apiVersion, pendingWebhooks: webhooks.endpointCount });
+      const event = buildEvent(ctx, input, {
+        id: newId.event(),
+        apiVersion: renderedInAccountVersion.has(input.type) ? accountApiVersion : apiVersion,
+        pendingWebhooks: webhooks.endpointCount,
+      });
       webhooks.dispatch(event);
       return event;
     },

@@ -153,6 +153,13 @@ export interface StripeEmulatorOptions {
   /** api_version written into events; default the version pinned by stripe@23.1.0. */
   apiVersion?: string;
   /**
+   * The connected accounts' own API version. Stripe writes it, not the endpoint's, as the `api_version` of
+   * `account.application.authorized` and `.deauthorized` (a bug Stripe acknowledged in 2023 and has not
+   * fixed; docs/stripe-fidelity.md). Default `2024-06-20`, an older version than the pinned one, so the
+   * service meets the difference in every test that connects an account.
+   */
+  accountApiVersion?: string;
+  /**
    * Capabilities Stripe does not offer per country (e.g. `{ BR: ['card_payments'] }`): new accounts there
    * get the suggested capabilities minus these, with Stripe's fallback rules (see grantCapabilities).
    */

@@ -80,6 +80,16 @@ export const isInPinnedVersion = (event: Pick<StripeEventEnvelope, 'apiVersion'>
   event.apiVersion === stripeApiVersion;
 
 /**
+ * Whether the API version the event is rendered in matters to us: only where its type's object is applied
+ * as a snapshot. The others name their account in the envelope or in a field every version has, and are
+ * re-read at Stripe or tombstoned. Stripe renders `account.application.*` events in the connected account's
+ * own API version, whatever the endpoint's (docs/webhooks.md), so a warning for those would sound at every
+ * connection and tell the operator to fix an endpoint that is right.
+ */
+export const isVersionSensitive = (event: Pick<StripeEventEnvelope, 'type'>): boolean =>
+  eventTypeSpec(event.type)?.effect === 'snapshot';
+
+/**
  * What this event does: its type's effect, except that a snapshot in another API version is not trusted
  * as one and the account is re-read at Stripe instead (in our version); undefined for an unhandled type.
  */

@@ -20,7 +20,13 @@ import { stripeApiVersion } from '../stripe/api-version';
 import { isLiveKey } from '../stripe/mode';
 import type { EpochMs } from '../time';
 import type { AccountChange } from './account-change';
-import { eventTypeSpec, isAppliedInPlace, isInPinnedVersion, readsAccountAtStripe } from './event-types';
+import {
+  eventTypeSpec,
+  isAppliedInPlace,
+  isInPinnedVersion,
+  isVersionSensitive,
+  readsAccountAtStripe,
+} from './event-types';
 import { apiVersionMismatchMessage, poisonedEventMessage } from './log-messages';
 import { planChange, poisonReasons } from './plan-change';
 import { verifyStripeSignature } from './signature';
@@ -130,7 +136,7 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     return ignored('livemode_mismatch');
   }
   if (isCreatedInFuture(event, context)) return poisoned('created_in_future', { created: event.created });
-  if (!isInPinnedVersion(event)) {
+  if (!isInPinnedVersion(event) && isVersionSensitive(event)) {
     // The endpoint was created with another API version: retries cannot fix that, the operator can.
     logger.warn(apiVersionMismatchMessage, {
       ...fields,

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_API_VERSION, type StripeEmulator, type StripeEvent } from '../../emulator';
+import { DEFAULT_ACCOUNT_API_VERSION, type StripeEmulator, type StripeEvent } from '../../emulator';
 import { CLIENT_ID, connect, startTestEmulator, stripeFor, WEBHOOK_SECRET, WebhookReceiver } from './helpers';
 
 describe('StripeEmulator', () => {
@@ -39,7 +39,8 @@ describe('StripeEmulator', () => {
         id: expect.stringMatching(/^evt_/),
         object: 'event',
         account: accountId,
-        api_version: DEFAULT_API_VERSION,
+        // Stripe renders this type in the connected account's API version, not the endpoint's.
+        api_version: DEFAULT_ACCOUNT_API_VERSION,
         created: expect.any(Number),
         data: { object: { id: CLIENT_ID, object: 'application', name: 'Acme Market' } },
         livemode: false,
