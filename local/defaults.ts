@@ -5,7 +5,6 @@
 export const localDefaults = {
   gatewayPort: 3000,
   emulatorPort: 12111,
-  dynamoDbPort: 8000,
   stripeSecretKey: 'sk_test_local0connect0onboarding0000000000',
   stripeClientId: 'ca_local0connect0onboarding00000',
   webhookSecret: 'whsec_local0connect0onboarding0000000000',

@@ -34,17 +34,3 @@ export const htmlPage = (statusCode: number, title: string, paragraphs: readonly
   headers: { ...pageHeaders },
   body: pageShell(title, paragraphs.map((text) => `<p>${escapeHtml(text)}</p>`).join('')),
 });
-
-/** A page offering a choice of links (relative or same-origin hrefs only). */
-export const linkListPage = (
-  title: string,
-  intro: string,
-  links: readonly { href: string; text: string }[],
-): HttpResponse => ({
-  statusCode: 200,
-  headers: { ...pageHeaders },
-  body: pageShell(
-    title,
-    `<p>${escapeHtml(intro)}</p><ul>${links.map((link) => `<li><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></li>`).join('')}</ul>`,
-  ),
-});
