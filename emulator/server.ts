@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import { isLiveKey } from '../shared/stripe/mode';
 import { cloneAccount } from './accounts';
 import { handleApi, showExpressLogin } from './api';
 import { handleDecision, showAuthorizePage } from './authorize';
@@ -83,7 +84,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     clientId: options.clientId,
     redirectUris: [...options.redirectUris],
     platformName: options.platformName ?? 'Local Platform',
-    livemode: options.secretKey.startsWith('sk_live_'),
+    livemode: isLiveKey(options.secretKey),
     codeTtlMs: (options.codeTtlSeconds ?? 300) * 1000,
     now,
     baseUrl: () => baseUrl,

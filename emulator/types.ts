@@ -136,7 +136,7 @@ export interface StripeEmulatorOptions {
   port?: number;
   /** Default '127.0.0.1'. */
   hostname?: string;
-  /** The platform secret key accepted (sk_test_... => livemode false, sk_live_... => true). */
+  /** The platform secret key accepted (sk_test_/rk_test_ => livemode false, sk_live_/rk_live_ => true, as `isLiveKey` reads it). */
   secretKey: string;
   /** The platform's ca_... client id. */
   clientId: string;

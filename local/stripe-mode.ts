@@ -4,6 +4,7 @@
  * returns the choice or throws a StripeModeError whose message says what to do.
  */
 import { webhookPath } from '../shared/routes';
+import { isClientId, isLiveKey, isTestKey, isWebhookSecret } from '../shared/stripe/mode';
 import { handledEventTypes } from '../shared/webhooks/event-types';
 
 export type StripeMode =
@@ -27,7 +28,7 @@ const clientIdHelp =
 
 /** A webhook secret list as the service reads it: `whsec_…[,whsec_…]`. */
 export const isWebhookSecretList = (value: string): boolean =>
-  value.split(',').every((secret) => /^whsec_\S+$/.test(secret.trim()));
+  value.split(',').every((secret) => isWebhookSecret(secret.trim()));
 
 export const stripeModeFrom = (
   argv: readonly string[],
@@ -43,17 +44,17 @@ export const stripeModeFrom = (
   if (value === 'emulator') return { stripe: 'emulator' };
 
   const secretKey = env.STRIPE_SECRET_KEY?.trim() ?? '';
-  if (/^(sk|rk)_live_/.test(secretKey)) {
+  if (isLiveKey(secretKey)) {
     throw new StripeModeError(
       `STRIPE_SECRET_KEY is a live-mode key: --stripe=test never runs with live keys on a laptop; use ${keyHelp}`,
     );
   }
   if (secretKey === '') throw new StripeModeError(`--stripe=test needs STRIPE_SECRET_KEY=sk_test_…: ${keyHelp}`);
-  if (!/^(sk|rk)_test_/.test(secretKey)) {
+  if (!isTestKey(secretKey)) {
     throw new StripeModeError(`STRIPE_SECRET_KEY is not a test-mode secret key (sk_test_… or rk_test_…): ${keyHelp}`);
   }
   const clientId = env.STRIPE_CLIENT_ID?.trim() ?? '';
-  if (!/^ca_\S+$/.test(clientId)) {
+  if (!isClientId(clientId)) {
     throw new StripeModeError(`--stripe=test needs STRIPE_CLIENT_ID=ca_…: ${clientIdHelp}`);
   }
   const webhookSecrets = env.STRIPE_WEBHOOK_SECRETS?.trim() || undefined;

@@ -19,6 +19,7 @@ import { callbackPath, webhookPath } from '../shared/routes';
 import { secretPlaceholder } from '../shared/secrets';
 import { stripeApiVersion } from '../shared/stripe/api-version';
 import { createStripeClient } from '../shared/stripe/client';
+import { isClientId, isSecretKey, isWebhookSecret } from '../shared/stripe/mode';
 import { handledEventTypes } from '../shared/webhooks/event-types';
 
 /** A problem the operator can fix: printed as it is, without a stack trace. */
@@ -95,11 +96,11 @@ export const parseSetupArgs = (
   const args = parseOptions(argv);
   const secretKey = env.STRIPE_SECRET_KEY?.trim();
   if (!secretKey) throw new SetupError(`STRIPE_SECRET_KEY is not set: the platform's secret key is required\n${usage}`);
-  if (!/^(sk|rk)_(test|live)_/.test(secretKey)) {
+  if (!isSecretKey(secretKey)) {
     throw new SetupError('STRIPE_SECRET_KEY is not a Stripe secret key (sk_test_, sk_live_, rk_test_ or rk_live_)');
   }
   const clientId = args['client-id'] ?? env.STRIPE_CLIENT_ID;
-  if (clientId !== undefined && !/^ca_/.test(clientId))
+  if (clientId !== undefined && !isClientId(clientId))
     throw new SetupError(`client id '${clientId}' does not start with ca_`);
 
   const outputsFile = args.outputs;
@@ -201,15 +202,14 @@ const withSigningSecret = (current: unknown, secret: string): string =>
   [secret, ...String(current ?? '').split(',')]
     .map((item) => item.trim())
     .filter(
-      (item, index, all) =>
-        item.startsWith('whsec_') && !item.includes(secretPlaceholder) && all.indexOf(item) === index,
+      (item, index, all) => isWebhookSecret(item) && !item.includes(secretPlaceholder) && all.indexOf(item) === index,
     )
     .join(',');
 
 const hasSigningSecret = (current: unknown): boolean =>
   String(current ?? '')
     .split(',')
-    .some((item) => item.trim().startsWith('whsec_') && !item.includes(secretPlaceholder));
+    .some((item) => isWebhookSecret(item.trim()) && !item.includes(secretPlaceholder));
 
 export interface SetupClients {
   readonly stripe: Stripe;

@@ -5,6 +5,7 @@
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigurationError, SecretsUnavailableError } from './errors';
+import { isClientId, isSecretKey, isWebhookSecret } from './stripe/mode';
 
 export interface PlatformSecrets {
   readonly secretKey: string;
@@ -21,10 +22,14 @@ export interface SecretsProvider {
 const misconfigured = (field: string, problem: string, cause?: unknown): ConfigurationError =>
   new ConfigurationError(`The service is misconfigured: secret field ${field} ${problem}.`, cause);
 
-const requireString = (raw: Record<string, unknown>, field: string, prefix?: RegExp): string => {
+const requireString = (
+  raw: Record<string, unknown>,
+  field: string,
+  isWellFormed: (value: string) => boolean = () => true,
+): string => {
   const value = raw[field];
   if (typeof value !== 'string' || value.trim() === '') throw misconfigured(field, 'is missing');
-  if (prefix && !prefix.test(value)) throw misconfigured(field, 'has the wrong format');
+  if (!isWellFormed(value.trim())) throw misconfigured(field, 'has the wrong format');
   return value.trim();
 };
 
@@ -51,14 +56,14 @@ export const parsePlatformSecrets = (raw: Record<string, unknown>): PlatformSecr
   }
   const webhookSecrets = splitSecrets(raw.webhookSecrets);
   if (webhookSecrets.length === 0) throw misconfigured('webhookSecrets', 'is missing');
-  if (!webhookSecrets.every((secret) => secret.startsWith('whsec_'))) {
+  if (!webhookSecrets.every(isWebhookSecret)) {
     throw misconfigured('webhookSecrets', 'has the wrong format');
   }
   const platformTokenSecret = requireString(raw, 'platformTokenSecret');
   if (platformTokenSecret.length < 32) throw misconfigured('platformTokenSecret', 'is shorter than 32 characters');
   return {
-    secretKey: requireString(raw, 'secretKey', /^(sk|rk)_(test|live)_/),
-    clientId: requireString(raw, 'clientId', /^ca_/),
+    secretKey: requireString(raw, 'secretKey', isSecretKey),
+    clientId: requireString(raw, 'clientId', isClientId),
     webhookSecrets,
     platformTokenSecret,
   };

@@ -18,6 +18,16 @@ describe('StripeEmulator', () => {
   });
 
   describe('POST /oauth/token', () => {
+    it('runs in live mode with a live restricted key (rk_live_), as with sk_live_', async () => {
+      const liveKey = 'rk_live_emulator0restricted0key';
+      emulator = await startTestEmulator({ secretKey: liveKey });
+      const code = codeFrom(await emulator.decide(authorizeUrl(emulator, 'standard'), 'allow'));
+
+      const token = await stripeFor(emulator, liveKey).oauth.token({ grant_type: 'authorization_code', code });
+
+      expect(token).toMatchObject({ livemode: true, access_token: expect.stringMatching(/^sk_live_/) });
+    });
+
     it('exchanges a Standard code for the documented token response with scope read_write', async () => {
       const stripe = await start();
       const code = codeFrom(
