@@ -147,6 +147,9 @@ export function createAccount(input: NewAccountInput): StripeAccount {
  * assert_capabilities on the token exchange tells the platform.
  */
 export function grantCapabilities(requested: readonly string[], unavailable: ReadonlySet<string>): string[] {
+  // [doc] "If the user's account doesn't support transfers or card_payments, Stripe marks the account as
+  // having no capabilities": none of the others either.
+  if (unavailable.has('transfers') && unavailable.has('card_payments')) return [];
   const granted = new Set<string>();
   for (const name of requested) {
     if (!unavailable.has(name)) granted.add(name);

@@ -38,6 +38,8 @@ describe('StripeEmulator > suggested capabilities and their fallback', () => {
 
     expect(await capabilitiesOf(await onboard('IN', ['transfers']))).toEqual({ card_payments: 'active' });
     expect(await capabilitiesOf(await onboard('AE', ['transfers']))).toEqual({});
+    // Not even another suggested capability the country offers: the account gets none.
+    expect(await capabilitiesOf(await onboard('AE', ['transfers', 'us_bank_account_ach_payments']))).toEqual({});
     expect(await capabilitiesOf(await onboard('US', ['transfers']))).toEqual({ transfers: 'active' });
   });
 
