@@ -50,7 +50,7 @@ export const evaluateTargets = (results: Measured): TargetLine[] => {
   });
   lines.push(
     roundTripLine(results, 'authorize: ≤ 1 DynamoDB round trip, 0 Stripe calls', 'GET /connect/authorize', 1, 0),
-    roundTripLine(results, 'callback: ≤ 2 DynamoDB round trips, 1 Stripe call', 'GET /connect/callback', 2, 1),
+    roundTripLine(results, 'callback: ≤ 3 DynamoDB round trips, 2 Stripe calls', 'GET /connect/callback', 3, 2),
     roundTripLine(results, 'webhook, new event: ≤ 2 DynamoDB round trips', 'webhook: account.updated', 2, undefined),
     roundTripLine(
       results,

@@ -128,6 +128,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
     trigger: async (type, accountId) => triggerEvent(ctx, type, accountId),
     deliveries: () => webhooks.deliveries(),
     waitForDeliveries: (count, timeoutMs = 5000) => webhooks.waitFor(count, timeoutMs),
+    webhooksIdle: (timeoutMs = 5000) => webhooks.idle(timeoutMs),
     redeliver: (eventId) => webhooks.redeliver(eventId),
     rollWebhookSecret: (secret, url) => webhooks.rollSecret(secret, url),
     expireRolledSecrets: () => webhooks.expireRolledSecrets(),

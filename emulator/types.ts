@@ -76,6 +76,8 @@ export type StripeOAuthToken = Required<Stripe.OAuthToken>;
 export interface WebhookDelivery {
   eventId: string;
   type: string;
+  /** The connected account the event is about (its `account`), as Stripe's Dashboard lists it. */
+  account?: string;
   url: string;
   /** 1 for the first try, 2.. for automatic retries; redeliveries start again at 1. */
   attempt: number;
@@ -179,6 +181,8 @@ export interface StripeEmulator {
   trigger(type: string, accountId: string): Promise<StripeEvent>;
   deliveries(): readonly WebhookDelivery[];
   waitForDeliveries(count: number, timeoutMs?: number): Promise<readonly WebhookDelivery[]>;
+  /** Resolves once no delivery is under way or waiting for its retry (rejects after `timeoutMs`, default 5000). */
+  webhooksIdle(timeoutMs?: number): Promise<void>;
   redeliver(eventId: string): Promise<void>;
   /**
    * Rolls the signing secret of the endpoint at `url` (every endpoint when omitted) like the Dashboard's

@@ -50,6 +50,8 @@ export class WebhookDispatcher {
   private readonly waiters = new Set<Waiter>();
   private readonly sleeps = new Map<NodeJS.Timeout, () => void>();
   private readonly inFlight = new Set<() => void>();
+  /** Deliveries begun and not yet finished (including those sleeping before a retry). */
+  private underWay = 0;
   private closed = false;
   private readonly endpoints: WebhookEndpoint[];
 
@@ -132,12 +134,35 @@ export class WebhookDispatcher {
     for (const abort of this.inFlight) abort();
   }
 
+  /** Resolves once no delivery is under way (polled: deliveries are few and short here). */
+  async idle(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.underWay > 0) {
+      if (Date.now() > deadline)
+        throw new Error(`${this.underWay} webhook deliveries still under way after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   private async deliver(event: StripeEvent, endpoint: WebhookEndpoint): Promise<void> {
-    for (let attempt = 1; attempt <= this.policy.attempts && !this.closed; attempt += 1) {
-      const outcome = await this.post(event, endpoint);
-      this.record({ eventId: event.id, type: event.type, url: endpoint.url, attempt, ...outcome, at: this.now() });
-      if (outcome.ok || attempt === this.policy.attempts) return;
-      await this.sleep(this.policy.backoffMs * 2 ** (attempt - 1));
+    this.underWay += 1;
+    try {
+      for (let attempt = 1; attempt <= this.policy.attempts && !this.closed; attempt += 1) {
+        const outcome = await this.post(event, endpoint);
+        this.record({
+          eventId: event.id,
+          type: event.type,
+          ...(event.account === undefined ? {} : { account: event.account }),
+          url: endpoint.url,
+          attempt,
+          ...outcome,
+          at: this.now(),
+        });
+        if (outcome.ok || attempt === this.policy.attempts) return;
+        await this.sleep(this.policy.backoffMs * 2 ** (attempt - 1));
+      }
+    } finally {
+      this.underWay -= 1;
     }
   }
 

@@ -13,6 +13,7 @@ import {
   getAccountRecord,
   putConnectedAccount,
   putUnclaimedAccount,
+  recordAccountState,
   setAccountCapabilitiesMissing,
 } from '../shared/stores/accounts-repo';
 import { createStatesRepo } from '../shared/stores/states-repo';
@@ -31,6 +32,7 @@ const serve = async (event: APIGatewayProxyEventV2) =>
         get: getAccountRecord,
         putConnected: putConnectedAccount,
         putUnclaimed: putUnclaimedAccount,
+        recordState: recordAccountState,
         setCapabilitiesMissing: setAccountCapabilitiesMissing,
       }),
       stripe: platformStripe,

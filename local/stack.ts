@@ -4,7 +4,7 @@
  * handlers. Sets the functions' environment on process.env, as the stack does in AWS.
  */
 import { type StripeEmulator, startStripeEmulator } from '../emulator';
-import { callbackPath } from '../shared/routes';
+import { callbackPath, webhookPath } from '../shared/routes';
 import type { TableName } from '../shared/tables';
 import { localDefaults } from './defaults';
 import { ensureTables, startEmbeddedDynamoDb } from './dynamodb';
@@ -30,6 +30,11 @@ export interface LocalServiceStackOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The API version the emulator's webhook endpoint was "created with" (default: the one the service pins). */
   readonly webhookApiVersion?: string;
+  /**
+   * `false`: the emulator has no webhook endpoint, so the service hears from Stripe only through its own
+   * calls (as while Stripe's retries of a refused event are still waiting). Default: the gateway's.
+   */
+  readonly webhooks?: false;
 }
 
 export const startLocalServiceStack = async (options: LocalServiceStackOptions): Promise<LocalServiceStack> => {
@@ -50,13 +55,16 @@ export const startLocalServiceStack = async (options: LocalServiceStackOptions):
       secretKey: options.env?.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
       clientId: localDefaults.stripeClientId,
       redirectUris: [`${gateway.url}${callbackPath}`],
-      webhookEndpoints: [
-        {
-          url: `${gateway.url}/webhooks/stripe`,
-          secret: localDefaults.webhookSecret,
-          ...(options.webhookApiVersion ? { apiVersion: options.webhookApiVersion } : {}),
-        },
-      ],
+      webhookEndpoints:
+        options.webhooks === false
+          ? []
+          : [
+              {
+                url: `${gateway.url}${webhookPath}`,
+                secret: localDefaults.webhookSecret,
+                ...(options.webhookApiVersion ? { apiVersion: options.webhookApiVersion } : {}),
+              },
+            ],
     });
     started.push(() => emulator.close());
     const environment = {

@@ -1,4 +1,7 @@
-/** Floor of `callback`: consume the state (one delete), exchange the code at Stripe, store the account (one update). */
+/**
+ * Floor of `callback`: consume the state (one delete), exchange the code at Stripe, read the account there,
+ * store the connection (one update) and the account's state (another).
+ */
 import { createHash } from 'node:crypto';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -16,6 +19,7 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
   );
   const token = await floorStripe().oauth.token({ grant_type: 'authorization_code', code: query.get('code') ?? '' });
   const accountId = token.stripe_user_id ?? '';
+  const account = await floorStripe().accounts.retrieve(accountId);
   await floorDocumentClient().send(
     new UpdateCommand({
       TableName: table('ACCOUNTS_TABLE'),
@@ -23,6 +27,14 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
       UpdateExpression: 'SET platformUserId = :user, #status = :connected',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':user': 'bench_floor', ':connected': 'connected' },
+    }),
+  );
+  await floorDocumentClient().send(
+    new UpdateCommand({
+      TableName: table('ACCOUNTS_TABLE'),
+      Key: { accountId },
+      UpdateExpression: 'SET chargesEnabled = :charges, payoutsEnabled = :payouts',
+      ExpressionAttributeValues: { ':charges': account.charges_enabled, ':payouts': account.payouts_enabled },
     }),
   );
   return redirect(`${process.env.SUCCESS_URL ?? ''}?account=${accountId}`);

@@ -20,10 +20,11 @@ import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
 import type { AccountRecord, AccountsRepo } from '../stores/accounts-repo';
-import type { StateItem, StatesRepo } from '../stores/states-repo';
+import type { StatesRepo } from '../stores/states-repo';
 import type { StripeAccess } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
-import { findCapabilitiesMissing } from './capabilities';
+import { accountStateFrom, type StateChange } from '../webhooks/account-change';
+import { capabilitiesMissingFrom } from './capabilities';
 import { type ExchangedCode, exchangeCode } from './exchange-code';
 import { tokenScopesFor } from './flow';
 import { releaseConnection } from './release-connection';
@@ -32,7 +33,10 @@ import { hashSecretValue, isWellFormedStateValue } from './state';
 export interface CompleteConnectionContext {
   readonly config: ServiceConfig;
   readonly states: StatesRepo;
-  readonly accounts: Pick<AccountsRepo, 'get' | 'putConnected' | 'putUnclaimed' | 'setCapabilitiesMissing'>;
+  readonly accounts: Pick<
+    AccountsRepo,
+    'get' | 'putConnected' | 'putUnclaimed' | 'recordState' | 'setCapabilitiesMissing'
+  >;
   /** Created only once the state checks out: a refused callback never touches Stripe. */
   readonly stripe: StripeAccess;
   /** The platform's client id: read only to end a connection the flow could not keep. */
@@ -120,22 +124,36 @@ const exchangeFailure = (error: unknown): ExchangeFailure => {
 };
 
 /**
- * The suggested capabilities Stripe did not add (see capabilities.ts); undefined when none were
- * suggested, or when Stripe could not be asked: the account is stored all the same (its webhooks
- * bring its capabilities), and the log says it went unchecked.
+ * The connected account as Stripe has it now, read once the code is exchanged: its state goes into the
+ * record at once, rather than waiting for `account.application.authorized`, which Stripe may send before
+ * the record exists (answered 503) and then retry only minutes or hours later; and it tells which
+ * suggested capabilities Stripe did not add (see capabilities.ts). Undefined when Stripe could not be
+ * asked: the account is stored all the same (its webhooks bring its state), and the log says so.
  */
-const capabilitiesMissingOf = async (
+const readConnectedAccount = async (
   stripe: Stripe,
   accountId: string,
-  flowState: Pick<StateItem, 'suggestedCapabilities'>,
-  { logger }: Pick<CompleteConnectionContext, 'logger'>,
-): Promise<readonly string[] | undefined> => {
-  if (flowState.suggestedCapabilities.length === 0) return undefined;
+  { logger, now }: Pick<CompleteConnectionContext, 'logger' | 'now'>,
+): Promise<{ readonly account: Stripe.Account; readonly change: StateChange | undefined } | undefined> => {
   try {
-    return await findCapabilitiesMissing(stripe, accountId, flowState.suggestedCapabilities);
+    const account = await stripe.accounts.retrieve(accountId);
+    const state = accountStateFrom(account as unknown as Readonly<Record<string, unknown>>);
+    return { account, change: state && { kind: 'state', accountId, state, asOf: now } };
   } catch (error) {
-    logger.warn('capabilities unchecked', { accountId, stripeFailure: classifyStripeError(error).kind, error });
+    logger.warn('connected account unread', { accountId, stripeFailure: classifyStripeError(error).kind, error });
     return undefined;
+  }
+};
+
+/** Stores the state read at Stripe; a failed or refused write is logged, not fatal (the webhooks bring it). */
+const recordAccountState = async (
+  change: StateChange,
+  { accounts, logger, now }: CompleteConnectionContext,
+): Promise<void> => {
+  try {
+    await accounts.recordState(change, now);
+  } catch (error) {
+    logger.error('account state not stored', { accountId: change.accountId, error });
   }
 };
 
@@ -224,7 +242,12 @@ export const completeConnection = async (
       return unkept('flow_mismatch', { flow: flowState.flow, scope: token.scope, accountId: token.accountId }, token);
     }
     if (token.livemode !== stripe.livemode) return unkept('livemode_mismatch', { accountId: token.accountId }, token);
-    const capabilitiesMissing = await capabilitiesMissingOf(stripe.client, token.accountId, flowState, context);
+    const read = await readConnectedAccount(stripe.client, token.accountId, context);
+    // Unchecked (undefined) when none were suggested, or when the account could not be read.
+    const capabilitiesMissing =
+      read && flowState.suggestedCapabilities.length > 0
+        ? capabilitiesMissingFrom(read.account, flowState.suggestedCapabilities)
+        : undefined;
 
     // The browser that finished the flow may not be the ticket user's: the value goes to the success
     // redirect only (never stored or logged), and the account is theirs once their platform presents it.
@@ -248,6 +271,7 @@ export const completeConnection = async (
       const fields = { accountId: token.accountId, platformUserId: flowState.platformUserId };
       return unkept('account_claimed', fields, token);
     }
+    if (read?.change) await recordAccountState(read.change, context);
     if (capabilitiesMissing !== undefined) await recordCapabilitiesMissing(stored.record, capabilitiesMissing, context);
 
     // A pending account is nobody's yet: its notice goes out when the platform confirms it (confirm-account.ts).

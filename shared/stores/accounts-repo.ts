@@ -628,6 +628,11 @@ export interface AccountsRepo {
    */
   putUnclaimed(connection: UnclaimedConnection): Promise<boolean>;
   /**
+   * Stores Stripe's state of a connected account as read at Stripe (`change.asOf`), unless the record holds
+   * a newer snapshot already; false when it was not written (not connected here, or newer news).
+   */
+  recordState(change: StateChange, now: EpochMs): Promise<boolean>;
+  /**
    * Sets (or, with none, clears) the suggested capabilities Stripe did not add to the owner's
    * connected account; false when the account is not the owner's connected one.
    */
@@ -853,6 +858,9 @@ export const recordFinishedOnboarding: AccountOperation<'recordFinished'> =
 export const putUnclaimedAccount: AccountOperation<'putUnclaimed'> = (client, tableName) => async (connection) =>
   (await conditionalCall(() => client.send(new UpdateCommand(unclaimedWrite(tableName, connection))))) !== undefined;
 
+export const recordAccountState: AccountOperation<'recordState'> = (client, tableName) => async (change, now) =>
+  (await conditionalCall(() => client.send(new UpdateCommand(snapshotWrite(tableName, change, now))))) !== undefined;
+
 export const setAccountCapabilitiesMissing: AccountOperation<'setCapabilitiesMissing'> =
   (client, tableName) => async (owned, missing, now) =>
     (await conditionalCall(() =>
@@ -950,6 +958,7 @@ export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: st
     putCreated: putCreatedAccount,
     recordFinished: recordFinishedOnboarding,
     putUnclaimed: putUnclaimedAccount,
+    recordState: recordAccountState,
     setCapabilitiesMissing: setAccountCapabilitiesMissing,
     listByUser: listAccountsByUser,
     listCreated: listCreatedAccounts,

@@ -26,6 +26,8 @@ export interface LocalStackOptions {
   readonly gateway?: Omit<GatewayOptions, 'port'>;
   /** The API version of the emulator's webhook endpoint (default: the one the service pins). */
   readonly webhookApiVersion?: string;
+  /** `false`: Stripe sends no webhooks (see LocalServiceStackOptions). */
+  readonly webhooks?: false;
 }
 
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
@@ -36,6 +38,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     ...(options.gateway ? { gateway: options.gateway } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.webhookApiVersion ? { webhookApiVersion: options.webhookApiVersion } : {}),
+    ...(options.webhooks === false ? { webhooks: false } : {}),
   });
   useDocumentClient(undefined);
   return {

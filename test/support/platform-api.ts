@@ -64,15 +64,17 @@ export const connectAccount = async (
 };
 
 /**
- * Waits until the emulator's account.application.authorized webhook has refreshed the new record,
- * so a test's own reads and captured notices are not raced by it.
+ * Waits until the emulator's account.application.authorized webhook for the new connection has been
+ * answered (and so applied), so a test's own reads and captured notices are not raced by it.
  */
 export const settled = async (stack: LocalStack, accountId: string): Promise<void> => {
-  for (let tries = 0; tries < 400; tries += 1) {
-    if ((await storedAccount(stack, accountId))?.stripeStateAt !== undefined) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${accountId} was never refreshed by account.application.authorized`);
+  await stack.emulator.webhooksIdle(10_000);
+  const delivered = stack.emulator
+    .deliveries()
+    .some(
+      (delivery) => delivery.type === 'account.application.authorized' && delivery.account === accountId && delivery.ok,
+    );
+  if (!delivered) throw new Error(`${accountId} was never refreshed by account.application.authorized`);
 };
 
 let seeded = 0;
