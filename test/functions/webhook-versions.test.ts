@@ -38,16 +38,6 @@ const until = async (accountId: string, done: (item: Record<string, unknown> | u
 
 const connect = (user: string): Promise<string> => connectAccount(stack, 'standard', user);
 
-/** The emulator's deliveries once at least `count` of them have an answer recorded. */
-const answeredDeliveries = async (count: number) => {
-  for (let tries = 0; tries < 200; tries += 1) {
-    const answered = stack.emulator.deliveries().filter((delivery) => delivery.status !== undefined);
-    if (answered.length >= count) return answered;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`fewer than ${count} deliveries were answered`);
-};
-
 const stripe = () =>
   new Stripe(localDefaults.stripeSecretKey, {
     host: '127.0.0.1',
@@ -70,8 +60,12 @@ describe('POST /webhooks/stripe > an endpoint on API version 2017-04-06', () => 
     const deauthorized = await until(accountId, (item) => item?.status === 'deauthorized');
 
     // The record changes before our answer reaches the emulator, which records the status then: wait for it.
-    const deliveries = await answeredDeliveries(2);
-    expect(deliveries.map((delivery) => [delivery.type, delivery.status])).toEqual([
+    // Each event's last answer (the authorization may first get a 503 if it outran our callback's write).
+    await stack.emulator.webhooksIdle();
+    const lastAnswers = new Map(
+      stack.emulator.deliveries().map((delivery) => [delivery.eventId, [delivery.type, delivery.status]]),
+    );
+    expect([...lastAnswers.values()]).toEqual([
       ['account.application.authorized', 200],
       ['account.application.deauthorized', 200],
     ]);
@@ -79,10 +73,6 @@ describe('POST /webhooks/stripe > an endpoint on API version 2017-04-06', () => 
     expect(deauthorized).toMatchObject({ status: 'deauthorized', deauthorizedAt: expect.any(String) });
     // Stripe writes the account's own API version into these two (the emulator: 2024-06-20); we read nothing
     // of their object, so that is no reason to warn the operator or count a mismatch.
-    expect(stack.emulator.deliveries().map((delivery) => delivery.type)).toEqual([
-      'account.application.authorized',
-      'account.application.deauthorized',
-    ]);
     const mismatches = serviceLines(from).filter(
       (line) =>
         line.message === apiVersionMismatchMessage || JSON.stringify(line).includes('WebhookApiVersionMismatch'),
