@@ -13,9 +13,14 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterPattern, type JsonPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { ErrorCode } from '../shared/errors';
 import type { FunctionName } from '../shared/routes';
 import type { TableName } from '../shared/tables';
-import { apiVersionMismatchMessage, poisonedEventMessage } from '../shared/webhooks/log-messages';
+import {
+  apiVersionMismatchMessage,
+  poisonedEventMessage,
+  requestRefusedMessage,
+} from '../shared/webhooks/log-messages';
 import type { ServiceFunction } from './service-function';
 
 /** The `errorCode`s the webhook logs (WARN, message "request refused") when a request is not signed by Stripe. */
@@ -24,7 +29,7 @@ export const signatureFailureCodes = [
   'missing_signature',
   'timestamp_outside_tolerance',
   'invalid_signature_header',
-] as const;
+] as const satisfies readonly ErrorCode[];
 export const signatureFailureMetricName = 'WebhookSignatureFailures';
 /** Verified events acknowledged without applying (the EMF metric `WebhookEventPoisoned` splits them by reason). */
 export const poisonedEventsMetricName = 'WebhookPoisonedEvents';
@@ -144,7 +149,10 @@ export class Monitoring extends Construct {
     const webhookLogMetric = (id: string, metricName: string, label: string, ...conditions: JsonPattern[]) =>
       new MetricFilter(this, id, {
         logGroup: props.functions.webhook.function.logGroup,
-        filterPattern: FilterPattern.all(FilterPattern.stringValue('$.service', '=', 'webhook'), ...conditions),
+        filterPattern: FilterPattern.all(
+          FilterPattern.stringValue('$.service', '=', 'webhook' satisfies FunctionName),
+          ...conditions,
+        ),
         metricNamespace: this.namespace,
         metricName,
         metricValue: '1',
@@ -156,7 +164,7 @@ export class Monitoring extends Construct {
       'SignatureFailureFilter',
       signatureFailureMetricName,
       'Webhook signature failures',
-      FilterPattern.stringValue('$.message', '=', 'request refused'),
+      FilterPattern.stringValue('$.message', '=', requestRefusedMessage),
       FilterPattern.any(...signatureFailureCodes.map((code) => FilterPattern.stringValue('$.errorCode', '=', code))),
     );
     alarm(

@@ -2,12 +2,14 @@
  * Express dashboard login links. They are single-use bearer URLs that expire quickly at Stripe, so
  * they are created fresh on every request and never stored, cached or logged.
  */
+
 import type Stripe from 'stripe';
 import { badRequest, conflict } from '../errors';
 import type { ServiceMetrics } from '../metrics';
 import type { AccountRecord } from '../stores/accounts-repo';
 import type { StripeAccess } from '../stripe/client';
 import { classifyStripeError, stripeFailure } from '../stripe/errors';
+import { accountRefusals } from './owned-account';
 
 /** Stripe's login_link object, as Stripe returns it. */
 export interface LoginLink {
@@ -24,12 +26,7 @@ export const requireExpressConnected = (record: AccountRecord): void => {
       `${record.accountId} is a Standard account: its owner signs in to the Stripe Dashboard directly at https://dashboard.stripe.com. Login links are for Express accounts.`,
     );
   }
-  if (record.status === 'deauthorized') {
-    throw conflict(
-      'account_deauthorized',
-      `${record.accountId} is no longer connected to the platform; connect it again first.`,
-    );
-  }
+  if (record.status === 'deauthorized') throw accountRefusals.deauthorized(record.accountId);
 };
 
 /** Stripe's refusal of a login link, as this route answers it (ownership was checked already). */

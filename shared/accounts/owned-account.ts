@@ -12,20 +12,34 @@ export const parseAccountId = (value: string | undefined): string => {
   return value;
 };
 
+/** The refusals every route over one of the user's accounts answers with, each worded once. */
+export const accountRefusals = {
+  notFound: (accountId: string) => notFound('account_not_found', `No connected account ${accountId} is known here.`),
+  notYours: (accountId: string) =>
+    forbidden('not_your_account', `The account ${accountId} is not one of your connected accounts.`),
+  confirmationPending: (accountId: string) =>
+    conflict(
+      'confirmation_pending',
+      `The account is waiting for the platform's confirmation: POST /accounts/${accountId}/confirm with the value from the success redirect.`,
+    ),
+  /** `then`: what cannot happen now, when it is more than "connect it again first". */
+  deauthorized: (accountId: string, then = 'connect it again first') =>
+    conflict('account_deauthorized', `${accountId} is no longer connected to the platform; ${then}.`),
+};
+
 /**
  * The account, if it belongs to this platform user, confirmed or not (only the confirm route wants
  * that). Another user's account is a 403: a token only ever reaches its own user's accounts (no IDOR).
+ * Any store's view of an account will do (the accounts repo's record, onboarding's).
  */
-export const findOwnedAccount = async (
-  accounts: Pick<AccountsRepo, 'get'>,
+export const findOwnedAccount = async <Account extends { readonly platformUserId: string } = AccountRecord>(
+  accounts: { get(accountId: string): Promise<Account | undefined> },
   accountId: string,
   platformUserId: string,
-): Promise<AccountRecord> => {
+): Promise<Account> => {
   const record = await accounts.get(accountId);
-  if (!record) throw notFound('account_not_found', `No connected account ${accountId} is known here.`);
-  if (record.platformUserId !== platformUserId) {
-    throw forbidden('not_your_account', `The account ${accountId} is not one of your connected accounts.`);
-  }
+  if (!record) throw accountRefusals.notFound(accountId);
+  if (record.platformUserId !== platformUserId) throw accountRefusals.notYours(accountId);
   return record;
 };
 
@@ -39,11 +53,6 @@ export const requireOwnedAccount = async (
   platformUserId: string,
 ): Promise<AccountRecord> => {
   const record = await findOwnedAccount(accounts, accountId, platformUserId);
-  if (isPendingConfirmation(record)) {
-    throw conflict(
-      'confirmation_pending',
-      `The account is waiting for the platform's confirmation: POST /accounts/${accountId}/confirm with the value from the success redirect.`,
-    );
-  }
+  if (isPendingConfirmation(record)) throw accountRefusals.confirmationPending(accountId);
   return record;
 };

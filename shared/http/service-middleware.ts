@@ -3,11 +3,13 @@
  * carries, and the one place errors become responses (JSON for API callers, a small HTML page for
  * browsers). 5xx detail never leaves; stack traces never do.
  */
+
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { type ErrorKind, ServiceError } from '../errors';
 import type { Logger } from '../logger';
 import type { RouteCaller } from '../routes';
+import { requestRefusedMessage } from '../webhooks/log-messages';
 import { type HttpResponse, htmlPage, jsonResponse } from './responses';
 
 export interface ServiceMiddlewareOptions {
@@ -117,8 +119,8 @@ export const serviceMiddleware = ({
     else if (status >= 500)
       logger.error('request failed', { ...fields, cause: (request.error as { cause?: unknown } | null)?.cause });
     // Stripe never sends a malformed delivery: a refused webhook is a rolled secret or a forger, worth a warning.
-    else if (caller === 'stripe') logger.warn('request refused', fields);
-    else logger.info('request refused', fields);
+    else if (caller === 'stripe') logger.warn(requestRefusedMessage, fields);
+    else logger.info(requestRefusedMessage, fields);
     const response = errorResponse(error, caller);
     const cookies = errorCookies?.(request.event, request.error) ?? [];
     request.response = withHeaders(

@@ -12,7 +12,8 @@
  */
 
 import { mintConfirmation } from '../accounts/confirmation';
-import { conflict, type ErrorKind, isCallerKind, ServiceError } from '../errors';
+import { accountRefusals } from '../accounts/owned-account';
+import { type ErrorKind, isCallerKind, ServiceError } from '../errors';
 import { successRedirect } from '../http/platform-redirects';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import { stripeFailure } from '../stripe/errors';
@@ -59,10 +60,7 @@ export const finishOnboarding = async (
     });
     if (outcome === 'gone') {
       // Deauthorized or reassigned while the owner was at Stripe: nothing here to finish.
-      throw conflict(
-        'account_deauthorized',
-        `${record.accountId} is no longer connected to the platform, so its onboarding cannot continue.`,
-      );
+      throw accountRefusals.deauthorized(record.accountId, 'its onboarding cannot continue');
     }
     logger.info('onboarding finished', { accountId: record.accountId, platformUserId: record.platformUserId, outcome });
     metrics.count('OnboardingFinished', { flow: record.type });

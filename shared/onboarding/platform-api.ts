@@ -4,7 +4,8 @@
  * `POST /accounts/{accountId}/account_sessions` (a client secret for embedded components).
  */
 import type Stripe from 'stripe';
-import { badRequest, conflict, forbidden, notFound } from '../errors';
+import { accountRefusals, findOwnedAccount } from '../accounts/owned-account';
+import { badRequest, conflict } from '../errors';
 import { isJsonObject, refuseUnknownFields } from '../http/json-body';
 import { isPlatformControlled } from '../stores/accounts-repo';
 import { classifyStripeError, isStripeError, stripeFailure } from '../stripe/errors';
@@ -29,23 +30,9 @@ const requireUsableAccount = async (
   accountId: string,
   platformUserId: string,
 ): Promise<OnboardingAccount> => {
-  const record = await accounts.get(accountId);
-  if (!record) throw notFound('account_not_found', `No connected account ${accountId} is known here.`);
-  if (record.platformUserId !== platformUserId) {
-    throw forbidden('not_your_account', `The account ${accountId} is not one of your connected accounts.`);
-  }
-  if (record.status !== 'connected') {
-    throw conflict(
-      'account_deauthorized',
-      `${accountId} is no longer connected to the platform; connect it again first.`,
-    );
-  }
-  if (record.confirmationPending) {
-    throw conflict(
-      'confirmation_pending',
-      `The account is waiting for the platform's confirmation: POST /accounts/${accountId}/confirm with the value from the success redirect.`,
-    );
-  }
+  const record = await findOwnedAccount(accounts, accountId, platformUserId);
+  if (record.status !== 'connected') throw accountRefusals.deauthorized(accountId);
+  if (record.confirmationPending) throw accountRefusals.confirmationPending(accountId);
   return record;
 };
 

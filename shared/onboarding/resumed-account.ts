@@ -3,8 +3,9 @@
  * names, still the same user's and still connected, and whether this browser is the one that started it
  * (./browser-binding.ts). Anything else creates nothing.
  */
+import { accountRefusals } from '../accounts/owned-account';
 import type { ServiceConfig } from '../config';
-import { badRequest, conflict, type ErrorCode } from '../errors';
+import { badRequest, type ErrorCode } from '../errors';
 import { failureRedirect } from '../http/platform-redirects';
 import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
@@ -76,12 +77,8 @@ export const resumedAccount = async (
       'This onboarding link is not valid. Go back to the platform and start onboarding again.',
     );
   }
-  if (record.status !== 'connected') {
-    throw conflict(
-      'account_deauthorized',
-      `${record.accountId} is no longer connected to the platform, so its onboarding cannot continue.`,
-    );
-  }
+  if (record.status !== 'connected')
+    throw accountRefusals.deauthorized(record.accountId, 'its onboarding cannot continue');
   const browser =
     claims.bindingHash === undefined
       ? 'platform'

@@ -3,6 +3,12 @@
  * changing one here changes its filter too.
  */
 
+/**
+ * Every function's middleware logs a 4xx with this message (shared/http/service-middleware.ts); the
+ * webhook's signature failures are counted from it, by `errorCode`.
+ */
+export const requestRefusedMessage = 'request refused';
+
 /** WARN (ERROR when our store refused it): a verified event acknowledged without applying, since no retry can apply it. */
 export const poisonedEventMessage = 'webhook poisoned: acknowledged without applying, no retry can apply it';
 
