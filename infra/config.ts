@@ -12,14 +12,20 @@
  * `key=value,key=value` (or a JSON object in cdk.json).
  */
 import type { Node } from 'constructs';
-import { maxStateTtlSeconds } from '../shared/config';
+import {
+  isBareOrigin,
+  type LivemodeMismatchPolicy,
+  livemodeMismatchPolicies,
+  maxStateTtlSeconds,
+  settingDefaults,
+} from '../shared/config';
 
 /**
  * What the webhook does with an event of the other mode (test/live) than the deployment: acknowledge and
  * ignore it (so Stripe stops retrying), or refuse it with a 400. The callback always refuses a token of the
  * other mode.
  */
-export type LivemodeMismatch = 'ignore' | 'reject';
+export type LivemodeMismatch = LivemodeMismatchPolicy;
 
 /** Props of {@link ConnectOnboardingStack}; every one is optional. */
 export interface ConnectOnboardingSettings {
@@ -95,9 +101,9 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
     successUrl: props.successUrl ?? placeholderUrls.successUrl,
     failureUrl: props.failureUrl ?? placeholderUrls.failureUrl,
     returnToOrigins: props.returnToOrigins ?? [],
-    stateTtlSeconds: props.stateTtlSeconds ?? 600,
-    webhookToleranceSeconds: props.webhookToleranceSeconds ?? 300,
-    livemodeMismatch: props.livemodeMismatch ?? 'ignore',
+    stateTtlSeconds: props.stateTtlSeconds ?? settingDefaults.stateTtlSeconds,
+    webhookToleranceSeconds: props.webhookToleranceSeconds ?? settingDefaults.webhookToleranceSeconds,
+    livemodeMismatch: props.livemodeMismatch ?? settingDefaults.livemodeMismatch,
     retainData: props.retainData ?? false,
     logLevel: props.logLevel ?? 'INFO',
     throttleRateLimit: props.throttleRateLimit ?? 50,
@@ -105,7 +111,7 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
     stageName: props.stageName ?? '$default',
     tags: { ...props.tags, ...serviceTag },
   };
-  if (!['ignore', 'reject'].includes(settings.livemodeMismatch)) {
+  if (!(livemodeMismatchPolicies as readonly string[]).includes(settings.livemodeMismatch)) {
     throw new Error(`livemodeMismatch must be 'ignore' or 'reject', got '${settings.livemodeMismatch}'`);
   }
   for (const key of [
@@ -125,7 +131,7 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
   }
   for (const origin of settings.returnToOrigins) {
     // The functions compare origins exactly, so a path or trailing slash here would never match.
-    if (parsedUrl(origin)?.origin !== origin)
+    if (!isBareOrigin(origin))
       throw new Error(`returnToOrigins: '${origin}' is not a bare origin such as https://app.example.com`);
   }
   if (!logLevels.includes(settings.logLevel.toUpperCase() as (typeof logLevels)[number])) {

@@ -2,6 +2,7 @@
  * The environment the functions see in a local stack: the same variables the CDK stack sets in
  * AWS, plus the secrets that Secrets Manager holds there, pointed at local servers.
  */
+import { settingDefaults } from '../shared/config';
 import { callbackPath } from '../shared/routes';
 import { type TableName, tableDefinitions } from '../shared/tables';
 import { localDefaults } from './defaults';
@@ -30,7 +31,7 @@ export const localEnvironment = ({
   SUCCESS_URL: process.env.SUCCESS_URL ?? `${gatewayUrl}${localPagePaths.success}`,
   FAILURE_URL: process.env.FAILURE_URL ?? `${gatewayUrl}${localPagePaths.failure}`,
   RETURN_TO_ORIGINS: process.env.RETURN_TO_ORIGINS ?? gatewayUrl,
-  STATE_TTL_SECONDS: process.env.STATE_TTL_SECONDS ?? '600',
+  STATE_TTL_SECONDS: process.env.STATE_TTL_SECONDS ?? String(settingDefaults.stateTtlSeconds),
   STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
   STRIPE_CLIENT_ID: process.env.STRIPE_CLIENT_ID ?? localDefaults.stripeClientId,
   STRIPE_WEBHOOK_SECRETS: process.env.STRIPE_WEBHOOK_SECRETS ?? localDefaults.webhookSecret,

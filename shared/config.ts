@@ -6,7 +6,24 @@
 import { ConfigurationError } from './errors';
 import { type TableName, tableDefinitions } from './tables';
 
-export type LivemodeMismatchPolicy = 'ignore' | 'reject';
+/** What the webhook does with an event of the other mode than the key's (docs/configuration.md). */
+export const livemodeMismatchPolicies = ['ignore', 'reject'] as const;
+export type LivemodeMismatchPolicy = (typeof livemodeMismatchPolicies)[number];
+
+/** Defaults of the settings that have one, for the functions, the stack and `npm start` alike. */
+export const settingDefaults = {
+  stateTtlSeconds: 600,
+  stripeTimeoutMs: 5000,
+  /** Stripe's own default tolerance for a signature's timestamp. */
+  webhookToleranceSeconds: 300,
+  livemodeMismatch: 'ignore',
+} as const satisfies Record<string, number | LivemodeMismatchPolicy>;
+
+const isLivemodeMismatchPolicy = (value: string): value is LivemodeMismatchPolicy =>
+  (livemodeMismatchPolicies as readonly string[]).includes(value);
+
+/** An origin alone (`https://app.example.com`): no path, query or trailing slash, as `return_to` is compared. */
+export const isBareOrigin = (value: string): boolean => URL.canParse(value) && new URL(value).origin === value;
 
 export interface ServiceConfig {
   /** The `redirect_uri` registered at Stripe: a constant, never taken from a request. */
@@ -49,7 +66,7 @@ const origins = (env: Env, variable: string): string[] =>
     .map((origin) => origin.trim())
     .filter((origin) => origin !== '')
     .map((origin) => {
-      if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      if (!isBareOrigin(origin)) {
         throw configError(variable, `has "${origin}", which is not an origin like https://app.example.com`);
       }
       return origin;
@@ -61,11 +78,11 @@ export const maxStateTtlSeconds = 3600;
 export const readServiceConfig = (env: Env): ServiceConfig => {
   const apiBase = env.STRIPE_API_BASE;
   if (apiBase && !URL.canParse(apiBase)) throw configError('STRIPE_API_BASE', 'is not an absolute URL');
-  const livemodeMismatch = env.LIVEMODE_MISMATCH ?? 'ignore';
-  const stateTtlSeconds = positiveInteger(env, 'STATE_TTL_SECONDS', 600);
+  const livemodeMismatch = env.LIVEMODE_MISMATCH ?? settingDefaults.livemodeMismatch;
+  const stateTtlSeconds = positiveInteger(env, 'STATE_TTL_SECONDS', settingDefaults.stateTtlSeconds);
   if (stateTtlSeconds > maxStateTtlSeconds)
     throw configError('STATE_TTL_SECONDS', `must be at most ${maxStateTtlSeconds}`);
-  if (livemodeMismatch !== 'ignore' && livemodeMismatch !== 'reject') {
+  if (!isLivemodeMismatchPolicy(livemodeMismatch)) {
     throw configError('LIVEMODE_MISMATCH', 'must be "ignore" or "reject"');
   }
   return {
@@ -75,8 +92,8 @@ export const readServiceConfig = (env: Env): ServiceConfig => {
     returnToOrigins: origins(env, 'RETURN_TO_ORIGINS'),
     stateTtlSeconds,
     stripeApiBase: apiBase ? new URL(apiBase) : undefined,
-    stripeTimeoutMs: positiveInteger(env, 'STRIPE_TIMEOUT_MS', 5000),
-    webhookToleranceSeconds: positiveInteger(env, 'WEBHOOK_TOLERANCE_SECONDS', 300),
+    stripeTimeoutMs: positiveInteger(env, 'STRIPE_TIMEOUT_MS', settingDefaults.stripeTimeoutMs),
+    webhookToleranceSeconds: positiveInteger(env, 'WEBHOOK_TOLERANCE_SECONDS', settingDefaults.webhookToleranceSeconds),
     livemodeMismatch,
   };
 };
