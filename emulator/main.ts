@@ -6,23 +6,25 @@
  * STRIPE_SECRET_KEY, STRIPE_CLIENT_ID, STRIPE_WEBHOOK_SECRETS (default local/defaults.ts).
  */
 import { localDefaults } from '../local/defaults';
+import { localCredentials } from '../local/environment';
+import { callbackPath, webhookPath } from '../shared/routes';
 import { startStripeEmulator } from './server';
 
 const gateway = `http://localhost:${process.env.PORT ?? String(localDefaults.gatewayPort)}`;
-const redirectUris = (process.env.STRIPE_REDIRECT_URIS ?? `${gateway}/connect/callback`)
+const redirectUris = (process.env.STRIPE_REDIRECT_URIS ?? `${gateway}${callbackPath}`)
   .split(',')
   .map((u) => u.trim())
   .filter(Boolean);
-const webhookUrl = process.env.STRIPE_WEBHOOK_URL ?? `${gateway}/webhooks/stripe`;
-// Signs with the first secret of STRIPE_WEBHOOK_SECRETS (the newest during a rotation).
-const webhookSecret = process.env.STRIPE_WEBHOOK_SECRETS?.split(',')[0]?.trim() || localDefaults.webhookSecret;
+const webhookUrl = process.env.STRIPE_WEBHOOK_URL ?? `${gateway}${webhookPath}`;
+// The same credentials the local functions get (local/environment.ts).
+const credentials = localCredentials();
 
 const emulator = await startStripeEmulator({
   port: Number(process.env.STRIPE_EMULATOR_PORT ?? localDefaults.emulatorPort),
-  secretKey: process.env.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
-  clientId: process.env.STRIPE_CLIENT_ID ?? localDefaults.stripeClientId,
+  secretKey: credentials.secretKey,
+  clientId: credentials.clientId,
   redirectUris,
-  webhookEndpoints: webhookUrl === 'none' ? [] : [{ url: webhookUrl, secret: webhookSecret }],
+  webhookEndpoints: webhookUrl === 'none' ? [] : [{ url: webhookUrl, secret: credentials.signingSecret }],
 });
 process.stdout.write(
   `Stripe emulator listening on ${emulator.url}\n  redirect URIs: ${redirectUris.join(', ')}\n  webhooks: ${webhookUrl}\n`,

@@ -2,10 +2,61 @@
  * The environment the functions see in a local stack: the same variables the CDK stack sets in
  * AWS, plus the secrets that Secrets Manager holds there, pointed at local servers.
  */
+
+import type { StripeEmulatorOptions } from '../emulator';
 import { settingDefaults } from '../shared/config';
-import { callbackPath } from '../shared/routes';
+import { callbackPath, webhookPath } from '../shared/routes';
 import { type TableName, tableDefinitions } from '../shared/tables';
 import { localDefaults } from './defaults';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The platform's Stripe credentials and token secret in a local run: from the environment when set
+ * (`npm start -- --stripe=test`, or an operator's shell), else local/defaults.ts. The functions and the
+ * emulator both take them from here, so they always agree.
+ */
+export const localCredentials = (env: Env = process.env) => {
+  const webhookSecrets = env.STRIPE_WEBHOOK_SECRETS ?? localDefaults.webhookSecret;
+  return {
+    secretKey: env.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
+    clientId: env.STRIPE_CLIENT_ID ?? localDefaults.stripeClientId,
+    webhookSecrets,
+    /** The one the emulator signs with: the first of the list (the newest during a rotation). */
+    signingSecret: webhookSecrets.split(',')[0]?.trim() || localDefaults.webhookSecret,
+    platformTokenSecret: env.PLATFORM_TOKEN_SECRET ?? localDefaults.platformTokenSecret,
+  };
+};
+
+/**
+ * The emulator of a local stack whose gateway is at `gatewayUrl`: the credentials the functions get, the
+ * callback registered as its redirect URI, and the webhook route as its endpoint (none with `webhooks: false`).
+ */
+export const localEmulatorOptions = (input: {
+  readonly gatewayUrl: string;
+  readonly port: number;
+  readonly env?: Env;
+  readonly webhookApiVersion?: string | undefined;
+  readonly webhooks?: false | undefined;
+}): StripeEmulatorOptions => {
+  const credentials = localCredentials(input.env);
+  return {
+    port: input.port,
+    secretKey: credentials.secretKey,
+    clientId: credentials.clientId,
+    redirectUris: [`${input.gatewayUrl}${callbackPath}`],
+    webhookEndpoints:
+      input.webhooks === false
+        ? []
+        : [
+            {
+              url: `${input.gatewayUrl}${webhookPath}`,
+              secret: credentials.signingSecret,
+              ...(input.webhookApiVersion ? { apiVersion: input.webhookApiVersion } : {}),
+            },
+          ],
+  };
+};
 
 export interface LocalEnvironmentInput {
   readonly gatewayUrl: string;
@@ -13,6 +64,8 @@ export interface LocalEnvironmentInput {
   readonly emulatorUrl?: string | undefined;
   readonly dynamoDbEndpoint: string;
   readonly tableName: (name: TableName) => string;
+  /** Where the settings and credentials come from (default process.env). */
+  readonly env?: Env;
 }
 
 export const localPagePaths = { success: '/local/connected', failure: '/local/failed' } as const;
@@ -22,18 +75,22 @@ export const localEnvironment = ({
   emulatorUrl,
   dynamoDbEndpoint,
   tableName,
-}: LocalEnvironmentInput): Record<string, string> => ({
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  DYNAMODB_ENDPOINT: dynamoDbEndpoint,
-  ...Object.fromEntries(Object.values(tableDefinitions).map((table) => [table.envVar, tableName(table.name)])),
-  ...(emulatorUrl ? { STRIPE_API_BASE: emulatorUrl } : {}),
-  CALLBACK_URL: `${gatewayUrl}${callbackPath}`,
-  SUCCESS_URL: process.env.SUCCESS_URL ?? `${gatewayUrl}${localPagePaths.success}`,
-  FAILURE_URL: process.env.FAILURE_URL ?? `${gatewayUrl}${localPagePaths.failure}`,
-  RETURN_TO_ORIGINS: process.env.RETURN_TO_ORIGINS ?? gatewayUrl,
-  STATE_TTL_SECONDS: process.env.STATE_TTL_SECONDS ?? String(settingDefaults.stateTtlSeconds),
-  STRIPE_SECRET_KEY: process.env.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
-  STRIPE_CLIENT_ID: process.env.STRIPE_CLIENT_ID ?? localDefaults.stripeClientId,
-  STRIPE_WEBHOOK_SECRETS: process.env.STRIPE_WEBHOOK_SECRETS ?? localDefaults.webhookSecret,
-  PLATFORM_TOKEN_SECRET: process.env.PLATFORM_TOKEN_SECRET ?? localDefaults.platformTokenSecret,
-});
+  env = process.env,
+}: LocalEnvironmentInput): Record<string, string> => {
+  const credentials = localCredentials(env);
+  return {
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    DYNAMODB_ENDPOINT: dynamoDbEndpoint,
+    ...Object.fromEntries(Object.values(tableDefinitions).map((table) => [table.envVar, tableName(table.name)])),
+    ...(emulatorUrl ? { STRIPE_API_BASE: emulatorUrl } : {}),
+    CALLBACK_URL: `${gatewayUrl}${callbackPath}`,
+    SUCCESS_URL: env.SUCCESS_URL ?? `${gatewayUrl}${localPagePaths.success}`,
+    FAILURE_URL: env.FAILURE_URL ?? `${gatewayUrl}${localPagePaths.failure}`,
+    RETURN_TO_ORIGINS: env.RETURN_TO_ORIGINS ?? gatewayUrl,
+    STATE_TTL_SECONDS: env.STATE_TTL_SECONDS ?? String(settingDefaults.stateTtlSeconds),
+    STRIPE_SECRET_KEY: credentials.secretKey,
+    STRIPE_CLIENT_ID: credentials.clientId,
+    STRIPE_WEBHOOK_SECRETS: credentials.webhookSecrets,
+    PLATFORM_TOKEN_SECRET: credentials.platformTokenSecret,
+  };
+};

@@ -4,11 +4,9 @@
  * handlers. Sets the functions' environment on process.env, as the stack does in AWS.
  */
 import { type StripeEmulator, startStripeEmulator } from '../emulator';
-import { callbackPath, webhookPath } from '../shared/routes';
 import type { TableName } from '../shared/tables';
-import { localDefaults } from './defaults';
 import { ensureTables, startEmbeddedDynamoDb } from './dynamodb';
-import { localEnvironment } from './environment';
+import { localEmulatorOptions, localEnvironment } from './environment';
 import { type GatewayOptions, startGateway } from './gateway';
 
 export interface LocalServiceStack {
@@ -50,22 +48,18 @@ export const startLocalServiceStack = async (options: LocalServiceStackOptions):
     await ensureTables(dynamoDbEndpoint, options.tableName);
     const gateway = await startGateway(options.gateway ?? {});
     started.push(() => gateway.close());
-    const emulator = await startStripeEmulator({
-      port: options.emulatorPort ?? 0,
-      secretKey: options.env?.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
-      clientId: localDefaults.stripeClientId,
-      redirectUris: [`${gateway.url}${callbackPath}`],
-      webhookEndpoints:
-        options.webhooks === false
-          ? []
-          : [
-              {
-                url: `${gateway.url}${webhookPath}`,
-                secret: localDefaults.webhookSecret,
-                ...(options.webhookApiVersion ? { apiVersion: options.webhookApiVersion } : {}),
-              },
-            ],
-    });
+    // The functions' settings: the process's, with the stack's overrides on top; the emulator takes its
+    // credentials from the same place, so the two always agree.
+    const env = { ...process.env, ...options.env };
+    const emulator = await startStripeEmulator(
+      localEmulatorOptions({
+        gatewayUrl: gateway.url,
+        port: options.emulatorPort ?? 0,
+        env,
+        webhookApiVersion: options.webhookApiVersion,
+        webhooks: options.webhooks,
+      }),
+    );
     started.push(() => emulator.close());
     const environment = {
       ...localEnvironment({
@@ -73,6 +67,7 @@ export const startLocalServiceStack = async (options: LocalServiceStackOptions):
         emulatorUrl: emulator.url,
         dynamoDbEndpoint,
         tableName: options.tableName,
+        env,
       }),
       ...options.env,
     };

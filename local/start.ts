@@ -7,11 +7,11 @@
  */
 import { startStripeEmulator } from '../emulator';
 import { mintPlatformToken } from '../shared/platform-token';
-import { callbackPath, webhookPath } from '../shared/routes';
+import { callbackPath } from '../shared/routes';
 import { localTableName } from '../shared/tables';
 import { localDefaults } from './defaults';
 import { ensureTables, startEmbeddedDynamoDb } from './dynamodb';
-import { localEnvironment } from './environment';
+import { localEmulatorOptions, localEnvironment } from './environment';
 import { startGateway } from './gateway';
 import { serveLocalPages } from './local-pages';
 import { askForWebhookSecret, StripeModeError, stripeListenCommand, stripeModeFrom } from './stripe-mode';
@@ -43,18 +43,7 @@ const main = async (): Promise<void> => {
   const emulator =
     mode.stripe === 'test'
       ? undefined
-      : await startStripeEmulator({
-          port: emulatorPort,
-          secretKey: process.env.STRIPE_SECRET_KEY ?? localDefaults.stripeSecretKey,
-          clientId: process.env.STRIPE_CLIENT_ID ?? localDefaults.stripeClientId,
-          redirectUris: [`${gatewayUrl}${callbackPath}`],
-          webhookEndpoints: [
-            {
-              url: `${gatewayUrl}${webhookPath}`,
-              secret: (process.env.STRIPE_WEBHOOK_SECRETS ?? localDefaults.webhookSecret).split(',')[0] ?? '',
-            },
-          ],
-        });
+      : await startStripeEmulator(localEmulatorOptions({ gatewayUrl, port: emulatorPort }));
   if (emulator) supervisor.onStop(() => emulator.close());
   const environment = localEnvironment({
     gatewayUrl,
