@@ -3,10 +3,12 @@
  * make: a single conditional put. Both in this process against the engine directly (no counting
  * proxy), at the same concurrency and the same amount of work.
  */
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../shared/clients/dynamodb';
 import { checksAppliedEvents, inPlaceSnapshotWrite } from '../shared/stores/accounts-repo';
+import { noRequirements } from '../shared/webhooks/account-change';
 import type { Fixtures, Invoke } from './fixtures';
 import { toEvent } from './requests';
 import type { BenchStack } from './stack';
@@ -54,7 +56,8 @@ export const measureRawAccountUpdates = async (
     payoutsEnabled: true,
     detailsSubmitted: true,
     capabilities: { card_payments: 'active', transfers: 'active' },
-    requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
+    requirements: noRequirements,
+    futureRequirements: noRequirements,
   };
   const update = async (worker: number, index: number): Promise<boolean> => {
     const now = Date.now();

@@ -37,10 +37,19 @@ export interface StripeAccount extends Stripe.Account {
 export type StripeAccountPatch = Partial<
   Omit<
     StripeAccount,
-    'id' | 'object' | 'type' | 'created' | 'requirements' | 'business_profile' | 'capabilities' | 'controller'
+    | 'id'
+    | 'object'
+    | 'type'
+    | 'created'
+    | 'requirements'
+    | 'future_requirements'
+    | 'business_profile'
+    | 'capabilities'
+    | 'controller'
   >
 > & {
   requirements?: Partial<AccountRequirements>;
+  future_requirements?: Partial<Stripe.Account.FutureRequirements>;
   business_profile?: Partial<BusinessProfile>;
   capabilities?: Record<string, CapabilityStatus>;
 };

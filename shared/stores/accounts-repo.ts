@@ -71,6 +71,8 @@ export interface AccountRecord {
   readonly capabilities: Readonly<Record<string, string>>;
   /** Stripe's requirements summary, kept true by webhooks (absent until the first snapshot). */
   readonly requirements?: RequirementsSummary;
+  /** Stripe's `future_requirements`, beside `requirements` (absent on items from before it was kept). */
+  readonly futureRequirements?: RequirementsSummary;
   readonly connectedAt: string;
   readonly updatedAt: string;
   readonly deauthorizedAt?: string;
@@ -273,7 +275,8 @@ const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): Ac
   Key: { accountId: change.accountId },
   UpdateExpression:
     'SET chargesEnabled = :chargesEnabled, payoutsEnabled = :payoutsEnabled, detailsSubmitted = :detailsSubmitted, ' +
-    'capabilities = :capabilities, requirements = :requirements, stripeStateAt = :stateAt, updatedAt = :at',
+    'capabilities = :capabilities, requirements = :requirements, futureRequirements = :futureRequirements, ' +
+    'stripeStateAt = :stateAt, updatedAt = :at',
   ConditionExpression: all(exists, isConnected, isNotOlderSnapshot),
   ExpressionAttributeNames: statusName,
   ExpressionAttributeValues: {
@@ -282,6 +285,7 @@ const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): Ac
     ':detailsSubmitted': change.state.detailsSubmitted,
     ':capabilities': change.state.capabilities,
     ':requirements': change.state.requirements,
+    ':futureRequirements': change.state.futureRequirements,
     ':stateAt': toEpochSeconds(change.asOf),
     ':connected': 'connected',
     ':at': toIso(now),
@@ -996,6 +1000,7 @@ export const toAccountView = (record: AccountRecord) => ({
   detailsSubmitted: record.detailsSubmitted,
   capabilities: record.capabilities,
   ...(record.requirements ? { requirements: record.requirements } : {}),
+  ...(record.futureRequirements ? { futureRequirements: record.futureRequirements } : {}),
   connectedAt: record.connectedAt,
   updatedAt: record.updatedAt,
   ...(record.deauthorizedAt ? { deauthorizedAt: record.deauthorizedAt } : {}),

@@ -4,11 +4,24 @@
  */
 import type { EpochMs } from '../time';
 
+/** A requirement Stripe must collect again because validation or verification failed. */
+export interface RequirementError {
+  readonly requirement: string;
+  readonly code: string;
+  readonly reason: string;
+}
+
+/** Stripe's `requirements` (or `future_requirements`) of an account, as the platform needs to act on it. */
 export interface RequirementsSummary {
   readonly currentlyDue: readonly string[];
   readonly pastDue: readonly string[];
   readonly eventuallyDue: readonly string[];
+  /** Submitted and being verified: nothing to collect now, but they may come back as errors. */
+  readonly pendingVerification: readonly string[];
+  /** What failed validation or verification, and why: the platform's owner must provide it again. */
+  readonly errors: readonly RequirementError[];
   readonly disabledReason: string | null;
+  /** Epoch seconds. For `futureRequirements`, when they replace the current ones. */
   readonly currentDeadline: number | null;
 }
 
@@ -18,6 +31,11 @@ export interface AccountState {
   readonly detailsSubmitted: boolean;
   readonly capabilities: Readonly<Record<string, string>>;
   readonly requirements: RequirementsSummary;
+  /**
+   * What Stripe will require once its next rules apply (at `futureRequirements.currentDeadline` they
+   * replace `requirements`, and what is currently due may at once be past due): the platform's warning.
+   */
+  readonly futureRequirements: RequirementsSummary;
 }
 
 export type AccountChange =
@@ -61,9 +79,48 @@ const statusMap = (value: unknown): Record<string, string> =>
       )
     : {};
 
+/** Bounded like the lists: a flood of errors cannot grow an item towards DynamoDB's limit. */
+const requirementErrors = (value: unknown): RequirementError[] =>
+  Array.isArray(value)
+    ? value
+        .filter(isRecord)
+        .slice(0, 50)
+        .map((error) => ({
+          requirement: typeof error.requirement === 'string' ? error.requirement.slice(0, 200) : '',
+          code: typeof error.code === 'string' ? error.code.slice(0, 100) : '',
+          reason: typeof error.reason === 'string' ? error.reason.slice(0, 500) : '',
+        }))
+    : [];
+
+/** An account with nothing due, now or in future (what Stripe reports for a finished account). */
+export const noRequirements: RequirementsSummary = {
+  currentlyDue: [],
+  pastDue: [],
+  eventuallyDue: [],
+  pendingVerification: [],
+  errors: [],
+  disabledReason: null,
+  currentDeadline: null,
+};
+
+/** Stripe's `requirements` or `future_requirements` (both one shape; null lists read as empty). */
+const requirementsSummary = (value: unknown): RequirementsSummary => {
+  const due = isRecord(value) ? value : {};
+  return {
+    currentlyDue: stringList(due.currently_due),
+    pastDue: stringList(due.past_due),
+    eventuallyDue: stringList(due.eventually_due),
+    pendingVerification: stringList(due.pending_verification),
+    errors: requirementErrors(due.errors),
+    disabledReason: typeof due.disabled_reason === 'string' ? due.disabled_reason : null,
+    currentDeadline: typeof due.current_deadline === 'number' ? due.current_deadline : null,
+  };
+};
+
 /** Reads the fields we keep from a Stripe Account object; undefined when it is not one. */
 export const accountStateFrom = (object: Readonly<Record<string, unknown>>): AccountState | undefined => {
-  const { charges_enabled, payouts_enabled, details_submitted, capabilities, requirements } = object;
+  const { charges_enabled, payouts_enabled, details_submitted, capabilities, requirements, future_requirements } =
+    object;
   if (
     object.object !== 'account' ||
     typeof charges_enabled !== 'boolean' ||
@@ -72,18 +129,12 @@ export const accountStateFrom = (object: Readonly<Record<string, unknown>>): Acc
   ) {
     return undefined;
   }
-  const due = isRecord(requirements) ? requirements : {};
   return {
     chargesEnabled: charges_enabled,
     payoutsEnabled: payouts_enabled,
     detailsSubmitted: details_submitted,
     capabilities: statusMap(capabilities),
-    requirements: {
-      currentlyDue: stringList(due.currently_due),
-      pastDue: stringList(due.past_due),
-      eventuallyDue: stringList(due.eventually_due),
-      disabledReason: typeof due.disabled_reason === 'string' ? due.disabled_reason : null,
-      currentDeadline: typeof due.current_deadline === 'number' ? due.current_deadline : null,
-    },
+    requirements: requirementsSummary(requirements),
+    futureRequirements: requirementsSummary(future_requirements),
   };
 };

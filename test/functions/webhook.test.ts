@@ -7,8 +7,9 @@ import { useAccountNotices } from '../../shared/clients/notices';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { checksAppliedEvents } from '../../shared/stores/accounts-repo';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
+import { noRequirements } from '../../shared/webhooks/account-change';
 import { useLocalStack } from '../support/local-stack';
-import { connectAccount } from '../support/platform-api';
+import { callApi, connectAccount, storedAccount } from '../support/platform-api';
 import { updateAnswerLost, updateTimesOut } from '../support/store-faults';
 import { locationOf, TestBrowser } from '../support/test-browser';
 import { postSignedEvent, type SignedPostOptions } from '../support/webhooks';
@@ -546,16 +547,62 @@ describe('POST /webhooks/stripe', () => {
           payoutsEnabled: false,
           detailsSubmitted: false,
           capabilities: { transfers: 'active' },
-          requirements: {
-            currentlyDue: [],
-            pastDue: [],
-            eventuallyDue: [],
-            disabledReason: null,
-            currentDeadline: null,
-          },
+          requirements: noRequirements,
+          futureRequirements: noRequirements,
         },
       },
     ]);
+  });
+
+  it('keeps what Stripe will require next, what failed verification and what is being verified, and tells the platform', async () => {
+    const accountId = await connectAccount(stack, 'express', 'future_owner');
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    const deadline = Math.floor(Date.now() / 1000) + 30 * 24 * 3600;
+
+    const event = await stack.emulator.updateAccount(accountId, {
+      requirements: {
+        currently_due: ['individual.verification.document'],
+        pending_verification: ['individual.id_number'],
+        errors: [
+          {
+            requirement: 'individual.verification.document',
+            code: 'verification_document_expired',
+            reason: 'The document has expired.',
+          },
+        ],
+      },
+      future_requirements: { eventually_due: ['company.tax_id'], current_deadline: deadline },
+    });
+    await stack.emulator.webhooksIdle();
+    const stored = await storedAccount(stack, accountId);
+    useAccountNotices(undefined);
+
+    const view = await callApi(stack, 'GET', `/accounts/${accountId}`, await stack.mintTicket('future_owner'));
+    const expected = {
+      requirements: {
+        ...noRequirements,
+        currentlyDue: ['individual.verification.document'],
+        pendingVerification: ['individual.id_number'],
+        errors: [
+          {
+            requirement: 'individual.verification.document',
+            code: 'verification_document_expired',
+            reason: 'The document has expired.',
+          },
+        ],
+      },
+      futureRequirements: { ...noRequirements, eventuallyDue: ['company.tax_id'], currentDeadline: deadline },
+    };
+    expect(stored).toMatchObject(expected);
+    expect(view.body).toMatchObject(expected);
+    expect(notices).toContainEqual(
+      expect.objectContaining({
+        type: 'account.updated',
+        accountId,
+        detail: expect.objectContaining({ stripeEventId: event.id, ...expected }),
+      }),
+    );
   });
 });
 

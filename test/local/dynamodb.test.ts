@@ -5,7 +5,7 @@ import { type EmbeddedDynamoDb, ensureTables, localDynamoClient, startEmbeddedDy
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { createEventsRepo } from '../../shared/stores/events-repo';
 import { tableDefinitions } from '../../shared/tables';
-import type { StateChange } from '../../shared/webhooks/account-change';
+import { noRequirements, type StateChange } from '../../shared/webhooks/account-change';
 
 const started: EmbeddedDynamoDb[] = [];
 
@@ -71,7 +71,8 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
         payoutsEnabled: false,
         detailsSubmitted: true,
         capabilities: {},
-        requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
+        requirements: noRequirements,
+        futureRequirements: noRequirements,
       },
     });
     const now = Date.now();

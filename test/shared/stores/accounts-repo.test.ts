@@ -6,7 +6,7 @@ import {
   createAccountsRepo,
   createRaceWindowMs,
 } from '../../../shared/stores/accounts-repo';
-import type { AccountState } from '../../../shared/webhooks/account-change';
+import { type AccountState, noRequirements } from '../../../shared/webhooks/account-change';
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, noStatusChangeAfter } = accountConditions;
@@ -54,7 +54,8 @@ const state: AccountState = {
   payoutsEnabled: false,
   detailsSubmitted: true,
   capabilities: {},
-  requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
+  requirements: noRequirements,
+  futureRequirements: noRequirements,
 };
 const now = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 

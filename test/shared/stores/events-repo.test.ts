@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { appliedEventsCompactionThreshold, checksAppliedEvents } from '../../../shared/stores/accounts-repo';
 import { createEventsRepo } from '../../../shared/stores/events-repo';
-import type { AccountChange, StateChange } from '../../../shared/webhooks/account-change';
+import { type AccountChange, noRequirements, type StateChange } from '../../../shared/webhooks/account-change';
 
 /** A transaction DynamoDB cancelled, shaped as the SDK throws it. */
 const cancelled = (...codes: (string | { Code: string; Item?: Record<string, unknown> })[]) =>
@@ -113,7 +113,8 @@ describe('eventsRepo.applyInPlace', () => {
       payoutsEnabled: true,
       detailsSubmitted: true,
       capabilities: {},
-      requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
+      requirements: noRequirements,
+      futureRequirements: noRequirements,
     },
   };
   const refused = (item?: Record<string, unknown>) =>

@@ -7,7 +7,7 @@ import { noMetrics } from '../../../shared/metrics';
 import type { PlatformSecrets } from '../../../shared/secrets';
 import type { EventsRepo } from '../../../shared/stores/events-repo';
 import { stripeApiVersion } from '../../../shared/stripe/api-version';
-import type { AccountState } from '../../../shared/webhooks/account-change';
+import { type AccountState, noRequirements } from '../../../shared/webhooks/account-change';
 import {
   type EventEffect,
   eventTypeSpec,
@@ -35,7 +35,8 @@ const state: AccountState = {
   payoutsEnabled: false,
   detailsSubmitted: true,
   capabilities: { card_payments: 'active' },
-  requirements: { currentlyDue: [], pastDue: [], eventuallyDue: [], disabledReason: null, currentDeadline: null },
+  requirements: noRequirements,
+  futureRequirements: noRequirements,
 };
 const application = { id: 'ca_platform', object: 'application', name: 'Platform' };
 
