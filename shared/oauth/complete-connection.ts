@@ -127,8 +127,11 @@ const exchangeFailure = (error: unknown): ExchangeFailure => {
  * The connected account as Stripe has it now, read once the code is exchanged: its state goes into the
  * record at once, rather than waiting for `account.application.authorized`, which Stripe may send before
  * the record exists (answered 503) and then retry only minutes or hours later; and it tells which
- * suggested capabilities Stripe did not add (see capabilities.ts). Undefined when Stripe could not be
- * asked: the account is stored all the same (its webhooks bring its state), and the log says so.
+ * suggested capabilities Stripe did not add (see capabilities.ts). Read only once the record is stored,
+ * and without the client's network retry: the code exchange has already connected the account at Stripe,
+ * so a slow Stripe here must not run the function out of time before we know the account. Undefined when
+ * Stripe could not be asked or answered something that is not an account: the record stands all the same
+ * (its webhooks bring its state), and the log says so.
  */
 const readConnectedAccount = async (
   stripe: Stripe,
@@ -136,8 +139,9 @@ const readConnectedAccount = async (
   { logger, now }: Pick<CompleteConnectionContext, 'logger' | 'now'>,
 ): Promise<{ readonly account: Stripe.Account; readonly change: StateChange | undefined } | undefined> => {
   try {
-    const account = await stripe.accounts.retrieve(accountId);
+    const account = await stripe.accounts.retrieve(accountId, {}, { maxNetworkRetries: 0 });
     const state = accountStateFrom(account as unknown as Readonly<Record<string, unknown>>);
+    if (!state) logger.warn('connected account unread', { accountId, stripeFailure: 'not_an_account' });
     return { account, change: state && { kind: 'state', accountId, state, asOf: now } };
   } catch (error) {
     logger.warn('connected account unread', { accountId, stripeFailure: classifyStripeError(error).kind, error });
@@ -242,13 +246,6 @@ export const completeConnection = async (
       return unkept('flow_mismatch', { flow: flowState.flow, scope: token.scope, accountId: token.accountId }, token);
     }
     if (token.livemode !== stripe.livemode) return unkept('livemode_mismatch', { accountId: token.accountId }, token);
-    const read = await readConnectedAccount(stripe.client, token.accountId, context);
-    // Unchecked (undefined) when none were suggested, or when the account could not be read.
-    const capabilitiesMissing =
-      read && flowState.suggestedCapabilities.length > 0
-        ? capabilitiesMissingFrom(read.account, flowState.suggestedCapabilities)
-        : undefined;
-
     // The browser that finished the flow may not be the ticket user's: the value goes to the success
     // redirect only (never stored or logged), and the account is theirs once their platform presents it.
     const confirmation = mintConfirmation(now);
@@ -271,7 +268,13 @@ export const completeConnection = async (
       const fields = { accountId: token.accountId, platformUserId: flowState.platformUserId };
       return unkept('account_claimed', fields, token);
     }
+    const read = await readConnectedAccount(stripe.client, token.accountId, context);
     if (read?.change) await recordAccountState(read.change, context);
+    // Unchecked (undefined) when none were suggested, or when the account could not be read.
+    const capabilitiesMissing =
+      read?.change && flowState.suggestedCapabilities.length > 0
+        ? capabilitiesMissingFrom(read.account, flowState.suggestedCapabilities)
+        : undefined;
     if (capabilitiesMissing !== undefined) await recordCapabilitiesMissing(stored.record, capabilitiesMissing, context);
 
     // A pending account is nobody's yet: its notice goes out when the platform confirms it (confirm-account.ts).

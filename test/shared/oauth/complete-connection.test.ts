@@ -40,7 +40,21 @@ interface Script {
   readonly putConnected?: 'claimed' | Error;
   /** How putConnected stored it: pending the platform's confirmation (the default), or still confirmed. */
   readonly stored?: 'pending' | 'kept';
+  /** What Stripe answers to reading the connected account (an error to throw); a plain new account by default. */
+  readonly account?: unknown;
+  /** Writing the state read at Stripe throws this. */
+  readonly recordState?: Error;
 }
+
+/** A connected account as `GET /v1/accounts/{id}` answers it, not yet onboarded. */
+const accountAtStripe = {
+  id: 'acct_1',
+  object: 'account',
+  charges_enabled: false,
+  payouts_enabled: false,
+  details_submitted: false,
+  capabilities: {},
+};
 
 /** The plain callback logic with in-memory stores and a scripted Stripe answer. */
 const run = async (tokenAnswer: unknown, script: Script = {}) => {
@@ -49,6 +63,8 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
   const deauthorized: unknown[] = [];
   const logLines: { level: string; message: string; reason: string }[] = [];
   const notices: AccountNotice[] = [];
+  /** Every store write and Stripe call after the exchange, in order, with what it was given. */
+  const calls: [string, ...unknown[]][] = [];
   const states: StatesRepo = { put: async () => undefined, consume: async () => ({ ok: true, item: stateItem }) };
   const accounts = {
     get: async () => script.known,
@@ -56,6 +72,7 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
       if (script.putConnected instanceof Error) throw script.putConnected;
       if (script.putConnected === 'claimed') return { ok: false, reason: 'claimed' };
       written.push(connection);
+      calls.push(['putConnected']);
       const record = { ...(connection as AccountRecord), connectedAt: '2026-12-01T00:00:00.000Z' };
       return { ok: true, record, confirmation: script.stored ?? 'pending' };
     },
@@ -63,8 +80,22 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
       unclaimed.push(connection);
       return true;
     },
+    recordState: async (change: unknown, at: number) => {
+      calls.push(['recordState', change, at]);
+      if (script.recordState) throw script.recordState;
+      return 'stored';
+    },
+    setCapabilitiesMissing: async (_record: unknown, missing: unknown) => void calls.push(['capabilities', missing]),
   } as unknown as AccountsRepo;
   const stripe = {
+    accounts: {
+      retrieve: async (id: string, _params: unknown, options: unknown) => {
+        calls.push(['retrieve', id, options]);
+        const answer = 'account' in script ? script.account : { ...accountAtStripe, id };
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    },
     oauth: {
       token: async () => {
         if (tokenAnswer instanceof Error) throw tokenAnswer;
@@ -100,6 +131,7 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
     deauthorized,
     logLines,
     notices,
+    calls,
     now,
   };
 };
@@ -142,6 +174,64 @@ describe('completeConnection', () => {
         },
       },
     ]);
+  });
+
+  describe('the account as Stripe has it, read once the code is exchanged', () => {
+    const token = { stripe_user_id: 'acct_1', scope: 'read_write', livemode: false };
+
+    it('is read only after the record is stored, without a network retry, and its state stored as of now', async () => {
+      const { calls, now } = await run(token);
+
+      expect(calls).toEqual([
+        ['putConnected'],
+        ['retrieve', 'acct_1', { maxNetworkRetries: 0 }],
+        [
+          'recordState',
+          {
+            kind: 'state',
+            accountId: 'acct_1',
+            asOf: now,
+            state: expect.objectContaining({ chargesEnabled: false, detailsSubmitted: false }),
+          },
+          now,
+        ],
+      ]);
+    });
+
+    it('is never read when the record cannot be stored: nothing slows the release of the connection', async () => {
+      const { calls, location } = await run(token, { putConnected: new StoreUnavailableError(new Error('throttled')) });
+
+      expect(location).toBe('https://platform.example/failed?error=service_unavailable');
+      expect(calls).toEqual([]);
+    });
+
+    it('still completes the connection when Stripe does not answer the read, and says so in the log', async () => {
+      const down = new Stripe.errors.StripeConnectionError({ message: 'connection reset', type: 'api_error' });
+
+      const { location, written, calls, logLines } = await run(token, { account: down });
+
+      expect(location).toMatch(/^https:\/\/platform\.example\/ok\?account=acct_1&/);
+      expect(written).toHaveLength(1);
+      expect(calls.map(([name]) => name)).toEqual(['putConnected', 'retrieve']);
+      expect(logLines).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'connected account unread' }));
+    });
+
+    it('stores nothing from an answer that is not an account, and says so in the log', async () => {
+      const { location, calls, logLines } = await run(token, { account: { object: 'account', id: 'acct_1' } });
+
+      expect(location).toMatch(/^https:\/\/platform\.example\/ok\?account=acct_1&/);
+      expect(calls.map(([name]) => name)).toEqual(['putConnected', 'retrieve']);
+      expect(logLines).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'connected account unread' }));
+    });
+
+    it('still completes the connection when its state cannot be stored, and logs an error for the operator', async () => {
+      const { location, logLines } = await run(token, {
+        recordState: new StoreUnavailableError(new Error('throttled')),
+      });
+
+      expect(location).toMatch(/^https:\/\/platform\.example\/ok\?account=acct_1&/);
+      expect(logLines).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'account state not stored' }));
+    });
   });
 
   it("clears only its own flow's state cookie", async () => {
