@@ -42,6 +42,8 @@ export const startBenchStack = async (): Promise<BenchStack> => {
     emulatorUrl: emulator.url,
     dynamoDbEndpoint: dynamoDb.endpoint,
     tableName,
+    // The credentials of local/defaults.ts, as the emulator above: never a shell's exported ones.
+    env: {},
   });
   Object.assign(process.env, environment);
   return {

@@ -40,7 +40,11 @@ const main = async () => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   process.env.LOG_LEVEL = 'error';
   const prefix = `load-${randomBytes(3).toString('hex')}`;
-  const stack = await startLocalServiceStack({ tableName: (name) => `${prefix}-${name}` });
+  const stack = await startLocalServiceStack({
+    tableName: (name) => `${prefix}-${name}`,
+    // It signs and mints with local/defaults.ts: never a shell's exported credentials.
+    baseEnv: {},
+  });
   const db = createDocumentClient();
   const requestTimes: number[] = [];
   const request = async (url: string, init: RequestInit = {}) => {

@@ -24,6 +24,12 @@ export interface LocalServiceStackOptions {
   readonly tableName: (name: TableName) => string;
   readonly gateway?: GatewayOptions;
   readonly emulatorPort?: number;
+  /**
+   * The settings and credentials the stack starts from (default: process.env, so `npm start` takes an
+   * operator's exported ones). The tests pass `{}`: they sign and mint with local/defaults.ts, and a shell
+   * that exports STRIPE_WEBHOOK_SECRETS or PLATFORM_TOKEN_SECRET must not change what the functions expect.
+   */
+  readonly baseEnv?: Readonly<Record<string, string | undefined>>;
   /** Overrides of the functions' environment (e.g. a short STRIPE_TIMEOUT_MS). */
   readonly env?: Readonly<Record<string, string>>;
   /** The API version the emulator's webhook endpoint was "created with" (default: the one the service pins). */
@@ -48,9 +54,9 @@ export const startLocalServiceStack = async (options: LocalServiceStackOptions):
     await ensureTables(dynamoDbEndpoint, options.tableName);
     const gateway = await startGateway(options.gateway ?? {});
     started.push(() => gateway.close());
-    // The functions' settings: the process's, with the stack's overrides on top; the emulator takes its
-    // credentials from the same place, so the two always agree.
-    const env = { ...process.env, ...options.env };
+    // The functions' settings: the base's (the process's), with the stack's overrides on top; the emulator
+    // takes its credentials from the same place, so the two always agree.
+    const env = { ...(options.baseEnv ?? process.env), ...options.env };
     const emulator = await startStripeEmulator(
       localEmulatorOptions({
         gatewayUrl: gateway.url,

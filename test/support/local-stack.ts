@@ -35,6 +35,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const stack = await startLocalServiceStack({
     dynamoDbEndpoint: inject('dynamoDbEndpoint'),
     tableName: (name) => `${prefix}-${name}`,
+    // Never the shell's credentials: the tests sign webhooks and mint tickets with local/defaults.ts.
+    baseEnv: {},
     ...(options.gateway ? { gateway: options.gateway } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.webhookApiVersion ? { webhookApiVersion: options.webhookApiVersion } : {}),

@@ -1,0 +1,47 @@
+/**
+ * The tests' local stack never takes credentials from the shell: they sign webhooks and mint tickets with
+ * local/defaults.ts, so an operator who exported a real deployment's settings (to try `npm start --
+ * --stripe=test`, say) and then runs `npm test` in the same shell gets the same results as CI.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { useLocalStack } from '../support/local-stack';
+import { callApi, connectAccount } from '../support/platform-api';
+import { postSignedEvent } from '../support/webhooks';
+
+const exported = {
+  STRIPE_SECRET_KEY: 'sk_test_exportedinthisshell0000000000',
+  STRIPE_CLIENT_ID: 'ca_exportedinthisshell0000000000',
+  STRIPE_WEBHOOK_SECRETS: 'whsec_exportedinthisshell0000000000',
+  PLATFORM_TOKEN_SECRET: 'exported-in-this-shell-0000000000000000000000',
+};
+const before = Object.fromEntries(Object.keys(exported).map((name) => [name, process.env[name]]));
+Object.assign(process.env, exported);
+afterAll(() => {
+  for (const [name, value] of Object.entries(before)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+
+const stack = useLocalStack();
+
+describe('the local stack of the tests, started from a shell that exports credentials', () => {
+  it("accepts a ticket the tests mint and a webhook they sign, and the emulator's own webhooks", async () => {
+    const accountId = await connectAccount(stack, 'standard', 'user_shell');
+    const token = await stack.mintTicket('user_shell');
+
+    expect(await callApi(stack, 'GET', `/accounts/${accountId}`, token)).toMatchObject({ status: 200 });
+    const event = {
+      id: 'evt_shell_1',
+      object: 'event',
+      type: 'account.updated',
+      account: accountId,
+      api_version: '2024-06-20',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      data: { object: { id: accountId, object: 'account' } },
+    };
+    expect((await postSignedEvent(stack, event)).status).toBe(200);
+    expect(stack.emulator.deliveries().map((delivery) => delivery.status)).not.toContain(400);
+  });
+});
