@@ -49,13 +49,33 @@ export type StateChange = Extract<AccountChange, { kind: 'state' }>;
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Bounded, so a huge requirements list cannot grow an item towards DynamoDB's 400 KB limit. */
+/**
+ * How much of Stripe's payload an account's state keeps. The record holds the state and the
+ * `account.updated` notice carries it whole, so its worst case (every list and field full: under 120 KB
+ * as JSON, `test/shared/webhooks/account-change.test.ts`) stays far below EventBridge's 256 KB entry and
+ * DynamoDB's 400 KB item. Real accounts are far smaller: requirement names (`person_….verification.document`)
+ * run to some 60 characters, a company with several persons lists a few dozen of them.
+ */
+export const stateBounds = {
+  /** Entries of each requirements list, and capabilities. */
+  entries: 100,
+  /** A requirement, capability or status name, an error code, a disabled reason. */
+  nameChars: 100,
+  /** Errors of one requirements summary. */
+  errors: 20,
+  /** The human-readable reason of one error. */
+  reasonChars: 300,
+} as const;
+
+const boundedName = (value: unknown): string =>
+  typeof value === 'string' ? value.slice(0, stateBounds.nameChars) : '';
+
 const stringList = (value: unknown): string[] =>
   Array.isArray(value)
     ? value
         .filter((item): item is string => typeof item === 'string')
-        .slice(0, 100)
-        .map((item) => item.slice(0, 200))
+        .slice(0, stateBounds.entries)
+        .map(boundedName)
     : [];
 
 /**
@@ -75,20 +95,20 @@ const statusMap = (value: unknown): Record<string, string> =>
     ? Object.fromEntries(
         Object.entries(value)
           .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && isStorableKey(entry[0]))
-          .slice(0, 100),
+          .slice(0, stateBounds.entries)
+          .map(([name, status]) => [name, boundedName(status)]),
       )
     : {};
 
-/** Bounded like the lists: a flood of errors cannot grow an item towards DynamoDB's limit. */
 const requirementErrors = (value: unknown): RequirementError[] =>
   Array.isArray(value)
     ? value
         .filter(isRecord)
-        .slice(0, 50)
+        .slice(0, stateBounds.errors)
         .map((error) => ({
-          requirement: typeof error.requirement === 'string' ? error.requirement.slice(0, 200) : '',
-          code: typeof error.code === 'string' ? error.code.slice(0, 100) : '',
-          reason: typeof error.reason === 'string' ? error.reason.slice(0, 500) : '',
+          requirement: boundedName(error.requirement),
+          code: boundedName(error.code),
+          reason: typeof error.reason === 'string' ? error.reason.slice(0, stateBounds.reasonChars) : '',
         }))
     : [];
 
@@ -112,7 +132,7 @@ const requirementsSummary = (value: unknown): RequirementsSummary => {
     eventuallyDue: stringList(due.eventually_due),
     pendingVerification: stringList(due.pending_verification),
     errors: requirementErrors(due.errors),
-    disabledReason: typeof due.disabled_reason === 'string' ? due.disabled_reason : null,
+    disabledReason: typeof due.disabled_reason === 'string' ? boundedName(due.disabled_reason) : null,
     currentDeadline: typeof due.current_deadline === 'number' ? due.current_deadline : null,
   };
 };
