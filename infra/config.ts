@@ -14,8 +14,8 @@
 import type { Node } from 'constructs';
 import {
   isBareOrigin,
+  isLivemodeMismatchPolicy,
   type LivemodeMismatchPolicy,
-  livemodeMismatchPolicies,
   maxStateTtlSeconds,
   settingDefaults,
 } from '../shared/config';
@@ -111,7 +111,7 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
     stageName: props.stageName ?? '$default',
     tags: { ...props.tags, ...serviceTag },
   };
-  if (!(livemodeMismatchPolicies as readonly string[]).includes(settings.livemodeMismatch)) {
+  if (!isLivemodeMismatchPolicy(settings.livemodeMismatch)) {
     throw new Error(`livemodeMismatch must be 'ignore' or 'reject', got '${settings.livemodeMismatch}'`);
   }
   for (const key of [

@@ -19,7 +19,7 @@ export const settingDefaults = {
   livemodeMismatch: 'ignore',
 } as const satisfies Record<string, number | LivemodeMismatchPolicy>;
 
-const isLivemodeMismatchPolicy = (value: string): value is LivemodeMismatchPolicy =>
+export const isLivemodeMismatchPolicy = (value: string): value is LivemodeMismatchPolicy =>
   (livemodeMismatchPolicies as readonly string[]).includes(value);
 
 /** An origin alone (`https://app.example.com`): no path, query or trailing slash, as `return_to` is compared. */

@@ -6,6 +6,7 @@
 import { unauthenticated } from './errors';
 import { hasControlCharacters } from './http/query';
 import { JwtError, type JwtPayload, signJwt, verifyJwt } from './jwt';
+import { toEpochSeconds } from './time';
 
 export const platformTokenAudience = 'connect-onboarding';
 export const maxTokenLifetimeSeconds = 15 * 60;
@@ -84,7 +85,7 @@ export const mintPlatformToken = async (
   secret: string,
   lifetimeSeconds = 300,
 ): Promise<string> => {
-  const issuedAt = Math.floor(Date.now() / 1000);
+  const issuedAt = toEpochSeconds(Date.now());
   return signJwt(
     { sub: platformUserId, aud: platformTokenAudience, iat: issuedAt, exp: issuedAt + lifetimeSeconds },
     secret,

@@ -12,6 +12,12 @@ export const fromEpochSeconds = (seconds: number): EpochMs => seconds * 1000;
 /** The whole epoch second a millisecond falls in. */
 export const toEpochSeconds = (ms: EpochMs): number => Math.floor(ms / 1000);
 
+/** A duration given in seconds (a setting, a lifetime) in milliseconds. */
+export const secondsMs = (seconds: number): number => seconds * 1000;
+
+/** The DynamoDB TTL (epoch seconds) of an item that may go once `ms` has passed: never a second early. */
+export const ttlAt = (ms: EpochMs): number => Math.ceil(ms / 1000);
+
 /** The ISO-8601 form stored items and JSON answers carry. */
 export const toIso = (ms: EpochMs): string => new Date(ms).toISOString();
 

@@ -7,6 +7,7 @@
  * `GET /demo/update` does the same with an onboarding Account Link for a created account's details.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accountIdPattern } from '../../shared/stripe/ids';
 import { readBodyUpTo } from '../read-body';
 import { type DemoPageInput, demoPage } from './demo-page';
 import { layout, redirect, sendHtml } from './layout';
@@ -29,7 +30,6 @@ export const demoPaths = {
 export const defaultDemoUser = 'demo_user';
 
 const userPattern = /^[A-Za-z0-9_.@-]{1,64}$/;
-const accountPattern = /^acct_[A-Za-z0-9]{1,64}$/;
 const codePattern = /^[a-z_]{1,64}$/;
 const maxFormBytes = 4096;
 
@@ -49,7 +49,7 @@ const homeUrl = (user: string, extra: Record<string, string> = {}): string =>
 
 const flashFrom = (url: URL): DemoPageInput['flash'] => {
   const account = url.searchParams.get('account') ?? '';
-  if (!accountPattern.test(account)) return undefined;
+  if (!accountIdPattern.test(account)) return undefined;
   if (url.searchParams.get('disconnected') === '1')
     return {
       kind: 'info',
@@ -90,7 +90,7 @@ const accountForm = async (
   const form = await readForm(request);
   const user = form?.get('user') ?? '';
   const account = form?.get('account') ?? '';
-  if (!userPattern.test(user) || !accountPattern.test(account)) {
+  if (!userPattern.test(user) || !accountIdPattern.test(account)) {
     badRequest(response, 'The form needs a valid user and account.');
     return undefined;
   }
@@ -107,7 +107,7 @@ const toStripe =
   async (response: ServerResponse, url: URL, origin: string): Promise<true> => {
     const user = url.searchParams.get('user') ?? defaultDemoUser;
     const account = url.searchParams.get('account') ?? '';
-    if (!userPattern.test(user) || !accountPattern.test(account))
+    if (!userPattern.test(user) || !accountIdPattern.test(account))
       return badRequest(response, 'The link needs a valid user and account.');
     const result = await create(origin, user, account);
     if (result.ok) return redirect(response, result.value);

@@ -7,7 +7,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { badRequest, type ServiceError } from '../errors';
 import type { AccountsPageKey } from '../stores/accounts-repo';
-import { accountIdPattern } from './owned-account';
+import { accountIdPattern } from '../stripe/ids';
 
 // Domain separation: the platform token secret also signs tokens; a cursor MAC is never a token signature.
 const purpose = 'connect-onboarding/accounts-cursor/v1';

@@ -5,13 +5,15 @@
  * 409 that says what to do instead, and nothing changes; so do accounts the platform created (Stripe
  * refuses to disconnect an account its platform controls).
  */
-import { conflict, notFound } from '../errors';
+import { conflict } from '../errors';
 import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
 import { createdAccountCannotBeDisconnected } from '../onboarding/created-account-deauthorize';
 import { type AccountRecord, type AccountsRepo, toAccountView, wasCreatedHere } from '../stores/accounts-repo';
 import type { StripeAccess } from '../stripe/client';
 import { classifyStripeError, stripeFailure } from '../stripe/errors';
+import { toIso } from '../time';
+import { accountRefusals } from './owned-account';
 
 export interface DeauthorizeContext {
   readonly accounts: Pick<AccountsRepo, 'get' | 'markDeauthorized'>;
@@ -76,9 +78,9 @@ export const deauthorizeAccount = async (record: AccountRecord, context: Deautho
     const refusal = deauthorizeFailure(error, record);
     if (refusal) throw refusal;
   }
-  const at = new Date(context.now).toISOString();
+  const at = toIso(context.now);
   const updated = await context.accounts.markDeauthorized(record, context.now);
-  if (!updated) throw notFound('account_not_found', `No connected account ${record.accountId} is known here.`);
+  if (!updated) throw accountRefusals.notFound(record.accountId);
   if (updated.status !== 'deauthorized' || updated.platformUserId !== record.platformUserId) {
     // Connected again while we were at Stripe: our record now describes that newer connection, which is not ours to mark.
     throw conflict(

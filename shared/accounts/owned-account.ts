@@ -1,8 +1,6 @@
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { type AccountRecord, type AccountsRepo, isPendingConfirmation } from '../stores/accounts-repo';
-
-/** What a Stripe account id looks like here; anything else never reaches the store or Stripe. */
-export const accountIdPattern = /^acct_[A-Za-z0-9]{1,64}$/;
+import { accountIdPattern } from '../stripe/ids';
 
 /** The `{accountId}` path parameter, or a 400 that says what an account id looks like. */
 export const parseAccountId = (value: string | undefined): string => {

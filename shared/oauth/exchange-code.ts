@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
-import { accountIdPattern } from '../accounts/owned-account';
 import { StripeCallError } from '../errors';
+import { accountIdPattern } from '../stripe/ids';
 
 export interface ExchangedCode {
   readonly accountId: string;

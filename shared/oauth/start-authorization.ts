@@ -6,6 +6,7 @@ import type { ServiceMetrics } from '../metrics';
 import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import type { StatesRepo } from '../stores/states-repo';
+import { secondsMs, toIso, ttlAt } from '../time';
 import { parseAuthorizeRequest } from './authorize-request';
 import { buildAuthorizeUrl } from './authorize-url';
 import { hashSecretValue, mintState } from './state';
@@ -33,7 +34,7 @@ export const startAuthorization = async (
   const request = parseAuthorizeRequest(rawQueryString, config.returnToOrigins);
   const { platformUserId } = await verifyPlatformToken(request.ticket, secrets.platformTokenSecret, now);
   const { state, binding } = mintState();
-  const expiresAt = now + config.stateTtlSeconds * 1000;
+  const expiresAt = now + secondsMs(config.stateTtlSeconds);
   await states.put({
     stateHash: hashSecretValue(state),
     bindingHash: hashSecretValue(binding),
@@ -42,8 +43,8 @@ export const startAuthorization = async (
     ...(request.returnTo ? { returnTo: request.returnTo } : {}),
     suggestedCapabilities: request.suggestedCapabilities,
     expiresAt,
-    ttl: Math.ceil(expiresAt / 1000),
-    createdAt: new Date(now).toISOString(),
+    ttl: ttlAt(expiresAt),
+    createdAt: toIso(now),
   });
   logger.info('connect started', { flow: request.flow, platformUserId });
   metrics.count('ConnectStarted', { flow: request.flow });

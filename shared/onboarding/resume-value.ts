@@ -10,6 +10,7 @@ import { type ErrorCode, ServiceError } from '../errors';
 import { JwtError, signJwt, verifyJwt } from '../jwt';
 import { type ConnectFlow, isConnectFlow } from '../oauth/flow';
 import { isWellFormedStateValue } from '../oauth/state';
+import { toEpochSeconds } from '../time';
 
 export const resumeAudience = 'connect-onboarding/onboarding-resume';
 /** Long enough for an owner who stops halfway and comes back later the same day. */
@@ -43,7 +44,7 @@ export const mintResumeValue = async (
   platformTokenSecret: string,
   now: number,
 ): Promise<string> => {
-  const issuedAt = Math.floor(now / 1000);
+  const issuedAt = toEpochSeconds(now);
   return signJwt(
     {
       acct: claims.accountId,

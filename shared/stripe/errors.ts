@@ -10,6 +10,7 @@
  * text is a named pattern below.
  */
 import { type ErrorCode, type ErrorKind, ServiceError, StripeCallError } from '../errors';
+import { accountIdInText } from './ids';
 
 export type StripeFailureKind =
   /** No answer in time: stripe-node's `ETIMEDOUT`, or fetch's `TimeoutError`. */
@@ -124,8 +125,6 @@ export const notOnboardedMessage = /not completed onboarding/i;
 /** A 401 that is the account's revoked access, not our key: "... does not have access to account ... may have been revoked." */
 export const revokedAccessMessage = /does not have access to account|access may have been revoked/i;
 
-const accountIdInMessage = /\bacct_[A-Za-z0-9]{1,64}\b/;
-
 /** stripe-node marks a timed-out request with this code on the connection error's `detail`. */
 const sdkTimeoutCode = 'ETIMEDOUT';
 
@@ -187,7 +186,7 @@ export const classifyStripeError = (error: unknown): StripeFailure => {
     return { kind: 'unknown' };
   }
   const kind = kindOf(error);
-  const accountId = kind === 'account_not_connected' ? accountIdInMessage.exec(error.message)?.[0] : undefined;
+  const accountId = kind === 'account_not_connected' ? accountIdInText.exec(error.message)?.[0] : undefined;
   const shouldRetry = shouldRetryOf(error.headers);
   return {
     kind,

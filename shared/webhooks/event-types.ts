@@ -3,8 +3,9 @@
  * list of events to subscribe and the tests all derive from. An event type not in it is answered
  * 200 `ignored` (`unhandled_type`), so Stripe stops sending it.
  */
-import { accountIdPattern } from '../accounts/owned-account';
+
 import { stripeApiVersion } from '../stripe/api-version';
+import { accountIdPattern } from '../stripe/ids';
 import type { StripeEventEnvelope } from './stripe-event';
 
 /**

@@ -18,7 +18,7 @@ import type { EventsRepo } from '../stores/events-repo';
 import type { AccountReader } from '../stripe/account-reader';
 import { stripeApiVersion } from '../stripe/api-version';
 import { isLiveKey } from '../stripe/mode';
-import type { EpochMs } from '../time';
+import { type EpochMs, secondsMs } from '../time';
 import type { AccountChange } from './account-change';
 import {
   eventTypeSpec,
@@ -76,7 +76,7 @@ const isRefusedByStore = (error: unknown): error is ServiceError =>
  * later real update would be `stale`.
  */
 const isCreatedInFuture = (event: StripeEventEnvelope, { config, now }: IngestContext): boolean =>
-  event.created > now + config.webhookToleranceSeconds * 1000;
+  event.created > now + secondsMs(config.webhookToleranceSeconds);
 
 const received = (status: string, fields: Record<string, string> = {}): HttpResponse =>
   jsonResponse(200, { received: true, status, ...fields });

@@ -4,8 +4,9 @@
  * endpoint that receives them: before 2017-05-25 a Connect event named its account `user_id`, since
  * then `account` (https://docs.stripe.com/upgrades#2017-05-25); either is read here.
  */
-import { accountIdPattern } from '../accounts/owned-account';
+
 import { badRequest } from '../errors';
+import { accountIdPattern } from '../stripe/ids';
 import { type EpochMs, fromEpochSeconds } from '../time';
 
 export interface StripeEventEnvelope {

@@ -1,0 +1,8 @@
+/** What a Stripe account id looks like here (`acct_` and letters and digits); anything else never reaches the store or Stripe. */
+const accountIdForm = 'acct_[A-Za-z0-9]{1,64}';
+
+/** A whole value that is an account id. */
+export const accountIdPattern = new RegExp(`^${accountIdForm}$`);
+
+/** An account id inside a text (Stripe's error messages name the account they are about). */
+export const accountIdInText = new RegExp(`\\b${accountIdForm}\\b`);
