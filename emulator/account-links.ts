@@ -7,7 +7,7 @@ import type { ApiReply } from './idempotency';
 import { randomAlphanumeric } from './ids';
 
 /**
- * POST /v1/account_links (https://docs.stripe.com/api/account_links/create): a single-use URL that sends
+ * POST /v1/account_links (sources: docs/stripe-fidelity.md, "Sources of the emulator's endpoints"): a single-use URL that sends
  * the account's owner through Stripe-hosted onboarding. Opening it a second time, or after it expired,
  * redirects to `refresh_url`; the platform mints a new link there.
  */

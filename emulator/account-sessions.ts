@@ -13,7 +13,7 @@ import { randomAlphanumeric } from './ids';
 import type { StripeAccount } from './types';
 
 /**
- * POST /v1/account_sessions (https://docs.stripe.com/api/account_sessions/create): a short-lived client
+ * POST /v1/account_sessions (sources: docs/stripe-fidelity.md, "Sources of the emulator's endpoints"): a short-lived client
  * secret for embedded Connect components. Component and feature names are those stripe-node documents.
  */
 

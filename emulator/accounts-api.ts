@@ -7,7 +7,7 @@ import { newId } from './ids';
 import type { AccountType, CapabilityStatus, StripeAccount } from './types';
 
 /**
- * POST /v1/accounts: a platform creates a connected account (https://docs.stripe.com/api/accounts/create),
+ * POST /v1/accounts: a platform creates a connected account (sources: docs/stripe-fidelity.md, "Sources of the emulator's endpoints"),
  * with the deprecated `type` or with controller properties. The account starts with nothing submitted:
  * its owner completes it through an Account Link or embedded onboarding.
  */

@@ -2,7 +2,7 @@ import type { EmulatorContext } from './context';
 import type { ApiError } from './errors';
 
 /**
- * Idempotent requests as Stripe documents them (https://docs.stripe.com/api/idempotent_requests):
+ * Idempotent requests as Stripe documents them (sources: docs/stripe-fidelity.md, "Sources of the emulator's endpoints"):
  * the first result for a key is saved, whether it succeeded or failed, and a later request with the
  * same key gets that result again with `Idempotent-Replayed: true`. The same key with other
  * parameters (or on another endpoint) is an `idempotency_error`. A request refused while its

@@ -7,7 +7,7 @@ const sign = (rawBody: string, secret: string, timestampSeconds: number): string
  * Stripe's webhook signature: `Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.
  * The secret is used as-is, `whsec_` prefix included (as stripe-node's verifier does). While an endpoint's
  * secret is being rolled, Stripe signs with every secret still active: one `v1` each, newest first
- * (https://docs.stripe.com/webhooks#roll-endpoint-secrets). [doc] Test-mode events also carry a fake `v0`
+ * (docs/stripe-fidelity.md, "Webhook signatures during a secret roll"). [doc] Test-mode events also carry a fake `v0`
  * signature, so that verifiers show they ignore schemes other than v1.
  */
 export function signatureHeader(

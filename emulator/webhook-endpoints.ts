@@ -3,7 +3,7 @@
  * first, paginated with `limit`/`starting_after`/`ending_before` like every Stripe list), retrieve
  * and update. Objects have the shape of stripe-node's `Stripe.WebhookEndpoint`; `secret` appears
  * only in the answer to the create, as at Stripe
- * (https://docs.stripe.com/api/webhook_endpoints/object).
+ * (sources: docs/stripe-fidelity.md, "Sources of the emulator's endpoints").
  *
  * An endpoint created here is a record only: events are delivered to the endpoints the emulator
  * was started with.

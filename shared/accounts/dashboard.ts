@@ -4,7 +4,7 @@
  * someone else into it (where they might enter their bank details). The route stays in the table so
  * that what it answers is deliberate: a 410 page saying what replaced it. A platform's backend calls
  * `POST /accounts/{accountId}/login_links` for its own logged-in user and redirects that user to the
- * link, as Stripe advises for login links (https://docs.stripe.com/api/accounts/login_link/create).
+ * link, as Stripe advises for login links (docs/api-accounts.md; the page in docs/stripe-fidelity.md, "Sources of the emulator's endpoints").
  */
 import { gone, type ServiceError } from '../errors';
 

@@ -1,6 +1,6 @@
 /**
  * How the service creates a connected account for each onboarding type, with controller properties
- * (https://docs.stripe.com/connect/migrate-to-controller-properties), and the idempotency key that
+ * (docs/onboarding.md, "The flow in the browser"), and the idempotency key that
  * makes a retried or double-clicked start create one account, not two.
  */
 import { createHash } from 'node:crypto';

@@ -2,7 +2,7 @@
  * The envelope of a Stripe event, checked after its signature: only verified bytes are parsed,
  * and only a well-formed envelope goes further. Events are rendered in the API version of the
  * endpoint that receives them: before 2017-05-25 a Connect event named its account `user_id`, since
- * then `account` (https://docs.stripe.com/upgrades#2017-05-25); either is read here.
+ * then `account` (docs/stripe-fidelity.md, "API versions"); either is read here.
  */
 
 import { badRequest } from '../errors';
