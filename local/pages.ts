@@ -10,7 +10,7 @@ import { type ConnectFailure, capabilitiesMissingParam } from '../shared/oauth/c
 import type { OnboardingFailure } from '../shared/onboarding/resumed-account';
 import { layout, sendHtml } from './demo/layout';
 import { confirmAccount, serviceOrigin } from './demo/platform-backend';
-import { defaultDemoUser } from './demo/serve-demo';
+import { defaultDemoUser, demoUserPattern } from './demo/serve-demo';
 import { localPagePaths } from './environment';
 
 interface Explanation {
@@ -78,12 +78,10 @@ export const failureExplanations: Readonly<Record<FlowFailure, Explanation>> = {
 
 const unknownFailure: Explanation = { what: 'The connection did not complete.', next: startAgain };
 
-const userPattern = /^[A-Za-z0-9_.@-]{1,64}$/;
-
 /** The demo's logged-in user: `?user=` when it is one, else the default user. */
 const demoUser = (url: URL): string => {
   const user = url.searchParams.get('user');
-  return user && userPattern.test(user) ? user : defaultDemoUser;
+  return user && demoUserPattern.test(user) ? user : defaultDemoUser;
 };
 
 /** Back to the demo platform, as the same user when the page knows it. */

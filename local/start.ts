@@ -10,6 +10,7 @@ import { mintPlatformToken } from '../shared/platform-token';
 import { callbackPath } from '../shared/routes';
 import { localTableName } from '../shared/tables';
 import { localDefaults } from './defaults';
+import { defaultDemoUser } from './demo/serve-demo';
 import { ensureTables, startEmbeddedDynamoDb } from './dynamodb';
 import { localEmulatorOptions, localEnvironment } from './environment';
 import { startGateway } from './gateway';
@@ -55,7 +56,7 @@ const main = async (): Promise<void> => {
   const gateway = await startGateway({ port, hostname: process.env.HOST ?? '127.0.0.1', localPages: serveLocalPages });
   supervisor.onStop(() => gateway.close());
 
-  const ticket = await mintPlatformToken('demo_user', environment.PLATFORM_TOKEN_SECRET ?? '', 15 * 60);
+  const ticket = await mintPlatformToken(defaultDemoUser, environment.PLATFORM_TOKEN_SECRET ?? '', 15 * 60);
   process.stdout.write(
     [
       '',
@@ -83,7 +84,7 @@ const main = async (): Promise<void> => {
       'try it:',
       `  open ${gatewayUrl}/   the demo platform: Connect buttons, your accounts, Express dashboard, Disconnect`,
       '',
-      'or by hand (a platform token for demo_user, valid 15 minutes):',
+      `or by hand (a platform token for ${defaultDemoUser}, valid 15 minutes):`,
       `  open ${gatewayUrl}/connect/authorize?type=standard&ticket=${ticket}`,
       `  curl -H "Authorization: Bearer ${ticket}" ${gatewayUrl}/accounts`,
       '',

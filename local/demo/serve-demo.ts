@@ -29,7 +29,8 @@ export const demoPaths = {
 } as const;
 export const defaultDemoUser = 'demo_user';
 
-const userPattern = /^[A-Za-z0-9_.@-]{1,64}$/;
+/** A demo user name (`?user=`): letters, digits and `_.@-`, as a platform's user ids might be. */
+export const demoUserPattern = /^[A-Za-z0-9_.@-]{1,64}$/;
 const codePattern = /^[a-z_]{1,64}$/;
 const maxFormBytes = 4096;
 
@@ -64,7 +65,7 @@ const flashFrom = (url: URL): DemoPageInput['flash'] => {
 
 const renderHome = async (response: ServerResponse, url: URL, origin: string): Promise<true> => {
   const user = url.searchParams.get('user') ?? defaultDemoUser;
-  if (!userPattern.test(user))
+  if (!demoUserPattern.test(user))
     return badRequest(response, 'The user name may only use letters, digits and <code>_ . @ -</code> (at most 64).');
   const [ticket, accounts] = await Promise.all([mintTicket(user), listAccounts(origin, user)]);
   const flash = flashFrom(url);
@@ -90,7 +91,7 @@ const accountForm = async (
   const form = await readForm(request);
   const user = form?.get('user') ?? '';
   const account = form?.get('account') ?? '';
-  if (!userPattern.test(user) || !accountIdPattern.test(account)) {
+  if (!demoUserPattern.test(user) || !accountIdPattern.test(account)) {
     badRequest(response, 'The form needs a valid user and account.');
     return undefined;
   }
@@ -107,7 +108,7 @@ const toStripe =
   async (response: ServerResponse, url: URL, origin: string): Promise<true> => {
     const user = url.searchParams.get('user') ?? defaultDemoUser;
     const account = url.searchParams.get('account') ?? '';
-    if (!userPattern.test(user) || !accountIdPattern.test(account))
+    if (!demoUserPattern.test(user) || !accountIdPattern.test(account))
       return badRequest(response, 'The link needs a valid user and account.');
     const result = await create(origin, user, account);
     if (result.ok) return redirect(response, result.value);
