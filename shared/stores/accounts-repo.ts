@@ -22,12 +22,11 @@ import { type EpochMs, toEpochSeconds, toIso } from '../time';
 import type { AccountChange, RequirementsSummary, StateChange } from '../webhooks/account-change';
 import {
   conditionalCall,
-  conflictBackoff,
   conflictsWithTransaction,
   eventNotRecorded,
   isConditionFailure,
-  maxConflictRetries,
   refusedItem,
+  retryingConflicts,
   storeCall,
 } from './store-errors';
 
@@ -770,31 +769,27 @@ export const applySnapshotInPlace = async (
     ReturnValues: checksAppliedEvents(eventId) ? 'UPDATED_NEW' : 'NONE',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   });
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      const result = await storeCall(
-        () => client.send(update),
-        (error) => isConditionFailure(error) || conflictsWithTransaction(error),
-      );
-      await forgetOlderEntries(client, tableName, change, result.Attributes?.appliedEvents);
-      return 'applied';
-    } catch (error) {
-      if (conflictsWithTransaction(error)) {
-        if (attempt < maxConflictRetries) {
-          await conflictBackoff(attempt);
-          continue;
-        }
-        throw eventNotRecorded(error);
-      }
-      if (!isConditionFailure(error)) throw error;
-      // DynamoDB Local returns the refusing item; dynalite does not, and neither does either engine for a missing one.
-      const refusing =
-        (refusedItem(error) as Partial<AccountItem> | undefined) ??
-        (await readAccountItem(client, tableName, change.accountId));
-      if (refusing?.lastInPlaceWrite === writeId) return 'applied';
-      if (refusing?.status === 'connected' && refusing.appliedEvents?.has(entry)) return 'duplicate';
-      return refusalOf(refusing);
-    }
+  try {
+    const result = await retryingConflicts(
+      () =>
+        storeCall(
+          () => client.send(update),
+          (error) => isConditionFailure(error) || conflictsWithTransaction(error),
+        ),
+      conflictsWithTransaction,
+    );
+    await forgetOlderEntries(client, tableName, change, result.Attributes?.appliedEvents);
+    return 'applied';
+  } catch (error) {
+    if (conflictsWithTransaction(error)) throw eventNotRecorded(error);
+    if (!isConditionFailure(error)) throw error;
+    // DynamoDB Local returns the refusing item; dynalite does not, and neither does either engine for a missing one.
+    const refusing =
+      (refusedItem(error) as Partial<AccountItem> | undefined) ??
+      (await readAccountItem(client, tableName, change.accountId));
+    if (refusing?.lastInPlaceWrite === writeId) return 'applied';
+    if (refusing?.status === 'connected' && refusing.appliedEvents?.has(entry)) return 'duplicate';
+    return refusalOf(refusing);
   }
 };
 

@@ -12,7 +12,13 @@ import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@
 import { type EpochMs, toEpochSeconds, toIso } from '../time';
 import type { AccountChange, StateChange } from '../webhooks/account-change';
 import { type ApplyOutcome, accountChangeWrite, applySnapshotInPlace, refusalOf } from './accounts-repo';
-import { cancellationReasons, conflictBackoff, eventNotRecorded, maxConflictRetries, storeCall } from './store-errors';
+import {
+  type CancellationReason,
+  cancellationReasons,
+  eventNotRecorded,
+  retryingConflicts,
+  storeCall,
+} from './store-errors';
 
 /** Longer than Stripe's 3-day retry window, with margin. */
 export const processedEventRetentionSeconds = 30 * 24 * 60 * 60;
@@ -47,6 +53,21 @@ const transientReasons: ReadonlySet<string> = new Set([
   'ProvisionedThroughputExceeded',
   'RequestLimitExceeded',
 ]);
+
+/** Reasons that may pass on a retry; none at all says nothing either way, so it counts as passing too. */
+const isTransient = (reasons: readonly CancellationReason[]): boolean =>
+  reasons.length === 0 || reasons.some((reason) => reason.code !== undefined && transientReasons.has(reason.code));
+
+/**
+ * A transaction cancelled only because another writer (another delivery of the same event, or a write to
+ * the same account) or a burst of load was in the way: neither item refused it.
+ */
+const isTransientCancellation = (error: unknown): boolean => {
+  const reasons = cancellationReasons(error);
+  return (
+    reasons !== undefined && !reasons.some((reason) => reason.code === 'ConditionalCheckFailed') && isTransient(reasons)
+  );
+};
 
 export const createEventsRepo = (
   client: DynamoDBDocumentClient,
@@ -84,30 +105,19 @@ export const createEventsRepo = (
     applyInPlace: (eventId, change, now) => applySnapshotInPlace(client, tables.accounts, eventId, change, now),
 
     applyOnce: async (event, change, now) => {
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          // storeCall passes a cancelled transaction through untouched: its reasons are answers.
-          await storeCall(() => transact(event, change, now));
-          return 'applied';
-        } catch (error) {
-          const reasons = cancellationReasons(error);
-          if (!reasons) throw error;
-          const [eventReason, accountReason] = reasons;
-          if (eventReason?.code === 'ConditionalCheckFailed') return 'duplicate';
-          if (accountReason?.code === 'ConditionalCheckFailed') return refusalOf(accountReason.item);
-          // No reasons at all says nothing either way: treat it as passing, like a conflict.
-          const transient =
-            reasons.length === 0 ||
-            reasons.some((reason) => reason.code !== undefined && transientReasons.has(reason.code));
-          // Another delivery of the same event (or a write to the same account) is in flight.
-          if (transient && attempt < maxConflictRetries) {
-            await conflictBackoff(attempt);
-            continue;
-          }
-          // Anything else (a validation error, an item too large) will not pass on a retry here: answer at once, logged
-          // with its reasons (DynamoDB's message lists them: "... [None, ValidationError]").
-          throw eventNotRecorded(error, transient ? 'store_conflict' : 'store_rejected');
-        }
+      try {
+        // storeCall passes a cancelled transaction through untouched: its reasons are answers.
+        await retryingConflicts(() => storeCall(() => transact(event, change, now)), isTransientCancellation);
+        return 'applied';
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        const [eventReason, accountReason] = reasons;
+        if (eventReason?.code === 'ConditionalCheckFailed') return 'duplicate';
+        if (accountReason?.code === 'ConditionalCheckFailed') return refusalOf(accountReason.item);
+        // Still contended after the retries, or (a validation error, an item too large) never to pass: answer at
+        // once, logged with its reasons (DynamoDB's message lists them: "... [None, ValidationError]").
+        throw eventNotRecorded(error, isTransient(reasons) ? 'store_conflict' : 'store_rejected');
       }
     },
   };

@@ -86,7 +86,26 @@ export const conflictsWithTransaction = (error: unknown): boolean =>
 /** How many times a write that met another writer is tried again before giving up. */
 export const maxConflictRetries = 3;
 
-export const conflictBackoff = (attempt: number): Promise<void> => pause(20 * 2 ** attempt + Math.random() * 20);
+const conflictBackoff = (attempt: number): Promise<void> => pause(20 * 2 ** attempt + Math.random() * 20);
+
+/**
+ * Runs `write`, and again after a short, growing, jittered pause while it fails with a conflict
+ * (`isConflict`: another writer on the same item, which goes away on its own), at most
+ * `maxConflictRetries` times more; the last failure, conflict or not, is thrown to the caller.
+ */
+export const retryingConflicts = async <T>(
+  write: () => Promise<T>,
+  isConflict: (error: unknown) => boolean,
+): Promise<T> => {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isConflict(error) || attempt >= maxConflictRetries) throw error;
+      await conflictBackoff(attempt);
+    }
+  }
+};
 
 /**
  * An event we could not record: still contended (`store_conflict`, unavailable, so Stripe retries it), or refused by
