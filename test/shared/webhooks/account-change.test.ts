@@ -4,7 +4,7 @@
  * (DynamoDB: 400 KB an item), and the bounds are the ones docs/openapi.yaml promises.
  */
 import { describe, expect, it } from 'vitest';
-import { accountStateFrom, stateBounds } from '../../../shared/webhooks/account-change';
+import { accountStateFrom, noRequirements, stateBounds } from '../../../shared/webhooks/account-change';
 import { openApi } from '../../support/openapi';
 
 const long = (prefix: string) => `${prefix}_${'x'.repeat(10_000)}`;
@@ -83,15 +83,7 @@ describe('accountStateFrom', () => {
         disabledReason: 'requirements.pending_verification',
         currentDeadline: null,
       },
-      futureRequirements: {
-        currentlyDue: [],
-        pastDue: [],
-        eventuallyDue: [],
-        pendingVerification: [],
-        errors: [],
-        disabledReason: null,
-        currentDeadline: null,
-      },
+      futureRequirements: noRequirements,
     });
   });
 
