@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { startStripeEmulator } from '../emulator';
 import { localDefaults } from '../local/defaults';
 import { type DynamoDbEngine, ensureTables, startEmbeddedDynamoDb } from '../local/dynamodb';
-import { localEnvironment } from '../local/environment';
+import { applyLocalEnvironment, localEnvironment } from '../local/environment';
 import { startGateway } from '../local/gateway';
 import type { LocalServiceStack } from '../local/stack';
 import { callbackPath } from '../shared/routes';
@@ -45,7 +45,7 @@ export const startBenchStack = async (): Promise<BenchStack> => {
     // The credentials of local/defaults.ts, as the emulator above: never a shell's exported ones.
     env: {},
   });
-  Object.assign(process.env, environment);
+  applyLocalEnvironment(environment);
   return {
     gatewayUrl: gateway.url,
     emulator,

@@ -88,9 +88,28 @@ export const localEnvironment = ({
     FAILURE_URL: env.FAILURE_URL ?? `${gatewayUrl}${localPagePaths.failure}`,
     RETURN_TO_ORIGINS: env.RETURN_TO_ORIGINS ?? gatewayUrl,
     STATE_TTL_SECONDS: env.STATE_TTL_SECONDS ?? String(settingDefaults.stateTtlSeconds),
+    STRIPE_TIMEOUT_MS: env.STRIPE_TIMEOUT_MS ?? String(settingDefaults.stripeTimeoutMs),
+    WEBHOOK_TOLERANCE_SECONDS: env.WEBHOOK_TOLERANCE_SECONDS ?? String(settingDefaults.webhookToleranceSeconds),
+    LIVEMODE_MISMATCH: env.LIVEMODE_MISMATCH ?? settingDefaults.livemodeMismatch,
     STRIPE_SECRET_KEY: credentials.secretKey,
     STRIPE_CLIENT_ID: credentials.clientId,
     STRIPE_WEBHOOK_SECRETS: credentials.webhookSecrets,
     PLATFORM_TOKEN_SECRET: credentials.platformTokenSecret,
   };
+};
+
+/**
+ * Variables the functions read that a local stack never sets: the stack sets them in AWS (Secrets Manager's
+ * secret, the notice bus), and the Stripe host is the SDK's own unless an emulator is running.
+ */
+const unsetLocally = ['SECRET_ID', 'EVENT_BUS_NAME', 'STRIPE_API_BASE'] as const;
+
+/**
+ * Gives this process the functions' environment of a local stack, as the CDK stack gives a Lambda its
+ * own: the variables of `environment`, and none of the AWS-only ones a shell may have exported (a
+ * `SECRET_ID` would send the functions to a Secrets Manager they cannot reach).
+ */
+export const applyLocalEnvironment = (environment: Readonly<Record<string, string>>): void => {
+  for (const name of unsetLocally) if (!(name in environment)) delete process.env[name];
+  Object.assign(process.env, environment);
 };

@@ -6,7 +6,7 @@
 import { type StripeEmulator, startStripeEmulator } from '../emulator';
 import type { TableName } from '../shared/tables';
 import { ensureTables, startEmbeddedDynamoDb } from './dynamodb';
-import { localEmulatorOptions, localEnvironment } from './environment';
+import { applyLocalEnvironment, localEmulatorOptions, localEnvironment } from './environment';
 import { type GatewayOptions, startGateway } from './gateway';
 
 export interface LocalServiceStack {
@@ -77,7 +77,7 @@ export const startLocalServiceStack = async (options: LocalServiceStackOptions):
       }),
       ...options.env,
     };
-    Object.assign(process.env, environment);
+    applyLocalEnvironment(environment);
     return {
       gatewayUrl: gateway.url,
       emulator,

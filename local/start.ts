@@ -6,13 +6,13 @@
  * `--stripe=test` talks to real Stripe in test mode with your own keys instead of the emulator.
  */
 import { startStripeEmulator } from '../emulator';
-import { mintPlatformToken } from '../shared/platform-token';
+import { maxTokenLifetimeSeconds, mintPlatformToken } from '../shared/platform-token';
 import { callbackPath } from '../shared/routes';
 import { localTableName } from '../shared/tables';
 import { localDefaults } from './defaults';
 import { defaultDemoUser } from './demo/serve-demo';
 import { ensureTables, startEmbeddedDynamoDb } from './dynamodb';
-import { localEmulatorOptions, localEnvironment } from './environment';
+import { applyLocalEnvironment, localEmulatorOptions, localEnvironment } from './environment';
 import { startGateway } from './gateway';
 import { serveLocalPages } from './local-pages';
 import { askForWebhookSecret, StripeModeError, stripeListenCommand, stripeModeFrom } from './stripe-mode';
@@ -52,11 +52,15 @@ const main = async (): Promise<void> => {
     dynamoDbEndpoint: dynamoDb.endpoint,
     tableName: localTableName,
   });
-  Object.assign(process.env, environment);
+  applyLocalEnvironment(environment);
   const gateway = await startGateway({ port, hostname: process.env.HOST ?? '127.0.0.1', localPages: serveLocalPages });
   supervisor.onStop(() => gateway.close());
 
-  const ticket = await mintPlatformToken(defaultDemoUser, environment.PLATFORM_TOKEN_SECRET ?? '', 15 * 60);
+  const ticket = await mintPlatformToken(
+    defaultDemoUser,
+    environment.PLATFORM_TOKEN_SECRET ?? '',
+    maxTokenLifetimeSeconds,
+  );
   process.stdout.write(
     [
       '',
@@ -84,7 +88,7 @@ const main = async (): Promise<void> => {
       'try it:',
       `  open ${gatewayUrl}/   the demo platform: Connect buttons, your accounts, Express dashboard, Disconnect`,
       '',
-      `or by hand (a platform token for ${defaultDemoUser}, valid 15 minutes):`,
+      `or by hand (a platform token for ${defaultDemoUser}, valid ${maxTokenLifetimeSeconds / 60} minutes):`,
       `  open ${gatewayUrl}/connect/authorize?type=standard&ticket=${ticket}`,
       `  curl -H "Authorization: Bearer ${ticket}" ${gatewayUrl}/accounts`,
       '',

@@ -1,7 +1,9 @@
 /**
  * The tests' local stack never takes credentials from the shell: they sign webhooks and mint tickets with
  * local/defaults.ts, so an operator who exported a real deployment's settings (to try `npm start --
- * --stripe=test`, say) and then runs `npm test` in the same shell gets the same results as CI.
+ * --stripe=test`, say) and then runs `npm test` in the same shell gets the same results as CI. Nor the AWS-only
+ * variables: with the shell's SECRET_ID the functions would ask a Secrets Manager they cannot reach, and with
+ * its EVENT_BUS_NAME publish notices to an EventBridge that is not there.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useLocalStack } from '../support/local-stack';
@@ -13,6 +15,12 @@ const exported = {
   STRIPE_CLIENT_ID: 'ca_exportedinthisshell0000000000',
   STRIPE_WEBHOOK_SECRETS: 'whsec_exportedinthisshell0000000000',
   PLATFORM_TOKEN_SECRET: 'exported-in-this-shell-0000000000000000000000',
+  SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:exported-in-this-shell',
+  EVENT_BUS_NAME: 'arn:aws:events:eu-west-1:111122223333:event-bus/exported-in-this-shell',
+  STRIPE_API_BASE: 'http://127.0.0.1:9',
+  STRIPE_TIMEOUT_MS: 'a while',
+  WEBHOOK_TOLERANCE_SECONDS: 'forever',
+  LIVEMODE_MISMATCH: 'shrug',
 };
 const before = Object.fromEntries(Object.keys(exported).map((name) => [name, process.env[name]]));
 Object.assign(process.env, exported);
@@ -42,6 +50,8 @@ describe('the local stack of the tests, started from a shell that exports creden
       data: { object: { id: accountId, object: 'account' } },
     };
     expect((await postSignedEvent(stack, event)).status).toBe(200);
+    await stack.emulator.webhooksIdle(10_000);
+    expect(stack.emulator.deliveries()).not.toHaveLength(0);
     expect(stack.emulator.deliveries().map((delivery) => delivery.status)).not.toContain(400);
   });
 });
