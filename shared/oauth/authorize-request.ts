@@ -2,9 +2,11 @@
  * The schema of `GET /connect/authorize`: what a platform may pass, validated in one place.
  * Unknown parameters are refused so a typo (`suggested_capabilites[]`) is caught, not ignored.
  */
+
 import type Stripe from 'stripe';
 import { badRequest } from '../errors';
 import { parseQuery, refuseUnknownParameters, requiredParam, singleParam } from '../http/query';
+import { capabilityNamePattern } from '../stripe/ids';
 import { type ConnectFlow, isConnectFlow } from './flow';
 import { validateReturnTo } from './return-to';
 import { parseStripeUser } from './stripe-user';
@@ -46,7 +48,6 @@ const knownParameters = new Set([
     .filter(([name, passed]) => passed && name !== 'stripe_user')
     .map(([name]) => (name === 'suggested_capabilities' ? `${name}[]` : name)),
 ]);
-const capabilityPattern = /^[a-z0-9_]{1,64}$/;
 const maxCapabilities = 20;
 
 const parseCapabilities = (query: URLSearchParams, flow: ConnectFlow): string[] => {
@@ -56,7 +57,7 @@ const parseCapabilities = (query: URLSearchParams, flow: ConnectFlow): string[] 
     throw badRequest('invalid_parameter', 'suggested_capabilities[] applies to Express accounts only.');
   if (values.length > maxCapabilities)
     throw badRequest('invalid_parameter', `At most ${maxCapabilities} suggested_capabilities[] are allowed.`);
-  const invalid = values.find((value) => !capabilityPattern.test(value));
+  const invalid = values.find((value) => !capabilityNamePattern.test(value));
   if (invalid !== undefined)
     throw badRequest(
       'invalid_parameter',

@@ -6,3 +6,9 @@ export const accountIdPattern = new RegExp(`^${accountIdForm}$`);
 
 /** An account id inside a text (Stripe's error messages name the account they are about). */
 export const accountIdInText = new RegExp(`\\b${accountIdForm}\\b`);
+
+/**
+ * A capability's name (`card_payments`, `us_bank_account_ach_payments`): short snake_case. What a suggested
+ * capability must look like, and the only key a stored capability map keeps.
+ */
+export const capabilityNamePattern = /^[a-z0-9_]{1,64}$/;

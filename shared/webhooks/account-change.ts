@@ -2,6 +2,7 @@
  * What a verified event means for an account record, independent of how it is stored. Each change
  * carries the time it describes, so an older event can never overwrite a newer state.
  */
+import { capabilityNamePattern } from '../stripe/ids';
 import type { EpochMs } from '../time';
 
 /** A requirement Stripe must collect again because validation or verification failed. */
@@ -51,15 +52,18 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * How much of Stripe's payload an account's state keeps. The record holds the state and the
- * `account.updated` notice carries it whole, so its worst case (every list and field full: under 120 KB
- * as JSON, `test/shared/webhooks/account-change.test.ts`) stays far below EventBridge's 256 KB entry and
- * DynamoDB's 400 KB item. Real accounts are far smaller: requirement names (`person_….verification.document`)
- * run to some 60 characters, a company with several persons lists a few dozen of them.
+ * `account.updated` notice carries it whole, so its worst case (every list and field full, of the widest
+ * characters: under 160 KB as JSON, `test/shared/webhooks/account-change.test.ts`) stays far below
+ * EventBridge's 256 KB entry and DynamoDB's 400 KB item. Bounds count characters, so what a character
+ * costs is bounded too: a name is printable ASCII (one byte), a reason at most three bytes a character
+ * (`boundedName`, `boundedText`). Real accounts are far smaller: requirement names
+ * (`person_….verification.document`) run to some 60 characters, a company with several persons lists a
+ * few dozen of them.
  */
 export const stateBounds = {
   /** Entries of each requirements list, and capabilities. */
   entries: 100,
-  /** A requirement, capability or status name, an error code, a disabled reason. */
+  /** A requirement or status name, an error code, a disabled reason (a capability's name: `isStorableKey`). */
   nameChars: 100,
   /** Errors of one requirements summary. */
   errors: 20,
@@ -67,8 +71,25 @@ export const stateBounds = {
   reasonChars: 300,
 } as const;
 
+/**
+ * What a name may not hold: anything but printable ASCII, and the two characters JSON escapes. Stripe's
+ * names and codes are dotted snake_case; another character (which only a broken or hostile payload has)
+ * reads `?`, so the name still counts (a requirement is still due) but costs one byte.
+ */
+const notNameCharacter = /[^\x20-\x7e]|["\\]/g;
+
+/**
+ * What a reason may not hold: control characters, which JSON writes as six-byte escapes. A reason is
+ * Stripe's sentence for a person, so any other character stays (at most three bytes as UTF-8 once a
+ * surrogate cut in half by the bound is made whole by `toWellFormed`).
+ */
+const controlCharacter = /\p{Cc}/gu;
+
 const boundedName = (value: unknown): string =>
-  typeof value === 'string' ? value.slice(0, stateBounds.nameChars) : '';
+  typeof value === 'string' ? value.slice(0, stateBounds.nameChars).replace(notNameCharacter, '?') : '';
+
+const boundedText = (value: unknown, chars: number): string =>
+  typeof value === 'string' ? value.slice(0, chars).toWellFormed().replace(controlCharacter, ' ') : '';
 
 const stringList = (value: unknown): string[] =>
   Array.isArray(value)
@@ -88,7 +109,7 @@ const stringList = (value: unknown): string[] =>
 const objectMemberNames: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** A key we may keep in a stored map: a short snake_case code (Stripe's capability names) no object already has. */
-export const isStorableKey = (key: string): boolean => /^[a-z0-9_]{1,64}$/.test(key) && !objectMemberNames.has(key);
+export const isStorableKey = (key: string): boolean => capabilityNamePattern.test(key) && !objectMemberNames.has(key);
 
 const statusMap = (value: unknown): Record<string, string> =>
   isRecord(value)
@@ -108,7 +129,7 @@ const requirementErrors = (value: unknown): RequirementError[] =>
         .map((error) => ({
           requirement: boundedName(error.requirement),
           code: boundedName(error.code),
-          reason: typeof error.reason === 'string' ? error.reason.slice(0, stateBounds.reasonChars) : '',
+          reason: boundedText(error.reason, stateBounds.reasonChars),
         }))
     : [];
 

@@ -4,35 +4,45 @@
  * (DynamoDB: 400 KB an item), and the bounds are the ones docs/openapi.yaml promises.
  */
 import { describe, expect, it } from 'vitest';
+import { capabilityNamePattern } from '../../../shared/stripe/ids';
 import { accountStateFrom, noRequirements, stateBounds } from '../../../shared/webhooks/account-change';
 import { openApi } from '../../support/openapi';
 
-const long = (prefix: string) => `${prefix}_${'x'.repeat(10_000)}`;
-const names = (prefix: string) => Array.from({ length: 1000 }, (_, index) => long(`${prefix}${index}`));
-const flood = (prefix: string) => ({
-  currently_due: names(`${prefix}current`),
-  past_due: names(`${prefix}past`),
-  eventually_due: names(`${prefix}eventually`),
-  pending_verification: names(`${prefix}pending`),
-  errors: Array.from({ length: 1000 }, (_, index) => ({
-    requirement: long(`${prefix}req${index}`),
-    code: long('verification_failed'),
-    reason: long('The document could not be read'),
-  })),
-  disabled_reason: long('requirements.past_due'),
-  current_deadline: 1_800_000_000,
-});
-/** An account object as large as a hostile or broken payload could make it. */
-const floodedAccount = {
-  object: 'account',
-  id: 'acct_1',
-  charges_enabled: true,
-  payouts_enabled: true,
-  details_submitted: true,
-  capabilities: Object.fromEntries(Array.from({ length: 1000 }, (_, index) => [`cap_${index}`, long('active')])),
-  requirements: flood(''),
-  future_requirements: flood('future_'),
+/** A payload as large as a hostile or broken one could make it, every string `fill` repeated. */
+const floodedAccount = (fill: string) => {
+  const long = (prefix: string) => `${prefix}_${fill.repeat(10_000)}`;
+  const names = (prefix: string) => Array.from({ length: 1000 }, (_, index) => long(`${prefix}${index}`));
+  const flood = (prefix: string) => ({
+    currently_due: names(`${prefix}current`),
+    past_due: names(`${prefix}past`),
+    eventually_due: names(`${prefix}eventually`),
+    pending_verification: names(`${prefix}pending`),
+    errors: Array.from({ length: 1000 }, (_, index) => ({
+      requirement: long(`${prefix}req${index}`),
+      code: long('verification_failed'),
+      reason: long('The document could not be read'),
+    })),
+    disabled_reason: long('requirements.past_due'),
+    current_deadline: 1_800_000_000,
+  });
+  /** The longest capability names a stored map keeps (64 characters). */
+  const capabilityName = (index: number) => `cap_${String(index).padStart(60, '0')}`;
+  return {
+    object: 'account',
+    id: 'acct_1',
+    charges_enabled: true,
+    payouts_enabled: true,
+    details_submitted: true,
+    capabilities: Object.fromEntries(
+      Array.from({ length: 1000 }, (_, index) => [capabilityName(index), long('active')]),
+    ),
+    requirements: flood(''),
+    future_requirements: flood('future_'),
+  };
 };
+
+/** The characters that cost most as UTF-8 JSON: ASCII, three-byte, four-byte (a pair), escaped, control. */
+const widestFills = ['x', '\u4e2d', '\u{1f600}', '"', '\\', '\u0000', '\u2028'];
 
 const schemas = (openApi as unknown as { components: { schemas: Record<string, Record<string, unknown>> } }).components
   .schemas;
@@ -87,22 +97,48 @@ describe('accountStateFrom', () => {
     });
   });
 
-  it('keeps at most 120 KB of the largest payload: room in an account.updated notice (256 KB) and a record (400 KB)', () => {
-    const state = accountStateFrom(floodedAccount);
-    const size = Buffer.byteLength(JSON.stringify(state));
+  it.each(widestFills)(
+    'keeps under 160 KB of the largest payload of %j: room in an account.updated notice (256 KB) and a record (400 KB)',
+    (fill) => {
+      const state = accountStateFrom(floodedAccount(fill));
+      const size = Buffer.byteLength(JSON.stringify(state));
 
-    expect(size).toBeLessThan(120 * 1024);
-    expect(state?.requirements.currentlyDue).toHaveLength(stateBounds.entries);
-    expect(state?.futureRequirements.errors).toHaveLength(stateBounds.errors);
-    expect(Object.keys(state?.capabilities ?? {})).toHaveLength(stateBounds.entries);
-    expect(state?.requirements.errors[0]?.reason).toHaveLength(stateBounds.reasonChars);
-    expect(state?.requirements.disabledReason).toHaveLength(stateBounds.nameChars);
-    expect(state?.capabilities.cap_0).toHaveLength(stateBounds.nameChars);
+      expect(size).toBeLessThan(160 * 1024);
+      expect(state?.requirements.currentlyDue).toHaveLength(stateBounds.entries);
+      expect(state?.futureRequirements.errors).toHaveLength(stateBounds.errors);
+      expect(Object.keys(state?.capabilities ?? {})).toHaveLength(stateBounds.entries);
+      expect(state?.requirements.errors[0]?.reason.length).toBeLessThanOrEqual(stateBounds.reasonChars);
+      expect(state?.requirements.disabledReason).toHaveLength(stateBounds.nameChars);
+      expect(Object.values(state?.capabilities ?? {})[0]).toHaveLength(stateBounds.nameChars);
+    },
+  );
+
+  it('reads a character outside printable ASCII in a name as ?, so the requirement still counts', () => {
+    const state = accountStateFrom({
+      object: 'account',
+      charges_enabled: false,
+      payouts_enabled: false,
+      details_submitted: false,
+      requirements: {
+        currently_due: ['company.\u0000tax_id', 'person_\u{1f600}.dob'],
+        errors: [
+          { requirement: 'company.tax_id', code: 'invalid\u200bvalue', reason: 'Ung\u00fcltig:\u0007 \u201cXY\u201d' },
+        ],
+      },
+    });
+
+    expect(state?.requirements.currentlyDue).toEqual(['company.?tax_id', 'person_??.dob']);
+    expect(state?.requirements.errors).toEqual([
+      { requirement: 'company.tax_id', code: 'invalid?value', reason: 'Ung\u00fcltig:  \u201cXY\u201d' },
+    ]);
   });
 
   it('is bounded as docs/openapi.yaml says', () => {
     const requirements = schemas.Requirements as {
-      properties: { errors: { maxItems: number; items: { properties: Record<string, { maxLength: number }> } } };
+      properties: {
+        errors: { maxItems: number; items: { properties: Record<string, { maxLength: number }> } };
+        disabledReason: unknown;
+      };
     };
     const { errors } = requirements.properties;
 
@@ -116,10 +152,12 @@ describe('accountStateFrom', () => {
       code: { maxLength: stateBounds.nameChars },
       reason: { maxLength: stateBounds.reasonChars },
     });
+    expect(requirements.properties).toMatchObject({ disabledReason: { maxLength: stateBounds.nameChars } });
     expect(schemas.Account).toMatchObject({
       properties: {
         capabilities: {
           maxProperties: stateBounds.entries,
+          propertyNames: { pattern: capabilityNamePattern.source },
           additionalProperties: { maxLength: stateBounds.nameChars },
         },
       },
