@@ -1,6 +1,6 @@
 /**
- * Floor of `callback`: consume the state (one delete), exchange the code at Stripe, read the account there,
- * store the connection (one update) and the account's state (another).
+ * Floor of `callback`: consume the state (one delete), exchange the code at Stripe, store the connection (one
+ * update), read the account there (without a network retry, as ours) and store its state (another update).
  */
 import { createHash } from 'node:crypto';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -19,7 +19,6 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
   );
   const token = await floorStripe().oauth.token({ grant_type: 'authorization_code', code: query.get('code') ?? '' });
   const accountId = token.stripe_user_id ?? '';
-  const account = await floorStripe().accounts.retrieve(accountId);
   await floorDocumentClient().send(
     new UpdateCommand({
       TableName: table('ACCOUNTS_TABLE'),
@@ -29,6 +28,7 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
       ExpressionAttributeValues: { ':user': 'bench_floor', ':connected': 'connected' },
     }),
   );
+  const account = await floorStripe().accounts.retrieve(accountId, {}, { maxNetworkRetries: 0 });
   await floorDocumentClient().send(
     new UpdateCommand({
       TableName: table('ACCOUNTS_TABLE'),

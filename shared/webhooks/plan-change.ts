@@ -6,7 +6,7 @@
  */
 import type { AccountReader } from '../stripe/account-reader';
 import { type EpochMs, endOfSecond } from '../time';
-import { type AccountChange, accountStateFrom } from './account-change';
+import { type AccountChange, accountStateFrom, malformedAccount } from './account-change';
 import { effectOf, eventTypeSpec } from './event-types';
 import type { StripeEventEnvelope } from './stripe-event';
 
@@ -17,7 +17,7 @@ export type ChangePlan = { readonly change: AccountChange } | { readonly ignore:
  * account id that contradicts the envelope), not merely that it is not for us: no retry can ever apply it.
  */
 export const poisonReasons: ReadonlySet<string> = new Set([
-  'malformed_account',
+  malformedAccount,
   'malformed_capability',
   'account_mismatch',
 ]);
@@ -27,7 +27,7 @@ const fetchAccountState = async (readAccount: AccountReader, accountId: string, 
   // Access already revoked again: nothing to refresh; a deauthorized event follows.
   if (!account) return { ignore: 'account_inaccessible' };
   const state = accountStateFrom(account);
-  return state ? { change: { kind: 'state', accountId, state, asOf: now } } : { ignore: 'malformed_account' };
+  return state ? { change: { kind: 'state', accountId, state, asOf: now } } : { ignore: malformedAccount };
 };
 
 export const planChange = async (
@@ -42,7 +42,7 @@ export const planChange = async (
   switch (effect) {
     case 'snapshot': {
       const state = accountStateFrom(event.object);
-      if (!state) return { ignore: 'malformed_account' };
+      if (!state) return { ignore: malformedAccount };
       if ('ignore' in located) return located;
       return { change: { kind: 'state', accountId: located.accountId, state, asOf: event.created } };
     }

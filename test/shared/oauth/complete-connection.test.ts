@@ -221,7 +221,13 @@ describe('completeConnection', () => {
 
       expect(location).toMatch(/^https:\/\/platform\.example\/ok\?account=acct_1&/);
       expect(calls.map(([name]) => name)).toEqual(['putConnected', 'retrieve']);
-      expect(logLines).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'connected account unread' }));
+      expect(logLines).toContainEqual(
+        expect.objectContaining({
+          level: 'WARN',
+          message: 'connected account unread',
+          stripeFailure: 'malformed_account',
+        }),
+      );
     });
 
     it('still completes the connection when its state cannot be stored, and logs an error for the operator', async () => {
