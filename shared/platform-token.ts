@@ -6,7 +6,7 @@
 import { unauthenticated } from './errors';
 import { hasControlCharacters } from './http/query';
 import { JwtError, type JwtPayload, signJwt, verifyJwt } from './jwt';
-import { toEpochSeconds } from './time';
+import { inSeconds, toEpochSeconds } from './time';
 
 export const platformTokenAudience = 'connect-onboarding';
 export const maxTokenLifetimeSeconds = 15 * 60;
@@ -47,7 +47,7 @@ export const verifyPlatformToken = async (
       audience: platformTokenAudience,
       requiredClaims: ['sub', 'exp'],
       clockToleranceSeconds,
-      nowSeconds: now / 1000,
+      nowSeconds: inSeconds(now),
     });
   } catch (error) {
     if (error instanceof JwtError && error.reason === 'expired') {
@@ -59,10 +59,13 @@ export const verifyPlatformToken = async (
     }
     throw unauthenticated('invalid_token', 'The platform token is not valid.', error);
   }
-  if (typeof payload.exp !== 'number' || payload.exp > now / 1000 + maxTokenLifetimeSeconds + clockToleranceSeconds) {
+  if (
+    typeof payload.exp !== 'number' ||
+    payload.exp > inSeconds(now) + maxTokenLifetimeSeconds + clockToleranceSeconds
+  ) {
     throw unauthenticated(
       'invalid_token',
-      'The platform token lives too long: its exp must be at most 15 minutes ahead.',
+      `The platform token lives too long: its exp must be at most ${maxTokenLifetimeSeconds / 60} minutes ahead.`,
     );
   }
   if (!validSubject(payload.sub))

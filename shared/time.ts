@@ -12,6 +12,12 @@ export const fromEpochSeconds = (seconds: number): EpochMs => seconds * 1000;
 /** The whole epoch second a millisecond falls in. */
 export const toEpochSeconds = (ms: EpochMs): number => Math.floor(ms / 1000);
 
+/**
+ * Milliseconds (an instant or a duration) as seconds, fractions kept: for comparing with an epoch-second
+ * claim or timestamp (a token's `exp`, a signature's `t=`) without rounding either way.
+ */
+export const inSeconds = (ms: number): number => ms / 1000;
+
 /** A duration given in seconds (a setting, a lifetime) in milliseconds. */
 export const secondsMs = (seconds: number): number => seconds * 1000;
 

@@ -10,7 +10,7 @@ import { type ErrorCode, ServiceError } from '../errors';
 import { JwtError, signJwt, verifyJwt } from '../jwt';
 import { type ConnectFlow, isConnectFlow } from '../oauth/flow';
 import { isWellFormedStateValue } from '../oauth/state';
-import { toEpochSeconds } from '../time';
+import { inSeconds, toEpochSeconds } from '../time';
 
 export const resumeAudience = 'connect-onboarding/onboarding-resume';
 /** Long enough for an owner who stops halfway and comes back later the same day. */
@@ -83,7 +83,7 @@ export const verifyResumeValue = async (
       audience: resumeAudience,
       typ: resumeType,
       requiredClaims: ['sub', 'exp', 'acct', 'flow'],
-      nowSeconds: now / 1000,
+      nowSeconds: inSeconds(now),
     });
   } catch (error) {
     if (error instanceof JwtError && error.reason === 'expired') {

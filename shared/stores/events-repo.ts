@@ -9,7 +9,7 @@
  * The account's side of both is the accounts repo's: this module writes only the events table.
  */
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { type EpochMs, toEpochSeconds, toIso } from '../time';
+import { type EpochMs, secondsMs, toEpochSeconds, toIso, ttlAt } from '../time';
 import type { AccountChange, StateChange } from '../webhooks/account-change';
 import { type ApplyOutcome, accountChangeWrite, applySnapshotInPlace, refusalOf } from './accounts-repo';
 import {
@@ -43,7 +43,7 @@ const processedEventItem = (event: ProcessedEvent, now: EpochMs) => ({
   ...event,
   created: toEpochSeconds(event.created),
   processedAt: toIso(now),
-  ttl: toEpochSeconds(now) + processedEventRetentionSeconds,
+  ttl: ttlAt(now + secondsMs(processedEventRetentionSeconds)),
 });
 
 /** Cancellation reasons that go away on their own: another writer in flight, or a burst of load. */

@@ -33,7 +33,7 @@ import { verifyStripeSignature } from './signature';
 import { parseStripeEvent, type StripeEventEnvelope } from './stripe-event';
 
 /** How long after authorization a callback may still store the account: the state's and the code's lifetimes. */
-const pendingConnectionWindowMs = 15 * 60 * 1000;
+const pendingConnectionWindowMs = secondsMs(15 * 60);
 
 /** Stripe's events are a few kilobytes; anything this large is not one. */
 export const maxPayloadBytes = 256 * 1024;

@@ -6,6 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { badRequest } from '../errors';
+import { inSeconds } from '../time';
 
 export interface ParsedSignatureHeader {
   readonly timestamp: number;
@@ -61,7 +62,7 @@ export const verifyStripeSignature = ({
   if (!Number.isFinite(timestamp) || signatures.length === 0) {
     throw badRequest('invalid_signature_header', 'The Stripe-Signature header has no timestamp or no v1 signature.');
   }
-  if (Math.abs(now / 1000 - timestamp) > toleranceSeconds) {
+  if (Math.abs(inSeconds(now) - timestamp) > toleranceSeconds) {
     throw badRequest(
       'timestamp_outside_tolerance',
       `The signature timestamp is more than ${toleranceSeconds} seconds away from now: a replay, or a clock problem.`,
