@@ -26,6 +26,10 @@ function retrieveAccount(ctx: EmulatorContext, key: string, accountId: string): 
   return account ? { status: 200, body: cloneAccount(account) } : apiErrors.noAccessToAccount(key, accountId);
 }
 
+/**
+ * POST /v1/accounts/{id}/login_links: Express accounts only, once onboarded (sources: docs/stripe-fidelity.md,
+ * "Sources of the emulator's endpoints").
+ */
 function createLoginLink(ctx: EmulatorContext, key: string, accountId: string): Reply {
   const account = accessibleAccount(ctx, accountId);
   if (!account) return apiErrors.noAccessToAccount(key, accountId);

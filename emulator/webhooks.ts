@@ -14,7 +14,10 @@ interface Waiter {
   resolve: (deliveries: readonly WebhookDelivery[]) => void;
 }
 
-/** Connect events carry `account` from this API version on; before it they carried `user_id`. */
+/**
+ * Connect events carry `account` from this API version on; before it they carried `user_id` (sources:
+ * docs/stripe-fidelity.md, "Sources of the emulator's endpoints").
+ */
 export const ACCOUNT_FIELD_SINCE = '2017-05-25';
 
 /**
