@@ -86,7 +86,8 @@ const notNameCharacter = /[^\x20-\x7e]|["\\]/g;
  * Stripe's sentence for a person, so any other character stays (at most three bytes as UTF-8 once a
  * surrogate cut in half by the bound is made whole by `toWellFormed`).
  */
-const controlCharacter = /\p{Cc}/gu;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it finds
+const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/g;
 
 const boundedName = (value: unknown): string =>
   typeof value === 'string' ? value.slice(0, stateBounds.nameChars).replace(notNameCharacter, '?') : '';
