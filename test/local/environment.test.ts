@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
-import { localEmulatorOptions, localEnvironment } from '../../local/environment';
+import { applyLocalEnvironment, localEmulatorOptions, localEnvironment } from '../../local/environment';
 import { callbackPath, webhookPath } from '../../shared/routes';
 
 const gatewayUrl = 'http://127.0.0.1:3999';
@@ -33,5 +33,39 @@ describe('a local stack: the functions and the emulator agree', () => {
     });
     expect(functions.STRIPE_WEBHOOK_SECRETS).toBe(localDefaults.webhookSecret);
     expect(emulator.webhookEndpoints?.[0]?.secret).toBe(localDefaults.webhookSecret);
+  });
+});
+
+describe("applyLocalEnvironment: the process gets the local stack's environment, as a Lambda gets its own", () => {
+  const awsOnly = ['SECRET_ID', 'EVENT_BUS_NAME', 'STRIPE_API_BASE'] as const;
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  });
+
+  it("drops the shell's AWS-only variables and its Stripe host when the stack has no emulator", () => {
+    for (const name of awsOnly) process.env[name] = `exported-${name}`;
+    const environment = localEnvironment({
+      gatewayUrl,
+      dynamoDbEndpoint: 'http://db',
+      tableName: (name) => name,
+      env: {},
+    });
+
+    applyLocalEnvironment(environment);
+
+    for (const name of awsOnly) expect(process.env[name]).toBeUndefined();
+    expect(process.env.CALLBACK_URL).toBe(environment.CALLBACK_URL);
+  });
+
+  it("keeps what the stack itself sets: the emulator's URL, a test's own SECRET_ID", () => {
+    process.env.STRIPE_API_BASE = 'https://api.stripe.com';
+    process.env.EVENT_BUS_NAME = 'exported-bus';
+
+    applyLocalEnvironment({ STRIPE_API_BASE: 'http://127.0.0.1:12111', SECRET_ID: 'test-secret' });
+
+    expect(process.env).toMatchObject({ STRIPE_API_BASE: 'http://127.0.0.1:12111', SECRET_ID: 'test-secret' });
+    expect(process.env.EVENT_BUS_NAME).toBeUndefined();
   });
 });

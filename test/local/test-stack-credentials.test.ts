@@ -7,6 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { useLocalStack } from '../support/local-stack';
+import { capturedServiceLines } from '../support/log-guard';
 import { callApi, connectAccount } from '../support/platform-api';
 import { postSignedEvent } from '../support/webhooks';
 
@@ -52,6 +53,8 @@ describe('the local stack of the tests, started from a shell that exports creden
     expect((await postSignedEvent(stack, event)).status).toBe(200);
     await stack.emulator.webhooksIdle(10_000);
     expect(stack.emulator.deliveries()).not.toHaveLength(0);
+    // With the shell's EVENT_BUS_NAME the functions would publish (here: fail to publish, logged as an error).
+    expect(capturedServiceLines().filter((line) => line.startsWith('{"level":"ERROR"'))).toEqual([]);
     expect(stack.emulator.deliveries().map((delivery) => delivery.status)).not.toContain(400);
   });
 });
