@@ -75,16 +75,19 @@ export const stateBounds = {
 } as const;
 
 /**
- * What a name may not hold: anything but printable ASCII, and the two characters JSON escapes. Stripe's
+ * What a name may not hold: anything but printable ASCII, and the two printable ones JSON escapes (`"`, `\`). Stripe's
  * names and codes are dotted snake_case; another character (which only a broken or hostile payload has)
  * reads `?`, so the name still counts (a requirement is still due) but costs one byte.
  */
 const notNameCharacter = /[^\x20-\x7e]|["\\]/g;
 
 /**
- * What a reason may not hold: control characters, which JSON writes as six-byte escapes. A reason is
- * Stripe's sentence for a person, so any other character stays (at most three bytes as UTF-8 once a
- * surrogate cut in half by the bound is made whole by `toWellFormed`).
+ * What a reason may not hold: Unicode's control characters (C0, DEL and C1, the `Cc` category; written
+ * as a range, which compiles far cheaper than `\p{Cc}`). None means anything in a sentence, and JSON
+ * writes most of the C0 ones as six-byte escapes. A query value is refused for the narrower C0 and DEL
+ * (`hasControlCharacters` in ../http/query.ts), the ones that split headers and log lines. A reason is
+ * Stripe's sentence for a person, so any other character stays: at most three bytes as UTF-8 once a
+ * lone surrogate (one cut in half by the bound, or sent so) is made U+FFFD by `toWellFormed`.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it finds
 const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/g;

@@ -41,8 +41,11 @@ const floodedAccount = (fill: string) => {
   };
 };
 
-/** The characters that cost most as UTF-8 JSON: ASCII, three-byte, four-byte (a pair), escaped, control. */
-const widestFills = ['x', '\u4e2d', '\u{1f600}', '"', '\\', '\u0000', '\u2028'];
+/**
+ * The characters that cost most as UTF-8 JSON: ASCII, three-byte, four-byte (a pair), escaped, control
+ * (C0 and ESC, escaped in six bytes), a lone surrogate (escaped in six bytes unless made whole).
+ */
+const widestFills = ['x', '\u4e2d', '\u{1f600}', '"', '\\', '\u0000', '\u001b', '\u2028', '\ud800'];
 
 const schemas = (openApi as unknown as { components: { schemas: Record<string, Record<string, unknown>> } }).components
   .schemas;
@@ -107,13 +110,13 @@ describe('accountStateFrom', () => {
       expect(state?.requirements.currentlyDue).toHaveLength(stateBounds.entries);
       expect(state?.futureRequirements.errors).toHaveLength(stateBounds.errors);
       expect(Object.keys(state?.capabilities ?? {})).toHaveLength(stateBounds.entries);
-      expect(state?.requirements.errors[0]?.reason.length).toBeLessThanOrEqual(stateBounds.reasonChars);
+      expect(state?.requirements.errors[0]?.reason).toHaveLength(stateBounds.reasonChars);
       expect(state?.requirements.disabledReason).toHaveLength(stateBounds.nameChars);
       expect(Object.values(state?.capabilities ?? {})[0]).toHaveLength(stateBounds.nameChars);
     },
   );
 
-  it('reads a character outside printable ASCII in a name as ?, so the requirement still counts', () => {
+  it('reads a character outside printable ASCII in a name as ?, so the requirement still counts, and a control character in a reason as a space', () => {
     const state = accountStateFrom({
       object: 'account',
       charges_enabled: false,
@@ -123,6 +126,7 @@ describe('accountStateFrom', () => {
         currently_due: ['company.\u0000tax_id', 'person_\u{1f600}.dob'],
         errors: [
           { requirement: 'company.tax_id', code: 'invalid\u200bvalue', reason: 'Ung\u00fcltig:\u0007 \u201cXY\u201d' },
+          { requirement: 'company.name', code: 'invalid', reason: 'a\nb\u001bc\u007fd\u0085e\ud800' },
         ],
       },
     });
@@ -130,6 +134,7 @@ describe('accountStateFrom', () => {
     expect(state?.requirements.currentlyDue).toEqual(['company.?tax_id', 'person_??.dob']);
     expect(state?.requirements.errors).toEqual([
       { requirement: 'company.tax_id', code: 'invalid?value', reason: 'Ung\u00fcltig:  \u201cXY\u201d' },
+      { requirement: 'company.name', code: 'invalid', reason: 'a b c d e\ufffd' },
     ]);
   });
 
