@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { seconds } from './context';
 import { signatureHeader } from './signature';
 import type { StripeEvent, WebhookDelivery, WebhookEndpoint } from './types';
 
@@ -196,7 +197,7 @@ export class WebhookDispatcher {
     // Stripe sends pretty-printed JSON; the signature covers these exact bytes.
     const body = JSON.stringify(eventForEndpoint(event, endpoint), null, 2);
     const secrets = [endpoint.secret, ...(endpoint.rollingSecrets ?? [])];
-    const signature = signatureHeader(body, secrets, Math.floor(this.now() / 1000), {
+    const signature = signatureHeader(body, secrets, seconds(this.now()), {
       testMode: !event.livemode,
     });
     const url = new URL(endpoint.url);

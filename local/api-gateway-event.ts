@@ -3,9 +3,11 @@
  * lower-cased headers with repeats joined by commas, cookies split out of the Cookie header,
  * repeated query keys joined by commas in `queryStringParameters`, and non-text bodies base64.
  */
+
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { secondsMs } from '../shared/time';
 
 const textContentType =
   /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|application\/[\w.+-]+\+json)/i;
@@ -129,7 +131,7 @@ export const toApiGatewayEvent = ({
 
 /** A Lambda context with the function's real timeout, which middy reads to end work early. */
 export const lambdaContext = (functionName: string, timeoutSeconds: number, requestId: string): Context => {
-  const deadline = Date.now() + timeoutSeconds * 1000;
+  const deadline = Date.now() + secondsMs(timeoutSeconds);
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

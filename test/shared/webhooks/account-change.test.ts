@@ -165,6 +165,7 @@ describe('accountStateFrom', () => {
           propertyNames: { pattern: capabilityNamePattern.source },
           additionalProperties: { maxLength: stateBounds.nameChars },
         },
+        capabilitiesMissing: { items: { pattern: capabilityNamePattern.source } },
       },
     });
   });
