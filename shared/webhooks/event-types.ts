@@ -7,6 +7,7 @@
 import { stripeApiVersion } from '../stripe/api-version';
 import { accountIdPattern } from '../stripe/ids';
 import { malformedAccount } from './account-change';
+import type { PlanIgnoreReason } from './ignore-reasons';
 import type { StripeEventEnvelope } from './stripe-event';
 
 /**
@@ -22,7 +23,7 @@ import type { StripeEventEnvelope } from './stripe-event';
 export type EventEffect = 'snapshot' | 'reread' | 'deauthorization';
 
 /** The account an event is about, or why it names none we can use (the `ignored` reason). */
-export type LocatedAccount = { readonly accountId: string } | { readonly ignore: string };
+export type LocatedAccount = { readonly accountId: string } | { readonly ignore: PlanIgnoreReason };
 
 export type AccountLocator = (event: StripeEventEnvelope) => LocatedAccount;
 
@@ -49,7 +50,7 @@ export const accountObjectOf: AccountLocator = ({ object, account }) => {
 
 /** The object belongs to an account (its `account` field, as a Capability's), else the event's account. */
 export const owningAccountOf =
-  (malformed: string): AccountLocator =>
+  (malformed: PlanIgnoreReason): AccountLocator =>
   ({ object, account }) => {
     const accountId = typeof object.account === 'string' ? object.account : account;
     if (!accountId || !accountIdPattern.test(accountId)) return { ignore: malformed };

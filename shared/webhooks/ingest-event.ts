@@ -27,8 +27,9 @@ import {
   isVersionSensitive,
   readsAccountAtStripe,
 } from './event-types';
+import { type IgnoreReason, isPoisonReason, type PoisonReason } from './ignore-reasons';
 import { apiVersionMismatchMessage, poisonedEventMessage } from './log-messages';
-import { planChange, poisonReasons } from './plan-change';
+import { planChange } from './plan-change';
 import { verifyStripeSignature } from './signature';
 import { parseStripeEvent, type StripeEventEnvelope } from './stripe-event';
 
@@ -116,11 +117,11 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
   const { secrets, events, logger, metrics, now } = context;
   const event = verifiedEvent(request, context);
   const fields = { eventId: event.id, type: event.type, accountId: event.account };
-  const ignored = (reason: string): HttpResponse => {
+  const ignored = (reason: IgnoreReason): HttpResponse => {
     metrics.count('WebhookEventIgnored', { reason });
     return received('ignored', { reason });
   };
-  const poisoned = (reason: string, details: Record<string, unknown> = {}): HttpResponse => {
+  const poisoned = (reason: PoisonReason, details: Record<string, unknown> = {}): HttpResponse => {
     // Our store refusing a verified event is ours to look at; the rest is the event's own doing.
     logger[reason === 'store_rejected' ? 'error' : 'warn'](poisonedEventMessage, { ...fields, reason, ...details });
     metrics.count('WebhookEventPoisoned', { reason });
@@ -152,7 +153,7 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
   }
   const plan = await planChange(event, context.readAccount, now);
   if ('ignore' in plan) {
-    if (poisonReasons.has(plan.ignore)) return poisoned(plan.ignore);
+    if (isPoisonReason(plan.ignore)) return poisoned(plan.ignore);
     logger.info('webhook ignored', { ...fields, reason: plan.ignore });
     return ignored(plan.ignore);
   }

@@ -8,19 +8,10 @@ import type { AccountReader } from '../stripe/account-reader';
 import { type EpochMs, endOfSecond } from '../time';
 import { type AccountChange, accountStateFrom, malformedAccount } from './account-change';
 import { effectOf, eventTypeSpec } from './event-types';
+import type { PlanIgnoreReason } from './ignore-reasons';
 import type { StripeEventEnvelope } from './stripe-event';
 
-export type ChangePlan = { readonly change: AccountChange } | { readonly ignore: string };
-
-/**
- * The `ignore` reasons that say the event itself is broken (an object that is not what its type promises, an
- * account id that contradicts the envelope), not merely that it is not for us: no retry can ever apply it.
- */
-export const poisonReasons: ReadonlySet<string> = new Set([
-  malformedAccount,
-  'malformed_capability',
-  'account_mismatch',
-]);
+export type ChangePlan = { readonly change: AccountChange } | { readonly ignore: PlanIgnoreReason };
 
 const fetchAccountState = async (readAccount: AccountReader, accountId: string, now: EpochMs): Promise<ChangePlan> => {
   const account = await readAccount(accountId);
