@@ -6,6 +6,8 @@
  * its EVENT_BUS_NAME publish notices to an EventBridge that is not there.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { chooseLogLevel } from '../../shared/logger';
+import { defaultNamespace } from '../../shared/metrics';
 import { useLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
 import { callApi, connectAccount } from '../support/platform-api';
@@ -56,5 +58,11 @@ describe('the local stack of the tests, started from a shell that exports creden
     // With the shell's EVENT_BUS_NAME the functions would publish (here: fail to publish, logged as an error).
     expect(capturedServiceLines().filter((line) => line.startsWith('{"level":"ERROR"'))).toEqual([]);
     expect(stack.emulator.deliveries().map((delivery) => delivery.status)).not.toContain(400);
+  });
+
+  it('logs at DEBUG with metrics on, whatever log and metric settings the shell exports (vitest.config.ts)', () => {
+    expect(chooseLogLevel(undefined).level).toBe('DEBUG');
+    expect(process.env.POWERTOOLS_METRICS_DISABLED ?? '').toBe('');
+    expect(process.env.POWERTOOLS_METRICS_NAMESPACE || defaultNamespace).toBe(defaultNamespace);
   });
 });
