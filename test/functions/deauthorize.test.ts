@@ -136,6 +136,22 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
     expect(before.status).toBe('connected');
   });
 
+  it.each(['express', 'standard'] as const)(
+    'answers a %s account Stripe already disconnected (its webhook came first) with its record, 200, calling nothing',
+    async (type) => {
+      const item = await seedAccount(stack, { platformUserId: `gone_${type}`, type, status: 'deauthorized' });
+      const accountId = String(item.accountId);
+      const before = await statusOf(accountId);
+      const calls = oauthDeauthorizeCalls();
+
+      const result = await deauthorize(accountId, `gone_${type}`);
+
+      expect(result).toMatchObject({ status: 200, body: { ...viewOf(item), status: 'deauthorized' } });
+      expect(oauthDeauthorizeCalls()).toBe(calls);
+      expect(await statusOf(accountId)).toEqual(before);
+    },
+  );
+
   it('never lets one platform user disconnect another’s account (403), and 404s an unknown one', async () => {
     const accountId = await connectAccount(stack, 'standard', 'victim_owner');
     const before = await statusOf(accountId);
