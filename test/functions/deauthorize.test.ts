@@ -136,15 +136,19 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
     expect(before.status).toBe('connected');
   });
 
-  it.each(['express', 'standard'] as const)(
-    'answers a %s account Stripe already disconnected (its webhook came first) with its record, 200, calling nothing',
-    async (type) => {
-      const item = await seedAccount(stack, { platformUserId: `gone_${type}`, type, status: 'deauthorized' });
+  it.each([
+    ['an Express', 'gone_express', { type: 'express' }],
+    ['a Standard', 'gone_standard', { type: 'standard' }],
+    ['a created', 'gone_created', { type: 'standard', createdInSlot: 0 }],
+  ] as const)(
+    'answers %s account Stripe already disconnected (its webhook came first) with its record, 200, calling nothing',
+    async (_kind, user, seed) => {
+      const item = await seedAccount(stack, { platformUserId: user, status: 'deauthorized', ...seed });
       const accountId = String(item.accountId);
       const before = await statusOf(accountId);
       const calls = oauthDeauthorizeCalls();
 
-      const result = await deauthorize(accountId, `gone_${type}`);
+      const result = await deauthorize(accountId, user);
 
       expect(result).toMatchObject({ status: 200, body: { ...viewOf(item), status: 'deauthorized' } });
       expect(oauthDeauthorizeCalls()).toBe(calls);

@@ -94,6 +94,8 @@ export interface SeedAccount {
   readonly livemode?: boolean;
   /** Pending confirmation with this hash and expiry (epoch ms); confirmed (as before confirmations) without. */
   readonly pending?: { readonly hash: string; readonly expiresAt: number };
+  /** Created by the platform through onboarding (`connection: created`, in this slot of its user's). */
+  readonly createdInSlot?: number;
 }
 
 /** Writes an account record as the callback would have; returns it as stored. */
@@ -115,6 +117,7 @@ export const seedAccount = async (stack: LocalStack, seed: SeedAccount): Promise
     statusChangedAt: Date.parse(connectedAt),
     ...(seed.status === 'deauthorized' ? { deauthorizedAt: connectedAt } : {}),
     ...(seed.pending ? { confirmationHash: seed.pending.hash, confirmationExpiresAt: seed.pending.expiresAt } : {}),
+    ...(seed.createdInSlot === undefined ? {} : { connection: 'created', onboardingSlot: seed.createdInSlot }),
   };
   await createDocumentClient().send(new PutCommand({ TableName: stack.tables.accounts, Item: item }));
   return item;
