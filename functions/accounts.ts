@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { toAccountView } from '../shared/accounts/account-view';
 import { authenticate } from '../shared/accounts/authenticate';
 import { listAccounts } from '../shared/accounts/list-accounts';
 import { parseAccountId, requireOwnedAccount } from '../shared/accounts/owned-account';
@@ -8,7 +9,7 @@ import { tableName } from '../shared/config';
 import { routesHandler } from '../shared/http/handler';
 import { jsonResponse } from '../shared/http/responses';
 import { createObservability } from '../shared/observability/observability';
-import { accountsRepoOf, getAccountRecord, listAccountsByUser, toAccountView } from '../shared/stores/accounts-repo';
+import { accountsRepoOf, getAccountRecord, listAccountsByUser } from '../shared/stores/accounts-repo';
 
 const observability = createObservability('accounts');
 

@@ -10,10 +10,11 @@ import { conflict } from '../errors';
 import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
 import { createdAccountCannotBeDisconnected } from '../onboarding/created-account-deauthorize';
-import { type AccountRecord, type AccountsRepo, toAccountView, wasCreatedHere } from '../stores/accounts-repo';
+import { type AccountRecord, type AccountsRepo, wasCreatedHere } from '../stores/accounts-repo';
 import type { StripeAccess } from '../stripe/client';
 import { classifyStripeError, stripeFailure } from '../stripe/errors';
 import { toIso } from '../time';
+import { toAccountView } from './account-view';
 import { accountRefusals } from './owned-account';
 
 export interface DeauthorizeContext {

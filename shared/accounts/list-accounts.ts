@@ -4,7 +4,8 @@
  */
 import { badRequest } from '../errors';
 import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
-import { type AccountsRepo, toAccountView } from '../stores/accounts-repo';
+import type { AccountsRepo } from '../stores/accounts-repo';
+import { type AccountView, toAccountView } from './account-view';
 import { decodeCursor, encodeCursor } from './cursor';
 
 export const defaultPageSize = 25;
@@ -18,7 +19,7 @@ export interface ListAccountsContext {
 
 export interface AccountList {
   readonly object: 'list';
-  readonly data: ReturnType<typeof toAccountView>[];
+  readonly data: AccountView[];
   readonly has_more: boolean;
   readonly next_cursor: string | null;
 }

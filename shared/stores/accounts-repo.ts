@@ -981,26 +981,3 @@ export const accountsRepoOf = <K extends keyof AccountsRepo>(
       operation(client, tableName),
     ]),
   ) as Pick<AccountsRepo, K>;
-
-/** The record as the API returns it (the contract's account shape). */
-export const toAccountView = (record: AccountRecord) => ({
-  accountId: record.accountId,
-  platformUserId: record.platformUserId,
-  type: record.type,
-  scope: record.scope,
-  livemode: record.livemode,
-  status: record.status,
-  chargesEnabled: record.chargesEnabled,
-  payoutsEnabled: record.payoutsEnabled,
-  detailsSubmitted: record.detailsSubmitted,
-  capabilities: record.capabilities,
-  ...(record.requirements ? { requirements: record.requirements } : {}),
-  ...(record.futureRequirements ? { futureRequirements: record.futureRequirements } : {}),
-  connectedAt: record.connectedAt,
-  updatedAt: record.updatedAt,
-  ...(record.deauthorizedAt ? { deauthorizedAt: record.deauthorizedAt } : {}),
-  connection: connectionOf(record),
-  ...(record.capabilitiesMissing ? { capabilitiesMissing: record.capabilitiesMissing } : {}),
-  confirmation: isPendingConfirmation(record) ? ('pending' as const) : ('confirmed' as const),
-  ...(record.confirmedAt ? { confirmedAt: record.confirmedAt } : {}),
-});
