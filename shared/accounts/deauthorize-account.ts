@@ -1,10 +1,9 @@
 /**
  * `POST /accounts/{accountId}/deauthorize`: disconnects a Standard account at Stripe and marks it
- * deauthorized. Idempotent: an account already deauthorized (by an earlier call, or by Stripe's
- * webhook, whatever its kind) answers 200 with the same record and no Stripe call. Stripe refuses OAuth
- * deauthorization of a connected Express account, so that gets a 409 that says what to do instead, and
- * nothing changes; so does an account the platform created (Stripe refuses to disconnect an account its
- * platform controls).
+ * deauthorized. Idempotent: an account already deauthorized answers 200 with the same record and
+ * no second Stripe call. Stripe refuses OAuth deauthorization of Express accounts, so those get a
+ * 409 that says what to do instead, and nothing changes; so do accounts the platform created (Stripe
+ * refuses to disconnect an account its platform controls).
  */
 import { conflict } from '../errors';
 import type { ServiceMetrics } from '../metrics';
@@ -62,11 +61,10 @@ const deauthorizeFailure = (error: unknown, record: AccountRecord) => {
  * const view = await deauthorizeAccount(await requireOwnedAccount(accounts, accountId, user), context);
  */
 export const deauthorizeAccount = async (record: AccountRecord, context: DeauthorizeContext) => {
-  // Already disconnected (Stripe told us, whatever kind of account it is): what the caller asks for holds.
-  if (record.status === 'deauthorized') return toAccountView(record);
   // Its connection may say `oauth` (its owner connected it through OAuth since): it is still one the platform controls.
   if (wasCreatedHere(record)) throw createdAccountCannotBeDisconnected(record.accountId);
   if (record.type === 'express') throw expressRefusal(record.accountId);
+  if (record.status === 'deauthorized') return toAccountView(record);
   const stripe = await context.stripe();
   if (record.livemode !== stripe.livemode) {
     const mode = (live: boolean) => (live ? 'live' : 'test');
