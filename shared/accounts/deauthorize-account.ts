@@ -1,6 +1,6 @@
 /**
  * `POST /accounts/{accountId}/deauthorize`: disconnects a Standard account at Stripe and marks it
- * deauthorized. Idempotent: an account already deauthorized answers 200 with the same record and
+ * deauthorized. Idempotent: a Standard account already deauthorized answers 200 with the same record and
  * no second Stripe call. Stripe refuses OAuth deauthorization of Express accounts, so those get a
  * 409 that says what to do instead, and nothing changes; so do accounts the platform created (Stripe
  * refuses to disconnect an account its platform controls).

@@ -3,7 +3,8 @@
  * local/defaults.ts, so an operator who exported a real deployment's settings (to try `npm start --
  * --stripe=test`, say) and then runs `npm test` in the same shell gets the same results as CI. Nor the AWS-only
  * variables: with the shell's SECRET_ID the functions would ask a Secrets Manager they cannot reach, and with
- * its EVENT_BUS_NAME publish notices to an EventBridge that is not there.
+ * its EVENT_BUS_NAME publish notices to an EventBridge that is not there. Nor its log and metric settings,
+ * which would change the lines the tests read.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { chooseLogLevel } from '../../shared/logger';
