@@ -23,7 +23,8 @@ import type { AccountRecord, AccountsRepo } from '../stores/accounts-repo';
 import type { StatesRepo } from '../stores/states-repo';
 import type { StripeAccess } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
-import { accountStateFrom, malformedAccount, type StateChange } from '../webhooks/account-change';
+import { accountStateFrom, type StateChange } from '../webhooks/account-change';
+import type { PoisonReason } from '../webhooks/ignore-reasons';
 import { capabilitiesMissingFrom } from './capabilities';
 import { type ExchangedCode, exchangeCode } from './exchange-code';
 import { tokenScopesFor } from './flow';
@@ -141,7 +142,8 @@ const readConnectedAccount = async (
   try {
     const account = await stripe.accounts.retrieve(accountId, {}, { maxNetworkRetries: 0 });
     const state = accountStateFrom(account as unknown as Readonly<Record<string, unknown>>);
-    if (!state) logger.warn('connected account unread', { accountId, stripeFailure: malformedAccount });
+    if (!state)
+      logger.warn('connected account unread', { accountId, stripeFailure: 'malformed_account' satisfies PoisonReason });
     return { account, change: state && { kind: 'state', accountId, state, asOf: now } };
   } catch (error) {
     logger.warn('connected account unread', { accountId, stripeFailure: classifyStripeError(error).kind, error });

@@ -39,9 +39,6 @@ export interface AccountState {
   readonly futureRequirements: RequirementsSummary;
 }
 
-/** Why a payload that should be an account is not read as one (an event's ignore reason, a log's `stripeFailure`). */
-export const malformedAccount = 'malformed_account';
-
 export type AccountChange =
   /** A full snapshot of the account as of `asOf` (ordered against other snapshots to the second). */
   | { readonly kind: 'state'; readonly accountId: string; readonly state: AccountState; readonly asOf: EpochMs }

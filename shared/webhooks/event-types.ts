@@ -6,7 +6,6 @@
 
 import { stripeApiVersion } from '../stripe/api-version';
 import { accountIdPattern } from '../stripe/ids';
-import { malformedAccount } from './account-change';
 import type { PlanIgnoreReason } from './ignore-reasons';
 import type { StripeEventEnvelope } from './stripe-event';
 
@@ -43,7 +42,7 @@ export const connectedAccountOf: AccountLocator = ({ account }) =>
 
 /** The event's object is the Account itself. */
 export const accountObjectOf: AccountLocator = ({ object, account }) => {
-  if (typeof object.id !== 'string') return { ignore: malformedAccount };
+  if (typeof object.id !== 'string') return { ignore: 'malformed_account' };
   if (account !== undefined && account !== object.id) return { ignore: 'account_mismatch' };
   return { accountId: object.id };
 };

@@ -6,7 +6,7 @@
  */
 import type { AccountReader } from '../stripe/account-reader';
 import { type EpochMs, endOfSecond } from '../time';
-import { type AccountChange, accountStateFrom, malformedAccount } from './account-change';
+import { type AccountChange, accountStateFrom } from './account-change';
 import { effectOf, eventTypeSpec } from './event-types';
 import type { PlanIgnoreReason } from './ignore-reasons';
 import type { StripeEventEnvelope } from './stripe-event';
@@ -18,7 +18,7 @@ const fetchAccountState = async (readAccount: AccountReader, accountId: string, 
   // Access already revoked again: nothing to refresh; a deauthorized event follows.
   if (!account) return { ignore: 'account_inaccessible' };
   const state = accountStateFrom(account);
-  return state ? { change: { kind: 'state', accountId, state, asOf: now } } : { ignore: malformedAccount };
+  return state ? { change: { kind: 'state', accountId, state, asOf: now } } : { ignore: 'malformed_account' };
 };
 
 export const planChange = async (
@@ -33,7 +33,7 @@ export const planChange = async (
   switch (effect) {
     case 'snapshot': {
       const state = accountStateFrom(event.object);
-      if (!state) return { ignore: malformedAccount };
+      if (!state) return { ignore: 'malformed_account' };
       if ('ignore' in located) return located;
       return { change: { kind: 'state', accountId: located.accountId, state, asOf: event.created } };
     }
