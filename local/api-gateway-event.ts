@@ -3,7 +3,6 @@
  * lower-cased headers with repeats joined by commas, cookies split out of the Cookie header,
  * repeated query keys joined by commas in `queryStringParameters`, and non-text bodies base64.
  */
-
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';

@@ -2,7 +2,6 @@
  * The schema of `GET /connect/authorize`: what a platform may pass, validated in one place.
  * Unknown parameters are refused so a typo (`suggested_capabilites[]`) is caught, not ignored.
  */
-
 import type Stripe from 'stripe';
 import { badRequest } from '../errors';
 import { parseQuery, refuseUnknownParameters, requiredParam, singleParam } from '../http/query';
