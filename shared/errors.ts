@@ -55,6 +55,7 @@ export const errorCodes = [
   'invalid_components',
   'account_session_refused',
   'created_account_not_disconnectable',
+  'too_many_unfinished_accounts',
   // Webhook deliveries.
   'missing_signature',
   'invalid_signature_header',
@@ -104,6 +105,7 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'gone'
+  | 'too_many_requests'
   | 'internal'
   | 'upstream_failed'
   | 'upstream_timeout'
@@ -117,6 +119,7 @@ const callerKinds: ReadonlySet<ErrorKind> = new Set([
   'not_found',
   'conflict',
   'gone',
+  'too_many_requests',
 ]);
 
 export const isCallerKind = (kind: ErrorKind): boolean => callerKinds.has(kind);
@@ -175,6 +178,10 @@ export const notFound = (code: ErrorCode, message: string): ServiceError =>
 
 export const conflict = (code: ErrorCode, message: string, cause?: unknown): ServiceError =>
   new ServiceError('conflict', code, message, { cause });
+
+/** The caller has used up a limit for now (429): the message says what and until when. */
+export const tooManyRequests = (code: ErrorCode, message: string): ServiceError =>
+  new ServiceError('too_many_requests', code, message);
 
 /** A route kept only to say what replaced it (410). */
 export const gone = (code: ErrorCode, message: string): ServiceError => new ServiceError('gone', code, message);

@@ -36,6 +36,7 @@ const statusOfKind: Readonly<Record<ErrorKind, { readonly status: number; readon
   not_found: { status: 404, type: 'not_found_error' },
   conflict: { status: 409, type: 'conflict_error' },
   gone: { status: 410, type: 'invalid_request_error' },
+  too_many_requests: { status: 429, type: 'rate_limit_error' },
   internal: { status: 500, type: 'api_error' },
   upstream_failed: { status: 502, type: 'upstream_error' },
   unavailable: { status: 503, type: 'service_unavailable_error' },
@@ -66,9 +67,11 @@ const browserTitle = (status: number): string =>
     ? 'You are not signed in for this'
     : status === 410
       ? 'This link is no longer in use'
-      : status < 500
-        ? 'This link did not work'
-        : 'Something went wrong';
+      : status === 429
+        ? 'Not possible right now'
+        : status < 500
+          ? 'This link did not work'
+          : 'Something went wrong';
 
 export const errorResponse = (error: ServiceError, caller: RouteCaller): HttpResponse => {
   const { status, type } = statusOfKind[error.kind];

@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
 import type { ConnectFlow } from '../oauth/flow';
+import { type EpochMs, secondsMs } from '../time';
+import { bindingLifetimeSeconds } from './browser-binding';
 import type { OnboardingAccount } from './ports';
 
 /**
@@ -78,3 +80,31 @@ export const unfinishedAccounts = (accounts: readonly OnboardingAccount[], type:
       account.status === 'connected' &&
       !account.detailsSubmitted,
   );
+
+/**
+ * How many unfinished accounts of a type one user may start within {@link bindingLifetimeSeconds} (as long
+ * as a browser can come back to one). Each click without a binding creates an account at Stripe and leaves
+ * a cookie in its browser: without a limit, one ticket could fill the platform's Stripe account with
+ * empty accounts, or a page could send a victim's browser through it until its cookies for this service
+ * outgrow what API Gateway accepts (docs/security.md, "Accounts started without end"). An owner who
+ * switches browsers a few times stays well inside it.
+ */
+export const unfinishedAccountLimit = 5;
+
+/**
+ * When the user may start another account of this type: undefined while below the limit, else when the
+ * oldest of the unfinished accounts that count stops counting.
+ */
+export const nextStartAllowedAt = (
+  accounts: readonly OnboardingAccount[],
+  type: ConnectFlow,
+  now: EpochMs,
+): EpochMs | undefined => {
+  const window = secondsMs(bindingLifetimeSeconds);
+  const counted = unfinishedAccounts(accounts, type)
+    .map((account) => Date.parse(account.connectedAt))
+    .filter((startedAt) => startedAt > now - window)
+    .sort((a, b) => a - b);
+  const oldest = counted[counted.length - unfinishedAccountLimit];
+  return oldest === undefined ? undefined : oldest + window;
+};

@@ -40,6 +40,8 @@ export interface OnboardingAccount {
   readonly confirmationPending: boolean;
   /** The binding hashes of the browsers that may continue its onboarding (./browser-binding.ts). */
   readonly browserHashes: readonly string[];
+  /** ISO time it was recorded: for an account created here, when its onboarding started. */
+  readonly connectedAt: string;
 }
 
 export type { FinishedOnboarding, NewCreatedAccount };
@@ -80,6 +82,7 @@ export const onboardingAccountOf = (record: AccountRecord): OnboardingAccount =>
   ...(record.onboardingSlot === undefined ? {} : { onboardingSlot: record.onboardingSlot }),
   confirmationPending: isPendingConfirmation(record),
   browserHashes: [...(record.onboardingBrowsers ?? [])],
+  connectedAt: record.connectedAt,
 });
 
 /** The operations of the accounts repo onboarding uses. */

@@ -7,7 +7,7 @@
 
 import { unconfirmableHash } from '../accounts/confirmation';
 import type { ServiceConfig } from '../config';
-import { badRequest, conflict, ServiceError, withCookies } from '../errors';
+import { badRequest, conflict, ServiceError, tooManyRequests, withCookies } from '../errors';
 import { parseQuery, refuseUnknownParameters, requiredParam, singleParam } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import { type ConnectFlow, isConnectFlow } from '../oauth/flow';
@@ -15,8 +15,15 @@ import { validateReturnTo } from '../oauth/return-to';
 import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import { classifyStripeError, isSavedFailure, stripeFailure } from '../stripe/errors';
-import { pause } from '../time';
-import { accountCreateParams, accountIdempotencyKey, nextOnboardingSlot, unfinishedAccounts } from './account-settings';
+import { type EpochMs, pause, toIso } from '../time';
+import {
+  accountCreateParams,
+  accountIdempotencyKey,
+  nextOnboardingSlot,
+  nextStartAllowedAt,
+  unfinishedAccountLimit,
+  unfinishedAccounts,
+} from './account-settings';
 import { type BrowserBinding, newBrowserBinding, recordedBinding } from './browser-binding';
 import { onboardingLink } from './onboarding-link';
 import type { OnboardingAccount, OnboardingObservability, OnboardingStore, OnboardingStripe } from './ports';
@@ -172,6 +179,15 @@ const continuedHere = (
   return undefined;
 };
 
+/** A click that would start one unfinished account too many (`unfinishedAccountLimit`): nothing is created. */
+const tooManyUnfinished = (type: ConnectFlow, allowedAt: EpochMs): ServiceError =>
+  tooManyRequests(
+    'too_many_unfinished_accounts',
+    `You have started ${unfinishedAccountLimit} ${type === 'express' ? 'Express' : 'Standard'} accounts in other ` +
+      'browsers recently without finishing them. Continue one in the browser where you started it, or start a ' +
+      `new one after ${toIso(allowedAt).slice(0, 16).replace('T', ' ')} UTC.`,
+  );
+
 export const startOnboarding = async (
   { rawQueryString, cookies }: OnboardingPageRequest,
   context: OnboardingContext,
@@ -182,6 +198,8 @@ export const startOnboarding = async (
   const existing = await accounts.listCreated(platformUserId, request.type);
   const stripe = await context.stripe();
   const continued = continuedHere(existing, request.type, cookies);
+  const allowedAt = continued ? undefined : nextStartAllowedAt(existing, request.type, now);
+  if (allowedAt !== undefined) throw tooManyUnfinished(request.type, allowedAt);
   const browser = continued?.browser ?? newBrowserBinding();
   const record =
     continued?.record ?? (await createAndRecord(platformUserId, request.type, existing, browser, stripe, context));

@@ -192,6 +192,28 @@ describe('GET /connect/onboard', () => {
     expect(createCalls()).toBe(creates);
   });
 
+  it('answers 429 to a sixth browser starting an account for the same user, creating nothing and setting no cookie', async () => {
+    const browsers = Array.from({ length: 5 }, () => new TestBrowser());
+    const started: string[] = [];
+    for (const browser of browsers)
+      started.push(accountOfLink(locationOf(await start('many_browsers', 'express', browser))));
+    const creates = createCalls();
+    const links = linkCalls();
+
+    const refused = await start('many_browsers', 'express');
+
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('set-cookie')).toBeNull();
+    const page = await refused.text();
+    expect(page).toContain('Error code: too_many_unfinished_accounts');
+    expect(page).toContain('Continue one in the browser where you started it');
+    expect([createCalls(), linkCalls()]).toEqual([creates, links]);
+    expect(await recordsOf('many_browsers')).toHaveLength(5);
+    // A browser that started one continues it, and the other type is counted apart.
+    expect(accountOfLink(locationOf(await start('many_browsers', 'express', browsers[0])))).toBe(started[0]);
+    expect((await start('many_browsers', 'standard')).status).toBe(302);
+  });
+
   it('refuses a bad type or a missing ticket before touching Stripe', async () => {
     const creates = createCalls();
     const badType = await new TestBrowser().get(

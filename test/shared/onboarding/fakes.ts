@@ -65,6 +65,7 @@ export class FakeStore implements OnboardingStore {
           onboardingSlot: account.onboardingSlot,
           confirmationPending: true,
           browserHashes: [account.browserHash],
+          connectedAt: new Date(account.at).toISOString(),
           recordedAt: account.at,
         };
     this.items.set(account.accountId, record);
@@ -93,6 +94,7 @@ export class FakeStore implements OnboardingStore {
       detailsSubmitted: false,
       confirmationPending: false,
       browserHashes: [],
+      connectedAt: new Date().toISOString(),
       ...record,
     });
   }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cookiesOf, StoreUnavailableError } from '../../../shared/errors';
 import { onboardingCookieName } from '../../../shared/http/cookies';
 import { hashSecretValue } from '../../../shared/oauth/state';
-import { accountIdempotencyKey } from '../../../shared/onboarding/account-settings';
+import { accountIdempotencyKey, unfinishedAccountLimit } from '../../../shared/onboarding/account-settings';
+import type { OnboardingAccount } from '../../../shared/onboarding/ports';
 import { type ResumeClaims, verifyResumeValue } from '../../../shared/onboarding/resume-value';
 import { startOnboarding } from '../../../shared/onboarding/start-onboarding';
 import { mintPlatformToken } from '../../../shared/platform-token';
@@ -294,6 +295,73 @@ describe('startOnboarding', () => {
       code: 'onboarding_unavailable',
       message:
         'Stripe no longer lets the platform onboard acct_rejected (it may have been rejected or closed). Contact the platform for help.',
+    });
+  });
+});
+
+describe('the limit on unfinished accounts a user starts', () => {
+  const day = 24 * 60 * 60 * 1000;
+
+  it(`refuses a start that would make a sixth unfinished account within 30 days: 429, nothing created, no cookie`, async () => {
+    const { accounts, stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+    for (let click = 0; click < unfinishedAccountLimit; click += 1) await start({ type: 'express', ticket });
+    const firstStartedAt = Date.parse(accounts.items.get('acct_fake0001')?.connectedAt ?? '');
+    stripe.calls.length = 0;
+    const writes = accounts.writes;
+
+    const refused = await start({ type: 'express', ticket }).catch((error: unknown) => error);
+
+    expect(unfinishedAccountLimit).toBe(5);
+    expect(refused).toMatchObject({
+      kind: 'too_many_requests',
+      code: 'too_many_unfinished_accounts',
+      message: `You have started 5 Express accounts in other browsers recently without finishing them. Continue one in the browser where you started it, or start a new one after ${new Date(
+        firstStartedAt + 30 * day,
+      )
+        .toISOString()
+        .slice(0, 16)
+        .replace('T', ' ')} UTC.`,
+    });
+    expect(cookiesOf(refused)).toEqual([]);
+    expect(stripe.calls).toEqual([]);
+    expect(accounts.writes).toBe(writes);
+    expect(accounts.items.size).toBe(5);
+  });
+
+  it('still lets a browser holding a binding continue its account at the limit', async () => {
+    const { stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+    const first = await start({ type: 'express', ticket });
+    for (let click = 1; click < unfinishedAccountLimit; click += 1) await start({ type: 'express', ticket });
+    stripe.calls.length = 0;
+
+    const again = await start({ type: 'express', ticket }, [bindingCookie(first, 'acct_fake0001')]);
+
+    expect(again.headers.location).toContain('/acct_fake0001/');
+    expect(stripe.callNames()).toEqual(['createAccountLink']);
+  });
+
+  it('counts only unfinished accounts of that type started in the last 30 days', async () => {
+    const { accounts, stripe, start } = setup();
+    const unfinished = (index: number, fields: Partial<OnboardingAccount>) =>
+      accounts.add({ accountId: `acct_old${index}`, platformUserId: 'user_1', onboardingSlot: index, ...fields });
+    // Started 31 days ago (no browser can come back), finished, of the other type, another user's, OAuth-connected:
+    unfinished(0, { connectedAt: new Date(Date.now() - 31 * day).toISOString() });
+    unfinished(1, { detailsSubmitted: true });
+    unfinished(2, { type: 'standard' });
+    unfinished(3, { platformUserId: 'user_2' });
+    unfinished(4, { connection: 'oauth' });
+    for (let index = 5; index < 5 + unfinishedAccountLimit - 1; index += 1) unfinished(index, {});
+
+    const fifth = await start({ type: 'express', ticket: await ticketFor('user_1') });
+    const sixth = await start({ type: 'express', ticket: await ticketFor('user_1') }).catch((error: unknown) => error);
+
+    expect(fifth.headers.location).toContain('/acct_fake0001/');
+    expect(sixth).toMatchObject({ code: 'too_many_unfinished_accounts' });
+    expect(stripe.callNames().filter((name) => name === 'createAccount')).toHaveLength(1);
+    await expect(start({ type: 'standard', ticket: await ticketFor('user_1') })).resolves.toMatchObject({
+      statusCode: 302,
     });
   });
 });
