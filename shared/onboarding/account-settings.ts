@@ -3,7 +3,7 @@
  * (docs/onboarding.md, "The flow in the browser"), and the idempotency key that
  * makes a retried or double-clicked start create one account, not two.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type Stripe from 'stripe';
 import type { ConnectFlow } from '../oauth/flow';
 import { type EpochMs, secondsMs } from '../time';
@@ -54,18 +54,31 @@ export const nextOnboardingSlot = (accounts: readonly OnboardingAccount[], type:
     0,
   );
 
+/** 160 bits of an HMAC of the user under this deployment's secret, for this one purpose. */
+const userKeyPart = (platformTokenSecret: string, platformUserId: string): string =>
+  createHmac('sha256', platformTokenSecret)
+    .update(`connect-onboarding account-idempotency v1\n${platformUserId}`)
+    .digest('hex')
+    .slice(0, 40);
+
 /**
  * Stripe keeps a key 24 hours: a repeat within that time gets the same account back. `renewal` counts the
  * keys given up because Stripe saved a failure under them (see start-onboarding.ts); every click walks the
  * same ones, so clicks still agree on the key.
+ *
+ * The user's part is a MAC keyed by the deployment's platform token secret, not a plain hash: two
+ * deployments on one Stripe account (a dev and a staging stack sharing test keys) both have a `user_1`,
+ * and with the same key the second would get, and record for its own user, the account the first created
+ * (docs/onboarding.md, "One account per click, however many clicks").
  */
 export const accountIdempotencyKey = (
+  platformTokenSecret: string,
   platformUserId: string,
   type: ConnectFlow,
   onboardingSlot: number,
   renewal = 0,
 ): string =>
-  `onboard-${type}-${onboardingSlot}-${createHash('sha256').update(platformUserId).digest('hex').slice(0, 40)}` +
+  `onboard-${type}-${onboardingSlot}-${userKeyPart(platformTokenSecret, platformUserId)}` +
   (renewal > 0 ? `-r${renewal}` : '');
 
 /**

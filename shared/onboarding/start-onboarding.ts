@@ -90,7 +90,7 @@ const createAccountAtStripe = async (
   let waited = false;
   for (;;) {
     try {
-      const key = accountIdempotencyKey(platformUserId, type, slot, renewal);
+      const key = accountIdempotencyKey(context.secrets.platformTokenSecret, platformUserId, type, slot, renewal);
       return (await stripe.createAccount(accountCreateParams(type, platformUserId, slot), key)).id;
     } catch (error) {
       const failure = classifyStripeError(error);

@@ -62,7 +62,7 @@ describe('startOnboarding', () => {
           capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
           metadata: { platform_user_id: 'user_1', onboarding_slot: '0' },
         },
-        accountIdempotencyKey('user_1', 'express', 0),
+        accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 0),
       ],
     });
     const linkParams = stripe.calls[1]?.args[0] as Record<string, string>;
@@ -201,7 +201,7 @@ describe('startOnboarding', () => {
 
     await start({ type: 'express', ticket });
 
-    expect(stripe.calls[0]?.args[1]).toBe(accountIdempotencyKey('user_1', 'express', 1));
+    expect(stripe.calls[0]?.args[1]).toBe(accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 1));
     expect(accounts.items.get('acct_fake0001')?.onboardingSlot).toBe(1);
   });
 
@@ -254,14 +254,14 @@ describe('startOnboarding', () => {
     const { accounts, stripe, start } = setup();
     // An account of the user's from slot 0 whose record no longer counts as created (e.g. written before slots were kept).
     accounts.add({ accountId: 'acct_earlier', platformUserId: 'user_1', connection: 'oauth', detailsSubmitted: true });
-    stripe.accountsByKey.set(accountIdempotencyKey('user_1', 'express', 0), 'acct_earlier');
+    stripe.accountsByKey.set(accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 0), 'acct_earlier');
 
     const response = await start({ type: 'express', ticket: await ticketFor('user_1') });
 
     expect(response.headers.location).toContain('/acct_fake0001/');
     expect(stripe.calls.filter((call) => call.method === 'createAccount').map((call) => call.args[1])).toEqual([
-      accountIdempotencyKey('user_1', 'express', 0),
-      accountIdempotencyKey('user_1', 'express', 1),
+      accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 0),
+      accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 1),
     ]);
     expect(accounts.items.get('acct_fake0001')).toMatchObject({ onboardingSlot: 1 });
     expect(accounts.items.get('acct_earlier')?.browserHashes).toEqual([]);
@@ -270,12 +270,37 @@ describe('startOnboarding', () => {
   it("leaves an account another user now holds where it is when the slot's key gives it back, and takes the next slot", async () => {
     const { accounts, stripe, start } = setup();
     accounts.add({ accountId: 'acct_moved', platformUserId: 'user_2', connection: 'oauth' });
-    stripe.accountsByKey.set(accountIdempotencyKey('user_1', 'express', 0), 'acct_moved');
+    stripe.accountsByKey.set(accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 0), 'acct_moved');
 
     const response = await start({ type: 'express', ticket: await ticketFor('user_1') });
 
     expect(response.headers.location).toContain('/acct_fake0001/');
     expect(accounts.items.get('acct_moved')).toMatchObject({ platformUserId: 'user_2', browserHashes: [] });
+  });
+
+  it('never shares an account between two deployments on one Stripe account that both have a user_1', async () => {
+    const dev = fakeContext();
+    const staging = fakeContext();
+    const otherSecret = 'another-deployments-token-secret-0123456789';
+    const sharedStripe = async () => dev.stripe;
+    const startIn = async (deployment: typeof dev, secret: string) =>
+      startOnboarding(
+        { rawQueryString: `type=express&ticket=${await mintPlatformToken('user_1', secret)}` },
+        { ...deployment.context, secrets: { platformTokenSecret: secret }, stripe: sharedStripe, now: Date.now() },
+      );
+
+    const inDev = await startIn(dev, TOKEN_SECRET);
+    const inStaging = await startIn(staging, otherSecret);
+
+    const [devKey, stagingKey] = dev.stripe.calls
+      .filter((call) => call.method === 'createAccount')
+      .map((call) => call.args[1]);
+    expect(devKey).toBe(accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 0));
+    expect(stagingKey).toBe(accountIdempotencyKey(otherSecret, 'user_1', 'express', 0));
+    expect(stagingKey).not.toBe(devKey);
+    expect(inDev.headers.location).toContain('/acct_fake0001/');
+    expect(inStaging.headers.location).toContain('/acct_fake0002/');
+    expect([...staging.accounts.items.keys()]).toEqual(['acct_fake0002']);
   });
 
   it('answers 409 (no retry helps) when Stripe refuses a link for a reused account', async () => {
