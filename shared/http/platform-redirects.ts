@@ -3,7 +3,21 @@
  * `return_to` fixed when the flow started) with `account=` and, when there is one, the one-time
  * `confirmation=` the platform's backend presents; or its failure URL with a stable `error=` code.
  */
+import type { ServiceConfig } from '../config';
 import { withQuery } from './query';
+
+/**
+ * Where a flow that went well ends: the `return_to` it was started with, while that origin is still in
+ * `RETURN_TO_ORIGINS` (an operator who removes a compromised origin stops the flows begun before, whose
+ * resume values live a day), else the success URL.
+ */
+export const successTarget = (
+  returnTo: string | undefined,
+  config: Pick<ServiceConfig, 'successUrl' | 'returnToOrigins'>,
+): string =>
+  returnTo !== undefined && URL.canParse(returnTo) && config.returnToOrigins.includes(new URL(returnTo).origin)
+    ? returnTo
+    : config.successUrl;
 
 export const successRedirect = (
   target: string,

@@ -13,7 +13,7 @@ import { connectedNotice } from '../accounts/connected-notice';
 import type { ServiceConfig } from '../config';
 import { type ErrorCode, isCallerKind, ServiceError, StoreUnavailableError, StripeCallError } from '../errors';
 import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies';
-import { failureRedirect, successRedirect } from '../http/platform-redirects';
+import { failureRedirect, successRedirect, successTarget } from '../http/platform-redirects';
 import { parseQuery, singleParam } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import type { Logger } from '../logger';
@@ -291,7 +291,7 @@ export const completeConnection = async (
     // Also for a kept confirmation (nothing stored): the platform's one path, confirm, answers 200 for it.
     return redirectResponse(
       successRedirect(
-        flowState.returnTo ?? config.successUrl,
+        successTarget(flowState.returnTo, config),
         token.accountId,
         confirmation.value,
         capabilitiesMissing?.length ? { [capabilitiesMissingParam]: capabilitiesMissing.join(',') } : {},

@@ -14,7 +14,7 @@
 import { mintConfirmation } from '../accounts/confirmation';
 import { accountRefusals } from '../accounts/owned-account';
 import { type ErrorKind, isCallerKind, ServiceError } from '../errors';
-import { successRedirect } from '../http/platform-redirects';
+import { successRedirect, successTarget } from '../http/platform-redirects';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import { stripeFailure } from '../stripe/errors';
 import {
@@ -64,7 +64,7 @@ export const finishOnboarding = async (
     }
     logger.info('onboarding finished', { accountId: record.accountId, platformUserId: record.platformUserId, outcome });
     metrics.count('OnboardingFinished', { flow: record.type });
-    const target = claims.returnTo ?? config.successUrl;
+    const target = successTarget(claims.returnTo, config);
     if (outcome === 'already_confirmed' || !confirmation) {
       // Confirmed before (a reload of this page, or a platform API link): nothing to confirm, no value to hand out.
       return redirectResponse(successRedirect(target, record.accountId));

@@ -17,6 +17,7 @@ const binding = 'b'.repeat(43);
 const config = {
   successUrl: 'https://platform.example/ok',
   failureUrl: 'https://platform.example/failed',
+  returnToOrigins: ['https://app.platform.example'] as readonly string[],
 } as ServiceConfig;
 const stateItem: StateItem = {
   stateHash: hashSecretValue(state),
@@ -44,6 +45,8 @@ interface Script {
   readonly account?: unknown;
   /** Writing the state read at Stripe throws this. */
   readonly recordState?: Error;
+  /** The `return_to` the flow's state holds. */
+  readonly returnTo?: string;
 }
 
 /** A connected account as `GET /v1/accounts/{id}` answers it, not yet onboarded. */
@@ -65,7 +68,8 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
   const notices: AccountNotice[] = [];
   /** Every store write and Stripe call after the exchange, in order, with what it was given. */
   const calls: [string, ...unknown[]][] = [];
-  const states: StatesRepo = { put: async () => undefined, consume: async () => ({ ok: true, item: stateItem }) };
+  const item: StateItem = { ...stateItem, ...(script.returnTo ? { returnTo: script.returnTo } : {}) };
+  const states: StatesRepo = { put: async () => undefined, consume: async () => ({ ok: true, item }) };
   const accounts = {
     get: async () => script.known,
     putConnected: async (connection: unknown) => {
@@ -146,6 +150,16 @@ describe('completeConnection', () => {
       unclaimed: [],
       deauthorized: [{ client_id: 'ca_platform', stripe_user_id: 'acct_1' }],
     });
+  });
+
+  it("ends at the flow's return_to, unless its origin left the allowlist while the owner was at Stripe", async () => {
+    const token = { stripe_user_id: 'acct_1', scope: 'read_write', livemode: false };
+
+    const allowed = await run(token, { returnTo: 'https://app.platform.example/done' });
+    const removed = await run(token, { returnTo: 'https://old.platform.example/done' });
+
+    expect(allowed.location).toMatch(/^https:\/\/app\.platform\.example\/done\?account=acct_1&confirmation=/);
+    expect(removed.location).toMatch(/^https:\/\/platform\.example\/ok\?account=acct_1&confirmation=/);
   });
 
   it("announces no account.connected for an account stored pending: it is nobody's until the platform confirms it", async () => {

@@ -220,6 +220,21 @@ describe('finishOnboarding', () => {
     );
   });
 
+  it('returns to the success URL instead when the return_to origin was removed from the allowlist since the start', async () => {
+    const { stripe, context, query } = setup();
+    stripe.accounts.set('acct_fake0001', { details_submitted: true, charges_enabled: true, payouts_enabled: true });
+    const resume = await query({ returnTo: 'https://app.platform.example/done' });
+
+    const response = await finishOnboarding(page(resume), {
+      ...context,
+      config: { ...context.config, returnToOrigins: ['https://new.platform.example'] },
+    });
+
+    expect(response.headers.location).toMatch(
+      /^https:\/\/platform\.example\/ok\?account=acct_fake0001&confirmation=[A-Za-z0-9_-]{22}$/,
+    );
+  });
+
   it('sends an owner who left early to the failure URL with onboarding_incomplete and stores nothing', async () => {
     const { accounts, context, query } = setup();
 
