@@ -10,6 +10,7 @@
 import type Stripe from 'stripe';
 import { mintConfirmation } from '../accounts/confirmation';
 import { connectedNotice } from '../accounts/connected-notice';
+import { readStateChange, storeReadState } from '../accounts/read-state';
 import type { ServiceConfig } from '../config';
 import { type ErrorCode, isCallerKind, ServiceError, StoreUnavailableError, StripeCallError } from '../errors';
 import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies';
@@ -23,8 +24,7 @@ import type { AccountRecord, AccountsRepo } from '../stores/accounts-repo';
 import type { StatesRepo } from '../stores/states-repo';
 import type { StripeAccess } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
-import { accountStateFrom, type StateChange } from '../webhooks/account-change';
-import type { PoisonReason } from '../webhooks/ignore-reasons';
+import type { StateChange } from '../webhooks/account-change';
 import { capabilitiesMissingFrom } from './capabilities';
 import { type ExchangedCode, exchangeCode } from './exchange-code';
 import { tokenScopesFor } from './flow';
@@ -141,25 +141,10 @@ const readConnectedAccount = async (
 ): Promise<{ readonly account: Stripe.Account; readonly change: StateChange | undefined } | undefined> => {
   try {
     const account = await stripe.accounts.retrieve(accountId, {}, { maxNetworkRetries: 0 });
-    const state = accountStateFrom(account as unknown as Readonly<Record<string, unknown>>);
-    if (!state)
-      logger.warn('connected account unread', { accountId, stripeFailure: 'malformed_account' satisfies PoisonReason });
-    return { account, change: state && { kind: 'state', accountId, state, asOf: now } };
+    return { account, change: readStateChange(account, accountId, { logger, now }) };
   } catch (error) {
     logger.warn('connected account unread', { accountId, stripeFailure: classifyStripeError(error).kind, error });
     return undefined;
-  }
-};
-
-/** Stores the state read at Stripe; a failed or refused write is logged, not fatal (the webhooks bring it). */
-const recordAccountState = async (
-  change: StateChange,
-  { accounts, logger, now }: CompleteConnectionContext,
-): Promise<void> => {
-  try {
-    await accounts.recordState(change, now);
-  } catch (error) {
-    logger.error('account state not stored', { accountId: change.accountId, error });
   }
 };
 
@@ -271,7 +256,7 @@ export const completeConnection = async (
       return unkept('account_claimed', fields, token);
     }
     const read = await readConnectedAccount(stripe.client, token.accountId, context);
-    if (read?.change) await recordAccountState(read.change, context);
+    if (read?.change) await storeReadState(read.change, context);
     // Unchecked (undefined) when none were suggested, or when the account could not be read.
     const capabilitiesMissing =
       read?.change && flowState.suggestedCapabilities.length > 0

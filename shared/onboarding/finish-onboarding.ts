@@ -11,8 +11,10 @@
  * with `account=` only.
  */
 
+import type Stripe from 'stripe';
 import { mintConfirmation } from '../accounts/confirmation';
 import { accountRefusals } from '../accounts/owned-account';
+import { readStateChange, storeReadState } from '../accounts/read-state';
 import { type ErrorKind, isCallerKind, ServiceError } from '../errors';
 import { successRedirect, successTarget } from '../http/platform-redirects';
 import { type HttpResponse, redirectResponse } from '../http/responses';
@@ -44,7 +46,7 @@ export const finishOnboarding = async (
     return fail('session_mismatch', { browser });
   }
   try {
-    let account: Awaited<ReturnType<Awaited<ReturnType<typeof context.stripe>>['retrieveAccount']>>;
+    let account: Stripe.Account;
     try {
       account = await (await context.stripe()).retrieveAccount(record.accountId);
     } catch (error) {
@@ -53,8 +55,6 @@ export const finishOnboarding = async (
     if (!account.details_submitted) return fail('onboarding_incomplete');
     const confirmation = browser === 'started here' ? mintConfirmation(now) : undefined;
     const outcome = await context.accounts.recordFinished(record, {
-      chargesEnabled: account.charges_enabled,
-      payoutsEnabled: account.payouts_enabled,
       ...(confirmation ? { confirmation: { hash: confirmation.hash, expiresAt: confirmation.expiresAt } } : {}),
       at: now,
     });
@@ -62,6 +62,9 @@ export const finishOnboarding = async (
       // Deauthorized or reassigned while the owner was at Stripe: nothing here to finish.
       throw accountRefusals.deauthorized(record.accountId, 'its onboarding cannot continue');
     }
+    // The rest of what was read, as the callback stores it: the record is whole before the webhooks come.
+    const change = readStateChange(account, record.accountId, context);
+    if (change) await storeReadState(change, context);
     logger.info('onboarding finished', { accountId: record.accountId, platformUserId: record.platformUserId, outcome });
     metrics.count('OnboardingFinished', { flow: record.type });
     const target = successTarget(claims.returnTo, config);

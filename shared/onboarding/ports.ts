@@ -22,9 +22,12 @@ import {
   listCreatedAccounts,
   type NewCreatedAccount,
   putCreatedAccount,
+  recordAccountState,
   recordFinishedOnboarding,
 } from '../stores/accounts-repo';
 import type { StripeAccess } from '../stripe/client';
+import type { EpochMs } from '../time';
+import type { StateChange } from '../webhooks/account-change';
 
 /** The fields of an account record onboarding reads. */
 export interface OnboardingAccount {
@@ -61,7 +64,7 @@ export interface OnboardingStore {
    */
   putCreated(account: NewCreatedAccount): Promise<PutCreatedResult>;
   /**
-   * Stores Stripe's state at the return and, unless the account is confirmed already, the new
+   * Marks the details submitted at the return and, unless the account is confirmed already, stores the new
    * confirmation's hash (replacing an older one). Says which of the two it was. Without a confirmation
    * only a confirmed account is written.
    */
@@ -69,6 +72,11 @@ export interface OnboardingStore {
     owned: Pick<OnboardingAccount, 'accountId' | 'platformUserId'>,
     finished: FinishedOnboarding,
   ): Promise<'pending' | 'already_confirmed' | 'gone'>;
+  /**
+   * Stores Stripe's state of a connected account as read at `change.asOf`, unless the record holds a newer
+   * one (an `account.updated` applied meanwhile); false when refused.
+   */
+  recordState(change: StateChange, now: EpochMs): Promise<boolean>;
 }
 
 /** What onboarding reads of a stored record. */
@@ -86,7 +94,10 @@ export const onboardingAccountOf = (record: AccountRecord): OnboardingAccount =>
 });
 
 /** The operations of the accounts repo onboarding uses. */
-export type OnboardingAccountsRepo = Pick<AccountsRepo, 'get' | 'listCreated' | 'putCreated' | 'recordFinished'>;
+export type OnboardingAccountsRepo = Pick<
+  AccountsRepo,
+  'get' | 'listCreated' | 'putCreated' | 'recordFinished' | 'recordState'
+>;
 
 /** A record read, as onboarding reads it. */
 const onboardingGet =
@@ -105,6 +116,7 @@ export const onboardingStore = (repo: OnboardingAccountsRepo): OnboardingStore =
     return result.ok ? { ok: true, record: onboardingAccountOf(result.record) } : result;
   },
   recordFinished: (owned, finished) => repo.recordFinished(owned, finished),
+  recordState: (change, now) => repo.recordState(change, now),
 });
 
 /** The port over the accounts table, built from only the operations onboarding uses (see `accountsRepoOf`). */
@@ -115,6 +127,7 @@ export const onboardingAccounts = (client: DynamoDBDocumentClient, tableName: st
       listCreated: listCreatedAccounts,
       putCreated: putCreatedAccount,
       recordFinished: recordFinishedOnboarding,
+      recordState: recordAccountState,
     }),
   );
 
@@ -136,9 +149,7 @@ export interface OnboardingStripe {
   readonly livemode: boolean;
   createAccount(params: Stripe.AccountCreateParams, idempotencyKey: string): Promise<Pick<Stripe.Account, 'id'>>;
   createAccountLink(params: Stripe.AccountLinkCreateParams): Promise<Stripe.AccountLink>;
-  retrieveAccount(
-    accountId: string,
-  ): Promise<Pick<Stripe.Account, 'id' | 'details_submitted' | 'charges_enabled' | 'payouts_enabled'>>;
+  retrieveAccount(accountId: string): Promise<Stripe.Account>;
   createAccountSession(params: Stripe.AccountSessionCreateParams): Promise<Stripe.AccountSession>;
 }
 

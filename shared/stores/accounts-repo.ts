@@ -174,10 +174,12 @@ export interface NewCreatedAccount {
   readonly at: EpochMs;
 }
 
-/** What the owner finished with at Stripe, and the new confirmation the platform must present. */
+/**
+ * The owner finished at Stripe (its details are submitted, which never goes back), and the new confirmation
+ * the platform must present. The rest of Stripe's state is stored apart, ordered against the webhooks'
+ * (`recordState`).
+ */
 export interface FinishedOnboarding {
-  readonly chargesEnabled: boolean;
-  readonly payoutsEnabled: boolean;
   /** The new value's hash, for an account still pending; without one only a confirmed account is written. */
   readonly confirmation?: { readonly hash: string; readonly expiresAt: EpochMs };
   readonly at: EpochMs;
@@ -462,9 +464,9 @@ export const createdAccountScope: Readonly<Record<ConnectFlow, string>> = {
 };
 
 /**
- * The owner came back from Stripe with the details submitted: Stripe's state as just read, and for an
- * account still pending a new confirmation value's hash (replacing the older one). `confirmation` is
- * the value for the pending write, absent for the write of a confirmed account.
+ * The owner came back from Stripe with the details submitted (true for good, so it needs no ordering against
+ * the webhooks' snapshots), and for an account still pending a new confirmation value's hash (replacing the
+ * older one). `confirmation` is the value for the pending write, absent for the write of a confirmed account.
  */
 const finishedWrite = (
   tableName: string,
@@ -475,13 +477,11 @@ const finishedWrite = (
   TableName: tableName,
   Key: { accountId },
   UpdateExpression:
-    'SET chargesEnabled = :chargesEnabled, payoutsEnabled = :payoutsEnabled, detailsSubmitted = :true, updatedAt = :at' +
+    'SET detailsSubmitted = :true, updatedAt = :at' +
     (confirmation ? ', confirmationHash = :confirmationHash, confirmationExpiresAt = :confirmationExpiresAt' : ''),
   ConditionExpression: all(exists, ownedBy, isConnected, confirmation ? isPending : isConfirmed),
   ExpressionAttributeNames: statusName,
   ExpressionAttributeValues: {
-    ':chargesEnabled': finished.chargesEnabled,
-    ':payoutsEnabled': finished.payoutsEnabled,
     ':true': true,
     ':at': toIso(finished.at),
     ':user': platformUserId,
@@ -682,8 +682,8 @@ export interface AccountsRepo {
    */
   putCreated(account: NewCreatedAccount): Promise<CreatedResult>;
   /**
-   * Stores Stripe's state at the onboarding's return and, while the account is pending, the new
-   * confirmation's hash. Says which: `pending` (the value now confirms), `already_confirmed`, or
+   * Marks the details submitted at the onboarding's return and, while the account is pending, stores the
+   * new confirmation's hash. Says which: `pending` (the value now confirms), `already_confirmed`, or
    * `gone` (no longer this owner's connected account). Without a confirmation only a confirmed account
    * is written; a pending one is then `gone` too.
    */

@@ -13,6 +13,7 @@ import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { mintResumeValue } from '../../shared/onboarding/resume-value';
 import { createAccountsRepo, type NewCreatedAccount } from '../../shared/stores/accounts-repo';
 import { accountsByUserIndex } from '../../shared/tables';
+import { accountStateFrom } from '../../shared/webhooks/account-change';
 import { useLocalStack } from '../support/local-stack';
 import {
   apiError,
@@ -274,8 +275,9 @@ describe('the hosted onboarding and its return', () => {
   it('applies the account.updated webhook the hosted page sends: the record moves forward', async () => {
     const { accountId } = await onboard('webhooked', 'express');
 
+    // The return stores the state it read too: wait for the event itself to be applied.
     let record: Record<string, unknown> | undefined;
-    for (let tries = 0; tries < 200 && record?.stripeStateAt === undefined; tries += 1) {
+    for (let tries = 0; tries < 200 && record?.appliedEvents === undefined; tries += 1) {
       await new Promise((resolve) => setTimeout(resolve, 25));
       record = await storedAccount(stack, accountId);
     }
@@ -286,6 +288,40 @@ describe('the hosted onboarding and its return', () => {
       detailsSubmitted: true,
       capabilities: { card_payments: 'active', transfers: 'active' },
       stripeStateAt: expect.any(Number),
+      appliedEvents: expect.any(Set),
+    });
+  });
+
+  it('stores the state it read at the return, but never over a newer snapshot a webhook stored meanwhile', async () => {
+    const browser = new TestBrowser();
+    const link = locationOf(await start('raced_return', 'express', browser));
+    const accountId = accountOfLink(link);
+    const backFromStripe = await answerHostedPage(link, 'submit');
+    // An account.updated from a second after the return's read, stored before the return writes.
+    const newer = accountStateFrom({
+      object: 'account',
+      details_submitted: true,
+      charges_enabled: false,
+      payouts_enabled: false,
+      capabilities: { card_payments: 'inactive', transfers: 'inactive' },
+      requirements: { disabled_reason: 'rejected.fraud' },
+    });
+    if (!newer) throw new Error('a valid account state');
+    const later = Date.now() + 60_000;
+    const repo = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
+    expect(await repo.recordState({ kind: 'state', accountId, state: newer, asOf: later }, Date.now())).toBe(true);
+
+    const returned = locationOf(await browser.get(backFromStripe.href));
+
+    expect(returned.searchParams.get('account')).toBe(accountId);
+    // Stripe (the emulator) says enabled; the record keeps the newer snapshot's word.
+    expect(stack.emulator.getAccount(accountId)?.charges_enabled).toBe(true);
+    expect(await storedAccount(stack, accountId)).toMatchObject({
+      detailsSubmitted: true,
+      chargesEnabled: false,
+      payoutsEnabled: false,
+      capabilities: { card_payments: 'inactive', transfers: 'inactive' },
+      stripeStateAt: Math.floor(later / 1000),
     });
   });
 

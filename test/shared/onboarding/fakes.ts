@@ -10,6 +10,7 @@ import type {
   OnboardingStripe,
 } from '../../../shared/onboarding/ports';
 import { createRaceWindowMs } from '../../../shared/stores/accounts-repo';
+import type { AccountState, StateChange } from '../../../shared/webhooks/account-change';
 
 export const TOKEN_SECRET = 'onboarding-unit-tests-secret-0123456789abcdef';
 export const NOW = Date.parse('2026-11-24T10:00:00Z');
@@ -21,7 +22,14 @@ export const config = {
   returnToOrigins: ['https://app.platform.example'],
 };
 
-type StoredAccount = OnboardingAccount & { finished?: FinishedOnboarding; confirmed?: boolean; recordedAt?: number };
+type StoredAccount = OnboardingAccount & {
+  finished?: FinishedOnboarding;
+  confirmed?: boolean;
+  recordedAt?: number;
+  /** Stripe's state as `recordState` stored it, and the second it is of (`stripeStateAt`). */
+  state?: AccountState;
+  stateAt?: number;
+};
 
 /** The accounts store's documented behaviour, in memory, counting writes. */
 export class FakeStore implements OnboardingStore {
@@ -86,6 +94,21 @@ export class FakeStore implements OnboardingStore {
     return 'pending' as const;
   }
 
+  async recordState(change: StateChange, _now: number) {
+    this.writes += 1;
+    const item = this.items.get(change.accountId);
+    const stateAt = Math.floor(change.asOf / 1000);
+    // As the repo: only a connected account, and never over a newer snapshot.
+    if (item?.status !== 'connected' || (item.stateAt ?? Number.NEGATIVE_INFINITY) > stateAt) return false;
+    this.items.set(change.accountId, {
+      ...item,
+      detailsSubmitted: change.state.detailsSubmitted,
+      state: change.state,
+      stateAt,
+    });
+    return true;
+  }
+
   add(record: Partial<StoredAccount> & Pick<OnboardingAccount, 'accountId' | 'platformUserId'>): void {
     this.items.set(record.accountId, {
       type: 'express',
@@ -112,7 +135,12 @@ export class FakeStripe implements OnboardingStripe {
   readonly accountsByKey = new Map<string, string>();
   readonly accounts = new Map<
     string,
-    { details_submitted: boolean; charges_enabled: boolean; payouts_enabled: boolean }
+    {
+      details_submitted: boolean;
+      charges_enabled: boolean;
+      payouts_enabled: boolean;
+      capabilities?: Record<string, string>;
+    }
   >();
   failNext: Partial<Record<'createAccount' | 'createAccountLink' | 'retrieveAccount' | 'createAccountSession', Error>> =
     {};
@@ -155,7 +183,7 @@ export class FakeStripe implements OnboardingStripe {
     this.failure('retrieveAccount');
     const account = this.accounts.get(accountId);
     if (!account) throw stripeError('invalid_request', `No such account: '${accountId}'`);
-    return { id: accountId, ...account };
+    return { id: accountId, object: 'account', ...account } as unknown as Stripe.Account;
   }
 
   async createAccountSession(params: Stripe.AccountSessionCreateParams) {

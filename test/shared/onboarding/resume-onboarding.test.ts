@@ -6,6 +6,7 @@ import { finishOnboarding } from '../../../shared/onboarding/finish-onboarding';
 import { refreshOnboarding } from '../../../shared/onboarding/refresh-onboarding';
 import { mintResumeValue, type ResumeClaims } from '../../../shared/onboarding/resume-value';
 import { mintPlatformToken } from '../../../shared/platform-token';
+import { accountStateFrom } from '../../../shared/webhooks/account-change';
 import { fakeContext, NOW, stripeError, TOKEN_SECRET } from './fakes';
 
 /** The binding cookie of the browser that started the onboarding (shared/onboarding/browser-binding.ts). */
@@ -154,10 +155,14 @@ describe('finishOnboarding', () => {
     expect(location.searchParams.get('account')).toBe('acct_fake0001');
     const finished = accounts.items.get('acct_fake0001')?.finished;
     expect(finished).toEqual({
-      chargesEnabled: true,
-      payoutsEnabled: false,
       confirmation: { hash: expect.stringMatching(/^[0-9a-f]{64}$/), expiresAt: NOW + 15 * 60_000 },
       at: NOW,
+    });
+    // Stripe's state as read, stored as of the request's time like a webhook's snapshot.
+    expect(accounts.items.get('acct_fake0001')).toMatchObject({
+      detailsSubmitted: true,
+      state: { chargesEnabled: true, payoutsEnabled: false, detailsSubmitted: true },
+      stateAt: Math.floor(NOW / 1000),
     });
     expect(confirmationMatches(confirmation, finished?.confirmation?.hash ?? '')).toBe(true);
     expect(metrics.counted).toEqual([{ name: 'OnboardingFinished', dimension: { flow: 'express' } }]);
@@ -189,10 +194,40 @@ describe('finishOnboarding', () => {
     const response = await finishOnboarding(page(await platformQuery(), []), context);
 
     expect(response.headers.location).toBe('https://platform.example/ok?account=acct_fake0001');
-    expect(accounts.items.get('acct_fake0001')?.finished).toEqual({
-      chargesEnabled: true,
-      payoutsEnabled: true,
-      at: NOW,
+    expect(accounts.items.get('acct_fake0001')?.finished).toEqual({ at: NOW });
+    expect(accounts.items.get('acct_fake0001')?.state).toMatchObject({ chargesEnabled: true, payoutsEnabled: true });
+  });
+
+  it('keeps a newer state a webhook stored while the owner was coming back, over the older one it read', async () => {
+    const { accounts, stripe, context, query } = setup();
+    stripe.accounts.set('acct_fake0001', {
+      details_submitted: true,
+      charges_enabled: false,
+      payouts_enabled: false,
+      capabilities: { card_payments: 'pending' },
+    });
+    // An account.updated of a later second, applied between the return's read and its write.
+    const stored = accounts.items.get('acct_fake0001');
+    if (!stored) throw new Error('setup stores the account');
+    accounts.items.set('acct_fake0001', {
+      ...stored,
+      state: accountStateFrom({
+        object: 'account',
+        details_submitted: true,
+        charges_enabled: true,
+        payouts_enabled: true,
+        capabilities: { card_payments: 'active' },
+      }),
+      stateAt: Math.floor(NOW / 1000) + 5,
+    });
+
+    const response = await finishOnboarding(page(await query()), context);
+
+    expect(new URL(response.headers.location ?? '').searchParams.get('account')).toBe('acct_fake0001');
+    expect(accounts.items.get('acct_fake0001')).toMatchObject({
+      detailsSubmitted: true,
+      state: { chargesEnabled: true, capabilities: { card_payments: 'active' } },
+      stateAt: Math.floor(NOW / 1000) + 5,
     });
   });
 
