@@ -66,7 +66,7 @@ function validUrl(params: URLSearchParams, name: string): string | undefined | A
   const value = params.get(name);
   if (value === null) return undefined;
   if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
-    return parameterError(name, `Not a valid URL: ${name} must be an absolute http or https URL.`);
+    return parameterError(name, `Not a valid URL: ${name} must be an absolute http or https URL.`, 'url_invalid');
   }
   return value;
 }

@@ -1,7 +1,7 @@
 import { cloneAccount, createAccount } from './accounts';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
-import type { ApiError } from './errors';
+import type { ApiError, ApiErrorCode } from './errors';
 import type { ApiReply } from './idempotency';
 import { newId } from './ids';
 import type { AccountType, CapabilityStatus, StripeAccount } from './types';
@@ -14,10 +14,13 @@ import type { AccountType, CapabilityStatus, StripeAccount } from './types';
 
 type Controller = StripeAccount['controller'];
 
-/** [doc] "Received unknown parameter: x" with `param`, like every Stripe parameter error. */
-export const parameterError = (param: string, message: string): ApiError => ({
+/**
+ * A parameter's value refused: `param` and the message, like every Stripe parameter error, and a `code` only
+ * where Stripe documents one for the case (most invalid values have none).
+ */
+export const parameterError = (param: string, message: string, code?: ApiErrorCode): ApiError => ({
   status: 400,
-  body: { error: { type: 'invalid_request_error', code: 'parameter_invalid', param, message } },
+  body: { error: { type: 'invalid_request_error', ...(code ? { code } : {}), param, message } },
 });
 
 export const unknownParameter = (param: string): ApiError => ({
@@ -156,7 +159,11 @@ export function createConnectedAccount(ctx: EmulatorContext, params: URLSearchPa
   if (isError(type)) return type;
   if (type !== undefined && hasController) {
     // [guess] wording; the two are alternatives in Stripe's docs.
-    return parameterError('type', 'You cannot specify both `type` and `controller`: use controller properties only.');
+    return parameterError(
+      'type',
+      'You cannot specify both `type` and `controller`: use controller properties only.',
+      'parameters_exclusive',
+    );
   }
   if (type === 'custom') {
     return parameterError('type', 'The local Stripe emulator does not create Custom accounts.');

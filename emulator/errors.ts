@@ -14,9 +14,30 @@
 
 import type Stripe from 'stripe';
 
+/**
+ * Every `code` the emulator answers with. Each is one of Stripe's documented error codes: stripe-node's
+ * type admits any string, so test/emulator/error-codes.test.ts checks this list against the codes its
+ * declarations name. Many of Stripe's parameter errors (an invalid value) carry no code at all, only
+ * `param` and the message; the emulator answers those without one.
+ */
+export const apiErrorCodes = [
+  'account_invalid',
+  'idempotency_key_in_use',
+  'lock_timeout',
+  'parameter_invalid_integer',
+  'parameter_missing',
+  'parameter_unknown',
+  'parameters_exclusive',
+  'rate_limit',
+  'resource_missing',
+  'url_invalid',
+] as const;
+export type ApiErrorCode = (typeof apiErrorCodes)[number];
+
 /** The `error` object of an API error, as stripe-node reads it (its StripeRawError). */
-export type ApiErrorBody = Pick<Stripe.StripeRawError, 'code' | 'param' | 'doc_url'> & {
+export type ApiErrorBody = Pick<Stripe.StripeRawError, 'param' | 'doc_url'> & {
   type: Stripe.RawErrorType;
+  code?: ApiErrorCode;
   message: string;
 };
 

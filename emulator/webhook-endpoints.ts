@@ -11,7 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Stripe from 'stripe';
 import { type EmulatorContext, seconds } from './context';
-import { type ApiError, apiErrors } from './errors';
+import { type ApiError, type ApiErrorCode, apiErrors } from './errors';
 import { ParsedForm } from './form';
 import { apiKeyFrom, readBody, sendJson } from './http-util';
 import { randomAlphanumeric } from './ids';
@@ -37,9 +37,9 @@ export const webhookEndpointsOf = (emulator: StripeEmulator): readonly WebhookEn
 
 type Reply = ApiError | { status: 200; body: unknown };
 
-const invalid = (param: string, message: string, code = 'parameter_invalid'): ApiError => ({
+const invalid = (param: string, message: string, code?: ApiErrorCode): ApiError => ({
   status: 400,
-  body: { error: { type: 'invalid_request_error', code, param, message } },
+  body: { error: { type: 'invalid_request_error', ...(code ? { code } : {}), param, message } },
 });
 const missing = (param: string): ApiError => invalid(param, `Missing required param: ${param}.`, 'parameter_missing');
 const noSuchEndpoint = (id: string): ApiError => ({
