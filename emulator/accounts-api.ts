@@ -211,6 +211,8 @@ export function createConnectedAccount(ctx: EmulatorContext, params: URLSearchPa
     charges_enabled: false,
     payouts_enabled: false,
     details_submitted: false,
+    // [doc] `tos_acceptance.date` is when the owner accepted the service agreement: not yet.
+    tos_acceptance: { date: null, ip: null, user_agent: null },
     metadata: Object.fromEntries(
       [...params].flatMap(([key, value]) => {
         const name = /^metadata\[([^\]]+)\]$/.exec(key)?.[1];
@@ -240,14 +242,18 @@ export function createConnectedAccount(ctx: EmulatorContext, params: URLSearchPa
   return { status: 200, body: cloneAccount(account) };
 }
 
-/** What the owner's completed onboarding changes: everything submitted, requested capabilities active. */
-export function onboardedPatch(account: StripeAccount) {
+/**
+ * What the owner's completed onboarding at `acceptedAt` (epoch seconds) changes: everything submitted, the
+ * service agreement accepted, requested capabilities active.
+ */
+export function onboardedPatch(account: StripeAccount, acceptedAt: number) {
   const capabilities: Record<string, CapabilityStatus> = {};
   for (const name of Object.keys(account.capabilities)) capabilities[name] = 'active';
   return {
     charges_enabled: true,
     payouts_enabled: true,
     details_submitted: true,
+    tos_acceptance: { ...account.tos_acceptance, date: acceptedAt },
     capabilities,
     requirements: { currently_due: [], eventually_due: [], past_due: [], disabled_reason: null },
   };

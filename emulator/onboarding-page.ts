@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccountLinkRecord } from './account-links';
 import { onboardedPatch } from './accounts-api';
-import type { EmulatorContext } from './context';
+import { type EmulatorContext, seconds } from './context';
 import { updateAccount } from './events';
 import { ParsedForm } from './form';
 import { escapeHtml, readBody, sendHtml, sendRedirect } from './http-util';
@@ -101,7 +101,7 @@ export async function handleOnboardingDecision(
     const businessName = form.get('business_name')?.trim();
     const email = form.get('email')?.trim();
     updateAccount(ctx, account.id, {
-      ...onboardedPatch(account),
+      ...onboardedPatch(account, seconds(ctx.now())),
       ...(email ? { email } : {}),
       ...(businessName ? { business_profile: { name: businessName } } : {}),
     });

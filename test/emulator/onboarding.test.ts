@@ -82,6 +82,8 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
         created: Math.floor(clock / 1000),
         email: 'jo@example.com',
         metadata: {},
+        // The owner has not accepted Stripe's service agreement yet.
+        tos_acceptance: { date: null, ip: null, user_agent: null },
         requirements: {
           currently_due: expect.arrayContaining(['external_account', 'tos_acceptance.date']),
           eventually_due: expect.arrayContaining(['external_account']),
@@ -244,6 +246,7 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
         currently_due: account.requirements?.currently_due,
         disabled_reason: account.requirements?.disabled_reason,
         name: account.business_profile?.name,
+        accepted: account.tos_acceptance?.date,
       }).toEqual({
         details_submitted: true,
         charges_enabled: true,
@@ -252,6 +255,7 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
         currently_due: [],
         disabled_reason: null,
         name: 'Jo Crafts',
+        accepted: Math.floor(clock / 1000),
       });
       const [delivery] = receiver.received;
       const event = stripe.webhooks.constructEvent(
