@@ -4,20 +4,25 @@
  * `confirmation=` the platform's backend presents; or its failure URL with a stable `error=` code.
  */
 import type { ServiceConfig } from '../config';
+import { validateReturnTo } from '../oauth/return-to';
 import { withQuery } from './query';
 
 /**
- * Where a flow that went well ends: the `return_to` it was started with, while that origin is still in
- * `RETURN_TO_ORIGINS` (an operator who removes a compromised origin stops the flows begun before, whose
- * resume values live a day), else the success URL.
+ * Where a flow that went well ends: the `return_to` it was started with, while it still passes the check it
+ * passed then (`validateReturnTo`: an operator who removes a compromised origin from `RETURN_TO_ORIGINS`
+ * stops the flows begun before, whose resume values live a day), else the success URL.
  */
 export const successTarget = (
   returnTo: string | undefined,
   config: Pick<ServiceConfig, 'successUrl' | 'returnToOrigins'>,
-): string =>
-  returnTo !== undefined && URL.canParse(returnTo) && config.returnToOrigins.includes(new URL(returnTo).origin)
-    ? returnTo
-    : config.successUrl;
+): string => {
+  if (returnTo === undefined) return config.successUrl;
+  try {
+    return validateReturnTo(returnTo, config.returnToOrigins);
+  } catch {
+    return config.successUrl;
+  }
+};
 
 export const successRedirect = (
   target: string,
