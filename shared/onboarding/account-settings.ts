@@ -95,12 +95,13 @@ export const unfinishedAccounts = (accounts: readonly OnboardingAccount[], type:
   );
 
 /**
- * How many unfinished accounts of a type one user may start within {@link bindingLifetimeSeconds} (as long
- * as a browser can come back to one). Each click without a binding creates an account at Stripe and leaves
+ * How many unfinished accounts of a type one user may start within {@link bindingLifetimeSeconds} (the life
+ * of the cookie a start leaves). Each click without a binding creates an account at Stripe and leaves
  * a cookie in its browser: without a limit, one ticket could fill the platform's Stripe account with
  * empty accounts, or a page could send a victim's browser through it until its cookies for this service
  * outgrow what API Gateway accepts (docs/security.md, "Accounts started without end"). An owner who
- * switches browsers a few times stays well inside it.
+ * switches browsers a few times stays well inside it; accounts the platform rejects at Stripe (as
+ * docs/onboarding.md advises for abandoned ones) stop counting once Stripe's `account.updated` says so.
  */
 export const unfinishedAccountLimit = 5;
 
@@ -115,6 +116,7 @@ export const nextStartAllowedAt = (
 ): EpochMs | undefined => {
   const window = secondsMs(bindingLifetimeSeconds);
   const counted = unfinishedAccounts(accounts, type)
+    .filter((account) => !account.rejected)
     .map((account) => Date.parse(account.connectedAt))
     .filter((startedAt) => startedAt > now - window)
     .sort((a, b) => a - b);

@@ -53,6 +53,10 @@ export const finishOnboarding = async (
       throw stripeFailure(error);
     }
     if (!account.details_submitted) return fail('onboarding_incomplete');
+    // What was read, stored as the callback stores it (ordered against the webhooks' snapshots), first: its
+    // time then keeps an older event arriving late from setting the details back to not submitted.
+    const change = readStateChange(account, record.accountId, context);
+    if (change) await storeReadState(change, context);
     const confirmation = browser === 'started here' ? mintConfirmation(now) : undefined;
     const outcome = await context.accounts.recordFinished(record, {
       ...(confirmation ? { confirmation: { hash: confirmation.hash, expiresAt: confirmation.expiresAt } } : {}),
@@ -62,9 +66,6 @@ export const finishOnboarding = async (
       // Deauthorized or reassigned while the owner was at Stripe: nothing here to finish.
       throw accountRefusals.deauthorized(record.accountId, 'its onboarding cannot continue');
     }
-    // The rest of what was read, as the callback stores it: the record is whole before the webhooks come.
-    const change = readStateChange(account, record.accountId, context);
-    if (change) await storeReadState(change, context);
     logger.info('onboarding finished', { accountId: record.accountId, platformUserId: record.platformUserId, outcome });
     metrics.count('OnboardingFinished', { flow: record.type });
     const target = successTarget(claims.returnTo, config);

@@ -26,6 +26,7 @@ import {
   recordFinishedOnboarding,
 } from '../stores/accounts-repo';
 import type { StripeAccess } from '../stripe/client';
+import { isRejectedReason } from '../stripe/rejected';
 import type { EpochMs } from '../time';
 import type { StateChange } from '../webhooks/account-change';
 
@@ -45,6 +46,8 @@ export interface OnboardingAccount {
   readonly browserHashes: readonly string[];
   /** ISO time it was recorded: for an account created here, when its onboarding started. */
   readonly connectedAt: string;
+  /** Stripe or the platform rejected it (its stored `requirements.disabled_reason`): it will never be finished. */
+  readonly rejected: boolean;
 }
 
 export type { FinishedOnboarding, NewCreatedAccount };
@@ -91,6 +94,7 @@ export const onboardingAccountOf = (record: AccountRecord): OnboardingAccount =>
   confirmationPending: isPendingConfirmation(record),
   browserHashes: [...(record.onboardingBrowsers ?? [])],
   connectedAt: record.connectedAt,
+  rejected: isRejectedReason(record.requirements?.disabledReason),
 });
 
 /** The operations of the accounts repo onboarding uses. */

@@ -179,13 +179,20 @@ const continuedHere = (
   return undefined;
 };
 
-/** A click that would start one unfinished account too many (`unfinishedAccountLimit`): nothing is created. */
+const minuteMs = 60_000;
+
+/**
+ * A click that would start one unfinished account too many (`unfinishedAccountLimit`): nothing is created.
+ * The time is rounded up to the minute, so that a click at the time it names is allowed.
+ */
 const tooManyUnfinished = (type: ConnectFlow, allowedAt: EpochMs): ServiceError =>
   tooManyRequests(
     'too_many_unfinished_accounts',
-    `You have started ${unfinishedAccountLimit} ${type === 'express' ? 'Express' : 'Standard'} accounts in other ` +
-      'browsers recently without finishing them. Continue one in the browser where you started it, or start a ' +
-      `new one after ${toIso(allowedAt).slice(0, 16).replace('T', ' ')} UTC.`,
+    `You have started ${unfinishedAccountLimit} ${type === 'express' ? 'Express' : 'Standard'} accounts in the ` +
+      'last 30 days without finishing them. Continue one in the browser where you started it, or start a new ' +
+      `one from ${toIso(Math.ceil(allowedAt / minuteMs) * minuteMs)
+        .slice(0, 16)
+        .replace('T', ' ')} UTC.`,
   );
 
 export const startOnboarding = async (
@@ -196,10 +203,10 @@ export const startOnboarding = async (
   const request = parseStartOnboarding(rawQueryString, config.returnToOrigins);
   const { platformUserId } = await verifyPlatformToken(request.ticket, secrets.platformTokenSecret, now);
   const existing = await accounts.listCreated(platformUserId, request.type);
-  const stripe = await context.stripe();
   const continued = continuedHere(existing, request.type, cookies);
   const allowedAt = continued ? undefined : nextStartAllowedAt(existing, request.type, now);
   if (allowedAt !== undefined) throw tooManyUnfinished(request.type, allowedAt);
+  const stripe = await context.stripe();
   const browser = continued?.browser ?? newBrowserBinding();
   const record =
     continued?.record ?? (await createAndRecord(platformUserId, request.type, existing, browser, stripe, context));

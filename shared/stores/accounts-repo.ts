@@ -175,9 +175,8 @@ export interface NewCreatedAccount {
 }
 
 /**
- * The owner finished at Stripe (its details are submitted, which never goes back), and the new confirmation
- * the platform must present. The rest of Stripe's state is stored apart, ordered against the webhooks'
- * (`recordState`).
+ * The owner finished at Stripe (its details are submitted), and the new confirmation the platform must
+ * present. The rest of Stripe's state is stored apart, ordered against the webhooks' (`recordState`).
  */
 export interface FinishedOnboarding {
   /** The new value's hash, for an account still pending; without one only a confirmed account is written. */
@@ -464,9 +463,11 @@ export const createdAccountScope: Readonly<Record<ConnectFlow, string>> = {
 };
 
 /**
- * The owner came back from Stripe with the details submitted (true for good, so it needs no ordering against
- * the webhooks' snapshots), and for an account still pending a new confirmation value's hash (replacing the
- * older one). `confirmation` is the value for the pending write, absent for the write of a confirmed account.
+ * The owner came back from Stripe with the details submitted, and for an account still pending a new
+ * confirmation value's hash (replacing the older one). `confirmation` is the value for the pending write,
+ * absent for the write of a confirmed account. The rest of Stripe's state, and the time it is of, the
+ * return stores just before, ordered against the webhooks' snapshots (`recordState`); this write marks the
+ * details submitted again in case that one failed, since Stripe does not take them back.
  */
 const finishedWrite = (
   tableName: string,

@@ -10,6 +10,7 @@ import type {
   OnboardingStripe,
 } from '../../../shared/onboarding/ports';
 import { createRaceWindowMs } from '../../../shared/stores/accounts-repo';
+import { isRejectedReason } from '../../../shared/stripe/rejected';
 import type { AccountState, StateChange } from '../../../shared/webhooks/account-change';
 
 export const TOKEN_SECRET = 'onboarding-unit-tests-secret-0123456789abcdef';
@@ -74,6 +75,7 @@ export class FakeStore implements OnboardingStore {
           confirmationPending: true,
           browserHashes: [account.browserHash],
           connectedAt: new Date(account.at).toISOString(),
+          rejected: false,
           recordedAt: account.at,
         };
     this.items.set(account.accountId, record);
@@ -103,6 +105,7 @@ export class FakeStore implements OnboardingStore {
     this.items.set(change.accountId, {
       ...item,
       detailsSubmitted: change.state.detailsSubmitted,
+      rejected: isRejectedReason(change.state.requirements?.disabledReason),
       state: change.state,
       stateAt,
     });
@@ -118,6 +121,7 @@ export class FakeStore implements OnboardingStore {
       confirmationPending: false,
       browserHashes: [],
       connectedAt: new Date().toISOString(),
+      rejected: false,
       ...record,
     });
   }

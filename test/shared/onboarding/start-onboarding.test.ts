@@ -331,7 +331,6 @@ describe('the limit on unfinished accounts a user starts', () => {
     const { accounts, stripe, start } = setup();
     const ticket = await ticketFor('user_1');
     for (let click = 0; click < unfinishedAccountLimit; click += 1) await start({ type: 'express', ticket });
-    const firstStartedAt = Date.parse(accounts.items.get('acct_fake0001')?.connectedAt ?? '');
     stripe.calls.length = 0;
     const writes = accounts.writes;
 
@@ -341,17 +340,40 @@ describe('the limit on unfinished accounts a user starts', () => {
     expect(refused).toMatchObject({
       kind: 'too_many_requests',
       code: 'too_many_unfinished_accounts',
-      message: `You have started 5 Express accounts in other browsers recently without finishing them. Continue one in the browser where you started it, or start a new one after ${new Date(
-        firstStartedAt + 30 * day,
-      )
-        .toISOString()
-        .slice(0, 16)
-        .replace('T', ' ')} UTC.`,
+      message: expect.stringMatching(
+        /^You have started 5 Express accounts in the last 30 days without finishing them\. Continue one in the browser where you started it, or start a new one from \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/,
+      ),
     });
     expect(cookiesOf(refused)).toEqual([]);
     expect(stripe.calls).toEqual([]);
     expect(accounts.writes).toBe(writes);
     expect(accounts.items.size).toBe(5);
+  });
+
+  it('names the minute the oldest counted account stops counting, rounded up so that a click then is allowed', async () => {
+    const { accounts, context } = fakeContext();
+    const minute = 60_000;
+    // A whole minute a few minutes ahead; the oldest account stops counting 30 seconds after it.
+    const base = Math.floor((Date.now() + 5 * minute) / minute) * minute;
+    for (let index = 0; index < unfinishedAccountLimit; index += 1) {
+      accounts.add({
+        accountId: `acct_started${index}`,
+        platformUserId: 'user_1',
+        onboardingSlot: index,
+        connectedAt: new Date(base + 30_000 - 30 * day + index * 60 * minute).toISOString(),
+      });
+    }
+    const startAt = async (now: number) =>
+      startOnboarding(
+        { rawQueryString: `type=express&ticket=${await mintPlatformToken('user_1', TOKEN_SECRET, 900)}` },
+        { ...context, now },
+      ).catch((error: unknown) => error);
+    const nextMinute = new Date(base + minute).toISOString().slice(0, 16).replace('T', ' ');
+
+    expect(await startAt(Date.now())).toMatchObject({
+      message: expect.stringContaining(`or start a new one from ${nextMinute} UTC.`),
+    });
+    expect(await startAt(base + minute)).toMatchObject({ statusCode: 302 });
   });
 
   it('still lets a browser holding a binding continue its account at the limit', async () => {
@@ -371,8 +393,9 @@ describe('the limit on unfinished accounts a user starts', () => {
     const { accounts, stripe, start } = setup();
     const unfinished = (index: number, fields: Partial<OnboardingAccount>) =>
       accounts.add({ accountId: `acct_old${index}`, platformUserId: 'user_1', onboardingSlot: index, ...fields });
-    // Started 31 days ago (no browser can come back), finished, of the other type, another user's, OAuth-connected:
+    // Started 31 days ago, finished, of the other type, another user's, OAuth-connected, rejected at Stripe:
     unfinished(0, { connectedAt: new Date(Date.now() - 31 * day).toISOString() });
+    unfinished(10, { rejected: true });
     unfinished(1, { detailsSubmitted: true });
     unfinished(2, { type: 'standard' });
     unfinished(3, { platformUserId: 'user_2' });
