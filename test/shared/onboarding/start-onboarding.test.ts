@@ -11,12 +11,21 @@ import { fakeContext, stripeError, TOKEN_SECRET } from './fakes';
 
 const setup = () => {
   const { accounts, stripe, metrics, context } = fakeContext();
+  /** How many times a request built its Stripe client: only one that gets as far as Stripe does. */
+  const clients = { built: 0 };
   const start = async (query: Record<string, string>, cookies?: readonly string[]) =>
     startOnboarding(
       { rawQueryString: new URLSearchParams(query).toString(), ...(cookies ? { cookies } : {}) },
-      { ...context, now: Date.now() },
+      {
+        ...context,
+        stripe: async () => {
+          clients.built += 1;
+          return context.stripe();
+        },
+        now: Date.now(),
+      },
     );
-  return { accounts, stripe, metrics, start };
+  return { accounts, stripe, metrics, start, clients };
 };
 
 /** The binding a Set-Cookie of /connect/onboard holds for `accountId`: its name=value part. */
@@ -328,11 +337,12 @@ describe('the limit on unfinished accounts a user starts', () => {
   const day = 24 * 60 * 60 * 1000;
 
   it(`refuses a start that would make a sixth unfinished account within 30 days: 429, nothing created, no cookie`, async () => {
-    const { accounts, stripe, start } = setup();
+    const { accounts, stripe, start, clients } = setup();
     const ticket = await ticketFor('user_1');
     for (let click = 0; click < unfinishedAccountLimit; click += 1) await start({ type: 'express', ticket });
     stripe.calls.length = 0;
     const writes = accounts.writes;
+    const built = clients.built;
 
     const refused = await start({ type: 'express', ticket }).catch((error: unknown) => error);
 
@@ -346,6 +356,7 @@ describe('the limit on unfinished accounts a user starts', () => {
     });
     expect(cookiesOf(refused)).toEqual([]);
     expect(stripe.calls).toEqual([]);
+    expect(clients.built).toBe(built);
     expect(accounts.writes).toBe(writes);
     expect(accounts.items.size).toBe(5);
   });
