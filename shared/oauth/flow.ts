@@ -4,6 +4,9 @@ export type ConnectFlow = (typeof connectFlows)[number];
 
 export const isConnectFlow = (value: unknown): value is ConnectFlow => value === 'standard' || value === 'express';
 
+/** The flow's accounts as a person reads them in a message: "Express" or "Standard". */
+export const flowLabel = (flow: ConnectFlow): string => (flow === 'express' ? 'Express' : 'Standard');
+
 /**
  * The `scope` Stripe's token response reports for each flow. Checking it is our defence against a
  * flow mix-up: a state minted for one flow used with a code from the other.

@@ -7,7 +7,7 @@
 import type Stripe from 'stripe';
 import { badRequest } from '../errors';
 import { hasControlCharacters } from '../http/query';
-import type { ConnectFlow } from './flow';
+import { type ConnectFlow, flowLabel } from './flow';
 
 export type StripeUserField = keyof Stripe.OAuthAuthorizeUrlParams.StripeUser;
 
@@ -144,7 +144,7 @@ export const parseStripeUser = (query: URLSearchParams, flow: ConnectFlow): Reco
     }
     const format = formatFor(rule, flow);
     if (format && !format.pattern.test(value)) {
-      const accounts = rule.format === format ? '' : ` for ${flow === 'express' ? 'Express' : 'Standard'} accounts`;
+      const accounts = rule.format === format ? '' : ` for ${flowLabel(flow)} accounts`;
       throw badRequest('invalid_stripe_user', `${key} must be ${format.hint}${accounts}.`);
     }
     prefill[field] = value;

@@ -10,12 +10,12 @@ import type { ServiceConfig } from '../config';
 import { badRequest, conflict, ServiceError, tooManyRequests, withCookies } from '../errors';
 import { parseQuery, refuseUnknownParameters, requiredParam, singleParam } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
-import { type ConnectFlow, isConnectFlow } from '../oauth/flow';
+import { type ConnectFlow, flowLabel, isConnectFlow } from '../oauth/flow';
 import { validateReturnTo } from '../oauth/return-to';
 import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import { classifyStripeError, isSavedFailure, stripeFailure } from '../stripe/errors';
-import { type EpochMs, pause, toIso } from '../time';
+import { type EpochMs, pause, secondsMs, toIso } from '../time';
 import {
   accountCreateParams,
   accountIdempotencyKey,
@@ -24,7 +24,7 @@ import {
   unfinishedAccountLimit,
   unfinishedAccounts,
 } from './account-settings';
-import { type BrowserBinding, newBrowserBinding, recordedBinding } from './browser-binding';
+import { type BrowserBinding, bindingLifetimeSeconds, newBrowserBinding, recordedBinding } from './browser-binding';
 import { onboardingLink } from './onboarding-link';
 import type { OnboardingAccount, OnboardingObservability, OnboardingStore, OnboardingStripe } from './ports';
 import type { OnboardingPageRequest } from './resumed-account';
@@ -179,7 +179,7 @@ const continuedHere = (
   return undefined;
 };
 
-const minuteMs = 60_000;
+const minuteMs = secondsMs(60);
 
 /**
  * A click that would start one unfinished account too many (`unfinishedAccountLimit`): nothing is created.
@@ -188,8 +188,9 @@ const minuteMs = 60_000;
 const tooManyUnfinished = (type: ConnectFlow, allowedAt: EpochMs): ServiceError =>
   tooManyRequests(
     'too_many_unfinished_accounts',
-    `You have started ${unfinishedAccountLimit} ${type === 'express' ? 'Express' : 'Standard'} accounts in the ` +
-      'last 30 days without finishing them. Continue one in the browser where you started it, or start a new ' +
+    `You have started ${unfinishedAccountLimit} ${flowLabel(type)} accounts in the last ` +
+      `${bindingLifetimeSeconds / (24 * 60 * 60)} days without finishing them. Continue one in the browser ` +
+      'where you started it, or start a new ' +
       `one from ${toIso(Math.ceil(allowedAt / minuteMs) * minuteMs)
         .slice(0, 16)
         .replace('T', ' ')} UTC.`,
