@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
-import { missingParameter, parameterError, unknownParameter } from './accounts-api';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import type { ApiError } from './errors';
+import { missingParameter, parameterError, unknownParameter } from './errors';
 import type { ApiReply } from './idempotency';
 import { randomAlphanumeric } from './ids';
 

@@ -5,9 +5,9 @@ import {
   needsPlatformCollection,
 } from '../shared/onboarding/embedded-components';
 import { noSuchAccount } from './account-links';
-import { missingParameter, parameterError, unknownParameter } from './accounts-api';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
+import { missingParameter, parameterError, unknownParameter } from './errors';
 import type { ApiReply } from './idempotency';
 import { randomAlphanumeric } from './ids';
 import type { StripeAccount } from './types';

@@ -1,7 +1,7 @@
 import { cloneAccount, createAccount } from './accounts';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
-import type { ApiError, ApiErrorCode } from './errors';
+import { type ApiError, parameterError, unknownParameter } from './errors';
 import type { ApiReply } from './idempotency';
 import { newId } from './ids';
 import type { AccountType, CapabilityStatus, StripeAccount } from './types';
@@ -13,39 +13,6 @@ import type { AccountType, CapabilityStatus, StripeAccount } from './types';
  */
 
 type Controller = StripeAccount['controller'];
-
-/**
- * A parameter's value refused: `param` and the message, like every Stripe parameter error, and a `code` only
- * where Stripe documents one for the case (most invalid values have none).
- */
-export const parameterError = (param: string, message: string, code?: ApiErrorCode): ApiError => ({
-  status: 400,
-  body: { error: { type: 'invalid_request_error', ...(code ? { code } : {}), param, message } },
-});
-
-export const unknownParameter = (param: string): ApiError => ({
-  status: 400,
-  body: {
-    error: {
-      type: 'invalid_request_error',
-      code: 'parameter_unknown',
-      param,
-      message: `Received unknown parameter: ${param}`,
-    },
-  },
-});
-
-export const missingParameter = (param: string): ApiError => ({
-  status: 400,
-  body: {
-    error: {
-      type: 'invalid_request_error',
-      code: 'parameter_missing',
-      param,
-      message: `Missing required param: ${param}.`,
-    },
-  },
-});
 
 const knownParameter =
   /^(type|country|email|business_type|default_currency|expand\[\d*\])$|^(controller|capabilities|metadata|business_profile)\[/;

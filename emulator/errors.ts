@@ -51,6 +51,39 @@ export interface OAuthError {
   body: { error: Stripe.RawErrorType; error_description: string };
 }
 
+/**
+ * A parameter's value refused: `param` and the message, like every Stripe parameter error, and a `code` only
+ * where Stripe documents one for the case (most invalid values have none).
+ */
+export const parameterError = (param: string, message: string, code?: ApiErrorCode): ApiError => ({
+  status: 400,
+  body: { error: { type: 'invalid_request_error', ...(code ? { code } : {}), param, message } },
+});
+
+export const unknownParameter = (param: string): ApiError => ({
+  status: 400,
+  body: {
+    error: {
+      type: 'invalid_request_error',
+      code: 'parameter_unknown',
+      param,
+      message: `Received unknown parameter: ${param}`,
+    },
+  },
+});
+
+export const missingParameter = (param: string): ApiError => ({
+  status: 400,
+  body: {
+    error: {
+      type: 'invalid_request_error',
+      code: 'parameter_missing',
+      param,
+      message: `Missing required param: ${param}.`,
+    },
+  },
+});
+
 /** Stripe prints keys as prefix + asterisks + last four characters. */
 export function redactKey(key: string): string {
   const match = /^(sk|rk|pk)_(test|live)_/.exec(key);

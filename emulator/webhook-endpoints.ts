@@ -11,7 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Stripe from 'stripe';
 import { type EmulatorContext, seconds } from './context';
-import { type ApiError, type ApiErrorCode, apiErrors } from './errors';
+import { type ApiError, apiErrors, missingParameter, parameterError, unknownParameter } from './errors';
 import { ParsedForm } from './form';
 import { apiKeyFrom, readBody, sendJson } from './http-util';
 import { randomAlphanumeric } from './ids';
@@ -37,11 +37,6 @@ export const webhookEndpointsOf = (emulator: StripeEmulator): readonly WebhookEn
 
 type Reply = ApiError | { status: 200; body: unknown };
 
-const invalid = (param: string, message: string, code?: ApiErrorCode): ApiError => ({
-  status: 400,
-  body: { error: { type: 'invalid_request_error', ...(code ? { code } : {}), param, message } },
-});
-const missing = (param: string): ApiError => invalid(param, `Missing required param: ${param}.`, 'parameter_missing');
 const noSuchEndpoint = (id: string): ApiError => ({
   status: 404,
   body: {
@@ -75,10 +70,10 @@ const mergedMetadata = (current: Stripe.Metadata, form: ParsedForm): Stripe.Meta
 
 function create(ctx: EmulatorContext, store: WebhookEndpointRecord[], form: ParsedForm): Reply {
   const url = form.get('url');
-  if (url === undefined) return missing('url');
-  if (!validUrl(url)) return invalid('url', `Invalid URL: ${url}`, 'url_invalid');
+  if (url === undefined) return missingParameter('url');
+  if (!validUrl(url)) return parameterError('url', `Invalid URL: ${url}`, 'url_invalid');
   const enabledEvents = form.list('enabled_events');
-  if (enabledEvents.length === 0) return missing('enabled_events');
+  if (enabledEvents.length === 0) return missingParameter('enabled_events');
   const secret = `whsec_${randomAlphanumeric(32)}`;
   const endpoint: Stripe.WebhookEndpoint = {
     id: `we_${randomAlphanumeric(24)}`,
@@ -102,9 +97,9 @@ function update(store: WebhookEndpointRecord[], id: string, form: ParsedForm): R
   const record = store[index];
   if (!record) return noSuchEndpoint(id);
   const url = form.get('url');
-  if (url !== undefined && !validUrl(url)) return invalid('url', `Invalid URL: ${url}`, 'url_invalid');
+  if (url !== undefined && !validUrl(url)) return parameterError('url', `Invalid URL: ${url}`, 'url_invalid');
   for (const fixed of ['api_version', 'connect']) {
-    if (form.has(fixed)) return invalid(fixed, `Received unknown parameter: ${fixed}`, 'parameter_unknown');
+    if (form.has(fixed)) return unknownParameter(fixed);
   }
   const enabledEvents = form.list('enabled_events');
   const disabled = form.get('disabled');
@@ -126,7 +121,11 @@ function list(store: readonly WebhookEndpointRecord[], query: URLSearchParams): 
   const limitText = query.get('limit') ?? '10';
   const limit = Number(limitText);
   if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100) {
-    return invalid('limit', `Invalid integer: ${limitText}; must be between 1 and 100`, 'parameter_invalid_integer');
+    return parameterError(
+      'limit',
+      `Invalid integer: ${limitText}; must be between 1 and 100`,
+      'parameter_invalid_integer',
+    );
   }
   const newestFirst = [...store].reverse();
   const after = query.get('starting_after');
