@@ -95,6 +95,14 @@ const recordsOf = async (user: string) =>
     )
   ).Items ?? [];
 
+/** Stores Stripe's account object as a snapshot of time `asOf`, as the webhook stores an account.updated; whether it was. */
+const storeSnapshot = async (accountId: string, stripeAccount: Record<string, unknown>, asOf: number) => {
+  const state = accountStateFrom({ object: 'account', ...stripeAccount });
+  if (!state) throw new Error('a valid account state');
+  const repo = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
+  return repo.recordState({ kind: 'state', accountId, state, asOf }, Date.now());
+};
+
 const errorPageCode = async (response: Response) => /Error code: ([a-z_]+)/.exec(await response.text())?.[1];
 
 describe('GET /connect/onboard', () => {
@@ -221,19 +229,13 @@ describe('GET /connect/onboard', () => {
       started.push(accountOfLink(locationOf(await start('rejected_one', 'express'))));
     expect((await start('rejected_one', 'express')).status).toBe(429);
     // The platform rejects an abandoned one at Stripe; its account.updated says so (stored as the webhook does).
-    const rejected = accountStateFrom({
-      object: 'account',
+    const rejected = {
       details_submitted: false,
       charges_enabled: false,
       payouts_enabled: false,
       requirements: { disabled_reason: 'rejected.other' },
-    });
-    if (!rejected) throw new Error('a valid account state');
-    const repo = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
-    await repo.recordState(
-      { kind: 'state', accountId: started[0] ?? '', state: rejected, asOf: Date.now() },
-      Date.now(),
-    );
+    };
+    expect(await storeSnapshot(started[0] ?? '', rejected, Date.now())).toBe(true);
 
     const again = await start('rejected_one', 'express');
 
@@ -325,18 +327,15 @@ describe('the hosted onboarding and its return', () => {
     const accountId = accountOfLink(link);
     const backFromStripe = await answerHostedPage(link, 'submit');
     // An account.updated from a second after the return's read, stored before the return writes.
-    const newer = accountStateFrom({
-      object: 'account',
+    const newer = {
       details_submitted: true,
       charges_enabled: false,
       payouts_enabled: false,
       capabilities: { card_payments: 'inactive', transfers: 'inactive' },
       requirements: { disabled_reason: 'rejected.fraud' },
-    });
-    if (!newer) throw new Error('a valid account state');
+    };
     const later = Date.now() + 60_000;
-    const repo = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
-    expect(await repo.recordState({ kind: 'state', accountId, state: newer, asOf: later }, Date.now())).toBe(true);
+    expect(await storeSnapshot(accountId, newer, later)).toBe(true);
 
     const returned = locationOf(await browser.get(backFromStripe.href));
 
