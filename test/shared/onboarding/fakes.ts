@@ -36,6 +36,8 @@ type StoredAccount = OnboardingAccount & {
 export class FakeStore implements OnboardingStore {
   readonly items = new Map<string, StoredAccount>();
   writes = 0;
+  /** The writes of the return, in the order they were made. */
+  readonly returnWrites: ('recordFinished' | 'recordState')[] = [];
 
   async get(accountId: string) {
     return this.items.get(accountId);
@@ -84,6 +86,7 @@ export class FakeStore implements OnboardingStore {
 
   async recordFinished(owned: Pick<OnboardingAccount, 'accountId' | 'platformUserId'>, finished: FinishedOnboarding) {
     this.writes += 1;
+    this.returnWrites.push('recordFinished');
     const item = this.items.get(owned.accountId);
     if (!item || item.platformUserId !== owned.platformUserId) throw new Error('recordFinished on a record not owned');
     if (item.confirmed) {
@@ -98,6 +101,7 @@ export class FakeStore implements OnboardingStore {
 
   async recordState(change: StateChange, _now: number) {
     this.writes += 1;
+    this.returnWrites.push('recordState');
     const item = this.items.get(change.accountId);
     const stateAt = Math.floor(change.asOf / 1000);
     // As the repo: only a connected account, and never over a newer snapshot.
