@@ -83,7 +83,9 @@ export const accountIdempotencyKey = (
 
 /**
  * The accounts of this type this user started and has not finished: the ones a new click may continue
- * (the browser decides which, shared/onboarding/browser-binding.ts).
+ * (the browser decides which, shared/onboarding/browser-binding.ts). An account rejected at Stripe is not
+ * one of them: it can never be finished, so the browser that started it gets a new account instead of a
+ * dead end, and it stops counting toward {@link unfinishedAccountLimit}.
  */
 export const unfinishedAccounts = (accounts: readonly OnboardingAccount[], type: ConnectFlow): OnboardingAccount[] =>
   accounts.filter(
@@ -91,7 +93,8 @@ export const unfinishedAccounts = (accounts: readonly OnboardingAccount[], type:
       account.connection === 'created' &&
       account.type === type &&
       account.status === 'connected' &&
-      !account.detailsSubmitted,
+      !account.detailsSubmitted &&
+      !account.rejected,
   );
 
 /**
@@ -116,7 +119,6 @@ export const nextStartAllowedAt = (
 ): EpochMs | undefined => {
   const window = secondsMs(bindingLifetimeSeconds);
   const counted = unfinishedAccounts(accounts, type)
-    .filter((account) => !account.rejected)
     .map((account) => Date.parse(account.connectedAt))
     .filter((startedAt) => startedAt > now - window)
     .sort((a, b) => a - b);

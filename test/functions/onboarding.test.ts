@@ -223,10 +223,11 @@ describe('GET /connect/onboard', () => {
     expect((await start('many_browsers', 'standard')).status).toBe(302);
   });
 
-  it('stops counting an unfinished account once Stripe says it was rejected, so its owner can start again', async () => {
+  it('stops counting an unfinished account once Stripe says it was rejected; its own browser gets a new one', async () => {
+    const browsers = Array.from({ length: 5 }, () => new TestBrowser());
     const started: string[] = [];
-    for (let browser = 0; browser < 5; browser += 1)
-      started.push(accountOfLink(locationOf(await start('rejected_one', 'express'))));
+    for (const browser of browsers)
+      started.push(accountOfLink(locationOf(await start('rejected_one', 'express', browser))));
     expect((await start('rejected_one', 'express')).status).toBe(429);
     // The platform rejects an abandoned one at Stripe; its account.updated says so (stored as the webhook does).
     const rejected = {
@@ -237,10 +238,11 @@ describe('GET /connect/onboard', () => {
     };
     expect(await storeSnapshot(started[0] ?? '', rejected, Date.now())).toBe(true);
 
-    const again = await start('rejected_one', 'express');
+    const again = await start('rejected_one', 'express', browsers[0]);
 
     expect(again.status).toBe(302);
     expect(started).not.toContain(accountOfLink(locationOf(again)));
+    expect(await recordsOf('rejected_one')).toHaveLength(6);
   });
 
   it('refuses a bad type or a missing ticket before touching Stripe', async () => {

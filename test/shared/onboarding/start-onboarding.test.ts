@@ -312,6 +312,29 @@ describe('startOnboarding', () => {
     expect([...staging.accounts.items.keys()]).toEqual(['acct_fake0002']);
   });
 
+  it('gives the browser of an account Stripe has since rejected a new account, in the next slot, not a dead end', async () => {
+    const { accounts, stripe, start } = setup();
+    const binding = 'B'.repeat(43);
+    accounts.add({
+      accountId: 'acct_rejected',
+      platformUserId: 'user_1',
+      onboardingSlot: 0,
+      browserHashes: [hashSecretValue(binding)],
+      rejected: true,
+    });
+    const cookies = [`${onboardingCookieName('acct_rejected')}=${binding}`];
+
+    const response = await start({ type: 'express', ticket: await ticketFor('user_1') }, cookies);
+
+    expect(response.headers.location).toContain('/acct_fake0001/');
+    expect(stripe.calls[0]?.args[1]).toBe(accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 1));
+    const linkedAccounts = stripe.calls
+      .filter((call) => call.method === 'createAccountLink')
+      .map((call) => (call.args[0] as { account: string }).account);
+    expect(linkedAccounts).toEqual(['acct_fake0001']);
+    bindingCookie(response, 'acct_fake0001');
+  });
+
   it('answers 409 (no retry helps) when Stripe refuses a link for a reused account', async () => {
     const { accounts, stripe, start } = setup();
     const binding = 'B'.repeat(43);
