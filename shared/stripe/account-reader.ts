@@ -23,22 +23,23 @@ export interface AccountReaderOptions extends StripeClientOptions {
   readonly fetch?: typeof fetch;
 }
 
-/** A read that cannot succeed (the account is gone or no longer ours): undefined, not an error. */
-const accountGone: ReadonlySet<StripeFailureKind> = new Set([
-  'account_not_connected',
-  'not_found',
-  'permission_denied',
-]);
+/**
+ * A read that cannot succeed (the account is gone or no longer ours): undefined, not an error. A 403
+ * that is not about the account (a restricted key without Accounts read) is not here: it is ours to fix.
+ */
+const accountGone: ReadonlySet<StripeFailureKind> = new Set(['account_not_connected', 'not_found']);
 
 /**
  * The webhook's answer to the other failures: a 5xx, so Stripe redelivers the event. A refused key
- * (a bad rotation) is the operator's; anything else counts as Stripe not answering.
+ * (a bad rotation) or one without the permission to read accounts is the operator's; anything else
+ * counts as Stripe not answering.
  */
 const answerFor = (failure: StripeFailure): StripeAnswer => {
   switch (failure.kind) {
     case 'timeout':
       return commonStripeAnswers.timeout;
     case 'credentials_refused':
+    case 'permission_denied':
       return commonStripeAnswers.credentials_refused;
     default:
       return commonStripeAnswers.stripe_unavailable;

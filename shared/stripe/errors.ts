@@ -25,7 +25,7 @@ export type StripeFailureKind =
   | 'stripe_unavailable'
   /** Our API key was refused (401). */
   | 'credentials_refused'
-  /** The key lacks a permission (403 other than `account_invalid`): a restricted key. */
+  /** The key lacks a permission (403 other than `account_invalid` or revoked access): a restricted key. */
   | 'permission_denied'
   /** OAuth `invalid_client` not about one account: the client_id and the key do not belong together. */
   | 'invalid_client'
@@ -122,7 +122,7 @@ export const notConnectedMessage = /not connected/i;
 export const controlledAccountMessage = /no_deauth_on_controlled_account/;
 /** 400 from POST /v1/accounts/{id}/login_links: "... an account that has not completed onboarding." */
 export const notOnboardedMessage = /not completed onboarding/i;
-/** A 401 that is the account's revoked access, not our key: "... does not have access to account ... may have been revoked." */
+/** A 401 or 403 that is the account's revoked access, not our key: "... does not have access to account ... may have been revoked." */
 export const revokedAccessMessage = /does not have access to account|access may have been revoked/i;
 
 /** stripe-node marks a timed-out request with this code on the connection error's `detail`. */
@@ -151,7 +151,8 @@ const kindOf = (error: StripeErrorLike): StripeFailureKind => {
     case 'StripeAuthenticationError':
       return revokedAccessMessage.test(message) ? 'account_not_connected' : 'credentials_refused';
     case 'StripePermissionError':
-      return 'permission_denied';
+      // Stripe's 403 for an account the key does not reach carries `account_invalid` (handled above) or says so.
+      return revokedAccessMessage.test(message) ? 'account_not_connected' : 'permission_denied';
     case 'StripeInvalidRequestError':
       return statusCode === 404 ? 'not_found' : 'invalid_request';
     case 'StripeInvalidGrantError':

@@ -37,9 +37,31 @@ describe('createAccountReader', () => {
     expect(stripeApiVersion).toBe(Stripe.API_VERSION);
   });
 
-  it.each([403, 404])('answers undefined when the key no longer reaches the account (%i)', async (status) => {
-    const { fetch } = scripted([json(status, { error: { type: 'invalid_request_error' } })]);
+  it('answers undefined when the key no longer reaches the account (403 account_invalid)', async () => {
+    const { fetch } = scripted([json(403, { error: { type: 'invalid_request_error', code: 'account_invalid' } })]);
     await expect(reader(fetch)('acct_1')).resolves.toBeUndefined();
+  });
+
+  it('answers undefined when the account does not exist (404)', async () => {
+    const { fetch } = scripted([json(404, { error: { type: 'invalid_request_error', code: 'resource_missing' } })]);
+    await expect(reader(fetch)('acct_1')).resolves.toBeUndefined();
+  });
+
+  it('treats a 403 that is not about the account (a restricted key without Accounts read) as our misconfiguration, never "account gone"', async () => {
+    const { fetch, requests } = scripted([
+      json(403, {
+        error: {
+          type: 'invalid_request_error',
+          message:
+            "The provided key 'rk_test_***123' does not have the required permissions for this endpoint on account 'acct_platform'.",
+        },
+      }),
+      json(200, { id: 'acct_1', object: 'account' }),
+    ]);
+    await expect(reader(fetch)('acct_1')).rejects.toThrowError(
+      expect.objectContaining({ kind: 'upstream_failed', code: 'stripe_misconfigured' }),
+    );
+    expect(requests).toHaveLength(1);
   });
 
   it('answers undefined for a 401 that says our access to the account was revoked', async () => {

@@ -66,6 +66,11 @@ const api = {
     message:
       "The provided key 'sk_test_****1234' does not have access to account 'acct_1Gone' (or that account does not exist). Application access may have been revoked.",
   }),
+  revokedAccessForbidden: apiError(403, {
+    type: 'invalid_request_error',
+    message:
+      "The provided key 'sk_test_****1234' does not have access to account 'acct_1Revoked' (or that account does not exist). Application access may have been revoked.",
+  }),
   missingPermission: apiError(403, {
     type: 'invalid_request_error',
     message:
@@ -195,6 +200,11 @@ describe('classifyStripeError', () => {
       kind: 'account_not_connected',
       status: 403,
       accountId: 'acct_1Gone',
+    });
+    expectFailure(await classifiedApi(api.revokedAccessForbidden), {
+      kind: 'account_not_connected',
+      status: 403,
+      accountId: 'acct_1Revoked',
     });
     expectFailure(await classifiedApi(api.missingPermission), { kind: 'permission_denied', status: 403 });
     expectFailure(await classifiedApi(api.noSuchAccount), { kind: 'not_found', status: 404 });
