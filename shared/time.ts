@@ -9,6 +9,12 @@ export type EpochMs = number;
 /** Epoch seconds (Stripe's `created`, a TTL attribute) as milliseconds. */
 export const fromEpochSeconds = (seconds: number): EpochMs => seconds * 1000;
 
+/**
+ * Whether a value from a payload is an epoch-second time (a whole, non-negative number a double holds
+ * exactly). Anything else (1e17, 1e-200, -1) is no time at all, and one the store could not write.
+ */
+export const isEpochSeconds = (value: unknown): value is number => Number.isSafeInteger(value) && Number(value) >= 0;
+
 /** The whole epoch second a millisecond falls in. */
 export const toEpochSeconds = (ms: EpochMs): number => Math.floor(ms / 1000);
 

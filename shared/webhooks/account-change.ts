@@ -3,7 +3,7 @@
  * carries the time it describes, so an older event can never overwrite a newer state.
  */
 import { capabilityNamePattern } from '../stripe/ids';
-import type { EpochMs } from '../time';
+import { type EpochMs, isEpochSeconds } from '../time';
 
 /** A requirement Stripe must collect again because validation or verification failed. */
 export interface RequirementError {
@@ -158,7 +158,7 @@ const requirementsSummary = (value: unknown): RequirementsSummary => {
     pendingVerification: stringList(due.pending_verification),
     errors: requirementErrors(due.errors),
     disabledReason: typeof due.disabled_reason === 'string' ? boundedName(due.disabled_reason) : null,
-    currentDeadline: typeof due.current_deadline === 'number' ? due.current_deadline : null,
+    currentDeadline: isEpochSeconds(due.current_deadline) ? due.current_deadline : null,
   };
 };
 

@@ -316,6 +316,53 @@ describe('hostile input', () => {
     );
   });
 
+  it('POST /webhooks/stripe stores the state of an account.updated whatever number its current_deadline holds', async () => {
+    const accountId = await connectAccount(stack, 'standard', 'fuzz_deadline_user');
+    const deadline = fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.constantFrom(1e17, 1e-200, -1, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, 1_800_000_000),
+    );
+    await fc.assert(
+      fc.asyncProperty(deadline, async (currentDeadline) => {
+        tried += 1;
+        const marker = `deadline_${tried}`;
+        const response = await postSigned(
+          JSON.stringify({
+            id: `evt_deadline${tried}${Date.now()}`,
+            object: 'event',
+            api_version: stripeApiVersion,
+            type: 'account.updated',
+            created: Math.floor(Date.now() / 1000),
+            livemode: false,
+            account: accountId,
+            data: {
+              object: {
+                id: accountId,
+                object: 'account',
+                charges_enabled: false,
+                payouts_enabled: false,
+                details_submitted: false,
+                requirements: { currently_due: [marker], current_deadline: currentDeadline },
+              },
+            },
+          }),
+        );
+        expectHarmless(response);
+        expect(JSON.parse(response.body)).toEqual({ received: true, status: 'processed' });
+        const stored = await createDocumentClient().send(
+          new GetCommand({ TableName: stack.tables.accounts, Key: { accountId }, ConsistentRead: true }),
+        );
+        expect(stored.Item?.requirements?.currentlyDue).toEqual([marker]);
+        // As JSON carries it: NaN and the infinities become null, -0 becomes 0.
+        const sent: unknown = JSON.parse(JSON.stringify(currentDeadline));
+        const isTime = typeof sent === 'number' && Number.isSafeInteger(sent) && sent >= 0;
+        expect(stored.Item?.requirements?.currentDeadline).toBe(isTime ? sent : null);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('answers any Host header with a route answer or a 400, and keeps serving', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 40 }), async (host) => {

@@ -116,6 +116,35 @@ describe('accountStateFrom', () => {
     },
   );
 
+  it.each([1e17, 1e-200, -1, 1_800_000_000.5, '1800000000', Number.MAX_SAFE_INTEGER + 1])(
+    'reads a current_deadline that is no epoch-second time (%s) as none, so the store can still write the state',
+    (deadline) => {
+      const state = accountStateFrom({
+        object: 'account',
+        charges_enabled: false,
+        payouts_enabled: false,
+        details_submitted: false,
+        requirements: { current_deadline: deadline },
+        future_requirements: { current_deadline: deadline },
+      });
+      expect(state?.requirements.currentDeadline).toBeNull();
+      expect(state?.futureRequirements.currentDeadline).toBeNull();
+    },
+  );
+
+  it('keeps a current_deadline that is an epoch-second time', () => {
+    const state = accountStateFrom({
+      object: 'account',
+      charges_enabled: false,
+      payouts_enabled: false,
+      details_submitted: false,
+      requirements: { current_deadline: 1_800_000_000 },
+      future_requirements: { current_deadline: 0 },
+    });
+    expect(state?.requirements.currentDeadline).toBe(1_800_000_000);
+    expect(state?.futureRequirements.currentDeadline).toBe(0);
+  });
+
   it('reads a character outside printable ASCII in a name as ?, so the requirement still counts, and a control character in a reason as a space', () => {
     const state = accountStateFrom({
       object: 'account',
