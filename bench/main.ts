@@ -155,7 +155,7 @@ const main = async (): Promise<void> => {
       return {
         rawPut: combineRuns(puts),
         webhook: combineRuns(deliveries),
-        rawAccountUpdate: await measureRawAccountUpdates(stack, pool, concurrency, perWorker),
+        rawAccountUpdate: await measureRawAccountUpdates(stack, pool, concurrency, perWorker, fixtures.eventSecond),
         rawTransaction: await measureRawTransactions(stack, pool, concurrency, perWorker),
       };
     };

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../shared/clients/dynamodb';
 import { checksAppliedEvents, inPlaceSnapshotWrite } from '../shared/stores/accounts-repo';
+import { fromEpochSeconds } from '../shared/time';
 import { noRequirements } from '../shared/webhooks/account-change';
 import type { Fixtures, Invoke } from './fixtures';
 import { toEvent } from './requests';
@@ -49,6 +50,7 @@ export const measureRawAccountUpdates = async (
   pool: readonly string[],
   concurrency: number,
   perWorker: number,
+  eventSecond: Fixtures['eventSecond'],
 ): Promise<ThroughputRun> => {
   const client = createDocumentClient({ DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint });
   const state = {
@@ -61,11 +63,14 @@ export const measureRawAccountUpdates = async (
   };
   const update = async (worker: number, index: number): Promise<boolean> => {
     const now = Date.now();
+    const accountId = accountFor(pool, concurrency, worker, index);
     const change = {
       kind: 'state' as const,
-      accountId: accountFor(pool, concurrency, worker, index),
+      accountId,
       state,
-      asOf: now,
+      // A new event's second, as the webhook's events have (see Fixtures.eventSecond).
+      asOf: fromEpochSeconds(eventSecond(accountId)),
+      source: 'event' as const,
     };
     const eventId = `evt_upd${randomBytes(12).toString('hex')}`;
     await client.send(

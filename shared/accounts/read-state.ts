@@ -26,7 +26,7 @@ export const readStateChange = (
     logger.warn('connected account unread', { accountId, stripeFailure: 'malformed_account' satisfies PoisonReason });
     return undefined;
   }
-  return { kind: 'state', accountId, state, asOf: now };
+  return { kind: 'state', accountId, state, asOf: now, source: 'read' };
 };
 
 /**

@@ -206,7 +206,17 @@ export type ConfirmResult =
   | { readonly ok: true; readonly record: AccountRecord }
   | { readonly ok: false; readonly current: AccountRecord | undefined };
 
-export type ApplyOutcome = 'applied' | 'duplicate' | 'unknown_account' | 'stale' | 'account_deauthorized';
+/**
+ * `same_second`: an event's snapshot refused because the stored one is of the same second and from another
+ * event (or a read), so which is newer cannot be told: the caller reads the account again (see `SnapshotSource`).
+ */
+export type ApplyOutcome =
+  | 'applied'
+  | 'duplicate'
+  | 'unknown_account'
+  | 'stale'
+  | 'same_second'
+  | 'account_deauthorized';
 
 /**
  * The parts every condition on the accounts item is built from, each written once. Placeholders:
@@ -221,8 +231,10 @@ export const accountConditions = {
   ownedBy: 'platformUserId = :user',
   /** Recorded with no owner (see `UnclaimedConnection`). */
   isUnclaimed: 'attribute_not_exists(platformUserId)',
-  /** Snapshots are ordered to the second; a copy of the same second is told apart by `notAppliedYet`. */
+  /** Snapshots are ordered to the second (see `SnapshotSource`): a `read` one applies over its own second, */
   isNotOlderSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt <= :stateAt)',
+  /** an `event` one only over an older second (a redelivery of the applied one is told apart by `notAppliedYet`). */
+  isNewerSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt < :stateAt)',
   /**
    * Status changes are ordered to the millisecond, whoever makes them (a connection, our deauthorize
    * route, Stripe's deauthorization): a change older than the stored one does not apply.
@@ -251,7 +263,7 @@ export const accountConditions = {
 } as const;
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
-const { isNotOlderSnapshot, noStatusChangeAfter, notAppliedYet, isCreated } = accountConditions;
+const { isNotOlderSnapshot, isNewerSnapshot, noStatusChangeAfter, notAppliedYet, isCreated } = accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, confirmationLapsed, notCreated } =
   accountConditions;
 const { wasCreated, justCreated } = accountConditions;
@@ -277,7 +289,7 @@ const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): Ac
     'SET chargesEnabled = :chargesEnabled, payoutsEnabled = :payoutsEnabled, detailsSubmitted = :detailsSubmitted, ' +
     'capabilities = :capabilities, requirements = :requirements, futureRequirements = :futureRequirements, ' +
     'stripeStateAt = :stateAt, updatedAt = :at',
-  ConditionExpression: all(exists, isConnected, isNotOlderSnapshot),
+  ConditionExpression: all(exists, isConnected, change.source === 'event' ? isNewerSnapshot : isNotOlderSnapshot),
   ExpressionAttributeNames: statusName,
   ExpressionAttributeValues: {
     ':chargesEnabled': change.state.chargesEnabled,
@@ -790,6 +802,12 @@ export const applySnapshotInPlace = async (
       (await readAccountItem(client, tableName, change.accountId));
     if (refusing?.lastInPlaceWrite === writeId) return 'applied';
     if (refusing?.status === 'connected' && refusing.appliedEvents?.has(entry)) return 'duplicate';
+    if (
+      change.source === 'event' &&
+      refusing?.status === 'connected' &&
+      refusing.stripeStateAt === toEpochSeconds(change.asOf)
+    )
+      return 'same_second';
     return refusalOf(refusing);
   }
 };

@@ -39,9 +39,24 @@ export interface AccountState {
   readonly futureRequirements: RequirementsSummary;
 }
 
+/**
+ * Where a snapshot comes from, which decides how it is ordered against the stored one (to the second):
+ * - `event`: carried by a webhook event, as of its `created`. Two events of one second cannot be told
+ *   apart, so it applies only over an older second; a tie is settled by reading the account again.
+ * - `read`: read at Stripe by us, as of the moment before the read: current, so it applies over any
+ *   snapshot of its second or older.
+ */
+export type SnapshotSource = 'event' | 'read';
+
 export type AccountChange =
   /** A full snapshot of the account as of `asOf` (ordered against other snapshots to the second). */
-  | { readonly kind: 'state'; readonly accountId: string; readonly state: AccountState; readonly asOf: EpochMs }
+  | {
+      readonly kind: 'state';
+      readonly accountId: string;
+      readonly state: AccountState;
+      readonly asOf: EpochMs;
+      readonly source: SnapshotSource;
+    }
   /** Stripe revoked our access as of `asOf`, ordered against our own status changes. */
   | { readonly kind: 'deauthorized'; readonly accountId: string; readonly asOf: EpochMs };
 

@@ -29,7 +29,7 @@ import {
 } from './event-types';
 import { type IgnoreReason, isPoisonReason, type PoisonReason } from './ignore-reasons';
 import { apiVersionMismatchMessage, poisonedEventMessage } from './log-messages';
-import { planChange } from './plan-change';
+import { type ChangePlan, planChange, rereadAccount } from './plan-change';
 import { verifyStripeSignature } from './signature';
 import { parseStripeEvent, type StripeEventEnvelope } from './stripe-event';
 
@@ -151,23 +151,36 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     logger.info('webhook duplicate', fields);
     return duplicate();
   }
-  const plan = await planChange(event, context.readAccount, now);
-  if ('ignore' in plan) {
+  const setAside = (plan: Extract<ChangePlan, { ignore: unknown }>): HttpResponse => {
     if (isPoisonReason(plan.ignore)) return poisoned(plan.ignore);
     logger.info('webhook ignored', { ...fields, reason: plan.ignore });
     return ignored(plan.ignore);
-  }
-  const change = plan.change;
+  };
+  const apply = (change: AccountChange): Promise<ApplyOutcome> =>
+    change.kind === 'state' && isAppliedInPlace(event)
+      ? events.applyInPlace(event.id, change, now)
+      : events.applyOnce(
+          { eventId: event.id, type: event.type, accountId: change.accountId, created: event.created },
+          change,
+          now,
+        );
+
+  const plan = await planChange(event, context.readAccount, now);
+  if ('ignore' in plan) return setAside(plan);
+  let change = plan.change;
   let outcome: ApplyOutcome;
   try {
-    outcome =
-      change.kind === 'state' && isAppliedInPlace(event)
-        ? await events.applyInPlace(event.id, change, now)
-        : await events.applyOnce(
-            { eventId: event.id, type: event.type, accountId: change.accountId, created: event.created },
-            change,
-            now,
-          );
+    outcome = await apply(change);
+    if (outcome === 'same_second') {
+      // Another snapshot of this second is stored, and which of the two is newer cannot be told: the
+      // account as Stripe has it now is newer than both, so it is of that second at least (our clock may
+      // lag Stripe's). A redelivery of this event then finds its entry, or a newer second (`stale`).
+      logger.info('webhook snapshot of a stored second: reading the account again', fields);
+      const reread = await rereadAccount(context.readAccount, change.accountId, Math.max(now, change.asOf));
+      if ('ignore' in reread) return setAside(reread);
+      change = reread.change;
+      outcome = await apply(change);
+    }
   } catch (error) {
     if (isRefusedByStore(error)) return poisoned('store_rejected', { cause: error.cause });
     throw error;
@@ -197,5 +210,6 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
       },
     );
   }
-  return ignored(outcome);
+  // A `read` snapshot is never refused for its second (see SnapshotSource): only an event's first try can be.
+  return ignored(outcome === 'same_second' ? 'stale' : outcome);
 };

@@ -13,12 +13,22 @@ import type { StripeEventEnvelope } from './stripe-event';
 
 export type ChangePlan = { readonly change: AccountChange } | { readonly ignore: PlanIgnoreReason };
 
-const fetchAccountState = async (readAccount: AccountReader, accountId: string, now: EpochMs): Promise<ChangePlan> => {
+/**
+ * The account as Stripe has it now, as a `read` snapshot as of `asOf` (a moment before the read): a
+ * `reread` event's, and the one that settles a tie between two `event` snapshots.
+ */
+export const rereadAccount = async (
+  readAccount: AccountReader,
+  accountId: string,
+  asOf: EpochMs,
+): Promise<ChangePlan> => {
   const account = await readAccount(accountId);
   // Access already revoked again: nothing to refresh; a deauthorized event follows.
   if (!account) return { ignore: 'account_inaccessible' };
   const state = accountStateFrom(account);
-  return state ? { change: { kind: 'state', accountId, state, asOf: now } } : { ignore: 'malformed_account' };
+  return state
+    ? { change: { kind: 'state', accountId, state, asOf, source: 'read' } }
+    : { ignore: 'malformed_account' };
 };
 
 export const planChange = async (
@@ -35,11 +45,11 @@ export const planChange = async (
       const state = accountStateFrom(event.object);
       if (!state) return { ignore: 'malformed_account' };
       if ('ignore' in located) return located;
-      return { change: { kind: 'state', accountId: located.accountId, state, asOf: event.created } };
+      return { change: { kind: 'state', accountId: located.accountId, state, asOf: event.created, source: 'event' } };
     }
     case 'reread':
       if ('ignore' in located) return located;
-      return fetchAccountState(readAccount, located.accountId, now);
+      return rereadAccount(readAccount, located.accountId, now);
     case 'deauthorization':
       if ('ignore' in located) return located;
       // `created` has one-second resolution: count the whole second as "at or after" our own status changes in it.

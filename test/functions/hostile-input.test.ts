@@ -107,6 +107,17 @@ const cookieHeader = fc.oneof(
   fc.constant(`${stateCookieName('a'.repeat(43))}=; ${stateCookieName('a'.repeat(43))}=x`),
 );
 
+/**
+ * Seconds for genuine account.updated events, each newer than any snapshot stored before it (a hostile
+ * event dated now included) and within the signature tolerance: an event of a stored second would be
+ * settled by reading the account at Stripe, not by its payload.
+ */
+let lastGenuineSecond = 0;
+const newerSecond = (): number => {
+  lastGenuineSecond = Math.max(lastGenuineSecond, Math.floor(Date.now() / 1000)) + 1;
+  return lastGenuineSecond;
+};
+
 describe('hostile input', () => {
   it('GET /connect/authorize never fails or stores a state when it refuses', async () => {
     const ticket = await stack.mintTicket('fuzz_user');
@@ -289,7 +300,7 @@ describe('hostile input', () => {
               reason: 'created_in_future',
             });
 
-          // A genuine snapshot of now (not older than anything a hostile event could have stored) still applies.
+          // A genuine snapshot newer than anything a hostile event could have stored still applies.
           const marker = `fuzz_${tried}`;
           const genuine = await postSigned(
             JSON.stringify({
@@ -297,7 +308,7 @@ describe('hostile input', () => {
               object: 'event',
               api_version: stripeApiVersion,
               type: 'account.updated',
-              created: nowSeconds(),
+              created: newerSecond(),
               livemode: false,
               account: accountId,
               data: {
@@ -333,7 +344,7 @@ describe('hostile input', () => {
             object: 'event',
             api_version: stripeApiVersion,
             type: 'account.updated',
-            created: Math.floor(Date.now() / 1000),
+            created: newerSecond(),
             livemode: false,
             account: accountId,
             data: {

@@ -100,7 +100,7 @@ const storeSnapshot = async (accountId: string, stripeAccount: Record<string, un
   const state = accountStateFrom({ object: 'account', ...stripeAccount });
   if (!state) throw new Error('a valid account state');
   const repo = createAccountsRepo(createDocumentClient(), stack.tables.accounts);
-  return repo.recordState({ kind: 'state', accountId, state, asOf }, Date.now());
+  return repo.recordState({ kind: 'state', accountId, state, asOf, source: 'event' }, Date.now());
 };
 
 const errorPageCode = async (response: Response) => /Error code: ([a-z_]+)/.exec(await response.text())?.[1];

@@ -107,6 +107,27 @@ const firstDeliveryAfter = async (seen: number, type: string) => {
 
 const firstAuthorizedDeliveryAfter = (seen: number) => firstDeliveryAfter(seen, 'account.application.authorized');
 
+/** The fields of our record that the emulator's account decides. */
+const stateAtStripe = (accountId: string) => {
+  const account = stack.emulator.getAccount(accountId);
+  if (!account) throw new Error(`the emulator has no ${accountId}`);
+  return {
+    chargesEnabled: account.charges_enabled,
+    payoutsEnabled: account.payouts_enabled,
+    capabilities: account.capabilities,
+  };
+};
+
+/** How many times the service has read `accountId` at the emulator so far. */
+const stripeReadsOf = (accountId: string) =>
+  stack.emulator.requestLog().filter((entry) => entry.path === `/v1/accounts/${accountId}`).length;
+
+/**
+ * A second after every snapshot that connecting the account stored: an event of a stored second is
+ * settled by reading the account at Stripe instead (see the test of two events of one second).
+ */
+const afterConnecting = () => Math.floor(Date.now() / 1000) + 1;
+
 const uniqueEventId = () => `evt_${Math.random().toString(36).slice(2)}${Date.now()}`;
 
 /** A fresh event id that does (or does not) make its in-place write check the applied-events set. */
@@ -183,7 +204,7 @@ describe('POST /webhooks/stripe', () => {
 
   it('applies one of many concurrent copies of an event exactly once', async () => {
     const accountId = await connect('express');
-    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false });
+    const event = accountUpdated(accountId, uniqueEventId(), afterConnecting(), { charges_enabled: false });
 
     const results = await Promise.all(Array.from({ length: 8 }, () => post(event)));
 
@@ -196,7 +217,7 @@ describe('POST /webhooks/stripe', () => {
 
   it('never lets an older event overwrite a newer state', async () => {
     const accountId = await connect('express');
-    const now = Math.floor(Date.now() / 1000);
+    const now = afterConnecting();
     await post(accountUpdated(accountId, uniqueEventId(), now, { charges_enabled: false, payouts_enabled: false }));
 
     const late = await post(
@@ -207,19 +228,24 @@ describe('POST /webhooks/stripe', () => {
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false, payoutsEnabled: false });
   });
 
-  it('applies two events of one second in their order of arrival, and refuses a redelivery of the first', async () => {
+  it('settles two events of one second by what Stripe says now, and refuses a redelivery of either', async () => {
     const accountId = await connect('express');
     const second = Math.floor(Date.now() / 1000) + 5;
-    const first = accountUpdated(accountId, uniqueEventId(), second, { charges_enabled: false });
-    const next = accountUpdated(accountId, uniqueEventId(), second, { charges_enabled: true, payouts_enabled: true });
+    // Which of the two is newer cannot be told from their second: neither payload is what Stripe says now.
+    const first = accountUpdated(accountId, uniqueEventId(), second, { capabilities: { card_payments: 'inactive' } });
+    const next = accountUpdated(accountId, uniqueEventId(), second, { capabilities: { card_payments: 'pending' } });
+    const readsBefore = stripeReadsOf(accountId);
 
     expect((await post(first)).body).toEqual({ received: true, status: 'processed' });
     expect((await post(next)).body).toEqual({ received: true, status: 'processed' });
-    const again = await post(first);
+    const again = [await post(first), await post(next)];
 
-    // Not older than the stored state, so only the remembered id tells it apart from news.
-    expect(again).toEqual({ status: 200, body: { received: true, status: 'duplicate' } });
-    expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: true, payoutsEnabled: true });
+    expect(again.map((answer) => answer.body)).toEqual([
+      { received: true, status: 'duplicate' },
+      { received: true, status: 'duplicate' },
+    ]);
+    expect(await readAccount(accountId)).toMatchObject({ ...stateAtStripe(accountId), stripeStateAt: second });
+    expect(stripeReadsOf(accountId) - readsBefore).toBe(1);
   });
 
   it('forgets the ids of earlier seconds once they pile up, and still refuses their redeliveries as older', async () => {
@@ -249,7 +275,8 @@ describe('POST /webhooks/stripe', () => {
     );
     expect((await post(earlier[15]!)).body).toEqual({ received: true, status: 'ignored', reason: 'stale' });
     expect((await post(sameSecond)).body).toEqual({ received: true, status: 'duplicate' });
-    expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: true, payoutsEnabled: true });
+    // The second event of a second ties the first: the account was read at Stripe instead.
+    expect(await readAccount(accountId)).toMatchObject(stateAtStripe(accountId));
   });
 
   it('answers capability.updated with what Stripe says now, whatever the payload and the order of arrival', async () => {
@@ -483,7 +510,7 @@ describe('POST /webhooks/stripe', () => {
 
   it('answers 503 when the store fails midway, records nothing, and processes the retry', async () => {
     const accountId = await connect('express');
-    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false });
+    const event = accountUpdated(accountId, uniqueEventId(), afterConnecting(), { charges_enabled: false });
     useDocumentClient(updateTimesOut());
     const failed = await post(event);
     useDocumentClient(undefined);
@@ -526,7 +553,7 @@ describe('POST /webhooks/stripe', () => {
     const accountId = await connect('express');
     const notices: AccountNotice[] = [];
     useAccountNotices({ publish: async (notice) => void notices.push(notice) });
-    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), {
+    const event = accountUpdated(accountId, uniqueEventId(), afterConnecting(), {
       charges_enabled: false,
       capabilities: { transfers: 'active' },
     });
@@ -634,7 +661,7 @@ describe('POST /webhooks/stripe > events that can never apply', () => {
 
   it('acknowledges an event dated beyond now plus the tolerance without applying it, and still applies the next real one', async () => {
     const accountId = await connect('express');
-    const now = Math.floor(Date.now() / 1000);
+    const now = afterConnecting();
     const before = await readAccount(accountId);
     const in2100 = accountUpdated(accountId, uniqueEventId(), 4_102_444_800, { charges_enabled: false });
 

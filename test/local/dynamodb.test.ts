@@ -66,6 +66,7 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
       kind: 'state',
       accountId,
       asOf,
+      source: 'event',
       state: {
         chargesEnabled,
         payoutsEnabled: false,
@@ -78,7 +79,11 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
     const now = Date.now();
 
     expect(await repo.applyInPlace('evt_a', change('acct_1', 100_000, true), now)).toBe('applied');
-    expect(await repo.applyInPlace('evt_b', change('acct_1', 100_000, false), now)).toBe('applied');
+    // Another event of the stored second cannot be ordered against it; a read at Stripe of that second can.
+    expect(await repo.applyInPlace('evt_b', change('acct_1', 100_000, false), now)).toBe('same_second');
+    expect(await repo.applyInPlace('evt_b', { ...change('acct_1', 100_500, false), source: 'read' }, now)).toBe(
+      'applied',
+    );
     expect(await repo.applyInPlace('evt_a', change('acct_1', 100_000, true), now)).toBe('duplicate');
     expect(await repo.applyInPlace('evt_c', change('acct_1', 99_000, true), now)).toBe('stale');
     expect(await repo.applyInPlace('evt_d', change('acct_2', 100_000, true), now)).toBe('unknown_account');

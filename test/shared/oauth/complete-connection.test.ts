@@ -205,6 +205,7 @@ describe('completeConnection', () => {
             kind: 'state',
             accountId: 'acct_1',
             asOf: now,
+            source: 'read',
             state: expect.objectContaining({ chargesEnabled: false, detailsSubmitted: false }),
           },
           now,

@@ -9,7 +9,7 @@ import {
 import { type AccountState, noRequirements } from '../../../shared/webhooks/account-change';
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
-const { isNotOlderSnapshot, noStatusChangeAfter } = accountConditions;
+const { isNotOlderSnapshot, isNewerSnapshot, noStatusChangeAfter } = accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, confirmationLapsed, notCreated } =
   accountConditions;
 
@@ -188,18 +188,32 @@ describe('accountsRepo writes', () => {
     });
   });
 
-  it('stores a snapshot ordered to the second: its time in epoch seconds, the write time as ISO', () => {
+  it("stores an event's snapshot ordered to the second, only over an older second: its time in epoch seconds, the write time as ISO", () => {
     expect(
-      accountChangeWrite('accounts', { kind: 'state', accountId: 'acct_1', state, asOf: 1_700_000_100_999 }, now),
+      accountChangeWrite(
+        'accounts',
+        { kind: 'state', accountId: 'acct_1', state, asOf: 1_700_000_100_999, source: 'event' },
+        now,
+      ),
     ).toMatchObject({
       Key: { accountId: 'acct_1' },
-      ConditionExpression: [exists, isConnected, isNotOlderSnapshot].join(' AND '),
+      ConditionExpression: [exists, isConnected, isNewerSnapshot].join(' AND '),
       ExpressionAttributeValues: {
         ':stateAt': 1_700_000_100,
         ':connected': 'connected',
         ':at': '2026-01-02T03:04:05.678Z',
       },
     });
+  });
+
+  it('stores a snapshot read at Stripe over one of its own second too (it is current)', () => {
+    expect(
+      accountChangeWrite(
+        'accounts',
+        { kind: 'state', accountId: 'acct_1', state, asOf: 1_700_000_100_999, source: 'read' },
+        now,
+      ),
+    ).toMatchObject({ ConditionExpression: [exists, isConnected, isNotOlderSnapshot].join(' AND ') });
   });
 
   it('connects a new account, anyone after a deauthorization or when unclaimed, or its owner while pending: pending, with the new hash', async () => {

@@ -108,6 +108,7 @@ describe('eventsRepo.applyInPlace', () => {
     kind: 'state',
     accountId: 'acct_1',
     asOf: 1_700_000_100_000,
+    source: 'event',
     state: {
       chargesEnabled: true,
       payoutsEnabled: true,
@@ -152,6 +153,30 @@ describe('eventsRepo.applyInPlace', () => {
     await expect(
       answering([refused({ status: { S: 'deauthorized' } })]).repo.applyInPlace('evt_1', snapshot, now),
     ).resolves.toBe('account_deauthorized');
+  });
+
+  it("answers same_second when another snapshot of the event's second is stored: which is newer cannot be told", async () => {
+    const storedAt = (second: number) => ({
+      status: { S: 'connected' },
+      stripeStateAt: { N: String(second) },
+      appliedEvents: { SS: [`${second}:evt_2`] },
+    });
+    const tie = answering([refused(storedAt(1_700_000_100))]);
+    await expect(tie.repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('same_second');
+    expect(tie.commands[0]?.input).toMatchObject({
+      ConditionExpression: expect.stringContaining('stripeStateAt < :stateAt'),
+    });
+    await expect(answering([refused(storedAt(1_700_000_101))]).repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe(
+      'stale',
+    );
+  });
+
+  it('applies a snapshot read at Stripe over one of its own second (it is current)', async () => {
+    const { repo, commands } = answering([{}]);
+    await expect(repo.applyInPlace('evt_1', { ...snapshot, source: 'read' }, now)).resolves.toBe('applied');
+    expect(commands[0]?.input).toMatchObject({
+      ConditionExpression: expect.stringContaining('stripeStateAt <= :stateAt'),
+    });
   });
 
   it('tells an unknown account from an engine that returns no item by a consistent read', async () => {

@@ -5,6 +5,7 @@ import type { ServiceConfig } from '../../../shared/config';
 import { createLogger } from '../../../shared/logger';
 import { noMetrics } from '../../../shared/metrics';
 import type { PlatformSecrets } from '../../../shared/secrets';
+import type { ApplyOutcome } from '../../../shared/stores/accounts-repo';
 import type { EventsRepo } from '../../../shared/stores/events-repo';
 import { stripeApiVersion } from '../../../shared/stripe/api-version';
 import { type AccountState, noRequirements } from '../../../shared/webhooks/account-change';
@@ -54,12 +55,12 @@ const eventRecord = (id: string, type: string) => ({ eventId: id, type, accountI
 const callsOf = (effect: EventEffect, id: string, type: string): unknown[][] => {
   switch (effect) {
     case 'snapshot':
-      return [['applyInPlace', id, { kind: 'state', accountId, state, asOf: created * 1000 }, now]];
+      return [['applyInPlace', id, { kind: 'state', accountId, state, asOf: created * 1000, source: 'event' }, now]];
     case 'reread':
       return [
         ['isProcessed', id],
         ['readAccount', accountId],
-        ['applyOnce', eventRecord(id, type), { kind: 'state', accountId, state, asOf: now }, now],
+        ['applyOnce', eventRecord(id, type), { kind: 'state', accountId, state, asOf: now, source: 'read' }, now],
       ];
     case 'deauthorization':
       return [
@@ -68,8 +69,16 @@ const callsOf = (effect: EventEffect, id: string, type: string): unknown[][] => 
   }
 };
 
-/** Ingests a signed event of `type` with recording fakes for the store and Stripe. */
-const ingest = async (type: string, object: Record<string, unknown>, apiVersion: string | null = stripeApiVersion) => {
+/**
+ * Ingests a signed event of `type` with recording fakes for the store and Stripe; the store's in-place
+ * writes answer `inPlaceAnswers` in turn, then `applied`.
+ */
+const ingest = async (
+  type: string,
+  object: Record<string, unknown>,
+  apiVersion: string | null = stripeApiVersion,
+  inPlaceAnswers: ApplyOutcome[] = [],
+) => {
   const id = `evt_${type.replaceAll('.', '_')}`;
   const calls: unknown[][] = [];
   const events: EventsRepo = {
@@ -83,7 +92,7 @@ const ingest = async (type: string, object: Record<string, unknown>, apiVersion:
     },
     applyInPlace: async (...args) => {
       calls.push(['applyInPlace', ...args]);
-      return 'applied';
+      return inPlaceAnswers.shift() ?? 'applied';
     },
   };
   const payload = JSON.stringify({
@@ -146,6 +155,23 @@ describe('webhookEventTypes', () => {
       expect(calls).toEqual(callsOf('reread', id, 'account.updated'));
     },
   );
+
+  it('reads the account again when an account.updated ties a stored snapshot of its second, and applies that under the same event id', async () => {
+    const { id, response, calls } = await ingest('account.updated', stripeAccount, stripeApiVersion, ['same_second']);
+
+    expect(response).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    expect(calls).toEqual([
+      ...callsOf('snapshot', id, 'account.updated'),
+      ['readAccount', accountId],
+      ['applyInPlace', id, { kind: 'state', accountId, state, asOf: now, source: 'read' }, now],
+    ]);
+  });
+
+  it('answers stale, never same_second, if the re-read snapshot is refused too', async () => {
+    const { response } = await ingest('account.updated', stripeAccount, stripeApiVersion, ['same_second', 'stale']);
+
+    expect(response).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'stale' } });
+  });
 
   it.each(['customer.created', 'account.external_account.created', 'constructor', 'to_string'])(
     'ignores %s, a type not in the table, with 200 and touches neither the store nor Stripe',
