@@ -30,7 +30,7 @@ export class ServiceTables extends Construct {
         partitionKey: string(definition.partitionKey),
         sortKey: definition.sortKey === undefined ? undefined : string(definition.sortKey),
         billing: Billing.onDemand(),
-        // Point-in-time recovery and encryption at rest on every table (docs/security.md).
+        // Point-in-time recovery and encryption at rest on every table (docs/security-model.md).
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         encryption: TableEncryptionV2.awsManagedKey(),
         timeToLiveAttribute: definition.timeToLiveAttribute,

@@ -34,7 +34,6 @@ export const errorCodes = [
   'not_your_account',
   // Connected accounts (404, 409).
   'account_not_found',
-  'no_express_account',
   'express_account',
   'standard_account',
   'account_deauthorized',

@@ -42,7 +42,7 @@ export const listAccounts = async (
   refuseUnknownParameters(query, 'GET /accounts', ['limit', 'cursor']);
   const limit = parseLimit(singleParam(query, 'limit'));
   const cursor = singleParam(query, 'cursor');
-  // One more than asked, so has_more is exact: never a "more" that turns out to be an empty page.
+  // One more than asked: when the store finds it, has_more is exact (the next page holds at least that one).
   const page = await context.accounts.listByUser(platformUserId, {
     limit: limit + 1,
     ...(cursor === undefined ? {} : { startAfter: decodeCursor(cursor, platformUserId, context.cursorSecret) }),

@@ -63,7 +63,7 @@ const originOf = (frame: string): Origin | undefined => {
 
 /**
  * Stack frames (`at …` lines), each mapped to its source when the bundle's map knows it:
- * `at putState (shared/stores/states.ts:31:5)`. A function's original name is the one its caller's
+ * `at put (shared/stores/states-repo.ts:35:5)`. A function's original name is the one its caller's
  * call site names, as Node's own `--enable-source-maps` restores it.
  */
 const mapFrames = (frames: readonly string[]): string[] => {
