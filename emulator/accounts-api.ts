@@ -64,7 +64,11 @@ function controllerForType(type: AccountType): Controller {
       };
 }
 
-/** Controller properties, with Stripe's defaults for the ones left out ([doc] the dashboard defaults to full). */
+/**
+ * Controller properties, with Stripe's defaults for the ones left out ([doc] stripe-node's AccountCreateParams:
+ * the dashboard defaults to full, fees.payer to account, losses.payments to stripe, requirement_collection to
+ * stripe, whatever the dashboard).
+ */
 function controllerFromParams(params: URLSearchParams): { controller: Controller; type: AccountType } | ApiError {
   const dashboard = oneOf(params, 'controller[stripe_dashboard][type]', ['express', 'full', 'none'] as const);
   const payer = oneOf(params, 'controller[fees][payer]', ['account', 'application'] as const);
@@ -76,15 +80,17 @@ function controllerFromParams(params: URLSearchParams): { controller: Controller
     type: 'application',
     is_controller: true,
     stripe_dashboard: { type: dashboardType },
-    fees: {
-      payer: (payer as 'account' | 'application' | undefined) ?? (dashboardType === 'full' ? 'account' : 'application'),
-    },
-    losses: {
-      payments:
-        (losses as 'application' | 'stripe' | undefined) ?? (dashboardType === 'full' ? 'stripe' : 'application'),
-    },
+    fees: { payer: (payer as 'account' | 'application' | undefined) ?? 'account' },
+    losses: { payments: (losses as 'application' | 'stripe' | undefined) ?? 'stripe' },
     requirement_collection: (collection as 'application' | 'stripe' | undefined) ?? 'stripe',
   };
+  if (controller.losses?.payments === 'application' && controller.fees?.payer !== 'application') {
+    // [doc] "Setting controller.losses.payments=application requires controller.fees.payer=application". [guess] wording.
+    return parameterError(
+      'controller[losses][payments]',
+      'controller[losses][payments] can only be `application` when controller[fees][payer] is `application`.',
+    );
+  }
   if (controller.requirement_collection === 'application' && dashboardType !== 'none') {
     // [doc] a platform collecting requirements itself cannot give the account a Stripe-hosted Dashboard.
     return parameterError(

@@ -4,6 +4,7 @@
  */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type Stripe from 'stripe';
 import { floorDocumentClient, floorSecretsClient, redirect, table } from './sdk';
 import { floorStripe } from './stripe';
 
@@ -18,10 +19,18 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
       ExpressionAttributeValues: { ':user': 'bench_floor' },
     }),
   );
-  const account = await floorStripe().accounts.create(
-    { controller: { stripe_dashboard: { type } } },
-    { idempotencyKey: `bench-floor-${type}` },
-  );
+  // The controller the service sends (shared/onboarding/account-settings.ts): Stripe's defaults for what is left
+  // out are the full Dashboard's fees and losses.
+  const controller: Stripe.AccountCreateParams.Controller =
+    type === 'express'
+      ? {
+          stripe_dashboard: { type },
+          fees: { payer: 'application' },
+          losses: { payments: 'application' },
+          requirement_collection: 'stripe',
+        }
+      : { stripe_dashboard: { type } };
+  const account = await floorStripe().accounts.create({ controller }, { idempotencyKey: `bench-floor-${type}` });
   await floorDocumentClient().send(
     new UpdateCommand({
       TableName: table('ACCOUNTS_TABLE'),

@@ -41,7 +41,11 @@ describe("the emulator's error codes", () => {
   });
 
   it('leave the code out of an invalid value, and give the documented one where Stripe has it', async () => {
-    const controller = { stripe_dashboard: { type: 'express' as const } };
+    const controller = {
+      stripe_dashboard: { type: 'express' as const },
+      fees: { payer: 'application' as const },
+      losses: { payments: 'application' as const },
+    };
     const invalidValue = await stripe.accounts
       .create({ controller, business_type: 'bogus' as 'company' })
       .catch((error: unknown) => error);
