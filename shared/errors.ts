@@ -129,6 +129,8 @@ export interface ServiceErrorOptions {
   readonly expose?: boolean;
   /** A failure given on purpose (asking Stripe to retry later), not a fault: logged as a warning. */
   readonly deliberate?: boolean;
+  /** Whole seconds until the request can succeed, answered as `Retry-After` (a 429's limit). */
+  readonly retryAfterSeconds?: number;
 }
 
 /** The one error type the service throws on purpose; everything else is an internal error at the edge. */
@@ -138,6 +140,7 @@ export class ServiceError extends Error {
   readonly code: ErrorCode;
   readonly expose: boolean;
   readonly deliberate: boolean;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(kind: ErrorKind, code: ErrorCode, message: string, options: ServiceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -145,6 +148,7 @@ export class ServiceError extends Error {
     this.code = code;
     this.expose = options.expose ?? isCallerKind(kind);
     this.deliberate = options.deliberate ?? false;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -178,9 +182,9 @@ export const notFound = (code: ErrorCode, message: string): ServiceError =>
 export const conflict = (code: ErrorCode, message: string, cause?: unknown): ServiceError =>
   new ServiceError('conflict', code, message, { cause });
 
-/** The caller has used up a limit for now (429): the message says what and until when. */
-export const tooManyRequests = (code: ErrorCode, message: string): ServiceError =>
-  new ServiceError('too_many_requests', code, message);
+/** The caller has used up a limit for now (429): the message says what and until when, `Retry-After` in how long. */
+export const tooManyRequests = (code: ErrorCode, message: string, retryAfterSeconds: number): ServiceError =>
+  new ServiceError('too_many_requests', code, message, { retryAfterSeconds });
 
 /** A route kept only to say what replaced it (410). */
 export const gone = (code: ErrorCode, message: string): ServiceError => new ServiceError('gone', code, message);

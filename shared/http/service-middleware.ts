@@ -75,9 +75,12 @@ const browserTitle = (status: number): string =>
 
 export const errorResponse = (error: ServiceError, caller: RouteCaller): HttpResponse => {
   const { status, type } = statusOfKind[error.kind];
-  return caller === 'browser'
-    ? htmlPage(status, browserTitle(status), [publicMessage(error), `Error code: ${error.code}`])
-    : jsonResponse(status, { error: { type, code: error.code, message: publicMessage(error) } });
+  const response =
+    caller === 'browser'
+      ? htmlPage(status, browserTitle(status), [publicMessage(error), `Error code: ${error.code}`])
+      : jsonResponse(status, { error: { type, code: error.code, message: publicMessage(error) } });
+  if (error.retryAfterSeconds !== undefined) response.headers['retry-after'] = String(error.retryAfterSeconds);
+  return response;
 };
 
 type Event = APIGatewayProxyEventV2;

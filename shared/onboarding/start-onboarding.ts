@@ -15,7 +15,7 @@ import { validateReturnTo } from '../oauth/return-to';
 import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import { classifyStripeError, isSavedFailure, stripeFailure } from '../stripe/errors';
-import { type EpochMs, pause, secondsMs, toIso } from '../time';
+import { type EpochMs, inSeconds, pause, secondsMs, toIso } from '../time';
 import {
   accountCreateParams,
   accountIdempotencyKey,
@@ -183,18 +183,19 @@ const minuteMs = secondsMs(60);
 
 /**
  * A click that would start one unfinished account too many (`unfinishedAccountLimit`): nothing is created.
- * The time is rounded up to the minute, so that a click at the time it names is allowed.
+ * The time is rounded up to the minute, so that a click at the time it names (or after `Retry-After`) is allowed.
  */
-const tooManyUnfinished = (type: ConnectFlow, allowedAt: EpochMs): ServiceError =>
-  tooManyRequests(
+const tooManyUnfinished = (type: ConnectFlow, allowedAt: EpochMs, now: EpochMs): ServiceError => {
+  const allowedFrom = Math.ceil(allowedAt / minuteMs) * minuteMs;
+  return tooManyRequests(
     'too_many_unfinished_accounts',
     `You have started ${unfinishedAccountLimit} ${flowLabel(type)} accounts in the last ` +
       `${bindingLifetimeSeconds / (24 * 60 * 60)} days without finishing them. Continue one in the browser ` +
       'where you started it, or start a new ' +
-      `one from ${toIso(Math.ceil(allowedAt / minuteMs) * minuteMs)
-        .slice(0, 16)
-        .replace('T', ' ')} UTC.`,
+      `one from ${toIso(allowedFrom).slice(0, 16).replace('T', ' ')} UTC.`,
+    Math.max(0, Math.ceil(inSeconds(allowedFrom - now))),
   );
+};
 
 export const startOnboarding = async (
   { rawQueryString, cookies }: OnboardingPageRequest,
@@ -206,7 +207,7 @@ export const startOnboarding = async (
   const existing = await accounts.listCreated(platformUserId, request.type);
   const continued = continuedHere(existing, request.type, cookies);
   const allowedAt = continued ? undefined : nextStartAllowedAt(existing, request.type, now);
-  if (allowedAt !== undefined) throw tooManyUnfinished(request.type, allowedAt);
+  if (allowedAt !== undefined) throw tooManyUnfinished(request.type, allowedAt, now);
   const stripe = await context.stripe();
   const browser = continued?.browser ?? newBrowserBinding();
   const record =

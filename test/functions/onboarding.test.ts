@@ -216,6 +216,11 @@ describe('GET /connect/onboard', () => {
     const page = await refused.text();
     expect(page).toContain('Error code: too_many_unfinished_accounts');
     expect(page).toContain('Continue one in the browser where you started it');
+    // Retry-After names the minute the page names (the oldest of the five leaves the 30-day count), in seconds.
+    const retryAt = Date.now() + Number(refused.headers.get('retry-after')) * 1000;
+    const named = /from (\d{4}-\d\d-\d\d) (\d\d:\d\d) UTC/.exec(page);
+    expect(Math.abs(retryAt - Date.parse(`${named?.[1]}T${named?.[2]}:00Z`))).toBeLessThan(60_000);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(30 * 24 * 3600 - 120);
     expect([createCalls(), linkCalls()]).toEqual([creates, links]);
     expect(await recordsOf('many_browsers')).toHaveLength(5);
     // A browser that started one continues it, and the other type is counted apart.

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../../local/api-gateway-event';
-import { badRequest, ServiceError, StoreUnavailableError } from '../../../shared/errors';
+import { badRequest, ServiceError, StoreUnavailableError, tooManyRequests } from '../../../shared/errors';
 import { httpHandler, routesHandler } from '../../../shared/http/handler';
 import { jsonResponse } from '../../../shared/http/responses';
 import { createLogger } from '../../../shared/logger';
@@ -134,6 +134,22 @@ describe('httpHandler', () => {
       ['service', 'function_name', 'ColdStart'],
       ['service', 'WebhookEventDuplicate'],
     ]);
+  });
+
+  it('answers a limit with Retry-After in whole seconds, and no other error with it', async () => {
+    const limited = setup(async () => {
+      throw tooManyRequests('too_many_unfinished_accounts', 'Not before tomorrow.', 86_400);
+    });
+    const refused = setup(async () => {
+      throw badRequest('invalid_limit', 'No.');
+    });
+
+    const limit = (await limited.invoke('req-limit')).response as { statusCode: number; headers: object };
+    const other = (await refused.invoke('req-other')).response as { headers: object };
+
+    expect(limit.statusCode).toBe(429);
+    expect(limit.headers).toMatchObject({ 'retry-after': '86400' });
+    expect(other.headers).not.toHaveProperty('retry-after');
   });
 
   it('logs a deliberate 503 (asking Stripe to retry) as a warning and a fault as an error', async () => {
