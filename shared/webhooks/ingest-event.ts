@@ -18,7 +18,7 @@ import type { EventsRepo } from '../stores/events-repo';
 import type { AccountReader } from '../stripe/account-reader';
 import { stripeApiVersion } from '../stripe/api-version';
 import { isLiveKey } from '../stripe/mode';
-import { type EpochMs, secondsMs } from '../time';
+import { type EpochMs, secondsMs, toIso } from '../time';
 import type { AccountChange } from './account-change';
 import {
   eventTypeSpec,
@@ -61,7 +61,12 @@ const noticeFor = (change: AccountChange, event: StripeEventEnvelope): AccountNo
   const cause = { stripeEventId: event.id, stripeEventType: event.type };
   switch (change.kind) {
     case 'state':
-      return { type: 'account.updated', accountId: change.accountId, detail: { ...cause, ...change.state } };
+      // EventBridge keeps no order: `stateAsOf` lets a consumer keep the newest state per account.
+      return {
+        type: 'account.updated',
+        accountId: change.accountId,
+        detail: { ...cause, stateAsOf: toIso(change.asOf), ...change.state },
+      };
     case 'deauthorized':
       return { type: 'account.deauthorized', accountId: change.accountId, detail: cause };
   }

@@ -570,6 +570,7 @@ describe('POST /webhooks/stripe', () => {
         detail: {
           stripeEventId: event.id,
           stripeEventType: 'account.updated',
+          stateAsOf: new Date(event.created * 1000).toISOString(),
           chargesEnabled: false,
           payoutsEnabled: false,
           detailsSubmitted: false,
