@@ -5,6 +5,7 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { settingVariables as variable } from '../shared/config';
 import {
   callbackPath,
   type FunctionName,
@@ -94,13 +95,13 @@ export class ConnectOnboardingStack extends Stack {
       : undefined;
 
     const common: Record<string, string> = {
-      CALLBACK_URL: callbackUrl,
-      SUCCESS_URL: settings.successUrl,
-      FAILURE_URL: settings.failureUrl,
-      RETURN_TO_ORIGINS: settings.returnToOrigins.join(','),
-      STATE_TTL_SECONDS: String(settings.stateTtlSeconds),
-      WEBHOOK_TOLERANCE_SECONDS: String(settings.webhookToleranceSeconds),
-      LIVEMODE_MISMATCH: settings.livemodeMismatch,
+      [variable.callbackUrl]: callbackUrl,
+      [variable.successUrl]: settings.successUrl,
+      [variable.failureUrl]: settings.failureUrl,
+      [variable.returnToOrigins]: settings.returnToOrigins.join(','),
+      [variable.stateTtlSeconds]: String(settings.stateTtlSeconds),
+      [variable.webhookToleranceSeconds]: String(settings.webhookToleranceSeconds),
+      [variable.livemodeMismatch]: settings.livemodeMismatch,
       LOG_LEVEL: settings.logLevel,
       // The application metrics (EMF) land beside the stack's own alarm metrics, one namespace per deployment.
       POWERTOOLS_METRICS_NAMESPACE: this.stackName,

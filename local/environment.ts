@@ -4,7 +4,10 @@
  */
 
 import type { StripeEmulatorOptions } from '../emulator';
-import { settingDefaults } from '../shared/config';
+import { settingDefaults, settingVariables } from '../shared/config';
+
+const variable = settingVariables;
+
 import { callbackPath, webhookPath } from '../shared/routes';
 import { type TableName, tableDefinitions } from '../shared/tables';
 import { localDefaults } from './defaults';
@@ -82,15 +85,16 @@ export const localEnvironment = ({
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     DYNAMODB_ENDPOINT: dynamoDbEndpoint,
     ...Object.fromEntries(Object.values(tableDefinitions).map((table) => [table.envVar, tableName(table.name)])),
-    ...(emulatorUrl ? { STRIPE_API_BASE: emulatorUrl } : {}),
-    CALLBACK_URL: `${gatewayUrl}${callbackPath}`,
-    SUCCESS_URL: env.SUCCESS_URL ?? `${gatewayUrl}${localPagePaths.success}`,
-    FAILURE_URL: env.FAILURE_URL ?? `${gatewayUrl}${localPagePaths.failure}`,
-    RETURN_TO_ORIGINS: env.RETURN_TO_ORIGINS ?? gatewayUrl,
-    STATE_TTL_SECONDS: env.STATE_TTL_SECONDS ?? String(settingDefaults.stateTtlSeconds),
-    STRIPE_TIMEOUT_MS: env.STRIPE_TIMEOUT_MS ?? String(settingDefaults.stripeTimeoutMs),
-    WEBHOOK_TOLERANCE_SECONDS: env.WEBHOOK_TOLERANCE_SECONDS ?? String(settingDefaults.webhookToleranceSeconds),
-    LIVEMODE_MISMATCH: env.LIVEMODE_MISMATCH ?? settingDefaults.livemodeMismatch,
+    ...(emulatorUrl ? { [variable.stripeApiBase]: emulatorUrl } : {}),
+    [variable.callbackUrl]: `${gatewayUrl}${callbackPath}`,
+    [variable.successUrl]: env[variable.successUrl] ?? `${gatewayUrl}${localPagePaths.success}`,
+    [variable.failureUrl]: env[variable.failureUrl] ?? `${gatewayUrl}${localPagePaths.failure}`,
+    [variable.returnToOrigins]: env[variable.returnToOrigins] ?? gatewayUrl,
+    [variable.stateTtlSeconds]: env[variable.stateTtlSeconds] ?? String(settingDefaults.stateTtlSeconds),
+    [variable.stripeTimeoutMs]: env[variable.stripeTimeoutMs] ?? String(settingDefaults.stripeTimeoutMs),
+    [variable.webhookToleranceSeconds]:
+      env[variable.webhookToleranceSeconds] ?? String(settingDefaults.webhookToleranceSeconds),
+    [variable.livemodeMismatch]: env[variable.livemodeMismatch] ?? settingDefaults.livemodeMismatch,
     STRIPE_SECRET_KEY: credentials.secretKey,
     STRIPE_CLIENT_ID: credentials.clientId,
     STRIPE_WEBHOOK_SECRETS: credentials.webhookSecrets,
@@ -102,7 +106,7 @@ export const localEnvironment = ({
  * Variables the functions read that a local stack never sets: the stack sets them in AWS (Secrets Manager's
  * secret, the notice bus), and the Stripe host is the SDK's own unless an emulator is running.
  */
-const unsetLocally = ['SECRET_ID', 'EVENT_BUS_NAME', 'STRIPE_API_BASE'] as const;
+const unsetLocally = ['SECRET_ID', 'EVENT_BUS_NAME', settingVariables.stripeApiBase] as const;
 
 /**
  * Gives this process the functions' environment of a local stack, as the CDK stack gives a Lambda its

@@ -40,6 +40,20 @@ export interface ServiceConfig {
   readonly livemodeMismatch: LivemodeMismatchPolicy;
 }
 
+/** The environment variable each setting is read from: the functions, the stack and `npm start` name them here. */
+export const settingVariables = {
+  callbackUrl: 'CALLBACK_URL',
+  successUrl: 'SUCCESS_URL',
+  failureUrl: 'FAILURE_URL',
+  returnToOrigins: 'RETURN_TO_ORIGINS',
+  stateTtlSeconds: 'STATE_TTL_SECONDS',
+  stripeApiBase: 'STRIPE_API_BASE',
+  stripeTimeoutMs: 'STRIPE_TIMEOUT_MS',
+  webhookToleranceSeconds: 'WEBHOOK_TOLERANCE_SECONDS',
+  livemodeMismatch: 'LIVEMODE_MISMATCH',
+} as const satisfies Record<keyof ServiceConfig, string>;
+const variable = settingVariables;
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 const configError = (variable: string, problem: string): ConfigurationError =>
@@ -76,24 +90,28 @@ const origins = (env: Env, variable: string): string[] =>
 export const maxStateTtlSeconds = 3600;
 
 export const readServiceConfig = (env: Env): ServiceConfig => {
-  const apiBase = env.STRIPE_API_BASE;
-  if (apiBase && !URL.canParse(apiBase)) throw configError('STRIPE_API_BASE', 'is not an absolute URL');
-  const livemodeMismatch = env.LIVEMODE_MISMATCH ?? settingDefaults.livemodeMismatch;
-  const stateTtlSeconds = positiveInteger(env, 'STATE_TTL_SECONDS', settingDefaults.stateTtlSeconds);
+  const apiBase = env[variable.stripeApiBase];
+  if (apiBase && !URL.canParse(apiBase)) throw configError(variable.stripeApiBase, 'is not an absolute URL');
+  const livemodeMismatch = env[variable.livemodeMismatch] ?? settingDefaults.livemodeMismatch;
+  const stateTtlSeconds = positiveInteger(env, variable.stateTtlSeconds, settingDefaults.stateTtlSeconds);
   if (stateTtlSeconds > maxStateTtlSeconds)
-    throw configError('STATE_TTL_SECONDS', `must be at most ${maxStateTtlSeconds}`);
+    throw configError(variable.stateTtlSeconds, `must be at most ${maxStateTtlSeconds}`);
   if (!isLivemodeMismatchPolicy(livemodeMismatch)) {
-    throw configError('LIVEMODE_MISMATCH', 'must be "ignore" or "reject"');
+    throw configError(variable.livemodeMismatch, 'must be "ignore" or "reject"');
   }
   return {
-    callbackUrl: absoluteUrl(env, 'CALLBACK_URL'),
-    successUrl: absoluteUrl(env, 'SUCCESS_URL'),
-    failureUrl: absoluteUrl(env, 'FAILURE_URL'),
-    returnToOrigins: origins(env, 'RETURN_TO_ORIGINS'),
+    callbackUrl: absoluteUrl(env, variable.callbackUrl),
+    successUrl: absoluteUrl(env, variable.successUrl),
+    failureUrl: absoluteUrl(env, variable.failureUrl),
+    returnToOrigins: origins(env, variable.returnToOrigins),
     stateTtlSeconds,
     stripeApiBase: apiBase ? new URL(apiBase) : undefined,
-    stripeTimeoutMs: positiveInteger(env, 'STRIPE_TIMEOUT_MS', settingDefaults.stripeTimeoutMs),
-    webhookToleranceSeconds: positiveInteger(env, 'WEBHOOK_TOLERANCE_SECONDS', settingDefaults.webhookToleranceSeconds),
+    stripeTimeoutMs: positiveInteger(env, variable.stripeTimeoutMs, settingDefaults.stripeTimeoutMs),
+    webhookToleranceSeconds: positiveInteger(
+      env,
+      variable.webhookToleranceSeconds,
+      settingDefaults.webhookToleranceSeconds,
+    ),
     livemodeMismatch,
   };
 };

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readServiceConfig, tableName } from '../../shared/config';
+import { readServiceConfig, settingVariables, tableName } from '../../shared/config';
 
 const env = {
   CALLBACK_URL: 'https://api.example.com/connect/callback',
@@ -44,5 +45,15 @@ describe('readServiceConfig', () => {
 
   it('names a missing table variable', () => {
     expect(() => tableName('accounts', {})).toThrowError('The service is misconfigured: ACCOUNTS_TABLE is not set.');
+  });
+});
+
+describe('settingVariables', () => {
+  it('names the variable of every setting the configuration guide documents, each once', () => {
+    const guide = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    const names = Object.values(settingVariables);
+
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.filter((name) => !guide.includes(`\`${name}\``))).toEqual([]);
   });
 });
