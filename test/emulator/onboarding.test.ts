@@ -118,14 +118,14 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
     });
 
     it('defaults fees and losses to the account and Stripe whatever the dashboard, as stripe-node documents, and refuses losses on the application when the account pays the fees', async () => {
-      const lossesOnly = stripe.accounts.create({
-        controller: { stripe_dashboard: { type: 'express' }, losses: { payments: 'application' } },
-      });
+      const lossesOnly = await stripe.accounts
+        .create({ controller: { stripe_dashboard: { type: 'express' }, losses: { payments: 'application' } } })
+        .catch((error: unknown) => error);
       const standardLike = await stripe.accounts.create({
         controller: { fees: { payer: 'account' }, losses: { payments: 'stripe' } },
       });
 
-      await expect(lossesOnly).rejects.toMatchObject({ statusCode: 400, param: 'controller[losses][payments]' });
+      expect(lossesOnly).toMatchObject({ statusCode: 400, param: 'controller[losses][payments]' });
       expect(standardLike.controller).toMatchObject({ stripe_dashboard: { type: 'full' } });
     });
 
