@@ -4,6 +4,7 @@
  * (measured: bench/results.md), so it speaks HTTP itself, with the SDK's API version, a timeout and
  * one retry, as the SDK would.
  */
+import { pause } from '../time';
 import { stripeApiVersion } from './api-version';
 import type { StripeClientOptions } from './client';
 import {
@@ -21,7 +22,12 @@ export type AccountReader = (accountId: string) => Promise<Readonly<Record<strin
 
 export interface AccountReaderOptions extends StripeClientOptions {
   readonly fetch?: typeof fetch;
+  /** How long to wait before the one retry (default `sdkRetryDelayMs`). */
+  readonly retryDelayMs?: number;
 }
+
+/** stripe-node waits this long before its first retry (its initial network retry delay, 0.5 s, is also its least). */
+export const sdkRetryDelayMs = 500;
 
 /**
  * A read that cannot succeed (the account is gone or no longer ours): undefined, not an error. A 403
@@ -61,7 +67,7 @@ class ReadFailed extends Error {
  */
 export const createAccountReader = (
   secretKey: string,
-  { apiBase, timeoutMs, fetch: send = fetch }: AccountReaderOptions,
+  { apiBase, timeoutMs, fetch: send = fetch, retryDelayMs = sdkRetryDelayMs }: AccountReaderOptions,
 ): AccountReader => {
   const base = apiBase ?? new URL('https://api.stripe.com');
   const readOnce = async (accountId: string): Promise<Readonly<Record<string, unknown>> | undefined> => {
@@ -95,7 +101,10 @@ export const createAccountReader = (
       new Error(`Stripe answered ${response.status}: ${stripeError.code ?? stripeError.rawType ?? 'no error code'}`),
     );
   };
-  /** Once more for a failure that may pass (a 5xx, a 429, a dropped connection), as the SDK's maxNetworkRetries: 1, unless Stripe says it will not. */
+  /**
+   * Once more for a failure that may pass (a 5xx, a 429, a dropped connection), after the SDK's wait, as its
+   * maxNetworkRetries: 1 does, unless Stripe says it will not.
+   */
   const mayRetry = (failure: StripeFailure): boolean =>
     failure.shouldRetry ?? answerFor(failure) === commonStripeAnswers.stripe_unavailable;
   return async (accountId) => {
@@ -103,8 +112,9 @@ export const createAccountReader = (
       try {
         return await readOnce(accountId);
       } catch (error) {
-        if (error instanceof ReadFailed && mayRetry(error.failure)) return await readOnce(accountId);
-        throw error;
+        if (!(error instanceof ReadFailed && mayRetry(error.failure))) throw error;
+        await pause(retryDelayMs);
+        return await readOnce(accountId);
       }
     } catch (error) {
       if (error instanceof ReadFailed) throw stripeCallError(answerFor(error.failure), error.cause);

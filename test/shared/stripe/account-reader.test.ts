@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { createAccountReader } from '../../../shared/stripe/account-reader';
+import { createAccountReader, sdkRetryDelayMs } from '../../../shared/stripe/account-reader';
 import { stripeApiVersion } from '../../../shared/stripe/api-version';
 
 /** A fetch that answers from a script and records what was asked. */
@@ -16,8 +16,8 @@ const scripted = (answers: (Response | Error)[]) => {
 };
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-const reader = (fetch: typeof globalThis.fetch) =>
-  createAccountReader('sk_test_123', { apiBase: new URL('http://127.0.0.1:9'), timeoutMs: 1000, fetch });
+const reader = (fetch: typeof globalThis.fetch, retryDelayMs = 0) =>
+  createAccountReader('sk_test_123', { apiBase: new URL('http://127.0.0.1:9'), timeoutMs: 1000, fetch, retryDelayMs });
 
 describe('createAccountReader', () => {
   it('reads the account with the platform key and the API version the SDK pins', async () => {
@@ -96,6 +96,25 @@ describe('createAccountReader', () => {
       expect.objectContaining({ kind: 'upstream_failed', code: 'stripe_unavailable' }),
     );
     expect(failing.requests).toHaveLength(2);
+  });
+
+  it('waits as stripe-node does (half a second) before its retry, so a 429 is not asked again at once', async () => {
+    const times: number[] = [];
+    const { fetch } = scripted([
+      json(429, { error: { type: 'invalid_request_error', code: 'rate_limit' } }),
+      json(200, { id: 'acct_1' }),
+    ]);
+    const timed = (async (...args: Parameters<typeof fetch>) => {
+      times.push(performance.now());
+      return fetch(...args);
+    }) as typeof fetch;
+
+    await expect(
+      createAccountReader('sk_test_123', { timeoutMs: 1000, fetch: timed, apiBase: new URL('http://127.0.0.1:9') })(
+        'acct_1',
+      ),
+    ).resolves.toEqual({ id: 'acct_1' });
+    expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(sdkRetryDelayMs - 5);
   });
 
   it('does not retry a 5xx that Stripe marks Stripe-Should-Retry: false', async () => {
