@@ -1,7 +1,7 @@
 /**
  * Stripe's state of a connected account as the service has just read it (`GET /v1/accounts/{id}`, at the
- * OAuth callback and at onboarding's return), stored at once rather than left to the webhooks, and stored
- * the way a webhook's snapshot is: not over a newer one (an `account.updated` applied meanwhile).
+ * OAuth callback and at onboarding's return), stored at once rather than left to the webhooks, as a `read`
+ * snapshot (`SnapshotSource`): not over a newer one (an `account.updated` of a later second applied meanwhile).
  */
 import type { Logger } from '../logger';
 import type { EpochMs } from '../time';

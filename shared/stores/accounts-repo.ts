@@ -233,8 +233,10 @@ export const accountConditions = {
   isUnclaimed: 'attribute_not_exists(platformUserId)',
   /** Snapshots are ordered to the second (see `SnapshotSource`): a `read` one applies over its own second, */
   isNotOlderSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt <= :stateAt)',
-  /** an `event` one only over an older second (a redelivery of the applied one is told apart by `notAppliedYet`). */
+  /** an `event` one only over an older second (a redelivery of the applied one is told apart by `notAppliedYet`), */
   isNewerSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt < :stateAt)',
+  /** and a read that settles a tie only while nothing newer than the tied second is stored. */
+  isStillTied: '(attribute_not_exists(stripeStateAt) OR stripeStateAt <= :tiedAt)',
   /**
    * Status changes are ordered to the millisecond, whoever makes them (a connection, our deauthorize
    * route, Stripe's deauthorization): a change older than the stored one does not apply.
@@ -263,7 +265,8 @@ export const accountConditions = {
 } as const;
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
-const { isNotOlderSnapshot, isNewerSnapshot, noStatusChangeAfter, notAppliedYet, isCreated } = accountConditions;
+const { isNotOlderSnapshot, isNewerSnapshot, isStillTied, noStatusChangeAfter, notAppliedYet, isCreated } =
+  accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, confirmationLapsed, notCreated } =
   accountConditions;
 const { wasCreated, justCreated } = accountConditions;
@@ -282,6 +285,10 @@ export interface AccountWrite {
 
 const statusName = { '#status': 'status' };
 
+/** How a snapshot is ordered against the stored one (see `SnapshotSource` and `tiedAt`). */
+const snapshotOrder = (change: StateChange): string =>
+  change.tiedAt !== undefined ? isStillTied : change.source === 'event' ? isNewerSnapshot : isNotOlderSnapshot;
+
 const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): AccountWrite => ({
   TableName: tableName,
   Key: { accountId: change.accountId },
@@ -289,7 +296,7 @@ const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): Ac
     'SET chargesEnabled = :chargesEnabled, payoutsEnabled = :payoutsEnabled, detailsSubmitted = :detailsSubmitted, ' +
     'capabilities = :capabilities, requirements = :requirements, futureRequirements = :futureRequirements, ' +
     'stripeStateAt = :stateAt, updatedAt = :at',
-  ConditionExpression: all(exists, isConnected, change.source === 'event' ? isNewerSnapshot : isNotOlderSnapshot),
+  ConditionExpression: all(exists, isConnected, snapshotOrder(change)),
   ExpressionAttributeNames: statusName,
   ExpressionAttributeValues: {
     ':chargesEnabled': change.state.chargesEnabled,
@@ -299,6 +306,7 @@ const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): Ac
     ':requirements': change.state.requirements,
     ':futureRequirements': change.state.futureRequirements,
     ':stateAt': toEpochSeconds(change.asOf),
+    ...(change.tiedAt === undefined ? {} : { ':tiedAt': toEpochSeconds(change.tiedAt) }),
     ':connected': 'connected',
     ':at': toIso(now),
   },
@@ -589,6 +597,10 @@ export const refusalOf = (
  */
 export const appliedEventEntry = (asOf: EpochMs, eventId: string): string => `${toEpochSeconds(asOf)}:${eventId}`;
 
+/** The entry a snapshot applied in place for `eventId` is remembered under: its event's second. */
+const entryOf = (change: StateChange, eventId: string): string =>
+  appliedEventEntry(change.tiedAt ?? change.asOf, eventId);
+
 const appliedEventSecond = (entry: string): number => Number(entry.slice(0, entry.indexOf(':')));
 
 /**
@@ -604,7 +616,7 @@ export const inPlaceSnapshotWrite = (
   now: EpochMs,
 ): AccountWrite => {
   const write = snapshotWrite(tableName, change, now);
-  const entry = appliedEventEntry(change.asOf, eventId);
+  const entry = entryOf(change, eventId);
   return {
     ...write,
     // `lastInPlaceWrite`: an SDK retry of this very request, after its answer was lost, is refused by the
@@ -775,7 +787,7 @@ export const applySnapshotInPlace = async (
   change: StateChange,
   now: EpochMs,
 ): Promise<ApplyOutcome> => {
-  const entry = appliedEventEntry(change.asOf, eventId);
+  const entry = entryOf(change, eventId);
   const writeId = randomUUID();
   const update = new UpdateCommand({
     ...inPlaceSnapshotWrite(tableName, change, eventId, writeId, now),

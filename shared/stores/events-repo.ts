@@ -34,7 +34,10 @@ export interface ProcessedEvent {
 export interface EventsRepo {
   isProcessed(eventId: string): Promise<boolean>;
   applyOnce(event: ProcessedEvent, change: AccountChange, now: EpochMs): Promise<ApplyOutcome>;
-  /** Applies a snapshot whose `asOf` is its event's `created`, remembering the event on the account item. */
+  /**
+   * Applies an `account.updated`'s snapshot (its `asOf` the event's `created`), or the read that settles its
+   * tie (`tiedAt` the event's `created`), remembering the event on the account item.
+   */
   applyInPlace(eventId: string, change: StateChange, now: EpochMs): Promise<ApplyOutcome>;
 }
 

@@ -44,7 +44,7 @@ export interface AccountState {
  * - `event`: carried by a webhook event, as of its `created`. Two events of one second cannot be told
  *   apart, so it applies only over an older second; a tie is settled by reading the account again.
  * - `read`: read at Stripe by us, as of the moment before the read: current, so it applies over any
- *   snapshot of its second or older.
+ *   snapshot of its second or older. A read that settles a tie carries `tiedAt` (see `StateChange`).
  */
 export type SnapshotSource = 'event' | 'read';
 
@@ -56,6 +56,13 @@ export type AccountChange =
       readonly state: AccountState;
       readonly asOf: EpochMs;
       readonly source: SnapshotSource;
+      /**
+       * Set on the `read` that settles an event's tie with the stored snapshot: the event's `created`. The
+       * read applies only while the stored snapshot is still of that second or older (anything stored since
+       * is newer than both tied events: the read is then `stale`, and a change after it has its own event),
+       * and it is remembered under the event's entry of that second, so copies of the event stay one.
+       */
+      readonly tiedAt?: EpochMs;
     }
   /** Stripe revoked our access as of `asOf`, ordered against our own status changes. */
   | { readonly kind: 'deauthorized'; readonly accountId: string; readonly asOf: EpochMs };

@@ -29,7 +29,7 @@ import {
 } from './event-types';
 import { type IgnoreReason, isPoisonReason, type PoisonReason } from './ignore-reasons';
 import { apiVersionMismatchMessage, poisonedEventMessage } from './log-messages';
-import { type ChangePlan, planChange, rereadAccount } from './plan-change';
+import { type ChangePlan, planChange, settleTie } from './plan-change';
 import { verifyStripeSignature } from './signature';
 import { parseStripeEvent, type StripeEventEnvelope } from './stripe-event';
 
@@ -176,14 +176,13 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
   let outcome: ApplyOutcome;
   try {
     outcome = await apply(change);
-    if (outcome === 'same_second') {
+    if (outcome === 'same_second' && change.kind === 'state') {
       // Another snapshot of this second is stored, and which of the two is newer cannot be told: the
-      // account as Stripe has it now is newer than both, so it is of that second at least (our clock may
-      // lag Stripe's). A redelivery of this event then finds its entry, or a newer second (`stale`).
+      // account as Stripe has it now is newer than both (see settleTie).
       logger.info('webhook snapshot of a stored second: reading the account again', fields);
-      const reread = await rereadAccount(context.readAccount, change.accountId, Math.max(now, change.asOf));
-      if ('ignore' in reread) return setAside(reread);
-      change = reread.change;
+      const settled = await settleTie(context.readAccount, change, now);
+      if ('ignore' in settled) return setAside(settled);
+      change = settled.change;
       outcome = await apply(change);
     }
   } catch (error) {

@@ -7,6 +7,7 @@ import { useAccountNotices } from '../../shared/clients/notices';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { checksAppliedEvents } from '../../shared/stores/accounts-repo';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
+import { pause } from '../../shared/time';
 import { noRequirements } from '../../shared/webhooks/account-change';
 import { useLocalStack } from '../support/local-stack';
 import { callApi, connectAccount, storedAccount } from '../support/platform-api';
@@ -246,6 +247,24 @@ describe('POST /webhooks/stripe', () => {
     ]);
     expect(await readAccount(accountId)).toMatchObject({ ...stateAtStripe(accountId), stripeStateAt: second });
     expect(stripeReadsOf(accountId) - readsBefore).toBe(1);
+  });
+
+  it('settles a tie found after its second has passed by a read as of now, and still knows both events again', async () => {
+    const accountId = await connect('express');
+    const second = afterConnecting();
+    const first = accountUpdated(accountId, uniqueEventId(), second, { capabilities: { card_payments: 'inactive' } });
+    expect((await post(first)).body).toEqual({ received: true, status: 'processed' });
+    // As in production, the tied event arrives once its second is over (Stripe delivers after it creates).
+    while (Date.now() < (second + 1) * 1000 + 50) await pause(50);
+    const next = accountUpdated(accountId, uniqueEventId(), second, { capabilities: { card_payments: 'pending' } });
+
+    expect((await post(next)).body).toEqual({ received: true, status: 'processed' });
+    const stored = await readAccount(accountId);
+    const again = [await post(next), await post(first)];
+
+    expect(stored).toMatchObject(stateAtStripe(accountId));
+    expect(stored?.stripeStateAt).toBeGreaterThan(second);
+    expect(again.map((answer) => answer.body.status)).toEqual(['duplicate', 'duplicate']);
   });
 
   it('forgets the ids of earlier seconds once they pile up, and still refuses their redeliveries as older', async () => {

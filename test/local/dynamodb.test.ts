@@ -79,11 +79,10 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
     const now = Date.now();
 
     expect(await repo.applyInPlace('evt_a', change('acct_1', 100_000, true), now)).toBe('applied');
-    // Another event of the stored second cannot be ordered against it; a read at Stripe of that second can.
+    // Another event of the stored second cannot be ordered against it; the read that settles the tie can.
     expect(await repo.applyInPlace('evt_b', change('acct_1', 100_000, false), now)).toBe('same_second');
-    expect(await repo.applyInPlace('evt_b', { ...change('acct_1', 100_500, false), source: 'read' }, now)).toBe(
-      'applied',
-    );
+    const settling = { ...change('acct_1', 100_999, false), source: 'read', tiedAt: 100_000 } as const;
+    expect(await repo.applyInPlace('evt_b', settling, now)).toBe('applied');
     expect(await repo.applyInPlace('evt_a', change('acct_1', 100_000, true), now)).toBe('duplicate');
     expect(await repo.applyInPlace('evt_c', change('acct_1', 99_000, true), now)).toBe('stale');
     expect(await repo.applyInPlace('evt_d', change('acct_2', 100_000, true), now)).toBe('unknown_account');
@@ -95,6 +94,62 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
       chargesEnabled: false,
       stripeStateAt: 100,
       appliedEvents: new Set(['100:evt_a', '100:evt_b']),
+    });
+    db.destroy();
+  });
+
+  it('applies the read that settles a tie only while nothing newer is stored, and once for all copies of its event', async () => {
+    const dynamoDb = await startEmbeddedDynamoDb({ port: 0, engine });
+    started.push(dynamoDb);
+    const name = (table: string) => `tie-${table}`;
+    await ensureTables(dynamoDb.endpoint, name);
+    const db = createDocumentClient({ DYNAMODB_ENDPOINT: dynamoDb.endpoint });
+    for (const accountId of ['acct_overtaken', 'acct_copies'])
+      await db.send(
+        new PutCommand({
+          TableName: name('accounts'),
+          Item: { accountId, platformUserId: 'user_1', type: 'express', status: 'connected', stripeStateAt: 100 },
+        }),
+      );
+    const repo = createEventsRepo(db, { events: name('events'), accounts: name('accounts') });
+    const snapshot = (accountId: string, asOf: number, payoutsEnabled: boolean): StateChange => ({
+      kind: 'state',
+      accountId,
+      asOf,
+      source: 'event',
+      state: {
+        chargesEnabled: true,
+        payoutsEnabled,
+        detailsSubmitted: true,
+        capabilities: {},
+        requirements: noRequirements,
+        futureRequirements: noRequirements,
+      },
+    });
+    /** evt_tied (second 100) tied the stored snapshot; read at Stripe as of `asOf`. */
+    const settling = (accountId: string, asOf: number): StateChange => ({
+      ...snapshot(accountId, asOf, false),
+      source: 'read',
+      tiedAt: 100_000,
+    });
+    const now = Date.now();
+    const item = async (accountId: string) =>
+      (await db.send(new GetCommand({ TableName: name('accounts'), Key: { accountId }, ConsistentRead: true }))).Item;
+
+    // A newer event (second 103) lands while the tie's read is on its way (as of 103.2): the read is not newer.
+    expect(await repo.applyInPlace('evt_newer', snapshot('acct_overtaken', 103_000, true), now)).toBe('applied');
+    expect(await repo.applyInPlace('evt_tied', settling('acct_overtaken', 103_200), now)).toBe('stale');
+    // Two copies of the tied event, read in different seconds: one applies, under the event's own second.
+    expect(await repo.applyInPlace('evt_tied', settling('acct_copies', 103_200), now)).toBe('applied');
+    expect(await repo.applyInPlace('evt_tied', settling('acct_copies', 104_100), now)).toBe('duplicate');
+    // And so does a redelivery of the event itself: its second is older than the read, and its entry is there.
+    expect(await repo.applyInPlace('evt_tied', snapshot('acct_copies', 100_000, true), now)).toBe('duplicate');
+
+    expect(await item('acct_overtaken')).toMatchObject({ payoutsEnabled: true, stripeStateAt: 103 });
+    expect(await item('acct_copies')).toMatchObject({
+      payoutsEnabled: false,
+      stripeStateAt: 103,
+      appliedEvents: new Set(['100:evt_tied']),
     });
     db.destroy();
   });

@@ -9,7 +9,7 @@ import {
 import { type AccountState, noRequirements } from '../../../shared/webhooks/account-change';
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
-const { isNotOlderSnapshot, isNewerSnapshot, noStatusChangeAfter } = accountConditions;
+const { isNotOlderSnapshot, isNewerSnapshot, isStillTied, noStatusChangeAfter } = accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, confirmationLapsed, notCreated } =
   accountConditions;
 
@@ -214,6 +214,20 @@ describe('accountsRepo writes', () => {
         now,
       ),
     ).toMatchObject({ ConditionExpression: [exists, isConnected, isNotOlderSnapshot].join(' AND ') });
+  });
+
+  it('stores the read that settles a tie as of its own second, only while the tied second is the newest stored', () => {
+    const write = accountChangeWrite(
+      'accounts',
+      { kind: 'state', accountId: 'acct_1', state, asOf: 1_700_000_103_200, source: 'read', tiedAt: 1_700_000_100_000 },
+      now,
+    );
+
+    expect(write).toMatchObject({
+      ConditionExpression: [exists, isConnected, isStillTied].join(' AND '),
+      ExpressionAttributeValues: { ':stateAt': 1_700_000_103, ':tiedAt': 1_700_000_100 },
+    });
+    expect(isStillTied).toContain('stripeStateAt <= :tiedAt');
   });
 
   it('connects a new account, anyone after a deauthorization or when unclaimed, or its owner while pending: pending, with the new hash', async () => {

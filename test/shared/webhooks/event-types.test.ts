@@ -163,7 +163,7 @@ describe('webhookEventTypes', () => {
     expect(calls).toEqual([
       ...callsOf('snapshot', id, 'account.updated'),
       ['readAccount', accountId],
-      ['applyInPlace', id, { kind: 'state', accountId, state, asOf: now, source: 'read' }, now],
+      ['applyInPlace', id, { kind: 'state', accountId, state, asOf: now, source: 'read', tiedAt: created * 1000 }, now],
     ]);
   });
 
