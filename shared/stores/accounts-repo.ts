@@ -757,7 +757,8 @@ const forgetOlderEntries = async (
   applied: unknown,
 ): Promise<void> => {
   if (!(applied instanceof Set)) return;
-  const second = toEpochSeconds(change.asOf);
+  // The second this write's own entry is of (a settling read's is its event's, older than the read).
+  const second = toEpochSeconds(change.tiedAt ?? change.asOf);
   const older = [...(applied as Set<string>)].filter((entry) => appliedEventSecond(entry) < second);
   if (older.length < appliedEventsCompactionThreshold) return;
   try {

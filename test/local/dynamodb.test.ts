@@ -3,6 +3,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamoDb, ensureTables, localDynamoClient, startEmbeddedDynamoDb } from '../../local/dynamodb';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
+import { appliedEventsCompactionThreshold, checksAppliedEvents } from '../../shared/stores/accounts-repo';
 import { createEventsRepo } from '../../shared/stores/events-repo';
 import { tableDefinitions } from '../../shared/tables';
 import { noRequirements, type StateChange } from '../../shared/webhooks/account-change';
@@ -95,6 +96,54 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
       stripeStateAt: 100,
       appliedEvents: new Set(['100:evt_a', '100:evt_b']),
     });
+    db.destroy();
+  });
+
+  it('keeps the entry of a tie-settling read when its write compacts the entries of older seconds', async () => {
+    const dynamoDb = await startEmbeddedDynamoDb({ port: 0, engine });
+    started.push(dynamoDb);
+    const name = (table: string) => `tiecompact-${table}`;
+    await ensureTables(dynamoDb.endpoint, name);
+    const db = createDocumentClient({ DYNAMODB_ENDPOINT: dynamoDb.endpoint });
+    const older = Array.from({ length: appliedEventsCompactionThreshold }, (_, index) => `99:evt_old${index}`);
+    await db.send(
+      new PutCommand({
+        TableName: name('accounts'),
+        Item: {
+          accountId: 'acct_1',
+          platformUserId: 'user_1',
+          type: 'express',
+          status: 'connected',
+          stripeStateAt: 100,
+          appliedEvents: new Set(['100:evt_stored', ...older]),
+        },
+      }),
+    );
+    const repo = createEventsRepo(db, { events: name('events'), accounts: name('accounts') });
+    // An event whose write reads the set back, so that it compacts.
+    const eventId = Array.from({ length: 1000 }, (_, index) => `evt_tied${index}`).find(checksAppliedEvents) ?? '';
+    const settling: StateChange = {
+      kind: 'state',
+      accountId: 'acct_1',
+      asOf: 103_200,
+      source: 'read',
+      tiedAt: 100_000,
+      state: {
+        chargesEnabled: true,
+        payoutsEnabled: true,
+        detailsSubmitted: true,
+        capabilities: {},
+        requirements: noRequirements,
+        futureRequirements: noRequirements,
+      },
+    };
+
+    expect(await repo.applyInPlace(eventId, settling, Date.now())).toBe('applied');
+
+    const stored = (
+      await db.send(new GetCommand({ TableName: name('accounts'), Key: { accountId: 'acct_1' }, ConsistentRead: true }))
+    ).Item;
+    expect(stored?.appliedEvents).toEqual(new Set(['100:evt_stored', `100:${eventId}`]));
     db.destroy();
   });
 
