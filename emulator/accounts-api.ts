@@ -109,7 +109,7 @@ function controllerFromParams(params: URLSearchParams): { controller: Controller
   // [emulator] the emulator models the Express and Standard configurations only.
   return parameterError(
     'controller',
-    'The local Stripe emulator creates accounts with the Express Dashboard (fees and losses on the application) or the full Stripe Dashboard (fees and losses on the account) only.',
+    'The local Stripe emulator creates accounts with the Express Dashboard (fees and losses on the application) or the full Stripe Dashboard (fees on the account, losses on Stripe) only.',
   );
 }
 

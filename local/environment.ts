@@ -5,12 +5,11 @@
 
 import type { StripeEmulatorOptions } from '../emulator';
 import { settingDefaults, settingVariables } from '../shared/config';
-
-const variable = settingVariables;
-
 import { callbackPath, webhookPath } from '../shared/routes';
 import { type TableName, tableDefinitions } from '../shared/tables';
 import { localDefaults } from './defaults';
+
+const variable = settingVariables;
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -2,6 +2,7 @@
  * What a platform's own backend does: vouch for its logged-in user with a platform token and
  * call the service's API over HTTP with it, through the same gateway a browser uses.
  */
+import { settingVariables } from '../../shared/config';
 import { mintPlatformToken } from '../../shared/platform-token';
 import { callbackPath } from '../../shared/routes';
 import { localDefaults } from '../defaults';
@@ -31,7 +32,7 @@ export type ApiResult<T> =
  * returns to it, so the demo sends browsers there and calls the API there.
  */
 export const serviceOrigin = (): string | undefined => {
-  const callback = process.env.CALLBACK_URL;
+  const callback = process.env[settingVariables.callbackUrl];
   return callback && URL.canParse(callback) && callback.endsWith(callbackPath) ? new URL(callback).origin : undefined;
 };
 
