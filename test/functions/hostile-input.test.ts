@@ -118,6 +118,19 @@ const newerSecond = (): number => {
   return lastGenuineSecond;
 };
 
+/** An `account.updated` of `accountId` (to sign and post) carrying `object`, of a second newer than any stored. */
+const newerAccountUpdated = (accountId: string, id: string, object: Record<string, unknown>): string =>
+  JSON.stringify({
+    id,
+    object: 'event',
+    api_version: stripeApiVersion,
+    type: 'account.updated',
+    created: newerSecond(),
+    livemode: false,
+    account: accountId,
+    data: { object },
+  });
+
 describe('hostile input', () => {
   it('GET /connect/authorize never fails or stores a state when it refuses', async () => {
     const ticket = await stack.mintTicket('fuzz_user');
@@ -303,17 +316,9 @@ describe('hostile input', () => {
           // A genuine snapshot newer than anything a hostile event could have stored still applies.
           const marker = `fuzz_${tried}`;
           const genuine = await postSigned(
-            JSON.stringify({
-              id: `evt_genuine${tried}${Date.now()}`,
-              object: 'event',
-              api_version: stripeApiVersion,
-              type: 'account.updated',
-              created: newerSecond(),
-              livemode: false,
-              account: accountId,
-              data: {
-                object: { ...account, requirements: { ...(account.requirements as object), currently_due: [marker] } },
-              },
+            newerAccountUpdated(accountId, `evt_genuine${tried}${Date.now()}`, {
+              ...account,
+              requirements: { ...(account.requirements as object), currently_due: [marker] },
             }),
           );
           expect(JSON.parse(genuine.body)).toEqual({ received: true, status: 'processed' });
@@ -339,24 +344,13 @@ describe('hostile input', () => {
         tried += 1;
         const marker = `deadline_${tried}`;
         const response = await postSigned(
-          JSON.stringify({
-            id: `evt_deadline${tried}${Date.now()}`,
-            object: 'event',
-            api_version: stripeApiVersion,
-            type: 'account.updated',
-            created: newerSecond(),
-            livemode: false,
-            account: accountId,
-            data: {
-              object: {
-                id: accountId,
-                object: 'account',
-                charges_enabled: false,
-                payouts_enabled: false,
-                details_submitted: false,
-                requirements: { currently_due: [marker], current_deadline: currentDeadline },
-              },
-            },
+          newerAccountUpdated(accountId, `evt_deadline${tried}${Date.now()}`, {
+            id: accountId,
+            object: 'account',
+            charges_enabled: false,
+            payouts_enabled: false,
+            details_submitted: false,
+            requirements: { currently_due: [marker], current_deadline: currentDeadline },
           }),
         );
         expectHarmless(response);
