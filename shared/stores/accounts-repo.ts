@@ -118,6 +118,8 @@ interface AccountItem extends AccountRecord {
   readonly appliedEvents?: ReadonlySet<string>;
   /** The id of the last in-place write, so a retry of it can tell it happened. */
   readonly lastInPlaceWrite?: string;
+  /** Counts the snapshot writes: what a read that settles a tie is conditioned on (see `SnapshotTie`). */
+  readonly stateVersion?: number;
   /** Why an unclaimed connection has no owner (absent on every owned account). */
   readonly flagged?: string;
 }
@@ -206,17 +208,21 @@ export type ConfirmResult =
   | { readonly ok: true; readonly record: AccountRecord }
   | { readonly ok: false; readonly current: AccountRecord | undefined };
 
+export type ApplyOutcome = 'applied' | 'duplicate' | 'unknown_account' | 'stale' | 'account_deauthorized';
+
 /**
- * `same_second`: an event's snapshot refused because the stored one is of the same second and from another
- * event (or a read), so which is newer cannot be told: the caller reads the account again (see `SnapshotSource`).
+ * An in-place snapshot refused because the stored one is of its very second (another event's, or a read's),
+ * so which is newer cannot be told; or a settling read refused because another of that second was stored
+ * meanwhile. The caller reads the account again, conditioned on `stateVersion` (see `SnapshotTie`).
  */
-export type ApplyOutcome =
-  | 'applied'
-  | 'duplicate'
-  | 'unknown_account'
-  | 'stale'
-  | 'same_second'
-  | 'account_deauthorized';
+export interface SameSecond {
+  readonly outcome: 'same_second';
+  readonly stateVersion: number;
+}
+
+export type InPlaceOutcome = ApplyOutcome | SameSecond;
+
+export const isSameSecond = (outcome: InPlaceOutcome): outcome is SameSecond => typeof outcome === 'object';
 
 /**
  * The parts every condition on the accounts item is built from, each written once. Placeholders:
@@ -235,8 +241,9 @@ export const accountConditions = {
   isNotOlderSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt <= :stateAt)',
   /** an `event` one only over an older second (a redelivery of the applied one is told apart by `notAppliedYet`), */
   isNewerSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt < :stateAt)',
-  /** and a read that settles a tie only while nothing newer than the tied second is stored. */
-  isStillTied: '(attribute_not_exists(stripeStateAt) OR stripeStateAt <= :tiedAt)',
+  /** and a read that settles a tie only over the snapshot it saw, by its version (`SnapshotTie`). */
+  isUnversioned: 'attribute_not_exists(stateVersion)',
+  isVersion: 'stateVersion = :seenVersion',
   /**
    * Status changes are ordered to the millisecond, whoever makes them (a connection, our deauthorize
    * route, Stripe's deauthorization): a change older than the stored one does not apply.
@@ -265,8 +272,8 @@ export const accountConditions = {
 } as const;
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
-const { isNotOlderSnapshot, isNewerSnapshot, isStillTied, noStatusChangeAfter, notAppliedYet, isCreated } =
-  accountConditions;
+const { isNotOlderSnapshot, isNewerSnapshot, isUnversioned, isVersion } = accountConditions;
+const { noStatusChangeAfter, notAppliedYet, isCreated } = accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, confirmationLapsed, notCreated } =
   accountConditions;
 const { wasCreated, justCreated } = accountConditions;
@@ -285,9 +292,11 @@ export interface AccountWrite {
 
 const statusName = { '#status': 'status' };
 
-/** How a snapshot is ordered against the stored one (see `SnapshotSource` and `tiedAt`). */
-const snapshotOrder = (change: StateChange): string =>
-  change.tiedAt !== undefined ? isStillTied : change.source === 'event' ? isNewerSnapshot : isNotOlderSnapshot;
+/** How a snapshot is ordered against the stored one (see `SnapshotSource` and `SnapshotTie`). */
+const snapshotOrder = (change: StateChange): string => {
+  if (change.tie) return change.tie.version === 0 ? isUnversioned : isVersion;
+  return change.source === 'event' ? isNewerSnapshot : isNotOlderSnapshot;
+};
 
 const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): AccountWrite => ({
   TableName: tableName,
@@ -295,7 +304,7 @@ const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): Ac
   UpdateExpression:
     'SET chargesEnabled = :chargesEnabled, payoutsEnabled = :payoutsEnabled, detailsSubmitted = :detailsSubmitted, ' +
     'capabilities = :capabilities, requirements = :requirements, futureRequirements = :futureRequirements, ' +
-    'stripeStateAt = :stateAt, updatedAt = :at',
+    'stripeStateAt = :stateAt, stateVersion = if_not_exists(stateVersion, :noVersion) + :one, updatedAt = :at',
   ConditionExpression: all(exists, isConnected, snapshotOrder(change)),
   ExpressionAttributeNames: statusName,
   ExpressionAttributeValues: {
@@ -306,7 +315,9 @@ const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): Ac
     ':requirements': change.state.requirements,
     ':futureRequirements': change.state.futureRequirements,
     ':stateAt': toEpochSeconds(change.asOf),
-    ...(change.tiedAt === undefined ? {} : { ':tiedAt': toEpochSeconds(change.tiedAt) }),
+    ':noVersion': 0,
+    ':one': 1,
+    ...(change.tie && change.tie.version !== 0 ? { ':seenVersion': change.tie.version } : {}),
     ':connected': 'connected',
     ':at': toIso(now),
   },
@@ -599,7 +610,7 @@ export const appliedEventEntry = (asOf: EpochMs, eventId: string): string => `${
 
 /** The entry a snapshot applied in place for `eventId` is remembered under: its event's second. */
 const entryOf = (change: StateChange, eventId: string): string =>
-  appliedEventEntry(change.tiedAt ?? change.asOf, eventId);
+  appliedEventEntry(change.tie?.at ?? change.asOf, eventId);
 
 const appliedEventSecond = (entry: string): number => Number(entry.slice(0, entry.indexOf(':')));
 
@@ -717,7 +728,7 @@ export interface AccountsRepo {
     finished: FinishedOnboarding,
   ): Promise<'pending' | 'already_confirmed' | 'gone'>;
   /** Applies a snapshot from event `eventId` once, remembering the event on the account item. */
-  applyInPlace(eventId: string, change: StateChange, now: EpochMs): Promise<ApplyOutcome>;
+  applyInPlace(eventId: string, change: StateChange, now: EpochMs): Promise<InPlaceOutcome>;
 }
 
 /** Rounds of putConnected's two writes before a connection that keeps being overtaken counts as claimed. */
@@ -758,7 +769,7 @@ const forgetOlderEntries = async (
 ): Promise<void> => {
   if (!(applied instanceof Set)) return;
   // The second this write's own entry is of (a settling read's is its event's, older than the read).
-  const second = toEpochSeconds(change.tiedAt ?? change.asOf);
+  const second = toEpochSeconds(change.tie?.at ?? change.asOf);
   const older = [...(applied as Set<string>)].filter((entry) => appliedEventSecond(entry) < second);
   if (older.length < appliedEventsCompactionThreshold) return;
   try {
@@ -787,7 +798,7 @@ export const applySnapshotInPlace = async (
   eventId: string,
   change: StateChange,
   now: EpochMs,
-): Promise<ApplyOutcome> => {
+): Promise<InPlaceOutcome> => {
   const entry = entryOf(change, eventId);
   const writeId = randomUUID();
   const update = new UpdateCommand({
@@ -815,12 +826,14 @@ export const applySnapshotInPlace = async (
       (await readAccountItem(client, tableName, change.accountId));
     if (refusing?.lastInPlaceWrite === writeId) return 'applied';
     if (refusing?.status === 'connected' && refusing.appliedEvents?.has(entry)) return 'duplicate';
+    // Still of the second the event is of: a tie, or for a settling read another read of that second stored meanwhile.
+    const eventSecond = change.tie ? change.tie.at : change.source === 'event' ? change.asOf : undefined;
     if (
-      change.source === 'event' &&
+      eventSecond !== undefined &&
       refusing?.status === 'connected' &&
-      refusing.stripeStateAt === toEpochSeconds(change.asOf)
+      refusing.stripeStateAt === toEpochSeconds(eventSecond)
     )
-      return 'same_second';
+      return { outcome: 'same_second', stateVersion: refusing.stateVersion ?? 0 };
     return refusalOf(refusing);
   }
 };

@@ -11,7 +11,13 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type EpochMs, secondsMs, toEpochSeconds, toIso, ttlAt } from '../time';
 import type { AccountChange, StateChange } from '../webhooks/account-change';
-import { type ApplyOutcome, accountChangeWrite, applySnapshotInPlace, refusalOf } from './accounts-repo';
+import {
+  type ApplyOutcome,
+  accountChangeWrite,
+  applySnapshotInPlace,
+  type InPlaceOutcome,
+  refusalOf,
+} from './accounts-repo';
 import {
   type CancellationReason,
   cancellationReasons,
@@ -36,9 +42,9 @@ export interface EventsRepo {
   applyOnce(event: ProcessedEvent, change: AccountChange, now: EpochMs): Promise<ApplyOutcome>;
   /**
    * Applies an `account.updated`'s snapshot (its `asOf` the event's `created`), or the read that settles its
-   * tie (`tiedAt` the event's `created`), remembering the event on the account item.
+   * tie (`SnapshotTie`), remembering the event on the account item.
    */
-  applyInPlace(eventId: string, change: StateChange, now: EpochMs): Promise<ApplyOutcome>;
+  applyInPlace(eventId: string, change: StateChange, now: EpochMs): Promise<InPlaceOutcome>;
 }
 
 /** The events table's item: the event, when we processed it, and when DynamoDB may forget it. */

@@ -44,9 +44,21 @@ export interface AccountState {
  * - `event`: carried by a webhook event, as of its `created`. Two events of one second cannot be told
  *   apart, so it applies only over an older second; a tie is settled by reading the account again.
  * - `read`: read at Stripe by us, as of the moment before the read: current, so it applies over any
- *   snapshot of its second or older. A read that settles a tie carries `tiedAt` (see `StateChange`).
+ *   snapshot of its second or older. A read that settles a tie carries a `tie` (see `SnapshotTie`).
  */
 export type SnapshotSource = 'event' | 'read';
+
+/**
+ * What the read that settles a tie knows of it: `at`, the tied event's `created`; `version`, the stored
+ * snapshot's version (`stateVersion`, 0 for none) seen before the read was made. The read applies only while
+ * the version is still that one, so it is newer than whatever is stored, whoever wrote it (another read of
+ * that second included); anything written since is read again. It is remembered under the event's entry of
+ * second `at`, so copies of the event stay one.
+ */
+export interface SnapshotTie {
+  readonly at: EpochMs;
+  readonly version: number;
+}
 
 export type AccountChange =
   /** A full snapshot of the account as of `asOf` (ordered against other snapshots to the second). */
@@ -56,13 +68,8 @@ export type AccountChange =
       readonly state: AccountState;
       readonly asOf: EpochMs;
       readonly source: SnapshotSource;
-      /**
-       * Set on the `read` that settles an event's tie with the stored snapshot: the event's `created`. The
-       * read applies only while the stored snapshot is still of that second or older (anything stored since
-       * is newer than both tied events: the read is then `stale`, and a change after it has its own event),
-       * and it is remembered under the event's entry of that second, so copies of the event stay one.
-       */
-      readonly tiedAt?: EpochMs;
+      /** Set on the `read` that settles an event's tie with the stored snapshot (see `SnapshotTie`). */
+      readonly tie?: SnapshotTie;
     }
   /** Stripe revoked our access as of `asOf`, ordered against our own status changes. */
   | { readonly kind: 'deauthorized'; readonly accountId: string; readonly asOf: EpochMs };

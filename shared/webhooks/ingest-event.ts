@@ -7,13 +7,13 @@
  * no retry could change the answer.
  */
 import type { ServiceConfig } from '../config';
-import { badRequest, isCallerError, ServiceError } from '../errors';
+import { badRequest, isCallerError, ServiceError, StoreUnavailableError } from '../errors';
 import { type HttpResponse, jsonResponse } from '../http/responses';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { AccountNotice, NoticePublisher } from '../notifications/account-notices';
 import type { PlatformSecrets } from '../secrets';
-import type { ApplyOutcome } from '../stores/accounts-repo';
+import { type ApplyOutcome, type InPlaceOutcome, isSameSecond } from '../stores/accounts-repo';
 import type { EventsRepo } from '../stores/events-repo';
 import type { AccountReader } from '../stripe/account-reader';
 import { stripeApiVersion } from '../stripe/api-version';
@@ -71,6 +71,19 @@ const noticeFor = (change: AccountChange, event: StripeEventEnvelope): AccountNo
       return { type: 'account.deauthorized', accountId: change.accountId, detail: cause };
   }
 };
+
+/**
+ * Reads that settle one tie before the event is answered 503 for Stripe to deliver again: each round lost
+ * to another read of the same second, stored while ours was on its way.
+ */
+const maxTieRounds = 3;
+
+const tieUnsettled = (): StoreUnavailableError =>
+  new StoreUnavailableError(
+    undefined,
+    'store_conflict',
+    'This account changed several times while we read it; Stripe will deliver the event again.',
+  );
 
 /** A store refusal no retry can change (see shared/stores/store-errors.ts). */
 const isRefusedByStore = (error: unknown): error is ServiceError =>
@@ -161,7 +174,7 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     logger.info('webhook ignored', { ...fields, reason: plan.ignore });
     return ignored(plan.ignore);
   };
-  const apply = (change: AccountChange): Promise<ApplyOutcome> =>
+  const apply = (change: AccountChange): Promise<InPlaceOutcome> =>
     change.kind === 'state' && isAppliedInPlace(event)
       ? events.applyInPlace(event.id, change, now)
       : events.applyOnce(
@@ -172,19 +185,23 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
 
   const plan = await planChange(event, context.readAccount, now);
   if ('ignore' in plan) return setAside(plan);
-  let change = plan.change;
+  const tied = plan.change;
+  let change = tied;
   let outcome: ApplyOutcome;
   try {
-    outcome = await apply(change);
-    if (outcome === 'same_second' && change.kind === 'state') {
-      // Another snapshot of this second is stored, and which of the two is newer cannot be told: the
-      // account as Stripe has it now is newer than both (see settleTie).
-      logger.info('webhook snapshot of a stored second: reading the account again', fields);
-      const settled = await settleTie(context.readAccount, change, now);
+    let result = await apply(change);
+    // Another snapshot of this second is stored, and which is newer cannot be told: the account as Stripe
+    // has it now is newer than both (see settleTie), stored only over the snapshot seen before reading it.
+    for (let round = 1; isSameSecond(result) && tied.kind === 'state'; round += 1) {
+      if (round > maxTieRounds) throw tieUnsettled();
+      logger.info('webhook snapshot of a stored second: reading the account again', { ...fields, round });
+      const settled = await settleTie(context.readAccount, tied, result.stateVersion, now);
       if ('ignore' in settled) return setAside(settled);
       change = settled.change;
-      outcome = await apply(change);
+      result = await apply(change);
     }
+    // Only an in-place snapshot is ever answered same_second, and the loop leaves none.
+    outcome = isSameSecond(result) ? 'stale' : result;
   } catch (error) {
     if (isRefusedByStore(error)) return poisoned('store_rejected', { cause: error.cause });
     throw error;
@@ -214,6 +231,5 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
       },
     );
   }
-  // A `read` snapshot is never refused for its second (see SnapshotSource): only an event's first try can be.
-  return ignored(outcome === 'same_second' ? 'stale' : outcome);
+  return ignored(outcome);
 };

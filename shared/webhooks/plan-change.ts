@@ -6,7 +6,7 @@
  */
 import type { AccountReader } from '../stripe/account-reader';
 import { type EpochMs, endOfSecond } from '../time';
-import { type AccountChange, accountStateFrom, type StateChange } from './account-change';
+import { type AccountChange, accountStateFrom, type SnapshotTie, type StateChange } from './account-change';
 import { effectOf, eventTypeSpec } from './event-types';
 import type { PlanIgnoreReason } from './ignore-reasons';
 import type { StripeEventEnvelope } from './stripe-event';
@@ -15,31 +15,34 @@ export type ChangePlan = { readonly change: AccountChange } | { readonly ignore:
 
 /**
  * The account as Stripe has it now, as a `read` snapshot as of `asOf` (a moment before the read): a
- * `reread` event's, or, with `tiedAt`, the one that settles a tie (see `settleTie`).
+ * `reread` event's, or, with a `tie`, the one that settles a tie (see `settleTie`).
  */
 const rereadAccount = async (
   readAccount: AccountReader,
   accountId: string,
   asOf: EpochMs,
-  tiedAt?: EpochMs,
+  tie?: SnapshotTie,
 ): Promise<ChangePlan> => {
   const account = await readAccount(accountId);
   // Access already revoked again: nothing to refresh; a deauthorized event follows.
   if (!account) return { ignore: 'account_inaccessible' };
   const state = accountStateFrom(account);
   if (!state) return { ignore: 'malformed_account' };
-  return {
-    change: { kind: 'state', accountId, state, asOf, source: 'read', ...(tiedAt === undefined ? {} : { tiedAt }) },
-  };
+  return { change: { kind: 'state', accountId, state, asOf, source: 'read', ...(tie ? { tie } : {}) } };
 };
 
 /**
- * The `read` that settles `tied`, an event's snapshot refused for a stored one of its very second: the
- * account as Stripe has it now, newer than both. It is as of the end of that second at least (our clock may
- * lag Stripe's, and the read follows both tied events), and carries `tiedAt` (see `StateChange`).
+ * The `read` that settles `tied`, an event's snapshot refused for a stored one of its very second (seen at
+ * `version`): the account as Stripe has it now, newer than both. It is as of the end of that second at least
+ * (our clock may lag Stripe's, and the read follows both tied events), and carries its `tie`.
  */
-export const settleTie = (readAccount: AccountReader, tied: StateChange, now: EpochMs): Promise<ChangePlan> =>
-  rereadAccount(readAccount, tied.accountId, Math.max(now, endOfSecond(tied.asOf)), tied.asOf);
+export const settleTie = (
+  readAccount: AccountReader,
+  tied: StateChange,
+  version: number,
+  now: EpochMs,
+): Promise<ChangePlan> =>
+  rereadAccount(readAccount, tied.accountId, Math.max(now, endOfSecond(tied.asOf)), { at: tied.asOf, version });
 
 export const planChange = async (
   event: StripeEventEnvelope,

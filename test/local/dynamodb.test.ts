@@ -6,7 +6,12 @@ import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { appliedEventsCompactionThreshold, checksAppliedEvents } from '../../shared/stores/accounts-repo';
 import { createEventsRepo } from '../../shared/stores/events-repo';
 import { tableDefinitions } from '../../shared/tables';
-import { type AccountState, noRequirements, type StateChange } from '../../shared/webhooks/account-change';
+import {
+  type AccountState,
+  noRequirements,
+  type SnapshotTie,
+  type StateChange,
+} from '../../shared/webhooks/account-change';
 
 const started: EmbeddedDynamoDb[] = [];
 
@@ -31,11 +36,16 @@ const snapshot = (accountId: string, asOf: number, state: Partial<AccountState> 
   },
 });
 
-/** The read that settles an event's tie with a stored snapshot of second `tiedAt`, read as of `asOf`. */
-const settling = (accountId: string, asOf: number, tiedAt: number, state: Partial<AccountState> = {}): StateChange => ({
+/** The read that settles an event's tie (`tie`: the event's `created` and the version seen), read as of `asOf`. */
+const settling = (
+  accountId: string,
+  asOf: number,
+  tie: SnapshotTie,
+  state: Partial<AccountState> = {},
+): StateChange => ({
   ...snapshot(accountId, asOf, state),
   source: 'read',
-  tiedAt,
+  tie,
 });
 
 describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)', (engine) => {
@@ -91,8 +101,12 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
     expect(await repo.applyInPlace('evt_a', snapshot('acct_1', 100_000), now)).toBe('applied');
     // Another event of the stored second cannot be ordered against it; the read that settles the tie can.
     const other = { chargesEnabled: false };
-    expect(await repo.applyInPlace('evt_b', snapshot('acct_1', 100_000, other), now)).toBe('same_second');
-    expect(await repo.applyInPlace('evt_b', settling('acct_1', 100_999, 100_000, other), now)).toBe('applied');
+    expect(await repo.applyInPlace('evt_b', snapshot('acct_1', 100_000, other), now)).toEqual({
+      outcome: 'same_second',
+      stateVersion: 1,
+    });
+    const tie = { at: 100_000, version: 1 };
+    expect(await repo.applyInPlace('evt_b', settling('acct_1', 100_999, tie, other), now)).toBe('applied');
     expect(await repo.applyInPlace('evt_a', snapshot('acct_1', 100_000), now)).toBe('duplicate');
     expect(await repo.applyInPlace('evt_c', snapshot('acct_1', 99_000), now)).toBe('stale');
     expect(await repo.applyInPlace('evt_d', snapshot('acct_2', 100_000), now)).toBe('unknown_account');
@@ -120,7 +134,9 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
     // An event whose write reads the set back, so that it compacts.
     const eventId = Array.from({ length: 1000 }, (_, index) => `evt_tied${index}`).find(checksAppliedEvents) ?? '';
 
-    expect(await repo.applyInPlace(eventId, settling('acct_1', 103_200, 100_000), Date.now())).toBe('applied');
+    expect(await repo.applyInPlace(eventId, settling('acct_1', 103_200, { at: 100_000, version: 0 }), Date.now())).toBe(
+      'applied',
+    );
 
     expect((await item('acct_1'))?.appliedEvents).toEqual(new Set(['100:evt_stored', `100:${eventId}`]));
     db.destroy();
@@ -140,12 +156,18 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
     const now = Date.now();
     const payouts = { payoutsEnabled: true };
 
-    // A newer event (second 103) lands while the tie's read is on its way (as of 103.2): the read is not newer.
+    // A newer event (second 103) lands while the tie's read is on its way (as of 103.2): the read may not be newer.
     expect(await repo.applyInPlace('evt_newer', snapshot('acct_overtaken', 103_000, payouts), now)).toBe('applied');
-    expect(await repo.applyInPlace('evt_tied', settling('acct_overtaken', 103_200, 100_000), now)).toBe('stale');
+    expect(
+      await repo.applyInPlace('evt_tied', settling('acct_overtaken', 103_200, { at: 100_000, version: 0 }), now),
+    ).toBe('stale');
     // Two copies of the tied event, read in different seconds: one applies, under the event's own second.
-    expect(await repo.applyInPlace('evt_tied', settling('acct_copies', 103_200, 100_000), now)).toBe('applied');
-    expect(await repo.applyInPlace('evt_tied', settling('acct_copies', 104_100, 100_000), now)).toBe('duplicate');
+    expect(
+      await repo.applyInPlace('evt_tied', settling('acct_copies', 103_200, { at: 100_000, version: 0 }), now),
+    ).toBe('applied');
+    expect(
+      await repo.applyInPlace('evt_tied', settling('acct_copies', 104_100, { at: 100_000, version: 0 }), now),
+    ).toBe('duplicate');
     // And so does a redelivery of the event itself: its second is older than the read, and its entry is there.
     expect(await repo.applyInPlace('evt_tied', snapshot('acct_copies', 100_000, payouts), now)).toBe('duplicate');
 
@@ -154,6 +176,36 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
       payoutsEnabled: false,
       stripeStateAt: 103,
       appliedEvents: new Set(['100:evt_tied']),
+    });
+    db.destroy();
+  });
+
+  it('orders two reads that settle ties of one second by the version each saw: the one read first is read again', async () => {
+    const { db, repo, item } = await storeWith('tierace', [
+      { accountId: 'acct_1', platformUserId: 'user_1', type: 'express', status: 'connected' },
+    ]);
+    const now = Date.now();
+    expect(await repo.applyInPlace('evt_a', snapshot('acct_1', 100_000), now)).toBe('applied');
+    // evt_b and evt_d (also of second 100) both tie with evt_a's snapshot, version 1.
+    const seen = await repo.applyInPlace('evt_b', snapshot('acct_1', 100_000), now);
+    expect(await repo.applyInPlace('evt_d', snapshot('acct_1', 100_000), now)).toEqual(seen);
+    const tie = (version: number) => ({ at: 100_000, version });
+
+    // evt_d's read (made later: it has evt_d's change) is stored first; evt_b's earlier read comes after it.
+    expect(await repo.applyInPlace('evt_d', settling('acct_1', 100_999, tie(1), { payoutsEnabled: true }), now)).toBe(
+      'applied',
+    );
+    const lost = await repo.applyInPlace('evt_b', settling('acct_1', 100_999, tie(1)), now);
+    // Refused, and told the version to read after: a read made now is newer than evt_d's.
+    expect(lost).toEqual({ outcome: 'same_second', stateVersion: 2 });
+    expect(await item('acct_1')).toMatchObject({ payoutsEnabled: true });
+    expect(await repo.applyInPlace('evt_b', settling('acct_1', 100_999, tie(2), { payoutsEnabled: true }), now)).toBe(
+      'applied',
+    );
+
+    expect(await item('acct_1')).toMatchObject({
+      stateVersion: 3,
+      appliedEvents: new Set(['100:evt_a', '100:evt_b', '100:evt_d']),
     });
     db.destroy();
   });

@@ -143,6 +143,7 @@ export const viewOf = (item: Record<string, unknown>): Record<string, unknown> =
     stripeStateAt: _stripeStateAt,
     appliedEvents: _appliedEvents,
     lastInPlaceWrite: _lastInPlaceWrite,
+    stateVersion: _stateVersion,
     onboardingSlot: _onboardingSlot,
     onboardingBrowsers: _onboardingBrowsers,
     confirmationHash,

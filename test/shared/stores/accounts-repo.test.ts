@@ -9,7 +9,7 @@ import {
 import { type AccountState, noRequirements } from '../../../shared/webhooks/account-change';
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
-const { isNotOlderSnapshot, isNewerSnapshot, isStillTied, noStatusChangeAfter } = accountConditions;
+const { isNotOlderSnapshot, isNewerSnapshot, isUnversioned, isVersion, noStatusChangeAfter } = accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, confirmationLapsed, notCreated } =
   accountConditions;
 
@@ -216,18 +216,37 @@ describe('accountsRepo writes', () => {
     ).toMatchObject({ ConditionExpression: [exists, isConnected, isNotOlderSnapshot].join(' AND ') });
   });
 
-  it('stores the read that settles a tie as of its own second, only while the tied second is the newest stored', () => {
-    const write = accountChangeWrite(
-      'accounts',
-      { kind: 'state', accountId: 'acct_1', state, asOf: 1_700_000_103_200, source: 'read', tiedAt: 1_700_000_100_000 },
-      now,
-    );
+  it('stores the read that settles a tie as of its own second, only over the snapshot version it saw', () => {
+    const settling = (version: number) =>
+      accountChangeWrite(
+        'accounts',
+        {
+          kind: 'state',
+          accountId: 'acct_1',
+          state,
+          asOf: 1_700_000_103_200,
+          source: 'read',
+          tie: { at: 1_700_000_100_000, version },
+        },
+        now,
+      );
 
-    expect(write).toMatchObject({
-      ConditionExpression: [exists, isConnected, isStillTied].join(' AND '),
-      ExpressionAttributeValues: { ':stateAt': 1_700_000_103, ':tiedAt': 1_700_000_100 },
+    expect(settling(4)).toMatchObject({
+      ConditionExpression: [exists, isConnected, isVersion].join(' AND '),
+      ExpressionAttributeValues: { ':stateAt': 1_700_000_103, ':seenVersion': 4 },
     });
-    expect(isStillTied).toContain('stripeStateAt <= :tiedAt');
+    // An item no snapshot was written to since versions began has none: the read applies while it still has none.
+    expect(settling(0)).toMatchObject({ ConditionExpression: [exists, isConnected, isUnversioned].join(' AND ') });
+    expect(settling(0).ExpressionAttributeValues).not.toHaveProperty(':seenVersion');
+  });
+
+  it('counts every snapshot write in stateVersion', () => {
+    expect(
+      accountChangeWrite('accounts', { kind: 'state', accountId: 'acct_1', state, asOf: 1, source: 'event' }, now),
+    ).toMatchObject({
+      UpdateExpression: expect.stringContaining('stateVersion = if_not_exists(stateVersion, :noVersion) + :one'),
+      ExpressionAttributeValues: expect.objectContaining({ ':noVersion': 0, ':one': 1 }),
+    });
   });
 
   it('connects a new account, anyone after a deauthorization or when unclaimed, or its owner while pending: pending, with the new hash', async () => {

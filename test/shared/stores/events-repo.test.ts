@@ -155,14 +155,18 @@ describe('eventsRepo.applyInPlace', () => {
     ).resolves.toBe('account_deauthorized');
   });
 
-  it("answers same_second when another snapshot of the event's second is stored: which is newer cannot be told", async () => {
+  it("answers same_second, with the stored snapshot's version, when a snapshot of the event's second is stored", async () => {
     const storedAt = (second: number) => ({
       status: { S: 'connected' },
       stripeStateAt: { N: String(second) },
+      stateVersion: { N: '7' },
       appliedEvents: { SS: [`${second}:evt_2`] },
     });
     const tie = answering([refused(storedAt(1_700_000_100))]);
-    await expect(tie.repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('same_second');
+    await expect(tie.repo.applyInPlace('evt_1', snapshot, now)).resolves.toEqual({
+      outcome: 'same_second',
+      stateVersion: 7,
+    });
     expect(tie.commands[0]?.input).toMatchObject({
       ConditionExpression: expect.stringContaining('stripeStateAt < :stateAt'),
     });

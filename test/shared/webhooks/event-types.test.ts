@@ -5,7 +5,7 @@ import type { ServiceConfig } from '../../../shared/config';
 import { createLogger } from '../../../shared/logger';
 import { noMetrics } from '../../../shared/metrics';
 import type { PlatformSecrets } from '../../../shared/secrets';
-import type { ApplyOutcome } from '../../../shared/stores/accounts-repo';
+import type { InPlaceOutcome } from '../../../shared/stores/accounts-repo';
 import type { EventsRepo } from '../../../shared/stores/events-repo';
 import { stripeApiVersion } from '../../../shared/stripe/api-version';
 import { type AccountState, noRequirements } from '../../../shared/webhooks/account-change';
@@ -77,7 +77,7 @@ const ingest = async (
   type: string,
   object: Record<string, unknown>,
   apiVersion: string | null = stripeApiVersion,
-  inPlaceAnswers: ApplyOutcome[] = [],
+  inPlaceAnswers: InPlaceOutcome[] = [],
 ) => {
   const id = `evt_${type.replaceAll('.', '_')}`;
   const calls: unknown[][] = [];
@@ -156,19 +156,46 @@ describe('webhookEventTypes', () => {
     },
   );
 
-  it('reads the account again when an account.updated ties a stored snapshot of its second, and applies that under the same event id', async () => {
-    const { id, response, calls } = await ingest('account.updated', stripeAccount, stripeApiVersion, ['same_second']);
+  const tie = (stateVersion: number) => ({ outcome: 'same_second', stateVersion }) as const;
+  const settling = (version: number) => ({
+    kind: 'state',
+    accountId,
+    state,
+    asOf: now,
+    source: 'read',
+    tie: { at: created * 1000, version },
+  });
+
+  it('reads the account again when an account.updated ties a stored snapshot of its second, and applies that over the version it saw', async () => {
+    const { id, response, calls } = await ingest('account.updated', stripeAccount, stripeApiVersion, [tie(4)]);
 
     expect(response).toEqual({ status: 200, body: { received: true, status: 'processed' } });
     expect(calls).toEqual([
       ...callsOf('snapshot', id, 'account.updated'),
       ['readAccount', accountId],
-      ['applyInPlace', id, { kind: 'state', accountId, state, asOf: now, source: 'read', tiedAt: created * 1000 }, now],
+      ['applyInPlace', id, settling(4), now],
     ]);
   });
 
-  it('answers stale, never same_second, if the re-read snapshot is refused too', async () => {
-    const { response } = await ingest('account.updated', stripeAccount, stripeApiVersion, ['same_second', 'stale']);
+  it('reads again, over the newer version, when another read of the second was stored meanwhile', async () => {
+    const { id, response, calls } = await ingest('account.updated', stripeAccount, stripeApiVersion, [tie(4), tie(5)]);
+
+    expect(response).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    expect(calls.slice(-2)).toEqual([
+      ['readAccount', accountId],
+      ['applyInPlace', id, settling(5), now],
+    ]);
+  });
+
+  it('gives up after three reads (503 at the edge, for Stripe to deliver again) when the second keeps changing', async () => {
+    // A fourth read would be applied (the fake answers applied once its ties run out).
+    const settled = ingest('account.updated', stripeAccount, stripeApiVersion, [tie(1), tie(2), tie(3), tie(4)]);
+
+    await expect(settled).rejects.toMatchObject({ kind: 'unavailable', code: 'store_conflict' });
+  });
+
+  it('answers stale if the read that settles the tie finds a newer snapshot stored', async () => {
+    const { response } = await ingest('account.updated', stripeAccount, stripeApiVersion, [tie(4), 'stale']);
 
     expect(response).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'stale' } });
   });
