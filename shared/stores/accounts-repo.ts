@@ -226,7 +226,8 @@ export const isSameSecond = (outcome: InPlaceOutcome): outcome is SameSecond => 
 
 /**
  * The parts every condition on the accounts item is built from, each written once. Placeholders:
- * `:connected`/`:deauthorized` (statuses), `:user`, `:stateAt` (seconds), `:statusAt` (ms), `:appliedEvent`.
+ * `:connected`/`:deauthorized` (statuses), `:user`, `:stateAt` and `:tiedAt` (seconds), `:statusAt` (ms),
+ * `:appliedEvent`, `:seenVersion`.
  */
 export const accountConditions = {
   exists: 'attribute_exists(accountId)',
@@ -241,9 +242,13 @@ export const accountConditions = {
   isNotOlderSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt <= :stateAt)',
   /** an `event` one only over an older second (a redelivery of the applied one is told apart by `notAppliedYet`), */
   isNewerSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt < :stateAt)',
-  /** and a read that settles a tie only over the snapshot it saw, by its version (`SnapshotTie`). */
+  /**
+   * and a read that settles a tie only over the snapshot it saw, by its version (`SnapshotTie`), and never
+   * over a later second (which a writer that does not count versions, an older deployment's, may have stored).
+   */
   isUnversioned: 'attribute_not_exists(stateVersion)',
   isVersion: 'stateVersion = :seenVersion',
+  isStillTied: '(attribute_not_exists(stripeStateAt) OR stripeStateAt <= :tiedAt)',
   /**
    * Status changes are ordered to the millisecond, whoever makes them (a connection, our deauthorize
    * route, Stripe's deauthorization): a change older than the stored one does not apply.
@@ -272,7 +277,11 @@ export const accountConditions = {
 } as const;
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
-const { isNotOlderSnapshot, isNewerSnapshot, isUnversioned, isVersion } = accountConditions;
+const { isNotOlderSnapshot, isNewerSnapshot, isUnversioned, isVersion, isStillTied } = accountConditions;
+
+/** Every write of the account's state counts it (see `SnapshotTie`); its values are `stateVersionValues`. */
+const countStateVersion = 'stateVersion = if_not_exists(stateVersion, :noVersion) + :one';
+const stateVersionValues = { ':noVersion': 0, ':one': 1 } as const;
 const { noStatusChangeAfter, notAppliedYet, isCreated } = accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, confirmationLapsed, notCreated } =
   accountConditions;
@@ -294,7 +303,7 @@ const statusName = { '#status': 'status' };
 
 /** How a snapshot is ordered against the stored one (see `SnapshotSource` and `SnapshotTie`). */
 const snapshotOrder = (change: StateChange): string => {
-  if (change.tie) return change.tie.version === 0 ? isUnversioned : isVersion;
+  if (change.tie) return all(change.tie.version === 0 ? isUnversioned : isVersion, isStillTied);
   return change.source === 'event' ? isNewerSnapshot : isNotOlderSnapshot;
 };
 
@@ -304,7 +313,7 @@ const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): Ac
   UpdateExpression:
     'SET chargesEnabled = :chargesEnabled, payoutsEnabled = :payoutsEnabled, detailsSubmitted = :detailsSubmitted, ' +
     'capabilities = :capabilities, requirements = :requirements, futureRequirements = :futureRequirements, ' +
-    'stripeStateAt = :stateAt, stateVersion = if_not_exists(stateVersion, :noVersion) + :one, updatedAt = :at',
+    `stripeStateAt = :stateAt, ${countStateVersion}, updatedAt = :at`,
   ConditionExpression: all(exists, isConnected, snapshotOrder(change)),
   ExpressionAttributeNames: statusName,
   ExpressionAttributeValues: {
@@ -315,9 +324,13 @@ const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): Ac
     ':requirements': change.state.requirements,
     ':futureRequirements': change.state.futureRequirements,
     ':stateAt': toEpochSeconds(change.asOf),
-    ':noVersion': 0,
-    ':one': 1,
-    ...(change.tie && change.tie.version !== 0 ? { ':seenVersion': change.tie.version } : {}),
+    ...stateVersionValues,
+    ...(change.tie
+      ? {
+          ':tiedAt': toEpochSeconds(change.tie.at),
+          ...(change.tie.version === 0 ? {} : { ':seenVersion': change.tie.version }),
+        }
+      : {}),
     ':connected': 'connected',
     ':at': toIso(now),
   },
@@ -534,7 +547,8 @@ const unclaimedWrite = (tableName: string, { accountId, type, scope, livemode, f
   UpdateExpression:
     'SET #type = :type, #scope = :scope, livemode = :livemode, #status = :connected, flagged = :flagged, ' +
     'connectedAt = :at, updatedAt = :at, statusChangedAt = :statusAt, chargesEnabled = :false, ' +
-    'payoutsEnabled = :false, detailsSubmitted = :false, capabilities = :none REMOVE platformUserId, deauthorizedAt',
+    `payoutsEnabled = :false, detailsSubmitted = :false, capabilities = :none, ${countStateVersion} ` +
+    'REMOVE platformUserId, deauthorizedAt',
   ConditionExpression: either(isAbsent, isDeauthorized),
   ExpressionAttributeNames: { '#type': 'type', '#scope': 'scope', ...statusName },
   ExpressionAttributeValues: {
@@ -548,6 +562,7 @@ const unclaimedWrite = (tableName: string, { accountId, type, scope, livemode, f
     ':statusAt': at,
     ':false': false,
     ':none': {},
+    ...stateVersionValues,
   },
 });
 

@@ -209,4 +209,17 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
     });
     db.destroy();
   });
+
+  it('never stores a settling read over a later second, even one a writer that counts no versions stored', async () => {
+    // An older deployment's webhook stored second 105 without counting the version the tie saw (1).
+    const { db, repo, item } = await storeWith('tiemixed', [
+      { accountId: 'acct_1', platformUserId: 'user_1', status: 'connected', stripeStateAt: 105, stateVersion: 1 },
+    ]);
+
+    const read = settling('acct_1', 100_999, { at: 100_000, version: 1 }, { payoutsEnabled: true });
+
+    expect(await repo.applyInPlace('evt_b', read, Date.now())).toBe('stale');
+    expect(await item('acct_1')).toMatchObject({ stripeStateAt: 105, stateVersion: 1 });
+    db.destroy();
+  });
 });

@@ -9,7 +9,8 @@ import {
 import { type AccountState, noRequirements } from '../../../shared/webhooks/account-change';
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
-const { isNotOlderSnapshot, isNewerSnapshot, isUnversioned, isVersion, noStatusChangeAfter } = accountConditions;
+const { isNotOlderSnapshot, isNewerSnapshot, isUnversioned, isVersion, isStillTied, noStatusChangeAfter } =
+  accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, confirmationLapsed, notCreated } =
   accountConditions;
 
@@ -232,11 +233,13 @@ describe('accountsRepo writes', () => {
       );
 
     expect(settling(4)).toMatchObject({
-      ConditionExpression: [exists, isConnected, isVersion].join(' AND '),
-      ExpressionAttributeValues: { ':stateAt': 1_700_000_103, ':seenVersion': 4 },
+      ConditionExpression: [exists, isConnected, isVersion, isStillTied].join(' AND '),
+      ExpressionAttributeValues: { ':stateAt': 1_700_000_103, ':seenVersion': 4, ':tiedAt': 1_700_000_100 },
     });
     // An item no snapshot was written to since versions began has none: the read applies while it still has none.
-    expect(settling(0)).toMatchObject({ ConditionExpression: [exists, isConnected, isUnversioned].join(' AND ') });
+    expect(settling(0)).toMatchObject({
+      ConditionExpression: [exists, isConnected, isUnversioned, isStillTied].join(' AND '),
+    });
     expect(settling(0).ExpressionAttributeValues).not.toHaveProperty(':seenVersion');
   });
 
@@ -338,6 +341,8 @@ describe('accountsRepo writes', () => {
       },
     });
     expect(inputs[0]?.UpdateExpression).toMatch(/ REMOVE platformUserId, deauthorizedAt$/);
+    // It resets the state fields: a read that settled a tie before it may not be stored over them.
+    expect(inputs[0]?.UpdateExpression).toContain('stateVersion = if_not_exists(stateVersion, :noVersion) + :one');
   });
 
   it("sets the missing capabilities on the owner's connected account, and clears them when none are missing", async () => {
