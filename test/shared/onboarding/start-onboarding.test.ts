@@ -28,6 +28,26 @@ const setup = () => {
   return { accounts, stripe, metrics, start, clients };
 };
 
+/**
+ * Records user_1's unfinished express account `accountId` (slot 0) as started in a browser, and returns that
+ * browser's cookies.
+ */
+const startedIn = (
+  accounts: ReturnType<typeof setup>['accounts'],
+  accountId: string,
+  fields: { readonly rejected?: boolean } = {},
+): string[] => {
+  const binding = 'B'.repeat(43);
+  accounts.add({
+    accountId,
+    platformUserId: 'user_1',
+    onboardingSlot: 0,
+    browserHashes: [hashSecretValue(binding)],
+    ...fields,
+  });
+  return [`${onboardingCookieName(accountId)}=${binding}`];
+};
+
 /** The binding a Set-Cookie of /connect/onboard holds for `accountId`: its name=value part. */
 const bindingCookie = (response: { cookies?: string[] }, accountId: string): string => {
   const [cookie] = response.cookies ?? [];
@@ -314,15 +334,7 @@ describe('startOnboarding', () => {
 
   it('gives the browser of an account Stripe has since rejected a new account, in the next slot, not a dead end', async () => {
     const { accounts, stripe, start } = setup();
-    const binding = 'B'.repeat(43);
-    accounts.add({
-      accountId: 'acct_rejected',
-      platformUserId: 'user_1',
-      onboardingSlot: 0,
-      browserHashes: [hashSecretValue(binding)],
-      rejected: true,
-    });
-    const cookies = [`${onboardingCookieName('acct_rejected')}=${binding}`];
+    const cookies = startedIn(accounts, 'acct_rejected', { rejected: true });
 
     const response = await start({ type: 'express', ticket: await ticketFor('user_1') }, cookies);
 
@@ -337,15 +349,8 @@ describe('startOnboarding', () => {
 
   it('answers 409 (no retry helps) when Stripe refuses a link for a reused account', async () => {
     const { accounts, stripe, start } = setup();
-    const binding = 'B'.repeat(43);
-    accounts.add({
-      accountId: 'acct_rejected',
-      platformUserId: 'user_1',
-      onboardingSlot: 0,
-      browserHashes: [hashSecretValue(binding)],
-    });
+    const cookies = startedIn(accounts, 'acct_rejected');
     stripe.failNext.createAccountLink = stripeError('invalid_request', "No such account: 'acct_rejected'");
-    const cookies = [`${onboardingCookieName('acct_rejected')}=${binding}`];
 
     await expect(start({ type: 'express', ticket: await ticketFor('user_1') }, cookies)).rejects.toMatchObject({
       kind: 'conflict',
