@@ -6,12 +6,8 @@ import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { appliedEventsCompactionThreshold, checksAppliedEvents } from '../../shared/stores/accounts-repo';
 import { createEventsRepo } from '../../shared/stores/events-repo';
 import { tableDefinitions } from '../../shared/tables';
-import {
-  type AccountState,
-  noRequirements,
-  type SnapshotTie,
-  type StateChange,
-} from '../../shared/webhooks/account-change';
+import type { AccountState, SnapshotTie, StateChange } from '../../shared/webhooks/account-change';
+import { accountState } from '../support/account-state';
 
 const started: EmbeddedDynamoDb[] = [];
 
@@ -25,15 +21,7 @@ const snapshot = (accountId: string, asOf: number, state: Partial<AccountState> 
   accountId,
   asOf,
   source: 'event',
-  state: {
-    chargesEnabled: true,
-    payoutsEnabled: false,
-    detailsSubmitted: true,
-    capabilities: {},
-    requirements: noRequirements,
-    futureRequirements: noRequirements,
-    ...state,
-  },
+  state: accountState(state),
 });
 
 /** The read that settles an event's tie (`tie`: the event's `created` and the version seen), read as of `asOf`. */

@@ -6,7 +6,7 @@ import {
   createAccountsRepo,
   createRaceWindowMs,
 } from '../../../shared/stores/accounts-repo';
-import { type AccountState, noRequirements } from '../../../shared/webhooks/account-change';
+import { accountState } from '../../support/account-state';
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, isNewerSnapshot, isUnversioned, isVersion, isStillTied, noStatusChangeAfter } =
@@ -50,14 +50,7 @@ const recording = (answer: Record<string, unknown> = { Attributes: {} }) => {
   return { repo: createAccountsRepo(client, 'accounts'), inputs };
 };
 
-const state: AccountState = {
-  chargesEnabled: true,
-  payoutsEnabled: false,
-  detailsSubmitted: true,
-  capabilities: {},
-  requirements: noRequirements,
-  futureRequirements: noRequirements,
-};
+const state = accountState();
 const now = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 
 describe('accountsRepo writes', () => {

@@ -2,7 +2,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { appliedEventsCompactionThreshold, checksAppliedEvents } from '../../../shared/stores/accounts-repo';
 import { createEventsRepo } from '../../../shared/stores/events-repo';
-import { type AccountChange, noRequirements, type StateChange } from '../../../shared/webhooks/account-change';
+import type { AccountChange, StateChange } from '../../../shared/webhooks/account-change';
+import { accountState } from '../../support/account-state';
 
 /** A transaction DynamoDB cancelled, shaped as the SDK throws it. */
 const cancelled = (...codes: (string | { Code: string; Item?: Record<string, unknown> })[]) =>
@@ -109,14 +110,7 @@ describe('eventsRepo.applyInPlace', () => {
     accountId: 'acct_1',
     asOf: 1_700_000_100_000,
     source: 'event',
-    state: {
-      chargesEnabled: true,
-      payoutsEnabled: true,
-      detailsSubmitted: true,
-      capabilities: {},
-      requirements: noRequirements,
-      futureRequirements: noRequirements,
-    },
+    state: accountState({ payoutsEnabled: true }),
   };
   const refused = (item?: Record<string, unknown>) =>
     Object.assign(new Error('The conditional request failed'), {
