@@ -278,14 +278,14 @@ export const accountConditions = {
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, isNewerSnapshot, isUnversioned, isVersion, isStillTied } = accountConditions;
-
-/** Every write of the account's state counts it (see `SnapshotTie`); its values are `stateVersionValues`. */
-const countStateVersion = 'stateVersion = if_not_exists(stateVersion, :noVersion) + :one';
-const stateVersionValues = { ':noVersion': 0, ':one': 1 } as const;
 const { noStatusChangeAfter, notAppliedYet, isCreated } = accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, confirmationLapsed, notCreated } =
   accountConditions;
 const { wasCreated, justCreated } = accountConditions;
+
+/** Every write of the account's state counts it (see `SnapshotTie`); its values are `stateVersionValues`. */
+const countStateVersion = 'stateVersion = if_not_exists(stateVersion, :noVersion) + :one';
+const stateVersionValues = { ':noVersion': 0, ':one': 1 } as const;
 const all = (...parts: string[]) => parts.join(' AND ');
 const either = (...parts: string[]) => parts.join(' OR ');
 
@@ -623,9 +623,11 @@ export const refusalOf = (
  */
 export const appliedEventEntry = (asOf: EpochMs, eventId: string): string => `${toEpochSeconds(asOf)}:${eventId}`;
 
+/** The `created` of the event a snapshot applied in place belongs to: its own, or the one whose tie a read settles. */
+const eventTimeOf = (change: StateChange): EpochMs => change.tie?.at ?? change.asOf;
+
 /** The entry a snapshot applied in place for `eventId` is remembered under: its event's second. */
-const entryOf = (change: StateChange, eventId: string): string =>
-  appliedEventEntry(change.tie?.at ?? change.asOf, eventId);
+const entryOf = (change: StateChange, eventId: string): string => appliedEventEntry(eventTimeOf(change), eventId);
 
 const appliedEventSecond = (entry: string): number => Number(entry.slice(0, entry.indexOf(':')));
 
@@ -784,7 +786,7 @@ const forgetOlderEntries = async (
 ): Promise<void> => {
   if (!(applied instanceof Set)) return;
   // The second this write's own entry is of (a settling read's is its event's, older than the read).
-  const second = toEpochSeconds(change.tie?.at ?? change.asOf);
+  const second = toEpochSeconds(eventTimeOf(change));
   const older = [...(applied as Set<string>)].filter((entry) => appliedEventSecond(entry) < second);
   if (older.length < appliedEventsCompactionThreshold) return;
   try {
@@ -842,11 +844,10 @@ export const applySnapshotInPlace = async (
     if (refusing?.lastInPlaceWrite === writeId) return 'applied';
     if (refusing?.status === 'connected' && refusing.appliedEvents?.has(entry)) return 'duplicate';
     // Still of the second the event is of: a tie, or for a settling read another read of that second stored meanwhile.
-    const eventSecond = change.tie ? change.tie.at : change.source === 'event' ? change.asOf : undefined;
     if (
-      eventSecond !== undefined &&
+      (change.tie || change.source === 'event') &&
       refusing?.status === 'connected' &&
-      refusing.stripeStateAt === toEpochSeconds(eventSecond)
+      refusing.stripeStateAt === toEpochSeconds(eventTimeOf(change))
     )
       return { outcome: 'same_second', stateVersion: refusing.stateVersion ?? 0 };
     return refusalOf(refusing);
