@@ -6,6 +6,7 @@ import {
   createAccountsRepo,
   createRaceWindowMs,
 } from '../../../shared/stores/accounts-repo';
+import type { SnapshotSource, SnapshotTie } from '../../../shared/webhooks/account-change';
 import { accountState } from '../../support/account-state';
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
@@ -182,14 +183,16 @@ describe('accountsRepo writes', () => {
     });
   });
 
+  /** The write of acct_1's snapshot as of `asOf` from `source` (and, for a read settling a tie, its `tie`). */
+  const snapshotWriteOf = (asOf: number, source: SnapshotSource, tie?: SnapshotTie) =>
+    accountChangeWrite(
+      'accounts',
+      { kind: 'state', accountId: 'acct_1', state, asOf, source, ...(tie ? { tie } : {}) },
+      now,
+    );
+
   it("stores an event's snapshot ordered to the second, only over an older second: its time in epoch seconds, the write time as ISO", () => {
-    expect(
-      accountChangeWrite(
-        'accounts',
-        { kind: 'state', accountId: 'acct_1', state, asOf: 1_700_000_100_999, source: 'event' },
-        now,
-      ),
-    ).toMatchObject({
+    expect(snapshotWriteOf(1_700_000_100_999, 'event')).toMatchObject({
       Key: { accountId: 'acct_1' },
       ConditionExpression: [exists, isConnected, isNewerSnapshot].join(' AND '),
       ExpressionAttributeValues: {
@@ -201,29 +204,14 @@ describe('accountsRepo writes', () => {
   });
 
   it('stores a snapshot read at Stripe over one of its own second too (it is current)', () => {
-    expect(
-      accountChangeWrite(
-        'accounts',
-        { kind: 'state', accountId: 'acct_1', state, asOf: 1_700_000_100_999, source: 'read' },
-        now,
-      ),
-    ).toMatchObject({ ConditionExpression: [exists, isConnected, isNotOlderSnapshot].join(' AND ') });
+    expect(snapshotWriteOf(1_700_000_100_999, 'read')).toMatchObject({
+      ConditionExpression: [exists, isConnected, isNotOlderSnapshot].join(' AND '),
+    });
   });
 
   it('stores the read that settles a tie as of its own second, only over the snapshot version it saw', () => {
     const settling = (version: number) =>
-      accountChangeWrite(
-        'accounts',
-        {
-          kind: 'state',
-          accountId: 'acct_1',
-          state,
-          asOf: 1_700_000_103_200,
-          source: 'read',
-          tie: { at: 1_700_000_100_000, version },
-        },
-        now,
-      );
+      snapshotWriteOf(1_700_000_103_200, 'read', { at: 1_700_000_100_000, version });
 
     expect(settling(4)).toMatchObject({
       ConditionExpression: [exists, isConnected, isVersion, isStillTied].join(' AND '),
@@ -237,9 +225,7 @@ describe('accountsRepo writes', () => {
   });
 
   it('counts every snapshot write in stateVersion', () => {
-    expect(
-      accountChangeWrite('accounts', { kind: 'state', accountId: 'acct_1', state, asOf: 1, source: 'event' }, now),
-    ).toMatchObject({
+    expect(snapshotWriteOf(1, 'event')).toMatchObject({
       UpdateExpression: expect.stringContaining('stateVersion = if_not_exists(stateVersion, :noVersion) + :one'),
       ExpressionAttributeValues: expect.objectContaining({ ':noVersion': 0, ':one': 1 }),
     });
