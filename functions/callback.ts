@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { documentClient } from '../shared/clients/dynamodb';
 import { accountNotices } from '../shared/clients/notices';
 import { platformSecrets } from '../shared/clients/secrets';
@@ -17,12 +17,13 @@ import {
   setAccountCapabilitiesMissing,
 } from '../shared/stores/accounts-repo';
 import { createStatesRepo } from '../shared/stores/states-repo';
+import { requestDeadline } from '../shared/stripe/call-budget';
 
 const observability = createObservability('callback');
 const { logger, metrics } = observability;
 
 /** GET /connect/callback — see shared/oauth/complete-connection.ts. */
-const serve = async (event: APIGatewayProxyEventV2) =>
+const serve = async (event: APIGatewayProxyEventV2, lambda: Context) =>
   completeConnection(
     { rawQueryString: event.rawQueryString, cookies: event.cookies },
     {
@@ -35,7 +36,7 @@ const serve = async (event: APIGatewayProxyEventV2) =>
         recordState: recordAccountState,
         setCapabilitiesMissing: setAccountCapabilitiesMissing,
       }),
-      stripe: platformStripe,
+      stripe: platformStripe(requestDeadline(lambda)),
       clientId: async () => (await platformSecrets().get()).clientId,
       notices: accountNotices(logger),
       logger,

@@ -17,6 +17,7 @@ import {
   getAccountRecord,
   markAccountDeauthorized,
 } from '../shared/stores/accounts-repo';
+import { requestDeadline } from '../shared/stripe/call-budget';
 
 const observability = createObservability('deauthorize');
 const { logger, metrics } = observability;
@@ -48,13 +49,13 @@ export const handler = routesHandler('deauthorize', observability, {
     return jsonResponse(200, view);
   },
   /** POST /accounts/{accountId}/deauthorize — see shared/accounts/deauthorize-account.ts. */
-  deauthorize: async (event) => {
+  deauthorize: async (event, lambda) => {
     const now = Date.now();
     const { secrets, platformUserId, accountId, accounts } = await signedIn(event, now);
     const record = await requireOwnedAccount(accounts, accountId, platformUserId);
     const view = await deauthorizeAccount(record, {
       accounts,
-      stripe: platformStripe,
+      stripe: platformStripe(requestDeadline(lambda)),
       clientId: secrets.clientId,
       notices: accountNotices(logger),
       metrics,

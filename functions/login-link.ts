@@ -10,6 +10,7 @@ import { routesHandler } from '../shared/http/handler';
 import { jsonResponse } from '../shared/http/responses';
 import { createObservability } from '../shared/observability/observability';
 import { accountsRepoOf, getAccountRecord } from '../shared/stores/accounts-repo';
+import { requestDeadline } from '../shared/stripe/call-budget';
 
 const observability = createObservability('login-link');
 const { metrics } = observability;
@@ -22,13 +23,13 @@ export const handler = routesHandler('login-link', observability, {
     throw dashboardRetired();
   },
   /** POST /accounts/{accountId}/login_links (platform backend: Stripe's login_link object). */
-  createLoginLink: async (event) => {
+  createLoginLink: async (event, lambda) => {
     const platformUserId = await authenticate(event, await platformSecrets().get(), Date.now());
     const record = await requireOwnedAccount(
       accounts(),
       parseAccountId(event.pathParameters?.accountId),
       platformUserId,
     );
-    return jsonResponse(200, await createLoginLink(platformStripe, record, metrics));
+    return jsonResponse(200, await createLoginLink(platformStripe(requestDeadline(lambda)), record, metrics));
   },
 });

@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { documentClient } from '../shared/clients/dynamodb';
 import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
@@ -9,16 +10,17 @@ import { finishOnboarding } from '../shared/onboarding/finish-onboarding';
 import { onboardingAccounts, onboardingStripe } from '../shared/onboarding/ports';
 import { refreshOnboarding } from '../shared/onboarding/refresh-onboarding';
 import { type OnboardingContext, startOnboarding } from '../shared/onboarding/start-onboarding';
+import { requestDeadline } from '../shared/stripe/call-budget';
 
 const observability = createObservability('onboard');
 const { logger, metrics } = observability;
 
 /** What every onboarding page needs; Stripe is reached only once the request checks out. */
-const context = async (): Promise<OnboardingContext> => ({
+const context = async (lambda: Context): Promise<OnboardingContext> => ({
   config: serviceConfig(),
   secrets: await platformSecrets().get(),
   accounts: onboardingAccounts(documentClient(), tableName('accounts')),
-  stripe: onboardingStripe(platformStripe),
+  stripe: onboardingStripe(platformStripe(requestDeadline(lambda))),
   logger,
   metrics,
   now: Date.now(),
@@ -29,9 +31,9 @@ export const handler = routesHandler(
   'onboard',
   observability,
   {
-    startOnboarding: async (event) => startOnboarding(event, await context()),
-    refreshOnboarding: async (event) => refreshOnboarding(event, await context()),
-    finishOnboarding: async (event) => finishOnboarding(event, await context()),
+    startOnboarding: async (event, lambda) => startOnboarding(event, await context(lambda)),
+    refreshOnboarding: async (event, lambda) => refreshOnboarding(event, await context(lambda)),
+    finishOnboarding: async (event, lambda) => finishOnboarding(event, await context(lambda)),
   },
   // A start that recorded the account before failing keeps the browser's binding (shared/onboarding/browser-binding.ts).
   { errorCookies: (_event, error) => cookiesOf(error) },

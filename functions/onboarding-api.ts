@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { authenticate } from '../shared/accounts/authenticate';
 import { parseAccountId } from '../shared/accounts/owned-account';
 import { documentClient } from '../shared/clients/dynamodb';
@@ -16,6 +16,7 @@ import {
   type PlatformOnboardingRequest,
 } from '../shared/onboarding/platform-api';
 import { onboardingAccountReader, onboardingStripe } from '../shared/onboarding/ports';
+import { requestDeadline } from '../shared/stripe/call-budget';
 
 const observability = createObservability('onboarding-api');
 const { logger, metrics } = observability;
@@ -23,6 +24,7 @@ const { logger, metrics } = observability;
 /** The token user's request for one of their accounts, and what serving it needs. */
 const signedIn = async (
   event: APIGatewayProxyEventV2,
+  lambda: Context,
 ): Promise<{ request: PlatformOnboardingRequest; context: PlatformOnboardingContext }> => {
   const secrets = await platformSecrets().get();
   const now = Date.now();
@@ -34,7 +36,7 @@ const signedIn = async (
       config: serviceConfig(),
       secrets,
       accounts: onboardingAccountReader(documentClient(), tableName('accounts')),
-      stripe: onboardingStripe(platformStripe),
+      stripe: onboardingStripe(platformStripe(requestDeadline(lambda))),
       logger,
       metrics,
       now,
@@ -44,12 +46,12 @@ const signedIn = async (
 
 /** The platform backend's onboarding calls (shared/onboarding/platform-api.ts): Stripe's own objects. */
 export const handler = routesHandler('onboarding-api', observability, {
-  createAccountLink: async (event) => {
-    const { request, context } = await signedIn(event);
+  createAccountLink: async (event, lambda) => {
+    const { request, context } = await signedIn(event, lambda);
     return jsonResponse(200, await createAccountLink(request, context));
   },
-  createAccountSession: async (event) => {
-    const { request, context } = await signedIn(event);
+  createAccountSession: async (event, lambda) => {
+    const { request, context } = await signedIn(event, lambda);
     return jsonResponse(200, await createAccountSession(request, context));
   },
 });

@@ -7,13 +7,14 @@ import { createObservability } from '../shared/observability/observability';
 import { routeTable } from '../shared/routes';
 import { createEventsRepo } from '../shared/stores/events-repo';
 import { createAccountReader } from '../shared/stripe/account-reader';
+import { requestDeadline } from '../shared/stripe/call-budget';
 import { ingestWebhook } from '../shared/webhooks/ingest-event';
 
 const observability = createObservability('webhook');
 const { logger, metrics } = observability;
 
 /** POST /webhooks/stripe — see shared/webhooks/ingest-event.ts. */
-export const handler = httpHandler(routeTable.webhook, observability, async (event) => {
+export const handler = httpHandler(routeTable.webhook, observability, async (event, lambda) => {
   const config = serviceConfig();
   const secrets = await platformSecrets().get();
   return ingestWebhook(
@@ -25,6 +26,7 @@ export const handler = httpHandler(routeTable.webhook, observability, async (eve
       readAccount: createAccountReader(secrets.secretKey, {
         apiBase: config.stripeApiBase,
         timeoutMs: config.stripeTimeoutMs,
+        deadline: requestDeadline(lambda),
       }),
       notices: accountNotices(logger),
       logger,

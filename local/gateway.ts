@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { HttpHandler } from '../shared/http/handler';
 import { type FunctionName, functionSpecs, type Route, routeKey, routes } from '../shared/routes';
+import { secondsMs } from '../shared/time';
 import { lambdaContext, MalformedRequestError, requestUrl, toApiGatewayEvent } from './api-gateway-event';
 import { handlerLoaders } from './handlers';
 import { readBodyUpTo } from './read-body';
@@ -24,6 +25,8 @@ export interface GatewayOptions {
   readonly localPages?: LocalPages;
   /** Replace a function's handler (tests). */
   readonly handlers?: Partial<Record<FunctionName, HttpHandler>>;
+  /** A shorter timeout (seconds) than the route table gives a function (tests of a slow Stripe). */
+  readonly functionTimeouts?: Partial<Record<FunctionName, number>>;
   readonly forceBase64Bodies?: boolean;
 }
 
@@ -104,6 +107,25 @@ const send = (response: ServerResponse, result: APIGatewayProxyResultV2): void =
   response.writeHead(result.statusCode ?? 200, headers).end(body);
 };
 
+/**
+ * The handler's answer, unless its function's timeout comes first: then, as Lambda ends the invocation,
+ * the gateway answers as it does for a failed function (the handler's work goes on, unheard, here).
+ */
+const endedAt = async <T>(timeoutSeconds: number, answer: Promise<T>): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Task timed out after ${timeoutSeconds} seconds`)),
+      secondsMs(timeoutSeconds),
+    );
+  });
+  try {
+    return await Promise.race([answer, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 export const startGateway = async (options: GatewayOptions = {}): Promise<RunningGateway> => {
   const compiled = routes.map(compile);
   const loaded = new Map<FunctionName, HttpHandler>(
@@ -137,9 +159,13 @@ export const startGateway = async (options: GatewayOptions = {}): Promise<Runnin
       });
       const spec = functionSpecs[found.route.function];
       const handler = await handlerFor(found.route.function);
+      const timeoutSeconds = options.functionTimeouts?.[spec.name] ?? spec.timeoutSeconds;
       send(
         response,
-        await handler(event, lambdaContext(spec.name, spec.timeoutSeconds, event.requestContext.requestId)),
+        await endedAt(
+          timeoutSeconds,
+          handler(event, lambdaContext(spec.name, timeoutSeconds, event.requestContext.requestId)),
+        ),
       );
     } catch (error) {
       if (error instanceof MalformedRequestError) return sendJson(response, 400, error.message);

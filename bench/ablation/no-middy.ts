@@ -3,7 +3,7 @@
  * called directly, without middy and the three middlewares (per-invocation log keys, metrics flushing and the
  * `ColdStart` line, security headers and error answers). A thrown error becomes a bare 500.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { HttpHandler, Serve } from '../../shared/http/handler';
 import type { Observability } from '../../shared/observability/observability';
 import { type FunctionName, type Route, type RoutesOf, routeKey, routeTable } from '../../shared/routes';
@@ -12,9 +12,9 @@ export const correlationIdPath = 'requestContext.requestId';
 
 const bare =
   (serve: Serve): HttpHandler =>
-  async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
+  async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyResultV2> => {
     try {
-      return await serve(event);
+      return await serve(event, context);
     } catch {
       return { statusCode: 500, body: '' };
     }

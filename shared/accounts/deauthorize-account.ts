@@ -74,7 +74,10 @@ export const deauthorizeAccount = async (record: AccountRecord, context: Deautho
     );
   }
   try {
-    await stripe.client.oauth.deauthorize({ client_id: context.clientId, stripe_user_id: record.accountId });
+    await stripe.client.oauth.deauthorize(
+      { client_id: context.clientId, stripe_user_id: record.accountId },
+      stripe.callOptions(),
+    );
   } catch (error) {
     const refusal = deauthorizeFailure(error, record);
     if (refusal) throw refusal;

@@ -67,10 +67,10 @@ export const createLoginLink = async (
   metrics: ServiceMetrics,
 ): Promise<LoginLink> => {
   requireExpressConnected(record);
-  const { client } = await stripe();
+  const platform = await stripe();
   let link: Stripe.LoginLink;
   try {
-    link = await client.accounts.createLoginLink(record.accountId);
+    link = await platform.client.accounts.createLoginLink(record.accountId, {}, platform.callOptions());
   } catch (error) {
     throw loginLinkFailure(error, record.accountId);
   }

@@ -8,7 +8,8 @@ import { serviceMiddleware } from './service-middleware';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
-export type Serve = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
+/** A route's plain function: the request, and the Lambda context it runs in (its deadline). */
+export type Serve = (event: APIGatewayProxyEventV2, lambda: Context) => Promise<HttpResponse>;
 
 export interface HandlerOptions {
   /**

@@ -22,7 +22,7 @@ import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
 import type { AccountRecord, AccountsRepo } from '../stores/accounts-repo';
 import type { StatesRepo } from '../stores/states-repo';
-import type { StripeAccess } from '../stripe/client';
+import type { PlatformStripe, StripeAccess } from '../stripe/client';
 import { classifyStripeError } from '../stripe/errors';
 import type { StateChange } from '../webhooks/account-change';
 import { capabilitiesMissingFrom } from './capabilities';
@@ -135,12 +135,12 @@ const exchangeFailure = (error: unknown): ExchangeFailure => {
  * (its webhooks bring its state), and the log says so.
  */
 const readConnectedAccount = async (
-  stripe: Stripe,
+  stripe: PlatformStripe,
   accountId: string,
   { logger, now }: Pick<CompleteConnectionContext, 'logger' | 'now'>,
 ): Promise<{ readonly account: Stripe.Account; readonly change: StateChange | undefined } | undefined> => {
   try {
-    const account = await stripe.accounts.retrieve(accountId, {}, { maxNetworkRetries: 0 });
+    const account = await stripe.client.accounts.retrieve(accountId, {}, stripe.callOptions({ maxNetworkRetries: 0 }));
     return { account, change: readStateChange(account, accountId, { logger, now }) };
   } catch (error) {
     logger.warn('connected account unread', { accountId, stripeFailure: classifyStripeError(error).kind, error });
@@ -218,7 +218,7 @@ export const completeConnection = async (
     const stripe = await context.stripe();
     let token: Awaited<ReturnType<typeof exchangeCode>>;
     try {
-      token = await exchangeCode(stripe.client, query.code);
+      token = await exchangeCode(stripe, query.code);
     } catch (error) {
       if (error instanceof ServiceError) throw error;
       const { reason, level } = exchangeFailure(error);
@@ -255,7 +255,7 @@ export const completeConnection = async (
       const fields = { accountId: token.accountId, platformUserId: flowState.platformUserId };
       return unkept('account_claimed', fields, token);
     }
-    const read = await readConnectedAccount(stripe.client, token.accountId, context);
+    const read = await readConnectedAccount(stripe, token.accountId, context);
     if (read?.change) await storeReadState(read.change, context);
     // Unchecked (undefined) when none were suggested, or when the account could not be read.
     const capabilitiesMissing =

@@ -1,5 +1,5 @@
-import type Stripe from 'stripe';
 import { StripeCallError } from '../errors';
+import type { PlatformStripe } from '../stripe/client';
 import { accountIdPattern } from '../stripe/ids';
 
 export interface ExchangedCode {
@@ -41,7 +41,10 @@ export const parseTokenResponse = (response: unknown): ExchangedCode => {
  * an account at Stripe, and the failure would leave it connected without a record here. The
  * capabilities Stripe actually added are compared afterwards instead (capabilities.ts).
  */
-export const exchangeCode = async (stripe: Stripe, code: string): Promise<ExchangedCode> => {
-  const response = await stripe.oauth.token({ grant_type: 'authorization_code', code }, { maxNetworkRetries: 0 });
+export const exchangeCode = async (stripe: PlatformStripe, code: string): Promise<ExchangedCode> => {
+  const response = await stripe.client.oauth.token(
+    { grant_type: 'authorization_code', code },
+    stripe.callOptions({ maxNetworkRetries: 0 }),
+  );
   return parseTokenResponse(response);
 };

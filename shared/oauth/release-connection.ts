@@ -39,10 +39,10 @@ const isControlledScope = (scope: string): boolean => scope === 'express';
 /** Ends the connection at Stripe; true when it is gone, false when Stripe does not allow it (a controlled account). */
 const deauthorize = async (token: ExchangedCode, context: ReleaseContext): Promise<boolean> => {
   try {
-    await context.stripe.client.oauth.deauthorize({
-      client_id: await context.clientId(),
-      stripe_user_id: token.accountId,
-    });
+    await context.stripe.client.oauth.deauthorize(
+      { client_id: await context.clientId(), stripe_user_id: token.accountId },
+      context.stripe.callOptions(),
+    );
     return true;
   } catch (error) {
     const failure = classifyStripeError(error);

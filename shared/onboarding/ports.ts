@@ -25,7 +25,7 @@ import {
   recordAccountState,
   recordFinishedOnboarding,
 } from '../stores/accounts-repo';
-import type { StripeAccess } from '../stripe/client';
+import type { PlatformStripe, StripeAccess } from '../stripe/client';
 import { isRejectedReason } from '../stripe/rejected';
 import type { EpochMs } from '../time';
 import type { StateChange } from '../webhooks/account-change';
@@ -157,22 +157,23 @@ export interface OnboardingStripe {
   createAccountSession(params: Stripe.AccountSessionCreateParams): Promise<Stripe.AccountSession>;
 }
 
-/** The stripe-node client behind the port. */
-export const stripeOnboardingPort = (client: Stripe, livemode: boolean): OnboardingStripe => ({
+/**
+ * The stripe-node client behind the port. Each call's options fit the request's time left, and a call
+ * with none left rejects as a timeout (`callOptions`), as a call Stripe did not answer would.
+ */
+export const stripeOnboardingPort = ({ client, livemode, callOptions }: PlatformStripe): OnboardingStripe => ({
   livemode,
-  createAccount: (params, idempotencyKey) => client.accounts.create(params, { idempotencyKey }),
-  createAccountLink: (params) => client.accountLinks.create(params),
-  retrieveAccount: (accountId) => client.accounts.retrieve(accountId),
-  createAccountSession: (params) => client.accountSessions.create(params),
+  createAccount: async (params, idempotencyKey) => client.accounts.create(params, callOptions({ idempotencyKey })),
+  createAccountLink: async (params) => client.accountLinks.create(params, callOptions()),
+  retrieveAccount: async (accountId) => client.accounts.retrieve(accountId, {}, callOptions()),
+  createAccountSession: async (params) => client.accountSessions.create(params, callOptions()),
 });
 
 /** The port over the platform's Stripe access, reached only when a request gets as far as Stripe. */
 export const onboardingStripe =
   (stripe: StripeAccess): (() => Promise<OnboardingStripe>) =>
-  async () => {
-    const { client, livemode } = await stripe();
-    return stripeOnboardingPort(client, livemode);
-  };
+  async () =>
+    stripeOnboardingPort(await stripe());
 
 export interface OnboardingObservability {
   readonly logger: Logger;

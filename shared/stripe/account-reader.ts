@@ -6,6 +6,7 @@
  */
 import { pause } from '../time';
 import { stripeApiVersion } from './api-version';
+import { type RequestDeadline, type StripeCallBudget, sdkRetryDelayMs, stripeCallBudget } from './call-budget';
 import type { StripeClientOptions } from './client';
 import {
   classifyStripeError,
@@ -21,13 +22,12 @@ import {
 export type AccountReader = (accountId: string) => Promise<Readonly<Record<string, unknown>> | undefined>;
 
 export interface AccountReaderOptions extends StripeClientOptions {
+  /** When the request must have answered: each try gets only what is left (./call-budget.ts). */
+  readonly deadline: RequestDeadline;
   readonly fetch?: typeof fetch;
   /** How long to wait before the one retry (default `sdkRetryDelayMs`). */
   readonly retryDelayMs?: number;
 }
-
-/** stripe-node waits this long before its first retry (its initial network retry delay, 0.5 s, is also its least). */
-export const sdkRetryDelayMs = 500;
 
 /**
  * A read that cannot succeed (the account is gone or no longer ours): undefined, not an error. A 403
@@ -67,10 +67,20 @@ class ReadFailed extends Error {
  */
 export const createAccountReader = (
   secretKey: string,
-  { apiBase, timeoutMs, fetch: send = fetch, retryDelayMs = sdkRetryDelayMs }: AccountReaderOptions,
+  { apiBase, timeoutMs, deadline, fetch: send = fetch, retryDelayMs = sdkRetryDelayMs }: AccountReaderOptions,
 ): AccountReader => {
   const base = apiBase ?? new URL('https://api.stripe.com');
-  const readOnce = async (accountId: string): Promise<Readonly<Record<string, unknown>> | undefined> => {
+  const budgetNow = (): StripeCallBudget => {
+    try {
+      return stripeCallBudget(deadline, timeoutMs);
+    } catch (error) {
+      throw new ReadFailed({ kind: 'timeout' }, error);
+    }
+  };
+  const readOnce = async (
+    accountId: string,
+    budget: StripeCallBudget,
+  ): Promise<Readonly<Record<string, unknown>> | undefined> => {
     let response: Response;
     try {
       response = await send(new URL(`/v1/accounts/${encodeURIComponent(accountId)}`, base), {
@@ -79,7 +89,7 @@ export const createAccountReader = (
           'stripe-version': stripeApiVersion,
           'user-agent': 'connect-onboarding',
         },
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(budget.timeout),
       });
     } catch (error) {
       const failure = classifyStripeError(error);
@@ -109,12 +119,15 @@ export const createAccountReader = (
     failure.shouldRetry ?? answerFor(failure) === commonStripeAnswers.stripe_unavailable;
   return async (accountId) => {
     try {
+      // As stripe-node decides its retries: once, when the request starts.
+      const budget = budgetNow();
       try {
-        return await readOnce(accountId);
+        return await readOnce(accountId, budget);
       } catch (error) {
-        if (!(error instanceof ReadFailed && mayRetry(error.failure))) throw error;
+        const retryFits = budget.maxNetworkRetries === undefined;
+        if (!(error instanceof ReadFailed && retryFits && mayRetry(error.failure))) throw error;
         await pause(retryDelayMs);
-        return await readOnce(accountId);
+        return await readOnce(accountId, budgetNow());
       }
     } catch (error) {
       if (error instanceof ReadFailed) throw stripeCallError(answerFor(error.failure), error.cause);

@@ -26,11 +26,17 @@ export const createStripeClient = (secretKey: string, { apiBase, timeoutMs }: St
       : {}),
   });
 
-/** The platform's Stripe client and the mode its key is in. */
+/** The platform's Stripe client and the mode its key is in, for one request. */
 export interface PlatformStripe {
   readonly client: Stripe;
   /** The mode of this deployment, from its key: responses and events of the other mode are refused. */
   readonly livemode: boolean;
+  /**
+   * The request options of a call made now: the call's `own` (an idempotency key, no retries), with a
+   * timeout and retries that fit the time the request has left (./call-budget.ts). Throws an
+   * `OutOfTimeError` when too little is left, so call it inside the `try` that classifies the call's failure.
+   */
+  callOptions(own?: Stripe.RequestOptions): Stripe.RequestOptions;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   stripeCalls,
   viewOf,
 } from '../support/platform-api';
+import { platformStripeOf } from '../support/platform-stripe';
 
 // Short enough for the timeout test (the SDK tries twice), long enough for a loaded test machine.
 const stack = useLocalStack({ env: { STRIPE_TIMEOUT_MS: '1500' } });
@@ -244,7 +245,7 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
 
       const result = deauthorizeAccount(record, {
         accounts,
-        stripe: async () => ({ client: stripe, livemode: false }),
+        stripe: async () => platformStripeOf(stripe),
         clientId: 'ca_test',
         notices: noPublisher,
         metrics: noMetrics,
@@ -290,7 +291,7 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
 
     const answer = deauthorizeAccount(record, {
       accounts: createAccountsRepo(createDocumentClient(), stack.tables.accounts),
-      stripe: async () => ({ client: stripe, livemode: false }),
+      stripe: async () => platformStripeOf(stripe),
       clientId: 'ca_test',
       notices: noPublisher,
       metrics: noMetrics,
@@ -316,7 +317,7 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
       } as unknown as Stripe;
       return deauthorizeAccount(record, {
         accounts,
-        stripe: async () => ({ client: stripe, livemode: false }),
+        stripe: async () => platformStripeOf(stripe),
         clientId: 'ca_test',
         notices: noPublisher,
         metrics: noMetrics,

@@ -11,6 +11,7 @@ import { completeConnection } from '../../../shared/oauth/complete-connection';
 import { hashSecretValue } from '../../../shared/oauth/state';
 import type { AccountRecord, AccountsRepo } from '../../../shared/stores/accounts-repo';
 import type { StateItem, StatesRepo } from '../../../shared/stores/states-repo';
+import { platformStripeOf } from '../../support/platform-stripe';
 
 const state = 's'.repeat(43);
 const binding = 'b'.repeat(43);
@@ -119,7 +120,7 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
       config,
       states,
       accounts,
-      stripe: async () => ({ client: stripe, livemode: script.livemode ?? false }),
+      stripe: async () => platformStripeOf(stripe, script.livemode ?? false),
       clientId: async () => 'ca_platform',
       notices: { publish: async (notice) => void notices.push(notice) },
       logger: createLogger('test', (line) => logLines.push(JSON.parse(line) as (typeof logLines)[number])),

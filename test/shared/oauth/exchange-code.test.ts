@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { exchangeCode, parseTokenResponse } from '../../../shared/oauth/exchange-code';
+import { platformStripeOf } from '../../support/platform-stripe';
 
 describe('parseTokenResponse', () => {
   it('keeps only the account id, scope and livemode, never the tokens', () => {
@@ -44,7 +45,7 @@ describe('exchangeCode', () => {
       },
     } as unknown as Stripe;
 
-    const result = await exchangeCode(stripe, 'ac_abc');
+    const result = await exchangeCode(platformStripeOf(stripe), 'ac_abc');
 
     expect(result).toEqual({ accountId: 'acct_9', scope: 'express', livemode: false });
     expect(calls).toEqual([[{ grant_type: 'authorization_code', code: 'ac_abc' }, { maxNetworkRetries: 0 }]]);

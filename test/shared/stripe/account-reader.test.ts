@@ -1,7 +1,8 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { createAccountReader, sdkRetryDelayMs } from '../../../shared/stripe/account-reader';
+import { createAccountReader } from '../../../shared/stripe/account-reader';
 import { stripeApiVersion } from '../../../shared/stripe/api-version';
+import { answerReserveMs, sdkRetryDelayMs } from '../../../shared/stripe/call-budget';
 
 /** A fetch that answers from a script and records what was asked. */
 const scripted = (answers: (Response | Error)[]) => {
@@ -16,8 +17,16 @@ const scripted = (answers: (Response | Error)[]) => {
 };
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-const reader = (fetch: typeof globalThis.fetch, retryDelayMs = 0) =>
-  createAccountReader('sk_test_123', { apiBase: new URL('http://127.0.0.1:9'), timeoutMs: 1000, fetch, retryDelayMs });
+/** A request with a minute left: time for every try. */
+const aMinuteLeft = () => Date.now() + 60_000;
+const reader = (fetch: typeof globalThis.fetch, retryDelayMs = 0, deadline = aMinuteLeft()) =>
+  createAccountReader('sk_test_123', {
+    apiBase: new URL('http://127.0.0.1:9'),
+    timeoutMs: 1000,
+    deadline,
+    fetch,
+    retryDelayMs,
+  });
 
 describe('createAccountReader', () => {
   it('reads the account with the platform key and the API version the SDK pins', async () => {
@@ -110,9 +119,12 @@ describe('createAccountReader', () => {
     }) as typeof fetch;
 
     await expect(
-      createAccountReader('sk_test_123', { timeoutMs: 1000, fetch: timed, apiBase: new URL('http://127.0.0.1:9') })(
-        'acct_1',
-      ),
+      createAccountReader('sk_test_123', {
+        timeoutMs: 1000,
+        deadline: aMinuteLeft(),
+        fetch: timed,
+        apiBase: new URL('http://127.0.0.1:9'),
+      })('acct_1'),
     ).resolves.toEqual({ id: 'acct_1' });
     expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(sdkRetryDelayMs - 5);
   });
@@ -136,5 +148,24 @@ describe('createAccountReader', () => {
     await expect(reader(fetch)('acct_1')).rejects.toThrowError(
       expect.objectContaining({ kind: 'upstream_timeout', code: 'stripe_timeout' }),
     );
+  });
+
+  it('tries once when the time its request has left holds no second try, and answers that try', async () => {
+    const { fetch, requests } = scripted([json(503, { error: { type: 'api_error' } }), json(200, { id: 'acct_1' })]);
+    const oneTryLeft = Date.now() + answerReserveMs + 1500;
+
+    await expect(reader(fetch, 0, oneTryLeft)('acct_1')).rejects.toThrowError(
+      expect.objectContaining({ kind: 'upstream_failed', code: 'stripe_unavailable' }),
+    );
+    expect(requests).toHaveLength(1);
+  });
+
+  it('asks nothing when its request has no time left, and answers 504 so Stripe delivers again', async () => {
+    const { fetch, requests } = scripted([json(200, { id: 'acct_1' })]);
+
+    await expect(reader(fetch, 0, Date.now() + answerReserveMs)('acct_1')).rejects.toThrowError(
+      expect.objectContaining({ kind: 'upstream_timeout', code: 'stripe_timeout' }),
+    );
+    expect(requests).toHaveLength(0);
   });
 });
