@@ -4,8 +4,9 @@
  * a bare 500 a few milliseconds before Lambda stops it, and the route's own answer (a failure redirect,
  * `stripe_timeout`) is lost. A route may make several Stripe calls, each tried twice at
  * `STRIPE_TIMEOUT_MS`, which together can outlast the function. So each call, when it is made, gets
- * what is left: its full timeout and the client's retry while both fit, one try when only one does,
- * the time left when that is shorter, and no call at all when too little is left to be worth one.
+ * what is left: its full timeout and the client's retry while both fit; otherwise no retry, and a
+ * timeout short enough for the one retry stripe-node makes anyway (on a connection closed under it,
+ * whatever `maxNetworkRetries` says) to fit as well; and no call at all when too little is left.
  * See docs/configuration.md (`STRIPE_TIMEOUT_MS`).
  */
 import type { EpochMs } from '../time';
@@ -16,7 +17,7 @@ export const sdkRetryDelayMs = 500;
 /** Kept back from every call for what follows the last one: a store write and the answer itself. */
 export const answerReserveMs = 1000;
 
-/** A call given less than this could only time out, so it is not made. */
+/** A call that could be given less than this could only time out, so it is not made. */
 export const leastCallMs = 250;
 
 /** When a request must have answered: its Lambda's deadline. */
@@ -30,7 +31,8 @@ export const requestDeadline = (
 
 /**
  * A call's timeout, and `maxNetworkRetries: 0` when a retry would not fit (otherwise the caller's own
- * retry setting stands). Both are stripe-node request options.
+ * retry setting stands). Both are stripe-node request options. Never `maxNetworkRetries: undefined`: spread
+ * over a call's own `0`, it would bring the client's retry back (a code exchange must never be sent twice).
  */
 export interface StripeCallBudget {
   readonly timeout: number;
@@ -57,9 +59,11 @@ export const stripeCallBudget = (
   now: EpochMs = Date.now(),
 ): StripeCallBudget => {
   const left = Math.floor(deadline - answerReserveMs - now);
-  if (left < leastCallMs) throw new OutOfTimeError(Math.max(0, left));
   if (left >= 2 * timeoutMs + sdkRetryDelayMs) return { timeout: timeoutMs };
-  return { timeout: Math.min(timeoutMs, left), maxNetworkRetries: 0 };
+  // stripe-node retries a closed connection (ECONNRESET, EPIPE) once even with retries off, after its wait.
+  const timeout = Math.min(timeoutMs, Math.floor((left - sdkRetryDelayMs) / 2));
+  if (timeout < leastCallMs) throw new OutOfTimeError(Math.max(0, left));
+  return { timeout, maxNetworkRetries: 0 };
 };
 
 /**

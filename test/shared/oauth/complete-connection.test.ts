@@ -11,7 +11,7 @@ import { completeConnection } from '../../../shared/oauth/complete-connection';
 import { hashSecretValue } from '../../../shared/oauth/state';
 import type { AccountRecord, AccountsRepo } from '../../../shared/stores/accounts-repo';
 import type { StateItem, StatesRepo } from '../../../shared/stores/states-repo';
-import { platformStripeOf } from '../../support/platform-stripe';
+import { budgetedTimeout, platformStripeOf } from '../../support/platform-stripe';
 
 const state = 's'.repeat(43);
 const binding = 'b'.repeat(43);
@@ -48,6 +48,8 @@ interface Script {
   readonly recordState?: Error;
   /** The `return_to` the flow's state holds. */
   readonly returnTo?: string;
+  /** The request has no time left for a Stripe call. */
+  readonly outOfTime?: boolean;
 }
 
 /** A connected account as `GET /v1/accounts/{id}` answers it, not yet onboarded. */
@@ -65,6 +67,9 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
   const written: unknown[] = [];
   const unclaimed: unknown[] = [];
   const deauthorized: unknown[] = [];
+  /** The request options of each code exchange and deauthorization sent. */
+  const tokenOptions: unknown[] = [];
+  const deauthorizeOptions: unknown[] = [];
   const logLines: { level: string; message: string; reason: string }[] = [];
   const notices: AccountNotice[] = [];
   /** Every store write and Stripe call after the exchange, in order, with what it was given. */
@@ -102,12 +107,14 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
       },
     },
     oauth: {
-      token: async () => {
+      token: async (_params: unknown, options: unknown) => {
+        tokenOptions.push(options);
         if (tokenAnswer instanceof Error) throw tokenAnswer;
         return tokenAnswer;
       },
-      deauthorize: async (params: unknown) => {
+      deauthorize: async (params: unknown, options: unknown) => {
         deauthorized.push(params);
+        deauthorizeOptions.push(options);
         if (script.deauthorizeAnswer instanceof Error) throw script.deauthorizeAnswer;
         return script.deauthorizeAnswer;
       },
@@ -120,7 +127,7 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
       config,
       states,
       accounts,
-      stripe: async () => platformStripeOf(stripe, script.livemode ?? false),
+      stripe: async () => platformStripeOf(stripe, script.livemode ?? false, { outOfTime: script.outOfTime ?? false }),
       clientId: async () => 'ca_platform',
       notices: { publish: async (notice) => void notices.push(notice) },
       logger: createLogger('test', (line) => logLines.push(JSON.parse(line) as (typeof logLines)[number])),
@@ -134,6 +141,8 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
     written,
     unclaimed,
     deauthorized,
+    tokenOptions,
+    deauthorizeOptions,
     logLines,
     notices,
     calls,
@@ -194,12 +203,12 @@ describe('completeConnection', () => {
   describe('the account as Stripe has it, read once the code is exchanged', () => {
     const token = { stripe_user_id: 'acct_1', scope: 'read_write', livemode: false };
 
-    it('is read only after the record is stored, without a network retry, and its state stored as of now', async () => {
+    it('is read only after the record is stored, within the time left, without a network retry, and its state stored as of now', async () => {
       const { calls, now } = await run(token);
 
       expect(calls).toEqual([
         ['putConnected'],
-        ['retrieve', 'acct_1', { maxNetworkRetries: 0 }],
+        ['retrieve', 'acct_1', { maxNetworkRetries: 0, timeout: budgetedTimeout }],
         [
           'recordState',
           {
@@ -256,6 +265,19 @@ describe('completeConnection', () => {
     });
   });
 
+  it('sends no code to Stripe when the request has no time left for it: the failure redirect says Stripe did not answer', async () => {
+    const token = { stripe_user_id: 'acct_1', scope: 'read_write', livemode: false };
+
+    const result = await run(token, { outOfTime: true });
+
+    expect(result).toMatchObject({
+      location: 'https://platform.example/failed?error=stripe_unavailable',
+      tokenOptions: [],
+      written: [],
+      calls: [],
+    });
+  });
+
   it("clears only its own flow's state cookie", async () => {
     const { cookies } = await run({ stripe_user_id: 'acct_1', scope: 'read_write', livemode: false });
 
@@ -288,6 +310,7 @@ describe('completeConnection', () => {
       expect(result).toMatchObject({
         location: 'https://platform.example/failed?error=livemode_mismatch',
         deauthorized: [{ client_id: 'ca_platform', stripe_user_id: 'acct_1' }],
+        deauthorizeOptions: [{ timeout: budgetedTimeout }],
         unclaimed: [{ accountId: 'acct_1', type: 'standard', flagged: 'livemode_mismatch' }],
       });
       expect(result.logLines.filter((line) => line.level === 'ERROR')).toEqual([]);

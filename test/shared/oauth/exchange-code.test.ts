@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { exchangeCode, parseTokenResponse } from '../../../shared/oauth/exchange-code';
-import { platformStripeOf } from '../../support/platform-stripe';
+import { budgetedTimeout, platformStripeOf } from '../../support/platform-stripe';
 
 describe('parseTokenResponse', () => {
   it('keeps only the account id, scope and livemode, never the tokens', () => {
@@ -34,7 +34,7 @@ describe('parseTokenResponse', () => {
 });
 
 describe('exchangeCode', () => {
-  it('asks Stripe once, with network retries off and never asserting capabilities', async () => {
+  it('asks Stripe once, within the time left, with network retries off and never asserting capabilities', async () => {
     const calls: unknown[][] = [];
     const stripe = {
       oauth: {
@@ -48,6 +48,11 @@ describe('exchangeCode', () => {
     const result = await exchangeCode(platformStripeOf(stripe), 'ac_abc');
 
     expect(result).toEqual({ accountId: 'acct_9', scope: 'express', livemode: false });
-    expect(calls).toEqual([[{ grant_type: 'authorization_code', code: 'ac_abc' }, { maxNetworkRetries: 0 }]]);
+    expect(calls).toEqual([
+      [
+        { grant_type: 'authorization_code', code: 'ac_abc' },
+        { maxNetworkRetries: 0, timeout: budgetedTimeout },
+      ],
+    ]);
   });
 });

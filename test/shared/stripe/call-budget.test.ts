@@ -15,6 +15,9 @@ const timeoutMs = 5000;
 /** A deadline that leaves `left` ms for the call once the reserve is kept. */
 const leaving = (left: number) => now + answerReserveMs + left;
 
+/** The one try's timeout, leaving room for stripe-node's retry of a closed connection and its wait. */
+const oneTryIn = (left: number) => Math.floor((left - sdkRetryDelayMs) / 2);
+
 describe('stripeCallBudget', () => {
   it.each([
     ['room for two tries and the wait between them', 2 * timeoutMs + sdkRetryDelayMs, { timeout: timeoutMs }],
@@ -22,21 +25,32 @@ describe('stripeCallBudget', () => {
     [
       'one millisecond short of two tries',
       2 * timeoutMs + sdkRetryDelayMs - 1,
-      { timeout: timeoutMs, maxNetworkRetries: 0 },
+      { timeout: timeoutMs - 1, maxNetworkRetries: 0 },
     ],
-    ['exactly one try', timeoutMs, { timeout: timeoutMs, maxNetworkRetries: 0 }],
-    ['less than one try', 1234, { timeout: 1234, maxNetworkRetries: 0 }],
-    ['the least worth a call', leastCallMs, { timeout: leastCallMs, maxNetworkRetries: 0 }],
+    ['one try of the whole timeout', timeoutMs, { timeout: oneTryIn(timeoutMs), maxNetworkRetries: 0 }],
+    ['a little time', 2000, { timeout: 750, maxNetworkRetries: 0 }],
+    [
+      'just enough for the least call and the retry stripe-node always may make',
+      2 * leastCallMs + sdkRetryDelayMs,
+      { timeout: leastCallMs, maxNetworkRetries: 0 },
+    ],
   ])('with %s left: %j', (_, left, budget) => {
     expect(stripeCallBudget(leaving(left), timeoutMs, now)).toEqual(budget);
   });
 
+  it('fits a one-try call even when stripe-node tries it again (a closed connection): twice its timeout and the wait', () => {
+    for (const left of [timeoutMs, 2 * timeoutMs, 2 * timeoutMs + sdkRetryDelayMs - 1, 1001, 5432]) {
+      const { timeout } = stripeCallBudget(leaving(left), timeoutMs, now);
+      expect(2 * timeout + sdkRetryDelayMs).toBeLessThanOrEqual(left);
+    }
+  });
+
   it('gives whole milliseconds, which is all stripe-node takes as a timeout', () => {
-    expect(stripeCallBudget(leaving(1234.7), timeoutMs, now)).toEqual({ timeout: 1234, maxNetworkRetries: 0 });
+    expect(stripeCallBudget(leaving(2000.7), timeoutMs, now)).toEqual({ timeout: 750, maxNetworkRetries: 0 });
   });
 
   it.each([
-    ['less than the least worth a call', leastCallMs - 1],
+    ['too little for the least call and the retry stripe-node may make', 2 * leastCallMs + sdkRetryDelayMs - 1],
     ['nothing', 0],
     ['a deadline already past', -5000],
   ])('with %s left, makes no call: a timeout, as every route answers one', (_, left) => {
@@ -70,7 +84,7 @@ describe('callOptionsWithin', () => {
   });
 
   it("turns a call's retry off when two tries would not fit", () => {
-    expect(callOptionsWithin(Date.now() + answerReserveMs + 3000, timeoutMs)({ maxNetworkRetries: 1 })).toMatchObject({
+    expect(callOptionsWithin(Date.now() + answerReserveMs + 9000, timeoutMs)({ maxNetworkRetries: 1 })).toMatchObject({
       maxNetworkRetries: 0,
     });
   });
@@ -79,14 +93,12 @@ describe('callOptionsWithin', () => {
     const deadline = leaving(2 * timeoutMs + sdkRetryDelayMs);
 
     expect(stripeCallBudget(deadline, timeoutMs, now)).toEqual({ timeout: timeoutMs });
+    expect(stripeCallBudget(deadline, timeoutMs, now + 1)).toEqual({ timeout: timeoutMs - 1, maxNetworkRetries: 0 });
     expect(stripeCallBudget(deadline, timeoutMs, now + timeoutMs)).toEqual({
-      timeout: timeoutMs,
+      timeout: oneTryIn(timeoutMs + sdkRetryDelayMs),
       maxNetworkRetries: 0,
     });
-    expect(stripeCallBudget(deadline, timeoutMs, now + 2 * timeoutMs)).toEqual({
-      timeout: sdkRetryDelayMs,
-      maxNetworkRetries: 0,
-    });
+    expect(() => stripeCallBudget(deadline, timeoutMs, now + 2 * timeoutMs)).toThrowError(OutOfTimeError);
   });
 });
 
