@@ -74,6 +74,7 @@ export const errorCodes = [
   'stripe_misconfigured',
   'stripe_error',
   'stripe_bad_response',
+  'service_timeout',
   'internal_error',
   // The connect flow's failure redirect (`?error=`), besides livemode_mismatch and stripe_unavailable above.
   'access_denied',

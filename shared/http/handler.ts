@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { ServiceError } from '../errors';
 import { lambdaContextLogging, metricsFlushing } from '../observability/middleware';
 import type { Observability } from '../observability/observability';
 import { type FunctionName, type Route, type RoutesOf, routeKey, routeTable } from '../routes';
@@ -19,6 +20,25 @@ export interface HandlerOptions {
   readonly errorCookies?: (event: APIGatewayProxyEventV2, error: unknown) => readonly string[];
 }
 
+/**
+ * How long before Lambda's deadline middy gives up on a handler and answers: enough to log and return the
+ * answer. Stripe calls keep more than this back (shared/stripe/call-budget.ts), so a slow Stripe gets the
+ * route's own answer first; this is for what has no timeout of its own (a DynamoDB call that hangs).
+ */
+export const answerBeforeDeadlineMs = 250;
+
+/** The answer to a handler still running at `answerBeforeDeadlineMs` before the deadline. */
+const ranOutOfTime = (): never => {
+  throw new ServiceError(
+    'unavailable',
+    'service_timeout',
+    'This took longer than the service allows. Please try again.',
+    {
+      expose: true,
+    },
+  );
+};
+
 /** API Gateway's request id: the `x-request-id` we answer with and the `requestId` of its access log. */
 export const correlationIdPath = 'requestContext.requestId';
 
@@ -34,7 +54,10 @@ export const httpHandler = (
   serve: Serve,
   options: HandlerOptions = {},
 ): HttpHandler =>
-  middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>({
+    timeoutEarlyInMillis: answerBeforeDeadlineMs,
+    timeoutEarlyResponse: ranOutOfTime,
+  })
     .use(lambdaContextLogging(logger, { correlationIdPath }))
     .use(metricsFlushing(metrics))
     .use(serviceMiddleware({ caller: route.caller, logger, ...options }))

@@ -1,8 +1,8 @@
 /**
  * How long a Stripe call may take, from the time its request has left. A function answers within its
- * Lambda timeout (`timeoutSeconds` in shared/routes.ts) or not at all: when it runs out, middy answers
- * a bare 500 a few milliseconds before Lambda stops it, and the route's own answer (a failure redirect,
- * `stripe_timeout`) is lost. A route may make several Stripe calls, each tried twice at
+ * Lambda timeout (`timeoutSeconds` in shared/routes.ts) or not at all: when it runs out, middy gives up
+ * on the handler shortly before (`answerBeforeDeadlineMs`, ../http/handler.ts) with a 503
+ * `service_timeout`, and the route's own answer (a failure redirect, `stripe_timeout`) is lost. A route may make several Stripe calls, each tried twice at
  * `STRIPE_TIMEOUT_MS`, which together can outlast the function. So each call, when it is made, gets
  * what is left: its full timeout and the client's retry while both fit; otherwise no retry, and a
  * timeout short enough for the one retry stripe-node makes anyway (on a connection closed under it,
@@ -14,7 +14,7 @@ import type { EpochMs } from '../time';
 /** stripe-node waits this long before its first retry (its initial network retry delay, 0.5 s, is also its least). */
 export const sdkRetryDelayMs = 500;
 
-/** Kept back from every call for what follows the last one: a store write and the answer itself. */
+/** Kept back from every call for what follows the last one (a store write and the answer), middy's early answer included. */
 export const answerReserveMs = 1000;
 
 /** A call that could be given less than this could only time out, so it is not made. */

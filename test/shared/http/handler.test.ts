@@ -27,9 +27,12 @@ const setup = (serve: () => Promise<ReturnType<typeof jsonResponse>>) => {
   const logger = createLogger('probe', (line) => lines.push(line), 'info');
   const metrics = createMetrics(logger);
   const handler = httpHandler(probeRoute, { logger, metrics }, serve);
-  const invoke = async (requestId: string) => {
+  const invoke = async (requestId: string, timeoutSeconds = 10) => {
     const before = capturedServiceLines().length;
-    const response = await handler(event(requestId), lambdaContext('probe-function', 10, `lambda-${requestId}`));
+    const response = await handler(
+      event(requestId),
+      lambdaContext('probe-function', timeoutSeconds, `lambda-${requestId}`),
+    );
     const emf = capturedServiceLines()
       .slice(before)
       .filter((line) => line.startsWith('{"_aws":'))
@@ -181,6 +184,29 @@ describe('httpHandler', () => {
         status: 503,
         errorCode: 'store_unavailable',
       }),
+    ]);
+  });
+
+  it('answers a handler still running near the deadline with a 503 that says so, before Lambda would end it', async () => {
+    const hung = setup(() => new Promise(() => undefined));
+    const timeoutSeconds = 0.6;
+    const started = performance.now();
+
+    const { response } = await hung.invoke('req-hung', timeoutSeconds);
+
+    expect(performance.now() - started).toBeLessThan(timeoutSeconds * 1000);
+    expect(response).toMatchObject({
+      statusCode: 503,
+      body: JSON.stringify({
+        error: {
+          type: 'service_unavailable_error',
+          code: 'service_timeout',
+          message: 'This took longer than the service allows. Please try again.',
+        },
+      }),
+    });
+    expect(hung.parsed()).toEqual([
+      expect.objectContaining({ level: 'ERROR', message: 'request failed', status: 503, errorCode: 'service_timeout' }),
     ]);
   });
 });
