@@ -1,10 +1,12 @@
 /**
  * The SDK clients a floor bundle carries, configured as ours are (shared/clients/*) but with no
- * code of ours: what a function of this service cannot get below.
+ * code of ours: what a function of this service cannot get below. The one thing taken from ours is a value,
+ * the DynamoDB timeouts, so the two clients stay configured alike.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoDbTimeouts } from '../../shared/clients/dynamodb';
 
 const env = (name: string): string => process.env[name] ?? '';
 
@@ -15,6 +17,7 @@ export const floorDocumentClient = (): DynamoDBDocumentClient =>
     new DynamoDBClient({
       retryMode: 'standard',
       maxAttempts: 3,
+      requestHandler: dynamoDbTimeouts,
       endpoint: env('DYNAMODB_ENDPOINT'),
       region: 'local',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
