@@ -98,18 +98,16 @@ function controllerFromParams(params: URLSearchParams): { controller: Controller
       'controller[requirement_collection] can only be `application` when controller[stripe_dashboard][type] is `none`.',
     );
   }
-  if (
-    dashboardType === 'express' &&
-    controller.losses?.payments === 'application' &&
-    controller.fees?.payer === 'application'
-  )
+  // [doc] Stripe's changelog (2026-06-24 preview, 2026-11-18.endive): an Express Dashboard account may also leave its
+  // losses to Stripe, with its fees on the platform or on itself; the combination refused above is the only other.
+  if (dashboardType === 'express' && controller.requirement_collection === 'stripe')
     return { controller, type: 'express' };
   if (dashboardType === 'full' && controller.losses?.payments === 'stripe' && controller.fees?.payer === 'account')
     return { controller, type: 'standard' };
-  // [emulator] the emulator models the Express and Standard configurations only.
+  // [emulator] the emulator models Express Dashboard accounts and full Dashboard ones that carry their own fees.
   return parameterError(
     'controller',
-    'The local Stripe emulator creates accounts with the Express Dashboard (fees and losses on the application) or the full Stripe Dashboard (fees on the account, losses on Stripe) only.',
+    'The local Stripe emulator creates accounts with the Express Dashboard, or with the full Stripe Dashboard and fees on the account, losses on Stripe, only.',
   );
 }
 

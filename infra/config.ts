@@ -13,7 +13,12 @@
  */
 import type { Node } from 'constructs';
 import {
+  type ExpressFeesPayer,
+  type ExpressLossesPayer,
+  expressControllerProblem,
   isBareOrigin,
+  isExpressFeesPayer,
+  isExpressLossesPayer,
   isLivemodeMismatchPolicy,
   type LivemodeMismatchPolicy,
   maxStateTtlSeconds,
@@ -49,6 +54,13 @@ export interface ConnectOnboardingSettings {
   readonly webhookToleranceSeconds?: number;
   /** Default 'ignore'. */
   readonly livemodeMismatch?: LivemodeMismatch;
+  /**
+   * Who pays Stripe's fees for the Express accounts onboarding creates: 'application' (the platform, which
+   * sets their pricing; default) or 'account' (Stripe's pricing, which needs `expressLosses: 'stripe'`).
+   */
+  readonly expressFeesPayer?: ExpressFeesPayer;
+  /** Who carries those accounts' negative balances: 'application' (the platform; default) or 'stripe'. */
+  readonly expressLosses?: ExpressLossesPayer;
   /** Publish account.connected / account.updated / account.deauthorized to this EventBridge bus. Default: off. */
   readonly eventBusArn?: string;
   /** Retain every table on delete, not only those marked `retain` (accounts). Default false. */
@@ -104,6 +116,8 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
     stateTtlSeconds: props.stateTtlSeconds ?? settingDefaults.stateTtlSeconds,
     webhookToleranceSeconds: props.webhookToleranceSeconds ?? settingDefaults.webhookToleranceSeconds,
     livemodeMismatch: props.livemodeMismatch ?? settingDefaults.livemodeMismatch,
+    expressFeesPayer: props.expressFeesPayer ?? settingDefaults.expressFeesPayer,
+    expressLosses: props.expressLosses ?? settingDefaults.expressLosses,
     retainData: props.retainData ?? false,
     logLevel: props.logLevel ?? 'INFO',
     throttleRateLimit: props.throttleRateLimit ?? 50,
@@ -114,6 +128,12 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
   if (!isLivemodeMismatchPolicy(settings.livemodeMismatch)) {
     throw new Error(`livemodeMismatch must be 'ignore' or 'reject', got '${settings.livemodeMismatch}'`);
   }
+  if (!isExpressFeesPayer(settings.expressFeesPayer))
+    throw new Error(`expressFeesPayer must be 'application' or 'account', got '${settings.expressFeesPayer}'`);
+  if (!isExpressLossesPayer(settings.expressLosses))
+    throw new Error(`expressLosses must be 'application' or 'stripe', got '${settings.expressLosses}'`);
+  const controllerProblem = expressControllerProblem(settings.expressFeesPayer, settings.expressLosses);
+  if (controllerProblem) throw new Error(`expressLosses cannot be 'application' here: ${controllerProblem}`);
   for (const key of [
     'stateTtlSeconds',
     'webhookToleranceSeconds',
@@ -208,6 +228,8 @@ export const settingsFromContext = (node: Node): ConnectOnboardingSettings => {
     eventBusArn: asString(get('eventBusArn')),
     webhookToleranceSeconds: asNumber(get('webhookToleranceSeconds')),
     livemodeMismatch: asString(get('livemodeMismatch')) as LivemodeMismatch | undefined,
+    expressFeesPayer: asString(get('expressFeesPayer')) as ExpressFeesPayer | undefined,
+    expressLosses: asString(get('expressLosses')) as ExpressLossesPayer | undefined,
     retainData: asBoolean('retainData', get('retainData')),
     logLevel: asString(get('logLevel')),
     throttleRateLimit: asNumber(get('throttleRateLimit')),

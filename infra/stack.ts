@@ -102,6 +102,8 @@ export class ConnectOnboardingStack extends Stack {
       [variable.stateTtlSeconds]: String(settings.stateTtlSeconds),
       [variable.webhookToleranceSeconds]: String(settings.webhookToleranceSeconds),
       [variable.livemodeMismatch]: settings.livemodeMismatch,
+      [variable.expressFeesPayer]: settings.expressFeesPayer,
+      [variable.expressLosses]: settings.expressLosses,
       LOG_LEVEL: settings.logLevel,
       // The application metrics (EMF) land beside the stack's own alarm metrics, one namespace per deployment.
       POWERTOOLS_METRICS_NAMESPACE: this.stackName,

@@ -94,6 +94,8 @@ export const localEnvironment = ({
     [variable.webhookToleranceSeconds]:
       env[variable.webhookToleranceSeconds] ?? String(settingDefaults.webhookToleranceSeconds),
     [variable.livemodeMismatch]: env[variable.livemodeMismatch] ?? settingDefaults.livemodeMismatch,
+    [variable.expressFeesPayer]: env[variable.expressFeesPayer] ?? settingDefaults.expressFeesPayer,
+    [variable.expressLosses]: env[variable.expressLosses] ?? settingDefaults.expressLosses,
     STRIPE_SECRET_KEY: credentials.secretKey,
     STRIPE_CLIENT_ID: credentials.clientId,
     STRIPE_WEBHOOK_SECRETS: credentials.webhookSecrets,

@@ -10,6 +10,17 @@ import { type TableName, tableDefinitions } from './tables';
 export const livemodeMismatchPolicies = ['ignore', 'reject'] as const;
 export type LivemodeMismatchPolicy = (typeof livemodeMismatchPolicies)[number];
 
+/**
+ * Who pays Stripe's fees for the Express accounts onboarding creates (`controller.fees.payer`): the platform,
+ * which then sets the accounts' pricing, or the account itself, at Stripe's pricing (docs/onboarding.md).
+ */
+export const expressFeesPayers = ['application', 'account'] as const;
+export type ExpressFeesPayer = (typeof expressFeesPayers)[number];
+
+/** Who carries those accounts' negative balances (`controller.losses.payments`): the platform or Stripe. */
+export const expressLossesPayers = ['application', 'stripe'] as const;
+export type ExpressLossesPayer = (typeof expressLossesPayers)[number];
+
 /** Defaults of the settings that have one, for the functions, the stack and `npm start` alike. */
 export const settingDefaults = {
   stateTtlSeconds: 600,
@@ -17,10 +28,31 @@ export const settingDefaults = {
   /** Stripe's own default tolerance for a signature's timestamp. */
   webhookToleranceSeconds: 300,
   livemodeMismatch: 'ignore',
-} as const satisfies Record<string, number | LivemodeMismatchPolicy>;
+  /** The platform pays the fees and carries the losses of the Express accounts it creates. */
+  expressFeesPayer: 'application',
+  expressLosses: 'application',
+} as const satisfies Record<string, number | LivemodeMismatchPolicy | ExpressFeesPayer | ExpressLossesPayer>;
 
-export const isLivemodeMismatchPolicy = (value: string): value is LivemodeMismatchPolicy =>
-  (livemodeMismatchPolicies as readonly string[]).includes(value);
+const isOneOf =
+  <T extends string>(values: readonly T[]) =>
+  (value: string): value is T =>
+    (values as readonly string[]).includes(value);
+
+export const isLivemodeMismatchPolicy = isOneOf(livemodeMismatchPolicies);
+export const isExpressFeesPayer = isOneOf(expressFeesPayers);
+export const isExpressLossesPayer = isOneOf(expressLossesPayers);
+
+/**
+ * Why Stripe would refuse this pair for an Express account, or undefined: an account that pays its own fees
+ * (Stripe's pricing) leaves its losses to Stripe, never to the platform.
+ */
+export const expressControllerProblem = (
+  feesPayer: ExpressFeesPayer,
+  losses: ExpressLossesPayer,
+): string | undefined =>
+  feesPayer === 'account' && losses === 'application'
+    ? 'the platform can carry the losses of an Express account only when it also pays its fees (fees payer application)'
+    : undefined;
 
 /** An origin alone (`https://app.example.com`): no path, query or trailing slash, as `return_to` is compared. */
 export const isBareOrigin = (value: string): boolean => URL.canParse(value) && new URL(value).origin === value;
@@ -38,6 +70,8 @@ export interface ServiceConfig {
   readonly stripeTimeoutMs: number;
   readonly webhookToleranceSeconds: number;
   readonly livemodeMismatch: LivemodeMismatchPolicy;
+  readonly expressFeesPayer: ExpressFeesPayer;
+  readonly expressLosses: ExpressLossesPayer;
 }
 
 /** The environment variable each setting is read from: the functions, the stack and `npm start` name them here. */
@@ -51,6 +85,8 @@ export const settingVariables = {
   stripeTimeoutMs: 'STRIPE_TIMEOUT_MS',
   webhookToleranceSeconds: 'WEBHOOK_TOLERANCE_SECONDS',
   livemodeMismatch: 'LIVEMODE_MISMATCH',
+  expressFeesPayer: 'EXPRESS_FEES_PAYER',
+  expressLosses: 'EXPRESS_LOSSES',
 } as const satisfies Record<keyof ServiceConfig, string>;
 const variable = settingVariables;
 
@@ -99,6 +135,15 @@ export const readServiceConfig = (env: Env): ServiceConfig => {
   if (!isLivemodeMismatchPolicy(livemodeMismatch)) {
     throw configError(variable.livemodeMismatch, 'must be "ignore" or "reject"');
   }
+  const expressFeesPayer = env[variable.expressFeesPayer] || settingDefaults.expressFeesPayer;
+  if (!isExpressFeesPayer(expressFeesPayer))
+    throw configError(variable.expressFeesPayer, 'must be "application" or "account"');
+  const expressLosses = env[variable.expressLosses] || settingDefaults.expressLosses;
+  if (!isExpressLossesPayer(expressLosses))
+    throw configError(variable.expressLosses, 'must be "application" or "stripe"');
+  const controllerProblem = expressControllerProblem(expressFeesPayer, expressLosses);
+  if (controllerProblem)
+    throw configError(variable.expressLosses, `cannot be "application" here: ${controllerProblem}`);
   return {
     callbackUrl: absoluteUrl(env, variable.callbackUrl),
     successUrl: absoluteUrl(env, variable.successUrl),
@@ -113,6 +158,8 @@ export const readServiceConfig = (env: Env): ServiceConfig => {
       settingDefaults.webhookToleranceSeconds,
     ),
     livemodeMismatch,
+    expressFeesPayer,
+    expressLosses,
   };
 };
 

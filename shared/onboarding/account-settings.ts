@@ -5,21 +5,29 @@
  */
 import { createHmac } from 'node:crypto';
 import type Stripe from 'stripe';
+import type { ServiceConfig } from '../config';
 import type { ConnectFlow } from '../oauth/flow';
 import { type EpochMs, secondsMs } from '../time';
 import { bindingLifetimeSeconds } from './browser-binding';
 import type { OnboardingAccount } from './ports';
 
+/** Who pays an Express account's fees and carries its losses: the deployment's settings (../config.ts). */
+export type ExpressResponsibilities = Pick<ServiceConfig, 'expressFeesPayer' | 'expressLosses'>;
+
 /**
- * express: the owner uses the Express Dashboard; the platform pays Stripe's fees and carries losses;
- * Stripe collects the requirements. standard: the owner has the full Stripe Dashboard and carries both.
+ * express: the owner uses the Express Dashboard; Stripe collects the requirements; fees and losses go where
+ * the deployment says (by default both on the platform). standard: the owner has the full Stripe Dashboard
+ * and carries both.
  */
-export const controllerFor = (type: ConnectFlow): Stripe.AccountCreateParams.Controller =>
+export const controllerFor = (
+  type: ConnectFlow,
+  express: ExpressResponsibilities,
+): Stripe.AccountCreateParams.Controller =>
   type === 'express'
     ? {
         stripe_dashboard: { type: 'express' },
-        fees: { payer: 'application' },
-        losses: { payments: 'application' },
+        fees: { payer: express.expressFeesPayer },
+        losses: { payments: express.expressLosses },
         requirement_collection: 'stripe',
       }
     : { stripe_dashboard: { type: 'full' } };
@@ -32,10 +40,11 @@ export const accountCreateParams = (
   type: ConnectFlow,
   platformUserId: string,
   onboardingSlot: number,
+  express: ExpressResponsibilities,
 ): Stripe.AccountCreateParams => {
   const capabilities = capabilitiesFor(type);
   return {
-    controller: controllerFor(type),
+    controller: controllerFor(type, express),
     ...(capabilities ? { capabilities } : {}),
     // Lets an operator find an account whose record was never written (see docs/onboarding.md).
     metadata: { platform_user_id: platformUserId, onboarding_slot: String(onboardingSlot) },

@@ -30,7 +30,10 @@ import type { OnboardingAccount, OnboardingObservability, OnboardingStore, Onboa
 import type { OnboardingPageRequest } from './resumed-account';
 
 export interface OnboardingContext extends Omit<OnboardingObservability, 'notices'> {
-  readonly config: Pick<ServiceConfig, 'callbackUrl' | 'returnToOrigins' | 'successUrl' | 'failureUrl'>;
+  readonly config: Pick<
+    ServiceConfig,
+    'callbackUrl' | 'returnToOrigins' | 'successUrl' | 'failureUrl' | 'expressFeesPayer' | 'expressLosses'
+  >;
   readonly secrets: Pick<PlatformSecrets, 'platformTokenSecret'>;
   readonly accounts: OnboardingStore;
   /** Created only once the request checks out: a refused request never touches Stripe. */
@@ -91,7 +94,7 @@ const createAccountAtStripe = async (
   for (;;) {
     try {
       const key = accountIdempotencyKey(context.secrets.platformTokenSecret, platformUserId, type, slot, renewal);
-      return (await stripe.createAccount(accountCreateParams(type, platformUserId, slot), key)).id;
+      return (await stripe.createAccount(accountCreateParams(type, platformUserId, slot, context.config), key)).id;
     } catch (error) {
       const failure = classifyStripeError(error);
       if (failure.kind === 'key_in_use' && !waited) {

@@ -129,6 +129,32 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
       expect(standardLike.controller).toMatchObject({ stripe_dashboard: { type: 'full' } });
     });
 
+    it.each([
+      ['on the platform, at its pricing', 'application'],
+      ["on the account, at Stripe's pricing", 'account'],
+    ] as const)("creates an Express account whose losses are Stripe's, with fees %s", async (_, payer) => {
+      const account = await stripe.accounts.create({
+        controller: {
+          stripe_dashboard: { type: 'express' },
+          fees: { payer },
+          losses: { payments: 'stripe' },
+          requirement_collection: 'stripe',
+        },
+      });
+
+      expect({ type: account.type, controller: account.controller }).toEqual({
+        type: 'express',
+        controller: {
+          type: 'application',
+          is_controller: true,
+          stripe_dashboard: { type: 'express' },
+          fees: { payer },
+          losses: { payments: 'stripe' },
+          requirement_collection: 'stripe',
+        },
+      });
+    });
+
     it('still accepts the deprecated type parameter', async () => {
       const account = await stripe.accounts.create({ type: 'express' });
 

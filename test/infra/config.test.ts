@@ -40,13 +40,17 @@ describe('settingsFromContext', () => {
     const { stack, template } = synth(pages, {
       returnToOrigins: ['https://platform.example'],
       webhookToleranceSeconds: '120',
+      expressLosses: 'stripe',
     });
-    const id = logicalId(stack.functions.webhook.function);
+    const variables = (name: 'webhook' | 'onboard') =>
+      template.findResources('AWS::Lambda::Function')[logicalId(stack.functions[name].function)]?.Properties.Environment
+        .Variables;
 
-    expect(template.findResources('AWS::Lambda::Function')[id]?.Properties.Environment.Variables).toMatchObject({
+    expect(variables('webhook')).toMatchObject({
       RETURN_TO_ORIGINS: 'https://platform.example',
       WEBHOOK_TOLERANCE_SECONDS: '120',
     });
+    expect(variables('onboard')).toMatchObject({ EXPRESS_FEES_PAYER: 'application', EXPRESS_LOSSES: 'stripe' });
   });
 });
 
@@ -109,12 +113,27 @@ describe('resolveSettings', () => {
       stateTtlSeconds: 600,
       webhookToleranceSeconds: 300,
       livemodeMismatch: 'ignore',
+      expressFeesPayer: 'application',
+      expressLosses: 'application',
       retainData: false,
       logLevel: 'INFO',
       throttleRateLimit: 50,
       throttleBurstLimit: 100,
       stageName: '$default',
       tags: { service: 'connect-onboarding' },
+    });
+  });
+
+  it('refuses an Express controller Stripe would refuse, at synth rather than at the first onboarding', () => {
+    expect(() => resolveSettings({ expressFeesPayer: 'account' })).toThrow(
+      "expressLosses cannot be 'application' here: the platform can carry the losses of an Express account only when it also pays its fees (fees payer application)",
+    );
+    expect(() => resolveSettings({ expressLosses: 'platform' as never })).toThrow(
+      "expressLosses must be 'application' or 'stripe', got 'platform'",
+    );
+    expect(resolveSettings({ expressFeesPayer: 'account', expressLosses: 'stripe' })).toMatchObject({
+      expressFeesPayer: 'account',
+      expressLosses: 'stripe',
     });
   });
 

@@ -82,6 +82,8 @@ describe('ConnectOnboardingStack', () => {
         STATE_TTL_SECONDS: '600',
         WEBHOOK_TOLERANCE_SECONDS: '300',
         LIVEMODE_MISMATCH: 'ignore',
+        EXPRESS_FEES_PAYER: 'application',
+        EXPRESS_LOSSES: 'application',
         LOG_LEVEL: 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: 'ConnectOnboarding',
         ...Object.fromEntries(tables.map((table) => [tableDefinitions[table].envVar, { Ref: tableId(table) }])),

@@ -20,6 +20,19 @@ describe('readServiceConfig', () => {
       stripeTimeoutMs: 5000,
       webhookToleranceSeconds: 300,
       livemodeMismatch: 'ignore',
+      expressFeesPayer: 'application',
+      expressLosses: 'application',
+    });
+  });
+
+  it.each([
+    ['application', 'stripe'],
+    ['account', 'stripe'],
+    ['application', 'application'],
+  ] as const)('takes an Express controller Stripe accepts: fees %s, losses %s', (feesPayer, losses) => {
+    expect(readServiceConfig({ ...env, EXPRESS_FEES_PAYER: feesPayer, EXPRESS_LOSSES: losses })).toMatchObject({
+      expressFeesPayer: feesPayer,
+      expressLosses: losses,
     });
   });
 
@@ -33,6 +46,12 @@ describe('readServiceConfig', () => {
       'RETURN_TO_ORIGINS has "https://ok.example/path", which is not an origin like https://app.example.com',
     ],
     [{ ...env, LIVEMODE_MISMATCH: 'warn' }, 'LIVEMODE_MISMATCH must be "ignore" or "reject"'],
+    [{ ...env, EXPRESS_FEES_PAYER: 'platform' }, 'EXPRESS_FEES_PAYER must be "application" or "account"'],
+    [{ ...env, EXPRESS_LOSSES: 'nobody' }, 'EXPRESS_LOSSES must be "application" or "stripe"'],
+    [
+      { ...env, EXPRESS_FEES_PAYER: 'account' },
+      'EXPRESS_LOSSES cannot be "application" here: the platform can carry the losses of an Express account only when it also pays its fees (fees payer application)',
+    ],
   ])('names the setting that is wrong: %j', (bad, problem) => {
     expect(() => readServiceConfig(bad)).toThrowError(
       expect.objectContaining({

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { settingDefaults } from '../../../shared/config';
 import { createLogger } from '../../../shared/logger';
 import type { MetricName, ServiceMetrics } from '../../../shared/metrics';
 import type { ConnectFlow } from '../../../shared/oauth/flow';
@@ -21,6 +22,8 @@ export const config = {
   successUrl: 'https://platform.example/ok',
   failureUrl: 'https://platform.example/failed',
   returnToOrigins: ['https://app.platform.example'],
+  expressFeesPayer: settingDefaults.expressFeesPayer,
+  expressLosses: settingDefaults.expressLosses,
 };
 
 type StoredAccount = OnboardingAccount & {

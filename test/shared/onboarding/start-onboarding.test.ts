@@ -127,6 +127,28 @@ describe('startOnboarding', () => {
     ]);
   });
 
+  it("creates Express accounts with fees and losses where the deployment's settings put them", async () => {
+    const { stripe, context } = fakeContext();
+
+    await startOnboarding(
+      { rawQueryString: new URLSearchParams({ type: 'express', ticket: await ticketFor('user_1') }).toString() },
+      {
+        ...context,
+        config: { ...context.config, expressFeesPayer: 'account', expressLosses: 'stripe' },
+        now: Date.now(),
+      },
+    );
+
+    expect(stripe.calls[0]?.args[0]).toMatchObject({
+      controller: {
+        stripe_dashboard: { type: 'express' },
+        fees: { payer: 'account' },
+        losses: { payments: 'stripe' },
+        requirement_collection: 'stripe',
+      },
+    });
+  });
+
   it('creates a Standard account with the full Stripe Dashboard', async () => {
     const { stripe, start } = setup();
 

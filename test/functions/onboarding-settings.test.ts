@@ -1,0 +1,40 @@
+/**
+ * A deployment that leaves its Express accounts' losses to Stripe, at Stripe's pricing: onboarding creates them
+ * so, through the local gateway, the real handler and the emulator's Accounts API.
+ */
+import { describe, expect, it } from 'vitest';
+import { useLocalStack } from '../support/local-stack';
+import { locationOf, TestBrowser } from '../support/test-browser';
+
+const stack = useLocalStack({ env: { EXPRESS_FEES_PAYER: 'account', EXPRESS_LOSSES: 'stripe' } });
+
+const startedAccount = async (user: string, type: 'express' | 'standard'): Promise<string> => {
+  const started = await new TestBrowser().get(
+    `${stack.gatewayUrl}/connect/onboard?type=${type}&ticket=${await stack.mintTicket(user)}`,
+  );
+  expect(started.status).toBe(302);
+  return locationOf(started).pathname.split('/')[3] ?? '';
+};
+
+describe('EXPRESS_FEES_PAYER and EXPRESS_LOSSES', () => {
+  it('create Express accounts that pay their own fees and leave their losses to Stripe', async () => {
+    const accountId = await startedAccount('stripe_priced', 'express');
+
+    expect(stack.emulator.getAccount(accountId)?.controller).toMatchObject({
+      stripe_dashboard: { type: 'express' },
+      fees: { payer: 'account' },
+      losses: { payments: 'stripe' },
+      requirement_collection: 'stripe',
+    });
+  });
+
+  it('leave Standard accounts as they are', async () => {
+    const accountId = await startedAccount('standard_owner', 'standard');
+
+    expect(stack.emulator.getAccount(accountId)?.controller).toMatchObject({
+      stripe_dashboard: { type: 'full' },
+      fees: { payer: 'account' },
+      losses: { payments: 'stripe' },
+    });
+  });
+});
