@@ -97,17 +97,17 @@ export function createAccountLink(ctx: EmulatorContext, params: URLSearchParams)
       'Invalid future_requirements: must be one of include or omit',
     );
   }
-  const collect = params.get('collection_options[fields]') ?? params.get('collect') ?? 'currently_due';
+  // `collect` is the deprecated spelling of `collection_options[fields]`; an error names the one sent.
+  const collectParam = params.has('collection_options[fields]') ? 'collection_options[fields]' : 'collect';
+  const collect = params.get(collectParam) ?? 'currently_due';
   if (collect !== 'currently_due' && collect !== 'eventually_due') {
-    return parameterError(
-      'collection_options[fields]',
-      'Invalid fields: must be one of currently_due or eventually_due',
-    );
+    return parameterError(collectParam, 'Invalid fields: must be one of currently_due or eventually_due');
   }
   const account = ctx.state.activeConnection(accountId) ? ctx.state.accounts.get(accountId) : undefined;
   if (!account) return noSuchAccount(accountId);
-  if (type === 'account_update' && account.controller.stripe_dashboard?.type !== 'none') {
-    // [doc] "You can't create them for accounts that have access to a Stripe-hosted Dashboard." Wording [guess].
+  if (type === 'account_update' && account.controller.requirement_collection !== 'application') {
+    // [doc] stripe-node's AccountLinkCreateParams: account_update is "only for connected accounts where your platform is
+    // responsible for collecting requirements", which no account with a Stripe-hosted Dashboard is. Wording [guess].
     return parameterError(
       'type',
       `You cannot create account_update links for ${accountId}: it has access to a Stripe-hosted Dashboard, where its owner updates their details. Use type account_onboarding to collect new requirements.`,

@@ -369,6 +369,24 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
       ).rejects.toMatchObject({ param: 'collection_options[future_requirements]' });
     });
 
+    it('refuses fields it does not know, naming the parameter sent: collection_options[fields] or the deprecated collect', async () => {
+      const { id } = await stripe.accounts.create({ controller: expressController });
+      const create = (params: Partial<Stripe.AccountLinkCreateParams>) =>
+        stripe.accountLinks.create({
+          account: id,
+          type: 'account_onboarding',
+          refresh_url: REFRESH_URL,
+          return_url: RETURN_URL,
+          ...params,
+        });
+
+      await expect(create({ collect: 'everything' as 'currently_due' })).rejects.toMatchObject({ param: 'collect' });
+      await expect(create({ collection_options: { fields: 'everything' as 'currently_due' } })).rejects.toMatchObject({
+        param: 'collection_options[fields]',
+      });
+      await expect(create({ collect: 'eventually_due' })).resolves.toMatchObject({ object: 'account_link' });
+    });
+
     it('refuses account_update for an account with a Stripe-hosted Dashboard, and unknown accounts', async () => {
       const { id } = await stripe.accounts.create({ controller: expressController });
 
