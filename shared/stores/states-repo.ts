@@ -5,7 +5,7 @@
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectFlow } from '../oauth/flow';
-import { isConditionFailure, refusedItem, storeCall } from './store-errors';
+import { conditionalCall, isConditionFailure, refusedItem, storeCall } from './store-errors';
 
 export interface StateItem {
   readonly stateHash: string;
@@ -32,7 +32,9 @@ export interface StatesRepo {
 
 export const createStatesRepo = (client: DynamoDBDocumentClient, tableName: string): StatesRepo => ({
   put: async (item) => {
-    await storeCall(() =>
+    // The key hashes a fresh 256-bit value: an item already under it is this very write, stored by an attempt
+    // whose answer the SDK gave up on before retrying (shared/clients/dynamodb.ts), not another flow's state.
+    await conditionalCall(() =>
       client.send(
         new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(stateHash)' }),
       ),
