@@ -100,13 +100,16 @@ const createAccountAtStripe = async (
       if (failure.kind === 'key_in_use' && !waited) {
         waited = true;
         await pause(keyInUseWaitMs);
-      } else if (isSavedFailure(failure) && renewal < maxKeyRenewals) {
+      } else if ((isSavedFailure(failure) || failure.kind === 'key_reused') && renewal < maxKeyRenewals) {
+        // A saved failure would be replayed to this key for a day; a key first sent with other parameters (an
+        // earlier deployment's, or other settings: an account created then, never recorded) is refused as long.
         renewal += 1;
-        context.logger.warn('account creation failed and was saved under its idempotency key; trying a new key', {
+        context.logger.warn('account creation cannot succeed under its idempotency key; trying a new key', {
           platformUserId,
           type,
           slot,
           renewal,
+          stripeFailure: failure.kind,
         });
       } else {
         throw stripeFailure(error);

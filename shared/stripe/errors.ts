@@ -21,6 +21,8 @@ export type StripeFailureKind =
   | 'rate_limited'
   /** 409 `idempotency_key_in_use`: another request with the same idempotency key is still running. */
   | 'key_in_use'
+  /** 400 `idempotency_error`: the idempotency key was first used with other parameters. */
+  | 'key_reused'
   /** Stripe's own failure: a 5xx, or an answer that is not JSON (StripeAPIError). */
   | 'stripe_unavailable'
   /** Our API key was refused (401). */
@@ -58,6 +60,7 @@ const everyKind: Readonly<Record<StripeFailureKind, true>> = {
   unreachable: true,
   rate_limited: true,
   key_in_use: true,
+  key_reused: true,
   stripe_unavailable: true,
   credentials_refused: true,
   permission_denied: true,
@@ -146,6 +149,8 @@ const kindOf = (error: StripeErrorLike): StripeFailureKind => {
       return (error.detail as { code?: unknown } | undefined)?.code === sdkTimeoutCode ? 'timeout' : 'unreachable';
     case 'StripeRateLimitError':
       return 'rate_limited';
+    case 'StripeIdempotencyError':
+      return 'key_reused';
     case 'StripeAPIError':
       return 'stripe_unavailable';
     case 'StripeAuthenticationError':

@@ -3,6 +3,10 @@
  * so, through the local gateway, the real handler and the emulator's Accounts API.
  */
 import { describe, expect, it } from 'vitest';
+import { localDefaults } from '../../local/defaults';
+import { settingDefaults } from '../../shared/config';
+import { accountCreateParams, accountIdempotencyKey } from '../../shared/onboarding/account-settings';
+import { stripeFor } from '../emulator/helpers';
 import { useLocalStack } from '../support/local-stack';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
@@ -36,5 +40,21 @@ describe('EXPRESS_FEES_PAYER and EXPRESS_LOSSES', () => {
       fees: { payer: 'account' },
       losses: { payments: 'stripe' },
     });
+  });
+
+  it("move past a slot's key that Stripe first saw with the old settings: a new key, a new account, the old one left alone", async () => {
+    const user = 'changed_settings';
+    // Before the change: an account created under the user's first key, its record never written.
+    const slotKey = accountIdempotencyKey(localDefaults.platformTokenSecret, user, 'express', 0);
+    const earlier = await stripeFor(stack.emulator, localDefaults.stripeSecretKey).accounts.create(
+      accountCreateParams('express', user, 0, settingDefaults),
+      { idempotencyKey: slotKey },
+    );
+
+    const accountId = await startedAccount(user, 'express');
+
+    expect(accountId).not.toBe(earlier.id);
+    expect(stack.emulator.getAccount(accountId)?.controller).toMatchObject({ losses: { payments: 'stripe' } });
+    expect(stack.emulator.getAccount(earlier.id)?.controller).toMatchObject({ losses: { payments: 'application' } });
   });
 });

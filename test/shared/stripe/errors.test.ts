@@ -208,7 +208,7 @@ describe('classifyStripeError', () => {
     });
     expectFailure(await classifiedApi(api.missingPermission), { kind: 'permission_denied', status: 403 });
     expectFailure(await classifiedApi(api.noSuchAccount), { kind: 'not_found', status: 404 });
-    expectFailure(await classifiedApi(api.idempotencyMismatch), { kind: 'refused', status: 400 });
+    expectFailure(await classifiedApi(api.idempotencyMismatch), { kind: 'key_reused', status: 400 });
     expectFailure(await classifiedApi(api.keyInUse), { kind: 'key_in_use', status: 409 });
   });
 
@@ -298,6 +298,13 @@ describe('classifyStripeError', () => {
     });
     expectFailure(classifyStripeError(new TypeError('Cannot read properties of undefined')), { kind: 'unknown' });
     expectFailure(classifyStripeError('not even an error'), { kind: 'unknown' });
+  });
+
+  it('calls a Stripe error no route has a word for refused (a card error)', () => {
+    const declined = stripeErrorOfResponse(402, {
+      error: { type: 'card_error', code: 'card_declined', message: 'Your card was declined.' },
+    });
+    expectFailure(classifyStripeError(declined), { kind: 'refused', status: 402 });
   });
 
   it('covers every kind', () => {
