@@ -4,6 +4,7 @@
  * variable instead of a crash loop at init.
  */
 import { ConfigurationError } from './errors';
+import { isOneOf } from './one-of';
 import { type TableName, tableDefinitions } from './tables';
 
 /** What the webhook does with an event of the other mode than the key's (docs/configuration.md). */
@@ -33,14 +34,10 @@ export const settingDefaults = {
   expressLosses: 'application',
 } as const satisfies Record<string, number | LivemodeMismatchPolicy | ExpressFeesPayer | ExpressLossesPayer>;
 
-const isOneOf =
-  <T extends string>(values: readonly T[]) =>
-  (value: string): value is T =>
-    (values as readonly string[]).includes(value);
-
-export const isLivemodeMismatchPolicy = isOneOf(livemodeMismatchPolicies);
-export const isExpressFeesPayer = isOneOf(expressFeesPayers);
-export const isExpressLossesPayer = isOneOf(expressLossesPayers);
+export const isLivemodeMismatchPolicy = (value: string): value is LivemodeMismatchPolicy =>
+  isOneOf(livemodeMismatchPolicies, value);
+export const isExpressFeesPayer = (value: string): value is ExpressFeesPayer => isOneOf(expressFeesPayers, value);
+export const isExpressLossesPayer = (value: string): value is ExpressLossesPayer => isOneOf(expressLossesPayers, value);
 
 /**
  * Why Stripe would refuse this pair for an Express account, or undefined: an account that pays its own fees

@@ -19,8 +19,9 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
       ExpressionAttributeValues: { ':user': 'bench_floor' },
     }),
   );
-  // The controller the service sends (shared/onboarding/account-settings.ts): Stripe's defaults for what is left
-  // out are the full Dashboard's fees and losses.
+  // The controller the service sends with its default settings (shared/onboarding/account-settings.ts, EXPRESS_FEES_PAYER
+  // and EXPRESS_LOSSES at `application`), as the bench runs it: Stripe's defaults for what is left out are the full
+  // Dashboard's fees and losses.
   const controller: Stripe.AccountCreateParams.Controller =
     type === 'express'
       ? {

@@ -3,6 +3,7 @@
  * its metric. One list, so that the code, the answer and the docs (webhooks.md, observability.md) name the
  * same reasons (test/docs/webhook-reasons.test.ts).
  */
+import { isOneOf } from '../one-of';
 
 /**
  * The event is broken, or refused by the store for good: no retry can ever apply it. Logged as
@@ -38,5 +39,4 @@ export type PlanIgnoreReason =
   | Extract<IgnoreReason, 'unhandled_type' | 'no_account' | 'account_inaccessible'>
   | Extract<PoisonReason, 'malformed_account' | 'malformed_capability' | 'account_mismatch'>;
 
-export const isPoisonReason = (reason: string): reason is PoisonReason =>
-  (poisonReasons as readonly string[]).includes(reason);
+export const isPoisonReason = (reason: string): reason is PoisonReason => isOneOf(poisonReasons, reason);

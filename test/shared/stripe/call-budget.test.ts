@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { answerBeforeDeadlineMs } from '../../../shared/http/handler';
 import {
   answerReserveMs,
   callOptionsWithin,
@@ -99,6 +100,12 @@ describe('callOptionsWithin', () => {
       maxNetworkRetries: 0,
     });
     expect(() => stripeCallBudget(deadline, timeoutMs, now + 2 * timeoutMs)).toThrowError(OutOfTimeError);
+  });
+});
+
+describe('answerReserveMs', () => {
+  it("leaves time, after the last Stripe call, for a store write before middy's early answer", () => {
+    expect(answerReserveMs - answerBeforeDeadlineMs).toBeGreaterThanOrEqual(500);
   });
 });
 
