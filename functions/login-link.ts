@@ -2,7 +2,7 @@ import { authenticate } from '../shared/accounts/authenticate';
 import { dashboardRetired } from '../shared/accounts/dashboard';
 import { createLoginLink } from '../shared/accounts/login-links';
 import { parseAccountId, requireOwnedAccount } from '../shared/accounts/owned-account';
-import { documentClient } from '../shared/clients/dynamodb';
+import { documentClientFor } from '../shared/clients/dynamodb';
 import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
 import { tableName } from '../shared/config';
@@ -14,7 +14,8 @@ import { requestDeadline } from '../shared/stripe/call-budget';
 
 const observability = createObservability('login-link');
 const { metrics } = observability;
-const accounts = () => accountsRepoOf(documentClient(), tableName('accounts'), { get: getAccountRecord });
+const accounts = (signal: AbortSignal) =>
+  accountsRepoOf(documentClientFor(signal), tableName('accounts'), { get: getAccountRecord });
 
 /** One function, two routes: the caller (browser or API, from the route table) decides how errors look. */
 export const handler = routesHandler('login-link', observability, {
@@ -23,10 +24,10 @@ export const handler = routesHandler('login-link', observability, {
     throw dashboardRetired();
   },
   /** POST /accounts/{accountId}/login_links (platform backend: Stripe's login_link object). */
-  createLoginLink: async (event, lambda) => {
+  createLoginLink: async (event, lambda, { signal }) => {
     const platformUserId = await authenticate(event, await platformSecrets().get(), Date.now());
     const record = await requireOwnedAccount(
-      accounts(),
+      accounts(signal),
       parseAccountId(event.pathParameters?.accountId),
       platformUserId,
     );
