@@ -3,7 +3,7 @@ import { toAccountView } from '../shared/accounts/account-view';
 import { authenticate } from '../shared/accounts/authenticate';
 import { listAccounts } from '../shared/accounts/list-accounts';
 import { parseAccountId, requireOwnedAccount } from '../shared/accounts/owned-account';
-import { documentClientFor } from '../shared/clients/dynamodb';
+import { documentClient } from '../shared/clients/dynamodb';
 import { platformSecrets } from '../shared/clients/secrets';
 import { tableName } from '../shared/config';
 import { routesHandler } from '../shared/http/handler';
@@ -14,10 +14,10 @@ import { accountsRepoOf, getAccountRecord, listAccountsByUser } from '../shared/
 const observability = createObservability('accounts');
 
 /** The token user and their accounts table. */
-const signedIn = async (event: APIGatewayProxyEventV2, signal: AbortSignal) => {
+const signedIn = async (event: APIGatewayProxyEventV2) => {
   const secrets = await platformSecrets().get();
   const platformUserId = await authenticate(event, secrets, Date.now());
-  const accounts = accountsRepoOf(documentClientFor(signal), tableName('accounts'), {
+  const accounts = accountsRepoOf(documentClient(), tableName('accounts'), {
     get: getAccountRecord,
     listByUser: listAccountsByUser,
   });
@@ -26,15 +26,15 @@ const signedIn = async (event: APIGatewayProxyEventV2, signal: AbortSignal) => {
 
 /** GET /accounts and GET /accounts/{accountId}: the token user's accounts (shared/accounts/). */
 export const handler = routesHandler('accounts', observability, {
-  listAccounts: async (event, _lambda, { signal }) => {
-    const { secrets, platformUserId, accounts } = await signedIn(event, signal);
+  listAccounts: async (event) => {
+    const { secrets, platformUserId, accounts } = await signedIn(event);
     return jsonResponse(
       200,
       await listAccounts(event.rawQueryString, platformUserId, { accounts, cursorSecret: secrets.platformTokenSecret }),
     );
   },
-  getAccount: async (event, _lambda, { signal }) => {
-    const { platformUserId, accounts } = await signedIn(event, signal);
+  getAccount: async (event) => {
+    const { platformUserId, accounts } = await signedIn(event);
     const record = await requireOwnedAccount(accounts, parseAccountId(event.pathParameters?.accountId), platformUserId);
     return jsonResponse(200, toAccountView(record));
   },

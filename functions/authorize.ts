@@ -1,4 +1,4 @@
-import { documentClientFor } from '../shared/clients/dynamodb';
+import { documentClient } from '../shared/clients/dynamodb';
 import { platformSecrets } from '../shared/clients/secrets';
 import { serviceConfig, tableName } from '../shared/config';
 import { httpHandler } from '../shared/http/handler';
@@ -11,11 +11,11 @@ const observability = createObservability('authorize');
 const { logger, metrics } = observability;
 
 /** GET /connect/authorize — see shared/oauth/start-authorization.ts. */
-export const handler = httpHandler(routeTable.authorize, observability, async (event, _lambda, { signal }) =>
+export const handler = httpHandler(routeTable.authorize, observability, async (event) =>
   startAuthorization(event.rawQueryString, {
     config: serviceConfig(),
     secrets: await platformSecrets().get(),
-    states: createStatesRepo(documentClientFor(signal), tableName('states')),
+    states: createStatesRepo(documentClient(), tableName('states')),
     logger,
     metrics,
     now: Date.now(),

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { documentClientFor } from '../shared/clients/dynamodb';
+import { documentClient } from '../shared/clients/dynamodb';
 import { accountNotices } from '../shared/clients/notices';
 import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
 import { serviceConfig, tableName } from '../shared/config';
-import { httpHandler, type Invocation } from '../shared/http/handler';
+import { httpHandler } from '../shared/http/handler';
 import { callbackCookies, completeConnection } from '../shared/oauth/complete-connection';
 import { createObservability } from '../shared/observability/observability';
 import { routeTable } from '../shared/routes';
@@ -23,13 +23,13 @@ const observability = createObservability('callback');
 const { logger, metrics } = observability;
 
 /** GET /connect/callback — see shared/oauth/complete-connection.ts. */
-const serve = async (event: APIGatewayProxyEventV2, lambda: Context, { signal }: Invocation) =>
+const serve = async (event: APIGatewayProxyEventV2, lambda: Context) =>
   completeConnection(
     { rawQueryString: event.rawQueryString, cookies: event.cookies },
     {
       config: serviceConfig(),
-      states: createStatesRepo(documentClientFor(signal), tableName('states')),
-      accounts: accountsRepoOf(documentClientFor(signal), tableName('accounts'), {
+      states: createStatesRepo(documentClient(), tableName('states')),
+      accounts: accountsRepoOf(documentClient(), tableName('accounts'), {
         get: getAccountRecord,
         putConnected: putConnectedAccount,
         putUnclaimed: putUnclaimedAccount,

@@ -3,7 +3,7 @@ import { authenticate } from '../shared/accounts/authenticate';
 import { confirmAccount } from '../shared/accounts/confirm-account';
 import { deauthorizeAccount } from '../shared/accounts/deauthorize-account';
 import { parseAccountId, requireOwnedAccount } from '../shared/accounts/owned-account';
-import { documentClientFor } from '../shared/clients/dynamodb';
+import { documentClient } from '../shared/clients/dynamodb';
 import { accountNotices } from '../shared/clients/notices';
 import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
@@ -23,11 +23,11 @@ const observability = createObservability('deauthorize');
 const { logger, metrics } = observability;
 
 /** The token user, the account id of the path, and the accounts table. */
-const signedIn = async (event: APIGatewayProxyEventV2, now: number, signal: AbortSignal) => {
+const signedIn = async (event: APIGatewayProxyEventV2, now: number) => {
   const secrets = await platformSecrets().get();
   const platformUserId = await authenticate(event, secrets, now);
   const accountId = parseAccountId(event.pathParameters?.accountId);
-  const accounts = accountsRepoOf(documentClientFor(signal), tableName('accounts'), {
+  const accounts = accountsRepoOf(documentClient(), tableName('accounts'), {
     get: getAccountRecord,
     confirm: confirmPendingAccount,
     markDeauthorized: markAccountDeauthorized,
@@ -38,9 +38,9 @@ const signedIn = async (event: APIGatewayProxyEventV2, now: number, signal: Abor
 /** The platform API's writes to an owned account (shared/accounts/). */
 export const handler = routesHandler('deauthorize', observability, {
   /** POST /accounts/{accountId}/confirm — see shared/accounts/confirm-account.ts. */
-  confirmAccount: async (event, _lambda, { signal }) => {
+  confirmAccount: async (event) => {
     const now = Date.now();
-    const { platformUserId, accountId, accounts } = await signedIn(event, now, signal);
+    const { platformUserId, accountId, accounts } = await signedIn(event, now);
     const view = await confirmAccount(
       { accountId, platformUserId, body: event.body, isBase64Encoded: event.isBase64Encoded },
       { accounts, metrics, notices: accountNotices(logger), now },
@@ -49,9 +49,9 @@ export const handler = routesHandler('deauthorize', observability, {
     return jsonResponse(200, view);
   },
   /** POST /accounts/{accountId}/deauthorize — see shared/accounts/deauthorize-account.ts. */
-  deauthorize: async (event, lambda, { signal }) => {
+  deauthorize: async (event, lambda) => {
     const now = Date.now();
-    const { secrets, platformUserId, accountId, accounts } = await signedIn(event, now, signal);
+    const { secrets, platformUserId, accountId, accounts } = await signedIn(event, now);
     const record = await requireOwnedAccount(accounts, accountId, platformUserId);
     const view = await deauthorizeAccount(record, {
       accounts,

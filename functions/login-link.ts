@@ -2,7 +2,7 @@ import { authenticate } from '../shared/accounts/authenticate';
 import { dashboardRetired } from '../shared/accounts/dashboard';
 import { createLoginLink } from '../shared/accounts/login-links';
 import { parseAccountId, requireOwnedAccount } from '../shared/accounts/owned-account';
-import { documentClientFor } from '../shared/clients/dynamodb';
+import { documentClient } from '../shared/clients/dynamodb';
 import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
 import { tableName } from '../shared/config';
@@ -14,8 +14,7 @@ import { requestDeadline } from '../shared/stripe/call-budget';
 
 const observability = createObservability('login-link');
 const { metrics } = observability;
-const accounts = (signal: AbortSignal) =>
-  accountsRepoOf(documentClientFor(signal), tableName('accounts'), { get: getAccountRecord });
+const accounts = () => accountsRepoOf(documentClient(), tableName('accounts'), { get: getAccountRecord });
 
 /** One function, two routes: the caller (browser or API, from the route table) decides how errors look. */
 export const handler = routesHandler('login-link', observability, {
@@ -24,10 +23,10 @@ export const handler = routesHandler('login-link', observability, {
     throw dashboardRetired();
   },
   /** POST /accounts/{accountId}/login_links (platform backend: Stripe's login_link object). */
-  createLoginLink: async (event, lambda, { signal }) => {
+  createLoginLink: async (event, lambda) => {
     const platformUserId = await authenticate(event, await platformSecrets().get(), Date.now());
     const record = await requireOwnedAccount(
-      accounts(signal),
+      accounts(),
       parseAccountId(event.pathParameters?.accountId),
       platformUserId,
     );

@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
-import { documentClientFor } from '../shared/clients/dynamodb';
+import { documentClient } from '../shared/clients/dynamodb';
 import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
 import { serviceConfig, tableName } from '../shared/config';
 import { cookiesOf } from '../shared/errors';
-import { type Invocation, routesHandler } from '../shared/http/handler';
+import { routesHandler } from '../shared/http/handler';
 import { createObservability } from '../shared/observability/observability';
 import { finishOnboarding } from '../shared/onboarding/finish-onboarding';
 import { onboardingAccounts, onboardingStripe } from '../shared/onboarding/ports';
@@ -16,10 +16,10 @@ const observability = createObservability('onboard');
 const { logger, metrics } = observability;
 
 /** What every onboarding page needs; Stripe is reached only once the request checks out. */
-const context = async (lambda: Context, { signal }: Invocation): Promise<OnboardingContext> => ({
+const context = async (lambda: Context): Promise<OnboardingContext> => ({
   config: serviceConfig(),
   secrets: await platformSecrets().get(),
-  accounts: onboardingAccounts(documentClientFor(signal), tableName('accounts')),
+  accounts: onboardingAccounts(documentClient(), tableName('accounts')),
   stripe: onboardingStripe(platformStripe(requestDeadline(lambda))),
   logger,
   metrics,
@@ -31,9 +31,9 @@ export const handler = routesHandler(
   'onboard',
   observability,
   {
-    startOnboarding: async (event, lambda, invocation) => startOnboarding(event, await context(lambda, invocation)),
-    refreshOnboarding: async (event, lambda, invocation) => refreshOnboarding(event, await context(lambda, invocation)),
-    finishOnboarding: async (event, lambda, invocation) => finishOnboarding(event, await context(lambda, invocation)),
+    startOnboarding: async (event, lambda) => startOnboarding(event, await context(lambda)),
+    refreshOnboarding: async (event, lambda) => refreshOnboarding(event, await context(lambda)),
+    finishOnboarding: async (event, lambda) => finishOnboarding(event, await context(lambda)),
   },
   // A start that recorded the account before failing keeps the browser's binding (shared/onboarding/browser-binding.ts).
   { errorCookies: (_event, error) => cookiesOf(error) },

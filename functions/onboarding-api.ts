@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { authenticate } from '../shared/accounts/authenticate';
 import { parseAccountId } from '../shared/accounts/owned-account';
-import { documentClientFor } from '../shared/clients/dynamodb';
+import { documentClient } from '../shared/clients/dynamodb';
 import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
 import { serviceConfig, tableName } from '../shared/config';
-import { type Invocation, routesHandler } from '../shared/http/handler';
+import { routesHandler } from '../shared/http/handler';
 import { parseJsonObjectBody } from '../shared/http/json-body';
 import { jsonResponse } from '../shared/http/responses';
 import { createObservability } from '../shared/observability/observability';
@@ -25,7 +25,6 @@ const { logger, metrics } = observability;
 const signedIn = async (
   event: APIGatewayProxyEventV2,
   lambda: Context,
-  { signal }: Invocation,
 ): Promise<{ request: PlatformOnboardingRequest; context: PlatformOnboardingContext }> => {
   const secrets = await platformSecrets().get();
   const now = Date.now();
@@ -36,7 +35,7 @@ const signedIn = async (
     context: {
       config: serviceConfig(),
       secrets,
-      accounts: onboardingAccountReader(documentClientFor(signal), tableName('accounts')),
+      accounts: onboardingAccountReader(documentClient(), tableName('accounts')),
       stripe: onboardingStripe(platformStripe(requestDeadline(lambda))),
       logger,
       metrics,
@@ -47,12 +46,12 @@ const signedIn = async (
 
 /** The platform backend's onboarding calls (shared/onboarding/platform-api.ts): Stripe's own objects. */
 export const handler = routesHandler('onboarding-api', observability, {
-  createAccountLink: async (event, lambda, invocation) => {
-    const { request, context } = await signedIn(event, lambda, invocation);
+  createAccountLink: async (event, lambda) => {
+    const { request, context } = await signedIn(event, lambda);
     return jsonResponse(200, await createAccountLink(request, context));
   },
-  createAccountSession: async (event, lambda, invocation) => {
-    const { request, context } = await signedIn(event, lambda, invocation);
+  createAccountSession: async (event, lambda) => {
+    const { request, context } = await signedIn(event, lambda);
     return jsonResponse(200, await createAccountSession(request, context));
   },
 });

@@ -1,4 +1,4 @@
-import { documentClientFor } from '../shared/clients/dynamodb';
+import { documentClient } from '../shared/clients/dynamodb';
 import { accountNotices } from '../shared/clients/notices';
 import { platformSecrets } from '../shared/clients/secrets';
 import { serviceConfig, tableName } from '../shared/config';
@@ -14,7 +14,7 @@ const observability = createObservability('webhook');
 const { logger, metrics } = observability;
 
 /** POST /webhooks/stripe — see shared/webhooks/ingest-event.ts. */
-export const handler = httpHandler(routeTable.webhook, observability, async (event, lambda, { signal }) => {
+export const handler = httpHandler(routeTable.webhook, observability, async (event, lambda) => {
   const config = serviceConfig();
   const secrets = await platformSecrets().get();
   return ingestWebhook(
@@ -22,10 +22,7 @@ export const handler = httpHandler(routeTable.webhook, observability, async (eve
     {
       config,
       secrets,
-      events: createEventsRepo(documentClientFor(signal), {
-        events: tableName('events'),
-        accounts: tableName('accounts'),
-      }),
+      events: createEventsRepo(documentClient(), { events: tableName('events'), accounts: tableName('accounts') }),
       readAccount: createAccountReader(secrets.secretKey, {
         apiBase: config.stripeApiBase,
         timeoutMs: config.stripeTimeoutMs,

@@ -14,7 +14,7 @@ const bare =
   (serve: Serve): HttpHandler =>
   async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyResultV2> => {
     try {
-      return await serve(event, context, { signal: new AbortController().signal });
+      return await serve(event, context);
     } catch {
       return { statusCode: 500, body: '' };
     }

@@ -32,22 +32,6 @@ let shared: DynamoDBDocumentClient | undefined;
 
 export const documentClient = (): DynamoDBDocumentClient => (shared ??= createDocumentClient());
 
-/** What the stores use of a DynamoDB client: sending a command. */
-export type StoreClient = Pick<DynamoDBDocumentClient, 'send'>;
-
-/**
- * The container's client for one request: each call it sends is aborted once `signal` is, that is once middy
- * has answered a request that ran out of time (shared/http/handler.ts). So none of that request's writes lands
- * or is tried again after its answer, nor when Lambda thaws the container for a later request.
- */
-export const documentClientFor = (signal: AbortSignal): StoreClient => {
-  const client = documentClient();
-  return {
-    send: ((command: Parameters<StoreClient['send']>[0], options?: { abortSignal?: AbortSignal }) =>
-      client.send(command, { ...options, abortSignal: signal })) as StoreClient['send'],
-  };
-};
-
 /** Tests swap in a client that fails or counts calls; handlers pick it up on their next request. */
 export const useDocumentClient = (client: DynamoDBDocumentClient | undefined): void => {
   shared = client;

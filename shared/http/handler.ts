@@ -9,16 +9,8 @@ import { serviceMiddleware } from './service-middleware';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
-/**
- * What middy hands a route's function beside the request: a signal aborted when it has answered a request
- * that ran out of time (`answerBeforeDeadlineMs`), for the calls still in flight to stop at.
- */
-export interface Invocation {
-  readonly signal: AbortSignal;
-}
-
-/** A route's plain function: the request, the Lambda context it runs in (its deadline), and its invocation. */
-export type Serve = (event: APIGatewayProxyEventV2, lambda: Context, invocation: Invocation) => Promise<HttpResponse>;
+/** A route's plain function: the request, and the Lambda context it runs in (its deadline). */
+export type Serve = (event: APIGatewayProxyEventV2, lambda: Context) => Promise<HttpResponse>;
 
 export interface HandlerOptions {
   /**

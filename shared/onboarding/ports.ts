@@ -3,8 +3,8 @@
  * Stripe, notices, logs and metrics. Handlers pass the real ones; unit tests pass fakes.
  */
 
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type Stripe from 'stripe';
-import type { StoreClient } from '../clients/dynamodb';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
@@ -124,7 +124,7 @@ export const onboardingStore = (repo: OnboardingAccountsRepo): OnboardingStore =
 });
 
 /** The port over the accounts table, built from only the operations onboarding uses (see `accountsRepoOf`). */
-export const onboardingAccounts = (client: StoreClient, tableName: string): OnboardingStore =>
+export const onboardingAccounts = (client: DynamoDBDocumentClient, tableName: string): OnboardingStore =>
   onboardingStore(
     accountsRepoOf(client, tableName, {
       get: getAccountRecord,
@@ -141,7 +141,10 @@ export const onboardingAccounts = (client: StoreClient, tableName: string): Onbo
  */
 export type OnboardingAccountReader = Pick<OnboardingStore, 'get'>;
 
-export const onboardingAccountReader = (client: StoreClient, tableName: string): OnboardingAccountReader => ({
+export const onboardingAccountReader = (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): OnboardingAccountReader => ({
   get: onboardingGet(getAccountRecord(client, tableName)),
 });
 

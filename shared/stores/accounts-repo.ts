@@ -8,10 +8,14 @@
  * Times are epoch milliseconds in and out; the item keeps ISO strings for the times it shows,
  * `statusChangedAt` in milliseconds, and `stripeStateAt` and the `appliedEvents` entries in seconds.
  */
-
 import { createHash, randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { StoreClient } from '../clients/dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ConnectFlow } from '../oauth/flow';
 import { accountsByUserIndex } from '../tables';
 import { type EpochMs, toEpochSeconds, toIso } from '../time';
@@ -759,7 +763,7 @@ export const listReadSlack = 4;
 
 /** One account item, read consistently. */
 const readAccountItem = async (
-  client: StoreClient,
+  client: DynamoDBDocumentClient,
   tableName: string,
   accountId: string,
 ): Promise<AccountItem | undefined> => {
@@ -775,7 +779,7 @@ const readAccountItem = async (
  * Only ever removes such entries (concurrent writers add only entries of `asOf` or later).
  */
 const forgetOlderEntries = async (
-  client: StoreClient,
+  client: DynamoDBDocumentClient,
   tableName: string,
   change: StateChange,
   applied: unknown,
@@ -806,7 +810,7 @@ const forgetOlderEntries = async (
  * and not the rest of the repo.
  */
 export const applySnapshotInPlace = async (
-  client: StoreClient,
+  client: DynamoDBDocumentClient,
   tableName: string,
   eventId: string,
   change: StateChange,
@@ -852,7 +856,7 @@ export const applySnapshotInPlace = async (
 
 /** Builds one operation of the repo over a table; each is a name of its own, so a bundle carries only those it uses. */
 export type AccountOperation<K extends keyof AccountsRepo> = (
-  client: StoreClient,
+  client: DynamoDBDocumentClient,
   tableName: string,
 ) => AccountsRepo[K];
 
@@ -925,7 +929,7 @@ export const setAccountCapabilitiesMissing: AccountOperation<'setCapabilitiesMis
 
 /** One query of a platform user's accounts (the `byPlatformUser` index); `input` adds the filter and paging. */
 const queryByUser = (
-  client: StoreClient,
+  client: DynamoDBDocumentClient,
   tableName: string,
   platformUserId: string,
   input: Pick<
@@ -1006,7 +1010,7 @@ export const applyAccountSnapshotInPlace: AccountOperation<'applyInPlace'> =
     applySnapshotInPlace(client, tableName, eventId, change, now);
 
 /** Every operation: for tests and tools. A function builds only the ones it uses, with {@link accountsRepoOf}. */
-export const createAccountsRepo = (client: StoreClient, tableName: string): AccountsRepo =>
+export const createAccountsRepo = (client: DynamoDBDocumentClient, tableName: string): AccountsRepo =>
   accountsRepoOf(client, tableName, {
     get: getAccountRecord,
     putConnected: putConnectedAccount,
@@ -1028,7 +1032,7 @@ export const createAccountsRepo = (client: StoreClient, tableName: string): Acco
  * docs/performance.md).
  */
 export const accountsRepoOf = <K extends keyof AccountsRepo>(
-  client: StoreClient,
+  client: DynamoDBDocumentClient,
   tableName: string,
   operations: { readonly [P in K]: AccountOperation<P> },
 ): Pick<AccountsRepo, K> =>

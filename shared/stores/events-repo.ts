@@ -8,9 +8,7 @@
  *   transaction bills each item twice, and no transaction conflicts between bursts on one account).
  * The account's side of both is the accounts repo's: this module writes only the events table.
  */
-
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { StoreClient } from '../clients/dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type EpochMs, secondsMs, toEpochSeconds, toIso, ttlAt } from '../time';
 import type { AccountChange, StateChange } from '../webhooks/account-change';
 import {
@@ -80,7 +78,10 @@ const isTransientCancellation = (error: unknown): boolean => {
   );
 };
 
-export const createEventsRepo = (client: StoreClient, tables: { events: string; accounts: string }): EventsRepo => {
+export const createEventsRepo = (
+  client: DynamoDBDocumentClient,
+  tables: { events: string; accounts: string },
+): EventsRepo => {
   const transact = async (event: ProcessedEvent, change: AccountChange, now: EpochMs) =>
     client.send(
       new TransactWriteCommand({

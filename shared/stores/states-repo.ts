@@ -3,9 +3,7 @@
  * consume is a single conditional delete whose condition also checks expiry and the browser
  * binding, because TTL deletion is lazy and expired items stay readable for days.
  */
-
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { StoreClient } from '../clients/dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectFlow } from '../oauth/flow';
 import { conditionalCall, isConditionFailure, refusedItem, storeCall } from './store-errors';
 
@@ -32,7 +30,7 @@ export interface StatesRepo {
   consume(stateHash: string, bindingHash: string, now: number): Promise<ConsumeResult>;
 }
 
-export const createStatesRepo = (client: StoreClient, tableName: string): StatesRepo => ({
+export const createStatesRepo = (client: DynamoDBDocumentClient, tableName: string): StatesRepo => ({
   put: async (item) => {
     // The key hashes a fresh 256-bit value: an item already under it is this very write, stored by an attempt
     // whose answer the SDK gave up on before retrying (shared/clients/dynamodb.ts), not another flow's state.
