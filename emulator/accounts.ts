@@ -54,8 +54,9 @@ const noRequirements = () => ({
 
 /**
  * Who controls the account, as Stripe reports it for accounts connected by OAuth: a Standard account is
- * its own (full Dashboard, Stripe collects requirements and bears losses); an Express account is the
- * platform's (Express Dashboard, the platform bears losses, Stripe collects requirements).
+ * its own (full Dashboard, Stripe bears losses); an Express account is the platform's (Express Dashboard, the
+ * platform bears losses, Stripe collects requirements). [doc] stripe-node's Account.Controller: `is_controller`
+ * and `requirement_collection` are returned only when the application retrieving the account controls it.
  */
 const controllerFor = (type: AccountType): Stripe.Account.Controller =>
   type === 'express'
@@ -69,9 +70,7 @@ const controllerFor = (type: AccountType): Stripe.Account.Controller =>
       }
     : {
         fees: { payer: 'account' },
-        is_controller: false,
         losses: { payments: 'stripe' },
-        requirement_collection: 'stripe',
         stripe_dashboard: { type: 'full' },
         type: 'account',
       };

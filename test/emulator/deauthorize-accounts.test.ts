@@ -103,9 +103,7 @@ describe('StripeEmulator', () => {
         charges_enabled: true,
         controller: {
           fees: { payer: 'account' },
-          is_controller: false,
           losses: { payments: 'stripe' },
-          requirement_collection: 'stripe',
           stripe_dashboard: { type: 'full' },
           type: 'account',
         },

@@ -66,9 +66,9 @@ export const shapes = {
   futureRequirements: noRequirements satisfies Shape<Stripe.Account.FutureRequirements>,
   controller: {
     fees: 'always',
-    is_controller: 'always',
+    is_controller: 'when the platform controls the account (stripe-node: "Otherwise, this field is null")',
     losses: 'always',
-    requirement_collection: 'always',
+    requirement_collection: 'when the platform controls the account ("Only returned when ...")',
     stripe_dashboard: 'always',
     type: 'always',
   } satisfies Shape<Stripe.Account.Controller>,
