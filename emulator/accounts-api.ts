@@ -43,14 +43,19 @@ function oneOf<T extends string>(
 const isError = (value: unknown): value is ApiError =>
   typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
 
-/** The controller Stripe sets for the deprecated `type` values the emulator supports. */
+/**
+ * The controller Stripe sets for the deprecated `type` values the emulator supports. [doc] Stripe sets an account
+ * type's controller properties on accounts created with that type; [guess] an Express account's fees payer is then
+ * `application_express` (a value stripe-node's `Account.Controller.Fees` lists), as for the emulator's OAuth
+ * Express accounts (./accounts.ts).
+ */
 function controllerForType(type: AccountType): Controller {
   return type === 'express'
     ? {
         type: 'application',
         is_controller: true,
         stripe_dashboard: { type: 'express' },
-        fees: { payer: 'application' },
+        fees: { payer: 'application_express' },
         losses: { payments: 'application' },
         requirement_collection: 'stripe',
       }

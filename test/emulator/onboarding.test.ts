@@ -158,7 +158,11 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
     it('still accepts the deprecated type parameter', async () => {
       const account = await stripe.accounts.create({ type: 'express' });
 
-      expect(account.controller?.stripe_dashboard?.type).toBe('express');
+      expect(account.controller).toMatchObject({
+        stripe_dashboard: { type: 'express' },
+        fees: { payer: 'application_express' },
+        losses: { payments: 'application' },
+      });
     });
 
     it('refuses type together with controller, unknown parameters and impossible combinations, naming the param', async () => {
