@@ -12,6 +12,7 @@ import { useAccountNotices } from '../../shared/clients/notices';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { useLocalStack } from '../support/local-stack';
 import {
+  accountOfLink,
   apiError,
   callApi,
   confirmAccount,
@@ -177,7 +178,7 @@ describe("the account's owner, after someone else's link connected it first", ()
     const link = locationOf(
       await new TestBrowser().get(`${stack.gatewayUrl}/connect/onboard?type=standard&ticket=${await as('creator_8')}`),
     );
-    const accountId = link.pathname.split('/')[3] ?? '';
+    const accountId = accountOfLink(link);
     expect(await storedAccount(stack, accountId)).toMatchObject({ platformUserId: 'creator_8', connection: 'created' });
     await expireConfirmation(accountId);
 
@@ -203,7 +204,7 @@ describe("the account's owner, after someone else's link connected it first", ()
     const link = locationOf(
       await new TestBrowser().get(`${stack.gatewayUrl}/connect/onboard?type=standard&ticket=${await as('creator_10')}`),
     );
-    const accountId = link.pathname.split('/')[3] ?? '';
+    const accountId = accountOfLink(link);
     await createDocumentClient().send(
       new UpdateCommand({
         TableName: stack.tables.accounts,

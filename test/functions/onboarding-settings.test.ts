@@ -8,6 +8,7 @@ import { settingDefaults } from '../../shared/config';
 import { accountCreateParams, accountIdempotencyKey } from '../../shared/onboarding/account-settings';
 import { stripeFor } from '../emulator/helpers';
 import { useLocalStack } from '../support/local-stack';
+import { accountOfLink } from '../support/platform-api';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
 const stack = useLocalStack({ env: { EXPRESS_FEES_PAYER: 'account', EXPRESS_LOSSES: 'stripe' } });
@@ -17,7 +18,7 @@ const startedAccount = async (user: string, type: 'express' | 'standard'): Promi
     `${stack.gatewayUrl}/connect/onboard?type=${type}&ticket=${await stack.mintTicket(user)}`,
   );
   expect(started.status).toBe(302);
-  return locationOf(started).pathname.split('/')[3] ?? '';
+  return accountOfLink(locationOf(started));
 };
 
 describe('EXPRESS_FEES_PAYER and EXPRESS_LOSSES', () => {

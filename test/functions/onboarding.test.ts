@@ -16,6 +16,7 @@ import { accountsByUserIndex } from '../../shared/tables';
 import { accountStateFrom } from '../../shared/webhooks/account-change';
 import { useLocalStack } from '../support/local-stack';
 import {
+  accountOfLink,
   apiError,
   callApi,
   confirmAccount,
@@ -33,8 +34,6 @@ type Flow = 'express' | 'standard';
 const as = (user: string) => stack.mintTicket(user);
 const start = async (user: string, type: Flow, browser = new TestBrowser()) =>
   browser.get(`${stack.gatewayUrl}/connect/onboard?type=${type}&ticket=${await as(user)}`);
-/** The account an Account Link URL (`…/setup/s/{account}/{token}`) is for. */
-const accountOfLink = (link: URL): string => link.pathname.split('/')[3] ?? '';
 const createCalls = () => stripeCalls(stack, 'POST', '/v1/accounts');
 const linkCalls = () => stripeCalls(stack, 'POST', '/v1/account_links');
 

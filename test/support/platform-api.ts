@@ -235,5 +235,8 @@ export const tokenMessages: Readonly<Record<string, string>> = {
 };
 
 /** How often the service called this Stripe path so far. */
+/** The account an Account Link URL (`…/setup/s/{account}/{token}`) is for. */
+export const accountOfLink = (link: URL): string => link.pathname.split('/')[3] ?? '';
+
 export const stripeCalls = (stack: LocalStack, method: string, path: string): number =>
   stack.emulator.requestLog().filter((entry) => entry.method === method && entry.path === path).length;
