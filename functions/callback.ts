@@ -17,7 +17,6 @@ import {
   setAccountCapabilitiesMissing,
 } from '../shared/stores/accounts-repo';
 import { createStatesRepo } from '../shared/stores/states-repo';
-import { requestDeadline } from '../shared/stripe/call-budget';
 
 const observability = createObservability('callback');
 const { logger, metrics } = observability;
@@ -36,7 +35,7 @@ const serve = async (event: APIGatewayProxyEventV2, lambda: Context) =>
         recordState: recordAccountState,
         setCapabilitiesMissing: setAccountCapabilitiesMissing,
       }),
-      stripe: platformStripe(requestDeadline(lambda)),
+      stripe: platformStripe(lambda),
       clientId: async () => (await platformSecrets().get()).clientId,
       notices: accountNotices(logger),
       logger,

@@ -17,7 +17,6 @@ import {
   getAccountRecord,
   markAccountDeauthorized,
 } from '../shared/stores/accounts-repo';
-import { requestDeadline } from '../shared/stripe/call-budget';
 
 const observability = createObservability('deauthorize');
 const { logger, metrics } = observability;
@@ -55,7 +54,7 @@ export const handler = routesHandler('deauthorize', observability, {
     const record = await requireOwnedAccount(accounts, accountId, platformUserId);
     const view = await deauthorizeAccount(record, {
       accounts,
-      stripe: platformStripe(requestDeadline(lambda)),
+      stripe: platformStripe(lambda),
       clientId: secrets.clientId,
       notices: accountNotices(logger),
       metrics,

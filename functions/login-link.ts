@@ -10,7 +10,6 @@ import { routesHandler } from '../shared/http/handler';
 import { jsonResponse } from '../shared/http/responses';
 import { createObservability } from '../shared/observability/observability';
 import { accountsRepoOf, getAccountRecord } from '../shared/stores/accounts-repo';
-import { requestDeadline } from '../shared/stripe/call-budget';
 
 const observability = createObservability('login-link');
 const { metrics } = observability;
@@ -30,6 +29,6 @@ export const handler = routesHandler('login-link', observability, {
       parseAccountId(event.pathParameters?.accountId),
       platformUserId,
     );
-    return jsonResponse(200, await createLoginLink(platformStripe(requestDeadline(lambda)), record, metrics));
+    return jsonResponse(200, await createLoginLink(platformStripe(lambda), record, metrics));
   },
 });

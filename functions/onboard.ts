@@ -10,7 +10,6 @@ import { finishOnboarding } from '../shared/onboarding/finish-onboarding';
 import { onboardingAccounts, onboardingStripe } from '../shared/onboarding/ports';
 import { refreshOnboarding } from '../shared/onboarding/refresh-onboarding';
 import { type OnboardingContext, startOnboarding } from '../shared/onboarding/start-onboarding';
-import { requestDeadline } from '../shared/stripe/call-budget';
 
 const observability = createObservability('onboard');
 const { logger, metrics } = observability;
@@ -20,7 +19,7 @@ const context = async (lambda: Context): Promise<OnboardingContext> => ({
   config: serviceConfig(),
   secrets: await platformSecrets().get(),
   accounts: onboardingAccounts(documentClient(), tableName('accounts')),
-  stripe: onboardingStripe(platformStripe(requestDeadline(lambda))),
+  stripe: onboardingStripe(platformStripe(lambda)),
   logger,
   metrics,
   now: Date.now(),

@@ -16,7 +16,6 @@ import {
   type PlatformOnboardingRequest,
 } from '../shared/onboarding/platform-api';
 import { onboardingAccountReader, onboardingStripe } from '../shared/onboarding/ports';
-import { requestDeadline } from '../shared/stripe/call-budget';
 
 const observability = createObservability('onboarding-api');
 const { logger, metrics } = observability;
@@ -36,7 +35,7 @@ const signedIn = async (
       config: serviceConfig(),
       secrets,
       accounts: onboardingAccountReader(documentClient(), tableName('accounts')),
-      stripe: onboardingStripe(platformStripe(requestDeadline(lambda))),
+      stripe: onboardingStripe(platformStripe(lambda)),
       logger,
       metrics,
       now,

@@ -59,7 +59,7 @@ const loginLinkFailure = (error: unknown, accountId: string) => {
 /**
  * A fresh login link for a connected Express account (the caller has checked ownership).
  * @example
- * const link = await createLoginLink(platformStripe(requestDeadline(lambda)), await requireOwnedAccount(accounts, accountId, user), metrics);
+ * const link = await createLoginLink(platformStripe(lambda), await requireOwnedAccount(accounts, accountId, user), metrics);
  */
 export const createLoginLink = async (
   stripe: StripeAccess,

@@ -1,16 +1,16 @@
 import { serviceConfig } from '../config';
-import { callOptionsWithin, type RequestDeadline } from '../stripe/call-budget';
+import { callOptionsWithin, type LambdaClock, requestDeadline } from '../stripe/call-budget';
 import { type StripeAccess, stripeClientFor } from '../stripe/client';
 import { isLiveKey } from '../stripe/mode';
 import { platformSecrets } from './secrets';
 
 /**
- * The platform's Stripe client for this container (rebuilt only if the key rotates), for a request that
- * must answer by `deadline`.
+ * The platform's Stripe client for this container (rebuilt only if the key rotates), for the request of this
+ * Lambda invocation: its calls fit the time the invocation has left (../stripe/call-budget.ts).
  */
-export const platformStripe =
-  (deadline: RequestDeadline): StripeAccess =>
-  async () => {
+export const platformStripe = (lambda: LambdaClock): StripeAccess => {
+  const deadline = requestDeadline(lambda);
+  return async () => {
     const { secretKey } = await platformSecrets().get();
     const config = serviceConfig();
     return {
@@ -19,3 +19,4 @@ export const platformStripe =
       callOptions: callOptionsWithin(deadline, config.stripeTimeoutMs),
     };
   };
+};

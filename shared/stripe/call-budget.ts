@@ -23,11 +23,14 @@ export const leastCallMs = 250;
 /** When a request must have answered: its Lambda's deadline. */
 export type RequestDeadline = EpochMs;
 
+/** What a Lambda context tells of its invocation's time. */
+export interface LambdaClock {
+  getRemainingTimeInMillis(): number;
+}
+
 /** The deadline of the invocation whose Lambda context this is. */
-export const requestDeadline = (
-  lambda: { getRemainingTimeInMillis(): number },
-  now: EpochMs = Date.now(),
-): RequestDeadline => now + lambda.getRemainingTimeInMillis();
+export const requestDeadline = (lambda: LambdaClock, now: EpochMs = Date.now()): RequestDeadline =>
+  now + lambda.getRemainingTimeInMillis();
 
 /**
  * A call's timeout, and `maxNetworkRetries: 0` when a retry would not fit (otherwise the caller's own
