@@ -12,12 +12,15 @@ const { logger, metrics } = observability;
 
 /** GET /connect/authorize — see shared/oauth/start-authorization.ts. */
 export const handler = httpHandler(routeTable.authorize, observability, async (event) =>
-  startAuthorization(event.rawQueryString, {
-    config: serviceConfig(),
-    secrets: await platformSecrets().get(),
-    states: createStatesRepo(documentClient(), tableName('states')),
-    logger,
-    metrics,
-    now: Date.now(),
-  }),
+  startAuthorization(
+    { rawQueryString: event.rawQueryString, cookies: event.cookies },
+    {
+      config: serviceConfig(),
+      secrets: await platformSecrets().get(),
+      states: createStatesRepo(documentClient(), tableName('states')),
+      logger,
+      metrics,
+      now: Date.now(),
+    },
+  ),
 );

@@ -9,6 +9,10 @@
  *   (shared/onboarding/browser-binding.ts).
  * `__Host-` forces Secure, Path=/ and no Domain; SameSite=Lax (not Strict) because the return from Stripe
  * is a cross-site top-level GET that must carry it.
+ *
+ * A name is read exactly: RFC 6265 (section 5.2) trims spaces and tabs around a name, and nothing else. A
+ * name that becomes ours only once other white space is trimmed (`"\u2000__Host-..."`) is a browser's
+ * ordinary cookie, which any host of the site may set with `Domain=`, not a `__Host-` one.
  */
 import { hashSecretValue } from '../oauth/state';
 
@@ -31,13 +35,38 @@ export const onboardingCookieName = (accountId: string): string =>
 export const onboardingCookie = (accountId: string, binding: string, maxAgeSeconds: number): string =>
   `${onboardingCookieName(accountId)}=${binding}; ${attributes(maxAgeSeconds)}`;
 
-export const clearedStateCookie = (state: string): string => `${stateCookieName(state)}=; ${attributes(0)}`;
+/** A `Set-Cookie` that removes the binding cookie `name` from the browser. */
+export const clearedCookie = (name: string): string => `${name}=; ${attributes(0)}`;
 
-/** API Gateway v2 delivers cookies as `name=value` strings; the first occurrence of a name wins. */
+export const clearedStateCookie = (state: string): string => clearedCookie(stateCookieName(state));
+
+/** OAuth flows a browser holds open at once: a start beyond them clears the others (docs/security.md). */
+export const maxOpenFlowsPerBrowser = 5;
+
+const trimSpacesAndTabs = (text: string): string => text.replace(/^[ \t]+|[ \t]+$/g, '');
+
+/** One `name=value` string as API Gateway v2 delivers it, split as RFC 6265 splits it; undefined without a name. */
+const cookiePair = (cookie: string): readonly [name: string, value: string] | undefined => {
+  const separator = cookie.indexOf('=');
+  const name = separator > 0 ? trimSpacesAndTabs(cookie.slice(0, separator)) : '';
+  return name ? [name, trimSpacesAndTabs(cookie.slice(separator + 1))] : undefined;
+};
+
+/** The value of cookie `name`; the first occurrence of a name wins. */
 export const readCookie = (cookies: readonly string[] | undefined, name: string): string | undefined => {
   for (const cookie of cookies ?? []) {
-    const separator = cookie.indexOf('=');
-    if (separator > 0 && cookie.slice(0, separator).trim() === name) return cookie.slice(separator + 1).trim();
+    const pair = cookiePair(cookie);
+    if (pair?.[0] === name) return pair[1];
   }
   return undefined;
+};
+
+/** The names of the OAuth binding cookies (one per open flow) a request carries, each once. */
+export const stateCookieNames = (cookies: readonly string[] | undefined): readonly string[] => {
+  const names = new Set<string>();
+  for (const cookie of cookies ?? []) {
+    const name = cookiePair(cookie)?.[0];
+    if (name?.startsWith(stateCookiePrefix)) names.add(name);
+  }
+  return [...names];
 };

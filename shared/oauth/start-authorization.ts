@@ -1,5 +1,5 @@
 import type { ServiceConfig } from '../config';
-import { stateCookie } from '../http/cookies';
+import { clearedCookie, maxOpenFlowsPerBrowser, stateCookie, stateCookieNames } from '../http/cookies';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
@@ -22,12 +22,28 @@ export interface StartAuthorizationContext {
 
 const stripeConnectBase = 'https://connect.stripe.com';
 
+export interface AuthorizeRequest {
+  readonly rawQueryString: string | undefined;
+  /** The browser's cookies: the bindings of the flows it holds open. */
+  readonly cookies: readonly string[] | undefined;
+}
+
+/**
+ * What a new flow's answer clears: nothing while the browser holds fewer than `maxOpenFlowsPerBrowser` flows,
+ * else every one of them (their ages are unknown here), so that no page sending a browser through
+ * `/connect/authorize` again and again can grow its `Cookie` header past what the gateway accepts.
+ */
+const flowsToClose = (cookies: AuthorizeRequest['cookies']): readonly string[] => {
+  const open = stateCookieNames(cookies);
+  return open.length >= maxOpenFlowsPerBrowser ? open.map(clearedCookie) : [];
+};
+
 /**
  * `GET /connect/authorize`: validates the request and the platform token, stores a single-use
  * state bound to this browser, and sends the browser to Stripe's authorize page.
  */
 export const startAuthorization = async (
-  rawQueryString: string | undefined,
+  { rawQueryString, cookies }: AuthorizeRequest,
   context: StartAuthorizationContext,
 ): Promise<HttpResponse> => {
   const { config, secrets, states, logger, metrics, now } = context;
@@ -55,5 +71,5 @@ export const startAuthorization = async (
     redirectUri: config.callbackUrl,
     request,
   });
-  return redirectResponse(location, [stateCookie(state, binding, config.stateTtlSeconds)]);
+  return redirectResponse(location, [...flowsToClose(cookies), stateCookie(state, binding, config.stateTtlSeconds)]);
 };

@@ -6,7 +6,7 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
-import { stateCookieName } from '../../shared/http/cookies';
+import { maxOpenFlowsPerBrowser, stateCookieName, stateCookieNames } from '../../shared/http/cookies';
 import { useLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
 import { callApi, confirmAccount, settled, storedAccount, stripeCalls, viewOf } from '../support/platform-api';
@@ -138,6 +138,28 @@ describe('two flows side by side in one browser', () => {
     expect(before.map(([name]) => [name, browser.cookie(name ?? '')])).toEqual(before);
     const finished = await browser.get(await stack.emulator.decide(standard.href, 'allow'));
     expect(locationOf(finished).searchParams.get('account')).toMatch(/^acct_/);
+  });
+
+  it(`keeps ${maxOpenFlowsPerBrowser} flows open at once; a start beyond them closes the others, so starts without end cannot flood the browser`, async () => {
+    const browser = new TestBrowser();
+    const openCookies = () => stateCookieNames(browser.cookies()).length;
+    const open = [];
+    for (let flow = 0; flow < maxOpenFlowsPerBrowser; flow += 1)
+      open.push(await authorizeIn(browser, 'many_tabs', 'type=standard'));
+    expect(openCookies()).toBe(maxOpenFlowsPerBrowser);
+
+    // A page sending the browser through the start link again and again (top-level navigations carry cookies).
+    let newest = open[0] as URL;
+    for (let start = 0; start < 3 * maxOpenFlowsPerBrowser; start += 1) {
+      newest = await authorizeIn(browser, 'many_tabs', 'type=standard');
+      expect(openCookies()).toBeLessThanOrEqual(maxOpenFlowsPerBrowser);
+    }
+
+    // The newest flow connects; one closed along the way fails as a flow from another browser does, storing nothing.
+    const closed = await browser.get(await stack.emulator.decide((open[0] as URL).href, 'allow'));
+    expect(locationOf(closed).href).toBe(failureUrl('session_mismatch'));
+    const finished = locationOf(await browser.get(await stack.emulator.decide(newest.href, 'allow')));
+    expect(finished.searchParams.get('account')).toMatch(/^acct_/);
   });
 });
 

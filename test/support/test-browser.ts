@@ -9,6 +9,11 @@ export class TestBrowser {
     return this.jar.get(name);
   }
 
+  /** What the browser would send: `name=value` strings, as API Gateway v2 delivers them. */
+  cookies(): string[] {
+    return [...this.jar].map(([name, value]) => `${name}=${value}`);
+  }
+
   setCookie(name: string, value: string): void {
     this.jar.set(name, value);
   }

@@ -106,7 +106,12 @@ describe('refreshOnboarding', () => {
     const { accounts, stripe, metrics, context, query } = setup();
     const raw = await query();
 
-    for (const cookies of [otherBrowser, [], [`${onboardingCookieName('acct_fake0001')}=short`]]) {
+    // The right binding under the cookie's name behind white space other than spaces and tabs: an ordinary
+    // cookie a sibling host can set with `Domain=`, not the `__Host-` one (shared/http/cookies.ts).
+    const lookAlikes = ['\u00a0', '\u2000', '\u3000', '\ufeff'].map((space) => [
+      `${space}${onboardingCookieName('acct_fake0001')}=${binding}`,
+    ]);
+    for (const cookies of [otherBrowser, [], [`${onboardingCookieName('acct_fake0001')}=short`], ...lookAlikes]) {
       const response = await refreshOnboarding(page(raw, cookies), context);
 
       expect(response).toEqual({
