@@ -107,14 +107,18 @@ const positiveInteger = (env: Env, variable: string, fallback: number): number =
   return parsed;
 };
 
+/**
+ * The allowed origins. A wrong entry is named by its place, not its text: the message reaches every caller
+ * of a misconfigured service, and a refused `return_to` never lists the allowed origins either.
+ */
 const origins = (env: Env, variable: string): string[] =>
   (env[variable] ?? '')
     .split(',')
     .map((origin) => origin.trim())
     .filter((origin) => origin !== '')
-    .map((origin) => {
+    .map((origin, index) => {
       if (!isBareOrigin(origin)) {
-        throw configError(variable, `has "${origin}", which is not an origin like https://app.example.com`);
+        throw configError(variable, `entry ${index + 1} is not an origin like https://app.example.com`);
       }
       return origin;
     });
