@@ -173,7 +173,10 @@ export const apiErrors = {
       error: { type: 'api_error', message: 'An unknown error occurred (injected by the local Stripe emulator).' },
     },
   }),
-  /** [doc] Stripe's 429: code rate_limit. */
+  /**
+   * [doc] Stripe's 429: code rate_limit. Sent with `Stripe-Should-Retry: false` (./faults.ts): Stripe's client
+   * libraries retry only the 429s that are lock timeouts [secondary: Stripe's answers on its SDKs' trackers].
+   */
   rateLimited: (): ApiError => ({
     status: 429,
     body: {
@@ -189,13 +192,15 @@ export const apiErrors = {
   /**
    * [secondary] A request whose idempotency key another request is still using: 409, code
    * `idempotency_key_in_use` (in stripe-node's error codes), nothing saved. Message as platforms quote it.
+   * Its type is `invalid_request_error`: `idempotency_error` is Stripe's for a key reused with other parameters.
    */
   keyInUse: (key: string): ApiError => ({
     status: 409,
     body: {
       error: {
-        type: 'idempotency_error',
+        type: 'invalid_request_error',
         code: 'idempotency_key_in_use',
+        doc_url: 'https://stripe.com/docs/error-codes/idempotency-key-in-use',
         message: `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
       },
     },

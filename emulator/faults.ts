@@ -54,8 +54,9 @@ export class FaultRegistry {
         return;
       }
       case 'rate_limit': {
+        // Stripe marks only lock timeouts retryable among its 429s; a rate limit is for the caller to back off from.
         const error = apiErrors.rateLimited();
-        sendStripeJson(res, requestId, error.status, error.body);
+        sendStripeJson(res, requestId, error.status, error.body, { 'Stripe-Should-Retry': 'false' });
         return;
       }
       case 'lock_timeout': {

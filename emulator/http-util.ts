@@ -38,9 +38,9 @@ export function sendJson(
 }
 
 /**
- * Whether Stripe says a retry of a failed request may succeed: yes for 409 conflicts, 429 (rate limits and
- * lock timeouts) and 5xx; no for the other 4xx, which fail the same way again. stripe-node's
- * RequestSender obeys the `Stripe-Should-Retry` header before its own status rules.
+ * Whether Stripe says a retry of a failed request may succeed: yes for 409 conflicts, 429 lock timeouts and
+ * 5xx; no for the other 4xx, which fail the same way again. A 429 rate limit says no itself (./faults.ts).
+ * stripe-node's RequestSender obeys the `Stripe-Should-Retry` header before its own status rules.
  */
 export const shouldRetry = (status: number): boolean => status === 409 || status === 429 || status >= 500;
 

@@ -112,11 +112,13 @@ export const createAccountReader = (
     );
   };
   /**
-   * Once more for a failure that may pass (a 5xx, a 429, a dropped connection), after the SDK's wait, as its
-   * maxNetworkRetries: 1 does, unless Stripe says it will not.
+   * Once more, after the SDK's wait, when stripe-node's maxNetworkRetries: 1 would ask again
+   * (`RequestSender._shouldRetry`): as Stripe's `Stripe-Should-Retry` says when it says; else after no
+   * answer (a dropped connection, a timeout), a 409 or a 5xx. A 429 without the header (a rate limit, not a
+   * lock timeout) is not asked again: the webhook's 5xx lets Stripe redeliver the event later instead.
    */
-  const mayRetry = (failure: StripeFailure): boolean =>
-    failure.shouldRetry ?? answerFor(failure) === commonStripeAnswers.stripe_unavailable;
+  const mayRetry = ({ shouldRetry, status }: StripeFailure): boolean =>
+    shouldRetry ?? (status === undefined || status === 409 || status >= 500);
   return async (accountId) => {
     try {
       // As stripe-node decides its retries: once, when the request starts.

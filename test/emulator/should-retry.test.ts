@@ -29,12 +29,24 @@ describe('StripeEmulator > Stripe-Should-Retry', () => {
 
   it.each([
     ['server_error', 500],
-    ['rate_limit', 429],
     ['lock_timeout', 429],
   ] as const)('says true on an injected %s (%i): a retry may succeed', async (mode, status) => {
     emulator.injectFault({ method: 'GET', path: `/v1/accounts/${accountId}`, mode });
 
     expect(advice(await call('GET', `/v1/accounts/${accountId}`))).toEqual([status, 'true']);
+  });
+
+  it("says false on a rate limit (429 rate_limit): Stripe's libraries retry only lock timeouts, and stripe-node asks once", async () => {
+    emulator.injectFault({ method: 'GET', path: `/v1/accounts/${accountId}`, mode: 'rate_limit' });
+    expect(advice(await call('GET', `/v1/accounts/${accountId}`))).toEqual([429, 'false']);
+
+    emulator.injectFault({ method: 'GET', path: `/v1/accounts/${accountId}`, mode: 'rate_limit' });
+    const before = emulator.requestLog().length;
+    await expect(stripeFor(emulator).accounts.retrieve(accountId)).rejects.toMatchObject({
+      type: 'StripeRateLimitError',
+      code: 'rate_limit',
+    });
+    expect(emulator.requestLog().length - before).toBe(1);
   });
 
   it('says false on the 4xx that fail the same way again: bad key, no access, unknown URL, OAuth errors', async () => {

@@ -107,10 +107,13 @@ describe('createAccountReader', () => {
     expect(failing.requests).toHaveLength(2);
   });
 
-  it('waits as stripe-node does (half a second) before its retry, so a 429 is not asked again at once', async () => {
+  it('waits as stripe-node does (half a second) before its retry, so a lock timeout is not asked again at once', async () => {
     const times: number[] = [];
     const { fetch } = scripted([
-      json(429, { error: { type: 'invalid_request_error', code: 'rate_limit' } }),
+      new Response(JSON.stringify({ error: { type: 'invalid_request_error', code: 'lock_timeout' } }), {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'stripe-should-retry': 'true' },
+      }),
       json(200, { id: 'acct_1' }),
     ]);
     const timed = (async (...args: Parameters<typeof fetch>) => {
@@ -129,6 +132,23 @@ describe('createAccountReader', () => {
     expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(sdkRetryDelayMs - 5);
   });
 
+  it('retries as stripe-node does without Stripe-Should-Retry: a 409 and a timeout, not a 429 rate limit', async () => {
+    const rateLimit = json(429, { error: { type: 'invalid_request_error', code: 'rate_limit' } });
+    const limited = scripted([rateLimit, json(200, { id: 'acct_1' })]);
+    const conflict = scripted([json(409, { error: { type: 'api_error' } }), json(200, { id: 'acct_1' })]);
+    const slow = scripted([
+      Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
+      json(200, { id: 'acct_1' }),
+    ]);
+
+    await expect(reader(limited.fetch)('acct_1')).rejects.toThrowError(
+      expect.objectContaining({ kind: 'upstream_failed' }),
+    );
+    await expect(reader(conflict.fetch)('acct_1')).resolves.toEqual({ id: 'acct_1' });
+    await expect(reader(slow.fetch)('acct_1')).resolves.toEqual({ id: 'acct_1' });
+    expect([limited, conflict, slow].map(({ requests }) => requests.length)).toEqual([1, 2, 2]);
+  });
+
   it('does not retry a 5xx that Stripe marks Stripe-Should-Retry: false', async () => {
     const { fetch, requests } = scripted([
       new Response(JSON.stringify({ error: { type: 'api_error', message: 'An unknown error occurred' } }), {
@@ -143,8 +163,9 @@ describe('createAccountReader', () => {
     expect(requests).toHaveLength(1);
   });
 
-  it('answers 504 when Stripe does not answer in time', async () => {
-    const { fetch } = scripted([Object.assign(new Error('timed out'), { name: 'TimeoutError' })]);
+  it('answers 504 when Stripe does not answer in time, twice', async () => {
+    const timedOut = () => Object.assign(new Error('timed out'), { name: 'TimeoutError' });
+    const { fetch } = scripted([timedOut(), timedOut()]);
     await expect(reader(fetch)('acct_1')).rejects.toThrowError(
       expect.objectContaining({ kind: 'upstream_timeout', code: 'stripe_timeout' }),
     );

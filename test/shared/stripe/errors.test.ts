@@ -102,8 +102,9 @@ const api = {
       'Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than 1 if you meant to execute a different request.',
   }),
   keyInUse: apiError(409, {
-    type: 'idempotency_error',
+    type: 'invalid_request_error',
     code: 'idempotency_key_in_use',
+    doc_url: 'https://stripe.com/docs/error-codes/idempotency-key-in-use',
     message:
       'There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): 1. Please try again later.',
   }),
