@@ -62,11 +62,18 @@ export const noSuchAccount = (accountId: string): ApiError => ({
   },
 });
 
-function validUrl(params: URLSearchParams, name: string): string | undefined | ApiError {
+/**
+ * An absolute http(s) URL; in live mode https only, with the message platforms quote from live Account Link
+ * requests [secondary] (its `param` is a [guess]).
+ */
+function validUrl(ctx: EmulatorContext, params: URLSearchParams, name: string): string | undefined | ApiError {
   const value = params.get(name);
   if (value === null) return undefined;
   if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
     return parameterError(name, `Not a valid URL: ${name} must be an absolute http or https URL.`, 'url_invalid');
+  }
+  if (ctx.livemode && new URL(value).protocol !== 'https:') {
+    return parameterError(name, 'Livemode requests must always be redirected via HTTPS.');
   }
   return value;
 }
@@ -84,10 +91,10 @@ export function createAccountLink(ctx: EmulatorContext, params: URLSearchParams)
     return parameterError('type', 'Invalid type: must be one of account_onboarding or account_update');
   }
   // [doc] The API reference marks both URLs required (stripe-node types them optional).
-  const refreshUrl = validUrl(params, 'refresh_url');
+  const refreshUrl = validUrl(ctx, params, 'refresh_url');
   if (isError(refreshUrl)) return refreshUrl;
   if (refreshUrl === undefined) return missingParameter('refresh_url');
-  const returnUrl = validUrl(params, 'return_url');
+  const returnUrl = validUrl(ctx, params, 'return_url');
   if (isError(returnUrl)) return returnUrl;
   if (returnUrl === undefined) return missingParameter('return_url');
   const future = params.get('collection_options[future_requirements]');

@@ -149,6 +149,12 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
     if (value !== undefined && !/^https?:$/.test(parsedUrl(value)?.protocol ?? ''))
       throw new Error(`${key}: '${value}' is not an absolute http(s) URL`);
   }
+  // The stack's own URL: API Gateway answers only HTTPS, and in live mode Stripe redirects to HTTPS only (the
+  // OAuth redirect_uri, and the Account Links' refresh and return URLs, which onboarding derives from it).
+  if (settings.callbackUrl !== undefined && parsedUrl(settings.callbackUrl)?.protocol !== 'https:')
+    throw new Error(
+      `callbackUrl: '${settings.callbackUrl}' must be an https URL: this service is reached over HTTPS only`,
+    );
   for (const origin of settings.returnToOrigins) {
     // The functions compare origins exactly, so a path or trailing slash here would never match.
     if (!isBareOrigin(origin))

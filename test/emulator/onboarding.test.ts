@@ -524,3 +524,29 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
     });
   });
 });
+
+describe('StripeEmulator > Account Links in live mode', () => {
+  it('refuses http refresh and return URLs with a live key, as Stripe does, and takes https ones', async () => {
+    const liveKey = 'sk_live_emulator0live0key00000000';
+    const live = await startTestEmulator({ secretKey: liveKey });
+    try {
+      const stripe = stripeFor(live, liveKey);
+      const { id } = await stripe.accounts.create({ controller: expressController });
+      const link = (refresh_url: string, return_url: string) =>
+        stripe.accountLinks.create({ account: id, type: 'account_onboarding', refresh_url, return_url });
+      const refused = { statusCode: 400, message: 'Livemode requests must always be redirected via HTTPS.' };
+
+      await expect(link(REFRESH_URL.replace('https:', 'http:'), RETURN_URL)).rejects.toMatchObject({
+        ...refused,
+        param: 'refresh_url',
+      });
+      await expect(link(REFRESH_URL, RETURN_URL.replace('https:', 'http:'))).rejects.toMatchObject({
+        ...refused,
+        param: 'return_url',
+      });
+      await expect(link(REFRESH_URL, RETURN_URL)).resolves.toMatchObject({ object: 'account_link' });
+    } finally {
+      await live.close();
+    }
+  });
+});

@@ -162,6 +162,10 @@ describe('resolveSettings refuses at synth what would fail every live flow', () 
     [{ failureUrl: 'javascript:alert(1)' }, "failureUrl: 'javascript:alert(1)' is not an absolute http(s) URL"],
     [{ callbackUrl: 'connect/callback' }, "callbackUrl: 'connect/callback' is not an absolute http(s) URL"],
     [
+      { callbackUrl: 'http://connect.platform.example/connect/callback' },
+      "callbackUrl: 'http://connect.platform.example/connect/callback' must be an https URL",
+    ],
+    [
       { returnToOrigins: ['not a url'] },
       "returnToOrigins: 'not a url' is not a bare origin such as https://app.example.com",
     ],
