@@ -183,6 +183,27 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
         param: 'controller[requirement_collection]',
       });
     });
+    it('says which documented parameters it does not model, instead of calling them unknown', async () => {
+      const create = (params: Partial<Stripe.AccountCreateParams>) =>
+        stripe.accounts.create({ controller: expressController, ...params });
+      const documented: [Partial<Stripe.AccountCreateParams>, string][] = [
+        [{ settings: { payouts: { debit_negative_balances: true } } }, 'settings[payouts][debit_negative_balances]'],
+        [{ tos_acceptance: { service_agreement: 'recipient' } }, 'tos_acceptance[service_agreement]'],
+        [{ individual: { first_name: 'Jo' } }, 'individual[first_name]'],
+        [{ company: { name: 'Jo Ltd' } }, 'company[name]'],
+        [{ external_account: 'btok_1' }, 'external_account'],
+        [{ account_token: 'ct_1' }, 'account_token'],
+      ];
+
+      for (const [params, param] of documented) {
+        await expect(create(params)).rejects.toMatchObject({
+          statusCode: 400,
+          param,
+          message: expect.stringContaining(`The local Stripe emulator does not model ${param}`),
+        });
+      }
+    });
+
     it('refuses a business_type, country or default_currency stripe-node does not document, naming the param', async () => {
       const create = (params: Partial<Stripe.AccountCreateParams>) =>
         stripe.accounts.create({ controller: expressController, ...params });
