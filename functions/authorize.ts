@@ -1,17 +1,16 @@
 import { documentClient } from '../shared/clients/dynamodb';
 import { platformSecrets } from '../shared/clients/secrets';
 import { serviceConfig, tableName } from '../shared/config';
-import { httpHandler } from '../shared/http/handler';
+import { soleRouteHandler } from '../shared/http/handler';
 import { startAuthorization } from '../shared/oauth/start-authorization';
 import { createObservability } from '../shared/observability/observability';
-import { routeTable } from '../shared/routes';
 import { createStatesRepo } from '../shared/stores/states-repo';
 
 const observability = createObservability('authorize');
 const { logger, metrics } = observability;
 
 /** GET /connect/authorize — see shared/oauth/start-authorization.ts. */
-export const handler = httpHandler(routeTable.authorize, observability, async (event) =>
+export const handler = soleRouteHandler('authorize', observability, async (event) =>
   startAuthorization(
     { rawQueryString: event.rawQueryString, cookies: event.cookies },
     {

@@ -4,10 +4,9 @@ import { accountNotices } from '../shared/clients/notices';
 import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
 import { serviceConfig, tableName } from '../shared/config';
-import { httpHandler } from '../shared/http/handler';
+import { soleRouteHandler } from '../shared/http/handler';
 import { callbackCookies, completeConnection } from '../shared/oauth/complete-connection';
 import { createObservability } from '../shared/observability/observability';
-import { routeTable } from '../shared/routes';
 import {
   accountsRepoOf,
   getAccountRecord,
@@ -45,6 +44,6 @@ const serve = async (event: APIGatewayProxyEventV2, lambda: Context) =>
   );
 
 // Whatever fails before or inside the flow (configuration, a bug), this flow's state cookie goes too.
-export const handler = httpHandler(routeTable.callback, observability, serve, {
+export const handler = soleRouteHandler('callback', observability, serve, {
   errorCookies: (event) => callbackCookies(event.rawQueryString),
 });

@@ -2,9 +2,8 @@ import { documentClient } from '../shared/clients/dynamodb';
 import { accountNotices } from '../shared/clients/notices';
 import { platformSecrets } from '../shared/clients/secrets';
 import { serviceConfig, tableName } from '../shared/config';
-import { httpHandler } from '../shared/http/handler';
+import { soleRouteHandler } from '../shared/http/handler';
 import { createObservability } from '../shared/observability/observability';
-import { routeTable } from '../shared/routes';
 import { createEventsRepo } from '../shared/stores/events-repo';
 import { createAccountReader } from '../shared/stripe/account-reader';
 import { requestDeadline } from '../shared/stripe/call-budget';
@@ -14,7 +13,7 @@ const observability = createObservability('webhook');
 const { logger, metrics } = observability;
 
 /** POST /webhooks/stripe — see shared/webhooks/ingest-event.ts. */
-export const handler = httpHandler(routeTable.webhook, observability, async (event, lambda) => {
+export const handler = soleRouteHandler('webhook', observability, async (event, lambda) => {
   const config = serviceConfig();
   const secrets = await platformSecrets().get();
   return ingestWebhook(

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { ServiceError } from '../errors';
 import { lambdaContextLogging, metricsFlushing } from '../observability/middleware';
 import type { Observability } from '../observability/observability';
-import { type FunctionName, type Route, type RoutesOf, routeKey, routeTable } from '../routes';
+import { type FunctionName, type Route, type RouteName, type RoutesOf, routeKey, routeTable } from '../routes';
 import type { HttpResponse } from './responses';
 import { serviceMiddleware } from './service-middleware';
 
@@ -62,6 +62,20 @@ export const httpHandler = (
     .use(metricsFlushing(metrics))
     .use(serviceMiddleware({ caller: route.caller, logger, ...options }))
     .handler(serve) as unknown as HttpHandler;
+
+/** `N` when it is the only route its function serves in the table; `never` when the function serves more. */
+type SoleRoute<N extends RouteName> = [RoutesOf<(typeof routeTable)[N]['function']>] extends [N] ? N : never;
+
+/**
+ * The handler of a function serving one route, named in the table. Give that function a second route in the
+ * table and this call no longer compiles: serve both with `routesHandler`, which dispatches on the route.
+ */
+export const soleRouteHandler = <N extends RouteName>(
+  name: N & SoleRoute<N>,
+  observability: Observability,
+  serve: Serve,
+  options: HandlerOptions = {},
+): HttpHandler => httpHandler(routeTable[name], observability, serve, options);
 
 /**
  * The handler of a function serving several routes: one `serve` per route the table gives the

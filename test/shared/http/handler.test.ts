@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../../local/api-gateway-event';
 import { badRequest, ServiceError, StoreUnavailableError, tooManyRequests } from '../../../shared/errors';
-import { httpHandler, routesHandler } from '../../../shared/http/handler';
+import { httpHandler, routesHandler, soleRouteHandler } from '../../../shared/http/handler';
 import { jsonResponse } from '../../../shared/http/responses';
 import { createLogger } from '../../../shared/logger';
 import { createMetrics } from '../../../shared/metrics';
@@ -208,6 +208,25 @@ describe('httpHandler', () => {
     expect(hung.parsed()).toEqual([
       expect.objectContaining({ level: 'ERROR', message: 'request failed', status: 503, errorCode: 'service_timeout' }),
     ]);
+  });
+});
+
+describe('soleRouteHandler', () => {
+  const logger = createLogger('probe', () => undefined, 'info');
+  const observability = { logger, metrics: createMetrics(logger) };
+  const serve = async () => jsonResponse(200, { served: true });
+
+  it("serves the one route of a function, and does not compile for a function's route that has siblings", async () => {
+    const webhook = soleRouteHandler('webhook', observability, serve);
+    // @ts-expect-error the onboard function serves three routes: they need routesHandler, which dispatches on the route
+    const onboard = soleRouteHandler('startOnboarding', observability, serve);
+
+    expect(typeof onboard).toBe('function');
+    const response = await webhook(
+      { ...event('sole'), routeKey: 'POST /webhooks/stripe' },
+      lambdaContext('probe-function', 10, 'lambda-sole'),
+    );
+    expect(response).toMatchObject({ statusCode: 200, body: '{"served":true}' });
   });
 });
 
