@@ -45,9 +45,9 @@ export interface ConnectOnboardingSettings {
   /** Lifetime of an OAuth state and its cookie, at most 3600. Default 600. */
   readonly stateTtlSeconds?: number;
   /**
-   * The `redirect_uri` sent to Stripe; default `${api.apiEndpoint}/connect/callback`. Override it when a
-   * custom domain fronts the API, and then send browsers to authorize on that same host: the state
-   * cookie is host-only (`__Host-`).
+   * The `redirect_uri` sent to Stripe; default the API's base URL + `/connect/callback`, which is the custom
+   * domain's when `domainName` is set. Override it only when another host fronts the API, and then send
+   * browsers to authorize on that same host: the state cookie is host-only (`__Host-`).
    */
   readonly callbackUrl?: string;
   /** Maximum age of a webhook's signed timestamp. Default 300 (Stripe's own default). */

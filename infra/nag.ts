@@ -30,7 +30,7 @@ const whyNoAuthorizer = (route: Route): string => {
     return 'Stripe sends no credential an authorizer could check; authenticity is the HMAC Stripe-Signature over the raw body, verified in the function (constant-time, timestamp tolerance) against the webhook secrets, and unsigned requests are refused with 400.';
   }
   if (route.caller === 'browser')
-    return `The browser carries a platform token as the ticket query parameter. ${tokensInFunction}`;
+    return `The browser carries a platform token as the ticket query parameter, or (onboarding's refresh and return pages) a resume value signed by this service and bound to the browser's __Host- cookie; a retired route answers 410 to everyone. ${tokensInFunction}`;
   return `The platform backend sends a platform token as Authorization: Bearer. ${tokensInFunction}`;
 };
 

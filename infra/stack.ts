@@ -28,8 +28,6 @@ import { stripeSecret } from './stripe-secret';
 /** Props of {@link ConnectOnboardingStack}: the service settings (all optional) plus the usual stack props. */
 export interface ConnectOnboardingStackProps extends StackProps, ConnectOnboardingSettings {}
 
-/** Path Stripe posts webhooks to, taken from the route table rather than repeated here. */
-
 /**
  * The whole service: an HTTP API whose routes come from shared/routes.ts, one Lambda function per
  * handler, the DynamoDB tables of shared/tables.ts and the Stripe secret, with each function
@@ -133,7 +131,7 @@ export class ConnectOnboardingStack extends Stack {
     }
     this.functions = functions as Record<FunctionName, ServiceFunction>;
 
-    // One integration per function, shared by its routes (login-link serves two).
+    // One integration per function, shared by its routes (several functions serve more than one).
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     const apiRoutes: { route: Route; httpRoute: HttpRoute }[] = [];
     for (const route of routes) {

@@ -49,7 +49,7 @@ export type StripeFailureKind =
   | 'controlled_account'
   /** Any other 400 (StripeInvalidRequestError). */
   | 'invalid_request'
-  /** A Stripe error of another kind (card, idempotency, an unnamed OAuth error). */
+  /** A Stripe error of another kind (a card error, an unnamed OAuth error). */
   | 'refused'
   /** Not a Stripe error at all: nothing was heard from Stripe. */
   | 'unknown';

@@ -1,0 +1,30 @@
+/**
+ * README's Routes table and docs/routes.md's each list exactly the routes of the route table
+ * (shared/routes.ts), and docs/observability.md names every function as a log line's `service`: a route or
+ * function added, moved or removed there shows up as a failure here until the docs say so.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { functionNames, routeKey, routes } from '../../shared/routes';
+
+const routesIn = (file: string) =>
+  readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')
+    .split('\n')
+    .flatMap((line) => /^\| `(GET|POST) ([^`?]+)[^`]*` +\|/.exec(line)?.slice(1, 3).join(' ') ?? []);
+
+describe('the route tables in the docs', () => {
+  const table = routes.map(routeKey).sort();
+
+  it.each(['README.md', 'docs/routes.md'])('%s lists every route of shared/routes.ts once, and no other', (file) => {
+    expect(routesIn(file).sort()).toEqual(table);
+  });
+
+  it("docs/observability.md names every function as a log line's service", () => {
+    const row = readFileSync(new URL('../../docs/observability.md', import.meta.url), 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith('| `service`'));
+    const named = [...(row?.split('|')[2] ?? '').matchAll(/`([a-z-]+)`/g)].map(([, name]) => name);
+
+    expect(named.sort()).toEqual([...functionNames].sort());
+  });
+});
