@@ -28,6 +28,9 @@ const validSubject = (sub: unknown): sub is string =>
  */
 const wellFormedSubject = (sub: string): boolean => sub.isWellFormed();
 
+/** The longest platform token read: its claims (a user id of at most 256 characters, times, audience) take far less. */
+const maxPlatformTokenLength = 4096;
+
 /**
  * Verifies a platform token and returns whose it is.
  * @example
@@ -40,7 +43,7 @@ export const verifyPlatformToken = async (
 ): Promise<PlatformUser> => {
   if (!token)
     throw unauthenticated('missing_token', 'A platform token is required: sign in on the platform and try again.');
-  if (token.length > 4096) throw unauthenticated('invalid_token', 'The platform token is not valid.');
+  if (token.length > maxPlatformTokenLength) throw unauthenticated('invalid_token', 'The platform token is not valid.');
   let payload: JwtPayload;
   try {
     payload = verifyJwt(token, secret, {

@@ -35,6 +35,13 @@ const resumeKey = (platformTokenSecret: string): Uint8Array =>
   createHmac('sha256', platformTokenSecret).update('connect-onboarding onboarding-resume v1').digest();
 
 /**
+ * The longest resume value verified. The longest one minted (a 64-character account id, a 256-character user
+ * id of 3-byte characters, a 2048-character `return_to`) is about 4,200 characters; this leaves room, and with
+ * the refresh or return URL around it stays well inside the 8 KB query the routes read.
+ */
+export const maxResumeValueLength = 6144;
+
+/**
  * Signs the resume value carried in the refresh and return URLs given to Stripe.
  * @example
  * const resume = await mintResumeValue({ accountId, platformUserId, type: 'express' }, secret, now);
@@ -76,7 +83,7 @@ export const verifyResumeValue = async (
       'This onboarding link is not valid. Go back to the platform and start onboarding again.',
       cause,
     );
-  if (!value || value.length > 4096) throw invalid();
+  if (!value || value.length > maxResumeValueLength) throw invalid();
   let payload: Readonly<Record<string, unknown>>;
   try {
     payload = verifyJwt(value, resumeKey(platformTokenSecret), {

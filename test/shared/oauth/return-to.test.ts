@@ -33,6 +33,19 @@ describe('validateReturnTo', () => {
     );
   });
 
+  it('measures its length once percent-encoded too: that is what the state and the resume value carry', () => {
+    const within = `https://app.example.com/${'\u20ac'.repeat(200)}`;
+    const beyond = `https://app.example.com/${'\u20ac'.repeat(300)}`;
+
+    expect(validateReturnTo(within, allowed)).toHaveLength(24 + 200 * 9);
+    expect(() => validateReturnTo(beyond, allowed)).toThrowError(
+      expect.objectContaining({
+        code: 'invalid_return_to',
+        message: 'return_to is too long once percent-encoded (2724 characters).',
+      }),
+    );
+  });
+
   it('refuses an origin not allowed without telling which origins are', () => {
     for (const origins of [allowed, []]) {
       expect(() => validateReturnTo('https://evil.example/', origins)).toThrowError(

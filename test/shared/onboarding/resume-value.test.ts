@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { maxReturnToLength } from '../../../shared/oauth/return-to';
 import { createdAccountCannotBeDisconnected } from '../../../shared/onboarding/created-account-deauthorize';
-import { mintResumeValue, verifyResumeValue } from '../../../shared/onboarding/resume-value';
+import { maxResumeValueLength, mintResumeValue, verifyResumeValue } from '../../../shared/onboarding/resume-value';
 import { verifyPlatformToken } from '../../../shared/platform-token';
 import { NOW, TOKEN_SECRET } from './fakes';
 
@@ -19,6 +20,21 @@ describe('resume value', () => {
     await expect(verifyResumeValue(value, TOKEN_SECRET, NOW + 24 * 60 * 60 * 1000)).rejects.toMatchObject({
       code: 'resume_expired',
     });
+  });
+
+  it('verifies the longest value it mints: the longest account id, user id and return_to', async () => {
+    const longest = {
+      accountId: `acct_${'A'.repeat(64)}`,
+      platformUserId: '\u20ac'.repeat(256),
+      type: 'express' as const,
+      returnTo: `https://app.example.com/${'a'.repeat(maxReturnToLength - 'https://app.example.com/'.length)}`,
+      bindingHash: 'h'.repeat(43),
+    };
+    const value = await mintResumeValue(longest, TOKEN_SECRET, NOW);
+
+    expect(value.length).toBeGreaterThan(4096);
+    expect(value.length).toBeLessThanOrEqual(maxResumeValueLength);
+    expect(await verifyResumeValue(value, TOKEN_SECRET, NOW)).toEqual(longest);
   });
 
   it('is never accepted as a platform token (other key, other audience)', async () => {
