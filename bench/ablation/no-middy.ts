@@ -22,7 +22,8 @@ const bare =
 
 export const httpHandler = (_route: Route, _observability: Observability, serve: Serve): HttpHandler => bare(serve);
 
-export const soleRouteHandler = (_name: string, _observability: Observability, serve: Serve): HttpHandler => bare(serve);
+export const soleRouteHandler = (_name: string, _observability: Observability, serve: Serve): HttpHandler =>
+  bare(serve);
 
 export const routesHandler = <F extends FunctionName>(
   _functionName: F,
