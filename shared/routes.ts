@@ -119,6 +119,12 @@ export interface Route {
   readonly path: string;
   readonly function: FunctionName;
   readonly caller: RouteCaller;
+  /**
+   * An API route's query parameters (none when absent): any other is refused, 400 `unknown_parameter`, before
+   * the route runs (shared/http/handler.ts), so a misplaced or misspelt parameter is never silently ignored.
+   * Browser routes check their own, with the pages they answer.
+   */
+  readonly query?: readonly string[];
 }
 
 /** Every route by name; a function's handler serves exactly the routes naming it (see shared/http/handler.ts). */
@@ -127,7 +133,7 @@ export const routeTable = {
   callback: { method: 'GET', path: '/connect/callback', function: 'callback', caller: 'browser' },
   dashboard: { method: 'GET', path: '/connect/dashboard', function: 'login-link', caller: 'browser' },
   createLoginLink: { method: 'POST', path: '/accounts/{accountId}/login_links', function: 'login-link', caller: 'api' },
-  listAccounts: { method: 'GET', path: '/accounts', function: 'accounts', caller: 'api' },
+  listAccounts: { method: 'GET', path: '/accounts', function: 'accounts', caller: 'api', query: ['limit', 'cursor'] },
   getAccount: { method: 'GET', path: '/accounts/{accountId}', function: 'accounts', caller: 'api' },
   confirmAccount: { method: 'POST', path: '/accounts/{accountId}/confirm', function: 'deauthorize', caller: 'api' },
   deauthorize: { method: 'POST', path: '/accounts/{accountId}/deauthorize', function: 'deauthorize', caller: 'api' },

@@ -4,6 +4,7 @@
  */
 import { badRequest } from '../errors';
 import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
+import { routeTable } from '../routes';
 import type { AccountsRepo } from '../stores/accounts-repo';
 import { type AccountView, toAccountView } from './account-view';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -39,7 +40,7 @@ export const listAccounts = async (
   context: ListAccountsContext,
 ): Promise<AccountList> => {
   const query = parseQuery(rawQueryString);
-  refuseUnknownParameters(query, 'GET /accounts', ['limit', 'cursor']);
+  refuseUnknownParameters(query, 'GET /accounts', routeTable.listAccounts.query);
   const limit = parseLimit(singleParam(query, 'limit'));
   const cursor = singleParam(query, 'cursor');
   // One more than asked: when the store finds it, has_more is exact (the next page holds at least that one).

@@ -30,7 +30,7 @@ export const refuseUnknownParameters = (
     if (!isSupported(name))
       throw badRequest(
         'unknown_parameter',
-        `The request has a parameter that ${route} does not support. Supported: ${supported.join(', ')}.`,
+        `The request has a parameter that ${route} does not support. ${supported.length > 0 ? `Supported: ${supported.join(', ')}.` : 'It takes none.'}`,
       );
   }
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
+import { routes } from '../../shared/routes';
 import { useLocalStack } from '../support/local-stack';
 import {
   apiError,
@@ -33,17 +34,19 @@ const seedMany = async (user: string, count: number): Promise<string[]> => {
   return ids;
 };
 
+/** Every route of the platform API (the route table's `api` callers), on an account id of the right shape. */
+const apiRoutes = routes
+  .filter((route) => route.caller === 'api')
+  .map((route) => [route.method, route.path.replace('{accountId}', 'acct_1')] as const);
+
 describe('authentication of the platform API', () => {
-  const routes = [
-    ['GET', '/accounts'],
-    ['GET', '/accounts/acct_1'],
-    ['POST', '/accounts/acct_1/login_links'],
-    ['POST', '/accounts/acct_1/deauthorize'],
-  ] as const;
+  it('covers every API route of the table', () => {
+    expect(apiRoutes).toHaveLength(7);
+  });
 
   it('refuses no, expired, other-audience, wrongly signed and unsigned tokens on every API route with 401', async () => {
     for (const [, token, code] of await badTokens()) {
-      for (const [method, path] of routes) {
+      for (const [method, path] of apiRoutes) {
         expect(await api(method, path, token), `${method} ${path} with ${code}`).toMatchObject({
           status: 401,
           body: apiError('authentication_error', code, tokenMessages[code] ?? ''),
@@ -60,6 +63,37 @@ describe('authentication of the platform API', () => {
     expect(await response.json()).toEqual(
       apiError('authentication_error', 'missing_token', tokenMessages.missing_token ?? ''),
     );
+  });
+});
+
+describe('query parameters of the platform API', () => {
+  it('refuses, on every route, a parameter it does not take, saying which it takes, before anything else', async () => {
+    const token = await as('query_user');
+    for (const [method, path] of apiRoutes) {
+      const takes = path === '/accounts' ? 'Supported: limit, cursor.' : 'It takes none.';
+
+      expect(await api(method, `${path}?type=account_update`, token), `${method} ${path}`).toMatchObject({
+        status: 400,
+        body: apiError(
+          'invalid_request_error',
+          'unknown_parameter',
+          `The request has a parameter that ${method} ${path.replace('acct_1', '{accountId}')} does not support. ${takes}`,
+        ),
+      });
+    }
+  });
+
+  it('refuses a query string that is not percent-encoded UTF-8, or too long, on a route that takes none', async () => {
+    const token = await as('query_user');
+
+    expect(await api('GET', '/accounts/acct_1?%ff', token)).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_query' } },
+    });
+    expect(await api('GET', `/accounts/acct_1?x=${'a'.repeat(9000)}`, token)).toMatchObject({
+      status: 400,
+      body: { error: { code: 'query_too_long' } },
+    });
   });
 });
 
