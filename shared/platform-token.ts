@@ -98,13 +98,25 @@ export const mintPlatformToken = async (
   );
 };
 
-const bearerScheme = 'bearer ';
+/** The Bearer scheme, case-insensitive (RFC 9110 §11.1), as the first word of an Authorization header. */
+const bearerScheme = /^bearer(?:\s|$)/i;
 
-/** The token of an API request: `Authorization: Bearer <token>`. */
+/** `Bearer`, one or more spaces, one token68 (RFC 6750 §2.1): nothing else, so not two headers joined by a comma. */
+const bearerCredentials = /^bearer +([A-Za-z0-9._~+/-]+=*)$/i;
+
+/**
+ * The token of an API request: `Authorization: Bearer <token>`. Undefined without a Bearer header (none, or
+ * another scheme): no platform token was sent. A Bearer header that is not one token is a 401
+ * `invalid_token` that says so, not "no token".
+ */
 export const bearerToken = (headers: Readonly<Record<string, string | undefined>>): string | undefined => {
   const value = headers.authorization?.trim();
-  // The scheme is case-insensitive (RFC 9110 §11.1).
-  if (value?.slice(0, bearerScheme.length).toLowerCase() !== bearerScheme) return undefined;
-  const token = value.slice(bearerScheme.length);
-  return /^[A-Za-z0-9._~+/=-]+$/.test(token) ? token : undefined;
+  if (!value || !bearerScheme.test(value)) return undefined;
+  const token = bearerCredentials.exec(value)?.[1];
+  if (token === undefined)
+    throw unauthenticated(
+      'invalid_token',
+      'The Authorization header must be "Bearer", a space and one platform token, and be sent once.',
+    );
+  return token;
 };

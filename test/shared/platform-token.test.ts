@@ -111,17 +111,30 @@ describe('verifyPlatformToken', () => {
 });
 
 describe('bearerToken', () => {
-  it('reads the token of an Authorization: Bearer header', () => {
+  it('reads the token of an Authorization: Bearer header, after one or more spaces', () => {
     expect(bearerToken({ authorization: 'Bearer abc.def.ghi' })).toBe('abc.def.ghi');
     expect(bearerToken({ authorization: 'bearer abc.def.ghi' })).toBe('abc.def.ghi');
     expect(bearerToken({ authorization: ' BEARER abc.def.ghi ' })).toBe('abc.def.ghi');
+    expect(bearerToken({ authorization: 'Bearer   abc.def.ghi' })).toBe('abc.def.ghi');
   });
 
-  it('ignores other schemes and malformed values', () => {
+  it('finds no token without a Bearer header: none, or another scheme', () => {
     expect(bearerToken({ authorization: 'Basic dXNlcjpwYXNz' })).toBeUndefined();
-    expect(bearerToken({ authorization: 'Bearer a b' })).toBeUndefined();
-    expect(bearerToken({ authorization: 'Bearer ' })).toBeUndefined();
     expect(bearerToken({ authorization: 'Bearerabc' })).toBeUndefined();
+    expect(bearerToken({ authorization: '' })).toBeUndefined();
     expect(bearerToken({})).toBeUndefined();
+  });
+
+  it('refuses a Bearer header that is not one token as an invalid token, saying what the header must be', () => {
+    const malformed = ['Bearer ', 'Bearer a b', 'Bearer\tabc.def.ghi', 'Bearer a.b.c, Bearer a.b.c', 'Bearer ab\u00e9'];
+    for (const authorization of malformed) {
+      expect(() => bearerToken({ authorization }), JSON.stringify(authorization)).toThrowError(
+        expect.objectContaining({
+          kind: 'unauthenticated',
+          code: 'invalid_token',
+          message: 'The Authorization header must be "Bearer", a space and one platform token, and be sent once.',
+        }),
+      );
+    }
   });
 });
