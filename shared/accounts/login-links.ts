@@ -33,12 +33,8 @@ export const requireExpressConnected = (record: AccountRecord): void => {
 const loginLinkFailure = (error: unknown, accountId: string) => {
   switch (classifyStripeError(error).kind) {
     case 'account_not_connected':
-      // Our record says connected but Stripe no longer does (the deauthorization webhook is still on its way).
-      return conflict(
-        'account_not_connected',
-        `Stripe says ${accountId} is no longer connected to the platform; connect it again first.`,
-        error,
-      );
+    case 'not_found':
+      return accountRefusals.notConnectedAtStripe(accountId, error);
     case 'not_onboarded':
       return conflict(
         'onboarding_incomplete',

@@ -23,6 +23,16 @@ export const accountRefusals = {
   /** `then`: what cannot happen now, when it is more than "connect it again first". */
   deauthorized: (accountId: string, then = 'connect it again first') =>
     conflict('account_deauthorized', `${accountId} is no longer connected to the platform; ${then}.`),
+  /**
+   * Our record says connected, but Stripe no longer reaches the account (its deauthorization webhook may still
+   * be on its way): no retry changes that, so a 409, never a 5xx.
+   */
+  notConnectedAtStripe: (accountId: string, cause: unknown) =>
+    conflict(
+      'account_not_connected',
+      `Stripe says ${accountId} is no longer connected to the platform; connect it again first.`,
+      cause,
+    ),
 };
 
 /**

@@ -131,10 +131,23 @@ export const parseComponents = (value: unknown): Stripe.AccountSessionCreatePara
 };
 
 /** Stripe's refusal of an account session, as this route answers it (Stripe's message says why). */
-const accountSessionFailure = (error: unknown, accountId: string) =>
-  classifyStripeError(error).kind === 'invalid_request' && isStripeError(error)
-    ? conflict('account_session_refused', `Stripe refused an account session for ${accountId}: ${error.message}`, error)
-    : stripeFailure(error);
+const accountSessionFailure = (error: unknown, accountId: string) => {
+  switch (classifyStripeError(error).kind) {
+    case 'account_not_connected':
+    case 'not_found':
+      return accountRefusals.notConnectedAtStripe(accountId, error);
+    case 'invalid_request':
+      return isStripeError(error)
+        ? conflict(
+            'account_session_refused',
+            `Stripe refused an account session for ${accountId}: ${error.message}`,
+            error,
+          )
+        : stripeFailure(error);
+    default:
+      return stripeFailure(error);
+  }
+};
 
 /** A client secret for embedded Connect components on the owner's account (never stored or logged). */
 export const createAccountSession = async (

@@ -46,7 +46,7 @@ const answerFor = (failure: StripeFailure): StripeAnswer => {
       return commonStripeAnswers.timeout;
     case 'credentials_refused':
     case 'permission_denied':
-      return commonStripeAnswers.credentials_refused;
+      return commonStripeAnswers[failure.kind];
     default:
       return commonStripeAnswers.stripe_unavailable;
   }

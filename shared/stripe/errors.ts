@@ -256,6 +256,14 @@ const stripeUnavailable: StripeAnswer = {
   expose: true,
 };
 
+/** Our key was refused, or lacks a permission: a deployment problem, not the caller's, and no retry fixes it. */
+const platformKeyRefused: StripeAnswer = {
+  kind: 'upstream_failed',
+  code: 'stripe_misconfigured',
+  message: 'Stripe refused the platform credentials.',
+  expose: false,
+};
+
 /**
  * The answer every route gives for the kinds it has nothing of its own to say about: Stripe slow,
  * down or refusing our key. A route's own table names its other kinds first.
@@ -276,13 +284,9 @@ export const commonStripeAnswers = {
     expose: true,
   },
   stripe_unavailable: stripeUnavailable,
-  credentials_refused: {
-    // Our key was refused: a deployment problem, not the caller's.
-    kind: 'upstream_failed',
-    code: 'stripe_misconfigured',
-    message: 'Stripe refused the platform credentials.',
-    expose: false,
-  },
+  credentials_refused: platformKeyRefused,
+  // A restricted key without the permission the request needs: the operator's to fix as well.
+  permission_denied: platformKeyRefused,
   unknown: {
     kind: 'upstream_failed',
     code: 'stripe_error',
