@@ -42,7 +42,7 @@ export const connectedAccountOf: AccountLocator = ({ account }) =>
 
 /** The event's object is the Account itself. */
 export const accountObjectOf: AccountLocator = ({ object, account }) => {
-  if (typeof object.id !== 'string') return { ignore: 'malformed_account' };
+  if (typeof object.id !== 'string' || !accountIdPattern.test(object.id)) return { ignore: 'malformed_account' };
   if (account !== undefined && account !== object.id) return { ignore: 'account_mismatch' };
   return { accountId: object.id };
 };

@@ -10,6 +10,7 @@ import type { EventsRepo } from '../../../shared/stores/events-repo';
 import { stripeApiVersion } from '../../../shared/stripe/api-version';
 import { type AccountState, noRequirements } from '../../../shared/webhooks/account-change';
 import {
+  accountObjectOf,
   type EventEffect,
   eventTypeSpec,
   type HandledEventType,
@@ -132,6 +133,26 @@ const ingest = async (
   );
   return { id, response: { status: response.statusCode, body: JSON.parse(response.body ?? '') }, calls };
 };
+
+describe('accountObjectOf', () => {
+  const envelope = (id: unknown, account?: string) => ({
+    id: 'evt_1',
+    type: 'account.updated',
+    created: created * 1000,
+    livemode: false,
+    apiVersion: stripeApiVersion,
+    account,
+    object: { id },
+  });
+
+  it('takes the account id of the Account the event carries, and only an account id', () => {
+    expect(accountObjectOf(envelope(accountId))).toEqual({ accountId });
+    for (const id of ['', 'x'.repeat(3000), 'cus_123', 42, undefined]) {
+      expect(accountObjectOf(envelope(id)), String(id)).toEqual({ ignore: 'malformed_account' });
+    }
+    expect(accountObjectOf(envelope(accountId, 'acct_1Other'))).toEqual({ ignore: 'account_mismatch' });
+  });
+});
 
 describe('webhookEventTypes', () => {
   it.each(handledEventTypes)('handles %s by the effect the table gives it', async (type) => {
