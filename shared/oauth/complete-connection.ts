@@ -199,7 +199,8 @@ export const completeConnection = async (
         stripeError: query.error.slice(0, 64),
       });
     }
-    if (query.code === undefined || !isWellFormedStateValue(query.state)) return fail('invalid_callback');
+    // An empty `code=` is no code: nothing to exchange, and the state is left for the flow's own return.
+    if (!query.code || !isWellFormedStateValue(query.state)) return fail('invalid_callback');
     if (!isWellFormedStateValue(binding)) return fail('session_mismatch');
 
     const consumed = await states.consume(hashSecretValue(query.state), hashSecretValue(binding), now);

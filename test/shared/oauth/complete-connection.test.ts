@@ -48,6 +48,8 @@ interface Script {
   readonly recordState?: Error;
   /** The `return_to` the flow's state holds. */
   readonly returnTo?: string;
+  /** The callback's query, when not a well-formed code and the flow's state. */
+  readonly query?: string;
   /** The request has no time left for a Stripe call. */
   readonly outOfTime?: boolean;
 }
@@ -72,10 +74,18 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
   const deauthorizeOptions: unknown[] = [];
   const logLines: { level: string; message: string; reason: string }[] = [];
   const notices: AccountNotice[] = [];
+  /** The states the callback consumed. */
+  const consumed: StateItem[] = [];
   /** Every store write and Stripe call after the exchange, in order, with what it was given. */
   const calls: [string, ...unknown[]][] = [];
   const item: StateItem = { ...stateItem, ...(script.returnTo ? { returnTo: script.returnTo } : {}) };
-  const states: StatesRepo = { put: async () => undefined, consume: async () => ({ ok: true, item }) };
+  const states: StatesRepo = {
+    put: async () => undefined,
+    consume: async () => {
+      consumed.push(item);
+      return { ok: true, item };
+    },
+  };
   const accounts = {
     get: async () => script.known,
     putConnected: async (connection: unknown) => {
@@ -122,7 +132,7 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
   } as unknown as Stripe;
   const now = Date.now();
   const response = await completeConnection(
-    { rawQueryString: `code=ac_1&state=${state}`, cookies: [`${stateCookieName(state)}=${binding}`] },
+    { rawQueryString: script.query ?? `code=ac_1&state=${state}`, cookies: [`${stateCookieName(state)}=${binding}`] },
     {
       config,
       states,
@@ -146,6 +156,7 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
     logLines,
     notices,
     calls,
+    consumed,
     now,
   };
 };
@@ -275,6 +286,20 @@ describe('completeConnection', () => {
       tokenOptions: [],
       written: [],
       calls: [],
+    });
+  });
+
+  it('takes an empty code for no code: invalid_callback, the state left alone and nothing asked of Stripe', async () => {
+    const result = await run(
+      { stripe_user_id: 'acct_1', scope: 'read_write', livemode: false },
+      { query: `code=&state=${state}` },
+    );
+
+    expect(result).toMatchObject({
+      location: 'https://platform.example/failed?error=invalid_callback',
+      consumed: [],
+      calls: [],
+      tokenOptions: [],
     });
   });
 
