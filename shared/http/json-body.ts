@@ -16,7 +16,9 @@ export const parseJsonObjectBody = (request: {
   const tooLarge = () => badRequest('body_too_large', `The request body must be at most ${maxJsonBodyBytes} bytes.`);
   // Refused before decoding when even its base64 form is too long for the cap.
   if ((request.body ?? '').length > Math.ceil(maxJsonBodyBytes / 3) * 4) throw tooLarge();
-  const text = Buffer.from(request.body ?? '', request.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
+  const decoded = Buffer.from(request.body ?? '', request.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
+  // A byte order mark before the JSON is ignored, as RFC 8259 (section 8.1) allows a parser to.
+  const text = decoded.startsWith('\ufeff') ? decoded.slice(1) : decoded;
   if (Buffer.byteLength(text) > maxJsonBodyBytes) throw tooLarge();
   if (text.trim() === '') throw badRequest('invalid_body', 'The request body must be a JSON object.');
   let value: unknown;

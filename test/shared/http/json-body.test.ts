@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { maxJsonBodyBytes, parseJsonObjectBody } from '../../../shared/http/json-body';
+
+const refusal = (code: string, message: string) => expect.objectContaining({ kind: 'invalid_request', code, message });
+
+describe('parseJsonObjectBody', () => {
+  it('reads a JSON object, sent as text or base64, with or without a byte order mark', () => {
+    const json = '{"confirmation":"abc"}';
+    for (const request of [
+      { body: json },
+      { body: Buffer.from(json).toString('base64'), isBase64Encoded: true },
+      { body: `\ufeff${json}` },
+      { body: Buffer.from(`\ufeff${json}`).toString('base64'), isBase64Encoded: true },
+    ]) {
+      expect(parseJsonObjectBody(request)).toEqual({ confirmation: 'abc' });
+    }
+  });
+
+  it('says what was wrong with a body that is not one JSON object', () => {
+    expect(() => parseJsonObjectBody({})).toThrowError(
+      refusal('invalid_body', 'The request body must be a JSON object.'),
+    );
+    expect(() => parseJsonObjectBody({ body: '[1]' })).toThrowError(
+      refusal('invalid_body', 'The request body must be a JSON object.'),
+    );
+    expect(() => parseJsonObjectBody({ body: '{"a":' })).toThrowError(
+      refusal('invalid_body', 'The request body is not valid JSON.'),
+    );
+    expect(() => parseJsonObjectBody({ body: `{"a":"${'x'.repeat(maxJsonBodyBytes)}"}` })).toThrowError(
+      refusal('body_too_large', `The request body must be at most ${maxJsonBodyBytes} bytes.`),
+    );
+  });
+});
