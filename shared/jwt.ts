@@ -11,7 +11,8 @@
  * that is a JSON object whose registered claims have the right types, `exp` and `nbf` within the clock
  * tolerance, the audience, and the required claims. A forged token is therefore never called expired.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameBytes } from './same-bytes';
 
 export type JwtPayload = Readonly<Record<string, unknown>>;
 
@@ -113,9 +114,7 @@ export const verifyJwt = (token: string, key: JwtKey, expected: JwtExpectations)
     (typeof header.typ !== 'string' || mediaType(header.typ) !== mediaType(expected.typ))
   )
     throw new JwtError('unsupported', 'The token is of another type (typ).');
-  const wanted = Buffer.from(signature(`${encodedHeader}.${encodedPayload}`, key));
-  const received = Buffer.from(given);
-  if (received.length !== wanted.length || !timingSafeEqual(received, wanted))
+  if (!sameBytes(Buffer.from(given), Buffer.from(signature(`${encodedHeader}.${encodedPayload}`, key))))
     throw new JwtError('signature', 'The token signature does not match.');
   const payload = objectFrom(encodedPayload, 'payload');
   checkClaims(payload, expected);

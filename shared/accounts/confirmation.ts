@@ -3,7 +3,8 @@
  * the platform's backend then presents, server to server, to confirm the account for its logged-in
  * user. Only its hash and expiry are stored: a read of the table yields nothing that confirms.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { sameBytes } from '../same-bytes';
 import type { EpochMs } from '../time';
 
 /** Long enough for a redirect and the platform's server-side call; short enough to be worthless later. */
@@ -42,7 +43,5 @@ export const isWellFormedConfirmation = (value: unknown): value is string =>
 
 /** Whether `value` is the one whose hash was stored, compared in constant time. */
 export const confirmationMatches = (value: string, storedHash: string): boolean => {
-  const presented = Buffer.from(hashConfirmation(value), 'hex');
-  const stored = Buffer.from(storedHash, 'hex');
-  return presented.length === stored.length && timingSafeEqual(presented, stored);
+  return sameBytes(Buffer.from(hashConfirmation(value), 'hex'), Buffer.from(storedHash, 'hex'));
 };

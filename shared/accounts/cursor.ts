@@ -4,8 +4,9 @@
  * cursor that was altered, made up, or issued to someone else is refused with a 400 before it
  * reaches DynamoDB (where another user's key would otherwise be a ValidationException, a 503).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { badRequest, type ServiceError } from '../errors';
+import { sameBytes } from '../same-bytes';
 import type { AccountsPageKey } from '../stores/accounts-repo';
 import { accountIdPattern } from '../stripe/ids';
 
@@ -39,9 +40,8 @@ const validKey = (value: unknown): value is [string, string] =>
  */
 export const decodeCursor = (cursor: string, platformUserId: string, secret: string): AccountsPageKey => {
   const [payload = '', signature = '', ...rest] = cursor.split('.');
-  const given = Buffer.from(signature, 'base64url');
-  const expected = mac(secret, platformUserId, payload);
-  if (rest.length > 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidCursor();
+  if (rest.length > 0 || !sameBytes(Buffer.from(signature, 'base64url'), mac(secret, platformUserId, payload)))
+    throw invalidCursor();
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));

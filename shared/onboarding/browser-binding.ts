@@ -13,9 +13,9 @@
  * a browser of ours, hands that link to its user. Its refresh goes back to the platform, which makes a new
  * link for its signed-in user, and its return never hands out a confirmation.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { onboardingCookie, onboardingCookieName, readCookie } from '../http/cookies';
 import { hashSecretValue, isWellFormedStateValue, mintSecretValue } from '../oauth/state';
+import { sameBytes } from '../same-bytes';
 
 type Cookies = readonly string[] | undefined;
 
@@ -62,7 +62,5 @@ export const recordedBinding = (
 export const isBoundBrowser = (cookies: Cookies, accountId: string, bindingHash: string): boolean => {
   const held = heldBinding(cookies, accountId);
   if (held === undefined) return false;
-  const presented = Buffer.from(hashSecretValue(held));
-  const expected = Buffer.from(bindingHash);
-  return presented.length === expected.length && timingSafeEqual(presented, expected);
+  return sameBytes(Buffer.from(hashSecretValue(held)), Buffer.from(bindingHash));
 };

@@ -4,8 +4,9 @@
  * it (parse, compute, compare) with two differences: a zero tolerance is impossible, and a
  * timestamp far in the future is refused too (stripe-node only checks the past).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { badRequest } from '../errors';
+import { sameBytes } from '../same-bytes';
 import { inSeconds } from '../time';
 
 export interface ParsedSignatureHeader {
@@ -69,7 +70,7 @@ export const verifyStripeSignature = ({
     );
   }
   const expected = secrets.map((secret) => computeSignature(payload, timestamp, secret));
-  const matches = signatures.some((signature) => expected.some((candidate) => timingSafeEqual(candidate, signature)));
+  const matches = signatures.some((signature) => expected.some((candidate) => sameBytes(candidate, signature)));
   if (!matches) {
     throw badRequest(
       'signature_mismatch',
