@@ -24,6 +24,8 @@ import {
   maxStateTtlSeconds,
   settingDefaults,
 } from '../shared/config';
+import { defaultLogLevel } from '../shared/logger';
+import type { LogLevelName } from '../shared/observability/log-line';
 
 /**
  * What the webhook does with an event of the other mode (test/live) than the deployment: acknowledge and
@@ -103,7 +105,8 @@ export const placeholderUrls = {
   failureUrl: 'https://example.com/connect/failure',
 } as const;
 
-const logLevels = ['DEBUG', 'INFO', 'WARN'] as const;
+/** The levels a stack may set: the logger's own names, less ERROR and above. */
+const logLevels = ['DEBUG', 'INFO', 'WARN'] as const satisfies readonly LogLevelName[];
 const parsedUrl = (value: string): URL | undefined => (URL.canParse(value) ? new URL(value) : undefined);
 
 /** Fills in defaults and checks values, so a typo fails at synth rather than in a live OAuth flow. */
@@ -119,7 +122,7 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
     expressFeesPayer: props.expressFeesPayer ?? settingDefaults.expressFeesPayer,
     expressLosses: props.expressLosses ?? settingDefaults.expressLosses,
     retainData: props.retainData ?? false,
-    logLevel: props.logLevel ?? 'INFO',
+    logLevel: props.logLevel ?? defaultLogLevel,
     throttleRateLimit: props.throttleRateLimit ?? 50,
     throttleBurstLimit: props.throttleBurstLimit ?? 100,
     stageName: props.stageName ?? '$default',

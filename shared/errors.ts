@@ -168,6 +168,14 @@ export const cookiesOf = (error: unknown): readonly string[] =>
 export const isCallerError = (error: unknown): error is ServiceError =>
   error instanceof ServiceError && isCallerKind(error.kind);
 
+/** A failure of what the service depends on (Stripe, the store, the secrets, its configuration), not of the caller. */
+export const isDependencyFailure = (error: unknown): error is ServiceError =>
+  error instanceof ServiceError && !isCallerKind(error.kind);
+
+/** The `error=` code a browser flow redirects with for a dependency's failure: Stripe's, or the service's own. */
+export const dependencyFailureCode = (error: ServiceError): 'stripe_unavailable' | 'service_unavailable' =>
+  error.kind === 'upstream_failed' || error.kind === 'upstream_timeout' ? 'stripe_unavailable' : 'service_unavailable';
+
 export const badRequest = (code: ErrorCode, message: string): ServiceError =>
   new ServiceError('invalid_request', code, message);
 

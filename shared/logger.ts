@@ -57,6 +57,9 @@ export interface LogLevelChoice {
  * The level, in Powertools' order: Lambda's `AWS_LAMBDA_LOG_LEVEL` wins, then `explicit`, then
  * `POWERTOOLS_LOG_LEVEL`, then `LOG_LEVEL`, in any case; else INFO.
  */
+/** The level when nothing sets one (the stack's `logLevel` default too). */
+export const defaultLogLevel = 'INFO' satisfies LogLevelName;
+
 export const chooseLogLevel = (
   explicit: string | undefined,
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -64,7 +67,7 @@ export const chooseLogLevel = (
   const fromLambda = levelNamed(env.AWS_LAMBDA_LOG_LEVEL);
   if (fromLambda) return { level: fromLambda, fixedByLambda: true };
   const level =
-    levelNamed(explicit) ?? levelNamed(env.POWERTOOLS_LOG_LEVEL) ?? levelNamed(env.LOG_LEVEL) ?? ('INFO' as const);
+    levelNamed(explicit) ?? levelNamed(env.POWERTOOLS_LOG_LEVEL) ?? levelNamed(env.LOG_LEVEL) ?? defaultLogLevel;
   return { level, fixedByLambda: false };
 };
 

@@ -7,6 +7,7 @@
  */
 import { coldStartsHere, type Logger, type LogSink } from './logger';
 import { writeLine } from './observability/stdout';
+import { serviceName } from './service-name';
 
 export const metricNames = [
   'ConnectStarted',
@@ -52,7 +53,7 @@ export interface ServiceMetrics {
 const codeLike = /^[a-z][a-z0-9_.]{0,63}$/;
 
 export const defaultNamespace = 'ConnectOnboarding';
-export const metricsServiceName = 'connect-onboarding';
+export const metricsServiceName = serviceName;
 
 export interface CreatedMetrics extends ServiceMetrics {
   /** Prints the counts stored since the last flush, as one EMF line (the handler's middleware calls it after each invocation). */

@@ -2,6 +2,8 @@
  * DynamoDB table definitions, shared by the CDK stack and the embedded local DynamoDB so both
  * create exactly the same keys, indexes and TTL attributes. Every key attribute is a string.
  */
+import { serviceName } from './service-name';
+
 export type TableName = 'states' | 'accounts' | 'events';
 
 export interface IndexDefinition {
@@ -52,4 +54,4 @@ export const tableDefinitions: Readonly<Record<TableName, TableDefinition>> = {
 };
 
 /** Physical table names used by the local stack and tests (AWS names come from CloudFormation). */
-export const localTableName = (name: TableName): string => `connect-onboarding-${name}`;
+export const localTableName = (name: TableName): string => `${serviceName}-${name}`;

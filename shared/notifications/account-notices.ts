@@ -6,8 +6,9 @@
  */
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '../logger';
+import { serviceName } from '../service-name';
 
-export const noticeSource = 'connect-onboarding';
+export const noticeSource = serviceName;
 
 export type AccountNoticeType = 'account.connected' | 'account.updated' | 'account.deauthorized';
 

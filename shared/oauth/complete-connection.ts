@@ -12,7 +12,13 @@ import { mintConfirmation } from '../accounts/confirmation';
 import { connectedNotice } from '../accounts/connected-notice';
 import { readStateChange, storeReadState } from '../accounts/read-state';
 import type { ServiceConfig } from '../config';
-import { type ErrorCode, isCallerKind, ServiceError, StoreUnavailableError, StripeCallError } from '../errors';
+import {
+  dependencyFailureCode,
+  type ErrorCode,
+  isDependencyFailure,
+  ServiceError,
+  StoreUnavailableError,
+} from '../errors';
 import { clearedStateCookie, readCookie, stateCookieName } from '../http/cookies';
 import { failureRedirect, successRedirect, successTarget } from '../http/platform-redirects';
 import { parseQuery, singleParam } from '../http/query';
@@ -286,9 +292,9 @@ export const completeConnection = async (
     );
   } catch (error) {
     // A dependency failed (the store, the secrets, an answer from Stripe we cannot use): still a redirect.
-    if (error instanceof ServiceError && !isCallerKind(error.kind)) {
+    if (isDependencyFailure(error)) {
       logger.error('connect failed on a dependency', { errorCode: error.code, cause: error.cause });
-      return fail(error instanceof StripeCallError ? 'stripe_unavailable' : 'service_unavailable');
+      return fail(dependencyFailureCode(error));
     }
     throw error;
   }

@@ -15,7 +15,7 @@ import type Stripe from 'stripe';
 import { mintConfirmation } from '../accounts/confirmation';
 import { accountRefusals } from '../accounts/owned-account';
 import { readStateChange, storeReadState } from '../accounts/read-state';
-import { type ErrorKind, isCallerKind, ServiceError } from '../errors';
+import { dependencyFailureCode, isDependencyFailure } from '../errors';
 import { successRedirect, successTarget } from '../http/platform-redirects';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import { stripeFailure } from '../stripe/errors';
@@ -28,10 +28,6 @@ import {
 import type { OnboardingContext } from './start-onboarding';
 
 export type FinishOnboardingContext = OnboardingContext;
-
-const stripeKinds: ReadonlySet<ErrorKind> = new Set(['upstream_failed', 'upstream_timeout']);
-/** Stripe or our store failed: the browser goes back to the platform with a code, not to an error page. */
-const isDependencyFailure = (error: ServiceError): boolean => !isCallerKind(error.kind);
 
 export const finishOnboarding = async (
   request: OnboardingPageRequest,
@@ -75,9 +71,10 @@ export const finishOnboarding = async (
     }
     return redirectResponse(successRedirect(target, record.accountId, confirmation.value));
   } catch (error) {
-    if (error instanceof ServiceError && isDependencyFailure(error)) {
+    // Stripe or our store failed: the browser goes back to the platform with a code, not to an error page.
+    if (isDependencyFailure(error)) {
       logger.error('onboarding return failed on a dependency', { errorCode: error.code, cause: error.cause });
-      return fail(stripeKinds.has(error.kind) ? 'stripe_unavailable' : 'service_unavailable');
+      return fail(dependencyFailureCode(error));
     }
     throw error;
   }

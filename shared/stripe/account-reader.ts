@@ -4,6 +4,8 @@
  * (measured: bench/results.md), so it speaks HTTP itself, with the SDK's API version, a timeout and
  * one retry, as the SDK would.
  */
+
+import { serviceName } from '../service-name';
 import { pause } from '../time';
 import { stripeApiVersion } from './api-version';
 import { type RequestDeadline, type StripeCallBudget, sdkRetryDelayMs, stripeCallBudget } from './call-budget';
@@ -87,7 +89,7 @@ export const createAccountReader = (
         headers: {
           authorization: `Bearer ${secretKey}`,
           'stripe-version': stripeApiVersion,
-          'user-agent': 'connect-onboarding',
+          'user-agent': serviceName,
         },
         signal: AbortSignal.timeout(budget.timeout),
       });

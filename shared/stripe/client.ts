@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { serviceName } from '../service-name';
 
 export interface StripeClientOptions {
   /** Sends api and connect calls alike to another server (the emulator locally). */
@@ -16,7 +17,7 @@ export const createStripeClient = (secretKey: string, { apiBase, timeoutMs }: St
     timeout: timeoutMs,
     maxNetworkRetries: 1,
     telemetry: false,
-    appInfo: { name: 'connect-onboarding' },
+    appInfo: { name: serviceName },
     ...(apiBase
       ? {
           host: apiBase.hostname,

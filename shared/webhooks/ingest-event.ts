@@ -33,7 +33,12 @@ import { type ChangePlan, planChange, settleTie } from './plan-change';
 import { verifyStripeSignature } from './signature';
 import { parseStripeEvent, type StripeEventEnvelope } from './stripe-event';
 
-/** How long after authorization a callback may still store the account: the state's and the code's lifetimes. */
+/**
+ * How long after Stripe authorized a connection its callback may still be storing it. Stripe sends the browser
+ * to the callback at the moment it authorizes (the event's `created`), with a short-lived code, so the callback
+ * comes within seconds; a retried or slow one within minutes. A chosen margin, not derived from a setting: the
+ * state's lifetime (up to an hour) counts from the start of the flow, before the person reached Stripe.
+ */
 const pendingConnectionWindowMs = secondsMs(15 * 60);
 
 /** Stripe's events are a few kilobytes; anything this large is not one. */
@@ -104,6 +109,10 @@ const received = (status: string, fields: Record<string, string> = {}): HttpResp
 export const rawBody = ({ body, isBase64Encoded }: Pick<WebhookRequest, 'body' | 'isBase64Encoded'>): Buffer =>
   Buffer.from(body ?? '', isBase64Encoded ? 'base64' : 'utf8');
 
+/** Whether an event is of the other mode (test/live) than the deployment's key. */
+const isOtherMode = (event: StripeEventEnvelope, secrets: PlatformSecrets): boolean =>
+  event.livemode !== isLiveKey(secrets.secretKey);
+
 /** The verified event, or a 400 counted as `WebhookEventRejected` by its code (the log line is the service middleware's). */
 const verifiedEvent = (
   request: WebhookRequest,
@@ -121,7 +130,7 @@ const verifiedEvent = (
       now,
     });
     const event = parseStripeEvent(payload);
-    if (event.livemode !== isLiveKey(secrets.secretKey) && config.livemodeMismatch === 'reject') {
+    if (isOtherMode(event, secrets) && config.livemodeMismatch === 'reject') {
       throw badRequest('livemode_mismatch', 'This event is from the other mode (test/live) than this deployment.');
     }
     return event;
@@ -150,7 +159,7 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     return received('duplicate');
   };
 
-  if (event.livemode !== isLiveKey(secrets.secretKey)) {
+  if (isOtherMode(event, secrets)) {
     logger.warn('webhook ignored', { ...fields, reason: 'livemode_mismatch' });
     return ignored('livemode_mismatch');
   }
