@@ -1,5 +1,5 @@
 /**
- * Issue #15 finding 1, flow-start account linking: a start link minted for platform user A, opened and
+ * Flow-start account linking (docs/security.md): a start link minted for platform user A, opened and
  * finished in someone else's browser, must not make that person's Stripe account usable by A. The
  * account waits, pending, until A's platform backend confirms it with the value of the success
  * redirect, which only the browser that finished the flow received (docs/security.md).
