@@ -234,12 +234,14 @@ describe('webhookEventTypes', () => {
   /** The backticked event types in a piece of Markdown. */
   const typesIn = (text: string) => [...text.matchAll(/`([a-z_]+(?:\.[a-z_]+)+)`/g)].map((match) => match[1]).sort();
 
-  it('is what the operations guide tells to subscribe the endpoint to, and what the metrics guide lists', () => {
+  it('is what the operations guide tells to subscribe the endpoint to, what stripe listen forwards, and what the metrics guide lists', () => {
     const doc = (name: string) => readFileSync(new URL(`../../../docs/${name}`, import.meta.url), 'utf8');
     const subscribe = /^- Events: ([^\n]*(?:\n {2}[^\n]*)*)/m.exec(doc('operations.md'))?.[1] ?? '';
+    const listen = /^stripe listen --events (\S+)/m.exec(doc('deploy.md'))?.[1]?.split(',') ?? [];
     const processedMetric = /^\| `WebhookEventProcessed` *\|([^|]*)\|/m.exec(doc('observability.md'))?.[1] ?? '';
 
     expect(typesIn(subscribe)).toEqual([...handledEventTypes].sort());
+    expect(listen.sort()).toEqual([...handledEventTypes].sort());
     expect(typesIn(processedMetric)).toEqual([...handledEventTypes].sort());
   });
 });
