@@ -120,8 +120,8 @@ export interface Route {
   readonly function: FunctionName;
   readonly caller: RouteCaller;
   /**
-   * An API route's query parameters (none when absent): any other is refused, 400 `unknown_parameter`, before
-   * the route runs (shared/http/handler.ts), so a misplaced or misspelt parameter is never silently ignored.
+   * An API route's query parameters (none when absent): any other is refused, 400 `unknown_parameter`, once the
+   * caller is authenticated (shared/accounts/authenticate.ts), so a misplaced or misspelt parameter is never ignored.
    * Browser routes check their own, with the pages they answer.
    */
   readonly query?: readonly string[];

@@ -3,8 +3,7 @@
  * (1..100, default 25) with an opaque `next_cursor` (see cursor.ts).
  */
 import { badRequest } from '../errors';
-import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
-import { routeTable } from '../routes';
+import { parseQuery, singleParam } from '../http/query';
 import type { AccountsRepo } from '../stores/accounts-repo';
 import { type AccountView, toAccountView } from './account-view';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -39,8 +38,8 @@ export const listAccounts = async (
   platformUserId: string,
   context: ListAccountsContext,
 ): Promise<AccountList> => {
+  // `authenticate` has refused any parameter but the route's (`routeTable.listAccounts.query`).
   const query = parseQuery(rawQueryString);
-  refuseUnknownParameters(query, 'GET /accounts', routeTable.listAccounts.query);
   const limit = parseLimit(singleParam(query, 'limit'));
   const cursor = singleParam(query, 'cursor');
   // One more than asked: when the store finds it, has_more is exact (the next page holds at least that one).

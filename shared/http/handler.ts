@@ -4,7 +4,6 @@ import { ServiceError } from '../errors';
 import { lambdaContextLogging, metricsFlushing } from '../observability/middleware';
 import type { Observability } from '../observability/observability';
 import { type FunctionName, type Route, type RouteName, type RoutesOf, routeKey, routeTable } from '../routes';
-import { parseQuery, refuseUnknownParameters } from './query';
 import type { HttpResponse } from './responses';
 import { serviceMiddleware } from './service-middleware';
 
@@ -43,14 +42,6 @@ const ranOutOfTime = (): never => {
 /** API Gateway's request id: the `x-request-id` we answer with and the `requestId` of its access log. */
 export const correlationIdPath = 'requestContext.requestId';
 
-/** An API route's function behind the check of its query (`Route.query`): parameters it does not take are a 400. */
-const takingOnlyItsQuery =
-  (route: Route, serve: Serve): Serve =>
-  (event, lambda) => {
-    refuseUnknownParameters(parseQuery(event.rawQueryString), routeKey(route), route.query ?? []);
-    return serve(event, lambda);
-  };
-
 /**
  * Wraps a route's plain function in the middleware every route shares. Handlers stay a screen long
  * and carry no try/catch: errors they throw become responses in one place, shaped for the route's
@@ -70,7 +61,7 @@ export const httpHandler = (
     .use(lambdaContextLogging(logger, { correlationIdPath }))
     .use(metricsFlushing(metrics))
     .use(serviceMiddleware({ caller: route.caller, logger, ...options }))
-    .handler(route.caller === 'api' ? takingOnlyItsQuery(route, serve) : serve) as unknown as HttpHandler;
+    .handler(serve) as unknown as HttpHandler;
 
 /** `N` when it is the only route its function serves in the table; `never` when the function serves more. */
 type SoleRoute<N extends RouteName> = [RoutesOf<(typeof routeTable)[N]['function']>] extends [N] ? N : never;

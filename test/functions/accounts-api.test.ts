@@ -67,7 +67,7 @@ describe('authentication of the platform API', () => {
 });
 
 describe('query parameters of the platform API', () => {
-  it('refuses, on every route, a parameter it does not take, saying which it takes, before anything else', async () => {
+  it('refuses, on every route, a parameter it does not take, saying which it takes, once the caller is known', async () => {
     const token = await as('query_user');
     for (const [method, path] of apiRoutes) {
       const takes = path === '/accounts' ? 'Supported: limit, cursor.' : 'It takes none.';
@@ -79,6 +79,15 @@ describe('query parameters of the platform API', () => {
           'unknown_parameter',
           `The request has a parameter that ${method} ${path.replace('acct_1', '{accountId}')} does not support. ${takes}`,
         ),
+      });
+    }
+  });
+
+  it('answers a caller without a valid token 401 first, whatever its query', async () => {
+    for (const [method, path] of apiRoutes) {
+      expect(await api(method, `${path}?type=account_update`), `${method} ${path}`).toMatchObject({
+        status: 401,
+        body: { error: { code: 'missing_token' } },
       });
     }
   });
