@@ -114,11 +114,11 @@ const positiveInteger = (env: Env, variable: string, fallback: number): number =
 const origins = (env: Env, variable: string): string[] =>
   (env[variable] ?? '')
     .split(',')
-    .map((origin) => origin.trim())
-    .filter((origin) => origin !== '')
-    .map((origin, index) => {
+    .map((entry, index) => ({ origin: entry.trim(), place: index + 1 }))
+    .filter(({ origin }) => origin !== '')
+    .map(({ origin, place }) => {
       if (!isBareOrigin(origin)) {
-        throw configError(variable, `entry ${index + 1} is not an origin like https://app.example.com`);
+        throw configError(variable, `entry ${place} is not an origin like https://app.example.com`);
       }
       return origin;
     });

@@ -205,7 +205,8 @@ export const completeConnection = async (
         stripeError: query.error.slice(0, 64),
       });
     }
-    // An empty `code=` is no code: nothing to exchange, and the state is left for the flow's own return.
+    // An empty `code=` is no code: nothing to exchange, and the state is not consumed (its cookie is cleared, as
+    // on every answer that names the state, so the flow ends here all the same).
     if (!query.code || !isWellFormedStateValue(query.state)) return fail('invalid_callback');
     if (!isWellFormedStateValue(binding)) return fail('session_mismatch');
 

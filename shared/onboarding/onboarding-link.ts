@@ -18,13 +18,13 @@ export interface OnboardingLinkContext {
 
 /**
  * Stripe's refusal of an Account Link, as onboarding answers it: an account Stripe no longer lets the
- * platform onboard (rejected, closed, no longer connected) is a 409 no retry will change.
+ * platform onboard (rejected, closed, no longer connected) is a 409 no retry will change. A key without the
+ * permission is the operator's (`stripeFailure`: 502 `stripe_misconfigured`), not the account's.
  */
 const accountLinkFailure = (error: unknown, accountId: string) => {
   switch (classifyStripeError(error).kind) {
     case 'invalid_request':
     case 'not_found':
-    case 'permission_denied':
     case 'account_not_connected':
       return conflict(
         'onboarding_unavailable',

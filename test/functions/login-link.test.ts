@@ -150,7 +150,7 @@ describe('POST /accounts/{accountId}/login_links', () => {
   ] as const)('maps %s (%s) to %i %s', async (_, mode, status, code, message) => {
     const user = `fault_${mode}`;
     const accountId = await connectAccount(stack, 'express', user);
-    // stripe-node retries once: fault both tries.
+    // stripe-node retries a 5xx and a timeout once (never a rate limit): fault both tries.
     stack.emulator.injectFault({ method: 'POST', path: linkPath(accountId), mode, times: 2 });
 
     const result = await api('POST', `/accounts/${accountId}/login_links`, await as(user));

@@ -1,3 +1,4 @@
+import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { cookiesOf, StoreUnavailableError } from '../../../shared/errors';
 import { onboardingCookieName } from '../../../shared/http/cookies';
@@ -379,6 +380,20 @@ describe('startOnboarding', () => {
       code: 'onboarding_unavailable',
       message:
         'Stripe no longer lets the platform onboard acct_rejected (it may have been rejected or closed). Contact the platform for help.',
+    });
+  });
+
+  it("answers a platform key without the permission as the operator's problem (502), not the account's", async () => {
+    const { accounts, stripe, start } = setup();
+    const cookies = startedIn(accounts, 'acct_restricted');
+    stripe.failNext.createAccountLink = new Stripe.errors.StripePermissionError({
+      message: 'The provided key does not have the required permissions for this endpoint.',
+      type: 'invalid_request_error',
+    });
+
+    await expect(start({ type: 'express', ticket: await ticketFor('user_1') }, cookies)).rejects.toMatchObject({
+      kind: 'upstream_failed',
+      code: 'stripe_misconfigured',
     });
   });
 });
