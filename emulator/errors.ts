@@ -235,9 +235,18 @@ export const oauthErrors = {
   /** [fixture] Stripe's own OAuth sample code quotes this exact response. */
   codeDoesNotExist: (code: string): OAuthError =>
     oauth(400, 'invalid_grant', `Authorization code does not exist: ${code}`),
-  /** [guess] documented as invalid_grant ("code ... is expired"); wording modelled on the one above. */
-  codeExpired: (code: string): OAuthError => oauth(400, 'invalid_grant', `Authorization code expired: ${code}`),
-  /** [fixture] stripe-ruby's fixture; Stripe also revokes the connection ("Consuming an authorization code more than once revokes the account connection" [doc]). */
+  /** [secondary] documented as invalid_grant ("code ... is expired"); the text as platforms quote it, nothing after it. */
+  codeExpired: (): OAuthError => oauth(400, 'invalid_grant', 'Authorization code expired'),
+  /**
+   * [secondary] connect.stripe.com answers a key it does not know in OAuth form, not the API's (a platform's quote
+   * of /oauth/token: `invalid_client`, "No such API key: ..."); stripe-node raises StripeInvalidClientError.
+   */
+  noSuchKey: (key: string): OAuthError => oauth(401, 'invalid_client', `No such API key: ${redactKey(key)}`),
+  /**
+   * [fixture] stripe-ruby's fixture; Stripe also revokes the connection ("Consuming an authorization code more than
+   * once revokes the account connection" [doc], on the page for Standard accounts; that an Express connection is
+   * revoked too is a [guess]).
+   */
   codeAlreadyUsed: (): OAuthError =>
     oauth(
       400,

@@ -11,10 +11,10 @@ import type { StripeEvent, StripeOAuthToken } from './types';
 
 type Reply = ApiError | OAuthError | { status: 200; body: unknown };
 
-function authenticate(ctx: EmulatorContext, req: IncomingMessage, form: ParsedForm): ApiError | undefined {
+function authenticate(ctx: EmulatorContext, req: IncomingMessage, form: ParsedForm): ApiError | OAuthError | undefined {
   const key = apiKeyFrom(req, form);
   if (key === undefined || key === '') return apiErrors.missingKey();
-  if (key !== ctx.secretKey) return apiErrors.invalidKey(key);
+  if (key !== ctx.secretKey) return oauthErrors.noSuchKey(key);
   return undefined;
 }
 
@@ -59,7 +59,7 @@ function redeemCode(ctx: EmulatorContext, form: ParsedForm, requestId: string): 
     if (connection) revokeConnection(ctx, connection, requestId);
     return oauthErrors.codeAlreadyUsed();
   }
-  if (ctx.now() - record.createdAt > ctx.codeTtlMs) return oauthErrors.codeExpired(code);
+  if (ctx.now() - record.createdAt > ctx.codeTtlMs) return oauthErrors.codeExpired();
   const connection = ctx.state.activeConnection(record.accountId);
   const account = ctx.state.accounts.get(record.accountId);
   if (!connection || !account) return oauthErrors.codeDoesNotExist(code);

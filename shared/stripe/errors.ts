@@ -115,6 +115,14 @@ export const isStripeError = (error: unknown): error is StripeErrorLike =>
 
 /** invalid_grant for a code redeemed before: "This authorization code has already been used. ..." */
 export const codeAlreadyUsedMessage = /already been used/i;
+/**
+ * invalid_grant for a code issued to another platform or mode than our key's: "Authorization code provided does
+ * not belong to you" (as quoted on stripe-ruby's tracker). Every exchange fails so when the client id and the key
+ * are of different accounts or modes: a deployment fault, not the person's code.
+ */
+export const codeOfAnotherClientMessage = /does not belong to you/i;
+/** invalid_client from connect.stripe.com for a key it does not know: "No such API key: ..." */
+export const noSuchKeyMessage = /no such api key/i;
 /** OAuth invalid_request for asserted capabilities the account lacks (names the capabilities)... */
 export const capabilitiesMessage = /capabilit/i;
 /** ...unless it refuses the parameter itself (e.g. an unknown `assert_capabilities`): our request's fault. */
@@ -161,12 +169,14 @@ const kindOf = (error: StripeErrorLike): StripeFailureKind => {
     case 'StripeInvalidRequestError':
       return statusCode === 404 ? 'not_found' : 'invalid_request';
     case 'StripeInvalidGrantError':
+      if (codeOfAnotherClientMessage.test(message)) return 'invalid_client';
       return codeAlreadyUsedMessage.test(message) ? 'code_reused' : 'invalid_grant';
     case 'StripeOAuthInvalidRequestError':
       return capabilitiesMessage.test(message) && !refusedParameterMessage.test(message)
         ? 'capabilities_missing'
         : 'oauth_refused';
     case 'StripeInvalidClientError':
+      if (noSuchKeyMessage.test(message)) return 'credentials_refused';
       return notConnectedMessage.test(message) ? 'account_not_connected' : 'invalid_client';
     case 'StripeInvalidScopeError':
     case 'StripeUnsupportedGrantTypeError':

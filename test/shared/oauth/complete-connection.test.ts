@@ -447,8 +447,20 @@ describe('completeConnection', () => {
       'ERROR',
     ],
     [
+      'a code issued to another platform or mode than the key (a client id and key that do not belong together)',
+      oauthError(Stripe.errors.StripeInvalidGrantError, 'Authorization code provided does not belong to you'),
+      'service_unavailable',
+      'ERROR',
+    ],
+    [
       'a refused platform key',
       oauthError(Stripe.errors.StripeAuthenticationError, 'Invalid API Key provided'),
+      'service_unavailable',
+      'ERROR',
+    ],
+    [
+      'a platform key connect.stripe.com does not know',
+      oauthError(Stripe.errors.StripeInvalidClientError, 'No such API key: sk_test_****1234'),
       'service_unavailable',
       'ERROR',
     ],

@@ -12,8 +12,10 @@ import {
   capabilitiesMessage,
   classifyStripeError,
   codeAlreadyUsedMessage,
+  codeOfAnotherClientMessage,
   controlledAccountMessage,
   isSavedFailure,
+  noSuchKeyMessage,
   notConnectedMessage,
   notOnboardedMessage,
   refusedParameterMessage,
@@ -113,6 +115,8 @@ const api = {
 /** Recorded bodies: Stripe's OAuth answers (POST /oauth/token, POST /oauth/deauthorize). */
 const oauth = {
   codeDoesNotExist: oauthError(400, 'invalid_grant', 'Authorization code does not exist: ac_123'),
+  codeOfAnotherClient: oauthError(400, 'invalid_grant', 'Authorization code provided does not belong to you'),
+  noSuchKey: oauthError(401, 'invalid_client', 'No such API key: sk_test_****1234'),
   codeAlreadyUsed: oauthError(
     400,
     'invalid_grant',
@@ -256,12 +260,17 @@ describe('classifyStripeError', () => {
 
   it('classifies OAuth errors by their error code, and by message where the code is shared', async () => {
     expect(codeAlreadyUsedMessage.test(messageOf(oauth.codeAlreadyUsed))).toBe(true);
+    expect(codeOfAnotherClientMessage.test(messageOf(oauth.codeOfAnotherClient))).toBe(true);
+    expect(noSuchKeyMessage.test(messageOf(oauth.noSuchKey))).toBe(true);
     expect(capabilitiesMessage.test(messageOf(oauth.capabilitiesMismatch))).toBe(true);
     expect(refusedParameterMessage.test(messageOf(oauth.unknownParameter))).toBe(true);
     expect(notConnectedMessage.test(messageOf(oauth.notConnected))).toBe(true);
     expect(controlledAccountMessage.test(messageOf(oauth.controlledAccount))).toBe(true);
 
     expectFailure(await classifiedOAuth(oauth.codeDoesNotExist), { kind: 'invalid_grant', status: 400 });
+    // The client id and the key of different accounts or modes: every exchange fails, a deployment fault.
+    expectFailure(await classifiedOAuth(oauth.codeOfAnotherClient), { kind: 'invalid_client', status: 400 });
+    expectFailure(await classifiedOAuth(oauth.noSuchKey), { kind: 'credentials_refused', status: 401 });
     expectFailure(await classifiedOAuth(oauth.codeAlreadyUsed), { kind: 'code_reused', status: 400 });
     expectFailure(await classifiedOAuth(oauth.capabilitiesMismatch), { kind: 'capabilities_missing', status: 400 });
     expectFailure(await classifiedOAuth(oauth.unknownParameter), { kind: 'oauth_refused', status: 400 });
