@@ -146,7 +146,11 @@ export async function handleDecision(
       type: pending.flow,
       created: seconds(now),
       prefill: pending.prefill,
-      capabilities: grantCapabilities(requested, ctx.state.unavailableCapabilities.get(country) ?? new Set()),
+      // [doc] seed 001 describes the per-country fallback for the Express flow's suggested capabilities only.
+      capabilities: grantCapabilities(
+        requested,
+        pending.flow === 'express' ? (ctx.state.unavailableCapabilities.get(country) ?? new Set()) : new Set(),
+      ),
     });
     ctx.state.accounts.set(account.id, account);
     accountId = account.id;

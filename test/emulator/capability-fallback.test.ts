@@ -43,6 +43,15 @@ describe('StripeEmulator > suggested capabilities and their fallback', () => {
     expect(await capabilitiesOf(await onboard('US', ['transfers']))).toEqual({ transfers: 'active' });
   });
 
+  it("leaves a Standard account its capabilities: the fallback is the Express flow's suggested capabilities", async () => {
+    emulator = await startTestEmulator({ unavailableCapabilities: { BR: ['card_payments', 'transfers'] } });
+    const url = authorizeUrl(emulator, 'standard', { 'stripe_user[country]': 'BR' });
+
+    const capabilities = await capabilitiesOf(codeFrom(await emulator.decide(url, 'allow')));
+
+    expect(capabilities).toMatchObject({ card_payments: 'active', transfers: 'active' });
+  });
+
   it('answers a failed assert_capabilities with the documented invalid_request', async () => {
     emulator = await startTestEmulator({ unavailableCapabilities: { BR: ['card_payments'] } });
     const code = await onboard('BR', ['card_payments', 'transfers']);
