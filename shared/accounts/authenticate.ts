@@ -19,6 +19,8 @@ export const authenticate = async (
   now: number,
 ): Promise<string> => {
   const { platformUserId } = await verifyPlatformToken(bearerToken(event.headers), secrets.platformTokenSecret, now);
-  refuseUnknownParameters(parseQuery(event.rawQueryString), event.routeKey, queryTaken(event.routeKey));
+  // Most requests have no query: nothing to refuse, and nothing to parse on a cold start's first request.
+  if (event.rawQueryString)
+    refuseUnknownParameters(parseQuery(event.rawQueryString), event.routeKey, queryTaken(event.routeKey));
   return platformUserId;
 };
