@@ -34,6 +34,8 @@ export interface AuthorizeRequest {
  * `/connect/authorize` again and again can grow its `Cookie` header past what the gateway accepts.
  */
 const flowsToClose = (cookies: AuthorizeRequest['cookies']): readonly string[] => {
+  // Fewer cookies than the cap cannot hold the cap's flows (and a browser new to the service has none).
+  if ((cookies?.length ?? 0) < maxOpenFlowsPerBrowser) return [];
   const open = stateCookieNames(cookies);
   return open.length >= maxOpenFlowsPerBrowser ? open.map(clearedCookie) : [];
 };
