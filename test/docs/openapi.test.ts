@@ -28,6 +28,17 @@ describe('docs/openapi.yaml', () => {
     expect(operations.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
   });
 
+  it('documents exactly the query parameters each API route takes (Route.query), the others being refused', () => {
+    type Parameter = { name?: string; in?: string; $ref?: string };
+    const documented = (route: (typeof routes)[number]) => {
+      const operation = openApi.paths[route.path]?.[route.method.toLowerCase()] as { parameters?: Parameter[] };
+      return (operation?.parameters ?? []).filter((parameter) => parameter.in === 'query').map((p) => p.name);
+    };
+    for (const route of routes.filter((candidate) => candidate.caller === 'api')) {
+      expect(documented(route).sort(), `${route.method} ${route.path}`).toEqual([...(route.query ?? [])].sort());
+    }
+  });
+
   it('accepts responses as the service sends them', () => {
     expect(
       check('POST', '/accounts/acct_1/login_links', 200, { object: 'login_link', created: 1, url: 'https://x.test/l' }),
