@@ -1,9 +1,10 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { createLoginLink } from '../../../shared/accounts/login-links';
 import { noMetrics } from '../../../shared/metrics';
 import type { AccountRecord } from '../../../shared/stores/accounts-repo';
 import { platformStripeOf } from '../../support/platform-stripe';
+import { refusalsNoRetryChanges } from '../../support/stripe-refusals';
 
 const record = {
   accountId: 'acct_1Express',
@@ -28,32 +29,7 @@ const refusedWith = (error: Error) => {
 
 describe('createLoginLink, when Stripe refuses', () => {
   it('answers what no retry changes as a 409, and a key without the permission as ours (502)', async () => {
-    const accountGone = { kind: 'conflict', code: 'account_not_connected' };
-    const refusals = [
-      [
-        new Stripe.errors.StripePermissionError({
-          message: 'no access',
-          type: 'invalid_request_error',
-          code: 'account_invalid',
-        }),
-        accountGone,
-      ],
-      [
-        new Stripe.errors.StripeInvalidRequestError({
-          message: "No such account: 'acct_1Express'",
-          type: 'invalid_request_error',
-          statusCode: 404,
-        }),
-        accountGone,
-      ],
-      [
-        new Stripe.errors.StripePermissionError({
-          message: 'The provided key does not have the required permissions',
-          type: 'invalid_request_error',
-        }),
-        { kind: 'upstream_failed', code: 'stripe_misconfigured' },
-      ],
-    ] as const;
+    const refusals = refusalsNoRetryChanges(record.accountId);
 
     for (const [error, answer] of refusals) {
       await expect(refusedWith(error), error.message).rejects.toMatchObject(answer);

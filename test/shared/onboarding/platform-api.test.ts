@@ -1,6 +1,6 @@
-import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { createAccountLink, createAccountSession } from '../../../shared/onboarding/platform-api';
+import { refusalsNoRetryChanges } from '../../support/stripe-refusals';
 import { fakeContext, NOW, stripeError } from './fakes';
 
 const setup = () => {
@@ -201,31 +201,7 @@ describe('createAccountSession', () => {
   it('answers what no retry changes as such: an account Stripe no longer reaches (409), a key without the permission (502, ours)', async () => {
     const { stripe, session } = setup();
     const payments = { components: { payments: { enabled: true } } };
-    const refusals = [
-      [
-        new Stripe.errors.StripePermissionError({
-          message: 'no access',
-          type: 'invalid_request_error',
-          code: 'account_invalid',
-        }),
-        { kind: 'conflict', code: 'account_not_connected' },
-      ],
-      [
-        new Stripe.errors.StripeInvalidRequestError({
-          message: 'No such account',
-          type: 'invalid_request_error',
-          statusCode: 404,
-        }),
-        { kind: 'conflict', code: 'account_not_connected' },
-      ],
-      [
-        new Stripe.errors.StripePermissionError({
-          message: 'The provided key does not have the required permissions',
-          type: 'invalid_request_error',
-        }),
-        { kind: 'upstream_failed', code: 'stripe_misconfigured' },
-      ],
-    ] as const;
+    const refusals = refusalsNoRetryChanges('acct_mine');
 
     for (const [error, answer] of refusals) {
       stripe.failNext.createAccountSession = error;

@@ -1,4 +1,3 @@
-import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { cookiesOf, StoreUnavailableError } from '../../../shared/errors';
 import { onboardingCookieName } from '../../../shared/http/cookies';
@@ -8,6 +7,7 @@ import type { OnboardingAccount } from '../../../shared/onboarding/ports';
 import { type ResumeClaims, verifyResumeValue } from '../../../shared/onboarding/resume-value';
 import { startOnboarding } from '../../../shared/onboarding/start-onboarding';
 import { mintPlatformToken } from '../../../shared/platform-token';
+import { restrictedKeyRefusal } from '../../support/stripe-refusals';
 import { fakeContext, stripeError, TOKEN_SECRET } from './fakes';
 
 const setup = () => {
@@ -386,10 +386,7 @@ describe('startOnboarding', () => {
   it("answers a platform key without the permission as the operator's problem (502), not the account's", async () => {
     const { accounts, stripe, start } = setup();
     const cookies = startedIn(accounts, 'acct_restricted');
-    stripe.failNext.createAccountLink = new Stripe.errors.StripePermissionError({
-      message: 'The provided key does not have the required permissions for this endpoint.',
-      type: 'invalid_request_error',
-    });
+    stripe.failNext.createAccountLink = restrictedKeyRefusal();
 
     await expect(start({ type: 'express', ticket: await ticketFor('user_1') }, cookies)).rejects.toMatchObject({
       kind: 'upstream_failed',
