@@ -1,9 +1,9 @@
 /**
- * Floor of `callback`: consume the state (one delete), exchange the code at Stripe, store the connection (one
+ * Floor of `callback`: consume the state (one update that marks it used), exchange the code at Stripe, store the connection (one
  * update), read the account there (without a network retry, as ours) and store its state (another update).
  */
 import { createHash } from 'node:crypto';
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { floorDocumentClient, floorSecretsClient, redirect, table } from './sdk';
 import { floorStripe } from './stripe';
@@ -15,7 +15,13 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
     .update(query.get('state') ?? '')
     .digest('base64url');
   await floorDocumentClient().send(
-    new DeleteCommand({ TableName: table('STATES_TABLE'), Key: { stateHash }, ReturnValues: 'ALL_OLD' }),
+    new UpdateCommand({
+      TableName: table('STATES_TABLE'),
+      Key: { stateHash },
+      UpdateExpression: 'SET consumedBy = :consumer',
+      ExpressionAttributeValues: { ':consumer': 'bench_floor' },
+      ReturnValues: 'ALL_NEW',
+    }),
   );
   const token = await floorStripe().oauth.token({ grant_type: 'authorization_code', code: query.get('code') ?? '' });
   const accountId = token.stripe_user_id ?? '';

@@ -1,9 +1,12 @@
 /**
  * OAuth states: written once by the authorize function, consumed once by the callback. The
- * consume is a single conditional delete whose condition also checks expiry and the browser
- * binding, because TTL deletion is lazy and expired items stay readable for days.
+ * consume is a single conditional update that marks the state used, whose condition also checks
+ * expiry and the browser binding, because TTL deletion is lazy and expired items stay readable for
+ * days. A used state stays until TTL takes it, marked with the id of the consume that used it: an
+ * SDK retry of that very consume, after its answer was lost, finds its own mark and is not refused.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectFlow } from '../oauth/flow';
 import { conditionalCall, isConditionFailure, refusedItem, storeCall } from './store-errors';
 
@@ -19,6 +22,8 @@ export interface StateItem {
   /** Epoch seconds, for DynamoDB TTL's eventual clean-up. */
   readonly ttl: number;
   readonly createdAt: string;
+  /** Set by the consume that used the state: a random id of that call. */
+  readonly consumedBy?: string;
 }
 
 export type ConsumeResult =
@@ -42,15 +47,19 @@ export const createStatesRepo = (client: DynamoDBDocumentClient, tableName: stri
   },
 
   consume: async (stateHash, bindingHash, now) => {
+    const consumeId = randomUUID();
     try {
       const result = await storeCall(() =>
         client.send(
-          new DeleteCommand({
+          new UpdateCommand({
             TableName: tableName,
             Key: { stateHash },
-            ConditionExpression: 'attribute_exists(stateHash) AND expiresAt > :now AND bindingHash = :bindingHash',
-            ExpressionAttributeValues: { ':now': now, ':bindingHash': bindingHash },
-            ReturnValues: 'ALL_OLD',
+            UpdateExpression: 'SET consumedBy = :consumeId',
+            ConditionExpression:
+              'attribute_exists(stateHash) AND expiresAt > :now AND bindingHash = :bindingHash' +
+              ' AND (attribute_not_exists(consumedBy) OR consumedBy = :consumeId)',
+            ExpressionAttributeValues: { ':now': now, ':bindingHash': bindingHash, ':consumeId': consumeId },
+            ReturnValues: 'ALL_NEW',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
@@ -61,7 +70,12 @@ export const createStatesRepo = (client: DynamoDBDocumentClient, tableName: stri
       // DynamoDB Local returns the item that failed the condition; dynalite does not (then: unknown).
       const existing = refusedItem(error) as Partial<StateItem> | undefined;
       if (!existing) return { ok: false, reason: 'unknown' };
-      return { ok: false, reason: existing.bindingHash !== bindingHash ? 'mismatch' : 'expired' };
+      // An attempt of this very call used it, and the SDK retried after that attempt's answer was lost.
+      if (existing.consumedBy === consumeId) return { ok: true, item: existing as StateItem };
+      // Used by another callback: as if it were gone, whichever browser asks.
+      if (existing.consumedBy !== undefined) return { ok: false, reason: 'unknown' };
+      if (existing.bindingHash !== bindingHash) return { ok: false, reason: 'mismatch' };
+      return { ok: false, reason: 'expired' };
     }
   },
 });

@@ -6,7 +6,7 @@ import { stateCookieName } from '../../shared/http/cookies';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { useLocalStack } from '../support/local-stack';
 import { confirmAccount, connectAccount, finishFlow } from '../support/platform-api';
-import { updateAnswerLost } from '../support/store-faults';
+import { updateAnswerLost, writeAnswerLostOn } from '../support/store-faults';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
 const stack = useLocalStack();
@@ -261,6 +261,32 @@ describe('GET /connect/callback', () => {
     expect(locationOf(replay).searchParams.get('error')).toBe('state_invalid');
     expect(tokenCalls()).toBe(before);
     expect(authorizeUrl.searchParams.get('state')).toBeTruthy();
+  });
+
+  it('completes a connection whose state consume the SDK retried after its answer was lost, and the state stays single use', async () => {
+    const browser = new TestBrowser();
+    const authorizeUrl = await startConnect(
+      browser,
+      `type=standard&ticket=${await stack.mintTicket('user_lost_consume')}`,
+    );
+    const callbackUrl = await stack.emulator.decide(authorizeUrl.href, 'allow');
+    const state = authorizeUrl.searchParams.get('state') ?? '';
+    const cookie = browser.cookie(stateCookieName(state)) ?? '';
+
+    // The consume reaches DynamoDB, its answer is lost, and the SDK's retry meets the state the first attempt used.
+    useDocumentClient(writeAnswerLostOn(stack.tables.states));
+    let finished: Response;
+    try {
+      finished = await browser.get(callbackUrl);
+    } finally {
+      useDocumentClient(undefined);
+    }
+
+    expect(locationOf(finished).searchParams.get('error')).toBeNull();
+    expect(locationOf(finished).searchParams.get('account')).toMatch(/^acct_/);
+    const replay = new TestBrowser();
+    replay.setCookie(stateCookieName(state), cookie);
+    expect(locationOf(await replay.get(callbackUrl)).searchParams.get('error')).toBe('state_invalid');
   });
 
   it('refuses a callback from a browser without the state cookie (CSRF) and leaves the state usable', async () => {

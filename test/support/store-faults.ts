@@ -3,29 +3,41 @@ import { createDocumentClient } from '../../shared/clients/dynamodb';
 
 type DocumentClient = ReturnType<typeof createDocumentClient>;
 
-/** The real client, except that `send` of an `UpdateCommand` does `update` instead. */
-const onUpdate = (update: (real: DocumentClient, command: never) => Promise<unknown>): DocumentClient => {
+interface SentCommand {
+  readonly constructor: { name: string };
+  readonly input: { TableName?: string };
+}
+
+/** The real client, except that `send` of a command `matches` accepts does `fault` instead. */
+const faulty = (
+  matches: (command: SentCommand) => boolean,
+  fault: (real: DocumentClient, command: never) => Promise<unknown>,
+): DocumentClient => {
   const real = createDocumentClient();
-  const faulty = Object.create(real) as DocumentClient;
-  faulty.send = (async (command: { constructor: { name: string } }) =>
-    command.constructor.name === 'UpdateCommand'
-      ? update(real, command as never)
-      : real.send(command as never)) as DocumentClient['send'];
-  return faulty;
+  const client = Object.create(real) as DocumentClient;
+  client.send = (async (command: SentCommand) =>
+    matches(command) ? fault(real, command as never) : real.send(command as never)) as DocumentClient['send'];
+  return client;
 };
 
-/**
- * Every update reaches DynamoDB and its answer is lost, as when the SDK retries after a timeout: the request is sent
- * again, and the second answer (usually a refusal by the write's own condition) is what the caller hears.
- */
-export const updateAnswerLost = (): DocumentClient =>
-  onUpdate(async (real, command) => {
-    await real.send(command);
-    return real.send(command);
-  });
+/** The request reaches DynamoDB and its answer is lost, as when the SDK retries after a timeout: it is sent again, and the second answer (usually a refusal by the write's own condition) is what the caller hears. */
+const answerLost = async (real: DocumentClient, command: never): Promise<unknown> => {
+  await real.send(command);
+  return real.send(command);
+};
+
+const isUpdate = (command: SentCommand): boolean => command.constructor.name === 'UpdateCommand';
+const writes = new Set(['PutCommand', 'UpdateCommand', 'DeleteCommand']);
+
+/** Every update's answer is lost ({@link answerLost}). */
+export const updateAnswerLost = (): DocumentClient => faulty(isUpdate, answerLost);
+
+/** Every write to the table named `tableName` (a put, an update or a delete) has its answer lost ({@link answerLost}). */
+export const writeAnswerLostOn = (tableName: string): DocumentClient =>
+  faulty((command) => writes.has(command.constructor.name) && command.input.TableName === tableName, answerLost);
 
 /** Every update fails before it reaches DynamoDB (a timeout, which the service treats as the store unavailable). */
 export const updateTimesOut = (): DocumentClient =>
-  onUpdate(async () => {
+  faulty(isUpdate, async () => {
     throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
   });
