@@ -7,6 +7,11 @@
  *
  * An endpoint created here is a record only: events are delivered to the endpoints the emulator
  * was started with.
+ *
+ * [doc] `application` is "the ID of the associated Connect application" (stripe-node's WebhookEndpoint): the
+ * platform's client id on an endpoint created with `connect: true`, null on one for the platform's own events.
+ * [issue] Stripe never returns the `connect` flag itself; its staff pointed to `application` instead
+ * (docs/stripe-fidelity.md, "Webhook endpoints").
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Stripe from 'stripe';
@@ -17,7 +22,7 @@ import { apiKeyFrom, readBody, sendJson } from './http-util';
 import { randomAlphanumeric } from './ids';
 import type { StripeEmulator } from './types';
 
-/** What the emulator keeps per endpoint: the API object, its signing secret, and the `connect` flag Stripe never shows. */
+/** What the emulator keeps per endpoint: the API object, its signing secret, and the `connect` flag it was created with. */
 export interface WebhookEndpointRecord {
   readonly endpoint: Stripe.WebhookEndpoint;
   readonly secret: string;
@@ -75,11 +80,12 @@ function create(ctx: EmulatorContext, store: WebhookEndpointRecord[], form: Pars
   const enabledEvents = form.list('enabled_events');
   if (enabledEvents.length === 0) return missingParameter('enabled_events');
   const secret = `whsec_${randomAlphanumeric(32)}`;
+  const connect = form.get('connect') === 'true';
   const endpoint: Stripe.WebhookEndpoint = {
     id: `we_${randomAlphanumeric(24)}`,
     object: 'webhook_endpoint',
     api_version: form.get('api_version') ?? null,
-    application: null,
+    application: connect ? ctx.clientId : null,
     created: seconds(ctx.now()),
     description: form.get('description') || null,
     enabled_events: enabledEvents,
@@ -88,7 +94,7 @@ function create(ctx: EmulatorContext, store: WebhookEndpointRecord[], form: Pars
     status: 'enabled',
     url,
   };
-  store.push({ endpoint, secret, connect: form.get('connect') === 'true' });
+  store.push({ endpoint, secret, connect });
   return { status: 200, body: { ...structuredClone(endpoint), secret } };
 }
 

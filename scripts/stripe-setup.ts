@@ -38,7 +38,10 @@ export interface SetupOptions {
   readonly secretsEndpoint?: string | undefined;
 }
 
-/** Marks the endpoints this script manages: Stripe never shows whether an endpoint is a Connect one. */
+/**
+ * Marks the endpoints this script manages. Stripe shows a Connect endpoint only by its `application` (the
+ * platform's client id; null on an endpoint for the platform's own events), not who made it or why.
+ */
 export const managedBy = { managed_by: 'connect-onboarding' } as const;
 const endpointDescription = 'connect-onboarding: events of connected accounts';
 
@@ -158,9 +161,11 @@ const endpointAt = async (stripe: Stripe, url: string): Promise<Stripe.WebhookEn
 /** What must change on an existing endpoint, or a SetupError when it cannot be changed through the API. */
 const endpointChanges = (endpoint: Stripe.WebhookEndpoint): Stripe.WebhookEndpointUpdateParams => {
   if (endpoint.metadata.managed_by !== managedBy.managed_by) {
+    const notConnect =
+      endpoint.application === null ? " and is not a Connect endpoint (it receives no connected account's events)" : '';
     throw new SetupError(
-      `webhook endpoint ${endpoint.id} at ${endpoint.url} was not created by this script, so it may not be a ` +
-        'Connect endpoint (Stripe does not say): delete it in the Dashboard and run again to create one.',
+      `webhook endpoint ${endpoint.id} at ${endpoint.url} was not created by this script${notConnect}: ` +
+        'delete it in the Dashboard and run again to create one.',
     );
   }
   if (endpoint.api_version !== stripeApiVersion) {

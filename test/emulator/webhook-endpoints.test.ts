@@ -59,6 +59,23 @@ describe('emulator webhook endpoints', () => {
     expect(before.has_more).toBe(true);
   });
 
+  it("names the platform's Connect application on a Connect endpoint only, as stripe-node documents `application`", async () => {
+    const connect = await stripe.webhookEndpoints.create({
+      url: 'https://example.test/connect',
+      enabled_events: ['account.updated'],
+      connect: true,
+    });
+    const own = await stripe.webhookEndpoints.create({
+      url: 'https://example.test/own',
+      enabled_events: ['account.updated'],
+    });
+
+    expect(connect.application).toBe(localDefaults.stripeClientId);
+    expect((await stripe.webhookEndpoints.retrieve(connect.id)).application).toBe(localDefaults.stripeClientId);
+    expect(own.application).toBeNull();
+    expect(connect).not.toHaveProperty('connect');
+  });
+
   it('updates what Stripe lets change and answers errors like Stripe', async () => {
     const endpoint = await stripe.webhookEndpoints.create({
       url: 'https://example.test/update',

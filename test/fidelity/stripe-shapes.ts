@@ -36,10 +36,12 @@ export const shapes = {
     deleted: 'never: only on a deleted account',
     details_submitted: 'always',
     email: 'always',
-    external_accounts: 'never: only for accounts whose requirements the platform collects (Custom)',
+    external_accounts:
+      'never: the emulator models no external accounts; Stripe shows them to a controlling platform (is_controller), which the service never reads',
     future_requirements: 'always',
     groups: 'never: a preview field for payments pricing groups',
-    individual: 'never: only for accounts whose requirements the platform collects (Custom)',
+    individual:
+      'never: the emulator models no persons; Stripe shows a subset to the platform once an Account Link or Session exists, which the service never reads',
     metadata: 'always',
     payouts_enabled: 'always',
     requirements: 'always',

@@ -89,7 +89,7 @@ describe('stripe:setup', () => {
       id: expect.stringMatching(/^we_/),
       object: 'webhook_endpoint',
       api_version: stripeApiVersion,
-      application: null,
+      application: localDefaults.stripeClientId,
       created: expect.any(Number),
       description: 'connect-onboarding: events of connected accounts',
       enabled_events: [...handledEventTypes],
@@ -150,6 +150,38 @@ describe('stripe:setup', () => {
       clientId: localDefaults.stripeClientId,
       webhookSecrets: 'whsec_kept0000000000000000',
     });
+  });
+
+  it("refuses an endpoint it did not create, saying when Stripe's `application` shows it is no Connect endpoint", async () => {
+    const { createStripeClient } = await import('../../shared/stripe/client');
+    const stripe = createStripeClient(localDefaults.stripeSecretKey, {
+      apiBase: new URL(emulator.url),
+      timeoutMs: 5000,
+    });
+    const own = await stripe.webhookEndpoints.create({
+      url: 'https://own.example/webhooks/stripe',
+      enabled_events: ['account.updated'],
+      api_version: stripeApiVersion,
+    });
+    const connect = await stripe.webhookEndpoints.create({
+      url: 'https://connect.example/webhooks/stripe',
+      enabled_events: ['account.updated'],
+      api_version: stripeApiVersion,
+      connect: true,
+    });
+
+    const ownRun = await run('--api-url', 'https://own.example');
+    const connectRun = await run('--api-url', 'https://connect.example');
+
+    expect(ownRun.code).toBe(1);
+    expect(ownRun.errors).toEqual([
+      `stripe:setup: webhook endpoint ${own.id} at https://own.example/webhooks/stripe was not created by this script and is not a Connect endpoint (it receives no connected account's events): delete it in the Dashboard and run again to create one.`,
+    ]);
+    expect(connectRun.code).toBe(1);
+    expect(connectRun.errors).toEqual([
+      `stripe:setup: webhook endpoint ${connect.id} at https://connect.example/webhooks/stripe was not created by this script: delete it in the Dashboard and run again to create one.`,
+    ]);
+    expect(secretsManager.calls.filter((call) => call === 'PutSecretValue')).toEqual([]);
   });
 
   it('changes nothing in a dry run and says what it would do', async () => {
