@@ -106,8 +106,9 @@ export const secretsManagerSecrets = ({
     let raw: unknown;
     try {
       raw = JSON.parse(text ?? '');
-    } catch (error) {
-      throw misconfigured('(all)', 'is not a JSON object', error);
+    } catch {
+      // Not kept as the cause: V8's message quotes the text around the mistake, which is the secret's.
+      throw misconfigured('(all)', 'is not a JSON object');
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
       throw misconfigured('(all)', 'is not a JSON object');

@@ -13,7 +13,7 @@ import { type EpochMs, toIso } from '../time';
 import { toAccountView } from './account-view';
 import { confirmationMatches, hashConfirmation, isWellFormedConfirmation } from './confirmation';
 import { connectedNotice } from './connected-notice';
-import { findOwnedAccount } from './owned-account';
+import { accountRefusals, findOwnedAccount } from './owned-account';
 
 export interface ConfirmAccountContext {
   readonly accounts: Pick<AccountsRepo, 'get' | 'confirm'>;
@@ -56,16 +56,28 @@ const presentedValue = (request: ConfirmRequest): string => {
   return confirmation;
 };
 
-/** Confirms the token user's pending account, or answers why not; confirmed already is a 200 (retries). */
+/**
+ * Confirms the token user's pending account, or answers why not; confirmed already is a 200 (retries). An
+ * account Stripe disconnected before its confirmation (the deauthorization webhook got there first) is a 409:
+ * confirming it would announce `account.connected` for an account the platform no longer reaches.
+ */
 export const confirmAccount = async (request: ConfirmRequest, context: ConfirmAccountContext) => {
   const value = presentedValue(request);
   const record = await findOwnedAccount(context.accounts, request.accountId, request.platformUserId);
   if (!isPendingConfirmation(record)) return toAccountView(record);
+  if (record.status !== 'connected') throw accountRefusals.deauthorized(record.accountId);
   if (!confirmationMatches(value, record.confirmationHash ?? '')) throw confirmationInvalid();
   if ((record.confirmationExpiresAt ?? 0) <= context.now) throw confirmationExpired();
   const result = await context.accounts.confirm(record, hashConfirmation(value), context.now);
   const current = result.ok ? result.record : result.current;
-  // Refused, the item changed since the read: a newer flow replaced the value (or the owner), or it was confirmed.
+  // Refused, the item changed since the read: a newer flow replaced the value (or the owner), or it was confirmed,
+  // or Stripe disconnected it.
+  if (
+    current?.platformUserId === record.platformUserId &&
+    current.status !== 'connected' &&
+    isPendingConfirmation(current)
+  )
+    throw accountRefusals.deauthorized(record.accountId);
   if (!current || current.platformUserId !== record.platformUserId || isPendingConfirmation(current))
     throw confirmationInvalid();
   // Ours: written now, or refused but confirmed at this request's instant (the SDK retried our own write after

@@ -589,7 +589,10 @@ const capabilitiesMissingWrite = (
   },
 });
 
-/** The platform confirms its user's pending account with the value's hash, once, before it expires. */
+/**
+ * The platform confirms its user's pending account with the value's hash, once, before it expires, and only
+ * while it is connected: an account Stripe disconnected meanwhile is nobody's to announce.
+ */
 const confirmationWrite = (
   tableName: string,
   { accountId, platformUserId }: Pick<AccountRecord, 'accountId' | 'platformUserId'>,
@@ -599,8 +602,15 @@ const confirmationWrite = (
   TableName: tableName,
   Key: { accountId },
   UpdateExpression: 'SET confirmedAt = :at, updatedAt = :at REMOVE confirmationHash, confirmationExpiresAt',
-  ConditionExpression: all(exists, ownedBy, isPending, confirmationIs, confirmationUnexpired),
-  ExpressionAttributeValues: { ':user': platformUserId, ':confirmationHash': hash, ':now': now, ':at': toIso(now) },
+  ConditionExpression: all(exists, ownedBy, isConnected, isPending, confirmationIs, confirmationUnexpired),
+  ExpressionAttributeNames: statusName,
+  ExpressionAttributeValues: {
+    ':user': platformUserId,
+    ':connected': 'connected',
+    ':confirmationHash': hash,
+    ':now': now,
+    ':at': toIso(now),
+  },
 });
 
 /** The account write of a change from a webhook event, for the events repo's transaction. */

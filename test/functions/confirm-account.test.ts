@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mintConfirmation } from '../../shared/accounts/confirmation';
+import { useAccountNotices } from '../../shared/clients/notices';
 import { maxJsonBodyBytes } from '../../shared/http/json-body';
+import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { useLocalStack } from '../support/local-stack';
 import {
   apiError,
@@ -127,6 +129,39 @@ describe('POST /accounts/{accountId}/confirm', () => {
         ),
       },
     );
+    expect(await storedAccount(stack, accountId)).not.toHaveProperty('confirmedAt');
+  });
+
+  it('refuses to confirm an account Stripe disconnected while it waited (409), and announces nothing', async () => {
+    // The flow ended and its value is on the way to the platform; meanwhile the owner disconnected the
+    // platform at Stripe and the deauthorization webhook marked the record.
+    const minted = mintConfirmation(Date.now());
+    const item = await seedAccount(stack, {
+      platformUserId: 'confirm_gone',
+      type: 'standard',
+      status: 'deauthorized',
+      pending: { hash: minted.hash, expiresAt: minted.expiresAt },
+    });
+    const accountId = String(item.accountId);
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    try {
+      expect(
+        await callApi(stack, 'POST', confirmPath(accountId), await as('confirm_gone'), {
+          confirmation: minted.value,
+        }),
+      ).toMatchObject({
+        status: 409,
+        body: apiError(
+          'conflict_error',
+          'account_deauthorized',
+          `${accountId} is no longer connected to the platform; connect it again first.`,
+        ),
+      });
+    } finally {
+      useAccountNotices(undefined);
+    }
+    expect(notices).toEqual([]);
     expect(await storedAccount(stack, accountId)).not.toHaveProperty('confirmedAt');
   });
 

@@ -1,5 +1,6 @@
 import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
+import { formatLogLine } from '../../shared/observability/log-line';
 import { parsePlatformSecrets, secretsManagerSecrets } from '../../shared/secrets';
 
 const valid = {
@@ -101,6 +102,31 @@ describe('secretsManagerSecrets', () => {
     now = 11;
 
     await expect(secrets.get()).resolves.toMatchObject({ webhookSecrets: ['whsec_new'] });
+  });
+
+  it.each([
+    ['pasted as the bare value', 'Zq8fW2mNp4Lx7Rb1Tc9Vd3Yh6Kj0Gs5E'],
+    [
+      'typed with a curly quote',
+      '{"secretKey":"sk_test_1","platformTokenSecret":\u201cZq8fW2mNp4Lx7Rb1Tc9Vd3Yh6Kj0Gs5E\u201d}',
+    ],
+  ])('logs none of a secret that is not JSON (%s): the parser quotes the text around its mistake', async (_, text) => {
+    const { client } = scriptedClient([text]);
+    const failure = await secretsManagerSecrets({ client, secretId: 'arn:secret' })
+      .get()
+      .catch((error: unknown) => error as Error);
+
+    // What the service middleware logs for a request that failed on it: the error and its cause, at ERROR.
+    const line = formatLogLine({
+      level: 'ERROR',
+      message: 'request failed',
+      service: 'test',
+      lambda: undefined,
+      sampleRate: 0,
+      attributes: { error: failure, cause: (failure as { cause?: unknown }).cause },
+    });
+    expect(line).toContain('secret field (all) is not a JSON object');
+    expect(line).not.toContain('Zq8fW');
   });
 
   it('names a secret that is not a JSON object', async () => {

@@ -274,7 +274,7 @@ describe('accountsRepo writes', () => {
     expect(inputs[1]?.ExpressionAttributeValues).not.toHaveProperty(':confirmationHash');
   });
 
-  it('confirms once: only the owner, only while pending, only with the stored hash, only before it expires', async () => {
+  it('confirms once: only the owner, only while connected and pending, only with the stored hash, only before it expires', async () => {
     const { repo, inputs } = recording({ Attributes: { accountId: 'acct_1', confirmedAt: 'x' } });
     expect(await repo.confirm({ accountId: 'acct_1', platformUserId: 'user_1' }, 'b'.repeat(64), now)).toEqual({
       ok: true,
@@ -285,9 +285,13 @@ describe('accountsRepo writes', () => {
       TableName: 'accounts',
       Key: { accountId: 'acct_1' },
       UpdateExpression: 'SET confirmedAt = :at, updatedAt = :at REMOVE confirmationHash, confirmationExpiresAt',
-      ConditionExpression: [exists, ownedBy, isPending, confirmationIs, confirmationUnexpired].join(' AND '),
+      ConditionExpression: [exists, ownedBy, isConnected, isPending, confirmationIs, confirmationUnexpired].join(
+        ' AND ',
+      ),
+      ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':user': 'user_1',
+        ':connected': 'connected',
         ':confirmationHash': 'b'.repeat(64),
         ':now': now,
         ':at': '2026-01-02T03:04:05.678Z',
