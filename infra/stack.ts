@@ -124,6 +124,8 @@ export class ConnectOnboardingStack extends Stack {
         if (access === 'read') tables[table].grantReadData(service.function);
         if (access === 'write') tables[table].grantWriteData(service.function);
         if (access === 'readWrite') tables[table].grantReadWriteData(service.function);
+        if (access === 'put') tables[table].grant(service.function, 'dynamodb:PutItem');
+        if (access === 'update') tables[table].grant(service.function, 'dynamodb:UpdateItem');
       }
       if (spec.readsSecret) secret.grantRead(service.function);
       if (spec.publishesNotices && noticeBus) noticeBus.grantPutEventsTo(service.function);

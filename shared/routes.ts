@@ -18,7 +18,11 @@ export const functionNames = [
 ] as const;
 export type FunctionName = (typeof functionNames)[number];
 
-export type TableAccess = 'read' | 'write' | 'readWrite';
+/**
+ * What a function may do to a table: read, write (put, update, delete), both, or, for a function that only ever
+ * makes one kind of write, that write alone (`put`, `update`).
+ */
+export type TableAccess = 'read' | 'write' | 'readWrite' | 'put' | 'update';
 
 export interface FunctionSpec {
   /** `functions/<name>.ts` exports `handler`. */
@@ -39,7 +43,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
   authorize: {
     name: 'authorize',
     description: 'Mints a single-use OAuth state and redirects the browser to Stripe',
-    tables: { states: 'write' },
+    tables: { states: 'put' },
     readsSecret: true,
     publishesNotices: false,
     timeoutSeconds: 10,
@@ -48,7 +52,7 @@ export const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = {
   callback: {
     name: 'callback',
     description: 'Consumes the OAuth state, exchanges the code and stores the connected account',
-    tables: { states: 'write', accounts: 'readWrite' },
+    tables: { states: 'update', accounts: 'readWrite' },
     readsSecret: true,
     publishesNotices: true,
     timeoutSeconds: 15,

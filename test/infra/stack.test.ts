@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { ConnectOnboardingStack } from '../../infra/stack';
-import { type FunctionSpec, functionSpecs, routeKey, routes } from '../../shared/routes';
+import { type FunctionSpec, functionSpecs, routeKey, routes, type TableAccess } from '../../shared/routes';
 import { type TableName, tableDefinitions } from '../../shared/tables';
 import { grantsOf, logicalId, synth } from './synth';
 
@@ -19,7 +19,13 @@ const read = [
 ];
 const write = ['BatchWriteItem', 'DeleteItem', 'DescribeTable', 'PutItem', 'UpdateItem'];
 const dynamodb = (actions: string[]) => [...new Set(actions)].map((action) => `dynamodb:${action}`).sort();
-const actionsFor = { read: dynamodb(read), write: dynamodb(write), readWrite: dynamodb([...read, ...write]) };
+const actionsFor = {
+  read: dynamodb(read),
+  write: dynamodb(write),
+  readWrite: dynamodb([...read, ...write]),
+  put: dynamodb(['PutItem']),
+  update: dynamodb(['UpdateItem']),
+} satisfies Record<TableAccess, string[]>;
 const secretRead = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
 const completeSecretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:connect-onboarding/stripe-AbCdEf';
 
@@ -116,6 +122,13 @@ describe('ConnectOnboardingStack', () => {
     ]) {
       expect(grants[accounts]).not.toContain(action);
     }
+  });
+
+  it('lets authorize only put states and the callback only update them (the consume marks a state used)', () => {
+    const states = tableId('states');
+
+    expect(grantsOf(template, roleId(functionSpecs.authorize))[states]).toEqual(['dynamodb:PutItem']);
+    expect(grantsOf(template, roleId(functionSpecs.callback))[states]).toEqual(['dynamodb:UpdateItem']);
   });
 
   it('keeps connected accounts: indexed by platform user, PITR, encrypted, deletion-protected, retained', () => {
