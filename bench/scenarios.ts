@@ -1,7 +1,7 @@
 /**
  * One realistic request per route, prepared fresh for every timed call (a callback needs an
  * unused code and state, a deauthorize a still-connected account, a webhook a new event id).
- * The account routes send what the README's route table documents: a platform token as Bearer
+ * The account routes send what docs/routes.md documents: a platform token as Bearer
  * (API) or ticket (browser), for accounts the bench user owns (the list: a user with 30; onboarding: a
  * user with only the accounts onboarding creates); onboarding's refresh and return routes carry the
  * resume value of that user's unfinished onboarding, as Stripe's redirects do, from the browser that

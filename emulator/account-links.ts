@@ -3,6 +3,7 @@ import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import type { ApiError } from './errors';
 import { missingParameter, parameterError, unknownParameter } from './errors';
+import { isHttpUrl } from './http-util';
 import type { ApiReply } from './idempotency';
 import { randomAlphanumeric } from './ids';
 
@@ -69,7 +70,7 @@ export const noSuchAccount = (accountId: string): ApiError => ({
 function validUrl(ctx: EmulatorContext, params: URLSearchParams, name: string): string | undefined | ApiError {
   const value = params.get(name);
   if (value === null) return undefined;
-  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+  if (!isHttpUrl(value)) {
     return parameterError(name, `Not a valid URL: ${name} must be an absolute http or https URL.`, 'url_invalid');
   }
   if (ctx.livemode && new URL(value).protocol !== 'https:') {

@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ParsedForm } from './form';
 
+/** An absolute http or https URL, the only kind Stripe takes where it sends a browser or an event. */
+export const isHttpUrl = (value: string): boolean => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export async function readBody(req: IncomingMessage): Promise<string> {

@@ -18,7 +18,7 @@ import type Stripe from 'stripe';
 import { type EmulatorContext, seconds } from './context';
 import { type ApiError, apiErrors, missingParameter, parameterError, unknownParameter } from './errors';
 import { ParsedForm } from './form';
-import { apiKeyFrom, readBody, sendJson } from './http-util';
+import { apiKeyFrom, isHttpUrl, readBody, sendJson } from './http-util';
 import { randomAlphanumeric } from './ids';
 import type { StripeEmulator } from './types';
 
@@ -60,8 +60,6 @@ const shown = (record: WebhookEndpointRecord): Stripe.WebhookEndpoint => {
   return endpoint;
 };
 
-const validUrl = (value: string): boolean => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
-
 /** `metadata[key]=value` sets, `metadata[key]=` unsets, `metadata=` clears (Stripe's rules). */
 const mergedMetadata = (current: Stripe.Metadata, form: ParsedForm): Stripe.Metadata => {
   if (form.get('metadata') === '') return {};
@@ -76,7 +74,7 @@ const mergedMetadata = (current: Stripe.Metadata, form: ParsedForm): Stripe.Meta
 function create(ctx: EmulatorContext, store: WebhookEndpointRecord[], form: ParsedForm): Reply {
   const url = form.get('url');
   if (url === undefined) return missingParameter('url');
-  if (!validUrl(url)) return parameterError('url', `Invalid URL: ${url}`, 'url_invalid');
+  if (!isHttpUrl(url)) return parameterError('url', `Invalid URL: ${url}`, 'url_invalid');
   const enabledEvents = form.list('enabled_events');
   if (enabledEvents.length === 0) return missingParameter('enabled_events');
   const secret = `whsec_${randomAlphanumeric(32)}`;
@@ -103,7 +101,7 @@ function update(store: WebhookEndpointRecord[], id: string, form: ParsedForm): R
   const record = store[index];
   if (!record) return noSuchEndpoint(id);
   const url = form.get('url');
-  if (url !== undefined && !validUrl(url)) return parameterError('url', `Invalid URL: ${url}`, 'url_invalid');
+  if (url !== undefined && !isHttpUrl(url)) return parameterError('url', `Invalid URL: ${url}`, 'url_invalid');
   for (const fixed of ['api_version', 'connect']) {
     if (form.has(fixed)) return unknownParameter(fixed);
   }

@@ -6,6 +6,7 @@
 import type { StripeEmulatorOptions } from '../emulator';
 import { settingDefaults, settingVariables } from '../shared/config';
 import { callbackPath, webhookPath } from '../shared/routes';
+import { webhookSecretList } from '../shared/stripe/mode';
 import { type TableName, tableDefinitions } from '../shared/tables';
 import { localDefaults } from './defaults';
 
@@ -25,7 +26,7 @@ export const localCredentials = (env: Env = process.env) => {
     clientId: env.STRIPE_CLIENT_ID ?? localDefaults.stripeClientId,
     webhookSecrets,
     /** The one the emulator signs with: the first of the list (the newest during a rotation). */
-    signingSecret: webhookSecrets.split(',')[0]?.trim() || localDefaults.webhookSecret,
+    signingSecret: webhookSecretList(webhookSecrets)[0] ?? localDefaults.webhookSecret,
     platformTokenSecret: env.PLATFORM_TOKEN_SECRET ?? localDefaults.platformTokenSecret,
   };
 };

@@ -4,7 +4,7 @@
  * returns the choice or throws a StripeModeError whose message says what to do.
  */
 import { webhookPath } from '../shared/routes';
-import { isClientId, isLiveKey, isTestKey, isWebhookSecret } from '../shared/stripe/mode';
+import { isClientId, isLiveKey, isTestKey, isWebhookSecret, webhookSecretList } from '../shared/stripe/mode';
 import { handledEventTypes } from '../shared/webhooks/event-types';
 
 export type StripeMode =
@@ -27,8 +27,10 @@ const clientIdHelp =
   'your test-mode client id from https://dashboard.stripe.com/test/settings/connect/onboarding-options/oauth';
 
 /** A webhook secret list as the service reads it: `whsec_…[,whsec_…]`. */
-export const isWebhookSecretList = (value: string): boolean =>
-  value.split(',').every((secret) => isWebhookSecret(secret.trim()));
+export const isWebhookSecretList = (value: string): boolean => {
+  const secrets = webhookSecretList(value);
+  return secrets.length > 0 && secrets.every(isWebhookSecret);
+};
 
 export const stripeModeFrom = (
   argv: readonly string[],

@@ -19,7 +19,7 @@ import { callbackPath, webhookPath } from '../shared/routes';
 import { secretPlaceholder } from '../shared/secrets';
 import { stripeApiVersion } from '../shared/stripe/api-version';
 import { createStripeClient } from '../shared/stripe/client';
-import { isClientId, isSecretKey, isWebhookSecret } from '../shared/stripe/mode';
+import { isClientId, isSecretKey, isWebhookSecret, webhookSecretList } from '../shared/stripe/mode';
 import { handledEventTypes } from '../shared/webhooks/event-types';
 
 /** A problem the operator can fix: printed as it is, without a stack trace. */
@@ -204,17 +204,14 @@ const readSecret = async (client: Pick<SecretsManagerClient, 'send'>, secretId: 
 
 /** `webhookSecrets` with the new signing secret first; placeholders dropped, other secrets kept (a rotation). */
 const withSigningSecret = (current: unknown, secret: string): string =>
-  [secret, ...String(current ?? '').split(',')]
-    .map((item) => item.trim())
+  [secret, ...webhookSecretList(current)]
     .filter(
       (item, index, all) => isWebhookSecret(item) && !item.includes(secretPlaceholder) && all.indexOf(item) === index,
     )
     .join(',');
 
 const hasSigningSecret = (current: unknown): boolean =>
-  String(current ?? '')
-    .split(',')
-    .some((item) => isWebhookSecret(item.trim()) && !item.includes(secretPlaceholder));
+  webhookSecretList(current).some((item) => isWebhookSecret(item) && !item.includes(secretPlaceholder));
 
 export interface SetupClients {
   readonly stripe: Stripe;

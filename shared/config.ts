@@ -129,7 +129,7 @@ export const maxStateTtlSeconds = 3600;
 export const readServiceConfig = (env: Env): ServiceConfig => {
   const apiBase = env[variable.stripeApiBase];
   if (apiBase && !URL.canParse(apiBase)) throw configError(variable.stripeApiBase, 'is not an absolute URL');
-  const livemodeMismatch = env[variable.livemodeMismatch] ?? settingDefaults.livemodeMismatch;
+  const livemodeMismatch = env[variable.livemodeMismatch] || settingDefaults.livemodeMismatch;
   const stateTtlSeconds = positiveInteger(env, variable.stateTtlSeconds, settingDefaults.stateTtlSeconds);
   if (stateTtlSeconds > maxStateTtlSeconds)
     throw configError(variable.stateTtlSeconds, `must be at most ${maxStateTtlSeconds}`);

@@ -5,7 +5,7 @@
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigurationError, SecretsUnavailableError } from './errors';
-import { isClientId, isSecretKey, isWebhookSecret } from './stripe/mode';
+import { isClientId, isSecretKey, isWebhookSecret, webhookSecretList } from './stripe/mode';
 
 export interface PlatformSecrets {
   readonly secretKey: string;
@@ -33,14 +33,6 @@ const requireString = (
   return value.trim();
 };
 
-const splitSecrets = (value: unknown): string[] => {
-  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
-  return list
-    .filter((item): item is string => typeof item === 'string')
-    .map((item) => item.trim())
-    .filter(Boolean);
-};
-
 /** What the stack writes into a new secret until an operator sets the real Stripe values. */
 export const secretPlaceholder = 'REPLACE_ME';
 
@@ -54,7 +46,7 @@ export const parsePlatformSecrets = (raw: Record<string, unknown>): PlatformSecr
       );
     }
   }
-  const webhookSecrets = splitSecrets(raw.webhookSecrets);
+  const webhookSecrets = webhookSecretList(raw.webhookSecrets);
   if (webhookSecrets.length === 0) throw misconfigured('webhookSecrets', 'is missing');
   if (!webhookSecrets.every(isWebhookSecret)) {
     throw misconfigured('webhookSecrets', 'has the wrong format');

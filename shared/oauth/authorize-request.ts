@@ -4,19 +4,15 @@
  */
 import type Stripe from 'stripe';
 import { badRequest } from '../errors';
-import { parseQuery, refuseUnknownParameters, requiredParam, singleParam } from '../http/query';
+import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
 import { capabilityNamePattern } from '../stripe/ids';
-import { type ConnectFlow, isConnectFlow } from './flow';
-import { validateReturnTo } from './return-to';
+import type { ConnectFlow } from './flow';
+import { type FlowStart, flowStartParameters, parseFlowStart } from './flow-start';
 import { parseStripeUser } from './stripe-user';
 
-export interface AuthorizeRequest {
-  readonly flow: ConnectFlow;
-  /** Checked by the token verifier, so a missing one is a 401 like any other bad token. */
-  readonly ticket: string | undefined;
+export interface AuthorizeRequest extends FlowStart {
   readonly stripeUser: Readonly<Record<string, string>>;
   readonly suggestedCapabilities: readonly string[];
-  readonly returnTo: string | undefined;
   readonly stripeLanding: 'login' | 'register' | undefined;
   readonly alwaysPrompt: boolean;
 }
@@ -40,9 +36,7 @@ const stripeAuthorizeParameters = {
 
 /** `stripe_user[...]` fields are checked one by one in stripe-user.ts; arrays are sent as `name[]`. */
 const knownParameters = new Set([
-  'type',
-  'ticket',
-  'return_to',
+  ...flowStartParameters,
   ...Object.entries(stripeAuthorizeParameters)
     .filter(([name, passed]) => passed && name !== 'stripe_user')
     .map(([name]) => (name === 'suggested_capabilities' ? `${name}[]` : name)),
@@ -95,15 +89,11 @@ export const parseAuthorizeRequest = (
     [...knownParameters, 'stripe_user[...]'],
     (key) => knownParameters.has(key) || key.startsWith('stripe_user'),
   );
-  const flow = requiredParam(query, 'type');
-  if (!isConnectFlow(flow)) throw badRequest('invalid_parameter', 'type must be standard or express.');
-  const returnTo = singleParam(query, 'return_to');
+  const start = parseFlowStart(query, returnToOrigins);
   return {
-    flow,
-    ticket: singleParam(query, 'ticket'),
-    stripeUser: parseStripeUser(query, flow),
-    suggestedCapabilities: parseCapabilities(query, flow),
-    returnTo: returnTo === undefined ? undefined : validateReturnTo(returnTo, returnToOrigins),
-    ...parseStandardOnly(query, flow),
+    ...start,
+    stripeUser: parseStripeUser(query, start.flow),
+    suggestedCapabilities: parseCapabilities(query, start.flow),
+    ...parseStandardOnly(query, start.flow),
   };
 };

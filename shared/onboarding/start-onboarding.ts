@@ -7,11 +7,11 @@
 
 import { unconfirmableHash } from '../accounts/confirmation';
 import type { ServiceConfig } from '../config';
-import { badRequest, conflict, ServiceError, tooManyRequests, withCookies } from '../errors';
-import { parseQuery, refuseUnknownParameters, requiredParam, singleParam } from '../http/query';
+import { conflict, ServiceError, tooManyRequests, withCookies } from '../errors';
+import { parseQuery, refuseUnknownParameters } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
-import { type ConnectFlow, flowLabel, isConnectFlow } from '../oauth/flow';
-import { validateReturnTo } from '../oauth/return-to';
+import { type ConnectFlow, flowLabel } from '../oauth/flow';
+import { flowStartParameters, parseFlowStart } from '../oauth/flow-start';
 import { verifyPlatformToken } from '../platform-token';
 import type { PlatformSecrets } from '../secrets';
 import { classifyStripeError, isSavedFailure, stripeFailure } from '../stripe/errors';
@@ -47,22 +47,14 @@ export interface StartOnboardingRequest {
   readonly returnTo: string | undefined;
 }
 
-const knownParameters = ['type', 'ticket', 'return_to'];
-
 export const parseStartOnboarding = (
   rawQueryString: string | undefined,
   returnToOrigins: readonly string[],
 ): StartOnboardingRequest => {
   const query = parseQuery(rawQueryString);
-  refuseUnknownParameters(query, '/connect/onboard', knownParameters);
-  const type = requiredParam(query, 'type');
-  if (!isConnectFlow(type)) throw badRequest('invalid_parameter', 'type must be express or standard.');
-  const returnTo = singleParam(query, 'return_to');
-  return {
-    type,
-    ticket: singleParam(query, 'ticket'),
-    returnTo: returnTo === undefined ? undefined : validateReturnTo(returnTo, returnToOrigins),
-  };
+  refuseUnknownParameters(query, '/connect/onboard', flowStartParameters);
+  const { flow, ticket, returnTo } = parseFlowStart(query, returnToOrigins);
+  return { type: flow, ticket, returnTo };
 };
 
 /**

@@ -18,3 +18,15 @@ export const isClientId = (value: string): boolean => /^ca_\S+$/.test(value);
 
 /** One webhook signing secret. */
 export const isWebhookSecret = (value: string): boolean => /^whsec_\S+$/.test(value);
+
+/**
+ * The secrets of a webhook secret list (the secret's `webhookSecrets`, `STRIPE_WEBHOOK_SECRETS` locally):
+ * comma-separated, or a JSON array; blank entries dropped.
+ */
+export const webhookSecretList = (value: unknown): string[] => {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  return list
+    .filter((item): item is string => typeof item === 'string')
+    .map((item) => item.trim())
+    .filter(Boolean);
+};

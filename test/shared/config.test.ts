@@ -25,6 +25,19 @@ describe('readServiceConfig', () => {
     });
   });
 
+  it('reads an empty variable as unset: the default, for every setting that has one', () => {
+    const blank = {
+      STATE_TTL_SECONDS: '',
+      STRIPE_TIMEOUT_MS: '',
+      WEBHOOK_TOLERANCE_SECONDS: '',
+      LIVEMODE_MISMATCH: '',
+      EXPRESS_FEES_PAYER: '',
+      EXPRESS_LOSSES: '',
+    };
+
+    expect(readServiceConfig({ ...env, ...blank })).toEqual(readServiceConfig(env));
+  });
+
   it.each([
     ['application', 'stripe'],
     ['account', 'stripe'],

@@ -274,7 +274,7 @@ describe('startOnboarding', () => {
     await expect(start({ type: 'custom', ticket })).rejects.toMatchObject({
       kind: 'invalid_request',
       code: 'invalid_parameter',
-      message: 'type must be express or standard.',
+      message: 'type must be standard or express.',
     });
     await expect(start({ type: 'express', ticket, colour: 'blue' })).rejects.toMatchObject({
       kind: 'invalid_request',
