@@ -134,7 +134,6 @@ export const createScenarios = (fixtures: Fixtures, pools: ScenarioPools): Scena
   ];
 };
 
-/** The request a function's cold start is measured with: its main route. */
 /**
  * The scenarios every measurement runs, over the data they need, seeded first: a connected account of each
  * type, 64 accounts for webhook events, and the lister's 30 confirmed accounts.
@@ -149,6 +148,7 @@ export const seededScenarios = async (fixtures: Fixtures): Promise<Scenario[]> =
   return scenarios;
 };
 
+/** The request a function's cold start is measured with: its main route (an API route before a browser's). */
 export const coldScenarioFor = (scenarios: readonly Scenario[], name: FunctionName): Scenario => {
   const scenario =
     scenarios.find((candidate) => candidate.route.function === name && candidate.route.caller !== 'browser') ??
