@@ -224,29 +224,39 @@ const asTags = (value: unknown): Record<string, string> | undefined => {
   return Object.fromEntries(pairs);
 };
 
-/** Reads the settings from CDK context (`-c name=value` or cdk.json `context`). */
-export const settingsFromContext = (node: Node): ConnectOnboardingSettings => {
-  const get = (name: keyof ConnectOnboardingSettings): unknown => node.tryGetContext(name);
-  return {
-    secretArn: asString(get('secretArn')),
-    successUrl: asString(get('successUrl')),
-    failureUrl: asString(get('failureUrl')),
-    returnToOrigins: asList(get('returnToOrigins')),
-    stateTtlSeconds: asNumber(get('stateTtlSeconds')),
-    callbackUrl: asString(get('callbackUrl')),
-    eventBusArn: asString(get('eventBusArn')),
-    webhookToleranceSeconds: asNumber(get('webhookToleranceSeconds')),
-    livemodeMismatch: asString(get('livemodeMismatch')) as LivemodeMismatch | undefined,
-    expressFeesPayer: asString(get('expressFeesPayer')) as ExpressFeesPayer | undefined,
-    expressLosses: asString(get('expressLosses')) as ExpressLossesPayer | undefined,
-    retainData: asBoolean('retainData', get('retainData')),
-    logLevel: asString(get('logLevel')),
-    throttleRateLimit: asNumber(get('throttleRateLimit')),
-    throttleBurstLimit: asNumber(get('throttleBurstLimit')),
-    stageName: asString(get('stageName')),
-    domainName: asString(get('domainName')),
-    certificateArn: asString(get('certificateArn')),
-    alarmTopicArn: asString(get('alarmTopicArn')),
-    tags: asTags(get('tags')),
-  };
+/**
+ * How each setting is read from CDK context: one reader per field, so a new setting does not compile until it
+ * says how it is read (a forgotten one would ignore its `-c name=…` without a word).
+ */
+const contextReaders: {
+  readonly [K in keyof ConnectOnboardingSettings]-?: (value: unknown) => ConnectOnboardingSettings[K];
+} = {
+  secretArn: asString,
+  successUrl: asString,
+  failureUrl: asString,
+  returnToOrigins: asList,
+  stateTtlSeconds: asNumber,
+  callbackUrl: asString,
+  eventBusArn: asString,
+  webhookToleranceSeconds: asNumber,
+  livemodeMismatch: (value) => asString(value) as LivemodeMismatch | undefined,
+  expressFeesPayer: (value) => asString(value) as ExpressFeesPayer | undefined,
+  expressLosses: (value) => asString(value) as ExpressLossesPayer | undefined,
+  retainData: (value) => asBoolean('retainData', value),
+  logLevel: asString,
+  throttleRateLimit: asNumber,
+  throttleBurstLimit: asNumber,
+  stageName: asString,
+  domainName: asString,
+  certificateArn: asString,
+  alarmTopicArn: asString,
+  tags: asTags,
 };
+
+/** Reads the settings from CDK context (`-c name=value` or cdk.json `context`). */
+export const settingsFromContext = (node: Node): ConnectOnboardingSettings =>
+  Object.fromEntries(
+    (Object.entries(contextReaders) as [keyof ConnectOnboardingSettings, (value: unknown) => unknown][]).map(
+      ([name, read]) => [name, read(node.tryGetContext(name))],
+    ),
+  ) as ConnectOnboardingSettings;

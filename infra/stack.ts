@@ -5,7 +5,7 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { settingVariables as variable } from '../shared/config';
+import { settingEnvironment } from '../shared/config';
 import {
   callbackPath,
   type FunctionName,
@@ -93,15 +93,18 @@ export class ConnectOnboardingStack extends Stack {
       : undefined;
 
     const common: Record<string, string> = {
-      [variable.callbackUrl]: callbackUrl,
-      [variable.successUrl]: settings.successUrl,
-      [variable.failureUrl]: settings.failureUrl,
-      [variable.returnToOrigins]: settings.returnToOrigins.join(','),
-      [variable.stateTtlSeconds]: String(settings.stateTtlSeconds),
-      [variable.webhookToleranceSeconds]: String(settings.webhookToleranceSeconds),
-      [variable.livemodeMismatch]: settings.livemodeMismatch,
-      [variable.expressFeesPayer]: settings.expressFeesPayer,
-      [variable.expressLosses]: settings.expressLosses,
+      // Stripe's own hosts in AWS (no STRIPE_API_BASE), and the functions' default Stripe timeout.
+      ...settingEnvironment<'stripeApiBase' | 'stripeTimeoutMs'>({
+        callbackUrl,
+        successUrl: settings.successUrl,
+        failureUrl: settings.failureUrl,
+        returnToOrigins: settings.returnToOrigins.join(','),
+        stateTtlSeconds: String(settings.stateTtlSeconds),
+        webhookToleranceSeconds: String(settings.webhookToleranceSeconds),
+        livemodeMismatch: settings.livemodeMismatch,
+        expressFeesPayer: settings.expressFeesPayer,
+        expressLosses: settings.expressLosses,
+      }),
       LOG_LEVEL: settings.logLevel,
       // The application metrics (EMF) land beside the stack's own alarm metrics, one namespace per deployment.
       POWERTOOLS_METRICS_NAMESPACE: this.stackName,

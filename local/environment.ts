@@ -4,7 +4,7 @@
  */
 
 import type { StripeEmulatorOptions } from '../emulator';
-import { settingDefaults, settingVariables } from '../shared/config';
+import { settingDefaults, settingEnvironment, settingVariables } from '../shared/config';
 import { callbackPath, webhookPath } from '../shared/routes';
 import { webhookSecretList } from '../shared/stripe/mode';
 import { type TableName, tableDefinitions } from '../shared/tables';
@@ -85,18 +85,19 @@ export const localEnvironment = ({
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     DYNAMODB_ENDPOINT: dynamoDbEndpoint,
     ...Object.fromEntries(Object.values(tableDefinitions).map((table) => [table.envVar, tableName(table.name)])),
-    ...(emulatorUrl ? { [variable.stripeApiBase]: emulatorUrl } : {}),
-    [variable.callbackUrl]: `${gatewayUrl}${callbackPath}`,
-    [variable.successUrl]: env[variable.successUrl] ?? `${gatewayUrl}${localPagePaths.success}`,
-    [variable.failureUrl]: env[variable.failureUrl] ?? `${gatewayUrl}${localPagePaths.failure}`,
-    [variable.returnToOrigins]: env[variable.returnToOrigins] ?? gatewayUrl,
-    [variable.stateTtlSeconds]: env[variable.stateTtlSeconds] ?? String(settingDefaults.stateTtlSeconds),
-    [variable.stripeTimeoutMs]: env[variable.stripeTimeoutMs] ?? String(settingDefaults.stripeTimeoutMs),
-    [variable.webhookToleranceSeconds]:
-      env[variable.webhookToleranceSeconds] ?? String(settingDefaults.webhookToleranceSeconds),
-    [variable.livemodeMismatch]: env[variable.livemodeMismatch] ?? settingDefaults.livemodeMismatch,
-    [variable.expressFeesPayer]: env[variable.expressFeesPayer] ?? settingDefaults.expressFeesPayer,
-    [variable.expressLosses]: env[variable.expressLosses] ?? settingDefaults.expressLosses,
+    ...settingEnvironment({
+      stripeApiBase: emulatorUrl || undefined,
+      callbackUrl: `${gatewayUrl}${callbackPath}`,
+      successUrl: env[variable.successUrl] ?? `${gatewayUrl}${localPagePaths.success}`,
+      failureUrl: env[variable.failureUrl] ?? `${gatewayUrl}${localPagePaths.failure}`,
+      returnToOrigins: env[variable.returnToOrigins] ?? gatewayUrl,
+      stateTtlSeconds: env[variable.stateTtlSeconds] ?? String(settingDefaults.stateTtlSeconds),
+      stripeTimeoutMs: env[variable.stripeTimeoutMs] ?? String(settingDefaults.stripeTimeoutMs),
+      webhookToleranceSeconds: env[variable.webhookToleranceSeconds] ?? String(settingDefaults.webhookToleranceSeconds),
+      livemodeMismatch: env[variable.livemodeMismatch] ?? settingDefaults.livemodeMismatch,
+      expressFeesPayer: env[variable.expressFeesPayer] ?? settingDefaults.expressFeesPayer,
+      expressLosses: env[variable.expressLosses] ?? settingDefaults.expressLosses,
+    }),
     STRIPE_SECRET_KEY: credentials.secretKey,
     STRIPE_CLIENT_ID: credentials.clientId,
     STRIPE_WEBHOOK_SECRETS: credentials.webhookSecrets,

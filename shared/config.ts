@@ -87,6 +87,21 @@ export const settingVariables = {
 } as const satisfies Record<keyof ServiceConfig, string>;
 const variable = settingVariables;
 
+/**
+ * The environment variables that carry these settings' values (given by `ServiceConfig` field), as the stack and
+ * `npm start` set them. Every field must be given: a caller names the ones it leaves to the functions' defaults
+ * as `Unset` (an undefined value is left out too), so a new setting does not compile until each caller decides.
+ */
+export const settingEnvironment = <Unset extends keyof ServiceConfig = never>(
+  values: Readonly<Record<Exclude<keyof ServiceConfig, Unset>, string | undefined>>,
+): Record<string, string> => {
+  const environment: Record<string, string> = {};
+  for (const [field, value] of Object.entries(values) as [keyof ServiceConfig, string | undefined][]) {
+    if (value !== undefined) environment[variable[field]] = value;
+  }
+  return environment;
+};
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 const configError = (variable: string, problem: string): ConfigurationError =>
