@@ -35,10 +35,19 @@ export function updateAccount(ctx: EmulatorContext, accountId: string, patch: St
   return event;
 }
 
+/** The event types {@link triggerEvent} sends, each with the object Stripe puts in it. */
+export const triggerableEventTypes = [
+  'account.updated',
+  'account.application.authorized',
+  'account.application.deauthorized',
+  'capability.updated',
+] as const;
+
 /**
  * Like `stripe trigger`: account.updated, account.application.authorized, account.application.deauthorized
  * (which also revokes the connection, as when the user disconnects in their Dashboard), capability.updated.
- * Other types are sent with the account as data.object, for "unknown event type" tests.
+ * Another type is refused rather than sent with an object Stripe would not put in it: a handler written
+ * against the wrong object would pass its tests here and fail at Stripe.
  */
 export function triggerEvent(ctx: EmulatorContext, type: string, accountId: string): StripeEvent {
   const account = requireAccount(ctx, accountId);
@@ -62,7 +71,10 @@ export function triggerEvent(ctx: EmulatorContext, type: string, accountId: stri
       });
     }
     default:
-      return ctx.emit({ type, account: accountId, object: cloneAccount(account) });
+      throw new Error(
+        `The emulator does not trigger ${type}: it triggers ${triggerableEventTypes.join(', ')}. ` +
+          'Add a case to triggerEvent (emulator/events.ts) that sends the object Stripe sends with it.',
+      );
   }
 }
 

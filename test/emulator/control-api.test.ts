@@ -107,6 +107,10 @@ describe('StripeEmulator', () => {
 
     it('answers bad control requests with 400 and unknown routes with 404', async () => {
       expect(await control('POST', '/_emulator/trigger', { type: 'account.updated' })).toMatchObject({ status: 400 });
+      expect(await control('POST', '/_emulator/trigger', { type: 'payout.paid', account: accountId })).toMatchObject({
+        status: 400,
+        json: { error: { message: expect.stringContaining('The emulator does not trigger payout.paid') } },
+      });
       expect(await control('POST', '/_emulator/faults', { method: 'GET', path: '/x', mode: 'explode' })).toMatchObject({
         status: 400,
       });

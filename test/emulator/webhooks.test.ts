@@ -173,6 +173,14 @@ describe('StripeEmulator', () => {
       await expect(stripe.accounts.retrieve(accountId)).rejects.toBeInstanceOf(Stripe.errors.StripePermissionError);
     });
 
+    it('refuses to trigger a type it has no object for, naming the ones it sends', async () => {
+      const accountId = await connect(emulator, 'standard');
+
+      await expect(emulator.trigger('payout.paid', accountId)).rejects.toThrow(
+        'The emulator does not trigger payout.paid: it triggers account.updated, account.application.authorized',
+      );
+    });
+
     it('refuses to trigger events for an unknown account', async () => {
       await expect(emulator.trigger('account.updated', 'acct_nope')).rejects.toThrow('No such account: acct_nope');
     });
