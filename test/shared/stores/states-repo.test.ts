@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createStatesRepo, type StateItem } from '../../../shared/stores/states-repo';
 
@@ -41,5 +42,50 @@ describe('createStatesRepo', () => {
     );
 
     await expect(createStatesRepo(client, 'states').put(item)).rejects.toMatchObject({ code: 'store_unavailable' });
+  });
+
+  describe('consume refused', () => {
+    const now = item.expiresAt - 1;
+    /** A refusal of the consume's condition, with the item as the engine returned it (or none, as dynalite). */
+    const refusedWith = (stored: Partial<StateItem> | undefined) =>
+      failingWith(
+        Object.assign(new Error('The conditional request failed'), {
+          name: 'ConditionalCheckFailedException',
+          ...(stored ? { Item: marshall(stored) } : {}),
+        }),
+      ).client;
+    const consume = (stored: Partial<StateItem> | undefined, bindingHash: string, at: number) =>
+      createStatesRepo(refusedWith(stored), 'states').consume(item.stateHash, bindingHash, at);
+
+    const used = { ...item, consumedBy: 'another consume' };
+    const otherBrowser = 'x'.repeat(43);
+    const later = item.expiresAt + 1;
+
+    it.each<{
+      state: string;
+      stored: Partial<StateItem> | undefined;
+      binding?: string;
+      at?: number;
+      reason: 'unknown' | 'mismatch' | 'expired';
+    }>([
+      { state: 'gone, or refused by an engine that returns no item', stored: undefined, reason: 'unknown' },
+      { state: 'used by another consume', stored: used, reason: 'unknown' },
+      { state: 'used, asked from another browser', stored: used, binding: otherBrowser, reason: 'unknown' },
+      { state: 'used, asked after its expiry', stored: used, at: later, reason: 'unknown' },
+      { state: 'unused, asked from another browser', stored: item, binding: otherBrowser, reason: 'mismatch' },
+      {
+        state: 'unused, from another browser after its expiry',
+        stored: item,
+        binding: otherBrowser,
+        at: later,
+        reason: 'mismatch',
+      },
+      { state: 'unused, asked after its expiry', stored: item, at: later, reason: 'expired' },
+    ])(
+      'reads a refusal of a state $state as $reason',
+      async ({ stored, binding = item.bindingHash, at = now, reason }) => {
+        expect(await consume(stored, binding, at)).toEqual({ ok: false, reason });
+      },
+    );
   });
 });
