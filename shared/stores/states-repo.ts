@@ -55,6 +55,8 @@ export const createStatesRepo = (client: DynamoDBDocumentClient, tableName: stri
             TableName: tableName,
             Key: { stateHash },
             UpdateExpression: 'SET consumedBy = :consumeId',
+            // `consumedBy = :consumeId`: the SDK's retry of this very call, whose first attempt landed and whose
+            // answer was lost, passes and reads the state as that attempt would have (on any engine).
             ConditionExpression:
               'attribute_exists(stateHash) AND expiresAt > :now AND bindingHash = :bindingHash' +
               ' AND (attribute_not_exists(consumedBy) OR consumedBy = :consumeId)',
@@ -70,9 +72,8 @@ export const createStatesRepo = (client: DynamoDBDocumentClient, tableName: stri
       // DynamoDB Local returns the item that failed the condition; dynalite does not (then: unknown).
       const existing = refusedItem(error) as Partial<StateItem> | undefined;
       if (!existing) return { ok: false, reason: 'unknown' };
-      // An attempt of this very call used it, and the SDK retried after that attempt's answer was lost.
-      if (existing.consumedBy === consumeId) return { ok: true, item: existing as StateItem };
-      // Used by another callback: as if it were gone, whichever browser asks.
+      // Used by another consume (this call's own mark passes the condition): as if it were gone, whichever
+      // browser asks and however late.
       if (existing.consumedBy !== undefined) return { ok: false, reason: 'unknown' };
       if (existing.bindingHash !== bindingHash) return { ok: false, reason: 'mismatch' };
       return { ok: false, reason: 'expired' };
