@@ -8,7 +8,7 @@ import { badRequest } from '../errors';
 import { parseJsonObjectBody, refuseUnknownFields } from '../http/json-body';
 import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
-import { type AccountsRepo, isPendingConfirmation } from '../stores/accounts-repo';
+import { type AccountRecord, type AccountsRepo, isPendingConfirmation } from '../stores/accounts-repo';
 import { type EpochMs, toIso } from '../time';
 import { toAccountView } from './account-view';
 import { confirmationMatches, hashConfirmation, isWellFormedConfirmation } from './confirmation';
@@ -56,6 +56,10 @@ const presentedValue = (request: ConfirmRequest): string => {
   return confirmation;
 };
 
+/** Still waiting for its confirmation, but Stripe disconnected it meanwhile (the deauthorization webhook marked it). */
+const disconnectedWhilePending = (record: AccountRecord): boolean =>
+  isPendingConfirmation(record) && record.status !== 'connected';
+
 /**
  * Confirms the token user's pending account, or answers why not; confirmed already is a 200 (retries). An
  * account Stripe disconnected before its confirmation (the deauthorization webhook got there first) is a 409:
@@ -65,18 +69,14 @@ export const confirmAccount = async (request: ConfirmRequest, context: ConfirmAc
   const value = presentedValue(request);
   const record = await findOwnedAccount(context.accounts, request.accountId, request.platformUserId);
   if (!isPendingConfirmation(record)) return toAccountView(record);
-  if (record.status !== 'connected') throw accountRefusals.deauthorized(record.accountId);
+  if (disconnectedWhilePending(record)) throw accountRefusals.deauthorized(record.accountId);
   if (!confirmationMatches(value, record.confirmationHash ?? '')) throw confirmationInvalid();
   if ((record.confirmationExpiresAt ?? 0) <= context.now) throw confirmationExpired();
   const result = await context.accounts.confirm(record, hashConfirmation(value), context.now);
   const current = result.ok ? result.record : result.current;
   // Refused, the item changed since the read: a newer flow replaced the value (or the owner), or it was confirmed,
   // or Stripe disconnected it.
-  if (
-    current?.platformUserId === record.platformUserId &&
-    current.status !== 'connected' &&
-    isPendingConfirmation(current)
-  )
+  if (current?.platformUserId === record.platformUserId && disconnectedWhilePending(current))
     throw accountRefusals.deauthorized(record.accountId);
   if (!current || current.platformUserId !== record.platformUserId || isPendingConfirmation(current))
     throw confirmationInvalid();
