@@ -35,47 +35,48 @@ export function updateAccount(ctx: EmulatorContext, accountId: string, patch: St
   return event;
 }
 
-/** The event types {@link triggerEvent} sends, each with the object Stripe puts in it. */
-export const triggerableEventTypes = [
-  'account.updated',
-  'account.application.authorized',
-  'account.application.deauthorized',
-  'capability.updated',
-] as const;
+type Trigger = (ctx: EmulatorContext, type: string, account: StripeAccount, accountId: string) => StripeEvent;
 
 /**
- * Like `stripe trigger`: account.updated, account.application.authorized, account.application.deauthorized
- * (which also revokes the connection, as when the user disconnects in their Dashboard), capability.updated.
- * Another type is refused rather than sent with an object Stripe would not put in it: a handler written
- * against the wrong object would pass its tests here and fail at Stripe.
+ * Like `stripe trigger`: each type the emulator triggers, with the object Stripe puts in it. A triggered
+ * account.application.deauthorized also revokes the connection, as when the user disconnects in their Dashboard.
+ */
+const triggers: Readonly<Record<string, Trigger>> = {
+  'account.updated': (ctx, type, account, accountId) =>
+    ctx.emit({ type, account: accountId, object: cloneAccount(account), previous: {} }),
+  'account.application.authorized': (ctx, type, _account, accountId) =>
+    ctx.emit({ type, account: accountId, object: application(ctx) }),
+  'account.application.deauthorized': (ctx, type, _account, accountId) => {
+    const connection = ctx.state.activeConnection(accountId);
+    if (connection) return revokeConnection(ctx, connection);
+    return ctx.emit({ type, account: accountId, object: application(ctx) });
+  },
+  'capability.updated': (ctx, type, account, accountId) => {
+    const name = Object.keys(account.capabilities)[0] ?? 'transfers';
+    return ctx.emit({
+      type,
+      account: accountId,
+      object: capabilityObject(account, name, account.created),
+      previous: {},
+    });
+  },
+};
+
+/**
+ * Emits `type` for the account, as {@link triggers} builds it. Another type is refused rather than sent with an
+ * object Stripe would not put in it: a handler written against the wrong object would pass its tests here and
+ * fail at Stripe.
  */
 export function triggerEvent(ctx: EmulatorContext, type: string, accountId: string): StripeEvent {
   const account = requireAccount(ctx, accountId);
-  switch (type) {
-    case 'account.updated':
-      return ctx.emit({ type, account: accountId, object: cloneAccount(account), previous: {} });
-    case 'account.application.authorized':
-      return ctx.emit({ type, account: accountId, object: application(ctx) });
-    case 'account.application.deauthorized': {
-      const connection = ctx.state.activeConnection(accountId);
-      if (connection) return revokeConnection(ctx, connection);
-      return ctx.emit({ type, account: accountId, object: application(ctx) });
-    }
-    case 'capability.updated': {
-      const name = Object.keys(account.capabilities)[0] ?? 'transfers';
-      return ctx.emit({
-        type,
-        account: accountId,
-        object: capabilityObject(account, name, account.created),
-        previous: {},
-      });
-    }
-    default:
-      throw new Error(
-        `The emulator does not trigger ${type}: it triggers ${triggerableEventTypes.join(', ')}. ` +
-          'Add a case to triggerEvent (emulator/events.ts) that sends the object Stripe sends with it.',
-      );
+  const trigger = Object.hasOwn(triggers, type) ? triggers[type] : undefined;
+  if (!trigger) {
+    throw new Error(
+      `The emulator does not trigger ${type}: it triggers ${Object.keys(triggers).join(', ')}. ` +
+        'Add an entry to triggers (emulator/events.ts) that sends the object Stripe sends with it.',
+    );
   }
+  return trigger(ctx, type, account, accountId);
 }
 
 export function buildEvent(

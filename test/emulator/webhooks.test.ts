@@ -179,6 +179,9 @@ describe('StripeEmulator', () => {
       await expect(emulator.trigger('payout.paid', accountId)).rejects.toThrow(
         'The emulator does not trigger payout.paid: it triggers account.updated, account.application.authorized',
       );
+      await expect(emulator.trigger('constructor', accountId)).rejects.toThrow(
+        'The emulator does not trigger constructor',
+      );
     });
 
     it('refuses to trigger events for an unknown account', async () => {
