@@ -14,6 +14,8 @@ const textContentType =
 export interface EventInput {
   readonly request: IncomingMessage;
   readonly url: URL;
+  /** The path as API Gateway hands it on (`apiGatewayPath`). */
+  readonly rawPath: string;
   readonly routeKey: string;
   readonly pathParameters: Record<string, string>;
   readonly body: Buffer;
@@ -30,6 +32,8 @@ export class MalformedRequestError extends Error {
 const hostPattern = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(:\d{1,5})?$/;
 
 const base = 'http://localhost';
+
+const undecodablePath = 'Bad Request: the path is not valid percent-encoded UTF-8.';
 
 const hostHeaders = (request: IncomingMessage): string[] =>
   request.rawHeaders.filter((_, index) => index % 2 === 1 && request.rawHeaders[index - 1]?.toLowerCase() === 'host');
@@ -56,9 +60,23 @@ export const requestUrl = (request: IncomingMessage): URL => {
   try {
     decodeURIComponent(url.pathname);
   } catch {
-    throw new MalformedRequestError('Bad Request: the path is not valid percent-encoded UTF-8.');
+    throw new MalformedRequestError(undecodablePath);
   }
   return url;
+};
+
+/**
+ * The path as API Gateway's HTTP API routes it and hands it on (`rawPath`, `requestContext.http.path`), as live
+ * captures of its events show: percent-decoded, cut at a `?` that decoding revealed, then decoded once more
+ * (`%252F` is a `/`). A path whose second decoding fails is refused. `url` comes from `requestUrl`.
+ */
+export const apiGatewayPath = (url: URL): string => {
+  const decoded = decodeURIComponent(url.pathname).split('?', 1)[0] ?? '';
+  try {
+    return decodeURIComponent(decoded);
+  } catch {
+    throw new MalformedRequestError(undecodablePath);
+  }
 };
 
 const joinedQuery = (params: URLSearchParams): Record<string, string> | undefined => {
@@ -70,6 +88,7 @@ const joinedQuery = (params: URLSearchParams): Record<string, string> | undefine
 export const toApiGatewayEvent = ({
   request,
   url,
+  rawPath,
   routeKey,
   pathParameters,
   body,
@@ -99,7 +118,7 @@ export const toApiGatewayEvent = ({
   return {
     version: '2.0',
     routeKey,
-    rawPath: url.pathname,
+    rawPath,
     rawQueryString: url.search.slice(1),
     ...(cookies ? { cookies } : {}),
     headers,
@@ -112,7 +131,7 @@ export const toApiGatewayEvent = ({
       domainPrefix: (headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
       http: {
         method: request.method ?? 'GET',
-        path: url.pathname,
+        path: rawPath,
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',

@@ -9,7 +9,13 @@ import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { HttpHandler } from '../shared/http/handler';
 import { type FunctionName, functionSpecs, type Route, routeKey, routes } from '../shared/routes';
 import { secondsMs } from '../shared/time';
-import { lambdaContext, MalformedRequestError, requestUrl, toApiGatewayEvent } from './api-gateway-event';
+import {
+  apiGatewayPath,
+  lambdaContext,
+  MalformedRequestError,
+  requestUrl,
+  toApiGatewayEvent,
+} from './api-gateway-event';
 import { handlerLoaders } from './handlers';
 import { readBodyUpTo } from './read-body';
 
@@ -51,14 +57,14 @@ const compile = (route: Route): CompiledRoute => {
   return { route, pattern: new RegExp(`^${source}$`), names };
 };
 
+/** The route of `method` and `path`, a path already decoded as API Gateway decodes it (`apiGatewayPath`). */
 const match = (compiled: readonly CompiledRoute[], method: string, path: string) => {
   for (const { route, pattern, names } of compiled) {
     const found = route.method === method ? pattern.exec(path) : null;
     if (!found) continue;
     const pathParameters: Record<string, string> = {};
-    // requestUrl has checked that the whole path decodes, so each segment does.
     names.forEach((name, index) => {
-      pathParameters[name] = decodeURIComponent(found[index + 1] ?? '');
+      pathParameters[name] = found[index + 1] ?? '';
     });
     return { route, pathParameters };
   }
@@ -145,13 +151,15 @@ export const startGateway = async (options: GatewayOptions = {}): Promise<Runnin
       const url = requestUrl(request);
       path = url.pathname;
       if (options.localPages && (await options.localPages(request, response, url))) return;
-      const found = match(compiled, request.method ?? 'GET', url.pathname);
+      const rawPath = apiGatewayPath(url);
+      const found = match(compiled, request.method ?? 'GET', rawPath);
       if (!found) return sendJson(response, 404, 'Not Found');
       const body = await readBodyUpTo(request, maxBodyBytes);
       if (!body) return sendJson(response, 413, 'Request Entity Too Large');
       const event = toApiGatewayEvent({
         request,
         url,
+        rawPath,
         routeKey: routeKey(found.route),
         pathParameters: found.pathParameters,
         body,

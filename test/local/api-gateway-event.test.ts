@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { toApiGatewayEvent } from '../../local/api-gateway-event';
+import { apiGatewayPath, toApiGatewayEvent } from '../../local/api-gateway-event';
 
 /** Sends one raw request to a throwaway server and converts what arrives, as the gateway does. */
 const convert = async (options: {
@@ -30,9 +30,11 @@ const convert = async (options: {
   });
   server.close();
   const incoming = received as IncomingMessage;
+  const url = new URL(options.path, `http://localhost:${port}`);
   return toApiGatewayEvent({
     request: incoming,
-    url: new URL(options.path, `http://localhost:${port}`),
+    url,
+    rawPath: apiGatewayPath(url),
     routeKey: 'POST /accounts/{accountId}/login_links',
     pathParameters: { accountId: 'acct_1' },
     body: Buffer.from(options.body ?? ''),

@@ -14,7 +14,11 @@ let gateway: RunningGateway;
 const echo: HttpHandler = async (event: APIGatewayProxyEventV2) => ({
   statusCode: 200,
   headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ rawPath: event.rawPath, pathParameters: event.pathParameters ?? null }),
+  body: JSON.stringify({
+    rawPath: event.rawPath,
+    path: event.requestContext.http.path,
+    pathParameters: event.pathParameters ?? null,
+  }),
 });
 
 beforeAll(async () => {
@@ -76,10 +80,14 @@ const send = (bytes: string | Buffer): Promise<RawAnswer> =>
 const get = (target: string, headers = 'Host: localhost\r\n') =>
   send(`GET ${target} HTTP/1.1\r\n${headers}Connection: close\r\n\r\n`);
 
+/** What the echo route answers when API Gateway hands it `path` and `accountId`. */
+const echoed = (path: string, accountId: string) =>
+  JSON.stringify({ rawPath: path, path, pathParameters: { accountId } });
+
 const stillServes = async () => {
   expect(await get('/accounts/acct_%41bc')).toMatchObject({
     status: 200,
-    body: JSON.stringify({ rawPath: '/accounts/acct_%41bc', pathParameters: { accountId: 'acct_Abc' } }),
+    body: echoed('/accounts/acct_Abc', 'acct_Abc'),
   });
 };
 
@@ -141,6 +149,31 @@ describe('local gateway', () => {
     const answer = await request();
     expect(answer).toMatchObject({ status: 400, body: JSON.stringify({ message: `Bad Request: ${why}` }) });
     expect(answer.headers).toContain('content-type: application/json');
+    await stillServes();
+  });
+
+  // As live captures of API Gateway HTTP API events show: the path is decoded before routing, cut at a decoded `?`,
+  // and decoded once more; what fails that second decoding is refused.
+  it.each([
+    ['decodes the path before routing', '/accounts/acct_%41bc', '/accounts/acct_Abc'],
+    ['decodes an encoded slash into a separator', '/accounts/acct_1%2Fx', undefined],
+    ['cuts the path at a decoded question mark', '/accounts/acct_1%3Fx', '/accounts/acct_1'],
+    ['decodes what the first decoding left encoded', '/accounts/acct_%2541', '/accounts/acct_A'],
+    ['keeps a decoded hash', '/accounts/acct_1%23x', '/accounts/acct_1#x'],
+  ])('%s, as API Gateway does', async (_, target, path) => {
+    const answer = await get(target);
+    if (path === undefined) {
+      expect(answer).toMatchObject({ status: 404, body: JSON.stringify({ message: 'Not Found' }) });
+      return;
+    }
+    expect(answer).toMatchObject({ status: 200, body: echoed(path, path.slice('/accounts/'.length)) });
+  });
+
+  it('answers 400 to a path whose second decoding fails', async () => {
+    expect(await get('/accounts/acct_%25zz')).toMatchObject({
+      status: 400,
+      body: JSON.stringify({ message: 'Bad Request: the path is not valid percent-encoded UTF-8.' }),
+    });
     await stillServes();
   });
 
