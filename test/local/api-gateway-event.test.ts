@@ -72,6 +72,31 @@ describe('toApiGatewayEvent', () => {
     expect(event.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  // Live captures: only text/*, application/json, application/xml and application/javascript arrive as text.
+  it.each([
+    ['text/plain; charset=utf-8', false],
+    ['application/json; charset=utf-8', false],
+    ['Application/JSON', false],
+    ['application/xml', false],
+    ['application/javascript', false],
+    ['application/x-www-form-urlencoded', true],
+    ['application/vnd.api+json', true],
+    ['application/jsonx', true],
+    ['multipart/form-data; boundary=x', true],
+    [undefined, true],
+  ])('delivers a body sent as %s base64-encoded: %s', async (contentType, base64) => {
+    const event = await convert({
+      path: '/x',
+      headers: contentType === undefined ? {} : { 'Content-Type': contentType },
+      body: 'a=1',
+    });
+
+    expect(event).toMatchObject({
+      body: base64 ? Buffer.from('a=1').toString('base64') : 'a=1',
+      isBase64Encoded: base64,
+    });
+  });
+
   it('base64-encodes binary bodies, and any body when asked to', async () => {
     const binary = await convert({
       path: '/x',
