@@ -22,6 +22,15 @@ import { readBodyUpTo } from './read-body';
 /** API Gateway's own payload limit for HTTP APIs. */
 const maxBodyBytes = 10 * 1024 * 1024;
 
+/** HTTP API's quota on the request line and the header values together (Node's own parser allows 16 KiB). */
+const maxRequestLineAndHeaderValueBytes = 10_240;
+
+const requestLineAndHeaderValueBytes = (request: IncomingMessage): number =>
+  request.rawHeaders.reduce(
+    (total, field, index) => (index % 2 === 1 ? total + Buffer.byteLength(field) : total),
+    Buffer.byteLength(`${request.method} ${request.url} HTTP/${request.httpVersion}`),
+  );
+
 export type LocalPages = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean> | boolean;
 
 export interface GatewayOptions {
@@ -75,8 +84,10 @@ const sendJson = (response: ServerResponse, status: number, message: string): vo
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message }));
 };
 
+const headersTooLarge = [431, 'Request Header Fields Too Large: the request line and headers are too long.'] as const;
+
 const clientErrorAnswers: Readonly<Record<string, readonly [number, string]>> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large: the request line and headers are too long.'],
+  HPE_HEADER_OVERFLOW: headersTooLarge,
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout: the request did not arrive in time.'],
 };
 
@@ -152,6 +163,8 @@ export const startGateway = async (options: GatewayOptions = {}): Promise<Runnin
       path = url.pathname;
       if (options.localPages && (await options.localPages(request, response, url))) return;
       const rawPath = apiGatewayPath(url);
+      if (requestLineAndHeaderValueBytes(request) > maxRequestLineAndHeaderValueBytes)
+        return sendJson(response, ...headersTooLarge);
       const found = match(compiled, request.method ?? 'GET', rawPath);
       if (!found) return sendJson(response, 404, 'Not Found');
       const body = await readBodyUpTo(request, maxBodyBytes);

@@ -177,6 +177,19 @@ describe('local gateway', () => {
     await stillServes();
   });
 
+  it("answers 431 past API Gateway's 10,240 bytes of request line and header values, and serves up to them", async () => {
+    // `GET /accounts HTTP/1.1` (22 bytes), then the values localhost (9), close (5) and X-Big's.
+    const withBig = (size: number) => get('/accounts', `Host: localhost\r\nX-Big: ${'a'.repeat(size)}\r\n`);
+    expect(await withBig(10_240 - 22 - 9 - 5)).toMatchObject({ status: 200 });
+    expect(await withBig(10_240 - 22 - 9 - 5 + 1)).toMatchObject({
+      status: 431,
+      body: JSON.stringify({
+        message: 'Request Header Fields Too Large: the request line and headers are too long.',
+      }),
+    });
+    await stillServes();
+  });
+
   it('answers 431 with a JSON message to oversized headers, and serves the next request', async () => {
     expect(await get('/accounts', `Host: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n`)).toMatchObject({
       status: 431,
