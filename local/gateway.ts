@@ -111,17 +111,27 @@ const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void =
   );
 };
 
+/**
+ * Sends a function's result as API Gateway's HTTP API does (payload format 2.0). A result without `statusCode` is
+ * the body itself (a string as it is, anything else as JSON), 200 and JSON. Each of `cookies` becomes a
+ * `set-cookie` line, before any Set-Cookie the headers give, which is sent too.
+ */
 const send = (response: ServerResponse, result: APIGatewayProxyResultV2): void => {
-  if (typeof result !== 'object' || result === null) {
+  if (typeof result !== 'object' || result === null || !('statusCode' in result) || result.statusCode === undefined) {
     response
       .writeHead(200, { 'content-type': 'application/json' })
       .end(typeof result === 'string' ? result : JSON.stringify(result));
     return;
   }
-  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string> | undefined) };
-  if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
+  const headers: Record<string, string | string[]> = {};
+  const setCookies = [...(result.cookies ?? [])];
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    if (name.toLowerCase() === 'set-cookie') setCookies.push(String(value));
+    else headers[name] = String(value);
+  }
+  if (setCookies.length > 0) headers['set-cookie'] = setCookies;
   const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
-  response.writeHead(result.statusCode ?? 200, headers).end(body);
+  response.writeHead(result.statusCode, headers).end(body);
 };
 
 /**

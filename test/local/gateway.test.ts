@@ -29,6 +29,14 @@ beforeAll(async () => {
         throw new Error('the function failed');
       },
       'login-link': async () => ({ statusCode: 302, headers: { location: 'https://x.example/\r\nset-cookie: a=b' } }),
+      // A function's answer without statusCode: API Gateway takes the whole of it as a JSON body.
+      authorize: async () => ({ message: 'hello', body: 'not the body' }) as never,
+      callback: async () => ({
+        statusCode: 200,
+        headers: { 'Set-Cookie': 'header=1' },
+        cookies: ['first=1', 'second=2'],
+        body: 'ok',
+      }),
     },
   });
 });
@@ -198,6 +206,22 @@ describe('local gateway', () => {
       }),
     });
     await stillServes();
+  });
+
+  it('answers a function result without statusCode as API Gateway infers it: 200, JSON, the whole result', async () => {
+    const answer = await get('/connect/authorize');
+    expect(answer).toMatchObject({ status: 200, body: JSON.stringify({ message: 'hello', body: 'not the body' }) });
+    expect(answer.headers).toContain('content-type: application/json');
+  });
+
+  it('sends both the cookies array and a Set-Cookie header, each cookie its own set-cookie line', async () => {
+    const answer = await get('/connect/callback');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.match(/^set-cookie: .*$/gm)).toEqual([
+      'set-cookie: first=1',
+      'set-cookie: second=2',
+      'set-cookie: header=1',
+    ]);
   });
 
   it('answers 500 when the function fails or answers a header Node cannot send, and serves the next request', async () => {
