@@ -82,6 +82,12 @@ export const apiGatewayPath = (url: URL): string => {
   }
 };
 
+/** A time as API Gateway writes `requestContext.time`: `12/Mar/2020:19:03:58 +0000`. */
+const requestTime = (at: Date): string => {
+  const [, day, month, year, time] = at.toUTCString().split(' ');
+  return `${day}/${month}/${year}:${time} +0000`;
+};
+
 const joinedQuery = (params: URLSearchParams): Record<string, string> | undefined => {
   const joined: Record<string, string> = {};
   for (const [key, value] of params) joined[key] = key in joined ? `${joined[key]},${value}` : value;
@@ -116,6 +122,9 @@ export const toApiGatewayEvent = ({
   }
   // As API Gateway does (it says https), whatever the client sent: the responses depend on it (HSTS).
   headers['x-forwarded-proto'] = 'http';
+  // API Gateway passes the client's address on, and no X-Forwarded-For the client sent.
+  const sourceIp = request.socket.remoteAddress ?? '127.0.0.1';
+  headers['x-forwarded-for'] = sourceIp;
   const base64 = body.length > 0 && (forceBase64 || !textContentType.test(headers['content-type'] ?? ''));
   const now = new Date();
   return {
@@ -136,13 +145,13 @@ export const toApiGatewayEvent = ({
         method: request.method ?? 'GET',
         path: rawPath,
         protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        sourceIp,
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',
-      time: now.toISOString(),
+      time: requestTime(now),
       timeEpoch: now.getTime(),
     },
     ...(body.length > 0 ? { body: base64 ? body.toString('base64') : body.toString('utf8') } : {}),

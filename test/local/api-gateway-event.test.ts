@@ -46,7 +46,12 @@ describe('toApiGatewayEvent', () => {
   it('delivers what API Gateway HTTP API (payload 2.0) delivers', async () => {
     const event = await convert({
       path: '/accounts/acct_1/login_links?a=1&a=2&b=x%20y',
-      headers: { 'X-Custom': ['one', 'two'], Cookie: 'c1=v1; c2=v2', 'Content-Type': 'application/json' },
+      headers: {
+        'X-Custom': ['one', 'two'],
+        Cookie: 'c1=v1; c2=v2',
+        'Content-Type': 'application/json',
+        'X-Forwarded-For': '203.0.113.9',
+      },
       body: '{"k":1}',
     });
 
@@ -70,6 +75,13 @@ describe('toApiGatewayEvent', () => {
     expect(event.headers.cookie).toBeUndefined();
     expect(event.headers['x-forwarded-proto']).toBe('http');
     expect(event.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    // As API Gateway writes it: 12/Mar/2020:19:03:58 +0000, the same instant as timeEpoch to the second.
+    expect(event.requestContext.time).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+    const [, day, month, rest] = /^(\d{2})\/(\w{3})\/(\d{4}:.*)$/.exec(event.requestContext.time) ?? [];
+    expect(Date.parse(`${day} ${month} ${rest?.replace(':', ' ')}`)).toBe(
+      Math.floor(event.requestContext.timeEpoch / 1000) * 1000,
+    );
+    expect(event.headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 
   // Live captures: only text/*, application/json, application/xml and application/javascript arrive as text.
