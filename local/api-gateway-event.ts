@@ -8,12 +8,17 @@ import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { secondsMs } from '../shared/time';
 
-const textContentType =
-  /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|application\/[\w.+-]+\+json)/i;
+/**
+ * The media types whose bodies API Gateway's HTTP API delivers as text, as live captures show: every other body,
+ * a form's (`application/x-www-form-urlencoded`), a `+json` type's and one without a Content-Type, arrives base64.
+ */
+const textContentType = /^\s*(text\/[^;\s]+|application\/(json|xml|javascript))\s*(;|$)/i;
 
 export interface EventInput {
   readonly request: IncomingMessage;
   readonly url: URL;
+  /** The path as API Gateway hands it on (`apiGatewayPath`). */
+  readonly rawPath: string;
   readonly routeKey: string;
   readonly pathParameters: Record<string, string>;
   readonly body: Buffer;
@@ -30,6 +35,8 @@ export class MalformedRequestError extends Error {
 const hostPattern = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(:\d{1,5})?$/;
 
 const base = 'http://localhost';
+
+const undecodablePath = 'Bad Request: the path is not valid percent-encoded UTF-8.';
 
 const hostHeaders = (request: IncomingMessage): string[] =>
   request.rawHeaders.filter((_, index) => index % 2 === 1 && request.rawHeaders[index - 1]?.toLowerCase() === 'host');
@@ -56,9 +63,29 @@ export const requestUrl = (request: IncomingMessage): URL => {
   try {
     decodeURIComponent(url.pathname);
   } catch {
-    throw new MalformedRequestError('Bad Request: the path is not valid percent-encoded UTF-8.');
+    throw new MalformedRequestError(undecodablePath);
   }
   return url;
+};
+
+/**
+ * The path as API Gateway's HTTP API routes it and hands it on (`rawPath`, `requestContext.http.path`), as live
+ * captures of its events show: percent-decoded, cut at a `?` that decoding revealed, then decoded once more
+ * (`%252F` is a `/`). A path whose second decoding fails is refused. `url` comes from `requestUrl`.
+ */
+export const apiGatewayPath = (url: URL): string => {
+  const decoded = decodeURIComponent(url.pathname).split('?', 1)[0] ?? '';
+  try {
+    return decodeURIComponent(decoded);
+  } catch {
+    throw new MalformedRequestError(undecodablePath);
+  }
+};
+
+/** A time as API Gateway writes `requestContext.time`: `12/Mar/2020:19:03:58 +0000`. */
+const requestTime = (at: Date): string => {
+  const [, day, month, year, time] = at.toUTCString().split(' ');
+  return `${day}/${month}/${year}:${time} +0000`;
 };
 
 const joinedQuery = (params: URLSearchParams): Record<string, string> | undefined => {
@@ -70,6 +97,7 @@ const joinedQuery = (params: URLSearchParams): Record<string, string> | undefine
 export const toApiGatewayEvent = ({
   request,
   url,
+  rawPath,
   routeKey,
   pathParameters,
   body,
@@ -94,12 +122,15 @@ export const toApiGatewayEvent = ({
   }
   // As API Gateway does (it says https), whatever the client sent: the responses depend on it (HSTS).
   headers['x-forwarded-proto'] = 'http';
+  // API Gateway passes the client's address on, and no X-Forwarded-For the client sent.
+  const sourceIp = request.socket.remoteAddress ?? '127.0.0.1';
+  headers['x-forwarded-for'] = sourceIp;
   const base64 = body.length > 0 && (forceBase64 || !textContentType.test(headers['content-type'] ?? ''));
   const now = new Date();
   return {
     version: '2.0',
     routeKey,
-    rawPath: url.pathname,
+    rawPath,
     rawQueryString: url.search.slice(1),
     ...(cookies ? { cookies } : {}),
     headers,
@@ -112,15 +143,15 @@ export const toApiGatewayEvent = ({
       domainPrefix: (headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
       http: {
         method: request.method ?? 'GET',
-        path: url.pathname,
+        path: rawPath,
         protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        sourceIp,
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',
-      time: now.toISOString(),
+      time: requestTime(now),
       timeEpoch: now.getTime(),
     },
     ...(body.length > 0 ? { body: base64 ? body.toString('base64') : body.toString('utf8') } : {}),

@@ -9,12 +9,27 @@ import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { HttpHandler } from '../shared/http/handler';
 import { type FunctionName, functionSpecs, type Route, routeKey, routes } from '../shared/routes';
 import { secondsMs } from '../shared/time';
-import { lambdaContext, MalformedRequestError, requestUrl, toApiGatewayEvent } from './api-gateway-event';
+import {
+  apiGatewayPath,
+  lambdaContext,
+  MalformedRequestError,
+  requestUrl,
+  toApiGatewayEvent,
+} from './api-gateway-event';
 import { handlerLoaders } from './handlers';
 import { readBodyUpTo } from './read-body';
 
 /** API Gateway's own payload limit for HTTP APIs. */
 const maxBodyBytes = 10 * 1024 * 1024;
+
+/** HTTP API's quota on the request line and the header values together (Node's own parser allows 16 KiB). */
+const maxRequestLineAndHeaderValueBytes = 10_240;
+
+const requestLineAndHeaderValueBytes = (request: IncomingMessage): number =>
+  request.rawHeaders.reduce(
+    (total, field, index) => (index % 2 === 1 ? total + Buffer.byteLength(field) : total),
+    Buffer.byteLength(`${request.method} ${request.url} HTTP/${request.httpVersion}`),
+  );
 
 export type LocalPages = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean> | boolean;
 
@@ -51,14 +66,14 @@ const compile = (route: Route): CompiledRoute => {
   return { route, pattern: new RegExp(`^${source}$`), names };
 };
 
+/** The route of `method` and `path`, a path already decoded as API Gateway decodes it (`apiGatewayPath`). */
 const match = (compiled: readonly CompiledRoute[], method: string, path: string) => {
   for (const { route, pattern, names } of compiled) {
     const found = route.method === method ? pattern.exec(path) : null;
     if (!found) continue;
     const pathParameters: Record<string, string> = {};
-    // requestUrl has checked that the whole path decodes, so each segment does.
     names.forEach((name, index) => {
-      pathParameters[name] = decodeURIComponent(found[index + 1] ?? '');
+      pathParameters[name] = found[index + 1] ?? '';
     });
     return { route, pathParameters };
   }
@@ -69,8 +84,10 @@ const sendJson = (response: ServerResponse, status: number, message: string): vo
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message }));
 };
 
+const headersTooLarge = [431, 'Request Header Fields Too Large: the request line and headers are too long.'] as const;
+
 const clientErrorAnswers: Readonly<Record<string, readonly [number, string]>> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large: the request line and headers are too long.'],
+  HPE_HEADER_OVERFLOW: headersTooLarge,
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout: the request did not arrive in time.'],
 };
 
@@ -94,17 +111,27 @@ const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void =
   );
 };
 
+/**
+ * Sends a function's result as API Gateway's HTTP API does (payload format 2.0). A result without `statusCode` is
+ * the body itself (a string as it is, anything else as JSON), 200 and JSON. Each of `cookies` becomes a
+ * `set-cookie` line, before any Set-Cookie the headers give, which is sent too.
+ */
 const send = (response: ServerResponse, result: APIGatewayProxyResultV2): void => {
-  if (typeof result !== 'object' || result === null) {
+  if (typeof result !== 'object' || result === null || !('statusCode' in result) || result.statusCode === undefined) {
     response
       .writeHead(200, { 'content-type': 'application/json' })
       .end(typeof result === 'string' ? result : JSON.stringify(result));
     return;
   }
-  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string> | undefined) };
-  if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
+  const headers: Record<string, string | string[]> = {};
+  const setCookies = [...(result.cookies ?? [])];
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    if (name.toLowerCase() === 'set-cookie') setCookies.push(String(value));
+    else headers[name] = String(value);
+  }
+  if (setCookies.length > 0) headers['set-cookie'] = setCookies;
   const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
-  response.writeHead(result.statusCode ?? 200, headers).end(body);
+  response.writeHead(result.statusCode, headers).end(body);
 };
 
 /**
@@ -145,13 +172,17 @@ export const startGateway = async (options: GatewayOptions = {}): Promise<Runnin
       const url = requestUrl(request);
       path = url.pathname;
       if (options.localPages && (await options.localPages(request, response, url))) return;
-      const found = match(compiled, request.method ?? 'GET', url.pathname);
+      const rawPath = apiGatewayPath(url);
+      if (requestLineAndHeaderValueBytes(request) > maxRequestLineAndHeaderValueBytes)
+        return sendJson(response, ...headersTooLarge);
+      const found = match(compiled, request.method ?? 'GET', rawPath);
       if (!found) return sendJson(response, 404, 'Not Found');
       const body = await readBodyUpTo(request, maxBodyBytes);
       if (!body) return sendJson(response, 413, 'Request Entity Too Large');
       const event = toApiGatewayEvent({
         request,
         url,
+        rawPath,
         routeKey: routeKey(found.route),
         pathParameters: found.pathParameters,
         body,

@@ -34,7 +34,7 @@ export interface FunctionSpec {
   readonly readsSecret: boolean;
   /** Whether it publishes account changes to the optional EventBridge bus. */
   readonly publishesNotices: boolean;
-  /** Well under API Gateway's 29 s integration limit; Stripe calls time out after a few seconds. */
+  /** Well under the 30 s integration limit of API Gateway's HTTP API; Stripe calls time out after a few seconds. */
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
 }

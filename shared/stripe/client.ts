@@ -4,7 +4,7 @@ import { serviceName } from '../service-name';
 export interface StripeClientOptions {
   /** Sends api and connect calls alike to another server (the emulator locally). */
   readonly apiBase?: URL | undefined;
-  /** A few seconds: far below API Gateway's 29 s, so a slow Stripe is a clear 504, not a gateway timeout. */
+  /** A few seconds: far below the HTTP API's 30 s integration limit, so a slow Stripe is a clear 504, not a gateway timeout. */
   readonly timeoutMs: number;
 }
 

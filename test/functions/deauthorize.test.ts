@@ -175,7 +175,8 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
       status: 404,
       body: apiError('not_found_error', 'account_not_found', 'No connected account acct_nosuchaccount is known here.'),
     });
-    expect(await deauthorize('acct_bad%2Fid', 'attacker')).toMatchObject({
+    // Not `%2F`: API Gateway decodes it into a separator before routing, and no route has that path (404).
+    expect(await deauthorize('acct_bad%20id', 'attacker')).toMatchObject({
       status: 400,
       body: apiError(
         'invalid_request_error',

@@ -14,7 +14,11 @@ let gateway: RunningGateway;
 const echo: HttpHandler = async (event: APIGatewayProxyEventV2) => ({
   statusCode: 200,
   headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ rawPath: event.rawPath, pathParameters: event.pathParameters ?? null }),
+  body: JSON.stringify({
+    rawPath: event.rawPath,
+    path: event.requestContext.http.path,
+    pathParameters: event.pathParameters ?? null,
+  }),
 });
 
 beforeAll(async () => {
@@ -25,6 +29,14 @@ beforeAll(async () => {
         throw new Error('the function failed');
       },
       'login-link': async () => ({ statusCode: 302, headers: { location: 'https://x.example/\r\nset-cookie: a=b' } }),
+      // A function's answer without statusCode: API Gateway takes the whole of it as a JSON body.
+      authorize: async () => ({ message: 'hello', body: 'not the body' }) as never,
+      callback: async () => ({
+        statusCode: 200,
+        headers: { 'Set-Cookie': 'header=1' },
+        cookies: ['first=1', 'second=2'],
+        body: 'ok',
+      }),
     },
   });
 });
@@ -76,10 +88,14 @@ const send = (bytes: string | Buffer): Promise<RawAnswer> =>
 const get = (target: string, headers = 'Host: localhost\r\n') =>
   send(`GET ${target} HTTP/1.1\r\n${headers}Connection: close\r\n\r\n`);
 
+/** What the echo route answers when API Gateway hands it `path` and `accountId`. */
+const echoed = (path: string, accountId: string) =>
+  JSON.stringify({ rawPath: path, path, pathParameters: { accountId } });
+
 const stillServes = async () => {
   expect(await get('/accounts/acct_%41bc')).toMatchObject({
     status: 200,
-    body: JSON.stringify({ rawPath: '/accounts/acct_%41bc', pathParameters: { accountId: 'acct_Abc' } }),
+    body: echoed('/accounts/acct_Abc', 'acct_Abc'),
   });
 };
 
@@ -144,6 +160,44 @@ describe('local gateway', () => {
     await stillServes();
   });
 
+  // As live captures of API Gateway HTTP API events show: the path is decoded before routing, cut at a decoded `?`,
+  // and decoded once more; what fails that second decoding is refused.
+  it.each([
+    ['decodes the path before routing', '/accounts/acct_%41bc', '/accounts/acct_Abc'],
+    ['decodes an encoded slash into a separator', '/accounts/acct_1%2Fx', undefined],
+    ['cuts the path at a decoded question mark', '/accounts/acct_1%3Fx', '/accounts/acct_1'],
+    ['decodes what the first decoding left encoded', '/accounts/acct_%2541', '/accounts/acct_A'],
+    ['keeps a decoded hash', '/accounts/acct_1%23x', '/accounts/acct_1#x'],
+  ])('%s, as API Gateway does', async (_, target, path) => {
+    const answer = await get(target);
+    if (path === undefined) {
+      expect(answer).toMatchObject({ status: 404, body: JSON.stringify({ message: 'Not Found' }) });
+      return;
+    }
+    expect(answer).toMatchObject({ status: 200, body: echoed(path, path.slice('/accounts/'.length)) });
+  });
+
+  it('answers 400 to a path whose second decoding fails', async () => {
+    expect(await get('/accounts/acct_%25zz')).toMatchObject({
+      status: 400,
+      body: JSON.stringify({ message: 'Bad Request: the path is not valid percent-encoded UTF-8.' }),
+    });
+    await stillServes();
+  });
+
+  it("answers 431 past API Gateway's 10,240 bytes of request line and header values, and serves up to them", async () => {
+    // `GET /accounts HTTP/1.1` (22 bytes), then the values localhost (9), close (5) and X-Big's.
+    const withBig = (size: number) => get('/accounts', `Host: localhost\r\nX-Big: ${'a'.repeat(size)}\r\n`);
+    expect(await withBig(10_240 - 22 - 9 - 5)).toMatchObject({ status: 200 });
+    expect(await withBig(10_240 - 22 - 9 - 5 + 1)).toMatchObject({
+      status: 431,
+      body: JSON.stringify({
+        message: 'Request Header Fields Too Large: the request line and headers are too long.',
+      }),
+    });
+    await stillServes();
+  });
+
   it('answers 431 with a JSON message to oversized headers, and serves the next request', async () => {
     expect(await get('/accounts', `Host: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n`)).toMatchObject({
       status: 431,
@@ -152,6 +206,22 @@ describe('local gateway', () => {
       }),
     });
     await stillServes();
+  });
+
+  it('answers a function result without statusCode as API Gateway infers it: 200, JSON, the whole result', async () => {
+    const answer = await get('/connect/authorize');
+    expect(answer).toMatchObject({ status: 200, body: JSON.stringify({ message: 'hello', body: 'not the body' }) });
+    expect(answer.headers).toContain('content-type: application/json');
+  });
+
+  it('sends both the cookies array and a Set-Cookie header, each cookie its own set-cookie line', async () => {
+    const answer = await get('/connect/callback');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.match(/^set-cookie: .*$/gm)).toEqual([
+      'set-cookie: first=1',
+      'set-cookie: second=2',
+      'set-cookie: header=1',
+    ]);
   });
 
   it('answers 500 when the function fails or answers a header Node cannot send, and serves the next request', async () => {
