@@ -11,7 +11,7 @@ import { pause } from '../../shared/time';
 import { noRequirements } from '../../shared/webhooks/account-change';
 import { useLocalStack } from '../support/local-stack';
 import { callApi, connectAccount, storedAccount } from '../support/platform-api';
-import { updateAnswerLost, updateTimesOut } from '../support/store-faults';
+import { beforeFirstTransaction, updateAnswerLost, updateTimesOut } from '../support/store-faults';
 import { locationOf, TestBrowser } from '../support/test-browser';
 import { postSignedEvent, type SignedPostOptions } from '../support/webhooks';
 
@@ -332,6 +332,42 @@ describe('POST /webhooks/stripe', () => {
     expect((await readAccount(accountId))?.capabilities).toMatchObject({ card_payments: 'inactive' });
     // The redelivery is answered from our events table: no third read at Stripe.
     expect(stripeReads() - readsBefore).toBe(2);
+  });
+
+  // Fails (open: needs a decision): a `read` snapshot applies over any snapshot of its second (`isNotOlderSnapshot`),
+  // but an event of that second may be created after the read and stored before the read's write.
+  it.fails('never lets a read at Stripe overwrite an account.updated of its second created after the read', async () => {
+    const accountId = await connect('express');
+    await stack.emulator.webhooksIdle();
+    // Early in a fresh second, so that the read, the change at Stripe and its event all fall in it.
+    const stored = Number((await readAccount(accountId))?.stripeStateAt);
+    while (Date.now() % 1000 > 100 || Math.floor(Date.now() / 1000) <= stored) await pause(10);
+    const second = Math.floor(Date.now() / 1000);
+    let changed: { id: string; created: number } | undefined;
+    // capability.updated reads the account (charges enabled); before its write lands, the account changes at
+    // Stripe and that change's account.updated is delivered and stored.
+    useDocumentClient(
+      beforeFirstTransaction(async () => {
+        changed = await stack.emulator.updateAccount(accountId, { charges_enabled: false });
+        await delivered(changed.id);
+      }),
+    );
+    const reread = await post({
+      id: uniqueEventId(),
+      object: 'event',
+      type: 'capability.updated',
+      account: accountId,
+      created: second,
+      livemode: false,
+      data: { object: { id: 'transfers', object: 'capability', account: accountId, status: 'active' } },
+    });
+    useDocumentClient(undefined);
+    await stack.emulator.webhooksIdle();
+
+    expect(changed?.created).toBe(second);
+    expect(reread.status).toBe(200);
+    expect(stateAtStripe(accountId).chargesEnabled).toBe(false);
+    expect(await readAccount(accountId)).toMatchObject(stateAtStripe(accountId));
   });
 
   it('asks Stripe to retry an authorization announced before its callback stored the account', async () => {

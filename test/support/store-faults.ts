@@ -41,3 +41,19 @@ export const updateTimesOut = (): DocumentClient =>
   faulty(isUpdate, async () => {
     throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
   });
+
+/**
+ * The real client, except that the first transaction waits for `meanwhile` before it is sent: whatever
+ * another request stores then lands between what the transaction's request read and its write.
+ */
+export const beforeFirstTransaction = (meanwhile: () => Promise<unknown>): DocumentClient => {
+  let waited = false;
+  return faulty(
+    (command) => command.constructor.name === 'TransactWriteCommand' && !waited,
+    async (real, command) => {
+      waited = true;
+      await meanwhile();
+      return real.send(command);
+    },
+  );
+};
