@@ -267,6 +267,76 @@ describe('POST /webhooks/stripe', () => {
     expect(again.map((answer) => answer.body.status)).toEqual(['duplicate', 'duplicate']);
   });
 
+  it('answers 5xx when the read that settles a tie fails, stores nothing of the tied event, and settles it on the retry', async () => {
+    const accountId = await connect('express');
+    const second = afterConnecting() + 5;
+    const first = accountUpdated(accountId, uniqueEventId(), second, { charges_enabled: false });
+    const next = accountUpdated(accountId, uniqueEventId(), second, { payouts_enabled: false });
+    expect((await post(first)).body).toEqual({ received: true, status: 'processed' });
+    const before = await readAccount(accountId);
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    // The reader retries once: fault both tries.
+    stack.emulator.injectFault({ method: 'GET', path: `/v1/accounts/${accountId}`, mode: 'server_error', times: 2 });
+    const failed = await post(next);
+    stack.emulator.clearFaults();
+    const afterFailure = await readAccount(accountId);
+    const retried = await post(next);
+    useAccountNotices(undefined);
+
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(afterFailure).toEqual(before);
+    expect(retried.body).toEqual({ received: true, status: 'processed' });
+    expect(await readAccount(accountId)).toMatchObject(stateAtStripe(accountId));
+    expect(notices.map((notice) => notice.detail.stripeEventId)).toEqual([next.id]);
+  });
+
+  it('applies concurrent copies of two events of one second once each, whichever lands first, and tells each once', async () => {
+    const accountId = await connect('express');
+    const second = afterConnecting() + 5;
+    const first = accountUpdated(accountId, uniqueEventId(), second, { charges_enabled: false });
+    const next = accountUpdated(accountId, uniqueEventId(), second, { payouts_enabled: false });
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+
+    const answers = await Promise.all([first, next, next, first, first, next].map((event) => post(event)));
+    useAccountNotices(undefined);
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(200));
+    expect(answers.filter((answer) => answer.body.status === 'processed')).toHaveLength(2);
+    expect(answers.filter((answer) => answer.body.status === 'duplicate')).toHaveLength(4);
+    expect(notices.map((notice) => notice.detail.stripeEventId).sort()).toEqual([first.id, next.id].sort());
+    expect(await readAccount(accountId)).toMatchObject(stateAtStripe(accountId));
+    expect((await appliedEvents(accountId)).sort()).toEqual([`${second}:${first.id}`, `${second}:${next.id}`].sort());
+  });
+
+  it('keeps a deauthorization against account.updated copies racing it, and tells it once', async () => {
+    const accountId = await connect('standard');
+    const second = afterConnecting() + 5;
+    const update = accountUpdated(accountId, uniqueEventId(), second + 1, { charges_enabled: false });
+    const deauthorized = {
+      id: uniqueEventId(),
+      object: 'event',
+      type: 'account.application.deauthorized',
+      account: accountId,
+      created: second,
+      livemode: false,
+      data: { object: { id: localDefaults.stripeClientId, object: 'application' } },
+    };
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+
+    const answers = await Promise.all([update, deauthorized, update, deauthorized].map((event) => post(event)));
+    useAccountNotices(undefined);
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array(4).fill(200));
+    expect(await readAccount(accountId)).toMatchObject({ status: 'deauthorized' });
+    expect(notices.filter((notice) => notice.type === 'account.deauthorized')).toHaveLength(1);
+    const updateProcessed = answers.filter((answer, index) => index % 2 === 0 && answer.body.status === 'processed');
+    expect(notices.filter((notice) => notice.type === 'account.updated')).toHaveLength(updateProcessed.length);
+    expect(updateProcessed.length).toBeLessThanOrEqual(1);
+  });
+
   it('forgets the ids of earlier seconds once they pile up, and still refuses their redeliveries as older', async () => {
     const accountId = await connect('express');
     const start = Math.floor(Date.now() / 1000) + 10;
