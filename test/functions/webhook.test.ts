@@ -10,8 +10,8 @@ import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { pause } from '../../shared/time';
 import { noRequirements } from '../../shared/webhooks/account-change';
 import { useLocalStack } from '../support/local-stack';
-import { callApi, connectAccount, storedAccount } from '../support/platform-api';
-import { beforeFirstTransaction, updateAnswerLost, updateTimesOut } from '../support/store-faults';
+import { accountOfLink, callApi, connectAccount, storedAccount } from '../support/platform-api';
+import { beforeFirstTransaction, beforeFirstUpdate, updateAnswerLost, updateTimesOut } from '../support/store-faults';
 import { locationOf, TestBrowser } from '../support/test-browser';
 import { postSignedEvent, type SignedPostOptions } from '../support/webhooks';
 
@@ -438,6 +438,37 @@ describe('POST /webhooks/stripe', () => {
     expect(reread.status).toBe(200);
     expect(stateAtStripe(accountId).chargesEnabled).toBe(false);
     expect(await readAccount(accountId)).toMatchObject(stateAtStripe(accountId));
+  });
+
+  // Fails (open: needs a decision): the event is answered 200 `ignored: unknown_account` and never sent again, and
+  // nothing reads the account after the first visit stores it (the OAuth callback does read after its record).
+  it.fails("keeps an account.updated Stripe sends for an account it created before the onboarding's first visit stored it", async () => {
+    let early: { id: string } | undefined;
+    // Between Stripe's create and our record of the account, Stripe reports the account changed.
+    useDocumentClient(
+      beforeFirstUpdate(
+        (input) =>
+          input.TableName === stack.tables.accounts && input.ConditionExpression === 'attribute_not_exists(accountId)',
+        async (key) => {
+          early = await stack.emulator.updateAccount(String(key.accountId), {
+            requirements: { currently_due: ['individual.first_name'] },
+          });
+          await delivered(early.id);
+        },
+      ),
+    );
+    const started = await new TestBrowser().get(
+      `${stack.gatewayUrl}/connect/onboard?type=express&ticket=${await stack.mintTicket('user_early_event')}`,
+    );
+    useDocumentClient(undefined);
+    const accountId = accountOfLink(locationOf(started));
+    await stack.emulator.webhooksIdle();
+    const [delivery] = await delivered(early?.id ?? '');
+
+    expect(delivery?.status).toBeDefined();
+    const atStripe = stack.emulator.getAccount(accountId);
+    expect(atStripe?.requirements.currently_due).toEqual(['individual.first_name']);
+    expect((await readAccount(accountId))?.requirements?.currentlyDue).toEqual(['individual.first_name']);
   });
 
   it('asks Stripe to retry an authorization announced before its callback stored the account', async () => {

@@ -57,3 +57,22 @@ export const beforeFirstTransaction = (meanwhile: () => Promise<unknown>): Docum
     },
   );
 };
+
+/**
+ * The real client, except that the first update `matches` accepts waits for `meanwhile` (given the update's
+ * key) before it is sent: what happens then happens before that write.
+ */
+export const beforeFirstUpdate = (
+  matches: (input: { TableName?: string; Key?: Record<string, unknown>; ConditionExpression?: string }) => boolean,
+  meanwhile: (key: Record<string, unknown>) => Promise<unknown>,
+): DocumentClient => {
+  let waited = false;
+  return faulty(
+    (command) => isUpdate(command) && !waited && matches(command.input),
+    async (real, command: { input: { Key?: Record<string, unknown> } }) => {
+      waited = true;
+      await meanwhile(command.input.Key ?? {});
+      return real.send(command as never);
+    },
+  );
+};
