@@ -577,6 +577,43 @@ describe('POST /webhooks/stripe', () => {
     expect(await readAccount(accountId)).toMatchObject({ status: 'deauthorized' });
   });
 
+  /** An account.application.* event for `accountId`, created `created` (epoch seconds). */
+  const applicationEvent = (type: 'authorized' | 'deauthorized', accountId: string, created: number) => ({
+    id: uniqueEventId(),
+    object: 'event',
+    type: `account.application.${type}`,
+    account: accountId,
+    created,
+    livemode: false,
+    data: { object: { id: localDefaults.stripeClientId, object: 'application' } },
+  });
+
+  it('leaves a connected account connected when a deauthorization older than its connection arrives late', async () => {
+    const accountId = await connect('standard', 'user_late_deauth');
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+
+    const late = await post(applicationEvent('deauthorized', accountId, Math.floor(Date.now() / 1000) - 120));
+    useAccountNotices(undefined);
+
+    expect(late.body).toEqual({ received: true, status: 'ignored', reason: 'stale' });
+    expect(await readAccount(accountId)).toMatchObject({ status: 'connected' });
+    expect(notices).toEqual([]);
+  });
+
+  it('acknowledges at once an authorization that arrives after the connection it announced was revoked', async () => {
+    const accountId = await connect('standard', 'user_revoked_first');
+    await stack.emulator.trigger('account.application.deauthorized', accountId);
+    await stack.emulator.webhooksIdle();
+    expect(await readAccount(accountId)).toMatchObject({ status: 'deauthorized' });
+
+    // Within the window in which an unknown or deauthorized account is answered 503: Stripe no longer lets us read it.
+    const late = await post(applicationEvent('authorized', accountId, Math.floor(Date.now() / 1000) - 60));
+
+    expect(late).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'account_inaccessible' } });
+    expect(await readAccount(accountId)).toMatchObject({ status: 'deauthorized' });
+  });
+
   it('acknowledges events for accounts we never connected without storing them', async () => {
     const result = await post(
       accountUpdated('acct_neverconnected1', uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: true }),
