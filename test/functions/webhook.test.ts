@@ -10,8 +10,14 @@ import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { pause } from '../../shared/time';
 import { noRequirements } from '../../shared/webhooks/account-change';
 import { useLocalStack } from '../support/local-stack';
-import { callApi, connectAccount, storedAccount } from '../support/platform-api';
-import { updateAnswerLost, updateTimesOut } from '../support/store-faults';
+import { accountOfLink, callApi, connectAccount, storedAccount } from '../support/platform-api';
+import {
+  beforeFirstTransaction,
+  beforeFirstUpdate,
+  updateAnswerLost,
+  updateLandsUnanswered,
+  updateTimesOut,
+} from '../support/store-faults';
 import { locationOf, TestBrowser } from '../support/test-browser';
 import { postSignedEvent, type SignedPostOptions } from '../support/webhooks';
 
@@ -267,6 +273,76 @@ describe('POST /webhooks/stripe', () => {
     expect(again.map((answer) => answer.body.status)).toEqual(['duplicate', 'duplicate']);
   });
 
+  it('answers 5xx when the read that settles a tie fails, stores nothing of the tied event, and settles it on the retry', async () => {
+    const accountId = await connect('express');
+    const second = afterConnecting() + 5;
+    const first = accountUpdated(accountId, uniqueEventId(), second, { charges_enabled: false });
+    const next = accountUpdated(accountId, uniqueEventId(), second, { payouts_enabled: false });
+    expect((await post(first)).body).toEqual({ received: true, status: 'processed' });
+    const before = await readAccount(accountId);
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    // The reader retries once: fault both tries.
+    stack.emulator.injectFault({ method: 'GET', path: `/v1/accounts/${accountId}`, mode: 'server_error', times: 2 });
+    const failed = await post(next);
+    stack.emulator.clearFaults();
+    const afterFailure = await readAccount(accountId);
+    const retried = await post(next);
+    useAccountNotices(undefined);
+
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(afterFailure).toEqual(before);
+    expect(retried.body).toEqual({ received: true, status: 'processed' });
+    expect(await readAccount(accountId)).toMatchObject(stateAtStripe(accountId));
+    expect(notices.map((notice) => notice.detail.stripeEventId)).toEqual([next.id]);
+  });
+
+  it('applies concurrent copies of two events of one second once each, whichever lands first, and tells each once', async () => {
+    const accountId = await connect('express');
+    const second = afterConnecting() + 5;
+    const first = accountUpdated(accountId, uniqueEventId(), second, { charges_enabled: false });
+    const next = accountUpdated(accountId, uniqueEventId(), second, { payouts_enabled: false });
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+
+    const answers = await Promise.all([first, next, next, first, first, next].map((event) => post(event)));
+    useAccountNotices(undefined);
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(200));
+    expect(answers.filter((answer) => answer.body.status === 'processed')).toHaveLength(2);
+    expect(answers.filter((answer) => answer.body.status === 'duplicate')).toHaveLength(4);
+    expect(notices.map((notice) => notice.detail.stripeEventId).sort()).toEqual([first.id, next.id].sort());
+    expect(await readAccount(accountId)).toMatchObject(stateAtStripe(accountId));
+    expect((await appliedEvents(accountId)).sort()).toEqual([`${second}:${first.id}`, `${second}:${next.id}`].sort());
+  });
+
+  it('keeps a deauthorization against account.updated copies racing it, and tells it once', async () => {
+    const accountId = await connect('standard');
+    const second = afterConnecting() + 5;
+    const update = accountUpdated(accountId, uniqueEventId(), second + 1, { charges_enabled: false });
+    const deauthorized = {
+      id: uniqueEventId(),
+      object: 'event',
+      type: 'account.application.deauthorized',
+      account: accountId,
+      created: second,
+      livemode: false,
+      data: { object: { id: localDefaults.stripeClientId, object: 'application' } },
+    };
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+
+    const answers = await Promise.all([update, deauthorized, update, deauthorized].map((event) => post(event)));
+    useAccountNotices(undefined);
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array(4).fill(200));
+    expect(await readAccount(accountId)).toMatchObject({ status: 'deauthorized' });
+    expect(notices.filter((notice) => notice.type === 'account.deauthorized')).toHaveLength(1);
+    const updateProcessed = answers.filter((answer, index) => index % 2 === 0 && answer.body.status === 'processed');
+    expect(notices.filter((notice) => notice.type === 'account.updated')).toHaveLength(updateProcessed.length);
+    expect(updateProcessed.length).toBeLessThanOrEqual(1);
+  });
+
   it('forgets the ids of earlier seconds once they pile up, and still refuses their redeliveries as older', async () => {
     const accountId = await connect('express');
     const start = Math.floor(Date.now() / 1000) + 10;
@@ -332,6 +408,73 @@ describe('POST /webhooks/stripe', () => {
     expect((await readAccount(accountId))?.capabilities).toMatchObject({ card_payments: 'inactive' });
     // The redelivery is answered from our events table: no third read at Stripe.
     expect(stripeReads() - readsBefore).toBe(2);
+  });
+
+  // Fails (open: needs a decision): a `read` snapshot applies over any snapshot of its second (`isNotOlderSnapshot`),
+  // but an event of that second may be created after the read and stored before the read's write.
+  it.fails('never lets a read at Stripe overwrite an account.updated of its second created after the read', async () => {
+    const accountId = await connect('express');
+    await stack.emulator.webhooksIdle();
+    // Early in a fresh second, so that the read, the change at Stripe and its event all fall in it.
+    const stored = Number((await readAccount(accountId))?.stripeStateAt);
+    while (Date.now() % 1000 > 100 || Math.floor(Date.now() / 1000) <= stored) await pause(10);
+    const second = Math.floor(Date.now() / 1000);
+    let changed: { id: string; created: number } | undefined;
+    // capability.updated reads the account (charges enabled); before its write lands, the account changes at
+    // Stripe and that change's account.updated is delivered and stored.
+    useDocumentClient(
+      beforeFirstTransaction(async () => {
+        changed = await stack.emulator.updateAccount(accountId, { charges_enabled: false });
+        await delivered(changed.id);
+      }),
+    );
+    const reread = await post({
+      id: uniqueEventId(),
+      object: 'event',
+      type: 'capability.updated',
+      account: accountId,
+      created: second,
+      livemode: false,
+      data: { object: { id: 'transfers', object: 'capability', account: accountId, status: 'active' } },
+    });
+    useDocumentClient(undefined);
+    await stack.emulator.webhooksIdle();
+
+    expect(changed?.created).toBe(second);
+    expect(reread.status).toBe(200);
+    expect(stateAtStripe(accountId).chargesEnabled).toBe(false);
+    expect(await readAccount(accountId)).toMatchObject(stateAtStripe(accountId));
+  });
+
+  // Fails (open: needs a decision): the event is answered 200 `ignored: unknown_account` and never sent again, and
+  // nothing reads the account after the first visit stores it (the OAuth callback does read after its record).
+  it.fails("keeps an account.updated Stripe sends for an account it created before the onboarding's first visit stored it", async () => {
+    let early: { id: string } | undefined;
+    // Between Stripe's create and our record of the account, Stripe reports the account changed.
+    useDocumentClient(
+      beforeFirstUpdate(
+        (input) =>
+          input.TableName === stack.tables.accounts && input.ConditionExpression === 'attribute_not_exists(accountId)',
+        async (key) => {
+          early = await stack.emulator.updateAccount(String(key.accountId), {
+            requirements: { currently_due: ['individual.first_name'] },
+          });
+          await delivered(early.id);
+        },
+      ),
+    );
+    const started = await new TestBrowser().get(
+      `${stack.gatewayUrl}/connect/onboard?type=express&ticket=${await stack.mintTicket('user_early_event')}`,
+    );
+    useDocumentClient(undefined);
+    const accountId = accountOfLink(locationOf(started));
+    await stack.emulator.webhooksIdle();
+    const [delivery] = await delivered(early?.id ?? '');
+
+    expect(delivery?.status).toBeDefined();
+    const atStripe = stack.emulator.getAccount(accountId);
+    expect(atStripe?.requirements.currently_due).toEqual(['individual.first_name']);
+    expect((await readAccount(accountId))?.requirements?.currentlyDue).toEqual(['individual.first_name']);
   });
 
   it('asks Stripe to retry an authorization announced before its callback stored the account', async () => {
@@ -431,6 +574,43 @@ describe('POST /webhooks/stripe', () => {
 
     expect(deauthorized).toMatchObject({ status: 'deauthorized', deauthorizedAt: expect.any(String) });
     expect(late.body).toEqual({ received: true, status: 'ignored', reason: 'account_deauthorized' });
+    expect(await readAccount(accountId)).toMatchObject({ status: 'deauthorized' });
+  });
+
+  /** An account.application.* event for `accountId`, created `created` (epoch seconds). */
+  const applicationEvent = (type: 'authorized' | 'deauthorized', accountId: string, created: number) => ({
+    id: uniqueEventId(),
+    object: 'event',
+    type: `account.application.${type}`,
+    account: accountId,
+    created,
+    livemode: false,
+    data: { object: { id: localDefaults.stripeClientId, object: 'application' } },
+  });
+
+  it('leaves a connected account connected when a deauthorization older than its connection arrives late', async () => {
+    const accountId = await connect('standard', 'user_late_deauth');
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+
+    const late = await post(applicationEvent('deauthorized', accountId, Math.floor(Date.now() / 1000) - 120));
+    useAccountNotices(undefined);
+
+    expect(late.body).toEqual({ received: true, status: 'ignored', reason: 'stale' });
+    expect(await readAccount(accountId)).toMatchObject({ status: 'connected' });
+    expect(notices).toEqual([]);
+  });
+
+  it('acknowledges at once an authorization that arrives after the connection it announced was revoked', async () => {
+    const accountId = await connect('standard', 'user_revoked_first');
+    await stack.emulator.trigger('account.application.deauthorized', accountId);
+    await stack.emulator.webhooksIdle();
+    expect(await readAccount(accountId)).toMatchObject({ status: 'deauthorized' });
+
+    // Within the window in which an unknown or deauthorized account is answered 503: Stripe no longer lets us read it.
+    const late = await post(applicationEvent('authorized', accountId, Math.floor(Date.now() / 1000) - 60));
+
+    expect(late).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'account_inaccessible' } });
     expect(await readAccount(accountId)).toMatchObject({ status: 'deauthorized' });
   });
 
@@ -566,6 +746,24 @@ describe('POST /webhooks/stripe', () => {
     expect(answer).toEqual({ status: 200, body: { received: true, status: 'processed' } });
     expect(notices.map((notice) => notice.detail.stripeEventId)).toEqual([event.id]);
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
+  });
+
+  // Fails (open: needs a decision): the retry finds the event applied and answers duplicate, publishing nothing.
+  it.fails('publishes a change stored by a write whose every answer was lost, once Stripe delivers it again', async () => {
+    const accountId = await connect('express');
+    const event = accountUpdated(accountId, uniqueEventId(), afterConnecting() + 20, { charges_enabled: false });
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    useDocumentClient(updateLandsUnanswered());
+    const failed = await post(event);
+    useDocumentClient(undefined);
+    const retried = await post(event);
+    useAccountNotices(undefined);
+
+    expect(failed.status).toBe(503);
+    expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
+    expect(retried.status).toBe(200);
+    expect(notices.map((notice) => notice.detail.stripeEventId)).toEqual([event.id]);
   });
 
   it('publishes each effective change once for the platform (what EventBridge would receive)', async () => {

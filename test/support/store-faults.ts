@@ -36,8 +36,50 @@ export const updateAnswerLost = (): DocumentClient => faulty(isUpdate, answerLos
 export const writeAnswerLostOn = (tableName: string): DocumentClient =>
   faulty((command) => writes.has(command.constructor.name) && command.input.TableName === tableName, answerLost);
 
+/** Every update reaches DynamoDB and no answer comes back, not even to the SDK's retries: the caller hears a timeout. */
+export const updateLandsUnanswered = (): DocumentClient =>
+  faulty(isUpdate, async (real, command) => {
+    await real.send(command);
+    throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+  });
+
 /** Every update fails before it reaches DynamoDB (a timeout, which the service treats as the store unavailable). */
 export const updateTimesOut = (): DocumentClient =>
   faulty(isUpdate, async () => {
     throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
   });
+
+/**
+ * The real client, except that the first transaction waits for `meanwhile` before it is sent: whatever
+ * another request stores then lands between what the transaction's request read and its write.
+ */
+export const beforeFirstTransaction = (meanwhile: () => Promise<unknown>): DocumentClient => {
+  let waited = false;
+  return faulty(
+    (command) => command.constructor.name === 'TransactWriteCommand' && !waited,
+    async (real, command) => {
+      waited = true;
+      await meanwhile();
+      return real.send(command);
+    },
+  );
+};
+
+/**
+ * The real client, except that the first update `matches` accepts waits for `meanwhile` (given the update's
+ * key) before it is sent: what happens then happens before that write.
+ */
+export const beforeFirstUpdate = (
+  matches: (input: { TableName?: string; Key?: Record<string, unknown>; ConditionExpression?: string }) => boolean,
+  meanwhile: (key: Record<string, unknown>) => Promise<unknown>,
+): DocumentClient => {
+  let waited = false;
+  return faulty(
+    (command) => isUpdate(command) && !waited && matches(command.input),
+    async (real, command: { input: { Key?: Record<string, unknown> } }) => {
+      waited = true;
+      await meanwhile(command.input.Key ?? {});
+      return real.send(command as never);
+    },
+  );
+};
