@@ -1,7 +1,8 @@
 /**
  * Stripe's state of a connected account as the service has just read it (`GET /v1/accounts/{id}`, at the
  * OAuth callback and at onboarding's return), stored at once rather than left to the webhooks, as a `read`
- * snapshot (`SnapshotSource`): not over a newer one (an `account.updated` of a later second applied meanwhile).
+ * snapshot (`SnapshotSource`): not over a newer one (an `account.updated` of a later second, or of its own second
+ * stored after the snapshot the reader saw).
  */
 import type { Logger } from '../logger';
 import type { EpochMs } from '../time';
@@ -15,10 +16,14 @@ export interface ReadStateContext {
   readonly now: EpochMs;
 }
 
-/** The state of what Stripe answered, as of `now`; undefined (and logged) when it is not an account. */
+/**
+ * The state of what Stripe answered, as of `now`, read after the record's snapshot of version `seen` (0 for
+ * none) was stored and seen; undefined (and logged) when it is not an account.
+ */
 export const readStateChange = (
   account: object,
   accountId: string,
+  seen: number,
   { logger, now }: Pick<ReadStateContext, 'logger' | 'now'>,
 ): StateChange | undefined => {
   const state = accountStateFrom(account as Readonly<Record<string, unknown>>);
@@ -26,7 +31,7 @@ export const readStateChange = (
     logger.warn('connected account unread', { accountId, stripeFailure: 'malformed_account' satisfies PoisonReason });
     return undefined;
   }
-  return { kind: 'state', accountId, state, asOf: now, source: 'read' };
+  return { kind: 'state', accountId, state, asOf: now, source: 'read', seen };
 };
 
 /**

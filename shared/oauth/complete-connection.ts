@@ -142,12 +142,12 @@ const exchangeFailure = (error: unknown): ExchangeFailure => {
  */
 const readConnectedAccount = async (
   stripe: PlatformStripe,
-  accountId: string,
+  { accountId, stateVersion }: Pick<AccountRecord, 'accountId' | 'stateVersion'>,
   { logger, now }: Pick<CompleteConnectionContext, 'logger' | 'now'>,
 ): Promise<{ readonly account: Stripe.Account; readonly change: StateChange | undefined } | undefined> => {
   try {
     const account = await stripe.client.accounts.retrieve(accountId, {}, stripe.callOptions({ maxNetworkRetries: 0 }));
-    return { account, change: readStateChange(account, accountId, { logger, now }) };
+    return { account, change: readStateChange(account, accountId, stateVersion ?? 0, { logger, now }) };
   } catch (error) {
     logger.warn('connected account unread', { accountId, stripeFailure: classifyStripeError(error).kind, error });
     return undefined;
@@ -263,7 +263,7 @@ export const completeConnection = async (
       const fields = { accountId: token.accountId, platformUserId: flowState.platformUserId };
       return unkept('account_claimed', fields, token);
     }
-    const read = await readConnectedAccount(stripe, token.accountId, context);
+    const read = await readConnectedAccount(stripe, stored.record, context);
     if (read?.change) await storeReadState(read.change, context);
     // Unchecked (undefined) when none were suggested, or when the account could not be read.
     const capabilitiesMissing =

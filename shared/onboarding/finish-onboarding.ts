@@ -51,7 +51,7 @@ export const finishOnboarding = async (
     if (!account.details_submitted) return fail('onboarding_incomplete');
     // What was read, stored as the callback stores it (ordered against the webhooks' snapshots), first: its
     // time then keeps an older event arriving late from setting the details back to not submitted.
-    const change = readStateChange(account, record.accountId, context);
+    const change = readStateChange(account, record.accountId, record.stateVersion, context);
     if (change) await storeReadState(change, context);
     const confirmation = browser === 'started here' ? mintConfirmation(now) : undefined;
     const outcome = await context.accounts.recordFinished(record, {

@@ -48,6 +48,8 @@ export interface OnboardingAccount {
   readonly connectedAt: string;
   /** Stripe or the platform rejected it (its stored `requirements.disabled_reason`): it will never be finished. */
   readonly rejected: boolean;
+  /** The version of its stored snapshot (0 for none): what a read at Stripe after this one saw (`StateChange.seen`). */
+  readonly stateVersion: number;
 }
 
 export type { FinishedOnboarding, NewCreatedAccount };
@@ -95,6 +97,7 @@ export const onboardingAccountOf = (record: AccountRecord): OnboardingAccount =>
   browserHashes: [...(record.onboardingBrowsers ?? [])],
   connectedAt: record.connectedAt,
   rejected: isRejectedReason(record.requirements?.disabledReason),
+  stateVersion: record.stateVersion ?? 0,
 });
 
 /** The operations of the accounts repo onboarding uses. */

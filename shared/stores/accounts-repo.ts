@@ -102,6 +102,11 @@ export interface AccountRecord {
   readonly confirmationExpiresAt?: EpochMs;
   /** When the platform confirmed the account for its user. Records from before confirmations have none and no hash. */
   readonly confirmedAt?: string;
+  /**
+   * Counts the snapshot writes (absent before the first): what a read at Stripe saw before reading
+   * (`StateChange.seen`), and what a read that settles a tie is conditioned on (see `SnapshotTie`).
+   */
+  readonly stateVersion?: number;
 }
 
 /** Whether the account still waits for the platform's confirmation (records without the fields are confirmed). */
@@ -118,8 +123,6 @@ interface AccountItem extends AccountRecord {
   readonly appliedEvents?: ReadonlySet<string>;
   /** The id of the last in-place write, so a retry of it can tell it happened. */
   readonly lastInPlaceWrite?: string;
-  /** Counts the snapshot writes: what a read that settles a tie is conditioned on (see `SnapshotTie`). */
-  readonly stateVersion?: number;
   /** Why an unclaimed connection has no owner (absent on every owned account). */
   readonly flagged?: string;
 }
@@ -238,10 +241,13 @@ export const accountConditions = {
   ownedBy: 'platformUserId = :user',
   /** Recorded with no owner (see `UnclaimedConnection`). */
   isUnclaimed: 'attribute_not_exists(platformUserId)',
-  /** Snapshots are ordered to the second (see `SnapshotSource`): a `read` one applies over its own second, */
-  isNotOlderSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt <= :stateAt)',
-  /** an `event` one only over an older second (a redelivery of the applied one is told apart by `notAppliedYet`), */
+  /**
+   * Snapshots are ordered to the second (see `SnapshotSource`): an `event` one applies only over an older second
+   * (a redelivery of the applied one is told apart by `notAppliedYet`), and so does a `read` one, which
+   */
   isNewerSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt < :stateAt)',
+  /** applies over its own second too while the version it saw before reading is stored (`isVersion`/`isUnversioned`), */
+  isNotOlderSnapshot: '(attribute_not_exists(stripeStateAt) OR stripeStateAt <= :stateAt)',
   /**
    * and a read that settles a tie only over the snapshot it saw, by its version (`SnapshotTie`), and never
    * over a later second (which a writer that does not count versions, an older deployment's, may have stored).
@@ -301,10 +307,21 @@ export interface AccountWrite {
 
 const statusName = { '#status': 'status' };
 
+/** The stored snapshot is still the one of `version` (0: none was ever counted); `:seenVersion` is `seenVersionValue`'s. */
+const isStillVersion = (version: number): string => (version === 0 ? isUnversioned : isVersion);
+const seenVersionValue = (version: number) => (version === 0 ? {} : { ':seenVersion': version });
+
+/** The version a snapshot's write is conditioned on, if any: a settling read's, or a read's that knows what it saw. */
+const seenVersionOf = (change: StateChange): number | undefined =>
+  change.tie?.version ?? (change.source === 'read' ? change.seen : undefined);
+
 /** How a snapshot is ordered against the stored one (see `SnapshotSource` and `SnapshotTie`). */
 const snapshotOrder = (change: StateChange): string => {
-  if (change.tie) return all(change.tie.version === 0 ? isUnversioned : isVersion, isStillTied);
-  return change.source === 'event' ? isNewerSnapshot : isNotOlderSnapshot;
+  if (change.tie) return all(isStillVersion(change.tie.version), isStillTied);
+  const seen = seenVersionOf(change);
+  return seen === undefined
+    ? isNewerSnapshot
+    : `(${either(isNewerSnapshot, all(isStillVersion(seen), isNotOlderSnapshot))})`;
 };
 
 const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): AccountWrite => ({
@@ -325,12 +342,8 @@ const snapshotWrite = (tableName: string, change: StateChange, now: EpochMs): Ac
     ':futureRequirements': change.state.futureRequirements,
     ':stateAt': toEpochSeconds(change.asOf),
     ...stateVersionValues,
-    ...(change.tie
-      ? {
-          ':tiedAt': toEpochSeconds(change.tie.at),
-          ...(change.tie.version === 0 ? {} : { ':seenVersion': change.tie.version }),
-        }
-      : {}),
+    ...(change.tie ? { ':tiedAt': toEpochSeconds(change.tie.at) } : {}),
+    ...seenVersionValue(seenVersionOf(change) ?? 0),
     ':connected': 'connected',
     ':at': toIso(now),
   },
@@ -628,6 +641,21 @@ export const refusalOf = (
 };
 
 /**
+ * Why the account refused a snapshot (`refusalOf`), or `same_second` when the stored one is still of the second
+ * the snapshot's event (or read) is of: a tie, or for a settling read another snapshot of that second stored
+ * meanwhile. The caller settles it by reading the account again (see `SnapshotSource`).
+ */
+export const snapshotRefusal = (
+  change: StateChange,
+  refusing:
+    | { readonly status?: unknown; readonly stripeStateAt?: unknown; readonly stateVersion?: unknown }
+    | undefined,
+): Exclude<InPlaceOutcome, 'applied' | 'duplicate'> =>
+  refusing?.status === 'connected' && refusing.stripeStateAt === toEpochSeconds(eventTimeOf(change))
+    ? { outcome: 'same_second', stateVersion: typeof refusing.stateVersion === 'number' ? refusing.stateVersion : 0 }
+    : refusalOf(refusing);
+
+/**
  * How an event applied in place is remembered on the account item: tagged with its second, because
  * only events of the item's current `stripeStateAt` second can arrive again without being older.
  */
@@ -784,6 +812,28 @@ const readAccountItem = async (
 };
 
 /**
+ * The version of the account's stored snapshot (`stateVersion`, 0 for none), read consistently: what a read at
+ * Stripe made after it saw (`StateChange.seen`); undefined when the account is not stored.
+ */
+export const readSnapshotVersion = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  accountId: string,
+): Promise<number | undefined> => {
+  const result = await storeCall(() =>
+    client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { accountId },
+        ProjectionExpression: 'accountId, stateVersion',
+        ConsistentRead: true,
+      }),
+    ),
+  );
+  return result.Item ? ((result.Item as AccountItem).stateVersion ?? 0) : undefined;
+};
+
+/**
  * Once applied at second `asOf`, the item's state is that second's: a redelivery of an event of an
  * earlier second is refused as older whether or not its entry is kept, so those entries can go.
  * Only ever removes such entries (concurrent writers add only entries of `asOf` or later).
@@ -853,14 +903,7 @@ export const applySnapshotInPlace = async (
       (await readAccountItem(client, tableName, change.accountId));
     if (refusing?.lastInPlaceWrite === writeId) return 'applied';
     if (refusing?.status === 'connected' && refusing.appliedEvents?.has(entry)) return 'duplicate';
-    // Still of the second the event is of: a tie, or for a settling read another read of that second stored meanwhile.
-    if (
-      (change.tie || change.source === 'event') &&
-      refusing?.status === 'connected' &&
-      refusing.stripeStateAt === toEpochSeconds(eventTimeOf(change))
-    )
-      return { outcome: 'same_second', stateVersion: refusing.stateVersion ?? 0 };
-    return refusalOf(refusing);
+    return snapshotRefusal(change, refusing);
   }
 };
 

@@ -12,11 +12,12 @@ import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@
 import { type EpochMs, secondsMs, toEpochSeconds, toIso, ttlAt } from '../time';
 import type { AccountChange, StateChange } from '../webhooks/account-change';
 import {
-  type ApplyOutcome,
   accountChangeWrite,
   applySnapshotInPlace,
   type InPlaceOutcome,
+  readSnapshotVersion,
   refusalOf,
+  snapshotRefusal,
 } from './accounts-repo';
 import {
   type CancellationReason,
@@ -39,7 +40,13 @@ export interface ProcessedEvent {
 
 export interface EventsRepo {
   isProcessed(eventId: string): Promise<boolean>;
-  applyOnce(event: ProcessedEvent, change: AccountChange, now: EpochMs): Promise<ApplyOutcome>;
+  /**
+   * The version of the account's stored snapshot (0 for none; undefined when not stored), read before the
+   * account is read at Stripe: what that read is ordered against (`StateChange.seen`).
+   */
+  snapshotVersion(accountId: string): Promise<number | undefined>;
+  /** Applies a change once; a snapshot refused for a stored one of its very second is `same_second` (see `SnapshotSource`). */
+  applyOnce(event: ProcessedEvent, change: AccountChange, now: EpochMs): Promise<InPlaceOutcome>;
   /**
    * Applies an `account.updated`'s snapshot (its `asOf` the event's `created`), or the read that settles its
    * tie (`SnapshotTie`), remembering the event on the account item.
@@ -111,6 +118,8 @@ export const createEventsRepo = (
       return result.Item !== undefined;
     },
 
+    snapshotVersion: (accountId) => readSnapshotVersion(client, tables.accounts, accountId),
+
     applyInPlace: (eventId, change, now) => applySnapshotInPlace(client, tables.accounts, eventId, change, now),
 
     applyOnce: async (event, change, now) => {
@@ -123,7 +132,8 @@ export const createEventsRepo = (
         if (!reasons) throw error;
         const [eventReason, accountReason] = reasons;
         if (eventReason?.code === 'ConditionalCheckFailed') return 'duplicate';
-        if (accountReason?.code === 'ConditionalCheckFailed') return refusalOf(accountReason.item);
+        if (accountReason?.code === 'ConditionalCheckFailed')
+          return change.kind === 'state' ? snapshotRefusal(change, accountReason.item) : refusalOf(accountReason.item);
         // Still contended after the retries, or (a validation error, an item too large) never to pass: answer at
         // once, logged with its reasons (DynamoDB's message lists them: "... [None, ValidationError]").
         throw eventNotRecorded(error, isTransient(reasons) ? 'store_conflict' : 'store_rejected');

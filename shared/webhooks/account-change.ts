@@ -43,8 +43,12 @@ export interface AccountState {
  * Where a snapshot comes from, which decides how it is ordered against the stored one (to the second):
  * - `event`: carried by a webhook event, as of its `created`. Two events of one second cannot be told
  *   apart, so it applies only over an older second; a tie is settled by reading the account again.
- * - `read`: read at Stripe by us, as of the moment before the read: current, so it applies over any
- *   snapshot of its second or older. A read that settles a tie carries a `tie` (see `SnapshotTie`).
+ * - `read`: read at Stripe by us, as of the moment before the read. It is newer than any snapshot of an
+ *   older second, and than whatever was stored before the read was made; but an event of its own second
+ *   may have been created after the read (and stored before the read's write). So over its own second it
+ *   applies only while the snapshot it saw before reading (`seen`, its `stateVersion`) is still the stored
+ *   one; a read that saw none, or whose snapshot was replaced meanwhile, is a tie, settled by reading again.
+ *   A read that settles a tie carries a `tie` (see `SnapshotTie`).
  */
 export type SnapshotSource = 'event' | 'read';
 
@@ -70,6 +74,11 @@ export type AccountChange =
       readonly source: SnapshotSource;
       /** Set on the `read` that settles an event's tie with the stored snapshot (see `SnapshotTie`). */
       readonly tie?: SnapshotTie;
+      /**
+       * On a `read`: the `stateVersion` stored before the read was made (0 for none), when the reader knows it;
+       * the read then applies over a snapshot of its own second while that version is still stored.
+       */
+      readonly seen?: number;
     }
   /** Stripe revoked our access as of `asOf`, ordered against our own status changes. */
   | { readonly kind: 'deauthorized'; readonly accountId: string; readonly asOf: EpochMs };

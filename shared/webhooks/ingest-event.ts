@@ -173,10 +173,20 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     });
     metrics.count('WebhookApiVersionMismatch', { eventType: event.type });
   }
-  // Events that cost a Stripe call are checked for duplicates first, so a redelivery costs one read.
-  if (readsAccountAtStripe(event) && (await events.isProcessed(event.id))) {
-    logger.info('webhook duplicate', fields);
-    return duplicate();
+  // Events that cost a Stripe call are checked for duplicates first, so a redelivery costs one read; beside
+  // that check, the stored snapshot's version, which the read at Stripe made after it is ordered against.
+  let seen: number | undefined;
+  if (readsAccountAtStripe(event)) {
+    const located = eventTypeSpec(event.type)?.accountOf(event);
+    const [processed, version] = await Promise.all([
+      events.isProcessed(event.id),
+      located && 'accountId' in located ? events.snapshotVersion(located.accountId) : undefined,
+    ]);
+    if (processed) {
+      logger.info('webhook duplicate', fields);
+      return duplicate();
+    }
+    seen = version;
   }
   const setAside = (plan: Extract<ChangePlan, { ignore: unknown }>): HttpResponse => {
     if (isPoisonReason(plan.ignore)) return poisoned(plan.ignore);
@@ -192,15 +202,16 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
           now,
         );
 
-  const plan = await planChange(event, context.readAccount, now);
+  const plan = await planChange(event, context.readAccount, now, seen);
   if ('ignore' in plan) return setAside(plan);
   const tied = plan.change;
   let change = tied;
   let outcome: ApplyOutcome;
   try {
     let result = await apply(change);
-    // Another snapshot of this second is stored, and which is newer cannot be told: the account as Stripe
-    // has it now is newer than both (see settleTie), stored only over the snapshot seen before reading it.
+    // Another snapshot of this second is stored (an event's, or a read's: an event of its second may have been
+    // created after our read), and which is newer cannot be told: the account as Stripe has it now is newer than
+    // both (see settleTie), stored only over the snapshot seen before reading it.
     for (let round = 1; isSameSecond(result) && tied.kind === 'state'; round += 1) {
       if (round > maxTieRounds) throw tieUnsettled();
       logger.info('webhook snapshot of a stored second: reading the account again', { ...fields, round });
@@ -209,7 +220,7 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
       change = settled.change;
       result = await apply(change);
     }
-    // Only an in-place snapshot is ever answered same_second, and the loop leaves none.
+    // Only a snapshot is ever answered same_second, and the loop leaves none.
     outcome = isSameSecond(result) ? 'stale' : result;
   } catch (error) {
     if (isRefusedByStore(error)) return poisoned('store_rejected', { cause: error.cause });

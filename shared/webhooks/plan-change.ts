@@ -15,20 +15,22 @@ export type ChangePlan = { readonly change: AccountChange } | { readonly ignore:
 
 /**
  * The account as Stripe has it now, as a `read` snapshot as of `asOf` (a moment before the read): a
- * `reread` event's, or, with a `tie`, the one that settles a tie (see `settleTie`).
+ * `reread` event's, made after it saw the stored snapshot of version `seen`, or, with a `tie`, the one that
+ * settles a tie (see `settleTie`).
  */
 const rereadAccount = async (
   readAccount: AccountReader,
   accountId: string,
   asOf: EpochMs,
-  tie?: SnapshotTie,
+  ordered: { readonly tie: SnapshotTie } | { readonly seen: number | undefined },
 ): Promise<ChangePlan> => {
   const account = await readAccount(accountId);
   // Access already revoked again: nothing to refresh; a deauthorized event follows.
   if (!account) return { ignore: 'account_inaccessible' };
   const state = accountStateFrom(account);
   if (!state) return { ignore: 'malformed_account' };
-  return { change: { kind: 'state', accountId, state, asOf, source: 'read', ...(tie ? { tie } : {}) } };
+  const order = 'tie' in ordered ? { tie: ordered.tie } : ordered.seen === undefined ? {} : { seen: ordered.seen };
+  return { change: { kind: 'state', accountId, state, asOf, source: 'read', ...order } };
 };
 
 /**
@@ -42,12 +44,19 @@ export const settleTie = (
   version: number,
   now: EpochMs,
 ): Promise<ChangePlan> =>
-  rereadAccount(readAccount, tied.accountId, Math.max(now, endOfSecond(tied.asOf)), { at: tied.asOf, version });
+  rereadAccount(readAccount, tied.accountId, Math.max(now, endOfSecond(tied.asOf)), {
+    tie: { at: tied.asOf, version },
+  });
 
+/**
+ * What `event` means for our records. A `reread` reads the account at Stripe: `seen` is the version of the
+ * stored snapshot read before (undefined: the account is not stored, or it was not read).
+ */
 export const planChange = async (
   event: StripeEventEnvelope,
   readAccount: AccountReader,
   now: EpochMs,
+  seen?: number,
 ): Promise<ChangePlan> => {
   const spec = eventTypeSpec(event.type);
   const effect = effectOf(event);
@@ -62,7 +71,7 @@ export const planChange = async (
     }
     case 'reread':
       if ('ignore' in located) return located;
-      return rereadAccount(readAccount, located.accountId, now);
+      return rereadAccount(readAccount, located.accountId, now, { seen });
     case 'deauthorization':
       if ('ignore' in located) return located;
       // `created` has one-second resolution: count the whole second as "at or after" our own status changes in it.

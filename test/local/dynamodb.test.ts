@@ -3,7 +3,11 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamoDb, ensureTables, localDynamoClient, startEmbeddedDynamoDb } from '../../local/dynamodb';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
-import { appliedEventsCompactionThreshold, checksAppliedEvents } from '../../shared/stores/accounts-repo';
+import {
+  appliedEventsCompactionThreshold,
+  checksAppliedEvents,
+  recordAccountState,
+} from '../../shared/stores/accounts-repo';
 import { createEventsRepo } from '../../shared/stores/events-repo';
 import { tableDefinitions } from '../../shared/tables';
 import type { AccountState, SnapshotTie, StateChange } from '../../shared/webhooks/account-change';
@@ -48,7 +52,7 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
     const repo = createEventsRepo(db, { events: name('events'), accounts: name('accounts') });
     const item = async (accountId: string) =>
       (await db.send(new GetCommand({ TableName: name('accounts'), Key: { accountId }, ConsistentRead: true }))).Item;
-    return { db, repo, item };
+    return { db, repo, item, tableName: name };
   };
   it('creates every table of shared/tables.ts with its keys and indexes, idempotently', async () => {
     const dynamoDb = await startEmbeddedDynamoDb({ port: 0, engine });
@@ -195,6 +199,46 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
       stateVersion: 3,
       appliedEvents: new Set(['100:evt_a', '100:evt_b', '100:evt_d']),
     });
+    db.destroy();
+  });
+
+  it('orders a read at Stripe by the version it saw first: over its own second only while that one is stored', async () => {
+    const { db, repo, item, tableName } = await storeWith('readorder', [
+      { accountId: 'acct_1', platformUserId: 'user_1', type: 'express', status: 'connected', stripeStateAt: 100 },
+    ]);
+    const now = Date.now();
+    const recordState = recordAccountState(db, tableName('accounts'));
+    const read = (asOf: number, seen: number | undefined, state: Partial<AccountState>): StateChange => ({
+      ...snapshot('acct_1', asOf, state),
+      source: 'read',
+      ...(seen === undefined ? {} : { seen }),
+    });
+
+    // What it saw (version 0: none counted yet) is still stored: newer than all of it, its second included.
+    expect(await recordState(read(100_400, 0, { payoutsEnabled: true }), now)).toBe(true);
+    // An account.updated of second 100 (created after a read made at 100.5) lands before that read's write.
+    expect(await repo.applyInPlace('evt_b', snapshot('acct_1', 100_000, { chargesEnabled: false }), now)).toEqual({
+      outcome: 'same_second',
+      stateVersion: 1,
+    });
+    expect(await recordState(read(100_500, 1, { chargesEnabled: true }), now)).toBe(true);
+    // Another snapshot of its second was stored since it looked (version 2 now): which is newer cannot be told.
+    expect(await recordState(read(100_600, 1, { detailsSubmitted: false }), now)).toBe(false);
+    if (engine === 'dynamodb-local') {
+      // A webhook's read (dynalite has no transactions) is told so, to settle the tie by reading again.
+      const reread = { eventId: 'evt_c', type: 'capability.updated', accountId: 'acct_1', created: 100_000 };
+      expect(await repo.applyOnce(reread, read(100_600, 1, { detailsSubmitted: false }), now)).toEqual({
+        outcome: 'same_second',
+        stateVersion: 2,
+      });
+    }
+    // A read that knows no version applies only over an older second.
+    expect(await recordState(read(100_700, undefined, { detailsSubmitted: false }), now)).toBe(false);
+    expect(await item('acct_1')).toMatchObject({ chargesEnabled: true, detailsSubmitted: true, stateVersion: 2 });
+    // Over an older second any read applies, whatever it saw.
+    expect(await recordState(read(101_000, undefined, { payoutsEnabled: false }), now)).toBe(true);
+    expect(await recordState(read(102_000, 1, { chargesEnabled: false }), now)).toBe(true);
+    expect(await item('acct_1')).toMatchObject({ chargesEnabled: false, stripeStateAt: 102, stateVersion: 4 });
     db.destroy();
   });
 

@@ -93,7 +93,8 @@ const run = async (tokenAnswer: unknown, script: Script = {}) => {
       if (script.putConnected === 'claimed') return { ok: false, reason: 'claimed' };
       written.push(connection);
       calls.push(['putConnected']);
-      const record = { ...(connection as AccountRecord), connectedAt: '2026-12-01T00:00:00.000Z' };
+      // As for a reconnection: the item holds a snapshot (the second written to it) from before.
+      const record = { ...(connection as AccountRecord), connectedAt: '2026-12-01T00:00:00.000Z', stateVersion: 2 };
       return { ok: true, record, confirmation: script.stored ?? 'pending' };
     },
     putUnclaimed: async (connection: unknown) => {
@@ -214,7 +215,7 @@ describe('completeConnection', () => {
   describe('the account as Stripe has it, read once the code is exchanged', () => {
     const token = { stripe_user_id: 'acct_1', scope: 'read_write', livemode: false };
 
-    it('is read only after the record is stored, within the time left, without a network retry, and its state stored as of now', async () => {
+    it('is read only after the record is stored, within the time left, without a network retry, and its state stored as of now, after the snapshot the record held', async () => {
       const { calls, now } = await run(token);
 
       expect(calls).toEqual([
@@ -227,6 +228,7 @@ describe('completeConnection', () => {
             accountId: 'acct_1',
             asOf: now,
             source: 'read',
+            seen: 2,
             state: expect.objectContaining({ chargesEnabled: false, detailsSubmitted: false }),
           },
           now,

@@ -81,6 +81,7 @@ export class FakeStore implements OnboardingStore {
           browserHashes: [account.browserHash],
           connectedAt: new Date(account.at).toISOString(),
           rejected: false,
+          stateVersion: 0,
           recordedAt: account.at,
         };
     this.items.set(account.accountId, record);
@@ -107,10 +108,14 @@ export class FakeStore implements OnboardingStore {
     this.returnWrites.push('recordState');
     const item = this.items.get(change.accountId);
     const stateAt = Math.floor(change.asOf / 1000);
-    // As the repo: only a connected account, and never over a newer snapshot.
-    if (item?.status !== 'connected' || (item.stateAt ?? Number.NEGATIVE_INFINITY) > stateAt) return false;
+    // As the repo: only a connected account, never over a newer snapshot, and over one of its own second only
+    // while the snapshot the reader saw is stored.
+    const storedAt = item?.stateAt ?? Number.NEGATIVE_INFINITY;
+    if (item?.status !== 'connected' || storedAt > stateAt) return false;
+    if (storedAt === stateAt && change.seen !== item.stateVersion) return false;
     this.items.set(change.accountId, {
       ...item,
+      stateVersion: item.stateVersion + 1,
       detailsSubmitted: change.state.detailsSubmitted,
       rejected: isRejectedReason(change.state.requirements?.disabledReason),
       state: change.state,
@@ -129,6 +134,7 @@ export class FakeStore implements OnboardingStore {
       browserHashes: [],
       connectedAt: new Date().toISOString(),
       rejected: false,
+      stateVersion: 0,
       ...record,
     });
   }

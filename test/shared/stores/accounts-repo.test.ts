@@ -183,13 +183,9 @@ describe('accountsRepo writes', () => {
     });
   });
 
-  /** The write of acct_1's snapshot as of `asOf` from `source` (and, for a read settling a tie, its `tie`). */
-  const snapshotWriteOf = (asOf: number, source: SnapshotSource, tie?: SnapshotTie) =>
-    accountChangeWrite(
-      'accounts',
-      { kind: 'state', accountId: 'acct_1', state, asOf, source, ...(tie ? { tie } : {}) },
-      now,
-    );
+  /** The write of acct_1's snapshot as of `asOf` from `source` (for a read, a `tie` it settles or the version it `seen`). */
+  const snapshotWriteOf = (asOf: number, source: SnapshotSource, order: { tie?: SnapshotTie; seen?: number } = {}) =>
+    accountChangeWrite('accounts', { kind: 'state', accountId: 'acct_1', state, asOf, source, ...order }, now);
 
   it("stores an event's snapshot ordered to the second, only over an older second: its time in epoch seconds, the write time as ISO", () => {
     expect(snapshotWriteOf(1_700_000_100_999, 'event')).toMatchObject({
@@ -203,15 +199,24 @@ describe('accountsRepo writes', () => {
     });
   });
 
-  it('stores a snapshot read at Stripe over one of its own second too (it is current)', () => {
-    expect(snapshotWriteOf(1_700_000_100_999, 'read')).toMatchObject({
-      ConditionExpression: [exists, isConnected, isNotOlderSnapshot].join(' AND '),
+  it('stores a snapshot read at Stripe over one of its own second only while the version it saw is stored', () => {
+    expect(snapshotWriteOf(1_700_000_100_999, 'read', { seen: 4 })).toMatchObject({
+      ConditionExpression: `${[exists, isConnected].join(' AND ')} AND (${isNewerSnapshot} OR ${isVersion} AND ${isNotOlderSnapshot})`,
+      ExpressionAttributeValues: { ':stateAt': 1_700_000_100, ':seenVersion': 4 },
     });
+    expect(snapshotWriteOf(1_700_000_100_999, 'read', { seen: 0 })).toMatchObject({
+      ConditionExpression: `${[exists, isConnected].join(' AND ')} AND (${isNewerSnapshot} OR ${isUnversioned} AND ${isNotOlderSnapshot})`,
+    });
+    // Without a version seen, as an event's: only over an older second (a tie is settled by reading again).
+    expect(snapshotWriteOf(1_700_000_100_999, 'read')).toMatchObject({
+      ConditionExpression: [exists, isConnected, isNewerSnapshot].join(' AND '),
+    });
+    expect(snapshotWriteOf(1_700_000_100_999, 'read').ExpressionAttributeValues).not.toHaveProperty(':seenVersion');
   });
 
   it('stores the read that settles a tie as of its own second, only over the snapshot version it saw', () => {
     const settling = (version: number) =>
-      snapshotWriteOf(1_700_000_103_200, 'read', { at: 1_700_000_100_000, version });
+      snapshotWriteOf(1_700_000_103_200, 'read', { tie: { at: 1_700_000_100_000, version } });
 
     expect(settling(4)).toMatchObject({
       ConditionExpression: [exists, isConnected, isVersion, isStillTied].join(' AND '),

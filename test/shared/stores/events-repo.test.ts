@@ -169,12 +169,35 @@ describe('eventsRepo.applyInPlace', () => {
     );
   });
 
-  it('applies a snapshot read at Stripe over one of its own second (it is current)', async () => {
+  it('applies a snapshot read at Stripe over one of its own second only while the version it saw is stored', async () => {
     const { repo, commands } = answering([{}]);
-    await expect(repo.applyInPlace('evt_1', { ...snapshot, source: 'read' }, now)).resolves.toBe('applied');
+    await expect(repo.applyInPlace('evt_1', { ...snapshot, source: 'read', seen: 3 }, now)).resolves.toBe('applied');
     expect(commands[0]?.input).toMatchObject({
-      ConditionExpression: expect.stringContaining('stripeStateAt <= :stateAt'),
+      ConditionExpression: expect.stringContaining(
+        'stateVersion = :seenVersion AND (attribute_not_exists(stripeStateAt) OR stripeStateAt <= :stateAt)',
+      ),
+      ExpressionAttributeValues: expect.objectContaining({ ':seenVersion': 3 }),
     });
+  });
+
+  it('answers same_second for a read whose transaction the stored snapshot of its second refused', async () => {
+    const read = { ...snapshot, asOf: 1_700_000_100_400, source: 'read' as const, seen: 3 };
+    const refusedBy = (item: Record<string, unknown>) =>
+      Object.assign(new Error('cancelled'), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: item }],
+      });
+    const stored = (second: number) => ({
+      status: { S: 'connected' },
+      stripeStateAt: { N: String(second) },
+      stateVersion: { N: '4' },
+    });
+    const record = { eventId: 'evt_1', type: 'capability.updated', accountId: 'acct_1', created: 1_700_000_100_000 };
+
+    const tied = answering([refusedBy(stored(1_700_000_100))]);
+    await expect(tied.repo.applyOnce(record, read, now)).resolves.toEqual({ outcome: 'same_second', stateVersion: 4 });
+    const overtaken = answering([refusedBy(stored(1_700_000_101))]);
+    await expect(overtaken.repo.applyOnce(record, read, now)).resolves.toBe('stale');
   });
 
   it('tells an unknown account from an engine that returns no item by a consistent read', async () => {

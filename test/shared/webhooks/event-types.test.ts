@@ -50,6 +50,9 @@ const sampleObjects: Record<HandledEventType, Record<string, unknown>> = {
   'account.application.deauthorized': application,
 };
 
+/** The version of the stored snapshot the store reports before a read at Stripe. */
+const storedVersion = 3;
+
 const eventRecord = (id: string, type: string) => ({ eventId: id, type, accountId, created: created * 1000 });
 
 /** The store and Stripe calls each effect makes, in order. */
@@ -60,8 +63,14 @@ const callsOf = (effect: EventEffect, id: string, type: string): unknown[][] => 
     case 'reread':
       return [
         ['isProcessed', id],
+        ['snapshotVersion', accountId],
         ['readAccount', accountId],
-        ['applyOnce', eventRecord(id, type), { kind: 'state', accountId, state, asOf: now, source: 'read' }, now],
+        [
+          'applyOnce',
+          eventRecord(id, type),
+          { kind: 'state', accountId, state, asOf: now, source: 'read', seen: storedVersion },
+          now,
+        ],
       ];
     case 'deauthorization':
       return [
@@ -86,6 +95,10 @@ const ingest = async (
     isProcessed: async (...args) => {
       calls.push(['isProcessed', ...args]);
       return false;
+    },
+    snapshotVersion: async (...args) => {
+      calls.push(['snapshotVersion', ...args]);
+      return storedVersion;
     },
     applyOnce: async (...args) => {
       calls.push(['applyOnce', ...args]);
