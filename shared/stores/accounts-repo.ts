@@ -25,6 +25,7 @@ import {
   conflictsWithTransaction,
   eventNotRecorded,
   isConditionFailure,
+  isUnanswered,
   refusedItem,
   retryingConflicts,
   storeCall,
@@ -896,7 +897,14 @@ export const applySnapshotInPlace = async (
     return 'applied';
   } catch (error) {
     if (conflictsWithTransaction(error)) throw eventNotRecorded(error);
-    if (!isConditionFailure(error)) throw error;
+    if (!isConditionFailure(error)) {
+      // No answer came, even to the SDK's retries, but the write may have landed: its id on the item tells. Answered
+      // 503, a landed write would be a duplicate to Stripe's retry, and its change told to nobody.
+      const landed =
+        isUnanswered(error) && (await readAccountItem(client, tableName, change.accountId).catch(() => undefined));
+      if (landed && landed.lastInPlaceWrite === writeId) return 'applied';
+      throw error;
+    }
     // DynamoDB Local returns the refusing item; dynalite does not, and neither does either engine for a missing one.
     const refusing =
       (refusedItem(error) as Partial<AccountItem> | undefined) ??

@@ -8,6 +8,7 @@
  *   transaction bills each item twice, and no transaction conflicts between bursts on one account).
  * The account's side of both is the accounts repo's: this module writes only the events table.
  */
+import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type EpochMs, secondsMs, toEpochSeconds, toIso, ttlAt } from '../time';
 import type { AccountChange, StateChange } from '../webhooks/account-change';
@@ -23,6 +24,7 @@ import {
   type CancellationReason,
   cancellationReasons,
   eventNotRecorded,
+  isUnanswered,
   retryingConflicts,
   storeCall,
 } from './store-errors';
@@ -54,12 +56,16 @@ export interface EventsRepo {
   applyInPlace(eventId: string, change: StateChange, now: EpochMs): Promise<InPlaceOutcome>;
 }
 
-/** The events table's item: the event, when we processed it, and when DynamoDB may forget it. */
-const processedEventItem = (event: ProcessedEvent, now: EpochMs) => ({
+/**
+ * The events table's item: the event, when we processed it, when DynamoDB may forget it, and the id of the
+ * write that recorded it (`writeId`: a write whose every answer was lost reads it back to learn it landed).
+ */
+const processedEventItem = (event: ProcessedEvent, writeId: string, now: EpochMs) => ({
   ...event,
   created: toEpochSeconds(event.created),
   processedAt: toIso(now),
   ttl: ttlAt(now + secondsMs(processedEventRetentionSeconds)),
+  writeId,
 });
 
 /** Cancellation reasons that go away on their own: another writer in flight, or a burst of load. */
@@ -89,14 +95,14 @@ export const createEventsRepo = (
   client: DynamoDBDocumentClient,
   tables: { events: string; accounts: string },
 ): EventsRepo => {
-  const transact = async (event: ProcessedEvent, change: AccountChange, now: EpochMs) =>
+  const transact = async (event: ProcessedEvent, change: AccountChange, writeId: string, now: EpochMs) =>
     client.send(
       new TransactWriteCommand({
         TransactItems: [
           {
             Put: {
               TableName: tables.events,
-              Item: processedEventItem(event, now),
+              Item: processedEventItem(event, writeId, now),
               ConditionExpression: 'attribute_not_exists(eventId)',
             },
           },
@@ -110,26 +116,36 @@ export const createEventsRepo = (
       }),
     );
 
-  return {
-    isProcessed: async (eventId) => {
-      const result = await storeCall(() =>
+  const processedEvent = async (eventId: string) =>
+    (
+      await storeCall(() =>
         client.send(new GetCommand({ TableName: tables.events, Key: { eventId }, ConsistentRead: true })),
-      );
-      return result.Item !== undefined;
-    },
+      )
+    ).Item;
+
+  return {
+    isProcessed: async (eventId) => (await processedEvent(eventId)) !== undefined,
 
     snapshotVersion: (accountId) => readSnapshotVersion(client, tables.accounts, accountId),
 
     applyInPlace: (eventId, change, now) => applySnapshotInPlace(client, tables.accounts, eventId, change, now),
 
     applyOnce: async (event, change, now) => {
+      const writeId = randomUUID();
       try {
         // storeCall passes a cancelled transaction through untouched: its reasons are answers.
-        await retryingConflicts(() => storeCall(() => transact(event, change, now)), isTransientCancellation);
+        await retryingConflicts(() => storeCall(() => transact(event, change, writeId, now)), isTransientCancellation);
         return 'applied';
       } catch (error) {
         const reasons = cancellationReasons(error);
-        if (!reasons) throw error;
+        if (!reasons) {
+          // No answer came, even to the SDK's retries (which repeat the transaction's token), but it may have
+          // committed: its id on the event's record tells. Answered 503, a committed one would be a duplicate to
+          // Stripe's retry, and its change told to nobody.
+          const landed = isUnanswered(error) && (await processedEvent(event.eventId).catch(() => undefined));
+          if (landed && landed.writeId === writeId) return 'applied';
+          throw error;
+        }
         const [eventReason, accountReason] = reasons;
         if (eventReason?.code === 'ConditionalCheckFailed') return 'duplicate';
         if (accountReason?.code === 'ConditionalCheckFailed')

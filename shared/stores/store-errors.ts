@@ -43,6 +43,13 @@ export const storeCall = async <T>(
   }
 };
 
+/**
+ * A write whose outcome is unknown: no answer came back (a timeout, a lost connection, after the SDK's retries),
+ * so it may have landed all the same. Refusals for good and conflicts are answers: those writes did not happen.
+ */
+export const isUnanswered = (error: unknown): boolean =>
+  error instanceof StoreUnavailableError && error.code === 'store_unavailable';
+
 /** A conditional write: its result, or undefined when its condition failed (an answer, not an outage). */
 export const conditionalCall = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
   try {

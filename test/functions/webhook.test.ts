@@ -14,6 +14,7 @@ import { accountOfLink, callApi, connectAccount, storedAccount } from '../suppor
 import {
   beforeFirstTransaction,
   beforeFirstUpdate,
+  transactionLandsUnanswered,
   updateAnswerLost,
   updateLandsUnanswered,
   updateTimesOut,
@@ -190,6 +191,8 @@ describe('POST /webhooks/stripe', () => {
       created: event.created,
       processedAt: expect.any(String),
       ttl: expect.any(Number),
+      // Which write recorded it: read back when every answer to that write was lost.
+      writeId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(record?.ttl).toBeGreaterThan(Date.now() / 1000 + 29 * 24 * 3600);
   });
@@ -748,22 +751,41 @@ describe('POST /webhooks/stripe', () => {
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
   });
 
-  // Fails (open: needs a decision): the retry finds the event applied and answers duplicate, publishing nothing.
-  it.fails('publishes a change stored by a write whose every answer was lost, once Stripe delivers it again', async () => {
+  it('publishes a change stored by a write whose every answer was lost: the write is read back, not answered 503', async () => {
     const accountId = await connect('express');
     const event = accountUpdated(accountId, uniqueEventId(), afterConnecting() + 20, { charges_enabled: false });
     const notices: AccountNotice[] = [];
     useAccountNotices({ publish: async (notice) => void notices.push(notice) });
     useDocumentClient(updateLandsUnanswered());
-    const failed = await post(event);
+    const unanswered = await post(event);
     useDocumentClient(undefined);
-    const retried = await post(event);
+    const redelivered = await post(event);
     useAccountNotices(undefined);
 
-    expect(failed.status).toBe(503);
+    // Answered 503, Stripe's redelivery would find the event applied (a duplicate) and nobody would be told.
+    expect(unanswered).toEqual({ status: 200, body: { received: true, status: 'processed' } });
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
-    expect(retried.status).toBe(200);
+    expect(redelivered.body).toEqual({ received: true, status: 'duplicate' });
     expect(notices.map((notice) => notice.detail.stripeEventId)).toEqual([event.id]);
+  });
+
+  it('publishes a deauthorization whose transaction committed though every answer was lost: its record is read back', async () => {
+    const accountId = await connect('standard', 'user_unanswered_deauth');
+    const event = applicationEvent('deauthorized', accountId, Math.floor(Date.now() / 1000) + 1);
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
+    useDocumentClient(transactionLandsUnanswered());
+    const unanswered = await post(event);
+    useDocumentClient(undefined);
+    const redelivered = await post(event);
+    useAccountNotices(undefined);
+
+    expect(unanswered).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    expect(await readAccount(accountId)).toMatchObject({ status: 'deauthorized' });
+    expect(redelivered.body).toEqual({ received: true, status: 'duplicate' });
+    expect(notices.map((notice) => [notice.type, notice.detail.stripeEventId])).toEqual([
+      ['account.deauthorized', event.id],
+    ]);
   });
 
   it('publishes each effective change once for the platform (what EventBridge would receive)', async () => {

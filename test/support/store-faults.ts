@@ -36,12 +36,18 @@ export const updateAnswerLost = (): DocumentClient => faulty(isUpdate, answerLos
 export const writeAnswerLostOn = (tableName: string): DocumentClient =>
   faulty((command) => writes.has(command.constructor.name) && command.input.TableName === tableName, answerLost);
 
-/** Every update reaches DynamoDB and no answer comes back, not even to the SDK's retries: the caller hears a timeout. */
-export const updateLandsUnanswered = (): DocumentClient =>
-  faulty(isUpdate, async (real, command) => {
-    await real.send(command);
-    throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
-  });
+/** The command reaches DynamoDB and no answer comes back, not even to the SDK's retries: the caller hears a timeout. */
+const landsUnanswered = async (real: DocumentClient, command: never): Promise<unknown> => {
+  await real.send(command);
+  throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+};
+
+/** Every update lands unanswered (`landsUnanswered`). */
+export const updateLandsUnanswered = (): DocumentClient => faulty(isUpdate, landsUnanswered);
+
+/** Every transaction lands unanswered (`landsUnanswered`). */
+export const transactionLandsUnanswered = (): DocumentClient =>
+  faulty((command) => command.constructor.name === 'TransactWriteCommand', landsUnanswered);
 
 /** Every update fails before it reaches DynamoDB (a timeout, which the service treats as the store unavailable). */
 export const updateTimesOut = (): DocumentClient =>

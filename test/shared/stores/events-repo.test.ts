@@ -180,6 +180,48 @@ describe('eventsRepo.applyInPlace', () => {
     });
   });
 
+  it('reads a write whose every answer was lost back before answering 503: applied only if it finds its own id', async () => {
+    /** A store whose write lands unanswered, and whose read back finds `found` (given the write's own id). */
+    const unansweredStore = (found: (ownId: string) => Record<string, unknown> | Error) => {
+      const commands: { input: Record<string, unknown> }[] = [];
+      const client = {
+        send: async (command: { input: Record<string, unknown> }) => {
+          commands.push(command);
+          const [write] = commands;
+          if (command === write) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+          const values = write?.input.ExpressionAttributeValues as Record<string, string> | undefined;
+          const items = write?.input.TransactItems as { Put?: { Item: { writeId: string } } }[] | undefined;
+          const answer = found(values?.[':writeId'] ?? items?.[0]?.Put?.Item.writeId ?? '');
+          if (answer instanceof Error) throw answer;
+          return { Item: answer };
+        },
+      } as unknown as DynamoDBDocumentClient;
+      return { repo: createEventsRepo(client, { events: 'events', accounts: 'accounts' }), commands };
+    };
+    const record = { eventId: 'evt_1', type: 'capability.updated', accountId: 'acct_1', created: 1_700_000_100_000 };
+    const deauthorized = { kind: 'deauthorized' as const, accountId: 'acct_1', asOf: 1_700_000_100_999 };
+
+    const inPlace = unansweredStore((ownId) => ({ accountId: 'acct_1', lastInPlaceWrite: ownId }));
+    await expect(inPlace.repo.applyInPlace('evt_1', snapshot, now)).resolves.toBe('applied');
+    expect(inPlace.commands[1]?.input).toMatchObject({ Key: { accountId: 'acct_1' }, ConsistentRead: true });
+    const transaction = unansweredStore((ownId) => ({ eventId: 'evt_1', writeId: ownId }));
+    await expect(transaction.repo.applyOnce(record, deauthorized, now)).resolves.toBe('applied');
+    expect(transaction.commands[1]?.input).toMatchObject({ TableName: 'events', Key: { eventId: 'evt_1' } });
+
+    // Another write's id, nothing found, or the read failing too: it may not have landed, 503.
+    for (const found of [{ lastInPlaceWrite: 'another' }, undefined, new Error('unreachable')] as const) {
+      const store = unansweredStore(() => found as Record<string, unknown> | Error);
+      await expect(store.repo.applyInPlace('evt_1', snapshot, now)).rejects.toMatchObject({
+        code: 'store_unavailable',
+      });
+      const other = found && !(found instanceof Error) ? { writeId: 'another' } : found;
+      const events = unansweredStore(() => other as Record<string, unknown> | Error);
+      await expect(events.repo.applyOnce(record, deauthorized, now)).rejects.toMatchObject({
+        code: 'store_unavailable',
+      });
+    }
+  });
+
   it('answers same_second for a read whose transaction the stored snapshot of its second refused', async () => {
     const read = { ...snapshot, asOf: 1_700_000_100_400, source: 'read' as const, seen: 3 };
     const refusedBy = (item: Record<string, unknown>) =>
