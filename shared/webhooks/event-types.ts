@@ -6,6 +6,7 @@
 
 import { stripeApiVersion } from '../stripe/api-version';
 import { accountIdPattern } from '../stripe/ids';
+import { type EpochMs, fromEpochSeconds, isEpochSeconds } from '../time';
 import type { PlanIgnoreReason } from './ignore-reasons';
 import type { StripeEventEnvelope } from './stripe-event';
 
@@ -30,11 +31,22 @@ export interface EventTypeSpec {
   readonly effect: EventEffect;
   readonly accountOf: AccountLocator;
   /**
-   * Sent when an account (re)connects, possibly before our OAuth callback has stored it: an unknown (or
-   * still deauthorized) account is then answered 503 for a while, so that Stripe retries.
+   * May be sent before our record of its account is stored: when the account came to us (connected, or
+   * created), if the event tells. For a while after that an unknown (or still deauthorized) account is
+   * answered 503, so that Stripe retries once our OAuth callback or onboarding has stored it.
    */
-  readonly mayPrecedeConnection?: true;
+  readonly mayPrecedeRecord?: (event: StripeEventEnvelope) => EpochMs | undefined;
 }
+
+/** Sent as the account connects (`account.application.authorized`): the OAuth callback may still be storing it. */
+const connectedAt = ({ created }: StripeEventEnvelope): EpochMs => created;
+
+/**
+ * The Account's own `created`: an account the platform just created (onboarding's first visit stores it right
+ * after Stripe answers the create) may change, and be sent, before that record is written.
+ */
+const accountCreatedAt = ({ object }: StripeEventEnvelope): EpochMs | undefined =>
+  isEpochSeconds(object.created) ? fromEpochSeconds(object.created) : undefined;
 
 /** A Connect event's `account`: the connected account it was sent for. */
 export const connectedAccountOf: AccountLocator = ({ account }) =>
@@ -58,9 +70,9 @@ export const owningAccountOf =
   };
 
 export const webhookEventTypes = {
-  'account.updated': { effect: 'snapshot', accountOf: accountObjectOf },
+  'account.updated': { effect: 'snapshot', accountOf: accountObjectOf, mayPrecedeRecord: accountCreatedAt },
   'capability.updated': { effect: 'reread', accountOf: owningAccountOf('malformed_capability') },
-  'account.application.authorized': { effect: 'reread', accountOf: connectedAccountOf, mayPrecedeConnection: true },
+  'account.application.authorized': { effect: 'reread', accountOf: connectedAccountOf, mayPrecedeRecord: connectedAt },
   'account.application.deauthorized': { effect: 'deauthorization', accountOf: connectedAccountOf },
 } as const satisfies Readonly<Record<string, EventTypeSpec>>;
 

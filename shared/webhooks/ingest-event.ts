@@ -37,9 +37,11 @@ import { parseStripeEvent, type StripeEventEnvelope } from './stripe-event';
  * How long after Stripe authorized a connection its callback may still be storing it. Stripe sends the browser
  * to the callback at the moment it authorizes (the event's `created`), with a short-lived code, so the callback
  * comes within seconds; a retried or slow one within minutes. A chosen margin, not derived from a setting: the
- * state's lifetime (up to an hour) counts from the start of the flow, before the person reached Stripe.
+ * state's lifetime (up to an hour) counts from the start of the flow, before the person reached Stripe. The
+ * same margin covers an account onboarding created (its own `created`): its record is written moments after
+ * Stripe answers the create, or on the user's retry of a first visit that failed after it.
  */
-const pendingConnectionWindowMs = secondsMs(15 * 60);
+const pendingRecordWindowMs = secondsMs(15 * 60);
 
 /** Stripe's events are a few kilobytes; anything this large is not one. */
 export const maxPayloadBytes = 256 * 1024;
@@ -234,17 +236,15 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
     return received('processed');
   }
   if (outcome === 'duplicate') return duplicate();
-  const connectionMayBePending = outcome === 'unknown_account' || outcome === 'account_deauthorized';
-  if (
-    connectionMayBePending &&
-    eventTypeSpec(event.type)?.mayPrecedeConnection &&
-    now - event.created < pendingConnectionWindowMs
-  ) {
-    // Stripe may announce a (re)connection before our callback has stored it: ask Stripe to retry.
+  const recordMayBePending = outcome === 'unknown_account' || outcome === 'account_deauthorized';
+  const pendingFrom = recordMayBePending ? eventTypeSpec(event.type)?.mayPrecedeRecord?.(event) : undefined;
+  if (pendingFrom !== undefined && now - pendingFrom < pendingRecordWindowMs) {
+    // Stripe may announce a (re)connection, or a change to an account just created, before we have stored it:
+    // ask Stripe to retry.
     throw new ServiceError(
       'unavailable',
       'account_pending',
-      'This account is not connected here yet (its OAuth callback may still be running); Stripe will retry.',
+      'This account is not recorded here yet (its OAuth callback or onboarding may still be storing it); Stripe will retry.',
       {
         expose: true,
         deliberate: true,
