@@ -764,16 +764,28 @@ describe('POST /webhooks/stripe', () => {
     expect(await readAccount(accountId)).toMatchObject({ chargesEnabled: false });
   });
 
-  it('publishes a change stored by a write whose every answer was lost: the write is read back, not answered 503', async () => {
-    const accountId = await connect('express');
-    const event = accountUpdated(accountId, uniqueEventId(), afterConnecting() + 20, { charges_enabled: false });
+  /**
+   * Posts `event` through `client`, whose write lands but whose every answer is lost, then redelivers it as Stripe
+   * would: both answers, and the notices published meanwhile.
+   */
+  const postLosingEveryAnswer = async (
+    event: Record<string, unknown>,
+    client: ReturnType<typeof updateLandsUnanswered>,
+  ) => {
     const notices: AccountNotice[] = [];
     useAccountNotices({ publish: async (notice) => void notices.push(notice) });
-    useDocumentClient(updateLandsUnanswered());
+    useDocumentClient(client);
     const unanswered = await post(event);
     useDocumentClient(undefined);
     const redelivered = await post(event);
     useAccountNotices(undefined);
+    return { unanswered, redelivered, notices };
+  };
+
+  it('publishes a change stored by a write whose every answer was lost: the write is read back, not answered 503', async () => {
+    const accountId = await connect('express');
+    const event = accountUpdated(accountId, uniqueEventId(), afterConnecting() + 20, { charges_enabled: false });
+    const { unanswered, redelivered, notices } = await postLosingEveryAnswer(event, updateLandsUnanswered());
 
     // Answered 503, Stripe's redelivery would find the event applied (a duplicate) and nobody would be told.
     expect(unanswered).toEqual({ status: 200, body: { received: true, status: 'processed' } });
@@ -785,13 +797,7 @@ describe('POST /webhooks/stripe', () => {
   it('publishes a deauthorization whose transaction committed though every answer was lost: its record is read back', async () => {
     const accountId = await connect('standard', 'user_unanswered_deauth');
     const event = applicationEvent('deauthorized', accountId, Math.floor(Date.now() / 1000) + 1);
-    const notices: AccountNotice[] = [];
-    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
-    useDocumentClient(transactionLandsUnanswered());
-    const unanswered = await post(event);
-    useDocumentClient(undefined);
-    const redelivered = await post(event);
-    useAccountNotices(undefined);
+    const { unanswered, redelivered, notices } = await postLosingEveryAnswer(event, transactionLandsUnanswered());
 
     expect(unanswered).toEqual({ status: 200, body: { received: true, status: 'processed' } });
     expect(await readAccount(accountId)).toMatchObject({ status: 'deauthorized' });
