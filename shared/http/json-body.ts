@@ -39,5 +39,20 @@ export const refuseUnknownFields = (
 ): void => {
   // The sender's field name is not repeated back (it could be anything); the route's own fields are.
   if (Object.keys(body).some((key) => !known.includes(key)))
-    throw badRequest('unknown_field', `${where} has a field this route does not take (it takes: ${known.join(', ')}).`);
+    throw badRequest(
+      'unknown_field',
+      `${where} has a field this route does not take (it takes ${known.length > 0 ? `: ${known.join(', ')}` : 'none'}).`,
+    );
+};
+
+/**
+ * The body of a route that takes none: absent, or a JSON object without fields. Anything else is refused as any
+ * route refuses a body it cannot use, so a field a caller meant (a parameter, an account) is never ignored.
+ */
+export const refuseBody = (request: {
+  readonly body?: string | undefined;
+  readonly isBase64Encoded?: boolean;
+}): void => {
+  if (!request.body) return;
+  refuseUnknownFields(parseJsonObjectBody(request), []);
 };

@@ -9,6 +9,7 @@ import {
   connectAccount,
   seedAccount,
   storedAccount,
+  stripeCalls,
   tokenMessages,
   viewOf,
 } from '../support/platform-api';
@@ -103,6 +104,40 @@ describe('query parameters of the platform API', () => {
       status: 400,
       body: { error: { code: 'query_too_long' } },
     });
+  });
+});
+
+describe('request bodies of the platform API', () => {
+  it('refuses a body on the routes that take none (login links, deauthorize), before asking Stripe or changing anything', async () => {
+    const standard = await connectAccount(stack, 'standard', 'body_user');
+    const express = await connectAccount(stack, 'express', 'body_user');
+    const token = await as('body_user');
+    const post = (path: string, body?: unknown) => callApi(stack, 'POST', path, token, body);
+    const takesNone = apiError(
+      'invalid_request_error',
+      'unknown_field',
+      'The request body has a field this route does not take (it takes none).',
+    );
+
+    // A parameter Stripe's own login link once took, and a field a caller may think picks the account.
+    expect(
+      await post(`/accounts/${express}/login_links`, { redirect_url: 'https://platform.example/back' }),
+    ).toMatchObject({ status: 400, body: takesNone });
+    expect(await post(`/accounts/${standard}/deauthorize`, { account: 'acct_other' })).toMatchObject({
+      status: 400,
+      body: takesNone,
+    });
+    expect(await post(`/accounts/${standard}/deauthorize`, 'account=acct_other')).toMatchObject({
+      status: 400,
+      body: apiError('invalid_request_error', 'invalid_body', 'The request body is not valid JSON.'),
+    });
+    expect(stripeCalls(stack, 'POST', `/v1/accounts/${express}/login_links`)).toBe(0);
+    expect(stripeCalls(stack, 'POST', '/oauth/deauthorize')).toBe(0);
+    expect(await storedAccount(stack, standard)).toMatchObject({ status: 'connected' });
+
+    // No body, or an empty object, names no field: both are served.
+    expect((await post(`/accounts/${express}/login_links`, {})).status).toBe(200);
+    expect((await post(`/accounts/${standard}/deauthorize`)).status).toBe(200);
   });
 });
 
