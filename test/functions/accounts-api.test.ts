@@ -13,6 +13,7 @@ import {
   tokenMessages,
   viewOf,
 } from '../support/platform-api';
+import { rawRequest } from '../support/raw-http';
 
 const stack = useLocalStack();
 
@@ -138,6 +139,23 @@ describe('request bodies of the platform API', () => {
     // No body, or an empty object, names no field: both are served.
     expect((await post(`/accounts/${express}/login_links`, {})).status).toBe(200);
     expect((await post(`/accounts/${standard}/deauthorize`)).status).toBe(200);
+  });
+  it('says a body is not UTF-8, rather than that a value in it is wrong', async () => {
+    const token = await as('body_user');
+    const notUtf8 = Buffer.concat([Buffer.from('{"type":"account_onboarding'), Buffer.from([0xff]), Buffer.from('"}')]);
+
+    // Without a text Content-Type the body reaches the function as its bytes (base64), as API Gateway sends it.
+    const response = await rawRequest(stack.gatewayUrl, {
+      method: 'POST',
+      path: '/accounts/acct_1/account_links',
+      headers: { authorization: `Bearer ${token}` },
+      body: notUtf8,
+    });
+
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toEqual(
+      apiError('invalid_request_error', 'invalid_body', 'The request body is not valid UTF-8.'),
+    );
   });
 });
 

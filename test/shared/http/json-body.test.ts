@@ -26,6 +26,17 @@ describe('parseJsonObjectBody', () => {
     expect(() => parseJsonObjectBody({ body: '{"a":' })).toThrowError(
       refusal('invalid_body', 'The request body is not valid JSON.'),
     );
+    // Bytes that are not UTF-8 are not read as U+FFFD, which would then be refused as a bad value ("type must be ...").
+    expect(() =>
+      parseJsonObjectBody({
+        body: Buffer.concat([
+          Buffer.from('{"type":"account_onboarding'),
+          Buffer.from([0xff]),
+          Buffer.from('"}'),
+        ]).toString('base64'),
+        isBase64Encoded: true,
+      }),
+    ).toThrowError(refusal('invalid_body', 'The request body is not valid UTF-8.'));
     expect(() => parseJsonObjectBody({ body: `{"a":"${'x'.repeat(maxJsonBodyBytes)}"}` })).toThrowError(
       refusal('body_too_large', `The request body must be at most ${maxJsonBodyBytes} bytes.`),
     );
