@@ -430,6 +430,9 @@ describe('hostile input', () => {
       ['GET', '/webhooks/stripe'],
       ['GET', '/../../etc/passwd'],
       ['POST', '/connect/callback'],
+      // An encoded slash in {accountId} is decoded before routing (twice for %252F): no route, not an account id.
+      ['GET', '/accounts/acct_1%2Fconfirm'],
+      ['GET', '/accounts/acct_1%252Fconfirm'],
     ] as const) {
       tried += 1;
       const response = await rawRequest(stack.gatewayUrl, { method, path });
