@@ -368,6 +368,62 @@ describe('hostile input', () => {
     );
   });
 
+  it('POST /webhooks/stripe asks Stripe to retry an account.updated for an account not stored here only while that account is young, whatever its created holds', async () => {
+    const eventSecond = () => Math.floor(Date.now() / 1000);
+    /** The Account's `created` as sent, and whether the event is worth a retry (created minutes before it). */
+    const accountCreated = fc.oneof(
+      fc
+        .integer({ min: 0, max: 600 })
+        .map((before) => ({ young: true, at: (event: number): unknown => event - before })),
+      fc
+        .integer({ min: 1200, max: 2_000_000_000 })
+        .map((before) => ({ young: false, at: (event: number) => event - before })),
+      // An account is never created after an event about it: not waited for, however far ahead.
+      fc
+        .oneof(fc.integer({ min: 1, max: 4_102_444_800 }), fc.constant(Number.MAX_SAFE_INTEGER))
+        .map((ahead) => ({ young: false, at: (event: number) => event + ahead })),
+      fc
+        .oneof(fc.double(), fc.string(), fc.constant(null), fc.constant(-1), fc.constant(1e300))
+        .map((value) => ({ young: false, at: () => value })),
+    );
+    await fc.assert(
+      fc.asyncProperty(accountCreated, async (created) => {
+        tried += 1;
+        const accountId = `acct_fuzzunstored${tried}`;
+        const event = eventSecond();
+        const response = await postSigned(
+          JSON.stringify({
+            id: `evt_fuzzunstored${tried}${Date.now()}`,
+            object: 'event',
+            api_version: stripeApiVersion,
+            type: 'account.updated',
+            created: event,
+            livemode: false,
+            account: accountId,
+            data: {
+              object: {
+                id: accountId,
+                object: 'account',
+                created: created.at(event),
+                charges_enabled: false,
+                payouts_enabled: false,
+                details_submitted: false,
+              },
+            },
+          }),
+        );
+        if (created.young) {
+          expect(response.status).toBe(503);
+          expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'account_pending' } });
+          return;
+        }
+        expectHarmless(response);
+        expect(JSON.parse(response.body)).toEqual({ received: true, status: 'ignored', reason: 'unknown_account' });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('answers any Host header with a route answer or a 400, and keeps serving', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 40 }), async (host) => {
