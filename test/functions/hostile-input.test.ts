@@ -10,6 +10,7 @@ import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { serviceConfig } from '../../shared/config';
 import { stateCookieName } from '../../shared/http/cookies';
+import { routes } from '../../shared/routes';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { type HandledEventType, handledEventTypes } from '../../shared/webhooks/event-types';
 import { useLocalStack } from '../support/local-stack';
@@ -421,6 +422,39 @@ describe('hostile input', () => {
         expect(JSON.parse(response.body)).toEqual({ received: true, status: 'ignored', reason: 'unknown_account' });
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('POST platform API routes answer any body with a 400, or go on to the account (404), never a 5xx', async () => {
+    const token = await stack.mintTicket('fuzz_body_user');
+    const posts = routes.filter((route) => route.caller === 'api' && route.method === 'POST');
+    const body = fc.oneof(
+      fc.json(),
+      fc
+        .jsonValue()
+        .map((value) => JSON.stringify({ type: 'account_onboarding', components: value, confirmation: value })),
+      fc.string(),
+      fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes)),
+      fc.constant(`{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`),
+      fc.constant(`{"__proto__":{"type":"account_onboarding"},"constructor":1}`),
+      fc.constant('{"type":"account_onboarding","type":"account_update"}'),
+    );
+    const contentType = fc.constantFrom('application/json', 'text/plain', 'application/octet-stream', undefined);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...posts), body, contentType, async (route, payload, type) => {
+        tried += 1;
+        const response = await rawRequest(stack.gatewayUrl, {
+          method: 'POST',
+          path: route.path.replace('{accountId}', 'acct_fuzzbody1'),
+          headers: { authorization: `Bearer ${token}`, ...(type ? { 'content-type': type } : {}) },
+          body: payload,
+        });
+        expectHarmless(response);
+        expect([400, 404]).toContain(response.status);
+        const { error } = JSON.parse(response.body) as { error: { code: string } };
+        if (response.status === 404) expect(error.code).toBe('account_not_found');
+      }),
+      runs,
     );
   });
 
