@@ -50,7 +50,7 @@ export const refuseUnknownFields = (
   if (Object.keys(body).some((key) => !known.includes(key)))
     throw badRequest(
       'unknown_field',
-      `${where} has a field this route does not take (it takes ${known.length > 0 ? `: ${known.join(', ')}` : 'none'}).`,
+      `${where} has a field this route does not take (it takes${known.length > 0 ? `: ${known.join(', ')}` : ' none'}).`,
     );
 };
 
