@@ -9,6 +9,7 @@ import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
 import { tableName } from '../shared/config';
 import { routesHandler } from '../shared/http/handler';
+import { refuseBody } from '../shared/http/json-body';
 import { jsonResponse } from '../shared/http/responses';
 import { createObservability } from '../shared/observability/observability';
 import {
@@ -51,6 +52,7 @@ export const handler = routesHandler('deauthorize', observability, {
   deauthorize: async (event, lambda) => {
     const now = Date.now();
     const { secrets, platformUserId, accountId, accounts } = await signedIn(event, now);
+    refuseBody(event);
     const record = await requireOwnedAccount(accounts, accountId, platformUserId);
     const view = await deauthorizeAccount(record, {
       accounts,

@@ -7,6 +7,7 @@ import { platformSecrets } from '../shared/clients/secrets';
 import { platformStripe } from '../shared/clients/stripe';
 import { tableName } from '../shared/config';
 import { routesHandler } from '../shared/http/handler';
+import { refuseBody } from '../shared/http/json-body';
 import { jsonResponse } from '../shared/http/responses';
 import { createObservability } from '../shared/observability/observability';
 import { accountsRepoOf, getAccountRecord } from '../shared/stores/accounts-repo';
@@ -24,11 +25,9 @@ export const handler = routesHandler('login-link', observability, {
   /** POST /accounts/{accountId}/login_links (platform backend: Stripe's login_link object). */
   createLoginLink: async (event, lambda) => {
     const platformUserId = await authenticate(event, await platformSecrets().get(), Date.now());
-    const record = await requireOwnedAccount(
-      accounts(),
-      parseAccountId(event.pathParameters?.accountId),
-      platformUserId,
-    );
+    const accountId = parseAccountId(event.pathParameters?.accountId);
+    refuseBody(event);
+    const record = await requireOwnedAccount(accounts(), accountId, platformUserId);
     return jsonResponse(200, await createLoginLink(platformStripe(lambda), record, metrics));
   },
 });

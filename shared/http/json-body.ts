@@ -6,6 +6,9 @@ import { badRequest } from '../errors';
 
 export const maxJsonBodyBytes = 16 * 1024;
 
+/** JSON text is UTF-8 (RFC 8259, section 8.1): other bytes are refused, not replaced. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -16,9 +19,15 @@ export const parseJsonObjectBody = (request: {
   const tooLarge = () => badRequest('body_too_large', `The request body must be at most ${maxJsonBodyBytes} bytes.`);
   // Refused before decoding when even its base64 form is too long for the cap.
   if ((request.body ?? '').length > Math.ceil(maxJsonBodyBytes / 3) * 4) throw tooLarge();
-  const decoded = Buffer.from(request.body ?? '', request.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
-  // A byte order mark before the JSON is ignored, as RFC 8259 (section 8.1) allows a parser to.
-  const text = decoded.startsWith('\ufeff') ? decoded.slice(1) : decoded;
+  const bytes = Buffer.from(request.body ?? '', request.isBase64Encoded ? 'base64' : 'utf8');
+  let text: string;
+  try {
+    // A byte order mark before the JSON is dropped by the decoder, as RFC 8259 (section 8.1) allows a parser to.
+    text = utf8.decode(bytes);
+  } catch {
+    // Read leniently, each bad byte would be U+FFFD, and the body refused for a value its sender never wrote.
+    throw badRequest('invalid_body', 'The request body is not valid UTF-8.');
+  }
   if (Buffer.byteLength(text) > maxJsonBodyBytes) throw tooLarge();
   if (text.trim() === '') throw badRequest('invalid_body', 'The request body must be a JSON object.');
   let value: unknown;
@@ -39,5 +48,20 @@ export const refuseUnknownFields = (
 ): void => {
   // The sender's field name is not repeated back (it could be anything); the route's own fields are.
   if (Object.keys(body).some((key) => !known.includes(key)))
-    throw badRequest('unknown_field', `${where} has a field this route does not take (it takes: ${known.join(', ')}).`);
+    throw badRequest(
+      'unknown_field',
+      `${where} has a field this route does not take (it takes${known.length > 0 ? `: ${known.join(', ')}` : ' none'}).`,
+    );
+};
+
+/**
+ * The body of a route that takes none: absent, or a JSON object without fields. Anything else is refused as any
+ * route refuses a body it cannot use, so a field a caller meant (a parameter, an account) is never ignored.
+ */
+export const refuseBody = (request: {
+  readonly body?: string | undefined;
+  readonly isBase64Encoded?: boolean;
+}): void => {
+  if (!request.body) return;
+  refuseUnknownFields(parseJsonObjectBody(request), []);
 };

@@ -43,10 +43,14 @@ const connectedAt = ({ created }: StripeEventEnvelope): EpochMs => created;
 
 /**
  * The Account's own `created`: an account the platform just created (onboarding's first visit stores it right
- * after Stripe answers the create) may change, and be sent, before that record is written.
+ * after Stripe answers the create) may change, and be sent, before that record is written. No account is
+ * created after an event about it (both are Stripe's clock): such a `created` is no creation to wait for, and
+ * waiting for it would answer the event 503 until that time came, for as long as Stripe retries.
  */
-const accountCreatedAt = ({ object }: StripeEventEnvelope): EpochMs | undefined =>
-  isEpochSeconds(object.created) ? fromEpochSeconds(object.created) : undefined;
+const accountCreatedAt = ({ object, created }: StripeEventEnvelope): EpochMs | undefined =>
+  isEpochSeconds(object.created) && fromEpochSeconds(object.created) <= created
+    ? fromEpochSeconds(object.created)
+    : undefined;
 
 /** A Connect event's `account`: the connected account it was sent for. */
 export const connectedAccountOf: AccountLocator = ({ account }) =>

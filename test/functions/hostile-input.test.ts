@@ -10,6 +10,7 @@ import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { serviceConfig } from '../../shared/config';
 import { stateCookieName } from '../../shared/http/cookies';
+import { routes } from '../../shared/routes';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { type HandledEventType, handledEventTypes } from '../../shared/webhooks/event-types';
 import { useLocalStack } from '../support/local-stack';
@@ -368,6 +369,95 @@ describe('hostile input', () => {
     );
   });
 
+  it('POST /webhooks/stripe asks Stripe to retry an account.updated for an account not stored here only while that account is young, whatever its created holds', async () => {
+    const eventSecond = () => Math.floor(Date.now() / 1000);
+    /** The Account's `created` as sent, and whether the event is worth a retry (created minutes before it). */
+    const accountCreated = fc.oneof(
+      fc
+        .integer({ min: 0, max: 600 })
+        .map((before) => ({ young: true, at: (event: number): unknown => event - before })),
+      fc
+        .integer({ min: 1200, max: 2_000_000_000 })
+        .map((before) => ({ young: false, at: (event: number) => event - before })),
+      // An account is never created after an event about it: not waited for, however far ahead.
+      fc
+        .oneof(fc.integer({ min: 1, max: 4_102_444_800 }), fc.constant(Number.MAX_SAFE_INTEGER))
+        .map((ahead) => ({ young: false, at: (event: number) => event + ahead })),
+      fc
+        .oneof(fc.double(), fc.string(), fc.constant(null), fc.constant(-1), fc.constant(1e300))
+        .map((value) => ({ young: false, at: () => value })),
+    );
+    await fc.assert(
+      fc.asyncProperty(accountCreated, async (created) => {
+        tried += 1;
+        const accountId = `acct_fuzzunstored${tried}`;
+        const event = eventSecond();
+        const response = await postSigned(
+          JSON.stringify({
+            id: `evt_fuzzunstored${tried}${Date.now()}`,
+            object: 'event',
+            api_version: stripeApiVersion,
+            type: 'account.updated',
+            created: event,
+            livemode: false,
+            account: accountId,
+            data: {
+              object: {
+                id: accountId,
+                object: 'account',
+                created: created.at(event),
+                charges_enabled: false,
+                payouts_enabled: false,
+                details_submitted: false,
+              },
+            },
+          }),
+        );
+        if (created.young) {
+          expect(response.status).toBe(503);
+          expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'account_pending' } });
+          return;
+        }
+        expectHarmless(response);
+        expect(JSON.parse(response.body)).toEqual({ received: true, status: 'ignored', reason: 'unknown_account' });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('POST platform API routes answer any body with a 400, or go on to the account (404), never a 5xx', async () => {
+    const token = await stack.mintTicket('fuzz_body_user');
+    const posts = routes.filter((route) => route.caller === 'api' && route.method === 'POST');
+    const body = fc.oneof(
+      fc.json(),
+      fc
+        .jsonValue()
+        .map((value) => JSON.stringify({ type: 'account_onboarding', components: value, confirmation: value })),
+      fc.string(),
+      fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes)),
+      fc.constant(`{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`),
+      fc.constant(`{"__proto__":{"type":"account_onboarding"},"constructor":1}`),
+      fc.constant('{"type":"account_onboarding","type":"account_update"}'),
+    );
+    const contentType = fc.constantFrom('application/json', 'text/plain', 'application/octet-stream', undefined);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...posts), body, contentType, async (route, payload, type) => {
+        tried += 1;
+        const response = await rawRequest(stack.gatewayUrl, {
+          method: 'POST',
+          path: route.path.replace('{accountId}', 'acct_fuzzbody1'),
+          headers: { authorization: `Bearer ${token}`, ...(type ? { 'content-type': type } : {}) },
+          body: payload,
+        });
+        expectHarmless(response);
+        expect([400, 404]).toContain(response.status);
+        const { error } = JSON.parse(response.body) as { error: { code: string } };
+        if (response.status === 404) expect(error.code).toBe('account_not_found');
+      }),
+      runs,
+    );
+  });
+
   it('answers any Host header with a route answer or a 400, and keeps serving', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 40 }), async (host) => {
@@ -430,6 +520,9 @@ describe('hostile input', () => {
       ['GET', '/webhooks/stripe'],
       ['GET', '/../../etc/passwd'],
       ['POST', '/connect/callback'],
+      // An encoded slash in {accountId} is decoded before routing (twice for %252F): no route, not an account id.
+      ['GET', '/accounts/acct_1%2Fconfirm'],
+      ['GET', '/accounts/acct_1%252Fconfirm'],
     ] as const) {
       tried += 1;
       const response = await rawRequest(stack.gatewayUrl, { method, path });

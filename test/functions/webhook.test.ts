@@ -639,6 +639,23 @@ describe('POST /webhooks/stripe', () => {
     expect(await readAccount('acct_notstoredyet01')).toBeUndefined();
   });
 
+  it('acknowledges an account.updated for an unknown account whose created is after its event, instead of asking Stripe to retry it for days', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    // No account is created after an event about it: a created ahead of the event is no creation to wait for.
+    for (const ahead of [3600, 10 * 365 * 86_400]) {
+      const accountId = `acct_createdahead${ahead}`;
+      const result = await post(
+        accountUpdated(accountId, uniqueEventId(), now, { charges_enabled: true, created: now + ahead }),
+      );
+
+      expect(result, `created ${ahead} s after the event`).toEqual({
+        status: 200,
+        body: { received: true, status: 'ignored', reason: 'unknown_account' },
+      });
+      expect(await readAccount(accountId)).toBeUndefined();
+    }
+  });
+
   it('acknowledges unknown event types and events of the other mode', async () => {
     const base = { object: 'event', created: Math.floor(Date.now() / 1000), data: { object: {} } };
 
