@@ -58,11 +58,19 @@ export const parseStartOnboarding = (
 };
 
 /**
- * How many keys one request gives up when Stripe saved a failure under them. A saved 500 is replayed to
- * that key for 24 hours, so without a new key every click of the user would fail for a day; the cost is a
- * second account if the failed request had created one (findable by its metadata, docs/onboarding.md).
+ * How many keys one request gives up when its own request fails under them and Stripe saves that failure. A
+ * saved 500 is replayed to that key for 24 hours, so without a new key every click of the user would fail for
+ * a day; the cost is a second account if the failed request had created one (findable by its metadata,
+ * docs/onboarding.md).
  */
 const maxKeyRenewals = 1;
+
+/**
+ * How many keys one request moves past whose failure an earlier request left (Stripe answers it
+ * `Idempotent-Replayed`): each click during an outage leaves up to two, and every click walks the same keys, so
+ * once Stripe is back the first click walks past them to a key that works. Each is one quick answer from Stripe.
+ */
+const maxReplayedKeys = 8;
 
 /**
  * How long a click waits, once, when another click's request still holds the same key (Stripe's 409
@@ -82,6 +90,7 @@ const createAccountAtStripe = async (
   context: OnboardingContext,
 ): Promise<string> => {
   let renewal = 0;
+  let renewedForOwnFailure = 0;
   let waited = false;
   for (;;) {
     try {
@@ -89,19 +98,28 @@ const createAccountAtStripe = async (
       return (await stripe.createAccount(accountCreateParams(type, platformUserId, slot, context.config), key)).id;
     } catch (error) {
       const failure = classifyStripeError(error);
+      // A saved failure would be replayed to this key for a day; a key first sent with other parameters (an
+      // earlier deployment's, or other settings: an account created then, never recorded) is refused as long.
+      const keyIsDead = isSavedFailure(failure) || failure.kind === 'key_reused';
+      const leftByEarlierRequest = isSavedFailure(failure) && failure.replayed === true;
       if (failure.kind === 'key_in_use' && !waited) {
         waited = true;
         await pause(keyInUseWaitMs);
-      } else if ((isSavedFailure(failure) || failure.kind === 'key_reused') && renewal < maxKeyRenewals) {
-        // A saved failure would be replayed to this key for a day; a key first sent with other parameters (an
-        // earlier deployment's, or other settings: an account created then, never recorded) is refused as long.
+      } else if (
+        keyIsDead &&
+        (leftByEarlierRequest
+          ? renewal - renewedForOwnFailure < maxReplayedKeys
+          : renewedForOwnFailure < maxKeyRenewals)
+      ) {
         renewal += 1;
+        if (!leftByEarlierRequest) renewedForOwnFailure += 1;
         context.logger.warn('account creation cannot succeed under its idempotency key; trying a new key', {
           platformUserId,
           type,
           slot,
           renewal,
           stripeFailure: failure.kind,
+          replayed: leftByEarlierRequest,
         });
       } else {
         throw stripeFailure(error);

@@ -88,6 +88,11 @@ export interface StripeFailure {
   readonly accountId?: string;
   /** Stripe's `Stripe-Should-Retry` header, when sent: whether repeating the request may succeed. */
   readonly shouldRetry?: boolean;
+  /**
+   * Stripe's `Idempotent-Replayed: true`: the answer is the one saved under the request's idempotency key by an
+   * earlier request with that key, not what happened now.
+   */
+  readonly replayed?: true;
 }
 
 /**
@@ -209,6 +214,7 @@ export const classifyStripeError = (error: unknown): StripeFailure => {
     ...(error.statusCode === undefined ? {} : { status: error.statusCode }),
     ...(accountId === undefined ? {} : { accountId }),
     ...(shouldRetry === undefined ? {} : { shouldRetry }),
+    ...(error.headers?.['idempotent-replayed'] === 'true' ? { replayed: true } : {}),
   };
 };
 

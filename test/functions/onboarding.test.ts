@@ -175,23 +175,29 @@ describe('GET /connect/onboard', () => {
     expect(createCalls() - creates).toBe(2);
   });
 
-  // Product decision pending. The account keys are fixed per user, type and slot (and one renewal, `-r1`): once
-  // Stripe saved a failure under both (two creates that failed after starting, in one outage), each is replayed
-  // for 24 hours, so every click of this user answers 502 "try again in a moment" for a day after Stripe is back.
-  // A fix trades against the one-account-per-burst guarantee: a renewal key per click or per time bucket (a
-  // second account possible), or a page that says when to come back instead of a 5xx.
-  it.fails('lets the user onboard once Stripe is back, even after Stripe saved failures under both account keys', async () => {
-    // The endpoint started and failed twice: under the slot's key and under its one renewal.
-    stack.emulator.injectFault({ method: 'POST', path: '/v1/accounts', mode: 'saved_server_error', times: 2 });
+  // Each click during an outage leaves its failure saved under the keys it tried; every click walks the same keys, so
+  // once Stripe is back the first click walks past the failures earlier clicks left (answered Idempotent-Replayed)
+  // to a key that works, instead of answering 502 for the day Stripe replays them.
+  it('lets the user onboard once Stripe is back, after clicks during the outage left failures saved under their keys', async () => {
+    const creates = createCalls();
+    // The endpoint starts and fails on every create until Stripe is back: each failure is saved under its key.
+    stack.emulator.injectFault({ method: 'POST', path: '/v1/accounts', mode: 'saved_server_error', times: 100 });
     const browser = new TestBrowser();
-    const during = await start('saved_twice', 'express', browser);
-    expect(during.status).toBe(502);
+    const during = [];
+    for (let click = 0; click < 3; click += 1) during.push((await start('saved_often', 'express', browser)).status);
+    // Each click walked past the earlier clicks' keys and gave up after its own failure and one renewal.
+    expect(during).toEqual([502, 502, 502]);
+    expect(createCalls() - creates).toBe(2 + 4 + 6);
 
-    // Stripe answers again; only the saved failures remain, replayed to their keys.
     stack.emulator.clearFaults();
-    const after = await start('saved_twice', 'express', browser);
+    const after = await start('saved_often', 'express', browser);
 
     expect(after.status).toBe(302);
+    expect((await recordsOf('saved_often')).map((record) => record.accountId)).toEqual([
+      accountOfLink(locationOf(after)),
+    ]);
+    // The six saved failures, replayed, then one create under the seventh key.
+    expect(createCalls() - creates).toBe(2 + 4 + 6 + 7);
   });
 
   it('waits once for another request that holds the account key, then gets its account, instead of a 502', async () => {

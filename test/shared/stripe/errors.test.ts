@@ -244,6 +244,26 @@ describe('classifyStripeError', () => {
     ]).toEqual([true, false, false, false]);
   });
 
+  it("tells a failure an earlier request left under the key (Stripe's Idempotent-Replayed) from one that happened now", () => {
+    const savedFailure = (headers: Record<string, string>) =>
+      classifyStripeError(
+        stripeErrorOfResponse(
+          500,
+          { error: { type: 'api_error', message: 'x' } },
+          {
+            'stripe-should-retry': 'false',
+            ...headers,
+          },
+        ),
+      );
+
+    expect(savedFailure({ 'idempotent-replayed': 'true' })).toMatchObject({
+      kind: 'stripe_unavailable',
+      replayed: true,
+    });
+    expect(savedFailure({})).not.toHaveProperty('replayed');
+  });
+
   it('tells a revoked connection from our refused key by the 401 message only', async () => {
     expect(revokedAccessMessage.test(messageOf(api.revokedAccess))).toBe(true);
     expectFailure(await classifiedApi(api.revokedAccess), {
