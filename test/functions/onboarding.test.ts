@@ -515,6 +515,42 @@ describe('an onboarding link opened in another browser (flow-start account linki
     expect((await storedAccount(stack, accountId))?.confirmationHash).toBe(stored?.confirmationHash);
     expect((await confirmAccount(stack, 'replayed_owner', { accountId, confirmation })).status).toBe(200);
   });
+
+  // Open decision (attack review, 2026-12-03): docs/security.md ("Onboarding links opened in another browser",
+  // "What remains") counts this as beyond the service's reach, but the service sees it happen: Stripe sends
+  // the browser that filled in the hosted page to our return URL, and a browser without the binding coming back
+  // there means someone other than the starting browser completed the link. Today that arrival is answered
+  // session_mismatch and forgotten, and the starting browser's return (any return URL of the account: she has
+  // one from her own earlier visit to Stripe's page) still gets a confirmation. Remembering it (refusing the starting browser a confirmation once another browser came back
+  // with the account's details submitted) would close this path, at a cost the product has to accept: an owner
+  // who copies the Stripe link to a phone or another browser and finishes there could no longer confirm from
+  // the browser they started in, and Mallory could still try to poll her return URL between the victim's
+  // submit and the victim's redirect. Until that is decided this test is expected to fail.
+  it.fails('gives Mallory no confirmation for an account a victim filled in through the Stripe link she lifted from her start', async () => {
+    const mallory = new TestBrowser();
+    // Mallory starts onboarding with her own ticket, opens the hosted page and saves for later: Stripe's redirect
+    // shows her a return URL of the account, which her browser may use for a day.
+    const first = locationOf(await start('lifting_mallory', 'express', mallory));
+    const accountId = accountOfLink(first);
+    const herReturnUrl = await answerHostedPage(first, 'later');
+    expect(locationOf(await mallory.get(herReturnUrl.href)).searchParams.get('error')).toBe('onboarding_incomplete');
+    // Her next click continues the account; she keeps the Stripe-hosted link from the redirect instead of opening it.
+    const lifted = locationOf(await start('lifting_mallory', 'express', mallory));
+    expect(accountOfLink(lifted)).toBe(accountId);
+    // A victim she sends it to opens it in time and fills in their identity and bank details; Stripe sends the
+    // victim's browser back to the account's return URL, which turns it away.
+    const victimsReturnUrl = await answerHostedPage(lifted, 'submit');
+    const victimsLanding = locationOf(await new TestBrowser().get(victimsReturnUrl.href));
+    expect(Object.fromEntries(victimsLanding.searchParams)).toEqual({ error: 'session_mismatch' });
+
+    // Mallory's browser opens her own return URL again: the account is now finished and she is handed its value.
+    const hers = locationOf(await mallory.get(herReturnUrl.href));
+    const confirmation = hers.searchParams.get('confirmation');
+
+    expect(
+      (await confirmAccount(stack, 'lifting_mallory', { accountId, confirmation: confirmation ?? '' })).status,
+    ).not.toBe(200);
+  });
 });
 
 describe('clicks racing to the same account (the accounts store on DynamoDB Local)', () => {
