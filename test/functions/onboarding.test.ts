@@ -577,6 +577,39 @@ describe('clicks racing to the same account (the accounts store on DynamoDB Loca
     // 35 s later it is no race: that click takes the next slot.
     expect(await accounts.putCreated(click('late', begun + 35_000))).toEqual({ ok: false, reason: 'slot_taken' });
   });
+
+  // Open decision (attack review, 2026-12-03), the race docs/security.md names under "What remains": a page of
+  // Mallory's sends the victim's browser to her start link and she clicks at the same moment, so both browsers
+  // are bound to one account. Then both may also collect its confirmation, and the last one to come back wins.
+  // The service sees two different bindings come back finished for one account, which the double click this
+  // join exists for never produces (a browser keeps one of the two cookies); refusing a confirmation to a second
+  // binding once another was handed one would close this, at the cost of an owner who started on two devices
+  // within the same seconds. Expected to fail until that is decided.
+  it.fails("gives Mallory's browser no confirmation when her click raced a victim's onto one account that the victim then filled in", async () => {
+    const mallory = new TestBrowser();
+    const victim = new TestBrowser();
+    const [victimsStart, hersStart] = await Promise.all([
+      start('racing_mallory', 'express', victim),
+      start('racing_mallory', 'express', mallory),
+    ]);
+    const accountId = accountOfLink(locationOf(victimsStart));
+    expect(accountOfLink(locationOf(hersStart))).toBe(accountId);
+    // Mallory saves her own link for later, which shows her a return URL of the account for her browser.
+    const herReturnUrl = await answerHostedPage(locationOf(hersStart), 'later');
+    // The victim fills in their details and comes back: their browser is handed a value, which their own platform
+    // session cannot use (the account is Mallory's user's).
+    const victimsReturnUrl = await answerHostedPage(locationOf(victimsStart), 'submit');
+    const victimsLanding = locationOf(await victim.get(victimsReturnUrl.href));
+    expect(victimsLanding.searchParams.get('confirmation')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+
+    const hers = locationOf(await mallory.get(herReturnUrl.href));
+    const confirmation = hers.searchParams.get('confirmation');
+
+    expect(confirmation).toBeNull();
+    expect(
+      (await confirmAccount(stack, 'racing_mallory', { accountId, confirmation: confirmation ?? '' })).status,
+    ).not.toBe(200);
+  });
 });
 
 describe('a created account on the platform API', () => {
