@@ -768,4 +768,17 @@ describe('POST /accounts/{accountId}/account_sessions', () => {
     });
     expect(await post({})).toMatchObject({ status: 400, body: { error: { code: 'invalid_components' } } });
   });
+
+  it('gives no session for an account its user started but has not finished: embedded onboarding comes after the hosted one', async () => {
+    // An account comes to exist here only through a browser's click on /connect/onboard, and it stays pending
+    // until the hosted onboarding's return hands out a confirmation that the platform presents. So the first
+    // onboarding of every account goes through a Stripe-hosted link (docs/security.md, "What remains").
+    const accountId = accountOfLink(locationOf(await start('embedded_first', 'express')));
+
+    const result = await callApi(stack, 'POST', `/accounts/${accountId}/account_sessions`, await as('embedded_first'), {
+      components: { account_onboarding: { enabled: true } },
+    });
+
+    expect(result).toMatchObject({ status: 409, body: { error: { code: 'confirmation_pending' } } });
+  });
 });
