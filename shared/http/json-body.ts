@@ -12,6 +12,40 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * Whether valid JSON `text` gives one object a field twice. JSON.parse keeps the last of them, silently; a query
+ * parameter given twice is refused (`duplicate_parameter`), and so is this. Field names compare as decoded, so
+ * `"a"` and `"\u0061"` are one field.
+ */
+export const hasRepeatedField = (text: string): boolean => {
+  // One entry per open object (its field names so far) or array (undefined).
+  const open: (Set<string> | undefined)[] = [];
+  let atFieldName = false;
+  for (let at = 0; at < text.length; at += 1) {
+    const char = text[at];
+    if (char === '"') {
+      let end = at + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const names = open.at(-1);
+      if (atFieldName && names) {
+        const name = JSON.parse(text.slice(at, end + 1)) as string;
+        if (names.has(name)) return true;
+        names.add(name);
+      }
+      atFieldName = false;
+      at = end;
+    } else if (char === '{' || char === '[') {
+      open.push(char === '{' ? new Set() : undefined);
+      atFieldName = char === '{';
+    } else if (char === '}' || char === ']') {
+      open.pop();
+    } else if (char === ',') {
+      atFieldName = open.at(-1) !== undefined;
+    }
+  }
+  return false;
+};
+
 export const parseJsonObjectBody = (request: {
   readonly body?: string | undefined;
   readonly isBase64Encoded?: boolean;
@@ -37,6 +71,7 @@ export const parseJsonObjectBody = (request: {
     throw badRequest('invalid_body', 'The request body is not valid JSON.');
   }
   if (!isJsonObject(value)) throw badRequest('invalid_body', 'The request body must be a JSON object.');
+  if (hasRepeatedField(text)) throw badRequest('invalid_body', 'The request body gives a field more than once.');
   return value;
 };
 

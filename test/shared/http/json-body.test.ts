@@ -1,5 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maxJsonBodyBytes, parseJsonObjectBody, refuseBody, refuseUnknownFields } from '../../../shared/http/json-body';
+import {
+  hasRepeatedField,
+  maxJsonBodyBytes,
+  parseJsonObjectBody,
+  refuseBody,
+  refuseUnknownFields,
+} from '../../../shared/http/json-body';
 
 const refusal = (code: string, message: string) => expect.objectContaining({ kind: 'invalid_request', code, message });
 
@@ -39,6 +46,65 @@ describe('parseJsonObjectBody', () => {
     ).toThrowError(refusal('invalid_body', 'The request body is not valid UTF-8.'));
     expect(() => parseJsonObjectBody({ body: `{"a":"${'x'.repeat(maxJsonBodyBytes)}"}` })).toThrowError(
       refusal('body_too_large', `The request body must be at most ${maxJsonBodyBytes} bytes.`),
+    );
+  });
+});
+
+describe('a body that gives a field twice', () => {
+  it('is refused, as a query parameter given twice is, rather than read as its last value', () => {
+    expect(() => parseJsonObjectBody({ body: '{"type":"account_update","type":"account_onboarding"}' })).toThrowError(
+      refusal('invalid_body', 'The request body gives a field more than once.'),
+    );
+  });
+
+  it('is told by field names as decoded, in any object at any depth, and by nothing else', () => {
+    expect(
+      [
+        '{"a":1,"\\u0061":2}',
+        '{"c":{"a":1,"a":2}}',
+        '[{"x":[{"a":{}, "a":[]}]}]',
+        '{"a\\"b":1,"a\\"b":2}',
+        '{ "a" : 1 , "b" : { } , "a" : "," }',
+      ].map(hasRepeatedField),
+    ).toEqual([true, true, true, true, true]);
+    expect(
+      [
+        '{"a":{"a":{"a":1}}}',
+        '[{"a":1},{"a":1}]',
+        '{"a":"a","b":["a","a"]}',
+        '{"a\\\\":1,"a":2}',
+        '{"a,":1,"a":"{\\"a\\":1}"}',
+        '{}',
+      ].map(hasRepeatedField),
+    ).toEqual([false, false, false, false, false, false]);
+  });
+
+  it('is never found in JSON that JSON.stringify wrote, which holds each field once', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom(undefined, 1, '\t'), (value, space) => {
+        expect(hasRepeatedField(JSON.stringify(value, null, space))).toBe(false);
+      }),
+    );
+  });
+
+  it('is found wherever a field is repeated in otherwise stringified JSON', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 }),
+        fc.string(),
+        fc.jsonValue(),
+        fc.jsonValue(),
+        fc.integer({ min: 0, max: 3 }),
+        (rest, name, first, second, depth) => {
+          const fields = Object.entries(rest).filter(([key]) => key !== name);
+          const members = [[name, first], ...fields, [name, second]].map(
+            ([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`,
+          );
+          let text = `{${members.join(',')}}`;
+          for (let level = 0; level < depth; level += 1) text = level % 2 ? `[0,${text}]` : `{"in":${text}}`;
+          expect(hasRepeatedField(text)).toBe(true);
+        },
+      ),
     );
   });
 });
