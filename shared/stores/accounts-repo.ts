@@ -822,17 +822,17 @@ export const readSnapshotVersion = async (
   accountId: string,
 ): Promise<number | undefined> => {
   const result = await storeCall(() =>
-    client.send(
-      new GetCommand({
-        TableName: tableName,
-        Key: { accountId },
-        ProjectionExpression: 'accountId, stateVersion',
-        ConsistentRead: true,
-      }),
-    ),
+    client.send(new GetCommand({ TableName: tableName, Key: { accountId }, ...snapshotVersionRead })),
   );
-  return result.Item ? ((result.Item as AccountItem).stateVersion ?? 0) : undefined;
+  return snapshotVersionOf(result.Item);
 };
+
+/** How {@link readSnapshotVersion} reads the item, also in a batch beside other tables' reads. */
+export const snapshotVersionRead = { ProjectionExpression: 'accountId, stateVersion', ConsistentRead: true } as const;
+
+/** The version that read's item gives: 0 for a stored account without one, undefined when none is stored. */
+export const snapshotVersionOf = (item: Record<string, unknown> | undefined): number | undefined =>
+  item ? ((item as Partial<AccountItem>).stateVersion ?? 0) : undefined;
 
 /**
  * Once applied at second `asOf`, the item's state is that second's: a redelivery of an event of an

@@ -9,7 +9,7 @@
  * The account's side of both is the accounts repo's: this module writes only the events table.
  */
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type EpochMs, secondsMs, toEpochSeconds, toIso, ttlAt } from '../time';
 import type { AccountChange, StateChange } from '../webhooks/account-change';
 import {
@@ -19,6 +19,8 @@ import {
   readSnapshotVersion,
   refusalOf,
   snapshotRefusal,
+  snapshotVersionOf,
+  snapshotVersionRead,
 } from './accounts-repo';
 import {
   type CancellationReason,
@@ -40,13 +42,23 @@ export interface ProcessedEvent {
   readonly created: EpochMs;
 }
 
-export interface EventsRepo {
-  isProcessed(eventId: string): Promise<boolean>;
+/** What the webhook reads before it reads an account at Stripe (see {@link EventsRepo.beforeStripeRead}). */
+export interface BeforeStripeRead {
+  /** The event is recorded as processed: a redelivery, which costs no Stripe call. */
+  readonly processed: boolean;
   /**
-   * The version of the account's stored snapshot (0 for none; undefined when not stored), read before the
-   * account is read at Stripe: what that read is ordered against (`StateChange.seen`).
+   * The version of the account's stored snapshot (0 for none; undefined when not stored): what the read at
+   * Stripe is ordered against (`StateChange.seen`).
    */
-  snapshotVersion(accountId: string): Promise<number | undefined>;
+  readonly snapshotVersion: number | undefined;
+}
+
+export interface EventsRepo {
+  /**
+   * Whether the event is processed and, given its account, that account's snapshot version: both read
+   * consistently, in one round trip.
+   */
+  beforeStripeRead(eventId: string, accountId: string | undefined): Promise<BeforeStripeRead>;
   /** Applies a change once; a snapshot refused for a stored one of its very second is `same_second` (see `SnapshotSource`). */
   applyOnce(event: ProcessedEvent, change: AccountChange, now: EpochMs): Promise<InPlaceOutcome>;
   /**
@@ -124,9 +136,29 @@ export const createEventsRepo = (
     ).Item;
 
   return {
-    isProcessed: async (eventId) => (await processedEvent(eventId)) !== undefined,
-
-    snapshotVersion: (accountId) => readSnapshotVersion(client, tables.accounts, accountId),
+    beforeStripeRead: async (eventId, accountId) => {
+      if (accountId === undefined)
+        return { processed: (await processedEvent(eventId)) !== undefined, snapshotVersion: undefined };
+      const result = await storeCall(() =>
+        client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tables.events]: { Keys: [{ eventId }], ProjectionExpression: 'eventId', ConsistentRead: true },
+              [tables.accounts]: { Keys: [{ accountId }], ...snapshotVersionRead },
+            },
+          }),
+        ),
+      );
+      // DynamoDB may leave keys unread (throttling): those are read on their own.
+      const unread = result.UnprocessedKeys ?? {};
+      const [event] =
+        tables.events in unread ? [await processedEvent(eventId)] : (result.Responses?.[tables.events] ?? []);
+      const snapshotVersion =
+        tables.accounts in unread
+          ? await readSnapshotVersion(client, tables.accounts, accountId)
+          : snapshotVersionOf(result.Responses?.[tables.accounts]?.[0]);
+      return { processed: event !== undefined, snapshotVersion };
+    },
 
     applyInPlace: (eventId, change, now) => applySnapshotInPlace(client, tables.accounts, eventId, change, now),
 

@@ -180,15 +180,15 @@ export const ingestWebhook = async (request: WebhookRequest, context: IngestCont
   let seen: number | undefined;
   if (readsAccountAtStripe(event)) {
     const located = eventTypeSpec(event.type)?.accountOf(event);
-    const [processed, version] = await Promise.all([
-      events.isProcessed(event.id),
-      located && 'accountId' in located ? events.snapshotVersion(located.accountId) : undefined,
-    ]);
-    if (processed) {
+    const before = await events.beforeStripeRead(
+      event.id,
+      located && 'accountId' in located ? located.accountId : undefined,
+    );
+    if (before.processed) {
       logger.info('webhook duplicate', fields);
       return duplicate();
     }
-    seen = version;
+    seen = before.snapshotVersion;
   }
   const setAside = (plan: Extract<ChangePlan, { ignore: unknown }>): HttpResponse => {
     if (isPoisonReason(plan.ignore)) return poisoned(plan.ignore);

@@ -242,6 +242,27 @@ describe.each(['dynamodb-local', 'dynalite'] as const)('embedded DynamoDB (%s)',
     db.destroy();
   });
 
+  it("reads an event's record and an account's snapshot version in one batch, consistently", async () => {
+    const { db, repo } = await storeWith('beforeread', [
+      { accountId: 'acct_1', platformUserId: 'user_1', status: 'connected', stripeStateAt: 100, stateVersion: 3 },
+      { accountId: 'acct_2', platformUserId: 'user_1', status: 'connected' },
+    ]);
+    const now = Date.now();
+    const reread = { eventId: 'evt_r', type: 'capability.updated', accountId: 'acct_2', created: 100_000 };
+    if (engine === 'dynamodb-local') {
+      // dynalite has no transactions: only DynamoDB Local records a processed event this way.
+      await repo.applyOnce(reread, { ...snapshot('acct_2', 100_500, {}), source: 'read' }, now);
+      expect(await repo.beforeStripeRead('evt_r', 'acct_2')).toEqual({ processed: true, snapshotVersion: 1 });
+    }
+
+    expect(await repo.beforeStripeRead('evt_new', 'acct_1')).toEqual({ processed: false, snapshotVersion: 3 });
+    expect(await repo.beforeStripeRead('evt_new', 'acct_none')).toEqual({
+      processed: false,
+      snapshotVersion: undefined,
+    });
+    db.destroy();
+  });
+
   it('never stores a settling read over a later second, even one a writer that counts no versions stored', async () => {
     // An older deployment's webhook stored second 105 without counting the version the tie saw (1).
     const { db, repo, item } = await storeWith('tiemixed', [

@@ -358,3 +358,79 @@ describe('eventsRepo.applyInPlace', () => {
     expect(stuck.commands).toHaveLength(4);
   });
 });
+
+describe('eventsRepo.beforeStripeRead', () => {
+  /** A client that answers each command from `answers` by its name, recording the commands sent. */
+  const answeringClient = (answers: Record<string, (input: Record<string, unknown>) => unknown>) => {
+    const sent: { name: string; input: Record<string, unknown> }[] = [];
+    const client = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        sent.push({ name: command.constructor.name, input: command.input });
+        const answer = answers[command.constructor.name];
+        if (!answer) throw new Error(`unexpected ${command.constructor.name}`);
+        return answer(command.input);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    return { repo: createEventsRepo(client, { events: 'events', accounts: 'accounts' }), sent };
+  };
+
+  it("reads the event's record and the account's snapshot version in one consistent round trip", async () => {
+    const { repo, sent } = answeringClient({
+      BatchGetCommand: () => ({ Responses: { events: [], accounts: [{ accountId: 'acct_1', stateVersion: 4 }] } }),
+    });
+
+    await expect(repo.beforeStripeRead('evt_1', 'acct_1')).resolves.toEqual({ processed: false, snapshotVersion: 4 });
+    expect(sent).toEqual([
+      {
+        name: 'BatchGetCommand',
+        input: {
+          RequestItems: {
+            events: { Keys: [{ eventId: 'evt_1' }], ProjectionExpression: 'eventId', ConsistentRead: true },
+            accounts: {
+              Keys: [{ accountId: 'acct_1' }],
+              ProjectionExpression: 'accountId, stateVersion',
+              ConsistentRead: true,
+            },
+          },
+        },
+      },
+    ]);
+  });
+
+  it('tells a processed event, an account stored without a version (0) and one not stored (undefined)', async () => {
+    const batch = (events: object[], accounts: object[]) =>
+      answeringClient({ BatchGetCommand: () => ({ Responses: { events, accounts } }) }).repo;
+
+    await expect(
+      batch([{ eventId: 'evt_1' }], [{ accountId: 'acct_1' }]).beforeStripeRead('evt_1', 'acct_1'),
+    ).resolves.toEqual({ processed: true, snapshotVersion: 0 });
+    await expect(batch([], []).beforeStripeRead('evt_1', 'acct_1')).resolves.toEqual({
+      processed: false,
+      snapshotVersion: undefined,
+    });
+  });
+
+  it('reads on its own each key DynamoDB left unread (throttling), and only the event without an account', async () => {
+    const { repo, sent } = answeringClient({
+      BatchGetCommand: () => ({
+        Responses: { events: [] },
+        UnprocessedKeys: { accounts: { Keys: [{ accountId: 'acct_1' }] } },
+      }),
+      GetCommand: (input) =>
+        input.TableName === 'accounts'
+          ? { Item: { accountId: 'acct_1', stateVersion: 2 } }
+          : { Item: { eventId: 'evt_2' } },
+    });
+
+    await expect(repo.beforeStripeRead('evt_1', 'acct_1')).resolves.toEqual({ processed: false, snapshotVersion: 2 });
+    await expect(repo.beforeStripeRead('evt_2', undefined)).resolves.toEqual({
+      processed: true,
+      snapshotVersion: undefined,
+    });
+    expect(sent.map(({ name, input }) => [name, input.TableName])).toEqual([
+      ['BatchGetCommand', undefined],
+      ['GetCommand', 'accounts'],
+      ['GetCommand', 'events'],
+    ]);
+  });
+});

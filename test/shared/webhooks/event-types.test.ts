@@ -62,8 +62,7 @@ const callsOf = (effect: EventEffect, id: string, type: string): unknown[][] => 
       return [['applyInPlace', id, { kind: 'state', accountId, state, asOf: created * 1000, source: 'event' }, now]];
     case 'reread':
       return [
-        ['isProcessed', id],
-        ['snapshotVersion', accountId],
+        ['beforeStripeRead', id, accountId],
         ['readAccount', accountId],
         [
           'applyOnce',
@@ -92,13 +91,9 @@ const ingest = async (
   const id = `evt_${type.replaceAll('.', '_')}`;
   const calls: unknown[][] = [];
   const events: EventsRepo = {
-    isProcessed: async (...args) => {
-      calls.push(['isProcessed', ...args]);
-      return false;
-    },
-    snapshotVersion: async (...args) => {
-      calls.push(['snapshotVersion', ...args]);
-      return storedVersion;
+    beforeStripeRead: async (...args) => {
+      calls.push(['beforeStripeRead', ...args]);
+      return { processed: false, snapshotVersion: storedVersion };
     },
     applyOnce: async (...args) => {
       calls.push(['applyOnce', ...args]);
