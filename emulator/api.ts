@@ -71,7 +71,8 @@ const retryHeader = (reply: ApiReply): Record<string, string> =>
 
 /**
  * An API request. `failAfterStart` (the `saved_server_error` fault) makes the endpoint fail once it has
- * started, so a request with an idempotency key has its 500 saved and replayed like any other result.
+ * started, so a request with an idempotency key has its 500 saved and replayed like any other result;
+ * `answerLost` (`saved_server_error_lost`) then resets the connection instead of answering, and answers a replay.
  */
 export async function handleApi(
   ctx: EmulatorContext,
@@ -80,6 +81,7 @@ export async function handleApi(
   requestId: string,
   path: string,
   failAfterStart = false,
+  answerLost = false,
 ): Promise<void> {
   const params = new URLSearchParams(await readBody(req));
   const method = req.method ?? 'GET';
@@ -96,6 +98,10 @@ export async function handleApi(
   const idempotencyKey = req.headers['idempotency-key'];
   if (method !== 'POST' || typeof idempotencyKey !== 'string') {
     const reply = run();
+    if (answerLost) {
+      req.socket.resetAndDestroy();
+      return;
+    }
     sendStripeJson(res, requestId, reply.status, reply.body, retryHeader(reply));
     return;
   }
@@ -104,6 +110,10 @@ export async function handleApi(
     { apiKey: key, stripeAccount, key: idempotencyKey, method, path, params: [...params] },
     run,
   );
+  if (answerLost && !replayed) {
+    req.socket.resetAndDestroy();
+    return;
+  }
   sendStripeJson(res, requestId, reply.status, reply.body, {
     ...retryHeader(reply),
     'Idempotency-Key': idempotencyKey,

@@ -71,6 +71,7 @@ export class FaultRegistry {
         res.on('close', () => this.held.delete(res));
         return;
       case 'reset':
+      case 'saved_server_error_lost':
         req.socket.resetAndDestroy();
         return;
     }

@@ -42,6 +42,8 @@ async function route(
   log.push({ method, path, at: ctx.now() });
   const fault = faults.take(method, path);
   if (fault === 'saved_server_error' && path.startsWith('/v1/')) return handleApi(ctx, req, res, requestId, path, true);
+  if (fault === 'saved_server_error_lost' && path.startsWith('/v1/'))
+    return handleApi(ctx, req, res, requestId, path, true, true);
   if (fault) return faults.apply(fault, req, res, requestId);
   const url = new URL(req.url ?? '/', ctx.baseUrl());
   if (method === 'GET' && path === '/oauth/authorize')

@@ -108,11 +108,14 @@ export interface RequestLogEntry {
  * `server_error` fails before the endpoint starts (not saved under an idempotency key, so a retry can
  * succeed); `saved_server_error` fails after it started, as Stripe's idempotency layer then saves the 500
  * and replays it to every retry with the same key for 24 hours, with `Stripe-Should-Retry: false`;
- * `key_in_use` answers as Stripe does while another request with the same idempotency key is running.
+ * `saved_server_error_lost` is that saved failure with its answer lost (the connection reset once the 500 is
+ * saved; a replay is answered), so the client's retry under the same key gets it replayed; `key_in_use` answers as Stripe does while
+ * another request with the same idempotency key is running.
  */
 export const faultModes = [
   'server_error',
   'saved_server_error',
+  'saved_server_error_lost',
   'key_in_use',
   'rate_limit',
   'lock_timeout',

@@ -47,6 +47,21 @@ describe('StripeEmulator', () => {
       expect((await create('onboard-key-r1')).id).toMatch(/^acct_/);
     });
 
+    it('saves a saved_server_error_lost as saved_server_error but resets the connection: a retry gets it replayed', async () => {
+      emulator.injectFault({ method: 'POST', path: '/v1/accounts', mode: 'saved_server_error_lost', times: 2 });
+      const requests = emulator.requestLog().length;
+
+      // stripe-node asks again after a reset even with retries off (its CONNECTION_CLOSED_ERROR_CODES rule); the fault
+      // is armed for that request too, but a replay runs nothing, so nothing is lost: it is answered.
+      await expect(
+        stripe.accounts.create({ controller: { stripe_dashboard: { type: 'full' } } }, { idempotencyKey: 'lost-key' }),
+      ).rejects.toMatchObject({
+        statusCode: 500,
+        headers: expect.objectContaining({ 'idempotent-replayed': 'true', 'stripe-should-retry': 'false' }),
+      });
+      expect(emulator.requestLog().length - requests).toBe(2);
+    });
+
     it('answers key_in_use as Stripe does while another request holds the idempotency key: 409, retry allowed', async () => {
       emulator.injectFault({ method: 'POST', path: '/v1/accounts', mode: 'key_in_use' });
 

@@ -50,6 +50,137 @@ describe('parseJsonObjectBody', () => {
   });
 });
 
+/**
+ * A reference for `hasRepeatedField`: a plain recursive-descent reading of valid JSON that decodes each field name
+ * itself (no JSON.parse) and says whether any object gave one twice.
+ */
+const repeatsAFieldByDescent = (text: string): boolean => {
+  let at = 0;
+  let repeated = false;
+  const space = () => {
+    while (' \t\n\r'.includes(text[at] ?? 'x')) at += 1;
+  };
+  const escapes: Record<string, string> = {
+    '"': '"',
+    '\\': '\\',
+    '/': '/',
+    b: '\b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t',
+  };
+  const string = (): string => {
+    at += 1; // the opening quote
+    let decoded = '';
+    while (text[at] !== '"') {
+      if (text[at] === '\\') {
+        const kind = text[at + 1] ?? '';
+        if (kind === 'u') {
+          decoded += String.fromCharCode(Number.parseInt(text.slice(at + 2, at + 6), 16));
+          at += 6;
+        } else {
+          decoded += escapes[kind];
+          at += 2;
+        }
+      } else {
+        decoded += text[at];
+        at += 1;
+      }
+    }
+    at += 1;
+    return decoded;
+  };
+  const value = (): void => {
+    space();
+    const char = text[at];
+    if (char === '"') string();
+    else if (char === '{') {
+      at += 1;
+      const names = new Set<string>();
+      space();
+      while (text[at] !== '}') {
+        space();
+        const name = string();
+        if (names.has(name)) repeated = true;
+        names.add(name);
+        space();
+        at += 1; // the colon
+        value();
+        space();
+        if (text[at] === ',') at += 1;
+      }
+      at += 1;
+    } else if (char === '[') {
+      at += 1;
+      space();
+      while (text[at] !== ']') {
+        value();
+        space();
+        if (text[at] === ',') at += 1;
+      }
+      at += 1;
+    } else {
+      while (at < text.length && !',]} \t\n\r'.includes(text[at] ?? '')) at += 1;
+    }
+  };
+  value();
+  return repeated;
+};
+
+/** One character of a string, and the ways JSON may write it inside quotes (raw, short escape, \u in either case). */
+const writtenCharacters: readonly (readonly string[])[] = [
+  ['a', '\\u0061'],
+  ['A', '\\u0041'],
+  ['\\"', '\\u0022'],
+  ['\\\\', '\\u005c', '\\u005C'],
+  ['/', '\\/', '\\u002f', '\\u002F'],
+  ['{', '\\u007b'],
+  ['}', '\\u007D'],
+  ['[', '\\u005b'],
+  [']', '\\u005D'],
+  [',', '\\u002c'],
+  [':', '\\u003a'],
+  [' ', '\\u0020'],
+  ['\\n', '\\u000a', '\\u000A'],
+  ['\\t', '\\u0009'],
+  ['\\b', '\\u0008'],
+  ['é', '\\u00e9', '\\u00E9'],
+  ['😀', '\\ud83d\\ude00', '\\uD83D\\uDE00'],
+  ['\\ud83d'],
+  ['\u2028', '\\u2028'],
+];
+
+/** A JSON string literal, each character written in one of its ways; short ones make names repeat often. */
+const stringLiteral = (maxLength: number) =>
+  fc
+    .array(fc.tuple(fc.constantFrom(...writtenCharacters), fc.nat()), { maxLength })
+    .map((characters) => `"${characters.map(([forms, pick]) => forms[pick % forms.length]).join('')}"`);
+
+const whitespace = fc.constantFrom('', ' ', '\t', '\n', '\r\n', ' \n\t ');
+
+/** Valid JSON text with any whitespace and escapes, whose objects may give a field more than once. */
+const jsonTextWithRepeats = fc.letrec<{ value: string; object: string; array: string }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    stringLiteral(6),
+    fc.constantFrom('0', '-1.5e3', 'true', 'false', 'null'),
+    tie('object'),
+    tie('array'),
+  ),
+  object: fc
+    .array(fc.tuple(whitespace, stringLiteral(2), whitespace, whitespace, tie('value'), whitespace), { maxLength: 5 })
+    .chain((members) =>
+      whitespace.map(
+        (inside) =>
+          `{${members.map(([a, name, b, c, value, d]) => `${a}${name}${b}:${c}${value}${d}`).join(',') || inside}}`,
+      ),
+    ),
+  array: fc
+    .array(fc.tuple(whitespace, tie('value'), whitespace), { maxLength: 4 })
+    .map((items) => `[${items.map(([a, value, b]) => `${a}${value}${b}`).join(',')}]`),
+})).object;
+
 describe('a body that gives a field twice', () => {
   it('is refused, as a query parameter given twice is, rather than read as its last value', () => {
     expect(() => parseJsonObjectBody({ body: '{"type":"account_update","type":"account_onboarding"}' })).toThrowError(
@@ -105,6 +236,15 @@ describe('a body that gives a field twice', () => {
           expect(hasRepeatedField(text)).toBe(true);
         },
       ),
+    );
+  });
+  it('agrees with a recursive-descent reading on any valid JSON: escapes, whitespace, nesting, punctuation in strings', () => {
+    fc.assert(
+      fc.property(jsonTextWithRepeats, (text) => {
+        expect(() => JSON.parse(text)).not.toThrow();
+        expect(hasRepeatedField(text)).toBe(repeatsAFieldByDescent(text));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

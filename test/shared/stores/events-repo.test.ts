@@ -433,4 +433,22 @@ describe('eventsRepo.beforeStripeRead', () => {
       ['GetCommand', 'events'],
     ]);
   });
+
+  it('reads both on their own, consistently, when DynamoDB left both keys unread', async () => {
+    const { repo, sent } = answeringClient({
+      BatchGetCommand: () => ({
+        Responses: {},
+        UnprocessedKeys: { events: { Keys: [{ eventId: 'evt_1' }] }, accounts: { Keys: [{ accountId: 'acct_1' }] } },
+      }),
+      GetCommand: (input) =>
+        input.TableName === 'accounts' ? { Item: { accountId: 'acct_1' } } : { Item: { eventId: 'evt_1' } },
+    });
+
+    await expect(repo.beforeStripeRead('evt_1', 'acct_1')).resolves.toEqual({ processed: true, snapshotVersion: 0 });
+    expect(sent.map(({ name, input }) => [name, input.TableName, input.ConsistentRead])).toEqual([
+      ['BatchGetCommand', undefined, undefined],
+      ['GetCommand', 'events', true],
+      ['GetCommand', 'accounts', true],
+    ]);
+  });
 });

@@ -162,6 +162,28 @@ describe('accountObjectOf', () => {
   });
 });
 
+describe("account.updated's mayPrecedeRecord", () => {
+  const eventAt = 1_700_000_000;
+  const pendingFrom = (object: Record<string, unknown>) =>
+    eventTypeSpec('account.updated')?.mayPrecedeRecord?.({
+      id: 'evt_young',
+      type: 'account.updated',
+      created: eventAt * 1000,
+      livemode: false,
+      account: undefined,
+      apiVersion: stripeApiVersion,
+      object: { id: accountId, object: 'account', ...object },
+    });
+
+  it("is the Account's created, up to the event's own second, and nothing for a created that is no time", () => {
+    expect(pendingFrom({ created: eventAt - 60 })).toBe((eventAt - 60) * 1000);
+    expect(pendingFrom({ created: eventAt })).toBe(eventAt * 1000);
+    expect(pendingFrom({ created: 0 })).toBe(0);
+    for (const created of [undefined, null, -1, 1.5, '1699999999', eventAt + 1, 2 ** 53])
+      expect(pendingFrom({ created }), String(created)).toBeUndefined();
+  });
+});
+
 describe('webhookEventTypes', () => {
   it.each(handledEventTypes)('handles %s by the effect the table gives it', async (type) => {
     const effect = eventTypeSpec(type)?.effect as EventEffect;
