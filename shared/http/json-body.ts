@@ -25,7 +25,9 @@ export const hasRepeatedField = (text: string): boolean => {
     const char = text[at];
     if (char === '"') {
       let end = at + 1;
-      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      // Bounded by the text's end, should a caller ever pass text JSON.parse has not accepted (an unclosed string).
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (end >= text.length) return false;
       const names = open.at(-1);
       if (atFieldName && names) {
         const name = JSON.parse(text.slice(at, end + 1)) as string;

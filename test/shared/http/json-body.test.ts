@@ -210,6 +210,10 @@ describe('a body that gives a field twice', () => {
     ).toEqual([false, false, false, false, false, false]);
   });
 
+  it('ends on text that is not JSON (an unclosed string), which its caller never passes', () => {
+    expect(['{"a', '{"a":"b\\', '{"a":1,"a'].map(hasRepeatedField)).toEqual([false, false, false]);
+  });
+
   it('is never found in JSON that JSON.stringify wrote, which holds each field once', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.constantFrom(undefined, 1, '\t'), (value, space) => {
