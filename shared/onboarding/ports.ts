@@ -154,7 +154,15 @@ export const onboardingAccountReader = (
 /** The Stripe calls onboarding makes, narrow enough to fake. */
 export interface OnboardingStripe {
   readonly livemode: boolean;
-  createAccount(params: Stripe.AccountCreateParams, idempotencyKey: string): Promise<Pick<Stripe.Account, 'id'>>;
+  /**
+   * `onSent` is told each time the request goes out: stripe-node sends it again under the same key when an
+   * answer was lost, and Stripe then replays this request's own saved result.
+   */
+  createAccount(
+    params: Stripe.AccountCreateParams,
+    idempotencyKey: string,
+    onSent?: () => void,
+  ): Promise<Pick<Stripe.Account, 'id'>>;
   createAccountLink(params: Stripe.AccountLinkCreateParams): Promise<Stripe.AccountLink>;
   retrieveAccount(accountId: string): Promise<Stripe.Account>;
   createAccountSession(params: Stripe.AccountSessionCreateParams): Promise<Stripe.AccountSession>;
@@ -166,7 +174,17 @@ export interface OnboardingStripe {
  */
 export const stripeOnboardingPort = ({ client, livemode, callOptions }: PlatformStripe): OnboardingStripe => ({
   livemode,
-  createAccount: async (params, idempotencyKey) => client.accounts.create(params, callOptions({ idempotencyKey })),
+  createAccount: async (params, idempotencyKey, onSent) => {
+    const sent = (event: Stripe.RequestEvent) => {
+      if (event.idempotency_key === idempotencyKey) onSent?.();
+    };
+    client.on('request', sent);
+    try {
+      return await client.accounts.create(params, callOptions({ idempotencyKey }));
+    } finally {
+      client.off('request', sent);
+    }
+  },
   createAccountLink: async (params) => client.accountLinks.create(params, callOptions()),
   retrieveAccount: async (accountId) => client.accounts.retrieve(accountId, {}, callOptions()),
   createAccountSession: async (params) => client.accountSessions.create(params, callOptions()),

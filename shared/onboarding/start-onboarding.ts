@@ -93,15 +93,19 @@ const createAccountAtStripe = async (
   let renewedForOwnFailure = 0;
   let waited = false;
   for (;;) {
+    let sent = 0;
     try {
       const key = accountIdempotencyKey(context.secrets.platformTokenSecret, platformUserId, type, slot, renewal);
-      return (await stripe.createAccount(accountCreateParams(type, platformUserId, slot, context.config), key)).id;
+      const params = accountCreateParams(type, platformUserId, slot, context.config);
+      return (await stripe.createAccount(params, key, () => (sent += 1))).id;
     } catch (error) {
       const failure = classifyStripeError(error);
       // A saved failure would be replayed to this key for a day; a key first sent with other parameters (an
       // earlier deployment's, or other settings: an account created then, never recorded) is refused as long.
       const keyIsDead = isSavedFailure(failure) || failure.kind === 'key_reused';
-      const leftByEarlierRequest = isSavedFailure(failure) && failure.replayed === true;
+      // A replay answered to a request sent once is an earlier request's; sent again (its first answer lost), the
+      // replay may be of this request's own failure.
+      const leftByEarlierRequest = isSavedFailure(failure) && failure.replayed === true && sent <= 1;
       if (failure.kind === 'key_in_use' && !waited) {
         waited = true;
         await pause(keyInUseWaitMs);

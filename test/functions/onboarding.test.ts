@@ -200,13 +200,10 @@ describe('GET /connect/onboard', () => {
     expect(createCalls() - creates).toBe(2 + 4 + 6 + 7);
   });
 
-  // Not fixed (needs a design): a replayed failure is read as an earlier click's by its Idempotent-Replayed alone,
-  // but stripe-node asks again under the same key when this request's answer was lost (a closed connection, retried
-  // even with retries off; a timeout, with maxNetworkRetries: 1) and then gets this request's own saved failure
-  // replayed. Each such key is walked past as an earlier click's, without using the one renewal: one click burns
-  // the slot's first nine keys (18 creates, each of which may have made an unrecorded account) and leaves the user
-  // stuck for 24 hours, as five clicks do below. The failure carries nothing that tells the two apart.
-  it.fails("lets the user onboard once Stripe is back, after a click during the outage lost Stripe's answers", async () => {
+  // stripe-node asks again under the same key when this request's answer was lost (a closed connection, retried even
+  // with retries off; a timeout, with maxNetworkRetries: 1) and then gets this request's own saved failure replayed.
+  // Such a replay counts as the request's own failure, not an earlier click's: the port tells how often it was sent.
+  it("lets the user onboard once Stripe is back, after a click during the outage lost Stripe's answers", async () => {
     const creates = createCalls();
     // The endpoint starts and fails, its 500 saved, and the answer is lost: stripe-node asks again under the same key
     // and gets that failure replayed (Idempotent-Replayed), its own request's failure, not an earlier click's.

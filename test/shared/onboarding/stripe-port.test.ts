@@ -5,12 +5,23 @@ import { OutOfTimeError } from '../../../shared/stripe/call-budget';
 import { budgetedTimeout, platformStripeOf } from '../../support/platform-stripe';
 
 /** A stripe-node client that records each call's name and request options. */
-const recordingClient = () => {
+const recordingClient = (sentTimes = 1) => {
   const calls: [string, unknown][] = [];
+  const listeners = new Set<(event: Stripe.RequestEvent) => void>();
+  const emit = (event: Stripe.RequestEvent) => {
+    for (const listener of listeners) listener(event);
+  };
   const client = {
+    on: (_name: 'request', listener: (event: Stripe.RequestEvent) => void) => listeners.add(listener),
+    off: (_name: 'request', listener: (event: Stripe.RequestEvent) => void) => listeners.delete(listener),
     accounts: {
-      create: async (_params: unknown, options: unknown) => {
+      create: async (_params: unknown, options: { idempotencyKey?: string }) => {
         calls.push(['accounts.create', options]);
+        // stripe-node emits `request` for every send, its retries under the same key included; another
+        // request of the same client (another key) may go out meanwhile.
+        for (let send = 0; send < sentTimes; send += 1)
+          emit({ idempotency_key: options.idempotencyKey, request_start_time: Date.now() } as Stripe.RequestEvent);
+        emit({ idempotency_key: 'another-key', request_start_time: Date.now() } as Stripe.RequestEvent);
         return { id: 'acct_1' };
       },
       retrieve: async (_id: string, _params: unknown, options: unknown) => {
@@ -31,7 +42,7 @@ const recordingClient = () => {
       },
     },
   } as unknown as Stripe;
-  return { client, calls };
+  return { client, calls, listening: () => listeners.size };
 };
 
 const everyCall = (port: ReturnType<typeof stripeOnboardingPort>) => [
@@ -54,6 +65,19 @@ describe('stripeOnboardingPort', () => {
       ['accounts.retrieve', { timeout: budgetedTimeout }],
       ['accountSessions.create', { timeout: budgetedTimeout }],
     ]);
+  });
+
+  it('tells the account create how often its request went out under its key, and stops listening after', async () => {
+    const { client, listening } = recordingClient(2);
+    const port = stripeOnboardingPort(platformStripeOf(client));
+    let sent = 0;
+
+    await port.createAccount({}, 'onboard-key-1', () => {
+      sent += 1;
+    });
+
+    expect(sent).toBe(2);
+    expect(listening()).toBe(0);
   });
 
   it('calls nothing when its request has no time left: each call rejects as a timeout does', async () => {
