@@ -72,6 +72,13 @@ const maxKeyRenewals = 1;
  */
 const maxReplayedKeys = 8;
 
+/** A click that no retry of the next few minutes can help: it is told to come back later, not to try again now. */
+const cannotSetUpNow = (): ServiceError =>
+  conflict(
+    'onboarding_unavailable',
+    'A new account could not be set up for you right now. Go back to the platform and try again later.',
+  );
+
 /**
  * How long a click waits, once, when another click's request still holds the same key (Stripe's 409
  * `idempotency_key_in_use`, after stripe-node's own retry): then the same key gets that request's account.
@@ -125,6 +132,16 @@ const createAccountAtStripe = async (
           stripeFailure: failure.kind,
           replayed: leftByEarlierRequest,
         });
+      } else if (leftByEarlierRequest) {
+        // Every key this request may walk past holds a failure earlier clicks left, which Stripe replays for a day:
+        // no click succeeds before then, so the answer is not a 5xx that says to try again in a moment.
+        context.logger.error('account creation: the slot keys a click walks all hold failures earlier clicks left', {
+          platformUserId,
+          type,
+          slot,
+          renewal,
+        });
+        throw cannotSetUpNow();
       } else {
         throw stripeFailure(error);
       }
@@ -174,12 +191,7 @@ const createAndRecord = async (
         : 'onboarding slot held by an earlier account of the user; trying the next',
       { accountId, platformUserId, type, slot },
     );
-    if (slot - first >= maxSlotSkips) {
-      throw conflict(
-        'onboarding_unavailable',
-        'A new account could not be set up for you right now. Go back to the platform and try again later.',
-      );
-    }
+    if (slot - first >= maxSlotSkips) throw cannotSetUpNow();
   }
 };
 

@@ -242,6 +242,25 @@ describe('GET /connect/onboard', () => {
     expect(after.status).toBe(302);
   });
 
+  it('tells a user whose earlier clicks left more failed keys than a click walks to come back later, not to retry now', async () => {
+    stack.emulator.injectFault({ method: 'POST', path: '/v1/accounts', mode: 'saved_server_error', times: 100 });
+    const browser = new TestBrowser();
+    for (let click = 0; click < 5; click += 1) await start('saved_many', 'express', browser);
+    stack.emulator.clearFaults();
+    const creates = createCalls();
+
+    const after = await start('saved_many', 'express', browser);
+
+    // Stripe replays those failures for a day: a 5xx would say to try again in a moment.
+    expect(after.status).toBe(409);
+    const page = await after.text();
+    expect(page).toContain('try again later');
+    expect(page).not.toContain('in a moment');
+    // It walked past the eight keys it may, and asked under the ninth once.
+    expect(createCalls() - creates).toBe(8 + 1);
+    expect(await recordsOf('saved_many')).toEqual([]);
+  });
+
   it('waits once for another request that holds the account key, then gets its account, instead of a 502', async () => {
     const creates = createCalls();
     // Stripe's 409 idempotency_key_in_use, to stripe-node's own retry as well.
