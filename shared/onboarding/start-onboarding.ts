@@ -67,10 +67,11 @@ const maxKeyRenewals = 1;
 
 /**
  * How many keys one request moves past whose failure an earlier request left (Stripe answers it
- * `Idempotent-Replayed`): each click during an outage leaves up to two, and every click walks the same keys, so
- * once Stripe is back the first click walks past them to a key that works. Each is one quick answer from Stripe.
+ * `Idempotent-Replayed`): the first click of an outage leaves two and each later one one more, and every click
+ * walks the same keys, so once Stripe is back the first click walks past them to a key that works, up to 15
+ * clicks into an outage. Each is one quick answer from Stripe.
  */
-const maxReplayedKeys = 8;
+const maxReplayedKeys = 16;
 
 /** A click that no retry of the next few minutes can help: it is told to come back later, not to try again now. */
 const cannotSetUpNow = (): ServiceError =>
@@ -113,15 +114,16 @@ const createAccountAtStripe = async (
       // A replay answered to a request sent once is an earlier request's; sent again (its first answer lost), the
       // replay may be of this request's own failure.
       const leftByEarlierRequest = isSavedFailure(failure) && failure.replayed === true && sent <= 1;
+      const walkedPast = renewal - renewedForOwnFailure;
+      // A failure of its own after walking past earlier clicks' says Stripe still fails: its key is not renewed, so
+      // each click of an outage leaves one more key for the click after Stripe is back to walk past, not two.
+      const mayRenew = leftByEarlierRequest
+        ? walkedPast < maxReplayedKeys
+        : renewedForOwnFailure < maxKeyRenewals && (walkedPast === 0 || failure.kind === 'key_reused');
       if (failure.kind === 'key_in_use' && !waited) {
         waited = true;
         await pause(keyInUseWaitMs);
-      } else if (
-        keyIsDead &&
-        (leftByEarlierRequest
-          ? renewal - renewedForOwnFailure < maxReplayedKeys
-          : renewedForOwnFailure < maxKeyRenewals)
-      ) {
+      } else if (keyIsDead && mayRenew) {
         renewal += 1;
         if (!leftByEarlierRequest) renewedForOwnFailure += 1;
         context.logger.warn('account creation cannot succeed under its idempotency key; trying a new key', {
