@@ -10,7 +10,7 @@ import { apiKeyFrom, readBody, sendHtml, sendStripeJson } from './http-util';
 import { type ApiReply, idempotent } from './idempotency';
 import { newId } from './ids';
 import { expressDashboardPage, linkUsedPage } from './pages';
-import type { StripeAccount, StripeLoginLink } from './types';
+import type { FaultMode, StripeAccount, StripeLoginLink } from './types';
 
 /** api.stripe.com: the few /v1 endpoints the service uses, and the pages login links open. */
 
@@ -69,10 +69,16 @@ function route(
 const retryHeader = (reply: ApiReply): Record<string, string> =>
   reply.shouldRetry === undefined ? {} : { 'Stripe-Should-Retry': String(reply.shouldRetry) };
 
+/** The faults that fail an API endpoint once it has started (see `FaultMode`). */
+export type SavedFailureFault = Extract<FaultMode, 'saved_server_error' | 'saved_server_error_lost'>;
+
+export const isSavedFailureFault = (fault: FaultMode | undefined): fault is SavedFailureFault =>
+  fault === 'saved_server_error' || fault === 'saved_server_error_lost';
+
 /**
- * An API request. `failAfterStart` (the `saved_server_error` fault) makes the endpoint fail once it has
- * started, so a request with an idempotency key has its 500 saved and replayed like any other result;
- * `answerLost` (`saved_server_error_lost`) then resets the connection instead of answering, and answers a replay.
+ * An API request. A `savedFailure` fault makes the endpoint fail once it has started, so a request with an
+ * idempotency key has its 500 saved and replayed like any other result; `saved_server_error_lost` then resets
+ * the connection instead of answering, and answers a replay.
  */
 export async function handleApi(
   ctx: EmulatorContext,
@@ -80,8 +86,7 @@ export async function handleApi(
   res: ServerResponse,
   requestId: string,
   path: string,
-  failAfterStart = false,
-  answerLost = false,
+  savedFailure?: SavedFailureFault,
 ): Promise<void> {
   const params = new URLSearchParams(await readBody(req));
   const method = req.method ?? 'GET';
@@ -91,32 +96,23 @@ export async function handleApi(
     sendStripeJson(res, requestId, reply.status, reply.body);
     return;
   }
-  const header = req.headers['stripe-account'];
-  const stripeAccount = typeof header === 'string' ? header : undefined;
+  const accountHeader = req.headers['stripe-account'];
+  const stripeAccount = typeof accountHeader === 'string' ? accountHeader : undefined;
   const run = (): Reply =>
-    failAfterStart ? apiErrors.savedServerError() : route(ctx, method, path, key, stripeAccount, params);
-  const idempotencyKey = req.headers['idempotency-key'];
-  if (method !== 'POST' || typeof idempotencyKey !== 'string') {
-    const reply = run();
-    if (answerLost) {
-      req.socket.resetAndDestroy();
-      return;
-    }
-    sendStripeJson(res, requestId, reply.status, reply.body, retryHeader(reply));
-    return;
-  }
-  const { reply, replayed } = idempotent(
-    ctx,
-    { apiKey: key, stripeAccount, key: idempotencyKey, method, path, params: [...params] },
-    run,
-  );
-  if (answerLost && !replayed) {
+    savedFailure ? apiErrors.savedServerError() : route(ctx, method, path, key, stripeAccount, params);
+  const keyHeader = req.headers['idempotency-key'];
+  const idempotencyKey = method === 'POST' && typeof keyHeader === 'string' ? keyHeader : undefined;
+  const { reply, replayed } =
+    idempotencyKey === undefined
+      ? { reply: run(), replayed: false }
+      : idempotent(ctx, { apiKey: key, stripeAccount, key: idempotencyKey, method, path, params: [...params] }, run);
+  if (savedFailure === 'saved_server_error_lost' && !replayed) {
     req.socket.resetAndDestroy();
     return;
   }
   sendStripeJson(res, requestId, reply.status, reply.body, {
     ...retryHeader(reply),
-    'Idempotency-Key': idempotencyKey,
+    ...(idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey }),
     ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
   });
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { isLiveKey } from '../shared/stripe/mode';
 import { cloneAccount } from './accounts';
-import { handleApi, showExpressLogin } from './api';
+import { handleApi, isSavedFailureFault, showExpressLogin } from './api';
 import { handleDecision, showAuthorizePage } from './authorize';
 import { decide } from './browser-driver';
 import type { EmulatorContext } from './context';
@@ -41,9 +41,7 @@ async function route(
   if (path.startsWith('/_emulator/')) return handleControl(emulator, req, res, requestId, path);
   log.push({ method, path, at: ctx.now() });
   const fault = faults.take(method, path);
-  if (fault === 'saved_server_error' && path.startsWith('/v1/')) return handleApi(ctx, req, res, requestId, path, true);
-  if (fault === 'saved_server_error_lost' && path.startsWith('/v1/'))
-    return handleApi(ctx, req, res, requestId, path, true, true);
+  if (isSavedFailureFault(fault) && path.startsWith('/v1/')) return handleApi(ctx, req, res, requestId, path, fault);
   if (fault) return faults.apply(fault, req, res, requestId);
   const url = new URL(req.url ?? '/', ctx.baseUrl());
   if (method === 'GET' && path === '/oauth/authorize')
