@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { signatureHeader } from '../emulator';
 import { localDefaults } from '../local/defaults';
 import { createDocumentClient } from '../shared/clients/dynamodb';
+import { browserCookieName } from '../shared/http/cookies';
 import { mintPlatformToken } from '../shared/platform-token';
 import { type FunctionName, type Route, routes } from '../shared/routes';
 import { stripeApiVersion } from '../shared/stripe/api-version';
@@ -28,6 +29,13 @@ export const benchUser = 'bench_user';
 export const listUser = 'bench_lister';
 /** The user whose onboarding the onboard routes resume: only the accounts onboarding creates, as a platform's seller has. */
 export const onboardUser = 'bench_onboarder';
+
+/**
+ * The id cookie of the browser the bench onboards in, as `/connect/onboard`'s first answer to a browser without
+ * one sets it (shared/onboarding/browser-binding.ts): every onboarding request of the bench comes from a browser
+ * that has been through that redirect.
+ */
+export const onboardingBrowserId = `${browserCookieName}=${randomBytes(32).toString('base64url')}`;
 
 export const routeOf = (method: Route['method'], path: string): Route => {
   const route = routes.find((candidate) => candidate.method === method && candidate.path === path);
@@ -212,7 +220,11 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
   const startOnboarding = async (): Promise<{ resume: string; cookies: string[] }> => {
     const started = await invoke(
       'onboard',
-      toEvent({ route: onboardRoute, query: `type=express&ticket=${await ticket(onboardUser)}` }),
+      toEvent({
+        route: onboardRoute,
+        query: `type=express&ticket=${await ticket(onboardUser)}`,
+        cookies: [onboardingBrowserId],
+      }),
     );
     const link = header(started, 'location');
     const cookie = (started.cookies?.[0] ?? '').split(';')[0] ?? '';
@@ -223,7 +235,7 @@ export const createFixtures = (stack: BenchStack, invoke: Invoke): Fixtures => {
     await again.arrayBuffer();
     const value = new URL(again.headers.get('location') ?? '', link).searchParams.get('resume');
     if (!value) throw new Error(`a used Account Link did not send the browser to the refresh URL (${again.status})`);
-    return { resume: value, cookies: [cookie] };
+    return { resume: value, cookies: [onboardingBrowserId, cookie] };
   };
   const onboardingBrowser = () => {
     onboarding ??= startOnboarding();

@@ -6,7 +6,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { StripeEmulator } from '../emulator';
 import { routeKey } from '../shared/routes';
 import type { CapacityUnits, CountingProxy } from './counting-proxy';
-import { type Fixtures, type Invoke, routeOf } from './fixtures';
+import { type Fixtures, type Invoke, onboardingBrowserId, routeOf } from './fixtures';
 import { type BenchRequest, toEvent } from './requests';
 import type { Scenario } from './scenarios';
 import type { BenchStack } from './stack';
@@ -56,8 +56,9 @@ export const worst = (runs: readonly RoundTrips[]): RoundTrips => {
 
 /**
  * Every route's request (worst of three), then the webhook's cases one by one: a new event and its
- * redelivery, for a snapshot event and for one that needs a Stripe re-fetch; then onboarding's first
- * visit, which creates the account, and the revisit that reuses it (the route's own scenario is a revisit
+ * redelivery, for a snapshot event and for one that needs a Stripe re-fetch; then onboarding's click from a
+ * browser without an id (a redirect that gives it one), the first visit, which creates the account, and the
+ * revisit that reuses it (the route's own scenario is a revisit
  * once an earlier phase has run, and a first visit when this phase runs alone).
  */
 export const measureRoundTrips = async (
@@ -88,7 +89,10 @@ export const measureRoundTrips = async (
     trips[`webhook: ${label}, duplicate`] = await count('webhook', request);
   }
   const newUser = `bench_first_onboarding_${Date.now()}`;
-  const firstVisit = { route: onboardRoute, query: `type=express&ticket=${await fixtures.ticket(newUser)}` };
+  const startLink = { route: onboardRoute, query: `type=express&ticket=${await fixtures.ticket(newUser)}` };
+  // A browser's very first click only gets it an id (a redirect back to the same link), reading and calling nothing.
+  trips['onboard: browser without an id'] = await count('onboard', startLink);
+  const firstVisit = { ...startLink, cookies: [onboardingBrowserId] };
   let firstAnswer: APIGatewayProxyStructuredResultV2 | undefined;
   trips['onboard: first visit'] = await countRoundTrips(stack.proxy, stack.emulator, async () => {
     firstAnswer = await counted('onboard', toEvent(firstVisit));
@@ -96,6 +100,6 @@ export const measureRoundTrips = async (
   });
   // The same browser again: its binding cookie is what lets it continue the account (shared/onboarding/browser-binding.ts).
   const binding = (firstAnswer?.cookies?.[0] ?? '').split(';')[0] ?? '';
-  trips['onboard: revisit'] = await count('onboard', { ...firstVisit, cookies: [binding] });
+  trips['onboard: revisit'] = await count('onboard', { ...firstVisit, cookies: [onboardingBrowserId, binding] });
   return trips;
 };

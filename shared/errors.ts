@@ -55,6 +55,7 @@ export const errorCodes = [
   'account_session_refused',
   'created_account_not_disconnectable',
   'too_many_unfinished_accounts',
+  'cookies_required',
   // Webhook deliveries.
   'missing_signature',
   'invalid_signature_header',

@@ -9,11 +9,17 @@
  *   browser of the user gets an account of its own;
  * - the refresh and return pages act only for the browser whose cookie matches the resume value.
  *
+ * A browser's first click is sent back to the same start URL with a cookie of its own first, which names it
+ * in the idempotency key of every account it creates ({@link browserIdHash}): two browsers given one user's
+ * start link at the same moment (a victim's, sent there by Mallory's page as she clicks it herself) compute
+ * different keys, so they never meet on one account; the clicks of one browser (a double click) still share
+ * a key, and an account.
+ *
  * A resume value minted for the platform API's account links has no binding: the platform's backend, not
  * a browser of ours, hands that link to its user. Its refresh goes back to the platform, which makes a new
  * link for its signed-in user, and its return never hands out a confirmation.
  */
-import { onboardingCookie, onboardingCookieName, readCookie } from '../http/cookies';
+import { browserCookie, browserCookieName, onboardingCookie, onboardingCookieName, readCookie } from '../http/cookies';
 import { hashSecretValue, isWellFormedStateValue, mintSecretValue } from '../oauth/state';
 import { sameBytes } from '../same-bytes';
 
@@ -42,6 +48,18 @@ const heldBinding = (cookies: Cookies, accountId: string): string | undefined =>
   const held = readCookie(cookies, onboardingCookieName(accountId));
   return isWellFormedStateValue(held) ? held : undefined;
 };
+
+/**
+ * The SHA-256 (base64url) of the browser's own id, the cookie `/connect/onboard` sends a browser without one
+ * back with: what the keys of the accounts it creates name. Undefined when the browser holds no well-formed one.
+ */
+export const browserIdHash = (cookies: Cookies): string | undefined => {
+  const held = readCookie(cookies, browserCookieName);
+  return isWellFormedStateValue(held) ? hashSecretValue(held) : undefined;
+};
+
+/** The Set-Cookie that gives a browser a new id of 256 random bits, kept as long as a binding. */
+export const newBrowserIdCookie = (): string => browserCookie(mintSecretValue(), bindingLifetimeSeconds);
 
 /** A new browser binding, for the click that creates an account. */
 export const newBrowserBinding = (): BrowserBinding => bindingOf(mintSecretValue());

@@ -1,18 +1,20 @@
 /**
  * `GET /connect/onboard?type=express|standard&ticket=...[&return_to=...]`: continues the user's
- * unfinished account of that type that this browser created, or creates one (idempotently) and records
- * it, with this browser, before anything else can fail; then sends the browser to a fresh Stripe-hosted
- * onboarding link, binding the onboarding to it with a cookie (./browser-binding.ts).
+ * unfinished account of that type that this browser created, or creates one (idempotently, under a key that
+ * names the browser) and records it, with this browser, before anything else can fail; then sends the
+ * browser to a fresh Stripe-hosted onboarding link, binding the onboarding to it with a cookie
+ * (./browser-binding.ts). A browser without an id of its own is first sent back to the same URL with one.
  */
 
 import { unconfirmableHash } from '../accounts/confirmation';
 import type { ServiceConfig } from '../config';
-import { conflict, ServiceError, tooManyRequests, withCookies } from '../errors';
-import { parseQuery, refuseUnknownParameters } from '../http/query';
+import { badRequest, conflict, ServiceError, tooManyRequests, withCookies } from '../errors';
+import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import { type ConnectFlow, flowLabel } from '../oauth/flow';
 import { flowStartParameters, parseFlowStart } from '../oauth/flow-start';
 import { verifyPlatformToken } from '../platform-token';
+import { routeTable } from '../routes';
 import type { PlatformSecrets } from '../secrets';
 import { classifyStripeError, isSavedFailure, stripeFailure } from '../stripe/errors';
 import { type EpochMs, inSeconds, pause, secondsMs, toIso } from '../time';
@@ -24,8 +26,16 @@ import {
   unfinishedAccountLimit,
   unfinishedAccounts,
 } from './account-settings';
-import { type BrowserBinding, bindingLifetimeSeconds, newBrowserBinding, recordedBinding } from './browser-binding';
+import {
+  type BrowserBinding,
+  bindingLifetimeSeconds,
+  browserIdHash,
+  newBrowserBinding,
+  newBrowserIdCookie,
+  recordedBinding,
+} from './browser-binding';
 import { onboardingLink } from './onboarding-link';
+import { serviceBaseUrl } from './onboarding-urls';
 import type { OnboardingAccount, OnboardingObservability, OnboardingStore, OnboardingStripe } from './ports';
 import type { OnboardingPageRequest } from './resumed-account';
 
@@ -45,16 +55,47 @@ export interface StartOnboardingRequest {
   readonly type: ConnectFlow;
   readonly ticket: string | undefined;
   readonly returnTo: string | undefined;
+  /** The URL is the one this route sent a browser without an id back to, with an id cookie set. */
+  readonly cookieCheck: boolean;
 }
+
+/** The parameter the route adds when it sends a browser back to get an id: without one then, cookies are off. */
+const cookieCheckParameter = 'cookie_check';
+
+export const startOnboardingParameters = [...flowStartParameters, cookieCheckParameter] as const;
 
 export const parseStartOnboarding = (
   rawQueryString: string | undefined,
   returnToOrigins: readonly string[],
 ): StartOnboardingRequest => {
   const query = parseQuery(rawQueryString);
-  refuseUnknownParameters(query, '/connect/onboard', flowStartParameters);
+  refuseUnknownParameters(query, '/connect/onboard', startOnboardingParameters);
   const { flow, ticket, returnTo } = parseFlowStart(query, returnToOrigins);
-  return { type: flow, ticket, returnTo };
+  const cookieCheck = singleParam(query, cookieCheckParameter);
+  if (cookieCheck !== undefined && cookieCheck !== '1') {
+    throw badRequest('invalid_parameter', `${cookieCheckParameter} is set by this service, to 1 only.`);
+  }
+  return { type: flow, ticket, returnTo, cookieCheck: cookieCheck !== undefined };
+};
+
+/**
+ * A browser without an id: sent back to the same URL with one (a redirect that reads and writes nothing), or,
+ * when this already was that URL, told that it keeps no cookies, which onboarding cannot do without.
+ */
+const giveBrowserAnId = (
+  request: StartOnboardingRequest,
+  rawQueryString: string | undefined,
+  config: OnboardingContext['config'],
+): HttpResponse => {
+  if (request.cookieCheck) {
+    throw badRequest(
+      'cookies_required',
+      'This browser did not keep the cookie that ties an onboarding to it. Allow cookies for this site, then ' +
+        'start again from the platform.',
+    );
+  }
+  const again = `${serviceBaseUrl(config)}${routeTable.startOnboarding.path}?${rawQueryString ?? ''}&${cookieCheckParameter}=1`;
+  return redirectResponse(again, [newBrowserIdCookie()]);
 };
 
 /**
@@ -92,6 +133,7 @@ const keyInUseWaitMs = 500;
  */
 const createAccountAtStripe = async (
   platformUserId: string,
+  browserIdHash: string,
   type: ConnectFlow,
   slot: number,
   stripe: OnboardingStripe,
@@ -103,7 +145,13 @@ const createAccountAtStripe = async (
   for (;;) {
     let sent = 0;
     try {
-      const key = accountIdempotencyKey(context.secrets.platformTokenSecret, platformUserId, type, slot, renewal);
+      const key = accountIdempotencyKey(context.secrets.platformTokenSecret, {
+        platformUserId,
+        browserIdHash,
+        type,
+        onboardingSlot: slot,
+        renewal,
+      });
       const params = accountCreateParams(type, platformUserId, slot, context.config);
       return (await stripe.createAccount(params, key, () => (sent += 1))).id;
     } catch (error) {
@@ -161,6 +209,7 @@ const maxSlotSkips = 3;
  */
 const createAndRecord = async (
   platformUserId: string,
+  browserIdHash: string,
   type: ConnectFlow,
   existing: readonly OnboardingAccount[],
   browser: BrowserBinding,
@@ -169,7 +218,7 @@ const createAndRecord = async (
 ): Promise<OnboardingAccount> => {
   const first = nextOnboardingSlot(existing, type);
   for (let slot = first; ; slot += 1) {
-    const accountId = await createAccountAtStripe(platformUserId, type, slot, stripe, context);
+    const accountId = await createAccountAtStripe(platformUserId, browserIdHash, type, slot, stripe, context);
     const stored = await context.accounts.putCreated({
       accountId,
       platformUserId,
@@ -238,6 +287,8 @@ export const startOnboarding = async (
   const { config, secrets, accounts, now } = context;
   const request = parseStartOnboarding(rawQueryString, config.returnToOrigins);
   const { platformUserId } = await verifyPlatformToken(request.ticket, secrets.platformTokenSecret, now);
+  const browserId = browserIdHash(cookies);
+  if (browserId === undefined) return giveBrowserAnId(request, rawQueryString, config);
   const existing = await accounts.listCreated(platformUserId, request.type);
   const continued = continuedHere(existing, request.type, cookies);
   const allowedAt = continued ? undefined : nextStartAllowedAt(existing, request.type, now);
@@ -245,7 +296,8 @@ export const startOnboarding = async (
   const stripe = await context.stripe();
   const browser = continued?.browser ?? newBrowserBinding();
   const record =
-    continued?.record ?? (await createAndRecord(platformUserId, request.type, existing, browser, stripe, context));
+    continued?.record ??
+    (await createAndRecord(platformUserId, browserId, request.type, existing, browser, stripe, context));
   context.metrics.count('OnboardingStarted', { flow: request.type });
   const binding = [browser.cookie(record.accountId)];
   try {

@@ -76,6 +76,14 @@ describe("onboarding's round-trip target lines", () => {
     ]).toEqual([true, false, false, true, false]);
   });
 
+  it('hold the click that gives a browser its id to nothing read, written or asked of Stripe', () => {
+    expect([
+      lineFor('onboard: browser without an id', trips(0, 0), 'onboard, browser without an id')?.pass,
+      lineFor('onboard: browser without an id', trips(1, 0), 'onboard, browser without an id')?.pass,
+      lineFor('onboard: browser without an id', trips(0, 1), 'onboard, browser without an id')?.pass,
+    ]).toEqual([true, false, false]);
+  });
+
   it('fail a refresh that made no link (a request refused before Stripe is not the path to measure)', () => {
     const key = 'GET /connect/onboard/refresh';
     expect([

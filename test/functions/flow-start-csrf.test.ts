@@ -21,7 +21,7 @@ import {
   stripeCalls,
   viewOf,
 } from '../support/platform-api';
-import { locationOf, TestBrowser } from '../support/test-browser';
+import { locationOf, openStartLink, TestBrowser } from '../support/test-browser';
 
 const stack = useLocalStack();
 
@@ -176,7 +176,10 @@ describe("the account's owner, after someone else's link connected it first", ()
   it('cannot take an account the platform created for another user, even unconfirmed and expired', async () => {
     // The platform creates a Standard account for creator_8 (onboarding); its link names the account.
     const link = locationOf(
-      await new TestBrowser().get(`${stack.gatewayUrl}/connect/onboard?type=standard&ticket=${await as('creator_8')}`),
+      await openStartLink(
+        new TestBrowser(),
+        `${stack.gatewayUrl}/connect/onboard?type=standard&ticket=${await as('creator_8')}`,
+      ),
     );
     const accountId = accountOfLink(link);
     expect(await storedAccount(stack, accountId)).toMatchObject({ platformUserId: 'creator_8', connection: 'created' });
@@ -202,7 +205,10 @@ describe("the account's owner, after someone else's link connected it first", ()
 
   it('makes a deauthorized created account an OAuth connection when someone connects it through OAuth', async () => {
     const link = locationOf(
-      await new TestBrowser().get(`${stack.gatewayUrl}/connect/onboard?type=standard&ticket=${await as('creator_10')}`),
+      await openStartLink(
+        new TestBrowser(),
+        `${stack.gatewayUrl}/connect/onboard?type=standard&ticket=${await as('creator_10')}`,
+      ),
     );
     const accountId = accountOfLink(link);
     await createDocumentClient().send(

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import { useAccountNotices } from '../../shared/clients/notices';
-import { onboardingCookieName } from '../../shared/http/cookies';
+import { browserCookieName, onboardingCookieName } from '../../shared/http/cookies';
 import type { AccountNotice } from '../../shared/notifications/account-notices';
 import { mintResumeValue } from '../../shared/onboarding/resume-value';
 import { createAccountsRepo, type NewCreatedAccount } from '../../shared/stores/accounts-repo';
@@ -25,7 +25,7 @@ import {
   stripeCalls,
   viewOf,
 } from '../support/platform-api';
-import { locationOf, TestBrowser } from '../support/test-browser';
+import { locationOf, openStartLink, TestBrowser } from '../support/test-browser';
 
 const stack = useLocalStack();
 
@@ -33,7 +33,7 @@ type Flow = 'express' | 'standard';
 
 const as = (user: string) => stack.mintTicket(user);
 const start = async (user: string, type: Flow, browser = new TestBrowser()) =>
-  browser.get(`${stack.gatewayUrl}/connect/onboard?type=${type}&ticket=${await as(user)}`);
+  openStartLink(browser, `${stack.gatewayUrl}/connect/onboard?type=${type}&ticket=${await as(user)}`);
 const createCalls = () => stripeCalls(stack, 'POST', '/v1/accounts');
 const linkCalls = () => stripeCalls(stack, 'POST', '/v1/account_links');
 
@@ -107,8 +107,15 @@ const errorPageCode = async (response: Response) => /Error code: ([a-z_]+)/.exec
 describe('GET /connect/onboard', () => {
   it('creates one account for several clicks at once: one at Stripe, one record, every click on a link for it', async () => {
     const creates = createCalls();
-
-    const browsers = [1, 2, 3, 4].map(() => new TestBrowser());
+    // One browser, which has its id from the start link's first answer, clicks four times before any answer is
+    // back: each click's answer (and the binding cookie it sets) kept apart, as the browser may keep any of them.
+    const clicker = new TestBrowser();
+    await clicker.get(`${stack.gatewayUrl}/connect/onboard?type=express&ticket=${await as('eager_clicker')}`);
+    const browsers = [1, 2, 3, 4].map(() => {
+      const click = new TestBrowser();
+      click.setCookie(browserCookieName, clicker.cookie(browserCookieName) ?? '');
+      return click;
+    });
 
     const responses = await Promise.all(browsers.map((browser) => start('eager_clicker', 'express', browser)));
 
@@ -343,6 +350,29 @@ describe('GET /connect/onboard', () => {
     expect([badType.status, await errorPageCode(badType)]).toEqual([400, 'invalid_parameter']);
     expect([noTicket.status, await errorPageCode(noTicket)]).toEqual([401, 'missing_token']);
     expect(createCalls()).toBe(creates);
+  });
+
+  it('sends a browser without an id back to the same link with one, and tells one that keeps no cookies so', async () => {
+    const creates = createCalls();
+    const link = `${stack.gatewayUrl}/connect/onboard?type=express&ticket=${await as('cookie_less')}`;
+
+    const first = await fetch(link, { redirect: 'manual' });
+    const again = locationOf(first);
+    const [idCookie = ''] = first.headers.getSetCookie();
+    // A browser that kept nothing follows the redirect without the cookie.
+    const cookieLess = await fetch(again, { redirect: 'manual' });
+
+    expect(first.status).toBe(302);
+    expect(again.href).toBe(`${link}&cookie_check=1`);
+    expect(idCookie).toMatch(
+      /^__Host-connect_browser=[A-Za-z0-9_-]{43}; Max-Age=2592000; Path=\/; Secure; HttpOnly; SameSite=Lax$/,
+    );
+    expect([cookieLess.status, await errorPageCode(cookieLess)]).toEqual([400, 'cookies_required']);
+    expect(createCalls()).toBe(creates);
+    expect(await recordsOf('cookie_less')).toEqual([]);
+    // One that keeps it goes on to Stripe.
+    const keeping = await fetch(again, { redirect: 'manual', headers: { cookie: idCookie.split(';')[0] ?? '' } });
+    expect(locationOf(keeping).pathname).toMatch(/^\/setup\/s\/acct_/);
   });
 });
 
@@ -662,37 +692,35 @@ describe('clicks racing to the same account (the accounts store on DynamoDB Loca
     expect(await accounts.putCreated(click('late', begun + 35_000))).toEqual({ ok: false, reason: 'slot_taken' });
   });
 
-  // Open decision (attack review, 2026-12-03), the race docs/security.md names under "What remains": a page of
-  // Mallory's sends the victim's browser to her start link and she clicks at the same moment, so both browsers
-  // are bound to one account. Then both may also collect its confirmation, and the last one to come back wins.
-  // The service sees two different bindings come back finished for one account, which the double click this
-  // join exists for never produces (a browser keeps one of the two cookies); refusing a confirmation to a second
-  // binding once another was handed one would close this, at the cost of an owner who started on two devices
-  // within the same seconds. Expected to fail until that is decided.
-  it.fails("gives Mallory's browser no confirmation when her click raced a victim's onto one account that the victim then filled in", async () => {
+  // The race an attack review found on 2026-12-03 (docs/security.md, "Onboarding links opened in another browser"):
+  // a page of Mallory's sends the victim's browser to her start link and she clicks it at the same moment. Each
+  // browser's key names its own id, so the two never meet on one account, and her browser never gets a
+  // confirmation for the one the victim fills in.
+  it("gives a victim's browser sent to Mallory's start link as she clicks it an account of its own, which her browser never confirms", async () => {
     const mallory = new TestBrowser();
     const victim = new TestBrowser();
     const [victimsStart, hersStart] = await Promise.all([
       start('racing_mallory', 'express', victim),
       start('racing_mallory', 'express', mallory),
     ]);
-    const accountId = accountOfLink(locationOf(victimsStart));
-    expect(accountOfLink(locationOf(hersStart))).toBe(accountId);
-    // Mallory saves her own link for later, which shows her a return URL of the account for her browser.
-    const herReturnUrl = await answerHostedPage(locationOf(hersStart), 'later');
-    // The victim fills in their details and comes back: their browser is handed a value, which their own platform
-    // session cannot use (the account is Mallory's user's).
+    const victimsAccount = accountOfLink(locationOf(victimsStart));
+    const hersAccount = accountOfLink(locationOf(hersStart));
+    expect(victimsAccount).not.toBe(hersAccount);
+    // The victim fills in their details and comes back: their own browser is handed a value, which their own
+    // platform session cannot use (the account is Mallory's user's).
     const victimsReturnUrl = await answerHostedPage(locationOf(victimsStart), 'submit');
-    const victimsLanding = locationOf(await victim.get(victimsReturnUrl.href));
-    expect(victimsLanding.searchParams.get('confirmation')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(locationOf(await victim.get(victimsReturnUrl.href)).searchParams.get('confirmation')).toMatch(
+      /^[A-Za-z0-9_-]{22}$/,
+    );
 
-    const hers = locationOf(await mallory.get(herReturnUrl.href));
-    const confirmation = hers.searchParams.get('confirmation');
-
-    expect(confirmation).toBeNull();
-    expect(
-      (await confirmAccount(stack, 'racing_mallory', { accountId, confirmation: confirmation ?? '' })).status,
-    ).not.toBe(200);
+    // Mallory's own account is unfinished, the victim's return URL is not her browser's, and her next click goes
+    // on with her own account.
+    const herReturnUrl = await answerHostedPage(locationOf(hersStart), 'later');
+    expect(locationOf(await mallory.get(herReturnUrl.href)).searchParams.get('error')).toBe('onboarding_incomplete');
+    expect(Object.fromEntries(locationOf(await mallory.get(victimsReturnUrl.href)).searchParams)).toEqual({
+      error: 'session_mismatch',
+    });
+    expect(accountOfLink(locationOf(await start('racing_mallory', 'express', mallory)))).toBe(hersAccount);
   });
 });
 

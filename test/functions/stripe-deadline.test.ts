@@ -10,7 +10,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { useLocalStack } from '../support/local-stack';
 import { apiError, callApi, connectAccount, storedAccount, stripeCalls } from '../support/platform-api';
-import { locationOf, TestBrowser } from '../support/test-browser';
+import { locationOf, openStartLink, TestBrowser } from '../support/test-browser';
 
 const functionTimeoutSeconds = 3;
 const stripeTimeoutMs = 1500;
@@ -70,7 +70,7 @@ describe('a Stripe call that never answers', () => {
     const browser = new TestBrowser();
     const url = async () => `${stack.gatewayUrl}/connect/onboard?type=express&ticket=${await as('slow_onboarder')}`;
 
-    const failed = await browser.get(await url());
+    const failed = await openStartLink(browser, await url());
 
     expect(failed.status).toBe(504);
     expect(await failed.text()).toContain('Error code: stripe_timeout');

@@ -19,7 +19,7 @@ import {
   updateLandsUnanswered,
   updateTimesOut,
 } from '../support/store-faults';
-import { locationOf, TestBrowser } from '../support/test-browser';
+import { locationOf, openStartLink, TestBrowser } from '../support/test-browser';
 import { postSignedEvent, type SignedPostOptions } from '../support/webhooks';
 
 const stack = useLocalStack({ gateway: { forceBase64Bodies: true } });
@@ -466,7 +466,8 @@ describe('POST /webhooks/stripe', () => {
         },
       ),
     );
-    const started = await new TestBrowser().get(
+    const started = await openStartLink(
+      new TestBrowser(),
       `${stack.gatewayUrl}/connect/onboard?type=express&ticket=${await stack.mintTicket('user_early_event')}`,
     );
     useDocumentClient(undefined);

@@ -43,3 +43,13 @@ export const locationOf = (response: Response): URL => {
   if (!location) throw new Error(`expected a redirect, got ${response.status}`);
   return new URL(location);
 };
+
+/**
+ * Opens a `/connect/onboard` link as a browser does: a browser without an id of its own is first sent back to the
+ * same URL with one (`cookie_check=1`, shared/onboarding/start-onboarding.ts), which it follows.
+ */
+export const openStartLink = async (browser: TestBrowser, url: string): Promise<Response> => {
+  const response = await browser.get(url);
+  const location = response.status === 302 ? response.headers.get('location') : null;
+  return location && new URL(location).searchParams.get('cookie_check') === '1' ? browser.get(location) : response;
+};

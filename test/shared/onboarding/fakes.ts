@@ -35,18 +35,21 @@ type StoredAccount = OnboardingAccount & {
   stateAt?: number;
 };
 
-/** The accounts store's documented behaviour, in memory, counting writes. */
+/** The accounts store's documented behaviour, in memory, counting reads and writes. */
 export class FakeStore implements OnboardingStore {
   readonly items = new Map<string, StoredAccount>();
+  reads = 0;
   writes = 0;
   /** The writes of the return, in the order they were made. */
   readonly returnWrites: ('recordFinished' | 'recordState')[] = [];
 
   async get(accountId: string) {
+    this.reads += 1;
     return this.items.get(accountId);
   }
 
   async listCreated(platformUserId: string, type: ConnectFlow) {
+    this.reads += 1;
     // As the repo: every account of the type created here, even once connected through OAuth (it keeps its slot).
     return [...this.items.values()].filter(
       (item) => item.platformUserId === platformUserId && item.onboardingSlot !== undefined && item.type === type,

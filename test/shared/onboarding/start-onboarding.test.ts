@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cookiesOf, StoreUnavailableError } from '../../../shared/errors';
-import { onboardingCookieName } from '../../../shared/http/cookies';
+import { browserCookieName, onboardingCookieName } from '../../../shared/http/cookies';
 import { hashSecretValue } from '../../../shared/oauth/state';
 import { accountIdempotencyKey, unfinishedAccountLimit } from '../../../shared/onboarding/account-settings';
 import type { OnboardingAccount } from '../../../shared/onboarding/ports';
@@ -10,13 +10,38 @@ import { mintPlatformToken } from '../../../shared/platform-token';
 import { restrictedKeyRefusal } from '../../support/stripe-refusals';
 import { fakeContext, stripeError, TOKEN_SECRET } from './fakes';
 
+/** The ids of two browsers, as /connect/onboard's first answer sets them (`__Host-connect_browser`). */
+const browserIds = { first: 'I'.repeat(43), other: 'J'.repeat(43) } as const;
+type TestBrowser = keyof typeof browserIds | 'without an id';
+const browserIdCookie = (browser: keyof typeof browserIds) => `${browserCookieName}=${browserIds[browser]}`;
+
+/** The idempotency key of user_1's Express account in `slot`, created in `browser` (the first unless named). */
+const keyFor = (
+  slot: number,
+  { secret = TOKEN_SECRET, browser = 'first' }: { secret?: string; browser?: keyof typeof browserIds } = {},
+) =>
+  accountIdempotencyKey(secret, {
+    platformUserId: 'user_1',
+    browserIdHash: hashSecretValue(browserIds[browser]),
+    type: 'express',
+    onboardingSlot: slot,
+  });
+
 const setup = () => {
   const { accounts, stripe, metrics, context } = fakeContext();
   /** How many times a request built its Stripe client: only one that gets as far as Stripe does. */
   const clients = { built: 0 };
-  const start = async (query: Record<string, string>, cookies?: readonly string[]) =>
+  /** A click in `browser` (the first unless named), which also sends `cookies`. */
+  const start = async (
+    query: Record<string, string>,
+    cookies: readonly string[] = [],
+    browser: TestBrowser = 'first',
+  ) =>
     startOnboarding(
-      { rawQueryString: new URLSearchParams(query).toString(), ...(cookies ? { cookies } : {}) },
+      {
+        rawQueryString: new URLSearchParams(query).toString(),
+        cookies: [...(browser === 'without an id' ? [] : [browserIdCookie(browser)]), ...cookies],
+      },
       {
         ...context,
         stripe: async () => {
@@ -92,7 +117,7 @@ describe('startOnboarding', () => {
           capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
           metadata: { platform_user_id: 'user_1', onboarding_slot: '0' },
         },
-        accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 0),
+        keyFor(0),
       ],
     });
     const linkParams = stripe.calls[1]?.args[0] as Record<string, string>;
@@ -132,7 +157,10 @@ describe('startOnboarding', () => {
     const { stripe, context } = fakeContext();
 
     await startOnboarding(
-      { rawQueryString: new URLSearchParams({ type: 'express', ticket: await ticketFor('user_1') }).toString() },
+      {
+        rawQueryString: new URLSearchParams({ type: 'express', ticket: await ticketFor('user_1') }).toString(),
+        cookies: [browserIdCookie('first')],
+      },
       {
         ...context,
         config: { ...context.config, expressFeesPayer: 'account', expressLosses: 'stripe' },
@@ -182,8 +210,8 @@ describe('startOnboarding', () => {
     const firstClaims = await resumeOfLink(stripe, 1);
 
     const sameBrowser = await start({ type: 'express', ticket }, [held]);
-    const otherBrowser = await start({ type: 'express', ticket });
-    const forged = await start({ type: 'express', ticket }, [`${held.split('=')[0]}=${'A'.repeat(43)}`]);
+    const otherBrowser = await start({ type: 'express', ticket }, [], 'other');
+    const forged = await start({ type: 'express', ticket }, [`${held.split('=')[0]}=${'A'.repeat(43)}`], 'other');
 
     // The record names the creating browser; a second tab keeps its binding, so both tabs' links stay good.
     expect(accounts.items.get('acct_fake0001')?.browserHashes).toEqual([hashSecretValue(held.split('=')[1] ?? '')]);
@@ -253,7 +281,7 @@ describe('startOnboarding', () => {
 
     await start({ type: 'express', ticket });
 
-    expect(stripe.calls[0]?.args[1]).toBe(accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 1));
+    expect(stripe.calls[0]?.args[1]).toBe(keyFor(1));
     expect(accounts.items.get('acct_fake0001')?.onboardingSlot).toBe(1);
   });
 
@@ -280,7 +308,7 @@ describe('startOnboarding', () => {
       kind: 'invalid_request',
       code: 'unknown_parameter',
       message:
-        'The request has a parameter that /connect/onboard does not support. Supported: type, ticket, return_to.',
+        'The request has a parameter that /connect/onboard does not support. Supported: type, ticket, return_to, cookie_check.',
     });
     await expect(start({ type: 'express', ticket, return_to: 'https://evil.example/x' })).rejects.toMatchObject({
       kind: 'invalid_request',
@@ -306,14 +334,14 @@ describe('startOnboarding', () => {
     const { accounts, stripe, start } = setup();
     // An account of the user's from slot 0 whose record no longer counts as created (e.g. written before slots were kept).
     accounts.add({ accountId: 'acct_earlier', platformUserId: 'user_1', connection: 'oauth', detailsSubmitted: true });
-    stripe.accountsByKey.set(accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 0), 'acct_earlier');
+    stripe.accountsByKey.set(keyFor(0), 'acct_earlier');
 
     const response = await start({ type: 'express', ticket: await ticketFor('user_1') });
 
     expect(response.headers.location).toContain('/acct_fake0001/');
     expect(stripe.calls.filter((call) => call.method === 'createAccount').map((call) => call.args[1])).toEqual([
-      accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 0),
-      accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 1),
+      keyFor(0),
+      keyFor(1),
     ]);
     expect(accounts.items.get('acct_fake0001')).toMatchObject({ onboardingSlot: 1 });
     expect(accounts.items.get('acct_earlier')?.browserHashes).toEqual([]);
@@ -322,7 +350,7 @@ describe('startOnboarding', () => {
   it("leaves an account another user now holds where it is when the slot's key gives it back, and takes the next slot", async () => {
     const { accounts, stripe, start } = setup();
     accounts.add({ accountId: 'acct_moved', platformUserId: 'user_2', connection: 'oauth' });
-    stripe.accountsByKey.set(accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 0), 'acct_moved');
+    stripe.accountsByKey.set(keyFor(0), 'acct_moved');
 
     const response = await start({ type: 'express', ticket: await ticketFor('user_1') });
 
@@ -337,7 +365,10 @@ describe('startOnboarding', () => {
     const sharedStripe = async () => dev.stripe;
     const startIn = async (deployment: typeof dev, secret: string) =>
       startOnboarding(
-        { rawQueryString: `type=express&ticket=${await mintPlatformToken('user_1', secret)}` },
+        {
+          rawQueryString: `type=express&ticket=${await mintPlatformToken('user_1', secret)}`,
+          cookies: [browserIdCookie('first')],
+        },
         { ...deployment.context, secrets: { platformTokenSecret: secret }, stripe: sharedStripe, now: Date.now() },
       );
 
@@ -347,8 +378,8 @@ describe('startOnboarding', () => {
     const [devKey, stagingKey] = dev.stripe.calls
       .filter((call) => call.method === 'createAccount')
       .map((call) => call.args[1]);
-    expect(devKey).toBe(accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 0));
-    expect(stagingKey).toBe(accountIdempotencyKey(otherSecret, 'user_1', 'express', 0));
+    expect(devKey).toBe(keyFor(0));
+    expect(stagingKey).toBe(keyFor(0, { secret: otherSecret }));
     expect(stagingKey).not.toBe(devKey);
     expect(inDev.headers.location).toContain('/acct_fake0001/');
     expect(inStaging.headers.location).toContain('/acct_fake0002/');
@@ -362,7 +393,7 @@ describe('startOnboarding', () => {
     const response = await start({ type: 'express', ticket: await ticketFor('user_1') }, cookies);
 
     expect(response.headers.location).toContain('/acct_fake0001/');
-    expect(stripe.calls[0]?.args[1]).toBe(accountIdempotencyKey(TOKEN_SECRET, 'user_1', 'express', 1));
+    expect(stripe.calls[0]?.args[1]).toBe(keyFor(1));
     const linkedAccounts = stripe.calls
       .filter((call) => call.method === 'createAccountLink')
       .map((call) => (call.args[0] as { account: string }).account);
@@ -438,7 +469,10 @@ describe('the limit on unfinished accounts a user starts', () => {
     }
     const startAt = async (now: number) =>
       startOnboarding(
-        { rawQueryString: `type=express&ticket=${await mintPlatformToken('user_1', TOKEN_SECRET, 900)}` },
+        {
+          rawQueryString: `type=express&ticket=${await mintPlatformToken('user_1', TOKEN_SECRET, 900)}`,
+          cookies: [browserIdCookie('first')],
+        },
         { ...context, now },
       ).catch((error: unknown) => error);
     const nextMinute = new Date(base + minute).toISOString().slice(0, 16).replace('T', ' ');
@@ -484,5 +518,94 @@ describe('the limit on unfinished accounts a user starts', () => {
     await expect(start({ type: 'standard', ticket: await ticketFor('user_1') })).resolves.toMatchObject({
       statusCode: 302,
     });
+  });
+});
+
+describe('a browser without an id of its own', () => {
+  it('is sent back to the same URL with one, and nothing is read, written or asked of Stripe', async () => {
+    const { accounts, stripe, start, clients } = setup();
+    const query = {
+      type: 'express',
+      ticket: await ticketFor('user_1'),
+      return_to: 'https://app.platform.example/done',
+    };
+
+    const response = await start(query, [], 'without an id');
+
+    expect(response.statusCode).toBe(302);
+    expect(response.headers.location).toBe(
+      `https://connect.example/prod/connect/onboard?${new URLSearchParams(query).toString()}&cookie_check=1`,
+    );
+    const [pair = '', ...attributes] = (response.cookies ?? []).join('').split('; ');
+    expect(pair).toMatch(/^__Host-connect_browser=[A-Za-z0-9_-]{43}$/);
+    expect(attributes).toEqual(['Max-Age=2592000', 'Path=/', 'Secure', 'HttpOnly', 'SameSite=Lax']);
+    expect([accounts.reads, accounts.writes, clients.built, stripe.calls]).toEqual([0, 0, 0, []]);
+  });
+
+  it('gets an account once it comes back with its id, and a fresh id each time it comes without one', async () => {
+    const { stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+    const bounces = await Promise.all([1, 2].map(() => start({ type: 'express', ticket }, [], 'without an id')));
+    const [idA, idB] = bounces.map((bounce) => (bounce.cookies?.[0] ?? '').split('; ')[0] ?? '');
+    expect(idA).not.toBe(idB);
+
+    const response = await start({ type: 'express', ticket, cookie_check: '1' }, [idA ?? ''], 'without an id');
+
+    expect(response.headers.location).toContain('/acct_fake0001/');
+    expect(stripe.calls[0]?.args[1]).toBe(
+      accountIdempotencyKey(TOKEN_SECRET, {
+        platformUserId: 'user_1',
+        browserIdHash: hashSecretValue(idA?.split('=')[1] ?? ''),
+        type: 'express',
+        onboardingSlot: 0,
+      }),
+    );
+  });
+
+  it('is told it needs cookies when it comes back from that redirect still without one: 400, nothing read', async () => {
+    const { accounts, stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+
+    const refused = await start({ type: 'express', ticket, cookie_check: '1' }, [], 'without an id').catch(
+      (error: unknown) => error,
+    );
+
+    expect(refused).toMatchObject({
+      kind: 'invalid_request',
+      code: 'cookies_required',
+      message:
+        'This browser did not keep the cookie that ties an onboarding to it. Allow cookies for this site, then start again from the platform.',
+    });
+    expect(cookiesOf(refused)).toEqual([]);
+    expect([accounts.reads, accounts.writes, stripe.calls]).toEqual([0, 0, []]);
+  });
+
+  it('is refused a bad ticket or a made-up cookie_check before it is sent for an id', async () => {
+    const { start } = setup();
+    const ticket = await ticketFor('user_1');
+
+    await expect(start({ type: 'express' }, [], 'without an id')).rejects.toMatchObject({ code: 'missing_token' });
+    await expect(start({ type: 'express', ticket, cookie_check: 'yes' }, [], 'without an id')).rejects.toMatchObject({
+      kind: 'invalid_request',
+      code: 'invalid_parameter',
+      message: 'cookie_check is set by this service, to 1 only.',
+    });
+  });
+});
+
+describe('browsers clicking the same start link', () => {
+  it('get an account each when they are two browsers clicking at the same moment: keys of their own', async () => {
+    const { accounts, stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+
+    const [first, other] = await Promise.all([
+      start({ type: 'express', ticket }, [], 'first'),
+      start({ type: 'express', ticket }, [], 'other'),
+    ]);
+
+    const keys = stripe.calls.filter((call) => call.method === 'createAccount').map((call) => call.args[1]);
+    expect(keys.sort()).toEqual([keyFor(0), keyFor(0, { browser: 'other' })].sort());
+    expect(new Set([first.headers.location, other.headers.location]).size).toBe(2);
+    expect([...accounts.items.values()].map((account) => account.browserHashes.length)).toEqual([1, 1]);
   });
 });
