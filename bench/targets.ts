@@ -83,8 +83,8 @@ export const evaluateTargets = (results: Measured): TargetLine[] => {
     ),
   );
   lines.push(
-    // A browser's first click only gets it an id; then the budget: one write and two Stripe calls on the
-    // first visit at most; a revisit reuses.
+    // A browser's first click only gets it an id; then onboarding's budget (docs/onboarding.md, docs/performance.md):
+    // one write and two Stripe calls on the first visit at most; a revisit reuses.
     roundTripLine(
       results,
       'onboard, browser without an id: no DynamoDB round trip, no Stripe call',

@@ -53,8 +53,9 @@ export const accountCreateParams = (
 
 /**
  * The user's next slot for this type: one past the highest slot an account of that type was created in
- * (a created account keeps its slot for good, even once connected through OAuth, so a slot is never used
- * twice). Two requests racing before either is recorded compute the same slot, hence the same key.
+ * (a created account keeps its slot for good, even once connected through OAuth, so a slot's key is never used
+ * twice). Two requests racing before either is recorded compute the same slot, hence, from one browser, the
+ * same key; two browsers racing each get an account in that slot, under keys naming their own ids.
  */
 export const nextOnboardingSlot = (accounts: readonly OnboardingAccount[], type: ConnectFlow): number =>
   accounts.reduce(
