@@ -124,6 +124,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions): Promi
       const account = ctx.state.accounts.get(id);
       return account ? cloneAccount(account) : undefined;
     },
+    accountIds: () => [...ctx.state.accounts.keys()],
     updateAccount: async (id, patch) => updateAccount(ctx, id, patch),
     trigger: async (type, accountId) => triggerEvent(ctx, type, accountId),
     deliveries: () => webhooks.deliveries(),

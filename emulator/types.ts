@@ -189,6 +189,8 @@ export interface StripeEmulator {
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
   getAccount(id: string): StripeAccount | undefined;
+  /** The ids of every account the emulator holds, in the order they were created or connected. */
+  accountIds(): readonly string[];
   updateAccount(id: string, patch: StripeAccountPatch): Promise<StripeEvent>;
   trigger(type: string, accountId: string): Promise<StripeEvent>;
   deliveries(): readonly WebhookDelivery[];

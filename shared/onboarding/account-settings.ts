@@ -53,9 +53,10 @@ export const accountCreateParams = (
 
 /**
  * The user's next slot for this type: one past the highest slot an account of that type was created in
- * (a created account keeps its slot for good, even once connected through OAuth, so a slot's key is never used
- * twice). Two requests racing before either is recorded compute the same slot, hence, from one browser, the
- * same key; two browsers racing each get an account in that slot, under keys naming their own ids.
+ * (a created account keeps its slot for good, even once connected through OAuth, so a slot is never used
+ * twice). Two requests racing before either is recorded compute the same slot, hence the same key and the same
+ * account at Stripe; only clicks of one browser may share it (the record names the browser's binding,
+ * shared/onboarding/browser-binding.ts): another browser's click moves on to the next slot.
  */
 export const nextOnboardingSlot = (accounts: readonly OnboardingAccount[], type: ConnectFlow): number =>
   accounts.reduce(
@@ -64,10 +65,10 @@ export const nextOnboardingSlot = (accounts: readonly OnboardingAccount[], type:
     0,
   );
 
-/** 160 bits of an HMAC of the user and the browser under this deployment's secret, for this one purpose. */
-const keyPart = (platformTokenSecret: string, platformUserId: string, browserIdHash: string): string =>
+/** 160 bits of an HMAC of the user under this deployment's secret, for this one purpose. */
+const userKeyPart = (platformTokenSecret: string, platformUserId: string): string =>
   createHmac('sha256', platformTokenSecret)
-    .update(`connect-onboarding account-idempotency v2\n${platformUserId}\n${browserIdHash}`)
+    .update(`connect-onboarding account-idempotency v1\n${platformUserId}`)
     .digest('hex')
     .slice(0, 40);
 
@@ -76,27 +77,20 @@ const keyPart = (platformTokenSecret: string, platformUserId: string, browserIdH
  * keys given up because Stripe saved a failure under them (see start-onboarding.ts); every click walks the
  * same ones, so clicks still agree on the key.
  *
- * The key names the browser (`browserIdHash`, shared/onboarding/browser-binding.ts): the clicks of one browser
- * share it, and two browsers holding the same start link never do, so they never get one account between them
- * (docs/security.md, "Onboarding links opened in another browser").
- *
- * The user's and the browser's part is a MAC keyed by the deployment's platform token secret, not a plain
- * hash: two deployments on one Stripe account (a dev and a staging stack sharing test keys) both have a
- * `user_1`, and with the same key the second would get, and record for its own user, the account the first
- * created (docs/onboarding.md, "One account per click, however many clicks").
+ * The user's part is a MAC keyed by the deployment's platform token secret, not a plain hash: two
+ * deployments on one Stripe account (a dev and a staging stack sharing test keys) both have a `user_1`,
+ * and with the same key the second would get, and record for its own user, the account the first created
+ * (docs/onboarding.md, "One account per click, however many clicks").
  */
 export const accountIdempotencyKey = (
   platformTokenSecret: string,
-  key: {
-    readonly platformUserId: string;
-    readonly browserIdHash: string;
-    readonly type: ConnectFlow;
-    readonly onboardingSlot: number;
-    readonly renewal?: number;
-  },
+  platformUserId: string,
+  type: ConnectFlow,
+  onboardingSlot: number,
+  renewal = 0,
 ): string =>
-  `onboard-${key.type}-${key.onboardingSlot}-${keyPart(platformTokenSecret, key.platformUserId, key.browserIdHash)}` +
-  (key.renewal ? `-r${key.renewal}` : '');
+  `onboard-${type}-${onboardingSlot}-${userKeyPart(platformTokenSecret, platformUserId)}` +
+  (renewal > 0 ? `-r${renewal}` : '');
 
 /**
  * The accounts of this type this user started and has not finished: the ones a new click may continue

@@ -2,23 +2,24 @@
  * Which browser an onboarding belongs to. A resume value is a bearer value that lives a day, and the
  * refresh and return URLs that carry it are on this service's domain: anyone given one could otherwise
  * fill in the account's onboarding, or fetch the confirmation once someone else had filled it in
- * (docs/security.md, "Onboarding links opened in another browser"). So the click that creates an account
- * sets an HttpOnly cookie holding 256 random bits (the binding) in its browser, stores the binding's
- * SHA-256 on the record, and signs it into the resume value:
+ * (docs/security.md, "Onboarding links opened in another browser"). So each browser first gets an id of its
+ * own (an HttpOnly cookie of 256 random bits, {@link browserIdOf}), and the click that creates an account sets
+ * a second cookie for that account, the binding: a MAC of the browser's id and the account id under the
+ * deployment's secret ({@link bindingFor}). The record keeps the binding's SHA-256 and the resume value
+ * carries it, signed:
  * - `/connect/onboard` continues an unfinished account only for a browser the record names; any other
  *   browser of the user gets an account of its own;
+ * - clicks that race to create the same account (Stripe gives them one account under the slot's key) get
+ *   the same binding only from one browser (a double click), so the record takes only that browser's
+ *   clicks: another browser's, even at the same moment (a victim's, sent to Mallory's start link by her page
+ *   as she clicks it herself), moves on to an account of its own;
  * - the refresh and return pages act only for the browser whose cookie matches the resume value.
- *
- * A browser's first click is sent back to the same start URL with a cookie of its own first, which names it
- * in the idempotency key of every account it creates ({@link browserIdHash}): two browsers given one user's
- * start link at the same moment (a victim's, sent there by Mallory's page as she clicks it herself) compute
- * different keys, so they never meet on one account; the clicks of one browser (a double click) still share
- * a key, and an account.
  *
  * A resume value minted for the platform API's account links has no binding: the platform's backend, not
  * a browser of ours, hands that link to its user. Its refresh goes back to the platform, which makes a new
  * link for its signed-in user, and its return never hands out a confirmation.
  */
+import { createHmac } from 'node:crypto';
 import { browserCookie, browserCookieName, onboardingCookie, onboardingCookieName, readCookie } from '../http/cookies';
 import { hashSecretValue, isWellFormedStateValue, mintSecretValue } from '../oauth/state';
 import { sameBytes } from '../same-bytes';
@@ -50,19 +51,28 @@ const heldBinding = (cookies: Cookies, accountId: string): string | undefined =>
 };
 
 /**
- * The SHA-256 (base64url) of the browser's own id, the cookie `/connect/onboard` sends a browser without one
- * back with: what the keys of the accounts it creates name. Undefined when the browser holds no well-formed one.
+ * The browser's own id, the cookie `/connect/onboard` sends a browser without one back with; undefined when the
+ * browser holds no well-formed one.
  */
-export const browserIdHash = (cookies: Cookies): string | undefined => {
+export const browserIdOf = (cookies: Cookies): string | undefined => {
   const held = readCookie(cookies, browserCookieName);
-  return isWellFormedStateValue(held) ? hashSecretValue(held) : undefined;
+  return isWellFormedStateValue(held) ? held : undefined;
 };
 
 /** The Set-Cookie that gives a browser a new id of 256 random bits, kept as long as a binding. */
 export const newBrowserIdCookie = (): string => browserCookie(mintSecretValue(), bindingLifetimeSeconds);
 
-/** A new browser binding, for the click that creates an account. */
-export const newBrowserBinding = (): BrowserBinding => bindingOf(mintSecretValue());
+/**
+ * The binding of browser `browserId` to account `accountId`, for the click that creates it: every click of that
+ * browser computes the same one, and no other browser can. 256 bits of an HMAC under the deployment's secret,
+ * for this one purpose, in the same form as a random binding.
+ */
+export const bindingFor = (platformTokenSecret: string, browserId: string, accountId: string): BrowserBinding =>
+  bindingOf(
+    createHmac('sha256', platformTokenSecret)
+      .update(`connect-onboarding browser-binding v1\n${browserId}\n${accountId}`)
+      .digest('base64url'),
+  );
 
 /**
  * The binding this browser holds for the account, when the record names it among the browsers that may

@@ -1,9 +1,9 @@
 /**
  * `GET /connect/onboard?type=express|standard&ticket=...[&return_to=...]`: continues the user's
- * unfinished account of that type that this browser created, or creates one (idempotently, under a key that
- * names the browser) and records it, with this browser, before anything else can fail; then sends the
- * browser to a fresh Stripe-hosted onboarding link, binding the onboarding to it with a cookie
- * (./browser-binding.ts). A browser without an id of its own is first sent back to the same URL with one.
+ * unfinished account of that type that this browser created, or creates one (idempotently) and records it,
+ * with this browser, before anything else can fail; then sends the browser to a fresh Stripe-hosted
+ * onboarding link, binding the onboarding to it with a cookie (./browser-binding.ts). A browser without an id
+ * of its own is first sent back to the same URL with one.
  */
 
 import { unconfirmableHash } from '../accounts/confirmation';
@@ -28,9 +28,9 @@ import {
 } from './account-settings';
 import {
   type BrowserBinding,
+  bindingFor,
   bindingLifetimeSeconds,
-  browserIdHash,
-  newBrowserBinding,
+  browserIdOf,
   newBrowserIdCookie,
   recordedBinding,
 } from './browser-binding';
@@ -133,7 +133,6 @@ const keyInUseWaitMs = 500;
  */
 const createAccountAtStripe = async (
   platformUserId: string,
-  browserIdHash: string,
   type: ConnectFlow,
   slot: number,
   stripe: OnboardingStripe,
@@ -145,13 +144,7 @@ const createAccountAtStripe = async (
   for (;;) {
     let sent = 0;
     try {
-      const key = accountIdempotencyKey(context.secrets.platformTokenSecret, {
-        platformUserId,
-        browserIdHash,
-        type,
-        onboardingSlot: slot,
-        renewal,
-      });
+      const key = accountIdempotencyKey(context.secrets.platformTokenSecret, platformUserId, type, slot, renewal);
       const params = accountCreateParams(type, platformUserId, slot, context.config);
       return (await stripe.createAccount(params, key, () => (sent += 1))).id;
     } catch (error) {
@@ -202,23 +195,29 @@ const createAccountAtStripe = async (
 /** How many slots one click moves past when the user's own earlier accounts already hold them. */
 const maxSlotSkips = 3;
 
+interface Continued {
+  readonly record: OnboardingAccount;
+  readonly browser: BrowserBinding;
+}
+
 /**
- * Creates the account at Stripe (the same one again for a repeat) and records it with the browser that may
- * continue it; one write (two when another click raced this one to the same account). When the key gives
- * back an account an earlier click of the user recorded, that slot is taken: the next one is used.
+ * Creates the account at Stripe (the same one again for a repeat) and records it with this browser's binding to
+ * it; one write. When the slot's key gives back an account the record does not give this browser (another
+ * browser's click won a race to it, or an earlier account of the user's holds the slot), the next slot is used,
+ * after the user's accounts are listed again: the other browser's account may have been the last start allowed.
  */
 const createAndRecord = async (
   platformUserId: string,
-  browserIdHash: string,
+  browserId: string,
   type: ConnectFlow,
   existing: readonly OnboardingAccount[],
-  browser: BrowserBinding,
   stripe: OnboardingStripe,
   context: OnboardingContext,
-): Promise<OnboardingAccount> => {
+): Promise<Continued> => {
   const first = nextOnboardingSlot(existing, type);
   for (let slot = first; ; slot += 1) {
-    const accountId = await createAccountAtStripe(platformUserId, browserIdHash, type, slot, stripe, context);
+    const accountId = await createAccountAtStripe(platformUserId, type, slot, stripe, context);
+    const browser = bindingFor(context.secrets.platformTokenSecret, browserId, accountId);
     const stored = await context.accounts.putCreated({
       accountId,
       platformUserId,
@@ -232,17 +231,21 @@ const createAndRecord = async (
     if (stored.ok) {
       context.logger.info('onboarding account created', { accountId, platformUserId, type, slot });
       context.metrics.count('OnboardingAccountCreated', { flow: type });
-      return stored.record;
+      return { record: stored.record, browser };
     }
-    // The key is this user's own, so an account under it that is not this click's to join is left where it
-    // is (another user's record is never handed over) and the next slot is tried.
+    // The key is this user's own, so an account under it that is not this browser's is left where it is
+    // (another user's record is never handed over, another browser's never joined) and the next slot is tried.
     context.logger[stored.reason === 'claimed' ? 'error' : 'warn'](
       stored.reason === 'claimed'
         ? "onboarding slot's account is held by another user; trying the next"
-        : 'onboarding slot held by an earlier account of the user; trying the next',
+        : "onboarding slot's account is another browser's or an earlier one of the user's; trying the next",
       { accountId, platformUserId, type, slot },
     );
     if (slot - first >= maxSlotSkips) throw cannotSetUpNow();
+    if (stored.reason === 'slot_taken') {
+      const allowedAt = nextStartAllowedAt(await context.accounts.listCreated(platformUserId, type), type, context.now);
+      if (allowedAt !== undefined) throw tooManyUnfinished(type, allowedAt, context.now);
+    }
   }
 };
 
@@ -254,7 +257,7 @@ const continuedHere = (
   existing: readonly OnboardingAccount[],
   type: ConnectFlow,
   cookies: OnboardingPageRequest['cookies'],
-): { readonly record: OnboardingAccount; readonly browser: BrowserBinding } | undefined => {
+): Continued | undefined => {
   for (const record of unfinishedAccounts(existing, type)) {
     const browser = recordedBinding(cookies, record);
     if (browser) return { record, browser };
@@ -287,17 +290,15 @@ export const startOnboarding = async (
   const { config, secrets, accounts, now } = context;
   const request = parseStartOnboarding(rawQueryString, config.returnToOrigins);
   const { platformUserId } = await verifyPlatformToken(request.ticket, secrets.platformTokenSecret, now);
-  const browserId = browserIdHash(cookies);
+  const browserId = browserIdOf(cookies);
   if (browserId === undefined) return giveBrowserAnId(request, rawQueryString, config);
   const existing = await accounts.listCreated(platformUserId, request.type);
   const continued = continuedHere(existing, request.type, cookies);
   const allowedAt = continued ? undefined : nextStartAllowedAt(existing, request.type, now);
   if (allowedAt !== undefined) throw tooManyUnfinished(request.type, allowedAt, now);
   const stripe = await context.stripe();
-  const browser = continued?.browser ?? newBrowserBinding();
-  const record =
-    continued?.record ??
-    (await createAndRecord(platformUserId, browserId, request.type, existing, browser, stripe, context));
+  const { record, browser } =
+    continued ?? (await createAndRecord(platformUserId, browserId, request.type, existing, stripe, context));
   context.metrics.count('OnboardingStarted', { flow: request.type });
   const binding = [browser.cookie(record.accountId)];
   try {

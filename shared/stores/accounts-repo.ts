@@ -84,9 +84,10 @@ export interface AccountRecord {
    */
   readonly onboardingSlot?: number;
   /**
-   * The browsers that created this account and may continue its onboarding: the SHA-256 of each one's
-   * binding cookie (shared/onboarding/browser-binding.ts). Several only when clicks raced to create it
-   * (`justCreated`); removed when an OAuth connection makes it an OAuth account.
+   * The browser that created this account and may continue its onboarding: the SHA-256 of its binding
+   * cookie (shared/onboarding/browser-binding.ts), one for every click of that browser. A set because
+   * records written before 2026-12-03 may hold several (clicks of other browsers racing to create the account
+   * joined it then); removed when an OAuth connection makes it an OAuth account.
    */
   readonly onboardingBrowsers?: ReadonlySet<string>;
   /**
@@ -198,10 +199,10 @@ export type ConnectResult =
   | { readonly ok: true; readonly record: AccountRecord; readonly confirmation: 'pending' | 'kept' }
   | { readonly ok: false; readonly reason: 'claimed' };
 
-/** A created account recorded (or found, for a repeat by the same user), or held by another user. */
 /**
- * `claimed`: another user's record holds the id. `slot_taken`: the user's own record from an earlier click
- * (not one racing this one) already holds it, so this click belongs in the next slot.
+ * A created account recorded (or found, for a repeat by the same browser), or not this click's. `claimed`:
+ * another user's record holds the id. `slot_taken`: the user's own record holds it for another browser (a click
+ * of another browser won a race to it, or an earlier account holds the slot), so this click belongs in the next slot.
  */
 export type CreatedResult =
   | { readonly ok: true; readonly record: AccountRecord }
@@ -262,8 +263,6 @@ export const accountConditions = {
    */
   noStatusChangeAfter: '(attribute_not_exists(statusChangedAt) OR statusChangedAt <= :statusAt)',
   notAppliedYet: 'NOT contains(appliedEvents, :appliedEvent)',
-  /** Created by this service with the Accounts API (onboarding), not connected through OAuth; `#connection`, `:created`. */
-  isCreated: '#connection = :created',
   /** Waiting for the platform's confirmation; a record with neither field predates confirmations and is confirmed. */
   isPending: '(attribute_exists(confirmationHash) AND attribute_not_exists(confirmedAt))',
   isConfirmed: '(attribute_not_exists(confirmationHash) OR attribute_exists(confirmedAt))',
@@ -279,16 +278,14 @@ export const accountConditions = {
   wasCreated: 'attribute_exists(onboardingSlot)',
   /** Never created here (see `wasCreated`): an OAuth connection, or one from before created accounts existed. */
   notCreated: 'attribute_not_exists(onboardingSlot)',
-  /** Recorded since `:raceStart` (ISO-8601) and not onboarded yet: what another click racing to create it finds. */
-  justCreated: '(connectedAt >= :raceStart AND detailsSubmitted = :false)',
 } as const;
 
 const { exists, isAbsent, isConnected, isDeauthorized, notDeauthorized, ownedBy, isUnclaimed } = accountConditions;
 const { isNotOlderSnapshot, isNewerSnapshot, isUnversioned, isVersion, isStillTied } = accountConditions;
-const { noStatusChangeAfter, notAppliedYet, isCreated } = accountConditions;
+const { noStatusChangeAfter, notAppliedYet } = accountConditions;
 const { isPending, isConfirmed, confirmationIs, confirmationUnexpired, confirmationLapsed, notCreated } =
   accountConditions;
-const { wasCreated, justCreated } = accountConditions;
+const { wasCreated } = accountConditions;
 
 /** Every write of the account's state counts it (see `SnapshotTie`); its values are `stateVersionValues`. */
 const countStateVersion = 'stateVersion = if_not_exists(stateVersion, :noVersion) + :one';
@@ -476,41 +473,6 @@ const createdWrite = (tableName: string, account: NewCreatedAccount): AccountWri
     ':slot': account.onboardingSlot,
     ':confirmationHash': account.confirmationHash,
     ':browsers': new Set([account.browserHash]),
-  },
-});
-
-/**
- * How recently (by the request start it records as `connectedAt`) another click must have begun the account
- * for this click to count as racing it: long enough for a slow first click (Stripe's 5 s timeout, one retry,
- * the wait for a busy key) and a reload that listed before that click's record was written.
- */
-export const createRaceWindowMs = 30_000;
-
-/**
- * Another click of the same user raced this one to create the same account (the same idempotency key):
- * its browser may continue the onboarding too. Only while the account is new and not onboarded: an older
- * record under the same key is not a race, and no browser joins it (the caller moves to the next slot).
- */
-const browserAddedWrite = (
-  tableName: string,
-  {
-    accountId,
-    platformUserId,
-    browserHash,
-    at,
-  }: Pick<NewCreatedAccount, 'accountId' | 'platformUserId' | 'browserHash' | 'at'>,
-): AccountWrite => ({
-  TableName: tableName,
-  Key: { accountId },
-  UpdateExpression: 'ADD onboardingBrowsers :browser',
-  ConditionExpression: all(exists, ownedBy, isCreated, justCreated),
-  ExpressionAttributeNames: { '#connection': 'connection' },
-  ExpressionAttributeValues: {
-    ':browser': new Set([browserHash]),
-    ':user': platformUserId,
-    ':created': 'created',
-    ':raceStart': toIso(at - createRaceWindowMs),
-    ':false': false,
   },
 });
 
@@ -768,9 +730,9 @@ export interface AccountsRepo {
     at: EpochMs,
   ): Promise<AccountRecord | undefined>;
   /**
-   * Records an account the platform just created, pending confirmation. A repeat for the same user
-   * (a retried or concurrent start) changes nothing and returns the stored record; an account another
-   * user holds is refused.
+   * Records an account the platform just created, pending confirmation, with the browser that created it. A
+   * repeat by the same browser (a retried or concurrent start: the same binding) changes nothing and returns
+   * the stored record; an account another user, or another browser of the user, holds is refused.
    */
   putCreated(account: NewCreatedAccount): Promise<CreatedResult>;
   /**
@@ -957,11 +919,9 @@ export const putCreatedAccount: AccountOperation<'putCreated'> = (client, tableN
   if (result) return { ok: true, record: result.Attributes as AccountRecord };
   const stored = await readAccountItem(client, tableName, account.accountId);
   if (stored?.platformUserId !== account.platformUserId) return { ok: false, reason: 'claimed' };
-  if (stored.onboardingBrowsers?.has(account.browserHash)) return { ok: true, record: stored };
-  const added = await conditionalCall(() =>
-    client.send(new UpdateCommand({ ...browserAddedWrite(tableName, account), ReturnValues: 'ALL_NEW' })),
-  );
-  return added ? { ok: true, record: added.Attributes as AccountRecord } : { ok: false, reason: 'slot_taken' };
+  return stored.onboardingBrowsers?.has(account.browserHash)
+    ? { ok: true, record: stored }
+    : { ok: false, reason: 'slot_taken' };
 };
 
 export const recordFinishedOnboarding: AccountOperation<'recordFinished'> =

@@ -5,8 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { settingDefaults } from '../../shared/config';
-import { browserCookieName } from '../../shared/http/cookies';
-import { hashSecretValue } from '../../shared/oauth/state';
 import { accountCreateParams, accountIdempotencyKey } from '../../shared/onboarding/account-settings';
 import { stripeFor } from '../emulator/helpers';
 import { useLocalStack } from '../support/local-stack';
@@ -15,13 +13,9 @@ import { locationOf, openStartLink, TestBrowser } from '../support/test-browser'
 
 const stack = useLocalStack({ env: { EXPRESS_FEES_PAYER: 'account', EXPRESS_LOSSES: 'stripe' } });
 
-const startedAccount = async (
-  user: string,
-  type: 'express' | 'standard',
-  browser = new TestBrowser(),
-): Promise<string> => {
+const startedAccount = async (user: string, type: 'express' | 'standard'): Promise<string> => {
   const started = await openStartLink(
-    browser,
+    new TestBrowser(),
     `${stack.gatewayUrl}/connect/onboard?type=${type}&ticket=${await stack.mintTicket(user)}`,
   );
   expect(started.status).toBe(302);
@@ -52,17 +46,8 @@ describe('EXPRESS_FEES_PAYER and EXPRESS_LOSSES', () => {
 
   it("move past a slot's key that Stripe first saw with the old settings: a new key, a new account, the old one left alone", async () => {
     const user = 'changed_settings';
-    const browser = new TestBrowser();
-    // The browser's id, which the start link's first answer gives it.
-    await browser.get(`${stack.gatewayUrl}/connect/onboard?type=express&ticket=${await stack.mintTicket(user)}`);
-    const browserId = browser.cookie(browserCookieName) ?? '';
-    // Before the change: an account created under the first key of the user in that browser, its record never written.
-    const slotKey = accountIdempotencyKey(localDefaults.platformTokenSecret, {
-      platformUserId: user,
-      browserIdHash: hashSecretValue(browserId),
-      type: 'express',
-      onboardingSlot: 0,
-    });
+    // Before the change: an account created under the user's first key, its record never written.
+    const slotKey = accountIdempotencyKey(localDefaults.platformTokenSecret, user, 'express', 0);
     const earlier = await stripeFor(stack.emulator, localDefaults.stripeSecretKey).accounts.create(
       accountCreateParams('express', user, 0, settingDefaults),
       { idempotencyKey: slotKey },
@@ -70,7 +55,7 @@ describe('EXPRESS_FEES_PAYER and EXPRESS_LOSSES', () => {
 
     const creates = stripeCalls(stack, 'POST', '/v1/accounts');
 
-    const accountId = await startedAccount(user, 'express', browser);
+    const accountId = await startedAccount(user, 'express');
 
     // Its key first (refused: other parameters), then a new one.
     expect(stripeCalls(stack, 'POST', '/v1/accounts') - creates).toBe(2);

@@ -10,7 +10,6 @@ import type {
   OnboardingStore,
   OnboardingStripe,
 } from '../../../shared/onboarding/ports';
-import { createRaceWindowMs } from '../../../shared/stores/accounts-repo';
 import { isRejectedReason } from '../../../shared/stripe/rejected';
 import type { AccountState, StateChange } from '../../../shared/webhooks/account-change';
 
@@ -61,32 +60,27 @@ export class FakeStore implements OnboardingStore {
     const existing = this.items.get(account.accountId);
     if (existing && existing.platformUserId !== account.platformUserId)
       return { ok: false as const, reason: 'claimed' as const };
-    // As the repo: a click that raced another to the same account (recorded moments ago, not onboarded)
-    // adds its browser to the record; an older record of the user under that id means the slot is taken.
-    if (existing && !existing.browserHashes.includes(account.browserHash)) {
-      const racing =
-        existing.connection === 'created' &&
-        !existing.detailsSubmitted &&
-        account.at - (existing.recordedAt ?? Number.NEGATIVE_INFINITY) <= createRaceWindowMs;
-      if (!racing) return { ok: false as const, reason: 'slot_taken' as const };
+    // As the repo: the same browser again (the same binding) gets the record back; for another the slot is taken.
+    if (existing) {
+      return existing.browserHashes.includes(account.browserHash)
+        ? { ok: true as const, record: existing }
+        : { ok: false as const, reason: 'slot_taken' as const };
     }
-    const record: StoredAccount = existing
-      ? { ...existing, browserHashes: [...new Set([...existing.browserHashes, account.browserHash])] }
-      : {
-          accountId: account.accountId,
-          platformUserId: account.platformUserId,
-          type: account.type,
-          connection: 'created',
-          status: 'connected',
-          detailsSubmitted: false,
-          onboardingSlot: account.onboardingSlot,
-          confirmationPending: true,
-          browserHashes: [account.browserHash],
-          connectedAt: new Date(account.at).toISOString(),
-          rejected: false,
-          stateVersion: 0,
-          recordedAt: account.at,
-        };
+    const record: StoredAccount = {
+      accountId: account.accountId,
+      platformUserId: account.platformUserId,
+      type: account.type,
+      connection: 'created',
+      status: 'connected',
+      detailsSubmitted: false,
+      onboardingSlot: account.onboardingSlot,
+      confirmationPending: true,
+      browserHashes: [account.browserHash],
+      connectedAt: new Date(account.at).toISOString(),
+      rejected: false,
+      stateVersion: 0,
+      recordedAt: account.at,
+    };
     this.items.set(account.accountId, record);
     return { ok: true as const, record };
   }

@@ -3,6 +3,7 @@ import { cookiesOf, StoreUnavailableError } from '../../../shared/errors';
 import { browserCookieName, onboardingCookieName } from '../../../shared/http/cookies';
 import { hashSecretValue } from '../../../shared/oauth/state';
 import { accountIdempotencyKey, unfinishedAccountLimit } from '../../../shared/onboarding/account-settings';
+import { bindingFor } from '../../../shared/onboarding/browser-binding';
 import type { OnboardingAccount } from '../../../shared/onboarding/ports';
 import { type ResumeClaims, verifyResumeValue } from '../../../shared/onboarding/resume-value';
 import { startOnboarding } from '../../../shared/onboarding/start-onboarding';
@@ -15,17 +16,8 @@ const browserIds = { first: 'I'.repeat(43), other: 'J'.repeat(43) } as const;
 type TestBrowser = keyof typeof browserIds | 'without an id';
 const browserIdCookie = (browser: keyof typeof browserIds) => `${browserCookieName}=${browserIds[browser]}`;
 
-/** The idempotency key of user_1's Express account in `slot`, created in `browser` (the first unless named). */
-const keyFor = (
-  slot: number,
-  { secret = TOKEN_SECRET, browser = 'first' }: { secret?: string; browser?: keyof typeof browserIds } = {},
-) =>
-  accountIdempotencyKey(secret, {
-    platformUserId: 'user_1',
-    browserIdHash: hashSecretValue(browserIds[browser]),
-    type: 'express',
-    onboardingSlot: slot,
-  });
+/** The idempotency key of user_1's Express account in `slot`. */
+const keyFor = (slot: number, secret = TOKEN_SECRET) => accountIdempotencyKey(secret, 'user_1', 'express', slot);
 
 const setup = () => {
   const { accounts, stripe, metrics, context } = fakeContext();
@@ -82,6 +74,14 @@ const bindingCookie = (response: { cookies?: string[] }, accountId: string): str
   expect(attributes).toEqual(['Max-Age=2592000', 'Path=/', 'Secure', 'HttpOnly', 'SameSite=Lax']);
   return pair;
 };
+
+/** The binding value a browser with id `browserId` holds for `accountId`. */
+const bindingValue = (browserId: string, accountId: string) =>
+  bindingFor(TOKEN_SECRET, browserId, accountId).cookie(accountId).split(';')[0]?.split('=')[1] ?? '';
+
+/** A click in a browser whose id is `browserId` (any 43 base64url characters). */
+const startOnboardingIn = (start: ReturnType<typeof setup>['start'], browserId: string, ticket: string) =>
+  start({ type: 'express', ticket }, [`${browserCookieName}=${browserId}`], 'without an id');
 
 /** The resume value in the return_url of the link of Stripe call `index`. */
 const resumeOfLink = (stripe: { calls: { args: unknown[] }[] }, index: number): Promise<ResumeClaims> => {
@@ -379,7 +379,7 @@ describe('startOnboarding', () => {
       .filter((call) => call.method === 'createAccount')
       .map((call) => call.args[1]);
     expect(devKey).toBe(keyFor(0));
-    expect(stagingKey).toBe(keyFor(0, { secret: otherSecret }));
+    expect(stagingKey).toBe(keyFor(0, otherSecret));
     expect(stagingKey).not.toBe(devKey);
     expect(inDev.headers.location).toContain('/acct_fake0001/');
     expect(inStaging.headers.location).toContain('/acct_fake0002/');
@@ -543,7 +543,7 @@ describe('a browser without an id of its own', () => {
   });
 
   it('gets an account once it comes back with its id, and a fresh id each time it comes without one', async () => {
-    const { stripe, start } = setup();
+    const { start } = setup();
     const ticket = await ticketFor('user_1');
     const bounces = await Promise.all([1, 2].map(() => start({ type: 'express', ticket }, [], 'without an id')));
     const [idA, idB] = bounces.map((bounce) => (bounce.cookies?.[0] ?? '').split('; ')[0] ?? '');
@@ -552,13 +552,9 @@ describe('a browser without an id of its own', () => {
     const response = await start({ type: 'express', ticket, cookie_check: '1' }, [idA ?? ''], 'without an id');
 
     expect(response.headers.location).toContain('/acct_fake0001/');
-    expect(stripe.calls[0]?.args[1]).toBe(
-      accountIdempotencyKey(TOKEN_SECRET, {
-        platformUserId: 'user_1',
-        browserIdHash: hashSecretValue(idA?.split('=')[1] ?? ''),
-        type: 'express',
-        onboardingSlot: 0,
-      }),
+    // Its binding to the account is the one its id gives.
+    expect(bindingCookie(response, 'acct_fake0001')).toBe(
+      `${onboardingCookieName('acct_fake0001')}=${bindingValue(idA?.split('=')[1] ?? '', 'acct_fake0001')}`,
     );
   });
 
@@ -594,7 +590,7 @@ describe('a browser without an id of its own', () => {
 });
 
 describe('browsers clicking the same start link', () => {
-  it('get an account each when they are two browsers clicking at the same moment: keys of their own', async () => {
+  it('get an account each when two browsers click at the same moment: the second moves on to the next slot', async () => {
     const { accounts, stripe, start } = setup();
     const ticket = await ticketFor('user_1');
 
@@ -603,9 +599,39 @@ describe('browsers clicking the same start link', () => {
       start({ type: 'express', ticket }, [], 'other'),
     ]);
 
+    // Both asked Stripe under the slot's key and got one account; the record took the first browser only.
     const keys = stripe.calls.filter((call) => call.method === 'createAccount').map((call) => call.args[1]);
-    expect(keys.sort()).toEqual([keyFor(0), keyFor(0, { browser: 'other' })].sort());
-    expect(new Set([first.headers.location, other.headers.location]).size).toBe(2);
-    expect([...accounts.items.values()].map((account) => account.browserHashes.length)).toEqual([1, 1]);
+    expect(keys).toEqual([keyFor(0), keyFor(0), keyFor(1)]);
+    expect([first.headers.location, other.headers.location]).toEqual([
+      expect.stringContaining('/acct_fake0001/'),
+      expect.stringContaining('/acct_fake0002/'),
+    ]);
+    expect([...accounts.items.values()].map((account) => account.browserHashes)).toEqual([
+      [hashSecretValue(bindingValue(browserIds.first, 'acct_fake0001'))],
+      [hashSecretValue(bindingValue(browserIds.other, 'acct_fake0002'))],
+    ]);
+  });
+
+  it('never start more than the limit of unfinished accounts, however many browsers click at once', async () => {
+    const { accounts, stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+    for (let index = 0; index < unfinishedAccountLimit - 1; index += 1) {
+      accounts.add({ accountId: `acct_started${index}`, platformUserId: 'user_1', onboardingSlot: index });
+    }
+    const ids = Array.from({ length: 8 }, (_, index) => `${String.fromCharCode(75 + index)}`.repeat(43));
+
+    const answers = await Promise.all(
+      ids.map((id) =>
+        startOnboardingIn(start, id, ticket).then(
+          (response) => response.statusCode,
+          (error: { code?: string }) => error.code,
+        ),
+      ),
+    );
+
+    expect(answers.filter((answer) => answer === 302)).toHaveLength(1);
+    expect(answers.filter((answer) => answer === 'too_many_unfinished_accounts')).toHaveLength(ids.length - 1);
+    expect(accounts.items.size).toBe(unfinishedAccountLimit);
+    expect(new Set(stripe.accountsByKey.values()).size).toBe(1);
   });
 });
