@@ -558,6 +558,47 @@ describe('a browser without an id of its own', () => {
     );
   });
 
+  it('counts a malformed id as none: sent for a new one, nothing read, whatever follows it in the header', async () => {
+    const { accounts, stripe, start, clients } = setup();
+    const ticket = await ticketFor('user_1');
+    const malformed = [
+      [`${browserCookieName}=short`],
+      [`${browserCookieName}=${'I'.repeat(44)}`],
+      [`${browserCookieName}=${'I'.repeat(42)}=`],
+      // The first of a name is read: a well-formed one after a malformed one is not.
+      [`${browserCookieName}=bad`, browserIdCookie('first')],
+      [`__host-connect_browser=${browserIds.first}`],
+    ];
+
+    for (const cookies of malformed) {
+      const response = await start({ type: 'express', ticket }, cookies, 'without an id');
+      expect(response.statusCode).toBe(302);
+      expect(new URL(response.headers.location ?? '').searchParams.get('cookie_check')).toBe('1');
+      expect(response.cookies?.[0]).toMatch(/^__Host-connect_browser=[A-Za-z0-9_-]{43}; /);
+    }
+    expect([accounts.reads, accounts.writes, clients.built, stripe.calls]).toEqual([0, 0, 0, []]);
+  });
+
+  it("sends it back to this service's own start URL whatever the query carries", async () => {
+    const { start } = setup();
+    const ticket = await ticketFor('user_1');
+    const queries = [
+      { type: 'express', ticket, return_to: 'https://app.platform.example/@evil.example' },
+      { type: 'express', ticket, return_to: 'https://app.platform.example/x#//evil.example' },
+      { type: 'express', ticket, return_to: `https://app.platform.example/${'a'.repeat(1500)}` },
+    ];
+
+    for (const query of queries) {
+      const location = new URL((await start(query, [], 'without an id')).headers.location ?? '');
+      expect([location.origin, location.pathname, location.hash]).toEqual([
+        'https://connect.example',
+        '/prod/connect/onboard',
+        '',
+      ]);
+      expect(Object.fromEntries(location.searchParams)).toEqual({ ...query, cookie_check: '1' });
+    }
+  });
+
   it('is told it needs cookies when it comes back from that redirect still without one: 400, nothing read', async () => {
     const { accounts, stripe, start } = setup();
     const ticket = await ticketFor('user_1');
