@@ -6,8 +6,8 @@
  *   `state` it is given, and clears that one only.
  * - Onboarding: one per account (`__Host-connect_onboard_` and a short id of the account id), so
  *   `/connect/onboard` and the refresh and return pages find it from the account in question
- *   (shared/onboarding/browser-binding.ts); and one per browser, `__Host-connect_browser`, that names the
- *   browser in the idempotency key of each account it creates, so that two browsers never create the same one.
+ *   (shared/onboarding/browser-binding.ts); and one per browser, `__Host-connect_browser`, its id, from which
+ *   the binding of each account it creates is derived, so that no other browser can hold that binding.
  * `__Host-` forces Secure, Path=/ and no Domain; SameSite=Lax (not Strict) because the return from Stripe
  * is a cross-site top-level GET that must carry it.
  *
@@ -36,7 +36,7 @@ export const onboardingCookieName = (accountId: string): string =>
 export const onboardingCookie = (accountId: string, binding: string, maxAgeSeconds: number): string =>
   `${onboardingCookieName(accountId)}=${binding}; ${attributes(maxAgeSeconds)}`;
 
-/** The cookie that names the browser in the keys of the accounts it creates (shared/onboarding/browser-binding.ts). */
+/** The browser's id, from which its bindings to the accounts it creates are derived (shared/onboarding/browser-binding.ts). */
 export const browserCookieName = '__Host-connect_browser';
 
 export const browserCookie = (value: string, maxAgeSeconds: number): string =>

@@ -192,7 +192,7 @@ const createAccountAtStripe = async (
   }
 };
 
-/** How many slots one click moves past when the user's own earlier accounts already hold them. */
+/** How many slots one click moves past when the user's earlier accounts, or other browsers', already hold them. */
 const maxSlotSkips = 3;
 
 interface Continued {
