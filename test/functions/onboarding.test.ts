@@ -745,9 +745,10 @@ describe('clicks racing to the same account (the accounts store on DynamoDB Loca
   });
 
   // The race an attack review found on 2026-12-03 (docs/security.md, "Onboarding links opened in another browser"):
-  // a page of Mallory's sends the victim's browser to her start link and she clicks it at the same moment. Each
-  // browser's key names its own id, so the two never meet on one account, and her browser never gets a
-  // confirmation for the one the victim fills in.
+  // a page of Mallory's sends the victim's browser to her start link and she clicks it at the same moment. Both
+  // get the slot's account from Stripe, but its record takes only the browser that wrote it (a binding only that
+  // browser computes), so the other moves on to an account of its own, and her browser never gets a confirmation
+  // for the one the victim fills in.
   it("gives a victim's browser sent to Mallory's start link as she clicks it an account of its own, which her browser never confirms", async () => {
     const mallory = new TestBrowser();
     const victim = new TestBrowser();
