@@ -44,20 +44,21 @@ const bindingOf = (binding: string): BrowserBinding => ({
   cookie: (accountId) => onboardingCookie(accountId, binding, bindingLifetimeSeconds),
 });
 
-/** The binding the browser's cookie holds for `accountId`, when it holds a well-formed one. */
-const heldBinding = (cookies: Cookies, accountId: string): string | undefined => {
-  const held = readCookie(cookies, onboardingCookieName(accountId));
+/** The value of cookie `name` when it is a well-formed secret value (a binding or an id); otherwise undefined. */
+const wellFormedCookie = (cookies: Cookies, name: string): string | undefined => {
+  const held = readCookie(cookies, name);
   return isWellFormedStateValue(held) ? held : undefined;
 };
+
+/** The binding the browser's cookie holds for `accountId`, when it holds a well-formed one. */
+const heldBinding = (cookies: Cookies, accountId: string): string | undefined =>
+  wellFormedCookie(cookies, onboardingCookieName(accountId));
 
 /**
  * The browser's own id, the cookie `/connect/onboard` sends a browser without one back with; undefined when the
  * browser holds no well-formed one.
  */
-export const browserIdOf = (cookies: Cookies): string | undefined => {
-  const held = readCookie(cookies, browserCookieName);
-  return isWellFormedStateValue(held) ? held : undefined;
-};
+export const browserIdOf = (cookies: Cookies): string | undefined => wellFormedCookie(cookies, browserCookieName);
 
 /** The Set-Cookie that gives a browser a new id of 256 random bits, kept as long as a binding. */
 export const newBrowserIdCookie = (): string => browserCookie(mintSecretValue(), bindingLifetimeSeconds);

@@ -9,7 +9,7 @@
 import { unconfirmableHash } from '../accounts/confirmation';
 import type { ServiceConfig } from '../config';
 import { badRequest, conflict, ServiceError, tooManyRequests, withCookies } from '../errors';
-import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
+import { parseQuery, refuseUnknownParameters, singleParam, withQuery } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
 import { type ConnectFlow, flowLabel } from '../oauth/flow';
 import { flowStartParameters, parseFlowStart } from '../oauth/flow-start';
@@ -94,7 +94,9 @@ const giveBrowserAnId = (
         'start again from the platform.',
     );
   }
-  const again = `${serviceBaseUrl(config)}${routeTable.startOnboarding.path}?${rawQueryString ?? ''}&${cookieCheckParameter}=1`;
+  const again = withQuery(`${serviceBaseUrl(config)}${routeTable.startOnboarding.path}?${rawQueryString ?? ''}`, {
+    [cookieCheckParameter]: '1',
+  });
   return redirectResponse(again, [newBrowserIdCookie()]);
 };
 

@@ -28,7 +28,6 @@ export const config = {
 type StoredAccount = OnboardingAccount & {
   finished?: FinishedOnboarding;
   confirmed?: boolean;
-  recordedAt?: number;
   /** Stripe's state as `recordState` stored it, and the second it is of (`stripeStateAt`). */
   state?: AccountState;
   stateAt?: number;
@@ -79,7 +78,6 @@ export class FakeStore implements OnboardingStore {
       connectedAt: new Date(account.at).toISOString(),
       rejected: false,
       stateVersion: 0,
-      recordedAt: account.at,
     };
     this.items.set(account.accountId, record);
     return { ok: true as const, record };

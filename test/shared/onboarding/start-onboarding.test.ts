@@ -13,7 +13,7 @@ import { fakeContext, stripeError, TOKEN_SECRET } from './fakes';
 
 /** The ids of two browsers, as /connect/onboard's first answer sets them (`__Host-connect_browser`). */
 const browserIds = { first: 'I'.repeat(43), other: 'J'.repeat(43) } as const;
-type TestBrowser = keyof typeof browserIds | 'without an id';
+type ClickingBrowser = keyof typeof browserIds | 'without an id';
 const browserIdCookie = (browser: keyof typeof browserIds) => `${browserCookieName}=${browserIds[browser]}`;
 
 /** The idempotency key of user_1's Express account in `slot`. */
@@ -27,7 +27,7 @@ const setup = () => {
   const start = async (
     query: Record<string, string>,
     cookies: readonly string[] = [],
-    browser: TestBrowser = 'first',
+    browser: ClickingBrowser = 'first',
   ) =>
     startOnboarding(
       {
