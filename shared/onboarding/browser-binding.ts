@@ -7,8 +7,9 @@
  * a second cookie for that account, the binding: a MAC of the browser's id and the account id under the
  * deployment's secret ({@link bindingFor}). The record keeps the binding's SHA-256 and the resume value
  * carries it, signed:
- * - `/connect/onboard` continues an unfinished account only for a browser the record names; any other
- *   browser of the user gets an account of its own;
+ * - `/connect/onboard` continues an unfinished account only for a browser the record names (by the binding
+ *   its id gives, or the one its cookie holds: {@link recordedBinding}); any other browser of the user gets
+ *   an account of its own;
  * - clicks that race to create the same account (Stripe gives them one account under the slot's key) get
  *   the same binding only from one browser (a double click), so the record takes only that browser's
  *   clicks: another browser's, even at the same moment (a victim's, sent to Mallory's start link by her page
@@ -76,20 +77,40 @@ export const bindingFor = (platformTokenSecret: string, browserId: string, accou
   );
 
 /**
- * The binding this browser holds for the account, when the record names it among the browsers that may
- * continue the account's onboarding (a revisit, a second tab); otherwise none.
+ * The bindings this browser can show for `accountId`: the one its id derives, and the one its cookie for the
+ * account holds. The first covers a browser whose binding cookie is gone (a start whose answer never arrived,
+ * say) and the second a browser whose id has changed since it created the account (two tabs that were each
+ * given an id at once keep only the later one).
+ */
+const bindingsShown = (cookies: Cookies, platformTokenSecret: string, accountId: string): BrowserBinding[] => {
+  const browserId = browserIdOf(cookies);
+  const held = heldBinding(cookies, accountId);
+  return [
+    ...(browserId === undefined ? [] : [bindingFor(platformTokenSecret, browserId, accountId)]),
+    ...(held === undefined ? [] : [bindingOf(held)]),
+  ];
+};
+
+/**
+ * The binding of this browser to the account, when the record names it among the browsers that may continue
+ * the account's onboarding (a revisit, a second tab); otherwise none.
  */
 export const recordedBinding = (
   cookies: Cookies,
+  platformTokenSecret: string,
   account: { readonly accountId: string; readonly browserHashes: readonly string[] },
-): BrowserBinding | undefined => {
-  const held = heldBinding(cookies, account.accountId);
-  return held !== undefined && account.browserHashes.includes(hashSecretValue(held)) ? bindingOf(held) : undefined;
-};
+): BrowserBinding | undefined =>
+  bindingsShown(cookies, platformTokenSecret, account.accountId).find((binding) =>
+    account.browserHashes.includes(binding.hash),
+  );
 
-/** Whether the browser sending `cookies` holds the binding whose hash is `bindingHash`, compared in constant time. */
-export const isBoundBrowser = (cookies: Cookies, accountId: string, bindingHash: string): boolean => {
-  const held = heldBinding(cookies, accountId);
-  if (held === undefined) return false;
-  return sameBytes(Buffer.from(hashSecretValue(held)), Buffer.from(bindingHash));
-};
+/** Whether the browser sending `cookies` is bound to the account by the binding whose hash is `bindingHash`, compared in constant time. */
+export const isBoundBrowser = (
+  cookies: Cookies,
+  platformTokenSecret: string,
+  accountId: string,
+  bindingHash: string,
+): boolean =>
+  bindingsShown(cookies, platformTokenSecret, accountId).some((binding) =>
+    sameBytes(Buffer.from(binding.hash), Buffer.from(bindingHash)),
+  );

@@ -259,9 +259,10 @@ const continuedHere = (
   existing: readonly OnboardingAccount[],
   type: ConnectFlow,
   cookies: OnboardingPageRequest['cookies'],
+  platformTokenSecret: string,
 ): Continued | undefined => {
   for (const record of unfinishedAccounts(existing, type)) {
-    const browser = recordedBinding(cookies, record);
+    const browser = recordedBinding(cookies, platformTokenSecret, record);
     if (browser) return { record, browser };
   }
   return undefined;
@@ -295,7 +296,7 @@ export const startOnboarding = async (
   const browserId = browserIdOf(cookies);
   if (browserId === undefined) return giveBrowserAnId(request, rawQueryString, config);
   const existing = await accounts.listCreated(platformUserId, request.type);
-  const continued = continuedHere(existing, request.type, cookies);
+  const continued = continuedHere(existing, request.type, cookies, secrets.platformTokenSecret);
   const allowedAt = continued ? undefined : nextStartAllowedAt(existing, request.type, now);
   if (allowedAt !== undefined) throw tooManyUnfinished(request.type, allowedAt, now);
   const stripe = await context.stripe();

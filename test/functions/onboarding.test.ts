@@ -318,6 +318,20 @@ describe('GET /connect/onboard', () => {
     expect(createCalls()).toBe(creates);
   });
 
+  it('continues it for the browser that started it by the id it keeps, when the binding cookie is gone', async () => {
+    const browser = new TestBrowser();
+    const first = accountOfLink(locationOf(await start('lost_binding', 'express', browser)));
+    const binding = browser.cookie(onboardingCookieName(first));
+    browser.deleteCookie(onboardingCookieName(first));
+    const creates = createCalls();
+
+    const second = accountOfLink(locationOf(await start('lost_binding', 'express', browser)));
+
+    expect(second).toBe(first);
+    expect(createCalls()).toBe(creates);
+    expect(browser.cookie(onboardingCookieName(first))).toBe(binding);
+  });
+
   it('starts no more than 5 unfinished accounts for one ticket, however many browsers click it at once', async () => {
     const user = 'burst_clicker';
     const browsers = Array.from({ length: 12 }, () => new TestBrowser());

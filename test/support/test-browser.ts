@@ -18,6 +18,11 @@ export class TestBrowser {
     this.jar.set(name, value);
   }
 
+  /** Drops cookie `name`, as a browser does when it expires or the user deletes it. */
+  deleteCookie(name: string): void {
+    this.jar.delete(name);
+  }
+
   clearCookies(): void {
     this.jar.clear();
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { confirmationMatches } from '../../../shared/accounts/confirmation';
-import { onboardingCookieName } from '../../../shared/http/cookies';
+import { browserCookieName, onboardingCookieName } from '../../../shared/http/cookies';
 import { hashSecretValue, mintSecretValue } from '../../../shared/oauth/state';
+import { bindingFor } from '../../../shared/onboarding/browser-binding';
 import { finishOnboarding } from '../../../shared/onboarding/finish-onboarding';
 import { refreshOnboarding } from '../../../shared/onboarding/refresh-onboarding';
 import { mintResumeValue, type ResumeClaims } from '../../../shared/onboarding/resume-value';
@@ -100,6 +101,20 @@ describe('refreshOnboarding', () => {
     await expect(refreshOnboarding(page(await query({}, NOW - 25 * 60 * 60 * 1000)), context)).rejects.toMatchObject({
       message: 'This onboarding link has expired. Go back to the platform and continue onboarding from there.',
     });
+  });
+
+  it('knows the starting browser by its id alone when its binding cookie is gone, and no other browser by theirs', async () => {
+    const { stripe, context } = setup();
+    const browserId = mintSecretValue();
+    const derived = bindingFor(TOKEN_SECRET, browserId, 'acct_fake0001');
+    const raw = `resume=${await mintResumeValue({ ...claims, bindingHash: derived.hash }, TOKEN_SECRET, NOW)}`;
+
+    const starting = await refreshOnboarding(page(raw, [`${browserCookieName}=${browserId}`]), context);
+    const other = await refreshOnboarding(page(raw, [`${browserCookieName}=${mintSecretValue()}`]), context);
+
+    expect(starting.headers.location).toBe('https://connect.stripe.example/setup/s/acct_fake0001/link1');
+    expect(other.headers.location).toBe('https://platform.example/failed?error=session_mismatch');
+    expect(stripe.callNames()).toEqual(['createAccountLink']);
   });
 
   it('sends another browser holding the resume value (a forwarded refresh link) to the failure URL, minting no link', async () => {

@@ -83,6 +83,9 @@ const bindingValue = (browserId: string, accountId: string) =>
 const startOnboardingIn = (start: ReturnType<typeof setup>['start'], browserId: string, ticket: string) =>
   start({ type: 'express', ticket }, [`${browserCookieName}=${browserId}`], 'without an id');
 
+/** The id of the `n`th of several other browsers (n < 10). */
+const nthBrowser = (n: number) => `${'N'.repeat(42)}${n}`;
+
 /** The resume value in the return_url of the link of Stripe call `index`. */
 const resumeOfLink = (stripe: { calls: { args: unknown[] }[] }, index: number): Promise<ResumeClaims> => {
   const params = stripe.calls[index]?.args[0] as { return_url: string } | undefined;
@@ -211,7 +214,11 @@ describe('startOnboarding', () => {
 
     const sameBrowser = await start({ type: 'express', ticket }, [held]);
     const otherBrowser = await start({ type: 'express', ticket }, [], 'other');
-    const forged = await start({ type: 'express', ticket }, [`${held.split('=')[0]}=${'A'.repeat(43)}`], 'other');
+    const forged = await start(
+      { type: 'express', ticket },
+      [`${browserCookieName}=${'K'.repeat(43)}`, `${held.split('=')[0]}=${'A'.repeat(43)}`],
+      'without an id',
+    );
 
     // The record names the creating browser; a second tab keeps its binding, so both tabs' links stay good.
     expect(accounts.items.get('acct_fake0001')?.browserHashes).toEqual([hashSecretValue(held.split('=')[1] ?? '')]);
@@ -224,6 +231,26 @@ describe('startOnboarding', () => {
       expect.stringContaining('/acct_fake0003/'),
     ]);
     expect(bindingCookie(otherBrowser, 'acct_fake0002')).not.toBe(held);
+  });
+
+  it('lets the creating browser continue by its id when its binding cookie is gone, and by that cookie when its id changed', async () => {
+    const { accounts, stripe, start } = setup();
+    const ticket = await ticketFor('user_1');
+    const held = bindingCookie(await start({ type: 'express', ticket }), 'acct_fake0001');
+    stripe.calls.length = 0;
+
+    // The start's answer, and the binding cookie in it, never arrived: the browser still has its id.
+    const byIdAlone = await start({ type: 'express', ticket });
+    // Two tabs were given an id at once, and the browser kept the other one: it still has the binding cookie.
+    const byCookieAlone = await start({ type: 'express', ticket }, [held], 'other');
+
+    expect([byIdAlone, byCookieAlone].map((response) => response.headers.location)).toEqual([
+      expect.stringContaining('/acct_fake0001/'),
+      expect.stringContaining('/acct_fake0001/'),
+    ]);
+    expect(bindingCookie(byIdAlone, 'acct_fake0001')).toBe(held);
+    expect(stripe.callNames()).toEqual(['createAccountLink', 'createAccountLink']);
+    expect(accounts.writes).toBe(1);
   });
 
   it('makes one account for several concurrent clicks (same slot, same idempotency key)', async () => {
@@ -432,12 +459,15 @@ describe('the limit on unfinished accounts a user starts', () => {
   it(`refuses a start that would make a sixth unfinished account within 30 days: 429, nothing created, no cookie`, async () => {
     const { accounts, stripe, start, clients } = setup();
     const ticket = await ticketFor('user_1');
-    for (let click = 0; click < unfinishedAccountLimit; click += 1) await start({ type: 'express', ticket });
+    for (let click = 0; click < unfinishedAccountLimit; click += 1)
+      await startOnboardingIn(start, nthBrowser(click), ticket);
     stripe.calls.length = 0;
     const writes = accounts.writes;
     const built = clients.built;
 
-    const refused = await start({ type: 'express', ticket }).catch((error: unknown) => error);
+    const refused = await startOnboardingIn(start, nthBrowser(unfinishedAccountLimit), ticket).catch(
+      (error: unknown) => error,
+    );
 
     expect(unfinishedAccountLimit).toBe(5);
     expect(refused).toMatchObject({
@@ -483,14 +513,15 @@ describe('the limit on unfinished accounts a user starts', () => {
     expect(await startAt(base + minute)).toMatchObject({ statusCode: 302 });
   });
 
-  it('still lets a browser holding a binding continue its account at the limit', async () => {
+  it('still lets the browser that started an account continue it at the limit', async () => {
     const { stripe, start } = setup();
     const ticket = await ticketFor('user_1');
-    const first = await start({ type: 'express', ticket });
-    for (let click = 1; click < unfinishedAccountLimit; click += 1) await start({ type: 'express', ticket });
+    await start({ type: 'express', ticket });
+    for (let click = 1; click < unfinishedAccountLimit; click += 1)
+      await startOnboardingIn(start, nthBrowser(click), ticket);
     stripe.calls.length = 0;
 
-    const again = await start({ type: 'express', ticket }, [bindingCookie(first, 'acct_fake0001')]);
+    const again = await start({ type: 'express', ticket });
 
     expect(again.headers.location).toContain('/acct_fake0001/');
     expect(stripe.callNames()).toEqual(['createAccountLink']);
@@ -510,7 +541,9 @@ describe('the limit on unfinished accounts a user starts', () => {
     for (let index = 5; index < 5 + unfinishedAccountLimit - 1; index += 1) unfinished(index, {});
 
     const fifth = await start({ type: 'express', ticket: await ticketFor('user_1') });
-    const sixth = await start({ type: 'express', ticket: await ticketFor('user_1') }).catch((error: unknown) => error);
+    const sixth = await startOnboardingIn(start, nthBrowser(1), await ticketFor('user_1')).catch(
+      (error: unknown) => error,
+    );
 
     expect(fifth.headers.location).toContain('/acct_fake0001/');
     expect(sixth).toMatchObject({ code: 'too_many_unfinished_accounts' });
