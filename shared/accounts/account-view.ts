@@ -1,5 +1,5 @@
 /**
- * An account record as the platform API answers it (docs/openapi.yaml, `Account`): the fields the contract
+ * An account record as the platform API answers it (docs/openapi.yaml, `Account`): the fields that schema
  * names, and none of the store's own (the onboarding browsers, the confirmation hash, the ordering stamps).
  */
 import { type AccountRecord, connectionOf, isPendingConfirmation } from '../stores/accounts-repo';

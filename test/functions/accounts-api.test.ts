@@ -174,7 +174,7 @@ describe('request bodies of the platform API', () => {
 });
 
 describe('GET /accounts/{accountId}', () => {
-  it('returns the owner its record in the contract shape, without internal fields, never cached', async () => {
+  it("returns the owner its record as docs/openapi.yaml's Account describes it, without internal fields, never cached", async () => {
     const item = await seedAccount(stack, { platformUserId: 'reader', type: 'standard' });
 
     const result = await api('GET', `/accounts/${String(item.accountId)}`, await as('reader'));

@@ -142,7 +142,7 @@ describe('POST /accounts/{accountId}/deauthorize', () => {
     ['an Express', 409, 'gone_express', { type: 'express' }],
     ['a created', 409, 'gone_created', { type: 'standard', createdInSlot: 0 }],
   ] as const)(
-    'answers %s account Stripe already disconnected (its webhook came first) by its kind, as the contract says: %i, calling nothing and changing nothing',
+    'answers %s account Stripe already disconnected (its webhook came first) by its kind (a Standard one idempotently, Express and created ones with their 409): %i, calling nothing and changing nothing',
     async (_kind, status, user, seed) => {
       const item = await seedAccount(stack, { platformUserId: user, status: 'deauthorized', ...seed });
       const accountId = String(item.accountId);

@@ -5,7 +5,7 @@ import { skipOpenApiChecks } from '../support/openapi-guard';
 
 const hostile = '<img src=x onerror=alert(1)>';
 
-// The accounts handler below answers off-contract on purpose (the demo must survive it).
+// The accounts handler below answers what docs/openapi.yaml does not allow, on purpose (the demo must survive it).
 skipOpenApiChecks();
 
 const stack = useLocalStack({

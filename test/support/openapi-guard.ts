@@ -9,7 +9,7 @@ import { documentedOperation, type ObservedResponse, responseProblems } from './
 const problems: string[] = [];
 let checking = true;
 
-/** For a test file whose gateway runs fake handlers that answer off-contract on purpose. */
+/** For a test file whose gateway runs fake handlers that answer outside docs/openapi.yaml on purpose. */
 export const skipOpenApiChecks = (): void => {
   checking = false;
 };
