@@ -5,9 +5,10 @@
  */
 
 /**
- * Every stable error code the service answers with: in JSON error bodies (`error.code`), on error
- * pages, and as the `error=` of the connect flow's failure redirect. Clients branch on these; never
- * rename one. Add a new code here, then throw it.
+ * Every stable error code of the service: in JSON error bodies (`error.code`), on error pages, as the
+ * `error=` of the connect flow's failure redirect, and in the logs (`errorCode`; a few, such as
+ * `stripe_bad_response`, which the callback answers as `stripe_unavailable`, appear only there). Clients and
+ * alerts branch on these; never rename one. Add a new code here, then throw it.
  */
 export const errorCodes = [
   // A request we cannot use (400).
