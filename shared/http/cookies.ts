@@ -19,8 +19,12 @@ import { hashSecretValue } from '../oauth/state';
 
 export const stateCookiePrefix = '__Host-connect_state_';
 
+/** How many characters of the state's SHA-256 (base64url) name its cookie. */
+const stateIdLength = 16;
+
 /** The name of the binding cookie of the flow whose state is `state`. */
-export const stateCookieName = (state: string): string => `${stateCookiePrefix}${hashSecretValue(state).slice(0, 16)}`;
+export const stateCookieName = (state: string): string =>
+  `${stateCookiePrefix}${hashSecretValue(state).slice(0, stateIdLength)}`;
 
 const attributes = (maxAgeSeconds: number) => `Max-Age=${maxAgeSeconds}; Path=/; Secure; HttpOnly; SameSite=Lax`;
 
@@ -68,12 +72,19 @@ export const readCookie = (cookies: readonly string[] | undefined, name: string)
   return undefined;
 };
 
-/** The names of the OAuth binding cookies (one per open flow) a request carries, each once. */
+/** A name {@link stateCookieName} gives: the prefix and the state's id in base64url. */
+const stateCookieNamePattern = new RegExp(`^${stateCookiePrefix}[A-Za-z0-9_-]{${stateIdLength}}$`);
+
+/**
+ * The names of the OAuth binding cookies (one per open flow) a request carries, each once. Only names of the
+ * form this service gives count: the answer that closes the flows names them again in its `Set-Cookie`s, and
+ * a name the browser was given by anything else could hold characters no header may carry.
+ */
 export const stateCookieNames = (cookies: readonly string[] | undefined): readonly string[] => {
   const names = new Set<string>();
   for (const cookie of cookies ?? []) {
     const name = cookiePair(cookie)?.[0];
-    if (name?.startsWith(stateCookiePrefix)) names.add(name);
+    if (name !== undefined && stateCookieNamePattern.test(name)) names.add(name);
   }
   return [...names];
 };

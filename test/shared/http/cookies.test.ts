@@ -29,7 +29,7 @@ describe('readCookie', () => {
 });
 
 describe('stateCookieNames', () => {
-  it("lists each OAuth flow's binding cookie once, and no other cookie", () => {
+  it("lists each OAuth flow's binding cookie once, and no other cookie, nor one that only shares the prefix", () => {
     const other = stateCookieName('other-state');
     const cookies = [
       `${name}=a`,
@@ -38,6 +38,10 @@ describe('stateCookieNames', () => {
       `${other}=c`,
       ` ${name}=d`,
       `\u2000${stateCookiePrefix}planted=e`,
+      // The prefix with a tail of another form: a name no answer of this service gives.
+      `${stateCookiePrefix}planted=f`,
+      `${stateCookiePrefix}${'A'.repeat(15)}\u00ff=g`,
+      `${stateCookiePrefix}${'A'.repeat(17)}=h`,
     ];
 
     expect(stateCookieNames(cookies)).toEqual([name, other]);
