@@ -77,10 +77,10 @@ export const bindingFor = (platformTokenSecret: string, browserId: string, accou
   );
 
 /**
- * The bindings this browser can show for `accountId`: the one its id derives, and the one its cookie for the
- * account holds. The first covers a browser whose binding cookie is gone (a start whose answer never arrived,
- * say) and the second a browser whose id has changed since it created the account (two tabs that were each
- * given an id at once keep only the later one).
+ * The bindings this browser can show for `accountId` at `/connect/onboard`: the one its id derives, and the
+ * one its cookie for the account holds. The first covers a browser whose binding cookie is gone (a start
+ * whose answer never arrived, say) and the second a browser whose id has changed since it created the
+ * account (two tabs that were each given an id at once keep only the later one).
  */
 const bindingsShown = (cookies: Cookies, platformTokenSecret: string, accountId: string): BrowserBinding[] => {
   const browserId = browserIdOf(cookies);
@@ -104,13 +104,15 @@ export const recordedBinding = (
     account.browserHashes.includes(binding.hash),
   );
 
-/** Whether the browser sending `cookies` is bound to the account by the binding whose hash is `bindingHash`, compared in constant time. */
-export const isBoundBrowser = (
-  cookies: Cookies,
-  platformTokenSecret: string,
-  accountId: string,
-  bindingHash: string,
-): boolean =>
-  bindingsShown(cookies, platformTokenSecret, accountId).some((binding) =>
-    sameBytes(Buffer.from(binding.hash), Buffer.from(bindingHash)),
-  );
+/**
+ * Whether the browser sending `cookies` holds the binding whose hash is `bindingHash` in its cookie for the
+ * account, compared in constant time. Only the cookie counts here, not the id: the refresh and return pages
+ * take no ticket, so someone who once read a browser's id (a shared computer) and is later forwarded a
+ * resume value of an account that browser created still gets nowhere; `/connect/onboard`, which accepts the
+ * id, also needs the user's ticket.
+ */
+export const isBoundBrowser = (cookies: Cookies, accountId: string, bindingHash: string): boolean => {
+  const held = heldBinding(cookies, accountId);
+  if (held === undefined) return false;
+  return sameBytes(Buffer.from(hashSecretValue(held)), Buffer.from(bindingHash));
+};

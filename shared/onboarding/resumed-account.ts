@@ -82,7 +82,7 @@ export const resumedAccount = async (
   const browser =
     claims.bindingHash === undefined
       ? 'platform'
-      : isBoundBrowser(cookies, context.secrets.platformTokenSecret, record.accountId, claims.bindingHash)
+      : isBoundBrowser(cookies, record.accountId, claims.bindingHash)
         ? 'started here'
         : 'elsewhere';
   return { claims, resume: resume as string, record, browser };
