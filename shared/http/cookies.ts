@@ -72,15 +72,15 @@ export const readCookie = (cookies: readonly string[] | undefined, name: string)
   return undefined;
 };
 
-/** A name {@link stateCookieName} gives: the prefix and the state's id in base64url. */
-const stateCookieNamePattern = new RegExp(`^${stateCookiePrefix}[A-Za-z0-9_-]{${stateIdLength}}$`);
-
 /**
  * The names of the OAuth binding cookies (one per open flow) a request carries, each once. Only names of the
  * form this service gives count: the answer that closes the flows names them again in its `Set-Cookie`s, and
  * a name the browser was given by anything else could hold characters no header may carry.
  */
 export const stateCookieNames = (cookies: readonly string[] | undefined): readonly string[] => {
+  // Built here, not at load: a pattern built at the top of this module would be built at every cold start of
+  // each function that reads a cookie, though only a start with several flows open comes here.
+  const stateCookieNamePattern = new RegExp(`^${stateCookiePrefix}[A-Za-z0-9_-]{${stateIdLength}}$`);
   const names = new Set<string>();
   for (const cookie of cookies ?? []) {
     const name = cookiePair(cookie)?.[0];
