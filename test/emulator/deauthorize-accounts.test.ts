@@ -168,6 +168,12 @@ describe('StripeEmulator', () => {
       const result = stripeFor(emulator, 'sk_test_nope').accounts.retrieve('acct_x');
 
       await expect(result).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+      // Stripe names the key it refused, all but its last four characters masked (here all four of them).
+      await expect(result).rejects.toMatchObject({
+        statusCode: 401,
+        type: 'StripeAuthenticationError',
+        message: 'Invalid API Key provided: sk_test_****',
+      });
     });
 
     it("answers unknown API paths with Stripe's 404", async () => {
@@ -218,6 +224,11 @@ describe('StripeEmulator', () => {
       const result = stripe.accounts.createLoginLink('acct_unknown0000000');
 
       await expect(result).rejects.toBeInstanceOf(Stripe.errors.StripePermissionError);
+      await expect(result).rejects.toMatchObject({
+        statusCode: 403,
+        code: 'account_invalid',
+        message: `The provided key 'sk_test_${'*'.repeat(SECRET_KEY.length - 12)}1234' does not have access to account 'acct_unknown0000000' (or that account does not exist). Application access may have been revoked.`,
+      });
     });
   });
 

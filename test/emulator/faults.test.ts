@@ -112,9 +112,15 @@ describe('StripeEmulator', () => {
         timeout: 200,
       });
 
+      const sent = Date.now();
       const faulted = impatient.accounts.retrieve(accountId);
 
       await expect(faulted).rejects.toBeInstanceOf(Stripe.errors.StripeConnectionError);
+      // The client's own timeout ended it, not a closed connection (which stripe-node also raises as this class).
+      await expect(faulted).rejects.toMatchObject({
+        message: 'Request aborted due to timeout being reached (200ms)',
+      });
+      expect(Date.now() - sent).toBeGreaterThanOrEqual(200);
     });
 
     it('clears armed faults', async () => {

@@ -56,10 +56,21 @@ describe('POST /accounts/{accountId}/confirm', () => {
   it('answers a replay of the same value with 200 and the same view (a platform retry), changing nothing', async () => {
     const finished = await finishFlow(stack, 'standard', 'confirm_replay');
     const first = await confirmAccount(stack, 'confirm_replay', finished);
+    const stored = await storedAccount(stack, finished.accountId);
+    const notices: AccountNotice[] = [];
+    useAccountNotices({ publish: async (notice) => void notices.push(notice) });
 
-    const again = await confirmAccount(stack, 'confirm_replay', finished);
+    let again: Awaited<ReturnType<typeof confirmAccount>>;
+    try {
+      again = await confirmAccount(stack, 'confirm_replay', finished);
+    } finally {
+      useAccountNotices(undefined);
+    }
 
     expect(again).toMatchObject({ status: 200, body: first.body });
+    // Nothing written and nothing announced again: the first confirmation told the platform already.
+    expect(await storedAccount(stack, finished.accountId)).toEqual(stored);
+    expect(notices).toEqual([]);
   });
 
   it('answers 200 for an account stored before confirmations existed (no fields: confirmed)', async () => {

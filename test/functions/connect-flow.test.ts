@@ -250,17 +250,22 @@ describe('GET /connect/callback', () => {
   });
 
   it('refuses a replayed callback: the state is single use and Stripe is called once', async () => {
-    const { browser, callbackUrl, finished, authorizeUrl } = await connect('standard', 'user_std');
-    expect(locationOf(finished).searchParams.get('account')).toMatch(/^acct_/);
-    browser.setCookie(stateCookieName(authorizeUrl.searchParams.get('state') ?? ''), 'x'.repeat(43));
+    const browser = new TestBrowser();
+    const authorizeUrl = await startConnect(browser, `type=standard&ticket=${await stack.mintTicket('user_std')}`);
+    const state = authorizeUrl.searchParams.get('state') ?? '';
+    // The flow's own binding, kept before the callback clears it: the replay is refused for the state, not the cookie.
+    const cookie = browser.cookie(stateCookieName(state)) ?? '';
+    const callbackUrl = await stack.emulator.decide(authorizeUrl.href, 'allow');
     const tokenCalls = () => stack.emulator.requestLog().filter((entry) => entry.path === '/oauth/token').length;
     const before = tokenCalls();
 
+    const finished = await browser.get(callbackUrl);
+    browser.setCookie(stateCookieName(state), cookie);
     const replay = await browser.get(callbackUrl);
 
+    expect(locationOf(finished).searchParams.get('account')).toMatch(/^acct_/);
     expect(locationOf(replay).searchParams.get('error')).toBe('state_invalid');
-    expect(tokenCalls()).toBe(before);
-    expect(authorizeUrl.searchParams.get('state')).toBeTruthy();
+    expect(tokenCalls() - before).toBe(1);
   });
 
   it('completes a connection whose state consume the SDK retried after its answer was lost, and the state stays single use', async () => {
@@ -325,11 +330,17 @@ describe('GET /connect/callback', () => {
   it('refuses an invalid code after consuming the state', async () => {
     const browser = new TestBrowser();
     const authorizeUrl = await startConnect(browser, `type=standard&ticket=${await stack.mintTicket('user_std')}`);
-    const state = authorizeUrl.searchParams.get('state');
+    const state = authorizeUrl.searchParams.get('state') ?? '';
+    const cookie = browser.cookie(stateCookieName(state)) ?? '';
 
     const response = await browser.get(`${stack.gatewayUrl}/connect/callback?code=ac_doesnotexist&state=${state}`);
 
     expect(locationOf(response).href).toBe(`${stack.gatewayUrl}/local/failed?error=code_invalid`);
+    // The state is spent: the owner's genuine code, with the flow's own binding, is no longer taken with it.
+    const genuine = await stack.emulator.decide(authorizeUrl.href, 'allow');
+    const replay = new TestBrowser();
+    replay.setCookie(stateCookieName(state), cookie);
+    expect(locationOf(await replay.get(genuine)).searchParams.get('error')).toBe('state_invalid');
   });
 
   it('refuses a callback without code or state', async () => {

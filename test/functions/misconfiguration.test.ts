@@ -36,22 +36,33 @@ const failedLog = (service: string, message: string) => [
 describe('a misconfigured deployment', () => {
   it('answers every browser request with a 503 page naming the missing variable, and logs each once', async () => {
     const ticket = await stack.mintTicket('user_config');
-    for (const attempt of [1, 2]) {
-      const response = await fetch(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${ticket}`, {
-        redirect: 'manual',
-      });
-      const page = await response.text();
+    // The browser routes of the functions that read the settings (the callback's own test follows); each asked twice.
+    const requests = [
+      ['authorize', `/connect/authorize?type=standard&ticket=${ticket}`],
+      ['onboard', `/connect/onboard?type=express&ticket=${ticket}`],
+      ['onboard', '/connect/onboard/refresh?account=acct_1'],
+      ['onboard', '/connect/onboard/return?account=acct_1'],
+    ] as const;
+    for (const [service, path] of requests) {
+      for (const attempt of [1, 2]) {
+        const response = await fetch(`${stack.gatewayUrl}${path}`, {
+          redirect: 'manual',
+          headers: { cookie: `__Host-connect_browser=${'I'.repeat(43)}` },
+        });
+        const page = await response.text();
 
-      expect({ attempt, status: response.status, type: response.headers.get('content-type') }).toEqual({
-        attempt,
-        status: 503,
-        type: expect.stringContaining('text/html'),
-      });
-      expect(page).toContain('The service is misconfigured: SUCCESS_URL is not set.');
-      expect(page).toContain('Error code: configuration_error');
-      expect(logsOf(response.headers.get('x-request-id'))).toEqual(
-        failedLog('authorize', 'The service is misconfigured: SUCCESS_URL is not set.'),
-      );
+        expect({ path, attempt, status: response.status, type: response.headers.get('content-type') }).toEqual({
+          path,
+          attempt,
+          status: 503,
+          type: expect.stringContaining('text/html'),
+        });
+        expect(page, path).toContain('The service is misconfigured: SUCCESS_URL is not set.');
+        expect(page, path).toContain('Error code: configuration_error');
+        expect(logsOf(response.headers.get('x-request-id')), path).toEqual(
+          failedLog(service, 'The service is misconfigured: SUCCESS_URL is not set.'),
+        );
+      }
     }
   });
 
