@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient, useDocumentClient } from '../../shared/clients/dynamodb';
-import { routes } from '../../shared/routes';
+import { type RouteName, routes, routeTable } from '../../shared/routes';
 import { useLocalStack } from '../support/local-stack';
 import {
   apiError,
@@ -65,6 +65,62 @@ describe('authentication of the platform API', () => {
     expect(await response.json()).toEqual(
       apiError('authentication_error', 'missing_token', tokenMessages.missing_token ?? ''),
     );
+  });
+});
+
+/** The API routes over one account (`/accounts/{accountId}…`), by name. */
+type AccountRoute = {
+  [N in RouteName]: (typeof routeTable)[N] extends { caller: 'api'; path: `/accounts/{accountId}${string}` }
+    ? N
+    : never;
+}[RouteName];
+
+/**
+ * A request each of them accepts but for whose account it is, so that ownership is the only refusal left. A new
+ * account route does not compile until it has an entry, and then its test below proves it answers another user 403.
+ */
+const acceptedBodies: { readonly [N in AccountRoute]: unknown } = {
+  getAccount: undefined,
+  createLoginLink: undefined,
+  deauthorize: undefined,
+  confirmAccount: { confirmation: 'A'.repeat(22) },
+  createAccountLink: { type: 'account_onboarding' },
+  createAccountSession: { components: { account_onboarding: { enabled: true } } },
+};
+
+describe('ownership on the platform API', () => {
+  it('names every route over one account, and only those, among the routes it checks', () => {
+    expect(Object.keys(acceptedBodies).sort()).toEqual(
+      Object.entries(routeTable)
+        .filter(([, route]) => route.caller === 'api' && route.path.startsWith('/accounts/{accountId}'))
+        .map(([name]) => name)
+        .sort(),
+    );
+  });
+
+  it("answers another user's account 403 not_your_account on every route over one account, before asking Stripe", async () => {
+    const item = await seedAccount(stack, { platformUserId: 'owner_of_all', type: 'express' });
+    const accountId = String(item.accountId);
+    const intruder = await as('intruder');
+    await stack.emulator.webhooksIdle(10_000);
+    const stripeRequests = stack.emulator.requestLog().length;
+
+    for (const [name, body] of Object.entries(acceptedBodies)) {
+      const route = routeTable[name as AccountRoute];
+      expect(
+        await callApi(stack, route.method, route.path.replace('{accountId}', accountId), intruder, body),
+        `${route.method} ${route.path}`,
+      ).toMatchObject({
+        status: 403,
+        body: apiError(
+          'permission_error',
+          'not_your_account',
+          `The account ${accountId} is not one of your connected accounts.`,
+        ),
+      });
+    }
+    expect(stack.emulator.requestLog().length).toBe(stripeRequests);
+    expect(await storedAccount(stack, accountId)).toEqual(item);
   });
 });
 
