@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES }
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { documentClient } from '../shared/clients/dynamodb';
 import type { HttpHandler } from '../shared/http/handler';
 import { type FunctionName, functionSpecs, type Route, routeKey, routes } from '../shared/routes';
 import { secondsMs } from '../shared/time';
@@ -18,6 +19,7 @@ import {
 } from './api-gateway-event';
 import { handlerLoaders } from './handlers';
 import { readBodyUpTo } from './read-body';
+import { asFunction, guardTableAccess } from './table-access';
 
 /** API Gateway's own payload limit for HTTP APIs. */
 const maxBodyBytes = 10 * 1024 * 1024;
@@ -191,11 +193,15 @@ export const startGateway = async (options: GatewayOptions = {}): Promise<Runnin
       const spec = functionSpecs[found.route.function];
       const handler = await handlerFor(found.route.function);
       const timeoutSeconds = options.functionTimeouts?.[spec.name] ?? spec.timeoutSeconds;
+      // As in AWS, the function may touch only the tables its spec grants (./table-access.ts).
+      guardTableAccess(documentClient());
       send(
         response,
         await endedAt(
           timeoutSeconds,
-          handler(event, lambdaContext(spec.name, timeoutSeconds, event.requestContext.requestId)),
+          asFunction(spec.name, () =>
+            handler(event, lambdaContext(spec.name, timeoutSeconds, event.requestContext.requestId)),
+          ),
         ),
       );
     } catch (error) {

@@ -3,29 +3,16 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { ConnectOnboardingStack } from '../../infra/stack';
+import { dynamoDbActionsOf } from '../../local/table-access';
 import { type FunctionSpec, functionSpecs, routeKey, routes, type TableAccess } from '../../shared/routes';
 import { type TableName, tableDefinitions } from '../../shared/tables';
 import { grantsOf, logicalId, synth } from './synth';
 
-const read = [
-  'BatchGetItem',
-  'ConditionCheckItem',
-  'DescribeTable',
-  'GetItem',
-  'GetRecords',
-  'GetShardIterator',
-  'Query',
-  'Scan',
-];
-const write = ['BatchWriteItem', 'DeleteItem', 'DescribeTable', 'PutItem', 'UpdateItem'];
-const dynamodb = (actions: string[]) => [...new Set(actions)].map((action) => `dynamodb:${action}`).sort();
-const actionsFor = {
-  read: dynamodb(read),
-  write: dynamodb(write),
-  readWrite: dynamodb([...read, ...write]),
-  put: dynamodb(['PutItem']),
-  update: dynamodb(['UpdateItem']),
-} satisfies Record<TableAccess, string[]>;
+const dynamodb = (actions: readonly string[]) => [...new Set(actions)].map((action) => `dynamodb:${action}`).sort();
+/** What each table access grants, from the table the local gateway holds the functions to (local/table-access.ts). */
+const actionsFor = Object.fromEntries(
+  Object.entries(dynamoDbActionsOf).map(([access, actions]) => [access, dynamodb(actions)]),
+) as Record<TableAccess, string[]>;
 const secretRead = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
 const completeSecretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:connect-onboarding/stripe-AbCdEf';
 
