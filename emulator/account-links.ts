@@ -4,37 +4,15 @@ import { seconds } from './context';
 import type { ApiError } from './errors';
 import { missingParameter, parameterError, unknownParameter } from './errors';
 import { isHttpUrl } from './http-util';
-import type { ApiReply } from './idempotency';
 import { randomAlphanumeric } from './ids';
+import type { AccountLinkRecord } from './state';
+import type { ApiReply } from './types';
 
 /**
  * POST /v1/account_links (sources: docs/stripe-fidelity.md, "Sources of the emulator's endpoints"): a single-use URL that sends
  * the account's owner through Stripe-hosted onboarding. Opening it a second time, or after it expired,
  * redirects to `refresh_url`; the platform mints a new link there.
  */
-
-export type AccountLinkType = 'account_onboarding' | 'account_update';
-
-export interface AccountLinkRecord {
-  token: string;
-  accountId: string;
-  type: AccountLinkType;
-  refreshUrl: string | undefined;
-  returnUrl: string | undefined;
-  collect: 'currently_due' | 'eventually_due';
-  createdAt: number;
-  expiresAt: number;
-  used: boolean;
-}
-
-/** The onboarding form a link opened: its submit carries only this record's id. */
-export interface HostedOnboardingSession {
-  id: string;
-  accountId: string;
-  type: AccountLinkType;
-  returnUrl: string | undefined;
-  done: boolean;
-}
 
 /** [doc] "Account links expire a few minutes after they are created." */
 export const ACCOUNT_LINK_TTL_MS = 300_000;

@@ -8,9 +8,8 @@ import { noSuchAccount } from './account-links';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { missingParameter, parameterError, unknownParameter } from './errors';
-import type { ApiReply } from './idempotency';
 import { randomAlphanumeric } from './ids';
-import type { StripeAccount } from './types';
+import type { ApiReply, StripeAccount } from './types';
 
 /**
  * POST /v1/account_sessions (sources: docs/stripe-fidelity.md, "Sources of the emulator's endpoints"): a short-lived client

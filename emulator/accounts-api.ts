@@ -2,9 +2,8 @@ import { cloneAccount, createAccount } from './accounts';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { type ApiError, parameterError, unknownParameter } from './errors';
-import type { ApiReply } from './idempotency';
 import { newId } from './ids';
-import type { AccountType, CapabilityStatus, StripeAccount } from './types';
+import type { AccountType, ApiReply, CapabilityStatus, StripeAccount } from './types';
 
 /**
  * POST /v1/accounts: a platform creates a connected account (sources: docs/stripe-fidelity.md, "Sources of the emulator's endpoints"),

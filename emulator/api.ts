@@ -7,10 +7,10 @@ import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { type ApiError, apiErrors } from './errors';
 import { apiKeyFrom, readBody, sendHtml, sendStripeJson } from './http-util';
-import { type ApiReply, idempotent } from './idempotency';
+import { idempotent } from './idempotency';
 import { newId } from './ids';
 import { expressDashboardPage, linkUsedPage } from './pages';
-import type { FaultMode, StripeAccount, StripeLoginLink } from './types';
+import type { ApiReply, FaultMode, StripeAccount, StripeLoginLink } from './types';
 
 /** api.stripe.com: the few /v1 endpoints the service uses, and the pages login links open. */
 

@@ -1,5 +1,6 @@
 import type { EmulatorContext } from './context';
 import type { ApiError } from './errors';
+import type { ApiReply } from './types';
 
 /**
  * Idempotent requests as Stripe documents them (sources: docs/stripe-fidelity.md, "Sources of the emulator's endpoints"):
@@ -8,21 +9,6 @@ import type { ApiError } from './errors';
  * parameters (or on another endpoint) is an `idempotency_error`. A request refused while its
  * parameters were validated saves nothing. Keys may be removed once they are at least 24 hours old.
  */
-
-export interface ApiReply {
-  status: number;
-  body: unknown;
-  /** `Stripe-Should-Retry` when it is not the status's usual one (`shouldRetry` in ./http-util.ts). */
-  shouldRetry?: boolean;
-}
-
-export interface IdempotencyRecord {
-  /** Method, path and the sorted request parameters. */
-  fingerprint: string;
-  endpoint: string;
-  reply: ApiReply;
-  createdAt: number;
-}
 
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 const MAX_KEY_LENGTH = 255;

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AccountLinkRecord } from './account-links';
 import { onboardedPatch } from './accounts-api';
 import { type EmulatorContext, seconds } from './context';
 import { updateAccount } from './events';
@@ -7,6 +6,7 @@ import { ParsedForm } from './form';
 import { escapeHtml, readBody, sendHtml, sendRedirect } from './http-util';
 import { randomAlphanumeric } from './ids';
 import { errorPage, layout } from './pages';
+import type { AccountLinkRecord } from './state';
 
 /**
  * The Stripe-hosted onboarding an Account Link opens. Opening the link uses it up; the form it shows

@@ -1,6 +1,4 @@
-import type { AccountLinkRecord, HostedOnboardingSession } from './account-links';
-import type { IdempotencyRecord } from './idempotency';
-import type { StripeAccount } from './types';
+import type { ApiReply, StripeAccount } from './types';
 
 export type Flow = 'standard' | 'express';
 export type Scope = 'read_write' | 'read_only' | 'express';
@@ -43,6 +41,37 @@ export interface LoginLinkRecord {
   token: string;
   accountId: string;
   used: boolean;
+  createdAt: number;
+}
+
+export type AccountLinkType = 'account_onboarding' | 'account_update';
+
+export interface AccountLinkRecord {
+  token: string;
+  accountId: string;
+  type: AccountLinkType;
+  refreshUrl: string | undefined;
+  returnUrl: string | undefined;
+  collect: 'currently_due' | 'eventually_due';
+  createdAt: number;
+  expiresAt: number;
+  used: boolean;
+}
+
+/** The onboarding form a link opened: its submit carries only this record's id. */
+export interface HostedOnboardingSession {
+  id: string;
+  accountId: string;
+  type: AccountLinkType;
+  returnUrl: string | undefined;
+  done: boolean;
+}
+
+export interface IdempotencyRecord {
+  /** Method, path and the sorted request parameters. */
+  fingerprint: string;
+  endpoint: string;
+  reply: ApiReply;
   createdAt: number;
 }
 

@@ -210,3 +210,11 @@ export interface StripeEmulator {
   expireRolledSecrets(): void;
   requestLog(): readonly RequestLogEntry[];
 }
+
+/** What an endpoint answers: its status and JSON body. */
+export interface ApiReply {
+  status: number;
+  body: unknown;
+  /** `Stripe-Should-Retry` when it is not the status's usual one (`shouldRetry` in ./http-util.ts). */
+  shouldRetry?: boolean;
+}
