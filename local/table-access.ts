@@ -26,9 +26,10 @@ const read = [
 const write = ['BatchWriteItem', 'DeleteItem', 'DescribeTable', 'PutItem', 'UpdateItem'];
 
 /**
- * The DynamoDB actions each table access grants, as the stack's grants give them (`grantReadData`,
- * `grantWriteData`, `grantReadWriteData`, one action for `put` and `update`); test/infra/stack.test.ts reads them
- * back from the synthesized template and compares them with this table.
+ * The DynamoDB actions each table access grants, as the stack's grants give them (`grantTableAccess` in
+ * infra/service-tables.ts: `grantReadData`, `grantWriteData`, `grantReadWriteData`, one action for `put` and
+ * `update`); test/infra/stack.test.ts reads them back from the synthesized template, for every kind of access,
+ * and compares them with this table.
  */
 export const dynamoDbActionsOf: Readonly<Record<TableAccess, readonly string[]>> = {
   read,
