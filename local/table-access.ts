@@ -4,7 +4,8 @@
  * nothing, so a handler that reads or writes beyond its spec would pass every local test and fail in AWS. The
  * gateway runs each handler as its function ({@link asFunction}), and {@link guardTableAccess} refuses, as AWS
  * does, every DynamoDB request of that function that its spec does not allow: `AccessDeniedException`, which
- * the stores answer 503 like any refusal they may outlive (an operator fixes the grant, Stripe retries).
+ * the stores raise as `store_unavailable` like any refusal they may outlive (an operator fixes the grant, Stripe
+ * retries): a 503, or, on the callback and the onboarding return, the failure redirect's `service_unavailable`.
  * Requests made outside a handler (tests reading the tables, the setup) are not checked.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
