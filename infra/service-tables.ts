@@ -1,6 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { TableAccess } from '../shared/routes';
 import { type TableName, tableDefinitions } from '../shared/tables';
 
 /** Props of {@link ServiceTables}. */
@@ -12,6 +14,31 @@ export interface ServiceTablesProps {
 /** `login-link` → `LoginLink`: construct ids (and so logical ids) from the names in shared/. */
 export const pascalCase = (name: string): string =>
   name.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase());
+
+/**
+ * Grants `grantee` what `access` allows on `table`, and nothing else (least privilege: a function's spec,
+ * `FunctionSpec.tables` in shared/routes.ts). The local gateway allows the same actions (local/table-access.ts);
+ * test/infra/stack.test.ts compares the two for every kind of access.
+ */
+export const grantTableAccess = (table: TableV2, grantee: IGrantable, access: TableAccess): void => {
+  switch (access) {
+    case 'read':
+      table.grantReadData(grantee);
+      return;
+    case 'write':
+      table.grantWriteData(grantee);
+      return;
+    case 'readWrite':
+      table.grantReadWriteData(grantee);
+      return;
+    case 'put':
+      table.grant(grantee, 'dynamodb:PutItem');
+      return;
+    case 'update':
+      table.grant(grantee, 'dynamodb:UpdateItem');
+      return;
+  }
+};
 
 /**
  * The DynamoDB tables of shared/tables.ts, created in a loop so the deployed keys, indexes and TTL

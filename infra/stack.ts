@@ -13,6 +13,7 @@ import {
   functionSpecs,
   type Route,
   routes,
+  type TableAccess,
   webhookPath,
 } from '../shared/routes';
 import { type TableName, tableDefinitions } from '../shared/tables';
@@ -22,7 +23,7 @@ import { serviceDashboard } from './dashboard';
 import { Monitoring } from './monitoring';
 import { acknowledgeNagFindings } from './nag';
 import { ServiceFunction } from './service-function';
-import { pascalCase, ServiceTables } from './service-tables';
+import { grantTableAccess, pascalCase, ServiceTables } from './service-tables';
 import { stripeSecret } from './stripe-secret';
 
 /** Props of {@link ConnectOnboardingStack}: the service settings (all optional) plus the usual stack props. */
@@ -123,12 +124,8 @@ export class ConnectOnboardingStack extends Stack {
     for (const spec of Object.values(functionSpecs)) {
       const service = new ServiceFunction(this, pascalCase(spec.name), { spec, environment: environmentOf(spec) });
       // Least privilege: exactly what the spec declares, nothing else.
-      for (const [table, access] of Object.entries(spec.tables) as [TableName, FunctionSpec['tables'][TableName]][]) {
-        if (access === 'read') tables[table].grantReadData(service.function);
-        if (access === 'write') tables[table].grantWriteData(service.function);
-        if (access === 'readWrite') tables[table].grantReadWriteData(service.function);
-        if (access === 'put') tables[table].grant(service.function, 'dynamodb:PutItem');
-        if (access === 'update') tables[table].grant(service.function, 'dynamodb:UpdateItem');
+      for (const [table, access] of Object.entries(spec.tables) as [TableName, TableAccess][]) {
+        grantTableAccess(tables[table], service.function, access);
       }
       if (spec.readsSecret) secret.grantRead(service.function);
       if (spec.publishesNotices && noticeBus) noticeBus.grantPutEventsTo(service.function);

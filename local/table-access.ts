@@ -4,7 +4,8 @@
  * nothing, so a handler that reads or writes beyond its spec would pass every local test and fail in AWS. The
  * gateway runs each handler as its function ({@link asFunction}), and {@link guardTableAccess} refuses, as AWS
  * does, every DynamoDB request of that function that its spec does not allow: `AccessDeniedException`, which
- * the stores answer 503 like any refusal they may outlive (an operator fixes the grant, Stripe retries).
+ * the stores raise as `store_unavailable` like any refusal they may outlive (an operator fixes the grant, Stripe
+ * retries): a 503, or, on the callback and the onboarding return, the failure redirect's `service_unavailable`.
  * Requests made outside a handler (tests reading the tables, the setup) are not checked.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -26,9 +27,10 @@ const read = [
 const write = ['BatchWriteItem', 'DeleteItem', 'DescribeTable', 'PutItem', 'UpdateItem'];
 
 /**
- * The DynamoDB actions each table access grants, as the stack's grants give them (`grantReadData`,
- * `grantWriteData`, `grantReadWriteData`, one action for `put` and `update`); test/infra/stack.test.ts reads them
- * back from the synthesized template and compares them with this table.
+ * The DynamoDB actions each table access grants, as the stack's grants give them (`grantTableAccess` in
+ * infra/service-tables.ts: `grantReadData`, `grantWriteData`, `grantReadWriteData`, one action for `put` and
+ * `update`); test/infra/stack.test.ts reads them back from the synthesized template, for every kind of access,
+ * and compares them with this table.
  */
 export const dynamoDbActionsOf: Readonly<Record<TableAccess, readonly string[]>> = {
   read,

@@ -747,7 +747,8 @@ describe('an onboarding link opened in another browser (flow-start account linki
   // with the account's details submitted) would close this path, at a cost the product has to accept: an owner
   // who copies the Stripe link to a phone or another browser and finishes there could no longer confirm from
   // the browser they started in, and Mallory could still try to poll her return URL between the victim's
-  // submit and the victim's redirect. Until that is decided this test is expected to fail.
+  // submit and the victim's redirect. Until that is decided the second test below is expected to fail; the first
+  // pins, step by step, what happens today.
   it('today hands Mallory the confirmation of an account a victim filled in through the Stripe link she lifted (the gap the next test pins)', async () => {
     const steps = await liftedLinkFilledInByAVictim('lifting_mallory_today');
 
