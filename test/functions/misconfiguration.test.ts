@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
-import { stateCookieName } from '../../shared/http/cookies';
+import { browserCookieName, stateCookieName } from '../../shared/http/cookies';
 import { useLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
 
@@ -47,7 +47,7 @@ describe('a misconfigured deployment', () => {
       for (const attempt of [1, 2]) {
         const response = await fetch(`${stack.gatewayUrl}${path}`, {
           redirect: 'manual',
-          headers: { cookie: `__Host-connect_browser=${'I'.repeat(43)}` },
+          headers: { cookie: `${browserCookieName}=${'I'.repeat(43)}` },
         });
         const page = await response.text();
 
