@@ -96,8 +96,13 @@ export const deniedAccess = (name: FunctionName, requested: readonly RequestedAc
 
 const guardName = 'localTableAccess';
 
+/** The middleware stacks that hold the guard already (a document client shares its client's). */
+const guarded = new WeakSet<object>();
+
 /** Holds `client`'s requests made inside {@link asFunction} to that function's spec; installing it twice is once. */
 export const guardTableAccess = (client: DynamoDBDocumentClient): void => {
+  if (guarded.has(client.middlewareStack)) return;
+  guarded.add(client.middlewareStack);
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = running.getStore();
