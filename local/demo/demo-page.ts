@@ -71,7 +71,7 @@ const accountRow = (account: DemoAccount, input: DemoPageInput): string => {
   const status = account.status === 'connected' ? 'connected' : 'deauthorized';
   return `<tr data-account="${escapeHtml(account.accountId)}"><td><code>${escapeHtml(account.accountId)}</code></td><td>${escapeHtml(account.type)}</td>
 <td><span class="status ${status}" data-field="status">${escapeHtml(account.status)}</span></td><td data-field="onboarding">${onboardingProgress(account)}</td><td>${yesNo(account.chargesEnabled)} / ${yesNo(account.payoutsEnabled)}</td>
-<td class="nowrap">${escapeHtml(account.connectedAt?.slice(0, 16).replace('T', ' ') ?? '—')}</td><td class="nowrap">${actions(account, input)}</td></tr>`;
+<td class="nowrap">${escapeHtml(account.connectedAt?.slice(0, 16).replace('T', ' ') ?? '—')}</td><td class="actions">${actions(account, input)}</td></tr>`;
 };
 
 const accountsSection = (input: DemoPageInput): string => {

@@ -10,7 +10,7 @@ const style = `
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#f6f9fc;color:#1a1f36;margin:0}
 header{background:#1a1f36;color:#fff;padding:.9rem 2rem;display:flex;justify-content:space-between;align-items:center}
 header strong{font-size:1.05rem}header span{color:#c1c9d2;font-size:.9rem}
-main{max-width:58rem;margin:1.5rem auto;padding:0 1rem}
+main{max-width:64rem;margin:1.5rem auto;padding:0 1rem}
 section{background:#fff;border-radius:8px;padding:1.4rem 1.6rem;margin-bottom:1.4rem;box-shadow:0 2px 8px rgba(50,50,93,.12)}
 h1{font-size:1.35rem;margin:0 0 .8rem}h2{font-size:1.1rem;margin:0 0 .8rem}
 p{line-height:1.5}a{color:#635bff}code{background:#f0f3f7;padding:.1rem .35rem;border-radius:4px;white-space:nowrap}
@@ -23,6 +23,7 @@ button.danger{background:#fff;color:#df1b41;border-color:#df1b41}
 table{width:100%;border-collapse:collapse;font-size:.9rem}
 th,td{text-align:left;padding:.55rem .4rem;border-bottom:1px solid #e3e8ee;vertical-align:middle}
 th{color:#697386;font-weight:600}.nowrap{white-space:nowrap}
+.actions .button,.actions button{white-space:nowrap;margin:.15rem 0}
 form{margin:0;display:inline}
 .status{display:inline-block;border-radius:10px;padding:.05rem .55rem;font-size:.8rem;font-weight:600}
 .status.connected{background:#d7f7c2;color:#05690d}.status.deauthorized{background:#e3e8ee;color:#4f566b}
