@@ -10,20 +10,16 @@ import { launchDebianChromium } from './chromium';
 const base = process.argv[2] ?? 'http://localhost:3000';
 const outDir = 'docs/screenshots';
 
-const connect = async (page: Page, type: 'standard' | 'express', screenshot?: string): Promise<void> => {
+/**
+ * From the demo page, the button `start` leads to a page of the emulator, pictured in `screenshot`; its button
+ * `finish` brings the browser back to the success page.
+ */
+const throughStripe = async (page: Page, start: string, finish: string, screenshot: string): Promise<void> => {
   await page.goto(`${base}/`);
-  await page.click(`#connect-${type}`);
-  await page.locator('#authorize').waitFor();
-  if (screenshot) await page.screenshot({ path: screenshot });
-  await Promise.all([page.waitForURL('**/local/connected?**'), page.click('#authorize')]);
-};
-
-const onboard = async (page: Page, type: 'standard' | 'express', screenshot?: string): Promise<void> => {
-  await page.goto(`${base}/`);
-  await page.click(`#onboard-${type}`);
-  await page.locator('#submit').waitFor();
-  if (screenshot) await page.screenshot({ path: screenshot });
-  await Promise.all([page.waitForURL('**/local/connected?**'), page.click('#submit')]);
+  await page.click(start);
+  await page.locator(finish).waitFor();
+  await page.screenshot({ path: screenshot });
+  await Promise.all([page.waitForURL('**/local/connected?**'), page.click(finish)]);
 };
 
 const main = async (): Promise<void> => {
@@ -32,8 +28,9 @@ const main = async (): Promise<void> => {
   try {
     const page = await (await browser.newContext({ viewport: { width: 1100, height: 700 } })).newPage();
     page.setDefaultTimeout(10_000);
-    await onboard(page, 'express', `${outDir}/onboarding.png`);
-    await connect(page, 'standard', `${outDir}/authorize.png`);
+    // An Express account onboarded on the hosted page, then a Standard one connected through OAuth.
+    await throughStripe(page, '#onboard-express', '#submit', `${outDir}/onboarding.png`);
+    await throughStripe(page, '#connect-standard', '#authorize', `${outDir}/authorize.png`);
     await page.goto(`${base}/`);
     await page.locator('#accounts').waitFor();
     await page.screenshot({ path: `${outDir}/demo.png`, fullPage: true });
