@@ -4,13 +4,11 @@ import type { BuiltBundle } from './build';
 import type { ColdPair } from './cold';
 import { type CostLine, type CostModel, coldStartShare, onboardingRequests } from './cost';
 import type { LatencyRun } from './latency';
-import type { RoundTrips } from './round-trips';
 import type { SourceMapCost } from './source-maps';
 import { formatMs, ratio } from './stats';
-import type { TargetLine } from './targets';
-import type { ThroughputSummary } from './throughput';
+import type { Measured, TargetLine } from './targets';
 
-export interface BenchResults {
+export interface BenchResults extends Measured {
   readonly generatedAt: string;
   readonly machine: {
     node: string;
@@ -33,12 +31,9 @@ export interface BenchResults {
     concurrency: readonly number[];
   };
   readonly bundles: Readonly<Record<FunctionName, { ours: BuiltBundle; floor: BuiltBundle }>>;
-  readonly cold: Readonly<Partial<Record<FunctionName, ColdPair>>>;
   /** The same bundles started with NODE_OPTIONS=--enable-source-maps, and what a first logged error pays instead. */
   readonly sourceMaps: Readonly<Partial<Record<FunctionName, SourceMapCost>>>;
   readonly latency: Readonly<Record<string, { function: FunctionName; inProcess: LatencyRun; gateway: LatencyRun }>>;
-  readonly roundTrips: Readonly<Record<string, RoundTrips>>;
-  readonly throughput: readonly ThroughputSummary[];
   /** The Express peer: its bundle, and its cold start with each function's first request (`ours` side) against that floor. */
   readonly peer: { readonly bundle: BuiltBundle; readonly cold: Readonly<Partial<Record<FunctionName, ColdPair>>> };
   readonly targets: readonly TargetLine[];

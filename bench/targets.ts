@@ -2,9 +2,11 @@
  * The service's performance targets as pass/fail lines. Reported, never enforced: a missed
  * target is explained in docs/performance.md, not hidden by a red build.
  */
-import { functionNames } from '../shared/routes';
-import type { BenchResults } from './report';
+import { type FunctionName, functionNames } from '../shared/routes';
+import type { ColdPair } from './cold';
+import type { RoundTrips } from './round-trips';
 import { medianConfidence } from './stats';
+import type { ThroughputSummary } from './throughput';
 
 export interface TargetLine {
   readonly target: string;
@@ -16,7 +18,12 @@ export interface TargetLine {
 export const maxColdRatio = 1.1;
 export const minThroughputShare = 0.5;
 
-type Measured = Pick<BenchResults, 'cold' | 'roundTrips' | 'throughput'>;
+/** The measurements the targets judge: part of a run's results (bench/report.ts, `BenchResults`). */
+export interface Measured {
+  readonly cold: Readonly<Partial<Record<FunctionName, ColdPair>>>;
+  readonly roundTrips: Readonly<Record<string, RoundTrips>>;
+  readonly throughput: readonly ThroughputSummary[];
+}
 
 const roundTripLine = (
   results: Measured,

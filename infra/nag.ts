@@ -5,11 +5,14 @@
  * findings with details (IAM4, IAM5) to that exact detail.
  */
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import type { HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { callbackPath, functionSpecs, type Route } from '../shared/routes';
+import { callbackPath, type FunctionName, functionSpecs, type Route } from '../shared/routes';
 import { type TableName, tableDefinitions } from '../shared/tables';
-import type { ConnectOnboardingStack } from './stack';
+import type { ServiceFunction } from './service-function';
 
 /** Registers the AwsSolutions pack on the app (infra/app.ts; test/infra/nag.test.ts runs it directly). */
 export const applyNagChecks = (scope: IConstruct): AwsSolutionsChecks => {
@@ -37,8 +40,16 @@ const whyNoAuthorizer = (route: Route): string => {
 const logicalIdOf = (construct: IConstruct): string =>
   Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 
+/** What of the stack ({@link acknowledgeNagFindings}'s caller) has findings to acknowledge. */
+export interface NagReviewed {
+  readonly apiRoutes: readonly { readonly route: Route; readonly httpRoute: HttpRoute }[];
+  readonly functions: Readonly<Record<FunctionName, ServiceFunction>>;
+  readonly tables: Readonly<Record<TableName, TableV2>>;
+  readonly secret: ISecret;
+}
+
 /** Attaches every accepted finding to its resource; called once by the stack. */
-export const acknowledgeNagFindings = (stack: ConnectOnboardingStack): void => {
+export const acknowledgeNagFindings = (stack: NagReviewed): void => {
   for (const { route, httpRoute } of stack.apiRoutes) {
     Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: whyNoAuthorizer(route) });
   }
