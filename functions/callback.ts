@@ -7,6 +7,7 @@ import { serviceConfig, tableName } from '../shared/config';
 import { soleRouteHandler } from '../shared/http/handler';
 import { callbackCookies, completeConnection } from '../shared/oauth/complete-connection';
 import { createObservability } from '../shared/observability/observability';
+import { oauthClientId } from '../shared/secrets';
 import {
   accountsRepoOf,
   getAccountRecord,
@@ -35,7 +36,7 @@ const serve = async (event: APIGatewayProxyEventV2, lambda: Context) =>
         setCapabilitiesMissing: setAccountCapabilitiesMissing,
       }),
       stripe: platformStripe(lambda),
-      clientId: async () => (await platformSecrets().get()).clientId,
+      clientId: async () => oauthClientId(await platformSecrets().get()),
       notices: accountNotices(logger),
       logger,
       metrics,

@@ -30,6 +30,8 @@ const main = async (): Promise<void> => {
   const listen = stripeListenCommand(gatewayUrl);
   const mode = stripeModeFrom(process.argv.slice(2), process.env);
   if (mode.stripe === 'test') {
+    // Not the emulator's made-up client id: without one of the platform's, the OAuth routes say it is missing.
+    process.env.STRIPE_CLIENT_ID = mode.clientId ?? '';
     process.env.STRIPE_WEBHOOK_SECRETS =
       mode.webhookSecrets ?? (await askForWebhookSecret(process.stdin, process.stdout, listen));
   }
@@ -61,6 +63,7 @@ const main = async (): Promise<void> => {
     environment.PLATFORM_TOKEN_SECRET ?? '',
     maxTokenLifetimeSeconds,
   );
+  const withOAuth = mode.stripe === 'emulator' || mode.clientId !== undefined;
   process.stdout.write(
     [
       '',
@@ -68,7 +71,7 @@ const main = async (): Promise<void> => {
       `  gateway         ${gatewayUrl}  (demo platform page: ${gatewayUrl}/)`,
       emulator
         ? `  stripe emulator ${emulator.url}`
-        : '  stripe          api.stripe.com, TEST MODE, with your STRIPE_SECRET_KEY and STRIPE_CLIENT_ID',
+        : `  stripe          api.stripe.com, TEST MODE, with your STRIPE_SECRET_KEY${withOAuth ? ' and STRIPE_CLIENT_ID' : ''}`,
       `  dynamodb        ${dynamoDb.endpoint}  (${dynamoDb.engine}${inMemory ? ', in memory' : ', data in .data/dynamodb'})`,
       '',
       ...(emulator
@@ -82,13 +85,16 @@ const main = async (): Promise<void> => {
         : [
             'real Stripe, test mode:',
             `  events:   keep \`${listen}\` running`,
-            `  redirect: register ${gatewayUrl}${callbackPath} in the test-mode Dashboard (Connect → Onboarding options → OAuth)`,
+            withOAuth
+              ? `  redirect: register ${gatewayUrl}${callbackPath} in the test-mode Dashboard (Connect → Onboarding options → OAuth)`
+              : '  oauth:    off without STRIPE_CLIENT_ID (its routes answer 503 configuration_error); onboarding works',
           ]),
       '',
       'try it:',
       `  open ${gatewayUrl}/   the demo platform: Connect buttons, your accounts, Express dashboard, Disconnect`,
       '',
       `or by hand (a platform token for ${defaultDemoUser}, valid ${maxTokenLifetimeSeconds / 60} minutes):`,
+      `  open ${gatewayUrl}/connect/onboard?type=express&ticket=${ticket}`,
       `  open ${gatewayUrl}/connect/authorize?type=standard&ticket=${ticket}`,
       `  curl -H "Authorization: Bearer ${ticket}" ${gatewayUrl}/accounts`,
       '',

@@ -12,7 +12,8 @@ export type StripeMode =
   | {
       readonly stripe: 'test';
       readonly secretKey: string;
-      readonly clientId: string;
+      /** Undefined without STRIPE_CLIENT_ID: a platform without Connect OAuth onboards through Account Links only. */
+      readonly clientId: string | undefined;
       /** From STRIPE_WEBHOOK_SECRETS; undefined when `npm start` must ask for the `stripe listen` secret. */
       readonly webhookSecrets: string | undefined;
     };
@@ -55,9 +56,9 @@ export const stripeModeFrom = (
   if (!isTestKey(secretKey)) {
     throw new StripeModeError(`STRIPE_SECRET_KEY is not a test-mode secret key (sk_test_… or rk_test_…): ${keyHelp}`);
   }
-  const clientId = env.STRIPE_CLIENT_ID?.trim() ?? '';
-  if (!isClientId(clientId)) {
-    throw new StripeModeError(`--stripe=test needs STRIPE_CLIENT_ID=ca_…: ${clientIdHelp}`);
+  const clientId = env.STRIPE_CLIENT_ID?.trim() || undefined;
+  if (clientId !== undefined && !isClientId(clientId)) {
+    throw new StripeModeError(`STRIPE_CLIENT_ID is not a client id (ca_…): ${clientIdHelp}`);
   }
   const webhookSecrets = env.STRIPE_WEBHOOK_SECRETS?.trim() || undefined;
   if (webhookSecrets !== undefined && !isWebhookSecretList(webhookSecrets)) {

@@ -299,7 +299,7 @@ export const stripeSetup = async (
   }
   if (!options.clientId && String(secret.clientId ?? '').includes(secretPlaceholder)) {
     print(
-      'note: clientId is still the placeholder: pass --client-id ca_... (Dashboard → Settings → Connect → Onboarding options → OAuth)',
+      'note: clientId is still the placeholder, so Connect OAuth answers 503 until you pass --client-id ca_... (Dashboard → Settings → Connect → Onboarding options → OAuth); onboarding through /connect/onboard needs none',
     );
   }
   print('');

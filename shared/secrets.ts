@@ -9,7 +9,11 @@ import { isClientId, isSecretKey, isWebhookSecret, webhookSecretList } from './s
 
 export interface PlatformSecrets {
   readonly secretKey: string;
-  readonly clientId: string;
+  /**
+   * Connect OAuth's client ID (`ca_…`); undefined on a platform that onboards only through Account Links,
+   * which never needs one. The OAuth routes ask for it with {@link oauthClientId}.
+   */
+  readonly clientId: string | undefined;
   /** Several during a rotation: a signature by any of them is accepted. */
   readonly webhookSecrets: readonly string[];
   readonly platformTokenSecret: string;
@@ -36,9 +40,16 @@ const requireString = (
 /** What the stack writes into a new secret until an operator sets the real Stripe values. */
 export const secretPlaceholder = 'REPLACE_ME';
 
-/** Validates the secret's fields, naming the first one that is missing, malformed or still a placeholder. */
+/** Whether the secret leaves `clientId` unset: absent, empty, or the stack's placeholder. */
+const isClientIdUnset = (value: unknown): boolean =>
+  value === undefined || value === null || String(value).trim() === '' || String(value).includes(secretPlaceholder);
+
+/**
+ * Validates the secret's fields, naming the first one that is missing, malformed or still a placeholder.
+ * `clientId` may be left unset (see {@link PlatformSecrets.clientId}); one that is set must be well formed.
+ */
 export const parsePlatformSecrets = (raw: Record<string, unknown>): PlatformSecrets => {
-  for (const field of ['secretKey', 'clientId', 'webhookSecrets'] as const) {
+  for (const field of ['secretKey', 'webhookSecrets'] as const) {
     if (String(raw[field] ?? '').includes(secretPlaceholder)) {
       throw misconfigured(
         field,
@@ -55,10 +66,24 @@ export const parsePlatformSecrets = (raw: Record<string, unknown>): PlatformSecr
   if (platformTokenSecret.length < 32) throw misconfigured('platformTokenSecret', 'is shorter than 32 characters');
   return {
     secretKey: requireString(raw, 'secretKey', isSecretKey),
-    clientId: requireString(raw, 'clientId', isClientId),
+    clientId: isClientIdUnset(raw.clientId) ? undefined : requireString(raw, 'clientId', isClientId),
     webhookSecrets,
     platformTokenSecret,
   };
+};
+
+/**
+ * The client ID, for the routes of Connect OAuth: a deployment whose secret leaves it unset answers them
+ * with a configuration error that says so (and onboards through Account Links all the same).
+ */
+export const oauthClientId = ({ clientId }: Pick<PlatformSecrets, 'clientId'>): string => {
+  if (clientId === undefined) {
+    throw misconfigured(
+      'clientId',
+      `is not set, and Connect OAuth needs the platform client ID (ca_…); onboarding through /connect/onboard does not`,
+    );
+  }
+  return clientId;
 };
 
 /** Local runs: the same fields from STRIPE_SECRET_KEY, STRIPE_CLIENT_ID, STRIPE_WEBHOOK_SECRETS, PLATFORM_TOKEN_SECRET. */

@@ -9,6 +9,7 @@ import { conflict } from '../errors';
 import type { ServiceMetrics } from '../metrics';
 import type { NoticePublisher } from '../notifications/account-notices';
 import { createdAccountCannotBeDisconnected } from '../onboarding/created-account-deauthorize';
+import { oauthClientId } from '../secrets';
 import { type AccountRecord, type AccountsRepo, wasCreatedHere } from '../stores/accounts-repo';
 import type { StripeAccess } from '../stripe/client';
 import { classifyStripeError, stripeFailure } from '../stripe/errors';
@@ -20,7 +21,8 @@ export interface DeauthorizeContext {
   readonly accounts: Pick<AccountsRepo, 'get' | 'markDeauthorized'>;
   /** Its mode is the platform key's: a connection of the other mode cannot be ended with it. */
   readonly stripe: StripeAccess;
-  readonly clientId: string;
+  /** Unset on a deployment without Connect OAuth, which has no connection of its own to end. */
+  readonly clientId: string | undefined;
   readonly notices: NoticePublisher;
   readonly metrics: ServiceMetrics;
   readonly now: number;
@@ -65,6 +67,7 @@ export const deauthorizeAccount = async (record: AccountRecord, context: Deautho
   if (wasCreatedHere(record)) throw createdAccountCannotBeDisconnected(record.accountId);
   if (record.type === 'express') throw expressRefusal(record.accountId);
   if (record.status === 'deauthorized') return toAccountView(record);
+  const clientId = oauthClientId(context);
   const stripe = await context.stripe();
   if (record.livemode !== stripe.livemode) {
     const mode = (live: boolean) => (live ? 'live' : 'test');
@@ -75,7 +78,7 @@ export const deauthorizeAccount = async (record: AccountRecord, context: Deautho
   }
   try {
     await stripe.client.oauth.deauthorize(
-      { client_id: context.clientId, stripe_user_id: record.accountId },
+      { client_id: clientId, stripe_user_id: record.accountId },
       stripe.callOptions(),
     );
   } catch (error) {

@@ -4,7 +4,7 @@ import { type HttpResponse, redirectResponse } from '../http/responses';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../metrics';
 import { verifyPlatformToken } from '../platform-token';
-import type { PlatformSecrets } from '../secrets';
+import { oauthClientId, type PlatformSecrets } from '../secrets';
 import type { StatesRepo } from '../stores/states-repo';
 import { secondsMs, toIso, ttlAt } from '../time';
 import { parseAuthorizeRequest } from './authorize-request';
@@ -49,6 +49,7 @@ export const startAuthorization = async (
   context: StartAuthorizationContext,
 ): Promise<HttpResponse> => {
   const { config, secrets, states, logger, metrics, now } = context;
+  const clientId = oauthClientId(secrets);
   const request = parseAuthorizeRequest(rawQueryString, config.returnToOrigins);
   const { platformUserId } = await verifyPlatformToken(request.ticket, secrets.platformTokenSecret, now);
   const { state, binding } = mintState();
@@ -68,7 +69,7 @@ export const startAuthorization = async (
   metrics.count('ConnectStarted', { flow: request.flow });
   const location = buildAuthorizeUrl({
     connectBase: config.stripeApiBase ?? stripeConnectBase,
-    clientId: secrets.clientId,
+    clientId,
     state,
     redirectUri: config.callbackUrl,
     request,

@@ -17,10 +17,12 @@ import { accountStateFrom } from '../../shared/webhooks/account-change';
 import { useLocalStack } from '../support/local-stack';
 import {
   accountOfLink,
+  answerHostedPage,
   apiError,
   callApi,
   confirmAccount,
   type FinishedFlow,
+  finishOnboarding,
   storedAccount,
   stripeCalls,
   viewOf,
@@ -37,21 +39,6 @@ const start = async (user: string, type: Flow, browser = new TestBrowser()) =>
 const createCalls = () => stripeCalls(stack, 'POST', '/v1/accounts');
 const linkCalls = () => stripeCalls(stack, 'POST', '/v1/account_links');
 
-/** Opens the hosted page and answers it ("Agree and submit" or "Save for later"); returns Stripe's redirect. */
-const answerHostedPage = async (link: URL, decision: 'submit' | 'later'): Promise<URL> => {
-  const page = await fetch(link, { redirect: 'manual' });
-  expect(page.status).toBe(200);
-  const session = /name="session" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  const answered = await fetch(`${stack.emulator.url}/setup/decision`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ session, decision, business_name: 'Jo Crafts' }).toString(),
-  });
-  return locationOf(answered);
-};
-
-/** The user connects `accountId` through the Standard OAuth flow (Stripe shows the account it already has). */
 /** The user connects an existing account through Standard OAuth; answers the confirmation the success redirect carries. */
 const connectThroughOAuth = async (user: string, accountId: string): Promise<string> => {
   const browser = new TestBrowser();
@@ -64,14 +51,9 @@ const connectThroughOAuth = async (user: string, accountId: string): Promise<str
 
 /** Start → hosted page → submit → our return: what the success redirect carries. */
 const onboard = async (user: string, type: Flow): Promise<FinishedFlow> => {
-  const browser = new TestBrowser();
-  const link = locationOf(await start(user, type, browser));
-  const returned = locationOf(await browser.get((await answerHostedPage(link, 'submit')).href));
-  const accountId = returned.searchParams.get('account') ?? '';
-  const confirmation = returned.searchParams.get('confirmation') ?? '';
-  expect(accountId).toBe(accountOfLink(link));
-  expect(confirmation).toMatch(/^[A-Za-z0-9_-]{22}$/);
-  return { accountId, confirmation };
+  const finished = await finishOnboarding(stack, type, user);
+  expect(finished.confirmation).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  return finished;
 };
 
 /** Onboarded and confirmed by the platform's backend, as a platform does on its success page. */
@@ -526,7 +508,7 @@ describe('the hosted onboarding and its return', () => {
     const browser = new TestBrowser();
     const link = locationOf(await start('raced_return', 'express', browser));
     const accountId = accountOfLink(link);
-    const backFromStripe = await answerHostedPage(link, 'submit');
+    const backFromStripe = await answerHostedPage(stack, link, 'submit');
     // An account.updated from a second after the return's read, stored before the return writes.
     const newer = {
       details_submitted: true,
@@ -556,7 +538,7 @@ describe('the hosted onboarding and its return', () => {
     const browser = new TestBrowser();
     const link = locationOf(await start('later_owner', 'standard', browser));
 
-    const returned = locationOf(await browser.get((await answerHostedPage(link, 'later')).href));
+    const returned = locationOf(await browser.get((await answerHostedPage(stack, link, 'later')).href));
 
     expect(Object.fromEntries(returned.searchParams)).toEqual({
       error: 'onboarding_incomplete',
@@ -578,7 +560,7 @@ describe('the hosted onboarding and its return', () => {
     expect(accountOfLink(fresh)).toBe(accountOfLink(link));
     expect(fresh.href).not.toBe(link.href);
     expect(createCalls()).toBe(creates);
-    const returned = locationOf(await browser.get((await answerHostedPage(fresh, 'submit')).href));
+    const returned = locationOf(await browser.get((await answerHostedPage(stack, fresh, 'submit')).href));
     expect(returned.searchParams.get('account')).toBe(accountOfLink(link));
   });
 
@@ -628,10 +610,10 @@ const liftedLinkFilledInByAVictim = async (user: string) => {
   const mallory = new TestBrowser();
   const first = locationOf(await start(user, 'express', mallory));
   const accountId = accountOfLink(first);
-  const herReturnUrl = await answerHostedPage(first, 'later');
+  const herReturnUrl = await answerHostedPage(stack, first, 'later');
   const herFirstReturn = locationOf(await mallory.get(herReturnUrl.href));
   const lifted = locationOf(await start(user, 'express', mallory));
-  const victimsReturnUrl = await answerHostedPage(lifted, 'submit');
+  const victimsReturnUrl = await answerHostedPage(stack, lifted, 'submit');
   const victimsLanding = locationOf(await new TestBrowser().get(victimsReturnUrl.href));
   const hers = locationOf(await mallory.get(herReturnUrl.href));
   return {
@@ -648,7 +630,7 @@ describe('an onboarding link opened in another browser (flow-start account linki
     const mallory = new TestBrowser();
     const link = locationOf(await start('mallory_onboarding', 'express', mallory));
     // Mallory leaves the hosted page; Stripe's redirect carries her resume value, good for a day.
-    const returnUrl = await answerHostedPage(link, 'later');
+    const returnUrl = await answerHostedPage(stack, link, 'later');
     const refreshUrl = `${stack.gatewayUrl}/connect/onboard/refresh?resume=${returnUrl.searchParams.get('resume')}`;
     const links = linkCalls();
 
@@ -668,7 +650,7 @@ describe('an onboarding link opened in another browser (flow-start account linki
     // The victim opens a start link made with Mallory's ticket, fills in their details and comes back.
     const link = locationOf(await start('mallory_start', 'express', victim));
     const victims = accountOfLink(link);
-    const returned = locationOf(await victim.get((await answerHostedPage(link, 'submit')).href));
+    const returned = locationOf(await victim.get((await answerHostedPage(stack, link, 'submit')).href));
 
     expect(victims).not.toBe(hers);
     expect(returned.searchParams.get('account')).toBe(victims);
@@ -689,7 +671,7 @@ describe('an onboarding link opened in another browser (flow-start account linki
     const victim = new TestBrowser();
     const link = locationOf(await start('slot_mallory', 'standard', victim));
     const victims = accountOfLink(link);
-    await victim.get((await answerHostedPage(link, 'submit')).href);
+    await victim.get((await answerHostedPage(stack, link, 'submit')).href);
     // Mallory connects her own pending created account through OAuth: it stops being a created account.
     await connectThroughOAuth('slot_mallory', hers);
 
@@ -705,7 +687,7 @@ describe('an onboarding link opened in another browser (flow-start account linki
     const first = accountOfLink(locationOf(await start('slot_owner', 'standard', laptop)));
     const phone = new TestBrowser();
     const link = locationOf(await start('slot_owner', 'standard', phone));
-    const finished = locationOf(await phone.get((await answerHostedPage(link, 'submit')).href));
+    const finished = locationOf(await phone.get((await answerHostedPage(stack, link, 'submit')).href));
     const second = accountOfLink(link);
     expect(
       (
@@ -725,7 +707,7 @@ describe('an onboarding link opened in another browser (flow-start account linki
   it("hands no confirmation to another browser replaying the owner's return URL, and leaves the owner's value good", async () => {
     const owner = new TestBrowser();
     const link = locationOf(await start('replayed_owner', 'express', owner));
-    const returnUrl = await answerHostedPage(link, 'submit');
+    const returnUrl = await answerHostedPage(stack, link, 'submit');
     const ownersReturn = locationOf(await owner.get(returnUrl.href));
     const confirmation = ownersReturn.searchParams.get('confirmation') ?? '';
     const accountId = accountOfLink(link);
@@ -817,14 +799,14 @@ describe('clicks racing to the same account (the accounts store on DynamoDB Loca
     expect(victimsAccount).not.toBe(hersAccount);
     // The victim fills in their details and comes back: their own browser is handed a value, which their own
     // platform session cannot use (the account is Mallory's user's).
-    const victimsReturnUrl = await answerHostedPage(locationOf(victimsStart), 'submit');
+    const victimsReturnUrl = await answerHostedPage(stack, locationOf(victimsStart), 'submit');
     expect(locationOf(await victim.get(victimsReturnUrl.href)).searchParams.get('confirmation')).toMatch(
       /^[A-Za-z0-9_-]{22}$/,
     );
 
     // Mallory's own account is unfinished, the victim's return URL is not her browser's, and her next click goes
     // on with her own account.
-    const herReturnUrl = await answerHostedPage(locationOf(hersStart), 'later');
+    const herReturnUrl = await answerHostedPage(stack, locationOf(hersStart), 'later');
     expect(locationOf(await mallory.get(herReturnUrl.href)).searchParams.get('error')).toBe('onboarding_incomplete');
     expect(Object.fromEntries(locationOf(await mallory.get(victimsReturnUrl.href)).searchParams)).toEqual({
       error: 'session_mismatch',

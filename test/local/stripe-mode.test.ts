@@ -23,6 +23,18 @@ describe('npm start --stripe', () => {
     });
   });
 
+  it('takes real Stripe without a client ID, for a platform that onboards only through Account Links', () => {
+    expect(stripeModeFrom(['--stripe=test'], { STRIPE_SECRET_KEY: 'sk_test_51abc' })).toEqual({
+      stripe: 'test',
+      secretKey: 'sk_test_51abc',
+      clientId: undefined,
+      webhookSecrets: undefined,
+    });
+    expect(
+      stripeModeFrom(['--stripe=test'], { STRIPE_SECRET_KEY: 'sk_test_51abc', STRIPE_CLIENT_ID: ' ' }),
+    ).toMatchObject({ clientId: undefined });
+  });
+
   it('refuses live keys, missing keys and values that are not what they claim', () => {
     const refusal = (env: Record<string, string>, argv = ['--stripe=test']) => {
       try {
@@ -42,7 +54,9 @@ describe('npm start --stripe', () => {
     expect(refusal({ ...keys, STRIPE_SECRET_KEY: 'pk_test_abc' })).toMatch(
       /^STRIPE_SECRET_KEY is not a test-mode secret key/,
     );
-    expect(refusal({ STRIPE_SECRET_KEY: 'sk_test_abc' })).toMatch(/^--stripe=test needs STRIPE_CLIENT_ID=ca_…/);
+    expect(refusal({ STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_CLIENT_ID: 'acct_abc' })).toMatch(
+      /^STRIPE_CLIENT_ID is not a client id \(ca_…\)/,
+    );
     expect(refusal({ ...keys, STRIPE_WEBHOOK_SECRETS: 'secret' })).toBe(
       'STRIPE_WEBHOOK_SECRETS is not a whsec_… secret (the one `stripe listen` prints)',
     );

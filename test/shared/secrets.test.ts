@@ -1,7 +1,7 @@
 import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { formatLogLine } from '../../shared/observability/log-line';
-import { parsePlatformSecrets, secretsManagerSecrets } from '../../shared/secrets';
+import { oauthClientId, parsePlatformSecrets, secretsManagerSecrets } from '../../shared/secrets';
 
 const valid = {
   secretKey: 'sk_test_123',
@@ -37,10 +37,6 @@ describe('parsePlatformSecrets', () => {
     [{ ...valid, clientId: 'acct_1' }, 'secret field clientId has the wrong format'],
     [{ ...valid, webhookSecrets: '' }, 'secret field webhookSecrets is missing'],
     [
-      { ...valid, clientId: 'ca_REPLACE_ME' },
-      'secret field clientId is still the placeholder the stack created (REPLACE_ME): set the real value',
-    ],
-    [
       { ...valid, webhookSecrets: 'whsec_REPLACE_ME' },
       'secret field webhookSecrets is still the placeholder the stack created (REPLACE_ME): set the real value',
     ],
@@ -55,6 +51,32 @@ describe('parsePlatformSecrets', () => {
         message: `The service is misconfigured: ${problem}.`,
       }),
     );
+  });
+});
+
+describe('a secret without a client ID (a platform that onboards only through Account Links)', () => {
+  it.each([
+    ['left out', { ...valid, clientId: undefined }],
+    ['empty', { ...valid, clientId: ' ' }],
+    ["still the stack's placeholder", { ...valid, clientId: 'ca_REPLACE_ME' }],
+  ])('is a valid secret when the client ID is %s, with no client ID in it', (_how, raw) => {
+    expect(parsePlatformSecrets(raw)).toEqual({
+      ...valid,
+      clientId: undefined,
+      webhookSecrets: ['whsec_one', 'whsec_two'],
+    });
+  });
+
+  it('is refused by the routes of Connect OAuth, which name the missing client ID', () => {
+    expect(() => oauthClientId(parsePlatformSecrets({ ...valid, clientId: undefined }))).toThrowError(
+      expect.objectContaining({
+        code: 'configuration_error',
+        expose: true,
+        message:
+          'The service is misconfigured: secret field clientId is not set, and Connect OAuth needs the platform client ID (ca_…); onboarding through /connect/onboard does not.',
+      }),
+    );
+    expect(oauthClientId(parsePlatformSecrets(valid))).toBe('ca_123');
   });
 });
 

@@ -9,7 +9,7 @@ import { SignJWT } from 'jose';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import type { LocalStack } from './local-stack';
-import { locationOf, TestBrowser } from './test-browser';
+import { locationOf, openStartLink, TestBrowser } from './test-browser';
 
 /** What the success redirect of a finished flow carries. */
 export interface FinishedFlow {
@@ -37,6 +37,43 @@ export const finishFlow = async (
   if (!accountId?.startsWith('acct_') || !confirmation)
     throw new Error(`connecting failed: ${finished.headers.get('location')}`);
   await settled(stack, accountId);
+  return { accountId, confirmation };
+};
+
+/** Opens Stripe's hosted onboarding page (the emulator's) and answers it ("Agree and submit" or "Save for later"); returns Stripe's redirect. */
+export const answerHostedPage = async (stack: LocalStack, link: URL, decision: 'submit' | 'later'): Promise<URL> => {
+  const page = await fetch(link, { redirect: 'manual' });
+  if (page.status !== 200) throw new Error(`the hosted onboarding page answered ${page.status}`);
+  const session = /name="session" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const answered = await fetch(`${stack.emulator.url}/setup/decision`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ session, decision, business_name: 'Jo Crafts' }).toString(),
+  });
+  return locationOf(answered);
+};
+
+/**
+ * Runs `/connect/onboard` → Stripe's hosted page → submit → our return in `browser` with a ticket minted for
+ * `user`, and returns what the success redirect carries. The account is pending until confirmed.
+ */
+export const finishOnboarding = async (
+  stack: LocalStack,
+  type: 'standard' | 'express',
+  user: string,
+  browser = new TestBrowser(),
+): Promise<FinishedFlow> => {
+  const link = locationOf(
+    await openStartLink(
+      browser,
+      `${stack.gatewayUrl}/connect/onboard?type=${type}&ticket=${await stack.mintTicket(user)}`,
+    ),
+  );
+  const returned = locationOf(await browser.get((await answerHostedPage(stack, link, 'submit')).href));
+  const accountId = returned.searchParams.get('account');
+  const confirmation = returned.searchParams.get('confirmation');
+  if (accountId !== accountOfLink(link) || !confirmation) throw new Error(`onboarding failed: ${returned.href}`);
   return { accountId, confirmation };
 };
 
