@@ -56,7 +56,9 @@ export type { FinishedOnboarding, NewCreatedAccount };
 
 export type PutCreatedResult =
   | { readonly ok: true; readonly record: OnboardingAccount }
-  | { readonly ok: false; readonly reason: 'claimed' | 'slot_taken' };
+  | { readonly ok: false; readonly reason: 'claimed' }
+  /** `holder`: the user's record that holds the account, read consistently (the index behind `listCreated` may lag). */
+  | { readonly ok: false; readonly reason: 'slot_taken'; readonly holder: OnboardingAccount };
 
 export interface OnboardingStore {
   get(accountId: string): Promise<OnboardingAccount | undefined>;
@@ -120,7 +122,8 @@ export const onboardingStore = (repo: OnboardingAccountsRepo): OnboardingStore =
   listCreated: async (platformUserId, type) => (await repo.listCreated(platformUserId, type)).map(onboardingAccountOf),
   putCreated: async (account) => {
     const result = await repo.putCreated(account);
-    return result.ok ? { ok: true, record: onboardingAccountOf(result.record) } : result;
+    if (result.ok) return { ok: true, record: onboardingAccountOf(result.record) };
+    return result.reason === 'slot_taken' ? { ...result, holder: onboardingAccountOf(result.holder) } : result;
   },
   recordFinished: (owned, finished) => repo.recordFinished(owned, finished),
   recordState: (change, now) => repo.recordState(change, now),

@@ -202,11 +202,18 @@ interface Continued {
   readonly browser: BrowserBinding;
 }
 
+/** The accounts of `lists` by id, a later list's record replacing an earlier one's. */
+const mergedById = (...lists: readonly (readonly OnboardingAccount[])[]): OnboardingAccount[] => [
+  ...new Map(lists.flat().map((account) => [account.accountId, account])).values(),
+];
+
 /**
  * Creates the account at Stripe (the same one again for a repeat) and records it with this browser's binding to
  * it; one write. When the slot's key gives back an account the record does not give this browser (another
  * browser's click won a race to it, or an earlier account of the user's holds the slot), the next slot is used,
  * after the user's accounts are listed again: the other browser's account may have been the last start allowed.
+ * That list comes from an index DynamoDB updates a moment after each write, so the accounts found holding a
+ * slot (read consistently) are counted with it: a burst of clicks from many browsers stops at the limit.
  */
 const createAndRecord = async (
   platformUserId: string,
@@ -217,6 +224,7 @@ const createAndRecord = async (
   context: OnboardingContext,
 ): Promise<Continued> => {
   const first = nextOnboardingSlot(existing, type);
+  const holders: OnboardingAccount[] = [];
   for (let slot = first; ; slot += 1) {
     const accountId = await createAccountAtStripe(platformUserId, type, slot, stripe, context);
     const browser = bindingFor(context.secrets.platformTokenSecret, browserId, accountId);
@@ -245,7 +253,9 @@ const createAndRecord = async (
     );
     if (slot - first >= maxSlotSkips) throw cannotSetUpNow();
     if (stored.reason === 'slot_taken') {
-      const allowedAt = nextStartAllowedAt(await context.accounts.listCreated(platformUserId, type), type, context.now);
+      holders.push(stored.holder);
+      const listed = await context.accounts.listCreated(platformUserId, type);
+      const allowedAt = nextStartAllowedAt(mergedById(existing, listed, holders), type, context.now);
       if (allowedAt !== undefined) throw tooManyUnfinished(type, allowedAt, context.now);
     }
   }

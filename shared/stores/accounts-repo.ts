@@ -202,11 +202,13 @@ export type ConnectResult =
 /**
  * A created account recorded (or found, for a repeat by the same browser), or not this click's. `claimed`:
  * another user's record holds the id. `slot_taken`: the user's own record holds it for another browser (a click
- * of another browser won a race to it, or an earlier account holds the slot), so this click belongs in the next slot.
+ * of another browser won a race to it, or an earlier account holds the slot), so this click belongs in the next
+ * slot; `holder` is that record, read consistently.
  */
 export type CreatedResult =
   | { readonly ok: true; readonly record: AccountRecord }
-  | { readonly ok: false; readonly reason: 'claimed' | 'slot_taken' };
+  | { readonly ok: false; readonly reason: 'claimed' }
+  | { readonly ok: false; readonly reason: 'slot_taken'; readonly holder: AccountRecord };
 
 /** What a confirmation did: confirmed now, or refused with the item as it is (undefined if unknown). */
 export type ConfirmResult =
@@ -921,7 +923,7 @@ export const putCreatedAccount: AccountOperation<'putCreated'> = (client, tableN
   if (stored?.platformUserId !== account.platformUserId) return { ok: false, reason: 'claimed' };
   return stored.onboardingBrowsers?.has(account.browserHash)
     ? { ok: true, record: stored }
-    : { ok: false, reason: 'slot_taken' };
+    : { ok: false, reason: 'slot_taken', holder: stored };
 };
 
 export const recordFinishedOnboarding: AccountOperation<'recordFinished'> =

@@ -779,7 +779,11 @@ describe('clicks racing to the same account (the accounts store on DynamoDB Loca
       record: { onboardingBrowsers: new Set(['first']) },
     });
     // Another browser's click that Stripe answered with the same account, even at the same moment: the next slot.
-    expect(await accounts.putCreated(click('other', begun))).toEqual({ ok: false, reason: 'slot_taken' });
+    expect(await accounts.putCreated(click('other', begun))).toEqual({
+      ok: false,
+      reason: 'slot_taken',
+      holder: expect.objectContaining({ accountId: 'acct_racewindow0001', onboardingBrowsers: new Set(['first']) }),
+    });
   });
 
   // The race an attack review found on 2026-12-03 (docs/security.md, "Onboarding links opened in another browser"):

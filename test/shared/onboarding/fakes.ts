@@ -63,7 +63,7 @@ export class FakeStore implements OnboardingStore {
     if (existing) {
       return existing.browserHashes.includes(account.browserHash)
         ? { ok: true as const, record: existing }
-        : { ok: false as const, reason: 'slot_taken' as const };
+        : { ok: false as const, reason: 'slot_taken' as const, holder: existing };
     }
     const record: StoredAccount = {
       accountId: account.accountId,

@@ -85,7 +85,7 @@ describe('accountsRepo writes', () => {
       ExpressionAttributeValues: expect.objectContaining({ ':browsers': new Set(['h1']) }),
     });
     expect(sameBrowser).toEqual({ ok: true, record: stored });
-    expect(otherBrowser).toEqual({ ok: false, reason: 'slot_taken' });
+    expect(otherBrowser).toEqual({ ok: false, reason: 'slot_taken', holder: stored });
     // Each: the conditional write, then a read; no write adds a browser.
     expect(inputs).toHaveLength(4);
   });
