@@ -16,10 +16,10 @@ import {
   type ExpressFeesPayer,
   type ExpressLossesPayer,
   expressControllerProblem,
-  isBareOrigin,
   isExpressFeesPayer,
   isExpressLossesPayer,
   isLivemodeMismatchPolicy,
+  isReturnToEntry,
   type LivemodeMismatchPolicy,
   maxStateTtlSeconds,
   settingDefaults,
@@ -159,9 +159,11 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
       `callbackUrl: '${settings.callbackUrl}' must be an https URL: this service is reached over HTTPS only`,
     );
   for (const origin of settings.returnToOrigins) {
-    // The functions compare origins exactly, so a path or trailing slash here would never match.
-    if (!isBareOrigin(origin))
-      throw new Error(`returnToOrigins: '${origin}' is not a bare origin such as https://app.example.com`);
+    // Written as the functions compare it: an origin has no trailing slash, a path no query.
+    if (!isReturnToEntry(origin))
+      throw new Error(
+        `returnToOrigins: '${origin}' is not an origin such as https://app.example.com, nor an origin with a path such as https://app.example.com/connect/ (no query, fragment or credentials)`,
+      );
   }
   if (!logLevels.includes(settings.logLevel.toUpperCase() as (typeof logLevels)[number])) {
     throw new Error(

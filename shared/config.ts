@@ -51,15 +51,23 @@ export const expressControllerProblem = (
     ? 'the platform can carry the losses of an Express account only when it also pays its fees (fees payer application)'
     : undefined;
 
-/** An origin alone (`https://app.example.com`): no path, query or trailing slash, as `return_to` is compared. */
-export const isBareOrigin = (value: string): boolean => URL.canParse(value) && new URL(value).origin === value;
+/**
+ * An entry of the `return_to` allowlist (shared/oauth/return-to.ts compares against it): an http(s) origin alone
+ * (`https://app.example.com`: any page of it), or with a path (`https://app.example.com/connect/done`: that page
+ * and the pages under it), written as the URL parser writes it, with no query, fragment or credentials.
+ */
+export const isReturnToEntry = (value: string): boolean => {
+  if (!URL.canParse(value) || /[?#]/.test(value)) return false;
+  const url = new URL(value);
+  return /^https?:$/.test(url.protocol) && url.username === '' && (value === url.origin || value === url.href);
+};
 
 export interface ServiceConfig {
   /** The `redirect_uri` registered at Stripe: a constant, never taken from a request. */
   readonly callbackUrl: string;
   readonly successUrl: string;
   readonly failureUrl: string;
-  /** Exact origins (`https://app.example.com`) a `return_to` may point at. */
+  /** Where a `return_to` may point: origins (any page of each) or origins with a path ({@link isReturnToEntry}). */
   readonly returnToOrigins: readonly string[];
   readonly stateTtlSeconds: number;
   /** Where Stripe's api and connect hosts are reached; unset in AWS (the SDK's defaults). */
@@ -123,7 +131,7 @@ const positiveInteger = (env: Env, variable: string, fallback: number): number =
 };
 
 /**
- * The allowed origins. A wrong entry is named by its place, not its text: the message reaches every caller
+ * The `return_to` allowlist. A wrong entry is named by its place, not its text: the message reaches every caller
  * of a misconfigured service, and a refused `return_to` never lists the allowed origins either.
  */
 const origins = (env: Env, variable: string): string[] =>
@@ -132,8 +140,11 @@ const origins = (env: Env, variable: string): string[] =>
     .map((entry, index) => ({ origin: entry.trim(), place: index + 1 }))
     .filter(({ origin }) => origin !== '')
     .map(({ origin, place }) => {
-      if (!isBareOrigin(origin)) {
-        throw configError(variable, `entry ${place} is not an origin like https://app.example.com`);
+      if (!isReturnToEntry(origin)) {
+        throw configError(
+          variable,
+          `entry ${place} is not an origin like https://app.example.com, nor one with a path like https://app.example.com/connect/`,
+        );
       }
       return origin;
     });

@@ -8,7 +8,21 @@ import { hasControlCharacters } from '../http/query';
 export const maxReturnToLength = 2048;
 
 /**
- * Checks a `return_to` against the allowlisted origins (exact match). Only absolute http(s) URLs
+ * Whether the allowlist entry `allowed` admits `url`: an origin alone admits any page of it; an origin with a
+ * path admits that page and the pages under it (`/connect` admits `/connect/done`, not `/connected`), and no
+ * path with an encoded `/` or `\` in it, which a server could decode into a way out of the path.
+ */
+const admits = (allowed: string, url: URL): boolean => {
+  const entry = new URL(allowed);
+  if (entry.origin !== url.origin) return false;
+  const path = entry.pathname;
+  if (path === '/') return true;
+  if (/%(?:2f|5c)/i.test(url.pathname)) return false;
+  return url.pathname === path || url.pathname.startsWith(path.endsWith('/') ? path : `${path}/`);
+};
+
+/**
+ * Checks a `return_to` against the allowlist (origins, or origins with a path: see `admits`). Only absolute http(s) URLs
  * qualify: scheme-relative (`//evil`), backslash (`/\evil`), `javascript:`, userinfo
  * (`https://ok@evil`) and whitespace or control characters (which the URL parser would silently
  * strip) are all refused before parsing can reinterpret them.
@@ -21,7 +35,7 @@ export const validateReturnTo = (raw: string, allowedOrigins: readonly string[])
   const url = new URL(raw);
   if (url.username !== '' || url.password !== '') throw refuse('must not contain credentials');
   // The allowed origins are the operator's configuration: not shown to whoever sent the link.
-  if (!allowedOrigins.includes(url.origin)) throw refuse('must be on an origin this service allows');
+  if (!allowedOrigins.some((allowed) => admits(allowed, url))) throw refuse('must be a page this service allows');
   if (url.href.length > maxReturnToLength)
     throw refuse(`is too long once percent-encoded (${url.href.length} characters)`);
   return url.href;

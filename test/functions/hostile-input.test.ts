@@ -490,7 +490,7 @@ describe('hostile input', () => {
       ],
       [
         `/connect/authorize?type=standard&ticket=${ticket}&return_to=https%3A%2F%2Fphish.example%2F`,
-        'return_to must be on an origin this service allows.',
+        'return_to must be a page this service allows.',
         stack.gatewayUrl,
       ],
     ] as const) {

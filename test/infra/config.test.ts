@@ -149,9 +149,23 @@ describe('resolveSettings', () => {
     );
   });
 
-  it('refuses a return_to origin with a path, which could never match', () => {
-    expect(() => resolveSettings({ returnToOrigins: ['https://platform.example/app'] })).toThrow(
-      "returnToOrigins: 'https://platform.example/app' is not a bare origin",
+  it('takes return_to entries that are origins or origins with a path (the landing pages), as the functions compare them', () => {
+    const entries = [
+      'https://platform.example',
+      'https://app.platform.example/connect/',
+      'https://app.platform.example/done',
+    ];
+    expect(resolveSettings({ returnToOrigins: entries }).returnToOrigins).toEqual(entries);
+  });
+
+  it.each([
+    ['https://platform.example/app?tab=1', 'a query'],
+    ['https://platform.example/app#top', 'a fragment'],
+    ['https://user@platform.example/app', 'credentials'],
+    ['ftp://platform.example', 'another scheme'],
+  ])("refuses the return_to entry '%s' (%s)", (entry) => {
+    expect(() => resolveSettings({ returnToOrigins: [entry] })).toThrow(
+      `returnToOrigins: '${entry}' is not an origin such as https://app.example.com, nor an origin with a path`,
     );
   });
 });
@@ -167,7 +181,7 @@ describe('resolveSettings refuses at synth what would fail every live flow', () 
     ],
     [
       { returnToOrigins: ['not a url'] },
-      "returnToOrigins: 'not a url' is not a bare origin such as https://app.example.com",
+      "returnToOrigins: 'not a url' is not an origin such as https://app.example.com, nor an origin with a path such as https://app.example.com/connect/ (no query, fragment or credentials)",
     ],
     [{ stateTtlSeconds: 86_400 }, 'stateTtlSeconds must be at most 3600'],
     [

@@ -55,8 +55,8 @@ describe('readServiceConfig', () => {
     [{ ...env, STATE_TTL_SECONDS: '-5' }, 'STATE_TTL_SECONDS must be a positive integer'],
     [{ ...env, STATE_TTL_SECONDS: '86400' }, 'STATE_TTL_SECONDS must be at most 3600'],
     [
-      { ...env, RETURN_TO_ORIGINS: 'https://ok.example,, https://secret-partner.example/path' },
-      'RETURN_TO_ORIGINS entry 3 is not an origin like https://app.example.com',
+      { ...env, RETURN_TO_ORIGINS: 'https://ok.example,, https://ok.example/path, https://secret-partner.example/?q' },
+      'RETURN_TO_ORIGINS entry 4 is not an origin like https://app.example.com, nor one with a path like https://app.example.com/connect/',
     ],
     [{ ...env, LIVEMODE_MISMATCH: 'warn' }, 'LIVEMODE_MISMATCH must be "ignore" or "reject"'],
     [{ ...env, EXPRESS_FEES_PAYER: 'platform' }, 'EXPRESS_FEES_PAYER must be "application" or "account"'],

@@ -18,6 +18,22 @@ export interface FinishedFlow {
 }
 
 /**
+ * Runs authorize (with `returnTo` when given) → emulator → callback in `browser` (a cookie jar of its own) with a
+ * ticket minted for `user`, and returns where the callback sends the browser.
+ */
+export const flowLanding = async (
+  stack: LocalStack,
+  flow: 'standard' | 'express',
+  user: string,
+  { browser = new TestBrowser(), returnTo }: { readonly browser?: TestBrowser; readonly returnTo?: string } = {},
+): Promise<URL> => {
+  const query = new URLSearchParams({ type: flow, ticket: await stack.mintTicket(user) });
+  if (returnTo !== undefined) query.set('return_to', returnTo);
+  const start = await browser.get(`${stack.gatewayUrl}/connect/authorize?${query}`);
+  return locationOf(await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow')));
+};
+
+/**
  * Runs authorize → emulator → callback in `browser` (a cookie jar of its own) with a ticket minted
  * for `user`, and returns what the success redirect carries. The account is pending until confirmed.
  */
@@ -27,15 +43,10 @@ export const finishFlow = async (
   user: string,
   browser = new TestBrowser(),
 ): Promise<FinishedFlow> => {
-  const start = await browser.get(
-    `${stack.gatewayUrl}/connect/authorize?type=${flow}&ticket=${await stack.mintTicket(user)}`,
-  );
-  const finished = await browser.get(await stack.emulator.decide(locationOf(start).href, 'allow'));
-  const success = locationOf(finished).searchParams;
-  const accountId = success.get('account');
-  const confirmation = success.get('confirmation');
-  if (!accountId?.startsWith('acct_') || !confirmation)
-    throw new Error(`connecting failed: ${finished.headers.get('location')}`);
+  const landing = await flowLanding(stack, flow, user, { browser });
+  const accountId = landing.searchParams.get('account');
+  const confirmation = landing.searchParams.get('confirmation');
+  if (!accountId?.startsWith('acct_') || !confirmation) throw new Error(`connecting failed: ${landing.href}`);
   await settled(stack, accountId);
   return { accountId, confirmation };
 };

@@ -52,9 +52,42 @@ describe('validateReturnTo', () => {
         expect.objectContaining({
           kind: 'invalid_request',
           code: 'invalid_return_to',
-          message: 'return_to must be on an origin this service allows.',
+          message: 'return_to must be a page this service allows.',
         }),
       );
     }
+  });
+
+  describe('with entries that name a path (the pages a platform lands flows on)', () => {
+    const pages = ['https://app.example.com/connect', 'https://app.example.com/onboarding/', 'http://localhost:3000'];
+
+    it.each([
+      ['https://app.example.com/connect'],
+      ['https://app.example.com/connect?user=u_1'],
+      ['https://app.example.com/connect/done'],
+      ['https://app.example.com/onboarding/'],
+      ['https://app.example.com/onboarding/step/2?tab=payouts'],
+      ['http://localhost:3000/any/page'],
+    ])('accepts %j, that page or one under it', (raw) => {
+      expect(validateReturnTo(raw, pages)).toBe(raw);
+    });
+
+    it.each([
+      ['https://app.example.com/', 'the origin alone'],
+      ['https://app.example.com/redirect?next=https://evil.example/', 'a page of the origin outside the path'],
+      ['https://app.example.com/connected', 'a path that merely begins with the same letters'],
+      ['https://app.example.com/onboarding', 'the folder without its slash, when the entry ends with one'],
+      ['https://app.example.com/connect/../redirect', 'a way out with dot segments (the parser resolves them first)'],
+      ['https://app.example.com/connect/%2E%2E/redirect', 'encoded dot segments'],
+      ['https://app.example.com/connect/%2e%2e%2fredirect', 'an encoded slash a server could decode into a way out'],
+      ['https://app.example.com/connect/..%5Credirect', 'an encoded backslash'],
+    ])('refuses %j (%s)', (raw) => {
+      expect(() => validateReturnTo(raw, pages)).toThrowError(
+        expect.objectContaining({
+          code: 'invalid_return_to',
+          message: 'return_to must be a page this service allows.',
+        }),
+      );
+    });
   });
 });
