@@ -12,6 +12,8 @@ export interface DemoPageInput {
   readonly user: string;
   readonly ticket: string;
   readonly accounts: ApiResult<readonly DemoAccount[]>;
+  /** Whether the service has a Connect OAuth client ID (`STRIPE_CLIENT_ID`); without one only onboarding is offered. */
+  readonly oauth: boolean;
   /** Already plain words; escaped here. */
   readonly flash?: { readonly kind: 'info' | 'error'; readonly text: string };
 }
@@ -20,7 +22,7 @@ const href = (path: string, params: Record<string, string>): string =>
   escapeHtml(`${path}?${new URLSearchParams(params).toString()}`);
 const yesNo = (value: boolean | undefined): string => (value === undefined ? '—' : value ? 'yes' : 'no');
 
-const connectButtons = ({ origin, user, ticket }: DemoPageInput): string => {
+const connectButtons = ({ origin, user, ticket, oauth }: DemoPageInput): string => {
   // return_to brings the browser back to this user's success page (the origin is allowlisted locally).
   const returnTo = `${origin}${localPagePaths.success}?${new URLSearchParams({ user }).toString()}`;
   const link = (type: string) => href('/connect/authorize', { type, ticket, return_to: returnTo });
@@ -31,8 +33,12 @@ const connectButtons = ({ origin, user, ticket }: DemoPageInput): string => {
 <a class="button secondary" id="onboard-standard" href="${onboard('standard')}">Onboard a new Standard account</a></div>
 <p class="note">The platform creates the account with Stripe's Accounts API and sends you through Stripe-hosted onboarding (Account Links). Stripe no longer offers Express OAuth to new Connect platforms.</p>
 <h2>Existing Stripe account <span class="note">(OAuth, for platforms that have it)</span></h2>
-<div class="buttons"><a class="button" id="connect-standard" href="${link('standard')}">Connect with Stripe (Standard)</a>
-<a class="button secondary" id="connect-express" href="${link('express')}">Connect with Stripe (Express)</a></div>`;
+${
+  oauth
+    ? `<div class="buttons"><a class="button" id="connect-standard" href="${link('standard')}">Connect with Stripe (Standard)</a>
+<a class="button secondary" id="connect-express" href="${link('express')}">Connect with Stripe (Express)</a></div>`
+    : '<p class="note" id="oauth-off">This service has no Connect OAuth client ID (<code>STRIPE_CLIENT_ID</code>), so it offers onboarding only.</p>'
+}`;
 };
 
 /** A form the demo's backend answers for the logged-in user. */

@@ -69,7 +69,9 @@ const renderHome = async (response: ServerResponse, url: URL, origin: string): P
     return badRequest(response, 'The user name may only use letters, digits and <code>_ . @ -</code> (at most 64).');
   const [ticket, accounts] = await Promise.all([mintTicket(user), listAccounts(origin, user)]);
   const flash = flashFrom(url);
-  return sendHtml(response, 200, demoPage({ origin, user, ticket, accounts, ...(flash ? { flash } : {}) }));
+  // The demo plays the platform on the service's own machine: it offers OAuth when the service has a client ID.
+  const oauth = (process.env.STRIPE_CLIENT_ID ?? '').trim() !== '';
+  return sendHtml(response, 200, demoPage({ origin, user, ticket, accounts, oauth, ...(flash ? { flash } : {}) }));
 };
 
 const readForm = async (request: IncomingMessage): Promise<URLSearchParams | undefined> => {
