@@ -14,7 +14,7 @@ export const maxReturnToLength = 2048;
  * (raw or encoded): Java servers such as Tomcat strip `;` parameters before resolving dot segments, so
  * `/connect/..;/redirect` is their `/redirect`.
  */
-const admits = (allowed: string, url: URL): boolean => {
+export const admits = (allowed: string, url: URL): boolean => {
   const entry = new URL(allowed);
   if (entry.origin !== url.origin) return false;
   const path = entry.pathname;
