@@ -42,7 +42,7 @@ export interface ConnectOnboardingSettings {
   readonly successUrl?: string;
   /** Where the browser lands after a failed or cancelled connection (`?error=...` is appended). */
   readonly failureUrl?: string;
-  /** Origins a `return_to` may point at; empty allows none. */
+  /** Where a `return_to` may point: origins, or origins with a path (the landing pages); empty allows none. */
   readonly returnToOrigins?: readonly string[];
   /** Lifetime of an OAuth state and its cookie, at most 3600. Default 600. */
   readonly stateTtlSeconds?: number;
@@ -159,10 +159,10 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
       `callbackUrl: '${settings.callbackUrl}' must be an https URL: this service is reached over HTTPS only`,
     );
   for (const origin of settings.returnToOrigins) {
-    // Written as the functions compare it: an origin has no trailing slash, a path no query.
+    // Written as the functions compare it: an origin has no trailing slash, a path no query and nothing `admits` refuses.
     if (!isReturnToEntry(origin))
       throw new Error(
-        `returnToOrigins: '${origin}' is not an origin such as https://app.example.com, nor an origin with a path such as https://app.example.com/connect/ (no query, fragment or credentials)`,
+        `returnToOrigins: '${origin}' is not an origin such as https://app.example.com, nor an origin with a path such as https://app.example.com/connect/ (no query, fragment, credentials or comma, and a path a return_to can match)`,
       );
   }
   if (!logLevels.includes(settings.logLevel.toUpperCase() as (typeof logLevels)[number])) {

@@ -4,6 +4,7 @@
  * variable instead of a crash loop at init.
  */
 import { ConfigurationError } from './errors';
+import { admits } from './oauth/return-to';
 import { isOneOf } from './one-of';
 import { type TableName, tableDefinitions } from './tables';
 
@@ -54,12 +55,19 @@ export const expressControllerProblem = (
 /**
  * An entry of the `return_to` allowlist (shared/oauth/return-to.ts compares against it): an http(s) origin alone
  * (`https://app.example.com`: any page of it), or with a path (`https://app.example.com/connect/done`: that page
- * and the pages under it), written as the URL parser writes it, with no query, fragment or credentials.
+ * and the pages under it), written as the URL parser writes it, with no query, fragment or credentials. Its own
+ * page must pass `admits` (a path with an encoded `/` or a `;` would match nothing), and it has no comma, which
+ * separates the entries of `RETURN_TO_ORIGINS`.
  */
 export const isReturnToEntry = (value: string): boolean => {
-  if (!URL.canParse(value) || /[?#]/.test(value)) return false;
+  if (!URL.canParse(value) || /[?#,]/.test(value)) return false;
   const url = new URL(value);
-  return /^https?:$/.test(url.protocol) && url.username === '' && (value === url.origin || value === url.href);
+  return (
+    /^https?:$/.test(url.protocol) &&
+    url.username === '' &&
+    (value === url.origin || value === url.href) &&
+    admits(value, url)
+  );
 };
 
 export interface ServiceConfig {

@@ -163,6 +163,9 @@ describe('resolveSettings', () => {
     ['https://platform.example/app#top', 'a fragment'],
     ['https://user@platform.example/app', 'credentials'],
     ['ftp://platform.example', 'another scheme'],
+    ['https://platform.example/a%2Fb/', 'a path no return_to can match (an encoded /)'],
+    ['https://platform.example/connect;v=1/', 'a path no return_to can match (a ;)'],
+    ['https://platform.example/a,b/', 'a comma, which splits it in two in RETURN_TO_ORIGINS'],
   ])("refuses the return_to entry '%s' (%s)", (entry) => {
     expect(() => resolveSettings({ returnToOrigins: [entry] })).toThrow(
       `returnToOrigins: '${entry}' is not an origin such as https://app.example.com, nor an origin with a path`,
@@ -181,7 +184,7 @@ describe('resolveSettings refuses at synth what would fail every live flow', () 
     ],
     [
       { returnToOrigins: ['not a url'] },
-      "returnToOrigins: 'not a url' is not an origin such as https://app.example.com, nor an origin with a path such as https://app.example.com/connect/ (no query, fragment or credentials)",
+      "returnToOrigins: 'not a url' is not an origin such as https://app.example.com, nor an origin with a path such as https://app.example.com/connect/ (no query, fragment, credentials or comma, and a path a return_to can match)",
     ],
     [{ stateTtlSeconds: 86_400 }, 'stateTtlSeconds must be at most 3600'],
     [

@@ -58,6 +58,10 @@ describe('readServiceConfig', () => {
       { ...env, RETURN_TO_ORIGINS: 'https://ok.example,, https://ok.example/path, https://secret-partner.example/?q' },
       'RETURN_TO_ORIGINS entry 4 is not an origin like https://app.example.com, nor one with a path like https://app.example.com/connect/',
     ],
+    [
+      { ...env, RETURN_TO_ORIGINS: 'https://ok.example/connect/, https://ok.example/a%2fb/' },
+      'RETURN_TO_ORIGINS entry 2 is not an origin like https://app.example.com, nor one with a path like https://app.example.com/connect/',
+    ],
     [{ ...env, LIVEMODE_MISMATCH: 'warn' }, 'LIVEMODE_MISMATCH must be "ignore" or "reject"'],
     [{ ...env, EXPRESS_FEES_PAYER: 'platform' }, 'EXPRESS_FEES_PAYER must be "application" or "account"'],
     [{ ...env, EXPRESS_LOSSES: 'nobody' }, 'EXPRESS_LOSSES must be "application" or "stripe"'],
