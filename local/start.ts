@@ -95,7 +95,7 @@ const main = async (): Promise<void> => {
       '',
       `or by hand (a platform token for ${defaultDemoUser}, valid ${maxTokenLifetimeSeconds / 60} minutes):`,
       `  open ${gatewayUrl}/connect/onboard?type=express&ticket=${ticket}`,
-      `  open ${gatewayUrl}/connect/authorize?type=standard&ticket=${ticket}`,
+      ...(withOAuth ? [`  open ${gatewayUrl}/connect/authorize?type=standard&ticket=${ticket}`] : []),
       `  curl -H "Authorization: Bearer ${ticket}" ${gatewayUrl}/accounts`,
       '',
       'Ctrl-C stops everything.',
