@@ -41,7 +41,7 @@ const requireString = (
 export const secretPlaceholder = 'REPLACE_ME';
 
 /** Whether the secret leaves `clientId` unset: absent, empty, or the stack's placeholder. */
-const isClientIdUnset = (value: unknown): boolean =>
+export const isClientIdUnset = (value: unknown): boolean =>
   value === undefined || value === null || String(value).trim() === '' || String(value).includes(secretPlaceholder);
 
 /**

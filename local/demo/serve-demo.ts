@@ -7,6 +7,7 @@
  * `GET /demo/update` does the same with an onboarding Account Link for a created account's details.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isClientIdUnset } from '../../shared/secrets';
 import { accountIdPattern } from '../../shared/stripe/ids';
 import { readBodyUpTo } from '../read-body';
 import { type DemoPageInput, demoPage } from './demo-page';
@@ -70,7 +71,7 @@ const renderHome = async (response: ServerResponse, url: URL, origin: string): P
   const [ticket, accounts] = await Promise.all([mintTicket(user), listAccounts(origin, user)]);
   const flash = flashFrom(url);
   // The demo plays the platform on the service's own machine: it offers OAuth when the service has a client ID.
-  const oauth = (process.env.STRIPE_CLIENT_ID ?? '').trim() !== '';
+  const oauth = !isClientIdUnset(process.env.STRIPE_CLIENT_ID);
   return sendHtml(response, 200, demoPage({ origin, user, ticket, accounts, oauth, ...(flash ? { flash } : {}) }));
 };
 
