@@ -8,6 +8,7 @@
 import { startStripeEmulator } from '../emulator';
 import { maxTokenLifetimeSeconds, mintPlatformToken } from '../shared/platform-token';
 import { callbackPath } from '../shared/routes';
+import { isClientIdUnset } from '../shared/secrets';
 import { localTableName } from '../shared/tables';
 import { localDefaults } from './defaults';
 import { defaultDemoUser } from './demo/serve-demo';
@@ -63,7 +64,7 @@ const main = async (): Promise<void> => {
     environment.PLATFORM_TOKEN_SECRET ?? '',
     maxTokenLifetimeSeconds,
   );
-  const withOAuth = mode.stripe === 'emulator' || mode.clientId !== undefined;
+  const withOAuth = !isClientIdUnset(environment.STRIPE_CLIENT_ID);
   process.stdout.write(
     [
       '',
