@@ -17,6 +17,14 @@ export interface FinishedFlow {
   readonly confirmation: string;
 }
 
+/** What the success redirect a flow landed on carries; an error naming the `flow` and the landing otherwise. */
+const finishedAt = (landing: URL, flow: string): FinishedFlow => {
+  const accountId = landing.searchParams.get('account');
+  const confirmation = landing.searchParams.get('confirmation');
+  if (!accountId?.startsWith('acct_') || !confirmation) throw new Error(`${flow} failed: ${landing.href}`);
+  return { accountId, confirmation };
+};
+
 /**
  * Runs authorize (with `returnTo` when given) → emulator → callback in `browser` (a cookie jar of its own) with a
  * ticket minted for `user`, and returns where the callback sends the browser.
@@ -43,12 +51,9 @@ export const finishFlow = async (
   user: string,
   browser = new TestBrowser(),
 ): Promise<FinishedFlow> => {
-  const landing = await flowLanding(stack, flow, user, { browser });
-  const accountId = landing.searchParams.get('account');
-  const confirmation = landing.searchParams.get('confirmation');
-  if (!accountId?.startsWith('acct_') || !confirmation) throw new Error(`connecting failed: ${landing.href}`);
-  await settled(stack, accountId);
-  return { accountId, confirmation };
+  const finished = finishedAt(await flowLanding(stack, flow, user, { browser }), 'connecting');
+  await settled(stack, finished.accountId);
+  return finished;
 };
 
 /** Opens Stripe's hosted onboarding page (the emulator's) and answers it ("Agree and submit" or "Save for later"); returns Stripe's redirect. */
@@ -82,10 +87,10 @@ export const finishOnboarding = async (
     ),
   );
   const returned = locationOf(await browser.get((await answerHostedPage(stack, link, 'submit')).href));
-  const accountId = returned.searchParams.get('account');
-  const confirmation = returned.searchParams.get('confirmation');
-  if (accountId !== accountOfLink(link) || !confirmation) throw new Error(`onboarding failed: ${returned.href}`);
-  return { accountId, confirmation };
+  const finished = finishedAt(returned, 'onboarding');
+  if (finished.accountId !== accountOfLink(link))
+    throw new Error(`onboarding returned another account: ${returned.href}`);
+  return finished;
 };
 
 /** `POST /accounts/{id}/confirm` with `{"confirmation": value}` and a token for `user`, as a platform backend does. */

@@ -686,39 +686,24 @@ describe('browsers clicking the same start link', () => {
     ]);
   });
 
-  it('never start more than the limit of unfinished accounts, however many browsers click at once', async () => {
+  it.each([
+    ['never start more than the limit of unfinished accounts, however many browsers click at once', 'up to date'],
+    [
+      'holds that limit while the index behind the user\u2019s list still shows none of the burst\u2019s accounts',
+      'lagging',
+    ],
+  ] as const)('%s', async (_title, list) => {
     const { accounts, stripe, start } = setup();
     const ticket = await ticketFor('user_1');
     for (let index = 0; index < unfinishedAccountLimit - 1; index += 1) {
       accounts.add({ accountId: `acct_started${index}`, platformUserId: 'user_1', onboardingSlot: index });
     }
-    const ids = Array.from({ length: 8 }, (_, index) => `${String.fromCharCode(75 + index)}`.repeat(43));
-
-    const answers = await Promise.all(
-      ids.map((id) =>
-        startOnboardingIn(start, id, ticket).then(
-          (response) => response.statusCode,
-          (error: { code?: string }) => error.code,
-        ),
-      ),
-    );
-
-    expect(answers.filter((answer) => answer === 302)).toHaveLength(1);
-    expect(answers.filter((answer) => answer === 'too_many_unfinished_accounts')).toHaveLength(ids.length - 1);
-    expect(accounts.items.size).toBe(unfinishedAccountLimit);
-    expect(new Set(stripe.accountsByKey.values()).size).toBe(1);
-  });
-
-  it('holds that limit while the index behind the user\u2019s list still shows none of the burst\u2019s accounts', async () => {
-    const { accounts, stripe, start } = setup();
-    const ticket = await ticketFor('user_1');
-    for (let index = 0; index < unfinishedAccountLimit - 1; index += 1) {
-      accounts.add({ accountId: `acct_started${index}`, platformUserId: 'user_1', onboardingSlot: index });
+    if (list === 'lagging') {
+      // The list is a query of a global secondary index, which DynamoDB updates a moment after each write and
+      // cannot read consistently: for the whole burst it answers as it did before.
+      const beforeTheBurst = await accounts.listCreated('user_1', 'express');
+      accounts.listCreated = async () => beforeTheBurst;
     }
-    // The list is a query of a global secondary index, which DynamoDB updates a moment after each write and
-    // cannot read consistently: for the whole burst it answers as it did before.
-    const beforeTheBurst = await accounts.listCreated('user_1', 'express');
-    accounts.listCreated = async () => beforeTheBurst;
     const ids = Array.from({ length: 8 }, (_, index) => nthBrowser(index));
 
     const answers = await Promise.all(
