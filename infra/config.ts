@@ -162,7 +162,7 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
     // Written as the functions compare it: an origin has no trailing slash, a path no query and nothing `admits` refuses.
     if (!isReturnToEntry(origin))
       throw new Error(
-        `returnToOrigins: '${origin}' is not an origin such as https://app.example.com, nor an origin with a path such as https://app.example.com/connect/ (no query, fragment, credentials or comma, and a path a return_to can match)`,
+        `returnToOrigins: '${origin}' is not an origin such as https://app.example.com, nor an origin with a path such as https://app.example.com/connect/ (no query, fragment, credentials or comma, a path a return_to can match, and written as the URL parser writes it: lower-case scheme and host, no default port)`,
       );
   }
   if (!logLevels.includes(settings.logLevel.toUpperCase() as (typeof logLevels)[number])) {

@@ -10,16 +10,16 @@ export const maxReturnToLength = 2048;
 /**
  * Whether the allowlist entry `allowed` admits `url`: an origin alone admits any page of it; an origin with a
  * path admits that page and the pages under it (`/connect` admits `/connect/done`, not `/connected`), and no
- * path with an encoded `/` or `\` in it, which a server could decode into a way out of the path, nor with a `;`
- * (raw or encoded): Java servers such as Tomcat strip `;` parameters before resolving dot segments, so
- * `/connect/..;/redirect` is their `/redirect`.
+ * path with an encoded `/`, `\` or `%` in it, which a server could decode (once, or twice behind a proxy) into a
+ * way out of the path, nor with a `;` (raw or encoded): Java servers such as Tomcat strip `;` parameters before
+ * resolving dot segments, so `/connect/..;/redirect` is their `/redirect`.
  */
 export const admits = (allowed: string, url: URL): boolean => {
   const entry = new URL(allowed);
   if (entry.origin !== url.origin) return false;
   const path = entry.pathname;
   if (path === '/') return true;
-  if (/;|%(?:2f|5c|3b)/i.test(url.pathname)) return false;
+  if (/;|%(?:2f|5c|3b|25)/i.test(url.pathname)) return false;
   return url.pathname === path || url.pathname.startsWith(path.endsWith('/') ? path : `${path}/`);
 };
 

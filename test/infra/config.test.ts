@@ -163,6 +163,8 @@ describe('resolveSettings', () => {
     ['https://platform.example/app#top', 'a fragment'],
     ['https://user@platform.example/app', 'credentials'],
     ['ftp://platform.example', 'another scheme'],
+    ['HTTPS://platform.example', 'an upper-case scheme, which the URL parser writes in lower case'],
+    ['https://platform.example:443', 'the default port, which the URL parser leaves out'],
     ['https://platform.example/a%2Fb/', 'a path no return_to can match (an encoded /)'],
     ['https://platform.example/connect;v=1/', 'a path no return_to can match (a ;)'],
     ['https://platform.example/a,b/', 'a comma, which splits it in two in RETURN_TO_ORIGINS'],
@@ -184,7 +186,7 @@ describe('resolveSettings refuses at synth what would fail every live flow', () 
     ],
     [
       { returnToOrigins: ['not a url'] },
-      "returnToOrigins: 'not a url' is not an origin such as https://app.example.com, nor an origin with a path such as https://app.example.com/connect/ (no query, fragment, credentials or comma, and a path a return_to can match)",
+      "returnToOrigins: 'not a url' is not an origin such as https://app.example.com, nor an origin with a path such as https://app.example.com/connect/ (no query, fragment, credentials or comma, a path a return_to can match, and written as the URL parser writes it: lower-case scheme and host, no default port)",
     ],
     [{ stateTtlSeconds: 86_400 }, 'stateTtlSeconds must be at most 3600'],
     [

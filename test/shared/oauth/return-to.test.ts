@@ -81,6 +81,10 @@ describe('validateReturnTo', () => {
       ['https://app.example.com/connect/%2E%2E/redirect', 'encoded dot segments'],
       ['https://app.example.com/connect/%2e%2e%2fredirect', 'an encoded slash a server could decode into a way out'],
       ['https://app.example.com/connect/..%5Credirect', 'an encoded backslash'],
+      [
+        'https://app.example.com/connect/%252e%252e%252fredirect',
+        'a double-encoded way out, for servers that decode twice',
+      ],
       ['https://app.example.com/connect/..;/redirect', 'a dot segment with a ; parameter (Tomcat strips it)'],
       ['https://app.example.com/connect/%2e%2e;x/redirect', 'an encoded one with a parameter'],
       ['https://app.example.com/connect/..%3B/redirect', 'an encoded ; a server could decode into the same'],
