@@ -66,7 +66,7 @@ export const isReturnToEntry = (value: string): boolean => {
     /^https?:$/.test(url.protocol) &&
     url.username === '' &&
     (value === url.origin || value === url.href) &&
-    admits(value, url)
+    admits(url, url)
   );
 };
 

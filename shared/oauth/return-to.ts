@@ -8,14 +8,13 @@ import { hasControlCharacters } from '../http/query';
 export const maxReturnToLength = 2048;
 
 /**
- * Whether the allowlist entry `allowed` admits `url`: an origin alone admits any page of it; an origin with a
+ * Whether the allowlist entry `entry` (parsed) admits `url`: an origin alone admits any page of it; an origin with a
  * path admits that page and the pages under it (`/connect` admits `/connect/done`, not `/connected`), and no
  * path with an encoded `/`, `\` or `%` in it, which a server could decode (once, or twice behind a proxy) into a
  * way out of the path, nor with a `;` (raw or encoded): Java servers such as Tomcat strip `;` parameters before
  * resolving dot segments, so `/connect/..;/redirect` is their `/redirect`.
  */
-export const admits = (allowed: string, url: URL): boolean => {
-  const entry = new URL(allowed);
+export const admits = (entry: URL, url: URL): boolean => {
   if (entry.origin !== url.origin) return false;
   const path = entry.pathname;
   if (path === '/') return true;
@@ -37,7 +36,8 @@ export const validateReturnTo = (raw: string, allowedOrigins: readonly string[])
   const url = new URL(raw);
   if (url.username !== '' || url.password !== '') throw refuse('must not contain credentials');
   // The allowed origins are the operator's configuration: not shown to whoever sent the link.
-  if (!allowedOrigins.some((allowed) => admits(allowed, url))) throw refuse('must be a page this service allows');
+  if (!allowedOrigins.some((allowed) => admits(new URL(allowed), url)))
+    throw refuse('must be a page this service allows');
   if (url.href.length > maxReturnToLength)
     throw refuse(`is too long once percent-encoded (${url.href.length} characters)`);
   return url.href;
