@@ -7,18 +7,40 @@ import { hasControlCharacters } from '../http/query';
  */
 export const maxReturnToLength = 2048;
 
+/** Characters some servers take for a dot once they decode a path: the ideographic full stops (NFKC keeps them). */
+const ideographicStops = /[\u3002\uff61]/g;
+
+/**
+ * Whether a path, decoded as a server might decode it, still names the same folders: it must be valid
+ * percent-encoded UTF-8 (an overlong `%c0%ae` is a dot to some old decoders), hold no control character (`%00`
+ * cuts a path short in others), and have no segment that folds into `.` or `..` (a full-width `．`, NFKC's dot,
+ * or an ideographic `。`).
+ */
+const decodesToItself = (pathname: string): boolean => {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return false;
+  }
+  if (hasControlCharacters(decoded)) return false;
+  const folded = decoded.normalize('NFKC').replace(ideographicStops, '.');
+  return !folded.split('/').some((segment) => segment === '.' || segment === '..');
+};
+
 /**
  * Whether the allowlist entry `entry` (parsed) admits `url`: an origin alone admits any page of it; an origin with a
  * path admits that page and the pages under it (`/connect` admits `/connect/done`, not `/connected`), and no
  * path with an encoded `/`, `\` or `%` in it, which a server could decode (once, or twice behind a proxy) into a
  * way out of the path, nor with a `;` (raw or encoded): Java servers such as Tomcat strip `;` parameters before
- * resolving dot segments, so `/connect/..;/redirect` is their `/redirect`.
+ * resolving dot segments, so `/connect/..;/redirect` is their `/redirect`. Nor one that a lenient decoder would
+ * read as a way out ({@link decodesToItself}).
  */
 export const admits = (entry: URL, url: URL): boolean => {
   if (entry.origin !== url.origin) return false;
   const path = entry.pathname;
   if (path === '/') return true;
-  if (/;|%(?:2f|5c|3b|25)/i.test(url.pathname)) return false;
+  if (/;|%(?:2f|5c|3b|25)/i.test(url.pathname) || !decodesToItself(url.pathname)) return false;
   return url.pathname === path || url.pathname.startsWith(path.endsWith('/') ? path : `${path}/`);
 };
 

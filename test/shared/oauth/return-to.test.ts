@@ -67,6 +67,7 @@ describe('validateReturnTo', () => {
       ['https://app.example.com/connect/done'],
       ['https://app.example.com/onboarding/'],
       ['https://app.example.com/onboarding/step/2?tab=payouts'],
+      ['https://app.example.com/connect/caf%C3%A9/%E2%80%A6'],
       ['http://localhost:3000/any/page'],
     ])('accepts %j, that page or one under it', (raw) => {
       expect(validateReturnTo(raw, pages)).toBe(raw);
@@ -88,6 +89,12 @@ describe('validateReturnTo', () => {
       ['https://app.example.com/connect/..;/redirect', 'a dot segment with a ; parameter (Tomcat strips it)'],
       ['https://app.example.com/connect/%2e%2e;x/redirect', 'an encoded one with a parameter'],
       ['https://app.example.com/connect/..%3B/redirect', 'an encoded ; a server could decode into the same'],
+      ['https://app.example.com/connect/%c0%ae%c0%ae/redirect', 'overlong dots, which old decoders read as ..'],
+      ['https://app.example.com/connect/..%00/redirect', 'a null byte, where some servers cut the path'],
+      ['https://app.example.com/connect/\uff0e\uff0e/redirect', 'full-width dots (NFKC folds them into ..)'],
+      ['https://app.example.com/connect/\u3002\u3002/redirect', 'ideographic full stops'],
+      ['https://app.example.com/connect/\u2025/redirect', 'a two-dot leader (NFKC folds it into ..)'],
+      ['https://app.example.com/connect/%EF%BD%A1%EF%BD%A1/redirect', 'half-width ideographic stops, encoded'],
     ])('refuses %j (%s)', (raw) => {
       expect(() => validateReturnTo(raw, pages)).toThrowError(
         expect.objectContaining({
