@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import type { ApiError } from './errors';
-import { missingParameter, parameterError, unknownParameter } from './errors';
+import { isExpandParameter, missingParameter, parameterError, unknownParameter } from './errors';
 import { isHttpUrl } from './http-util';
 import { randomAlphanumeric } from './ids';
 import type { AccountLinkRecord } from './state';
@@ -61,7 +61,7 @@ const isError = (value: unknown): value is ApiError => typeof value === 'object'
 
 export function createAccountLink(ctx: EmulatorContext, params: URLSearchParams): ApiReply {
   for (const key of params.keys())
-    if (!knownParameters.has(key) && !/^expand\[\d*\]$/.test(key)) return unknownParameter(key);
+    if (!knownParameters.has(key) && !isExpandParameter(key)) return unknownParameter(key);
   const accountId = params.get('account');
   if (!accountId) return missingParameter('account');
   const type = params.get('type');

@@ -7,7 +7,7 @@ import {
 import { noSuchAccount } from './account-links';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
-import { missingParameter, parameterError, unknownParameter } from './errors';
+import { isExpandParameter, missingParameter, parameterError, unknownParameter } from './errors';
 import { randomAlphanumeric } from './ids';
 import type { ApiReply, StripeAccount } from './types';
 
@@ -30,7 +30,7 @@ function parseBoolean(key: string, value: string): boolean | ApiReply {
 function requestedComponents(params: URLSearchParams): Requested | ApiReply {
   const requested: Requested = new Map();
   for (const [key, value] of params) {
-    if (key === 'account' || /^expand\[\d*\]$/.test(key)) continue;
+    if (key === 'account' || isExpandParameter(key)) continue;
     const match = /^components\[([^\]]+)\](?:\[(enabled|features)\](?:\[([^\]]+)\])?)?$/.exec(key);
     if (!match?.[1]) return unknownParameter(key);
     const [, name, field, feature] = match;

@@ -13,15 +13,20 @@ import type { AccountType, ApiReply, CapabilityStatus, StripeAccount } from './t
 
 type Controller = StripeAccount['controller'];
 
+/**
+ * The parameters the emulator models. `controller` only with the four properties stripe-node's
+ * `AccountCreateParams.Controller` documents: Stripe refuses any other key inside it as unknown.
+ */
 const knownParameter =
-  /^(type|country|email|business_type|default_currency|expand\[\d*\])$|^(controller|capabilities|metadata|business_profile)\[/;
+  /^(type|country|email|business_type|default_currency|expand\[\d*\])$|^controller\[(fees\]\[payer|losses\]\[payments|requirement_collection|stripe_dashboard\]\[type)\]$|^(capabilities|metadata)\[/;
 
 /**
  * Parameters Stripe documents for account creation (`AccountCreateParams` in stripe-node's types) that the
- * emulator does not model. Refused as not modelled here, never as unknown: Stripe would take them.
+ * emulator does not model. Refused as not modelled here, never as unknown: Stripe would take them (and keep
+ * them on the account, as `business_profile`, which the emulator would answer empty).
  */
 const unmodelledParameter =
-  /^(account_token|external_account)$|^(settings|tos_acceptance|individual|company|external_account|documents|groups)\[/;
+  /^(account_token|external_account)$|^(business_profile|settings|tos_acceptance|individual|company|external_account|documents|groups)\[/;
 
 /** [emulator] A documented parameter the emulator cannot honour: a 400 that says so, for whoever extends the service. */
 const notModelled = (param: string): ApiError =>

@@ -5,7 +5,7 @@ import { cloneAccount } from './accounts';
 import { createConnectedAccount } from './accounts-api';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
-import { type ApiError, apiErrors } from './errors';
+import { type ApiError, apiErrors, onlyExpand } from './errors';
 import { apiKeyFrom, readBody, sendHtml, sendStripeJson } from './http-util';
 import { idempotent } from './idempotency';
 import { newId } from './ids';
@@ -21,7 +21,9 @@ function accessibleAccount(ctx: EmulatorContext, accountId: string): StripeAccou
   return ctx.state.activeConnection(accountId) ? ctx.state.accounts.get(accountId) : undefined;
 }
 
-function retrieveAccount(ctx: EmulatorContext, key: string, accountId: string): Reply {
+function retrieveAccount(ctx: EmulatorContext, key: string, accountId: string, params: URLSearchParams): Reply {
+  const refused = onlyExpand(params);
+  if (refused) return refused;
   const account = accessibleAccount(ctx, accountId);
   return account ? { status: 200, body: cloneAccount(account) } : apiErrors.noAccessToAccount(key, accountId);
 }
@@ -30,7 +32,9 @@ function retrieveAccount(ctx: EmulatorContext, key: string, accountId: string): 
  * POST /v1/accounts/{id}/login_links: Express accounts only, once onboarded (sources: docs/stripe-fidelity.md,
  * "Sources of the emulator's endpoints").
  */
-function createLoginLink(ctx: EmulatorContext, key: string, accountId: string): Reply {
+function createLoginLink(ctx: EmulatorContext, key: string, accountId: string, params: URLSearchParams): Reply {
+  const refused = onlyExpand(params);
+  if (refused) return refused;
   const account = accessibleAccount(ctx, accountId);
   if (!account) return apiErrors.noAccessToAccount(key, accountId);
   if (account.type !== 'express') return apiErrors.loginLinkNotExpress(accountId);
@@ -57,11 +61,13 @@ function route(
   if (method === 'POST' && path === '/v1/account_links') return createAccountLink(ctx, params);
   if (method === 'POST' && path === '/v1/account_sessions') return createAccountSession(ctx, params);
   const accountMatch = /^\/v1\/accounts\/([^/]+)$/.exec(path);
-  if (method === 'GET' && accountMatch?.[1]) return retrieveAccount(ctx, key, decodeURIComponent(accountMatch[1]));
+  if (method === 'GET' && accountMatch?.[1])
+    return retrieveAccount(ctx, key, decodeURIComponent(accountMatch[1]), params);
   // stripe.accounts.retrieve(undefined, { stripeAccount }) calls GET /v1/account with a Stripe-Account header.
-  if (method === 'GET' && path === '/v1/account' && stripeAccount) return retrieveAccount(ctx, key, stripeAccount);
+  if (method === 'GET' && path === '/v1/account' && stripeAccount)
+    return retrieveAccount(ctx, key, stripeAccount, params);
   const linkMatch = /^\/v1\/accounts\/([^/]+)\/login_links$/.exec(path);
-  if (method === 'POST' && linkMatch?.[1]) return createLoginLink(ctx, key, decodeURIComponent(linkMatch[1]));
+  if (method === 'POST' && linkMatch?.[1]) return createLoginLink(ctx, key, decodeURIComponent(linkMatch[1]), params);
   return apiErrors.unrecognizedUrl(method, path);
 }
 
@@ -88,8 +94,11 @@ export async function handleApi(
   path: string,
   savedFailure?: SavedFailureFault,
 ): Promise<void> {
-  const params = new URLSearchParams(await readBody(req));
   const method = req.method ?? 'GET';
+  const body = await readBody(req);
+  // stripe-node sends a GET's parameters in the query string, a POST's in the body.
+  const params =
+    method === 'GET' ? new URL(req.url ?? '/', 'http://emulator.invalid').searchParams : new URLSearchParams(body);
   const key = apiKeyFrom(req);
   if (key === undefined || key === '' || key !== ctx.secretKey) {
     const reply = key === undefined || key === '' ? apiErrors.missingKey() : apiErrors.invalidKey(key);

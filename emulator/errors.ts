@@ -72,6 +72,18 @@ export const unknownParameter = (param: string): ApiError => ({
   },
 });
 
+/** `expand[]` (stripe-node sends `expand[0]`, `expand[1]`, …), which every endpoint takes. */
+export const isExpandParameter = (key: string): boolean => /^expand\[\d*\]$/.test(key);
+
+/**
+ * For an endpoint whose only parameter stripe-node documents is `expand` (`AccountRetrieveParams`,
+ * `AccountCreateLoginLinkParams`): Stripe's unknown-parameter error for the first other one, if any.
+ */
+export const onlyExpand = (params: URLSearchParams): ApiError | undefined => {
+  for (const key of params.keys()) if (!isExpandParameter(key)) return unknownParameter(key);
+  return undefined;
+};
+
 export const missingParameter = (param: string): ApiError => ({
   status: 400,
   body: {

@@ -156,6 +156,21 @@ describe('StripeEmulator', () => {
       });
     });
 
+    it('takes no query parameter but expand, as stripe-node documents (AccountRetrieveParams)', async () => {
+      const accountId = await connect(emulator, 'express');
+
+      const result = stripe.accounts.retrieve(accountId, { colour: 'blue' } as Stripe.AccountRetrieveParams);
+
+      await expect(result).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      await expect(result).rejects.toMatchObject({
+        statusCode: 400,
+        code: 'parameter_unknown',
+        param: 'colour',
+        message: 'Received unknown parameter: colour',
+      });
+      expect((await stripe.accounts.retrieve(accountId, { expand: [] })).id).toBe(accountId);
+    });
+
     it('also answers GET /v1/account with a Stripe-Account header', async () => {
       const accountId = await connect(emulator, 'express');
 
@@ -218,6 +233,23 @@ describe('StripeEmulator', () => {
         statusCode: 400,
         message: `Cannot create an edit link for the account ${accountId}, which does not have access to the Express Dashboard.`,
       });
+    });
+
+    it('takes no parameter but expand, as stripe-node documents (AccountCreateLoginLinkParams): redirect_url is gone', async () => {
+      const accountId = await connect(emulator, 'express');
+
+      const result = stripe.accounts.createLoginLink(accountId, {
+        redirect_url: 'https://platform.example/back',
+      } as Stripe.AccountCreateLoginLinkParams);
+
+      await expect(result).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      await expect(result).rejects.toMatchObject({
+        statusCode: 400,
+        code: 'parameter_unknown',
+        param: 'redirect_url',
+        message: 'Received unknown parameter: redirect_url',
+      });
+      expect((await stripe.accounts.createLoginLink(accountId, { expand: [] })).object).toBe('login_link');
     });
 
     it('refuses an account that is not connected with StripePermissionError', async () => {

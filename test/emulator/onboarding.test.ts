@@ -204,6 +204,38 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
       }
     });
 
+    it('takes only the controller properties stripe-node documents, and no business_profile it would drop', async () => {
+      const create = (params: Record<string, unknown>) =>
+        stripe.accounts.create({ controller: expressController, ...params } as Stripe.AccountCreateParams);
+      // AccountCreateParams.Controller: fees.payer, losses.payments, requirement_collection, stripe_dashboard.type only.
+      const unknown: [Record<string, unknown>, string][] = [
+        [{ controller: { ...expressController, is_controller: true } }, 'controller[is_controller]'],
+        [
+          { controller: { ...expressController, fees: { payer: 'application', bogus: 'x' } } },
+          'controller[fees][bogus]',
+        ],
+        [
+          { controller: { ...expressController, application: { loss_liable: true } } },
+          'controller[application][loss_liable]',
+        ],
+      ];
+
+      for (const [params, param] of unknown) {
+        await expect(create(params)).rejects.toMatchObject({
+          statusCode: 400,
+          code: 'parameter_unknown',
+          param,
+          message: `Received unknown parameter: ${param}`,
+        });
+      }
+      // Stripe keeps a business_profile it is given; the emulator would answer it null, so it says it does not model it.
+      await expect(create({ business_profile: { url: 'https://jo.example' } })).rejects.toMatchObject({
+        statusCode: 400,
+        param: 'business_profile[url]',
+        message: expect.stringContaining('The local Stripe emulator does not model business_profile[url]'),
+      });
+    });
+
     it('refuses a business_type, country or default_currency stripe-node does not document, naming the param', async () => {
       const create = (params: Partial<Stripe.AccountCreateParams>) =>
         stripe.accounts.create({ controller: expressController, ...params });
