@@ -251,6 +251,41 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
     });
   });
 
+  describe("the new account's own account.updated", () => {
+    it('sends one, signed, with the account as it was created, once per account: an idempotent replay sends none', async () => {
+      const params = { controller: expressController, capabilities: { transfers: { requested: true } } };
+      const created = await stripe.accounts.create(params, { idempotencyKey: 'create-once' });
+      await stripe.accounts.create(params, { idempotencyKey: 'create-once' });
+      await emulator.webhooksIdle();
+
+      expect(receiver.received).toHaveLength(1);
+      const event = stripe.webhooks.constructEvent(
+        receiver.received[0]?.body ?? '',
+        String(receiver.received[0]?.headers['stripe-signature']),
+        WEBHOOK_SECRET,
+        300,
+        undefined,
+        Math.floor(clock / 1000),
+      );
+      const account = event.data.object as Stripe.Account;
+      expect({
+        type: event.type,
+        account: event.account,
+        created: event.created,
+        id: account.id,
+        details_submitted: account.details_submitted,
+        transfers: account.capabilities?.transfers,
+      }).toEqual({
+        type: 'account.updated',
+        account: created.id,
+        created: Math.floor(clock / 1000),
+        id: created.id,
+        details_submitted: false,
+        transfers: 'inactive',
+      });
+    });
+  });
+
   describe('Idempotency-Key', () => {
     it('replays the first answer for the same key and parameters, with Idempotent-Replayed', async () => {
       const params = { controller: expressController, email: 'jo@example.com' };
@@ -322,7 +357,7 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
       const page = await httpCall((await newLink(id)).url);
 
       const submitted = await decide(page.text, 'submit');
-      await emulator.waitForDeliveries(1);
+      await emulator.webhooksIdle();
 
       expect(page.status).toBe(200);
       expect(page.text).toMatch(
@@ -352,7 +387,8 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
         name: 'Jo Crafts',
         accepted: Math.floor(clock / 1000),
       });
-      const [delivery] = receiver.received;
+      // The last account.updated: the first is the one Stripe sends on its own for a new account (tested above).
+      const delivery = receiver.received.filter((received) => received.body.includes('"account.updated"')).at(-1);
       const event = stripe.webhooks.constructEvent(
         delivery?.body ?? '',
         String(delivery?.headers['stripe-signature']),
@@ -377,7 +413,11 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
 
       expect({ status: left.status, location: left.headers.location }).toEqual({ status: 302, location: RETURN_URL });
       expect((await stripe.accounts.retrieve(id)).details_submitted).toBe(false);
-      expect(emulator.deliveries()).toEqual([]);
+      await emulator.webhooksIdle();
+      // Only the account.updated of its creation: nothing changed since.
+      expect(emulator.deliveries().map((delivery) => [delivery.type, delivery.account])).toEqual([
+        ['account.updated', id],
+      ]);
     });
 
     it('sends a link opened a second time to refresh_url, and refuses a second submit of the same page', async () => {
