@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNT_API_VERSION, type StripeEmulator, type StripeEvent } from '../../emulator';
+import { handledEventTypes } from '../../shared/webhooks/event-types';
 import { CLIENT_ID, connect, startTestEmulator, stripeFor, WEBHOOK_SECRET, WebhookReceiver } from './helpers';
 
 describe('StripeEmulator', () => {
@@ -171,6 +172,13 @@ describe('StripeEmulator', () => {
       ]);
       expect(receiver.received.map((_r, i) => verified(i).account)).toEqual(Array(5).fill(accountId));
       await expect(stripe.accounts.retrieve(accountId)).rejects.toBeInstanceOf(Stripe.errors.StripePermissionError);
+    });
+
+    // `npm run trigger -- <type>` works for every type the service handles (shared/webhooks/event-types.ts).
+    it.each(handledEventTypes)('triggers %s, a type the service handles', async (type) => {
+      const accountId = await connect(emulator, 'standard');
+
+      expect(await emulator.trigger(type, accountId)).toMatchObject({ type, account: accountId });
     });
 
     it('refuses to trigger a type it has no object for, naming the ones it sends', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { resolveSettings, settingsFromContext } from '../../infra/config';
@@ -34,6 +35,16 @@ describe('settingsFromContext', () => {
       failureUrl: undefined,
       secretArn: undefined,
     });
+  });
+
+  it('reads the settings docs/operations.md §7 lists, one row each, and docs/configuration.md names', () => {
+    const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
+    const names = Object.keys(settingsFromContext(new App().node)).sort();
+    const section = /^## 7\. .*$([\s\S]*?)^## /m.exec(doc('operations.md'))?.[1] ?? '';
+    const rows = [...section.matchAll(/^\| `(\w+)` *\|/gm)].map(([, name]) => name);
+
+    expect(rows.sort()).toEqual(names);
+    expect(names.filter((name) => !doc('configuration.md').includes(`\`${name}\``))).toEqual([]);
   });
 
   it('reaches the functions through the app', () => {

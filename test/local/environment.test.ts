@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { applyLocalEnvironment, localEmulatorOptions, localEnvironment } from '../../local/environment';
+import { settingVariables } from '../../shared/config';
 import { callbackPath, webhookPath } from '../../shared/routes';
 
 const gatewayUrl = 'http://127.0.0.1:3999';
@@ -33,6 +34,19 @@ describe('a local stack: the functions and the emulator agree', () => {
     });
     expect(functions.STRIPE_WEBHOOK_SECRETS).toBe(localDefaults.webhookSecret);
     expect(emulator.webhookEndpoints?.[0]?.secret).toBe(localDefaults.webhookSecret);
+  });
+});
+
+describe('npm start: the functions get the settings of the shell', () => {
+  it("passes every setting exported in the shell, but the two that are the local stack's own (its callback, its emulator)", () => {
+    const { callbackUrl, stripeApiBase, ...exportable } = settingVariables;
+    const exported = Object.fromEntries(Object.values(exportable).map((name) => [name, `exported ${name}`]));
+
+    const { functions } = both({ ...exported, [callbackUrl]: 'https://elsewhere.example/cb' });
+
+    expect(functions).toMatchObject(exported);
+    expect(functions[callbackUrl]).toBe(`${gatewayUrl}${callbackPath}`);
+    expect(functions[stripeApiBase]).toBeUndefined();
   });
 });
 

@@ -274,4 +274,15 @@ describe('webhookEventTypes', () => {
     expect(listen.sort()).toEqual([...handledEventTypes].sort());
     expect(typesIn(processedMetric)).toEqual([...handledEventTypes].sort());
   });
+
+  it("is the table of docs/design-stores.md's Event types, each type with its effect", () => {
+    const design = readFileSync(new URL('../../../docs/design-stores.md', import.meta.url), 'utf8');
+    const section = design.split(/^## Event types$/m)[1]?.split(/^#/m)[0] ?? '';
+    const rows = [...section.matchAll(/^\| `([a-z_.]+)` *\| `([a-z]+)` *\|/gm)].map(([, type, effect]) => [
+      type,
+      effect,
+    ]);
+
+    expect(rows.sort()).toEqual(handledEventTypes.map((type) => [type, eventTypeSpec(type)?.effect]).sort());
+  });
 });
