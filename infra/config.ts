@@ -16,16 +16,20 @@ import {
   type ExpressFeesPayer,
   type ExpressLossesPayer,
   expressControllerProblem,
-  isExpressFeesPayer,
-  isExpressLossesPayer,
-  isLivemodeMismatchPolicy,
-  isReturnToEntry,
+  expressFeesPayers,
+  expressLossesPayers,
   type LivemodeMismatchPolicy,
-  maxStateTtlSeconds,
+  livemodeMismatchPolicies,
+  mustBeOneOf,
+  pageUrlProblem,
+  positiveIntegerProblem,
+  returnToEntryProblem,
   settingDefaults,
+  stateTtlProblem,
 } from '../shared/config';
 import { defaultLogLevel } from '../shared/logger';
 import type { LogLevelName } from '../shared/observability/log-line';
+import { isOneOf } from '../shared/one-of';
 
 /**
  * What the webhook does with an event of the other mode (test/live) than the deployment: acknowledge and
@@ -128,29 +132,30 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
     stageName: props.stageName ?? '$default',
     tags: { ...props.tags, ...serviceTag },
   };
-  if (!isLivemodeMismatchPolicy(settings.livemodeMismatch)) {
-    throw new Error(`livemodeMismatch must be 'ignore' or 'reject', got '${settings.livemodeMismatch}'`);
-  }
-  if (!isExpressFeesPayer(settings.expressFeesPayer))
-    throw new Error(`expressFeesPayer must be 'application' or 'account', got '${settings.expressFeesPayer}'`);
-  if (!isExpressLossesPayer(settings.expressLosses))
-    throw new Error(`expressLosses must be 'application' or 'stripe', got '${settings.expressLosses}'`);
-  const controllerProblem = expressControllerProblem(settings.expressFeesPayer, settings.expressLosses);
-  if (controllerProblem) throw new Error(`expressLosses cannot be 'application' here: ${controllerProblem}`);
-  for (const key of [
-    'stateTtlSeconds',
-    'webhookToleranceSeconds',
-    'throttleRateLimit',
-    'throttleBurstLimit',
+  // The functions' own rules for the settings they read (shared/config.ts), said here with the prop and its value.
+  for (const [key, choices] of [
+    ['livemodeMismatch', livemodeMismatchPolicies],
+    ['expressFeesPayer', expressFeesPayers],
+    ['expressLosses', expressLossesPayers],
   ] as const) {
-    if (!Number.isInteger(settings[key]) || settings[key] <= 0) throw new Error(`${key} must be a positive integer`);
+    if (!isOneOf<string>(choices, settings[key]))
+      throw new Error(`${key} ${mustBeOneOf(choices)}, got '${settings[key]}'`);
   }
-  if (settings.stateTtlSeconds > maxStateTtlSeconds)
-    throw new Error(`stateTtlSeconds must be at most ${maxStateTtlSeconds}`);
+  const controllerProblem = expressControllerProblem(settings.expressFeesPayer, settings.expressLosses);
+  if (controllerProblem) throw new Error(`expressLosses ${controllerProblem}`);
+  for (const [key, problem] of [
+    ['stateTtlSeconds', stateTtlProblem],
+    ['webhookToleranceSeconds', positiveIntegerProblem],
+    ['throttleRateLimit', positiveIntegerProblem],
+    ['throttleBurstLimit', positiveIntegerProblem],
+  ] as const) {
+    const found = problem(settings[key]);
+    if (found) throw new Error(`${key} ${found}`);
+  }
   for (const key of ['successUrl', 'failureUrl', 'callbackUrl'] as const) {
     const value = settings[key];
-    if (value !== undefined && !/^https?:$/.test(parsedUrl(value)?.protocol ?? ''))
-      throw new Error(`${key}: '${value}' is not an absolute http(s) URL`);
+    const found = value === undefined ? undefined : pageUrlProblem(value);
+    if (found) throw new Error(`${key}: '${value}' ${found}`);
   }
   // The stack's own URL: API Gateway answers only HTTPS, and in live mode Stripe redirects to HTTPS only (the
   // OAuth redirect_uri, and the Account Links' refresh and return URLs, which onboarding derives from it).
@@ -160,9 +165,10 @@ export const resolveSettings = (props: ConnectOnboardingSettings): ResolvedSetti
     );
   for (const origin of settings.returnToOrigins) {
     // Written as the functions compare it: an origin has no trailing slash, a path no query and nothing `admits` refuses.
-    if (!isReturnToEntry(origin))
+    const found = returnToEntryProblem(origin);
+    if (found)
       throw new Error(
-        `returnToOrigins: '${origin}' is not an origin such as https://app.example.com, nor an origin with a path such as https://app.example.com/connect/ (no query, fragment, credentials or comma, a path a return_to can match, and written as the URL parser writes it: lower-case scheme and host, no default port)`,
+        `returnToOrigins: '${origin}' ${found} (no query, fragment, credentials or comma, a path a return_to can match, and written as the URL parser writes it: lower-case scheme and host, no default port)`,
       );
   }
   if (!logLevels.includes(settings.logLevel.toUpperCase() as (typeof logLevels)[number])) {

@@ -35,21 +35,16 @@ export const settingDefaults = {
   expressLosses: 'application',
 } as const satisfies Record<string, number | LivemodeMismatchPolicy | ExpressFeesPayer | ExpressLossesPayer>;
 
-export const isLivemodeMismatchPolicy = (value: string): value is LivemodeMismatchPolicy =>
-  isOneOf(livemodeMismatchPolicies, value);
-export const isExpressFeesPayer = (value: string): value is ExpressFeesPayer => isOneOf(expressFeesPayers, value);
-export const isExpressLossesPayer = (value: string): value is ExpressLossesPayer => isOneOf(expressLossesPayers, value);
-
 /**
- * Why Stripe would refuse this pair for an Express account, or undefined: an account that pays its own fees
- * (Stripe's pricing) leaves its losses to Stripe, never to the platform.
+ * Why Stripe would refuse this pair for an Express account, as the problem with `expressLosses`, or undefined: an
+ * account that pays its own fees (Stripe's pricing) leaves its losses to Stripe, never to the platform.
  */
 export const expressControllerProblem = (
   feesPayer: ExpressFeesPayer,
   losses: ExpressLossesPayer,
 ): string | undefined =>
   feesPayer === 'account' && losses === 'application'
-    ? 'the platform can carry the losses of an Express account only when it also pays its fees (fees payer application)'
+    ? 'cannot be "application" here: the platform can carry the losses of an Express account only when it also pays its fees (fees payer application)'
     : undefined;
 
 /**
@@ -69,6 +64,35 @@ export const isReturnToEntry = (value: string): boolean => {
     admits(url, url)
   );
 };
+
+/** One sign-in at Stripe: a state and its cookie should not outlive it by hours. */
+export const maxStateTtlSeconds = 3600;
+
+/*
+ * Each rule a setting's value follows, as the problem it names (undefined: none). The functions state it naming
+ * the environment variable (`readServiceConfig`); the stack states the same rule at synth, naming the prop and
+ * showing the value (infra/config.ts).
+ */
+
+/** A page the browser is sent to: an absolute http(s) URL. */
+export const pageUrlProblem = (value: string): string | undefined =>
+  URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) ? undefined : 'is not an absolute http(s) URL';
+
+export const positiveIntegerProblem = (value: number): string | undefined =>
+  Number.isInteger(value) && value > 0 ? undefined : 'must be a positive integer';
+
+export const stateTtlProblem = (seconds: number): string | undefined =>
+  positiveIntegerProblem(seconds) ??
+  (seconds > maxStateTtlSeconds ? `must be at most ${maxStateTtlSeconds}` : undefined);
+
+/** What a setting that takes one of `choices` (livemodeMismatch, expressFeesPayer, …) must be. */
+export const mustBeOneOf = (choices: readonly string[]): string =>
+  `must be ${choices.map((choice) => `"${choice}"`).join(' or ')}`;
+
+export const returnToEntryProblem = (value: string): string | undefined =>
+  isReturnToEntry(value)
+    ? undefined
+    : 'is not an origin such as https://app.example.com, nor one with a path such as https://app.example.com/connect/';
 
 export interface ServiceConfig {
   /** The `redirect_uri` registered at Stripe: a constant, never taken from a request. */
@@ -123,19 +147,28 @@ type Env = Readonly<Record<string, string | undefined>>;
 const configError = (variable: string, problem: string): ConfigurationError =>
   new ConfigurationError(`The service is misconfigured: ${variable} ${problem}.`);
 
-const absoluteUrl = (env: Env, variable: string): string => {
-  const value = env[variable];
-  if (!value) throw configError(variable, 'is not set');
-  if (!URL.canParse(value)) throw configError(variable, 'is not an absolute URL');
+/** `value` once it follows its rule (`problem`), else the error that names the variable. */
+const checked = <T>(variable: string, value: T, problem: (value: T) => string | undefined): T => {
+  const found = problem(value);
+  if (found) throw configError(variable, found);
   return value;
 };
 
-const positiveInteger = (env: Env, variable: string, fallback: number): number => {
+const pageUrl = (env: Env, variable: string): string => {
   const value = env[variable];
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw configError(variable, 'must be a positive integer');
-  return parsed;
+  if (!value) throw configError(variable, 'is not set');
+  return checked(variable, value, pageUrlProblem);
+};
+
+const integer = (env: Env, variable: string, fallback: number, problem = positiveIntegerProblem): number => {
+  const value = env[variable];
+  return value === undefined || value === '' ? fallback : checked(variable, Number(value), problem);
+};
+
+const choice = <T extends string>(env: Env, variable: string, choices: readonly T[], fallback: T): T => {
+  const value = env[variable] || fallback;
+  if (!isOneOf(choices, value)) throw configError(variable, mustBeOneOf(choices));
+  return value;
 };
 
 /**
@@ -148,50 +181,33 @@ const origins = (env: Env, variable: string): string[] =>
     .map((entry, index) => ({ origin: entry.trim(), place: index + 1 }))
     .filter(({ origin }) => origin !== '')
     .map(({ origin, place }) => {
-      if (!isReturnToEntry(origin)) {
-        throw configError(
-          variable,
-          `entry ${place} is not an origin like https://app.example.com, nor one with a path like https://app.example.com/connect/`,
-        );
-      }
+      const problem = returnToEntryProblem(origin);
+      if (problem) throw configError(variable, `entry ${place} ${problem}`);
       return origin;
     });
-
-/** One sign-in at Stripe: a state and its cookie should not outlive it by hours. */
-export const maxStateTtlSeconds = 3600;
 
 export const readServiceConfig = (env: Env): ServiceConfig => {
   const apiBase = env[variable.stripeApiBase];
   if (apiBase && !URL.canParse(apiBase)) throw configError(variable.stripeApiBase, 'is not an absolute URL');
-  const livemodeMismatch = env[variable.livemodeMismatch] || settingDefaults.livemodeMismatch;
-  const stateTtlSeconds = positiveInteger(env, variable.stateTtlSeconds, settingDefaults.stateTtlSeconds);
-  if (stateTtlSeconds > maxStateTtlSeconds)
-    throw configError(variable.stateTtlSeconds, `must be at most ${maxStateTtlSeconds}`);
-  if (!isLivemodeMismatchPolicy(livemodeMismatch)) {
-    throw configError(variable.livemodeMismatch, 'must be "ignore" or "reject"');
-  }
-  const expressFeesPayer = env[variable.expressFeesPayer] || settingDefaults.expressFeesPayer;
-  if (!isExpressFeesPayer(expressFeesPayer))
-    throw configError(variable.expressFeesPayer, 'must be "application" or "account"');
-  const expressLosses = env[variable.expressLosses] || settingDefaults.expressLosses;
-  if (!isExpressLossesPayer(expressLosses))
-    throw configError(variable.expressLosses, 'must be "application" or "stripe"');
+  const livemodeMismatch = choice(
+    env,
+    variable.livemodeMismatch,
+    livemodeMismatchPolicies,
+    settingDefaults.livemodeMismatch,
+  );
+  const expressFeesPayer = choice(env, variable.expressFeesPayer, expressFeesPayers, settingDefaults.expressFeesPayer);
+  const expressLosses = choice(env, variable.expressLosses, expressLossesPayers, settingDefaults.expressLosses);
   const controllerProblem = expressControllerProblem(expressFeesPayer, expressLosses);
-  if (controllerProblem)
-    throw configError(variable.expressLosses, `cannot be "application" here: ${controllerProblem}`);
+  if (controllerProblem) throw configError(variable.expressLosses, controllerProblem);
   return {
-    callbackUrl: absoluteUrl(env, variable.callbackUrl),
-    successUrl: absoluteUrl(env, variable.successUrl),
-    failureUrl: absoluteUrl(env, variable.failureUrl),
+    callbackUrl: pageUrl(env, variable.callbackUrl),
+    successUrl: pageUrl(env, variable.successUrl),
+    failureUrl: pageUrl(env, variable.failureUrl),
     returnToOrigins: origins(env, variable.returnToOrigins),
-    stateTtlSeconds,
+    stateTtlSeconds: integer(env, variable.stateTtlSeconds, settingDefaults.stateTtlSeconds, stateTtlProblem),
     stripeApiBase: apiBase ? new URL(apiBase) : undefined,
-    stripeTimeoutMs: positiveInteger(env, variable.stripeTimeoutMs, settingDefaults.stripeTimeoutMs),
-    webhookToleranceSeconds: positiveInteger(
-      env,
-      variable.webhookToleranceSeconds,
-      settingDefaults.webhookToleranceSeconds,
-    ),
+    stripeTimeoutMs: integer(env, variable.stripeTimeoutMs, settingDefaults.stripeTimeoutMs),
+    webhookToleranceSeconds: integer(env, variable.webhookToleranceSeconds, settingDefaults.webhookToleranceSeconds),
     livemodeMismatch,
     expressFeesPayer,
     expressLosses,

@@ -137,10 +137,10 @@ describe('resolveSettings', () => {
 
   it('refuses an Express controller Stripe would refuse, at synth rather than at the first onboarding', () => {
     expect(() => resolveSettings({ expressFeesPayer: 'account' })).toThrow(
-      "expressLosses cannot be 'application' here: the platform can carry the losses of an Express account only when it also pays its fees (fees payer application)",
+      'expressLosses cannot be "application" here: the platform can carry the losses of an Express account only when it also pays its fees (fees payer application)',
     );
     expect(() => resolveSettings({ expressLosses: 'platform' as never })).toThrow(
-      "expressLosses must be 'application' or 'stripe', got 'platform'",
+      `expressLosses must be "application" or "stripe", got 'platform'`,
     );
     expect(resolveSettings({ expressFeesPayer: 'account', expressLosses: 'stripe' })).toMatchObject({
       expressFeesPayer: 'account',
@@ -150,7 +150,7 @@ describe('resolveSettings', () => {
 
   it('refuses an unknown livemodeMismatch', () => {
     expect(() => resolveSettings({ livemodeMismatch: 'warn' as never })).toThrow(
-      "livemodeMismatch must be 'ignore' or 'reject', got 'warn'",
+      `livemodeMismatch must be "ignore" or "reject", got 'warn'`,
     );
   });
 
@@ -181,7 +181,7 @@ describe('resolveSettings', () => {
     ['https://platform.example/a,b/', 'a comma, which splits it in two in RETURN_TO_ORIGINS'],
   ])("refuses the return_to entry '%s' (%s)", (entry) => {
     expect(() => resolveSettings({ returnToOrigins: [entry] })).toThrow(
-      `returnToOrigins: '${entry}' is not an origin such as https://app.example.com, nor an origin with a path`,
+      `returnToOrigins: '${entry}' is not an origin such as https://app.example.com, nor one with a path`,
     );
   });
 });
@@ -197,7 +197,7 @@ describe('resolveSettings refuses at synth what would fail every live flow', () 
     ],
     [
       { returnToOrigins: ['not a url'] },
-      "returnToOrigins: 'not a url' is not an origin such as https://app.example.com, nor an origin with a path such as https://app.example.com/connect/ (no query, fragment, credentials or comma, a path a return_to can match, and written as the URL parser writes it: lower-case scheme and host, no default port)",
+      "returnToOrigins: 'not a url' is not an origin such as https://app.example.com, nor one with a path such as https://app.example.com/connect/ (no query, fragment, credentials or comma, a path a return_to can match, and written as the URL parser writes it: lower-case scheme and host, no default port)",
     ],
     [{ stateTtlSeconds: 86_400 }, 'stateTtlSeconds must be at most 3600'],
     [

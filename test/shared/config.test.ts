@@ -51,16 +51,17 @@ describe('readServiceConfig', () => {
 
   it.each([
     [{ ...env, CALLBACK_URL: undefined }, 'CALLBACK_URL is not set'],
-    [{ ...env, SUCCESS_URL: 'not a url' }, 'SUCCESS_URL is not an absolute URL'],
+    [{ ...env, SUCCESS_URL: 'not a url' }, 'SUCCESS_URL is not an absolute http(s) URL'],
+    [{ ...env, FAILURE_URL: 'javascript:alert(1)' }, 'FAILURE_URL is not an absolute http(s) URL'],
     [{ ...env, STATE_TTL_SECONDS: '-5' }, 'STATE_TTL_SECONDS must be a positive integer'],
     [{ ...env, STATE_TTL_SECONDS: '86400' }, 'STATE_TTL_SECONDS must be at most 3600'],
     [
       { ...env, RETURN_TO_ORIGINS: 'https://ok.example,, https://ok.example/path, https://secret-partner.example/?q' },
-      'RETURN_TO_ORIGINS entry 4 is not an origin like https://app.example.com, nor one with a path like https://app.example.com/connect/',
+      'RETURN_TO_ORIGINS entry 4 is not an origin such as https://app.example.com, nor one with a path such as https://app.example.com/connect/',
     ],
     [
       { ...env, RETURN_TO_ORIGINS: 'https://ok.example/connect/, https://ok.example/a%2fb/' },
-      'RETURN_TO_ORIGINS entry 2 is not an origin like https://app.example.com, nor one with a path like https://app.example.com/connect/',
+      'RETURN_TO_ORIGINS entry 2 is not an origin such as https://app.example.com, nor one with a path such as https://app.example.com/connect/',
     ],
     [{ ...env, LIVEMODE_MISMATCH: 'warn' }, 'LIVEMODE_MISMATCH must be "ignore" or "reject"'],
     [{ ...env, EXPRESS_FEES_PAYER: 'platform' }, 'EXPRESS_FEES_PAYER must be "application" or "account"'],
