@@ -21,6 +21,15 @@ export function startTestEmulator(overrides: Partial<StripeEmulatorOptions> = {}
 }
 
 /** The real SDK, configured like the service does: one host for api and connect calls. */
+/** What stripe-node makes of Stripe's answer to a parameter it does not know: `param` named, a 400. */
+export const unknownParameterError = (param: string) => ({
+  type: 'StripeInvalidRequestError',
+  statusCode: 400,
+  code: 'parameter_unknown',
+  param,
+  message: `Received unknown parameter: ${param}`,
+});
+
 export function stripeFor(emulator: StripeEmulator, key = SECRET_KEY): Stripe {
   const url = new URL(emulator.url);
   return new Stripe(key, {
