@@ -7,8 +7,11 @@ import { hasControlCharacters } from '../http/query';
  */
 export const maxReturnToLength = 2048;
 
-/** Characters some servers take for a dot once they decode a path: the ideographic full stops (NFKC keeps them). */
-const ideographicStops = /[\u3002\uff61]/g;
+/**
+ * A character some servers take for a dot once they decode a path: the ideographic full stop `。`, which NFKC
+ * keeps (it folds the half-width `｡` into it).
+ */
+const ideographicStops = /\u3002/g;
 
 /**
  * Whether a path, decoded as a server might decode it, still names the same folders: it must be valid
