@@ -7,14 +7,17 @@ import { hasControlCharacters } from '../http/query';
  */
 export const maxReturnToLength = 2048;
 
-/** Characters some servers take for a dot once they decode a path: the ideographic full stops (NFKC keeps them). */
-const ideographicStops = /[\u3002\uff61]/g;
+/**
+ * A character some servers take for a dot once they decode a path: the ideographic full stop `。`, which NFKC
+ * keeps (it folds the half-width `｡` into it).
+ */
+const ideographicStops = /\u3002/g;
 
 /**
  * Whether a path, decoded as a server might decode it, still names the same folders: it must be valid
  * percent-encoded UTF-8 (an overlong `%c0%ae` is a dot to some old decoders), hold no control character (`%00`
  * cuts a path short in others), and have no segment that folds into `.` or `..` (a full-width `．`, NFKC's dot,
- * or an ideographic `。`).
+ * or an ideographic `。`), segments split at `/` and at `\`, as some servers do (a full-width `＼` folds into it).
  */
 const decodesToItself = (pathname: string): boolean => {
   let decoded: string;
@@ -25,7 +28,7 @@ const decodesToItself = (pathname: string): boolean => {
   }
   if (hasControlCharacters(decoded)) return false;
   const folded = decoded.normalize('NFKC').replace(ideographicStops, '.');
-  return !folded.split('/').some((segment) => segment === '.' || segment === '..');
+  return !folded.split(/[/\\]/).some((segment) => segment === '.' || segment === '..');
 };
 
 /**

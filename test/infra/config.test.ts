@@ -200,6 +200,10 @@ describe('resolveSettings refuses at synth what would fail every live flow', () 
       "returnToOrigins: 'not a url' is not an origin such as https://app.example.com, nor one with a path such as https://app.example.com/connect/ (no query, fragment, credentials or comma, a path a return_to can match, and written as the URL parser writes it: lower-case scheme and host, no default port)",
     ],
     [{ stateTtlSeconds: 86_400 }, 'stateTtlSeconds must be at most 3600'],
+    [{ webhookToleranceSeconds: 0 }, 'webhookToleranceSeconds must be a positive integer'],
+    [{ throttleRateLimit: -1 }, 'throttleRateLimit must be a positive integer'],
+    [{ throttleBurstLimit: 2.5 }, 'throttleBurstLimit must be a positive integer'],
+    [{ expressFeesPayer: 'platform' as never }, `expressFeesPayer must be "application" or "account", got 'platform'`],
     [
       { logLevel: 'verbose' },
       "logLevel must be one of DEBUG, INFO, WARN (ERROR would hide the WARN lines the webhook signature alarm counts), got 'verbose'",

@@ -55,6 +55,8 @@ describe('readServiceConfig', () => {
     [{ ...env, FAILURE_URL: 'javascript:alert(1)' }, 'FAILURE_URL is not an absolute http(s) URL'],
     [{ ...env, STATE_TTL_SECONDS: '-5' }, 'STATE_TTL_SECONDS must be a positive integer'],
     [{ ...env, STATE_TTL_SECONDS: '86400' }, 'STATE_TTL_SECONDS must be at most 3600'],
+    [{ ...env, STRIPE_TIMEOUT_MS: '0' }, 'STRIPE_TIMEOUT_MS must be a positive integer'],
+    [{ ...env, WEBHOOK_TOLERANCE_SECONDS: '1.5' }, 'WEBHOOK_TOLERANCE_SECONDS must be a positive integer'],
     [
       { ...env, RETURN_TO_ORIGINS: 'https://ok.example,, https://ok.example/path, https://secret-partner.example/?q' },
       'RETURN_TO_ORIGINS entry 4 is not an origin such as https://app.example.com, nor one with a path such as https://app.example.com/connect/',

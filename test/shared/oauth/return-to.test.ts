@@ -95,6 +95,7 @@ describe('validateReturnTo', () => {
       ['https://app.example.com/connect/\u3002\u3002/redirect', 'ideographic full stops'],
       ['https://app.example.com/connect/\u2025/redirect', 'a two-dot leader (NFKC folds it into ..)'],
       ['https://app.example.com/connect/%EF%BD%A1%EF%BD%A1/redirect', 'half-width ideographic stops, encoded'],
+      ['https://app.example.com/connect/..\uff3credirect', 'a full-width backslash (NFKC folds it into \\)'],
     ])('refuses %j (%s)', (raw) => {
       expect(() => validateReturnTo(raw, pages)).toThrowError(
         expect.objectContaining({
