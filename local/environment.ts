@@ -32,6 +32,14 @@ export const localCredentials = (env: Env = process.env) => {
 };
 
 /**
+ * How a local stack's emulator retries a delivery the webhook did not take (Stripe retries for days): five attempts,
+ * 100, 200, 400 and 800 ms apart. An event that reaches the webhook before its record is stored, answered 503
+ * `account_pending` (a new account's first `account.updated`, an authorization), is then still applied on a busy
+ * machine, where the emulator's own 300 ms could run out first.
+ */
+export const localWebhookRetry = { attempts: 5, backoffMs: 100 } as const;
+
+/**
  * The emulator of a local stack whose gateway is at `gatewayUrl`: the credentials the functions get, the
  * callback registered as its redirect URI, and the webhook route as its endpoint (none with `webhooks: false`).
  */
@@ -48,6 +56,7 @@ export const localEmulatorOptions = (input: {
     secretKey: credentials.secretKey,
     clientId: credentials.clientId,
     redirectUris: [`${input.gatewayUrl}${callbackPath}`],
+    webhookRetry: localWebhookRetry,
     webhookEndpoints:
       input.webhooks === false
         ? []

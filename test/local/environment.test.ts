@@ -37,6 +37,15 @@ describe('a local stack: the functions and the emulator agree', () => {
   });
 });
 
+describe("a local stack's emulator", () => {
+  it('keeps retrying a delivery for 1.5 s, time for a record stored late on a busy machine to take its event', () => {
+    const { attempts = 1, backoffMs = 0 } = both({}).emulator.webhookRetry ?? {};
+    const waits = Array.from({ length: attempts - 1 }, (_, retry) => backoffMs * 2 ** retry);
+
+    expect(waits.reduce((sum, wait) => sum + wait, 0)).toBeGreaterThanOrEqual(1500);
+  });
+});
+
 describe('npm start: the functions get the settings of the shell', () => {
   it("passes every setting exported in the shell, but the two that are the local stack's own (its callback, its emulator)", () => {
     const { callbackUrl, stripeApiBase, ...exportable } = settingVariables;
