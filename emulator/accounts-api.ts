@@ -238,7 +238,7 @@ export function createConnectedAccount(ctx: EmulatorContext, params: URLSearchPa
   });
   // [issue] Stripe sends a new account's first `account.updated` on its own, once it has worked out what the
   // account must provide: in test mode "2-3 minutes" later, in a Stripe engineer's words (docs/stripe-fidelity.md,
-  // "Events"). Sent at once here, it can reach the webhook before the service has stored the record, the
+  // "Accounts"). Sent at once here, it can reach the webhook before the service has stored the record, the
   // hardest case: the service asks for a retry (`mayPrecedeRecord`) and the retry applies it.
   ctx.emit({ type: 'account.updated', account: account.id, object: cloneAccount(account), previous: {} });
   return { status: 200, body: cloneAccount(account) };
