@@ -14,10 +14,19 @@ export const maxReturnToLength = 2048;
 const ideographicStops = /\u3002/g;
 
 /**
+ * A segment of dots, spaces and invisible characters only: Windows servers trim a segment's trailing dots and
+ * spaces, so `.. ` (`..%20`) is their `..`; a zero-width space or joiner, a word joiner, a byte-order mark (a space to
+ * the pattern) or a soft hyphen may be dropped as well. No page is named like this.
+ */
+const isDotsOnly = (segment: string): boolean =>
+  segment.includes('.') && /^[.\s\u00ad\u200b-\u200d\u2060]+$/.test(segment);
+
+/**
  * Whether a path, decoded as a server might decode it, still names the same folders: it must be valid
  * percent-encoded UTF-8 (an overlong `%c0%ae` is a dot to some old decoders), hold no control character (`%00`
- * cuts a path short in others), and have no segment that folds into `.` or `..` (a full-width `．`, NFKC's dot,
- * or an ideographic `。`), segments split at `/` and at `\`, as some servers do (a full-width `＼` folds into it).
+ * cuts a path short in others), and have no segment that folds into dots alone ({@link isDotsOnly}: a full-width
+ * `．`, NFKC's dot, or an ideographic `。`), segments split at `/` and at `\`, as some servers do (a full-width `＼`
+ * folds into it).
  */
 const decodesToItself = (pathname: string): boolean => {
   let decoded: string;
@@ -28,7 +37,7 @@ const decodesToItself = (pathname: string): boolean => {
   }
   if (hasControlCharacters(decoded)) return false;
   const folded = decoded.normalize('NFKC').replace(ideographicStops, '.');
-  return !folded.split(/[/\\]/).some((segment) => segment === '.' || segment === '..');
+  return !folded.split(/[/\\]/).some(isDotsOnly);
 };
 
 /**

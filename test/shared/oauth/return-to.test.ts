@@ -67,7 +67,7 @@ describe('validateReturnTo', () => {
       ['https://app.example.com/connect/done'],
       ['https://app.example.com/onboarding/'],
       ['https://app.example.com/onboarding/step/2?tab=payouts'],
-      ['https://app.example.com/connect/caf%C3%A9/%E2%80%A6'],
+      ['https://app.example.com/connect/caf%C3%A9/%F0%9F%99%82%20ok/v1.2'],
       ['http://localhost:3000/any/page'],
     ])('accepts %j, that page or one under it', (raw) => {
       expect(validateReturnTo(raw, pages)).toBe(raw);
@@ -94,6 +94,10 @@ describe('validateReturnTo', () => {
       ['https://app.example.com/connect/\uff0e\uff0e/redirect', 'full-width dots (NFKC folds them into ..)'],
       ['https://app.example.com/connect/\u3002\u3002/redirect', 'ideographic full stops'],
       ['https://app.example.com/connect/\u2025/redirect', 'a two-dot leader (NFKC folds it into ..)'],
+      ['https://app.example.com/connect/..%20/redirect', 'dots and a space, which Windows servers trim to ..'],
+      ['https://app.example.com/connect/..%E2%80%8B/redirect', 'dots and a zero-width space, which a server may drop'],
+      ['https://app.example.com/connect/.%20./redirect', 'dots around a space'],
+      ['https://app.example.com/connect/%E2%80%A6/redirect', 'an ellipsis (NFKC folds it into ...)'],
       ['https://app.example.com/connect/%EF%BD%A1%EF%BD%A1/redirect', 'half-width ideographic stops, encoded'],
       ['https://app.example.com/connect/..\uff3credirect', 'a full-width backslash (NFKC folds it into \\)'],
     ])('refuses %j (%s)', (raw) => {
