@@ -42,15 +42,26 @@ export interface EventTypeSpec {
 const connectedAt = ({ created }: StripeEventEnvelope): EpochMs => created;
 
 /**
+ * A time of Stripe's in the event's object (epoch seconds) to wait for a record from, if it is no later than the
+ * event: nothing is created or requested after an event about it (both are Stripe's clock), and waiting from such a
+ * time would answer the event 503 until that time came, for as long as Stripe retries.
+ */
+const waitFrom = (value: unknown, created: EpochMs): EpochMs | undefined =>
+  isEpochSeconds(value) && fromEpochSeconds(value) <= created ? fromEpochSeconds(value) : undefined;
+
+/**
  * The Account's own `created`: an account the platform just created (onboarding's first visit stores it right
- * after Stripe answers the create) may change, and be sent, before that record is written. No account is
- * created after an event about it (both are Stripe's clock): such a `created` is no creation to wait for, and
- * waiting for it would answer the event 503 until that time came, for as long as Stripe retries.
+ * after Stripe answers the create) may change, and be sent, before that record is written.
  */
 const accountCreatedAt = ({ object, created }: StripeEventEnvelope): EpochMs | undefined =>
-  isEpochSeconds(object.created) && fromEpochSeconds(object.created) <= created
-    ? fromEpochSeconds(object.created)
-    : undefined;
+  waitFrom(object.created, created);
+
+/**
+ * The Capability's `requested_at`: onboarding requests an account's capabilities in the create itself, so a
+ * capability of an account just created may change, and be sent, before onboarding's record is written.
+ */
+const capabilityRequestedAt = ({ object, created }: StripeEventEnvelope): EpochMs | undefined =>
+  waitFrom(object.requested_at, created);
 
 /** A Connect event's `account`: the connected account it was sent for. */
 export const connectedAccountOf: AccountLocator = ({ account }) =>
@@ -75,7 +86,11 @@ export const owningAccountOf =
 
 export const webhookEventTypes = {
   'account.updated': { effect: 'snapshot', accountOf: accountObjectOf, mayPrecedeRecord: accountCreatedAt },
-  'capability.updated': { effect: 'reread', accountOf: owningAccountOf('malformed_capability') },
+  'capability.updated': {
+    effect: 'reread',
+    accountOf: owningAccountOf('malformed_capability'),
+    mayPrecedeRecord: capabilityRequestedAt,
+  },
   'account.application.authorized': { effect: 'reread', accountOf: connectedAccountOf, mayPrecedeRecord: connectedAt },
   'account.application.deauthorized': { effect: 'deauthorization', accountOf: connectedAccountOf },
 } as const satisfies Readonly<Record<string, EventTypeSpec>>;

@@ -640,6 +640,47 @@ describe('POST /webhooks/stripe', () => {
     expect(await readAccount('acct_notstoredyet01')).toBeUndefined();
   });
 
+  it('asks Stripe to retry a capability.updated for an unknown account whose capability was requested minutes ago, and acknowledges an old one', async () => {
+    // Created at Stripe, as onboarding's first visit does, and not stored here (yet).
+    const stripe = new Stripe(localDefaults.stripeSecretKey, {
+      host: '127.0.0.1',
+      port: Number(new URL(stack.emulator.url).port),
+      protocol: 'http',
+    });
+    const { id: accountId } = await stripe.accounts.create({
+      controller: { stripe_dashboard: { type: 'express' }, fees: { payer: 'application' } },
+      capabilities: { transfers: { requested: true } },
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const requested = (requestedAt: number) => ({
+      id: uniqueEventId(),
+      object: 'event',
+      api_version: stripeApiVersion,
+      type: 'capability.updated',
+      account: accountId,
+      created: now,
+      livemode: false,
+      data: {
+        object: {
+          id: 'transfers',
+          object: 'capability',
+          account: accountId,
+          status: 'pending',
+          requested: true,
+          requested_at: requestedAt,
+        },
+      },
+    });
+
+    const young = await post(requested(now - 60));
+    const old = await post(requested(now - 3600));
+
+    expect(young.status).toBe(503);
+    expect(young.body).toMatchObject({ error: { code: 'account_pending' } });
+    expect(old).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'unknown_account' } });
+    expect(await readAccount(accountId)).toBeUndefined();
+  });
+
   it('acknowledges an account.updated for an unknown account whose created is after its event, instead of asking Stripe to retry it for days', async () => {
     const now = Math.floor(Date.now() / 1000);
     // No account is created after an event about it: a created ahead of the event is no creation to wait for.
