@@ -254,22 +254,37 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
     });
   });
 
-  describe("the new account's own account.updated", () => {
-    it('sends one, signed, with the account as it was created, once per account: an idempotent replay sends none', async () => {
+  describe("the new account's own events", () => {
+    it('sends an account.updated with the account as it was created and a capability.updated per requested capability, signed, once per account: an idempotent replay sends none', async () => {
       const params = { controller: expressController, capabilities: { transfers: { requested: true } } };
       const created = await stripe.accounts.create(params, { idempotencyKey: 'create-once' });
       await stripe.accounts.create(params, { idempotencyKey: 'create-once' });
       await emulator.webhooksIdle();
 
-      expect(receiver.received).toHaveLength(1);
-      const event = stripe.webhooks.constructEvent(
-        receiver.received[0]?.body ?? '',
-        String(receiver.received[0]?.headers['stripe-signature']),
-        WEBHOOK_SECRET,
-        300,
-        undefined,
-        Math.floor(clock / 1000),
+      const events = receiver.received.map((delivery) =>
+        stripe.webhooks.constructEvent(
+          delivery.body,
+          String(delivery.headers['stripe-signature']),
+          WEBHOOK_SECRET,
+          300,
+          undefined,
+          Math.floor(clock / 1000),
+        ),
       );
+      expect(events.map((sent) => sent.type).sort()).toEqual(['account.updated', 'capability.updated']);
+      const event = events.find((sent) => sent.type === 'account.updated');
+      const capabilityEvent = events.find((sent) => sent.type === 'capability.updated');
+      const capability = capabilityEvent?.data.object as Stripe.Capability;
+      expect({
+        type: capabilityEvent?.type,
+        account: capabilityEvent?.account,
+        capability: [capability.id, capability.account, capability.status, capability.requested_at],
+      }).toEqual({
+        type: 'capability.updated',
+        account: created.id,
+        capability: ['transfers', created.id, 'inactive', Math.floor(clock / 1000)],
+      });
+      if (!event) throw new Error('no account.updated');
       const account = event.data.object as Stripe.Account;
       expect({
         type: event.type,
@@ -390,8 +405,11 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
         name: 'Jo Crafts',
         accepted: Math.floor(clock / 1000),
       });
-      // The last account.updated: the first is the one Stripe sends on its own for a new account (tested above).
-      const delivery = receiver.received.filter((received) => received.body.includes('"account.updated"')).at(-1);
+      // The submit's account.updated, not the one Stripe sends on its own for a new account (tested above).
+      const delivery = receiver.received.find((received) => {
+        const sent = JSON.parse(received.body) as Stripe.Event;
+        return sent.type === 'account.updated' && sent.data.object.details_submitted === true;
+      });
       const event = stripe.webhooks.constructEvent(
         delivery?.body ?? '',
         String(delivery?.headers['stripe-signature']),
