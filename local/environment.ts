@@ -34,8 +34,8 @@ export const localCredentials = (env: Env = process.env) => {
 /**
  * How a local stack's emulator retries a delivery the webhook did not take (Stripe retries for days): five attempts,
  * 100, 200, 400 and 800 ms apart. An event that reaches the webhook before its record is stored, answered 503
- * `account_pending` (a new account's first `account.updated`, an authorization), is then still applied on a busy
- * machine, where the emulator's own 300 ms could run out first.
+ * `account_pending` (a new account's first `account.updated` or `capability.updated`, an authorization), is then
+ * still applied on a busy machine, where the emulator's own 300 ms could run out first.
  */
 export const localWebhookRetry = { attempts: 5, backoffMs: 100 } as const;
 

@@ -15,11 +15,12 @@ const ideographicStops = /\u3002/g;
 
 /**
  * A segment of dots, spaces and invisible characters only: Windows servers trim a segment's trailing dots and
- * spaces, so `.. ` (`..%20`) is their `..`; a zero-width space or joiner, a word joiner, a byte-order mark (a space to
- * the pattern) or a soft hyphen may be dropped as well. No page is named like this.
+ * spaces, so `.. ` (`..%20`) is their `..`; an invisible character (Unicode's Default_Ignorable_Code_Point: a
+ * zero-width space or joiner, a soft hyphen, a direction mark, a variation selector, a byte-order mark…) may be
+ * dropped as well, as IDNA's mapping drops many of them. No page is named like this.
  */
 const isDotsOnly = (segment: string): boolean =>
-  segment.includes('.') && /^[.\s\u00ad\u200b-\u200d\u2060]+$/.test(segment);
+  segment.includes('.') && /^[.\s\p{Default_Ignorable_Code_Point}]+$/u.test(segment);
 
 /**
  * Whether a path, decoded as a server might decode it, still names the same folders: it must be valid

@@ -38,8 +38,9 @@ import { parseStripeEvent, type StripeEventEnvelope } from './stripe-event';
  * to the callback at the moment it authorizes (the event's `created`), with a short-lived code, so the callback
  * comes within seconds; a retried or slow one within minutes. A chosen margin, not derived from a setting: the
  * state's lifetime (up to an hour) counts from the start of the flow, before the person reached Stripe. The
- * same margin covers an account onboarding created (its own `created`): its record is written moments after
- * Stripe answers the create, or on the user's retry of a first visit that failed after it.
+ * same margin covers an account onboarding created (its own `created`, and its capabilities' `requested_at`): its
+ * record is written moments after Stripe answers the create, or on the user's retry of a first visit that failed
+ * after it.
  */
 const pendingRecordWindowMs = secondsMs(15 * 60);
 

@@ -425,6 +425,77 @@ describe('hostile input', () => {
     );
   });
 
+  it('POST /webhooks/stripe asks Stripe to retry a capability.updated for an account not stored here only while the capability is young, whatever its requested_at holds, and never for an account Stripe does not let us read', async () => {
+    // Created at Stripe, as onboarding's first visit does, and never stored here.
+    const stripe = new Stripe(localDefaults.stripeSecretKey, {
+      host: '127.0.0.1',
+      port: Number(new URL(stack.emulator.url).port),
+      protocol: 'http',
+    });
+    const { id: unstored } = await stripe.accounts.create({
+      controller: { stripe_dashboard: { type: 'express' }, fees: { payer: 'application' } },
+      capabilities: { transfers: { requested: true } },
+    });
+    const eventSecond = () => Math.floor(Date.now() / 1000);
+    /** The Capability's `requested_at` as sent, and whether the event is worth a retry (requested minutes before it). */
+    const requestedAt = fc.oneof(
+      fc
+        .integer({ min: 0, max: 600 })
+        .map((before) => ({ young: true, at: (event: number): unknown => event - before })),
+      fc
+        .integer({ min: 1200, max: 2_000_000_000 })
+        .map((before) => ({ young: false, at: (event: number) => event - before })),
+      // A capability is never requested after an event about it: not waited for, however far ahead.
+      fc
+        .oneof(fc.integer({ min: 1, max: 4_102_444_800 }), fc.constant(Number.MAX_SAFE_INTEGER))
+        .map((ahead) => ({ young: false, at: (event: number) => event + ahead })),
+      fc
+        .oneof(fc.double(), fc.string(), fc.constant(null), fc.constant(-1), fc.constant(1e300))
+        .map((value) => ({ young: false, at: () => value })),
+    );
+    // An account Stripe does not let us read (not ours, or deauthorized) is not waited for, however young.
+    const account = fc.constantFrom({ id: unstored, readable: true }, { id: 'acct_fuzznotours01', readable: false });
+    await fc.assert(
+      fc.asyncProperty(requestedAt, account, async (requested, { id: accountId, readable }) => {
+        tried += 1;
+        const event = eventSecond();
+        const response = await postSigned(
+          JSON.stringify({
+            id: `evt_fuzzcapability${tried}${Date.now()}`,
+            object: 'event',
+            api_version: stripeApiVersion,
+            type: 'capability.updated',
+            created: event,
+            livemode: false,
+            account: accountId,
+            data: {
+              object: {
+                id: 'transfers',
+                object: 'capability',
+                account: accountId,
+                status: 'pending',
+                requested: true,
+                requested_at: requested.at(event),
+              },
+            },
+          }),
+        );
+        if (readable && requested.young) {
+          expect(response.status).toBe(503);
+          expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'account_pending' } });
+          return;
+        }
+        expectHarmless(response);
+        expect(JSON.parse(response.body)).toEqual({
+          received: true,
+          status: 'ignored',
+          reason: readable ? 'unknown_account' : 'account_inaccessible',
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('POST platform API routes answer any body with a 400, or go on to the account (404), never a 5xx', async () => {
     const token = await stack.mintTicket('fuzz_body_user');
     const posts = routes.filter((route) => route.caller === 'api' && route.method === 'POST');

@@ -68,6 +68,7 @@ describe('validateReturnTo', () => {
       ['https://app.example.com/onboarding/'],
       ['https://app.example.com/onboarding/step/2?tab=payouts'],
       ['https://app.example.com/connect/caf%C3%A9/%F0%9F%99%82%20ok/v1.2'],
+      ['https://app.example.com/connect/%E2%9D%A4%EF%B8%8F/..a/a..'],
       ['http://localhost:3000/any/page'],
     ])('accepts %j, that page or one under it', (raw) => {
       expect(validateReturnTo(raw, pages)).toBe(raw);
@@ -97,6 +98,11 @@ describe('validateReturnTo', () => {
       ['https://app.example.com/connect/..%20/redirect', 'dots and a space, which Windows servers trim to ..'],
       ['https://app.example.com/connect/..%E2%80%8B/redirect', 'dots and a zero-width space, which a server may drop'],
       ['https://app.example.com/connect/.%20./redirect', 'dots around a space'],
+      [
+        'https://app.example.com/connect/..%E2%80%8E/redirect',
+        'dots and a left-to-right mark, as invisible as a zero-width space',
+      ],
+      ['https://app.example.com/connect/..%EF%B8%8F/redirect', 'dots and a variation selector, which IDNA drops'],
       ['https://app.example.com/connect/%E2%80%A6/redirect', 'an ellipsis (NFKC folds it into ...)'],
       ['https://app.example.com/connect/%EF%BD%A1%EF%BD%A1/redirect', 'half-width ideographic stops, encoded'],
       ['https://app.example.com/connect/..\uff3credirect', 'a full-width backslash (NFKC folds it into \\)'],
