@@ -1,7 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { validateReturnTo } from '../../../shared/oauth/return-to';
+import { isDotsOnly, validateReturnTo } from '../../../shared/oauth/return-to';
 
 const allowed = ['https://app.example.com', 'http://localhost:3000'];
+
+describe('isDotsOnly', () => {
+  it("takes beside dots Unicode's spaces and Default_Ignorable_Code_Point characters, every one and no other", () => {
+    const property = /^[\s\p{Default_Ignorable_Code_Point}]$/u;
+    const differ: string[] = [];
+    for (let code = 0; code <= 0x10ffff; code += 1) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const character = String.fromCodePoint(code);
+      if (character !== '.' && property.test(character) !== isDotsOnly(`..${character}`))
+        differ.push(code.toString(16));
+    }
+
+    expect(differ).toEqual([]);
+    expect([isDotsOnly(''), isDotsOnly(' '), isDotsOnly('.'), isDotsOnly('a.')]).toEqual([false, false, true, false]);
+  });
+});
 
 describe('validateReturnTo', () => {
   it('accepts a URL on an allowed origin and returns it normalised', () => {
