@@ -1,15 +1,17 @@
-/**
- * What the callback leaves behind, through the gateway against the emulator: two flows side by side
- * in one browser, connections made at Stripe and then not kept (flow mix-up, an account of another
- * user), and an Express account Stripe connected without some suggested capabilities.
- */
-import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { maxOpenFlowsPerBrowser, stateCookieName, stateCookieNames } from '../../shared/http/cookies';
 import { useLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
-import { callApi, confirmAccount, settled, storedAccount, stripeCalls, viewOf } from '../support/platform-api';
+import {
+  callApi,
+  confirmAccount,
+  platformStripe,
+  settled,
+  storedAccount,
+  stripeCalls,
+  viewOf,
+} from '../support/platform-api';
 import { locationOf, TestBrowser } from '../support/test-browser';
 
 const stack = useLocalStack();
@@ -32,15 +34,7 @@ const logsOf = (response: Response) =>
     .filter((line) => line.correlation_id === response.headers.get('x-request-id'));
 
 /** The real SDK with the platform's key, talking to the emulator as the service does. */
-const platformSdk = () => {
-  const url = new URL(stack.emulator.url);
-  return new Stripe(localDefaults.stripeSecretKey, {
-    host: url.hostname,
-    port: Number(url.port),
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-};
+const platformSdk = () => platformStripe(stack, { maxNetworkRetries: 0 });
 
 /** Whether the platform is still connected to the account at Stripe: deauthorizing it again is refused if not. */
 const connectedAtStripe = async (accountId: string): Promise<boolean> => {

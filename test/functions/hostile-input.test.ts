@@ -14,8 +14,9 @@ import { routes } from '../../shared/routes';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { type HandledEventType, handledEventTypes } from '../../shared/webhooks/event-types';
 import { useLocalStack } from '../support/local-stack';
-import { connectAccount } from '../support/platform-api';
+import { connectAccount, createdAtStripeOnly, platformStripe } from '../support/platform-api';
 import { type RawResponse, rawRequest } from '../support/raw-http';
+import { capabilityUpdatedEvent } from '../support/webhooks';
 
 const stack = useLocalStack();
 let tried = 0;
@@ -233,12 +234,10 @@ describe('hostile input', () => {
 
   it('POST /webhooks/stripe: prototype-named keys anywhere in any handled event, or a created far ahead, never fail and never freeze the account', async () => {
     const accountId = await connectAccount(stack, 'standard', 'fuzz_proto_user');
-    const stripe = new Stripe(localDefaults.stripeSecretKey, {
-      host: '127.0.0.1',
-      port: Number(new URL(stack.emulator.url).port),
-      protocol: 'http',
-    });
-    const account = JSON.parse(JSON.stringify(await stripe.accounts.retrieve(accountId))) as Record<string, unknown>;
+    const account = JSON.parse(JSON.stringify(await platformStripe(stack).accounts.retrieve(accountId))) as Record<
+      string,
+      unknown
+    >;
     // The emulator's own capability.updated (it is delivered too, and applies): its object as Stripe sends it.
     const triggered = await stack.emulator.trigger('capability.updated', accountId);
     const capability = triggered.data.object;
@@ -369,26 +368,28 @@ describe('hostile input', () => {
     );
   });
 
+  const eventSecond = () => Math.floor(Date.now() / 1000);
+  /**
+   * A time of Stripe's in an event's object (an Account's `created`, a Capability's `requested_at`) as sent, and
+   * whether the event is worth a retry for an account not stored here: only if that time is minutes before it.
+   */
+  const timeInObject = fc.oneof(
+    fc.integer({ min: 0, max: 600 }).map((before) => ({ young: true, at: (event: number): unknown => event - before })),
+    fc
+      .integer({ min: 1200, max: 2_000_000_000 })
+      .map((before) => ({ young: false, at: (event: number) => event - before })),
+    // Nothing is created or requested after an event about it: not waited for, however far ahead.
+    fc
+      .oneof(fc.integer({ min: 1, max: 4_102_444_800 }), fc.constant(Number.MAX_SAFE_INTEGER))
+      .map((ahead) => ({ young: false, at: (event: number) => event + ahead })),
+    fc
+      .oneof(fc.double(), fc.string(), fc.constant(null), fc.constant(-1), fc.constant(1e300))
+      .map((value) => ({ young: false, at: () => value })),
+  );
+
   it('POST /webhooks/stripe asks Stripe to retry an account.updated for an account not stored here only while that account is young, whatever its created holds', async () => {
-    const eventSecond = () => Math.floor(Date.now() / 1000);
-    /** The Account's `created` as sent, and whether the event is worth a retry (created minutes before it). */
-    const accountCreated = fc.oneof(
-      fc
-        .integer({ min: 0, max: 600 })
-        .map((before) => ({ young: true, at: (event: number): unknown => event - before })),
-      fc
-        .integer({ min: 1200, max: 2_000_000_000 })
-        .map((before) => ({ young: false, at: (event: number) => event - before })),
-      // An account is never created after an event about it: not waited for, however far ahead.
-      fc
-        .oneof(fc.integer({ min: 1, max: 4_102_444_800 }), fc.constant(Number.MAX_SAFE_INTEGER))
-        .map((ahead) => ({ young: false, at: (event: number) => event + ahead })),
-      fc
-        .oneof(fc.double(), fc.string(), fc.constant(null), fc.constant(-1), fc.constant(1e300))
-        .map((value) => ({ young: false, at: () => value })),
-    );
     await fc.assert(
-      fc.asyncProperty(accountCreated, async (created) => {
+      fc.asyncProperty(timeInObject, async (created) => {
         tried += 1;
         const accountId = `acct_fuzzunstored${tried}`;
         const event = eventSecond();
@@ -426,59 +427,22 @@ describe('hostile input', () => {
   });
 
   it('POST /webhooks/stripe asks Stripe to retry a capability.updated for an account not stored here only while the capability is young, whatever its requested_at holds, and never for an account Stripe does not let us read', async () => {
-    // Created at Stripe, as onboarding's first visit does, and never stored here.
-    const stripe = new Stripe(localDefaults.stripeSecretKey, {
-      host: '127.0.0.1',
-      port: Number(new URL(stack.emulator.url).port),
-      protocol: 'http',
-    });
-    const { id: unstored } = await stripe.accounts.create({
-      controller: { stripe_dashboard: { type: 'express' }, fees: { payer: 'application' } },
-      capabilities: { transfers: { requested: true } },
-    });
-    const eventSecond = () => Math.floor(Date.now() / 1000);
-    /** The Capability's `requested_at` as sent, and whether the event is worth a retry (requested minutes before it). */
-    const requestedAt = fc.oneof(
-      fc
-        .integer({ min: 0, max: 600 })
-        .map((before) => ({ young: true, at: (event: number): unknown => event - before })),
-      fc
-        .integer({ min: 1200, max: 2_000_000_000 })
-        .map((before) => ({ young: false, at: (event: number) => event - before })),
-      // A capability is never requested after an event about it: not waited for, however far ahead.
-      fc
-        .oneof(fc.integer({ min: 1, max: 4_102_444_800 }), fc.constant(Number.MAX_SAFE_INTEGER))
-        .map((ahead) => ({ young: false, at: (event: number) => event + ahead })),
-      fc
-        .oneof(fc.double(), fc.string(), fc.constant(null), fc.constant(-1), fc.constant(1e300))
-        .map((value) => ({ young: false, at: () => value })),
-    );
+    const unstored = await createdAtStripeOnly(stack);
     // An account Stripe does not let us read (not ours, or deauthorized) is not waited for, however young.
     const account = fc.constantFrom({ id: unstored, readable: true }, { id: 'acct_fuzznotours01', readable: false });
     await fc.assert(
-      fc.asyncProperty(requestedAt, account, async (requested, { id: accountId, readable }) => {
+      fc.asyncProperty(timeInObject, account, async (requested, { id: accountId, readable }) => {
         tried += 1;
         const event = eventSecond();
         const response = await postSigned(
-          JSON.stringify({
-            id: `evt_fuzzcapability${tried}${Date.now()}`,
-            object: 'event',
-            api_version: stripeApiVersion,
-            type: 'capability.updated',
-            created: event,
-            livemode: false,
-            account: accountId,
-            data: {
-              object: {
-                id: 'transfers',
-                object: 'capability',
-                account: accountId,
-                status: 'pending',
-                requested: true,
-                requested_at: requested.at(event),
-              },
-            },
-          }),
+          JSON.stringify(
+            capabilityUpdatedEvent({
+              id: `evt_fuzzcapability${tried}${Date.now()}`,
+              accountId,
+              created: event,
+              requestedAt: requested.at(event),
+            }),
+          ),
         );
         if (readable && requested.young) {
           expect(response.status).toBe(503);

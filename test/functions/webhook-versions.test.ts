@@ -6,7 +6,6 @@
  * and are neither.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import Stripe from 'stripe';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
@@ -14,7 +13,7 @@ import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { apiVersionMismatchMessage } from '../../shared/webhooks/log-messages';
 import { useLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
-import { connectAccount } from '../support/platform-api';
+import { connectAccount, platformStripe } from '../support/platform-api';
 
 const stack = useLocalStack({ webhookApiVersion: '2017-04-06' });
 let db: ReturnType<typeof createDocumentClient>;
@@ -38,12 +37,7 @@ const until = async (accountId: string, done: (item: Record<string, unknown> | u
 
 const connect = (user: string): Promise<string> => connectAccount(stack, 'standard', user);
 
-const stripe = () =>
-  new Stripe(localDefaults.stripeSecretKey, {
-    host: '127.0.0.1',
-    port: Number(new URL(stack.emulator.url).port),
-    protocol: 'http',
-  });
+const stripe = () => platformStripe(stack);
 
 const serviceLines = (from: number) =>
   capturedServiceLines()

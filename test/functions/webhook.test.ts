@@ -10,7 +10,14 @@ import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { pause } from '../../shared/time';
 import { noRequirements } from '../../shared/webhooks/account-change';
 import { useLocalStack } from '../support/local-stack';
-import { accountOfLink, callApi, connectAccount, storedAccount } from '../support/platform-api';
+import {
+  accountOfLink,
+  callApi,
+  connectAccount,
+  createdAtStripeOnly,
+  platformStripe,
+  storedAccount,
+} from '../support/platform-api';
 import {
   beforeFirstTransaction,
   beforeFirstUpdate,
@@ -20,7 +27,7 @@ import {
   updateTimesOut,
 } from '../support/store-faults';
 import { locationOf, openStartLink, TestBrowser } from '../support/test-browser';
-import { postSignedEvent, type SignedPostOptions } from '../support/webhooks';
+import { capabilityUpdatedEvent, postSignedEvent, type SignedPostOptions } from '../support/webhooks';
 
 const stack = useLocalStack({ gateway: { forceBase64Bodies: true } });
 let db: ReturnType<typeof createDocumentClient>;
@@ -558,12 +565,10 @@ describe('POST /webhooks/stripe', () => {
 
   it('marks an account deauthorized from the emulator and keeps it so against a late account.updated', async () => {
     const accountId = await connect('standard');
-    const stripe = new Stripe(localDefaults.stripeSecretKey, {
-      host: '127.0.0.1',
-      port: Number(new URL(stack.emulator.url).port),
-      protocol: 'http',
+    await platformStripe(stack).oauth.deauthorize({
+      client_id: localDefaults.stripeClientId,
+      stripe_user_id: accountId,
     });
-    await stripe.oauth.deauthorize({ client_id: localDefaults.stripeClientId, stripe_user_id: accountId });
     const deauthorized = await (async () => {
       for (let tries = 0; tries < 200; tries += 1) {
         const record = await readAccount(accountId);
@@ -641,36 +646,10 @@ describe('POST /webhooks/stripe', () => {
   });
 
   it('asks Stripe to retry a capability.updated for an unknown account whose capability was requested minutes ago, and acknowledges an old one', async () => {
-    // Created at Stripe, as onboarding's first visit does, and not stored here (yet).
-    const stripe = new Stripe(localDefaults.stripeSecretKey, {
-      host: '127.0.0.1',
-      port: Number(new URL(stack.emulator.url).port),
-      protocol: 'http',
-    });
-    const { id: accountId } = await stripe.accounts.create({
-      controller: { stripe_dashboard: { type: 'express' }, fees: { payer: 'application' } },
-      capabilities: { transfers: { requested: true } },
-    });
+    const accountId = await createdAtStripeOnly(stack);
     const now = Math.floor(Date.now() / 1000);
-    const requested = (requestedAt: number) => ({
-      id: uniqueEventId(),
-      object: 'event',
-      api_version: stripeApiVersion,
-      type: 'capability.updated',
-      account: accountId,
-      created: now,
-      livemode: false,
-      data: {
-        object: {
-          id: 'transfers',
-          object: 'capability',
-          account: accountId,
-          status: 'pending',
-          requested: true,
-          requested_at: requestedAt,
-        },
-      },
-    });
+    const requested = (requestedAt: number) =>
+      capabilityUpdatedEvent({ id: uniqueEventId(), accountId, created: now, requestedAt });
 
     const young = await post(requested(now - 60));
     const old = await post(requested(now - 3600));

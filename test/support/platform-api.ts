@@ -6,6 +6,7 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SignJWT } from 'jose';
+import Stripe from 'stripe';
 import { localDefaults } from '../../local/defaults';
 import { createDocumentClient } from '../../shared/clients/dynamodb';
 import type { LocalStack } from './local-stack';
@@ -24,6 +25,26 @@ const finishedAt = (landing: URL, flow: string): FinishedFlow => {
   if (!accountId?.startsWith('acct_') || !confirmation) throw new Error(`${flow} failed: ${landing.href}`);
   return { accountId, confirmation };
 };
+
+/** The platform's Stripe client, pointed at the stack's emulator: for a test to act at Stripe as the platform would. */
+export const platformStripe = (stack: LocalStack, config: Stripe.StripeConfig = {}): Stripe => {
+  const url = new URL(stack.emulator.url);
+  return new Stripe(localDefaults.stripeSecretKey, {
+    host: url.hostname,
+    port: Number(url.port),
+    protocol: 'http',
+    ...config,
+  });
+};
+
+/** An Express account created at Stripe as onboarding's first visit creates one (transfers requested), and never stored here. */
+export const createdAtStripeOnly = async (stack: LocalStack): Promise<string> =>
+  (
+    await platformStripe(stack).accounts.create({
+      controller: { stripe_dashboard: { type: 'express' }, fees: { payer: 'application' } },
+      capabilities: { transfers: { requested: true } },
+    })
+  ).id;
 
 /**
  * Runs authorize (with `returnTo` when given) → emulator → callback in `browser` (a cookie jar of its own) with a

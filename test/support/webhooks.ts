@@ -1,6 +1,7 @@
 /** Webhook deliveries as Stripe sends them, for the integration tests. */
 import Stripe from 'stripe';
 import { localDefaults } from '../../local/defaults';
+import { stripeApiVersion } from '../../shared/stripe/api-version';
 import type { LocalStack } from './local-stack';
 
 export interface SignedPostOptions {
@@ -34,3 +35,29 @@ export const postSignedEvent = async (
     requestId: response.headers.get('x-request-id'),
   };
 };
+
+/** A `capability.updated` as Stripe sends it for `accountId`'s `transfers`, now `pending`, requested at `requestedAt`. */
+export const capabilityUpdatedEvent = (event: {
+  readonly id: string;
+  readonly accountId: string;
+  readonly created: number;
+  readonly requestedAt: unknown;
+}) => ({
+  id: event.id,
+  object: 'event',
+  api_version: stripeApiVersion,
+  type: 'capability.updated',
+  account: event.accountId,
+  created: event.created,
+  livemode: false,
+  data: {
+    object: {
+      id: 'transfers',
+      object: 'capability',
+      account: event.accountId,
+      status: 'pending',
+      requested: true,
+      requested_at: event.requestedAt,
+    },
+  },
+});
