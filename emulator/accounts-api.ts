@@ -1,7 +1,7 @@
 import { capabilityObject, cloneAccount, createAccount } from './accounts';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
-import { type ApiError, parameterError, unknownParameter } from './errors';
+import { type ApiError, isExpandParameter, parameterError, unknownParameter } from './errors';
 import { newId } from './ids';
 import type { AccountType, ApiReply, CapabilityStatus, StripeAccount } from './types';
 
@@ -14,11 +14,11 @@ import type { AccountType, ApiReply, CapabilityStatus, StripeAccount } from './t
 type Controller = StripeAccount['controller'];
 
 /**
- * The parameters the emulator models. `controller` only with the four properties stripe-node's
+ * The parameters the emulator models (and `expand`, `isExpandParameter`). `controller` only with the four properties stripe-node's
  * `AccountCreateParams.Controller` documents: Stripe refuses any other key inside it as unknown.
  */
 const knownParameter =
-  /^(type|country|email|business_type|default_currency|expand\[\d*\])$|^controller\[(fees\]\[payer|losses\]\[payments|requirement_collection|stripe_dashboard\]\[type)\]$|^(capabilities|metadata)\[/;
+  /^(type|country|email|business_type|default_currency)$|^controller\[(fees\]\[payer|losses\]\[payments|requirement_collection|stripe_dashboard\]\[type)\]$|^(capabilities|metadata)\[/;
 
 /**
  * Parameters Stripe documents for account creation (`AccountCreateParams` in stripe-node's types) that the
@@ -149,7 +149,7 @@ function requestedCapabilities(params: URLSearchParams): string[] | ApiError {
 export function createConnectedAccount(ctx: EmulatorContext, params: URLSearchParams): ApiReply {
   for (const key of params.keys()) {
     if (unmodelledParameter.test(key)) return notModelled(key);
-    if (!knownParameter.test(key)) return unknownParameter(key);
+    if (!knownParameter.test(key) && !isExpandParameter(key)) return unknownParameter(key);
   }
   const hasController = [...params.keys()].some((key) => key.startsWith('controller['));
   const type = oneOf(params, 'type', ['custom', 'express', 'standard'] as const);

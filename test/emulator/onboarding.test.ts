@@ -215,6 +215,8 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
     it('takes only the controller properties stripe-node documents, and no business_profile it would drop', async () => {
       const create = (params: Record<string, unknown>) =>
         stripe.accounts.create({ controller: expressController, ...params } as Stripe.AccountCreateParams);
+      // `expand`, which every endpoint takes, is no unknown parameter.
+      expect((await create({ expand: ['capabilities'] })).object).toBe('account');
       // AccountCreateParams.Controller: fees.payer, losses.payments, requirement_collection, stripe_dashboard.type only.
       const unknown: [Record<string, unknown>, string][] = [
         [{ controller: { ...expressController, is_controller: true } }, 'controller[is_controller]'],
