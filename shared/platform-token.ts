@@ -1,6 +1,7 @@
 /**
  * Platform tokens: the platform's backend vouches for its logged-in user with a short-lived
- * HS256 JWT (`sub` = platform user id, `aud` = connect-onboarding, `exp` at most 15 minutes ahead).
+ * HS256 JWT (`sub` = platform user id, `aud` = connect-onboarding, `exp` at most 15 minutes ahead, and at most
+ * 15 minutes after its `iat` when it has one).
  * ./jwt.ts does the parsing and the constant-time signature check; only HS256 is accepted.
  */
 import { unauthenticated } from './errors';
@@ -27,6 +28,15 @@ const validSubject = (sub: unknown): sub is string =>
  * spellings of a name apart, and merging them would join two users the platform keeps apart.
  */
 const wellFormedSubject = (sub: string): boolean => sub.isWellFormed();
+
+/**
+ * Where a token's lifetime is counted from: now, or its `iat` when that is earlier. Counted from now alone, a
+ * token issued for a day (a platform's mistake, a link put into an e-mail) was refused at first and then
+ * accepted for the last 16 minutes of its day, by whoever held it then. `iat` stays optional; verifyJwt has
+ * checked that it is a number when present.
+ */
+const lifetimeStart = (payload: JwtPayload, now: number): number =>
+  typeof payload.iat === 'number' ? Math.min(payload.iat, inSeconds(now)) : inSeconds(now);
 
 /** The longest platform token read: its claims (a user id of at most 256 characters, times, audience) take far less. */
 const maxPlatformTokenLength = 4096;
@@ -64,11 +74,12 @@ export const verifyPlatformToken = async (
   }
   if (
     typeof payload.exp !== 'number' ||
-    payload.exp > inSeconds(now) + maxTokenLifetimeSeconds + clockToleranceSeconds
+    payload.exp > lifetimeStart(payload, now) + maxTokenLifetimeSeconds + clockToleranceSeconds
   ) {
+    const minutes = maxTokenLifetimeSeconds / 60;
     throw unauthenticated(
       'invalid_token',
-      `The platform token lives too long: its exp must be at most ${maxTokenLifetimeSeconds / 60} minutes ahead.`,
+      `The platform token lives too long: its exp must be at most ${minutes} minutes ahead, and at most ${minutes} minutes after its iat.`,
     );
   }
   if (!validSubject(payload.sub))

@@ -15,6 +15,9 @@ const token = (claims: { sub?: string; aud?: string; exp?: number }, signingKey 
   return jwt.sign(signingKey);
 };
 
+const tooLong =
+  'The platform token lives too long: its exp must be at most 15 minutes ahead, and at most 15 minutes after its iat.';
+
 const refused = (code: string) => expect.objectContaining({ kind: 'unauthenticated', code });
 
 describe('verifyPlatformToken', () => {
@@ -65,11 +68,32 @@ describe('verifyPlatformToken', () => {
   it('refuses a token that lives longer than 15 minutes', async () => {
     const longLived = await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds + 16 * 60 + 61 });
     await expect(verifyPlatformToken(longLived, secret, now)).rejects.toThrowError(
-      expect.objectContaining({
-        code: 'invalid_token',
-        message: 'The platform token lives too long: its exp must be at most 15 minutes ahead.',
-      }),
+      expect.objectContaining({ code: 'invalid_token', message: tooLong }),
     );
+  });
+
+  it('refuses a token issued for longer than 15 minutes, even in its last minutes', async () => {
+    // A ticket minted for a day (a platform's mistake, or one put into an e-mail) was refused at first and then
+    // accepted in its last 16 minutes: only how far ahead its exp was from now counted.
+    const dayLong = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setAudience('connect-onboarding')
+      .setIssuedAt(seconds - 24 * 60 * 60 + 5 * 60)
+      .setExpirationTime(seconds + 5 * 60)
+      .sign(key);
+    await expect(verifyPlatformToken(dayLong, secret, now)).rejects.toThrowError(
+      expect.objectContaining({ code: 'invalid_token', message: tooLong }),
+    );
+    // Up to 15 minutes from iat, with the minute of clock tolerance, is fine, whenever it was issued.
+    const fifteenMinutes = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setAudience('connect-onboarding')
+      .setIssuedAt(seconds - 10 * 60)
+      .setExpirationTime(seconds + 6 * 60)
+      .sign(key);
+    await expect(verifyPlatformToken(fifteenMinutes, secret, now)).resolves.toEqual({ platformUserId: 'u' });
   });
 
   it('refuses a token without exp or without sub', async () => {
