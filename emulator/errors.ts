@@ -255,6 +255,11 @@ export const oauthErrors = {
    */
   noSuchKey: (key: string): OAuthError => oauth(401, 'invalid_client', `No such API key: ${redactKey(key)}`),
   /**
+   * [doc] No key at all is `invalid_client` too: stripe-node documents StripeInvalidClientError as raised when "an
+   * API key is required but not provided", in OAuth form, not the API's 401. Status and wording [guess].
+   */
+  missingKey: (): OAuthError => oauth(401, 'invalid_client', 'No API key provided.'),
+  /**
    * [fixture] stripe-ruby's fixture; Stripe also revokes the connection ("Consuming an authorization code more than
    * once revokes the account connection" [doc], on the page for Standard accounts; that an Express connection is
    * revoked too is a [guess]).

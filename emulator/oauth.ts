@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context';
-import { type ApiError, apiErrors, type OAuthError, oauthErrors } from './errors';
+import type { OAuthError } from './errors';
+import { oauthErrors } from './errors';
 import { ParsedForm } from './form';
 import { apiKeyFrom, readBody, sendStripeJson } from './http-util';
 import { newId } from './ids';
@@ -9,11 +10,11 @@ import type { StripeEvent, StripeOAuthToken } from './types';
 
 /** connect.stripe.com: POST /oauth/token and POST /oauth/deauthorize. */
 
-type Reply = ApiError | OAuthError | { status: 200; body: unknown };
+type Reply = OAuthError | { status: 200; body: unknown };
 
-function authenticate(ctx: EmulatorContext, req: IncomingMessage, form: ParsedForm): ApiError | OAuthError | undefined {
+function authenticate(ctx: EmulatorContext, req: IncomingMessage, form: ParsedForm): OAuthError | undefined {
   const key = apiKeyFrom(req, form);
-  if (key === undefined || key === '') return apiErrors.missingKey();
+  if (key === undefined || key === '') return oauthErrors.missingKey();
   if (key !== ctx.secretKey) return oauthErrors.noSuchKey(key);
   return undefined;
 }

@@ -197,18 +197,19 @@ describe('StripeEmulator', () => {
       });
     });
 
-    it('refuses a request without any key with 401', async () => {
+    it("refuses a request without any key in OAuth form (invalid_client), as stripe-node's StripeInvalidClientError documents", async () => {
       await start();
+      const post = (path: string, body: string) => httpCall(`${emulator.url}${path}`, { method: 'POST', body });
 
-      const res = await httpCall(`${emulator.url}/oauth/token`, {
-        method: 'POST',
-        body: 'grant_type=authorization_code&code=ac_x',
-      });
+      const answers = await Promise.all([
+        post('/oauth/token', 'grant_type=authorization_code&code=ac_x'),
+        post('/oauth/deauthorize', 'client_id=ca_x&stripe_user_id=acct_x'),
+      ]);
 
-      expect(res.status).toBe(401);
-      expect(JSON.parse(res.text)).toMatchObject({
-        error: { type: 'invalid_request_error', message: expect.stringContaining('You did not provide an API key') },
-      });
+      for (const res of answers) {
+        expect(res.status).toBe(401);
+        expect(JSON.parse(res.text)).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
+      }
     });
   });
 });
