@@ -173,6 +173,36 @@ describe('StripeEmulator', () => {
       expect(refreshed.access_token).not.toBe(first.access_token);
     });
 
+    it("gives a refresh the scope it asks for when it is no wider than the refresh token's, and refuses a wider or unknown one with invalid_scope", async () => {
+      const stripe = await start();
+      const code = codeFrom(await emulator.decide(authorizeUrl(emulator, 'standard'), 'allow'));
+      const { refresh_token } = await stripe.oauth.token({ grant_type: 'authorization_code', code });
+      const refresh = (scope?: string) =>
+        stripe.oauth.token({
+          grant_type: 'refresh_token',
+          refresh_token: refresh_token ?? '',
+          ...(scope ? { scope } : {}),
+        });
+
+      await expect(refresh('read_only')).resolves.toMatchObject({ scope: 'read_only', refresh_token });
+      // The refresh token keeps its own scope: left out, the scope is the refresh token's again.
+      await expect(refresh()).resolves.toMatchObject({ scope: 'read_write' });
+      await expect(refresh('read_write')).resolves.toMatchObject({ scope: 'read_write' });
+      await expect(refresh('admin')).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidScopeError);
+
+      const readOnlyCode = codeFrom(
+        await emulator.decide(authorizeUrl(emulator, 'standard', { scope: 'read_only' }), 'allow'),
+      );
+      const readOnly = await stripe.oauth.token({ grant_type: 'authorization_code', code: readOnlyCode });
+      await expect(
+        stripe.oauth.token({
+          grant_type: 'refresh_token',
+          refresh_token: readOnly.refresh_token ?? '',
+          scope: 'read_write',
+        }),
+      ).rejects.toMatchObject({ type: 'StripeInvalidScopeError', statusCode: 400 });
+    });
+
     it("maps grant type errors to the SDK's OAuth error classes", async () => {
       const stripe = await start();
 
