@@ -195,6 +195,27 @@ export function applyAccountPatch(account: StripeAccount, patch: StripeAccountPa
   return previous;
 }
 
+/**
+ * What an inactive capability waits for: [doc] the Capability's requirements list the fields due for it, and its
+ * `past_due` ones "need to be resolved to enable the capability", with `disabled_reason` saying why it is off
+ * (`requirements.fields_needed`, the one reason of stripe-node's `Capability.Requirements.DisabledReason` about
+ * missing fields). [guess] The emulator's capabilities need what the account needs: its requirements' lists.
+ */
+function inactiveCapabilityRequirements(account: StripeAccount): Stripe.Capability.Requirements {
+  const { alternatives, current_deadline, currently_due, errors, eventually_due, past_due, pending_verification } =
+    account.requirements;
+  return {
+    alternatives: structuredClone(alternatives),
+    current_deadline,
+    currently_due: [...(currently_due ?? [])],
+    disabled_reason: (past_due ?? []).length > 0 ? 'requirements.fields_needed' : null,
+    errors: structuredClone(errors ?? []),
+    eventually_due: [...(eventually_due ?? [])],
+    past_due: [...(past_due ?? [])],
+    pending_verification: [...(pending_verification ?? [])],
+  };
+}
+
 export function capabilityObject(account: StripeAccount, name: string, requestedAt: number): StripeCapability {
   const status = account.capabilities[name] ?? 'unrequested';
   return {
@@ -204,7 +225,7 @@ export function capabilityObject(account: StripeAccount, name: string, requested
     future_requirements: noRequirements(),
     requested: status !== 'unrequested',
     requested_at: status === 'unrequested' ? null : requestedAt,
-    requirements: noRequirements(),
+    requirements: status === 'inactive' ? inactiveCapabilityRequirements(account) : noRequirements(),
     status,
   };
 }

@@ -288,6 +288,14 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
       });
       if (!event) throw new Error('no account.updated');
       const account = event.data.object as Stripe.Account;
+      // An inactive capability says what it waits for: the fields due, and why it is disabled.
+      expect(capability.requirements).toMatchObject({
+        currently_due: account.requirements?.currently_due,
+        past_due: account.requirements?.past_due,
+        eventually_due: account.requirements?.eventually_due,
+        disabled_reason: 'requirements.fields_needed',
+      });
+      expect(capability.requirements?.past_due).not.toEqual([]);
       expect({
         type: event.type,
         account: event.account,
