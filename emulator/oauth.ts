@@ -83,7 +83,7 @@ function redeemCode(ctx: EmulatorContext, form: ParsedForm, requestId: string): 
 
 /**
  * [doc] The scopes a refresh may ask for: "any scope that has an equal or lesser scope as the refresh token",
- * `read_only` being the lesser of the two; an Express connection's `express` has no other.
+ * `read_only` being the lesser of the two. [guess] An Express connection's `express` has no other.
  */
 const refreshScopes: Readonly<Record<Scope, readonly Scope[]>> = {
   read_write: ['read_write', 'read_only'],
