@@ -174,7 +174,21 @@ function sameValue(a: unknown, b: unknown): boolean {
  * top-level fields, and for nested objects only of the changed keys inside them.
  */
 export function applyAccountPatch(account: StripeAccount, patch: StripeAccountPatch): Record<string, unknown> {
-  const target = account as unknown as Record<string, unknown>;
+  return applyPatch(account as unknown as Record<string, unknown>, patch);
+}
+
+/**
+ * `previous_attributes` of a capability that went from `before` to `after` (what {@link applyAccountPatch} reports
+ * for an account): every attribute that changed, its status and its requirements alike.
+ */
+export function capabilityPreviousAttributes(
+  before: StripeCapability,
+  after: StripeCapability,
+): Record<string, unknown> {
+  return applyPatch(structuredClone(before) as unknown as Record<string, unknown>, after);
+}
+
+function applyPatch(target: Record<string, unknown>, patch: object): Record<string, unknown> {
   const previous: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
@@ -208,7 +222,8 @@ function inactiveCapabilityRequirements(account: StripeAccount): Stripe.Capabili
     alternatives: structuredClone(alternatives),
     current_deadline,
     currently_due: [...(currently_due ?? [])],
-    disabled_reason: (past_due ?? []).length > 0 ? 'requirements.fields_needed' : null,
+    disabled_reason:
+      (currently_due ?? []).length > 0 || (past_due ?? []).length > 0 ? 'requirements.fields_needed' : null,
     errors: structuredClone(errors ?? []),
     eventually_due: [...(eventually_due ?? [])],
     past_due: [...(past_due ?? [])],
