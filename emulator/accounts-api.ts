@@ -1,4 +1,4 @@
-import { capabilityObject, cloneAccount, createAccount } from './accounts';
+import { capabilityObject, capabilityPreviousAttributes, cloneAccount, createAccount } from './accounts';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { type ApiError, isExpandParameter, parameterError, unknownParameter } from './errors';
@@ -245,12 +245,14 @@ export function createConnectedAccount(ctx: EmulatorContext, params: URLSearchPa
   // one "whenever a capability has new requirements or a new status", and each came into being `inactive`, with
   // requirements due; [fixture] the Stripe CLI triggers `capability.updated` with such a create and nothing else.
   // When, and `previous_attributes`, [guess]. Another event that may beat the service's record (`mayPrecedeRecord`).
+  const unrequested = { ...cloneAccount(account), capabilities: {} };
   for (const name of capabilities) {
+    const object = capabilityObject(account, name, account.created);
     ctx.emit({
       type: 'capability.updated',
       account: account.id,
-      object: capabilityObject(account, name, account.created),
-      previous: { status: 'unrequested' },
+      object,
+      previous: capabilityPreviousAttributes(capabilityObject(unrequested, name, account.created), object),
     });
   }
   return { status: 200, body: cloneAccount(account) };

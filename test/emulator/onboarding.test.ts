@@ -296,6 +296,13 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
         disabled_reason: 'requirements.fields_needed',
       });
       expect(capability.requirements?.past_due).not.toEqual([]);
+      // What changed from unrequested, as for any capability.updated.
+      expect(capabilityEvent?.data.previous_attributes).toEqual({
+        status: 'unrequested',
+        requested: false,
+        requested_at: null,
+        requirements: { currently_due: [], disabled_reason: null, eventually_due: [], past_due: [] },
+      });
       expect({
         type: event.type,
         account: event.account,
