@@ -1,4 +1,4 @@
-import { capabilityObject, cloneAccount, createAccount } from './accounts';
+import { capabilityObject, capabilityPreviousAttributes, cloneAccount, createAccount } from './accounts';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { type ApiError, isExpandParameter, parameterError, unknownParameter } from './errors';
@@ -241,15 +241,18 @@ export function createConnectedAccount(ctx: EmulatorContext, params: URLSearchPa
   // "Accounts"). Sent at once here, it can reach the webhook before the service has stored the record, the
   // hardest case: the service asks for a retry (`mayPrecedeRecord`) and the retry applies it.
   ctx.emit({ type: 'account.updated', account: account.id, object: cloneAccount(account), previous: {} });
-  // [guess] and a `capability.updated` for each capability requested in the create: stripe-node's `Events` says
-  // Stripe sends one "whenever a capability has new requirements or a new status", and each came into being
-  // `inactive`, with requirements due. Another event that may beat the service's record (`mayPrecedeRecord`).
+  // And a `capability.updated` for each capability requested in the create: stripe-node's `Events` says Stripe sends
+  // one "whenever a capability has new requirements or a new status", and each came into being `inactive`, with
+  // requirements due; [fixture] the Stripe CLI triggers `capability.updated` with such a create and nothing else.
+  // When, and `previous_attributes`, [guess]. Another event that may beat the service's record (`mayPrecedeRecord`).
+  const unrequested = { ...cloneAccount(account), capabilities: {} };
   for (const name of capabilities) {
+    const object = capabilityObject(account, name, account.created);
     ctx.emit({
       type: 'capability.updated',
       account: account.id,
-      object: capabilityObject(account, name, account.created),
-      previous: { status: 'unrequested' },
+      object,
+      previous: capabilityPreviousAttributes(capabilityObject(unrequested, name, account.created), object),
     });
   }
   return { status: 200, body: cloneAccount(account) };

@@ -174,7 +174,21 @@ function sameValue(a: unknown, b: unknown): boolean {
  * top-level fields, and for nested objects only of the changed keys inside them.
  */
 export function applyAccountPatch(account: StripeAccount, patch: StripeAccountPatch): Record<string, unknown> {
-  const target = account as unknown as Record<string, unknown>;
+  return applyPatch(account as unknown as Record<string, unknown>, patch);
+}
+
+/**
+ * `previous_attributes` of a capability that went from `before` to `after` (what {@link applyAccountPatch} reports
+ * for an account): every attribute that changed, its status and its requirements alike.
+ */
+export function capabilityPreviousAttributes(
+  before: StripeCapability,
+  after: StripeCapability,
+): Record<string, unknown> {
+  return applyPatch(structuredClone(before) as unknown as Record<string, unknown>, after);
+}
+
+function applyPatch(target: Record<string, unknown>, patch: object): Record<string, unknown> {
   const previous: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
@@ -195,6 +209,28 @@ export function applyAccountPatch(account: StripeAccount, patch: StripeAccountPa
   return previous;
 }
 
+/**
+ * What an inactive capability waits for: [doc] the Capability's requirements list the fields due for it, and its
+ * `past_due` ones "need to be resolved to enable the capability", with `disabled_reason` saying why it is off
+ * (`requirements.fields_needed`, the one reason of stripe-node's `Capability.Requirements.DisabledReason` about
+ * missing fields). [guess] The emulator's capabilities need what the account needs: its requirements' lists.
+ */
+function inactiveCapabilityRequirements(account: StripeAccount): Stripe.Capability.Requirements {
+  const { alternatives, current_deadline, currently_due, errors, eventually_due, past_due, pending_verification } =
+    account.requirements;
+  return {
+    alternatives: structuredClone(alternatives),
+    current_deadline,
+    currently_due: [...(currently_due ?? [])],
+    disabled_reason:
+      (currently_due ?? []).length > 0 || (past_due ?? []).length > 0 ? 'requirements.fields_needed' : null,
+    errors: structuredClone(errors ?? []),
+    eventually_due: [...(eventually_due ?? [])],
+    past_due: [...(past_due ?? [])],
+    pending_verification: [...(pending_verification ?? [])],
+  };
+}
+
 export function capabilityObject(account: StripeAccount, name: string, requestedAt: number): StripeCapability {
   const status = account.capabilities[name] ?? 'unrequested';
   return {
@@ -204,7 +240,7 @@ export function capabilityObject(account: StripeAccount, name: string, requested
     future_requirements: noRequirements(),
     requested: status !== 'unrequested',
     requested_at: status === 'unrequested' ? null : requestedAt,
-    requirements: noRequirements(),
+    requirements: status === 'inactive' ? inactiveCapabilityRequirements(account) : noRequirements(),
     status,
   };
 }

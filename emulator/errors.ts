@@ -231,6 +231,9 @@ export const apiErrors = {
   }),
 };
 
+/** An `invalid_scope` on the authorize page or the token endpoint: [doc] "Invalid scope parameter provided", then the value [guess]. */
+const invalidScopeDescription = (value: string): string => `Invalid scope parameter provided: ${value}`;
+
 const oauth = (status: number, error: Stripe.RawErrorType, description: string): OAuthError => ({
   status,
   body: { error, error_description: description },
@@ -255,6 +258,11 @@ export const oauthErrors = {
    */
   noSuchKey: (key: string): OAuthError => oauth(401, 'invalid_client', `No such API key: ${redactKey(key)}`),
   /**
+   * [doc] No key at all is `invalid_client` too: stripe-node documents StripeInvalidClientError as raised when "an
+   * API key is required but not provided", in OAuth form, not the API's 401. Status and wording [guess].
+   */
+  missingKey: (): OAuthError => oauth(401, 'invalid_client', 'No API key provided.'),
+  /**
    * [fixture] stripe-ruby's fixture; Stripe also revokes the connection ("Consuming an authorization code more than
    * once revokes the account connection" [doc], on the page for Standard accounts; that an Express connection is
    * revoked too is a [guess]).
@@ -265,6 +273,8 @@ export const oauthErrors = {
       'invalid_grant',
       'This authorization code has already been used. All tokens issued with this code have been revoked.',
     ),
+  /** [doc] code (`invalid_scope`: "Invalid scope parameter provided"); the value after it [guess], as on the authorize page. */
+  invalidScope: (value: string): OAuthError => oauth(400, 'invalid_scope', invalidScopeDescription(value)),
   /** [guess] */
   refreshTokenDoesNotExist: (token: string): OAuthError =>
     oauth(400, 'invalid_grant', `Refresh token does not exist: ${token.slice(0, 8)}...`),
@@ -306,10 +316,7 @@ export const authorizeErrors = {
     error: 'unsupported_response_type',
     description: `Unsupported response_type parameter: ${value}. The only supported response_type is code.`,
   }),
-  invalidScope: (value: string) => ({
-    error: 'invalid_scope',
-    description: `Invalid scope parameter provided: ${value}`,
-  }),
+  invalidScope: (value: string) => ({ error: 'invalid_scope', description: invalidScopeDescription(value) }),
   invalidRedirectUri: (value: string) => ({
     error: 'invalid_redirect_uri',
     description: `Invalid redirect URI '${value}'. Ensure this uri exactly matches one of the uris specified in your application settings`,

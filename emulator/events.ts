@@ -1,4 +1,4 @@
-import { applyAccountPatch, capabilityObject, cloneAccount } from './accounts';
+import { applyAccountPatch, capabilityObject, capabilityPreviousAttributes, cloneAccount } from './accounts';
 import type { EmulatorContext } from './context';
 import { seconds } from './context';
 import { revokeConnection } from './oauth';
@@ -25,11 +25,12 @@ export function updateAccount(ctx: EmulatorContext, accountId: string, patch: St
   for (const name of Object.keys(patch.capabilities ?? {})) {
     const old = before.capabilities[name] ?? 'unrequested';
     if (old === account.capabilities[name]) continue;
+    const object = capabilityObject(account, name, account.created);
     ctx.emit({
       type: 'capability.updated',
       account: accountId,
-      object: capabilityObject(account, name, account.created),
-      previous: { status: old },
+      object,
+      previous: capabilityPreviousAttributes(capabilityObject(before, name, account.created), object),
     });
   }
   return event;

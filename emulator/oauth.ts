@@ -1,24 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context';
-import { type ApiError, apiErrors, type OAuthError, oauthErrors } from './errors';
+import type { OAuthError } from './errors';
+import { oauthErrors } from './errors';
 import { ParsedForm } from './form';
 import { apiKeyFrom, readBody, sendStripeJson } from './http-util';
 import { newId } from './ids';
-import type { Connection } from './state';
+import type { Connection, Scope } from './state';
 import type { StripeEvent, StripeOAuthToken } from './types';
 
 /** connect.stripe.com: POST /oauth/token and POST /oauth/deauthorize. */
 
-type Reply = ApiError | OAuthError | { status: 200; body: unknown };
+type Reply = OAuthError | { status: 200; body: unknown };
 
-function authenticate(ctx: EmulatorContext, req: IncomingMessage, form: ParsedForm): ApiError | OAuthError | undefined {
+function authenticate(ctx: EmulatorContext, req: IncomingMessage, form: ParsedForm): OAuthError | undefined {
   const key = apiKeyFrom(req, form);
-  if (key === undefined || key === '') return apiErrors.missingKey();
+  if (key === undefined || key === '') return oauthErrors.missingKey();
   if (key !== ctx.secretKey) return oauthErrors.noSuchKey(key);
   return undefined;
 }
 
-function tokenResponse(ctx: EmulatorContext, connection: Connection): { status: 200; body: StripeOAuthToken } {
+function tokenResponse(
+  ctx: EmulatorContext,
+  connection: Connection,
+  scope: Scope = connection.scope,
+): { status: 200; body: StripeOAuthToken } {
   connection.accessToken = newId.accessToken(ctx.livemode);
   connection.refreshToken ??= newId.refreshToken();
   return {
@@ -27,7 +32,7 @@ function tokenResponse(ctx: EmulatorContext, connection: Connection): { status: 
       access_token: connection.accessToken,
       livemode: ctx.livemode,
       refresh_token: connection.refreshToken,
-      scope: connection.scope,
+      scope,
       stripe_publishable_key: newId.publishableKey(ctx.livemode),
       stripe_user_id: connection.accountId,
       token_type: 'bearer',
@@ -76,12 +81,26 @@ function redeemCode(ctx: EmulatorContext, form: ParsedForm, requestId: string): 
   return { status: 200, body: { ...reply.body, capabilities: Object.keys(account.capabilities).join(',') } };
 }
 
+/**
+ * [doc] The scopes a refresh may ask for: "any scope that has an equal or lesser scope as the refresh token",
+ * `read_only` being the lesser of the two. [guess] An Express connection's `express` has no other.
+ */
+const refreshScopes: Readonly<Record<Scope, readonly Scope[]>> = {
+  read_write: ['read_write', 'read_only'],
+  read_only: ['read_only'],
+  express: ['express'],
+};
+
 function refresh(ctx: EmulatorContext, form: ParsedForm): Reply {
   const token = form.get('refresh_token');
   if (!token) return oauthErrors.missingParam('refresh_token');
   const connection = ctx.state.connectionByRefreshToken(token);
   if (!connection) return oauthErrors.refreshTokenDoesNotExist(token);
-  return tokenResponse(ctx, connection);
+  // [doc] "Defaults to the scope of the refresh token"; the refresh token keeps its own.
+  const asked = form.get('scope') ?? connection.scope;
+  const scope = refreshScopes[connection.scope].find((allowed) => allowed === asked);
+  if (scope === undefined) return oauthErrors.invalidScope(asked);
+  return tokenResponse(ctx, connection, scope);
 }
 
 function token(ctx: EmulatorContext, req: IncomingMessage, form: ParsedForm, requestId: string): Reply {

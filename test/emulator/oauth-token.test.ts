@@ -173,6 +173,36 @@ describe('StripeEmulator', () => {
       expect(refreshed.access_token).not.toBe(first.access_token);
     });
 
+    it("gives a refresh the scope it asks for when it is no wider than the refresh token's, and refuses a wider or unknown one with invalid_scope", async () => {
+      const stripe = await start();
+      const code = codeFrom(await emulator.decide(authorizeUrl(emulator, 'standard'), 'allow'));
+      const { refresh_token } = await stripe.oauth.token({ grant_type: 'authorization_code', code });
+      const refresh = (scope?: string) =>
+        stripe.oauth.token({
+          grant_type: 'refresh_token',
+          refresh_token: refresh_token ?? '',
+          ...(scope ? { scope } : {}),
+        });
+
+      await expect(refresh('read_only')).resolves.toMatchObject({ scope: 'read_only', refresh_token });
+      // The refresh token keeps its own scope: left out, the scope is the refresh token's again.
+      await expect(refresh()).resolves.toMatchObject({ scope: 'read_write' });
+      await expect(refresh('read_write')).resolves.toMatchObject({ scope: 'read_write' });
+      await expect(refresh('admin')).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidScopeError);
+
+      const readOnlyCode = codeFrom(
+        await emulator.decide(authorizeUrl(emulator, 'standard', { scope: 'read_only' }), 'allow'),
+      );
+      const readOnly = await stripe.oauth.token({ grant_type: 'authorization_code', code: readOnlyCode });
+      await expect(
+        stripe.oauth.token({
+          grant_type: 'refresh_token',
+          refresh_token: readOnly.refresh_token ?? '',
+          scope: 'read_write',
+        }),
+      ).rejects.toMatchObject({ type: 'StripeInvalidScopeError', statusCode: 400 });
+    });
+
     it("maps grant type errors to the SDK's OAuth error classes", async () => {
       const stripe = await start();
 
@@ -197,18 +227,19 @@ describe('StripeEmulator', () => {
       });
     });
 
-    it('refuses a request without any key with 401', async () => {
+    it("refuses a request without any key in OAuth form (invalid_client), as stripe-node's StripeInvalidClientError documents", async () => {
       await start();
+      const post = (path: string, body: string) => httpCall(`${emulator.url}${path}`, { method: 'POST', body });
 
-      const res = await httpCall(`${emulator.url}/oauth/token`, {
-        method: 'POST',
-        body: 'grant_type=authorization_code&code=ac_x',
-      });
+      const answers = await Promise.all([
+        post('/oauth/token', 'grant_type=authorization_code&code=ac_x'),
+        post('/oauth/deauthorize', 'client_id=ca_x&stripe_user_id=acct_x'),
+      ]);
 
-      expect(res.status).toBe(401);
-      expect(JSON.parse(res.text)).toMatchObject({
-        error: { type: 'invalid_request_error', message: expect.stringContaining('You did not provide an API key') },
-      });
+      for (const res of answers) {
+        expect(res.status).toBe(401);
+        expect(JSON.parse(res.text)).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
+      }
     });
   });
 });

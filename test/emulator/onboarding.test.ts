@@ -288,6 +288,21 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
       });
       if (!event) throw new Error('no account.updated');
       const account = event.data.object as Stripe.Account;
+      // An inactive capability says what it waits for: the fields due, and why it is disabled.
+      expect(capability.requirements).toMatchObject({
+        currently_due: account.requirements?.currently_due,
+        past_due: account.requirements?.past_due,
+        eventually_due: account.requirements?.eventually_due,
+        disabled_reason: 'requirements.fields_needed',
+      });
+      expect(capability.requirements?.past_due).not.toEqual([]);
+      // What changed from unrequested, as for any capability.updated.
+      expect(capabilityEvent?.data.previous_attributes).toEqual({
+        status: 'unrequested',
+        requested: false,
+        requested_at: null,
+        requirements: { currently_due: [], disabled_reason: null, eventually_due: [], past_due: [] },
+      });
       expect({
         type: event.type,
         account: event.account,
@@ -507,13 +522,14 @@ describe('StripeEmulator onboarding (Accounts API, Account Links, Account Sessio
       await expect(create({ collect: 'eventually_due' })).resolves.toMatchObject({ object: 'account_link' });
     });
 
-    it('refuses account_update for an account with a Stripe-hosted Dashboard, and unknown accounts', async () => {
+    it('refuses account_update for an account with a Stripe-hosted Dashboard in the words Stripe answers, and unknown accounts', async () => {
       const { id } = await stripe.accounts.create({ controller: expressController });
 
+      // Quoted from Stripe's answer to a platform in a stripe-node issue: the types this account may use.
       await expect(newLink(id, 'account_update')).rejects.toMatchObject({
         statusCode: 400,
         param: 'type',
-        message: `You cannot create account_update links for ${id}: it has access to a Stripe-hosted Dashboard, where its owner updates their details. Use type account_onboarding to collect new requirements.`,
+        message: 'Invalid type: must be one of ["account_onboarding"]',
       });
       await expect(newLink('acct_unknown000000')).rejects.toMatchObject({
         statusCode: 400,

@@ -143,9 +143,19 @@ describe('StripeEmulator', () => {
         type: 'capability.updated',
         account: accountId,
         data: {
-          object: { id: 'transfers', object: 'capability', account: accountId, status: 'inactive' },
-          previous_attributes: { status: 'active' },
+          object: {
+            id: 'transfers',
+            object: 'capability',
+            account: accountId,
+            status: 'inactive',
+            requirements: { currently_due: ['external_account'], disabled_reason: 'requirements.fields_needed' },
+          },
         },
+      });
+      // Every attribute that changed, as for the account: the status, and the requirements it now waits for.
+      expect(verified(2).data.previous_attributes).toEqual({
+        status: 'active',
+        requirements: { currently_due: [], disabled_reason: null },
       });
       expect(emulator.getAccount(accountId)?.requirements.currently_due).toEqual(['external_account']);
     });
