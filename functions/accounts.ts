@@ -30,7 +30,7 @@ export const handler = routesHandler('accounts', observability, {
     const { secrets, platformUserId, accounts } = await signedIn(event);
     return jsonResponse(
       200,
-      await listAccounts(event.rawQueryString, platformUserId, { accounts, cursorSecret: secrets.platformTokenSecret }),
+      await listAccounts(event.rawQueryString, platformUserId, { accounts, cursorSecrets: secrets }),
     );
   },
   getAccount: async (event) => {

@@ -28,6 +28,8 @@ export const localCredentials = (env: Env = process.env) => {
     /** The one the emulator signs with: the first of the list (the newest during a rotation). */
     signingSecret: webhookSecretList(webhookSecrets)[0] ?? localDefaults.webhookSecret,
     platformTokenSecret: env.PLATFORM_TOKEN_SECRET ?? localDefaults.platformTokenSecret,
+    /** Only to try a roll of the platform token secret locally (docs/operations.md); none by default. */
+    previousPlatformTokenSecret: env.PREVIOUS_PLATFORM_TOKEN_SECRET ?? '',
   };
 };
 
@@ -111,6 +113,9 @@ export const localEnvironment = ({
     STRIPE_CLIENT_ID: credentials.clientId,
     STRIPE_WEBHOOK_SECRETS: credentials.webhookSecrets,
     PLATFORM_TOKEN_SECRET: credentials.platformTokenSecret,
+    // Always set, empty for none: applyLocalEnvironment adds to the process's variables, so a value the shell
+    // exported would otherwise reach the functions of a stack started without it (the tests' own).
+    PREVIOUS_PLATFORM_TOKEN_SECRET: credentials.previousPlatformTokenSecret,
   };
 };
 

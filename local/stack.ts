@@ -27,7 +27,8 @@ export interface LocalServiceStackOptions {
   /**
    * The settings and credentials the stack starts from (default: process.env, so `npm start` takes an
    * operator's exported ones). The tests pass `{}`: they sign and mint with local/defaults.ts, and a shell
-   * that exports STRIPE_WEBHOOK_SECRETS or PLATFORM_TOKEN_SECRET must not change what the functions expect.
+   * that exports STRIPE_WEBHOOK_SECRETS, PLATFORM_TOKEN_SECRET or PREVIOUS_PLATFORM_TOKEN_SECRET must not change what
+   * the functions expect.
    */
   readonly baseEnv?: Readonly<Record<string, string | undefined>>;
   /** Overrides of the functions' environment (e.g. a short STRIPE_TIMEOUT_MS). */

@@ -82,6 +82,9 @@ const main = async (): Promise<void> => {
             `  STRIPE_CLIENT_ID=${environment.STRIPE_CLIENT_ID}`,
             `  STRIPE_WEBHOOK_SECRETS=${environment.STRIPE_WEBHOOK_SECRETS}`,
             `  PLATFORM_TOKEN_SECRET=${environment.PLATFORM_TOKEN_SECRET}`,
+            ...(environment.PREVIOUS_PLATFORM_TOKEN_SECRET
+              ? [`  PREVIOUS_PLATFORM_TOKEN_SECRET=${environment.PREVIOUS_PLATFORM_TOKEN_SECRET}`]
+              : []),
           ]
         : [
             'real Stripe, test mode:',

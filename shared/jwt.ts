@@ -97,11 +97,13 @@ const checkClaims = (payload: Record<string, unknown>, expected: JwtExpectations
 };
 
 /**
- * Checks an HS256 token and returns its payload, or throws a {@link JwtError}.
+ * Checks an HS256 token and returns its payload, or throws a {@link JwtError}. `keys` are the keys any one of
+ * which may have signed it: one, or two while the platform token secret is rolled (../secrets.ts,
+ * platformTokenSecretsThatVerify), tried in order, each compared in constant time.
  * @example
- * const payload = verifyJwt(token, secret, { audience: 'connect-onboarding', requiredClaims: ['sub', 'exp'], nowSeconds });
+ * const payload = verifyJwt(token, [secret], { audience: 'connect-onboarding', requiredClaims: ['sub', 'exp'], nowSeconds });
  */
-export const verifyJwt = (token: string, key: JwtKey, expected: JwtExpectations): JwtPayload => {
+export const verifyJwt = (token: string, keys: readonly JwtKey[], expected: JwtExpectations): JwtPayload => {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((part) => base64urlPart.test(part)))
     throw new JwtError('malformed', 'The token is not three base64url parts.');
@@ -114,7 +116,9 @@ export const verifyJwt = (token: string, key: JwtKey, expected: JwtExpectations)
     (typeof header.typ !== 'string' || mediaType(header.typ) !== mediaType(expected.typ))
   )
     throw new JwtError('unsupported', 'The token is of another type (typ).');
-  if (!sameBytes(Buffer.from(given), Buffer.from(signature(`${encodedHeader}.${encodedPayload}`, key))))
+  const signingInput = `${encodedHeader}.${encodedPayload}`;
+  const givenBytes = Buffer.from(given);
+  if (!keys.some((key) => sameBytes(givenBytes, Buffer.from(signature(signingInput, key)))))
     throw new JwtError('signature', 'The token signature does not match.');
   const payload = objectFrom(encodedPayload, 'payload');
   checkClaims(payload, expected);

@@ -7,6 +7,7 @@
 import { unauthenticated } from './errors';
 import { hasControlCharacters } from './http/query';
 import { JwtError, type JwtPayload, signJwt, verifyJwt } from './jwt';
+import { type PlatformTokenSecrets, platformTokenSecretsThatVerify } from './secrets';
 import { inSeconds, toEpochSeconds } from './time';
 
 export const platformTokenAudience = 'connect-onboarding';
@@ -42,13 +43,14 @@ const lifetimeStart = (payload: JwtPayload, now: number): number =>
 const maxPlatformTokenLength = 4096;
 
 /**
- * Verifies a platform token and returns whose it is.
+ * Verifies a platform token and returns whose it is. During a roll of the platform token secret, a token signed
+ * with the previous secret is accepted too (the platform's backend switches when it can).
  * @example
- * const { platformUserId } = await verifyPlatformToken(ticket, secrets.platformTokenSecret);
+ * const { platformUserId } = await verifyPlatformToken(ticket, secrets);
  */
 export const verifyPlatformToken = async (
   token: string | undefined,
-  secret: string,
+  secrets: PlatformTokenSecrets,
   now: number = Date.now(),
 ): Promise<PlatformUser> => {
   if (!token)
@@ -56,7 +58,7 @@ export const verifyPlatformToken = async (
   if (token.length > maxPlatformTokenLength) throw unauthenticated('invalid_token', 'The platform token is not valid.');
   let payload: JwtPayload;
   try {
-    payload = verifyJwt(token, secret, {
+    payload = verifyJwt(token, platformTokenSecretsThatVerify(secrets), {
       audience: platformTokenAudience,
       requiredClaims: ['sub', 'exp'],
       clockToleranceSeconds,

@@ -17,7 +17,35 @@ export interface PlatformSecrets {
   /** Several during a rotation: a signature by any of them is accepted. */
   readonly webhookSecrets: readonly string[];
   readonly platformTokenSecret: string;
+  /** Set during a roll of the platform token secret only; see {@link PlatformTokenSecrets}. */
+  readonly previousPlatformTokenSecret: string | undefined;
 }
+
+/**
+ * The platform token secret, and during a roll the one it replaces (docs/operations.md, "Rolling the platform
+ * token secret"). Every new value (a resume value, a browser binding, a cursor, an idempotency key) is signed
+ * or derived with `platformTokenSecret` alone; a value is verified or matched with
+ * {@link platformTokenSecretsThatVerify}.
+ */
+export interface PlatformTokenSecrets {
+  readonly platformTokenSecret: string;
+  /** Values made with it (by the platform's backend, or by this service before the roll) are still accepted. */
+  readonly previousPlatformTokenSecret?: string | undefined;
+}
+
+/**
+ * The secrets a platform token, or a value the service derived from the platform token secret, may have been
+ * made with: the current one first, then, during a roll, the previous one. The one rule for every place that
+ * verifies or matches such a value. Without a previous secret it is the current one alone, so the usual path
+ * computes one HMAC, as before.
+ */
+export const platformTokenSecretsThatVerify = ({
+  platformTokenSecret,
+  previousPlatformTokenSecret,
+}: PlatformTokenSecrets): readonly string[] =>
+  previousPlatformTokenSecret === undefined
+    ? [platformTokenSecret]
+    : [platformTokenSecret, previousPlatformTokenSecret];
 
 export interface SecretsProvider {
   get(): Promise<PlatformSecrets>;
@@ -40,16 +68,41 @@ const requireString = (
 /** What the stack writes into a new secret until an operator sets the real Stripe values. */
 export const secretPlaceholder = 'REPLACE_ME';
 
+/** Whether an optional field is left out: absent, or empty. */
+const isLeftOut = (value: unknown): boolean => value === undefined || value === null || String(value).trim() === '';
+
 /** Whether the secret leaves `clientId` unset: absent, empty, or the stack's placeholder. */
 export const isClientIdUnset = (value: unknown): boolean =>
-  value === undefined || value === null || String(value).trim() === '' || String(value).includes(secretPlaceholder);
+  isLeftOut(value) || String(value).includes(secretPlaceholder);
+
+/** The shortest platform token secret accepted, current or previous. */
+const minPlatformTokenSecretLength = 32;
+
+/**
+ * `previousPlatformTokenSecret`, set only while the platform token secret is rolled; left out or empty, none.
+ * One that is set must be as long as a current one, and not the current one (a roll that forgot to change
+ * `platformTokenSecret`). The stack never writes it: a placeholder there is refused as in the other fields.
+ */
+const previousPlatformTokenSecret = (raw: Record<string, unknown>, current: string): string | undefined => {
+  if (isLeftOut(raw.previousPlatformTokenSecret)) return undefined;
+  const previous = requireString(raw, 'previousPlatformTokenSecret');
+  if (previous.length < minPlatformTokenSecretLength)
+    throw misconfigured('previousPlatformTokenSecret', `is shorter than ${minPlatformTokenSecretLength} characters`);
+  if (previous === current)
+    throw misconfigured(
+      'previousPlatformTokenSecret',
+      'is the same as platformTokenSecret: set the new value as platformTokenSecret',
+    );
+  return previous;
+};
 
 /**
  * Validates the secret's fields, naming the first one that is missing, malformed or still a placeholder.
- * `clientId` may be left unset (see {@link PlatformSecrets.clientId}); one that is set must be well formed.
+ * `clientId` may be left unset (see {@link PlatformSecrets.clientId}), and so may `previousPlatformTokenSecret`
+ * (see {@link PlatformTokenSecrets}); one that is set must be well formed.
  */
 export const parsePlatformSecrets = (raw: Record<string, unknown>): PlatformSecrets => {
-  for (const field of ['secretKey', 'webhookSecrets'] as const) {
+  for (const field of ['secretKey', 'webhookSecrets', 'previousPlatformTokenSecret'] as const) {
     if (String(raw[field] ?? '').includes(secretPlaceholder)) {
       throw misconfigured(
         field,
@@ -63,12 +116,14 @@ export const parsePlatformSecrets = (raw: Record<string, unknown>): PlatformSecr
     throw misconfigured('webhookSecrets', 'has the wrong format');
   }
   const platformTokenSecret = requireString(raw, 'platformTokenSecret');
-  if (platformTokenSecret.length < 32) throw misconfigured('platformTokenSecret', 'is shorter than 32 characters');
+  if (platformTokenSecret.length < minPlatformTokenSecretLength)
+    throw misconfigured('platformTokenSecret', `is shorter than ${minPlatformTokenSecretLength} characters`);
   return {
     secretKey: requireString(raw, 'secretKey', isSecretKey),
     clientId: isClientIdUnset(raw.clientId) ? undefined : requireString(raw, 'clientId', isClientId),
     webhookSecrets,
     platformTokenSecret,
+    previousPlatformTokenSecret: previousPlatformTokenSecret(raw, platformTokenSecret),
   };
 };
 
@@ -86,7 +141,10 @@ export const oauthClientId = ({ clientId }: Pick<PlatformSecrets, 'clientId'>): 
   return clientId;
 };
 
-/** Local runs: the same fields from STRIPE_SECRET_KEY, STRIPE_CLIENT_ID, STRIPE_WEBHOOK_SECRETS, PLATFORM_TOKEN_SECRET. */
+/**
+ * Local runs: the same fields from STRIPE_SECRET_KEY, STRIPE_CLIENT_ID, STRIPE_WEBHOOK_SECRETS, PLATFORM_TOKEN_SECRET
+ * and PREVIOUS_PLATFORM_TOKEN_SECRET.
+ */
 export const environmentSecrets = (env: Readonly<Record<string, string | undefined>>): SecretsProvider => ({
   get: async () =>
     parsePlatformSecrets({
@@ -94,6 +152,7 @@ export const environmentSecrets = (env: Readonly<Record<string, string | undefin
       clientId: env.STRIPE_CLIENT_ID,
       webhookSecrets: env.STRIPE_WEBHOOK_SECRETS,
       platformTokenSecret: env.PLATFORM_TOKEN_SECRET,
+      previousPlatformTokenSecret: env.PREVIOUS_PLATFORM_TOKEN_SECRET,
     }),
 });
 

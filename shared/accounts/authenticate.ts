@@ -18,7 +18,7 @@ export const authenticate = async (
   secrets: PlatformSecrets,
   now: number,
 ): Promise<string> => {
-  const { platformUserId } = await verifyPlatformToken(bearerToken(event.headers), secrets.platformTokenSecret, now);
+  const { platformUserId } = await verifyPlatformToken(bearerToken(event.headers), secrets, now);
   // Most requests have no query: nothing to refuse, and nothing to parse on a cold start's first request.
   if (event.rawQueryString)
     refuseUnknownParameters(parseQuery(event.rawQueryString), event.routeKey, queryTaken(event.routeKey));

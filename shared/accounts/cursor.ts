@@ -2,11 +2,14 @@
  * The opaque `cursor` of `GET /accounts`: the position after the last account of a page, as
  * base64url JSON, followed by an HMAC that binds it to the platform user it was issued to. A
  * cursor that was altered, made up, or issued to someone else is refused with a 400 before it
- * reaches DynamoDB (where another user's key would otherwise be a ValidationException, a 503).
+ * reaches DynamoDB (where another user's key would otherwise be a ValidationException, a 503). A new cursor is
+ * signed with the current platform token secret; during a roll one signed with the previous secret (a page
+ * fetched before the roll) still reads on.
  */
 import { createHmac } from 'node:crypto';
 import { badRequest, type ServiceError } from '../errors';
 import { sameBytes } from '../same-bytes';
+import { type PlatformTokenSecrets, platformTokenSecretsThatVerify } from '../secrets';
 import type { AccountsPageKey } from '../stores/accounts-repo';
 import { accountIdPattern } from '../stripe/ids';
 
@@ -36,11 +39,17 @@ const validKey = (value: unknown): value is [string, string] =>
 /**
  * The DynamoDB start key a cursor stands for, or a 400 `invalid_cursor`.
  * @example
- * const startAfter = decodeCursor(query.get('cursor'), platformUserId, secrets.platformTokenSecret);
+ * const startAfter = decodeCursor(query.get('cursor'), platformUserId, secrets);
  */
-export const decodeCursor = (cursor: string, platformUserId: string, secret: string): AccountsPageKey => {
+export const decodeCursor = (
+  cursor: string,
+  platformUserId: string,
+  secrets: PlatformTokenSecrets,
+): AccountsPageKey => {
   const [payload = '', signature = '', ...rest] = cursor.split('.');
-  if (rest.length > 0 || !sameBytes(Buffer.from(signature, 'base64url'), mac(secret, platformUserId, payload)))
+  if (rest.length > 0) throw invalidCursor();
+  const given = Buffer.from(signature, 'base64url');
+  if (!platformTokenSecretsThatVerify(secrets).some((secret) => sameBytes(given, mac(secret, platformUserId, payload))))
     throw invalidCursor();
   let key: unknown;
   try {

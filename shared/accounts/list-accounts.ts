@@ -4,6 +4,7 @@
  */
 import { badRequest } from '../errors';
 import { parseQuery, singleParam } from '../http/query';
+import type { PlatformTokenSecrets } from '../secrets';
 import type { AccountsRepo } from '../stores/accounts-repo';
 import { type AccountView, toAccountView } from './account-view';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -13,8 +14,11 @@ export const maxPageSize = 100;
 
 export interface ListAccountsContext {
   readonly accounts: Pick<AccountsRepo, 'listByUser'>;
-  /** Signs cursors (the platform token secret; a rotation only invalidates cursors in flight). */
-  readonly cursorSecret: string;
+  /**
+   * The platform token secret, which signs cursors; a cursor signed with the previous one during a roll is still
+   * read. Removing that previous secret invalidates only the cursors signed with it.
+   */
+  readonly cursorSecrets: PlatformTokenSecrets;
 }
 
 export interface AccountList {
@@ -45,7 +49,7 @@ export const listAccounts = async (
   // One more than asked: when the store finds it, has_more is exact (the next page holds at least that one).
   const page = await context.accounts.listByUser(platformUserId, {
     limit: limit + 1,
-    ...(cursor === undefined ? {} : { startAfter: decodeCursor(cursor, platformUserId, context.cursorSecret) }),
+    ...(cursor === undefined ? {} : { startAfter: decodeCursor(cursor, platformUserId, context.cursorSecrets) }),
   });
   // The store's own key comparison is not trusted to be exact: only this user's records leave.
   const records = page.records.filter((record) => record.platformUserId === platformUserId).slice(0, limit);
@@ -58,6 +62,6 @@ export const listAccounts = async (
     object: 'list',
     data: records.map(toAccountView),
     has_more: hasMore,
-    next_cursor: next ? encodeCursor(next, context.cursorSecret) : null,
+    next_cursor: next ? encodeCursor(next, context.cursorSecrets.platformTokenSecret) : null,
   };
 };

@@ -51,7 +51,7 @@ export const startAuthorization = async (
   const { config, secrets, states, logger, metrics, now } = context;
   const clientId = oauthClientId(secrets);
   const request = parseAuthorizeRequest(rawQueryString, config.returnToOrigins);
-  const { platformUserId } = await verifyPlatformToken(request.ticket, secrets.platformTokenSecret, now);
+  const { platformUserId } = await verifyPlatformToken(request.ticket, secrets, now);
   const { state, binding } = mintState();
   const expiresAt = now + secondsMs(config.stateTtlSeconds);
   await states.put({

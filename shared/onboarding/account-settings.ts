@@ -81,6 +81,15 @@ const userKeyPart = (platformTokenSecret: string, platformUserId: string): strin
  * deployments on one Stripe account (a dev and a staging stack sharing test keys) both have a `user_1`,
  * and with the same key the second would get, and record for its own user, the account the first created
  * (docs/onboarding.md, "One account per click, however many clicks").
+ *
+ * Only the current secret makes keys, also during a roll of the platform token secret: a key is not verified
+ * but sent, and Stripe creates an account under any key it has not seen, so trying the previous secret's key
+ * as well would create a second account wherever the first had none. What a roll costs: a create interrupted
+ * right at the roll (Stripe created the account under the old secret's key, and the record was never written)
+ * is not found again by the user's next click, which creates another account in the same slot under the new
+ * key; the first stays at Stripe without a record, findable by its metadata (`platform_user_id`,
+ * `onboarding_slot`), as after any create whose record write failed (docs/operations.md, "Rolling the platform
+ * token secret").
  */
 export const accountIdempotencyKey = (
   platformTokenSecret: string,

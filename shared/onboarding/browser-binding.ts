@@ -24,6 +24,7 @@ import { createHmac } from 'node:crypto';
 import { browserCookie, browserCookieName, onboardingCookie, onboardingCookieName, readCookie } from '../http/cookies';
 import { hashSecretValue, isWellFormedStateValue, mintSecretValue } from '../oauth/state';
 import { sameBytes } from '../same-bytes';
+import { type PlatformTokenSecrets, platformTokenSecretsThatVerify } from '../secrets';
 
 type Cookies = readonly string[] | undefined;
 
@@ -67,7 +68,8 @@ export const newBrowserIdCookie = (): string => browserCookie(mintSecretValue(),
 /**
  * The binding of browser `browserId` to account `accountId`, for the click that creates it: every click of that
  * browser computes the same one, and no other browser can. 256 bits of an HMAC under the deployment's secret,
- * for this one purpose, in the same form as a random binding.
+ * for this one purpose, in the same form as a random binding. A new binding is made with the current platform
+ * token secret only; {@link recordedBinding} also finds one made with the previous secret during a roll.
  */
 export const bindingFor = (platformTokenSecret: string, browserId: string, accountId: string): BrowserBinding =>
   bindingOf(
@@ -77,16 +79,20 @@ export const bindingFor = (platformTokenSecret: string, browserId: string, accou
   );
 
 /**
- * The bindings this browser can show for `accountId` at `/connect/onboard`: the one its id derives, and the
- * one its cookie for the account holds. The first covers a browser whose binding cookie is gone (a start
+ * The bindings this browser can show for `accountId` at `/connect/onboard`: the ones its id derives, and the
+ * one its cookie for the account holds. The first cover a browser whose binding cookie is gone (a start
  * whose answer never arrived, say) and the second a browser whose id has changed since it created the
- * account (two tabs that were each given an id at once keep only the later one).
+ * account (two tabs that were each given an id at once keep only the later one). Its id derives one binding
+ * with each secret that verifies: during a roll of the platform token secret, an account the browser created
+ * before the roll is still found by its id. (The cookie's binding needs no secret: the record keeps its hash.)
  */
-const bindingsShown = (cookies: Cookies, platformTokenSecret: string, accountId: string): BrowserBinding[] => {
+const bindingsShown = (cookies: Cookies, secrets: PlatformTokenSecrets, accountId: string): BrowserBinding[] => {
   const browserId = browserIdOf(cookies);
   const held = heldBinding(cookies, accountId);
   return [
-    ...(browserId === undefined ? [] : [bindingFor(platformTokenSecret, browserId, accountId)]),
+    ...(browserId === undefined
+      ? []
+      : platformTokenSecretsThatVerify(secrets).map((secret) => bindingFor(secret, browserId, accountId))),
     ...(held === undefined ? [] : [bindingOf(held)]),
   ];
 };
@@ -97,12 +103,10 @@ const bindingsShown = (cookies: Cookies, platformTokenSecret: string, accountId:
  */
 export const recordedBinding = (
   cookies: Cookies,
-  platformTokenSecret: string,
+  secrets: PlatformTokenSecrets,
   account: { readonly accountId: string; readonly browserHashes: readonly string[] },
 ): BrowserBinding | undefined =>
-  bindingsShown(cookies, platformTokenSecret, account.accountId).find((binding) =>
-    account.browserHashes.includes(binding.hash),
-  );
+  bindingsShown(cookies, secrets, account.accountId).find((binding) => account.browserHashes.includes(binding.hash));
 
 /**
  * Whether the browser sending `cookies` holds the binding whose hash is `bindingHash` in its cookie for the

@@ -3,13 +3,16 @@
  * which onboarding it belongs to, long after its platform ticket expired. It is an HS256 JWT (../jwt.ts
  * signs and checks it) bound to the account, the platform user, the account type, the validated
  * `return_to` and the browser that started it (./browser-binding.ts), and expires after a day. Its key is derived from the platform token secret for this one
- * purpose, and its audience differs from a platform token's, so neither is ever accepted as the other.
+ * purpose, and its audience differs from a platform token's, so neither is ever accepted as the other. It is
+ * signed with the current secret; during a roll a value signed with the previous one, before the roll, still
+ * verifies, so an onboarding begun then still resumes.
  */
 import { createHmac } from 'node:crypto';
 import { type ErrorCode, ServiceError } from '../errors';
 import { JwtError, signJwt, verifyJwt } from '../jwt';
 import { type ConnectFlow, isConnectFlow } from '../oauth/flow';
 import { isWellFormedStateValue } from '../oauth/state';
+import { type PlatformTokenSecrets, platformTokenSecretsThatVerify } from '../secrets';
 import { inSeconds, toEpochSeconds } from '../time';
 
 export const resumeAudience = 'connect-onboarding/onboarding-resume';
@@ -71,10 +74,13 @@ export const mintResumeValue = async (
 const refused = (code: Extract<ErrorCode, 'resume_invalid' | 'resume_expired'>, message: string, cause?: unknown) =>
   new ServiceError('invalid_request', code, message, { cause });
 
-/** Verifies a resume value; a forged, altered or expired one is a 400 that says what to do. */
+/**
+ * Verifies a resume value, signed with the current platform token secret or, during a roll, the previous one; a
+ * forged, altered or expired one is a 400 that says what to do.
+ */
 export const verifyResumeValue = async (
   value: string | undefined,
-  platformTokenSecret: string,
+  secrets: PlatformTokenSecrets,
   now: number,
 ): Promise<ResumeClaims> => {
   const invalid = (cause?: unknown) =>
@@ -86,7 +92,7 @@ export const verifyResumeValue = async (
   if (!value || value.length > maxResumeValueLength) throw invalid();
   let payload: Readonly<Record<string, unknown>>;
   try {
-    payload = verifyJwt(value, resumeKey(platformTokenSecret), {
+    payload = verifyJwt(value, platformTokenSecretsThatVerify(secrets).map(resumeKey), {
       audience: resumeAudience,
       typ: resumeType,
       requiredClaims: ['sub', 'exp', 'acct', 'flow'],

@@ -9,6 +9,7 @@ import { badRequest, type ErrorCode } from '../errors';
 import { failureRedirect } from '../http/platform-redirects';
 import { parseQuery, refuseUnknownParameters, singleParam } from '../http/query';
 import { type HttpResponse, redirectResponse } from '../http/responses';
+import type { PlatformTokenSecrets } from '../secrets';
 import { isBoundBrowser } from './browser-binding';
 import type { OnboardingAccount, OnboardingObservability, OnboardingStore } from './ports';
 import { type ResumeClaims, verifyResumeValue } from './resume-value';
@@ -62,14 +63,14 @@ export const resumedAccount = async (
   { rawQueryString, cookies }: OnboardingPageRequest,
   context: {
     readonly accounts: OnboardingStore;
-    readonly secrets: { readonly platformTokenSecret: string };
+    readonly secrets: PlatformTokenSecrets;
     readonly now: number;
   },
 ): Promise<ResumedAccount> => {
   const query = parseQuery(rawQueryString);
   refuseUnknownParameters(query, 'this onboarding page', ['resume']);
   const resume = singleParam(query, 'resume');
-  const claims = await verifyResumeValue(resume, context.secrets.platformTokenSecret, context.now);
+  const claims = await verifyResumeValue(resume, context.secrets, context.now);
   const record = await context.accounts.get(claims.accountId);
   if (!record || record.platformUserId !== claims.platformUserId || record.type !== claims.type) {
     throw badRequest(

@@ -15,7 +15,7 @@ import { type ConnectFlow, flowLabel } from '../oauth/flow';
 import { flowStartParameters, parseFlowStart } from '../oauth/flow-start';
 import { verifyPlatformToken } from '../platform-token';
 import { routeTable } from '../routes';
-import type { PlatformSecrets } from '../secrets';
+import type { PlatformTokenSecrets } from '../secrets';
 import { classifyStripeError, isSavedFailure, stripeFailure } from '../stripe/errors';
 import { type EpochMs, inSeconds, pause, secondsMs, toIso } from '../time';
 import {
@@ -44,7 +44,7 @@ export interface OnboardingContext extends Omit<OnboardingObservability, 'notice
     ServiceConfig,
     'callbackUrl' | 'returnToOrigins' | 'successUrl' | 'failureUrl' | 'expressFeesPayer' | 'expressLosses'
   >;
-  readonly secrets: Pick<PlatformSecrets, 'platformTokenSecret'>;
+  readonly secrets: PlatformTokenSecrets;
   readonly accounts: OnboardingStore;
   /** Created only once the request checks out: a refused request never touches Stripe. */
   readonly stripe: () => Promise<OnboardingStripe>;
@@ -146,6 +146,7 @@ const createAccountAtStripe = async (
   for (;;) {
     let sent = 0;
     try {
+      // The current platform token secret's key only, even during a roll (accountIdempotencyKey says what that costs).
       const key = accountIdempotencyKey(context.secrets.platformTokenSecret, platformUserId, type, slot, renewal);
       const params = accountCreateParams(type, platformUserId, slot, context.config);
       return (await stripe.createAccount(params, key, () => (sent += 1))).id;
@@ -227,6 +228,7 @@ const createAndRecord = async (
   const holders: OnboardingAccount[] = [];
   for (let slot = first; ; slot += 1) {
     const accountId = await createAccountAtStripe(platformUserId, type, slot, stripe, context);
+    // A new binding is made with the current secret; during a roll, recordedBinding also finds the previous one's.
     const browser = bindingFor(context.secrets.platformTokenSecret, browserId, accountId);
     const stored = await context.accounts.putCreated({
       accountId,
@@ -269,10 +271,10 @@ const continuedHere = (
   existing: readonly OnboardingAccount[],
   type: ConnectFlow,
   cookies: OnboardingPageRequest['cookies'],
-  platformTokenSecret: string,
+  secrets: PlatformTokenSecrets,
 ): Continued | undefined => {
   for (const record of unfinishedAccounts(existing, type)) {
-    const browser = recordedBinding(cookies, platformTokenSecret, record);
+    const browser = recordedBinding(cookies, secrets, record);
     if (browser) return { record, browser };
   }
   return undefined;
@@ -302,11 +304,11 @@ export const startOnboarding = async (
 ): Promise<HttpResponse> => {
   const { config, secrets, accounts, now } = context;
   const request = parseStartOnboarding(rawQueryString, config.returnToOrigins);
-  const { platformUserId } = await verifyPlatformToken(request.ticket, secrets.platformTokenSecret, now);
+  const { platformUserId } = await verifyPlatformToken(request.ticket, secrets, now);
   const browserId = browserIdOf(cookies);
   if (browserId === undefined) return giveBrowserAnId(request, rawQueryString, config);
   const existing = await accounts.listCreated(platformUserId, request.type);
-  const continued = continuedHere(existing, request.type, cookies, secrets.platformTokenSecret);
+  const continued = continuedHere(existing, request.type, cookies, secrets);
   const allowedAt = continued ? undefined : nextStartAllowedAt(existing, request.type, now);
   if (allowedAt !== undefined) throw tooManyUnfinished(request.type, allowedAt, now);
   const stripe = await context.stripe();

@@ -106,4 +106,24 @@ describe('a misconfigured deployment', () => {
       process.env.PLATFORM_TOKEN_SECRET = saved ?? localDefaults.platformTokenSecret;
     }
   });
+
+  it('answers the API with a 503 naming a previous platform token secret that is the current one, never its value', async () => {
+    process.env.PREVIOUS_PLATFORM_TOKEN_SECRET = localDefaults.platformTokenSecret;
+    try {
+      const response = await fetch(`${stack.gatewayUrl}/accounts`, {
+        headers: { authorization: `Bearer ${await stack.mintTicket('user_config')}` },
+      });
+      const message =
+        'The service is misconfigured: secret field previousPlatformTokenSecret is the same as platformTokenSecret: ' +
+        'set the new value as platformTokenSecret.';
+
+      expect({ status: response.status, body: await response.json() }).toEqual({
+        status: 503,
+        body: { error: { type: 'service_unavailable_error', code: 'configuration_error', message } },
+      });
+      expect(logsOf(response.headers.get('x-request-id'))).toEqual(failedLog('accounts', message));
+    } finally {
+      process.env.PREVIOUS_PLATFORM_TOKEN_SECRET = '';
+    }
+  });
 });

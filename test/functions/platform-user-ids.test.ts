@@ -60,7 +60,9 @@ describe('the store, if it ever confused two ids', () => {
     await seedAccount(stack, { platformUserId: 'W?', type: 'standard' });
     const confused: AccountsRepo = { ...repo, listByUser: (_user, options) => repo.listByUser('W?', options) };
 
-    expect(await listAccounts('', 'W\ud800', { accounts: confused, cursorSecret: 'a'.repeat(32) })).toEqual({
+    expect(
+      await listAccounts('', 'W\ud800', { accounts: confused, cursorSecrets: { platformTokenSecret: 'a'.repeat(32) } }),
+    ).toEqual({
       object: 'list',
       data: [],
       has_more: false,

@@ -16,10 +16,15 @@ describe('a local stack: the functions and the emulator agree', () => {
       STRIPE_SECRET_KEY: 'sk_test_exported',
       STRIPE_CLIENT_ID: 'ca_exported',
       STRIPE_WEBHOOK_SECRETS: ' whsec_newest , whsec_older',
+      PREVIOUS_PLATFORM_TOKEN_SECRET: 'the-replaced-platform-token-secret-0123456789',
     });
 
     expect(emulator).toMatchObject({ secretKey: functions.STRIPE_SECRET_KEY, clientId: functions.STRIPE_CLIENT_ID });
-    expect(functions).toMatchObject({ STRIPE_SECRET_KEY: 'sk_test_exported', STRIPE_CLIENT_ID: 'ca_exported' });
+    expect(functions).toMatchObject({
+      STRIPE_SECRET_KEY: 'sk_test_exported',
+      STRIPE_CLIENT_ID: 'ca_exported',
+      PREVIOUS_PLATFORM_TOKEN_SECRET: 'the-replaced-platform-token-secret-0123456789',
+    });
     expect(emulator.webhookEndpoints).toEqual([{ url: `${gatewayUrl}${webhookPath}`, secret: 'whsec_newest' }]);
     expect(emulator.redirectUris).toEqual([functions.CALLBACK_URL]);
     expect(functions.CALLBACK_URL).toBe(`${gatewayUrl}${callbackPath}`);
@@ -33,6 +38,8 @@ describe('a local stack: the functions and the emulator agree', () => {
       clientId: localDefaults.stripeClientId,
     });
     expect(functions.STRIPE_WEBHOOK_SECRETS).toBe(localDefaults.webhookSecret);
+    // Set, and empty (no previous platform token secret), so that one the process had is replaced.
+    expect(functions.PREVIOUS_PLATFORM_TOKEN_SECRET).toBe('');
     expect(emulator.webhookEndpoints?.[0]?.secret).toBe(localDefaults.webhookSecret);
   });
 });

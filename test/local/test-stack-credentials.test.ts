@@ -19,6 +19,8 @@ const exported = {
   STRIPE_CLIENT_ID: 'ca_exportedinthisshell0000000000',
   STRIPE_WEBHOOK_SECRETS: 'whsec_exportedinthisshell0000000000',
   PLATFORM_TOKEN_SECRET: 'exported-in-this-shell-0000000000000000000000',
+  // Too short to be valid, too: taken from the shell, it would make every function answer 503.
+  PREVIOUS_PLATFORM_TOKEN_SECRET: 'exported-in-this-shell',
   SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:exported-in-this-shell',
   EVENT_BUS_NAME: 'arn:aws:events:eu-west-1:111122223333:event-bus/exported-in-this-shell',
   STRIPE_API_BASE: 'http://127.0.0.1:9',

@@ -18,7 +18,7 @@ const joseToken = (claims: Record<string, unknown> = {}, header: Record<string, 
 
 const refusal = (token: string, expectations: Partial<JwtExpectations> = {}) => {
   try {
-    verifyJwt(token, secret, { ...expected, ...expectations });
+    verifyJwt(token, [secret], { ...expected, ...expectations });
     return 'accepted';
   } catch (error) {
     return error instanceof JwtError ? error.reason : `unexpected ${String(error)}`;
@@ -32,7 +32,7 @@ describe('signJwt and verifyJwt, against jose', () => {
     const fromJose = await joseToken({ acct: 'acct_1' });
     const ours = signJwt({ sub: 'user_42', aud: 'connect-onboarding', exp: now + 300 }, secret);
 
-    expect(verifyJwt(fromJose, secret, expected)).toEqual({
+    expect(verifyJwt(fromJose, [secret], expected)).toEqual({
       sub: 'user_42',
       aud: 'connect-onboarding',
       iat: now,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bearerToken, mintPlatformToken, verifyPlatformToken } from '../../shared/platform-token';
 
 const secret = 'a-platform-token-secret-of-at-least-32-chars';
+const secrets = { platformTokenSecret: secret };
 const key = new TextEncoder().encode(secret);
 const now = Date.now();
 const seconds = Math.floor(now / 1000);
@@ -22,13 +23,13 @@ const refused = (code: string) => expect.objectContaining({ kind: 'unauthenticat
 
 describe('verifyPlatformToken', () => {
   it('returns the platform user of a token minted by mintPlatformToken', async () => {
-    await expect(verifyPlatformToken(await mintPlatformToken('user_42', secret), secret, now)).resolves.toEqual({
+    await expect(verifyPlatformToken(await mintPlatformToken('user_42', secret), secrets, now)).resolves.toEqual({
       platformUserId: 'user_42',
     });
   });
 
   it('refuses a missing token', async () => {
-    await expect(verifyPlatformToken(undefined, secret, now)).rejects.toThrowError(refused('missing_token'));
+    await expect(verifyPlatformToken(undefined, secrets, now)).rejects.toThrowError(refused('missing_token'));
   });
 
   it('refuses alg: none', async () => {
@@ -37,12 +38,12 @@ describe('verifyPlatformToken', () => {
       .setAudience('connect-onboarding')
       .setExpirationTime(seconds + 60)
       .encode();
-    await expect(verifyPlatformToken(unsigned, secret, now)).rejects.toThrowError(refused('invalid_token'));
+    await expect(verifyPlatformToken(unsigned, secrets, now)).rejects.toThrowError(refused('invalid_token'));
   });
 
   it('refuses another HMAC algorithm', async () => {
     const hs512 = await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds + 60 }, key, 'HS512');
-    await expect(verifyPlatformToken(hs512, secret, now)).rejects.toThrowError(refused('invalid_token'));
+    await expect(verifyPlatformToken(hs512, secrets, now)).rejects.toThrowError(refused('invalid_token'));
   });
 
   it('refuses a token signed with another key', async () => {
@@ -50,24 +51,24 @@ describe('verifyPlatformToken', () => {
       { sub: 'u', aud: 'connect-onboarding', exp: seconds + 60 },
       new TextEncoder().encode('another-secret-another-secret-another'),
     );
-    await expect(verifyPlatformToken(forged, secret, now)).rejects.toThrowError(refused('invalid_token'));
+    await expect(verifyPlatformToken(forged, secrets, now)).rejects.toThrowError(refused('invalid_token'));
   });
 
   it('refuses a token for another audience', async () => {
     await expect(
-      verifyPlatformToken(await token({ sub: 'u', aud: 'billing', exp: seconds + 60 }), secret, now),
+      verifyPlatformToken(await token({ sub: 'u', aud: 'billing', exp: seconds + 60 }), secrets, now),
     ).rejects.toThrowError(refused('invalid_token'));
   });
 
   it('refuses an expired token, past the one-minute clock tolerance', async () => {
     await expect(
-      verifyPlatformToken(await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds - 61 }), secret, now),
+      verifyPlatformToken(await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds - 61 }), secrets, now),
     ).rejects.toThrowError(refused('token_expired'));
   });
 
   it('refuses a token that lives longer than 15 minutes', async () => {
     const longLived = await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds + 16 * 60 + 61 });
-    await expect(verifyPlatformToken(longLived, secret, now)).rejects.toThrowError(
+    await expect(verifyPlatformToken(longLived, secrets, now)).rejects.toThrowError(
       expect.objectContaining({ code: 'invalid_token', message: tooLong }),
     );
   });
@@ -82,7 +83,7 @@ describe('verifyPlatformToken', () => {
       .setIssuedAt(seconds - 24 * 60 * 60 + 5 * 60)
       .setExpirationTime(seconds + 5 * 60)
       .sign(key);
-    await expect(verifyPlatformToken(dayLong, secret, now)).rejects.toThrowError(
+    await expect(verifyPlatformToken(dayLong, secrets, now)).rejects.toThrowError(
       expect.objectContaining({ code: 'invalid_token', message: tooLong }),
     );
     // Up to 15 minutes from iat, with the minute of clock tolerance, is fine, whenever it was issued.
@@ -93,22 +94,22 @@ describe('verifyPlatformToken', () => {
       .setIssuedAt(seconds - 10 * 60)
       .setExpirationTime(seconds + 6 * 60)
       .sign(key);
-    await expect(verifyPlatformToken(fifteenMinutes, secret, now)).resolves.toEqual({ platformUserId: 'u' });
+    await expect(verifyPlatformToken(fifteenMinutes, secrets, now)).resolves.toEqual({ platformUserId: 'u' });
   });
 
   it('refuses a token without exp or without sub', async () => {
     await expect(
-      verifyPlatformToken(await token({ sub: 'u', aud: 'connect-onboarding' }), secret, now),
+      verifyPlatformToken(await token({ sub: 'u', aud: 'connect-onboarding' }), secrets, now),
     ).rejects.toThrowError(refused('invalid_token'));
     await expect(
-      verifyPlatformToken(await token({ aud: 'connect-onboarding', exp: seconds + 60 }), secret, now),
+      verifyPlatformToken(await token({ aud: 'connect-onboarding', exp: seconds + 60 }), secrets, now),
     ).rejects.toThrowError(refused('invalid_token'));
   });
 
   it('refuses a sub with a lone surrogate, which a UTF-8 store cannot keep apart from other ids', async () => {
     for (const sub of ['X\ud800', 'X\udc00', '\ud83d', 'a\udfffb']) {
       await expect(
-        verifyPlatformToken(await token({ sub, aud: 'connect-onboarding', exp: seconds + 60 }), secret, now),
+        verifyPlatformToken(await token({ sub, aud: 'connect-onboarding', exp: seconds + 60 }), secrets, now),
       ).rejects.toThrowError(
         expect.objectContaining({
           kind: 'unauthenticated',
@@ -123,14 +124,48 @@ describe('verifyPlatformToken', () => {
   it('accepts any well-formed sub as it is: astral characters, and NFC and NFD spellings kept apart', async () => {
     for (const sub of ['user_😀', 'caf\u00e9', 'cafe\u0301', 'X?']) {
       await expect(
-        verifyPlatformToken(await token({ sub, aud: 'connect-onboarding', exp: seconds + 60 }), secret, now),
+        verifyPlatformToken(await token({ sub, aud: 'connect-onboarding', exp: seconds + 60 }), secrets, now),
       ).resolves.toEqual({ platformUserId: sub });
     }
   });
 
   it('refuses a malformed token', async () => {
-    await expect(verifyPlatformToken('not.a.jwt', secret, now)).rejects.toThrowError(refused('invalid_token'));
-    await expect(verifyPlatformToken('x'.repeat(5000), secret, now)).rejects.toThrowError(refused('invalid_token'));
+    await expect(verifyPlatformToken('not.a.jwt', secrets, now)).rejects.toThrowError(refused('invalid_token'));
+    await expect(verifyPlatformToken('x'.repeat(5000), secrets, now)).rejects.toThrowError(refused('invalid_token'));
+  });
+});
+
+describe('verifyPlatformToken during a roll of the platform token secret', () => {
+  const rolledTo = 'the-new-platform-token-secret-after-the-roll';
+  const duringTheRoll = { platformTokenSecret: rolledTo, previousPlatformTokenSecret: secret };
+
+  it("accepts a token the platform's backend still signs with the previous secret, and one with the new", async () => {
+    await expect(verifyPlatformToken(await mintPlatformToken('user_42', secret), duringTheRoll, now)).resolves.toEqual({
+      platformUserId: 'user_42',
+    });
+    await expect(
+      verifyPlatformToken(await mintPlatformToken('user_42', rolledTo), duringTheRoll, now),
+    ).resolves.toEqual({ platformUserId: 'user_42' });
+  });
+
+  it('refuses a token signed with any other secret', async () => {
+    const unrelated = await mintPlatformToken('user_42', 'a-secret-neither-current-nor-previous-0123');
+
+    await expect(verifyPlatformToken(unrelated, duringTheRoll, now)).rejects.toThrowError(refused('invalid_token'));
+  });
+
+  it('refuses a token signed with the previous secret once the roll is over', async () => {
+    const old = await mintPlatformToken('user_42', secret);
+
+    await expect(verifyPlatformToken(old, { platformTokenSecret: rolledTo }, now)).rejects.toThrowError(
+      refused('invalid_token'),
+    );
+  });
+
+  it('tells the holder of an expired token signed with the previous secret that it expired', async () => {
+    const expired = await token({ sub: 'u', aud: 'connect-onboarding', exp: seconds - 61 });
+
+    await expect(verifyPlatformToken(expired, duringTheRoll, now)).rejects.toThrowError(refused('token_expired'));
   });
 });
 

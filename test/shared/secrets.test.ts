@@ -1,7 +1,14 @@
 import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { formatLogLine } from '../../shared/observability/log-line';
-import { oauthClientId, parsePlatformSecrets, secretsManagerSecrets } from '../../shared/secrets';
+import {
+  environmentSecrets,
+  oauthClientId,
+  parsePlatformSecrets,
+  platformTokenSecretsThatVerify,
+  secretPlaceholder,
+  secretsManagerSecrets,
+} from '../../shared/secrets';
 
 const valid = {
   secretKey: 'sk_test_123',
@@ -77,6 +84,76 @@ describe('a secret without a client ID (a platform that onboards only through Ac
       }),
     );
     expect(oauthClientId(parsePlatformSecrets(valid))).toBe('ca_123');
+  });
+});
+
+describe('a roll of the platform token secret: previousPlatformTokenSecret', () => {
+  const previous = 'the-replaced-platform-token-secret-0123456789';
+
+  it.each([
+    ['left out', { ...valid }],
+    ['null', { ...valid, previousPlatformTokenSecret: null }],
+    ['empty', { ...valid, previousPlatformTokenSecret: '  ' }],
+  ])('is no previous secret when %s: only the current one verifies', (_how, raw) => {
+    const secrets = parsePlatformSecrets(raw);
+
+    expect(secrets.previousPlatformTokenSecret).toBeUndefined();
+    expect(platformTokenSecretsThatVerify(secrets)).toEqual([valid.platformTokenSecret]);
+  });
+
+  it('is kept when set, and verifies after the current one', () => {
+    const secrets = parsePlatformSecrets({ ...valid, previousPlatformTokenSecret: ` ${previous} ` });
+
+    expect(secrets).toMatchObject({
+      platformTokenSecret: valid.platformTokenSecret,
+      previousPlatformTokenSecret: previous,
+    });
+    expect(platformTokenSecretsThatVerify(secrets)).toEqual([valid.platformTokenSecret, previous]);
+  });
+
+  it('is read from PREVIOUS_PLATFORM_TOKEN_SECRET in a local run', async () => {
+    const secrets = await environmentSecrets({
+      STRIPE_SECRET_KEY: valid.secretKey,
+      STRIPE_WEBHOOK_SECRETS: valid.webhookSecrets,
+      PLATFORM_TOKEN_SECRET: valid.platformTokenSecret,
+      PREVIOUS_PLATFORM_TOKEN_SECRET: previous,
+    }).get();
+
+    expect(secrets.previousPlatformTokenSecret).toBe(previous);
+  });
+
+  it.each([
+    [
+      'shorter than 32 characters',
+      'q'.repeat(31),
+      'secret field previousPlatformTokenSecret is shorter than 32 characters',
+    ],
+    [
+      'the current secret (the roll forgot to change platformTokenSecret)',
+      valid.platformTokenSecret,
+      'secret field previousPlatformTokenSecret is the same as platformTokenSecret: set the new value as platformTokenSecret',
+    ],
+    [
+      'the placeholder',
+      `${secretPlaceholder}-0123456789abcdef0123456789abcdef`,
+      'secret field previousPlatformTokenSecret is still the placeholder the stack created (REPLACE_ME): set the real value',
+    ],
+    ['not a string', 1234, 'secret field previousPlatformTokenSecret is missing'],
+  ])('makes the secret invalid when %s, naming the field and never its value', (_how, value, problem) => {
+    let failure: unknown;
+    try {
+      parsePlatformSecrets({ ...valid, previousPlatformTokenSecret: value });
+    } catch (error) {
+      failure = error;
+    }
+
+    expect(failure).toMatchObject({
+      kind: 'unavailable',
+      code: 'configuration_error',
+      expose: true,
+      message: `The service is misconfigured: ${problem}.`,
+    });
+    expect(String((failure as Error).message)).not.toContain(String(value));
   });
 });
 

@@ -16,8 +16,12 @@ describe('resume value', () => {
   it('round-trips its claims until it expires a day later', async () => {
     const value = await mintResumeValue(claims, TOKEN_SECRET, NOW);
 
-    expect(await verifyResumeValue(value, TOKEN_SECRET, NOW + 24 * 60 * 60 * 1000 - 1000)).toEqual(claims);
-    await expect(verifyResumeValue(value, TOKEN_SECRET, NOW + 24 * 60 * 60 * 1000)).rejects.toMatchObject({
+    expect(
+      await verifyResumeValue(value, { platformTokenSecret: TOKEN_SECRET }, NOW + 24 * 60 * 60 * 1000 - 1000),
+    ).toEqual(claims);
+    await expect(
+      verifyResumeValue(value, { platformTokenSecret: TOKEN_SECRET }, NOW + 24 * 60 * 60 * 1000),
+    ).rejects.toMatchObject({
       code: 'resume_expired',
     });
   });
@@ -34,15 +38,50 @@ describe('resume value', () => {
 
     expect(value.length).toBeGreaterThan(4096);
     expect(value.length).toBeLessThanOrEqual(maxResumeValueLength);
-    expect(await verifyResumeValue(value, TOKEN_SECRET, NOW)).toEqual(longest);
+    expect(await verifyResumeValue(value, { platformTokenSecret: TOKEN_SECRET }, NOW)).toEqual(longest);
   });
 
   it('is never accepted as a platform token (other key, other audience)', async () => {
     const value = await mintResumeValue(claims, TOKEN_SECRET, Date.now());
 
-    await expect(verifyPlatformToken(value, TOKEN_SECRET)).rejects.toMatchObject({
+    await expect(verifyPlatformToken(value, { platformTokenSecret: TOKEN_SECRET })).rejects.toMatchObject({
       kind: 'unauthenticated',
       code: 'invalid_token',
+    });
+  });
+});
+
+describe('resume value during a roll of the platform token secret', () => {
+  const claims = {
+    accountId: 'acct_1',
+    platformUserId: 'user_1',
+    type: 'express' as const,
+    bindingHash: 'h'.repeat(43),
+  };
+  const rolledTo = 'the-new-platform-token-secret-after-the-roll';
+  const duringTheRoll = { platformTokenSecret: rolledTo, previousPlatformTokenSecret: TOKEN_SECRET };
+
+  it('verifies one minted with the previous secret before the roll: an onboarding begun then still resumes', async () => {
+    const beforeTheRoll = await mintResumeValue(claims, TOKEN_SECRET, NOW);
+
+    expect(await verifyResumeValue(beforeTheRoll, duringTheRoll, NOW + 60_000)).toEqual(claims);
+  });
+
+  it('refuses one minted with any other secret, and one of the previous secret once the roll is over', async () => {
+    const unrelated = await mintResumeValue(claims, 'a-secret-neither-current-nor-previous-0123', NOW);
+    const beforeTheRoll = await mintResumeValue(claims, TOKEN_SECRET, NOW);
+
+    await expect(verifyResumeValue(unrelated, duringTheRoll, NOW)).rejects.toMatchObject({ code: 'resume_invalid' });
+    await expect(verifyResumeValue(beforeTheRoll, { platformTokenSecret: rolledTo }, NOW)).rejects.toMatchObject({
+      code: 'resume_invalid',
+    });
+  });
+
+  it('says a value of the previous secret has expired when it has, a day after it was minted', async () => {
+    const beforeTheRoll = await mintResumeValue(claims, TOKEN_SECRET, NOW);
+
+    await expect(verifyResumeValue(beforeTheRoll, duringTheRoll, NOW + 24 * 60 * 60 * 1000)).rejects.toMatchObject({
+      code: 'resume_expired',
     });
   });
 });

@@ -90,7 +90,7 @@ const nthBrowser = (n: number) => `${'N'.repeat(42)}${n}`;
 const resumeOfLink = (stripe: { calls: { args: unknown[] }[] }, index: number): Promise<ResumeClaims> => {
   const params = stripe.calls[index]?.args[0] as { return_url: string } | undefined;
   const resume = new URL(params?.return_url ?? 'https://missing.example').searchParams.get('resume');
-  return verifyResumeValue(resume ?? '', TOKEN_SECRET, Date.now());
+  return verifyResumeValue(resume ?? '', { platformTokenSecret: TOKEN_SECRET }, Date.now());
 };
 
 const ticketFor = (user: string) => mintPlatformToken(user, TOKEN_SECRET);
@@ -137,7 +137,13 @@ describe('startOnboarding', () => {
       'https://connect.example/prod/connect/onboard/return',
     ]);
     const binding = bindingCookie(response, 'acct_fake0001').split('=')[1] ?? '';
-    expect(await verifyResumeValue(refresh.searchParams.get('resume') ?? '', TOKEN_SECRET, Date.now())).toEqual({
+    expect(
+      await verifyResumeValue(
+        refresh.searchParams.get('resume') ?? '',
+        { platformTokenSecret: TOKEN_SECRET },
+        Date.now(),
+      ),
+    ).toEqual({
       accountId: 'acct_fake0001',
       platformUserId: 'user_1',
       type: 'express',
@@ -352,7 +358,7 @@ describe('startOnboarding', () => {
 
     const linkParams = stripe.calls[1]?.args[0] as { return_url: string };
     const resume = new URL(linkParams.return_url).searchParams.get('resume');
-    expect((await verifyResumeValue(resume ?? '', TOKEN_SECRET, Date.now())).returnTo).toBe(
+    expect((await verifyResumeValue(resume ?? '', { platformTokenSecret: TOKEN_SECRET }, Date.now())).returnTo).toBe(
       'https://app.platform.example/done',
     );
   });
@@ -719,5 +725,82 @@ describe('browsers clicking the same start link', () => {
     expect(answers.filter((answer) => answer === 'too_many_unfinished_accounts')).toHaveLength(ids.length - 1);
     expect(accounts.items.size).toBe(unfinishedAccountLimit);
     expect(new Set(stripe.accountsByKey.values()).size).toBe(1);
+  });
+});
+
+describe('/connect/onboard during a roll of the platform token secret', () => {
+  const rolledTo = 'the-new-platform-token-secret-after-the-roll';
+  const unrelated = 'a-secret-neither-current-nor-previous-0123';
+
+  /** A click of the browser with id `browserId`, also sending `cookies`, to a deployment whose secrets are `secrets`. */
+  const clickWith = async (
+    deployment: ReturnType<typeof fakeContext>,
+    secrets: { platformTokenSecret: string; previousPlatformTokenSecret?: string },
+    ticketSecret: string,
+    cookies: readonly string[] = [],
+    browserId: string = browserIds.first,
+  ) =>
+    startOnboarding(
+      {
+        rawQueryString: `type=express&ticket=${await mintPlatformToken('user_1', ticketSecret)}`,
+        cookies: [`${browserCookieName}=${browserId}`, ...cookies],
+      },
+      { ...deployment.context, secrets, now: Date.now() },
+    );
+
+  it('continues an account the browser started before the roll, found by its id alone, with its old binding', async () => {
+    const deployment = fakeContext();
+    const held = bindingCookie(
+      await clickWith(deployment, { platformTokenSecret: TOKEN_SECRET }, TOKEN_SECRET),
+      'acct_fake0001',
+    );
+    deployment.stripe.calls.length = 0;
+
+    // The binding cookie is gone; the browser's id derives the binding again, with the previous secret.
+    const afterTheRoll = await clickWith(
+      deployment,
+      { platformTokenSecret: rolledTo, previousPlatformTokenSecret: TOKEN_SECRET },
+      TOKEN_SECRET,
+    );
+
+    expect(afterTheRoll.headers.location).toContain('/acct_fake0001/');
+    expect(bindingCookie(afterTheRoll, 'acct_fake0001')).toBe(held);
+    expect(deployment.stripe.callNames()).toEqual(['createAccountLink']);
+    expect(deployment.accounts.writes).toBe(1);
+  });
+
+  it('gives that browser an account of its own when the previous secret set is not the one the binding was made with', async () => {
+    const deployment = fakeContext();
+    await clickWith(deployment, { platformTokenSecret: TOKEN_SECRET }, TOKEN_SECRET);
+
+    const afterTheRoll = await clickWith(
+      deployment,
+      { platformTokenSecret: rolledTo, previousPlatformTokenSecret: unrelated },
+      rolledTo,
+    );
+
+    expect(afterTheRoll.headers.location).toContain('/acct_fake0002/');
+  });
+
+  it('makes a new account’s idempotency key, binding and resume value with the new secret only', async () => {
+    const deployment = fakeContext();
+    const duringTheRoll = { platformTokenSecret: rolledTo, previousPlatformTokenSecret: TOKEN_SECRET };
+
+    const response = await clickWith(deployment, duringTheRoll, rolledTo, [], browserIds.other);
+
+    const [create] = deployment.stripe.calls;
+    expect(create?.args[1]).toBe(keyFor(0, rolledTo));
+    const binding = bindingFor(rolledTo, browserIds.other, 'acct_fake0001');
+    expect(response.cookies).toEqual([binding.cookie('acct_fake0001')]);
+    expect(deployment.accounts.items.get('acct_fake0001')?.browserHashes).toEqual([binding.hash]);
+    const link = deployment.stripe.calls[1]?.args[0] as { return_url: string };
+    const value = new URL(link.return_url).searchParams.get('resume') ?? '';
+    expect(await verifyResumeValue(value, { platformTokenSecret: rolledTo }, Date.now())).toMatchObject({
+      accountId: 'acct_fake0001',
+      bindingHash: binding.hash,
+    });
+    await expect(verifyResumeValue(value, { platformTokenSecret: TOKEN_SECRET }, Date.now())).rejects.toMatchObject({
+      code: 'resume_invalid',
+    });
   });
 });

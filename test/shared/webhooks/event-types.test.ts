@@ -127,6 +127,7 @@ const ingest = async (
         clientId: 'ca_platform',
         webhookSecrets: [secret],
         platformTokenSecret: 'unused',
+        previousPlatformTokenSecret: undefined,
       } satisfies PlatformSecrets,
       events,
       readAccount: async (account) => {
