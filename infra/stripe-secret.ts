@@ -17,7 +17,8 @@ const partialArn = /^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+$/;
 
 /**
  * The Secrets Manager secret holding the Stripe credentials (docs/configuration.md: one JSON object with
- * `secretKey`, `clientId`, `webhookSecrets`, `platformTokenSecret`). Imports `secretArn` when given;
+ * `secretKey`, `clientId`, `webhookSecrets`, `platformTokenSecret`, and while that is rolled
+ * `previousPlatformTokenSecret`). Imports `secretArn` when given;
  * otherwise creates the secret with placeholders for the Stripe values, to be filled in after the
  * first deploy, and a generated `platformTokenSecret`.
  */
@@ -34,7 +35,8 @@ export const stripeSecret = (scope: Construct, id: string, secretArn?: string): 
     secretName: stripeSecretNameFor(Stack.of(scope).stackName),
     description:
       'Stripe Connect onboarding: JSON {"secretKey": "sk_...", "clientId": "ca_...", ' +
-      '"webhookSecrets": "whsec_...[,whsec_...]", "platformTokenSecret": "<HS256 key shared with the platform backend>"}',
+      '"webhookSecrets": "whsec_...[,whsec_...]", "platformTokenSecret": "<HS256 key shared with the platform backend>"' +
+      ', while that is rolled "previousPlatformTokenSecret": "<the key it replaces>"}',
     generateSecretString: {
       // Placeholders keep the JSON shape the functions parse; Stripe rejects them until real values are set.
       secretStringTemplate: JSON.stringify({
