@@ -7,6 +7,7 @@ import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { poisonedEventMessage } from '../../shared/webhooks/log-messages';
 import { useLocalStack } from '../support/local-stack';
 import { capturedServiceLines } from '../support/log-guard';
+import { connectAccount, settled } from '../support/platform-api';
 import { locationOf, TestBrowser } from '../support/test-browser';
 import { postSignedEvent } from '../support/webhooks';
 
@@ -141,6 +142,32 @@ describe('metrics of the webhook', () => {
         created: 4_102_444_800_000,
       }),
     );
+  });
+
+  it('counts an account Stripe deauthorized by its source, once: not again for a redelivery', async () => {
+    const accountId = await connectAccount(stack, 'standard', 'user_metrics_deauthorized');
+    await settled(stack, accountId);
+    const event = {
+      id: `evt_${Date.now()}deauthorized`,
+      object: 'event',
+      type: 'account.application.deauthorized',
+      account: accountId,
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      data: { object: { id: 'ca_platform', object: 'application' } },
+    };
+    const from = capturedServiceLines().length;
+
+    const first = await postSignedEvent(stack, event);
+    const again = await postSignedEvent(stack, event);
+
+    expect([first.body, again.body]).toEqual([
+      { received: true, status: 'processed' },
+      { received: true, status: 'duplicate' },
+    ]);
+    expect(metricsSince(from).filter(({ name }) => name === 'AccountDeauthorized')).toEqual([
+      { name: 'AccountDeauthorized', dimensions: { service, source: 'stripe' } },
+    ]);
   });
 
   it('counts an ignored event by reason and a redelivery as a duplicate', async () => {

@@ -9,7 +9,9 @@ import { checksAppliedEvents } from '../../shared/stores/accounts-repo';
 import { stripeApiVersion } from '../../shared/stripe/api-version';
 import { pause } from '../../shared/time';
 import { noRequirements } from '../../shared/webhooks/account-change';
+import { poisonedEventMessage } from '../../shared/webhooks/log-messages';
 import { useLocalStack } from '../support/local-stack';
+import { capturedServiceLines } from '../support/log-guard';
 import {
   accountOfLink,
   callApi,
@@ -1000,6 +1002,25 @@ describe('POST /webhooks/stripe > events that can never apply', () => {
 
     expect(refused).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'store_rejected' } });
     expect(await appliedEvents(accountId)).not.toContain(`${event.created}:${event.id}`);
+  });
+
+  it('logs an event the store refuses for good at ERROR (ours to look at), not as a warning about the event', async () => {
+    const accountId = await connect('express');
+    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false });
+    const tooLarge = Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+      name: 'ValidationException',
+      $metadata: { httpStatusCode: 400 },
+    });
+
+    const refused = await withFailingUpdates(tooLarge, () => postSignedEvent(stack, event));
+
+    expect(refused.body).toEqual({ received: true, status: 'ignored', reason: 'store_rejected' });
+    expect(
+      capturedServiceLines()
+        .filter((line) => line.startsWith('{"level":'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.correlation_id === refused.requestId && line.message === poisonedEventMessage),
+    ).toEqual([expect.objectContaining({ level: 'ERROR', eventId: event.id, reason: 'store_rejected' })]);
   });
 
   it('still answers 503 when DynamoDB throttles, so that Stripe retries', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readServiceConfig, settingVariables, tableName } from '../../shared/config';
+import { isReturnToEntry, readServiceConfig, settingVariables, tableName } from '../../shared/config';
 
 const env = {
   CALLBACK_URL: 'https://api.example.com/connect/callback',
@@ -82,6 +82,13 @@ describe('readServiceConfig', () => {
     );
   });
 
+  it('takes a state lifetime up to its hour, and not a second more', () => {
+    expect(readServiceConfig({ ...env, STATE_TTL_SECONDS: '3600' })).toMatchObject({ stateTtlSeconds: 3600 });
+    expect(() => readServiceConfig({ ...env, STATE_TTL_SECONDS: '3601' })).toThrowError(
+      'The service is misconfigured: STATE_TTL_SECONDS must be at most 3600.',
+    );
+  });
+
   it('names a missing table variable', () => {
     expect(() => tableName('accounts', {})).toThrowError('The service is misconfigured: ACCOUNTS_TABLE is not set.');
   });
@@ -94,5 +101,22 @@ describe('settingVariables', () => {
 
     expect(new Set(names).size).toBe(names.length);
     expect(names.filter((name) => !guide.includes(`\`${name}\``))).toEqual([]);
+  });
+});
+
+describe('isReturnToEntry', () => {
+  it('takes an origin, or one with a path, as the URL parser writes it', () => {
+    expect(['https://app.example.com', 'https://app.example.com/connect/done'].map(isReturnToEntry)).toEqual([
+      true,
+      true,
+    ]);
+  });
+
+  it.each([
+    ['https://user@app.example.com/', 'credentials'],
+    ['https://app.example.com/a,b', "a comma, which separates RETURN_TO_ORIGINS's entries"],
+    ['https://app.example.com/?q', 'a query'],
+  ])('refuses %j (%s)', (entry) => {
+    expect(isReturnToEntry(entry)).toBe(false);
   });
 });

@@ -36,6 +36,8 @@ describe('validateReturnTo', () => {
     ['https://app.example.com.evil.example/'],
     ['https://app.example.com@evil.example/'],
     ['https://user:pass@app.example.com/'],
+    ['https://:pass@app.example.com/'],
+    ['https://app.example.com\\settings'],
     ['https://app.example.com\r\nSet-Cookie: x=1'],
     ['https://app.example.com\t.evil.example'],
     ['https:\\\\evil.example'],

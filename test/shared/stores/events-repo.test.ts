@@ -169,6 +169,27 @@ describe('eventsRepo.applyInPlace', () => {
     );
   });
 
+  it("answers same_second for the read that settles a tie when another snapshot of the tied event's second was stored meanwhile", async () => {
+    const settling: StateChange = {
+      ...snapshot,
+      asOf: 1_700_000_103_200,
+      source: 'read',
+      tie: { at: snapshot.asOf, version: 7 },
+    };
+    const storedAt = (second: number) => ({
+      status: { S: 'connected' },
+      stripeStateAt: { N: String(second) },
+      stateVersion: { N: '8' },
+    });
+
+    await expect(
+      answering([refused(storedAt(1_700_000_100))]).repo.applyInPlace('evt_1', settling, now),
+    ).resolves.toEqual({ outcome: 'same_second', stateVersion: 8 });
+    await expect(answering([refused(storedAt(1_700_000_103))]).repo.applyInPlace('evt_1', settling, now)).resolves.toBe(
+      'stale',
+    );
+  });
+
   it('applies a snapshot read at Stripe over one of its own second only while the version it saw is stored', async () => {
     const { repo, commands } = answering([{}]);
     await expect(repo.applyInPlace('evt_1', { ...snapshot, source: 'read', seen: 3 }, now)).resolves.toBe('applied');

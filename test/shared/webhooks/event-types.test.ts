@@ -15,6 +15,7 @@ import {
   eventTypeSpec,
   type HandledEventType,
   handledEventTypes,
+  owningAccountOf,
 } from '../../../shared/webhooks/event-types';
 import { ingestWebhook } from '../../../shared/webhooks/ingest-event';
 
@@ -163,6 +164,29 @@ describe('accountObjectOf', () => {
   });
 });
 
+describe('owningAccountOf', () => {
+  const locate = owningAccountOf('malformed_capability');
+  const envelope = (owner: unknown, account?: string) => ({
+    id: 'evt_1',
+    type: 'capability.updated',
+    created: created * 1000,
+    livemode: false,
+    apiVersion: stripeApiVersion,
+    account,
+    object: { id: 'transfers', object: 'capability', account: owner },
+  });
+
+  it("takes the account the object belongs to, else the event's, and ignores an object of another account than the event names", () => {
+    expect(locate(envelope(accountId))).toEqual({ accountId });
+    expect(locate(envelope(accountId, accountId))).toEqual({ accountId });
+    expect(locate(envelope(undefined, accountId))).toEqual({ accountId });
+    expect(locate(envelope('acct_1Other', accountId))).toEqual({ ignore: 'account_mismatch' });
+    for (const owner of ['', 'cus_123', undefined]) {
+      expect(locate(envelope(owner)), String(owner)).toEqual({ ignore: 'malformed_capability' });
+    }
+  });
+});
+
 describe("account.updated's mayPrecedeRecord", () => {
   const eventAt = 1_700_000_000;
   const pendingFrom = (object: Record<string, unknown>) =>
@@ -237,6 +261,31 @@ describe('webhookEventTypes', () => {
       ['readAccount', accountId],
       ['applyInPlace', id, settling(5), now],
     ]);
+  });
+
+  it('asks Stripe to retry an account.updated for an account not stored here until 15 minutes after Stripe created it, and acknowledges it from then on', async () => {
+    const createdAgo = (seconds: number) => ({ ...stripeAccount, created: now / 1000 - seconds });
+
+    const young = ingest('account.updated', createdAgo(15 * 60 - 1), stripeApiVersion, ['unknown_account']);
+    const old = await ingest('account.updated', createdAgo(15 * 60), stripeApiVersion, ['unknown_account']);
+
+    await expect(young).rejects.toMatchObject({ kind: 'unavailable', code: 'account_pending' });
+    expect(old.response).toEqual({
+      status: 200,
+      body: { received: true, status: 'ignored', reason: 'unknown_account' },
+    });
+  });
+
+  it('reads up to three times while the second keeps changing, and applies the third read', async () => {
+    const { id, response, calls } = await ingest('account.updated', stripeAccount, stripeApiVersion, [
+      tie(1),
+      tie(2),
+      tie(3),
+    ]);
+
+    expect(response).toEqual({ status: 200, body: { received: true, status: 'processed' } });
+    expect(calls.filter(([call]) => call === 'readAccount')).toHaveLength(3);
+    expect(calls.at(-1)).toEqual(['applyInPlace', id, settling(3), now]);
   });
 
   it('gives up after three reads (503 at the edge, for Stripe to deliver again) when the second keeps changing', async () => {

@@ -55,6 +55,12 @@ describe('verifyStripeSignature', () => {
     expect(() => verify(header)).toThrowError(refusal(code));
   });
 
+  it('refuses a header longer than 4096 characters, even one that holds a matching signature', () => {
+    const header = `${sign(payload, secret)},${'x'.repeat(4096)}`;
+
+    expect(() => verify(header)).toThrowError(refusal('invalid_signature_header'));
+  });
+
   it('refuses a signature made with another secret', () => {
     expect(() => verify(sign(payload, 'whsec_someone_else'))).toThrowError(refusal('signature_mismatch'));
   });

@@ -44,6 +44,12 @@ describe('parseStripeEvent', () => {
     );
   });
 
+  it.each([0, -1, 1.5, '1700000000'])('refuses an event whose created is %j, no time Stripe sends', (created) => {
+    expect(() => parseStripeEvent(envelope({ created }))).toThrowError(
+      expect.objectContaining({ code: 'invalid_payload', message: 'The event has no valid created time.' }),
+    );
+  });
+
   it.each([
     ['null', null],
     ['absent', undefined],
