@@ -97,6 +97,29 @@ describe('verifyPlatformToken', () => {
     await expect(verifyPlatformToken(fifteenMinutes, secrets, now)).resolves.toEqual({ platformUserId: 'u' });
   });
 
+  it('counts a lifetime from now when the iat is in the future: a later iat never lets a token live longer', async () => {
+    // An iat a day ahead with its exp 10 minutes after it: counted from that iat it would pass, and live a day.
+    const futureIat = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setAudience('connect-onboarding')
+      .setIssuedAt(seconds + 24 * 60 * 60)
+      .setExpirationTime(seconds + 24 * 60 * 60 + 10 * 60)
+      .sign(key);
+    await expect(verifyPlatformToken(futureIat, secrets, now)).rejects.toThrowError(
+      expect.objectContaining({ code: 'invalid_token', message: tooLong }),
+    );
+    // A platform clock a little ahead (an iat 30 seconds from now, a 15-minute token) still works.
+    const clockAhead = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setAudience('connect-onboarding')
+      .setIssuedAt(seconds + 30)
+      .setExpirationTime(seconds + 30 + 15 * 60)
+      .sign(key);
+    await expect(verifyPlatformToken(clockAhead, secrets, now)).resolves.toEqual({ platformUserId: 'u' });
+  });
+
   it('refuses a token without exp or without sub', async () => {
     await expect(
       verifyPlatformToken(await token({ sub: 'u', aud: 'connect-onboarding' }), secrets, now),
