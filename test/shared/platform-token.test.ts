@@ -177,6 +177,14 @@ describe('verifyPlatformToken during a roll of the platform token secret', () =>
     await expect(verifyPlatformToken(unrelated, duringTheRoll, now)).rejects.toThrowError(refused('invalid_token'));
   });
 
+  it('never verifies with an empty previous secret (the local environment writes one for none)', async () => {
+    const signedWithNothing = await mintPlatformToken('user_42', '');
+
+    await expect(
+      verifyPlatformToken(signedWithNothing, { platformTokenSecret: rolledTo, previousPlatformTokenSecret: '' }, now),
+    ).rejects.toThrowError(refused('invalid_token'));
+  });
+
   it('refuses a token signed with the previous secret once the roll is over', async () => {
     const old = await mintPlatformToken('user_42', secret);
 
