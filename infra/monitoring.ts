@@ -94,7 +94,7 @@ export class Monitoring extends Construct {
     ) => {
       const created = new Alarm(this, name, {
         alarmName: `${stackName}-${name}`,
-        alarmDescription: `${description} See docs/operations.md (10. Monitoring).`,
+        alarmDescription: `${description} See docs/operations.md (11. Monitoring).`,
         metric,
         threshold,
         comparisonOperator: comparison,

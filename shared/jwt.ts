@@ -98,7 +98,7 @@ const checkClaims = (payload: Record<string, unknown>, expected: JwtExpectations
 
 /**
  * Checks an HS256 token and returns its payload, or throws a {@link JwtError}. `keys` are the keys any one of
- * which may have signed it: one, or two while the platform token secret is rolled (../secrets.ts,
+ * which may have signed it: one, or two while the platform token secret is rolled (./secrets.ts,
  * platformTokenSecretsThatVerify), tried in order, each compared in constant time.
  * @example
  * const payload = verifyJwt(token, [secret], { audience: 'connect-onboarding', requiredClaims: ['sub', 'exp'], nowSeconds });

@@ -37,15 +37,14 @@ export interface PlatformTokenSecrets {
  * The secrets a platform token, or a value the service derived from the platform token secret, may have been
  * made with: the current one first, then, during a roll, the previous one. The one rule for every place that
  * verifies or matches such a value. Without a previous secret it is the current one alone, so the usual path
- * computes one HMAC, as before.
+ * computes one HMAC, as before. An empty previous secret is none (local/environment.ts writes one for none): an
+ * empty HMAC key is one anybody can sign with.
  */
 export const platformTokenSecretsThatVerify = ({
   platformTokenSecret,
   previousPlatformTokenSecret,
 }: PlatformTokenSecrets): readonly string[] =>
-  previousPlatformTokenSecret === undefined
-    ? [platformTokenSecret]
-    : [platformTokenSecret, previousPlatformTokenSecret];
+  previousPlatformTokenSecret ? [platformTokenSecret, previousPlatformTokenSecret] : [platformTokenSecret];
 
 export interface SecretsProvider {
   get(): Promise<PlatformSecrets>;

@@ -203,6 +203,18 @@ describe('StripeEmulator', () => {
       ).rejects.toMatchObject({ type: 'StripeInvalidScopeError', statusCode: 400 });
     });
 
+    it('gives a refresh of an Express connection its express scope only (docs/stripe-fidelity.md: a guess)', async () => {
+      const stripe = await start();
+      const code = codeFrom(await emulator.decide(authorizeUrl(emulator, 'express'), 'allow'));
+      const { refresh_token } = await stripe.oauth.token({ grant_type: 'authorization_code', code });
+      const refresh = (scope: string) =>
+        stripe.oauth.token({ grant_type: 'refresh_token', refresh_token: refresh_token ?? '', scope });
+
+      await expect(refresh('express')).resolves.toMatchObject({ scope: 'express' });
+      for (const scope of ['read_only', 'read_write'])
+        await expect(refresh(scope)).rejects.toMatchObject({ type: 'StripeInvalidScopeError', statusCode: 400 });
+    });
+
     it("maps grant type errors to the SDK's OAuth error classes", async () => {
       const stripe = await start();
 

@@ -77,6 +77,27 @@ describe('rolling the platform token secret', () => {
     expect((await callApi(stack, 'GET', '/accounts', await mintPlatformToken(user, newSecret))).status).toBe(200);
   });
 
+  it('sends /connect/authorize on to Stripe with a ticket the platform still signs with the old secret, and refuses one of any other secret', async () => {
+    const user = 'user_roll_authorize';
+    roll();
+    const authorize = async (secret: string) =>
+      fetch(`${stack.gatewayUrl}/connect/authorize?type=standard&ticket=${await mintPlatformToken(user, secret)}`, {
+        redirect: 'manual',
+      });
+
+    const withOld = await authorize(oldSecret);
+    const withNew = await authorize(newSecret);
+    const withUnrelated = await authorize('a-secret-neither-current-nor-previous-0123');
+
+    for (const started of [withOld, withNew]) {
+      expect(started.status).toBe(302);
+      expect(new URL(started.headers.get('location') ?? '').pathname).toBe('/oauth/authorize');
+    }
+    expect(withUnrelated.status).toBe(401);
+    expect(await withUnrelated.text()).toContain('Error code: invalid_token');
+    expect(withUnrelated.headers.getSetCookie()).toEqual([]);
+  });
+
   it('resumes an onboarding started before the roll in the same browser: its return URL, and a new click by its id alone', async () => {
     const user = 'user_roll_onboarding';
     const browser = new TestBrowser();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { signatureFailureCodes } from '../../infra/monitoring';
@@ -193,6 +194,25 @@ describe('Monitoring', () => {
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toBeUndefined();
       expect(alarm.Properties.OKActions).toBeUndefined();
+    }
+  });
+
+  it('points every alarm at the section of docs/operations.md that says what it means, by its heading there', () => {
+    const headings = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('## '))
+      .map((line) => line.slice(3));
+    const descriptions = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties.AlarmDescription as string,
+    );
+
+    expect(descriptions.length).toBeGreaterThan(0);
+    for (const description of descriptions) {
+      const [, section] = /See docs\/operations\.md \((.+)\)\.$/.exec(description) ?? [];
+      expect({ description, section: headings.includes(section ?? '') ? 'found' : section }).toEqual({
+        description,
+        section: 'found',
+      });
     }
   });
 

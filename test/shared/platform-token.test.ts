@@ -8,11 +8,12 @@ const key = new TextEncoder().encode(secret);
 const now = Date.now();
 const seconds = Math.floor(now / 1000);
 
-const token = (claims: { sub?: string; aud?: string; exp?: number }, signingKey = key, alg = 'HS256') => {
+const token = (claims: { sub?: string; aud?: string; exp?: number; iat?: number }, signingKey = key, alg = 'HS256') => {
   const jwt = new SignJWT({}).setProtectedHeader({ alg });
   if (claims.sub !== undefined) jwt.setSubject(claims.sub);
   if (claims.aud !== undefined) jwt.setAudience(claims.aud);
   if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+  if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
   return jwt.sign(signingKey);
 };
 
@@ -76,25 +77,44 @@ describe('verifyPlatformToken', () => {
   it('refuses a token issued for longer than 15 minutes, even in its last minutes', async () => {
     // A ticket minted for a day (a platform's mistake, or one put into an e-mail) was refused at first and then
     // accepted in its last 16 minutes: only how far ahead its exp was from now counted.
-    const dayLong = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('u')
-      .setAudience('connect-onboarding')
-      .setIssuedAt(seconds - 24 * 60 * 60 + 5 * 60)
-      .setExpirationTime(seconds + 5 * 60)
-      .sign(key);
+    const dayLong = await token({
+      sub: 'u',
+      aud: 'connect-onboarding',
+      iat: seconds - 24 * 60 * 60 + 5 * 60,
+      exp: seconds + 5 * 60,
+    });
     await expect(verifyPlatformToken(dayLong, secrets, now)).rejects.toThrowError(
       expect.objectContaining({ code: 'invalid_token', message: tooLong }),
     );
     // Up to 15 minutes from iat, with the minute of clock tolerance, is fine, whenever it was issued.
-    const fifteenMinutes = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('u')
-      .setAudience('connect-onboarding')
-      .setIssuedAt(seconds - 10 * 60)
-      .setExpirationTime(seconds + 6 * 60)
-      .sign(key);
+    const fifteenMinutes = await token({
+      sub: 'u',
+      aud: 'connect-onboarding',
+      iat: seconds - 10 * 60,
+      exp: seconds + 6 * 60,
+    });
     await expect(verifyPlatformToken(fifteenMinutes, secrets, now)).resolves.toEqual({ platformUserId: 'u' });
+  });
+
+  it('counts a lifetime from now when the iat is in the future: a later iat never lets a token live longer', async () => {
+    // An iat a day ahead with its exp 10 minutes after it: counted from that iat it would pass, and live a day.
+    const futureIat = await token({
+      sub: 'u',
+      aud: 'connect-onboarding',
+      iat: seconds + 24 * 60 * 60,
+      exp: seconds + 24 * 60 * 60 + 10 * 60,
+    });
+    await expect(verifyPlatformToken(futureIat, secrets, now)).rejects.toThrowError(
+      expect.objectContaining({ code: 'invalid_token', message: tooLong }),
+    );
+    // A platform clock a little ahead (an iat 30 seconds from now, a 15-minute token) still works.
+    const clockAhead = await token({
+      sub: 'u',
+      aud: 'connect-onboarding',
+      iat: seconds + 30,
+      exp: seconds + 30 + 15 * 60,
+    });
+    await expect(verifyPlatformToken(clockAhead, secrets, now)).resolves.toEqual({ platformUserId: 'u' });
   });
 
   it('refuses a token without exp or without sub', async () => {
@@ -152,6 +172,14 @@ describe('verifyPlatformToken during a roll of the platform token secret', () =>
     const unrelated = await mintPlatformToken('user_42', 'a-secret-neither-current-nor-previous-0123');
 
     await expect(verifyPlatformToken(unrelated, duringTheRoll, now)).rejects.toThrowError(refused('invalid_token'));
+  });
+
+  it('never verifies with an empty previous secret (the local environment writes one for none)', async () => {
+    const signedWithNothing = await mintPlatformToken('user_42', '');
+
+    await expect(
+      verifyPlatformToken(signedWithNothing, { platformTokenSecret: rolledTo, previousPlatformTokenSecret: '' }, now),
+    ).rejects.toThrowError(refused('invalid_token'));
   });
 
   it('refuses a token signed with the previous secret once the roll is over', async () => {
