@@ -77,6 +77,13 @@ export const isClientIdUnset = (value: unknown): boolean =>
 /** The shortest platform token secret accepted, current or previous. */
 const minPlatformTokenSecretLength = 32;
 
+/** A platform token secret, current or previous, long enough to be an HMAC key; otherwise the field is named. */
+const checkedLength = (field: 'platformTokenSecret' | 'previousPlatformTokenSecret', value: string): string => {
+  if (value.length < minPlatformTokenSecretLength)
+    throw misconfigured(field, `is shorter than ${minPlatformTokenSecretLength} characters`);
+  return value;
+};
+
 /**
  * `previousPlatformTokenSecret`, set only while the platform token secret is rolled; left out or empty, none.
  * One that is set must be as long as a current one, and not the current one (a roll that forgot to change
@@ -84,9 +91,7 @@ const minPlatformTokenSecretLength = 32;
  */
 const previousPlatformTokenSecret = (raw: Record<string, unknown>, current: string): string | undefined => {
   if (isLeftOut(raw.previousPlatformTokenSecret)) return undefined;
-  const previous = requireString(raw, 'previousPlatformTokenSecret');
-  if (previous.length < minPlatformTokenSecretLength)
-    throw misconfigured('previousPlatformTokenSecret', `is shorter than ${minPlatformTokenSecretLength} characters`);
+  const previous = checkedLength('previousPlatformTokenSecret', requireString(raw, 'previousPlatformTokenSecret'));
   if (previous === current)
     throw misconfigured(
       'previousPlatformTokenSecret',
@@ -114,9 +119,7 @@ export const parsePlatformSecrets = (raw: Record<string, unknown>): PlatformSecr
   if (!webhookSecrets.every(isWebhookSecret)) {
     throw misconfigured('webhookSecrets', 'has the wrong format');
   }
-  const platformTokenSecret = requireString(raw, 'platformTokenSecret');
-  if (platformTokenSecret.length < minPlatformTokenSecretLength)
-    throw misconfigured('platformTokenSecret', `is shorter than ${minPlatformTokenSecretLength} characters`);
+  const platformTokenSecret = checkedLength('platformTokenSecret', requireString(raw, 'platformTokenSecret'));
   return {
     secretKey: requireString(raw, 'secretKey', isSecretKey),
     clientId: isClientIdUnset(raw.clientId) ? undefined : requireString(raw, 'clientId', isClientId),
