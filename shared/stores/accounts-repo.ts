@@ -874,7 +874,8 @@ export const applySnapshotInPlace = async (
       (refusedItem(error) as Partial<AccountItem> | undefined) ??
       (await readAccountItem(client, tableName, change.accountId));
     if (refusing?.lastInPlaceWrite === writeId) return 'applied';
-    if (refusing?.status === 'connected' && refusing.appliedEvents?.has(entry)) return 'duplicate';
+    // Applied before, whatever the record's status since (a disconnection keeps the ids): nothing left to do.
+    if (refusing?.appliedEvents?.has(entry)) return 'duplicate';
     return snapshotRefusal(change, refusing);
   }
 };

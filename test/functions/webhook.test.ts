@@ -221,6 +221,22 @@ describe('POST /webhooks/stripe', () => {
     expect(await readAccount(accountId)).toEqual(before);
   });
 
+  it('acknowledges a redelivery of an applied event as a duplicate after the account was disconnected, even a young one', async () => {
+    const accountId = await connect('standard', 'user_redelivered_after_disconnect');
+    const now = Math.floor(Date.now() / 1000);
+    const event = accountUpdated(accountId, uniqueEventId(), now, { charges_enabled: true, created: now - 60 });
+    expect((await post(event)).body).toEqual({ received: true, status: 'processed' });
+    const disconnect = await fetch(`${stack.gatewayUrl}/accounts/${accountId}/deauthorize`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await stack.mintTicket('user_redelivered_after_disconnect')}` },
+    });
+    expect(disconnect.status).toBe(200);
+
+    // Already applied: nothing is left to do, so Stripe is not asked to retry it for the account's first minutes.
+    expect(await post(event)).toEqual({ status: 200, body: { received: true, status: 'duplicate' } });
+    expect(await readAccount(accountId)).toMatchObject({ status: 'deauthorized', chargesEnabled: true });
+  });
+
   it('applies one of many concurrent copies of an event exactly once', async () => {
     const accountId = await connect('express');
     const event = accountUpdated(accountId, uniqueEventId(), afterConnecting(), { charges_enabled: false });
