@@ -1006,15 +1006,18 @@ describe('POST /webhooks/stripe > events that can never apply', () => {
     }
   };
 
-  it('acknowledges an event the store refuses for good (item too large) so that Stripe stops', async () => {
-    const accountId = await connect('express');
-    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false });
-    const tooLarge = Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+  /** DynamoDB's answer to a write whose item would pass 400 KB: it can never succeed. */
+  const itemTooLarge = (): Error =>
+    Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
       name: 'ValidationException',
       $metadata: { httpStatusCode: 400 },
     });
 
-    const refused = await withFailingUpdates(tooLarge, () => post(event));
+  it('acknowledges an event the store refuses for good (item too large) so that Stripe stops', async () => {
+    const accountId = await connect('express');
+    const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false });
+
+    const refused = await withFailingUpdates(itemTooLarge(), () => post(event));
 
     expect(refused).toEqual({ status: 200, body: { received: true, status: 'ignored', reason: 'store_rejected' } });
     expect(await appliedEvents(accountId)).not.toContain(`${event.created}:${event.id}`);
@@ -1023,12 +1026,8 @@ describe('POST /webhooks/stripe > events that can never apply', () => {
   it('logs an event the store refuses for good at ERROR (ours to look at), not as a warning about the event', async () => {
     const accountId = await connect('express');
     const event = accountUpdated(accountId, uniqueEventId(), Math.floor(Date.now() / 1000), { charges_enabled: false });
-    const tooLarge = Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
-      name: 'ValidationException',
-      $metadata: { httpStatusCode: 400 },
-    });
 
-    const refused = await withFailingUpdates(tooLarge, () => postSignedEvent(stack, event));
+    const refused = await withFailingUpdates(itemTooLarge(), () => postSignedEvent(stack, event));
 
     expect(refused.body).toEqual({ received: true, status: 'ignored', reason: 'store_rejected' });
     expect(
