@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context';
-import type { OAuthError } from './errors';
-import { oauthErrors } from './errors';
+import { type OAuthError, oauthErrors } from './errors';
 import { ParsedForm } from './form';
 import { apiKeyFrom, readBody, sendStripeJson } from './http-util';
 import { newId } from './ids';
